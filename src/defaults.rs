@@ -1,0 +1,62 @@
+//! The embedded default data set (`data/default/`): a calibrated **synthetic** Sweden, base year 2023,
+//! stored in the formats its publishers use so that a default run goes through the real readers.
+//!
+//! The files are compiled into the binary, so `hwf` runs from any folder. They are made by
+//! `scripts/gen_default_data.py` (seeded); `data/default/README.md` names the public aggregates they
+//! are calibrated to. Every table read from here is marked synthetic.
+
+use crate::ingest::{IngestError, read_bytes};
+use crate::table::Table;
+use std::path::Path;
+
+/// The folder the files come from, as named in messages.
+pub const DIR: &str = "data/default";
+
+/// The manifest (`data/default/manifest.toml`): file names, formats, titles, checksums.
+pub const MANIFEST: &str = include_str!("../data/default/manifest.toml");
+
+/// The embedded files: name and bytes, in manifest order.
+pub const FILES: [(&str, &[u8]); 8] = [
+    ("licensed.px", include_bytes!("../data/default/licensed.px")),
+    ("employed.px", include_bytes!("../data/default/employed.px")),
+    ("licences_issued.px", include_bytes!("../data/default/licences_issued.px")),
+    ("population.px", include_bytes!("../data/default/population.px")),
+    ("population_projection.px", include_bytes!("../data/default/population_projection.px")),
+    ("admissions.csv", include_bytes!("../data/default/admissions.csv")),
+    ("care_use.csv", include_bytes!("../data/default/care_use.csv")),
+    ("balance.csv", include_bytes!("../data/default/balance.csv")),
+];
+
+/// The bytes of one embedded file.
+pub fn bytes(name: &str) -> Option<&'static [u8]> {
+    FILES.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
+}
+
+/// Reads one embedded file into a table marked synthetic.
+///
+/// # Errors
+///
+/// [`IngestError::Missing`] for a name that is not embedded, and any reader error (which would be a
+/// bug in the generator: the test suite reads every file).
+pub fn table(name: &str) -> Result<Table, IngestError> {
+    let path = Path::new(DIR).join(name);
+    let b = bytes(name).ok_or_else(|| {
+        IngestError::missing(
+            &path,
+            crate::ingest::Location::File,
+            format!("the embedded file {name:?}"),
+            format!("one of {:?}", FILES.map(|f| f.0)),
+        )
+    })?;
+    let mut t = read_bytes(&path, b)?;
+    t.meta.synthetic = true;
+    Ok(t)
+}
+
+/// Every embedded table, by name.
+pub fn tables() -> Vec<(String, Result<Table, IngestError>)> {
+    FILES
+        .iter()
+        .map(|(n, _)| (format!("{DIR}/{n}"), table(n)))
+        .collect()
+}

@@ -1,0 +1,257 @@
+//! Errors of the readers, each with the file and the place in it.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Where in an input file something was found.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Location {
+    /// The file as a whole.
+    #[default]
+    File,
+    /// A 1-based line.
+    Line(usize),
+    /// A 1-based line and column.
+    LineCol(usize, usize),
+    /// A spreadsheet cell, 0-based row and column (shown as `Sheet1!B3`).
+    Cell {
+        /// Sheet name.
+        sheet: String,
+        /// 0-based row.
+        row: u32,
+        /// 0-based column.
+        col: u32,
+    },
+    /// A path inside a structured document (`dimension.sex.category.index`).
+    Path(String),
+}
+
+/// Spreadsheet column letters for a 0-based column (0 → `A`, 27 → `AB`).
+pub fn column_letters(col: u32) -> String {
+    let mut n = col as u64 + 1;
+    let mut s = Vec::new();
+    while n > 0 {
+        let r = ((n - 1) % 26) as u8;
+        s.push(b'A' + r);
+        n = (n - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::File => Ok(()),
+            Location::Line(l) => write!(f, "{l}"),
+            Location::LineCol(l, c) => write!(f, "{l}:{c}"),
+            Location::Cell { sheet, row, col } => {
+                write!(f, "{sheet}!{}{}", column_letters(*col), row + 1)
+            }
+            Location::Path(p) => write!(f, "{p}"),
+        }
+    }
+}
+
+/// An input that could not be read into a table.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IngestError {
+    /// The file could not be opened or read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// The file's kind could not be told from its extension or content.
+    #[error(
+        "{path}: cannot tell the format ({found}); expected .px, .json, .csv, .xlsx or .parquet"
+    )]
+    UnknownFormat {
+        /// The file.
+        path: PathBuf,
+        /// What was found instead.
+        found: String,
+    },
+    /// The character encoding is unknown or the bytes do not fit it.
+    #[error("{}: {found}; expected {expected}", at(path, location))]
+    Encoding {
+        /// The file.
+        path: PathBuf,
+        /// Where.
+        location: Location,
+        /// What was found.
+        found: String,
+        /// What was expected.
+        expected: String,
+    },
+    /// The text does not follow the format's grammar.
+    #[error("{}: {found}; expected {expected}", at(path, location))]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// Where.
+        location: Location,
+        /// What was found.
+        found: String,
+        /// What was expected.
+        expected: String,
+    },
+    /// A count disagrees with the table's shape (cells vs dimension sizes, codes vs values …).
+    #[error("{}: {what} has {found}, expected {expected}", at(path, location))]
+    Shape {
+        /// The file.
+        path: PathBuf,
+        /// Where.
+        location: Location,
+        /// What was counted.
+        what: String,
+        /// How many were found.
+        found: usize,
+        /// How many the shape requires.
+        expected: usize,
+    },
+    /// Something the format requires is absent.
+    #[error("{}: {what} is missing{}", at(path, location), hint(expected))]
+    Missing {
+        /// The file.
+        path: PathBuf,
+        /// Where it was looked for.
+        location: Location,
+        /// What is missing.
+        what: String,
+        /// Why it is needed, or what would do instead.
+        expected: String,
+    },
+    /// A number that cannot be read as one.
+    #[error(
+        "{}: cannot read {found:?} as a number; expected {expected}",
+        at(path, location)
+    )]
+    Number {
+        /// The file.
+        path: PathBuf,
+        /// Where.
+        location: Location,
+        /// The text found.
+        found: String,
+        /// What a number should look like here.
+        expected: String,
+    },
+}
+
+fn at(path: &std::path::Path, loc: &Location) -> String {
+    match loc {
+        Location::File => path.display().to_string(),
+        l => format!("{}:{l}", path.display()),
+    }
+}
+
+fn hint(expected: &str) -> String {
+    if expected.is_empty() {
+        String::new()
+    } else {
+        format!("; {expected}")
+    }
+}
+
+impl IngestError {
+    /// A syntax error at a location.
+    pub fn syntax(
+        path: impl Into<PathBuf>,
+        location: Location,
+        found: impl Into<String>,
+        expected: impl Into<String>,
+    ) -> Self {
+        IngestError::Syntax {
+            path: path.into(),
+            location,
+            found: found.into(),
+            expected: expected.into(),
+        }
+    }
+
+    /// A missing piece.
+    pub fn missing(
+        path: impl Into<PathBuf>,
+        location: Location,
+        what: impl Into<String>,
+        expected: impl Into<String>,
+    ) -> Self {
+        IngestError::Missing {
+            path: path.into(),
+            location,
+            what: what.into(),
+            expected: expected.into(),
+        }
+    }
+
+    /// A number that does not parse.
+    pub fn number(
+        path: impl Into<PathBuf>,
+        location: Location,
+        found: impl Into<String>,
+        expected: impl Into<String>,
+    ) -> Self {
+        IngestError::Number {
+            path: path.into(),
+            location,
+            found: found.into(),
+            expected: expected.into(),
+        }
+    }
+
+    /// A count that disagrees with the shape.
+    pub fn shape(
+        path: impl Into<PathBuf>,
+        location: Location,
+        what: impl Into<String>,
+        found: usize,
+        expected: usize,
+    ) -> Self {
+        IngestError::Shape {
+            path: path.into(),
+            location,
+            what: what.into(),
+            found,
+            expected,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters_follow_spreadsheets() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(27), "AB");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+    }
+
+    #[test]
+    fn messages_read_like_a_compiler() {
+        let e = IngestError::shape("employed.px", Location::Line(123), "DATA", 23, 24);
+        assert_eq!(e.to_string(), "employed.px:123: DATA has 23, expected 24");
+        let e = IngestError::syntax(
+            "a.xlsx",
+            Location::Cell {
+                sheet: "Blad1".into(),
+                row: 2,
+                col: 1,
+            },
+            "a merged header cell",
+            "one header per column",
+        );
+        assert_eq!(
+            e.to_string(),
+            "a.xlsx:Blad1!B3: a merged header cell; expected one header per column"
+        );
+    }
+}

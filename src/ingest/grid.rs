@@ -1,0 +1,873 @@
+//! Rectangular grids of cells (CSV records, spreadsheet rows) into tidy tables.
+//!
+//! CSV and xlsx share everything after the cells are read: finding the header below any title lines,
+//! the end of the data above any footnotes, which columns are dimensions and which hold values, the
+//! number locale, the dot symbols, and SCB's `code label` cells (`0114 Upplands Väsby`).
+//!
+//! Three layouts are recognised:
+//!
+//! - **hwf tidy**: a `value` and a `status` column (and optionally `symbol`), one column per dimension,
+//!   with `<dim>_sv` / `<dim>_en` label columns. This is what [`crate::publish::tables`] writes, so a
+//!   round trip keeps every value, status and label.
+//! - **long**: dimension columns followed by one value column (`Region;Antal`).
+//! - **wide**: dimension columns followed by several value columns whose headers are the categories of
+//!   one more dimension — `year` when the headers are years (`2019`, `ar_2019`, `år 2019`), else
+//!   `variable`.
+//!
+//! The value columns are the trailing run of columns whose every cell is a number or a symbol and
+//! whose header is not a known dimension name (`år`, `ålder`, `kön`, `län`, `region`, …); a column of
+//! codes with leading zeros (`0114`) is a dimension too.
+
+use super::error::{IngestError, Location};
+use crate::table::{Category, Dimension, Role, Status, Table, TableMeta};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// One cell as the source gave it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RawCell {
+    /// Nothing in the cell.
+    Empty,
+    /// Text (CSV cells are always text).
+    Text(String),
+    /// A number stored as a number (spreadsheets).
+    Number(f64),
+}
+
+impl RawCell {
+    fn is_empty(&self) -> bool {
+        match self {
+            RawCell::Empty => true,
+            RawCell::Text(s) => s.trim().is_empty(),
+            RawCell::Number(_) => false,
+        }
+    }
+
+    fn text(&self) -> String {
+        match self {
+            RawCell::Empty => String::new(),
+            RawCell::Text(s) => s.trim().to_string(),
+            RawCell::Number(v) => format_number(*v),
+        }
+    }
+}
+
+/// Writes a number the shortest way that reads back to the same `f64` (`45543`, `0.1`).
+pub fn format_number(v: f64) -> String {
+    if v == v.trunc() && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// One row of the grid, with where it came from.
+#[derive(Clone, Debug)]
+pub struct GridRow {
+    /// 1-based line (CSV) or 0-based sheet row (xlsx).
+    pub at: u32,
+    /// The cells.
+    pub cells: Vec<RawCell>,
+}
+
+/// How to name a place in the grid in messages.
+#[derive(Clone, Debug)]
+pub enum Locator {
+    /// Text lines: `file:line:column`.
+    Lines,
+    /// A worksheet: `file:Sheet!B3`.
+    Sheet(String),
+}
+
+impl Locator {
+    /// The location of column `col` (0-based) in row `at`.
+    pub fn cell(&self, at: u32, col: usize) -> Location {
+        match self {
+            Locator::Lines => Location::LineCol(at as usize, col + 1),
+            Locator::Sheet(s) => Location::Cell {
+                sheet: s.clone(),
+                row: at,
+                col: col as u32,
+            },
+        }
+    }
+
+    /// The location of row `at` as a whole.
+    pub fn row(&self, at: u32) -> Location {
+        match self {
+            Locator::Lines => Location::Line(at as usize),
+            Locator::Sheet(s) => Location::Cell {
+                sheet: s.clone(),
+                row: at,
+                col: 0,
+            },
+        }
+    }
+
+    /// 1-based line or row number, as stored in [`Table::lines`].
+    fn line_number(&self, at: u32) -> u32 {
+        match self {
+            Locator::Lines => at,
+            Locator::Sheet(_) => at + 1,
+        }
+    }
+}
+
+/// Which character separates the decimals in numbers written as text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decimal {
+    /// `78.4`
+    Point,
+    /// `78,4` (Swedish)
+    Comma,
+    /// Decide from the cells: comma when any number has a decimal comma, else point.
+    Detect,
+}
+
+/// A grid read from a file, ready to become a table.
+#[derive(Debug)]
+pub struct Grid {
+    /// Rows in source order, empty rows included.
+    pub rows: Vec<GridRow>,
+    /// How to name places.
+    pub locator: Locator,
+    /// The decimal separator of numbers written as text.
+    pub decimal: Decimal,
+    /// The format name recorded in the table's metadata.
+    pub format: &'static str,
+}
+
+/// Dimension names (lower case) that are never value columns even when their cells are numbers.
+const DIM_NAMES: &[&str] = &[
+    "år",
+    "ar",
+    "year",
+    "tid",
+    "time",
+    "period",
+    "ålder",
+    "alder",
+    "age",
+    "kön",
+    "kon",
+    "sex",
+    "län",
+    "lan",
+    "county",
+    "region",
+    "kommun",
+    "municipality",
+    "kod",
+    "code",
+    "id",
+    "yrke",
+    "profession",
+    "huvudman",
+    "sector",
+    "sektor",
+    "regi",
+    "utbildning",
+    "programme",
+    "program",
+    "uppgift",
+    "sjukvårdsregion",
+    "healthcare_region",
+    "bedömning",
+    "assessment",
+    "månad",
+    "month",
+    "kvartal",
+    "quarter",
+    "recipient",
+    "mottagare",
+];
+
+fn is_dim_name(header: &str) -> bool {
+    let h = header.trim().to_lowercase();
+    DIM_NAMES.contains(&h.as_str())
+        || h.ends_with("kod")
+        || h.ends_with("_code")
+        || h.ends_with("_id")
+        || h.starts_with("ålder")
+        || h.starts_with("age")
+}
+
+/// What a non-numeric cell stands for.
+fn symbol_status(s: &str) -> Option<Status> {
+    match s {
+        "" => Some(Status::Missing),
+        "-" | "–" | "—" => Some(Status::Zero),
+        "x" | "X" => Some(Status::Suppressed),
+        _ if s.len() <= 6 && s.bytes().all(|b| b == b'.') => Some(Status::Missing),
+        _ => None,
+    }
+}
+
+/// A cell's number under a decimal convention; `Err(kind)` explains a number written another way.
+fn parse_number(s: &str, decimal: Decimal) -> Result<f64, NumberTrouble> {
+    let t = s.trim();
+    let mut cleaned = String::with_capacity(t.len());
+    // Thousands groups separated by a space or a (narrow) no-break space: "45 543", "1 234,5".
+    let grouped = t.contains([' ', '\u{a0}', '\u{202f}']);
+    if grouped {
+        let int_part = t.split([',', '.']).next().unwrap_or("");
+        let groups: Vec<&str> = int_part
+            .trim_start_matches('-')
+            .split([' ', '\u{a0}', '\u{202f}'])
+            .collect();
+        let ok = !groups.is_empty()
+            && (1..=3).contains(&groups[0].len())
+            && groups[1..].iter().all(|g| g.len() == 3)
+            && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()));
+        if !ok {
+            return Err(NumberTrouble::NotANumber);
+        }
+    }
+    for ch in t.chars() {
+        if !matches!(ch, ' ' | '\u{a0}' | '\u{202f}') {
+            cleaned.push(ch);
+        }
+    }
+    let has_comma = cleaned.contains(',');
+    let has_point = cleaned.contains('.');
+    let bytes_ok = cleaned
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b',' | b'e' | b'E'));
+    if !bytes_ok || !cleaned.bytes().any(|b| b.is_ascii_digit()) {
+        return Err(NumberTrouble::NotANumber);
+    }
+    if has_comma && has_point {
+        return Err(NumberTrouble::MixedSeparators);
+    }
+    let norm = match decimal {
+        Decimal::Comma | Decimal::Detect if has_comma => {
+            if cleaned.matches(',').count() > 1 {
+                return Err(NumberTrouble::NotANumber);
+            }
+            cleaned.replace(',', ".")
+        }
+        Decimal::Point if has_comma => return Err(NumberTrouble::CommaInPointFile),
+        Decimal::Comma if has_point => return Err(NumberTrouble::PointInCommaFile),
+        _ => cleaned,
+    };
+    match norm.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(NumberTrouble::NotANumber),
+    }
+}
+
+#[derive(Debug, PartialEq)]
+enum NumberTrouble {
+    NotANumber,
+    MixedSeparators,
+    CommaInPointFile,
+    PointInCommaFile,
+}
+
+fn is_numberish(cell: &RawCell) -> bool {
+    match cell {
+        RawCell::Empty => true,
+        RawCell::Number(_) => true,
+        RawCell::Text(s) => {
+            let s = s.trim();
+            symbol_status(s).is_some() || parse_number(s, Decimal::Detect).is_ok()
+        }
+    }
+}
+
+fn has_number(cell: &RawCell) -> bool {
+    match cell {
+        RawCell::Number(_) => true,
+        RawCell::Text(s) => parse_number(s.trim(), Decimal::Detect).is_ok(),
+        RawCell::Empty => false,
+    }
+}
+
+fn looks_like_code(cell: &RawCell) -> bool {
+    match cell {
+        RawCell::Text(s) => {
+            let s = s.trim();
+            s.len() > 1 && s.starts_with('0') && s.bytes().all(|b| b.is_ascii_digit())
+        }
+        _ => false,
+    }
+}
+
+/// The year in a wide column header (`2019`, `ar_2019`, `år 2019`, `2019*`), if it is one.
+fn header_year(h: &str) -> Option<String> {
+    let digits: Vec<&str> = h
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .collect();
+    match digits.as_slice() {
+        [y] if y.len() == 4 => {
+            let rest: String = h.chars().filter(|c| !c.is_ascii_digit()).collect();
+            let rest = rest.trim().trim_matches(['_', '*', ' ']).to_lowercase();
+            matches!(rest.as_str(), "" | "ar" | "år" | "year" | "y").then(|| y.to_string())
+        }
+        // Quarters and months: 2019K1, 2019Q1, 2019M01.
+        [y, p] if y.len() == 4 && p.len() <= 2 => {
+            let mid: String = h
+                .trim()
+                .chars()
+                .skip(4)
+                .take_while(|c| !c.is_ascii_digit())
+                .collect();
+            matches!(mid.as_str(), "K" | "Q" | "M").then(|| h.trim().to_string())
+        }
+        _ => None,
+    }
+}
+
+/// Splits SCB's `code label` cells (`0114 Upplands Väsby`, `01 Stockholms län`) when every cell of a
+/// column has that form.
+fn split_code_labels(values: &[String]) -> Option<Vec<(String, String)>> {
+    let mut out = Vec::with_capacity(values.len());
+    for v in values {
+        let (code, label) = v.split_once(' ')?;
+        if code.is_empty() || code.len() > 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let label = label.trim();
+        if label.is_empty() {
+            return None;
+        }
+        out.push((code.to_string(), label.to_string()));
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Builds a table from a grid.
+///
+/// # Errors
+///
+/// No header row, a data row with more or fewer cells than the header, no value column, a number
+/// written in another locale than the rest of the file, and (tidy layout) an unknown status or a
+/// value that disagrees with its status, each with its row and column.
+pub fn to_table(path: &Path, grid: &Grid) -> Result<Table, IngestError> {
+    let rows = &grid.rows;
+    let loc = &grid.locator;
+    let non_empty = |r: &GridRow| r.cells.iter().filter(|c| !c.is_empty()).count();
+    // Header: the first row with two or more filled cells (title lines above it have one).
+    let mut titles = Vec::new();
+    let mut h = None;
+    for (i, r) in rows.iter().enumerate() {
+        match non_empty(r) {
+            0 => {}
+            1 if rows[i + 1..].iter().any(|r| non_empty(r) >= 2) => {
+                titles.push(
+                    r.cells
+                        .iter()
+                        .map(RawCell::text)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                );
+            }
+            _ => {
+                h = Some(i);
+                break;
+            }
+        }
+    }
+    let Some(h) = h else {
+        return Err(IngestError::missing(
+            path,
+            Location::File,
+            "a header row",
+            "a row of column names followed by data rows",
+        ));
+    };
+    let header_row = &rows[h];
+    let width = header_row
+        .cells
+        .iter()
+        .rposition(|c| !c.is_empty())
+        .map_or(0, |p| p + 1);
+    let headers: Vec<String> = header_row.cells[..width]
+        .iter()
+        .map(RawCell::text)
+        .collect();
+    for (c, name) in headers.iter().enumerate() {
+        if name.is_empty() {
+            return Err(IngestError::syntax(
+                path,
+                loc.cell(header_row.at, c),
+                "an empty column name in the header row",
+                "a name for every column (merged or blank header cells cannot be read)",
+            ));
+        }
+        if let Some(prev) = headers[..c].iter().position(|x| x == name) {
+            return Err(IngestError::syntax(
+                path,
+                loc.cell(header_row.at, c),
+                format!(
+                    "the column name {name:?} twice (columns {} and {})",
+                    prev + 1,
+                    c + 1
+                ),
+                "distinct column names",
+            ));
+        }
+    }
+    // Data rows: up to an empty row, or up to footnote lines (one cell) that run to the end.
+    let mut data: Vec<&GridRow> = Vec::new();
+    let mut footer = Vec::new();
+    let mut i = h + 1;
+    while i < rows.len() {
+        let r = &rows[i];
+        let n = non_empty(r);
+        let only_first = n == 1 && !r.cells[0].is_empty() && width > 1;
+        if n == 0 || (only_first && rows[i..].iter().all(|r| non_empty(r) <= 1)) {
+            footer.extend(rows[i..].iter().filter(|r| non_empty(r) > 0).map(|r| {
+                r.cells
+                    .iter()
+                    .map(RawCell::text)
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }));
+            break;
+        }
+        let last = r
+            .cells
+            .iter()
+            .rposition(|c| !c.is_empty())
+            .map_or(0, |p| p + 1);
+        if last > width || r.cells.len() < width {
+            return Err(IngestError::shape(
+                path,
+                loc.row(r.at),
+                "the row (cells)",
+                if last > width { last } else { r.cells.len() },
+                width,
+            ));
+        }
+        data.push(r);
+        i += 1;
+    }
+    if data.is_empty() {
+        return Err(IngestError::missing(
+            path,
+            loc.row(header_row.at),
+            "data rows below the header",
+            "at least one row of data",
+        ));
+    }
+    let mut meta = TableMeta {
+        origin: path.display().to_string(),
+        format: grid.format.to_string(),
+        ..Default::default()
+    };
+    if !titles.is_empty() {
+        meta.title_sv = Some(titles.join(" "));
+    }
+    meta.notes = footer;
+    meta.synthetic =
+        meta.notes.iter().chain(meta.title_sv.iter()).any(|n| {
+            n.to_lowercase().contains("synthetic") || n.to_lowercase().contains("syntetisk")
+        });
+
+    let lower: Vec<String> = headers.iter().map(|s| s.to_lowercase()).collect();
+    if lower.iter().any(|s| s == "value") && lower.iter().any(|s| s == "status") {
+        return tidy(path, grid, &headers, &data, meta);
+    }
+
+    // Which trailing columns hold values.
+    let is_value_col = |c: usize| {
+        !is_dim_name(&headers[c])
+            && data.iter().all(|r| is_numberish(&r.cells[c]))
+            && (data.iter().any(|r| has_number(&r.cells[c]))
+                || header_year(&headers[c]).is_some()
+                || data.iter().all(|r| !r.cells[c].is_empty()))
+            && !data.iter().any(|r| looks_like_code(&r.cells[c]))
+    };
+    let mut first_value = width;
+    while first_value > 0 && is_value_col(first_value - 1) {
+        first_value -= 1;
+    }
+    if first_value == width {
+        return Err(IngestError::missing(
+            path,
+            loc.cell(header_row.at, width.saturating_sub(1)),
+            format!(
+                "a value column (the last column, {:?}, is not numeric)",
+                headers[width - 1]
+            ),
+            "numbers, dot symbols (\"..\") or \"-\" in the last column(s)",
+        ));
+    }
+    if first_value == 0 {
+        return Err(IngestError::missing(
+            path,
+            loc.row(header_row.at),
+            "a dimension column (every column holds numbers)",
+            "at least one column of codes or labels before the values",
+        ));
+    }
+    let decimal = resolve_decimal(path, grid, &data, first_value..width)?;
+
+    // Dimension columns.
+    let mut dims = Vec::new();
+    let mut col_keys: Vec<Vec<u32>> = Vec::new();
+    #[allow(clippy::needless_range_loop)]
+    for c in 0..first_value {
+        let texts: Vec<String> = data.iter().map(|r| r.cells[c].text()).collect();
+        let split = split_code_labels(&texts);
+        let mut dim = Dimension {
+            id: headers[c].clone(),
+            role: role_for(&headers[c]),
+            ..Default::default()
+        };
+        let mut index: HashMap<String, u32> = HashMap::new();
+        let mut keys = Vec::with_capacity(data.len());
+        for (k, t) in texts.iter().enumerate() {
+            let (code, label) = match &split {
+                Some(s) => (s[k].0.clone(), Some(s[k].1.clone())),
+                None => (t.clone(), None),
+            };
+            if code.is_empty() {
+                return Err(IngestError::missing(
+                    path,
+                    loc.cell(data[k].at, c),
+                    format!("a code in column {:?}", headers[c]),
+                    "every dimension cell filled",
+                ));
+            }
+            let next = dim.categories.len() as u32;
+            let idx = *index.entry(code.clone()).or_insert_with(|| {
+                dim.categories.push(Category {
+                    code,
+                    label_sv: label,
+                    ..Default::default()
+                });
+                next
+            });
+            keys.push(idx);
+        }
+        dims.push(dim);
+        col_keys.push(keys);
+    }
+    let wide = width - first_value > 1;
+    if wide {
+        let hs = &headers[first_value..];
+        let years: Option<Vec<String>> = hs.iter().map(|h| header_year(h)).collect();
+        let (id, role, codes) = match years {
+            Some(y) => ("year".to_string(), Role::Time, y),
+            None => ("variable".to_string(), Role::Other, hs.to_vec()),
+        };
+        dims.push(Dimension {
+            label_sv: Some(if role == Role::Time {
+                "år".into()
+            } else {
+                "variabel".into()
+            }),
+            label_en: Some(id.clone()),
+            categories: codes
+                .iter()
+                .zip(hs)
+                .map(|(code, h)| Category {
+                    code: code.clone(),
+                    label_sv: (code != h).then(|| h.clone()),
+                    ..Default::default()
+                })
+                .collect(),
+            id,
+            role,
+            elimination: None,
+        });
+    } else {
+        meta.measure = Some(headers[first_value].clone());
+    }
+    let mut table = Table::new(meta, dims);
+    let n_vals = width - first_value;
+    table.reserve(data.len() * n_vals);
+    let mut key = vec![0u32; table.dims.len()];
+    for (k, r) in data.iter().enumerate() {
+        for (d, keys) in col_keys.iter().enumerate() {
+            key[d] = keys[k];
+        }
+        for v in 0..n_vals {
+            let c = first_value + v;
+            if wide {
+                key[first_value] = v as u32;
+            }
+            let (value, status, sym) = value_cell(path, loc, r.at, c, &r.cells[c], decimal)?;
+            let sym = match sym {
+                Some(s) => table.intern_symbol(&s),
+                None => 0,
+            };
+            table.push(&key, value, status, sym);
+            table.lines.push(loc.line_number(r.at));
+        }
+    }
+    Ok(table)
+}
+
+fn role_for(header: &str) -> Role {
+    match header.trim().to_lowercase().as_str() {
+        "år" | "ar" | "year" | "tid" | "time" | "period" | "månad" | "kvartal" => Role::Time,
+        "län" | "lan" | "county" | "region" | "kommun" | "municipality" => Role::Geo,
+        _ => Role::Other,
+    }
+}
+
+/// Reads one value cell: a number, or a symbol with its status.
+fn value_cell(
+    path: &Path,
+    loc: &Locator,
+    at: u32,
+    col: usize,
+    cell: &RawCell,
+    decimal: Decimal,
+) -> Result<(f64, Status, Option<String>), IngestError> {
+    match cell {
+        RawCell::Empty => Ok((f64::NAN, Status::Missing, None)),
+        RawCell::Number(v) => Ok((*v, Status::Observed, None)),
+        RawCell::Text(s) => {
+            let s = s.trim();
+            if let Some(st) = symbol_status(s) {
+                let v = if st == Status::Zero { 0.0 } else { f64::NAN };
+                return Ok((v, st, (!s.is_empty()).then(|| s.to_string())));
+            }
+            parse_number(s, decimal)
+                .map(|v| (v, Status::Observed, None))
+                .map_err(|t| number_error(path, loc.cell(at, col), s, t, decimal))
+        }
+    }
+}
+
+fn number_error(
+    path: &Path,
+    location: Location,
+    s: &str,
+    trouble: NumberTrouble,
+    decimal: Decimal,
+) -> IngestError {
+    let expected = match (trouble, decimal) {
+        (NumberTrouble::PointInCommaFile, _) => {
+            "a decimal comma, as the rest of this file writes numbers (\"78,4\"); a point here would \
+             be read as a thousands separator in one locale and a decimal point in another"
+        }
+        (NumberTrouble::CommaInPointFile, _) => {
+            "a decimal point, as a comma-separated file writes numbers (\"78.4\")"
+        }
+        (NumberTrouble::MixedSeparators, _) => {
+            "a number without thousands separators (\"1234,5\" or \"1234.5\")"
+        }
+        _ => {
+            "a number, a dot symbol (\"..\"), \"-\" for a true zero, or \"x\" for a suppressed cell"
+        }
+    };
+    IngestError::number(path, location, s, expected)
+}
+
+/// Settles the decimal separator of the value columns, or reports the first cell that breaks it.
+fn resolve_decimal(
+    path: &Path,
+    grid: &Grid,
+    data: &[&GridRow],
+    cols: std::ops::Range<usize>,
+) -> Result<Decimal, IngestError> {
+    if grid.decimal != Decimal::Detect {
+        return Ok(grid.decimal);
+    }
+    let mut comma_at = None;
+    let mut point_at = None;
+    for r in data {
+        for c in cols.clone() {
+            if let RawCell::Text(s) = &r.cells[c] {
+                let s = s.trim();
+                if symbol_status(s).is_some() {
+                    continue;
+                }
+                if comma_at.is_none() && s.contains(',') && !s.contains('.') {
+                    comma_at = Some((r.at, c));
+                }
+                if point_at.is_none() && s.contains('.') && !s.contains(',') {
+                    point_at = Some((r.at, c));
+                }
+            }
+        }
+    }
+    match (comma_at, point_at) {
+        (Some(_), Some((at, c))) => {
+            let s = data
+                .iter()
+                .find(|r| r.at == at)
+                .map(|r| r.cells[c].text())
+                .unwrap_or_default();
+            Err(number_error(
+                path,
+                grid.locator.cell(at, c),
+                &s,
+                NumberTrouble::PointInCommaFile,
+                Decimal::Comma,
+            ))
+        }
+        (Some(_), None) => Ok(Decimal::Comma),
+        _ => Ok(Decimal::Point),
+    }
+}
+
+/// The hwf tidy layout: dimension columns, optional `<dim>_sv`/`<dim>_en` labels, `value`, `status`,
+/// optional `symbol`.
+fn tidy(
+    path: &Path,
+    grid: &Grid,
+    headers: &[String],
+    data: &[&GridRow],
+    mut meta: TableMeta,
+) -> Result<Table, IngestError> {
+    let loc = &grid.locator;
+    let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let value_col = find("value").unwrap_or(0);
+    let status_col = find("status").unwrap_or(0);
+    let symbol_col = find("symbol");
+    let is_label = |h: &str| {
+        ["_sv", "_en"].iter().any(|suf| {
+            h.strip_suffix(suf)
+                .is_some_and(|b| headers.iter().any(|x| x == b))
+        })
+    };
+    let dim_cols: Vec<usize> = (0..headers.len())
+        .filter(|&c| c != value_col && c != status_col && Some(c) != symbol_col)
+        .filter(|&c| !is_label(&headers[c]))
+        .collect();
+    let decimal = resolve_decimal(path, grid, data, value_col..value_col + 1)?;
+    let mut dims = Vec::new();
+    let mut col_keys = Vec::new();
+    for &c in &dim_cols {
+        let sv = find(&format!("{}_sv", headers[c]));
+        let en = find(&format!("{}_en", headers[c]));
+        let mut dim = Dimension {
+            id: headers[c].clone(),
+            role: role_for(&headers[c]),
+            ..Default::default()
+        };
+        let mut index: HashMap<String, u32> = HashMap::new();
+        let mut keys = Vec::with_capacity(data.len());
+        for r in data {
+            let code = r.cells[c].text();
+            let next = dim.categories.len() as u32;
+            let idx = *index.entry(code.clone()).or_insert_with(|| {
+                let label =
+                    |col: Option<usize>| col.map(|x| r.cells[x].text()).filter(|s| !s.is_empty());
+                dim.categories.push(Category {
+                    code,
+                    label_sv: label(sv),
+                    label_en: label(en),
+                    unit: None,
+                });
+                next
+            });
+            keys.push(idx);
+        }
+        dims.push(dim);
+        col_keys.push(keys);
+    }
+    meta.format = grid.format.to_string();
+    let mut table = Table::new(meta, dims);
+    table.reserve(data.len());
+    let mut key = vec![0u32; dim_cols.len()];
+    for (k, r) in data.iter().enumerate() {
+        for (d, keys) in col_keys.iter().enumerate() {
+            key[d] = keys[k];
+        }
+        let st_text = r.cells[status_col].text();
+        let status = Status::parse(&st_text).ok_or_else(|| {
+            IngestError::syntax(
+                path,
+                loc.cell(r.at, status_col),
+                format!("the status {st_text:?}"),
+                "one of observed, missing, zero, suppressed, estimated",
+            )
+        })?;
+        let (value, _, _) = value_cell(path, loc, r.at, value_col, &r.cells[value_col], decimal)?;
+        if status.has_value() == value.is_nan() {
+            return Err(IngestError::syntax(
+                path,
+                loc.cell(r.at, value_col),
+                format!(
+                    "{} with status {status}",
+                    if value.is_nan() {
+                        "no value".to_string()
+                    } else {
+                        format!("the value {}", r.cells[value_col].text())
+                    }
+                ),
+                if status.has_value() {
+                    "a number for an observed, zero or estimated cell"
+                } else {
+                    "an empty value for a missing or suppressed cell"
+                },
+            ));
+        }
+        let sym = match symbol_col
+            .map(|c| r.cells[c].text())
+            .filter(|s| !s.is_empty())
+        {
+            Some(s) => table.intern_symbol(&s),
+            None => 0,
+        };
+        table.push(&key, value, status, sym);
+        table.lines.push(loc.line_number(r.at));
+    }
+    Ok(table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_both_locales_and_their_traps() {
+        assert_eq!(parse_number("78,4", Decimal::Detect), Ok(78.4));
+        assert_eq!(parse_number("78.4", Decimal::Point), Ok(78.4));
+        assert_eq!(parse_number("45 543", Decimal::Detect), Ok(45543.0));
+        assert_eq!(parse_number("1\u{a0}234,5", Decimal::Comma), Ok(1234.5));
+        assert_eq!(parse_number("-3", Decimal::Comma), Ok(-3.0));
+        assert_eq!(
+            parse_number("78,4", Decimal::Point),
+            Err(NumberTrouble::CommaInPointFile)
+        );
+        assert_eq!(
+            parse_number("1.234,5", Decimal::Detect),
+            Err(NumberTrouble::MixedSeparators)
+        );
+        assert_eq!(
+            parse_number("78.4", Decimal::Comma),
+            Err(NumberTrouble::PointInCommaFile)
+        );
+        assert_eq!(
+            parse_number("4 55 43", Decimal::Detect),
+            Err(NumberTrouble::NotANumber)
+        );
+        assert_eq!(
+            parse_number("inf", Decimal::Detect),
+            Err(NumberTrouble::NotANumber)
+        );
+        assert_eq!(
+            parse_number("NaN", Decimal::Detect),
+            Err(NumberTrouble::NotANumber)
+        );
+    }
+
+    #[test]
+    fn wide_headers_that_are_years() {
+        assert_eq!(header_year("2019").as_deref(), Some("2019"));
+        assert_eq!(header_year("ar_2019").as_deref(), Some("2019"));
+        assert_eq!(header_year("år 2019").as_deref(), Some("2019"));
+        assert_eq!(header_year("2019K1").as_deref(), Some("2019K1"));
+        assert_eq!(header_year("Antal"), None);
+        assert_eq!(header_year("kvinnor 2019"), None);
+    }
+
+    #[test]
+    fn scb_code_label_cells_split_only_when_all_do() {
+        let v = vec!["0114 Upplands Väsby".to_string(), "2584 Kiruna".to_string()];
+        let s = split_code_labels(&v).unwrap();
+        assert_eq!(s[0], ("0114".into(), "Upplands Väsby".into()));
+        let v = vec!["0114 Upplands Väsby".to_string(), "Kiruna".to_string()];
+        assert!(split_code_labels(&v).is_none());
+    }
+}

@@ -1,0 +1,541 @@
+//! JSON-stat 2.0 datasets, as PxWebApi 2 returns them (and the 1.x bundles of older APIs).
+//!
+//! - `id`/`size` at the top (2.0) or inside `dimension` (1.x bundles `{"name": {dataset}}` with one
+//!   dataset);
+//! - a category `index` given as an array of codes or as an object `code → position`: a category's
+//!   place comes from the index value, never from the order of the object's keys;
+//! - `value` and `status` as arrays or as sparse objects `"position": value` (cells left out of a
+//!   sparse `value` are missing); `status` also as a single string for every cell;
+//! - `role` (time, geo, metric) and category `unit`s.
+//!
+//! A cell whose value is `null` is missing; its status symbol, when given, is kept. Status `-` is a
+//! true zero, `e` an estimate, `c`/`x`/`s` a suppressed cell; other symbols are kept as they are.
+
+use super::error::{IngestError, Location};
+use crate::table::{Category, Dimension, Lang, Odometer, Role, Status, Table, TableMeta};
+use serde_json::{Map, Value};
+use std::path::Path;
+
+/// Largest cube accepted (cells).
+pub const MAX_CELLS: usize = 400_000_000;
+
+fn at(p: &str) -> Location {
+    Location::Path(p.to_string())
+}
+
+/// Reads a JSON-stat document's bytes into a tidy table.
+///
+/// # Errors
+///
+/// Text that is not JSON (with line and column), a collection or a bundle of several datasets, a
+/// missing `id`, `size`, `dimension` or `value`, sizes that disagree with the categories, an index
+/// with a position out of range or twice, a value count that disagrees with the product of the
+/// sizes, and a value that is neither a number nor `null`, each with its JSON path.
+pub fn read(path: &Path, bytes: &[u8]) -> Result<Table, IngestError> {
+    let (body, _) = super::text::strip_bom(bytes);
+    let doc: Value = serde_json::from_slice(body).map_err(|e| {
+        IngestError::syntax(
+            path,
+            Location::LineCol(e.line(), e.column()),
+            e.to_string(),
+            "a JSON document",
+        )
+    })?;
+    let obj = doc.as_object().ok_or_else(|| {
+        IngestError::syntax(
+            path,
+            at("$"),
+            "a JSON value that is not an object",
+            "a JSON-stat dataset object",
+        )
+    })?;
+    let (ds, prefix) = match obj.get("class").and_then(Value::as_str) {
+        Some("dataset") => (obj, String::from("$")),
+        Some(other) => {
+            return Err(IngestError::syntax(
+                path,
+                at("$.class"),
+                format!("a JSON-stat {other:?}"),
+                "a \"dataset\" (read each dataset of a collection on its own)",
+            ));
+        }
+        None if obj.contains_key("dimension") && obj.contains_key("value") => (obj, "$".into()),
+        None => {
+            // A 1.x bundle: { "name": { dataset } }.
+            let sets: Vec<(&String, &Value)> = obj
+                .iter()
+                .filter(|(_, v)| v.get("dimension").is_some())
+                .collect();
+            match sets.as_slice() {
+                [(name, v)] => (v.as_object().expect("checked object"), format!("$.{name}")),
+                [] => {
+                    return Err(IngestError::missing(
+                        path,
+                        at("$"),
+                        "a dataset (\"class\": \"dataset\", or an object with dimension and value)",
+                        "a JSON-stat 2.0 dataset",
+                    ));
+                }
+                many => {
+                    return Err(IngestError::syntax(
+                        path,
+                        at("$"),
+                        format!("a bundle of {} datasets", many.len()),
+                        "one dataset per file",
+                    ));
+                }
+            }
+        }
+    };
+    dataset(path, ds, &prefix)
+}
+
+fn dataset(path: &Path, ds: &Map<String, Value>, p: &str) -> Result<Table, IngestError> {
+    let dimension = ds
+        .get("dimension")
+        .and_then(Value::as_object)
+        .ok_or_else(|| {
+            IngestError::missing(
+                path,
+                at(&format!("{p}.dimension")),
+                "the dimension object",
+                "",
+            )
+        })?;
+    // 2.0 keeps id/size/role at the top; 1.x inside "dimension".
+    let holder = if ds.contains_key("id") { ds } else { dimension };
+    let hp = if ds.contains_key("id") {
+        p.to_string()
+    } else {
+        format!("{p}.dimension")
+    };
+    let ids: Vec<String> = holder
+        .get("id")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .ok_or_else(|| IngestError::missing(path, at(&format!("{hp}.id")), "the id array", ""))?;
+    let sizes: Vec<usize> = holder
+        .get("size")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .map(|v| v.as_u64().unwrap_or(u64::MAX) as usize)
+                .collect()
+        })
+        .ok_or_else(|| {
+            IngestError::missing(path, at(&format!("{hp}.size")), "the size array", "")
+        })?;
+    if ids.len() != sizes.len() {
+        return Err(IngestError::shape(
+            path,
+            at(&format!("{hp}.size")),
+            "size",
+            sizes.len(),
+            ids.len(),
+        ));
+    }
+    let lang = ds
+        .get("extension")
+        .and_then(|e| e.pointer("/px/language").or_else(|| e.get("lang")))
+        .and_then(Value::as_str)
+        .and_then(Lang::from_code)
+        .or_else(|| {
+            let l = ds.get("label").and_then(Value::as_str).unwrap_or("");
+            l.contains(['å', 'ä', 'ö', 'Å', 'Ä', 'Ö'])
+                .then_some(Lang::Sv)
+        });
+    let roles = holder.get("role").and_then(Value::as_object);
+    let role_of = |id: &str| -> Role {
+        let has = |r: &str| {
+            roles
+                .and_then(|m| m.get(r))
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.iter().any(|v| v.as_str() == Some(id)))
+        };
+        if has("time") {
+            Role::Time
+        } else if has("geo") {
+            Role::Geo
+        } else if has("metric") {
+            Role::Metric
+        } else {
+            Role::Other
+        }
+    };
+    let label_to = |c: &mut Category, l: Option<String>| match lang {
+        Some(Lang::En) => c.label_en = l,
+        _ => c.label_sv = l,
+    };
+    let mut dims = Vec::with_capacity(ids.len());
+    for (k, id) in ids.iter().enumerate() {
+        let dp = format!("{p}.dimension.{id}");
+        let d = dimension
+            .get(id)
+            .and_then(Value::as_object)
+            .ok_or_else(|| {
+                IngestError::missing(
+                    path,
+                    at(&dp),
+                    format!("the dimension {id:?} named in id"),
+                    "",
+                )
+            })?;
+        let cat = d
+            .get("category")
+            .and_then(Value::as_object)
+            .ok_or_else(|| {
+                IngestError::missing(
+                    path,
+                    at(&format!("{dp}.category")),
+                    "the category object",
+                    "",
+                )
+            })?;
+        let labels = cat.get("label").and_then(Value::as_object);
+        let codes: Vec<String> = match cat.get("index") {
+            Some(Value::Array(a)) => a
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    v.as_str().map(str::to_string).ok_or_else(|| {
+                        IngestError::syntax(
+                            path,
+                            at(&format!("{dp}.category.index[{i}]")),
+                            v.to_string(),
+                            "a category code (string)",
+                        )
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+            Some(Value::Object(m)) => {
+                let mut slots: Vec<Option<String>> = vec![None; m.len()];
+                for (code, pos) in m {
+                    let ip = format!("{dp}.category.index.{code}");
+                    let pos = pos
+                        .as_u64()
+                        .map(|x| x as usize)
+                        .filter(|&x| x < m.len())
+                        .ok_or_else(|| {
+                            IngestError::syntax(
+                                path,
+                                at(&ip),
+                                format!("the position {pos}"),
+                                format!("a whole number below {}", m.len()),
+                            )
+                        })?;
+                    if let Some(prev) = &slots[pos] {
+                        return Err(IngestError::syntax(
+                            path,
+                            at(&ip),
+                            format!("position {pos}, already taken by {prev:?}"),
+                            "each position once",
+                        ));
+                    }
+                    slots[pos] = Some(code.clone());
+                }
+                slots.into_iter().map(|s| s.unwrap_or_default()).collect()
+            }
+            None => match labels {
+                // A dimension with a single category may give only its label.
+                Some(l) if l.len() == 1 => l.keys().cloned().collect(),
+                _ => {
+                    return Err(IngestError::missing(
+                        path,
+                        at(&format!("{dp}.category.index")),
+                        "the category index",
+                        "an index (required when there is more than one category)",
+                    ));
+                }
+            },
+            Some(other) => {
+                return Err(IngestError::syntax(
+                    path,
+                    at(&format!("{dp}.category.index")),
+                    other.to_string(),
+                    "an array of codes or an object of positions",
+                ));
+            }
+        };
+        if codes.len() != sizes[k] {
+            return Err(IngestError::shape(
+                path,
+                at(&format!("{hp}.size[{k}]")),
+                format!("dimension {id:?} (categories)"),
+                codes.len(),
+                sizes[k],
+            ));
+        }
+        let units = cat.get("unit").and_then(Value::as_object);
+        let categories = codes
+            .into_iter()
+            .map(|code| {
+                let mut c = Category::code(code.clone());
+                label_to(
+                    &mut c,
+                    labels
+                        .and_then(|l| l.get(&code))
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                );
+                c.unit = units.and_then(|u| u.get(&code)).and_then(|u| {
+                    u.get("label")
+                        .or_else(|| u.get("base"))
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                });
+                c
+            })
+            .collect();
+        let dlabel = d.get("label").and_then(Value::as_str).map(str::to_string);
+        let mut dim = Dimension {
+            id: id.clone(),
+            role: role_of(id),
+            categories,
+            ..Default::default()
+        };
+        match lang {
+            Some(Lang::En) => dim.label_en = dlabel,
+            _ => dim.label_sv = dlabel,
+        }
+        dims.push(dim);
+    }
+    let total = sizes
+        .iter()
+        .try_fold(1usize, |a, &n| a.checked_mul(n))
+        .filter(|&t| t <= MAX_CELLS)
+        .ok_or_else(|| {
+            IngestError::syntax(
+                path,
+                at(&format!("{hp}.size")),
+                format!("sizes {sizes:?}"),
+                format!("at most {MAX_CELLS} cells"),
+            )
+        })?;
+
+    let mut meta = TableMeta {
+        origin: path.display().to_string(),
+        format: "json-stat".into(),
+        ..Default::default()
+    };
+    let title = ds.get("label").and_then(Value::as_str).map(str::to_string);
+    match lang {
+        Some(Lang::En) => meta.title_en = title,
+        _ => meta.title_sv = title,
+    }
+    meta.source = ds.get("source").and_then(Value::as_str).map(str::to_string);
+    meta.updated = ds
+        .get("updated")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    meta.table_id = ds
+        .get("extension")
+        .and_then(|e| e.pointer("/px/tableid").or_else(|| e.get("id")))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    if let Some(n) = ds.get("note") {
+        match n {
+            Value::Array(a) => meta
+                .notes
+                .extend(a.iter().filter_map(|v| v.as_str().map(str::to_string))),
+            Value::String(s) => meta.notes.push(s.clone()),
+            _ => {}
+        }
+    }
+    if lang.is_none() {
+        meta.warnings
+            .push("the labels' language is not stated; taken as Swedish".into());
+    }
+
+    // Values.
+    let vp = format!("{p}.value");
+    let mut values: Vec<Option<f64>> = vec![None; total];
+    match ds.get("value") {
+        Some(Value::Array(a)) => {
+            if a.len() != total {
+                return Err(IngestError::shape(
+                    path,
+                    at(&vp),
+                    "value (cells)",
+                    a.len(),
+                    total,
+                ));
+            }
+            for (i, v) in a.iter().enumerate() {
+                values[i] = number(path, &format!("{vp}[{i}]"), v)?;
+            }
+        }
+        Some(Value::Object(m)) => {
+            for (k, v) in m {
+                let i = sparse_index(path, &format!("{vp}.{k}"), k, total)?;
+                values[i] = number(path, &format!("{vp}.{k}"), v)?;
+            }
+        }
+        _ => {
+            return Err(IngestError::missing(
+                path,
+                at(&vp),
+                "the value array or object",
+                "",
+            ));
+        }
+    }
+    let sp = format!("{p}.status");
+    let mut statuses: Vec<Option<String>> = vec![None; total];
+    match ds.get("status") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(s)) => statuses.iter_mut().for_each(|x| *x = Some(s.clone())),
+        Some(Value::Array(a)) => {
+            if a.len() == 1 {
+                let s = a[0].as_str().map(str::to_string);
+                statuses.iter_mut().for_each(|x| x.clone_from(&s));
+            } else if a.len() == total {
+                for (i, v) in a.iter().enumerate() {
+                    statuses[i] = v.as_str().map(str::to_string);
+                }
+            } else {
+                return Err(IngestError::shape(
+                    path,
+                    at(&sp),
+                    "status (cells)",
+                    a.len(),
+                    total,
+                ));
+            }
+        }
+        Some(Value::Object(m)) => {
+            for (k, v) in m {
+                let i = sparse_index(path, &format!("{sp}.{k}"), k, total)?;
+                statuses[i] = v.as_str().map(str::to_string);
+            }
+        }
+        Some(other) => {
+            return Err(IngestError::syntax(
+                path,
+                at(&sp),
+                other.to_string(),
+                "a string, an array or an object",
+            ));
+        }
+    }
+    let mut table = Table::new(meta, dims);
+    table.reserve(total);
+    let mut odo = Odometer::new(sizes);
+    let mut i = 0;
+    while let Some(key) = odo.next_key() {
+        let key = key.to_vec();
+        let sym = statuses[i].as_deref().filter(|s| !s.is_empty());
+        let (value, status) = match (values[i], sym) {
+            (Some(v), None) => (v, Status::Observed),
+            (Some(v), Some(s)) => (v, status_for(s, true)),
+            (None, Some(s)) => (if s == "-" { 0.0 } else { f64::NAN }, status_for(s, false)),
+            (None, None) => (f64::NAN, Status::Missing),
+        };
+        let sym = match sym {
+            Some(s) => table.intern_symbol(s),
+            None => 0,
+        };
+        table.push(&key, value, status, sym);
+        i += 1;
+    }
+    Ok(table)
+}
+
+/// What a JSON-stat status symbol means for a cell with (or without) a value.
+fn status_for(s: &str, has_value: bool) -> Status {
+    match s.trim() {
+        "-" => Status::Zero,
+        "e" | "E" | "p" if has_value => Status::Estimated,
+        "c" | "C" | "x" | "X" | "s" | "S" | "confidential" => Status::Suppressed,
+        _ if has_value => Status::Observed,
+        _ => Status::Missing,
+    }
+}
+
+fn sparse_index(path: &Path, p: &str, k: &str, total: usize) -> Result<usize, IngestError> {
+    k.parse::<usize>()
+        .ok()
+        .filter(|&i| i < total)
+        .ok_or_else(|| {
+            IngestError::syntax(
+                path,
+                at(p),
+                format!("the cell position {k:?}"),
+                format!("a whole number below {total}"),
+            )
+        })
+}
+
+fn number(path: &Path, p: &str, v: &Value) -> Result<Option<f64>, IngestError> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Number(n) => n
+            .as_f64()
+            .filter(|x| x.is_finite())
+            .map(Some)
+            .ok_or_else(|| IngestError::number(path, at(p), n.to_string(), "a finite number")),
+        Value::String(s) => match s.trim().parse::<f64>() {
+            Ok(x) if x.is_finite() => Ok(Some(x)),
+            _ => Err(IngestError::number(
+                path,
+                at(p),
+                s.clone(),
+                "a number or null",
+            )),
+        },
+        other => Err(IngestError::number(
+            path,
+            at(p),
+            other.to_string(),
+            "a number or null",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn js(s: &str) -> Result<Table, IngestError> {
+        read(Path::new("t.json"), s.as_bytes())
+    }
+
+    const OBJ_INDEX: &str = r#"{"version":"2.0","class":"dataset","label":"Legitimerade efter kön och år",
+        "id":["kön","år"],"size":[2,2],"role":{"time":["år"]},
+        "dimension":{"kön":{"label":"kön","category":{"index":{"2":1,"1":0},"label":{"1":"män","2":"kvinnor"}}},
+                     "år":{"label":"år","category":{"index":["2022","2023"]}}},
+        "value":{"0":10,"1":11,"3":13},"status":{"2":"..","3":"e"}}"#;
+
+    #[test]
+    fn object_index_positions_win_over_key_order() {
+        let t = js(OBJ_INDEX).unwrap();
+        assert_eq!(t.dims[0].categories[0].code, "1");
+        assert_eq!(t.dims[0].categories[1].label_sv.as_deref(), Some("kvinnor"));
+        assert_eq!(t.dims[1].role, Role::Time);
+        // Cell 2 is (kön=2, år=2022): left out of the sparse value, status "..".
+        assert_eq!((t.code(0, 2), t.code(1, 2)), ("2", "2022"));
+        assert_eq!(t.status[2], Status::Missing);
+        assert_eq!(t.symbol(2), Some(".."));
+        assert_eq!(t.value(3), Some(13.0));
+        assert_eq!(t.status[3], Status::Estimated);
+        assert_eq!(t.value(1), Some(11.0));
+    }
+
+    #[test]
+    fn counts_that_disagree_are_errors_with_a_path() {
+        let bad = OBJ_INDEX.replace(r#""value":{"0":10,"1":11,"3":13}"#, "\"value\":[1,2,3]");
+        assert_eq!(
+            js(&bad).unwrap_err().to_string(),
+            "t.json:$.value: value (cells) has 3, expected 4"
+        );
+        let bad = OBJ_INDEX.replace("\"size\":[2,2]", "\"size\":[3,2]");
+        assert!(js(&bad).unwrap_err().to_string().contains("$.size[0]"));
+        let bad = OBJ_INDEX.replace("\"index\":{\"2\":1,\"1\":0}", "\"index\":{\"2\":0,\"1\":0}");
+        assert!(js(&bad).unwrap_err().to_string().contains("already taken"));
+        let e = js("{\"a\":").unwrap_err().to_string();
+        assert!(e.starts_with("t.json:1:5"), "{e}");
+    }
+}

@@ -1,0 +1,13 @@
+//! hwf — health-care workforce statistics and forecasting.
+//!
+//! The modules follow the pipeline: [`ingest`] reads the official formats into one tidy [`table::Table`];
+//! [`codes`] holds the classifications; [`validate`] checks tables against them; [`publish`] writes
+//! tidy tables out; [`defaults`] is the embedded default data set.
+#![warn(missing_docs)]
+
+pub mod codes;
+// TEMP pub mod defaults;
+pub mod ingest;
+pub mod publish;
+pub mod table;
+pub mod validate;

@@ -1,0 +1,466 @@
+//! The `hwf` command: a thin layer over the library that turns its typed errors into messages for
+//! people and exit codes for scripts (0 fine, 1 validation errors, 2 bad input or usage).
+
+use clap::{Parser, Subcommand};
+use hwf::ingest::{self, read_table};
+use hwf::publish::tables::{self, TableFormat};
+use hwf::table::{Lang, Role, Status, Table};
+use hwf::validate::{self, Finding, Options, Severity, TableKind};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Health-care workforce statistics and forecasting.
+#[derive(Parser)]
+#[command(name = "hwf", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Convert any readable table (.px, .json, .csv, .xlsx, .parquet) to tidy CSV, Parquet or xlsx.
+    Convert {
+        /// The input file.
+        input: PathBuf,
+        /// The output file; its extension (.csv, .parquet, .xlsx) picks the format.
+        output: PathBuf,
+        /// Write CSV the way Swedish Excel opens it: byte-order mark, ';' and decimal comma.
+        #[arg(long)]
+        swedish: bool,
+        /// The sheet to read from an xlsx input (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
+    },
+    /// Show a table's dimensions, their sizes and codes, its value range and counts by status.
+    Inspect {
+        /// The file to inspect.
+        file: PathBuf,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+        /// The sheet to read from an xlsx input (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// How many codes to list per dimension (all with --json).
+        #[arg(long, default_value_t = 12)]
+        codes: usize,
+    },
+    /// Check tables against the code lists and the rules of their kind; with no path, the embedded
+    /// default data. A folder means every table in it.
+    Validate {
+        /// Files or folders to check.
+        paths: Vec<PathBuf>,
+        /// The tables' kind (licensed, employed, licences_issued, population, admissions, care_use,
+        /// balance, other); by default told from the file name.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Accepted years, as FROM-TO.
+        #[arg(long, default_value = "1900-2100")]
+        years: String,
+        /// Relative tolerance for totals against the sum of their parts, on top of rounding (e.g. 0.01).
+        #[arg(long, default_value_t = 0.0)]
+        total_tolerance: f64,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List a code list: counties, regions, municipalities, sectors or professions.
+    Codes {
+        /// Which list.
+        list: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn read(path: &Path, sheet: Option<&str>) -> Result<Table, String> {
+    if let Some(s) = sheet {
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        return ingest::xlsx::read(path, &bytes, Some(s)).map_err(|e| e.to_string());
+    }
+    read_table(path).map_err(|e| e.to_string())
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        Command::Convert {
+            input,
+            output,
+            swedish,
+            sheet,
+        } => {
+            let table = read(&input, sheet.as_deref())?;
+            let format = match TableFormat::from_path(&output) {
+                Some(TableFormat::Csv) if swedish => TableFormat::CsvSwedish,
+                Some(f) => f,
+                None => {
+                    return Err(format!(
+                        "{}: cannot tell the output format from the extension; expected .csv, .parquet or .xlsx",
+                        output.display()
+                    ));
+                }
+            };
+            tables::write(&table, &output, format).map_err(|e| e.to_string())?;
+            for w in &table.meta.warnings {
+                eprintln!("warning: {}: {w}", input.display());
+            }
+            eprintln!("wrote {} ({} rows)", output.display(), table.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Inspect {
+            file,
+            json,
+            sheet,
+            codes,
+        } => {
+            let t = read(&file, sheet.as_deref())?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&inspect_json(&t)).unwrap_or_default()
+                );
+            } else {
+                print!("{}", inspect_text(&t, codes));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Validate {
+            paths,
+            kind,
+            years,
+            total_tolerance,
+            json,
+        } => {
+            let kind = kind.map(|k| TableKind::try_from(k.as_str())).transpose()?;
+            let years = parse_years(&years)?;
+            if !(0.0..1.0).contains(&total_tolerance) {
+                return Err(format!(
+                    "--total-tolerance {total_tolerance}: expected a relative tolerance from 0 up to 1"
+                ));
+            }
+            let base = Options {
+                kind: TableKind::Other,
+                years,
+                total_tolerance,
+            };
+            let mut findings: Vec<Finding> = Vec::new();
+            let mut checked = 0usize;
+            let tables = collect_tables(&paths)?;
+            for (name, result) in tables {
+                checked += 1;
+                match result {
+                    Ok(t) => {
+                        let opts = Options {
+                            kind: kind.unwrap_or_else(|| TableKind::from_file_name(&name)),
+                            ..base.clone()
+                        };
+                        findings.extend(validate::check(&t, &opts));
+                    }
+                    Err(e) => findings.push(Finding {
+                        severity: Severity::Error,
+                        check: "read",
+                        file: name,
+                        place: String::new(),
+                        found: e,
+                        expected: "a readable table".into(),
+                    }),
+                }
+            }
+            let errors = findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count();
+            let warnings = findings.len() - errors;
+            if json {
+                let list: Vec<_> = findings
+                    .iter()
+                    .map(|f| {
+                        json!({"severity": f.severity.as_str(), "check": f.check, "file": f.file,
+                               "place": f.place, "found": f.found, "expected": f.expected})
+                    })
+                    .collect();
+                let doc = json!({"files": checked, "errors": errors, "warnings": warnings, "findings": list});
+                println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            } else {
+                if errors > 0 {
+                    println!("Errors:");
+                    for f in findings.iter().filter(|f| f.severity == Severity::Error) {
+                        println!("  {f}");
+                    }
+                }
+                if warnings > 0 {
+                    println!("Warnings:");
+                    for f in findings.iter().filter(|f| f.severity == Severity::Warning) {
+                        println!("  {f}");
+                    }
+                }
+                println!("{checked} file(s) checked: {errors} error(s), {warnings} warning(s)");
+            }
+            Ok(if errors > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Codes { list } => {
+            let c = hwf::codes::CodeLists::get();
+            let rows: Vec<String> = match list.as_str() {
+                "counties" | "län" => c
+                    .counties
+                    .iter()
+                    .map(|x| {
+                        format!(
+                            "{}\t{}\t{}\t{}",
+                            x.code, x.name_sv, x.name_en, x.healthcare_region
+                        )
+                    })
+                    .collect(),
+                "regions" | "healthcare_regions" => c
+                    .healthcare_regions
+                    .iter()
+                    .map(|x| format!("{}\t{}\t{}", x.code, x.name_sv, x.name_en))
+                    .collect(),
+                "municipalities" | "kommuner" => c
+                    .municipalities
+                    .iter()
+                    .map(|x| format!("{}\t{}\t{}", x.code, x.name_sv, x.county))
+                    .collect(),
+                "sectors" => c
+                    .sectors
+                    .iter()
+                    .map(|x| format!("{}\t{}\t{}", x.code, x.name_sv, x.name_en))
+                    .collect(),
+                "professions" | "yrken" => c
+                    .professions
+                    .iter()
+                    .map(|x| {
+                        format!(
+                            "{}\t{}\t{}\t{}",
+                            x.code,
+                            x.name_sv,
+                            x.name_en,
+                            match (&x.layer_of, x.licensed) {
+                                (Some(p), _) => format!("layer of {p}"),
+                                (None, true) => "licensed".into(),
+                                (None, false) => String::new(),
+                            }
+                        )
+                    })
+                    .collect(),
+                other => {
+                    return Err(format!(
+                        "unknown code list {other:?}; expected counties, regions, municipalities, sectors or professions"
+                    ));
+                }
+            };
+            for r in rows {
+                println!("{r}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn parse_years(s: &str) -> Result<(i32, i32), String> {
+    let (a, b) = s
+        .split_once('-')
+        .ok_or_else(|| format!("--years {s:?}: expected FROM-TO, e.g. 1990-2060"))?;
+    let a: i32 = a
+        .trim()
+        .parse()
+        .map_err(|_| format!("--years {s:?}: {a:?} is not a year"))?;
+    let b: i32 = b
+        .trim()
+        .parse()
+        .map_err(|_| format!("--years {s:?}: {b:?} is not a year"))?;
+    if a > b {
+        return Err(format!("--years {s:?}: FROM is after TO"));
+    }
+    Ok((a, b))
+}
+
+/// The tables named on the command line (folders expanded), or the embedded default data.
+/// A table to check, by name, or why it could not be read.
+type Named = (String, Result<Table, String>);
+
+fn collect_tables(paths: &[PathBuf]) -> Result<Vec<Named>, String> {
+    if paths.is_empty() {
+        return Err("name the files to validate".into());
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| format!("{}: {e}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    f.extension()
+                        .and_then(|e| e.to_str())
+                        .map(str::to_ascii_lowercase)
+                        .is_some_and(|e| {
+                            matches!(e.as_str(), "px" | "json" | "csv" | "xlsx" | "parquet")
+                        })
+                })
+                .collect();
+            files.sort();
+            for f in files {
+                out.push((
+                    f.display().to_string(),
+                    read_table(&f).map_err(|e| e.to_string()),
+                ));
+            }
+        } else {
+            out.push((
+                p.display().to_string(),
+                read_table(p).map_err(|e| e.to_string()),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn role_name(r: Role) -> &'static str {
+    r.as_str()
+}
+
+fn inspect_text(t: &Table, max_codes: usize) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let m = &t.meta;
+    let _ = writeln!(
+        s,
+        "{} ({}){}",
+        m.origin,
+        m.format,
+        if m.synthetic {
+            " — SYNTHETIC DATA"
+        } else {
+            ""
+        }
+    );
+    if let Some(x) = &m.title_sv {
+        let _ = writeln!(s, "title (sv): {x}");
+    }
+    if let Some(x) = &m.title_en {
+        let _ = writeln!(s, "title (en): {x}");
+    }
+    if let Some(x) = &m.table_id {
+        let _ = writeln!(s, "table id:   {x}");
+    }
+    if let Some(x) = &m.source {
+        let _ = writeln!(s, "source:     {x}");
+    }
+    if let Some(x) = m.unit.as_ref().or(m.measure.as_ref()) {
+        let _ = writeln!(s, "unit:       {x}");
+    }
+    let _ = writeln!(s, "cells:      {}", t.len());
+    let _ = writeln!(s, "dimensions: {}", t.dims.len());
+    for d in &t.dims {
+        let label = d
+            .label_sv
+            .as_ref()
+            .or(d.label_en.as_ref())
+            .filter(|l| **l != d.id);
+        let _ = write!(s, "  {}", d.id);
+        if let Some(l) = label {
+            let _ = write!(s, " ({l})");
+        }
+        if d.role != Role::Other {
+            let _ = write!(s, " [{}]", role_name(d.role));
+        }
+        let _ = writeln!(s, ": {} categories", d.len());
+        let shown: Vec<String> = d
+            .categories
+            .iter()
+            .take(max_codes)
+            .map(|c| {
+                let l = c.label(Lang::Sv);
+                if l == c.code {
+                    c.code.clone()
+                } else {
+                    format!("{} {l}", c.code)
+                }
+            })
+            .collect();
+        let more = if d.len() > max_codes {
+            format!(", … ({} more)", d.len() - max_codes)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(s, "    {}{more}", shown.join(", "));
+    }
+    match t.value_range() {
+        Some((lo, hi)) => {
+            let _ = writeln!(s, "values:     {lo} … {hi}");
+        }
+        None => {
+            let _ = writeln!(s, "values:     none");
+        }
+    }
+    let counts: Vec<String> = t
+        .status_counts()
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(st, n)| format!("{st} {n}"))
+        .collect();
+    let _ = writeln!(s, "status:     {}", counts.join(", "));
+    if !m.symbol_names.is_empty() {
+        let _ = writeln!(
+            s,
+            "symbols:    {}",
+            m.symbol_names
+                .iter()
+                .map(|x| format!("{x:?}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+    for n in &m.notes {
+        let _ = writeln!(s, "note:       {n}");
+    }
+    for w in &m.warnings {
+        let _ = writeln!(s, "warning:    {w}");
+    }
+    s
+}
+
+fn inspect_json(t: &Table) -> serde_json::Value {
+    let m = &t.meta;
+    let dims: Vec<_> = t
+        .dims
+        .iter()
+        .map(|d| {
+            json!({
+                "id": d.id, "label_sv": d.label_sv, "label_en": d.label_en, "role": d.role.as_str(),
+                "size": d.len(),
+                "codes": d.categories.iter().map(|c| json!({"code": c.code, "label_sv": c.label_sv,
+                    "label_en": c.label_en, "unit": c.unit})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let status: serde_json::Map<String, serde_json::Value> = Status::ALL
+        .iter()
+        .zip(t.status_counts())
+        .map(|(s, (_, n))| (s.as_str().to_string(), json!(n)))
+        .collect();
+    let range = t.value_range();
+    json!({
+        "file": m.origin, "format": m.format, "synthetic": m.synthetic,
+        "title_sv": m.title_sv, "title_en": m.title_en, "table_id": m.table_id, "source": m.source,
+        "unit": m.unit, "measure": m.measure, "decimals": m.decimals, "updated": m.updated,
+        "cells": t.len(), "dimensions": dims,
+        "value_min": range.map(|r| r.0), "value_max": range.map(|r| r.1),
+        "status": status, "symbols": m.symbol_names, "notes": m.notes, "warnings": m.warnings,
+    })
+}

@@ -1,0 +1,938 @@
+//! Checks a tidy table against the code lists and the rules of its kind, collecting every finding in
+//! one pass.
+//!
+//! | check | severity |
+//! |---|---|
+//! | a code not in the code list (county, municipality, profession, sector, sex) | error |
+//! | the same key on two rows | error |
+//! | a negative count (persons, FTE) | error (warning when the unit is not a count) |
+//! | a total that disagrees with the sum of its parts (PX `ELIMINATION` totals, `00 Riket` vs the counties, a county vs its municipalities, `1+2`/`tot` categories) beyond the rounding tolerance | error; warning for SCB population figures from reference year 2025 on, which SCB perturbs (cell-key method) |
+//! | a specialist layer larger than its parent profession in the same cell | error |
+//! | a year outside the accepted range, or not a year | error |
+//! | an age that cannot be (negative, above 120, a band that runs backwards) | error |
+//! | a dimension missing that the table's kind needs | error |
+//! | what the reader noticed and assumed (a mislabelled code page, …) | warning |
+//!
+//! Published figures are never repaired: a finding describes the difference and leaves the table as
+//! it is.
+
+use crate::codes::CodeLists;
+use crate::table::{Dimension, Elimination, KeyIndex, Role, Table};
+use std::collections::HashMap;
+use std::fmt;
+
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The table cannot be used as it is; `hwf validate` exits non-zero.
+    Error,
+    /// Worth a look; the table can be used.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One finding: where, what was found, what was expected.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    /// Error or warning.
+    pub severity: Severity,
+    /// A short stable name of the check (`unknown-code`, `duplicate-key`, …).
+    pub check: &'static str,
+    /// The file.
+    pub file: String,
+    /// The line, cell or key within the file (empty for the file as a whole).
+    pub place: String,
+    /// What was found.
+    pub found: String,
+    /// What was expected.
+    pub expected: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.place.is_empty() {
+            write!(f, "{}: ", self.file)?;
+        } else {
+            write!(f, "{}:{}: ", self.file, self.place)?;
+        }
+        write!(
+            f,
+            "{} [{}]: {}; expected {}",
+            self.severity.as_str(),
+            self.check,
+            self.found,
+            self.expected
+        )
+    }
+}
+
+/// What a dimension stands for, told from its id or label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Concept {
+    /// Profession, or the programme that leads to it.
+    Profession,
+    /// County or national total (län, 2-digit codes; `00` = Sweden).
+    County,
+    /// Municipality (4-digit codes).
+    Municipality,
+    /// Health-care region.
+    HealthcareRegion,
+    /// Sector (regi / huvudman).
+    Sector,
+    /// Sex.
+    Sex,
+    /// Age.
+    Age,
+    /// Year or period.
+    Year,
+    /// Country of education of a licence.
+    Origin,
+    /// The table's contents (several measures).
+    Contents,
+    /// The principals' balance assessment.
+    Assessment,
+}
+
+impl Concept {
+    /// The concept of a dimension, by its id, its labels and its role.
+    pub fn of(dim: &Dimension) -> Option<Concept> {
+        let names = [Some(&dim.id), dim.label_sv.as_ref(), dim.label_en.as_ref()];
+        for n in names.into_iter().flatten() {
+            if let Ok(c) = Concept::try_from(n.as_str()) {
+                return Some(c);
+            }
+        }
+        match dim.role {
+            Role::Time => Some(Concept::Year),
+            Role::Metric => Some(Concept::Contents),
+            _ => None,
+        }
+    }
+}
+
+impl TryFrom<&str> for Concept {
+    type Error = String;
+
+    /// Parses the names publishers give dimensions (`län`, `county`, `Region`, `kön`, `ålder`, …).
+    fn try_from(s: &str) -> Result<Self, Self::Error> {
+        let l = s.trim().to_lowercase();
+        Ok(match l.as_str() {
+            "profession" | "yrke" | "utbildning" | "programme" | "program" | "yrkesgrupp" => {
+                Concept::Profession
+            }
+            "county" | "län" | "lan" | "region" => Concept::County,
+            "municipality" | "kommun" => Concept::Municipality,
+            "healthcare_region" | "sjukvårdsregion" => Concept::HealthcareRegion,
+            "sector" | "huvudman" | "regi" | "sektor" => Concept::Sector,
+            "sex" | "kön" | "kon" => Concept::Sex,
+            "age" | "ålder" | "alder" => Concept::Age,
+            "year" | "år" | "ar" | "tid" | "time" | "period" => Concept::Year,
+            "origin" | "utbildningsland" => Concept::Origin,
+            "contents" | "tabellinnehåll" | "contentscode" => Concept::Contents,
+            "assessment" | "bedömning" => Concept::Assessment,
+            _ => return Err(format!("no known dimension is called {s:?}")),
+        })
+    }
+}
+
+/// The kinds of table hwf uses, each needing certain dimensions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TableKind {
+    /// Licensed persons by profession, county, sex, age, year.
+    Licensed,
+    /// Employed persons and FTE by profession, county, sector, sex, age, year.
+    Employed,
+    /// Licences issued by profession, county, country of education, sex, age, year.
+    LicencesIssued,
+    /// Population by county, sex, age, year.
+    Population,
+    /// Programme admissions and graduates by programme, health-care region, year.
+    Admissions,
+    /// Care use per person by sector, sex, age.
+    CareUse,
+    /// Principals' balance assessments by year, county, profession, sector, assessment.
+    Balance,
+    /// Any other table: only the generic checks.
+    Other,
+}
+
+impl TableKind {
+    /// The dimensions a table of this kind must have.
+    pub fn required(self) -> &'static [Concept] {
+        use Concept::*;
+        match self {
+            TableKind::Licensed => &[Profession, County, Sex, Age, Year],
+            TableKind::Employed => &[Profession, County, Sector, Sex, Age, Year, Contents],
+            TableKind::LicencesIssued => &[Profession, County, Origin, Sex, Age, Year],
+            TableKind::Population => &[County, Sex, Age, Year],
+            TableKind::Admissions => &[Profession, HealthcareRegion, Year],
+            TableKind::CareUse => &[Sector, Sex, Age],
+            TableKind::Balance => &[Year, County, Profession, Sector, Assessment],
+            TableKind::Other => &[],
+        }
+    }
+
+    /// Whether the values are counts of persons (or FTE), which cannot be negative.
+    pub fn counts(self) -> bool {
+        !matches!(self, TableKind::CareUse | TableKind::Other)
+    }
+
+    /// The name used on the command line and in manifests.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TableKind::Licensed => "licensed",
+            TableKind::Employed => "employed",
+            TableKind::LicencesIssued => "licences_issued",
+            TableKind::Population => "population",
+            TableKind::Admissions => "admissions",
+            TableKind::CareUse => "care_use",
+            TableKind::Balance => "balance",
+            TableKind::Other => "other",
+        }
+    }
+
+    /// All kinds.
+    pub const ALL: [TableKind; 8] = [
+        TableKind::Licensed,
+        TableKind::Employed,
+        TableKind::LicencesIssued,
+        TableKind::Population,
+        TableKind::Admissions,
+        TableKind::CareUse,
+        TableKind::Balance,
+        TableKind::Other,
+    ];
+
+    /// The kind a file's stem suggests (`population_projection.px` → population), else `Other`.
+    pub fn from_file_name(name: &str) -> TableKind {
+        let stem = std::path::Path::new(name)
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        TableKind::ALL
+            .into_iter()
+            .find(|k| *k != TableKind::Other && stem.starts_with(k.as_str()))
+            .unwrap_or(TableKind::Other)
+    }
+}
+
+impl TryFrom<&str> for TableKind {
+    type Error = String;
+
+    fn try_from(s: &str) -> Result<Self, Self::Error> {
+        let l = s.trim().to_lowercase().replace('-', "_");
+        TableKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == l)
+            .ok_or_else(|| {
+                format!(
+                    "unknown table kind {s:?}; expected one of {}",
+                    TableKind::ALL.map(|k| k.as_str()).join(", ")
+                )
+            })
+    }
+}
+
+/// Settings of a validation run.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The table's kind (which dimensions it needs, whether values are counts).
+    pub kind: TableKind,
+    /// Accepted years, inclusive.
+    pub years: (i32, i32),
+    /// Relative tolerance for totals versus the sum of their parts, on top of the rounding tolerance
+    /// (half a unit of the last decimal per part).
+    pub total_tolerance: f64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            kind: TableKind::Other,
+            years: (1900, 2100),
+            total_tolerance: 0.0,
+        }
+    }
+}
+
+/// First reference year for which SCB perturbs population statistics with the cell-key method.
+pub const CELL_KEY_FROM: i32 = 2025;
+
+/// Checks a table; every finding, errors first.
+pub fn check(t: &Table, opts: &Options) -> Vec<Finding> {
+    let file = t.meta.origin.clone();
+    let mut out = Vec::new();
+    let mut push = |severity, check, place: String, found: String, expected: String| {
+        out.push(Finding {
+            severity,
+            check,
+            file: file.clone(),
+            place,
+            found,
+            expected,
+        })
+    };
+    for w in &t.meta.warnings {
+        push(
+            Severity::Warning,
+            "reader",
+            String::new(),
+            w.clone(),
+            "nothing to assume".into(),
+        );
+    }
+    let concepts: Vec<Option<Concept>> = t.dims.iter().map(Concept::of).collect();
+    for need in opts.kind.required() {
+        let present = concepts.contains(&Some(*need))
+            || (*need == Concept::County && concepts.contains(&Some(Concept::Municipality)));
+        if !present {
+            push(
+                Severity::Error,
+                "missing-dimension",
+                String::new(),
+                format!(
+                    "no {need:?} dimension among [{}]",
+                    t.dims
+                        .iter()
+                        .map(|d| d.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                format!("a {} table to have one", opts.kind.as_str()),
+            );
+        }
+    }
+    let first_row = first_rows(t);
+    let codes = CodeLists::get();
+    for (d, dim) in t.dims.iter().enumerate() {
+        let Some(concept) = concepts[d] else { continue };
+        for (k, cat) in dim.categories.iter().enumerate() {
+            let place = first_row[d][k].map(|r| t.row_place(r)).unwrap_or_default();
+            if let Some((found, expected)) = code_problem(codes, concept, &cat.code, opts) {
+                push(
+                    Severity::Error,
+                    concept_check(concept),
+                    place,
+                    format!("{} {found}", dim.id),
+                    expected,
+                );
+            }
+        }
+    }
+    let index = KeyIndex::new(t);
+    for &(a, b) in index.duplicates.iter().take(50) {
+        push(
+            Severity::Error,
+            "duplicate-key",
+            t.row_place(b),
+            format!("the key ({}) again", t.key_text(b)),
+            format!("each key once (first at {})", t.row_place(a)),
+        );
+    }
+    if index.duplicates.len() > 50 {
+        push(
+            Severity::Error,
+            "duplicate-key",
+            String::new(),
+            format!("{} more duplicated keys", index.duplicates.len() - 50),
+            "each key once".into(),
+        );
+    }
+    let count_like = opts.kind.counts() || unit_is_count(t);
+    let mut negatives = 0;
+    for r in 0..t.len() {
+        if let Some(v) = t.value(r)
+            && v < 0.0
+        {
+            negatives += 1;
+            if negatives <= 50 {
+                push(
+                    if count_like {
+                        Severity::Error
+                    } else {
+                        Severity::Warning
+                    },
+                    "negative",
+                    t.row_place(r),
+                    format!("the value {v} ({})", t.key_text(r)),
+                    if count_like {
+                        "a count of zero or more".into()
+                    } else {
+                        "a non-negative value (is this a change or a balance?)".into()
+                    },
+                );
+            }
+        }
+    }
+    totals(t, &concepts, opts, &index, &mut push);
+    layers(t, &concepts, &index, &mut push);
+    out.sort_by_key(|f| f.severity);
+    out
+}
+
+fn concept_check(c: Concept) -> &'static str {
+    match c {
+        Concept::Year => "year",
+        Concept::Age => "age",
+        _ => "unknown-code",
+    }
+}
+
+fn unit_is_count(t: &Table) -> bool {
+    let u = t
+        .meta
+        .unit
+        .iter()
+        .chain(t.meta.measure.iter())
+        .map(|s| s.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    [
+        "antal",
+        "persons",
+        "personer",
+        "number",
+        "heltidsekvivalenter",
+        "fte",
+    ]
+    .iter()
+    .any(|w| u.contains(w))
+}
+
+/// The first row of each category of each dimension (for naming where a bad code stands).
+fn first_rows(t: &Table) -> Vec<Vec<Option<usize>>> {
+    let mut out: Vec<Vec<Option<usize>>> = t.dims.iter().map(|d| vec![None; d.len()]).collect();
+    for (d, keys) in t.keys.iter().enumerate() {
+        let mut left = t.dims[d].len();
+        for (r, &k) in keys.iter().enumerate() {
+            if left == 0 {
+                break;
+            }
+            let slot = &mut out[d][k as usize];
+            if slot.is_none() {
+                *slot = Some(r);
+                left -= 1;
+            }
+        }
+    }
+    out
+}
+
+/// Whether a category code is one of the total categories publishers use.
+pub fn is_total_code(code: &str) -> bool {
+    matches!(
+        code.trim().to_lowercase().as_str(),
+        "tot"
+            | "totalt"
+            | "total"
+            | "1+2"
+            | "samtliga"
+            | "alla"
+            | "all"
+            | "riket"
+            | "sverige"
+            | "00"
+            | "t"
+    )
+}
+
+/// The year of a period code (`2019`, `2019K1`, `2019M01`).
+pub fn year_of(code: &str) -> Option<i32> {
+    let digits: String = code.trim().chars().take(4).collect();
+    if digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        let rest = &code.trim()[4..];
+        let ok = rest.is_empty()
+            || rest
+                .trim_start_matches(['K', 'Q', 'M', 'H', 'k', 'q', 'm', 'h'])
+                .bytes()
+                .all(|b| b.is_ascii_digit());
+        ok.then(|| digits.parse().ok()).flatten()
+    } else {
+        None
+    }
+}
+
+/// An age code as a range of single years: `34` → 34..=34, `20-24` → 20..=24, `100+` → 100..=120.
+pub fn age_range(code: &str) -> Option<(u32, u32)> {
+    let c = code
+        .trim()
+        .trim_end_matches(" år")
+        .trim_end_matches(" years");
+    if let Some(lo) = c.strip_suffix('+') {
+        let lo: u32 = lo.trim().parse().ok()?;
+        return (lo <= 120).then_some((lo, 120));
+    }
+    if let Some((a, b)) = c.split_once('-') {
+        let (a, b): (u32, u32) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+        return (a <= b && b <= 120).then_some((a, b));
+    }
+    let a: u32 = c.parse().ok()?;
+    (a <= 120).then_some((a, a))
+}
+
+/// What is wrong with a code of a dimension of this concept, as (found, expected).
+fn code_problem(
+    codes: &CodeLists,
+    concept: Concept,
+    code: &str,
+    opts: &Options,
+) -> Option<(String, String)> {
+    let c = code.trim();
+    let lower = c.to_lowercase();
+    match concept {
+        Concept::County | Concept::Municipality => {
+            if is_total_code(c) {
+                return None;
+            }
+            let ok = match c.len() {
+                2 => codes.county(c).is_some(),
+                4 => codes.municipality(c).is_some(),
+                _ => {
+                    codes
+                        .counties
+                        .iter()
+                        .any(|k| k.name_sv == c || k.name_en == c)
+                        || codes.municipality_by_name(c).is_some()
+                }
+            };
+            (!ok).then(|| {
+                let hint = if c.len() == 2 && matches!(c, "02" | "11" | "15" | "16") {
+                    " (a county code abolished in 1997–98)"
+                } else {
+                    ""
+                };
+                (
+                    format!("the code {c:?}{hint}"),
+                    "a county code (01, 03–10, 12–14, 17–25), a municipality code or 00 for Sweden"
+                        .into(),
+                )
+            })
+        }
+        Concept::Profession => {
+            let ok = codes.profession(c).is_some()
+                || codes.professions.iter().any(|p| {
+                    p.name_sv.eq_ignore_ascii_case(c) || p.name_en.eq_ignore_ascii_case(c)
+                })
+                || is_total_code(c);
+            (!ok).then(|| {
+                (
+                    format!("the code {c:?}"),
+                    "a profession code from data/codes/professions.csv (SSK, LAK, …)".into(),
+                )
+            })
+        }
+        Concept::HealthcareRegion => {
+            let ok = codes
+                .healthcare_regions
+                .iter()
+                .any(|r| r.code == c || r.name_sv == c)
+                || is_total_code(c);
+            (!ok).then(|| {
+                (
+                    format!("the code {c:?}"),
+                    "a health-care region code (SG, UO, SO, S, V, N)".into(),
+                )
+            })
+        }
+        Concept::Sector => {
+            let ok = codes.sectors.iter().any(|s| {
+                s.code == c
+                    || s.name_sv.eq_ignore_ascii_case(c)
+                    || s.name_en.eq_ignore_ascii_case(c)
+            }) || is_total_code(c);
+            (!ok).then(|| (format!("the code {c:?}"), "a sector code (R, K, P)".into()))
+        }
+        Concept::Sex => {
+            let ok = matches!(
+                lower.as_str(),
+                "1" | "2"
+                    | "män"
+                    | "kvinnor"
+                    | "men"
+                    | "women"
+                    | "m"
+                    | "k"
+                    | "f"
+                    | "male"
+                    | "female"
+            ) || is_total_code(c);
+            (!ok).then(|| {
+                (
+                    format!("the code {c:?}"),
+                    "1 (men), 2 (women) or a total (1+2)".into(),
+                )
+            })
+        }
+        Concept::Age => {
+            if is_total_code(c) || age_range(c).is_some() {
+                None
+            } else {
+                Some((
+                    format!("the impossible age {c:?}"),
+                    "an age 0–120 in whole years, a band like 20-24 or 65+, or a total".into(),
+                ))
+            }
+        }
+        Concept::Year => match year_of(c) {
+            Some(y) if y >= opts.years.0 && y <= opts.years.1 => None,
+            Some(y) => Some((
+                format!("the year {y}"),
+                format!("a year from {} to {}", opts.years.0, opts.years.1),
+            )),
+            None => Some((
+                format!("the period {c:?}"),
+                "a year (2019) or a period (2019K1, 2019M01)".into(),
+            )),
+        },
+        Concept::Origin | Concept::Contents | Concept::Assessment => None,
+    }
+}
+
+/// For each dimension with total categories: total code index → the part indices it sums.
+fn total_parts(t: &Table, d: usize, concept: Option<Concept>) -> Vec<(usize, Vec<usize>)> {
+    let dim = &t.dims[d];
+    let mut out = Vec::new();
+    if let Some(Elimination::Total(ti)) = dim.elimination {
+        out.push((ti, (0..dim.len()).filter(|&k| k != ti).collect()));
+        return out;
+    }
+    let cats = &dim.categories;
+    match concept {
+        Some(Concept::County) | Some(Concept::Municipality) => {
+            if let Some(ti) = cats
+                .iter()
+                .position(|c| c.code == "00" || is_total_code(&c.code))
+            {
+                let parts: Vec<usize> = (0..cats.len())
+                    .filter(|&k| cats[k].code.len() == 2 && k != ti)
+                    .collect();
+                if parts.len() > 1 {
+                    out.push((ti, parts));
+                }
+            }
+            for (ci, c) in cats.iter().enumerate() {
+                if c.code.len() == 2 && c.code != "00" {
+                    let parts: Vec<usize> = (0..cats.len())
+                        .filter(|&k| cats[k].code.len() == 4 && cats[k].code.starts_with(&c.code))
+                        .collect();
+                    if !parts.is_empty() {
+                        out.push((ci, parts));
+                    }
+                }
+            }
+        }
+        Some(Concept::Sex)
+        | Some(Concept::Age)
+        | Some(Concept::Sector)
+        | Some(Concept::Profession) => {
+            if let Some(ti) = cats.iter().position(|c| is_total_code(&c.code)) {
+                let parts: Vec<usize> = (0..cats.len())
+                    .filter(|&k| k != ti)
+                    .filter(|&k| {
+                        // Professions: layers are subsets, not parts. Ages: only single years.
+                        let code = &cats[k].code;
+                        match concept {
+                            Some(Concept::Profession) => CodeLists::get()
+                                .profession(code)
+                                .is_none_or(|p| p.layer_of.is_none()),
+                            Some(Concept::Age) => age_range(code).is_some_and(|(a, b)| a == b),
+                            _ => true,
+                        }
+                    })
+                    .collect();
+                if parts.len() > 1 {
+                    out.push((ti, parts));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+type Push<'a> = dyn FnMut(Severity, &'static str, String, String, String) + 'a;
+
+fn totals(
+    t: &Table,
+    concepts: &[Option<Concept>],
+    opts: &Options,
+    index: &KeyIndex,
+    push: &mut Push<'_>,
+) {
+    // Figures shown with decimals may each be off by half a unit of the last one; whole counts are exact.
+    let step = match t.meta.decimals {
+        Some(d) if d > 0 => 10f64.powi(-(d as i32)),
+        _ => 0.0,
+    };
+    let year_dim = concepts.iter().position(|c| *c == Some(Concept::Year));
+    let scb_population = opts.kind == TableKind::Population
+        || t.meta
+            .source
+            .as_deref()
+            .is_some_and(|s| s.contains("SCB") || s.contains("Statistiska centralbyrån"));
+    let mut reported = 0;
+    for d in 0..t.dims.len() {
+        for (ti, parts) in total_parts(t, d, concepts[d]) {
+            for r in 0..t.len() {
+                if t.keys[d][r] as usize != ti {
+                    continue;
+                }
+                let Some(total) = t.value(r) else { continue };
+                let mut key: Vec<u32> = (0..t.dims.len()).map(|x| t.keys[x][r]).collect();
+                let mut sum = 0.0;
+                let mut complete = true;
+                for &p in &parts {
+                    key[d] = p as u32;
+                    match index.get(&key).and_then(|pr| t.value(pr)) {
+                        Some(v) => sum += v,
+                        None => {
+                            complete = false;
+                            break;
+                        }
+                    }
+                }
+                if !complete {
+                    continue;
+                }
+                let tol = 0.5 * step * parts.len() as f64 + opts.total_tolerance * total.abs();
+                if (sum - total).abs() <= tol + 1e-9 {
+                    continue;
+                }
+                reported += 1;
+                if reported > 50 {
+                    continue;
+                }
+                let year = year_dim.and_then(|y| year_of(t.code(y, r)));
+                let perturbed = scb_population && year.is_some_and(|y| y >= CELL_KEY_FROM);
+                let dim = &t.dims[d];
+                push(
+                    if perturbed {
+                        Severity::Warning
+                    } else {
+                        Severity::Error
+                    },
+                    "total",
+                    t.row_place(r),
+                    format!(
+                        "{} {} = {} but its {} parts sum to {} (difference {}){}",
+                        dim.id,
+                        dim.categories[ti].code,
+                        total,
+                        parts.len(),
+                        sum,
+                        sum - total,
+                        if perturbed {
+                            "; SCB perturbs population statistics from reference year 2025 (cell-key method), so parts need not add up; the published figures are kept as they are"
+                        } else {
+                            ""
+                        }
+                    ),
+                    format!(
+                        "a difference of at most {tol} (rounding of the shown decimals; --total-tolerance adds a relative margin)"
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn layers(t: &Table, concepts: &[Option<Concept>], index: &KeyIndex, push: &mut Push<'_>) {
+    let Some(d) = concepts
+        .iter()
+        .position(|c| *c == Some(Concept::Profession))
+    else {
+        return;
+    };
+    let codes = CodeLists::get();
+    let dim = &t.dims[d];
+    let parent_of: HashMap<usize, usize> = dim
+        .categories
+        .iter()
+        .enumerate()
+        .filter_map(|(k, c)| {
+            let parent = codes.profession(&c.code)?.layer_of.as_ref()?;
+            Some((k, dim.position(parent)?))
+        })
+        .collect();
+    if parent_of.is_empty() {
+        return;
+    }
+    let mut reported = 0;
+    for r in 0..t.len() {
+        let Some(&p) = parent_of.get(&(t.keys[d][r] as usize)) else {
+            continue;
+        };
+        let Some(v) = t.value(r) else { continue };
+        let mut key: Vec<u32> = (0..t.dims.len()).map(|x| t.keys[x][r]).collect();
+        key[d] = p as u32;
+        if let Some(pv) = index.get(&key).and_then(|pr| t.value(pr))
+            && v > pv + 1e-9
+        {
+            reported += 1;
+            if reported <= 50 {
+                push(
+                    Severity::Error,
+                    "layer",
+                    t.row_place(r),
+                    format!(
+                        "{} = {v} but {} = {pv} in the same cell ({})",
+                        dim.categories[t.keys[d][r] as usize].code,
+                        dim.categories[p].code,
+                        t.key_text(r)
+                    ),
+                    "a specialist layer no larger than the profession it belongs to".into(),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::{Category, Status, TableMeta};
+
+    fn table(dims: Vec<Dimension>, rows: &[(&[u32], f64)]) -> Table {
+        let mut t = Table::new(
+            TableMeta {
+                origin: "t.csv".into(),
+                ..Default::default()
+            },
+            dims,
+        );
+        for (k, v) in rows {
+            t.push(k, *v, Status::Observed, 0);
+        }
+        t
+    }
+
+    #[test]
+    fn all_findings_in_one_pass() {
+        let county = Dimension::from_codes("län", ["00", "01", "02", "03"]);
+        let year = Dimension::from_codes("år", ["2020", "1850"]);
+        let t = table(
+            vec![county, year],
+            &[
+                (&[0, 0], 10.0),
+                (&[1, 0], 4.0),
+                (&[2, 0], 3.0),
+                (&[3, 0], 2.0),
+                (&[3, 0], 2.0),
+                (&[1, 1], -1.0),
+            ],
+        );
+        let f = check(
+            &t,
+            &Options {
+                kind: TableKind::Population,
+                ..Default::default()
+            },
+        );
+        let checks: Vec<&str> = f.iter().map(|x| x.check).collect();
+        for c in [
+            "unknown-code",
+            "year",
+            "duplicate-key",
+            "negative",
+            "total",
+            "missing-dimension",
+        ] {
+            assert!(checks.contains(&c), "{c} missing from {checks:?}");
+        }
+        let total = f.iter().find(|x| x.check == "total").unwrap();
+        assert!(
+            total.found.contains("00 = 10 but its 3 parts sum to 9"),
+            "{total}"
+        );
+        let unknown = f.iter().find(|x| x.check == "unknown-code").unwrap();
+        assert!(unknown.to_string().contains("abolished"), "{unknown}");
+    }
+
+    #[test]
+    fn perturbed_years_warn_instead_of_failing() {
+        let sex = Dimension::from_codes("kön", ["1", "2", "1+2"]);
+        let year = Dimension::from_codes("år", ["2024", "2025"]);
+        let t = table(
+            vec![sex, year],
+            &[
+                (&[0, 0], 5.0),
+                (&[1, 0], 5.0),
+                (&[2, 0], 11.0),
+                (&[0, 1], 5.0),
+                (&[1, 1], 5.0),
+                (&[2, 1], 11.0),
+            ],
+        );
+        let f = check(
+            &t,
+            &Options {
+                kind: TableKind::Population,
+                ..Default::default()
+            },
+        );
+        let totals: Vec<&Finding> = f.iter().filter(|x| x.check == "total").collect();
+        assert_eq!(totals.len(), 2);
+        assert_eq!(totals[0].severity, Severity::Error);
+        assert!(totals[1].found.contains("cell-key"));
+        assert_eq!(totals[1].severity, Severity::Warning);
+        // A relative tolerance of 10 % accepts both.
+        let f = check(
+            &t,
+            &Options {
+                kind: TableKind::Population,
+                total_tolerance: 0.1,
+                ..Default::default()
+            },
+        );
+        assert!(f.iter().all(|x| x.check != "total"));
+    }
+
+    #[test]
+    fn ages_and_years() {
+        assert_eq!(age_range("34"), Some((34, 34)));
+        assert_eq!(age_range("20-24"), Some((20, 24)));
+        assert_eq!(age_range("100+"), Some((100, 120)));
+        assert_eq!(age_range("90+ år"), Some((90, 120)));
+        assert_eq!(age_range("24-20"), None);
+        assert_eq!(age_range("130"), None);
+        assert_eq!(age_range("-3"), None);
+        assert_eq!(year_of("2019K1"), Some(2019));
+        assert_eq!(year_of("2019M01"), Some(2019));
+        assert_eq!(year_of("20x9"), None);
+    }
+
+    #[test]
+    fn layers_may_not_exceed_their_parent() {
+        let mut p = Dimension::from_codes("yrke", ["LAK", "SPL"]);
+        p.categories[1] = Category::code("SPL");
+        let t = table(vec![p], &[(&[0], 10.0), (&[1], 11.0)]);
+        let f = check(&t, &Options::default());
+        assert_eq!(f.iter().filter(|x| x.check == "layer").count(), 1);
+    }
+
+    #[test]
+    fn kinds_parse_from_every_spelling() {
+        for k in TableKind::ALL {
+            assert_eq!(TableKind::try_from(k.as_str()), Ok(k));
+        }
+        assert_eq!(
+            TableKind::try_from("Licences-Issued"),
+            Ok(TableKind::LicencesIssued)
+        );
+        assert!(TableKind::try_from("nonsense").is_err());
+        assert_eq!(
+            TableKind::from_file_name("data/population_projection.px"),
+            TableKind::Population
+        );
+        assert_eq!(Concept::try_from("Län"), Ok(Concept::County));
+    }
+}
