@@ -19,11 +19,26 @@ pub const MANIFEST: &str = include_str!("../data/default/manifest.toml");
 pub const FILES: [(&str, &[u8]); 8] = [
     ("licensed.px", include_bytes!("../data/default/licensed.px")),
     ("employed.px", include_bytes!("../data/default/employed.px")),
-    ("licences_issued.px", include_bytes!("../data/default/licences_issued.px")),
-    ("population.px", include_bytes!("../data/default/population.px")),
-    ("population_projection.px", include_bytes!("../data/default/population_projection.px")),
-    ("admissions.csv", include_bytes!("../data/default/admissions.csv")),
-    ("care_use.csv", include_bytes!("../data/default/care_use.csv")),
+    (
+        "licences_issued.px",
+        include_bytes!("../data/default/licences_issued.px"),
+    ),
+    (
+        "population.px",
+        include_bytes!("../data/default/population.px"),
+    ),
+    (
+        "population_projection.px",
+        include_bytes!("../data/default/population_projection.px"),
+    ),
+    (
+        "admissions.csv",
+        include_bytes!("../data/default/admissions.csv"),
+    ),
+    (
+        "care_use.csv",
+        include_bytes!("../data/default/care_use.csv"),
+    ),
     ("balance.csv", include_bytes!("../data/default/balance.csv")),
 ];
 

@@ -6,7 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod codes;
-// TEMP pub mod defaults;
+pub mod defaults;
 pub mod ingest;
 pub mod publish;
 pub mod table;

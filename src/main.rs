@@ -296,7 +296,10 @@ type Named = (String, Result<Table, String>);
 
 fn collect_tables(paths: &[PathBuf]) -> Result<Vec<Named>, String> {
     if paths.is_empty() {
-        return Err("name the files to validate".into());
+        return Ok(hwf::defaults::tables()
+            .into_iter()
+            .map(|(name, r)| (name, r.map_err(|e| e.to_string())))
+            .collect());
     }
     let mut out = Vec::new();
     for p in paths {

@@ -66,12 +66,15 @@ impl fmt::Display for Finding {
         }
         write!(
             f,
-            "{} [{}]: {}; expected {}",
+            "{} [{}]: {}",
             self.severity.as_str(),
             self.check,
-            self.found,
-            self.expected
-        )
+            self.found
+        )?;
+        if !self.expected.is_empty() {
+            write!(f, "; expected {}", self.expected)?;
+        }
+        Ok(())
     }
 }
 
@@ -287,7 +290,7 @@ pub fn check(t: &Table, opts: &Options) -> Vec<Finding> {
             "reader",
             String::new(),
             w.clone(),
-            "nothing to assume".into(),
+            String::new(),
         );
     }
     let concepts: Vec<Option<Concept>> = t.dims.iter().map(Concept::of).collect();
@@ -374,7 +377,10 @@ pub fn check(t: &Table, opts: &Options) -> Vec<Finding> {
         }
     }
     totals(t, &concepts, opts, &index, &mut push);
-    layers(t, &concepts, &index, &mut push);
+    // Layers are subsets of their parent's stock; flows (licences issued, admissions) need not be.
+    if matches!(opts.kind, TableKind::Licensed | TableKind::Employed) {
+        layers(t, &concepts, &index, &mut push);
+    }
     out.sort_by_key(|f| f.severity);
     out
 }
@@ -600,41 +606,59 @@ fn code_problem(
 /// For each dimension with total categories: total code index → the part indices it sums.
 fn total_parts(t: &Table, d: usize, concept: Option<Concept>) -> Vec<(usize, Vec<usize>)> {
     let dim = &t.dims[d];
-    let mut out = Vec::new();
-    if let Some(Elimination::Total(ti)) = dim.elimination {
-        out.push((ti, (0..dim.len()).filter(|&k| k != ti).collect()));
-        return out;
-    }
     let cats = &dim.categories;
+    let mut out = Vec::new();
+    let eliminated = match dim.elimination {
+        Some(Elimination::Total(ti)) => Some(ti),
+        _ => None,
+    };
     match concept {
+        // Geography nests (Sweden > counties > municipalities): a total is checked against its
+        // own level below, and only when that level is complete in the table.
         Some(Concept::County) | Some(Concept::Municipality) => {
-            if let Some(ti) = cats
-                .iter()
-                .position(|c| c.code == "00" || is_total_code(&c.code))
-            {
+            let lists = CodeLists::get();
+            let national = eliminated.or_else(|| {
+                cats.iter()
+                    .position(|c| c.code == "00" || is_total_code(&c.code))
+            });
+            if let Some(ti) = national {
                 let parts: Vec<usize> = (0..cats.len())
-                    .filter(|&k| cats[k].code.len() == 2 && k != ti)
+                    .filter(|&k| k != ti && lists.county(&cats[k].code).is_some())
                     .collect();
-                if parts.len() > 1 {
+                if parts.len() == lists.counties.len() {
                     out.push((ti, parts));
                 }
             }
             for (ci, c) in cats.iter().enumerate() {
-                if c.code.len() == 2 && c.code != "00" {
-                    let parts: Vec<usize> = (0..cats.len())
-                        .filter(|&k| cats[k].code.len() == 4 && cats[k].code.starts_with(&c.code))
-                        .collect();
-                    if !parts.is_empty() {
-                        out.push((ci, parts));
-                    }
+                if lists.county(&c.code).is_none() {
+                    continue;
+                }
+                let parts: Vec<usize> = (0..cats.len())
+                    .filter(|&k| {
+                        lists
+                            .municipality(&cats[k].code)
+                            .is_some_and(|m| m.county == c.code)
+                    })
+                    .collect();
+                let expected = lists
+                    .municipalities
+                    .iter()
+                    .filter(|m| m.county == c.code)
+                    .count();
+                if !parts.is_empty() && parts.len() == expected {
+                    out.push((ci, parts));
                 }
             }
         }
-        Some(Concept::Sex)
-        | Some(Concept::Age)
-        | Some(Concept::Sector)
-        | Some(Concept::Profession) => {
-            if let Some(ti) = cats.iter().position(|c| is_total_code(&c.code)) {
+        _ => {
+            let total = eliminated.or_else(|| match concept {
+                Some(Concept::Sex)
+                | Some(Concept::Age)
+                | Some(Concept::Sector)
+                | Some(Concept::Profession) => cats.iter().position(|c| is_total_code(&c.code)),
+                _ => None,
+            });
+            if let Some(ti) = total {
                 let parts: Vec<usize> = (0..cats.len())
                     .filter(|&k| k != ti)
                     .filter(|&k| {
@@ -654,7 +678,6 @@ fn total_parts(t: &Table, d: usize, concept: Option<Concept>) -> Vec<(usize, Vec
                 }
             }
         }
-        _ => {}
     }
     out
 }
@@ -818,6 +841,7 @@ mod tests {
     #[test]
     fn all_findings_in_one_pass() {
         let county = Dimension::from_codes("län", ["00", "01", "02", "03"]);
+        // (The 00-vs-counties total is checked in its own test: it needs all 21 counties.)
         let year = Dimension::from_codes("år", ["2020", "1850"]);
         let t = table(
             vec![county, year],
@@ -843,7 +867,6 @@ mod tests {
             "year",
             "duplicate-key",
             "negative",
-            "total",
             "missing-dimension",
         ] {
             assert!(checks.contains(&c), "{c} missing from {checks:?}");
@@ -855,6 +878,37 @@ mod tests {
         );
         let unknown = f.iter().find(|x| x.check == "unknown-code").unwrap();
         assert!(unknown.to_string().contains("abolished"), "{unknown}");
+    }
+
+    #[test]
+    fn sweden_is_the_sum_of_all_21_counties() {
+        let mut codes = vec!["00".to_string()];
+        codes.extend(CodeLists::get().counties.iter().map(|c| c.code.clone()));
+        let t = {
+            let mut rows: Vec<(Vec<u32>, f64)> = vec![(vec![0], 211.0)];
+            rows.extend((1..=21).map(|k| (vec![k as u32], 10.0)));
+            let mut t = Table::new(
+                TableMeta {
+                    origin: "t.csv".into(),
+                    ..Default::default()
+                },
+                vec![Dimension::from_codes("län", codes)],
+            );
+            for (k, v) in rows {
+                t.push(&k, v, Status::Observed, 0);
+            }
+            t
+        };
+        let f = check(&t, &Options::default());
+        let total: Vec<&Finding> = f.iter().filter(|x| x.check == "total").collect();
+        assert_eq!(total.len(), 1);
+        assert!(
+            total[0]
+                .found
+                .contains("län 00 = 211 but its 21 parts sum to 210"),
+            "{}",
+            total[0]
+        );
     }
 
     #[test]
@@ -915,8 +969,15 @@ mod tests {
         let mut p = Dimension::from_codes("yrke", ["LAK", "SPL"]);
         p.categories[1] = Category::code("SPL");
         let t = table(vec![p], &[(&[0], 10.0), (&[1], 11.0)]);
-        let f = check(&t, &Options::default());
+        let stock = Options {
+            kind: TableKind::Licensed,
+            ..Default::default()
+        };
+        let f = check(&t, &stock);
         assert_eq!(f.iter().filter(|x| x.check == "layer").count(), 1);
+        // A flow table (say, specialist certificates issued) may exceed its parent's flow.
+        let f = check(&t, &Options::default());
+        assert_eq!(f.iter().filter(|x| x.check == "layer").count(), 0);
     }
 
     #[test]
