@@ -359,6 +359,7 @@ pub fn to_table(path: &Path, grid: &Grid) -> Result<Table, IngestError> {
                     r.cells
                         .iter()
                         .map(RawCell::text)
+                        .filter(|s| !s.is_empty())
                         .collect::<Vec<_>>()
                         .join(" "),
                 );
@@ -484,6 +485,30 @@ pub fn to_table(path: &Path, grid: &Grid) -> Result<Table, IngestError> {
     let mut first_value = width;
     while first_value > 0 && is_value_col(first_value - 1) {
         first_value -= 1;
+    }
+    // A column just left of the values that is mostly numbers but has a cell that is not one is a
+    // value column with a bad cell, not a dimension: say which cell, rather than guess.
+    if first_value > 0 {
+        let c = first_value - 1;
+        let numbers = data.iter().filter(|r| has_number(&r.cells[c])).count();
+        let numberish = data.iter().filter(|r| is_numberish(&r.cells[c])).count();
+        let plausible = !is_dim_name(&headers[c])
+            && !data.iter().any(|r| looks_like_code(&r.cells[c]))
+            && numbers > 0
+            && numberish * 2 >= data.len();
+        if plausible && let Some(r) = data.iter().find(|r| !is_numberish(&r.cells[c])) {
+            let s = r.cells[c].text();
+            let trouble = parse_number(&s, grid.decimal)
+                .err()
+                .unwrap_or(NumberTrouble::NotANumber);
+            return Err(number_error(
+                path,
+                loc.cell(r.at, c),
+                &s,
+                trouble,
+                grid.decimal,
+            ));
+        }
     }
     if first_value == width {
         return Err(IngestError::missing(

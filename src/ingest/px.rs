@@ -187,26 +187,46 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// Reads a quoted string; the cursor is on the opening quote. A newline before the closing quote
-    /// means the quotes do not balance.
+    /// Reads a quoted string; the cursor is on the opening quote.
+    ///
+    /// The specification keeps strings on one line, but real files (Statistics Norway's among them)
+    /// let long notes run over line ends. Such a string is accepted when what follows its closing
+    /// quote fits the grammar (`,` `;` `)` `:` or another string); otherwise the quote that opened it
+    /// was never closed, and that is the error, at the line where it opened.
     fn quoted(&mut self) -> Result<String, IngestError> {
         let start_line = self.line;
+        let unbalanced = |path: &Path| {
+            IngestError::syntax(
+                path,
+                Location::Line(start_line),
+                "a string whose closing quote is missing",
+                "a closing '\"' on the same line (continue long texts as \"...\" \"...\")",
+            )
+        };
         self.bump();
         let start = self.pos;
+        let mut multiline = false;
         loop {
             match self.peek() {
                 Some(b'"') => {
-                    let s = String::from_utf8_lossy(&self.s[start..self.pos]).into_owned();
+                    let raw = &self.s[start..self.pos];
                     self.bump();
-                    return Ok(s);
+                    if multiline {
+                        let mut k = self.pos;
+                        while k < self.s.len() && self.s[k].is_ascii_whitespace() {
+                            k += 1;
+                        }
+                        if !matches!(self.s.get(k), Some(b',' | b';' | b')' | b':' | b'"')) {
+                            return Err(unbalanced(self.path));
+                        }
+                        return Ok(String::from_utf8_lossy(raw).replace("\r\n", "\n"));
+                    }
+                    return Ok(String::from_utf8_lossy(raw).into_owned());
                 }
-                Some(b'\n') | Some(b'\r') | None => {
-                    return Err(IngestError::syntax(
-                        self.path,
-                        Location::Line(start_line),
-                        "a string whose closing quote is missing",
-                        "a closing '\"' on the same line (continue long texts as \"...\" \"...\")",
-                    ));
+                None => return Err(unbalanced(self.path)),
+                Some(b'\n') | Some(b'\r') => {
+                    multiline = true;
+                    self.bump();
                 }
                 Some(_) => {
                     self.bump();
@@ -396,7 +416,8 @@ fn parse_value(
         }
         c.skip_ws();
         match c.peek() {
-            Some(b',') => {
+            // ':' pairs parent and child in HIERARCHIES ("01":"01.1"); both are kept as items.
+            Some(b',') | Some(b':') => {
                 c.bump();
             }
             Some(b';') => {

@@ -59,7 +59,15 @@ fn columns(t: &Table) -> Vec<(String, Col)> {
     for (d, dim) in t.dims.iter().enumerate() {
         cols.push((dim.id.clone(), Col::Code(d)));
         for lang in [Lang::Sv, Lang::En] {
-            if dim.has_labels(lang) {
+            // A label column that only repeats the codes (PX values without CODES) is left out.
+            let informative = dim.categories.iter().any(|c| {
+                let l = match lang {
+                    Lang::Sv => &c.label_sv,
+                    Lang::En => &c.label_en,
+                };
+                l.as_ref().is_some_and(|l| *l != c.code)
+            });
+            if informative {
                 cols.push((format!("{}_{}", dim.id, lang.code()), Col::Label(d, lang)));
             }
         }

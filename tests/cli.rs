@@ -1,0 +1,522 @@
+//! Integration tests: the readers on real third-party files (values checked by hand against the
+//! files and against published totals), round trips through every writer, the catalogue of
+//! malformed inputs, and `hwf` run as a process.
+
+use hwf::ingest::{read_bytes, read_table};
+use hwf::publish::tables::{self, TableFormat};
+use hwf::table::{Lang, Role, Status, Table};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}
+
+fn read(rel: &str) -> Table {
+    read_table(&fixture(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn hwf(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_hwf"))
+        .args(args)
+        .output()
+        .expect("run hwf");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The row with these codes, one per dimension in order.
+fn cell(t: &Table, codes: &[&str]) -> usize {
+    (0..t.len())
+        .find(|&r| codes.iter().enumerate().all(|(d, c)| t.code(d, r) == *c))
+        .unwrap_or_else(|| panic!("no cell {codes:?}"))
+}
+
+fn sum_where(t: &Table, dim: usize, code: &str) -> f64 {
+    (0..t.len())
+        .filter(|&r| t.code(dim, r) == code)
+        .filter_map(|r| t.value(r))
+        .sum()
+}
+
+// ---------------------------------------------------------------------------------------------
+// PX
+
+#[test]
+fn scb_population_by_county_matches_the_file_and_the_published_total() {
+    // Autopen__BE0101N1.px: STUB region (21), HEADING period (2) × sex (2); 84 cells.
+    let t = read("px/Autopen__BE0101N1.px");
+    assert_eq!(t.len(), 84);
+    assert_eq!(
+        t.dims.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+        ["region", "period", "sex"]
+    );
+    assert_eq!(t.dims[0].role, Role::Geo); // MAP("region")
+    assert_eq!(t.dims[1].role, Role::Time); // TIMEVAL
+    assert_eq!(
+        t.dims[0].categories[2].label_en.as_deref(),
+        Some("04 Södermanland county")
+    );
+    // First DATA row: 961146 988370 977799 1003464 (2007 men, 2007 women, 2008 men, 2008 women).
+    assert_eq!(t.value(cell(&t, &["01", "2007", "1"])), Some(961146.0));
+    assert_eq!(t.value(cell(&t, &["01", "2008", "2"])), Some(1003464.0));
+    assert_eq!(t.value(cell(&t, &["03", "2008", "2"])), Some(164802.0));
+    // SCB: Sweden's population on 31 December 2008 was 9 256 347.
+    assert_eq!(sum_where(&t, 1, "2008"), 9_256_347.0);
+    assert_eq!(t.meta.table_id.as_deref(), Some("BE0101N1"));
+}
+
+#[test]
+fn dot_symbols_and_nil_keep_their_meaning() {
+    // DATASYMBOL1 "n.a.", 2 "unknown", 3 "hidden", 4 "secret", 5 "classified", 6 "not used".
+    let t = read("px/NPM__BE0101F1nildotsymbols.px");
+    assert_eq!(t.len(), 4 * 3 * 4);
+    // Row 1 (region 00, age 20): "-" "." ".." "..."
+    let st: Vec<Status> = (0..4).map(|r| t.status[r]).collect();
+    assert_eq!(
+        st,
+        [
+            Status::Zero,
+            Status::Missing,
+            Status::Missing,
+            Status::Suppressed
+        ]
+    );
+    assert_eq!(t.value(0), Some(0.0));
+    assert_eq!(t.symbol(3), Some("..."));
+    // Row 4 (region 01, age 20): "." ".." "..." "...." — the last is DATASYMBOL4 "secret".
+    assert_eq!(t.status[15], Status::Suppressed);
+    // Row 6 (region 01, age 22): 924 "......" 672 906 — DATASYMBOL6 "not used" is missing.
+    assert_eq!(t.status[21], Status::Missing);
+    assert_eq!(t.value(22), Some(672.0));
+    // CONTVARIABLE "type" is the metric dimension, with its units.
+    let ty = t.dim_index("type").unwrap();
+    assert_eq!(t.dims[ty].role, Role::Metric);
+    assert_eq!(t.dims[ty].categories[0].unit.as_deref(), Some("number"));
+    // No suppressed or missing cell has a number.
+    assert!((0..t.len()).all(|r| t.status[r].has_value() || t.values[r].is_nan()));
+}
+
+#[test]
+fn a_big_latin1_population_table_reads_whole() {
+    // Population__BE0101A1.px: region × marital status × age × sex × year.
+    let t = read("px/Population__BE0101A1.px");
+    let product: usize = t.dims.iter().map(|d| d.len()).product();
+    assert_eq!(t.len(), product);
+    assert!(t.dims.iter().any(|d| {
+        d.categories
+            .iter()
+            .any(|c| c.label(hwf::table::Lang::Sv).contains('ö'))
+    }));
+}
+
+#[test]
+fn every_real_px_fixture_parses_or_fails_as_its_authors_meant() {
+    let dir = fixture("px");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        let r = read_table(&p);
+        if name.starts_with("error__fatal") {
+            let msg = r.expect_err(&name).to_string();
+            assert!(msg.contains(&name), "{msg}");
+        } else {
+            let t = r.unwrap_or_else(|e| panic!("{name}: {e}"));
+            let product: usize = t.dims.iter().map(|d| d.len()).product();
+            assert_eq!(t.len(), product, "{name}");
+            n += 1;
+        }
+    }
+    assert!(n >= 18, "{n}");
+}
+
+#[test]
+fn the_fatal_examples_say_what_is_missing() {
+    let e = read_table(&fixture("px/error__fatal__BE0101F1missingData.px"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("DATA keyword is missing"), "{e}");
+    let e = read_table(&fixture("px/error__fatal__BE0101F1missingStubHeading.px"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("STUB and HEADING is missing"), "{e}");
+}
+
+#[test]
+fn a_file_that_lies_about_its_code_page_is_read_as_what_it_is() {
+    // 1001.px declares iso-8859-15 but its bytes are UTF-8.
+    let t = read("px/1001.px");
+    assert!(
+        t.meta.warnings.iter().any(|w| w.contains("UTF-8")),
+        "{:?}",
+        t.meta.warnings
+    );
+    let all: String = t
+        .dims
+        .iter()
+        .flat_map(|d| {
+            d.categories
+                .iter()
+                .map(|c| c.label(hwf::table::Lang::Sv).to_string())
+        })
+        .collect();
+    assert!(!all.contains('Ã'), "mojibake in {all}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON-stat
+
+#[test]
+fn oecd_sample_values_and_sparse_statuses() {
+    // oecd.json: concept(1) × area(36) × year(12) = 432 values; status {"10": "e", ...}.
+    let t = read("jsonstat/oecd.json");
+    assert_eq!(t.len(), 432);
+    assert_eq!(t.dims[1].categories[0].code, "AU");
+    assert_eq!(t.value(0), Some(5.943826289));
+    assert_eq!((t.code(1, 10), t.code(2, 10)), ("AU", "2013"));
+    assert_eq!(t.status[10], Status::Estimated);
+    assert_eq!(t.status[9], Status::Observed);
+    assert_eq!(t.dims[2].role, Role::Time);
+}
+
+#[test]
+fn socialstyrelsen_bundle_in_json_stat_1() {
+    // statswe.json: deaths from circulatory disease in Norrbotten, a JSON-stat 1.x bundle.
+    let t = read("jsonstat/statswe.json");
+    let product: usize = t.dims.iter().map(|d| d.len()).product();
+    assert_eq!(t.len(), product);
+    let age = t.dim_index("Alder").unwrap();
+    assert_eq!(t.dims[age].len(), 20);
+    assert_eq!(t.dims[age].categories[19].code, "90+");
+    assert_eq!(t.dims[age].label_sv.as_deref(), Some("ålder"));
+    let region = t.dim_index("Region").unwrap();
+    assert_eq!(
+        t.dims[region].categories[0].label_sv.as_deref(),
+        Some("25 Norrbottens län")
+    );
+}
+
+#[test]
+fn collections_and_string_values_are_refused_clearly() {
+    let e = read_table(&fixture("jsonstat/collection.json"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("$.class") && e.contains("collection"), "{e}");
+    // order.json's values are labels like "A1B1C1", not numbers.
+    let e = read_table(&fixture("jsonstat/order.json"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("$.value[0]") && e.contains("A1B1C1"), "{e}");
+}
+
+#[test]
+fn other_official_samples_read_to_their_declared_size() {
+    for f in ["canada", "galicia", "us-unr", "hierarchy", "cantabria"] {
+        let t = read(&format!("jsonstat/{f}.json"));
+        let product: usize = t.dims.iter().map(|d| d.len()).product();
+        assert_eq!(t.len(), product, "{f}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+#[test]
+fn scb_csv_export_with_footer() {
+    // SCB BE0101N1, 31 Dec 2018: 290 municipalities; Sweden 10 230 185 (SCB's national total).
+    let t = read("csv/ericsjolund_Projekt1_scb_BE0101N1_2018.csv");
+    assert_eq!(t.len(), 290);
+    assert_eq!(t.dims[0].categories[0].code, "0114");
+    assert_eq!(
+        t.dims[0].categories[0].label_sv.as_deref(),
+        Some("Upplands Väsby")
+    );
+    assert_eq!(t.value(0), Some(45543.0));
+    assert_eq!(t.values.iter().sum::<f64>(), 10_230_185.0);
+    assert!(t.meta.notes.iter().any(|n| n.contains("BE0101N1")));
+    // Every municipality code is in the code list.
+    let (code, out, _) = hwf(&[
+        "validate",
+        fixture("csv/ericsjolund_Projekt1_scb_BE0101N1_2018.csv")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn wide_csv_with_prefixed_years() {
+    // odectra: k_ID;kommun;ar_1950;…;ar_2019 — 290 × 70 cells; 2019 sums to 10 327 589.
+    let t = read("csv/odectra_popu-sweden_folkmangd_1950_2019.csv");
+    let y = t.dim_index("year").unwrap();
+    assert_eq!(t.dims[y].len(), 70);
+    assert_eq!(t.len(), 290 * 70);
+    assert_eq!(sum_where(&t, y, "2019"), 10_327_589.0);
+    assert_eq!(sum_where(&t, y, "2018"), 10_230_185.0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Round trips
+
+fn assert_same(a: &Table, b: &Table, what: &str) {
+    assert_eq!(a.len(), b.len(), "{what}: rows");
+    assert_eq!(a.dims.len(), b.dims.len(), "{what}: dims");
+    for d in 0..a.dims.len() {
+        assert_eq!(a.dims[d].id, b.dims[d].id, "{what}");
+        for (x, y) in a.dims[d].categories.iter().zip(&b.dims[d].categories) {
+            // Labels that only repeat the code are not written, so compare effective labels.
+            for lang in [Lang::Sv, Lang::En] {
+                assert_eq!((&x.code, x.label(lang)), (&y.code, y.label(lang)), "{what}");
+            }
+        }
+    }
+    for r in 0..a.len() {
+        for d in 0..a.dims.len() {
+            assert_eq!(a.code(d, r), b.code(d, r), "{what}: row {r}");
+        }
+        assert_eq!(a.status[r], b.status[r], "{what}: row {r}");
+        assert_eq!(
+            a.value(r).map(f64::to_bits),
+            b.value(r).map(f64::to_bits),
+            "{what}: row {r}"
+        );
+        assert_eq!(a.symbol(r), b.symbol(r), "{what}: row {r}");
+    }
+}
+
+#[test]
+fn round_trips_keep_every_value_status_label_and_symbol() {
+    let dir = tempfile::tempdir().unwrap();
+    for src in [
+        "px/NPM__BE0101F1nildotsymbols.px",
+        "px/multilanguage__BE0101F1langensvfiolikacelln.px",
+        "px/percent__ENdecround1.px",
+        "jsonstat/oecd.json",
+        "csv/ericsjolund_Projekt1_scb_BE0101N1_2018.csv",
+    ] {
+        let t = read(src);
+        for (ext, fmt) in [
+            ("csv", TableFormat::Csv),
+            ("se.csv", TableFormat::CsvSwedish),
+            ("parquet", TableFormat::Parquet),
+            ("xlsx", TableFormat::Xlsx),
+        ] {
+            let out = dir.path().join(format!("t.{ext}"));
+            tables::write(&t, &out, fmt).unwrap();
+            let back = read_table(&out).unwrap_or_else(|e| panic!("{src} as {ext}: {e}"));
+            assert_same(&t, &back, &format!("{src} via {ext}"));
+        }
+    }
+}
+
+#[test]
+fn writers_are_deterministic() {
+    let t = read("jsonstat/oecd.json");
+    for fmt in [TableFormat::Csv, TableFormat::Parquet, TableFormat::Xlsx] {
+        let a = match fmt {
+            TableFormat::Csv => tables::csv_bytes(&t, b',', false, false),
+            TableFormat::Parquet => tables::parquet_bytes(&t).unwrap(),
+            _ => tables::xlsx_bytes(&t).unwrap(),
+        };
+        let b = match fmt {
+            TableFormat::Csv => tables::csv_bytes(&t, b',', false, false),
+            TableFormat::Parquet => tables::parquet_bytes(&t).unwrap(),
+            _ => tables::xlsx_bytes(&t).unwrap(),
+        };
+        assert_eq!(a, b, "{fmt:?}");
+    }
+}
+
+#[test]
+fn swedish_excel_csv_has_bom_semicolons_and_decimal_commas() {
+    let t = read("jsonstat/oecd.json");
+    let b = tables::csv_bytes(&t, b';', true, true);
+    assert!(b.starts_with(b"\xEF\xBB\xBFconcept;"));
+    let s = String::from_utf8(b).unwrap();
+    assert!(s.contains(";5,943826289;observed"), "{}", &s[..300]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Malformed inputs
+
+#[test]
+fn every_malformed_file_gives_its_catalogued_error() {
+    let cat = std::fs::read_to_string(fixture("malformed/CATALOGUE.md")).unwrap();
+    let mut n = 0;
+    for line in cat.lines().filter(|l| l.starts_with("| `")) {
+        let cols: Vec<&str> = line.split(" | ").collect();
+        let file = cols[0].trim_start_matches("| ").trim_matches('`');
+        let want = cols[1].trim_end_matches(" |").trim_matches('`');
+        let path = fixture(&format!("malformed/{file}"));
+        let (code, out, err) = hwf(&["inspect", path.to_str().unwrap()]);
+        assert_eq!(code, 2, "{file}: {out}");
+        assert!(err.contains(want), "{file}: wanted {want:?}, got {err:?}");
+        assert!(!err.contains("panicked"), "{file}: {err}");
+        n += 1;
+    }
+    assert!(n >= 12, "{n} catalogue rows");
+}
+
+#[test]
+fn merged_header_cells_in_xlsx_are_an_error_at_the_cell() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Blad1").unwrap();
+    ws.merge_range(0, 1, 0, 2, "Folkmängd", &Format::new())
+        .unwrap();
+    ws.write_string(0, 0, "län").unwrap();
+    ws.write_string(1, 0, "01").unwrap();
+    ws.write_number(1, 1, 5.0).unwrap();
+    ws.write_number(1, 2, 6.0).unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let e = read_bytes(Path::new("m.xlsx"), &bytes)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("m.xlsx:Blad1!B1: a header cell merged over columns B–C"),
+        "{e}"
+    );
+}
+
+#[test]
+fn xlsx_with_title_rows_and_numbers() {
+    use rust_xlsxwriter::Workbook;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Legitimerade sjuksköterskor")
+        .unwrap();
+    for (c, h) in ["län", "2021", "2022"].iter().enumerate() {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    ws.write_string(3, 0, "01").unwrap();
+    ws.write_number(3, 1, 100.0).unwrap();
+    ws.write_string(3, 2, "..").unwrap();
+    ws.write_string(4, 0, "03").unwrap();
+    ws.write_number(4, 1, 7.5).unwrap();
+    ws.write_number(4, 2, 8.0).unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let t = read_bytes(Path::new("w.xlsx"), &bytes).unwrap();
+    assert_eq!(
+        t.meta.title_sv.as_deref(),
+        Some("Legitimerade sjuksköterskor")
+    );
+    assert_eq!(t.len(), 4);
+    assert_eq!(t.dims[1].id, "year");
+    assert_eq!(t.status[1], Status::Missing);
+    assert_eq!(t.value(2), Some(7.5));
+    assert_eq!(t.lines, vec![4, 4, 5, 5]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The command line
+
+#[test]
+fn convert_writes_tidy_csv_and_refuses_unknown_extensions() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pop.csv");
+    let src = fixture("px/Autopen__BE0101N1.px");
+    let (code, _, err) = hwf(&["convert", src.to_str().unwrap(), out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("region,region_en,period,sex,sex_en,value,status")
+    );
+    assert_eq!(
+        lines.next(),
+        Some("01,01 Stockholm county,2007,1,men,961146,observed")
+    );
+    let bad = dir.path().join("pop.doc");
+    let (code, _, err) = hwf(&["convert", src.to_str().unwrap(), bad.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("pop.doc") && err.contains(".parquet"), "{err}");
+    assert!(!bad.exists());
+    // An output folder that does not exist: an error, and nothing left behind.
+    let nowhere = dir.path().join("no/such/dir/x.csv");
+    let (code, _, err) = hwf(&["convert", src.to_str().unwrap(), nowhere.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot write"), "{err}");
+}
+
+#[test]
+fn inspect_json_counts_statuses() {
+    let src = fixture("px/NPM__BE0101F1nildotsymbols.px");
+    let (code, out, err) = hwf(&["inspect", "--json", src.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["cells"], 48);
+    let s = &v["status"];
+    let total: u64 = ["observed", "missing", "zero", "suppressed", "estimated"]
+        .iter()
+        .map(|k| s[k].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 48);
+    // Counted by hand from DATA: "-" appears 8 times; "." and ".." twice each and "......" once (5);
+    // "..." twice and "...." once (3).
+    assert_eq!(s["zero"], 8);
+    assert_eq!(s["missing"], 5);
+    assert_eq!(s["suppressed"], 3);
+    assert_eq!(v["dimensions"][0]["codes"][2]["code"], "0114");
+}
+
+#[test]
+fn validate_reports_all_findings_and_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("licensed_bad.csv");
+    std::fs::write(
+        &f,
+        "yrke;län;kön;ålder;år;antal\nSSK;01;2;34;2020;5\nSSK;02;2;34;2020;5\nXYZ;01;2;34;2020;-1\nSSK;01;2;34;2020;6\nSSK;01;2;130;2020;1\n",
+    )
+    .unwrap();
+    let (code, out, _) = hwf(&["validate", "--kind", "licensed", f.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    for want in [
+        "licensed_bad.csv:3: error [unknown-code]: län the code \"02\" (a county code abolished in 1997–98)",
+        "licensed_bad.csv:4: error [unknown-code]: yrke the code \"XYZ\"",
+        "licensed_bad.csv:4: error [negative]: the value -1",
+        "licensed_bad.csv:5: error [duplicate-key]",
+        "(first at 2)",
+        "licensed_bad.csv:6: error [age]: ålder the impossible age \"130\"",
+        "5 error(s)",
+    ] {
+        assert!(out.contains(want), "missing {want:?} in\n{out}");
+    }
+    let (code, out, _) = hwf(&["validate", "--json", f.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["errors"], 5);
+}
+
+#[test]
+fn the_embedded_default_data_validates() {
+    let (code, out, err) = hwf(&["validate"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("8 file(s) checked: 0 error(s)"), "{out}");
+}
+
+#[test]
+fn code_lists_on_the_command_line() {
+    let (code, out, _) = hwf(&["codes", "municipalities"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 290);
+    let (code, out, _) = hwf(&["codes", "professions"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.ends_with("\tlicensed")
+                || l.contains("\tlayer of SSK") && l.starts_with("BMO"))
+            .count(),
+        22
+    );
+    let (code, _, err) = hwf(&["codes", "planets"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown code list"), "{err}");
+}
