@@ -1,9 +1,12 @@
 //! hwf — health-care workforce statistics and forecasting.
 //!
+//! The crate's README follows.
+//!
 //! The modules follow the pipeline: [`ingest`] reads the official formats into one tidy [`table::Table`];
 //! [`codes`] holds the classifications; [`validate`] checks tables against them; [`publish`] writes
 //! tidy tables out; [`defaults`] is the embedded default data set.
 #![warn(missing_docs)]
+#![doc = include_str!("../README.md")]
 
 pub mod codes;
 pub mod defaults;
