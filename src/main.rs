@@ -66,10 +66,56 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Distribute money by key (`--spec FILE`), audit a published distribution, or summarise funding
+    /// streams.
+    #[command(args_conflicts_with_subcommands = true)]
+    Allocate {
+        /// The allocation spec (TOML).
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// The output folder.
+        #[arg(long, default_value = "out/allocation")]
+        out: PathBuf,
+        #[command(subcommand)]
+        action: Option<AllocateAction>,
+    },
     /// List a code list: counties, regions, municipalities, sectors or professions.
     Codes {
         /// Which list.
         list: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AllocateAction {
+    /// Work out what a published distribution implies about a key that cannot be seen.
+    Audit {
+        /// The published amounts (CSV with a code and an amount column).
+        #[arg(long)]
+        published: PathBuf,
+        /// The stated total, in kronor.
+        #[arg(long)]
+        total: u64,
+        /// The stated floor per recipient, in kronor.
+        #[arg(long)]
+        floor: u64,
+        /// The available indicator: any table with recipient codes (and a year dimension).
+        #[arg(long)]
+        indicator: PathBuf,
+        /// The year of the indicator to use.
+        #[arg(long)]
+        year: Option<String>,
+        /// The weight of the available indicator to evaluate (the rest is the unavailable one's).
+        #[arg(long)]
+        weight: Option<f64>,
+        /// Write the per-recipient audit to this CSV file.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+    },
+    /// Summarise funding streams per county and year (kronor, and kronor per inhabitant).
+    Funding {
+        /// The funding-stream CSV.
+        file: PathBuf,
     },
 }
 
@@ -213,6 +259,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Allocate { spec, out, action } => allocate(spec, out, action),
         Command::Codes { list } => {
             let c = hwf::codes::CodeLists::get();
             let rows: Vec<String> = match list.as_str() {
@@ -466,4 +513,191 @@ fn inspect_json(t: &Table) -> serde_json::Value {
         "value_min": range.map(|r| r.0), "value_max": range.map(|r| r.1),
         "status": status, "symbols": m.symbol_names, "notes": m.notes, "warnings": m.warnings,
     })
+}
+
+fn allocate(
+    spec: Option<PathBuf>,
+    out: PathBuf,
+    action: Option<AllocateAction>,
+) -> Result<ExitCode, String> {
+    use hwf::allocate::{audit, funding, output, spec::Spec};
+    match action {
+        None => {
+            let path = spec.ok_or("name the allocation spec: hwf allocate --spec FILE")?;
+            let s = Spec::load(&path).map_err(|e| e.to_string())?;
+            let a = s.run().map_err(|e| format!("{}: {e}", path.display()))?;
+            output::write(&a, &s.title, &out).map_err(|e| e.to_string())?;
+            let sum: u64 = a.lines.iter().map(|l| l.amount).sum();
+            let stand = a
+                .lines
+                .iter()
+                .filter(|l| l.values.iter().any(|v| v.stand_in))
+                .count();
+            println!(
+                "{} recipients, {} kr in all (floor {} kr each); {stand} used a stand-in year",
+                a.lines.len(),
+                sum,
+                a.floor
+            );
+            println!(
+                "wrote {}/allocation.csv, allocation_sv.csv, allocation.xlsx, summary.html",
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(AllocateAction::Audit {
+            published,
+            total,
+            floor,
+            indicator,
+            year,
+            weight,
+            csv,
+        }) => {
+            let pubd = audit::read_published(&published).map_err(|e| e.to_string())?;
+            let t = read_table(&indicator).map_err(|e| e.to_string())?;
+            let recips: Vec<hwf::allocate::Recipient> = hwf::allocate::recipients("municipalities")
+                .map_err(|e| e.to_string())?
+                .into_iter()
+                .chain(hwf::allocate::recipients("counties").map_err(|e| e.to_string())?)
+                .filter(|r| pubd.iter().any(|p| p.0 == r.code))
+                .collect();
+            let ind = hwf::allocate::Indicator {
+                name: "indicator".into(),
+                table: indicator.clone(),
+                year,
+                stand_in_year: None,
+                weight: 1.0,
+            };
+            let vals = hwf::allocate::spec::indicator_values(&t, &ind, &recips)
+                .map_err(|e| e.to_string())?;
+            let map: std::collections::HashMap<String, f64> = recips
+                .iter()
+                .zip(&vals)
+                .map(|(r, v)| (r.code.clone(), v.value))
+                .collect();
+            let a = audit::audit(&pubd, &map, total, floor, weight).map_err(|e| e.to_string())?;
+            println!(
+                "published: {} recipients, {} kr (stated total {} kr{})",
+                a.lines.len(),
+                a.published_total,
+                a.total,
+                if a.published_total == a.total {
+                    ", equal"
+                } else {
+                    ", DIFFERENT"
+                }
+            );
+            if !a.below_floor.is_empty() {
+                println!(
+                    "paid below the floor of {} kr: {}",
+                    a.floor,
+                    a.below_floor.join(", ")
+                );
+            }
+            println!(
+                "every implied share of the unavailable indicator is non-negative for a weight of the available one up to w_max = {:.4}",
+                a.w_max
+            );
+            println!("recipients that bind the range (lowest variable share / indicator share):");
+            for l in a.binding(5) {
+                println!(
+                    "  {} {:<20} amount {:>9}  variable share {:.6}  indicator share {:.6}  ratio {:.4}",
+                    l.code, l.name, l.amount, l.variable_share, l.indicator_share, l.ratio
+                );
+            }
+            if let Some(w) = a.weight {
+                let min = a
+                    .lines
+                    .iter()
+                    .filter_map(|l| l.implied_share.map(|q| (q, l)))
+                    .min_by(|x, y| x.0.total_cmp(&y.0));
+                if let Some((q, l)) = min {
+                    println!(
+                        "at weight {w}: smallest implied share {q:.6} ({} {})",
+                        l.code, l.name
+                    );
+                }
+                println!(
+                    "{}",
+                    if a.consistent() {
+                        "consistent with the stated key"
+                    } else {
+                        "INCONSISTENT: the stated key would need a negative share"
+                    }
+                );
+            }
+            if let Some(path) = csv {
+                let mut w = ::csv::Writer::from_writer(Vec::new());
+                let _ = w.write_record([
+                    "code",
+                    "name",
+                    "amount_kr",
+                    "variable_share",
+                    "indicator_share",
+                    "ratio",
+                    "implied_share",
+                ]);
+                for l in &a.lines {
+                    let _ = w.write_record([
+                        l.code.clone(),
+                        l.name.clone(),
+                        l.amount.to_string(),
+                        format!("{:.10}", l.variable_share),
+                        format!("{:.10}", l.indicator_share),
+                        format!("{:.10}", l.ratio),
+                        l.implied_share
+                            .map(|q| format!("{q:.10}"))
+                            .unwrap_or_default(),
+                    ]);
+                }
+                let bytes = w.into_inner().unwrap_or_default();
+                hwf::publish::atomic::write(&path, &bytes).map_err(|e| e.to_string())?;
+                println!("wrote {}", path.display());
+            }
+            Ok(if a.consistent() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Some(AllocateAction::Funding { file }) => {
+            let streams = funding::read(&file).map_err(|e| e.to_string())?;
+            let pop_t = hwf::defaults::table("population.px").map_err(|e| e.to_string())?;
+            let county = pop_t
+                .dim_index("county")
+                .ok_or("the default population has no county dimension")?;
+            let year = pop_t
+                .dim_index("year")
+                .ok_or("the default population has no year dimension")?;
+            let last = pop_t.dims[year]
+                .categories
+                .last()
+                .map(|c| c.code.clone())
+                .unwrap_or_default();
+            let mut pop = std::collections::BTreeMap::new();
+            for r in 0..pop_t.len() {
+                if pop_t.code(year, r) == last
+                    && let Some(v) = pop_t.value(r)
+                {
+                    *pop.entry(pop_t.code(county, r).to_string()).or_insert(0.0) += v;
+                }
+            }
+            let m = funding::per_county_year(&streams, &pop);
+            let national: f64 = streams
+                .iter()
+                .filter(|s| s.recipient == "00")
+                .map(|s| s.amount_sek)
+                .sum();
+            println!(
+                "county\tyear\tkronor\tkronor per inhabitant ({last} population, synthetic default data)"
+            );
+            for ((c, y), v) in &m {
+                let p = pop.get(c).copied().unwrap_or(f64::NAN);
+                println!("{c}\t{y}\t{v:.0}\t{:.2}", v / p);
+            }
+            println!("national streams not earmarked for a county: {national:.0} kr");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }

@@ -520,3 +520,203 @@ fn code_lists_on_the_command_line() {
     assert_eq!(code, 2);
     assert!(err.contains("unknown code list"), "{err}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Allocation (seed 003: 30 MSEK to 290 municipalities, 35 000 kr minimum)
+
+fn data(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join(rel)
+}
+
+#[test]
+fn the_seed_appendix_parses_to_290_rows_and_30_million() {
+    let rows =
+        hwf::allocate::audit::read_published(&data("allocation/seed003_appendix.csv")).unwrap();
+    assert_eq!(rows.len(), 290);
+    assert_eq!(rows.iter().map(|r| r.2).sum::<u64>(), 30_000_000);
+    assert!(rows.iter().all(|r| r.2 >= 35_000));
+    let codes = hwf::codes::CodeLists::get();
+    assert!(
+        rows.iter()
+            .all(|r| codes.municipality(&r.0).is_some_and(|m| m.name_sv == r.1))
+    );
+    // The appendix is in Swedish alphabetical order, which hwf's sort key reproduces.
+    let mut sorted: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
+    sorted.sort_by_key(|n| hwf::allocate::swedish_sort_key(n));
+    assert_eq!(
+        sorted,
+        rows.iter().map(|r| r.1.as_str()).collect::<Vec<_>>()
+    );
+    let text = std::fs::read_to_string(data("allocation/seed003_appendix.csv")).unwrap();
+    assert_eq!(text.lines().filter(|l| l.ends_with(",yes")).count(), 16);
+}
+
+#[test]
+fn allocating_by_population_alone_adds_up_and_keeps_the_floor() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("alloc");
+    let spec = data("allocation/seed003.toml");
+    let (code, stdout, err) = hwf(&[
+        "allocate",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("290 recipients, 30000000 kr"), "{stdout}");
+    let rows = hwf::allocate::audit::read_published(&out.join("allocation.csv")).unwrap();
+    assert_eq!(rows.iter().map(|r| r.2).sum::<u64>(), 30_000_000);
+    assert!(rows.iter().all(|r| r.2 >= 35_000));
+    // Stockholm (0180), 974 073 of 10 327 589 inhabitants on 31 Dec 2019:
+    // 35 000 + 19 850 000 × 974 073 / 10 327 589 = 1 907 203.58 → 1 907 203 or 1 907 204.
+    let sthlm = rows.iter().find(|r| r.0 == "0180").unwrap().2;
+    assert!((1_907_203..=1_907_204).contains(&sthlm), "{sthlm}");
+    let html = std::fs::read_to_string(out.join("summary.html")).unwrap();
+    assert!(
+        html.contains("Belopp per invånare och län") && !html.contains("http://")
+            || html.contains("xmlns")
+    );
+    assert!(out.join("allocation.xlsx").exists() && out.join("allocation_sv.csv").exists());
+}
+
+#[test]
+fn auditing_the_seed_appendix_against_population() {
+    // Worked out separately (Python, from the same two files): with the population of 31 Dec 2019 as
+    // the available indicator, every implied share of the care indicator is non-negative up to a
+    // population weight of 0.535154204…, bound by Håbo (0305); at 0.5 the smallest is 0.000149323.
+    let rows =
+        hwf::allocate::audit::read_published(&data("allocation/seed003_appendix.csv")).unwrap();
+    let pop = read_table(&data("allocation/population_municipality.csv")).unwrap();
+    let mut map = std::collections::HashMap::new();
+    for r in 0..pop.len() {
+        if pop.code(1, r) == "2019" {
+            map.insert(pop.code(0, r).to_string(), pop.value(r).unwrap());
+        }
+    }
+    let a = hwf::allocate::audit::audit(&rows, &map, 30_000_000, 35_000, Some(0.5)).unwrap();
+    assert!(
+        (a.w_max - 0.535_154_204_148_970_7).abs() < 1e-9,
+        "{}",
+        a.w_max
+    );
+    assert_eq!(a.binding(1)[0].code, "0305");
+    let min_q = a
+        .lines
+        .iter()
+        .filter_map(|l| l.implied_share)
+        .fold(f64::INFINITY, f64::min);
+    assert!(
+        (min_q - 0.000_149_322_811_704_362_9).abs() < 1e-12,
+        "{min_q}"
+    );
+    assert!(a.consistent());
+    // Implied shares sum to 1 by construction.
+    let s: f64 = a.lines.iter().filter_map(|l| l.implied_share).sum();
+    assert!((s - 1.0).abs() < 1e-9);
+    // At a population weight of 0.6 the published table needs a negative share: inconsistent.
+    let b = hwf::allocate::audit::audit(&rows, &map, 30_000_000, 35_000, Some(0.6)).unwrap();
+    assert!(!b.consistent());
+    let (code, out, _) = hwf(&[
+        "allocate",
+        "audit",
+        "--published",
+        data("allocation/seed003_appendix.csv").to_str().unwrap(),
+        "--total",
+        "30000000",
+        "--floor",
+        "35000",
+        "--indicator",
+        data("allocation/population_municipality.csv")
+            .to_str()
+            .unwrap(),
+        "--year",
+        "2019",
+        "--weight",
+        "0.6",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("w_max = 0.5352") && out.contains("0305 Håbo") && out.contains("INCONSISTENT"),
+        "{out}"
+    );
+}
+
+#[test]
+fn allocation_specs_that_cannot_work_say_why() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        data("allocation/population_municipality.csv"),
+        dir.path().join("pop.csv"),
+    )
+    .unwrap();
+    let run = |toml: &str| {
+        let p = dir.path().join("spec.toml");
+        std::fs::write(&p, toml).unwrap();
+        let out = dir.path().join("out");
+        hwf(&[
+            "allocate",
+            "--spec",
+            p.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let base = "total = 30000000\nrecipients = \"municipalities\"\nfloor = 35000\n\n[[indicator]]\nname = \"pop\"\ntable = \"pop.csv\"\nyear = \"2019\"\nweight = 1.0\n";
+    let (code, _, err) = run(&base.replace("weight = 1.0", "weight = 0.8"));
+    assert_eq!(code, 2);
+    assert!(err.contains("sum to 0.8"), "{err}");
+    let (_, _, err) = run(&base.replace("total = 30000000", "total = 10000000"));
+    assert!(
+        err.contains("total 10000000 is below 290 × floor 35000 = 10150000"),
+        "{err}"
+    );
+    let (_, _, err) = run(&base.replace("floor = 35000", "floor = 35000\nminimum = 1"));
+    assert!(err.contains("unknown field `minimum`"), "{err}");
+    let (_, _, err) = run(&base.replace("\"2019\"", "\"2020\""));
+    assert!(
+        err.contains("no value for 2020 and no stand_in_year"),
+        "{err}"
+    );
+    // A name that matches no municipality, with the nearest one.
+    std::fs::write(
+        dir.path().join("pop.csv"),
+        "kommun,år,folkmängd\nGoteborg,2019,5\n",
+    )
+    .unwrap();
+    let (_, _, err) = run(base);
+    assert!(
+        err.contains("Goteborg") && err.contains("nearest: 1480 Göteborg"),
+        "{err}"
+    );
+    // A negative indicator value.
+    let mut rows = String::from("kommun,år,folkmängd\n");
+    for m in &hwf::codes::CodeLists::get().municipalities {
+        rows.push_str(&format!(
+            "{},2019,{}\n",
+            m.code,
+            if m.code == "0114" { -5 } else { 100 }
+        ));
+    }
+    std::fs::write(dir.path().join("pop.csv"), rows).unwrap();
+    let (_, _, err) = run(base);
+    assert!(err.contains("recipient 0114: the value -5"), "{err}");
+}
+
+#[test]
+fn funding_streams_per_county() {
+    let (code, out, err) = hwf(&[
+        "allocate",
+        "funding",
+        data("allocation/funding_streams.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // Jämtland (23) in 2020: 113 MSEK plus its population share of Mellersta Norrland's 11 MSEK a year.
+    let line = out.lines().find(|l| l.starts_with("23\t2020\t")).unwrap();
+    let kr: f64 = line.split('\t').nth(2).unwrap().parse().unwrap();
+    assert!(kr > 113e6 && kr < 113e6 + 11e6, "{line}");
+    assert!(
+        out.contains("national streams not earmarked for a county: 1580000000 kr"),
+        "{out}"
+    );
+}

@@ -68,6 +68,58 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), PublishError> {
     Ok(())
 }
 
+/// Builds a folder of outputs in a temporary sibling folder, then moves it into place: a run that
+/// fails leaves the previous folder (if any) as it was and no partial one.
+///
+/// # Errors
+///
+/// [`PublishError::Io`] when the parent folder is not writable or `build` fails.
+pub fn write_dir(
+    target: &Path,
+    build: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> Result<(), PublishError> {
+    let io = |source| PublishError::Io {
+        path: target.to_path_buf(),
+        source,
+    };
+    let tmp = temp_name(target);
+    let old = target.with_file_name(format!(
+        ".{}.old-{}",
+        target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        std::process::id()
+    ));
+    if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(io)?;
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    let result = std::fs::create_dir(&tmp).and_then(|_| build(&tmp));
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(io(e));
+    }
+    let had_old = target.exists();
+    if had_old {
+        std::fs::rename(target, &old).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&tmp);
+            io(e)
+        })?;
+    }
+    if let Err(e) = std::fs::rename(&tmp, target) {
+        if had_old {
+            let _ = std::fs::rename(&old, target);
+        }
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(io(e));
+    }
+    if had_old {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +134,22 @@ mod tests {
         let ok = dir.path().join("y.csv");
         write(&ok, b"abc").unwrap();
         assert_eq!(std::fs::read(&ok).unwrap(), b"abc");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_folder_appears_whole_or_keeps_the_old_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("report");
+        write_dir(&out, |d| std::fs::write(d.join("a.txt"), "1")).unwrap();
+        let e = write_dir(&out, |d| {
+            std::fs::write(d.join("a.txt"), "2")?;
+            Err(std::io::Error::other("encoder failed"))
+        });
+        assert!(e.is_err());
+        assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "1");
+        write_dir(&out, |d| std::fs::write(d.join("b.txt"), "3")).unwrap();
+        assert!(!out.join("a.txt").exists());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

@@ -1,0 +1,226 @@
+//! Auditing a published distribution: what its amounts imply about a key that cannot be seen.
+//!
+//! # Formula
+//!
+//! With published amounts `a_i`, floor `f`, total `T` and `n` recipients, the variable part is
+//! `v_i = a_i − f` and the **variable share** `s_i = v_i / Σ v`. If the key is `w · p_i + (1 − w) ·
+//! q_i`, with `p_i` an available indicator's share (population) and `q_i` an unavailable one's
+//! (persons receiving municipal health care), then
+//!
+//! ```text
+//! q_i(w) = (s_i − w · p_i) / (1 − w)
+//! ```
+//!
+//! Every `q_i` is non-negative exactly when `w ≤ w_max = min_i s_i / p_i`: a weight above `w_max`
+//! (or a recipient paid less than the floor, which makes `s_i < 0`) means the table cannot come from
+//! the stated key. The recipients with the lowest `s_i / p_i` bind the range.
+
+use super::spec::AllocationError;
+use crate::codes::CodeLists;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// One recipient in an audit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditLine {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// The published amount.
+    pub amount: u64,
+    /// `s_i`, the share of the variable part.
+    pub variable_share: f64,
+    /// `p_i`, the available indicator's share.
+    pub indicator_share: f64,
+    /// `s_i / p_i`.
+    pub ratio: f64,
+    /// `q_i(w)` at the weight asked for, if one was.
+    pub implied_share: Option<f64>,
+}
+
+/// The result of an audit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Audit {
+    /// The published amounts' sum.
+    pub published_total: u64,
+    /// The stated total.
+    pub total: u64,
+    /// The floor.
+    pub floor: u64,
+    /// Per recipient, in published order.
+    pub lines: Vec<AuditLine>,
+    /// Largest weight of the available indicator for which every implied share is non-negative.
+    pub w_max: f64,
+    /// The weight asked about, if any.
+    pub weight: Option<f64>,
+    /// Recipients paid below the floor (codes).
+    pub below_floor: Vec<String>,
+}
+
+impl Audit {
+    /// The `k` recipients that bind `w_max`, lowest ratio first.
+    pub fn binding(&self, k: usize) -> Vec<&AuditLine> {
+        let mut v: Vec<&AuditLine> = self.lines.iter().collect();
+        v.sort_by(|a, b| a.ratio.total_cmp(&b.ratio).then(a.code.cmp(&b.code)));
+        v.truncate(k);
+        v
+    }
+
+    /// Whether the published table can come from the key at the weight asked about.
+    pub fn consistent(&self) -> bool {
+        self.below_floor.is_empty()
+            && self.published_total == self.total
+            && self.weight.is_none_or(|w| w <= self.w_max + 1e-12)
+    }
+}
+
+/// Reads published amounts: a CSV with a code column (`code`, `kod`, `kommunkod`) and an amount
+/// column (`amount_kr`, `amount`, `belopp`).
+///
+/// # Errors
+///
+/// [`AllocationError::File`] for an unreadable file, missing columns, an amount that is not a whole
+/// number, or a code not in the code list (with the line).
+pub fn read_published(path: &Path) -> Result<Vec<(String, String, u64)>, AllocationError> {
+    let err = |message: String| AllocationError::File {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    let text = text.trim_start_matches('\u{feff}');
+    let delim = crate::ingest::csv::sniff_delimiter(text);
+    let mut rdr = ::csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| err(e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
+    let code_col = col(&["code", "kod", "kommunkod", "länskod"]).ok_or_else(|| {
+        err(format!(
+            "no code column among {headers:?}; expected code, kod or kommunkod"
+        ))
+    })?;
+    let amount_col = col(&["amount_kr", "amount", "belopp", "belopp_kr"]).ok_or_else(|| {
+        err(format!(
+            "no amount column among {headers:?}; expected amount_kr, amount or belopp"
+        ))
+    })?;
+    let name_col = col(&["name", "namn", "kommun"]);
+    let codes = CodeLists::get();
+    let mut out = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i + 2;
+        let rec = rec.map_err(|e| err(format!("line {line}: {e}")))?;
+        let code = rec.get(code_col).unwrap_or("").trim().to_string();
+        let raw = rec.get(amount_col).unwrap_or("").trim();
+        let amount: u64 = raw
+            .replace([' ', '\u{a0}'], "")
+            .trim_end_matches("kr")
+            .parse()
+            .map_err(|_| {
+                err(format!(
+                    "line {line}: the amount {raw:?}; expected whole kronor"
+                ))
+            })?;
+        let name = match name_col.and_then(|c| rec.get(c)) {
+            Some(n) => n.trim().to_string(),
+            None => codes
+                .municipality(&code)
+                .map(|m| m.name_sv.clone())
+                .unwrap_or_default(),
+        };
+        if codes.municipality(&code).is_none() && codes.county(&code).is_none() {
+            return Err(err(format!(
+                "line {line}: the code {code:?}; expected a municipality or county code"
+            )));
+        }
+        out.push((code, name, amount));
+    }
+    Ok(out)
+}
+
+/// Audits published amounts against an available indicator (code → value).
+///
+/// # Errors
+///
+/// [`AllocationError::Indicator`] for a recipient without an indicator value or with a zero one.
+pub fn audit(
+    published: &[(String, String, u64)],
+    indicator: &HashMap<String, f64>,
+    total: u64,
+    floor: u64,
+    weight: Option<f64>,
+) -> Result<Audit, AllocationError> {
+    if let Some(w) = weight
+        && !(0.0..1.0).contains(&w)
+    {
+        return Err(AllocationError::Spec {
+            key: "weight".into(),
+            found: format!("{w}"),
+            expected: "a weight of the available indicator from 0 up to (not including) 1".into(),
+        });
+    }
+    let published_total: u64 = published.iter().map(|p| p.2).sum();
+    let v_sum: f64 = published.iter().map(|p| p.2 as f64 - floor as f64).sum();
+    let mut p_sum = 0.0;
+    for (code, name, _) in published {
+        let x = indicator
+            .get(code)
+            .copied()
+            .ok_or_else(|| AllocationError::Indicator {
+                indicator: "available indicator".into(),
+                recipient: format!("{code} {name}"),
+                found: "no value".into(),
+                expected: "a value for every recipient of the published table".into(),
+            })?;
+        if x <= 0.0 {
+            return Err(AllocationError::Indicator {
+                indicator: "available indicator".into(),
+                recipient: format!("{code} {name}"),
+                found: format!("the value {x}"),
+                expected: "a positive value".into(),
+            });
+        }
+        p_sum += x;
+    }
+    let lines: Vec<AuditLine> = published
+        .iter()
+        .map(|(code, name, amount)| {
+            let s = (*amount as f64 - floor as f64) / v_sum;
+            let p = indicator[code] / p_sum;
+            AuditLine {
+                code: code.clone(),
+                name: name.clone(),
+                amount: *amount,
+                variable_share: s,
+                indicator_share: p,
+                ratio: s / p,
+                implied_share: weight.map(|w| (s - w * p) / (1.0 - w)),
+            }
+        })
+        .collect();
+    let w_max = lines
+        .iter()
+        .map(|l| l.ratio)
+        .fold(f64::INFINITY, f64::min)
+        .min(1.0);
+    let below_floor = published
+        .iter()
+        .filter(|p| p.2 < floor)
+        .map(|p| p.0.clone())
+        .collect();
+    Ok(Audit {
+        published_total,
+        total,
+        floor,
+        lines,
+        w_max,
+        weight,
+        below_floor,
+    })
+}

@@ -1,0 +1,222 @@
+//! Funding streams for regional competence-supply work: a small table format and a per-county view.
+//!
+//! The format is a CSV with a header `source,recipient,area,period_start,period_end,amount_sek,purpose`:
+//! `recipient` is a county code (`23`), `00` for all of Sweden, or empty when the money goes to a
+//! programme area (`area`, e.g. `Mellersta Norrland`, which the per-county view spreads over the
+//! area's counties by population). `data/allocation/funding_streams.csv` holds the figures in the
+//! government's answer on financing regional competence-supply work (seed 000).
+
+use super::spec::AllocationError;
+use crate::codes::CodeLists;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// One funding stream.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stream {
+    /// Who pays (`Regeringen, anslag 1:1 Regionala tillväxtåtgärder`).
+    pub source: String,
+    /// County code, `00` for Sweden, or empty.
+    pub recipient: String,
+    /// Programme area (ESF/ERUF area) when there is no single county.
+    pub area: String,
+    /// First year.
+    pub period_start: i32,
+    /// Last year.
+    pub period_end: i32,
+    /// Amount in kronor over the whole period.
+    pub amount_sek: f64,
+    /// What it is for.
+    pub purpose: String,
+}
+
+/// Programme areas (the ESF and regional-fund areas) and their counties.
+pub const AREAS: &[(&str, &[&str])] = &[
+    ("Övre Norrland", &["24", "25"]),
+    ("Mellersta Norrland", &["22", "23"]),
+    ("Norra Mellansverige", &["17", "20", "21"]),
+    ("Östra Mellansverige", &["03", "04", "05", "18", "19"]),
+    ("Stockholm", &["01"]),
+    ("Västsverige", &["13", "14"]),
+    ("Småland och öarna", &["06", "07", "08", "09"]),
+    ("Sydsverige", &["10", "12"]),
+];
+
+/// Reads a funding-stream CSV.
+///
+/// # Errors
+///
+/// [`AllocationError::File`] with the line for a missing column, a bad number, a period that ends
+/// before it starts, an unknown county code or an unknown programme area.
+pub fn read(path: &Path) -> Result<Vec<Stream>, AllocationError> {
+    let err = |message: String| AllocationError::File {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    let mut rdr = ::csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| err(e.to_string()))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let need = [
+        "source",
+        "recipient",
+        "area",
+        "period_start",
+        "period_end",
+        "amount_sek",
+        "purpose",
+    ];
+    let idx: Vec<usize> = need
+        .iter()
+        .map(|n| {
+            headers.iter().position(|h| h == n).ok_or_else(|| {
+                err(format!(
+                    "no column {n:?}; expected the columns {}",
+                    need.join(",")
+                ))
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let codes = CodeLists::get();
+    let mut out = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i + 2;
+        let rec = rec.map_err(|e| err(format!("line {line}: {e}")))?;
+        let f = |k: usize| rec.get(idx[k]).unwrap_or("").trim().to_string();
+        let num = |k: usize, what: &str| -> Result<f64, AllocationError> {
+            f(k).parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| err(format!("line {line}: {what} {:?}; expected a number", f(k))))
+        };
+        let s = Stream {
+            source: f(0),
+            recipient: f(1),
+            area: f(2),
+            period_start: num(3, "period_start")? as i32,
+            period_end: num(4, "period_end")? as i32,
+            amount_sek: num(5, "amount_sek")?,
+            purpose: f(6),
+        };
+        if s.period_end < s.period_start {
+            return Err(err(format!(
+                "line {line}: the period {}–{}; expected an end no earlier than the start",
+                s.period_start, s.period_end
+            )));
+        }
+        if !s.recipient.is_empty() && s.recipient != "00" && codes.county(&s.recipient).is_none() {
+            return Err(err(format!(
+                "line {line}: the recipient {:?}; expected a county code or 00",
+                s.recipient
+            )));
+        }
+        if s.recipient.is_empty() && !AREAS.iter().any(|(a, _)| *a == s.area) {
+            return Err(err(format!(
+                "line {line}: the area {:?}; expected a county code in recipient or one of {}",
+                s.area,
+                AREAS.iter().map(|a| a.0).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        out.push(s);
+    }
+    Ok(out)
+}
+
+/// Money per county and year, in kronor: each stream spread evenly over its years, an area's stream
+/// over its counties by population (`population`: county code → inhabitants). National streams
+/// (`00`) are left out: they are not earmarked for a county.
+pub fn per_county_year(
+    streams: &[Stream],
+    population: &BTreeMap<String, f64>,
+) -> BTreeMap<(String, i32), f64> {
+    let mut out = BTreeMap::new();
+    for s in streams {
+        let years = (s.period_end - s.period_start + 1) as f64;
+        let targets: Vec<(String, f64)> = if s.recipient.is_empty() {
+            let counties = AREAS
+                .iter()
+                .find(|(a, _)| *a == s.area)
+                .map(|a| a.1)
+                .unwrap_or(&[]);
+            let pop: f64 = counties
+                .iter()
+                .map(|c| population.get(*c).copied().unwrap_or(0.0))
+                .sum();
+            counties
+                .iter()
+                .map(|c| {
+                    (
+                        c.to_string(),
+                        if pop > 0.0 {
+                            population.get(*c).copied().unwrap_or(0.0) / pop
+                        } else {
+                            0.0
+                        },
+                    )
+                })
+                .collect()
+        } else if s.recipient == "00" {
+            Vec::new()
+        } else {
+            vec![(s.recipient.clone(), 1.0)]
+        };
+        for y in s.period_start..=s.period_end {
+            for (c, share) in &targets {
+                *out.entry((c.clone(), y)).or_insert(0.0) += s.amount_sek * share / years;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn areas_cover_every_county_once() {
+        let mut all: Vec<&str> = AREAS.iter().flat_map(|a| a.1.iter().copied()).collect();
+        all.sort();
+        let counties: Vec<&str> = CodeLists::get()
+            .counties
+            .iter()
+            .map(|c| c.code.as_str())
+            .collect();
+        assert_eq!(all, counties);
+    }
+
+    #[test]
+    fn streams_spread_over_years_and_counties() {
+        let s = vec![
+            Stream {
+                source: "ESF".into(),
+                recipient: String::new(),
+                area: "Mellersta Norrland".into(),
+                period_start: 2014,
+                period_end: 2020,
+                amount_sek: 77e6,
+                purpose: "x".into(),
+            },
+            Stream {
+                source: "1:1".into(),
+                recipient: "23".into(),
+                area: String::new(),
+                period_start: 2020,
+                period_end: 2020,
+                amount_sek: 113e6,
+                purpose: "y".into(),
+            },
+        ];
+        let pop: BTreeMap<String, f64> =
+            [("22".to_string(), 300.0), ("23".to_string(), 100.0)].into();
+        let m = per_county_year(&s, &pop);
+        // ESF: 77 M over 7 years = 11 M a year; Jämtland has 1/4 of the area's people: 2.75 M.
+        assert!((m[&("23".to_string(), 2014)] - 2.75e6).abs() < 1e-6);
+        assert!((m[&("22".to_string(), 2014)] - 8.25e6).abs() < 1e-6);
+        assert!((m[&("23".to_string(), 2020)] - (2.75e6 + 113e6)).abs() < 1e-6);
+    }
+}
