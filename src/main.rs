@@ -79,6 +79,20 @@ enum Command {
         #[command(subcommand)]
         action: Option<AllocateAction>,
     },
+    /// Project supply, demand, gaps and the required intake, and write the results.
+    Project {
+        /// The scenario (TOML); by default the embedded default scenario.
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// The output folder.
+        #[arg(long, default_value = "out/projection")]
+        out: PathBuf,
+    },
+    /// Scenarios: `hwf scenario show [FILE]` prints the effective parameters and where each came from.
+    Scenario {
+        #[command(subcommand)]
+        action: ScenarioAction,
+    },
     /// List a code list: counties, regions, municipalities, sectors or professions.
     Codes {
         /// Which list.
@@ -116,6 +130,15 @@ enum AllocateAction {
     Funding {
         /// The funding-stream CSV.
         file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ScenarioAction {
+    /// Print the effective scenario, each value with the file it came from.
+    Show {
+        /// The scenario file; by default the embedded default.
+        file: Option<PathBuf>,
     },
 }
 
@@ -260,6 +283,25 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             })
         }
         Command::Allocate { spec, out, action } => allocate(spec, out, action),
+        Command::Project { scenario, out } => project(scenario, out),
+        Command::Scenario {
+            action: ScenarioAction::Show { file },
+        } => {
+            let (sc, prov, _) =
+                hwf::model::scenario::load(file.as_deref()).map_err(|e| e.to_string())?;
+            let flat = flatten(&toml::Value::try_from(&sc).map_err(|e| e.to_string())?, "");
+            let width = flat.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+            for (k, v) in flat {
+                let from = prov
+                    .iter()
+                    .filter(|(p, _)| k == **p || k.starts_with(&format!("{p}.")))
+                    .max_by_key(|(p, _)| p.len())
+                    .map(|(_, s)| s.as_str())
+                    .unwrap_or("embedded default");
+                println!("{k:<width$} = {v}    # {from}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Codes { list } => {
             let c = hwf::codes::CodeLists::get();
             let rows: Vec<String> = match list.as_str() {
@@ -700,4 +742,56 @@ fn allocate(
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn flatten(v: &toml::Value, prefix: &str) -> Vec<(String, String)> {
+    match v {
+        toml::Value::Table(t) => t
+            .iter()
+            .flat_map(|(k, x)| {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(x, &key)
+            })
+            .collect(),
+        other => vec![(prefix.to_string(), other.to_string())],
+    }
+}
+
+fn project(scenario: Option<PathBuf>, out: PathBuf) -> Result<ExitCode, String> {
+    let (sc, _, _) = hwf::model::scenario::load(scenario.as_deref()).map_err(|e| e.to_string())?;
+    eprintln!(
+        "projecting scenario {:?}: base year {}, horizon {}",
+        sc.name, sc.base_year, sc.horizon
+    );
+    let pr = hwf::model::run(&sc).map_err(|e| e.to_string())?;
+    hwf::publish::results::write(&pr, &out).map_err(|e| e.to_string())?;
+    let g = &pr.inputs.grid;
+    let ti = pr.years.iter().position(|&y| y == sc.horizon).unwrap_or(0);
+    println!(
+        "{:<6} {:>10} {:>10} {:>9}  balance {}",
+        "prof", "supply", "demand", "gap", sc.horizon
+    );
+    for p in 0..g.np() {
+        let (s, d) = pr.national(ti, p);
+        let d = d.unwrap_or(f64::NAN);
+        println!(
+            "{:<6} {:>10.0} {:>10.0} {:>9.0}  {}",
+            g.professions[p],
+            s,
+            d,
+            s - d,
+            pr.label(s, d)
+        );
+    }
+    if pr.used.iter().any(|u| u.synthetic) {
+        println!(
+            "(synthetic default data: the figures show how hwf works, not the state of Sweden)"
+        );
+    }
+    println!("wrote {}", out.display());
+    Ok(ExitCode::SUCCESS)
 }

@@ -102,7 +102,8 @@ pub fn xlsx_bytes(a: &Allocation) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError>
         for (c, v) in row(a, l, false).iter().enumerate() {
             let (rr, cc) = (r as u32 + 1, c as u16);
             // Amounts and indicator values as numbers; codes stay text (leading zeros).
-            let numeric = matches!(c, 3..=6) || (c >= HEADER.len() && (c - HEADER.len()).is_multiple_of(2));
+            let numeric =
+                matches!(c, 3..=6) || (c >= HEADER.len() && (c - HEADER.len()).is_multiple_of(2));
             match v.parse::<f64>() {
                 Ok(x) if numeric => ws.write_number(rr, cc, x)?,
                 _ => ws.write_string(rr, cc, v)?,

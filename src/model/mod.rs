@@ -1,0 +1,417 @@
+//! The projection model: supply, demand, balance and required intake (see `MODEL.md`).
+//!
+//! [`run`] takes a checked [`scenario::Scenario`], reads its inputs (verifying pinned checksums),
+//! estimates every rate from the history, projects each profession, and returns a [`Projection`]
+//! that [`crate::publish::results`] writes out.
+
+pub mod demand;
+pub mod inputs;
+pub mod scenario;
+pub mod supply;
+
+use crate::ingest::{IngestError, read_bytes};
+use inputs::{Inputs, NA, Tables};
+use scenario::Scenario;
+use std::path::Path;
+use supply::{Intake, Params};
+
+/// What can stop a projection.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// A scenario value, key or file is wrong.
+    #[error("{file}: {}{message}", if key.is_empty() { String::new() } else { format!("`{key}`: ") })]
+    Scenario {
+        /// The scenario file (or input file).
+        file: String,
+        /// The dotted key, when one is at fault.
+        key: String,
+        /// What is wrong and what was expected.
+        message: String,
+    },
+    /// An input table lacks what the model needs.
+    #[error("{file}: {message}")]
+    Input {
+        /// The table.
+        file: String,
+        /// What is missing.
+        message: String,
+    },
+    /// An input could not be read.
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+}
+
+/// Where a figure comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Observed in the register.
+    Observed,
+    /// Estimated for the years employment data lag behind (licences × employment share).
+    Nowcast,
+    /// Projected.
+    Projection,
+}
+
+impl Phase {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Observed => "observed",
+            Phase::Nowcast => "nowcast",
+            Phase::Projection => "projection",
+        }
+    }
+}
+
+/// An input as used: name, SHA-256.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UsedInput {
+    /// Scenario key (`licensed`, …).
+    pub key: String,
+    /// File name (`data/default/licensed.px` for embedded ones).
+    pub file: String,
+    /// SHA-256 of its bytes.
+    pub sha256: String,
+    /// Whether the table says it is synthetic.
+    pub synthetic: bool,
+}
+
+/// Required intake for one profession.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequiredIntake {
+    /// Profession index.
+    pub profession: usize,
+    /// Beginners in the base year, nationally.
+    pub today: f64,
+    /// The constant annual beginners from `intake_from` that bring national supply to demand in the
+    /// target year; `None` when intake cannot reach the target year (programme plus licence lag).
+    pub required: Option<f64>,
+    /// Supply and demand in the target year at today's intake (national FTE).
+    pub supply_at_today: f64,
+    /// Demand in the target year (national FTE).
+    pub demand: f64,
+}
+
+/// A full projection.
+#[derive(Clone, Debug)]
+pub struct Projection {
+    /// The effective scenario.
+    pub scenario: Scenario,
+    /// The inputs as arrays.
+    pub inputs: Inputs,
+    /// Inputs used, with checksums.
+    pub used: Vec<UsedInput>,
+    /// Estimated parameters per profession.
+    pub params: Vec<Params>,
+    /// Projected paths per profession (base year to horizon).
+    pub paths: Vec<supply::Path>,
+    /// Demand.
+    pub demand: demand::DemandPath,
+    /// Years of the results (first employment year to horizon).
+    pub years: Vec<i32>,
+    /// Phase per year.
+    pub phases: Vec<Phase>,
+    /// Employed persons, `[year][p][c][k]`.
+    pub employed: Vec<f64>,
+    /// Supply FTE, `[year][p][c][k]`.
+    pub supply: Vec<f64>,
+    /// Required intake per profession with a programme.
+    pub intake: Vec<RequiredIntake>,
+}
+
+const INPUT_KEYS: [&str; 8] = [
+    "licensed",
+    "employed",
+    "licences_issued",
+    "population",
+    "population_projection",
+    "admissions",
+    "care_use",
+    "balance",
+];
+
+/// Runs a projection.
+///
+/// # Errors
+///
+/// Unreadable or changed inputs, inputs that lack what the model needs, a profession the scenario
+/// names that the data lack, and a base year the data do not cover.
+pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
+    let i = &sc.inputs;
+    let files = [
+        &i.licensed,
+        &i.employed,
+        &i.licences_issued,
+        &i.population,
+        &i.population_projection,
+        &i.admissions,
+        &i.care_use,
+        &i.balance,
+    ];
+    let mut tables = Vec::new();
+    let mut used = Vec::new();
+    for (key, f) in INPUT_KEYS.iter().zip(files) {
+        let (name, bytes, sum) = scenario::input_bytes(key, f)?;
+        let mut t = read_bytes(Path::new(&name), &bytes)?;
+        if f.file.starts_with("embedded:") {
+            t.meta.synthetic = true;
+        }
+        used.push(UsedInput {
+            key: key.to_string(),
+            file: name,
+            sha256: sum,
+            synthetic: t.meta.synthetic,
+        });
+        tables.push(t);
+    }
+    let inp = Inputs::gather(&Tables {
+        licensed: &tables[0],
+        employed: &tables[1],
+        issued: &tables[2],
+        population: &tables[3],
+        projection: &tables[4],
+        admissions: &tables[5],
+        care_use: &tables[6],
+        balance: &tables[7],
+    })?;
+    project(sc, inp, used)
+}
+
+/// Projects from gathered inputs (what [`run`] does after reading the files).
+///
+/// # Errors
+///
+/// A profession the scenario names that the data lack, or a base year or horizon the data do not
+/// cover.
+pub fn project(sc: &Scenario, inp: Inputs, used: Vec<UsedInput>) -> Result<Projection, ModelError> {
+    let g = inp.grid.clone();
+    for (key, code) in sc.professions_named() {
+        if g.prof(&code).is_none() {
+            return Err(ModelError::Scenario {
+                file: "scenario".into(),
+                key,
+                message: format!(
+                    "the profession {code:?} is not in the data; expected one of {:?}",
+                    g.professions
+                ),
+            });
+        }
+    }
+    let Some(base_i) = inp.licence_years.iter().position(|&y| y == sc.base_year) else {
+        return Err(ModelError::Input {
+            file: used.first().map(|u| u.file.clone()).unwrap_or_default(),
+            message: format!(
+                "no licence data for the base year {}; the register has {:?}",
+                sc.base_year, inp.licence_years
+            ),
+        });
+    };
+    if !inp.population_years.contains(&sc.horizon) {
+        return Err(ModelError::Input {
+            file: used.get(4).map(|u| u.file.clone()).unwrap_or_default(),
+            message: format!(
+                "no population for the horizon {}; the projection reaches {:?}",
+                sc.horizon,
+                inp.population_years.last()
+            ),
+        });
+    }
+    if inp.employment_years.is_empty() {
+        return Err(ModelError::Input {
+            file: used.get(1).map(|u| u.file.clone()).unwrap_or_default(),
+            message: "no employment years".into(),
+        });
+    }
+    let (np, nc, nk) = (g.np(), g.nc(), g.nk());
+    let cells = g.cells();
+    let params: Vec<Params> = (0..np).map(|p| supply::estimate(&inp, sc, p)).collect();
+    let paths: Vec<supply::Path> = (0..np)
+        .map(|p| supply::project(&inp, sc, p, &params[p], Intake::Baseline))
+        .collect();
+
+    // Results years: the first employment year to the horizon.
+    let first = inp.employment_years[0];
+    let last_emp = *inp.employment_years.last().unwrap_or(&first);
+    let years: Vec<i32> = (first..=sc.horizon).collect();
+    let phases: Vec<Phase> = years
+        .iter()
+        .map(|&y| {
+            if y <= last_emp && y <= sc.base_year {
+                Phase::Observed
+            } else if y <= sc.base_year {
+                Phase::Nowcast
+            } else {
+                Phase::Projection
+            }
+        })
+        .collect();
+    let per = np * nc * nk;
+    let mut employed = vec![0.0; years.len() * per];
+    let mut supply_fte = vec![0.0; years.len() * per];
+    for (ti, &y) in years.iter().enumerate() {
+        for p in 0..np {
+            let prm = &params[p];
+            for c in 0..nc {
+                for k in 0..nk {
+                    let o = ti * per + (p * nc + c) * nk + k;
+                    match phases[ti] {
+                        Phase::Observed => {
+                            let yi = inp
+                                .employment_years
+                                .iter()
+                                .position(|&x| x == y)
+                                .unwrap_or(0);
+                            for sx in 0..2 {
+                                for a in 0..NA {
+                                    let i = (yi * nk + k) * cells + g.idx(p, c, sx, a);
+                                    employed[o] += inp.employed[i];
+                                    supply_fte[o] += inp.fte[i];
+                                }
+                            }
+                        }
+                        phase => {
+                            for sx in 0..2 {
+                                for a in 0..NA {
+                                    let l = if phase == Phase::Nowcast {
+                                        let li = inp
+                                            .licence_years
+                                            .iter()
+                                            .position(|&x| x == y)
+                                            .unwrap_or(base_i);
+                                        inp.licensed[li * cells + g.idx(p, c, sx, a)]
+                                    } else {
+                                        let ti2 = (y - sc.base_year) as usize;
+                                        paths[p].licensed[ti2 * nc * 2 * NA + (c * 2 + sx) * NA + a]
+                                    };
+                                    let j = (k * 2 + sx) * NA + a;
+                                    employed[o] += l * prm.employment[j];
+                                    supply_fte[o] += l * prm.employment[j] * prm.fte[j];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let base_ti = (sc.base_year - first) as usize;
+    let base_fte = &supply_fte[base_ti * per..(base_ti + 1) * per];
+    let demand = demand::project(&inp, sc, base_fte);
+
+    // Required intake: supply is linear in a constant intake A, S(A) = S(0) + A·(S(1) − S(0)).
+    let target_ti = (sc.balance.target_year - sc.base_year) as usize;
+    let mut intake = Vec::new();
+    for p in 0..np {
+        if params[p].completion.is_none() {
+            continue;
+        }
+        let at = |a: f64| {
+            let path = supply::project(
+                &inp,
+                sc,
+                p,
+                &params[p],
+                Intake::Constant {
+                    from: sc.balance.intake_from,
+                    per_year: a,
+                },
+            );
+            supply::national_fte(&inp, &path, &params[p], target_ti)
+        };
+        let (s0, s1) = (at(0.0), at(1.0));
+        let d: f64 = (0..nc * nk)
+            .map(|i| demand.fte[target_ti * per + p * nc * nk + i])
+            .sum();
+        let today: f64 = supply::beginners(&inp, sc, p, sc.base_year, Intake::Baseline)
+            .iter()
+            .sum();
+        let slope = s1 - s0;
+        intake.push(RequiredIntake {
+            profession: p,
+            today,
+            required: (slope > 1e-9).then(|| (d - s0) / slope),
+            supply_at_today: supply::national_fte(&inp, &paths[p], &params[p], target_ti),
+            demand: d,
+        });
+    }
+    Ok(Projection {
+        scenario: sc.clone(),
+        inputs: inp,
+        used,
+        params,
+        paths,
+        demand,
+        years,
+        phases,
+        employed,
+        supply: supply_fte,
+        intake,
+    })
+}
+
+impl Projection {
+    /// Index of `[year][p][c][k]`.
+    pub fn at(&self, ti: usize, p: usize, c: usize, k: usize) -> usize {
+        let g = &self.inputs.grid;
+        ti * g.np() * g.nc() * g.nk() + (p * g.nc() + c) * g.nk() + k
+    }
+
+    /// Demand for results year index `ti` (None before the base year).
+    pub fn demand_at(&self, ti: usize, p: usize, c: usize, k: usize) -> Option<f64> {
+        let y = self.years[ti];
+        let di = usize::try_from(y - self.scenario.base_year).ok()?;
+        let g = &self.inputs.grid;
+        Some(self.demand.fte[di * g.np() * g.nc() * g.nk() + (p * g.nc() + c) * g.nk() + k])
+    }
+
+    /// National supply and demand (FTE, all sectors) of profession `p` in results year index `ti`.
+    pub fn national(&self, ti: usize, p: usize) -> (f64, Option<f64>) {
+        let g = &self.inputs.grid;
+        let mut s = 0.0;
+        let mut d = Some(0.0);
+        for c in 0..g.nc() {
+            for k in 0..g.nk() {
+                s += self.supply[self.at(ti, p, c, k)];
+                d = d.zip(self.demand_at(ti, p, c, k)).map(|(a, b)| a + b);
+            }
+        }
+        (s, d)
+    }
+
+    /// The balance label for a supply/demand ratio.
+    pub fn label(&self, supply: f64, demand: f64) -> &'static str {
+        let tol = self.scenario.balance.tolerance;
+        if demand <= 0.0 {
+            return if supply > 0.0 { "surplus" } else { "balance" };
+        }
+        let r = supply / demand;
+        if r < 1.0 - tol {
+            "shortage"
+        } else if r > 1.0 + tol {
+            "surplus"
+        } else {
+            "balance"
+        }
+    }
+
+    /// UKÄ's short-term graduate forecast: `(profession, health-care region, year, graduates)` for the
+    /// three years after the base year, from beginners × the historical completion rate.
+    pub fn graduate_forecast(&self) -> Vec<(usize, usize, i32, f64)> {
+        let inp = &self.inputs;
+        let sc = &self.scenario;
+        let mut out = Vec::new();
+        for (p, prm) in self.params.iter().enumerate() {
+            let Some(c) = &prm.completion else { continue };
+            for dy in 1..=3 {
+                let t = sc.base_year + dy;
+                let b =
+                    supply::beginners(inp, sc, p, t - prm.programme_lag as i32, Intake::Baseline);
+                for r in 0..inp.hc_regions.len() {
+                    out.push((p, r, t, c[r] * b[r]));
+                }
+            }
+        }
+        out
+    }
+}

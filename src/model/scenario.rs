@@ -1,0 +1,483 @@
+//! Scenarios: every parameter of a projection, as TOML, with inheritance and provenance.
+//!
+//! A scenario file may name a parent (`inherits = "base.toml"`, relative to the file; or
+//! `"default"`, the embedded default scenario) and override a few keys; tables merge key by key.
+//! The effective scenario (every default filled in) is what the manifest records, and
+//! `hwf scenario show` prints each value with the file it came from.
+//!
+//! Checking follows linfa's pattern: the parsed [`Scenario`] is checked once into a value the model
+//! can trust; a rate outside its range, an unknown key, a horizon before the base year or an input
+//! whose checksum no longer matches is an error naming the key or file.
+
+use super::ModelError;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The embedded default scenario.
+pub const DEFAULT: &str = include_str!("../../data/scenarios/default.toml");
+
+/// One input file: where, and its SHA-256 (hex) when pinned.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct InputFile {
+    /// A path (relative to the scenario file) or `embedded:NAME` for the default data.
+    pub file: String,
+    /// The expected SHA-256 of the file's bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+/// The input tables of a projection.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct InputFiles {
+    /// Licensed persons.
+    pub licensed: InputFile,
+    /// Employed persons and FTE.
+    pub employed: InputFile,
+    /// Licences issued.
+    pub licences_issued: InputFile,
+    /// Population history.
+    pub population: InputFile,
+    /// Population projection.
+    pub population_projection: InputFile,
+    /// Admissions and graduates.
+    pub admissions: InputFile,
+    /// Care use by age and sex.
+    pub care_use: InputFile,
+    /// Balance assessments.
+    pub balance: InputFile,
+}
+
+/// Supply parameters.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Supply {
+    /// Number of most recent year-to-year transitions the exit rates are estimated from.
+    pub exit_window: usize,
+    /// Persons at risk an exit rate needs; smaller cells pool neighbouring ages until they have it.
+    pub min_exposure: f64,
+    /// Number of most recent employment years the employment shares and FTE are averaged over.
+    pub employment_window: usize,
+    /// Number of most recent years the inflows (foreign licences, licence age profiles) average over.
+    pub inflow_window: usize,
+    /// Number of most recent cohorts the completion rate averages over.
+    pub completion_window: usize,
+    /// Multiplier on licences issued on EU/EEA education.
+    pub foreign_eu_factor: f64,
+    /// Multiplier on licences issued on third-country education.
+    pub foreign_tc_factor: f64,
+    /// Relative change of every programme's annual admissions after the base year (0.1 = +10 %).
+    pub admissions_change: f64,
+    /// Whether county-specific exit levels (which include net movement between counties) are used.
+    pub county_exits: bool,
+}
+
+/// A shift of demand from one profession to another, netting to zero in FTE.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Substitution {
+    /// The profession that hands over tasks.
+    pub from: String,
+    /// The profession that takes them.
+    pub to: String,
+    /// Share of the giver's demand moved each year (compounding).
+    pub share_per_year: f64,
+}
+
+/// Demand parameters.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Demand {
+    /// Base-year imbalance per assessment: the share by which the principals' answer says demand
+    /// exceeds (positive) or falls short of (negative) the employed FTE.
+    pub imbalance: BTreeMap<String, f64>,
+    /// Named annual growth factors: factor → (profession code or `*`) → annual rate.
+    pub factors: BTreeMap<String, BTreeMap<String, f64>>,
+    /// Task shifts between professions.
+    #[serde(default)]
+    pub substitution: Vec<Substitution>,
+    /// Needs-based alternative: profession → FTE per 1,000 inhabitants (replaces the
+    /// utilisation-based demand for that profession).
+    #[serde(default)]
+    pub density: BTreeMap<String, f64>,
+}
+
+/// Balance labels and the required-intake question.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Balance {
+    /// Supply within this relative distance of demand is "balance".
+    pub tolerance: f64,
+    /// First year of the constant annual intake the required-intake calculation solves for.
+    pub intake_from: i32,
+    /// The year in which supply is to meet demand.
+    pub target_year: i32,
+}
+
+/// A scenario as written (before checks).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Name shown in outputs.
+    pub name: String,
+    /// A parent scenario (resolved away in the effective scenario).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inherits: Option<String>,
+    /// Last year of observed licence data; the projection starts after it.
+    pub base_year: i32,
+    /// Last projected year.
+    pub horizon: i32,
+    /// Seed for anything random (Monte Carlo).
+    pub seed: u64,
+    /// Input tables.
+    pub inputs: InputFiles,
+    /// Supply parameters.
+    pub supply: Supply,
+    /// Demand parameters.
+    pub demand: Demand,
+    /// Balance parameters.
+    pub balance: Balance,
+}
+
+/// Where each effective value came from: dotted key → file (`embedded default` for the default).
+pub type Provenance = BTreeMap<String, String>;
+
+fn merge(
+    base: &mut toml::Table,
+    over: &toml::Table,
+    source: &str,
+    prov: &mut Provenance,
+    prefix: &str,
+) {
+    for (k, v) in over {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match (base.get_mut(k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o, source, prov, &key),
+            _ => {
+                base.insert(k.clone(), v.clone());
+                record(v, source, prov, &key);
+            }
+        }
+    }
+}
+
+fn record(v: &toml::Value, source: &str, prov: &mut Provenance, key: &str) {
+    prov.retain(|k, _| k != key && !k.starts_with(&format!("{key}.")));
+    match v {
+        toml::Value::Table(t) => {
+            for (k, x) in t {
+                record(x, source, prov, &format!("{key}.{k}"));
+            }
+        }
+        _ => {
+            prov.insert(key.to_string(), source.to_string());
+        }
+    }
+}
+
+fn parse_table(text: &str, source: &str) -> Result<toml::Table, ModelError> {
+    text.parse::<toml::Table>()
+        .map_err(|e| ModelError::Scenario {
+            file: source.to_string(),
+            key: String::new(),
+            message: e.to_string().trim_end().replace('\n', " "),
+        })
+}
+
+/// Loads a scenario file (or the embedded default with `None`), resolving inheritance.
+///
+/// # Errors
+///
+/// [`ModelError::Scenario`] for an unreadable file, bad TOML, an inheritance cycle, an unknown or
+/// missing key, and every check of [`Scenario::check`].
+pub fn load(path: Option<&Path>) -> Result<(Scenario, Provenance, PathBuf), ModelError> {
+    let mut chain: Vec<(String, toml::Table, PathBuf)> = Vec::new();
+    let mut next: Option<PathBuf> = path.map(Path::to_path_buf);
+    loop {
+        let Some(p) = next.take() else {
+            chain.push((
+                "embedded default".into(),
+                parse_table(DEFAULT, "embedded default")?,
+                PathBuf::new(),
+            ));
+            break;
+        };
+        if chain.iter().any(|(s, _, _)| *s == p.display().to_string()) || chain.len() > 16 {
+            return Err(ModelError::Scenario {
+                file: p.display().to_string(),
+                key: "inherits".into(),
+                message: "an inheritance cycle".into(),
+            });
+        }
+        let text = std::fs::read_to_string(&p).map_err(|e| ModelError::Scenario {
+            file: p.display().to_string(),
+            key: String::new(),
+            message: e.to_string(),
+        })?;
+        let t = parse_table(&text, &p.display().to_string())?;
+        let base = p.parent().map(Path::to_path_buf).unwrap_or_default();
+        next = match t.get("inherits").and_then(|v| v.as_str()) {
+            Some("default") | None => None,
+            Some(parent) => Some(base.join(parent)),
+        };
+        chain.push((p.display().to_string(), t, base));
+    }
+    let mut prov = Provenance::new();
+    let mut merged = toml::Table::new();
+    let mut base_dir = PathBuf::new();
+    for (source, t, dir) in chain.iter().rev() {
+        // Relative input paths are taken from the folder of the file that names them.
+        let mut t = t.clone();
+        if let Some(toml::Value::Table(inputs)) = t.get_mut("inputs") {
+            for (_, v) in inputs.iter_mut() {
+                if let Some(toml::Value::String(f)) = v.get_mut("file")
+                    && !f.starts_with("embedded:")
+                    && Path::new(f.as_str()).is_relative()
+                {
+                    *f = dir.join(&*f).display().to_string();
+                }
+            }
+        }
+        merge(&mut merged, &t, source, &mut prov, "");
+        base_dir = dir.clone();
+    }
+    merged.remove("inherits");
+    prov.remove("inherits");
+    let leaf = chain.first().map(|c| c.0.clone()).unwrap_or_default();
+    let scenario: Scenario =
+        toml::Value::Table(merged)
+            .try_into()
+            .map_err(|e: toml::de::Error| ModelError::Scenario {
+                file: leaf.clone(),
+                key: String::new(),
+                message: e.to_string().trim_end().replace('\n', " "),
+            })?;
+    scenario.check(&leaf)?;
+    Ok((scenario, prov, base_dir))
+}
+
+impl Scenario {
+    /// Checks ranges and relations.
+    ///
+    /// # Errors
+    ///
+    /// [`ModelError::Scenario`] naming the key and what was expected.
+    pub fn check(&self, source: &str) -> Result<(), ModelError> {
+        let bad = |key: &str, message: String| {
+            Err(ModelError::Scenario {
+                file: source.to_string(),
+                key: key.to_string(),
+                message,
+            })
+        };
+        if self.horizon <= self.base_year {
+            return bad(
+                "horizon",
+                format!(
+                    "{} is not after base_year {}; expected a later year",
+                    self.horizon, self.base_year
+                ),
+            );
+        }
+        if self.horizon > self.base_year + 60 {
+            return bad(
+                "horizon",
+                format!("{} is more than 60 years after the base year", self.horizon),
+            );
+        }
+        let s = &self.supply;
+        for (k, v) in [
+            ("supply.exit_window", s.exit_window),
+            ("supply.employment_window", s.employment_window),
+            ("supply.inflow_window", s.inflow_window),
+            ("supply.completion_window", s.completion_window),
+        ] {
+            if v == 0 || v > 30 {
+                return bad(k, format!("{v}; expected a window of 1 to 30 years"));
+            }
+        }
+        if s.min_exposure.is_nan() || s.min_exposure < 0.0 {
+            return bad(
+                "supply.min_exposure",
+                format!("{}; expected zero or more persons", s.min_exposure),
+            );
+        }
+        for (k, v) in [
+            ("supply.foreign_eu_factor", s.foreign_eu_factor),
+            ("supply.foreign_tc_factor", s.foreign_tc_factor),
+        ] {
+            if !(0.0..=10.0).contains(&v) {
+                return bad(k, format!("{v}; expected a multiplier from 0 to 10"));
+            }
+        }
+        if !(-1.0..=10.0).contains(&s.admissions_change) {
+            return bad(
+                "supply.admissions_change",
+                format!(
+                    "{}; expected a relative change from −1 (none) up",
+                    s.admissions_change
+                ),
+            );
+        }
+        for (k, v) in &self.demand.imbalance {
+            if !super::inputs::ASSESSMENTS.contains(&k.as_str()) {
+                return bad(
+                    &format!("demand.imbalance.{k}"),
+                    format!(
+                        "an unknown assessment; expected one of {:?}",
+                        super::inputs::ASSESSMENTS
+                    ),
+                );
+            }
+            if !(-0.9..=0.9).contains(v) {
+                return bad(
+                    &format!("demand.imbalance.{k}"),
+                    format!("{v}; expected a share from −0.9 to 0.9"),
+                );
+            }
+        }
+        for (f, per) in &self.demand.factors {
+            for (p, v) in per {
+                if !(-0.5..=0.5).contains(v) {
+                    return bad(
+                        &format!("demand.factors.{f}.{p}"),
+                        format!("{v}; expected an annual rate from −0.5 to 0.5"),
+                    );
+                }
+            }
+        }
+        for (i, sub) in self.demand.substitution.iter().enumerate() {
+            if !(0.0..1.0).contains(&sub.share_per_year) {
+                return bad(
+                    &format!("demand.substitution[{i}].share_per_year"),
+                    format!("{}; expected a share from 0 up to 1", sub.share_per_year),
+                );
+            }
+            if sub.from == sub.to {
+                return bad(
+                    &format!("demand.substitution[{i}]"),
+                    format!(
+                        "from and to are both {}; expected two professions",
+                        sub.from
+                    ),
+                );
+            }
+        }
+        for (p, v) in &self.demand.density {
+            if !(*v >= 0.0 && *v < 1000.0) {
+                return bad(
+                    &format!("demand.density.{p}"),
+                    format!("{v}; expected FTE per 1,000 inhabitants from 0 to 1000"),
+                );
+            }
+        }
+        let b = &self.balance;
+        if !(0.0..0.5).contains(&b.tolerance) {
+            return bad(
+                "balance.tolerance",
+                format!(
+                    "{}; expected a relative tolerance from 0 up to 0.5",
+                    b.tolerance
+                ),
+            );
+        }
+        if b.target_year <= self.base_year || b.target_year > self.horizon {
+            return bad(
+                "balance.target_year",
+                format!(
+                    "{}; expected a year after the base year and no later than the horizon {}",
+                    b.target_year, self.horizon
+                ),
+            );
+        }
+        if b.intake_from <= self.base_year || b.intake_from > b.target_year {
+            return bad(
+                "balance.intake_from",
+                format!(
+                    "{}; expected a year after the base year and no later than the target year",
+                    b.intake_from
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    /// Every profession code the scenario names (factors, substitution, density).
+    pub fn professions_named(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (f, per) in &self.demand.factors {
+            for p in per.keys().filter(|p| *p != "*") {
+                out.push((format!("demand.factors.{f}.{p}"), p.clone()));
+            }
+        }
+        for (i, s) in self.demand.substitution.iter().enumerate() {
+            out.push((format!("demand.substitution[{i}].from"), s.from.clone()));
+            out.push((format!("demand.substitution[{i}].to"), s.to.clone()));
+        }
+        for p in self.demand.density.keys() {
+            out.push((format!("demand.density.{p}"), p.clone()));
+        }
+        out
+    }
+
+    /// The effective scenario as pretty TOML.
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+/// The bytes of an input, and its checksum, verifying a pinned one.
+///
+/// # Errors
+///
+/// [`ModelError::Scenario`] for an unreadable file or a checksum that no longer matches.
+pub fn input_bytes(key: &str, f: &InputFile) -> Result<(String, Vec<u8>, String), ModelError> {
+    let (name, bytes) = match f.file.strip_prefix("embedded:") {
+        Some(n) => (
+            format!("{}/{n}", crate::defaults::DIR),
+            crate::defaults::bytes(n)
+                .ok_or_else(|| ModelError::Scenario {
+                    file: f.file.clone(),
+                    key: format!("inputs.{key}.file"),
+                    message: format!(
+                        "no embedded file {n:?}; expected one of {:?}",
+                        crate::defaults::FILES.map(|x| x.0)
+                    ),
+                })?
+                .to_vec(),
+        ),
+        None => (
+            f.file.clone(),
+            std::fs::read(&f.file).map_err(|e| ModelError::Scenario {
+                file: f.file.clone(),
+                key: format!("inputs.{key}.file"),
+                message: e.to_string(),
+            })?,
+        ),
+    };
+    let sum = hex(&Sha256::digest(&bytes));
+    if let Some(want) = &f.sha256
+        && !want.eq_ignore_ascii_case(&sum)
+    {
+        return Err(ModelError::Scenario {
+            file: name,
+            key: format!("inputs.{key}.sha256"),
+            message: format!(
+                "the file's SHA-256 is {sum}, the scenario pins {want}: the input has changed"
+            ),
+        });
+    }
+    Ok((name, bytes, sum))
+}
+
+/// Lower-case hex.
+pub fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}

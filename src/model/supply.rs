@@ -1,0 +1,490 @@
+//! Supply: cohort-component stock-flow by profession × county × sex × single-year age.
+//!
+//! # Formula
+//!
+//! ```text
+//! L[t+1, a+1] = L[t, a] · (1 − x[a]) + SE[t+1, a+1] + EU[t+1, a+1] + TC[t+1, a+1]
+//! E_k[t] = L[t] · e_k[a]          (employed in sector k)
+//! S_k[t] = E_k[t] · h_k[a]        (full-time equivalents)
+//! ```
+//!
+//! - `x`, exit rates, are estimated from the register: over the last `exit_window` year pairs,
+//!   `x = 1 − Σ (L[t+1, a+1] − issued[t+1, a+1]) / Σ L[t, a]`, pooled over counties, by profession,
+//!   sex and age; where fewer than `min_exposure` persons are at risk, neighbouring ages are pooled
+//!   until there are. With `county_exits`, each county's level is scaled by the ratio of its
+//!   observed to its expected exits, which carries net movement between counties. Age 74 is the last:
+//!   everyone leaves after it.
+//! - `SE`, Swedish licences, come from the education pipeline: graduates `G[t] = Σ_r c_r · B_r[t − d]`
+//!   (beginners `B` per health-care region `r`, completion rate `c_r` from the history, programme
+//!   length `d` rounded up) and licences `SE[t] = l · G[t − lag]` (the licence lag split between its
+//!   floor and ceiling; `l`, the share licensed, from the history), spread over county, sex and age
+//!   as recent Swedish licences were. Professions without a Swedish programme keep their recent
+//!   mean of Swedish licences.
+//! - `EU`, `TC`: the recent mean of licences on foreign education, by county, sex and age, times the
+//!   scenario's factors.
+//! - `e_k`, `h_k`: employment share and FTE per employed person by profession, sex and age, pooled
+//!   over counties and the last `employment_window` employment years.
+//!
+//! Supply is linear in the beginners `B`: that makes the required intake exact.
+
+use super::inputs::{Inputs, NA, ORIGINS};
+use super::scenario::Scenario;
+use crate::codes::CodeLists;
+
+/// Estimated parameters for one profession.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Params {
+    /// Exit rate by sex and age, `[s][a]`.
+    pub exit: Vec<f64>,
+    /// County scaling of exit rates, `[c]`.
+    pub county_exit: Vec<f64>,
+    /// Employment share by sector, sex and age, `[k][s][a]`.
+    pub employment: Vec<f64>,
+    /// FTE per employed person by sector, sex and age, `[k][s][a]`.
+    pub fte: Vec<f64>,
+    /// Completion rate by health-care region (`None` without a programme).
+    pub completion: Option<Vec<f64>>,
+    /// Share of graduates licensed.
+    pub licensed_share: f64,
+    /// Programme length in whole years (graduation `d` years after admission).
+    pub programme_lag: usize,
+    /// Licence lag: (whole years, fraction at one year more).
+    pub licence_lag: (usize, f64),
+    /// Profile of new Swedish licences over `[c][s][a]` (sums to 1, or all zero).
+    pub se_profile: Vec<f64>,
+    /// Mean annual Swedish licences (used without a programme).
+    pub se_mean: f64,
+    /// Mean annual foreign licences by origin EU, TC over `[c][s][a]`.
+    pub foreign: [Vec<f64>; 2],
+}
+
+fn window(years: &[i32], last: i32, n: usize) -> Vec<usize> {
+    let mut v: Vec<usize> = (0..years.len()).filter(|&i| years[i] <= last).collect();
+    let k = v.len().saturating_sub(n);
+    v.drain(..k);
+    v
+}
+
+/// `num/den` by age, pooling neighbouring ages (up to ±5) until `den ≥ min`.
+pub fn pooled_ratio(num: &[f64], den: &[f64], min: f64) -> Vec<f64> {
+    let n = num.len();
+    (0..n)
+        .map(|a| {
+            let mut k = 0usize;
+            loop {
+                let lo = a.saturating_sub(k);
+                let hi = (a + k).min(n - 1);
+                let d: f64 = den[lo..=hi].iter().sum();
+                if d >= min || k >= 5 {
+                    let u: f64 = num[lo..=hi].iter().sum();
+                    return if d > 0.0 { u / d } else { 0.0 };
+                }
+                k += 1;
+            }
+        })
+        .collect()
+}
+
+/// Estimates one profession's parameters from the history up to the base year.
+pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize) -> Params {
+    let g = &inp.grid;
+    let (nc, cells) = (g.nc(), g.cells());
+    let base = sc.base_year;
+    let s = &sc.supply;
+    let ly = &inp.licence_years;
+    let lic =
+        |y: usize, c: usize, sx: usize, a: usize| inp.licensed[y * cells + g.idx(p, c, sx, a)];
+    let iss = |y: usize, o: usize, c: usize, sx: usize, a: usize| {
+        inp.issued[(y * 3 + o) * cells + g.idx(p, c, sx, a)]
+    };
+    // Exits over the last transitions ending at the base year.
+    let ends: Vec<usize> = window(ly, base, s.exit_window + 1);
+    let mut exposure = vec![0.0; 2 * NA];
+    let mut exits = vec![0.0; 2 * NA];
+    let mut county_exposure = vec![vec![0.0; 2 * NA]; nc];
+    let mut county_exits = vec![0.0; nc];
+    for w in ends.windows(2) {
+        let (y0, y1) = (w[0], w[1]);
+        if ly[y1] != ly[y0] + 1 {
+            continue;
+        }
+        for c in 0..nc {
+            for sx in 0..2 {
+                for a in 0..NA {
+                    let at_risk = lic(y0, c, sx, a);
+                    let stay = if a + 1 < NA {
+                        lic(y1, c, sx, a + 1)
+                            - (0..3).map(|o| iss(y1, o, c, sx, a + 1)).sum::<f64>()
+                    } else {
+                        0.0
+                    };
+                    exposure[sx * NA + a] += at_risk;
+                    exits[sx * NA + a] += at_risk - stay;
+                    county_exposure[c][sx * NA + a] += at_risk;
+                    county_exits[c] += at_risk - stay;
+                }
+            }
+        }
+    }
+    let mut exit = Vec::with_capacity(2 * NA);
+    for sx in 0..2 {
+        let r = pooled_ratio(
+            &exits[sx * NA..(sx + 1) * NA],
+            &exposure[sx * NA..(sx + 1) * NA],
+            s.min_exposure,
+        );
+        exit.extend(r.into_iter().map(|x| x.clamp(0.0, 1.0)));
+        exit[sx * NA + NA - 1] = 1.0;
+    }
+    let county_exit: Vec<f64> = (0..nc)
+        .map(|c| {
+            if !s.county_exits {
+                return 1.0;
+            }
+            let expected: f64 = (0..2 * NA).map(|i| county_exposure[c][i] * exit[i]).sum();
+            if expected < s.min_exposure.max(1.0) * 0.05 {
+                1.0
+            } else {
+                (county_exits[c] / expected).clamp(0.0, 3.0)
+            }
+        })
+        .collect();
+    // Employment shares and FTE.
+    let ey = &inp.employment_years;
+    let ew = window(ey, base, s.employment_window);
+    let nk = g.nk();
+    let mut employment = vec![0.0; nk * 2 * NA];
+    let mut fte = vec![0.0; nk * 2 * NA];
+    for k in 0..nk {
+        for sx in 0..2 {
+            let mut emp = vec![0.0; NA];
+            let mut f = vec![0.0; NA];
+            let mut l = vec![0.0; NA];
+            for &yi in &ew {
+                let Some(li) = ly.iter().position(|&y| y == ey[yi]) else {
+                    continue;
+                };
+                for c in 0..nc {
+                    for a in 0..NA {
+                        let i = ((yi * nk + k) * cells) + g.idx(p, c, sx, a);
+                        emp[a] += inp.employed[i];
+                        f[a] += inp.fte[i];
+                        l[a] += lic(li, c, sx, a);
+                    }
+                }
+            }
+            let e = pooled_ratio(&emp, &l, s.min_exposure);
+            let h = pooled_ratio(&f, &emp, s.min_exposure);
+            for a in 0..NA {
+                employment[(k * 2 + sx) * NA + a] = e[a].clamp(0.0, 1.0);
+                fte[(k * 2 + sx) * NA + a] = h[a].max(0.0);
+            }
+        }
+    }
+    // Inflow profiles.
+    let iw = window(ly, base, s.inflow_window);
+    let per = nc * 2 * NA;
+    let mut se_profile = vec![0.0; per];
+    let mut foreign = [vec![0.0; per], vec![0.0; per]];
+    for &y in &iw {
+        for c in 0..nc {
+            for sx in 0..2 {
+                for a in 0..NA {
+                    let j = (c * 2 + sx) * NA + a;
+                    se_profile[j] += iss(y, 0, c, sx, a);
+                    foreign[0][j] += iss(y, 1, c, sx, a) * s.foreign_eu_factor / iw.len() as f64;
+                    foreign[1][j] += iss(y, 2, c, sx, a) * s.foreign_tc_factor / iw.len() as f64;
+                }
+            }
+        }
+    }
+    let se_total: f64 = se_profile.iter().sum();
+    let se_mean = se_total / iw.len().max(1) as f64;
+    if se_total > 0.0 {
+        se_profile.iter_mut().for_each(|v| *v /= se_total);
+    }
+    // The pipeline.
+    let code = &g.professions[p];
+    let prof = CodeLists::get().profession(code);
+    let programme_lag = prof.map_or(0, |x| x.programme_years.ceil() as usize);
+    let lag = prof.map_or(0.0, |x| x.licence_lag_years);
+    let licence_lag = (lag.floor() as usize, lag - lag.floor());
+    let nr = inp.hc_regions.len();
+    let ay = &inp.admission_years;
+    let b = |y: usize, r: usize| inp.beginners[(y * g.np() + p) * nr + r];
+    let gr = |y: usize, r: usize| inp.graduates[(y * g.np() + p) * nr + r];
+    let has_programme = (0..ay.len()).any(|y| (0..nr).any(|r| b(y, r) > 0.0));
+    let (completion, licensed_share) = if has_programme && programme_lag > 0 {
+        // Completion: graduates of the last cohorts over their beginners d years earlier.
+        let cw = window(ay, base, s.completion_window);
+        let mut c_num = vec![0.0; nr];
+        let mut c_den = vec![0.0; nr];
+        for &y in &cw {
+            let Some(y0) = ay.iter().position(|&x| x == ay[y] - programme_lag as i32) else {
+                continue;
+            };
+            for r in 0..nr {
+                c_num[r] += gr(y, r);
+                c_den[r] += b(y0, r);
+            }
+        }
+        let all = c_num.iter().sum::<f64>() / c_den.iter().sum::<f64>().max(1e-9);
+        let completion: Vec<f64> = (0..nr)
+            .map(|r| {
+                if c_den[r] > 0.0 {
+                    c_num[r] / c_den[r]
+                } else {
+                    all
+                }
+            })
+            .collect();
+        // Share licensed: Swedish licences over graduates a licence lag earlier.
+        let mut num = 0.0;
+        let mut den = 0.0;
+        for &y in &iw {
+            let year = ly[y];
+            let grads_at = |t: i32| -> f64 {
+                ay.iter()
+                    .position(|&x| x == t)
+                    .map_or(0.0, |yi| (0..nr).map(|r| gr(yi, r)).sum())
+            };
+            let lagged = (1.0 - licence_lag.1) * grads_at(year - licence_lag.0 as i32)
+                + licence_lag.1 * grads_at(year - licence_lag.0 as i32 - 1);
+            num += (0..nc)
+                .map(|c| {
+                    (0..2)
+                        .map(|sx| (0..NA).map(|a| iss(y, 0, c, sx, a)).sum::<f64>())
+                        .sum::<f64>()
+                })
+                .sum::<f64>();
+            den += lagged;
+        }
+        (Some(completion), if den > 0.0 { num / den } else { 0.0 })
+    } else {
+        (None, 0.0)
+    };
+    Params {
+        exit,
+        county_exit,
+        employment,
+        fte,
+        completion,
+        licensed_share,
+        programme_lag,
+        licence_lag,
+        se_profile,
+        se_mean,
+        foreign,
+    }
+}
+
+/// How beginners are set in projection years.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Intake {
+    /// The base year's beginners in every region, times `1 + admissions_change`.
+    Baseline,
+    /// A national constant from `from` on (split over regions as in the base year); the baseline before.
+    Constant {
+        /// First year of the constant intake.
+        from: i32,
+        /// Beginners a year, nationally.
+        per_year: f64,
+    },
+}
+
+/// One profession's projected stocks and flows, `[year][c][s][a]` over `years`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Path {
+    /// Years: the base year, then each projected year.
+    pub years: Vec<i32>,
+    /// Licensed persons.
+    pub licensed: Vec<f64>,
+    /// Inflows by origin SE, EU, TC (zero in the base year).
+    pub inflow: [Vec<f64>; 3],
+    /// Exits during the year before (zero in the base year).
+    pub exits: Vec<f64>,
+    /// National graduates by year (from the pipeline).
+    pub graduates: Vec<f64>,
+}
+
+/// Beginners of a profession in year `t` by health-care region.
+pub fn beginners(inp: &Inputs, sc: &Scenario, p: usize, t: i32, intake: Intake) -> Vec<f64> {
+    let nr = inp.hc_regions.len();
+    let np = inp.grid.np();
+    let ay = &inp.admission_years;
+    if let Some(y) = ay.iter().position(|&x| x == t)
+        && t <= sc.base_year
+    {
+        return (0..nr)
+            .map(|r| inp.beginners[(y * np + p) * nr + r])
+            .collect();
+    }
+    let last = window(ay, sc.base_year, 1);
+    let basis: Vec<f64> = last
+        .first()
+        .map(|&y| {
+            (0..nr)
+                .map(|r| inp.beginners[(y * np + p) * nr + r])
+                .collect()
+        })
+        .unwrap_or_else(|| vec![0.0; nr]);
+    match intake {
+        Intake::Constant { from, per_year } if t >= from => {
+            let total: f64 = basis.iter().sum();
+            basis
+                .iter()
+                .map(|b| {
+                    if total > 0.0 {
+                        per_year * b / total
+                    } else {
+                        per_year / nr as f64
+                    }
+                })
+                .collect()
+        }
+        _ => basis
+            .iter()
+            .map(|b| b * (1.0 + sc.supply.admissions_change))
+            .collect(),
+    }
+}
+
+/// National graduates of year `t` from the pipeline (observed up to the base year).
+pub fn graduates(
+    inp: &Inputs,
+    sc: &Scenario,
+    p: usize,
+    prm: &Params,
+    t: i32,
+    intake: Intake,
+) -> f64 {
+    let Some(c) = &prm.completion else { return 0.0 };
+    let nr = inp.hc_regions.len();
+    if t <= sc.base_year {
+        let np = inp.grid.np();
+        return inp
+            .admission_years
+            .iter()
+            .position(|&x| x == t)
+            .map_or(0.0, |y| {
+                (0..nr).map(|r| inp.graduates[(y * np + p) * nr + r]).sum()
+            });
+    }
+    let b = beginners(inp, sc, p, t - prm.programme_lag as i32, intake);
+    (0..nr).map(|r| c[r] * b[r]).sum()
+}
+
+/// Projects one profession from the base year to the horizon.
+pub fn project(inp: &Inputs, sc: &Scenario, p: usize, prm: &Params, intake: Intake) -> Path {
+    let g = &inp.grid;
+    let (nc, cells) = (g.nc(), g.cells());
+    let per = nc * 2 * NA;
+    let years: Vec<i32> = (sc.base_year..=sc.horizon).collect();
+    let ny = years.len();
+    let mut licensed = vec![0.0; ny * per];
+    let base_i = inp
+        .licence_years
+        .iter()
+        .position(|&y| y == sc.base_year)
+        .unwrap_or(0);
+    for c in 0..nc {
+        for sx in 0..2 {
+            for a in 0..NA {
+                licensed[(c * 2 + sx) * NA + a] = inp.licensed[base_i * cells + g.idx(p, c, sx, a)];
+            }
+        }
+    }
+    let mut inflow = [
+        vec![0.0; ny * per],
+        vec![0.0; ny * per],
+        vec![0.0; ny * per],
+    ];
+    let mut exits = vec![0.0; ny * per];
+    let mut grads = vec![0.0; ny];
+    for (ti, &t) in years.iter().enumerate() {
+        grads[ti] = graduates(inp, sc, p, prm, t, intake);
+        if ti == 0 {
+            continue;
+        }
+        let se_total = if prm.completion.is_some() {
+            let (l0, f) = prm.licence_lag;
+            prm.licensed_share
+                * ((1.0 - f) * graduates(inp, sc, p, prm, t - l0 as i32, intake)
+                    + f * graduates(inp, sc, p, prm, t - l0 as i32 - 1, intake))
+        } else {
+            prm.se_mean
+        };
+        let (prev, cur) = licensed.split_at_mut(ti * per);
+        let prev = &prev[(ti - 1) * per..];
+        let cur = &mut cur[..per];
+        for c in 0..nc {
+            let scale = prm.county_exit[c];
+            for sx in 0..2 {
+                let row = (c * 2 + sx) * NA;
+                for a in 0..NA {
+                    let j = row + a;
+                    let x = (prm.exit[sx * NA + a] * scale).min(1.0);
+                    let x = if a == NA - 1 { 1.0 } else { x };
+                    exits[ti * per + j] = prev[j] * x;
+                    let se = se_total * prm.se_profile[j];
+                    let eu = prm.foreign[0][j];
+                    let tc = prm.foreign[1][j];
+                    inflow[0][ti * per + j] = se;
+                    inflow[1][ti * per + j] = eu;
+                    inflow[2][ti * per + j] = tc;
+                    let stay = if a == 0 {
+                        0.0
+                    } else {
+                        prev[j - 1] * (1.0 - (prm.exit[sx * NA + a - 1] * scale).min(1.0))
+                    };
+                    cur[j] = stay + se + eu + tc;
+                }
+            }
+        }
+    }
+    let _ = ORIGINS;
+    Path {
+        years,
+        licensed,
+        inflow,
+        exits,
+        graduates: grads,
+    }
+}
+
+/// The national FTE supply of a path in year index `ti`, all sectors.
+pub fn national_fte(inp: &Inputs, path: &Path, prm: &Params, ti: usize) -> f64 {
+    let nc = inp.grid.nc();
+    let per = nc * 2 * NA;
+    let mut s = 0.0;
+    for c in 0..nc {
+        for sx in 0..2 {
+            for a in 0..NA {
+                let l = path.licensed[ti * per + (c * 2 + sx) * NA + a];
+                for k in 0..inp.grid.nk() {
+                    let i = (k * 2 + sx) * NA + a;
+                    s += l * prm.employment[i] * prm.fte[i];
+                }
+            }
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pooling_widens_until_enough_are_at_risk() {
+        // Ages 0..5 with 1 at risk each except age 2 (100): age 0 needs ±2 to reach 3 persons.
+        let num = [0.0, 1.0, 10.0, 0.0, 1.0];
+        let den = [1.0, 1.0, 100.0, 1.0, 1.0];
+        let r = pooled_ratio(&num, &den, 3.0);
+        // age 0: ages 0..=1 have 2 < 3; 0..=2 have 102 → 11/102.
+        assert!((r[0] - 11.0 / 102.0).abs() < 1e-12);
+        // age 2 alone has 100 ≥ 3 → 10/100.
+        assert!((r[2] - 0.1).abs() < 1e-12);
+        assert_eq!(pooled_ratio(&[0.0], &[0.0], 1.0), vec![0.0]);
+    }
+}

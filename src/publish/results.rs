@@ -1,0 +1,380 @@
+//! Writing a projection: tidy result tables (CSV and Parquet), the required intake, UKÄ's
+//! short-term graduate forecast, the estimated parameters, the effective scenario and a provenance
+//! manifest, into one folder that appears whole or not at all.
+//!
+//! | file | one row per | columns |
+//! |---|---|---|
+//! | `results.csv/.parquet` | profession × county × sector × year (county `00` = Sweden, the sum of the counties) | phase, status, employed, supply_fte, demand_fte, gap_fte, ratio, balance |
+//! | `flows.csv/.parquet` | profession × county × year, projected years | licensed, inflow_se, inflow_eu, inflow_tc, exits |
+//! | `intake.csv` | profession with a Swedish programme | today's beginners, required beginners a year, change, target-year supply and demand |
+//! | `graduates_forecast.csv` | programme × health-care region × year (base+1 … base+3) | graduates |
+//! | `parameters.csv` | profession × sex × age | exit rate, employment share and FTE per employed by sector |
+
+use super::atomic::{self, PublishError};
+use crate::model::inputs::{AGE_MIN, NA, SEXES};
+use crate::model::{Phase, Projection};
+use polars::prelude::*;
+use serde_json::json;
+use std::path::Path;
+
+/// A column of a wide output table.
+pub enum Data {
+    /// Text.
+    Text(Vec<String>),
+    /// Numbers, `None` where there is none.
+    Num(Vec<Option<f64>>),
+}
+
+/// A wide table: named columns of equal length.
+pub struct Wide {
+    /// The columns.
+    pub cols: Vec<(String, Data)>,
+}
+
+fn fmt(v: f64) -> String {
+    // Six decimals are far below a person or an FTE and keep files small and stable.
+    let s = format!("{v:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_string() }
+}
+
+impl Wide {
+    fn len(&self) -> usize {
+        self.cols.first().map_or(0, |(_, d)| match d {
+            Data::Text(v) => v.len(),
+            Data::Num(v) => v.len(),
+        })
+    }
+
+    /// CSV bytes (UTF-8, `,`, decimal point).
+    pub fn csv(&self) -> Vec<u8> {
+        let mut w = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        let _ = w.write_record(self.cols.iter().map(|(n, _)| n.as_str()));
+        for r in 0..self.len() {
+            let rec: Vec<String> = self
+                .cols
+                .iter()
+                .map(|(_, d)| match d {
+                    Data::Text(v) => v[r].clone(),
+                    Data::Num(v) => v[r].map(fmt).unwrap_or_default(),
+                })
+                .collect();
+            let _ = w.write_record(&rec);
+        }
+        w.into_inner().unwrap_or_default()
+    }
+
+    /// Parquet bytes.
+    ///
+    /// # Errors
+    ///
+    /// The encoder's error.
+    pub fn parquet(&self) -> PolarsResult<Vec<u8>> {
+        let cols: Vec<Column> = self
+            .cols
+            .iter()
+            .map(|(n, d)| match d {
+                Data::Text(v) => Column::new(n.as_str().into(), v.clone()),
+                Data::Num(v) => Column::new(n.as_str().into(), v.clone()),
+            })
+            .collect();
+        let mut df = DataFrame::new(self.len(), cols)?;
+        let mut buf = Vec::new();
+        ParquetWriter::new(&mut buf).finish(&mut df)?;
+        Ok(buf)
+    }
+}
+
+/// The results table: profession × county × sector × year.
+pub fn results_table(pr: &Projection) -> Wide {
+    let g = &pr.inputs.grid;
+    let (mut prof, mut county, mut sector, mut year, mut phase, mut status) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
+    let (mut emp, mut sup, mut dem, mut gap, mut ratio, mut label) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
+    for p in 0..g.np() {
+        for c in 0..=g.nc() {
+            for k in 0..g.nk() {
+                for (ti, &y) in pr.years.iter().enumerate() {
+                    let (e, s, d) = if c == g.nc() {
+                        let mut e = 0.0;
+                        let mut s = 0.0;
+                        let mut d = Some(0.0);
+                        for cc in 0..g.nc() {
+                            e += pr.employed[pr.at(ti, p, cc, k)];
+                            s += pr.supply[pr.at(ti, p, cc, k)];
+                            d = d.zip(pr.demand_at(ti, p, cc, k)).map(|(a, b)| a + b);
+                        }
+                        (e, s, d)
+                    } else {
+                        (
+                            pr.employed[pr.at(ti, p, c, k)],
+                            pr.supply[pr.at(ti, p, c, k)],
+                            pr.demand_at(ti, p, c, k),
+                        )
+                    };
+                    prof.push(g.professions[p].clone());
+                    county.push(if c == g.nc() {
+                        "00".to_string()
+                    } else {
+                        g.counties[c].clone()
+                    });
+                    sector.push(g.sectors[k].clone());
+                    year.push(y.to_string());
+                    phase.push(pr.phases[ti].as_str().to_string());
+                    status.push(
+                        if pr.phases[ti] == Phase::Observed {
+                            "observed"
+                        } else {
+                            "estimated"
+                        }
+                        .to_string(),
+                    );
+                    emp.push(Some(e));
+                    sup.push(Some(s));
+                    dem.push(d);
+                    gap.push(d.map(|d| s - d));
+                    ratio.push(d.filter(|d| *d > 0.0).map(|d| s / d));
+                    label.push(d.map(|d| pr.label(s, d).to_string()).unwrap_or_default());
+                }
+            }
+        }
+    }
+    Wide {
+        cols: vec![
+            ("profession".into(), Data::Text(prof)),
+            ("county".into(), Data::Text(county)),
+            ("sector".into(), Data::Text(sector)),
+            ("year".into(), Data::Text(year)),
+            ("phase".into(), Data::Text(phase)),
+            ("status".into(), Data::Text(status)),
+            ("employed".into(), Data::Num(emp)),
+            ("supply_fte".into(), Data::Num(sup)),
+            ("demand_fte".into(), Data::Num(dem)),
+            ("gap_fte".into(), Data::Num(gap)),
+            ("ratio".into(), Data::Num(ratio)),
+            ("balance".into(), Data::Text(label)),
+        ],
+    }
+}
+
+/// The flows table: profession × county × projected year.
+pub fn flows_table(pr: &Projection) -> Wide {
+    let g = &pr.inputs.grid;
+    let per = g.nc() * 2 * NA;
+    let mut cols: Vec<Vec<String>> = vec![Vec::new(); 3];
+    let mut nums: Vec<Vec<Option<f64>>> = vec![Vec::new(); 5];
+    for (p, path) in pr.paths.iter().enumerate() {
+        for c in 0..g.nc() {
+            for (ti, &y) in path.years.iter().enumerate() {
+                let sum = |v: &[f64]| -> f64 {
+                    v[ti * per + c * 2 * NA..ti * per + (c + 1) * 2 * NA]
+                        .iter()
+                        .sum()
+                };
+                cols[0].push(g.professions[p].clone());
+                cols[1].push(g.counties[c].clone());
+                cols[2].push(y.to_string());
+                nums[0].push(Some(sum(&path.licensed)));
+                nums[1].push(Some(sum(&path.inflow[0])));
+                nums[2].push(Some(sum(&path.inflow[1])));
+                nums[3].push(Some(sum(&path.inflow[2])));
+                nums[4].push(Some(sum(&path.exits)));
+            }
+        }
+    }
+    let mut it = cols.into_iter();
+    let mut nt = nums.into_iter();
+    Wide {
+        cols: vec![
+            (
+                "profession".into(),
+                Data::Text(it.next().unwrap_or_default()),
+            ),
+            ("county".into(), Data::Text(it.next().unwrap_or_default())),
+            ("year".into(), Data::Text(it.next().unwrap_or_default())),
+            ("licensed".into(), Data::Num(nt.next().unwrap_or_default())),
+            ("inflow_se".into(), Data::Num(nt.next().unwrap_or_default())),
+            ("inflow_eu".into(), Data::Num(nt.next().unwrap_or_default())),
+            ("inflow_tc".into(), Data::Num(nt.next().unwrap_or_default())),
+            ("exits".into(), Data::Num(nt.next().unwrap_or_default())),
+        ],
+    }
+}
+
+/// The required-intake table.
+pub fn intake_table(pr: &Projection) -> Wide {
+    let g = &pr.inputs.grid;
+    let b = &pr.scenario.balance;
+    let mut prof = Vec::new();
+    let mut cols: Vec<Vec<Option<f64>>> = vec![Vec::new(); 5];
+    for r in &pr.intake {
+        prof.push(g.professions[r.profession].clone());
+        cols[0].push(Some(r.today));
+        cols[1].push(r.required);
+        cols[2].push(
+            r.required
+                .filter(|_| r.today > 0.0)
+                .map(|q| 100.0 * (q / r.today - 1.0)),
+        );
+        cols[3].push(Some(r.supply_at_today));
+        cols[4].push(Some(r.demand));
+    }
+    let mut it = cols.into_iter();
+    let mut next = || Data::Num(it.next().unwrap_or_default());
+    Wide {
+        cols: vec![
+            ("profession".into(), Data::Text(prof)),
+            (format!("beginners_{}", pr.scenario.base_year), next()),
+            (format!("required_beginners_from_{}", b.intake_from), next()),
+            ("change_percent".into(), next()),
+            (
+                format!("supply_fte_{}_at_todays_intake", b.target_year),
+                next(),
+            ),
+            (format!("demand_fte_{}", b.target_year), next()),
+        ],
+    }
+}
+
+/// UKÄ's short-term graduate forecast.
+pub fn graduates_table(pr: &Projection) -> Wide {
+    let g = &pr.inputs.grid;
+    let f = pr.graduate_forecast();
+    Wide {
+        cols: vec![
+            (
+                "programme".into(),
+                Data::Text(f.iter().map(|x| g.professions[x.0].clone()).collect()),
+            ),
+            (
+                "healthcare_region".into(),
+                Data::Text(
+                    f.iter()
+                        .map(|x| pr.inputs.hc_regions[x.1].clone())
+                        .collect(),
+                ),
+            ),
+            (
+                "year".into(),
+                Data::Text(f.iter().map(|x| x.2.to_string()).collect()),
+            ),
+            (
+                "graduates".into(),
+                Data::Num(f.iter().map(|x| Some(x.3)).collect()),
+            ),
+        ],
+    }
+}
+
+/// The estimated parameters by profession, sex and age.
+pub fn parameters_table(pr: &Projection) -> Wide {
+    let g = &pr.inputs.grid;
+    let mut text: Vec<Vec<String>> = vec![Vec::new(); 3];
+    let mut nums: Vec<Vec<Option<f64>>> = vec![Vec::new(); 1 + 2 * g.nk()];
+    for (p, prm) in pr.params.iter().enumerate() {
+        for (sx, sex) in SEXES.iter().enumerate() {
+            for a in 0..NA {
+                text[0].push(g.professions[p].clone());
+                text[1].push(sex.to_string());
+                text[2].push((AGE_MIN as usize + a).to_string());
+                nums[0].push(Some(prm.exit[sx * NA + a]));
+                for k in 0..g.nk() {
+                    nums[1 + k].push(Some(prm.employment[(k * 2 + sx) * NA + a]));
+                    nums[1 + g.nk() + k].push(Some(prm.fte[(k * 2 + sx) * NA + a]));
+                }
+            }
+        }
+    }
+    let mut cols: Vec<(String, Data)> = vec![
+        (
+            "profession".into(),
+            Data::Text(std::mem::take(&mut text[0])),
+        ),
+        ("sex".into(), Data::Text(std::mem::take(&mut text[1]))),
+        ("age".into(), Data::Text(std::mem::take(&mut text[2]))),
+        ("exit_rate".into(), Data::Num(std::mem::take(&mut nums[0]))),
+    ];
+    for k in 0..g.nk() {
+        cols.push((
+            format!("employment_share_{}", g.sectors[k]),
+            Data::Num(std::mem::take(&mut nums[1 + k])),
+        ));
+    }
+    for k in 0..g.nk() {
+        cols.push((
+            format!("fte_per_employed_{}", g.sectors[k]),
+            Data::Num(std::mem::take(&mut nums[1 + g.nk() + k])),
+        ));
+    }
+    Wide { cols }
+}
+
+/// The git revision the binary was built from (or `unknown`).
+pub fn git_revision() -> &'static str {
+    option_env!("HWF_GIT_REV").unwrap_or("unknown")
+}
+
+/// The provenance manifest.
+pub fn manifest(pr: &Projection, files: &[(&str, &[u8])]) -> serde_json::Value {
+    use sha2::{Digest, Sha256};
+    let scenario = serde_json::to_value(&pr.scenario).unwrap_or_default();
+    json!({
+        "engine": "hwf",
+        "version": env!("CARGO_PKG_VERSION"),
+        "git_revision": git_revision(),
+        "scenario": scenario,
+        "seed": pr.scenario.seed,
+        "synthetic_inputs": pr.used.iter().any(|u| u.synthetic),
+        "inputs": pr.used.iter().map(|u| json!({"key": u.key, "file": u.file, "sha256": u.sha256, "synthetic": u.synthetic})).collect::<Vec<_>>(),
+        "outputs": files.iter().map(|(n, b)| json!({"file": n, "sha256": crate::model::scenario::hex(&Sha256::digest(b))})).collect::<Vec<_>>(),
+    })
+}
+
+/// Writes every output of a projection into `dir`.
+///
+/// # Errors
+///
+/// [`PublishError`] when the folder cannot be written or Parquet encoding fails.
+pub fn write(pr: &Projection, dir: &Path) -> Result<(), PublishError> {
+    let enc = |e: PolarsError| PublishError::Encode {
+        path: dir.to_path_buf(),
+        what: "Parquet".into(),
+        message: e.to_string(),
+    };
+    let results = results_table(pr);
+    let flows = flows_table(pr);
+    let mut files: Vec<(&str, Vec<u8>)> = vec![
+        ("results.csv", results.csv()),
+        ("results.parquet", results.parquet().map_err(enc)?),
+        ("flows.csv", flows.csv()),
+        ("flows.parquet", flows.parquet().map_err(enc)?),
+        ("intake.csv", intake_table(pr).csv()),
+        ("graduates_forecast.csv", graduates_table(pr).csv()),
+        ("parameters.csv", parameters_table(pr).csv()),
+        ("scenario.toml", pr.scenario.to_toml().into_bytes()),
+    ];
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let m = serde_json::to_vec_pretty(&manifest(pr, &refs)).unwrap_or_default();
+    files.push(("manifest.json", m));
+    atomic::write_dir(dir, |tmp| {
+        for (n, b) in &files {
+            std::fs::write(tmp.join(n), b)?;
+        }
+        Ok(())
+    })
+}
