@@ -1,0 +1,373 @@
+//! The projection model: a hand-worked case, conservation, the required intake, substitution,
+//! constant demand, and scenarios that must be refused.
+
+use hwf::model::inputs::{Grid, Inputs, NA, POP_AGES};
+use hwf::model::scenario::{self, Scenario};
+use hwf::model::supply::{self, Intake};
+use hwf::model::{Phase, Projection, project, run};
+use std::path::Path;
+use std::sync::OnceLock;
+
+fn default_scenario() -> Scenario {
+    scenario::load(None).unwrap().0
+}
+
+/// The default projection, run once for all tests.
+fn default_run() -> &'static Projection {
+    static P: OnceLock<Projection> = OnceLock::new();
+    P.get_or_init(|| run(&default_scenario()).unwrap())
+}
+
+/// One profession (SSK), one county, one sector, licence years 2022–2023, employment 2022.
+fn tiny() -> (Scenario, Inputs) {
+    let grid = Grid {
+        professions: vec!["SSK".into()],
+        counties: vec!["01".into()],
+        sectors: vec!["R".into()],
+    };
+    let cells = grid.cells();
+    let at = |s: usize, age: usize| grid.idx(0, 0, s, age - 20);
+    let w = 1; // women
+    let mut licensed = vec![0.0; 2 * cells];
+    licensed[at(w, 30)] = 100.0; // 2022
+    licensed[at(w, 31)] = 200.0;
+    licensed[cells + at(w, 30)] = 100.0; // 2023
+    licensed[cells + at(w, 31)] = 90.0;
+    licensed[cells + at(w, 32)] = 180.0;
+    let mut issued = vec![0.0; 2 * 3 * cells];
+    issued[3 * cells + at(w, 30)] = 100.0; // 2023, Swedish education, age 30
+    let mut employed = vec![0.0; cells];
+    let mut fte = vec![0.0; cells];
+    employed[at(w, 30)] = 80.0;
+    fte[at(w, 30)] = 72.0;
+    employed[at(w, 31)] = 100.0;
+    fte[at(w, 31)] = 80.0;
+    let population_years = vec![2023, 2024, 2025, 2026];
+    let population = vec![10.0; 4 * 2 * POP_AGES];
+    let care_use = vec![1.0; 2 * POP_AGES];
+    let mut balance = vec![0.0; 3];
+    balance[0] = 1.0; // the region answers "brist"
+    let inp = Inputs {
+        grid,
+        licence_years: vec![2022, 2023],
+        licensed,
+        issued,
+        employment_years: vec![2022],
+        employed,
+        fte,
+        population_years,
+        population,
+        care_use,
+        admission_years: vec![],
+        hc_regions: vec!["SG".into()],
+        beginners: vec![],
+        graduates: vec![],
+        balance,
+    };
+    let mut sc = default_scenario();
+    sc.horizon = 2026;
+    sc.balance.target_year = 2026;
+    sc.balance.intake_from = 2024;
+    sc.supply.exit_window = 1;
+    sc.supply.employment_window = 1;
+    sc.supply.inflow_window = 2;
+    sc.supply.min_exposure = 0.0;
+    sc.supply.county_exits = false;
+    (sc, inp)
+}
+
+#[test]
+fn a_hand_worked_projection() {
+    let (sc, inp) = tiny();
+    let pr = project(&sc, inp, vec![]).unwrap();
+    let path = &pr.paths[0];
+    let women = |ti: usize, age: usize| path.licensed[ti * 2 * NA + NA + age - 20];
+    // Exit rates from 2022→2023: age 30: 1 − 90/100 = 0.1; age 31: 1 − 180/200 = 0.1; age 32: none at risk → 0.
+    assert!((pr.params[0].exit[NA + 10] - 0.1).abs() < 1e-12);
+    assert!((pr.params[0].exit[NA + 11] - 0.1).abs() < 1e-12);
+    assert_eq!(pr.params[0].exit[NA + 12], 0.0);
+    // No programme: Swedish licences are the mean of 2022 (0) and 2023 (100) = 50 a year, all at age 30.
+    // 2024: age 30 = 50; 31 = 100·0.9 = 90; 32 = 90·0.9 = 81; 33 = 180·(1 − 0) = 180.
+    assert_eq!(women(1, 30), 50.0);
+    assert!((women(1, 31) - 90.0).abs() < 1e-9);
+    assert!((women(1, 32) - 81.0).abs() < 1e-9);
+    assert_eq!(women(1, 33), 180.0);
+    // Stock 370 + inflow 50 − exits (10 + 9 + 0) = 401.
+    let total: f64 = path.licensed[2 * NA..4 * NA].iter().sum();
+    assert!((total - 401.0).abs() < 1e-9);
+    // Employment 2022: age 30: 80/100 employed, 72/80 FTE each; age 31: 100/200, 80/100.
+    // Nowcast 2023: 100·0.8·0.9 + 90·0.5·0.8 = 72 + 36 = 108 FTE, estimated.
+    let y2023 = pr.years.iter().position(|&y| y == 2023).unwrap();
+    assert_eq!(pr.phases[y2023], Phase::Nowcast);
+    assert!((pr.supply[pr.at(y2023, 0, 0, 0)] - 108.0).abs() < 1e-9);
+    // 2024: 50·0.72 + 90·0.4 = 72 FTE.
+    assert!((pr.supply[pr.at(y2023 + 1, 0, 0, 0)] - 72.0).abs() < 1e-9);
+    // Demand: 108 × (1 + 5 % for "brist") = 113.4, constant: population and factors do not change.
+    for ti in y2023..pr.years.len() {
+        assert!(
+            (pr.demand_at(ti, 0, 0, 0).unwrap() - 113.4).abs() < 1e-9,
+            "{}",
+            pr.years[ti]
+        );
+    }
+    assert_eq!(pr.label(72.0, 113.4), "shortage");
+    assert_eq!(
+        pr.demand_at(0, 0, 0, 0),
+        None,
+        "no demand before the base year"
+    );
+}
+
+#[test]
+fn demand_follows_the_demographic_index_and_factors() {
+    let (mut sc, mut inp) = tiny();
+    // Population of 2026 doubles at ages 80+; care use 3 at those ages: the index is
+    // (Σ P·w in 2026)/(Σ P·w in 2023) = (10·101·2 + 10·21·2·3) / (10·101·2 + 10·21·2·3 … ) — computed below.
+    for a in 80..POP_AGES {
+        for s in 0..2 {
+            inp.care_use[s * POP_AGES + a] = 3.0;
+            inp.population[(3 * 2 + s) * POP_AGES + a] = 20.0;
+        }
+    }
+    let base: f64 = 2.0 * (80.0 * 10.0 + 21.0 * 10.0 * 3.0);
+    let later: f64 = 2.0 * (80.0 * 10.0 + 21.0 * 20.0 * 3.0);
+    sc.demand
+        .factors
+        .insert("technology".into(), [("*".to_string(), 0.01)].into());
+    let pr = project(&sc, inp, vec![]).unwrap();
+    let ti = pr.years.iter().position(|&y| y == 2026).unwrap();
+    let want = 113.4 * later / base * 1.01f64.powi(3);
+    assert!((pr.demand_at(ti, 0, 0, 0).unwrap() - want).abs() < 1e-9);
+}
+
+#[test]
+fn conservation_every_year_and_no_negative_stocks() {
+    let pr = default_run();
+    let per = pr.inputs.grid.nc() * 2 * NA;
+    for (p, path) in pr.paths.iter().enumerate() {
+        for ti in 1..path.years.len() {
+            let sum = |v: &[f64], t: usize| -> f64 { v[t * per..(t + 1) * per].iter().sum() };
+            let change = sum(&path.licensed, ti) - sum(&path.licensed, ti - 1);
+            let inflow: f64 = (0..3).map(|o| sum(&path.inflow[o], ti)).sum();
+            let exits = sum(&path.exits, ti);
+            assert!(
+                (change - (inflow - exits)).abs() < 1e-6,
+                "{} {}: {change} vs {inflow} − {exits}",
+                pr.inputs.grid.professions[p],
+                path.years[ti]
+            );
+            assert!(
+                path.licensed[ti * per..(ti + 1) * per]
+                    .iter()
+                    .all(|&x| x >= 0.0)
+            );
+        }
+    }
+}
+
+#[test]
+fn the_required_intake_closes_the_gap() {
+    let pr = default_run();
+    let sc = &pr.scenario;
+    let target = (sc.balance.target_year - sc.base_year) as usize;
+    let mut checked = 0;
+    for r in &pr.intake {
+        let Some(a) = r.required else { continue };
+        let p = r.profession;
+        let path = supply::project(
+            &pr.inputs,
+            sc,
+            p,
+            &pr.params[p],
+            Intake::Constant {
+                from: sc.balance.intake_from,
+                per_year: a,
+            },
+        );
+        let s = supply::national_fte(&pr.inputs, &path, &pr.params[p], target);
+        assert!(
+            (s - r.demand).abs() < 0.5,
+            "{}: supply {s} vs demand {}",
+            pr.inputs.grid.professions[p],
+            r.demand
+        );
+        checked += 1;
+    }
+    assert!(checked >= 20, "{checked}");
+    // The baseline (today's intake) reproduces the baseline path's supply.
+    let ssk = pr.inputs.grid.prof("SSK").unwrap();
+    let r = pr.intake.iter().find(|r| r.profession == ssk).unwrap();
+    let (s, _) = pr.national(
+        pr.years
+            .iter()
+            .position(|&y| y == sc.balance.target_year)
+            .unwrap(),
+        ssk,
+    );
+    assert!((s - r.supply_at_today).abs() < 1e-6);
+}
+
+#[test]
+fn substitution_nets_to_zero() {
+    let mut sc = default_scenario();
+    sc.demand
+        .substitution
+        .push(hwf::model::scenario::Substitution {
+            from: "LAK".into(),
+            to: "SSK".into(),
+            share_per_year: 0.01,
+        });
+    let base = default_run();
+    let inp = base.inputs.clone();
+    let pr = project(&sc, inp, vec![]).unwrap();
+    let g = &pr.inputs.grid;
+    let (lak, ssk) = (g.prof("LAK").unwrap(), g.prof("SSK").unwrap());
+    let ti = pr.years.iter().position(|&y| y == sc.horizon).unwrap();
+    let total = |p: &Projection| -> f64 { (0..g.np()).map(|q| p.national(ti, q).1.unwrap()).sum() };
+    assert!((total(&pr) - total(base)).abs() < 1e-6);
+    let moved = base.national(ti, lak).1.unwrap() - pr.national(ti, lak).1.unwrap();
+    // 17 years at 1 % compounding: 1 − 0.99^17 of LAK's demand.
+    assert!((moved / base.national(ti, lak).1.unwrap() - (1.0 - 0.99f64.powi(17))).abs() < 1e-9);
+    assert!(
+        (pr.national(ti, ssk).1.unwrap() - base.national(ti, ssk).1.unwrap() - moved).abs() < 1e-6
+    );
+}
+
+#[test]
+fn national_is_the_sum_of_the_counties_in_the_results_file() {
+    let pr = default_run();
+    let dir = tempfile::tempdir().unwrap();
+    hwf::publish::results::write(pr, &dir.path().join("p")).unwrap();
+    let text = std::fs::read_to_string(dir.path().join("p/results.csv")).unwrap();
+    let mut national = 0.0;
+    let mut counties = 0.0;
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        if f[0] == "SSK" && f[2] == "K" && f[3] == "2035" {
+            let v: f64 = f[8].parse().unwrap();
+            if f[1] == "00" {
+                national += v
+            } else {
+                counties += v
+            }
+        }
+    }
+    assert!(
+        national > 0.0 && (national - counties).abs() < 1e-3,
+        "{national} vs {counties}"
+    );
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("p/manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(m["inputs"].as_array().unwrap().len(), 8);
+    assert_eq!(m["scenario"]["base_year"], 2023);
+    assert_eq!(m["synthetic_inputs"], true);
+}
+
+#[test]
+fn the_same_scenario_gives_the_same_bytes() {
+    let pr = default_run();
+    let a = hwf::publish::results::results_table(pr).csv();
+    let b = hwf::publish::results::results_table(&run(&default_scenario()).unwrap()).csv();
+    assert!(a == b);
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn scenarios_inherit_and_say_where_each_value_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "base.toml",
+        "inherits = \"default\"\nname = \"high intake\"\n[supply]\nadmissions_change = 0.1\n",
+    );
+    let child = write(
+        dir.path(),
+        "child.toml",
+        "inherits = \"base.toml\"\nhorizon = 2035\n[balance]\ntarget_year = 2035\n",
+    );
+    let (sc, prov, _) = scenario::load(Some(&child)).unwrap();
+    assert_eq!(sc.name, "high intake");
+    assert_eq!(sc.horizon, 2035);
+    assert_eq!(sc.supply.admissions_change, 0.1);
+    assert_eq!(sc.supply.exit_window, 5);
+    assert!(prov["horizon"].ends_with("child.toml"));
+    assert!(prov["supply.admissions_change"].ends_with("base.toml"));
+    assert_eq!(prov["supply.exit_window"], "embedded default");
+}
+
+#[test]
+fn bad_scenarios_name_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "inherits = \"default\"\n[supply]\nexit_rate = 0.2\n",
+            "unknown field `exit_rate`",
+        ),
+        (
+            "inherits = \"default\"\nhorizon = 2020\n",
+            "`horizon`: 2020 is not after base_year 2023",
+        ),
+        (
+            "inherits = \"default\"\n[supply]\nadmissions_change = -1.5\n",
+            "`supply.admissions_change`",
+        ),
+        (
+            "inherits = \"default\"\n[demand.factors]\ntechnology = { \"*\" = 0.9 }\n",
+            "`demand.factors.technology.*`: 0.9",
+        ),
+        (
+            "inherits = \"default\"\n[demand.imbalance]\nkris = 0.1\n",
+            "`demand.imbalance.kris`",
+        ),
+        (
+            "inherits = \"default\"\n[balance]\ntarget_year = 2050\n",
+            "`balance.target_year`",
+        ),
+        (
+            "inherits = \"default\"\n[inputs]\nlicensed = { file = \"embedded:licensed.px\", sha256 = \"00\" }\n",
+            "`inputs.licensed.sha256`",
+        ),
+        ("inherits = \"nowhere.toml\"\n", "nowhere.toml"),
+    ];
+    for (i, (text, want)) in cases.iter().enumerate() {
+        let p = write(dir.path(), &format!("s{i}.toml"), text);
+        let r = scenario::load(Some(&p)).and_then(|(sc, _, _)| {
+            for (k, f) in [("licensed", &sc.inputs.licensed)] {
+                scenario::input_bytes(k, f)?;
+            }
+            Ok(sc)
+        });
+        let e = r.expect_err(want).to_string();
+        assert!(e.contains(want), "case {i}: wanted {want:?} in {e:?}");
+    }
+    // A profession the data lack.
+    let p = write(
+        dir.path(),
+        "p.toml",
+        "inherits = \"default\"\n[demand.density]\nXYZ = 3.0\n",
+    );
+    let (sc, _, _) = scenario::load(Some(&p)).unwrap();
+    let e = project(&sc, default_run().inputs.clone(), vec![])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("`demand.density.XYZ`") && e.contains("not in the data"),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_needs_based_alternative_uses_density() {
+    let (mut sc, inp) = tiny();
+    sc.demand.density.insert("SSK".into(), 2.5);
+    let pr = project(&sc, inp, vec![]).unwrap();
+    // 2.5 FTE per 1,000 inhabitants × 2,020 inhabitants (10 per sex and age 0–100) = 5.05 FTE.
+    let ti = pr.years.iter().position(|&y| y == 2025).unwrap();
+    assert!((pr.demand_at(ti, 0, 0, 0).unwrap() - 5.05).abs() < 1e-9);
+}
