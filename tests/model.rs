@@ -338,9 +338,7 @@ fn bad_scenarios_name_the_key() {
     for (i, (text, want)) in cases.iter().enumerate() {
         let p = write(dir.path(), &format!("s{i}.toml"), text);
         let r = scenario::load(Some(&p)).and_then(|(sc, _, _)| {
-            for (k, f) in [("licensed", &sc.inputs.licensed)] {
-                scenario::input_bytes(k, f)?;
-            }
+            scenario::input_bytes("licensed", &sc.inputs.licensed)?;
             Ok(sc)
         });
         let e = r.expect_err(want).to_string();
