@@ -88,6 +88,25 @@ enum Command {
         #[arg(long, default_value = "out/projection")]
         out: PathBuf,
     },
+    /// The main job: project, then write charts, the HTML report, tables with disclosure control and
+    /// the projection's files into one folder.
+    Report {
+        /// The scenario (TOML); by default the embedded default scenario.
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// The output folder (replaced whole when the report is done).
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// The report's language: sv or en.
+        #[arg(long, default_value = "sv")]
+        lang: String,
+        /// Disclosure rule for counts of persons: 3, 5, threshold:N or ons-10-5.
+        #[arg(long, default_value = "3")]
+        disclosure: String,
+        /// No progress messages.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Scenarios: `hwf scenario show [FILE]` prints the effective parameters and where each came from.
     Scenario {
         #[command(subcommand)]
@@ -284,6 +303,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Allocate { spec, out, action } => allocate(spec, out, action),
         Command::Project { scenario, out } => project(scenario, out),
+        Command::Report {
+            scenario,
+            out,
+            lang,
+            disclosure,
+            quiet,
+        } => report(scenario, out, &lang, &disclosure, quiet),
         Command::Scenario {
             action: ScenarioAction::Show { file },
         } => {
@@ -793,5 +819,39 @@ fn project(scenario: Option<PathBuf>, out: PathBuf) -> Result<ExitCode, String> 
         );
     }
     println!("wrote {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report(
+    scenario: Option<PathBuf>,
+    out: PathBuf,
+    lang: &str,
+    disclosure: &str,
+    quiet: bool,
+) -> Result<ExitCode, String> {
+    let lang =
+        Lang::from_code(lang).ok_or_else(|| format!("--lang {lang:?}: expected sv or en"))?;
+    let profile = hwf::publish::disclosure::Profile::try_from(disclosure)
+        .map_err(|e| format!("--disclosure: {e}"))?;
+    let start = std::time::Instant::now();
+    let mut progress = |what: &str| {
+        if !quiet {
+            eprintln!("[{:5.1} s] {what}", start.elapsed().as_secs_f64());
+        }
+    };
+    progress("reading the scenario");
+    let (sc, _, _) = hwf::model::scenario::load(scenario.as_deref()).map_err(|e| e.to_string())?;
+    progress(&format!(
+        "reading the inputs and projecting {} to {}",
+        sc.name, sc.horizon
+    ));
+    let pr = hwf::model::run(&sc).map_err(|e| e.to_string())?;
+    let opts = hwf::publish::report::Options {
+        lang,
+        disclosure: profile,
+    };
+    hwf::publish::report::write(&pr, &opts, &out, &mut progress).map_err(|e| e.to_string())?;
+    progress("done");
+    println!("wrote {}", out.join("report.html").display());
     Ok(ExitCode::SUCCESS)
 }

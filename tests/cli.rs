@@ -720,3 +720,111 @@ fn funding_streams_per_county() {
         "{out}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// hwf report
+
+#[test]
+fn the_report_folder_has_everything_and_bad_runs_leave_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let (code, stdout, err) = hwf(&["report", "--out", out.to_str().unwrap(), "--quiet"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.is_empty(), "--quiet printed {err}");
+    assert!(stdout.contains("report.html"));
+    let charts = std::fs::read_dir(out.join("charts")).unwrap().count();
+    assert_eq!(
+        charts,
+        24 * 4 * 2,
+        "four charts per profession, PNG and SVG"
+    );
+    for f in [
+        "summary.csv",
+        "summary_sv.csv",
+        "summary.parquet",
+        "employed_base_year.csv",
+        "counties_horizon.parquet",
+        "hwf_tables.xlsx",
+    ] {
+        assert!(out.join("tables").join(f).exists(), "{f}");
+    }
+    for f in [
+        "results.parquet",
+        "flows.csv",
+        "intake.csv",
+        "manifest.json",
+        "scenario.toml",
+    ] {
+        assert!(out.join("projection").join(f).exists(), "{f}");
+    }
+    // The workbook has a sheet per table, readable by hwf's own xlsx reader.
+    let summary = hwf::ingest::xlsx::read(
+        &out.join("tables/hwf_tables.xlsx"),
+        &std::fs::read(out.join("tables/hwf_tables.xlsx")).unwrap(),
+        Some("summary"),
+    )
+    .unwrap();
+    assert!(summary.len() >= 24 * 7, "{}", summary.len());
+    let swedish = std::fs::read(out.join("tables/summary_sv.csv")).unwrap();
+    assert!(swedish.starts_with(b"\xEF\xBB\xBFprofession;"));
+    // Progress is shown without --quiet.
+    let (_, _, err) = hwf(&["report", "--out", dir.path().join("o2").to_str().unwrap()]);
+    assert!(
+        err.contains("charts 24/24") && err.contains("done"),
+        "{err}"
+    );
+    // A scenario that fails its checks: an error naming the key, and the earlier report untouched.
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "inherits = \"default\"\nhorizon = 2000\n").unwrap();
+    let before = std::fs::read(out.join("report.html")).unwrap();
+    let (code, _, err) = hwf(&[
+        "report",
+        "--scenario",
+        bad.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`horizon`"), "{err}");
+    assert_eq!(std::fs::read(out.join("report.html")).unwrap(), before);
+    // An output folder that cannot be made (its parent is a file): an error, and no stray folders.
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "x").unwrap();
+    let (code, _, err) = hwf(&[
+        "report",
+        "--out",
+        blocker.join("out").to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot write"), "{err}");
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.contains(".tmp-") && !n.contains(".old-")),
+        "{names:?}"
+    );
+    let (code, _, err) = hwf(&[
+        "report",
+        "--lang",
+        "fi",
+        "--out",
+        dir.path().join("x").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--lang"), "{err}");
+    let (code, _, err) = hwf(&[
+        "report",
+        "--disclosure",
+        "zero",
+        "--out",
+        dir.path().join("x").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("disclosure profile"), "{err}");
+}

@@ -369,3 +369,153 @@ fn the_needs_based_alternative_uses_density() {
     let ti = pr.years.iter().position(|&y| y == 2025).unwrap();
     assert!((pr.demand_at(ti, 0, 0, 0).unwrap() - 5.05).abs() < 1e-9);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The report: disclosure control, self-containedness, determinism
+
+use hwf::publish::disclosure::{self, Profile};
+use hwf::publish::report;
+
+#[test]
+fn an_attacker_pins_no_suppressed_base_year_count() {
+    let pr = default_run();
+    for profile in [
+        Profile::Threshold(3),
+        Profile::Threshold(5),
+        Profile::Ons10And5,
+    ] {
+        let d = report::disclosed(pr, profile);
+        let mut suppressed = 0;
+        for (p, (grid, mask)) in d.grids.iter().enumerate() {
+            let code = &pr.inputs.grid.professions[p];
+            for r in 0..grid.rows {
+                for c in 0..grid.cols {
+                    let v = grid.values[grid.at(r, c)];
+                    let small = match profile {
+                        Profile::Threshold(n) => v > 0.0 && v <= n as f64,
+                        Profile::Ons10And5 => v > 0.0 && v < 10.0,
+                    };
+                    assert!(
+                        !small || mask[grid.at(r, c)],
+                        "{code}: a published cell of {v}"
+                    );
+                }
+            }
+            assert!(
+                disclosure::recoverable(grid, mask).is_empty(),
+                "{code} under {profile:?}"
+            );
+            suppressed += mask.iter().filter(|m| **m).count();
+        }
+        // The small professions (orthotists, medical physicists, chiropractors …) have small county
+        // cells, so the rule is exercised on the default data.
+        assert!(
+            suppressed > 20,
+            "{profile:?}: only {suppressed} cells suppressed"
+        );
+    }
+}
+
+#[test]
+fn the_base_year_table_publishes_exactly_the_unsuppressed_cells() {
+    let pr = default_run();
+    let d = report::disclosed(pr, Profile::default());
+    let tables = report::tables(pr, &d, Profile::default());
+    let (_, employed) = tables
+        .iter()
+        .find(|(n, _)| *n == "employed_base_year")
+        .unwrap();
+    let text = String::from_utf8(employed.csv()).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("profession,county,sex,status,employed_persons_2021,employed_fte_2021")
+    );
+    let mut n = 0;
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        match f[3] {
+            "suppressed" => assert!(f[4].is_empty() && f[5].is_empty(), "{line}"),
+            _ => {
+                let v: f64 = f[4].parse().unwrap();
+                assert!(v == 0.0 || v > 3.0, "{line}");
+            }
+        }
+        n += 1;
+    }
+    let g = &pr.inputs.grid;
+    assert_eq!(n, g.np() * (g.nc() + 1) * 3);
+}
+
+#[test]
+fn the_report_is_one_self_contained_file_in_either_language() {
+    let pr = default_run();
+    let d = report::disclosed(pr, Profile::default());
+    let ssk = pr.inputs.grid.prof("SSK").unwrap();
+    let charts: Vec<Vec<hwf::publish::charts::Drawn>> = (0..pr.inputs.grid.np())
+        .map(|p| {
+            if p == ssk {
+                report::profession_charts(pr, p, hwf::table::Lang::Sv).unwrap()
+            } else {
+                vec![]
+            }
+        })
+        .collect();
+    for lang in [hwf::table::Lang::Sv, hwf::table::Lang::En] {
+        let opts = report::Options {
+            lang,
+            disclosure: Profile::default(),
+        };
+        let html = report::html(pr, &opts, &d, &charts);
+        for bad in [
+            "src=\"http",
+            "href=\"http",
+            "url(http",
+            "<script src",
+            "<link ",
+        ] {
+            assert!(!html.contains(bad), "{bad} in the {lang:?} report");
+        }
+        assert!(html.contains(if lang == hwf::table::Lang::Sv {
+            "Syntetiska data"
+        } else {
+            "Synthetic data"
+        }));
+        assert!(html.contains(&format!("<html lang=\"{}\"", lang.code())));
+        for p in &pr.inputs.grid.professions {
+            assert!(
+                html.contains(&format!("id=\"p-{p}\"")),
+                "no section for {p}"
+            );
+        }
+        assert_eq!(
+            html.matches("<svg").count(),
+            4,
+            "the four SSK charts, inlined"
+        );
+        assert!(
+            html.contains(&pr.used[0].sha256),
+            "input checksums in the sources section"
+        );
+    }
+}
+
+#[test]
+fn charts_are_deterministic_pngs_and_svgs() {
+    let pr = default_run();
+    let p = pr.inputs.grid.prof("LAK").unwrap();
+    let a = report::profession_charts(pr, p, hwf::table::Lang::Sv).unwrap();
+    let b = report::profession_charts(pr, p, hwf::table::Lang::Sv).unwrap();
+    assert_eq!(a.len(), 4);
+    for (x, y) in a.iter().zip(&b) {
+        assert!(x.png.starts_with(b"\x89PNG\r\n\x1a\n"), "{}", x.name);
+        assert!(x.svg.contains("<svg"), "{}", x.name);
+        assert!(
+            x.png == y.png && x.svg == y.svg,
+            "{} differs between runs",
+            x.name
+        );
+    }
+    // Swedish letters reach the chart text.
+    assert!(a[0].svg.contains("Läkare"));
+}

@@ -227,6 +227,59 @@ pub struct Tables<'a> {
 }
 
 impl Inputs {
+    /// The same inputs with the counties summed into one (`00`, Sweden): a national projection.
+    pub fn national(&self) -> Inputs {
+        let g = &self.grid;
+        let (np, nc) = (g.np(), g.nc());
+        let grid = Grid {
+            professions: g.professions.clone(),
+            counties: vec!["00".into()],
+            sectors: g.sectors.clone(),
+        };
+        // Arrays `[outer][p][c][rest]`: sum over c.
+        let fold = |v: &[f64], rest: usize| -> Vec<f64> {
+            let block = np * nc * rest;
+            let outer = v.len() / block.max(1);
+            let mut out = vec![0.0; outer * np * rest];
+            for o in 0..outer {
+                for p in 0..np {
+                    for c in 0..nc {
+                        for r in 0..rest {
+                            out[(o * np + p) * rest + r] += v[o * block + (p * nc + c) * rest + r];
+                        }
+                    }
+                }
+            }
+            out
+        };
+        let mut population = vec![0.0; self.population_years.len() * 2 * POP_AGES];
+        for y in 0..self.population_years.len() {
+            for c in 0..nc {
+                for i in 0..2 * POP_AGES {
+                    population[y * 2 * POP_AGES + i] +=
+                        self.population[(y * nc + c) * 2 * POP_AGES + i];
+                }
+            }
+        }
+        Inputs {
+            grid,
+            licence_years: self.licence_years.clone(),
+            licensed: fold(&self.licensed, 2 * NA),
+            issued: fold(&self.issued, 2 * NA),
+            employment_years: self.employment_years.clone(),
+            employed: fold(&self.employed, 2 * NA),
+            fte: fold(&self.fte, 2 * NA),
+            population_years: self.population_years.clone(),
+            population,
+            care_use: self.care_use.clone(),
+            admission_years: self.admission_years.clone(),
+            hc_regions: self.hc_regions.clone(),
+            beginners: self.beginners.clone(),
+            graduates: self.graduates.clone(),
+            balance: fold(&self.balance, self.grid.nk() * 3),
+        }
+    }
+
     /// Gathers all inputs.
     ///
     /// # Errors
@@ -242,6 +295,19 @@ impl Inputs {
             .map(|p| p.code.clone())
             .filter(|c| in_data.contains(c))
             .collect();
+        // Every profession of the register must have its history in the other workforce tables.
+        for (name, table) in [("employed", t.employed), ("licences issued", t.issued)] {
+            let there = codes_of(table, Concept::Profession);
+            if let Some(p) = professions.iter().find(|p| !there.contains(p)) {
+                return Err(ModelError::Input {
+                    file: table.meta.origin.clone(),
+                    message: format!(
+                        "no {name} history for the profession {p:?}, which the licence register has; expected every profession of {} here too",
+                        t.licensed.meta.origin
+                    ),
+                });
+            }
+        }
         let counties: Vec<String> = lists.counties.iter().map(|c| c.code.clone()).collect();
         let sectors: Vec<String> = lists.sectors.iter().map(|s| s.code.clone()).collect();
         let grid = Grid {

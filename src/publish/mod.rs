@@ -2,6 +2,9 @@
 //! the report build on these).
 
 pub mod atomic;
+pub mod charts;
+pub mod disclosure;
+pub mod report;
 pub mod results;
 pub mod tables;
 

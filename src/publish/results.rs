@@ -48,7 +48,19 @@ impl Wide {
 
     /// CSV bytes (UTF-8, `,`, decimal point).
     pub fn csv(&self) -> Vec<u8> {
+        self.csv_with(b',', false)
+    }
+
+    /// CSV bytes the way Swedish Excel opens them: byte-order mark, `;`, decimal comma.
+    pub fn csv_swedish(&self) -> Vec<u8> {
+        let mut out = b"\xEF\xBB\xBF".to_vec();
+        out.extend(self.csv_with(b';', true));
+        out
+    }
+
+    fn csv_with(&self, delimiter: u8, comma: bool) -> Vec<u8> {
         let mut w = ::csv::WriterBuilder::new()
+            .delimiter(delimiter)
             .terminator(::csv::Terminator::Any(b'\n'))
             .from_writer(Vec::new());
         let _ = w.write_record(self.cols.iter().map(|(n, _)| n.as_str()));
@@ -58,7 +70,10 @@ impl Wide {
                 .iter()
                 .map(|(_, d)| match d {
                     Data::Text(v) => v[r].clone(),
-                    Data::Num(v) => v[r].map(fmt).unwrap_or_default(),
+                    Data::Num(v) => {
+                        let t = v[r].map(fmt).unwrap_or_default();
+                        if comma { t.replace('.', ",") } else { t }
+                    }
                 })
                 .collect();
             let _ = w.write_record(&rec);
@@ -345,24 +360,59 @@ pub fn manifest(pr: &Projection, files: &[(&str, &[u8])]) -> serde_json::Value {
     })
 }
 
-/// Writes every output of a projection into `dir`.
+/// One xlsx workbook with a sheet per table (numbers as numbers, empty cells where there is none).
 ///
 /// # Errors
 ///
-/// [`PublishError`] when the folder cannot be written or Parquet encoding fails.
-pub fn write(pr: &Projection, dir: &Path) -> Result<(), PublishError> {
-    let enc = |e: PolarsError| PublishError::Encode {
-        path: dir.to_path_buf(),
-        what: "Parquet".into(),
-        message: e.to_string(),
-    };
+/// The encoder's error (e.g. a sheet name over 31 characters).
+pub fn workbook(tables: &[(&str, Wide)]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+    let mut wb = Workbook::new();
+    wb.set_properties(
+        &DocProperties::new().set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?),
+    );
+    let bold = Format::new().set_bold();
+    for (name, t) in tables {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name)?;
+        for (c, (h, d)) in t.cols.iter().enumerate() {
+            let c = c as u16;
+            ws.write_string_with_format(0, c, h, &bold)?;
+            match d {
+                Data::Text(v) => {
+                    for (r, x) in v.iter().enumerate() {
+                        ws.write_string(r as u32 + 1, c, x)?;
+                    }
+                }
+                Data::Num(v) => {
+                    for (r, x) in v.iter().enumerate() {
+                        if let Some(x) = x {
+                            ws.write_number(r as u32 + 1, c, *x)?;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    wb.save_to_buffer()
+}
+
+/// The files of a projection, by name.
+///
+/// # Errors
+///
+/// A Parquet encoder error, as text.
+pub fn files(pr: &Projection) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
     let results = results_table(pr);
     let flows = flows_table(pr);
     let mut files: Vec<(&str, Vec<u8>)> = vec![
         ("results.csv", results.csv()),
-        ("results.parquet", results.parquet().map_err(enc)?),
+        (
+            "results.parquet",
+            results.parquet().map_err(|e| e.to_string())?,
+        ),
         ("flows.csv", flows.csv()),
-        ("flows.parquet", flows.parquet().map_err(enc)?),
+        ("flows.parquet", flows.parquet().map_err(|e| e.to_string())?),
         ("intake.csv", intake_table(pr).csv()),
         ("graduates_forecast.csv", graduates_table(pr).csv()),
         ("parameters.csv", parameters_table(pr).csv()),
@@ -371,6 +421,35 @@ pub fn write(pr: &Projection, dir: &Path) -> Result<(), PublishError> {
     let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
     let m = serde_json::to_vec_pretty(&manifest(pr, &refs)).unwrap_or_default();
     files.push(("manifest.json", m));
+    Ok(files)
+}
+
+/// Writes the projection's files into a new folder `dir` inside a folder being built (not atomic on
+/// its own; [`write`] and the report wrap it).
+///
+/// # Errors
+///
+/// I/O errors, and an encoder error as `io::Error`.
+pub fn write_into(pr: &Projection, dir: &Path) -> std::io::Result<()> {
+    let files = files(pr).map_err(std::io::Error::other)?;
+    std::fs::create_dir_all(dir)?;
+    for (n, b) in &files {
+        std::fs::write(dir.join(n), b)?;
+    }
+    Ok(())
+}
+
+/// Writes every output of a projection into `dir`, whole or not at all.
+///
+/// # Errors
+///
+/// [`PublishError`] when the folder cannot be written or Parquet encoding fails.
+pub fn write(pr: &Projection, dir: &Path) -> Result<(), PublishError> {
+    let files = files(pr).map_err(|message| PublishError::Encode {
+        path: dir.to_path_buf(),
+        what: "Parquet".into(),
+        message,
+    })?;
     atomic::write_dir(dir, |tmp| {
         for (n, b) in &files {
             std::fs::write(tmp.join(n), b)?;

@@ -1,0 +1,609 @@
+//! Charts with plotters, each drawn once into SVG (inlined in the HTML report) and once into PNG.
+//!
+//! One colour per meaning across all charts ([`SUPPLY`], [`DEMAND`], [`SHORTAGE`], [`SURPLUS`],
+//! [`WOMEN`], [`MEN`]); units on the axes; a caption naming the source, and "synthetic data" when the
+//! inputs are. Text is drawn with the DejaVu Sans font shipped in `assets/fonts/`, so PNGs render the
+//! same on machines without system fonts and Swedish letters come out right.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::sync::Once;
+
+/// Supply (FTE).
+pub const SUPPLY: RGBColor = RGBColor(0x1f, 0x6f, 0xb2);
+/// Demand (FTE).
+pub const DEMAND: RGBColor = RGBColor(0xd9, 0x73, 0x0d);
+/// A shortage (negative gap).
+pub const SHORTAGE: RGBColor = RGBColor(0xc0, 0x39, 0x2b);
+/// A surplus (positive gap).
+pub const SURPLUS: RGBColor = RGBColor(0x2a, 0x9d, 0x8f);
+/// Women.
+pub const WOMEN: RGBColor = RGBColor(0x7b, 0x3f, 0x9e);
+/// Men.
+pub const MEN: RGBColor = RGBColor(0x3a, 0x86, 0x5c);
+/// Exits.
+pub const EXITS: RGBColor = RGBColor(0x6c, 0x6c, 0x6c);
+
+const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static REGISTER: Once = Once::new();
+
+fn register_font() {
+    REGISTER.call_once(|| {
+        // The font is compiled in; registering it cannot fail unless the file is not a font.
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
+    });
+}
+
+/// A chart that failed to draw.
+#[derive(Debug, thiserror::Error)]
+#[error("chart {name}: {message}")]
+pub struct ChartError {
+    /// The chart.
+    pub name: String,
+    /// What plotters said.
+    pub message: String,
+}
+
+/// A chart drawn twice: SVG text and PNG bytes.
+#[derive(Clone, Debug)]
+pub struct Drawn {
+    /// File stem (`supply_demand_SSK`).
+    pub name: String,
+    /// The SVG document.
+    pub svg: String,
+    /// The PNG image.
+    pub png: Vec<u8>,
+}
+
+/// Size of every chart, in pixels (PNG at this size; SVG scales).
+pub const SIZE: (u32, u32) = (960, 540);
+
+fn err<E: std::fmt::Debug>(name: &str) -> impl Fn(E) -> ChartError + '_ {
+    move |e| ChartError {
+        name: name.to_string(),
+        message: format!("{e:?}"),
+    }
+}
+
+/// Something that can draw itself on any plotters backend.
+trait Chart {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
+}
+
+/// Draws a chart into both backends.
+fn both(name: &str, chart: &impl Chart) -> Result<Drawn, ChartError> {
+    register_font();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        chart.draw(&root).map_err(err(name))?;
+        root.present().map_err(err(name))?;
+    }
+    let mut rgb = vec![0u8; (SIZE.0 * SIZE.1 * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
+        chart.draw(&root).map_err(err(name))?;
+        root.present().map_err(err(name))?;
+    }
+    let mut png = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut png, SIZE.0, SIZE.1);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut w = enc.write_header().map_err(err(name))?;
+        w.write_image_data(&rgb).map_err(err(name))?;
+    }
+    Ok(Drawn {
+        name: name.to_string(),
+        svg,
+        png,
+    })
+}
+
+/// Texts a chart needs in the report's language.
+#[derive(Clone, Debug)]
+pub struct Labels {
+    /// Title.
+    pub title: String,
+    /// Caption (source; "synthetic data" where it applies).
+    pub caption: String,
+    /// X axis.
+    pub x: String,
+    /// Y axis.
+    pub y: String,
+    /// Series names, in the order the chart draws them.
+    pub series: Vec<String>,
+}
+
+fn caption<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, text: &str) -> Result<(), String> {
+    root.draw(&Text::new(
+        text.to_string(),
+        (12, SIZE.1 as i32 - 22),
+        ("sans-serif", 14).into_font().color(&BLACK.mix(0.75)),
+    ))
+    .map_err(|e| format!("{e:?}"))
+}
+
+/// Whole numbers with a thin space between thousands (`12 000`), as Swedish and SI style both allow.
+pub fn thousands(v: f64) -> String {
+    let n = v.round() as i64;
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(' ');
+        }
+        out.push(ch);
+    }
+    if n < 0 { format!("−{out}") } else { out }
+}
+
+fn nice_max(v: f64) -> f64 {
+    if v <= 0.0 {
+        return 1.0;
+    }
+    let mag = 10f64.powf(v.log10().floor());
+    let m = v / mag;
+    let step = if m <= 1.0 {
+        1.0
+    } else if m <= 2.0 {
+        2.0
+    } else if m <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
+    step * mag
+}
+
+struct SupplyDemand<'a> {
+    l: &'a Labels,
+    supply: &'a [(i32, f64)],
+    demand: &'a [(i32, f64)],
+    base_year: i32,
+    last_observed: i32,
+    x0: i32,
+    x1: i32,
+    ymax: f64,
+}
+
+impl Chart for SupplyDemand<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let SupplyDemand {
+            l,
+            supply,
+            demand,
+            base_year,
+            last_observed,
+            x0,
+            x1,
+            ymax,
+        } = *self;
+        let e = |e: DrawingAreaErrorKind<_>| format!("{e:?}");
+        root.fill(&WHITE).map_err(e)?;
+        let (area, _) = root.split_vertically(SIZE.1 - 36);
+        let mut chart = ChartBuilder::on(&area)
+            .caption(&l.title, ("sans-serif", 24))
+            .margin(14)
+            .x_label_area_size(44)
+            .y_label_area_size(86)
+            .build_cartesian_2d(x0..x1, 0.0..ymax)
+            .map_err(|e| format!("{e:?}"))?;
+        chart
+            .configure_mesh()
+            .x_desc(&l.x)
+            .y_desc(&l.y)
+            .x_labels(12)
+            .x_label_formatter(&|y| format!("{y}"))
+            .y_label_formatter(&|v| thousands(*v))
+            .label_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", 16))
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(|e| format!("{e:?}"))?;
+        let observed: Vec<(i32, f64)> = supply
+            .iter()
+            .copied()
+            .filter(|p| p.0 <= last_observed)
+            .collect();
+        let projected: Vec<(i32, f64)> = supply
+            .iter()
+            .copied()
+            .filter(|p| p.0 >= last_observed)
+            .collect();
+        chart
+            .draw_series(LineSeries::new(observed, SUPPLY.stroke_width(3)))
+            .map_err(|e| format!("{e:?}"))?
+            .label(&l.series[0])
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], SUPPLY.stroke_width(3)));
+        chart
+            .draw_series(DashedLineSeries::new(
+                projected,
+                8,
+                5,
+                SUPPLY.stroke_width(3),
+            ))
+            .map_err(|e| format!("{e:?}"))?;
+        chart
+            .draw_series(DashedLineSeries::new(
+                demand.to_vec(),
+                8,
+                5,
+                DEMAND.stroke_width(3),
+            ))
+            .map_err(|e| format!("{e:?}"))?
+            .label(&l.series[1])
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], DEMAND.stroke_width(3)));
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(base_year, 0.0), (base_year, ymax)],
+                BLACK.mix(0.35),
+            )))
+            .map_err(|e| format!("{e:?}"))?;
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .label_font(("sans-serif", 15))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.3))
+            .draw()
+            .map_err(|e| format!("{e:?}"))?;
+        caption(root, &l.caption)
+    }
+}
+
+/// Supply and demand over time: supply from the first observed year (solid up to the last observed
+/// year, dashed where nowcast or projected), demand from the base year (marked by a vertical line).
+pub fn supply_demand(
+    name: &str,
+    l: &Labels,
+    supply: &[(i32, f64)],
+    demand: &[(i32, f64)],
+    base_year: i32,
+    last_observed: i32,
+) -> Result<Drawn, ChartError> {
+    let x0 = supply.first().map_or(base_year, |p| p.0);
+    let x1 = supply.last().map_or(base_year + 1, |p| p.0).max(x0 + 1);
+    let ymax = nice_max(supply.iter().chain(demand).map(|p| p.1).fold(0.0, f64::max) * 1.08);
+    both(
+        name,
+        &SupplyDemand {
+            l,
+            supply,
+            demand,
+            base_year,
+            last_observed,
+            x0,
+            x1,
+            ymax,
+        },
+    )
+}
+
+struct RankedBars<'a> {
+    l: &'a Labels,
+    bars: &'a [(String, f64)],
+    names: &'a [String],
+    lo: f64,
+    hi: f64,
+    pad: f64,
+    n: i32,
+}
+
+impl Chart for RankedBars<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let RankedBars {
+            l,
+            bars,
+            names,
+            lo,
+            hi,
+            pad,
+            n,
+        } = *self;
+        root.fill(&WHITE).map_err(|e| format!("{e:?}"))?;
+        let (area, _) = root.split_vertically(SIZE.1 - 36);
+        let mut chart = ChartBuilder::on(&area)
+            .caption(&l.title, ("sans-serif", 24))
+            .margin(14)
+            .x_label_area_size(44)
+            .y_label_area_size(190)
+            .build_cartesian_2d((lo - pad)..(hi + pad), (0..n).into_segmented())
+            .map_err(|e| format!("{e:?}"))?;
+        chart
+            .configure_mesh()
+            .x_desc(&l.x)
+            .y_labels(bars.len())
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => names.get(*i as usize).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .x_label_formatter(&|v| thousands(*v))
+            .label_style(("sans-serif", 14))
+            .axis_desc_style(("sans-serif", 16))
+            .disable_y_mesh()
+            .draw()
+            .map_err(|e| format!("{e:?}"))?;
+        chart
+            .draw_series(bars.iter().enumerate().map(|(i, (_, v))| {
+                let colour = if *v < 0.0 { SHORTAGE } else { SURPLUS };
+                let mut r = Rectangle::new(
+                    [
+                        (0.0, SegmentValue::Exact(i as i32)),
+                        (*v, SegmentValue::Exact(i as i32 + 1)),
+                    ],
+                    colour.filled(),
+                );
+                r.set_margin(3, 3, 0, 0);
+                r
+            }))
+            .map_err(|e| format!("{e:?}"))?;
+        caption(root, &l.caption)
+    }
+}
+
+/// Ranked horizontal bars: one per category (county), negative values in the shortage colour.
+pub fn ranked_bars(name: &str, l: &Labels, bars: &[(String, f64)]) -> Result<Drawn, ChartError> {
+    let mut bars = bars.to_vec();
+    bars.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    let lo = bars.iter().map(|b| b.1).fold(0.0, f64::min);
+    let hi = bars.iter().map(|b| b.1).fold(0.0, f64::max);
+    let pad = (hi - lo).max(1.0) * 0.08;
+    let n = bars.len() as i32;
+    let names: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
+    both(
+        name,
+        &RankedBars {
+            l,
+            bars: &bars,
+            names: &names,
+            lo,
+            hi,
+            pad,
+            n,
+        },
+    )
+}
+
+struct Pyramid<'a> {
+    l: &'a Labels,
+    bands: &'a [String],
+    base: &'a [(f64, f64)],
+    horizon: &'a [(f64, f64)],
+    m: f64,
+    n: i32,
+}
+
+impl Chart for Pyramid<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let Pyramid {
+            l,
+            bands,
+            base,
+            horizon,
+            m,
+            n,
+        } = *self;
+        root.fill(&WHITE).map_err(|e| format!("{e:?}"))?;
+        let (area, _) = root.split_vertically(SIZE.1 - 36);
+        let mut chart = ChartBuilder::on(&area)
+            .caption(&l.title, ("sans-serif", 24))
+            .margin(14)
+            .x_label_area_size(44)
+            .y_label_area_size(70)
+            .build_cartesian_2d(-m..m, (0..n).into_segmented())
+            .map_err(|e| format!("{e:?}"))?;
+        chart
+            .configure_mesh()
+            .x_desc(&l.x)
+            .y_desc(&l.y)
+            .y_labels(bands.len())
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => bands.get(*i as usize).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .x_label_formatter(&|v| thousands(v.abs()))
+            .label_style(("sans-serif", 14))
+            .axis_desc_style(("sans-serif", 16))
+            .disable_y_mesh()
+            .draw()
+            .map_err(|e| format!("{e:?}"))?;
+        let bar = |i: usize, from: f64, to: f64, style: ShapeStyle| {
+            let mut r = Rectangle::new(
+                [
+                    (from, SegmentValue::Exact(i as i32)),
+                    (to, SegmentValue::Exact(i as i32 + 1)),
+                ],
+                style,
+            );
+            r.set_margin(2, 2, 0, 0);
+            r
+        };
+        chart
+            .draw_series(
+                base.iter()
+                    .enumerate()
+                    .map(|(i, p)| bar(i, -p.0, 0.0, MEN.mix(0.75).filled())),
+            )
+            .map_err(|e| format!("{e:?}"))?
+            .label(&l.series[0])
+            .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], MEN.mix(0.75).filled()));
+        chart
+            .draw_series(
+                base.iter()
+                    .enumerate()
+                    .map(|(i, p)| bar(i, 0.0, p.1, WOMEN.mix(0.75).filled())),
+            )
+            .map_err(|e| format!("{e:?}"))?
+            .label(&l.series[1])
+            .legend(|(x, y)| {
+                Rectangle::new([(x, y - 6), (x + 16, y + 6)], WOMEN.mix(0.75).filled())
+            });
+        chart
+            .draw_series(horizon.iter().enumerate().flat_map(|(i, p)| {
+                [
+                    bar(i, -p.0, 0.0, BLACK.stroke_width(2)),
+                    bar(i, 0.0, p.1, BLACK.stroke_width(2)),
+                ]
+            }))
+            .map_err(|e| format!("{e:?}"))?
+            .label(&l.series[2])
+            .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], BLACK.stroke_width(2)));
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .label_font(("sans-serif", 15))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.3))
+            .draw()
+            .map_err(|e| format!("{e:?}"))?;
+        caption(root, &l.caption)
+    }
+}
+
+/// An age pyramid: persons by age band and sex, base year as bars and horizon as outlines.
+/// `bands` are labels; `base` and `horizon` are `(men, women)` per band.
+pub fn pyramid(
+    name: &str,
+    l: &Labels,
+    bands: &[String],
+    base: &[(f64, f64)],
+    horizon: &[(f64, f64)],
+) -> Result<Drawn, ChartError> {
+    let m = nice_max(
+        base.iter()
+            .chain(horizon)
+            .map(|p| p.0.max(p.1))
+            .fold(0.0, f64::max)
+            * 1.05,
+    );
+    let n = bands.len() as i32;
+    both(
+        name,
+        &Pyramid {
+            l,
+            bands,
+            base,
+            horizon,
+            m,
+            n,
+        },
+    )
+}
+
+struct Flows<'a> {
+    l: &'a Labels,
+    years: &'a [i32],
+    inflows: &'a [[f64; 3]],
+    exits: &'a [f64],
+    ymax: f64,
+    x0: f64,
+    x1: f64,
+    origin_colours: [RGBColor; 3],
+}
+
+impl Chart for Flows<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let Flows {
+            l,
+            years,
+            inflows,
+            exits,
+            ymax,
+            x0,
+            x1,
+            origin_colours,
+        } = *self;
+        root.fill(&WHITE).map_err(|e| format!("{e:?}"))?;
+        let (area, _) = root.split_vertically(SIZE.1 - 36);
+        let mut chart = ChartBuilder::on(&area)
+            .caption(&l.title, ("sans-serif", 24))
+            .margin(14)
+            .x_label_area_size(44)
+            .y_label_area_size(86)
+            .build_cartesian_2d(x0..x1, 0.0..ymax)
+            .map_err(|e| format!("{e:?}"))?;
+        chart
+            .configure_mesh()
+            .x_desc(&l.x)
+            .y_desc(&l.y)
+            .x_labels(12)
+            .x_label_formatter(&|y| format!("{y:.0}"))
+            .y_label_formatter(&|v| thousands(*v))
+            .label_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", 16))
+            .draw()
+            .map_err(|e| format!("{e:?}"))?;
+        for o in 0..3 {
+            let colour = origin_colours[o];
+            chart
+                .draw_series(years.iter().zip(inflows).map(|(&y, f)| {
+                    let below: f64 = f[..o].iter().sum();
+                    Rectangle::new(
+                        [(y as f64 - 0.4, below), (y as f64 + 0.4, below + f[o])],
+                        colour.filled(),
+                    )
+                }))
+                .map_err(|e| format!("{e:?}"))?
+                .label(&l.series[o])
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 6), (x + 16, y + 6)], colour.filled())
+                });
+        }
+        chart
+            .draw_series(LineSeries::new(
+                years.iter().zip(exits).map(|(&y, &e)| (y as f64, e)),
+                EXITS.stroke_width(3),
+            ))
+            .map_err(|e| format!("{e:?}"))?
+            .label(&l.series[3])
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], EXITS.stroke_width(3)));
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .label_font(("sans-serif", 15))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.3))
+            .draw()
+            .map_err(|e| format!("{e:?}"))?;
+        caption(root, &l.caption)
+    }
+}
+
+/// Inflows (stacked by origin) against exits, per year.
+pub fn flows(
+    name: &str,
+    l: &Labels,
+    years: &[i32],
+    inflows: &[[f64; 3]],
+    exits: &[f64],
+) -> Result<Drawn, ChartError> {
+    let ymax = nice_max(
+        inflows
+            .iter()
+            .map(|f| f.iter().sum::<f64>())
+            .chain(exits.iter().copied())
+            .fold(0.0, f64::max)
+            * 1.1,
+    );
+    let x0 = years.first().copied().unwrap_or(0) as f64 - 0.6;
+    let x1 = years.last().copied().unwrap_or(1) as f64 + 0.6;
+    let origin_colours = [
+        SUPPLY,
+        RGBColor(0x6f, 0xa3, 0xd0),
+        RGBColor(0xb4, 0xcf, 0xe8),
+    ];
+    both(
+        name,
+        &Flows {
+            l,
+            years,
+            inflows,
+            exits,
+            ymax,
+            x0,
+            x1,
+            origin_colours,
+        },
+    )
+}

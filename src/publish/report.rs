@@ -1,0 +1,1022 @@
+//! `hwf report`: charts, a self-contained HTML report (Swedish or English), tables with disclosure
+//! control, and the projection's own outputs, in one folder that appears whole or not at all.
+//!
+//! Layout of the folder:
+//!
+//! ```text
+//! report.html                     one file; charts inlined as SVG; no request leaves it
+//! charts/<chart>_<prof>.png|svg   supply_demand, gap_by_county, age_pyramid, flows
+//! tables/<table>.csv              plain UTF-8; <table>_sv.csv Swedish Excel style; <table>.parquet
+//! tables/hwf_tables.xlsx          one sheet per table
+//! projection/                     results, flows, intake, graduates, parameters, scenario, manifest
+//! ```
+//!
+//! Base-year counts of persons go through [`super::disclosure`]; projections are not counts of
+//! persons and are published as they are.
+
+use super::atomic::{self, PublishError};
+use super::charts::{self, Drawn, Labels};
+use super::disclosure::{self, Profile};
+use super::results::{self, Data, Wide};
+use crate::codes::CodeLists;
+use crate::model::inputs::{AGE_MIN, NA};
+use crate::model::{Phase, Projection};
+use crate::table::Lang;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// How to build the report.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Language of the HTML and the charts.
+    pub lang: Lang,
+    /// Disclosure rule for counts of persons.
+    pub disclosure: Profile,
+}
+
+fn tr(lang: Lang, sv: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Sv => sv,
+        Lang::En => en,
+    }
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A number with thin-space thousands groups (and a decimal comma in Swedish).
+fn num(v: f64, decimals: usize, lang: Lang) -> String {
+    let s = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(a, b)| (a, b));
+    let mut out = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
+            out.push('\u{202f}');
+        }
+        out.push(ch);
+    }
+    if !frac.is_empty() {
+        out.push(if lang == Lang::Sv { ',' } else { '.' });
+        out.push_str(frac);
+    }
+    if v < 0.0
+        && !out
+            .trim_start_matches(['0', '\u{202f}', ',', '.'])
+            .is_empty()
+    {
+        format!("−{out}")
+    } else {
+        out
+    }
+}
+
+fn prof_name(code: &str, lang: Lang) -> String {
+    CodeLists::get()
+        .profession(code)
+        .map(|p| {
+            if lang == Lang::Sv {
+                p.name_sv.clone()
+            } else {
+                p.name_en.clone()
+            }
+        })
+        .unwrap_or_else(|| code.to_string())
+}
+
+fn county_name(code: &str, lang: Lang) -> String {
+    CodeLists::get()
+        .county(code)
+        .map(|c| {
+            if lang == Lang::Sv {
+                c.name_sv.clone()
+            } else {
+                c.name_en.clone()
+            }
+        })
+        .unwrap_or_else(|| code.to_string())
+}
+
+fn label_word(l: &str, lang: Lang) -> &'static str {
+    match l {
+        "shortage" => tr(lang, "brist", "shortage"),
+        "surplus" => tr(lang, "överskott", "surplus"),
+        _ => tr(lang, "balans", "balance"),
+    }
+}
+
+/// The disclosure-controlled base-year table: employed persons by profession × county × sex in the
+/// last observed employment year, with its margins; and the FTE of the same cells under the same mask.
+pub struct Disclosed {
+    /// The year.
+    pub year: i32,
+    /// Per profession: the extended grid of persons (counties × sexes, with margins) and its mask.
+    pub grids: Vec<(disclosure::Grid, Vec<bool>)>,
+    /// FTE on the same extended grids.
+    pub fte: Vec<Vec<f64>>,
+}
+
+/// Builds the disclosure-controlled base-year tables.
+pub fn disclosed(pr: &Projection, profile: Profile) -> Disclosed {
+    let g = &pr.inputs.grid;
+    let inp = &pr.inputs;
+    let yi = inp.employment_years.len() - 1;
+    let year = inp.employment_years[yi];
+    let cells = g.cells();
+    let mut grids = Vec::new();
+    let mut fte = Vec::new();
+    for p in 0..g.np() {
+        let mut persons = vec![0.0; g.nc() * 2];
+        let mut f = vec![0.0; g.nc() * 2];
+        for c in 0..g.nc() {
+            for sx in 0..2 {
+                for k in 0..g.nk() {
+                    for a in 0..NA {
+                        let i = (yi * g.nk() + k) * cells + g.idx(p, c, sx, a);
+                        persons[c * 2 + sx] += inp.employed[i];
+                        f[c * 2 + sx] += inp.fte[i];
+                    }
+                }
+            }
+        }
+        let grid = disclosure::Grid::with_margins(g.nc(), 2, &persons);
+        let mask = disclosure::suppress(&grid, profile);
+        fte.push(disclosure::Grid::with_margins(g.nc(), 2, &f).values);
+        grids.push((grid, mask));
+    }
+    Disclosed { year, grids, fte }
+}
+
+/// The report's tables.
+pub fn tables(pr: &Projection, d: &Disclosed, profile: Profile) -> Vec<(&'static str, Wide)> {
+    let g = &pr.inputs.grid;
+    let sc = &pr.scenario;
+    let h = pr.years.iter().position(|&y| y == sc.horizon).unwrap_or(0);
+    // Summary per profession.
+    let mut s_text: Vec<Vec<String>> = vec![Vec::new(); 2];
+    let mut s_num: Vec<Vec<Option<f64>>> = vec![Vec::new(); 7];
+    for p in 0..g.np() {
+        let (sup, dem) = pr.national(h, p);
+        let dem = dem.unwrap_or(f64::NAN);
+        let intake = pr.intake.iter().find(|r| r.profession == p);
+        s_text[0].push(g.professions[p].clone());
+        s_text[1].push(pr.label(sup, dem).to_string());
+        s_num[0].push(Some(sup));
+        s_num[1].push(Some(dem));
+        s_num[2].push(Some(sup - dem));
+        s_num[3].push((dem > 0.0).then(|| sup / dem));
+        s_num[4].push(intake.map(|r| r.today));
+        s_num[5].push(intake.and_then(|r| r.required));
+        s_num[6].push(intake.and_then(|r| {
+            r.required
+                .filter(|_| r.today > 0.0)
+                .map(|q| 100.0 * (q / r.today - 1.0))
+        }));
+    }
+    let mut it = s_num.into_iter();
+    let mut n = || Data::Num(it.next().unwrap_or_default());
+    let mut tx = s_text.into_iter();
+    let summary = Wide {
+        cols: vec![
+            (
+                "profession".into(),
+                Data::Text(tx.next().unwrap_or_default()),
+            ),
+            (
+                format!("balance_{}", sc.horizon),
+                Data::Text(tx.next().unwrap_or_default()),
+            ),
+            (format!("supply_fte_{}", sc.horizon), n()),
+            (format!("demand_fte_{}", sc.horizon), n()),
+            (format!("gap_fte_{}", sc.horizon), n()),
+            (format!("ratio_{}", sc.horizon), n()),
+            (format!("beginners_{}", sc.base_year), n()),
+            (
+                format!("required_beginners_from_{}", sc.balance.intake_from),
+                n(),
+            ),
+            ("intake_change_percent".into(), n()),
+        ],
+    };
+    // Base-year persons and FTE, disclosure-controlled.
+    let mut t: Vec<Vec<String>> = vec![Vec::new(); 4];
+    let mut v: Vec<Vec<Option<f64>>> = vec![Vec::new(); 2];
+    for (p, (grid, mask)) in d.grids.iter().enumerate() {
+        for r in 0..=grid.rows {
+            for c in 0..=grid.cols {
+                let i = grid.at(r, c);
+                t[0].push(g.professions[p].clone());
+                t[1].push(if r == grid.rows {
+                    "00".into()
+                } else {
+                    g.counties[r].clone()
+                });
+                t[2].push(if c == grid.cols {
+                    "1+2".into()
+                } else {
+                    (c + 1).to_string()
+                });
+                t[3].push(if mask[i] {
+                    "suppressed".into()
+                } else {
+                    "observed".into()
+                });
+                v[0].push((!mask[i]).then(|| profile.publish(grid.values[i])));
+                v[1].push((!mask[i]).then(|| d.fte[p][i]));
+            }
+        }
+    }
+    let mut tt = t.into_iter();
+    let mut vv = v.into_iter();
+    let employed = Wide {
+        cols: vec![
+            (
+                "profession".into(),
+                Data::Text(tt.next().unwrap_or_default()),
+            ),
+            ("county".into(), Data::Text(tt.next().unwrap_or_default())),
+            ("sex".into(), Data::Text(tt.next().unwrap_or_default())),
+            ("status".into(), Data::Text(tt.next().unwrap_or_default())),
+            (
+                format!("employed_persons_{}", d.year),
+                Data::Num(vv.next().unwrap_or_default()),
+            ),
+            (
+                format!("employed_fte_{}", d.year),
+                Data::Num(vv.next().unwrap_or_default()),
+            ),
+        ],
+    };
+    // Horizon balance per profession and county.
+    let mut ct: Vec<Vec<String>> = vec![Vec::new(); 3];
+    let mut cv: Vec<Vec<Option<f64>>> = vec![Vec::new(); 3];
+    for p in 0..g.np() {
+        for c in 0..g.nc() {
+            let (mut s, mut dd) = (0.0, 0.0);
+            for k in 0..g.nk() {
+                s += pr.supply[pr.at(h, p, c, k)];
+                dd += pr.demand_at(h, p, c, k).unwrap_or(0.0);
+            }
+            ct[0].push(g.professions[p].clone());
+            ct[1].push(g.counties[c].clone());
+            ct[2].push(pr.label(s, dd).to_string());
+            cv[0].push(Some(s));
+            cv[1].push(Some(dd));
+            cv[2].push(Some(s - dd));
+        }
+    }
+    let mut ci = ct.into_iter();
+    let mut cn = cv.into_iter();
+    let counties = Wide {
+        cols: vec![
+            (
+                "profession".into(),
+                Data::Text(ci.next().unwrap_or_default()),
+            ),
+            ("county".into(), Data::Text(ci.next().unwrap_or_default())),
+            (
+                format!("balance_{}", sc.horizon),
+                Data::Text(ci.next().unwrap_or_default()),
+            ),
+            (
+                format!("supply_fte_{}", sc.horizon),
+                Data::Num(cn.next().unwrap_or_default()),
+            ),
+            (
+                format!("demand_fte_{}", sc.horizon),
+                Data::Num(cn.next().unwrap_or_default()),
+            ),
+            (
+                format!("gap_fte_{}", sc.horizon),
+                Data::Num(cn.next().unwrap_or_default()),
+            ),
+        ],
+    };
+    vec![
+        ("summary", summary),
+        ("employed_base_year", employed),
+        ("counties_horizon", counties),
+    ]
+}
+
+/// The charts of one profession.
+pub fn profession_charts(
+    pr: &Projection,
+    p: usize,
+    lang: Lang,
+) -> Result<Vec<Drawn>, charts::ChartError> {
+    let g = &pr.inputs.grid;
+    let sc = &pr.scenario;
+    let code = &g.professions[p];
+    let name = prof_name(code, lang);
+    let synthetic = pr.used.iter().any(|u| u.synthetic);
+    let caption = format!(
+        "{}: hwf, {} {}{}",
+        tr(lang, "Källa", "Source"),
+        tr(lang, "scenario", "scenario"),
+        sc.name,
+        if synthetic {
+            tr(
+                lang,
+                " — syntetiska data, inte statistik om Sverige",
+                " — synthetic data, not statistics about Sweden",
+            )
+        } else {
+            ""
+        }
+    );
+    let mut out = Vec::new();
+    let supply: Vec<(i32, f64)> = (0..pr.years.len())
+        .map(|ti| (pr.years[ti], pr.national(ti, p).0))
+        .collect();
+    let demand: Vec<(i32, f64)> = (0..pr.years.len())
+        .filter_map(|ti| pr.national(ti, p).1.map(|d| (pr.years[ti], d)))
+        .collect();
+    out.push(charts::supply_demand(
+        &format!("supply_demand_{code}"),
+        &Labels {
+            title: format!(
+                "{name}: {}",
+                tr(
+                    lang,
+                    "tillgång och efterfrågan, riket",
+                    "supply and demand, Sweden"
+                )
+            ),
+            caption: caption.clone(),
+            x: tr(lang, "År", "Year").into(),
+            y: tr(lang, "Heltidsekvivalenter", "Full-time equivalents").into(),
+            series: vec![
+                tr(
+                    lang,
+                    "Tillgång (streckad: skattad/framskriven)",
+                    "Supply (dashed: estimated/projected)",
+                )
+                .into(),
+                tr(lang, "Efterfrågan", "Demand").into(),
+            ],
+        },
+        &supply,
+        &demand,
+        sc.base_year,
+        pr.inputs
+            .employment_years
+            .last()
+            .copied()
+            .unwrap_or(sc.base_year),
+    )?);
+    let h = pr.years.iter().position(|&y| y == sc.horizon).unwrap_or(0);
+    let bars: Vec<(String, f64)> = (0..g.nc())
+        .map(|c| {
+            let gap: f64 = (0..g.nk())
+                .map(|k| pr.supply[pr.at(h, p, c, k)] - pr.demand_at(h, p, c, k).unwrap_or(0.0))
+                .sum();
+            (county_name(&g.counties[c], lang), gap)
+        })
+        .collect();
+    out.push(charts::ranked_bars(
+        &format!("gap_by_county_{code}"),
+        &Labels {
+            title: format!(
+                "{name}: {} {}",
+                tr(lang, "gap per län", "gap by county"),
+                sc.horizon
+            ),
+            caption: caption.clone(),
+            x: tr(
+                lang,
+                "Tillgång − efterfrågan, heltidsekvivalenter",
+                "Supply − demand, full-time equivalents",
+            )
+            .into(),
+            y: String::new(),
+            series: vec![],
+        },
+        &bars,
+    )?);
+    // Age pyramid in 5-year bands: licensed persons, base year against the horizon.
+    let path = &pr.paths[p];
+    let per = g.nc() * 2 * NA;
+    let last = path.years.len() - 1;
+    let nb = NA.div_ceil(5);
+    let mut bands = Vec::new();
+    let mut base = vec![(0.0, 0.0); nb];
+    let mut hor = vec![(0.0, 0.0); nb];
+    for b in 0..nb {
+        let lo = AGE_MIN as usize + 5 * b;
+        bands.push(format!(
+            "{}–{}",
+            lo,
+            (lo + 4).min(AGE_MIN as usize + NA - 1)
+        ));
+    }
+    for c in 0..g.nc() {
+        for sx in 0..2 {
+            for a in 0..NA {
+                let j = (c * 2 + sx) * NA + a;
+                let (b0, b1) = (&mut base[a / 5], &mut hor[a / 5]);
+                if sx == 0 {
+                    b0.0 += path.licensed[j];
+                    b1.0 += path.licensed[last * per + j];
+                } else {
+                    b0.1 += path.licensed[j];
+                    b1.1 += path.licensed[last * per + j];
+                }
+            }
+        }
+    }
+    out.push(charts::pyramid(
+        &format!("age_pyramid_{code}"),
+        &Labels {
+            title: format!(
+                "{name}: {} {} {} {}",
+                tr(lang, "legitimerade efter ålder", "licensed by age"),
+                sc.base_year,
+                tr(lang, "och", "and"),
+                sc.horizon
+            ),
+            caption: caption.clone(),
+            x: tr(
+                lang,
+                "Personer (män till vänster, kvinnor till höger)",
+                "Persons (men left, women right)",
+            )
+            .into(),
+            y: tr(lang, "Ålder", "Age").into(),
+            series: vec![
+                format!("{} {}", tr(lang, "Män", "Men"), sc.base_year),
+                format!("{} {}", tr(lang, "Kvinnor", "Women"), sc.base_year),
+                format!("{} {}", tr(lang, "Båda", "Both"), sc.horizon),
+            ],
+        },
+        &bands,
+        &base,
+        &hor,
+    )?);
+    let years: Vec<i32> = path.years[1..].to_vec();
+    let inflows: Vec<[f64; 3]> = (1..path.years.len())
+        .map(|ti| {
+            let s = |v: &[f64]| v[ti * per..(ti + 1) * per].iter().sum::<f64>();
+            [s(&path.inflow[0]), s(&path.inflow[1]), s(&path.inflow[2])]
+        })
+        .collect();
+    let exits: Vec<f64> = (1..path.years.len())
+        .map(|ti| path.exits[ti * per..(ti + 1) * per].iter().sum())
+        .collect();
+    out.push(charts::flows(
+        &format!("flows_{code}"),
+        &Labels {
+            title: format!(
+                "{name}: {}",
+                tr(
+                    lang,
+                    "inflöden och utflöden per år",
+                    "inflows and outflows per year"
+                )
+            ),
+            caption,
+            x: tr(lang, "År", "Year").into(),
+            y: tr(lang, "Personer per år", "Persons per year").into(),
+            series: vec![
+                tr(lang, "Svensk utbildning", "Swedish education").into(),
+                tr(lang, "EU/EES", "EU/EEA").into(),
+                tr(lang, "Tredje land", "Third country").into(),
+                tr(lang, "Utflöde", "Exits").into(),
+            ],
+        },
+        &years,
+        &inflows,
+        &exits,
+    )?);
+    Ok(out)
+}
+
+/// The HTML report.
+pub fn html(pr: &Projection, opts: &Options, d: &Disclosed, charts: &[Vec<Drawn>]) -> String {
+    let lang = opts.lang;
+    let g = &pr.inputs.grid;
+    let sc = &pr.scenario;
+    let h = pr.years.iter().position(|&y| y == sc.horizon).unwrap_or(0);
+    let synthetic = pr.used.iter().any(|u| u.synthetic);
+    let title = format!(
+        "{} {}–{}",
+        tr(
+            lang,
+            "Tillgång och efterfrågan på legitimerad hälso- och sjukvårdspersonal",
+            "Supply and demand of licensed health-care personnel"
+        ),
+        sc.base_year,
+        sc.horizon
+    );
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<title>{}</title><style>\
+body{{font-family:'DejaVu Sans',system-ui,sans-serif;max-width:70rem;margin:1.5rem auto;padding:0 1rem;color:#1d1d1d;line-height:1.45}}\
+h1{{font-size:1.7rem}}h2{{border-top:2px solid #1f6fb2;padding-top:.6rem;margin-top:2.4rem}}\
+table{{border-collapse:collapse;margin:.8rem 0;font-size:.92rem}}th,td{{padding:.25rem .55rem;border-bottom:1px solid #ddd;text-align:right}}\
+th{{background:#f2f5f8}}td:first-child,th:first-child{{text-align:left}}\
+.shortage{{color:#c0392b;font-weight:bold}}.surplus{{color:#2a7d72}}.balance{{color:#555}}\
+.banner{{background:#fff4d6;border:1px solid #e0b84a;padding:.6rem .9rem;margin:1rem 0}}\
+figure{{margin:1rem 0}}figure svg{{max-width:100%;height:auto}}figcaption{{font-size:.85rem;color:#555}}\
+nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-size:.8rem}}\
+@media print{{nav{{display:none}}h2{{page-break-before:always}}figure{{page-break-inside:avoid}}body{{max-width:none}}}}\
+</style></head><body>\n<h1>{}</h1>\n",
+        lang.code(),
+        esc(&title),
+        esc(&title)
+    );
+    if synthetic {
+        let _ = writeln!(
+            o,
+            "<p class=\"banner\">{}</p>",
+            tr(
+                lang,
+                "<b>Syntetiska data.</b> Rapporten bygger på hwf:s inbyggda, syntetiska standarddata (kalibrerade mot offentliga aggregat). Siffrorna visar hur modellen arbetar – de är inte statistik om Sverige.",
+                "<b>Synthetic data.</b> This report is built on hwf's embedded synthetic default data (calibrated to public aggregates). The figures show how the model works; they are not statistics about Sweden."
+            )
+        );
+    }
+    let _ = writeln!(
+        o,
+        "<p>{} <b>{}</b>. {} {}, {} {}.</p>",
+        tr(lang, "Scenario:", "Scenario:"),
+        esc(&sc.name),
+        tr(lang, "Basår", "Base year"),
+        sc.base_year,
+        tr(lang, "framskrivning till", "projected to"),
+        sc.horizon
+    );
+    // Table of contents.
+    let _ = write!(
+        o,
+        "<nav><h2 style=\"border:none\">{}</h2><ol>",
+        tr(lang, "Innehåll", "Contents")
+    );
+    let _ = write!(
+        o,
+        "<li><a href=\"#summary\">{}</a></li>",
+        tr(lang, "Sammanfattning", "Summary")
+    );
+    for p in 0..g.np() {
+        let _ = write!(
+            o,
+            "<li><a href=\"#p-{0}\">{1}</a></li>",
+            g.professions[p],
+            esc(&prof_name(&g.professions[p], lang))
+        );
+    }
+    let _ = writeln!(
+        o,
+        "<li><a href=\"#method\">{}</a></li><li><a href=\"#sources\">{}</a></li><li><a href=\"#manifest\">{}</a></li></ol></nav>",
+        tr(lang, "Metod och antaganden", "Method and assumptions"),
+        tr(lang, "Datakällor", "Data sources"),
+        tr(lang, "Körningsmanifest", "Run manifest")
+    );
+    // Summary.
+    let _ = writeln!(
+        o,
+        "<h2 id=\"summary\">{}</h2><table><tr><th>{}</th><th>{} {}</th><th>{} {}</th><th>{} {}</th><th>{} {}</th><th>{} {}</th><th>{} {}</th><th>{}</th></tr>",
+        tr(lang, "Sammanfattning", "Summary"),
+        tr(lang, "Yrke", "Profession"),
+        tr(lang, "Bedömning", "Balance"),
+        sc.horizon,
+        tr(lang, "Tillgång", "Supply"),
+        sc.horizon,
+        tr(lang, "Efterfrågan", "Demand"),
+        sc.horizon,
+        tr(lang, "Gap", "Gap"),
+        sc.horizon,
+        tr(lang, "Nybörjare", "Beginners"),
+        sc.base_year,
+        tr(lang, "Behövs från", "Needed from"),
+        sc.balance.intake_from,
+        tr(lang, "Förändring", "Change")
+    );
+    for p in 0..g.np() {
+        let (s, dd) = pr.national(h, p);
+        let dd = dd.unwrap_or(f64::NAN);
+        let l = pr.label(s, dd);
+        let intake = pr.intake.iter().find(|r| r.profession == p);
+        let (today, req, ch) = match intake {
+            Some(r) => (
+                num(r.today, 0, lang),
+                r.required
+                    .map(|q| num(q.max(0.0), 0, lang))
+                    .unwrap_or_else(|| "–".into()),
+                r.required
+                    .filter(|_| r.today > 0.0)
+                    .map(|q| {
+                        format!(
+                            "{}{} %",
+                            if q >= r.today { "+" } else { "−" },
+                            num((100.0 * (q / r.today - 1.0)).abs(), 0, lang)
+                        )
+                    })
+                    .unwrap_or_else(|| "–".into()),
+            ),
+            None => ("–".into(), "–".into(), "–".into()),
+        };
+        let _ = writeln!(
+            o,
+            "<tr><td><a href=\"#p-{}\">{}</a></td><td class=\"{l}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{today}</td><td>{req}</td><td>{ch}</td></tr>",
+            g.professions[p],
+            esc(&prof_name(&g.professions[p], lang)),
+            label_word(l, lang),
+            num(s, 0, lang),
+            num(dd, 0, lang),
+            num(s - dd, 0, lang),
+        );
+    }
+    let _ = writeln!(
+        o,
+        "</table><p><small>{}</small></p>",
+        tr(
+            lang,
+            "Tillgång och efterfrågan i heltidsekvivalenter, hela riket, alla huvudmän. Behövt antal nybörjare: det konstanta årliga antal som ger balans i målåret; ett negativt behov visas som 0. Specialistläkare, specialistsjuksköterskor och barnmorskor är delmängder av läkare respektive sjuksköterskor.",
+            "Supply and demand in full-time equivalents, all of Sweden, all sectors. Beginners needed: the constant annual number that brings balance in the target year; a negative need is shown as 0. Specialist physicians, specialist nurses and midwives are subsets of physicians and nurses."
+        )
+    );
+    // One section per profession.
+    for p in 0..g.np() {
+        let code = &g.professions[p];
+        let (s, dd) = pr.national(h, p);
+        let dd = dd.unwrap_or(f64::NAN);
+        let _ = writeln!(
+            o,
+            "<section><h2 id=\"p-{code}\">{}</h2>",
+            esc(&prof_name(code, lang))
+        );
+        let _ = writeln!(
+            o,
+            "<p>{} {}: {} {} {}, {} {} {} ({}).</p>",
+            tr(lang, "År", "In"),
+            sc.horizon,
+            tr(lang, "tillgång", "supply"),
+            num(s, 0, lang),
+            tr(lang, "heltidsekvivalenter", "full-time equivalents"),
+            tr(lang, "efterfrågan", "demand"),
+            num(dd, 0, lang),
+            tr(lang, "", ""),
+            label_word(pr.label(s, dd), lang)
+        );
+        for ch in charts.get(p).into_iter().flatten() {
+            let _ = writeln!(
+                o,
+                "<figure>{}<figcaption>{}</figcaption></figure>",
+                strip_xml_decl(&ch.svg),
+                esc(&ch.name)
+            );
+        }
+        // County table: base-year employed (disclosure-controlled) and the horizon balance.
+        let (grid, mask) = &d.grids[p];
+        let _ = writeln!(
+            o,
+            "<table><tr><th>{}</th><th>{} {}</th><th>{} {}</th><th>{} {}</th><th>{} {}</th></tr>",
+            tr(lang, "Län", "County"),
+            tr(lang, "Anställda", "Employed"),
+            d.year,
+            tr(lang, "Tillgång", "Supply"),
+            sc.horizon,
+            tr(lang, "Efterfrågan", "Demand"),
+            sc.horizon,
+            tr(lang, "Gap", "Gap"),
+            sc.horizon
+        );
+        for c in 0..=g.nc() {
+            let cell = grid.at(c, 2);
+            let emp = if mask[cell] {
+                "..".to_string()
+            } else {
+                num(opts.disclosure.publish(grid.values[cell]), 0, lang)
+            };
+            let (mut sup, mut dem) = (0.0, 0.0);
+            let range: Vec<usize> = if c == g.nc() {
+                (0..g.nc()).collect()
+            } else {
+                vec![c]
+            };
+            for &cc in &range {
+                for k in 0..g.nk() {
+                    sup += pr.supply[pr.at(h, p, cc, k)];
+                    dem += pr.demand_at(h, p, cc, k).unwrap_or(0.0);
+                }
+            }
+            let name = if c == g.nc() {
+                tr(lang, "Riket", "Sweden").to_string()
+            } else {
+                county_name(&g.counties[c], lang)
+            };
+            let l = pr.label(sup, dem);
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td>{emp}</td><td>{}</td><td>{}</td><td class=\"{l}\">{}</td></tr>",
+                esc(&name),
+                num(sup, 0, lang),
+                num(dem, 0, lang),
+                num(sup - dem, 0, lang)
+            );
+        }
+        let _ = writeln!(
+            o,
+            "</table><p><small>{}</small></p></section>",
+            tr(
+                lang,
+                "Anställda: observerat antal personer; \"..\" = uppgiften skyddas av röjandekontroll. Tillgång, efterfrågan och gap är framskrivna heltidsekvivalenter.",
+                "Employed: observed number of persons; \"..\" = withheld by disclosure control. Supply, demand and gap are projected full-time equivalents."
+            )
+        );
+    }
+    method(&mut o, pr, opts, d);
+    // Sources.
+    let _ = writeln!(
+        o,
+        "<h2 id=\"sources\">{}</h2><table><tr><th>{}</th><th>{}</th><th>SHA-256</th></tr>",
+        tr(lang, "Datakällor", "Data sources"),
+        tr(lang, "Indata", "Input"),
+        tr(lang, "Fil", "File")
+    );
+    for u in &pr.used {
+        let _ = writeln!(
+            o,
+            "<tr><td>{}</td><td>{}{}</td><td><code>{}</code></td></tr>",
+            esc(&u.key),
+            esc(&u.file),
+            if u.synthetic {
+                tr(lang, " (syntetisk)", " (synthetic)")
+            } else {
+                ""
+            },
+            u.sha256
+        );
+    }
+    o.push_str("</table>\n");
+    let manifest = serde_json::to_string_pretty(&results::manifest(pr, &[])).unwrap_or_default();
+    let _ = writeln!(
+        o,
+        "<h2 id=\"manifest\">{}</h2><pre>{}</pre>",
+        tr(lang, "Körningsmanifest", "Run manifest"),
+        esc(&manifest)
+    );
+    o.push_str("</body></html>\n");
+    o
+}
+
+fn strip_xml_decl(svg: &str) -> &str {
+    match svg.find("<svg") {
+        Some(i) => &svg[i..],
+        None => svg,
+    }
+}
+
+fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
+    let lang = opts.lang;
+    let sc = &pr.scenario;
+    let s = &sc.supply;
+    let last_emp = pr
+        .inputs
+        .employment_years
+        .last()
+        .copied()
+        .unwrap_or(sc.base_year);
+    let nowcast: Vec<String> = pr
+        .years
+        .iter()
+        .zip(&pr.phases)
+        .filter(|(_, ph)| **ph == Phase::Nowcast)
+        .map(|(y, _)| y.to_string())
+        .collect();
+    let imbalance: Vec<String> = sc
+        .demand
+        .imbalance
+        .iter()
+        .map(|(k, v)| format!("{k} {:+.0} %", 100.0 * v))
+        .collect();
+    let factors: Vec<String> = sc
+        .demand
+        .factors
+        .iter()
+        .flat_map(|(f, per)| {
+            per.iter()
+                .map(move |(p, v)| format!("{f} ({p}) {:+.2} %", 100.0 * v))
+        })
+        .collect();
+    let subs: Vec<String> = sc
+        .demand
+        .substitution
+        .iter()
+        .map(|x| format!("{} → {} {:.2} %", x.from, x.to, 100.0 * x.share_per_year))
+        .collect();
+    let dens: Vec<String> = sc
+        .demand
+        .density
+        .iter()
+        .map(|(p, v)| format!("{p}: {v}"))
+        .collect();
+    let none = tr(lang, "inga", "none");
+    let disclosure = match opts.disclosure {
+        Profile::Threshold(n) => format!(
+            "{} {n}",
+            tr(lang, "personer, tröskel", "persons, threshold")
+        ),
+        Profile::Ons10And5 => "ONS 10-5".to_string(),
+    };
+    let suppressed: usize = d
+        .grids
+        .iter()
+        .map(|(_, m)| m.iter().filter(|x| **x).count())
+        .sum();
+    let items: Vec<String> = match lang {
+        Lang::Sv => vec![
+            format!(
+                "Tillgång: kohortmodell per yrke, län, kön och ettårsålder 20–74. Avgångsintensiteter skattas ur legitimationsregistret för de senaste {} årsparen, sammanvägda över län; åldrar med färre än {} personer i risk slås ihop med grannåldrar. {}",
+                s.exit_window,
+                s.min_exposure,
+                if s.county_exits {
+                    "Varje läns nivå skalas med kvoten mellan observerade och förväntade avgångar (fångar nettoflyttningar mellan län)."
+                } else {
+                    ""
+                }
+            ),
+            format!(
+                "Utbildning: nybörjare per sjukvårdsregion × examensfrekvens (snitt över {} kullar) → examinerade efter programlängden → legitimationer (andel och fördröjning skattade ur historiken). Antagningen efter basåret: basårets nivå {:+.0} %.",
+                s.completion_window,
+                100.0 * s.admissions_change
+            ),
+            format!(
+                "Utländsk utbildning: genomsnittet för de senaste {} åren, EU/EES × {}, tredje land × {}.",
+                s.inflow_window, s.foreign_eu_factor, s.foreign_tc_factor
+            ),
+            format!(
+                "Sysselsättning och heltidsekvivalenter per anställd efter huvudman, kön och ålder: genomsnitt för de {} senaste åren med sysselsättningsdata (till och med {last_emp}). Åren {} är nuläget skattat ur legitimationer × sysselsättningsandel (status skattad).",
+                s.employment_window,
+                nowcast.join(", ")
+            ),
+            format!(
+                "Efterfrågan: basårets heltidsekvivalenter × (1 + huvudmännens bedömning: {}) × demografiskt index (befolkningsframskrivning × vårdkonsumtion efter ålder och kön per huvudman) × faktorer ({}). Skatteväxling mellan yrken: {}. Behovsbaserad täthet (heltidsekvivalenter per 1 000 invånare): {}.",
+                imbalance.join(", "),
+                if factors.is_empty() {
+                    none.to_string()
+                } else {
+                    factors.join(", ")
+                },
+                if subs.is_empty() {
+                    none.to_string()
+                } else {
+                    subs.join(", ")
+                },
+                if dens.is_empty() {
+                    none.to_string()
+                } else {
+                    dens.join(", ")
+                }
+            ),
+            format!(
+                "Balans: tillgång inom ±{:.0} % av efterfrågan räknas som balans. Behövd antagning: det konstanta årliga antal nybörjare från {} som ger balans i riket {}; exakt, eftersom tillgången är linjär i antagningen.",
+                100.0 * sc.balance.tolerance,
+                sc.balance.intake_from,
+                sc.balance.target_year
+            ),
+            format!(
+                "Röjandekontroll: observerade antal personer ({}) med 0 < n ≤ tröskeln undertrycks, och sekundärt så att ingen cell kan räknas fram ur rad-, kolumn- och totalsummor (inte heller av den som själv utgör en ensam person i en cell); {} celler undertryckta. Framskrivningar är inte antal personer och publiceras som de är.",
+                disclosure, suppressed
+            ),
+        ],
+        Lang::En => vec![
+            format!(
+                "Supply: a cohort model per profession, county, sex and single-year age 20–74. Exit rates are estimated from the licence register over the last {} year pairs, pooled over counties; ages with fewer than {} persons at risk are pooled with their neighbours. {}",
+                s.exit_window,
+                s.min_exposure,
+                if s.county_exits {
+                    "Each county's level is scaled by its observed over expected exits (which carries net movement between counties)."
+                } else {
+                    ""
+                }
+            ),
+            format!(
+                "Education: beginners per health-care region × completion rate (mean of {} cohorts) → graduates a programme length later → licences (share and lag estimated from the history). Admissions after the base year: the base year's level {:+.0} %.",
+                s.completion_window,
+                100.0 * s.admissions_change
+            ),
+            format!(
+                "Foreign education: the mean of the last {} years, EU/EEA × {}, third country × {}.",
+                s.inflow_window, s.foreign_eu_factor, s.foreign_tc_factor
+            ),
+            format!(
+                "Employment share and FTE per employed person by sector, sex and age: mean of the last {} employment years (up to {last_emp}). The years {} are nowcast from licences × employment share (status estimated).",
+                s.employment_window,
+                nowcast.join(", ")
+            ),
+            format!(
+                "Demand: base-year FTE × (1 + the principals' assessment: {}) × a demographic index (population projection × care use by age and sex, per sector) × factors ({}). Substitution between professions: {}. Needs-based density (FTE per 1,000 inhabitants): {}.",
+                imbalance.join(", "),
+                if factors.is_empty() {
+                    none.to_string()
+                } else {
+                    factors.join(", ")
+                },
+                if subs.is_empty() {
+                    none.to_string()
+                } else {
+                    subs.join(", ")
+                },
+                if dens.is_empty() {
+                    none.to_string()
+                } else {
+                    dens.join(", ")
+                }
+            ),
+            format!(
+                "Balance: supply within ±{:.0} % of demand is balance. Required intake: the constant annual beginners from {} that bring national supply to demand in {}; exact, since supply is linear in intake.",
+                100.0 * sc.balance.tolerance,
+                sc.balance.intake_from,
+                sc.balance.target_year
+            ),
+            format!(
+                "Disclosure control: observed counts of persons ({}) with 0 < n ≤ the threshold are suppressed, and further cells so that none can be worked out from row, column and grand totals (not even by a person who is alone in a cell); {} cells suppressed. Projections are not counts of persons and are published as they are.",
+                disclosure, suppressed
+            ),
+        ],
+    };
+    let _ = write!(
+        o,
+        "<h2 id=\"method\">{}</h2><ul>",
+        tr(lang, "Metod och antaganden", "Method and assumptions")
+    );
+    for i in items {
+        let _ = write!(o, "<li>{}</li>", esc(&i));
+    }
+    o.push_str("</ul>\n");
+}
+
+/// Writes the whole report folder, reporting progress through `progress`.
+///
+/// # Errors
+///
+/// [`PublishError`] when a chart or encoder fails or the folder cannot be written; nothing is left
+/// half-written.
+pub fn write(
+    pr: &Projection,
+    opts: &Options,
+    dir: &Path,
+    progress: &mut dyn FnMut(&str),
+) -> Result<(), PublishError> {
+    let g = &pr.inputs.grid;
+    let d = disclosed(pr, opts.disclosure);
+    let mut all = Vec::new();
+    for p in 0..g.np() {
+        progress(&format!(
+            "charts {}/{} ({})",
+            p + 1,
+            g.np(),
+            g.professions[p]
+        ));
+        all.push(
+            profession_charts(pr, p, opts.lang).map_err(|e| PublishError::Encode {
+                path: dir.join("charts"),
+                what: "chart".into(),
+                message: e.to_string(),
+            })?,
+        );
+    }
+    progress("HTML report");
+    let page = html(pr, opts, &d, &all);
+    progress("tables");
+    let tabs = tables(pr, &d, opts.disclosure);
+    let enc = |e: String| PublishError::Encode {
+        path: dir.join("tables"),
+        what: "table".into(),
+        message: e,
+    };
+    let mut table_files: Vec<(String, Vec<u8>)> = Vec::new();
+    for (name, t) in &tabs {
+        table_files.push((format!("{name}.csv"), t.csv()));
+        table_files.push((format!("{name}_sv.csv"), t.csv_swedish()));
+        table_files.push((
+            format!("{name}.parquet"),
+            t.parquet().map_err(|e| enc(e.to_string()))?,
+        ));
+    }
+    table_files.push((
+        "hwf_tables.xlsx".into(),
+        results::workbook(&tabs).map_err(|e| enc(e.to_string()))?,
+    ));
+    progress("writing the folder");
+    atomic::write_dir(dir, |tmp| {
+        std::fs::write(tmp.join("report.html"), &page)?;
+        std::fs::create_dir(tmp.join("charts"))?;
+        for ch in all.iter().flatten() {
+            std::fs::write(tmp.join("charts").join(format!("{}.svg", ch.name)), &ch.svg)?;
+            std::fs::write(tmp.join("charts").join(format!("{}.png", ch.name)), &ch.png)?;
+        }
+        std::fs::create_dir(tmp.join("tables"))?;
+        for (n, b) in &table_files {
+            std::fs::write(tmp.join("tables").join(n), b)?;
+        }
+        results::write_into(pr, &tmp.join("projection"))
+    })
+}
