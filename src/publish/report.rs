@@ -667,9 +667,10 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
         for ch in charts.get(p).into_iter().flatten() {
             let _ = writeln!(
                 o,
-                "<figure>{}<figcaption>{}</figcaption></figure>",
+                "<figure>{}<figcaption>{}: charts/{name}.png, charts/{name}.svg</figcaption></figure>",
                 strip_xml_decl(&ch.svg),
-                esc(&ch.name)
+                tr(lang, "Som fil", "As a file"),
+                name = esc(&ch.name)
             );
         }
         // County table: base-year employed (disclosure-controlled) and the horizon balance.
