@@ -106,6 +106,9 @@ enum Command {
         /// No progress messages.
         #[arg(long)]
         quiet: bool,
+        /// Another scenario to set beside the main one (repeatable).
+        #[arg(long)]
+        compare: Vec<PathBuf>,
     },
     /// Scenarios: `hwf scenario show [FILE]` prints the effective parameters and where each came from.
     Scenario {
@@ -309,7 +312,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             lang,
             disclosure,
             quiet,
-        } => report(scenario, out, &lang, &disclosure, quiet),
+            compare,
+        } => report(scenario, out, &lang, &disclosure, quiet, &compare),
         Command::Scenario {
             action: ScenarioAction::Show { file },
         } => {
@@ -828,6 +832,7 @@ fn report(
     lang: &str,
     disclosure: &str,
     quiet: bool,
+    compare: &[PathBuf],
 ) -> Result<ExitCode, String> {
     let lang =
         Lang::from_code(lang).ok_or_else(|| format!("--lang {lang:?}: expected sv or en"))?;
@@ -846,11 +851,21 @@ fn report(
         sc.name, sc.horizon
     ));
     let pr = hwf::model::run(&sc).map_err(|e| e.to_string())?;
+    let mut others = Vec::new();
+    for file in compare {
+        let (other, _, _) = hwf::model::scenario::load(Some(file)).map_err(|e| e.to_string())?;
+        progress(&format!(
+            "projecting the comparison scenario {}",
+            other.name
+        ));
+        others.push(hwf::model::run(&other).map_err(|e| e.to_string())?);
+    }
     let opts = hwf::publish::report::Options {
         lang,
         disclosure: profile,
     };
-    hwf::publish::report::write(&pr, &opts, &out, &mut progress).map_err(|e| e.to_string())?;
+    hwf::publish::report::write(&pr, &others, &opts, &out, &mut progress)
+        .map_err(|e| e.to_string())?;
     progress("done");
     println!("wrote {}", out.join("report.html").display());
     Ok(ExitCode::SUCCESS)

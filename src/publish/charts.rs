@@ -607,3 +607,107 @@ pub fn flows(
         },
     )
 }
+
+/// Colours for scenarios side by side (the first is the main scenario, in the supply colour).
+pub const SCENARIOS: [RGBColor; 5] = [
+    SUPPLY,
+    RGBColor(0x8c, 0x56, 0x4b),
+    RGBColor(0xbc, 0xbd, 0x22),
+    RGBColor(0xe3, 0x77, 0xc2),
+    RGBColor(0x17, 0xbe, 0xcf),
+];
+
+struct Grouped<'a> {
+    l: &'a Labels,
+    categories: &'a [String],
+    series: &'a [Vec<f64>],
+    lo: f64,
+    hi: f64,
+}
+
+impl Chart for Grouped<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let Grouped {
+            l,
+            categories,
+            series,
+            lo,
+            hi,
+        } = *self;
+        let n = categories.len() as i32;
+        let k = series.len().max(1) as f64;
+        root.fill(&WHITE).map_err(|e| format!("{e:?}"))?;
+        let (area, _) = root.split_vertically(SIZE.1 - 36);
+        let mut chart = ChartBuilder::on(&area)
+            .caption(&l.title, ("sans-serif", 24))
+            .margin(14)
+            .x_label_area_size(44)
+            .y_label_area_size(220)
+            .build_cartesian_2d(lo..hi, 0.0..n as f64)
+            .map_err(|e| format!("{e:?}"))?;
+        chart
+            .configure_mesh()
+            .x_desc(&l.x)
+            .y_labels(categories.len() * 2 + 1)
+            .y_label_formatter(&|v| {
+                let i = (v - 0.5).round();
+                if (v - 0.5 - i).abs() < 1e-6 && i >= 0.0 {
+                    categories.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .x_label_formatter(&|v| thousands(*v))
+            .label_style(("sans-serif", 13))
+            .axis_desc_style(("sans-serif", 16))
+            .disable_y_mesh()
+            .draw()
+            .map_err(|e| format!("{e:?}"))?;
+        for (s, values) in series.iter().enumerate() {
+            let colour = SCENARIOS[s % SCENARIOS.len()];
+            let band = 0.8 / k;
+            chart
+                .draw_series(values.iter().enumerate().map(|(i, v)| {
+                    let y0 = i as f64 + 0.1 + band * s as f64;
+                    Rectangle::new([(0.0, y0), (*v, y0 + band * 0.9)], colour.filled())
+                }))
+                .map_err(|e| format!("{e:?}"))?
+                .label(l.series.get(s).cloned().unwrap_or_default())
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 6), (x + 16, y + 6)], colour.filled())
+                });
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerLeft)
+            .label_font(("sans-serif", 14))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.3))
+            .draw()
+            .map_err(|e| format!("{e:?}"))?;
+        let _ = n;
+        caption(root, &l.caption)
+    }
+}
+
+/// Horizontal bars grouped by category, one bar per series (scenarios side by side).
+pub fn grouped_bars(
+    name: &str,
+    l: &Labels,
+    categories: &[String],
+    series: &[Vec<f64>],
+) -> Result<Drawn, ChartError> {
+    let lo = series.iter().flatten().copied().fold(0.0, f64::min);
+    let hi = series.iter().flatten().copied().fold(0.0, f64::max);
+    let pad = (hi - lo).max(1.0) * 0.06;
+    both(
+        name,
+        &Grouped {
+            l,
+            categories,
+            series,
+            lo: lo - pad,
+            hi: hi + pad,
+        },
+    )
+}

@@ -494,8 +494,81 @@ pub fn profession_charts(
     Ok(out)
 }
 
+/// The scenarios-side-by-side chart: the national gap in each scenario's horizon year, per profession.
+pub fn comparison_chart(all: &[&Projection], lang: Lang) -> Result<Drawn, charts::ChartError> {
+    let pr = all[0];
+    let g = &pr.inputs.grid;
+    let categories: Vec<String> = g.professions.iter().map(|p| prof_name(p, lang)).collect();
+    let series: Vec<Vec<f64>> = all
+        .iter()
+        .map(|x| {
+            let h = x
+                .years
+                .iter()
+                .position(|&y| y == x.scenario.horizon)
+                .unwrap_or(0);
+            (0..g.np())
+                .map(|p| {
+                    let (s, d) = x.national(h, p);
+                    s - d.unwrap_or(0.0)
+                })
+                .collect()
+        })
+        .collect();
+    let synthetic = all.iter().any(|x| x.used.iter().any(|u| u.synthetic));
+    charts::grouped_bars(
+        "scenarios_gap",
+        &Labels {
+            title: tr(
+                lang,
+                "Gap i riket per yrke och scenario, slutåret",
+                "National gap by profession and scenario, horizon year",
+            )
+            .into(),
+            caption: format!(
+                "{}: hwf{}",
+                tr(lang, "Källa", "Source"),
+                if synthetic {
+                    tr(
+                        lang,
+                        " — syntetiska data, inte statistik om Sverige",
+                        " — synthetic data, not statistics about Sweden",
+                    )
+                } else {
+                    ""
+                }
+            ),
+            x: tr(
+                lang,
+                "Tillgång − efterfrågan, heltidsekvivalenter",
+                "Supply − demand, full-time equivalents",
+            )
+            .into(),
+            y: String::new(),
+            series: all
+                .iter()
+                .map(|x| format!("{} ({})", x.scenario.name, x.scenario.horizon))
+                .collect(),
+        },
+        &categories,
+        &series,
+    )
+}
+
 /// The HTML report.
 pub fn html(pr: &Projection, opts: &Options, d: &Disclosed, charts: &[Vec<Drawn>]) -> String {
+    html_with(pr, &[], None, opts, d, charts)
+}
+
+/// The HTML report, with other scenarios set beside the main one when given.
+pub fn html_with(
+    pr: &Projection,
+    others: &[Projection],
+    comparison: Option<&Drawn>,
+    opts: &Options,
+    d: &Disclosed,
+    charts: &[Vec<Drawn>],
+) -> String {
     let lang = opts.lang;
     let g = &pr.inputs.grid;
     let sc = &pr.scenario;
@@ -732,6 +805,9 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
             )
         );
     }
+    if !others.is_empty() {
+        scenarios_section(&mut o, pr, others, comparison, lang);
+    }
     method(&mut o, pr, opts, d);
     // Sources.
     let _ = writeln!(
@@ -765,6 +841,75 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
     );
     o.push_str("</body></html>\n");
     o
+}
+
+fn scenarios_section(
+    o: &mut String,
+    pr: &Projection,
+    others: &[Projection],
+    chart: Option<&Drawn>,
+    lang: Lang,
+) {
+    let g = &pr.inputs.grid;
+    let all: Vec<&Projection> = std::iter::once(pr).chain(others.iter()).collect();
+    let _ = write!(
+        o,
+        "<section><h2 id=\"scenarios\">{}</h2>",
+        tr(lang, "Scenarier sida vid sida", "Scenarios side by side")
+    );
+    if let Some(ch) = chart {
+        let _ = write!(
+            o,
+            "<figure>{}<figcaption>{}: charts/{n}.png, charts/{n}.svg</figcaption></figure>",
+            strip_xml_decl(&ch.svg),
+            tr(lang, "Som fil", "As a file"),
+            n = esc(&ch.name)
+        );
+    }
+    let _ = write!(o, "<table><tr><th>{}</th>", tr(lang, "Yrke", "Profession"));
+    for x in &all {
+        let _ = write!(
+            o,
+            "<th>{} {}, {}</th>",
+            tr(lang, "Gap", "Gap"),
+            x.scenario.horizon,
+            esc(&x.scenario.name)
+        );
+    }
+    o.push_str("</tr>");
+    for p in 0..g.np() {
+        let _ = write!(
+            o,
+            "<tr><td>{}</td>",
+            esc(&prof_name(&g.professions[p], lang))
+        );
+        for x in &all {
+            let h = x
+                .years
+                .iter()
+                .position(|&y| y == x.scenario.horizon)
+                .unwrap_or(0);
+            let (s, d) = x.national(h, p);
+            let d = d.unwrap_or(f64::NAN);
+            let _ = write!(
+                o,
+                "<td class=\"{}\">{}</td>",
+                x.label(s, d),
+                num(s - d, 0, lang)
+            );
+        }
+        o.push_str("</tr>");
+    }
+    o.push_str("</table>");
+    for x in others {
+        let _ = write!(
+            o,
+            "<h3>{}</h3><pre>{}</pre>",
+            esc(&x.scenario.name),
+            esc(&x.scenario.to_toml())
+        );
+    }
+    o.push_str("</section>\n");
 }
 
 fn strip_xml_decl(svg: &str) -> &str {
@@ -954,7 +1099,8 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
     o.push_str("</ul>\n");
 }
 
-/// Writes the whole report folder, reporting progress through `progress`.
+/// Writes the whole report folder, with `others` (further scenarios) side by side when given,
+/// reporting progress through `progress`.
 ///
 /// # Errors
 ///
@@ -962,6 +1108,7 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
 /// half-written.
 pub fn write(
     pr: &Projection,
+    others: &[Projection],
     opts: &Options,
     dir: &Path,
     progress: &mut dyn FnMut(&str),
@@ -984,8 +1131,21 @@ pub fn write(
             })?,
         );
     }
+    let comparison = if others.is_empty() {
+        None
+    } else {
+        progress("scenarios side by side");
+        let refs: Vec<&Projection> = std::iter::once(pr).chain(others.iter()).collect();
+        Some(
+            comparison_chart(&refs, opts.lang).map_err(|e| PublishError::Encode {
+                path: dir.join("charts"),
+                what: "chart".into(),
+                message: e.to_string(),
+            })?,
+        )
+    };
     progress("HTML report");
-    let page = html(pr, opts, &d, &all);
+    let page = html_with(pr, others, comparison.as_ref(), opts, &d, &all);
     progress("tables");
     let tabs = tables(pr, &d, opts.disclosure);
     let enc = |e: String| PublishError::Encode {
@@ -1010,7 +1170,7 @@ pub fn write(
     atomic::write_dir(dir, |tmp| {
         std::fs::write(tmp.join("report.html"), &page)?;
         std::fs::create_dir(tmp.join("charts"))?;
-        for ch in all.iter().flatten() {
+        for ch in all.iter().flatten().chain(comparison.iter()) {
             std::fs::write(tmp.join("charts").join(format!("{}.svg", ch.name)), &ch.svg)?;
             std::fs::write(tmp.join("charts").join(format!("{}.png", ch.name)), &ch.png)?;
         }
