@@ -413,8 +413,12 @@ impl Table {
 }
 
 /// A hash index from the full key of a row to the row number.
+///
+/// Keys are packed into one `u64` (mixed radix over the dimension sizes) when the cube is small
+/// enough, which is every table hwf meets in practice; otherwise the key vector itself is hashed.
 pub struct KeyIndex {
-    map: HashMap<Vec<u32>, usize>,
+    packed: Option<(Vec<u64>, HashMap<u64, usize>)>,
+    wide: HashMap<Vec<u32>, usize>,
     /// Rows whose key was already taken by an earlier row: `(earlier, later)`.
     pub duplicates: Vec<(usize, usize)>,
 }
@@ -422,8 +426,30 @@ pub struct KeyIndex {
 impl KeyIndex {
     /// Builds the index; duplicated keys are recorded in [`KeyIndex::duplicates`].
     pub fn new(t: &Table) -> Self {
-        let mut map = HashMap::with_capacity(t.len());
         let mut duplicates = Vec::new();
+        let sizes: Vec<u64> = t.dims.iter().map(|d| d.len().max(1) as u64).collect();
+        let fits = sizes.iter().try_fold(1u64, |a, &n| a.checked_mul(n)).is_some();
+        if fits {
+            let mut radix = vec![1u64; sizes.len()];
+            for d in (0..sizes.len().saturating_sub(1)).rev() {
+                radix[d] = radix[d + 1] * sizes[d + 1];
+            }
+            let mut map = HashMap::with_capacity(t.len());
+            for row in 0..t.len() {
+                let k: u64 = (0..radix.len()).map(|d| t.keys[d][row] as u64 * radix[d]).sum();
+                if let Some(&first) = map.get(&k) {
+                    duplicates.push((first, row));
+                } else {
+                    map.insert(k, row);
+                }
+            }
+            return KeyIndex {
+                packed: Some((radix, map)),
+                wide: HashMap::new(),
+                duplicates,
+            };
+        }
+        let mut map = HashMap::with_capacity(t.len());
         let mut key = vec![0u32; t.dims.len()];
         for row in 0..t.len() {
             for (d, k) in key.iter_mut().enumerate() {
@@ -435,12 +461,22 @@ impl KeyIndex {
                 map.insert(key.clone(), row);
             }
         }
-        KeyIndex { map, duplicates }
+        KeyIndex {
+            packed: None,
+            wide: map,
+            duplicates,
+        }
     }
 
     /// The row with this key (category indices, one per dimension).
     pub fn get(&self, key: &[u32]) -> Option<usize> {
-        self.map.get(key).copied()
+        match &self.packed {
+            Some((radix, map)) => {
+                let k: u64 = key.iter().zip(radix).map(|(&x, &r)| x as u64 * r).sum();
+                map.get(&k).copied()
+            }
+            None => self.wide.get(key).copied(),
+        }
     }
 }
 
