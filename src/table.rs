@@ -428,7 +428,10 @@ impl KeyIndex {
     pub fn new(t: &Table) -> Self {
         let mut duplicates = Vec::new();
         let sizes: Vec<u64> = t.dims.iter().map(|d| d.len().max(1) as u64).collect();
-        let fits = sizes.iter().try_fold(1u64, |a, &n| a.checked_mul(n)).is_some();
+        let fits = sizes
+            .iter()
+            .try_fold(1u64, |a, &n| a.checked_mul(n))
+            .is_some();
         if fits {
             let mut radix = vec![1u64; sizes.len()];
             for d in (0..sizes.len().saturating_sub(1)).rev() {
@@ -436,7 +439,9 @@ impl KeyIndex {
             }
             let mut map = HashMap::with_capacity(t.len());
             for row in 0..t.len() {
-                let k: u64 = (0..radix.len()).map(|d| t.keys[d][row] as u64 * radix[d]).sum();
+                let k: u64 = (0..radix.len())
+                    .map(|d| t.keys[d][row] as u64 * radix[d])
+                    .sum();
                 if let Some(&first) = map.get(&k) {
                     duplicates.push((first, row));
                 } else {

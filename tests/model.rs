@@ -519,3 +519,23 @@ fn charts_are_deterministic_pngs_and_svgs() {
     // Swedish letters reach the chart text.
     assert!(a[0].svg.contains("Läkare"));
 }
+
+#[test]
+fn specialist_physicians_follow_physicians_licensed_a_training_time_earlier() {
+    let pr = default_run();
+    let g = &pr.inputs.grid;
+    let (lak, spl) = (g.prof("LAK").unwrap(), g.prof("SPL").unwrap());
+    let (parent, years, share) = pr.params[spl].layer.expect("SPL is fed by LAK");
+    assert_eq!((parent, years), (lak, 5));
+    assert!(share > 0.0 && share < 2.0, "{share}");
+    // Year base+1: the share of LAK's Swedish licences five years earlier (observed);
+    // year base+6 and later: of LAK's projected Swedish licences.
+    let base = pr.scenario.base_year;
+    let spl_path = &pr.paths[spl];
+    let got = supply::path_se(spl_path, 1);
+    let want = share * supply::observed_se(&pr.inputs, lak, base + 1 - 5);
+    assert!((got - want).abs() < 1e-9, "{got} vs {want}");
+    let got = supply::path_se(spl_path, 7);
+    let want = share * supply::path_se(&pr.paths[lak], 2);
+    assert!((got - want).abs() < 1e-9, "{got} vs {want}");
+}

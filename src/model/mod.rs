@@ -226,9 +226,23 @@ pub fn project(sc: &Scenario, inp: Inputs, used: Vec<UsedInput>) -> Result<Proje
     let (np, nc, nk) = (g.np(), g.nc(), g.nk());
     let cells = g.cells();
     let params: Vec<Params> = (0..np).map(|p| supply::estimate(&inp, sc, p)).collect();
-    let paths: Vec<supply::Path> = (0..np)
-        .map(|p| supply::project(&inp, sc, p, &params[p], Intake::Baseline))
-        .collect();
+    // Parents first: a layer fed by its parent's licences (specialist physicians) needs its path.
+    let mut paths: Vec<Option<supply::Path>> = vec![None; np];
+    for p in (0..np).filter(|&p| params[p].layer.is_none()) {
+        paths[p] = Some(supply::project(&inp, sc, p, &params[p], Intake::Baseline));
+    }
+    for p in (0..np).filter(|&p| params[p].layer.is_some()) {
+        let parent = params[p].layer.and_then(|(pi, _, _)| paths[pi].clone());
+        paths[p] = Some(supply::project_with(
+            &inp,
+            sc,
+            p,
+            &params[p],
+            Intake::Baseline,
+            parent.as_ref(),
+        ));
+    }
+    let paths: Vec<supply::Path> = paths.into_iter().map(Option::unwrap_or_default).collect();
 
     // Results years: the first employment year to the horizon.
     let first = inp.employment_years[0];

@@ -56,6 +56,32 @@ pub struct Params {
     pub se_mean: f64,
     /// Mean annual foreign licences by origin EU, TC over `[c][s][a]`.
     pub foreign: [Vec<f64>; 2],
+    /// For a specialist layer without a programme of its own (specialist physicians): its parent
+    /// profession, the training time in whole years, and the share of the parent's Swedish licences
+    /// that become Swedish specialist certificates that many years later.
+    pub layer: Option<(usize, usize, f64)>,
+}
+
+/// Swedish licences of profession `p` in year `t` as registered (nationally).
+pub fn observed_se(inp: &Inputs, p: usize, t: i32) -> f64 {
+    let g = &inp.grid;
+    let cells = g.cells();
+    inp.licence_years
+        .iter()
+        .position(|&y| y == t)
+        .map_or(0.0, |y| {
+            (0..g.nc())
+                .map(|c| {
+                    (0..2)
+                        .map(|sx| {
+                            (0..NA)
+                                .map(|a| inp.issued[(y * 3) * cells + g.idx(p, c, sx, a)])
+                                .sum::<f64>()
+                        })
+                        .sum::<f64>()
+                })
+                .sum()
+        })
 }
 
 fn window(years: &[i32], last: i32, n: usize) -> Vec<usize> {
@@ -263,7 +289,21 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize) -> Params {
     } else {
         (None, 0.0)
     };
+    // A layer fed from its parent's licences after a training time (specialist physicians: ST).
+    let layer = match (&completion, prof.and_then(|x| x.layer_of.as_ref())) {
+        (None, Some(parent)) => g.prof(parent).and_then(|pi| {
+            let d = prof.map_or(0, |x| x.programme_years.round() as usize);
+            let num: f64 = iw.iter().map(|&y| observed_se(inp, p, ly[y])).sum();
+            let den: f64 = iw
+                .iter()
+                .map(|&y| observed_se(inp, pi, ly[y] - d as i32))
+                .sum();
+            (den > 0.0 && d > 0).then_some((pi, d, num / den))
+        }),
+        _ => None,
+    };
     Params {
+        layer,
         exit,
         county_exit,
         employment,
@@ -293,7 +333,7 @@ pub enum Intake {
 }
 
 /// One profession's projected stocks and flows, `[year][c][s][a]` over `years`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Path {
     /// Years: the base year, then each projected year.
     pub years: Vec<i32>,
@@ -376,6 +416,24 @@ pub fn graduates(
 
 /// Projects one profession from the base year to the horizon.
 pub fn project(inp: &Inputs, sc: &Scenario, p: usize, prm: &Params, intake: Intake) -> Path {
+    project_with(inp, sc, p, prm, intake, None)
+}
+
+/// National Swedish licences of a path in year index `ti`.
+pub fn path_se(path: &Path, ti: usize) -> f64 {
+    let per = path.licensed.len() / path.years.len().max(1);
+    path.inflow[0][ti * per..(ti + 1) * per].iter().sum()
+}
+
+/// Projects one profession; a layer fed by its parent takes the parent's projected path.
+pub fn project_with(
+    inp: &Inputs,
+    sc: &Scenario,
+    p: usize,
+    prm: &Params,
+    intake: Intake,
+    parent: Option<&Path>,
+) -> Path {
     let g = &inp.grid;
     let (nc, cells) = (g.nc(), g.cells());
     let per = nc * 2 * NA;
@@ -411,6 +469,13 @@ pub fn project(inp: &Inputs, sc: &Scenario, p: usize, prm: &Params, intake: Inta
             prm.licensed_share
                 * ((1.0 - f) * graduates(inp, sc, p, prm, t - l0 as i32, intake)
                     + f * graduates(inp, sc, p, prm, t - l0 as i32 - 1, intake))
+        } else if let (Some((pi, d, share)), Some(pp)) = (prm.layer, parent) {
+            let from = t - d as i32;
+            share
+                * match pp.years.iter().position(|&y| y == from) {
+                    Some(i) if from > sc.base_year => path_se(pp, i),
+                    _ => observed_se(inp, pi, from),
+                }
         } else {
             prm.se_mean
         };
