@@ -109,6 +109,9 @@ enum Command {
         /// Another scenario to set beside the main one (repeatable).
         #[arg(long)]
         compare: Vec<PathBuf>,
+        /// Funding streams (CSV, see `hwf allocate funding`) to show per county beside the gap.
+        #[arg(long)]
+        funding: Option<PathBuf>,
     },
     /// Scenarios: `hwf scenario show [FILE]` prints the effective parameters and where each came from.
     Scenario {
@@ -313,7 +316,16 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             disclosure,
             quiet,
             compare,
-        } => report(scenario, out, &lang, &disclosure, quiet, &compare),
+            funding,
+        } => report(
+            scenario,
+            out,
+            &lang,
+            &disclosure,
+            quiet,
+            &compare,
+            funding.as_deref(),
+        ),
         Command::Scenario {
             action: ScenarioAction::Show { file },
         } => {
@@ -833,6 +845,7 @@ fn report(
     disclosure: &str,
     quiet: bool,
     compare: &[PathBuf],
+    funding: Option<&Path>,
 ) -> Result<ExitCode, String> {
     let lang =
         Lang::from_code(lang).ok_or_else(|| format!("--lang {lang:?}: expected sv or en"))?;
@@ -864,7 +877,15 @@ fn report(
         lang,
         disclosure: profile,
     };
-    hwf::publish::report::write(&pr, &others, &opts, &out, &mut progress)
+    let streams = funding
+        .map(hwf::allocate::funding::read)
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    let extra = hwf::publish::report::Extra {
+        others: &others,
+        funding: streams.as_deref(),
+    };
+    hwf::publish::report::write(&pr, extra, &opts, &out, &mut progress)
         .map_err(|e| e.to_string())?;
     progress("done");
     println!("wrote {}", out.join("report.html").display());

@@ -555,20 +555,30 @@ pub fn comparison_chart(all: &[&Projection], lang: Lang) -> Result<Drawn, charts
     )
 }
 
-/// The HTML report.
-pub fn html(pr: &Projection, opts: &Options, d: &Disclosed, charts: &[Vec<Drawn>]) -> String {
-    html_with(pr, &[], None, opts, d, charts)
+/// What a report may show beside the main projection.
+#[derive(Clone, Copy, Default)]
+pub struct Extra<'a> {
+    /// Further scenarios, set side by side with the main one.
+    pub others: &'a [Projection],
+    /// Funding streams, shown per county and inhabitant beside the projected gap.
+    pub funding: Option<&'a [crate::allocate::funding::Stream]>,
 }
 
-/// The HTML report, with other scenarios set beside the main one when given.
+/// The HTML report.
+pub fn html(pr: &Projection, opts: &Options, d: &Disclosed, charts: &[Vec<Drawn>]) -> String {
+    html_with(pr, Extra::default(), None, opts, d, charts)
+}
+
+/// The HTML report, with the extras (other scenarios, funding) when given.
 pub fn html_with(
     pr: &Projection,
-    others: &[Projection],
+    extra: Extra<'_>,
     comparison: Option<&Drawn>,
     opts: &Options,
     d: &Disclosed,
     charts: &[Vec<Drawn>],
 ) -> String {
+    let others = extra.others;
     let lang = opts.lang;
     let g = &pr.inputs.grid;
     let sc = &pr.scenario;
@@ -808,6 +818,9 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
     if !others.is_empty() {
         scenarios_section(&mut o, pr, others, comparison, lang);
     }
+    if let Some(streams) = extra.funding {
+        funding_section(&mut o, pr, streams, lang);
+    }
     method(&mut o, pr, opts, d);
     // Sources.
     let _ = writeln!(
@@ -910,6 +923,81 @@ fn scenarios_section(
         );
     }
     o.push_str("</section>\n");
+}
+
+/// Funding per county and inhabitant beside the projected gap (all licensed professions, layers not
+/// counted twice), for the latest year the streams cover.
+fn funding_section(
+    o: &mut String,
+    pr: &Projection,
+    streams: &[crate::allocate::funding::Stream],
+    lang: Lang,
+) {
+    use crate::model::inputs::POP_AGES;
+    let g = &pr.inputs.grid;
+    let inp = &pr.inputs;
+    let sc = &pr.scenario;
+    let py = inp
+        .population_years
+        .iter()
+        .position(|&y| y == sc.base_year)
+        .unwrap_or(0);
+    let pop: std::collections::BTreeMap<String, f64> = (0..g.nc())
+        .map(|c| {
+            let start = (py * g.nc() + c) * 2 * POP_AGES;
+            (
+                g.counties[c].clone(),
+                inp.population[start..start + 2 * POP_AGES].iter().sum(),
+            )
+        })
+        .collect();
+    let money = crate::allocate::funding::per_county_year(streams, &pop);
+    let Some(year) = money.keys().map(|k| k.1).max() else {
+        return;
+    };
+    let h = pr.years.iter().position(|&y| y == sc.horizon).unwrap_or(0);
+    let lists = CodeLists::get();
+    let _ = write!(
+        o,
+        "<section><h2 id=\"funding\">{}</h2><p>{}</p><table><tr><th>{}</th><th>{} {year}, kr</th><th>{}</th><th>{} {}</th><th>{}</th></tr>",
+        tr(lang, "Finansiering per län", "Funding by county"),
+        tr(
+            lang,
+            "Medel för regionalt kompetensförsörjningsarbete som når länet (programområdenas medel fördelade efter folkmängd; nationella medel utan länsfördelning ingår inte), bredvid det framskrivna gapet för alla legitimationsyrken.",
+            "Money for regional competence-supply work reaching the county (programme areas' money spread by population; national money not earmarked for a county is left out), beside the projected gap of all licensed professions."
+        ),
+        tr(lang, "Län", "County"),
+        tr(lang, "Medel", "Funding"),
+        tr(lang, "Kr per invånare", "Kronor per inhabitant"),
+        tr(lang, "Gap", "Gap"),
+        sc.horizon,
+        tr(lang, "Gap per 1 000 invånare", "Gap per 1,000 inhabitants")
+    );
+    for c in 0..g.nc() {
+        let code = &g.counties[c];
+        let m = money.get(&(code.clone(), year)).copied().unwrap_or(0.0);
+        let people = pop.get(code).copied().unwrap_or(f64::NAN);
+        let mut gap = 0.0;
+        for p in (0..g.np()).filter(|&p| {
+            lists
+                .profession(&g.professions[p])
+                .is_some_and(|x| x.layer_of.is_none())
+        }) {
+            for k in 0..g.nk() {
+                gap += pr.supply[pr.at(h, p, c, k)] - pr.demand_at(h, p, c, k).unwrap_or(0.0);
+            }
+        }
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&county_name(code, lang)),
+            num(m, 0, lang),
+            num(m / people, 2, lang),
+            num(gap, 0, lang),
+            num(1000.0 * gap / people, 2, lang)
+        );
+    }
+    o.push_str("</table></section>\n");
 }
 
 fn strip_xml_decl(svg: &str) -> &str {
@@ -1099,7 +1187,7 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
     o.push_str("</ul>\n");
 }
 
-/// Writes the whole report folder, with `others` (further scenarios) side by side when given,
+/// Writes the whole report folder, with the extras (further scenarios side by side, funding) when given,
 /// reporting progress through `progress`.
 ///
 /// # Errors
@@ -1108,7 +1196,7 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
 /// half-written.
 pub fn write(
     pr: &Projection,
-    others: &[Projection],
+    extra: Extra<'_>,
     opts: &Options,
     dir: &Path,
     progress: &mut dyn FnMut(&str),
@@ -1131,6 +1219,7 @@ pub fn write(
             })?,
         );
     }
+    let others = extra.others;
     let comparison = if others.is_empty() {
         None
     } else {
@@ -1145,7 +1234,7 @@ pub fn write(
         )
     };
     progress("HTML report");
-    let page = html_with(pr, others, comparison.as_ref(), opts, &d, &all);
+    let page = html_with(pr, extra, comparison.as_ref(), opts, &d, &all);
     progress("tables");
     let tabs = tables(pr, &d, opts.disclosure);
     let enc = |e: String| PublishError::Encode {
