@@ -539,3 +539,65 @@ fn specialist_physicians_follow_physicians_licensed_a_training_time_earlier() {
     let want = share * supply::path_se(&pr.paths[lak], 2);
     assert!((got - want).abs() < 1e-9, "{got} vs {want}");
 }
+
+/// van Greuningen M, Batenburg RS, Van der Velden LFJ. "Ten years of health workforce planning in
+/// the Netherlands: a tentative evaluation of GP planning as an example." Human Resources for Health
+/// 2012;10:21, doi:10.1186/1478-4491-10-21, Tables 2–4 (the Dutch Capaciteitsorgaan/NIVEL model,
+/// base year 2009, target year 2019, one ten-year step).
+///
+/// Published inputs: 6,129 male and 4,086 female GPs in 2009 (Table 2), FTE per head 0.822 and 0.551;
+/// of the 2009 stock 38.2 % of the men and 19.2 % of the women stop working by 2019 (Table 3); the
+/// inflows still working in 2019 are 93 from abroad, 1,320 + 1,054 + 2,690 from training (Table 3) —
+/// 5,157 in all, which by the published 2019 totals split 1,513 men and 3,644 women. Published
+/// outputs (Table 4): 12,246 GPs in 2019 (5,301 men, 6,945 women) and 8,187 FTE; required supply
+/// 7,807 (= 7,365 × 1.06), an oversupply of 380.
+///
+/// hwf's step `L[t+1, a+1] = L[t, a]·(1 − x) + inflow[t+1, a+1]` with the ten years as one step and the
+/// published rates as the estimated parameters reproduces the headcount to rounding (the paper rounds
+/// each exit to whole persons) and the FTE to 0.04 % (its FTE factors are printed to three decimals).
+#[test]
+fn reproduces_the_dutch_gp_projection_of_van_greuningen_2012() {
+    let (mut sc, mut inp) = tiny();
+    sc.base_year = 2009;
+    sc.horizon = 2010; // one step stands for 2009 → 2019
+    sc.balance.target_year = 2010;
+    sc.balance.intake_from = 2010;
+    let g = inp.grid.clone();
+    let cells = g.cells();
+    inp.licence_years = vec![2009];
+    inp.licensed = vec![0.0; cells];
+    let (men, women) = (0, 1);
+    inp.licensed[g.idx(0, 0, men, 40 - 20)] = 6129.0;
+    inp.licensed[g.idx(0, 0, women, 40 - 20)] = 4086.0;
+    let mut prm = supply::estimate(&inp, &sc, 0);
+    prm.exit = vec![0.0; 2 * NA];
+    prm.exit[men * NA + 20] = 0.382;
+    prm.exit[women * NA + 20] = 0.192;
+    prm.county_exit = vec![1.0];
+    prm.employment = vec![1.0; 2 * NA];
+    prm.fte = (0..2 * NA)
+        .map(|i| if i < NA { 0.822 } else { 0.551 })
+        .collect();
+    prm.completion = None;
+    prm.layer = None;
+    prm.se_mean = 5157.0;
+    prm.se_profile = vec![0.0; 2 * NA];
+    prm.se_profile[men * NA + 21] = 1513.0 / 5157.0;
+    prm.se_profile[women * NA + 21] = 3644.0 / 5157.0;
+    prm.foreign = [vec![0.0; 2 * NA], vec![0.0; 2 * NA]];
+    let path = supply::project(&inp, &sc, 0, &prm, Intake::Baseline);
+    let at = |s: usize| path.licensed[2 * NA + s * NA + 21];
+    // Headcount: 6,129·0.618 + 1,513 = 5,300.7 men; 4,086·0.808 + 3,644 = 6,945.5 women; 12,246.2.
+    assert!((at(men) - 5301.0).abs() < 0.5, "{}", at(men));
+    assert!((at(women) - 6945.0).abs() < 0.6, "{}", at(women));
+    assert!((at(men) + at(women) - 12246.0).abs() < 0.5);
+    // Exits are the paper's 2,341 and 785 before its rounding.
+    assert!((path.exits[2 * NA + men * NA + 20] - 2341.278).abs() < 1e-9);
+    // FTE: 8,184.2 against the published 8,187 (0.04 %, the FTE factors' rounding).
+    let fte = supply::national_fte(&inp, &path, &prm, 1);
+    assert!((fte - 8187.0).abs() / 8187.0 < 0.0005, "{fte}");
+    // Required supply 7,365 × 1.06 = 7,806.9 → 7,807; oversupply ≈ 380 (377 before the paper's rounding).
+    let required: f64 = 7365.0 * 1.06;
+    assert!((required - 7807.0).abs() < 0.5);
+    assert!((fte - required - 380.0).abs() < 5.0, "{}", fte - required);
+}
