@@ -601,3 +601,54 @@ fn reproduces_the_dutch_gp_projection_of_van_greuningen_2012() {
     assert!((required - 7807.0).abs() < 0.5);
     assert!((fte - required - 380.0).abs() < 5.0, "{}", fte - required);
 }
+
+#[test]
+fn a_profession_without_employment_history_is_an_error_naming_it() {
+    use hwf::model::inputs::Tables;
+    let t = |n: &str| hwf::defaults::table(n).unwrap();
+    let mut employed = t("employed.px");
+    // Drop the orthotists (ORT) from the employment table, as a download missing them would be.
+    let d = employed.dim_index("profession").unwrap();
+    let ort = employed.dims[d].position("ORT").unwrap() as u32;
+    let keep: Vec<usize> = (0..employed.len())
+        .filter(|&r| employed.keys[d][r] != ort)
+        .collect();
+    for col in employed.keys.iter_mut() {
+        *col = keep.iter().map(|&r| col[r]).collect();
+    }
+    employed.values = keep.iter().map(|&r| employed.values[r]).collect();
+    employed.status = keep.iter().map(|&r| employed.status[r]).collect();
+    employed.symbols = keep.iter().map(|&r| employed.symbols[r]).collect();
+    employed.dims[d].categories.retain(|c| c.code != "ORT");
+    // Re-index the profession keys after removing the category.
+    for k in employed.keys[d].iter_mut() {
+        if *k > ort {
+            *k -= 1;
+        }
+    }
+    let (lic, iss, pop, proj, adm, care, bal) = (
+        t("licensed.px"),
+        t("licences_issued.px"),
+        t("population.px"),
+        t("population_projection.px"),
+        t("admissions.csv"),
+        t("care_use.csv"),
+        t("balance.csv"),
+    );
+    let e = Inputs::gather(&Tables {
+        licensed: &lic,
+        issued: &iss,
+        employed: &employed,
+        population: &pop,
+        projection: &proj,
+        admissions: &adm,
+        care_use: &care,
+        balance: &bal,
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.starts_with("data/default/employed.px: no employed history for the profession \"ORT\""),
+        "{e}"
+    );
+}
