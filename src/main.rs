@@ -113,6 +113,22 @@ enum Command {
         #[arg(long)]
         funding: Option<PathBuf>,
     },
+    /// Rerun the projection from earlier base years with the data that existed then, and score it
+    /// against what happened.
+    Backtest {
+        /// Base years, comma-separated (e.g. 2015,2017).
+        #[arg(long, value_delimiter = ',', required = true)]
+        from: Vec<i32>,
+        /// Horizons in years, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1,3,5,10")]
+        horizons: Vec<i32>,
+        /// The scenario whose parameters the reruns use; by default the embedded default.
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// The output folder (backtest.csv, backtest_summary.csv).
+        #[arg(long, default_value = "out/backtest")]
+        out: PathBuf,
+    },
     /// Scenarios: `hwf scenario show [FILE]` prints the effective parameters and where each came from.
     Scenario {
         #[command(subcommand)]
@@ -309,6 +325,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Allocate { spec, out, action } => allocate(spec, out, action),
         Command::Project { scenario, out } => project(scenario, out),
+        Command::Backtest {
+            from,
+            horizons,
+            scenario,
+            out,
+        } => backtest(&from, &horizons, scenario, out),
         Command::Report {
             scenario,
             out,
@@ -889,5 +911,135 @@ fn report(
         .map_err(|e| e.to_string())?;
     progress("done");
     println!("wrote {}", out.join("report.html").display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn backtest(
+    from: &[i32],
+    horizons: &[i32],
+    scenario: Option<PathBuf>,
+    out: PathBuf,
+) -> Result<ExitCode, String> {
+    use hwf::model::backtest;
+    use hwf::publish::results::{Data, Wide};
+    if let Some(h) = horizons.iter().find(|h| **h < 1) {
+        return Err(format!(
+            "--horizons: {h} is not a horizon; expected whole years from 1"
+        ));
+    }
+    let (sc, _, _) = hwf::model::scenario::load(scenario.as_deref()).map_err(|e| e.to_string())?;
+    let full = hwf::model::run(&sc).map_err(|e| e.to_string())?;
+    let mut scores = Vec::new();
+    for &b in from {
+        let s = backtest::backtest(&full, b, horizons)
+            .map_err(|e| format!("backtest from {b}: {e}"))?;
+        let done: std::collections::BTreeSet<i32> = s.iter().map(|x| x.horizon).collect();
+        let skipped: Vec<i32> = horizons
+            .iter()
+            .copied()
+            .filter(|h| !done.contains(h))
+            .collect();
+        if !skipped.is_empty() {
+            eprintln!(
+                "note: from {b}, horizons {skipped:?} reach past the data and are not scored"
+            );
+        }
+        scores.extend(s);
+    }
+    let summary = backtest::summarise(&scores);
+    let wide_scores = Wide {
+        cols: vec![
+            (
+                "base_year".into(),
+                Data::Text(scores.iter().map(|s| s.base_year.to_string()).collect()),
+            ),
+            (
+                "horizon".into(),
+                Data::Text(scores.iter().map(|s| s.horizon.to_string()).collect()),
+            ),
+            (
+                "profession".into(),
+                Data::Text(scores.iter().map(|s| s.profession.clone()).collect()),
+            ),
+            (
+                "county".into(),
+                Data::Text(scores.iter().map(|s| s.county.clone()).collect()),
+            ),
+            (
+                "measure".into(),
+                Data::Text(scores.iter().map(|s| s.measure.to_string()).collect()),
+            ),
+            (
+                "predicted".into(),
+                Data::Num(scores.iter().map(|s| Some(s.predicted)).collect()),
+            ),
+            (
+                "actual".into(),
+                Data::Num(scores.iter().map(|s| Some(s.actual)).collect()),
+            ),
+            (
+                "error_percent".into(),
+                Data::Num(scores.iter().map(|s| s.error_pct()).collect()),
+            ),
+            (
+                "in_p10_p90".into(),
+                Data::Text(scores.iter().map(|_| "n/a".to_string()).collect()),
+            ),
+        ],
+    };
+    let wide_summary = Wide {
+        cols: vec![
+            (
+                "base_year".into(),
+                Data::Text(summary.iter().map(|s| s.base_year.to_string()).collect()),
+            ),
+            (
+                "horizon".into(),
+                Data::Text(summary.iter().map(|s| s.horizon.to_string()).collect()),
+            ),
+            (
+                "measure".into(),
+                Data::Text(summary.iter().map(|s| s.measure.to_string()).collect()),
+            ),
+            (
+                "profession".into(),
+                Data::Text(summary.iter().map(|s| s.profession.clone()).collect()),
+            ),
+            (
+                "national_error_percent".into(),
+                Data::Num(
+                    summary
+                        .iter()
+                        .map(|s| Some(s.national).filter(|x| x.is_finite()))
+                        .collect(),
+                ),
+            ),
+            (
+                "county_mape_percent".into(),
+                Data::Num(summary.iter().map(|s| Some(s.mape)).collect()),
+            ),
+            (
+                "county_bias_percent".into(),
+                Data::Num(summary.iter().map(|s| Some(s.bias)).collect()),
+            ),
+        ],
+    };
+    let (a, b) = (wide_scores.csv(), wide_summary.csv());
+    hwf::publish::atomic::write_dir(&out, |tmp| {
+        std::fs::write(tmp.join("backtest.csv"), &a)?;
+        std::fs::write(tmp.join("backtest_summary.csv"), &b)
+    })
+    .map_err(|e| e.to_string())?;
+    println!(
+        "{:<5} {:>4} {:>8} {:<6} {:>9} {:>9} {:>9}",
+        "base", "h", "measure", "prof", "national%", "MAPE%", "bias%"
+    );
+    for s in &summary {
+        println!(
+            "{:<5} {:>4} {:>8} {:<6} {:>9.2} {:>9.2} {:>9.2}",
+            s.base_year, s.horizon, s.measure, s.profession, s.national, s.mape, s.bias
+        );
+    }
+    println!("wrote {}", out.display());
     Ok(ExitCode::SUCCESS)
 }

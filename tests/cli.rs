@@ -828,3 +828,33 @@ fn the_report_folder_has_everything_and_bad_runs_leave_nothing_behind() {
     assert_eq!(code, 2);
     assert!(err.contains("disclosure profile"), "{err}");
 }
+
+#[test]
+fn backtest_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("bt");
+    let (code, stdout, err) = hwf(&[
+        "backtest",
+        "--from",
+        "2016,2018",
+        "--horizons",
+        "1,3,10",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("from 2016, horizons [10] reach past the data"),
+        "{err}"
+    );
+    assert!(stdout.contains("2018     3      fte SSK"), "{stdout}");
+    let text = std::fs::read_to_string(out.join("backtest_summary.csv")).unwrap();
+    assert!(text.starts_with("base_year,horizon,measure,profession,national_error_percent,county_mape_percent,county_bias_percent"));
+    assert!(out.join("backtest.csv").exists());
+    let (code, _, err) = hwf(&["backtest", "--from", "2005", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("backtest from 2005") && err.contains("no licence data"),
+        "{err}"
+    );
+}

@@ -652,3 +652,76 @@ fn a_profession_without_employment_history_is_an_error_naming_it() {
         "{e}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Backtesting
+
+use hwf::model::backtest;
+
+#[test]
+fn a_backtest_uses_only_what_existed_then_and_scores_against_the_register() {
+    let pr = default_run();
+    let past = backtest::as_of(&pr.inputs, 2016, 2).unwrap();
+    assert_eq!(*past.licence_years.last().unwrap(), 2016);
+    assert_eq!(*past.employment_years.last().unwrap(), 2014);
+    assert_eq!(*past.admission_years.last().unwrap(), 2016);
+    assert!(past.balance.iter().all(|&x| x == 0.0));
+    let scores = backtest::backtest(pr, 2016, &[1, 3, 10]).unwrap();
+    // 2026 is past the register (2023): horizon 10 is not scored; 1 and 3 are.
+    let horizons: std::collections::BTreeSet<i32> = scores.iter().map(|s| s.horizon).collect();
+    assert_eq!(horizons.into_iter().collect::<Vec<_>>(), vec![1, 3]);
+    // The actual figure is the register's, summed independently here; Sweden is the sum of counties.
+    let g = &pr.inputs.grid;
+    let ssk = g.prof("SSK").unwrap();
+    let y = pr
+        .inputs
+        .licence_years
+        .iter()
+        .position(|&t| t == 2019)
+        .unwrap();
+    let actual: f64 = (0..g.nc())
+        .flat_map(|c| (0..2).flat_map(move |s| (0..NA).map(move |a| (c, s, a))))
+        .map(|(c, s, a)| {
+            pr.inputs.licensed[y * g.cells() + g.idx(ssk, 0, 0, 0) + (c * 2 + s) * NA + a]
+        })
+        .sum();
+    let national = scores
+        .iter()
+        .find(|s| {
+            s.horizon == 3 && s.profession == "SSK" && s.county == "00" && s.measure == "licensed"
+        })
+        .unwrap();
+    assert!((national.actual - actual).abs() < 1e-6);
+    let counties: f64 = scores
+        .iter()
+        .filter(|s| {
+            s.horizon == 3 && s.profession == "SSK" && s.county != "00" && s.measure == "licensed"
+        })
+        .map(|s| s.predicted)
+        .sum();
+    assert!((national.predicted - counties).abs() < 1e-6);
+    // FTE is scored only where employment was observed (to 2021): from 2016, horizons 1 and 3.
+    assert!(scores.iter().any(|s| s.measure == "fte" && s.horizon == 3));
+    for s in backtest::summarise(&scores) {
+        assert!(s.mape + 1e-12 >= s.bias.abs());
+    }
+}
+
+#[test]
+fn backtests_beyond_the_data_are_refused() {
+    let pr = default_run();
+    let e = backtest::backtest(pr, 2005, &[1]).unwrap_err().to_string();
+    assert!(
+        e.contains("no licence data for the backtest year 2005"),
+        "{e}"
+    );
+    let e = backtest::backtest(pr, 2023, &[1, 5])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("no horizon in [1, 5] can be checked from 2023"),
+        "{e}"
+    );
+    let e = backtest::backtest(pr, 2011, &[1]).unwrap_err().to_string();
+    assert!(e.contains("no employment data up to 2009"), "{e}");
+}

@@ -4,6 +4,7 @@
 //! estimates every rate from the history, projects each profession, and returns a [`Projection`]
 //! that [`crate::publish::results`] writes out.
 
+pub mod backtest;
 pub mod demand;
 pub mod inputs;
 pub mod scenario;

@@ -1,0 +1,280 @@
+//! Backtesting: rerun the projection as if the base year were an earlier year, with only the data
+//! that existed then, and score it against what happened.
+//!
+//! "What existed then" for base year `B`: licences and licences issued up to `B`, employment up to
+//! `B − lag` (the register's employment data lag two years behind licences), admissions up to `B`,
+//! and no balance assessments (the principals' answers in the data are of the current base year).
+//! The population is taken as it turned out (history plus the current projection): the backtest scores
+//! the workforce model, not SCB's population forecast.
+//!
+//! Scores per profession, county and horizon `h`, for licensed persons (observed up to the last
+//! register year) and employed FTE (observed up to the last employment year): the percentage error
+//! `100·(predicted − actual)/actual`, and over counties the mean absolute percentage error (MAPE) and
+//! the mean percentage error (bias). Coverage of a P10–P90 band is reported once the projection has
+//! uncertainty bands.
+
+use super::inputs::{Inputs, NA};
+use super::scenario::Scenario;
+use super::{ModelError, Phase, Projection, project};
+
+/// One scored cell.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Score {
+    /// The base year of the rerun.
+    pub base_year: i32,
+    /// Years ahead.
+    pub horizon: i32,
+    /// Profession code.
+    pub profession: String,
+    /// County code, `00` for Sweden.
+    pub county: String,
+    /// `licensed` (persons) or `fte` (employed full-time equivalents, all sectors).
+    pub measure: &'static str,
+    /// What the rerun projected.
+    pub predicted: f64,
+    /// What the data say.
+    pub actual: f64,
+}
+
+impl Score {
+    /// `100·(predicted − actual)/actual`, or `None` when the actual is zero.
+    pub fn error_pct(&self) -> Option<f64> {
+        (self.actual != 0.0).then(|| 100.0 * (self.predicted - self.actual) / self.actual)
+    }
+}
+
+/// The inputs as they stood at the end of `base_year`.
+///
+/// # Errors
+///
+/// [`ModelError::Input`] when the data have no licence year `base_year` or no employment year up to
+/// `base_year − lag`.
+pub fn as_of(inp: &Inputs, base_year: i32, lag: i32) -> Result<Inputs, ModelError> {
+    let g = &inp.grid;
+    let cells = g.cells();
+    let nk = g.nk();
+    let keep = |years: &[i32], last: i32| years.iter().take_while(|&&y| y <= last).count();
+    let nl = keep(&inp.licence_years, base_year);
+    if !inp.licence_years.contains(&base_year) {
+        return Err(ModelError::Input {
+            file: "licensed".into(),
+            message: format!(
+                "no licence data for the backtest year {base_year}; the register has {:?}",
+                inp.licence_years
+            ),
+        });
+    }
+    let ne = keep(&inp.employment_years, base_year - lag);
+    if ne == 0 {
+        return Err(ModelError::Input {
+            file: "employed".into(),
+            message: format!(
+                "no employment data up to {} (base year {base_year} − {lag} years' lag); the data start in {:?}",
+                base_year - lag,
+                inp.employment_years.first()
+            ),
+        });
+    }
+    let na = keep(&inp.admission_years, base_year);
+    let nr = inp.hc_regions.len();
+    let mut out = inp.clone();
+    out.licence_years.truncate(nl);
+    out.licensed.truncate(nl * cells);
+    out.issued.truncate(nl * 3 * cells);
+    out.employment_years.truncate(ne);
+    out.employed.truncate(ne * nk * cells);
+    out.fte.truncate(ne * nk * cells);
+    out.admission_years.truncate(na);
+    out.beginners.truncate(na * g.np() * nr);
+    out.graduates.truncate(na * g.np() * nr);
+    out.balance.iter_mut().for_each(|x| *x = 0.0);
+    let _ = NA;
+    Ok(out)
+}
+
+/// Reruns from `base_year` and scores every horizon in `horizons` that the data can check.
+///
+/// # Errors
+///
+/// A base year without data, a horizon beyond the data (`horizons` must have at least one year the
+/// data cover), and anything the projection reports.
+pub fn backtest(
+    full: &Projection,
+    base_year: i32,
+    horizons: &[i32],
+) -> Result<Vec<Score>, ModelError> {
+    let inp = &full.inputs;
+    let lag = full.scenario.base_year
+        - inp
+            .employment_years
+            .last()
+            .copied()
+            .unwrap_or(full.scenario.base_year);
+    let last_licence = *inp.licence_years.last().unwrap_or(&base_year);
+    let last_emp = *inp.employment_years.last().unwrap_or(&base_year);
+    let reach = horizons
+        .iter()
+        .copied()
+        .filter(|h| *h >= 1 && base_year + h <= last_licence)
+        .max();
+    let Some(max_h) = reach else {
+        return Err(ModelError::Input {
+            file: "licensed".into(),
+            message: format!(
+                "no horizon in {horizons:?} can be checked from {base_year}: the register ends in {last_licence}"
+            ),
+        });
+    };
+    let past = as_of(inp, base_year, lag)?;
+    let mut sc: Scenario = full.scenario.clone();
+    sc.base_year = base_year;
+    sc.horizon = base_year + max_h;
+    sc.balance.target_year = sc.horizon;
+    sc.balance.intake_from = base_year + 1;
+    let pr = project(&sc, past, Vec::new())?;
+    let g = &inp.grid;
+    let cells = g.cells();
+    let mut out = Vec::new();
+    for &h in horizons.iter().filter(|&&h| h >= 1 && h <= max_h) {
+        let t = base_year + h;
+        let ti_path = h as usize;
+        let li = inp.licence_years.iter().position(|&y| y == t);
+        let ei = inp
+            .employment_years
+            .iter()
+            .position(|&y| y == t)
+            .filter(|_| t <= last_emp);
+        let rti = pr.years.iter().position(|&y| y == t);
+        for p in 0..g.np() {
+            let mut nat = [(0.0, 0.0), (0.0, 0.0)];
+            for c in 0..=g.nc() {
+                if c < g.nc() {
+                    let per = g.nc() * 2 * NA;
+                    let pred_l: f64 = pr.paths[p].licensed
+                        [ti_path * per + c * 2 * NA..ti_path * per + (c + 1) * 2 * NA]
+                        .iter()
+                        .sum();
+                    if let Some(li) = li {
+                        let act_l: f64 = (0..2)
+                            .map(|sx| {
+                                (0..NA)
+                                    .map(|a| inp.licensed[li * cells + g.idx(p, c, sx, a)])
+                                    .sum::<f64>()
+                            })
+                            .sum();
+                        nat[0].0 += pred_l;
+                        nat[0].1 += act_l;
+                        out.push(Score {
+                            base_year,
+                            horizon: h,
+                            profession: g.professions[p].clone(),
+                            county: g.counties[c].clone(),
+                            measure: "licensed",
+                            predicted: pred_l,
+                            actual: act_l,
+                        });
+                    }
+                    if let (Some(ei), Some(rti)) = (ei, rti) {
+                        debug_assert_eq!(pr.phases[rti], Phase::Projection);
+                        let pred_f: f64 = (0..g.nk()).map(|k| pr.supply[pr.at(rti, p, c, k)]).sum();
+                        let act_f: f64 = (0..g.nk())
+                            .map(|k| {
+                                (0..2)
+                                    .map(|sx| {
+                                        (0..NA)
+                                            .map(|a| {
+                                                inp.fte
+                                                    [(ei * g.nk() + k) * cells + g.idx(p, c, sx, a)]
+                                            })
+                                            .sum::<f64>()
+                                    })
+                                    .sum::<f64>()
+                            })
+                            .sum();
+                        nat[1].0 += pred_f;
+                        nat[1].1 += act_f;
+                        out.push(Score {
+                            base_year,
+                            horizon: h,
+                            profession: g.professions[p].clone(),
+                            county: g.counties[c].clone(),
+                            measure: "fte",
+                            predicted: pred_f,
+                            actual: act_f,
+                        });
+                    }
+                } else {
+                    for (m, name) in [(0, "licensed"), (1, "fte")] {
+                        if (m == 0 && li.is_some()) || (m == 1 && ei.is_some() && rti.is_some()) {
+                            out.push(Score {
+                                base_year,
+                                horizon: h,
+                                profession: g.professions[p].clone(),
+                                county: "00".into(),
+                                measure: name,
+                                predicted: nat[m].0,
+                                actual: nat[m].1,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One line of the summary: a profession's errors at one base year, horizon and measure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    /// Base year of the rerun.
+    pub base_year: i32,
+    /// Years ahead.
+    pub horizon: i32,
+    /// `licensed` or `fte`.
+    pub measure: &'static str,
+    /// Profession code.
+    pub profession: String,
+    /// The national percentage error (`NaN` when the actual is zero).
+    pub national: f64,
+    /// Mean absolute percentage error over counties.
+    pub mape: f64,
+    /// Mean percentage error over counties.
+    pub bias: f64,
+}
+
+type Group = (Option<f64>, Vec<f64>);
+
+/// Summary per base year, horizon, measure and profession: the national error, and over counties the
+/// MAPE and the bias (mean percentage error), in percent.
+pub fn summarise(scores: &[Score]) -> Vec<Summary> {
+    use std::collections::BTreeMap;
+    let mut groups: BTreeMap<(i32, i32, &'static str, String), Group> = BTreeMap::new();
+    for s in scores {
+        let e = groups
+            .entry((s.base_year, s.horizon, s.measure, s.profession.clone()))
+            .or_default();
+        if s.county == "00" {
+            e.0 = s.error_pct();
+        } else if let Some(x) = s.error_pct() {
+            e.1.push(x);
+        }
+    }
+    groups
+        .into_iter()
+        .map(
+            |((base_year, horizon, measure, profession), (national, counties))| {
+                let n = counties.len().max(1) as f64;
+                Summary {
+                    base_year,
+                    horizon,
+                    measure,
+                    profession,
+                    national: national.unwrap_or(f64::NAN),
+                    mape: counties.iter().map(|x| x.abs()).sum::<f64>() / n,
+                    bias: counties.iter().sum::<f64>() / n,
+                }
+            },
+        )
+        .collect()
+}
