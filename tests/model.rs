@@ -725,3 +725,107 @@ fn backtests_beyond_the_data_are_refused() {
     let e = backtest::backtest(pr, 2011, &[1]).unwrap_err().to_string();
     assert!(e.contains("no employment data up to 2009"), "{e}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// ETS against R's forecast::ets (reference fits stored by statsmodels)
+
+use hwf::model::ets::{self, Params, Spec};
+
+fn oil() -> Vec<f64> {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/timeseries/fpp2_oil_1965_2013.csv"),
+    )
+    .unwrap();
+    text.lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap().parse().unwrap())
+        .collect()
+}
+
+fn r_reference() -> Vec<(Spec, serde_json::Value)> {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/timeseries/fit_ets_results_nonseasonal.json"),
+    )
+    .unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut out = Vec::new();
+    for (damped, models) in doc.as_object().unwrap() {
+        for (code, fit) in models.as_object().unwrap() {
+            if fit.as_object().is_none_or(|m| m.is_empty()) {
+                continue; // R refused this model
+            }
+            let code = if damped == "TRUE" {
+                format!("{}d{}", &code[..2], &code[2..])
+            } else {
+                code.clone()
+            };
+            out.push((Spec::try_from(code.as_str()).unwrap(), fit.clone()));
+        }
+    }
+    out
+}
+
+fn num(v: &serde_json::Value, k: &str, i: usize) -> f64 {
+    v[k][i].as_f64().unwrap_or(f64::NAN)
+}
+
+#[test]
+fn ets_matches_r_at_rs_parameters() {
+    let y = oil();
+    let refs = r_reference();
+    assert_eq!(refs.len(), 8, "R fitted 8 non-seasonal models on oil");
+    for (spec, r) in refs {
+        let trend = spec.trend != ets::TrendKind::None;
+        let p = Params {
+            alpha: num(&r, "alpha", 0),
+            beta: if trend { num(&r, "beta", 0) } else { 0.0 },
+            phi: if spec.damped { num(&r, "phi", 0) } else { 1.0 },
+            l0: num(&r, "initstate", 0),
+            b0: if trend { num(&r, "initstate", 1) } else { 0.0 },
+        };
+        let fit = spec.evaluate(&y, p).unwrap().unwrap();
+        let r_ll = num(&r, "loglik", 0);
+        assert!(
+            ((fit.loglik - r_ll) / r_ll).abs() < 1e-3,
+            "{spec}: loglik {} vs R {r_ll}",
+            fit.loglik
+        );
+        let f = fit.forecast(4);
+        for (h, got) in f.iter().enumerate() {
+            let want = num(&r, "forecast", h);
+            assert!(
+                ((got - want) / want).abs() < 1e-3,
+                "{spec} h={}: {got} vs R {want}",
+                h + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn ets_fitted_from_scratch_is_at_least_as_good_as_r() {
+    let y = oil();
+    for (spec, r) in r_reference() {
+        let fit = spec.fit(&y).unwrap();
+        let r_ll = num(&r, "loglik", 0);
+        // At least as good, within 0.01 % of R's log-likelihood.
+        assert!(
+            fit.loglik >= r_ll - 1e-4 * r_ll.abs(),
+            "{spec}: {} vs R {r_ll}",
+            fit.loglik
+        );
+    }
+    let best = ets::auto(&y).unwrap();
+    assert!(best.loglik.is_finite());
+    let aiccs: Vec<f64> = ets::all_specs()
+        .into_iter()
+        .filter_map(|s| s.fit(&y).ok())
+        .map(|f| f.aicc())
+        .collect();
+    assert!(
+        aiccs.iter().all(|&a| best.aicc() <= a + 1e-9),
+        "auto picks the lowest AICc"
+    );
+}

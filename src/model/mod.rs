@@ -6,6 +6,7 @@
 
 pub mod backtest;
 pub mod demand;
+pub mod ets;
 pub mod inputs;
 pub mod scenario;
 pub mod supply;

@@ -1,0 +1,620 @@
+//! Exponential smoothing (ETS) for the trends of model inputs: simple, Holt, damped Holt and
+//! multiplicative-trend models with additive or multiplicative errors (non-seasonal), fitted by
+//! maximum likelihood, chosen by AICc.
+//!
+//! # Formula
+//!
+//! In the innovations state-space form of Hyndman, Koehler, Ord & Snyder (2008), with level `l`,
+//! trend `b`, damping `φ` and one-step forecast `μ_t`:
+//!
+//! ```text
+//! trend N:  μ = l                      trend A: μ = l + φ·b             trend M: μ = l·b^φ
+//! error A:  ε = y − μ                  error M: ε = (y − μ)/μ
+//!
+//! A error, trend A:  l' = l + φb + αε            b' = φb + βε
+//! M error, trend A:  l' = (l + φb)(1 + αε)       b' = φb + β(l + φb)ε
+//! A error, trend M:  l' = l·b^φ + αε             b' = b^φ + βε/l
+//! M error, trend M:  l' = l·b^φ(1 + αε)          b' = b^φ(1 + βε)
+//! (trend N: drop b; the level updates as above with φb = 0 or b^φ = 1)
+//!
+//! log-likelihood (concentrated, as R's forecast::ets reports it):
+//!   A error: −½·n·log Σε²          M error: −½·(n·log Σε² + 2·Σ log|μ|)
+//! ```
+//!
+//! Forecasts `h` steps ahead: `l + (φ + … + φ^h)·b` (A), `l·b^(φ + … + φ^h)` (M), `l` (N).
+//! Parameters are bounded as R's defaults: `0.0001 ≤ β ≤ α ≤ 0.9999`, `0.8 ≤ φ ≤ 0.98`.
+
+use std::fmt;
+
+/// Error type of an ETS model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// Additive errors.
+    Additive,
+    /// Multiplicative (relative) errors.
+    Multiplicative,
+}
+
+/// Trend type of an ETS model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TrendKind {
+    /// No trend.
+    None,
+    /// Additive trend.
+    Additive,
+    /// Multiplicative trend.
+    Multiplicative,
+}
+
+/// A non-seasonal ETS model specification.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Spec {
+    /// Error.
+    pub error: ErrorKind,
+    /// Trend.
+    pub trend: TrendKind,
+    /// Whether the trend is damped.
+    pub damped: bool,
+}
+
+impl fmt::Display for Spec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = match self.error {
+            ErrorKind::Additive => "A",
+            ErrorKind::Multiplicative => "M",
+        };
+        let t = match self.trend {
+            TrendKind::None => "N",
+            TrendKind::Additive => "A",
+            TrendKind::Multiplicative => "M",
+        };
+        write!(f, "ETS({e},{t}{},N)", if self.damped { "d" } else { "" })
+    }
+}
+
+impl TryFrom<&str> for Spec {
+    type Error = String;
+
+    /// R's three-letter codes with optional damping: `ANN`, `AAN`, `AAdN`, `MMdN` …
+    fn try_from(s: &str) -> Result<Self, String> {
+        let u = s.trim().to_ascii_uppercase();
+        let damped = u.contains('D');
+        let c: Vec<char> = u.chars().filter(|c| *c != 'D').collect();
+        let bad = || {
+            format!(
+                "unknown ETS model {s:?}; expected e.g. ANN, AAN, AAdN, MAN, MMdN (seasonal models are not supported)"
+            )
+        };
+        if c.len() != 3 || c[2] != 'N' {
+            return Err(bad());
+        }
+        let error = match c[0] {
+            'A' => ErrorKind::Additive,
+            'M' => ErrorKind::Multiplicative,
+            _ => return Err(bad()),
+        };
+        let trend = match c[1] {
+            'N' => TrendKind::None,
+            'A' => TrendKind::Additive,
+            'M' => TrendKind::Multiplicative,
+            _ => return Err(bad()),
+        };
+        if damped && trend == TrendKind::None {
+            return Err(bad());
+        }
+        Ok(Spec {
+            error,
+            trend,
+            damped,
+        })
+    }
+}
+
+/// Parameters and initial states.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Params {
+    /// Level smoothing.
+    pub alpha: f64,
+    /// Trend smoothing (ignored without a trend).
+    pub beta: f64,
+    /// Damping (1 when not damped).
+    pub phi: f64,
+    /// Initial level.
+    pub l0: f64,
+    /// Initial trend (0 for additive, 1 for multiplicative when there is none).
+    pub b0: f64,
+}
+
+/// A fitted model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fit {
+    /// The model.
+    pub spec: Spec,
+    /// Its parameters.
+    pub params: Params,
+    /// Log-likelihood (R's concentrated form).
+    pub loglik: f64,
+    /// Final level and trend.
+    pub last: (f64, f64),
+    /// Number of observations.
+    pub n: usize,
+    /// Residual variance: Σε² / (n − k).
+    pub sigma2: f64,
+}
+
+/// Why a series cannot be fitted.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EtsError {
+    /// Too few observations for the model's parameters.
+    #[error("{spec}: a series of {n} values is too short; expected at least {needed}")]
+    TooShort {
+        /// The model.
+        spec: String,
+        /// Observations.
+        n: usize,
+        /// Needed.
+        needed: usize,
+    },
+    /// A missing or non-finite value (gaps are not filled silently).
+    #[error(
+        "value {index} of the series is {value}; expected a finite number (fill or cut gaps first)"
+    )]
+    NotFinite {
+        /// 0-based position.
+        index: usize,
+        /// The value.
+        value: f64,
+    },
+    /// A multiplicative model on a series with a value ≤ 0.
+    #[error("{spec} needs positive values, but value {index} is {value}")]
+    NotPositive {
+        /// The model.
+        spec: String,
+        /// 0-based position.
+        index: usize,
+        /// The value.
+        value: f64,
+    },
+}
+
+impl Spec {
+    /// Number of estimated parameters, initial states included (as R counts them).
+    pub fn n_params(self) -> usize {
+        1 + 1
+            + match self.trend {
+                TrendKind::None => 0,
+                _ => 2 + usize::from(self.damped),
+            }
+    }
+
+    fn trend_step(self, l: f64, b: f64, phi: f64) -> f64 {
+        match self.trend {
+            TrendKind::None => l,
+            TrendKind::Additive => l + phi * b,
+            TrendKind::Multiplicative => l * b.powf(phi),
+        }
+    }
+
+    /// Runs the recursion; returns (log-likelihood, Σε², final state), or `None` when the states
+    /// leave the domain (a non-positive forecast in a multiplicative model).
+    pub fn filter(self, y: &[f64], p: &Params) -> Option<(f64, f64, (f64, f64))> {
+        let (mut l, mut b) = (p.l0, p.b0);
+        let phi = if self.damped { p.phi } else { 1.0 };
+        let mut sse = 0.0;
+        let mut log_mu = 0.0;
+        for &yt in y {
+            let mu = self.trend_step(l, b, phi);
+            let mult = self.error == ErrorKind::Multiplicative;
+            if (mult || self.trend == TrendKind::Multiplicative) && (mu.is_nan() || mu <= 0.0) {
+                return None;
+            }
+            let e = if mult { (yt - mu) / mu } else { yt - mu };
+            sse += e * e;
+            if mult {
+                log_mu += mu.abs().ln();
+            }
+            let (nl, nb) = match (self.error, self.trend) {
+                (ErrorKind::Additive, TrendKind::None) => (l + p.alpha * e, b),
+                (ErrorKind::Multiplicative, TrendKind::None) => (l * (1.0 + p.alpha * e), b),
+                (ErrorKind::Additive, TrendKind::Additive) => {
+                    (l + phi * b + p.alpha * e, phi * b + p.beta * e)
+                }
+                (ErrorKind::Multiplicative, TrendKind::Additive) => {
+                    let m = l + phi * b;
+                    (m * (1.0 + p.alpha * e), phi * b + p.beta * m * e)
+                }
+                (ErrorKind::Additive, TrendKind::Multiplicative) => {
+                    let bp = b.powf(phi);
+                    (l * bp + p.alpha * e, bp + p.beta * e / l)
+                }
+                (ErrorKind::Multiplicative, TrendKind::Multiplicative) => {
+                    let bp = b.powf(phi);
+                    (l * bp * (1.0 + p.alpha * e), bp * (1.0 + p.beta * e))
+                }
+            };
+            l = nl;
+            b = nb;
+            if !l.is_finite() || !b.is_finite() {
+                return None;
+            }
+        }
+        let n = y.len() as f64;
+        let mut lik = n * sse.ln();
+        if self.error == ErrorKind::Multiplicative {
+            lik += 2.0 * log_mu;
+        }
+        Some((-0.5 * lik, sse, (l, b)))
+    }
+
+    /// Forecasts `h` steps from a final state.
+    pub fn forecast(self, last: (f64, f64), phi: f64, h: usize) -> Vec<f64> {
+        let phi = if self.damped { phi } else { 1.0 };
+        let mut cum = 0.0;
+        let mut pw = 1.0;
+        (1..=h)
+            .map(|_| {
+                pw *= phi;
+                cum += pw;
+                match self.trend {
+                    TrendKind::None => last.0,
+                    TrendKind::Additive => last.0 + cum * last.1,
+                    TrendKind::Multiplicative => last.0 * last.1.powf(cum),
+                }
+            })
+            .collect()
+    }
+
+    fn check(self, y: &[f64]) -> Result<(), EtsError> {
+        if let Some((index, &value)) = y.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(EtsError::NotFinite { index, value });
+        }
+        let needed = self.n_params() + 2;
+        if y.len() < needed {
+            return Err(EtsError::TooShort {
+                spec: self.to_string(),
+                n: y.len(),
+                needed,
+            });
+        }
+        let positive_only =
+            self.error == ErrorKind::Multiplicative || self.trend == TrendKind::Multiplicative;
+        if positive_only
+            && let Some((index, &value)) = y.iter().enumerate().find(|(_, v)| **v <= 0.0)
+        {
+            return Err(EtsError::NotPositive {
+                spec: self.to_string(),
+                index,
+                value,
+            });
+        }
+        Ok(())
+    }
+
+    /// Evaluates a model at given parameters (no fitting).
+    ///
+    /// # Errors
+    ///
+    /// A series with a gap, a non-positive value for a multiplicative model, or too short.
+    pub fn evaluate(self, y: &[f64], p: Params) -> Result<Option<Fit>, EtsError> {
+        self.check(y)?;
+        Ok(self.filter(y, &p).map(|(loglik, sse, last)| Fit {
+            spec: self,
+            params: p,
+            loglik,
+            last,
+            n: y.len(),
+            sigma2: sse / (y.len() - self.n_params().min(y.len() - 1)) as f64,
+        }))
+    }
+
+    /// Fits the model by maximum likelihood (Nelder–Mead from several starts, within R's bounds).
+    ///
+    /// # Errors
+    ///
+    /// As [`Spec::evaluate`].
+    pub fn fit(self, y: &[f64]) -> Result<Fit, EtsError> {
+        self.check(y)?;
+        let mult_trend = self.trend == TrendKind::Multiplicative;
+        let b_start = if mult_trend {
+            (y[1] / y[0]).clamp(0.5, 2.0)
+        } else {
+            y[1] - y[0]
+        };
+        // Parameter vector: alpha, beta, phi, l0, b0 (unused entries stay fixed).
+        let scale = y.iter().map(|v| v.abs()).sum::<f64>() / y.len() as f64;
+        let to_params = |v: &[f64]| Params {
+            alpha: v[0],
+            beta: if self.trend == TrendKind::None {
+                0.0
+            } else {
+                v[1]
+            },
+            phi: if self.damped { v[2] } else { 1.0 },
+            l0: v[3] * scale,
+            b0: if self.trend == TrendKind::None {
+                if mult_trend { 1.0 } else { 0.0 }
+            } else if mult_trend {
+                v[4]
+            } else {
+                v[4] * scale
+            },
+        };
+        let objective = |v: &[f64]| -> f64 {
+            let p = to_params(v);
+            let ok = (1e-4..=0.9999).contains(&p.alpha)
+                && (self.trend == TrendKind::None || (1e-4..=p.alpha).contains(&p.beta))
+                && (!self.damped || (0.8..=0.98).contains(&p.phi))
+                && (!mult_trend || p.b0 > 0.0);
+            if !ok {
+                return f64::INFINITY;
+            }
+            self.filter(y, &p).map_or(f64::INFINITY, |(ll, _, _)| -ll)
+        };
+        let active: Vec<bool> = vec![
+            true,
+            self.trend != TrendKind::None,
+            self.damped,
+            true,
+            self.trend != TrendKind::None,
+        ];
+        let mut best: Option<(f64, Vec<f64>)> = None;
+        for &(a, bfrac, phi) in &[
+            (0.5, 0.1, 0.9),
+            (0.9, 0.05, 0.95),
+            (0.2, 0.5, 0.85),
+            (0.99, 0.3, 0.97),
+        ] {
+            let start = vec![
+                a,
+                a * bfrac,
+                phi,
+                y[0] / scale,
+                if mult_trend { b_start } else { b_start / scale },
+            ];
+            let (f, v) = nelder_mead(&objective, &start, &active, 4000);
+            // Polish from the best point.
+            let (f, v) = nelder_mead(&objective, &v, &active, 4000).min_by_f(f, v);
+            if best.as_ref().is_none_or(|b| f < b.0) {
+                best = Some((f, v));
+            }
+        }
+        let (_, v) = best.unwrap_or((f64::INFINITY, vec![0.5, 0.05, 0.9, 1.0, 0.0]));
+        let p = to_params(&v);
+        self.evaluate(y, p)?.ok_or(EtsError::TooShort {
+            spec: self.to_string(),
+            n: y.len(),
+            needed: y.len() + 1,
+        })
+    }
+}
+
+trait MinBy {
+    fn min_by_f(self, f: f64, v: Vec<f64>) -> (f64, Vec<f64>);
+}
+
+impl MinBy for (f64, Vec<f64>) {
+    fn min_by_f(self, f: f64, v: Vec<f64>) -> (f64, Vec<f64>) {
+        if self.0 <= f { self } else { (f, v) }
+    }
+}
+
+impl Fit {
+    /// AIC = −2·loglik + 2k.
+    pub fn aic(&self) -> f64 {
+        -2.0 * self.loglik + 2.0 * self.spec.n_params() as f64
+    }
+
+    /// AICc, the small-sample AIC used to choose a model.
+    pub fn aicc(&self) -> f64 {
+        let (n, k) = (self.n as f64, self.spec.n_params() as f64);
+        self.aic() + 2.0 * k * (k + 1.0) / (n - k - 1.0).max(1.0)
+    }
+
+    /// BIC = −2·loglik + k·log n.
+    pub fn bic(&self) -> f64 {
+        -2.0 * self.loglik + self.spec.n_params() as f64 * (self.n as f64).ln()
+    }
+
+    /// Point forecasts.
+    pub fn forecast(&self, h: usize) -> Vec<f64> {
+        self.spec.forecast(self.last, self.params.phi, h)
+    }
+}
+
+/// Every non-seasonal model hwf fits, in the order they are tried.
+pub fn all_specs() -> Vec<Spec> {
+    let mut v = Vec::new();
+    for error in [ErrorKind::Additive, ErrorKind::Multiplicative] {
+        for (trend, damped) in [
+            (TrendKind::None, false),
+            (TrendKind::Additive, false),
+            (TrendKind::Additive, true),
+            (TrendKind::Multiplicative, false),
+            (TrendKind::Multiplicative, true),
+        ] {
+            v.push(Spec {
+                error,
+                trend,
+                damped,
+            });
+        }
+    }
+    v
+}
+
+/// Fits every applicable model and returns the one with the lowest AICc (R's `ets(..., ic = "aicc")`).
+///
+/// # Errors
+///
+/// When no model can be fitted (a gap, or a series too short for even the simplest model).
+pub fn auto(y: &[f64]) -> Result<Fit, EtsError> {
+    let mut best: Option<Fit> = None;
+    let mut first_err = None;
+    for spec in all_specs() {
+        match spec.fit(y) {
+            Ok(f) if f.loglik.is_finite() => {
+                if best.as_ref().is_none_or(|b| f.aicc() < b.aicc()) {
+                    best = Some(f);
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                first_err.get_or_insert(e);
+            }
+        }
+    }
+    best.ok_or_else(|| {
+        first_err.unwrap_or(EtsError::TooShort {
+            spec: "any ETS model".into(),
+            n: y.len(),
+            needed: 4,
+        })
+    })
+}
+
+/// Minimises `f` over the active coordinates of `x0` (Nelder–Mead, standard coefficients).
+fn nelder_mead(
+    f: &dyn Fn(&[f64]) -> f64,
+    x0: &[f64],
+    active: &[bool],
+    max_iter: usize,
+) -> (f64, Vec<f64>) {
+    let idx: Vec<usize> = (0..x0.len()).filter(|&i| active[i]).collect();
+    let n = idx.len();
+    let mut pts: Vec<Vec<f64>> = vec![x0.to_vec()];
+    for &i in &idx {
+        let mut p = x0.to_vec();
+        p[i] += if p[i].abs() > 1e-3 {
+            0.1 * p[i].abs()
+        } else {
+            0.05
+        };
+        pts.push(p);
+    }
+    let mut vals: Vec<f64> = pts.iter().map(|p| f(p)).collect();
+    for _ in 0..max_iter {
+        let mut order: Vec<usize> = (0..=n).collect();
+        order.sort_by(|&a, &b| vals[a].total_cmp(&vals[b]));
+        pts = order.iter().map(|&i| pts[i].clone()).collect();
+        vals = order.iter().map(|&i| vals[i]).collect();
+        if (vals[n] - vals[0]).abs() <= 1e-10 * (1.0 + vals[0].abs()) && vals[0].is_finite() {
+            break;
+        }
+        let mut centroid = x0.to_vec();
+        for &i in &idx {
+            centroid[i] = pts[..n].iter().map(|p| p[i]).sum::<f64>() / n as f64;
+        }
+        let along = |t: f64| {
+            let mut p = centroid.clone();
+            for &i in &idx {
+                p[i] = centroid[i] + t * (pts[n][i] - centroid[i]);
+            }
+            p
+        };
+        let xr = along(-1.0);
+        let fr = f(&xr);
+        if fr < vals[0] {
+            let xe = along(-2.0);
+            let fe = f(&xe);
+            if fe < fr {
+                pts[n] = xe;
+                vals[n] = fe;
+            } else {
+                pts[n] = xr;
+                vals[n] = fr;
+            }
+        } else if fr < vals[n - 1] {
+            pts[n] = xr;
+            vals[n] = fr;
+        } else {
+            let xc = if fr < vals[n] {
+                along(-0.5)
+            } else {
+                along(0.5)
+            };
+            let fc = f(&xc);
+            if fc < vals[n].min(fr) {
+                pts[n] = xc;
+                vals[n] = fc;
+            } else {
+                for k in 1..=n {
+                    for &i in &idx {
+                        pts[k][i] = pts[0][i] + 0.5 * (pts[k][i] - pts[0][i]);
+                    }
+                    vals[k] = f(&pts[k]);
+                }
+            }
+        }
+    }
+    let best = (0..=n)
+        .min_by(|&a, &b| vals[a].total_cmp(&vals[b]))
+        .unwrap_or(0);
+    (vals[best], pts[best].clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_parse_and_print() {
+        let s = Spec::try_from("AAdN").unwrap();
+        assert_eq!(
+            (s.error, s.trend, s.damped),
+            (ErrorKind::Additive, TrendKind::Additive, true)
+        );
+        assert_eq!(s.to_string(), "ETS(A,Ad,N)");
+        assert_eq!(Spec::try_from("mmn").unwrap().to_string(), "ETS(M,M,N)");
+        assert_eq!(all_specs().len(), 10);
+        for spec in all_specs() {
+            let code = spec
+                .to_string()
+                .replace(['(', ')', ','], "")
+                .replace("ETS", "");
+            assert_eq!(Spec::try_from(code.as_str()), Ok(spec));
+        }
+        assert!(Spec::try_from("AAA").is_err());
+        assert!(Spec::try_from("ANdN").is_err());
+    }
+
+    #[test]
+    fn simple_smoothing_by_hand() {
+        // ETS(A,N,N), alpha 0.5, l0 10 on 12, 11: μ1 = 10, ε1 = 2, l1 = 11; μ2 = 11, ε2 = 0, l2 = 11.
+        let spec = Spec::try_from("ANN").unwrap();
+        let (ll, sse, last) = spec
+            .filter(
+                &[12.0, 11.0],
+                &Params {
+                    alpha: 0.5,
+                    beta: 0.0,
+                    phi: 1.0,
+                    l0: 10.0,
+                    b0: 0.0,
+                },
+            )
+            .unwrap();
+        assert_eq!(sse, 4.0);
+        assert_eq!(last.0, 11.0);
+        assert!((ll - (-0.5 * 2.0 * 4f64.ln())).abs() < 1e-12);
+        assert_eq!(spec.forecast(last, 1.0, 2), vec![11.0, 11.0]);
+    }
+
+    #[test]
+    fn gaps_and_short_series_are_refused() {
+        let spec = Spec::try_from("AAN").unwrap();
+        assert!(matches!(
+            spec.fit(&[1.0, f64::NAN, 3.0, 4.0, 5.0, 6.0, 7.0]),
+            Err(EtsError::NotFinite { index: 1, .. })
+        ));
+        assert!(matches!(
+            spec.fit(&[1.0, 2.0, 3.0]),
+            Err(EtsError::TooShort { .. })
+        ));
+        let m = Spec::try_from("MNN").unwrap();
+        assert!(matches!(
+            m.fit(&[1.0, 0.0, 3.0, 4.0, 5.0]),
+            Err(EtsError::NotPositive { index: 1, .. })
+        ));
+    }
+}
