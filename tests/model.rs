@@ -829,3 +829,44 @@ fn ets_fitted_from_scratch_is_at_least_as_good_as_r() {
         "auto picks the lowest AICc"
     );
 }
+
+#[test]
+fn admissions_and_foreign_licences_can_follow_a_fitted_trend() {
+    let mut sc = default_scenario();
+    sc.supply.admissions_trend = "AAdN".into();
+    sc.supply.foreign_trend = "AAN".into();
+    let pr = project(&sc, default_run().inputs.clone(), vec![]).unwrap();
+    let g = &pr.inputs.grid;
+    let lak = g.prof("LAK").unwrap();
+    let prm = &pr.params[lak];
+    let steps = (sc.horizon - sc.base_year) as usize;
+    assert_eq!(prm.admissions_trend.len(), steps);
+    // The factor is the damped-Holt forecast of national LAK beginners over the base year's level,
+    // fitted here again independently of the projection.
+    let inp = &pr.inputs;
+    let nr = inp.hc_regions.len();
+    let series: Vec<f64> = (0..inp.admission_years.len())
+        .map(|y| {
+            (0..nr)
+                .map(|r| inp.beginners[(y * g.np() + lak) * nr + r])
+                .sum()
+        })
+        .collect();
+    let fit = Spec::try_from("AAdN").unwrap().fit(&series).unwrap();
+    let f1 = fit.forecast(1)[0] / series.last().unwrap();
+    assert!((prm.admissions_trend[0] - f1).abs() < 1e-9);
+    let b: f64 = supply::beginners(inp, &sc, lak, prm, sc.base_year + 1, Intake::Baseline)
+        .iter()
+        .sum();
+    assert!((b - series.last().unwrap() * f1).abs() < 1e-6);
+    assert_eq!(prm.foreign_trend[0].len(), steps);
+    // A trend that is not a method is refused with its key.
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "t.toml",
+        "inherits = \"default\"\n[supply]\nadmissions_trend = \"linear-ish\"\n",
+    );
+    let e = scenario::load(Some(&p)).unwrap_err().to_string();
+    assert!(e.contains("`supply.admissions_trend`"), "{e}");
+}

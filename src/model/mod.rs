@@ -339,7 +339,7 @@ pub fn project(sc: &Scenario, inp: Inputs, used: Vec<UsedInput>) -> Result<Proje
         let d: f64 = (0..nc * nk)
             .map(|i| demand.fte[target_ti * per + p * nc * nk + i])
             .sum();
-        let today: f64 = supply::beginners(&inp, sc, p, sc.base_year, Intake::Baseline)
+        let today: f64 = supply::beginners(&inp, sc, p, &params[p], sc.base_year, Intake::Baseline)
             .iter()
             .sum();
         let slope = s1 - s0;
@@ -421,8 +421,14 @@ impl Projection {
             let Some(c) = &prm.completion else { continue };
             for dy in 1..=3 {
                 let t = sc.base_year + dy;
-                let b =
-                    supply::beginners(inp, sc, p, t - prm.programme_lag as i32, Intake::Baseline);
+                let b = supply::beginners(
+                    inp,
+                    sc,
+                    p,
+                    prm,
+                    t - prm.programme_lag as i32,
+                    Intake::Baseline,
+                );
                 for r in 0..inp.hc_regions.len() {
                     out.push((p, r, t, c[r] * b[r]));
                 }

@@ -73,6 +73,42 @@ pub struct Supply {
     pub admissions_change: f64,
     /// Whether county-specific exit levels (which include net movement between counties) are used.
     pub county_exits: bool,
+    /// How admissions continue after the base year: `"none"` (the base year's level), `"auto"` (the
+    /// ETS model with the lowest AICc on each programme's national beginners) or an ETS model
+    /// (`"AAN"`, `"AAdN"`, …).
+    #[serde(default = "none")]
+    pub admissions_trend: String,
+    /// How licences on foreign education continue: `"none"` (their recent mean), `"auto"` or an ETS
+    /// model, fitted to each profession's national EU/EEA and third-country licences.
+    #[serde(default = "none")]
+    pub foreign_trend: String,
+}
+
+fn none() -> String {
+    "none".into()
+}
+
+/// A trend method named in a scenario: no trend, ETS chosen by AICc, or one ETS model.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Trend {
+    /// Keep the base level.
+    None,
+    /// Choose the ETS model by AICc.
+    Auto,
+    /// This ETS model.
+    Ets(super::ets::Spec),
+}
+
+impl TryFrom<&str> for Trend {
+    type Error = String;
+
+    fn try_from(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "none" | "" => Ok(Trend::None),
+            "auto" => Ok(Trend::Auto),
+            _ => super::ets::Spec::try_from(s).map(Trend::Ets),
+        }
+    }
 }
 
 /// A shift of demand from one profession to another, netting to zero in FTE.
@@ -315,6 +351,14 @@ impl Scenario {
         ] {
             if !(0.0..=10.0).contains(&v) {
                 return bad(k, format!("{v}; expected a multiplier from 0 to 10"));
+            }
+        }
+        for (k, v) in [
+            ("supply.admissions_trend", &s.admissions_trend),
+            ("supply.foreign_trend", &s.foreign_trend),
+        ] {
+            if let Err(e) = Trend::try_from(v.as_str()) {
+                return bad(k, format!("{v:?}: {e}; or \"none\" or \"auto\""));
             }
         }
         if !(-1.0..=10.0).contains(&s.admissions_change) {

@@ -60,6 +60,39 @@ pub struct Params {
     /// profession, the training time in whole years, and the share of the parent's Swedish licences
     /// that become Swedish specialist certificates that many years later.
     pub layer: Option<(usize, usize, f64)>,
+    /// Admissions after the base year relative to the base year's, by years ahead (1, 2, …), when the
+    /// scenario continues admissions by a trend; empty otherwise.
+    pub admissions_trend: Vec<f64>,
+    /// Foreign licences (EU/EEA, third country) relative to their recent mean, by years ahead, when
+    /// the scenario continues them by a trend; empty otherwise.
+    pub foreign_trend: [Vec<f64>; 2],
+}
+
+/// Forecasts `series` `h` steps ahead with the named trend, relative to `level` (1 = unchanged);
+/// an empty vector when there is no trend to follow (method none, or a series that cannot be fitted).
+pub fn trend_factors(
+    series: &[f64],
+    level: f64,
+    method: super::scenario::Trend,
+    h: usize,
+) -> Vec<f64> {
+    use super::scenario::Trend;
+    if level <= 0.0 || h == 0 {
+        return Vec::new();
+    }
+    let fit = match method {
+        Trend::None => return Vec::new(),
+        Trend::Auto => super::ets::auto(series),
+        Trend::Ets(spec) => spec.fit(series),
+    };
+    match fit {
+        Ok(f) => f
+            .forecast(h)
+            .into_iter()
+            .map(|v| (v / level).max(0.0))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
 }
 
 /// Swedish licences of profession `p` in year `t` as registered (nationally).
@@ -302,7 +335,45 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize) -> Params {
         }),
         _ => None,
     };
+    // Trends of admissions and foreign inflow, when the scenario asks for them.
+    let steps = (sc.horizon - base).max(0) as usize;
+    let admissions_trend = {
+        let method = super::scenario::Trend::try_from(s.admissions_trend.as_str())
+            .unwrap_or(super::scenario::Trend::None);
+        let years: Vec<usize> = (0..ay.len()).filter(|&y| ay[y] <= base).collect();
+        let series: Vec<f64> = years
+            .iter()
+            .map(|&y| (0..nr).map(|r| b(y, r)).sum())
+            .collect();
+        let level = series.last().copied().unwrap_or(0.0);
+        trend_factors(&series, level, method, steps)
+    };
+    let foreign_trend = {
+        let method = super::scenario::Trend::try_from(s.foreign_trend.as_str())
+            .unwrap_or(super::scenario::Trend::None);
+        let years: Vec<usize> = (0..ly.len()).filter(|&y| ly[y] <= base).collect();
+        let per_origin = |o: usize| -> Vec<f64> {
+            let series: Vec<f64> = years
+                .iter()
+                .map(|&y| {
+                    (0..nc)
+                        .map(|c| {
+                            (0..2)
+                                .map(|sx| (0..NA).map(|a| iss(y, o, c, sx, a)).sum::<f64>())
+                                .sum::<f64>()
+                        })
+                        .sum()
+                })
+                .collect();
+            let tail = &series[series.len().saturating_sub(iw.len())..];
+            let level = tail.iter().sum::<f64>() / tail.len().max(1) as f64;
+            trend_factors(&series, level, method, steps)
+        };
+        [per_origin(1), per_origin(2)]
+    };
     Params {
+        admissions_trend,
+        foreign_trend,
         layer,
         exit,
         county_exit,
@@ -348,7 +419,14 @@ pub struct Path {
 }
 
 /// Beginners of a profession in year `t` by health-care region.
-pub fn beginners(inp: &Inputs, sc: &Scenario, p: usize, t: i32, intake: Intake) -> Vec<f64> {
+pub fn beginners(
+    inp: &Inputs,
+    sc: &Scenario,
+    p: usize,
+    prm: &Params,
+    t: i32,
+    intake: Intake,
+) -> Vec<f64> {
     let nr = inp.hc_regions.len();
     let np = inp.grid.np();
     let ay = &inp.admission_years;
@@ -382,10 +460,19 @@ pub fn beginners(inp: &Inputs, sc: &Scenario, p: usize, t: i32, intake: Intake) 
                 })
                 .collect()
         }
-        _ => basis
-            .iter()
-            .map(|b| b * (1.0 + sc.supply.admissions_change))
-            .collect(),
+        _ => {
+            // Admissions follow the scenario's trend (1 without one), then its relative change.
+            let ahead = (t - sc.base_year) as usize;
+            let trend = prm
+                .admissions_trend
+                .get(ahead.wrapping_sub(1))
+                .copied()
+                .unwrap_or(1.0);
+            basis
+                .iter()
+                .map(|b| b * trend * (1.0 + sc.supply.admissions_change))
+                .collect()
+        }
     }
 }
 
@@ -410,7 +497,7 @@ pub fn graduates(
                 (0..nr).map(|r| inp.graduates[(y * np + p) * nr + r]).sum()
             });
     }
-    let b = beginners(inp, sc, p, t - prm.programme_lag as i32, intake);
+    let b = beginners(inp, sc, p, prm, t - prm.programme_lag as i32, intake);
     (0..nr).map(|r| c[r] * b[r]).sum()
 }
 
@@ -492,8 +579,10 @@ pub fn project_with(
                     let x = if a == NA - 1 { 1.0 } else { x };
                     exits[ti * per + j] = prev[j] * x;
                     let se = se_total * prm.se_profile[j];
-                    let eu = prm.foreign[0][j];
-                    let tc = prm.foreign[1][j];
+                    let eu = prm.foreign[0][j]
+                        * prm.foreign_trend[0].get(ti - 1).copied().unwrap_or(1.0);
+                    let tc = prm.foreign[1][j]
+                        * prm.foreign_trend[1].get(ti - 1).copied().unwrap_or(1.0);
                     inflow[0][ti * per + j] = se;
                     inflow[1][ti * per + j] = eu;
                     inflow[2][ti * per + j] = tc;
