@@ -112,6 +112,9 @@ enum Command {
         /// Funding streams (CSV, see `hwf allocate funding`) to show per county beside the gap.
         #[arg(long)]
         funding: Option<PathBuf>,
+        /// Backtest base years to include (comma-separated), scored at horizons 1, 3, 5 and 10.
+        #[arg(long, value_delimiter = ',')]
+        backtest: Vec<i32>,
     },
     /// Rerun the projection from earlier base years with the data that existed then, and score it
     /// against what happened.
@@ -339,6 +342,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             quiet,
             compare,
             funding,
+            backtest,
         } => report(
             scenario,
             out,
@@ -347,6 +351,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             quiet,
             &compare,
             funding.as_deref(),
+            &backtest,
         ),
         Command::Scenario {
             action: ScenarioAction::Show { file },
@@ -868,6 +873,7 @@ fn report(
     quiet: bool,
     compare: &[PathBuf],
     funding: Option<&Path>,
+    backtest: &[i32],
 ) -> Result<ExitCode, String> {
     let lang =
         Lang::from_code(lang).ok_or_else(|| format!("--lang {lang:?}: expected sv or en"))?;
@@ -903,9 +909,18 @@ fn report(
         .map(hwf::allocate::funding::read)
         .transpose()
         .map_err(|e| e.to_string())?;
+    let mut scores = Vec::new();
+    for &b in backtest {
+        progress(&format!("backtest from {b}"));
+        scores.extend(
+            hwf::model::backtest::backtest(&pr, b, &[1, 3, 5, 10])
+                .map_err(|e| format!("backtest from {b}: {e}"))?,
+        );
+    }
     let extra = hwf::publish::report::Extra {
         others: &others,
         funding: streams.as_deref(),
+        backtest: (!backtest.is_empty()).then_some(scores.as_slice()),
     };
     hwf::publish::report::write(&pr, extra, &opts, &out, &mut progress)
         .map_err(|e| e.to_string())?;

@@ -711,3 +711,106 @@ pub fn grouped_bars(
         },
     )
 }
+
+/// One line of a line chart: name, points, colour, dashed or not.
+pub type Line = (String, Vec<(i32, f64)>, RGBColor, bool);
+
+struct Lines<'a> {
+    l: &'a Labels,
+    lines: &'a [Line],
+    x0: i32,
+    x1: i32,
+    ymax: f64,
+}
+
+impl Chart for Lines<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let Lines {
+            l,
+            lines,
+            x0,
+            x1,
+            ymax,
+        } = *self;
+        root.fill(&WHITE).map_err(|e| format!("{e:?}"))?;
+        let (area, _) = root.split_vertically(SIZE.1 - 36);
+        let mut chart = ChartBuilder::on(&area)
+            .caption(&l.title, ("sans-serif", 24))
+            .margin(14)
+            .x_label_area_size(44)
+            .y_label_area_size(86)
+            .build_cartesian_2d(x0..x1, 0.0..ymax)
+            .map_err(|e| format!("{e:?}"))?;
+        chart
+            .configure_mesh()
+            .x_desc(&l.x)
+            .y_desc(&l.y)
+            .x_labels(12)
+            .x_label_formatter(&|y| format!("{y}"))
+            .y_label_formatter(&|v| thousands(*v))
+            .label_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", 16))
+            .draw()
+            .map_err(|e| format!("{e:?}"))?;
+        for (name, pts, colour, dashed) in lines {
+            let style = colour.stroke_width(3);
+            let series = if *dashed {
+                chart
+                    .draw_series(DashedLineSeries::new(pts.clone(), 8, 5, style))
+                    .map_err(|e| format!("{e:?}"))?
+            } else {
+                chart
+                    .draw_series(LineSeries::new(pts.clone(), style))
+                    .map_err(|e| format!("{e:?}"))?
+            };
+            let c = *colour;
+            series.label(name).legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3))
+            });
+            chart
+                .draw_series(pts.iter().map(|p| Circle::new(*p, 4, colour.filled())))
+                .map_err(|e| format!("{e:?}"))?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .label_font(("sans-serif", 15))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.3))
+            .draw()
+            .map_err(|e| format!("{e:?}"))?;
+        caption(root, &l.caption)
+    }
+}
+
+/// A line chart over years (solid or dashed lines with their points marked).
+pub fn lines(name: &str, l: &Labels, lines: &[Line]) -> Result<Drawn, ChartError> {
+    let x0 = lines
+        .iter()
+        .flat_map(|x| x.1.iter().map(|p| p.0))
+        .min()
+        .unwrap_or(0);
+    let x1 = lines
+        .iter()
+        .flat_map(|x| x.1.iter().map(|p| p.0))
+        .max()
+        .unwrap_or(1)
+        .max(x0 + 1);
+    let ymax = nice_max(
+        lines
+            .iter()
+            .flat_map(|x| x.1.iter().map(|p| p.1))
+            .fold(0.0, f64::max)
+            * 1.08,
+    );
+    both(
+        name,
+        &Lines {
+            l,
+            lines,
+            x0,
+            x1,
+            ymax,
+        },
+    )
+}

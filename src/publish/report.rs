@@ -562,6 +562,195 @@ pub struct Extra<'a> {
     pub others: &'a [Projection],
     /// Funding streams, shown per county and inhabitant beside the projected gap.
     pub funding: Option<&'a [crate::allocate::funding::Stream]>,
+    /// Backtest scores, shown as a table and a chart of forecast against actual.
+    pub backtest: Option<&'a [crate::model::backtest::Score]>,
+}
+
+/// The backtest scores as a table.
+pub fn backtest_table(scores: &[crate::model::backtest::Score]) -> Wide {
+    Wide {
+        cols: vec![
+            (
+                "base_year".into(),
+                Data::Text(scores.iter().map(|s| s.base_year.to_string()).collect()),
+            ),
+            (
+                "horizon".into(),
+                Data::Text(scores.iter().map(|s| s.horizon.to_string()).collect()),
+            ),
+            (
+                "profession".into(),
+                Data::Text(scores.iter().map(|s| s.profession.clone()).collect()),
+            ),
+            (
+                "county".into(),
+                Data::Text(scores.iter().map(|s| s.county.clone()).collect()),
+            ),
+            (
+                "measure".into(),
+                Data::Text(scores.iter().map(|s| s.measure.to_string()).collect()),
+            ),
+            (
+                "predicted".into(),
+                Data::Num(scores.iter().map(|s| Some(s.predicted)).collect()),
+            ),
+            (
+                "actual".into(),
+                Data::Num(scores.iter().map(|s| Some(s.actual)).collect()),
+            ),
+            (
+                "error_percent".into(),
+                Data::Num(scores.iter().map(|s| s.error_pct()).collect()),
+            ),
+        ],
+    }
+}
+
+/// The backtest chart: licensed persons in all licensed professions (layers not counted twice),
+/// Sweden, as registered and as forecast from each backtest base year.
+pub fn backtest_chart(
+    pr: &Projection,
+    scores: &[crate::model::backtest::Score],
+    lang: Lang,
+) -> Result<Drawn, charts::ChartError> {
+    use std::collections::BTreeMap;
+    let lists = CodeLists::get();
+    let counted = |p: &str| lists.profession(p).is_some_and(|x| x.layer_of.is_none());
+    let inp = &pr.inputs;
+    let g = &inp.grid;
+    let actual: Vec<(i32, f64)> = inp
+        .licence_years
+        .iter()
+        .enumerate()
+        .map(|(y, &year)| {
+            let total: f64 = (0..g.np())
+                .filter(|&p| counted(&g.professions[p]))
+                .map(|p| {
+                    (0..g.nc() * 2 * NA)
+                        .map(|i| inp.licensed[y * g.cells() + g.idx(p, 0, 0, 0) + i])
+                        .sum::<f64>()
+                })
+                .sum();
+            (year, total)
+        })
+        .collect();
+    let mut by_base: BTreeMap<i32, BTreeMap<i32, f64>> = BTreeMap::new();
+    for s in scores
+        .iter()
+        .filter(|s| s.county == "00" && s.measure == "licensed" && counted(&s.profession))
+    {
+        *by_base
+            .entry(s.base_year)
+            .or_default()
+            .entry(s.base_year + s.horizon)
+            .or_insert(0.0) += s.predicted;
+    }
+    let mut lines: Vec<charts::Line> = vec![(
+        tr(lang, "Registrerat", "Registered").into(),
+        actual.clone(),
+        charts::SUPPLY,
+        false,
+    )];
+    for (i, (base, pts)) in by_base.iter().enumerate() {
+        let start = actual.iter().find(|p| p.0 == *base).copied();
+        let mut v: Vec<(i32, f64)> = start.into_iter().collect();
+        v.extend(pts.iter().map(|(y, x)| (*y, *x)));
+        lines.push((
+            format!("{} {base}", tr(lang, "Prognos från", "Forecast from")),
+            v,
+            charts::SCENARIOS[(i + 1) % charts::SCENARIOS.len()],
+            true,
+        ));
+    }
+    charts::lines(
+        "backtest_licensed",
+        &Labels {
+            title: tr(
+                lang,
+                "Efterhandsprövning: legitimerade i riket, prognos mot utfall",
+                "Backtest: licensed in Sweden, forecast against outcome",
+            )
+            .into(),
+            caption: format!(
+                "{}: hwf{}",
+                tr(lang, "Källa", "Source"),
+                if pr.used.iter().any(|u| u.synthetic) {
+                    tr(lang, " — syntetiska data", " — synthetic data")
+                } else {
+                    ""
+                }
+            ),
+            x: tr(lang, "År", "Year").into(),
+            y: tr(lang, "Personer", "Persons").into(),
+            series: vec![],
+        },
+        &lines,
+    )
+}
+
+fn backtest_section(
+    o: &mut String,
+    scores: &[crate::model::backtest::Score],
+    chart: Option<&Drawn>,
+    lang: Lang,
+) {
+    let summary = crate::model::backtest::summarise(scores);
+    let _ = write!(
+        o,
+        "<section><h2 id=\"backtest\">{}</h2><p>{}</p>",
+        tr(lang, "Efterhandsprövning", "Backtest"),
+        tr(
+            lang,
+            "Modellen körd från tidigare basår med enbart de uppgifter som fanns då, jämförd med registret. Fel i procent: (prognos − utfall)/utfall. MAPE och snedvridning över länen.",
+            "The model rerun from earlier base years with only the data that existed then, compared with the register. Errors in percent: (forecast − outcome)/outcome. MAPE and bias over the counties."
+        )
+    );
+    if let Some(ch) = chart {
+        let _ = write!(
+            o,
+            "<figure>{}<figcaption>{}: charts/{n}.png, charts/{n}.svg</figcaption></figure>",
+            strip_xml_decl(&ch.svg),
+            tr(lang, "Som fil", "As a file"),
+            n = esc(&ch.name)
+        );
+    }
+    let _ = write!(
+        o,
+        "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>MAPE, %</th><th>{}</th></tr>",
+        tr(lang, "Basår", "Base year"),
+        tr(lang, "Horisont", "Horizon"),
+        tr(lang, "Mått", "Measure"),
+        tr(lang, "Yrke", "Profession"),
+        tr(lang, "Fel riket, %", "National error, %"),
+        tr(lang, "Snedvridning, %", "Bias, %")
+    );
+    for s in summary.iter().filter(|s| {
+        matches!(
+            s.profession.as_str(),
+            "SSK" | "LAK" | "SSSK" | "SPL" | "PSY" | "FYS"
+        )
+    }) {
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            s.base_year,
+            s.horizon,
+            s.measure,
+            esc(&prof_name(&s.profession, lang)),
+            num(s.national, 1, lang),
+            num(s.mape, 1, lang),
+            num(s.bias, 1, lang)
+        );
+    }
+    let _ = writeln!(
+        o,
+        "</table><p><small>{}</small></p></section>",
+        tr(
+            lang,
+            "Ett urval yrken; alla yrken och län finns i tables/backtest.csv.",
+            "A selection of professions; every profession and county is in tables/backtest.csv."
+        )
+    );
 }
 
 /// The HTML report.
@@ -820,6 +1009,10 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
     }
     if let Some(streams) = extra.funding {
         funding_section(&mut o, pr, streams, lang);
+    }
+    if let Some(scores) = extra.backtest {
+        let bt_chart = backtest_chart(pr, scores, lang).ok();
+        backtest_section(&mut o, scores, bt_chart.as_ref(), lang);
     }
     method(&mut o, pr, opts, d);
     // Sources.
@@ -1233,10 +1426,25 @@ pub fn write(
             })?,
         )
     };
+    let bt_chart = match extra.backtest {
+        Some(scores) => {
+            Some(
+                backtest_chart(pr, scores, opts.lang).map_err(|e| PublishError::Encode {
+                    path: dir.join("charts"),
+                    what: "chart".into(),
+                    message: e.to_string(),
+                })?,
+            )
+        }
+        None => None,
+    };
     progress("HTML report");
     let page = html_with(pr, extra, comparison.as_ref(), opts, &d, &all);
     progress("tables");
-    let tabs = tables(pr, &d, opts.disclosure);
+    let mut tabs = tables(pr, &d, opts.disclosure);
+    if let Some(scores) = extra.backtest {
+        tabs.push(("backtest", backtest_table(scores)));
+    }
     let enc = |e: String| PublishError::Encode {
         path: dir.join("tables"),
         what: "table".into(),
@@ -1259,7 +1467,12 @@ pub fn write(
     atomic::write_dir(dir, |tmp| {
         std::fs::write(tmp.join("report.html"), &page)?;
         std::fs::create_dir(tmp.join("charts"))?;
-        for ch in all.iter().flatten().chain(comparison.iter()) {
+        for ch in all
+            .iter()
+            .flatten()
+            .chain(comparison.iter())
+            .chain(bt_chart.iter())
+        {
             std::fs::write(tmp.join("charts").join(format!("{}.svg", ch.name)), &ch.svg)?;
             std::fs::write(tmp.join("charts").join(format!("{}.png", ch.name)), &ch.png)?;
         }
