@@ -865,6 +865,7 @@ fn project(scenario: Option<PathBuf>, out: PathBuf) -> Result<ExitCode, String> 
     Ok(ExitCode::SUCCESS)
 }
 
+#[allow(clippy::too_many_arguments)] // one argument per command-line option
 fn report(
     scenario: Option<PathBuf>,
     out: PathBuf,
