@@ -963,46 +963,7 @@ fn backtest(
         scores.extend(s);
     }
     let summary = backtest::summarise(&scores);
-    let wide_scores = Wide {
-        cols: vec![
-            (
-                "base_year".into(),
-                Data::Text(scores.iter().map(|s| s.base_year.to_string()).collect()),
-            ),
-            (
-                "horizon".into(),
-                Data::Text(scores.iter().map(|s| s.horizon.to_string()).collect()),
-            ),
-            (
-                "profession".into(),
-                Data::Text(scores.iter().map(|s| s.profession.clone()).collect()),
-            ),
-            (
-                "county".into(),
-                Data::Text(scores.iter().map(|s| s.county.clone()).collect()),
-            ),
-            (
-                "measure".into(),
-                Data::Text(scores.iter().map(|s| s.measure.to_string()).collect()),
-            ),
-            (
-                "predicted".into(),
-                Data::Num(scores.iter().map(|s| Some(s.predicted)).collect()),
-            ),
-            (
-                "actual".into(),
-                Data::Num(scores.iter().map(|s| Some(s.actual)).collect()),
-            ),
-            (
-                "error_percent".into(),
-                Data::Num(scores.iter().map(|s| s.error_pct()).collect()),
-            ),
-            (
-                "in_p10_p90".into(),
-                Data::Text(scores.iter().map(|_| "n/a".to_string()).collect()),
-            ),
-        ],
-    };
+    let wide_scores = hwf::publish::report::backtest_table(&scores);
     let wide_summary = Wide {
         cols: vec![
             (

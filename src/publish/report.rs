@@ -1245,6 +1245,13 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
         .map(|(p, v)| format!("{p}: {v}"))
         .collect();
     let none = tr(lang, "inga", "none");
+    let or_none = |v: &[String]| {
+        if v.is_empty() {
+            none.to_string()
+        } else {
+            v.join(", ")
+        }
+    };
     let disclosure = match opts.disclosure {
         Profile::Threshold(n) => format!(
             "{} {n}",
@@ -1270,13 +1277,14 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
                 }
             ),
             format!(
-                "Utbildning: nybörjare per sjukvårdsregion × examensfrekvens (snitt över {} kullar) → examinerade efter programlängden → legitimationer (andel och fördröjning skattade ur historiken). Antagningen efter basåret: basårets nivå {:+.0} %.",
+                "Utbildning: nybörjare per sjukvårdsregion × examensfrekvens (snitt över {} kullar) → examinerade efter programlängden → legitimationer (andel och fördröjning skattade ur historiken). Antagningen efter basåret: basårets nivå, trend {:?}, {:+.0} %.",
                 s.completion_window,
+                s.admissions_trend,
                 100.0 * s.admissions_change
             ),
             format!(
-                "Utländsk utbildning: genomsnittet för de senaste {} åren, EU/EES × {}, tredje land × {}.",
-                s.inflow_window, s.foreign_eu_factor, s.foreign_tc_factor
+                "Utländsk utbildning: genomsnittet för de senaste {} åren, trend {:?}, EU/EES × {}, tredje land × {}.",
+                s.inflow_window, s.foreign_trend, s.foreign_eu_factor, s.foreign_tc_factor
             ),
             format!(
                 "Sysselsättning och heltidsekvivalenter per anställd efter huvudman, kön och ålder: genomsnitt för de {} senaste åren med sysselsättningsdata (till och med {last_emp}). Åren {} är nuläget skattat ur legitimationer × sysselsättningsandel (status skattad).",
@@ -1286,21 +1294,9 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
             format!(
                 "Efterfrågan: basårets heltidsekvivalenter × (1 + huvudmännens bedömning: {}) × demografiskt index (befolkningsframskrivning × vårdkonsumtion efter ålder och kön per huvudman) × faktorer ({}). Skatteväxling mellan yrken: {}. Behovsbaserad täthet (heltidsekvivalenter per 1 000 invånare): {}.",
                 imbalance.join(", "),
-                if factors.is_empty() {
-                    none.to_string()
-                } else {
-                    factors.join(", ")
-                },
-                if subs.is_empty() {
-                    none.to_string()
-                } else {
-                    subs.join(", ")
-                },
-                if dens.is_empty() {
-                    none.to_string()
-                } else {
-                    dens.join(", ")
-                }
+                or_none(&factors),
+                or_none(&subs),
+                or_none(&dens)
             ),
             format!(
                 "Balans: tillgång inom ±{:.0} % av efterfrågan räknas som balans. Behövd antagning: det konstanta årliga antal nybörjare från {} som ger balans i riket {}; exakt, eftersom tillgången är linjär i antagningen.",
@@ -1325,13 +1321,14 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
                 }
             ),
             format!(
-                "Education: beginners per health-care region × completion rate (mean of {} cohorts) → graduates a programme length later → licences (share and lag estimated from the history). Admissions after the base year: the base year's level {:+.0} %.",
+                "Education: beginners per health-care region × completion rate (mean of {} cohorts) → graduates a programme length later → licences (share and lag estimated from the history). Admissions after the base year: the base year's level, trend {:?}, {:+.0} %.",
                 s.completion_window,
+                s.admissions_trend,
                 100.0 * s.admissions_change
             ),
             format!(
-                "Foreign education: the mean of the last {} years, EU/EEA × {}, third country × {}.",
-                s.inflow_window, s.foreign_eu_factor, s.foreign_tc_factor
+                "Foreign education: the mean of the last {} years, trend {:?}, EU/EEA × {}, third country × {}.",
+                s.inflow_window, s.foreign_trend, s.foreign_eu_factor, s.foreign_tc_factor
             ),
             format!(
                 "Employment share and FTE per employed person by sector, sex and age: mean of the last {} employment years (up to {last_emp}). The years {} are nowcast from licences × employment share (status estimated).",
@@ -1341,21 +1338,9 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
             format!(
                 "Demand: base-year FTE × (1 + the principals' assessment: {}) × a demographic index (population projection × care use by age and sex, per sector) × factors ({}). Substitution between professions: {}. Needs-based density (FTE per 1,000 inhabitants): {}.",
                 imbalance.join(", "),
-                if factors.is_empty() {
-                    none.to_string()
-                } else {
-                    factors.join(", ")
-                },
-                if subs.is_empty() {
-                    none.to_string()
-                } else {
-                    subs.join(", ")
-                },
-                if dens.is_empty() {
-                    none.to_string()
-                } else {
-                    dens.join(", ")
-                }
+                or_none(&factors),
+                or_none(&subs),
+                or_none(&dens)
             ),
             format!(
                 "Balance: supply within ±{:.0} % of demand is balance. Required intake: the constant annual beginners from {} that bring national supply to demand in {}; exact, since supply is linear in intake.",
