@@ -827,20 +827,18 @@ fn build(path: &Path, h: &Header, data: &str) -> Result<Table, IngestError> {
         )?
     };
     table.meta.symbol_names = symbols.names;
-    table.reserve(total);
+    for col in table.keys.iter_mut() {
+        col.reserve_exact(total);
+    }
     let mut odo = Odometer::new(sizes);
-    let mut i = 0;
     while let Some(key) = odo.next_key() {
-        let (v, st, sym) = cells[i];
-        let keys: &[u32] = key;
-        for (col, &k) in table.keys.iter_mut().zip(keys) {
+        for (col, &k) in table.keys.iter_mut().zip(key) {
             col.push(k);
         }
-        table.values.push(v);
-        table.status.push(st);
-        table.symbols.push(sym);
-        i += 1;
     }
+    table.values = cells.values;
+    table.status = cells.status;
+    table.symbols = cells.symbols;
     Ok(table)
 }
 
@@ -863,6 +861,46 @@ impl SymbolTable {
 
 /// One cell: value (NaN when none), status, symbol index.
 type Cell = (f64, Status, u16);
+
+/// The cells of a cube, column by column (values, statuses, symbols), in the cube's row order.
+/// Kept apart from the start so they move into the table without a second copy.
+#[derive(Default)]
+struct Cells {
+    values: Vec<f64>,
+    status: Vec<Status>,
+    symbols: Vec<u16>,
+}
+
+impl Cells {
+    fn with_capacity(n: usize) -> Self {
+        Cells {
+            values: Vec::with_capacity(n),
+            status: Vec::with_capacity(n),
+            symbols: Vec::with_capacity(n),
+        }
+    }
+
+    /// `n` observed zeros (the rows a KEYS layout leaves out).
+    fn zeros(n: usize) -> Self {
+        Cells {
+            values: vec![0.0; n],
+            status: vec![Status::Observed; n],
+            symbols: vec![0; n],
+        }
+    }
+
+    fn push(&mut self, (v, st, sym): Cell) {
+        self.values.push(v);
+        self.status.push(st);
+        self.symbols.push(sym);
+    }
+
+    fn set(&mut self, i: usize, (v, st, sym): Cell) {
+        self.values[i] = v;
+        self.status[i] = st;
+        self.symbols[i] = sym;
+    }
+}
 
 /// A token of the DATA block.
 struct Tok<'a> {
@@ -966,8 +1004,8 @@ fn read_dense(
     n_cols: usize,
     dot_status: &[Status; 6],
     symbols: &mut SymbolTable,
-) -> Result<Vec<Cell>, IngestError> {
-    let mut cells: Vec<Cell> = Vec::with_capacity(total);
+) -> Result<Cells, IngestError> {
+    let mut cells = Cells::with_capacity(total);
     let mut count = 0usize;
     // First line whose token count differs from a row's width, for a precise message.
     let mut cur_line = data_line;
@@ -1039,7 +1077,7 @@ fn read_keys(
     n_cols: usize,
     dot_status: &[Status; 6],
     symbols: &mut SymbolTable,
-) -> Result<Vec<Cell>, IngestError> {
+) -> Result<Cells, IngestError> {
     let k = keyed.len();
     if keyed.iter().enumerate().any(|(pos, &(i, _))| pos != i) {
         return Err(IngestError::syntax(
@@ -1068,7 +1106,7 @@ fn read_keys(
     let sizes: Vec<usize> = vars.iter().map(|v| v.dim.len()).collect();
     let inner: usize = sizes[k..n_stub].iter().product::<usize>() * n_cols;
     let total: usize = sizes.iter().product();
-    let mut cells: Vec<Cell> = vec![(0.0, Status::Observed, 0); total];
+    let mut cells = Cells::zeros(total);
     let mut filled = vec![false; total / inner.max(1)];
     let row_len = k + inner;
     let mut pos_in_row = 0usize;
@@ -1114,7 +1152,7 @@ fn read_keys(
             return Ok(());
         }
         let c = cell(path, &t, dot_status, symbols)?;
-        cells[base + pos_in_row - k] = c;
+        cells.set(base + pos_in_row - k, c);
         pos_in_row += 1;
         if pos_in_row == row_len {
             pos_in_row = 0;
