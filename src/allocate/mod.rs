@@ -312,16 +312,17 @@ mod tests {
             .collect()
     }
 
+    /// An observed 2019 value.
+    fn iv(value: f64) -> IndicatorValue {
+        IndicatorValue {
+            value,
+            year: "2019".into(),
+            stand_in: false,
+        }
+    }
+
     fn vals(xs: &[f64]) -> Vec<Vec<IndicatorValue>> {
-        xs.iter()
-            .map(|&v| {
-                vec![IndicatorValue {
-                    value: v,
-                    year: "2019".into(),
-                    stand_in: false,
-                }]
-            })
-            .collect()
+        xs.iter().map(|&v| vec![iv(v)]).collect()
     }
 
     #[test]
@@ -348,32 +349,7 @@ mod tests {
         // Total 100, floor 0. pop shares 1/4, 3/4; care shares 1/2, 1/2; weights 0.5 each:
         // A = 100·(0.125 + 0.25) = 37.5, B = 62.5 → rounded 37 + 63? Fractions tie at .5: code A first.
         let r = rec(&["A", "B"]);
-        let v = vec![
-            vec![
-                IndicatorValue {
-                    value: 1.0,
-                    year: "2019".into(),
-                    stand_in: false,
-                },
-                IndicatorValue {
-                    value: 5.0,
-                    year: "2019".into(),
-                    stand_in: false,
-                },
-            ],
-            vec![
-                IndicatorValue {
-                    value: 3.0,
-                    year: "2019".into(),
-                    stand_in: false,
-                },
-                IndicatorValue {
-                    value: 5.0,
-                    year: "2019".into(),
-                    stand_in: false,
-                },
-            ],
-        ];
+        let v = vec![vec![iv(1.0), iv(5.0)], vec![iv(3.0), iv(5.0)]];
         let a = compute(
             &r,
             &v,

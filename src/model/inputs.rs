@@ -389,26 +389,15 @@ impl Inputs {
         }
         let pop_ages: Vec<String> = (0..POP_AGES).map(|a| a.to_string()).collect();
         let py = strings(&population_years);
-        let mut population = gather(
-            t.population,
-            &[
-                ax(Concept::Year, &py),
-                ax(Concept::County, &grid.counties),
-                ax(Concept::Sex, &sexes),
-                ax(Concept::Age, &pop_ages),
-            ],
-            &[],
-        )?;
-        let proj = gather(
-            t.projection,
-            &[
-                ax(Concept::Year, &py),
-                ax(Concept::County, &grid.counties),
-                ax(Concept::Sex, &sexes),
-                ax(Concept::Age, &pop_ages),
-            ],
-            &[],
-        )?;
+        let pop_axes = [
+            ax(Concept::Year, &py),
+            ax(Concept::County, &grid.counties),
+            ax(Concept::Sex, &sexes),
+            ax(Concept::Age, &pop_ages),
+        ];
+        // History and projection fill different years of the same array.
+        let mut population = gather(t.population, &pop_axes, &[])?;
+        let proj = gather(t.projection, &pop_axes, &[])?;
         for (a, b) in population.iter_mut().zip(proj) {
             *a += b;
         }

@@ -266,45 +266,39 @@ pub fn project(sc: &Scenario, inp: Inputs, used: Vec<UsedInput>) -> Result<Proje
     let mut employed = vec![0.0; years.len() * per];
     let mut supply_fte = vec![0.0; years.len() * per];
     for (ti, &y) in years.iter().enumerate() {
+        // Where year y sits in each source, looked up once per year.
+        let emp_i = inp
+            .employment_years
+            .iter()
+            .position(|&x| x == y)
+            .unwrap_or(0);
+        let lic_i = inp
+            .licence_years
+            .iter()
+            .position(|&x| x == y)
+            .unwrap_or(base_i);
+        let path_i = usize::try_from(y - sc.base_year).unwrap_or(0);
         for p in 0..np {
             let prm = &params[p];
             for c in 0..nc {
                 for k in 0..nk {
                     let o = ti * per + (p * nc + c) * nk + k;
-                    match phases[ti] {
-                        Phase::Observed => {
-                            let yi = inp
-                                .employment_years
-                                .iter()
-                                .position(|&x| x == y)
-                                .unwrap_or(0);
-                            for sx in 0..2 {
-                                for a in 0..NA {
-                                    let i = (yi * nk + k) * cells + g.idx(p, c, sx, a);
-                                    employed[o] += inp.employed[i];
-                                    supply_fte[o] += inp.fte[i];
-                                }
+                    for sx in 0..2 {
+                        for a in 0..NA {
+                            if phases[ti] == Phase::Observed {
+                                let i = (emp_i * nk + k) * cells + g.idx(p, c, sx, a);
+                                employed[o] += inp.employed[i];
+                                supply_fte[o] += inp.fte[i];
+                                continue;
                             }
-                        }
-                        phase => {
-                            for sx in 0..2 {
-                                for a in 0..NA {
-                                    let l = if phase == Phase::Nowcast {
-                                        let li = inp
-                                            .licence_years
-                                            .iter()
-                                            .position(|&x| x == y)
-                                            .unwrap_or(base_i);
-                                        inp.licensed[li * cells + g.idx(p, c, sx, a)]
-                                    } else {
-                                        let ti2 = (y - sc.base_year) as usize;
-                                        paths[p].licensed[ti2 * nc * 2 * NA + (c * 2 + sx) * NA + a]
-                                    };
-                                    let j = (k * 2 + sx) * NA + a;
-                                    employed[o] += l * prm.employment[j];
-                                    supply_fte[o] += l * prm.employment[j] * prm.fte[j];
-                                }
-                            }
+                            let l = if phases[ti] == Phase::Nowcast {
+                                inp.licensed[lic_i * cells + g.idx(p, c, sx, a)]
+                            } else {
+                                paths[p].licensed[path_i * nc * 2 * NA + (c * 2 + sx) * NA + a]
+                            };
+                            let j = (k * 2 + sx) * NA + a;
+                            employed[o] += l * prm.employment[j];
+                            supply_fte[o] += l * prm.employment[j] * prm.fte[j];
                         }
                     }
                 }

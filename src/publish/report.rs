@@ -753,16 +753,25 @@ fn backtest_section(
     );
 }
 
+/// Charts beside the per-profession ones, drawn once by [`write`] and inlined by [`html_with`].
+#[derive(Clone, Copy, Default)]
+pub struct SideCharts<'a> {
+    /// Scenarios side by side.
+    pub comparison: Option<&'a Drawn>,
+    /// Backtest: forecast against outcome.
+    pub backtest: Option<&'a Drawn>,
+}
+
 /// The HTML report.
 pub fn html(pr: &Projection, opts: &Options, d: &Disclosed, charts: &[Vec<Drawn>]) -> String {
-    html_with(pr, Extra::default(), None, opts, d, charts)
+    html_with(pr, Extra::default(), SideCharts::default(), opts, d, charts)
 }
 
 /// The HTML report, with the extras (other scenarios, funding) when given.
 pub fn html_with(
     pr: &Projection,
     extra: Extra<'_>,
-    comparison: Option<&Drawn>,
+    side: SideCharts<'_>,
     opts: &Options,
     d: &Disclosed,
     charts: &[Vec<Drawn>],
@@ -1005,14 +1014,13 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
         );
     }
     if !others.is_empty() {
-        scenarios_section(&mut o, pr, others, comparison, lang);
+        scenarios_section(&mut o, pr, others, side.comparison, lang);
     }
     if let Some(streams) = extra.funding {
         funding_section(&mut o, pr, streams, lang);
     }
     if let Some(scores) = extra.backtest {
-        let bt_chart = backtest_chart(pr, scores, lang).ok();
-        backtest_section(&mut o, scores, bt_chart.as_ref(), lang);
+        backtest_section(&mut o, scores, side.backtest, lang);
     }
     method(&mut o, pr, opts, d);
     // Sources.
@@ -1382,6 +1390,11 @@ pub fn write(
     let g = &pr.inputs.grid;
     let d = disclosed(pr, opts.disclosure);
     let mut all = Vec::new();
+    let chart_err = |e: charts::ChartError| PublishError::Encode {
+        path: dir.join("charts"),
+        what: "chart".into(),
+        message: e.to_string(),
+    };
     for p in 0..g.np() {
         progress(&format!(
             "charts {}/{} ({})",
@@ -1389,13 +1402,7 @@ pub fn write(
             g.np(),
             g.professions[p]
         ));
-        all.push(
-            profession_charts(pr, p, opts.lang).map_err(|e| PublishError::Encode {
-                path: dir.join("charts"),
-                what: "chart".into(),
-                message: e.to_string(),
-            })?,
-        );
+        all.push(profession_charts(pr, p, opts.lang).map_err(chart_err)?);
     }
     let others = extra.others;
     let comparison = if others.is_empty() {
@@ -1403,28 +1410,18 @@ pub fn write(
     } else {
         progress("scenarios side by side");
         let refs: Vec<&Projection> = std::iter::once(pr).chain(others.iter()).collect();
-        Some(
-            comparison_chart(&refs, opts.lang).map_err(|e| PublishError::Encode {
-                path: dir.join("charts"),
-                what: "chart".into(),
-                message: e.to_string(),
-            })?,
-        )
+        Some(comparison_chart(&refs, opts.lang).map_err(chart_err)?)
     };
     let bt_chart = match extra.backtest {
-        Some(scores) => {
-            Some(
-                backtest_chart(pr, scores, opts.lang).map_err(|e| PublishError::Encode {
-                    path: dir.join("charts"),
-                    what: "chart".into(),
-                    message: e.to_string(),
-                })?,
-            )
-        }
+        Some(scores) => Some(backtest_chart(pr, scores, opts.lang).map_err(chart_err)?),
         None => None,
     };
     progress("HTML report");
-    let page = html_with(pr, extra, comparison.as_ref(), opts, &d, &all);
+    let side = SideCharts {
+        comparison: comparison.as_ref(),
+        backtest: bt_chart.as_ref(),
+    };
+    let page = html_with(pr, extra, side, opts, &d, &all);
     progress("tables");
     let mut tabs = tables(pr, &d, opts.disclosure);
     if let Some(scores) = extra.backtest {
