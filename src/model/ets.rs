@@ -196,6 +196,30 @@ impl Spec {
         }
     }
 
+    /// The state update after an error `e` (absolute for additive errors, relative for
+    /// multiplicative ones).
+    fn update(self, l: f64, b: f64, phi: f64, e: f64, p: &Params) -> (f64, f64) {
+        match (self.error, self.trend) {
+            (ErrorKind::Additive, TrendKind::None) => (l + p.alpha * e, b),
+            (ErrorKind::Multiplicative, TrendKind::None) => (l * (1.0 + p.alpha * e), b),
+            (ErrorKind::Additive, TrendKind::Additive) => {
+                (l + phi * b + p.alpha * e, phi * b + p.beta * e)
+            }
+            (ErrorKind::Multiplicative, TrendKind::Additive) => {
+                let m = l + phi * b;
+                (m * (1.0 + p.alpha * e), phi * b + p.beta * m * e)
+            }
+            (ErrorKind::Additive, TrendKind::Multiplicative) => {
+                let bp = b.powf(phi);
+                (l * bp + p.alpha * e, bp + p.beta * e / l)
+            }
+            (ErrorKind::Multiplicative, TrendKind::Multiplicative) => {
+                let bp = b.powf(phi);
+                (l * bp * (1.0 + p.alpha * e), bp * (1.0 + p.beta * e))
+            }
+        }
+    }
+
     /// Runs the recursion; returns (log-likelihood, Σε², final state), or `None` when the states
     /// leave the domain (a non-positive forecast in a multiplicative model).
     pub fn filter(self, y: &[f64], p: &Params) -> Option<(f64, f64, (f64, f64))> {
@@ -214,25 +238,7 @@ impl Spec {
             if mult {
                 log_mu += mu.abs().ln();
             }
-            let (nl, nb) = match (self.error, self.trend) {
-                (ErrorKind::Additive, TrendKind::None) => (l + p.alpha * e, b),
-                (ErrorKind::Multiplicative, TrendKind::None) => (l * (1.0 + p.alpha * e), b),
-                (ErrorKind::Additive, TrendKind::Additive) => {
-                    (l + phi * b + p.alpha * e, phi * b + p.beta * e)
-                }
-                (ErrorKind::Multiplicative, TrendKind::Additive) => {
-                    let m = l + phi * b;
-                    (m * (1.0 + p.alpha * e), phi * b + p.beta * m * e)
-                }
-                (ErrorKind::Additive, TrendKind::Multiplicative) => {
-                    let bp = b.powf(phi);
-                    (l * bp + p.alpha * e, bp + p.beta * e / l)
-                }
-                (ErrorKind::Multiplicative, TrendKind::Multiplicative) => {
-                    let bp = b.powf(phi);
-                    (l * bp * (1.0 + p.alpha * e), bp * (1.0 + p.beta * e))
-                }
-            };
+            let (nl, nb) = self.update(l, b, phi, e, p);
             l = nl;
             b = nb;
             if !l.is_finite() || !b.is_finite() {
@@ -419,6 +425,35 @@ impl Fit {
     /// Point forecasts.
     pub fn forecast(&self, h: usize) -> Vec<f64> {
         self.spec.forecast(self.last, self.params.phi, h)
+    }
+
+    /// One path of `h` values from the model's prediction distribution: the state recursion run
+    /// forward with innovations `σ·z`, where `normal` gives standard normal variates (`z`). A path
+    /// that leaves the model's domain (a non-positive level in a multiplicative model) stays at its
+    /// last valid value.
+    pub fn simulate(&self, h: usize, mut normal: impl FnMut() -> f64) -> Vec<f64> {
+        let spec = self.spec;
+        let phi = if spec.damped { self.params.phi } else { 1.0 };
+        let sigma = self.sigma2.max(0.0).sqrt();
+        let (mut l, mut b) = self.last;
+        let mut prev = spec.trend_step(l, b, phi);
+        (0..h)
+            .map(|_| {
+                let mu = spec.trend_step(l, b, phi);
+                let e = sigma * normal();
+                let y = match spec.error {
+                    ErrorKind::Additive => mu + e,
+                    ErrorKind::Multiplicative => mu * (1.0 + e),
+                };
+                let (nl, nb) = spec.update(l, b, phi, e, &self.params);
+                if nl.is_finite() && nb.is_finite() && y.is_finite() {
+                    l = nl;
+                    b = nb;
+                    prev = y;
+                }
+                prev
+            })
+            .collect()
     }
 }
 

@@ -8,6 +8,7 @@ pub mod backtest;
 pub mod demand;
 pub mod ets;
 pub mod inputs;
+pub mod montecarlo;
 pub mod scenario;
 pub mod supply;
 

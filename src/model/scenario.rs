@@ -176,6 +176,246 @@ pub struct Scenario {
     pub demand: Demand,
     /// Balance parameters.
     pub balance: Balance,
+    /// The distribution of every uncertain parameter (Monte Carlo).
+    pub uncertainty: Uncertainty,
+}
+
+/// A probability distribution declared for one uncertain parameter.
+///
+/// `dist` names the family; the other keys are its parameters:
+///
+/// - `"fixed"`: the point estimate in every draw;
+/// - `"beta"`: a rate drawn from the register's own counts, `Beta(alpha + weight·k, beta +
+///   weight·(n − k))` for `k` events among `n` at risk, rescaled so that the draws centre on the
+///   point estimate; `weight` below 1 widens the distribution (overdispersion), `alpha`/`beta` are
+///   prior counts;
+/// - `"normal"`: the point value plus `Normal(0, sd)` (a multiplier `Normal(1, sd)`, cut at zero,
+///   for inflows);
+/// - `"lognormal"`: a multiplier `exp(Normal(−sd²/2, sd))` with mean 1;
+/// - `"trend"`: paths simulated from the ETS model the scenario's trend fitted (its prediction
+///   distribution).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Dist {
+    /// The family: `fixed`, `beta`, `normal`, `lognormal` or `trend`.
+    pub dist: String,
+    /// beta: multiplier on the observed counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    /// beta: prior count of events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alpha: Option<f64>,
+    /// beta: prior count of non-events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beta: Option<f64>,
+    /// normal, lognormal: standard deviation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sd: Option<f64>,
+}
+
+/// A checked [`Dist`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Law {
+    /// The point estimate.
+    Fixed,
+    /// Beta from counts: weight, prior events, prior non-events.
+    Beta {
+        /// Multiplier on the counts.
+        weight: f64,
+        /// Prior events.
+        alpha: f64,
+        /// Prior non-events.
+        beta: f64,
+    },
+    /// Additive normal noise (a multiplier around 1 for inflows).
+    Normal {
+        /// Standard deviation.
+        sd: f64,
+    },
+    /// A log-normal multiplier with mean 1.
+    LogNormal {
+        /// Standard deviation of the logarithm.
+        sd: f64,
+    },
+    /// The trend model's simulated paths.
+    Trend,
+}
+
+impl Dist {
+    /// Checks the declaration against the families `allowed` for the parameter at `key`.
+    ///
+    /// # Errors
+    ///
+    /// A message naming the key: an unknown or disallowed family, a missing parameter, a negative
+    /// count or weight, a negative or non-finite standard deviation.
+    pub fn law(&self, key: &str, allowed: &[&str]) -> Result<Law, (String, String)> {
+        let name = self.dist.trim().to_ascii_lowercase();
+        if !allowed.contains(&name.as_str()) {
+            return Err((
+                format!("{key}.dist"),
+                format!("{:?}; expected one of {allowed:?}", self.dist),
+            ));
+        }
+        let stray = |keys: &[(&str, bool)]| {
+            keys.iter().find(|(_, set)| *set).map(|(k, _)| {
+                (
+                    format!("{key}.{k}"),
+                    format!("is not a parameter of {name}"),
+                )
+            })
+        };
+        let sd = |d: &Dist| -> Result<f64, (String, String)> {
+            match d.sd {
+                Some(v) if v.is_finite() && v >= 0.0 => Ok(v),
+                Some(v) => Err((
+                    format!("{key}.sd"),
+                    format!("{v}; expected a standard deviation of zero or more"),
+                )),
+                None => Err((
+                    format!("{key}.sd"),
+                    format!("missing; {name} needs a standard deviation"),
+                )),
+            }
+        };
+        match name.as_str() {
+            "fixed" | "trend" => {
+                if let Some(e) = stray(&[
+                    ("weight", self.weight.is_some()),
+                    ("alpha", self.alpha.is_some()),
+                    ("beta", self.beta.is_some()),
+                    ("sd", self.sd.is_some()),
+                ]) {
+                    return Err(e);
+                }
+                Ok(if name == "fixed" {
+                    Law::Fixed
+                } else {
+                    Law::Trend
+                })
+            }
+            "beta" => {
+                if let Some(e) = stray(&[("sd", self.sd.is_some())]) {
+                    return Err(e);
+                }
+                let count = |k: &str, v: Option<f64>, default: f64| match v {
+                    None => Ok(default),
+                    Some(x) if x.is_finite() && x >= 0.0 => Ok(x),
+                    Some(x) => Err((
+                        format!("{key}.{k}"),
+                        format!("{x}; a beta distribution's counts cannot be negative"),
+                    )),
+                };
+                Ok(Law::Beta {
+                    weight: count("weight", self.weight, 1.0)?,
+                    alpha: count("alpha", self.alpha, 0.5)?,
+                    beta: count("beta", self.beta, 0.5)?,
+                })
+            }
+            "normal" | "lognormal" => {
+                if let Some(e) = stray(&[
+                    ("weight", self.weight.is_some()),
+                    ("alpha", self.alpha.is_some()),
+                    ("beta", self.beta.is_some()),
+                ]) {
+                    return Err(e);
+                }
+                let sd = sd(self)?;
+                Ok(if name == "normal" {
+                    Law::Normal { sd }
+                } else {
+                    Law::LogNormal { sd }
+                })
+            }
+            _ => Err((format!("{key}.dist"), format!("{:?} is unknown", self.dist))),
+        }
+    }
+}
+
+/// The uncertain parameters and their distributions.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Uncertainty {
+    /// Percentiles reported (0–100), e.g. `[10, 50, 90]`.
+    pub quantiles: Vec<f64>,
+    /// Draws when the command line does not say (absent: a point projection only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draws: Option<usize>,
+    /// Exit rates (`fixed` or `beta` from exits and persons at risk).
+    pub exit: Dist,
+    /// Completion rates (`fixed` or `beta` from graduates and beginners).
+    pub completion: Dist,
+    /// Licences on foreign education (`fixed`, `normal`, `lognormal`, or `trend` with
+    /// `supply.foreign_trend`): one level per draw, profession and origin.
+    pub foreign: Dist,
+    /// Admissions after the base year (`fixed`, or `trend` with `supply.admissions_trend`).
+    pub admissions: Dist,
+    /// Each named demand factor's annual rate (`fixed` or `normal`): one draw per factor, shared by
+    /// every profession, so professions move together.
+    pub growth: Dist,
+    /// Base-year imbalance (`fixed` or `normal`): one shift per profession and draw.
+    pub imbalance: Dist,
+}
+
+/// The checked distributions of a scenario.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Laws {
+    /// Exit rates.
+    pub exit: Law,
+    /// Completion rates.
+    pub completion: Law,
+    /// Foreign licences.
+    pub foreign: Law,
+    /// Admissions.
+    pub admissions: Law,
+    /// Demand growth factors.
+    pub growth: Law,
+    /// Base-year imbalance.
+    pub imbalance: Law,
+}
+
+impl Uncertainty {
+    /// The checked distributions.
+    ///
+    /// # Errors
+    ///
+    /// `(key, message)` for the first declaration that is wrong.
+    pub fn laws(&self) -> Result<Laws, (String, String)> {
+        let u = "uncertainty";
+        Ok(Laws {
+            exit: self.exit.law(&format!("{u}.exit"), &["fixed", "beta"])?,
+            completion: self
+                .completion
+                .law(&format!("{u}.completion"), &["fixed", "beta"])?,
+            foreign: self.foreign.law(
+                &format!("{u}.foreign"),
+                &["fixed", "normal", "lognormal", "trend"],
+            )?,
+            admissions: self
+                .admissions
+                .law(&format!("{u}.admissions"), &["fixed", "trend"])?,
+            growth: self
+                .growth
+                .law(&format!("{u}.growth"), &["fixed", "normal"])?,
+            imbalance: self
+                .imbalance
+                .law(&format!("{u}.imbalance"), &["fixed", "normal"])?,
+        })
+    }
+}
+
+/// Checks percentiles: each within 0–100, at least one.
+///
+/// # Errors
+///
+/// A message naming the first percentile outside 0–100.
+pub fn check_quantiles(q: &[f64]) -> Result<(), String> {
+    if q.is_empty() {
+        return Err("no percentiles; expected one or more from 0 to 100".into());
+    }
+    match q.iter().find(|v| !(0.0..=100.0).contains(*v)) {
+        Some(v) => Err(format!("{v}; expected percentiles from 0 to 100")),
+        None => Ok(()),
+    }
 }
 
 /// Where each effective value came from: dotted key → file (`embedded default` for the default).
@@ -419,6 +659,41 @@ impl Scenario {
                 return bad(
                     &format!("demand.density.{p}"),
                     format!("{v}; expected FTE per 1,000 inhabitants from 0 to 1000"),
+                );
+            }
+        }
+        let u = &self.uncertainty;
+        if let Err(m) = check_quantiles(&u.quantiles) {
+            return bad("uncertainty.quantiles", m);
+        }
+        if u.draws == Some(0) {
+            return bad(
+                "uncertainty.draws",
+                "0; expected one draw or more (leave the key out for a point projection)".into(),
+            );
+        }
+        let laws = match u.laws() {
+            Ok(l) => l,
+            Err((k, m)) => return bad(&k, m),
+        };
+        for (law, trend, key, needs) in [
+            (
+                laws.foreign,
+                &s.foreign_trend,
+                "uncertainty.foreign.dist",
+                "supply.foreign_trend",
+            ),
+            (
+                laws.admissions,
+                &s.admissions_trend,
+                "uncertainty.admissions.dist",
+                "supply.admissions_trend",
+            ),
+        ] {
+            if law == Law::Trend && matches!(Trend::try_from(trend.as_str()), Ok(Trend::None)) {
+                return bad(
+                    key,
+                    format!("\"trend\" needs a trend model; {needs} is \"none\""),
                 );
             }
         }

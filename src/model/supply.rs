@@ -66,6 +66,49 @@ pub struct Params {
     /// Foreign licences (EU/EEA, third country) relative to their recent mean, by years ahead, when
     /// the scenario continues them by a trend; empty otherwise.
     pub foreign_trend: [Vec<f64>; 2],
+    /// The fitted admissions trend behind `admissions_trend`.
+    pub admissions_model: Option<TrendModel>,
+    /// The fitted foreign-licence trends behind `foreign_trend`.
+    pub foreign_model: [Option<TrendModel>; 2],
+    /// The counts behind each exit rate, `[s][a]`: (exits, persons at risk), pooled as the rate was.
+    pub exit_counts: Vec<(f64, f64)>,
+    /// The counts behind each completion rate, by health-care region: (graduates, beginners).
+    pub completion_counts: Vec<(f64, f64)>,
+}
+
+/// A fitted trend and the level its forecasts are taken relative to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrendModel {
+    /// The fitted ETS model.
+    pub fit: super::ets::Fit,
+    /// The level that counts as 1 (the base year's value, or the recent mean).
+    pub level: f64,
+}
+
+impl TrendModel {
+    /// Factors relative to the level for `values` (forecasts or simulated paths), never negative.
+    pub fn factors(&self, values: &[f64]) -> Vec<f64> {
+        values.iter().map(|v| (v / self.level).max(0.0)).collect()
+    }
+}
+
+/// Fits the named trend to `series`; `None` when there is no trend to follow (method none, a
+/// non-positive level, or a series that cannot be fitted).
+pub fn trend_model(
+    series: &[f64],
+    level: f64,
+    method: super::scenario::Trend,
+) -> Option<TrendModel> {
+    use super::scenario::Trend;
+    if level <= 0.0 {
+        return None;
+    }
+    let fit = match method {
+        Trend::None => return None,
+        Trend::Auto => super::ets::auto(series),
+        Trend::Ets(spec) => spec.fit(series),
+    };
+    fit.ok().map(|fit| TrendModel { fit, level })
 }
 
 /// Forecasts `series` `h` steps ahead with the named trend, relative to `level` (1 = unchanged);
@@ -76,23 +119,7 @@ pub fn trend_factors(
     method: super::scenario::Trend,
     h: usize,
 ) -> Vec<f64> {
-    use super::scenario::Trend;
-    if level <= 0.0 || h == 0 {
-        return Vec::new();
-    }
-    let fit = match method {
-        Trend::None => return Vec::new(),
-        Trend::Auto => super::ets::auto(series),
-        Trend::Ets(spec) => spec.fit(series),
-    };
-    match fit {
-        Ok(f) => f
-            .forecast(h)
-            .into_iter()
-            .map(|v| (v / level).max(0.0))
-            .collect(),
-        Err(_) => Vec::new(),
-    }
+    trend_model(series, level, method).map_or_else(Vec::new, |m| m.factors(&m.fit.forecast(h)))
 }
 
 /// Swedish licences of profession `p` in year `t` as registered (nationally).
@@ -126,6 +153,14 @@ fn window(years: &[i32], last: i32, n: usize) -> Vec<usize> {
 
 /// `num/den` by age, pooling neighbouring ages (up to ±5) until `den ≥ min`.
 pub fn pooled_ratio(num: &[f64], den: &[f64], min: f64) -> Vec<f64> {
+    pooled_counts(num, den, min)
+        .into_iter()
+        .map(|(u, d)| if d > 0.0 { u / d } else { 0.0 })
+        .collect()
+}
+
+/// The pooled `(num, den)` behind [`pooled_ratio`], by age.
+pub fn pooled_counts(num: &[f64], den: &[f64], min: f64) -> Vec<(f64, f64)> {
     let n = num.len();
     (0..n)
         .map(|a| {
@@ -135,8 +170,7 @@ pub fn pooled_ratio(num: &[f64], den: &[f64], min: f64) -> Vec<f64> {
                 let hi = (a + k).min(n - 1);
                 let d: f64 = den[lo..=hi].iter().sum();
                 if d >= min || k >= 5 {
-                    let u: f64 = num[lo..=hi].iter().sum();
-                    return if d > 0.0 { u / d } else { 0.0 };
+                    return (num[lo..=hi].iter().sum(), d);
                 }
                 k += 1;
             }
@@ -186,13 +220,21 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize) -> Params {
         }
     }
     let mut exit = Vec::with_capacity(2 * NA);
+    let mut exit_counts = Vec::with_capacity(2 * NA);
     for sx in 0..2 {
-        let r = pooled_ratio(
+        let r = pooled_counts(
             &exits[sx * NA..(sx + 1) * NA],
             &exposure[sx * NA..(sx + 1) * NA],
             s.min_exposure,
         );
-        exit.extend(r.into_iter().map(|x| x.clamp(0.0, 1.0)));
+        exit.extend(r.iter().map(|&(u, d)| {
+            if d > 0.0 {
+                (u / d).clamp(0.0, 1.0)
+            } else {
+                0.0
+            }
+        }));
+        exit_counts.extend(r);
         exit[sx * NA + NA - 1] = 1.0;
     }
     let county_exit: Vec<f64> = (0..nc)
@@ -273,6 +315,7 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize) -> Params {
     let b = |y: usize, r: usize| inp.beginners[(y * g.np() + p) * nr + r];
     let gr = |y: usize, r: usize| inp.graduates[(y * g.np() + p) * nr + r];
     let has_programme = (0..ay.len()).any(|y| (0..nr).any(|r| b(y, r) > 0.0));
+    let mut completion_counts = Vec::new();
     let (completion, licensed_share) = if has_programme && programme_lag > 0 {
         // Completion: graduates of the last cohorts over their beginners d years earlier.
         let cw = window(ay, base, s.completion_window);
@@ -288,6 +331,7 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize) -> Params {
             }
         }
         let all = c_num.iter().sum::<f64>() / c_den.iter().sum::<f64>().max(1e-9);
+        completion_counts = c_num.iter().copied().zip(c_den.iter().copied()).collect();
         let completion: Vec<f64> = (0..nr)
             .map(|r| {
                 if c_den[r] > 0.0 {
@@ -346,13 +390,13 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize) -> Params {
             .map(|&y| (0..nr).map(|r| b(y, r)).sum())
             .collect();
         let level = series.last().copied().unwrap_or(0.0);
-        trend_factors(&series, level, method, steps)
+        trend_model(&series, level, method)
     };
     let foreign_trend = {
         let method = super::scenario::Trend::try_from(s.foreign_trend.as_str())
             .unwrap_or(super::scenario::Trend::None);
         let years: Vec<usize> = (0..ly.len()).filter(|&y| ly[y] <= base).collect();
-        let per_origin = |o: usize| -> Vec<f64> {
+        let per_origin = |o: usize| -> Option<TrendModel> {
             let series: Vec<f64> = years
                 .iter()
                 .map(|&y| {
@@ -367,13 +411,21 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize) -> Params {
                 .collect();
             let tail = &series[series.len().saturating_sub(iw.len())..];
             let level = tail.iter().sum::<f64>() / tail.len().max(1) as f64;
-            trend_factors(&series, level, method, steps)
+            trend_model(&series, level, method)
         };
         [per_origin(1), per_origin(2)]
     };
+    let forecast = |m: &Option<TrendModel>| {
+        m.as_ref()
+            .map_or_else(Vec::new, |m| m.factors(&m.fit.forecast(steps)))
+    };
     Params {
-        admissions_trend,
-        foreign_trend,
+        admissions_trend: forecast(&admissions_trend),
+        foreign_trend: [forecast(&foreign_trend[0]), forecast(&foreign_trend[1])],
+        admissions_model: admissions_trend,
+        foreign_model: foreign_trend,
+        exit_counts,
+        completion_counts,
         layer,
         exit,
         county_exit,

@@ -1,0 +1,1164 @@
+//! Monte Carlo: uncertainty bands on supply, demand, gap and required intake.
+//!
+//! Each draw takes every uncertain parameter from the distribution the scenario declares
+//! (`[uncertainty]`, see [`super::scenario::Dist`]) and reruns the projection with them:
+//!
+//! - exit rates by profession, sex and age, and completion rates by profession and health-care
+//!   region, from Beta distributions of the register's own counts (events among persons at risk);
+//! - the level of licences on foreign education (per profession and origin), or a path simulated
+//!   from the fitted trend model;
+//! - admissions, when the scenario draws them from their trend model;
+//! - each named demand growth factor's annual rate (one draw shared by every profession);
+//! - the base-year imbalance (one shift per profession).
+//!
+//! The base year is observed and does not vary. The required intake of each draw is exact: supply
+//! in the target year is linear in a constant intake, and the response to one beginner a year is
+//! computed by an adjoint pass (survival backwards from the target year), so no second projection
+//! is needed.
+//!
+//! # Determinism
+//!
+//! Draw `d` of profession `p` takes its random numbers from its own PCG-64 stream, keyed by the
+//! scenario's seed, `d` and `p` (the demand factors from a stream keyed by the seed and `d` alone).
+//! Draws are independent of which thread computes them and every reduction over draws runs in draw
+//! order, so results are byte-identical for any number of threads, on any machine (the samplers
+//! use `libm`, not the platform's mathematical library).
+//!
+//! # Layout
+//!
+//! The kernel works on one profession at a time with arrays `[region][sex][age]`, ages contiguous
+//! (the stock of one profession is 21 × 2 × 55 values, 18 KB: it stays in the first-level cache).
+//! Draws run in parallel (rayon) inside each profession; professions follow in dependency order so
+//! that a specialist layer sees its parent's draw. Nothing is allocated per year or per cell: each
+//! worker owns a scratch set reused across its draws, and results go straight into their slot of
+//! one buffer per profession.
+
+use super::inputs::NA;
+use super::scenario::{Law, Laws};
+use super::supply::TrendModel;
+use super::{ModelError, Projection};
+use rand_core::Rng;
+use rand_distr::{Beta, Distribution, StandardNormal};
+use rand_pcg::Pcg64;
+use rayon::prelude::*;
+
+/// How a profession's Swedish licences arise in the kernel.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pipeline {
+    /// A programme: beginners by region × completion → graduates → licences.
+    Programme {
+        /// Completion rate by health-care region (point estimate).
+        completion: Vec<f64>,
+        /// Counts behind each completion rate: (graduates, beginners).
+        counts: Vec<(f64, f64)>,
+        /// Share of graduates licensed.
+        share: f64,
+        /// Programme length in whole years.
+        programme_lag: i32,
+        /// Licence lag: whole years, and the fraction licensed one year later.
+        licence_lag: (i32, f64),
+        /// Observed graduates (national) by year, for graduation years up to the base year.
+        observed_graduates: Vec<(i32, f64)>,
+        /// Observed beginners by year and region, up to the base year.
+        observed_beginners: Vec<(i32, Vec<f64>)>,
+        /// The base year's beginners by region (the basis of future admissions).
+        basis: Vec<f64>,
+        /// Point factor on admissions by years ahead (trend), empty for none.
+        trend: Vec<f64>,
+        /// The trend's model, for simulated paths.
+        model: Option<Box<TrendModel>>,
+        /// `1 + admissions_change`.
+        change: f64,
+    },
+    /// A specialist layer fed by its parent's Swedish licences `lag` years earlier.
+    Layer {
+        /// Parent profession index.
+        parent: usize,
+        /// Training time in whole years.
+        lag: i32,
+        /// Share of the parent's licences that become certificates.
+        share: f64,
+        /// The parent's observed Swedish licences by year.
+        observed: Vec<(i32, f64)>,
+    },
+    /// A constant annual number of Swedish licences.
+    Mean(f64),
+}
+
+/// One profession's fixed inputs to the kernel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProfKernel {
+    /// Base-year stock, `[r][s][a]`.
+    pub l0: Vec<f64>,
+    /// Exit rates (point), `[s][a]`.
+    pub exit: Vec<f64>,
+    /// Exit counts (events, persons at risk), `[s][a]`.
+    pub exit_counts: Vec<(f64, f64)>,
+    /// Regional scaling of exit rates, `[r]`.
+    pub region_exit: Vec<f64>,
+    /// FTE per licensed person over all sectors, `[s][a]`.
+    pub w: Vec<f64>,
+    /// Profile of Swedish licences, `[r][s][a]` (sums to 1 or 0).
+    pub se_profile: Vec<f64>,
+    /// Mean annual foreign licences, EU/EEA and third country, `[r][s][a]`.
+    pub foreign: [Vec<f64>; 2],
+    /// Point trend of foreign licences by years ahead (empty: none).
+    pub foreign_trend: [Vec<f64>; 2],
+    /// Trend models of foreign licences.
+    pub foreign_model: [Option<TrendModel>; 2],
+    /// Swedish licences.
+    pub pipeline: Pipeline,
+    /// Demand without the imbalance shift, `[r][t]`: `Σ_k FTE₀·(1 + u)·I[t]`.
+    pub demand_a: Vec<f64>,
+    /// Demand per unit of imbalance shift, `[r][t]`: `Σ_k FTE₀·I[t]`.
+    pub demand_b: Vec<f64>,
+    /// Fixed demand `[r][t]` (a density target), replacing the utilisation model.
+    pub demand_fixed: Option<Vec<f64>>,
+    /// Annual rates of the named growth factors (scenario order).
+    pub growth: Vec<f64>,
+    /// Observed base-year supply FTE and licensed persons by region.
+    pub base: Vec<(f64, f64)>,
+}
+
+/// A demand shift between professions, as the kernel applies it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shift {
+    /// Giving profession.
+    pub from: usize,
+    /// Taking profession.
+    pub to: usize,
+    /// Cumulative share moved by year index.
+    pub moved: Vec<f64>,
+}
+
+/// Everything the kernel needs: fixed inputs per profession and the run's dimensions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Kernel {
+    /// Profession codes.
+    pub professions: Vec<String>,
+    /// Region codes (counties, or one national region, or municipalities).
+    pub regions: Vec<String>,
+    /// Years, base year first.
+    pub years: Vec<i32>,
+    /// Per profession.
+    pub profs: Vec<ProfKernel>,
+    /// Demand shifts, applied in order.
+    pub shifts: Vec<Shift>,
+    /// Balance tolerance (shortage when supply < demand · (1 − tolerance)).
+    pub tolerance: f64,
+    /// Year index of the required intake's target year.
+    pub target: usize,
+    /// First year of the constant intake.
+    pub intake_from: i32,
+    /// The distributions.
+    pub laws: Laws,
+}
+
+/// Variables that get bands.
+pub const VARIABLES: [&str; 4] = ["licensed", "supply", "demand", "gap"];
+
+/// Quantiles of one profession's required intake over the draws.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IntakeBand {
+    /// Profession index.
+    pub profession: usize,
+    /// Quantiles, in the order of [`Bands::percentiles`].
+    pub quantiles: Vec<f64>,
+    /// Share of draws in which no constant intake reaches the target (never expected, kept honest).
+    pub unreachable: f64,
+}
+
+/// The Monte Carlo result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bands {
+    /// Number of draws.
+    pub draws: usize,
+    /// Seed.
+    pub seed: u64,
+    /// Percentiles reported (0–100).
+    pub percentiles: Vec<f64>,
+    /// Years, base year first.
+    pub years: Vec<i32>,
+    /// Region codes; one more region, the nation, follows them in every array.
+    pub regions: Vec<String>,
+    /// Quantiles `[p][variable][region][year][q]` (variables as [`VARIABLES`]).
+    pub quantiles: Vec<f64>,
+    /// Means `[p][variable][region][year]`.
+    pub mean: Vec<f64>,
+    /// Probability of shortage `[p][region][year]`.
+    pub shortage: Vec<f64>,
+    /// Required intake per profession with a programme.
+    pub intake: Vec<IntakeBand>,
+    nq: usize,
+}
+
+impl Bands {
+    /// Number of regions including the nation.
+    pub fn nr(&self) -> usize {
+        self.regions.len() + 1
+    }
+
+    /// The quantiles of a variable.
+    pub fn q(&self, p: usize, var: usize, region: usize, ti: usize) -> &[f64] {
+        let i =
+            (((p * VARIABLES.len() + var) * self.nr() + region) * self.years.len() + ti) * self.nq;
+        &self.quantiles[i..i + self.nq]
+    }
+
+    /// The mean of a variable.
+    pub fn mean_of(&self, p: usize, var: usize, region: usize, ti: usize) -> f64 {
+        self.mean[((p * VARIABLES.len() + var) * self.nr() + region) * self.years.len() + ti]
+    }
+
+    /// The probability that supply falls short of demand beyond the tolerance.
+    pub fn shortage_of(&self, p: usize, region: usize, ti: usize) -> f64 {
+        self.shortage[(p * self.nr() + region) * self.years.len() + ti]
+    }
+
+    /// Index of the nation among the regions.
+    pub fn national(&self) -> usize {
+        self.regions.len()
+    }
+}
+
+/// The `q`-th percentile of sorted values, linear between order statistics (Hyndman & Fan type 7,
+/// numpy's and R's default).
+pub fn percentile(sorted: &[f64], q: f64) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let h = (n - 1) as f64 * q / 100.0;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+const SPLIT: u64 = 0x9E37_79B9_7F4A_7C15;
+
+fn splitmix(mut z: u64) -> u64 {
+    z = z.wrapping_add(SPLIT);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The random stream of draw `draw` for purpose `who` (a profession index, or [`DEMAND_STREAM`]).
+pub fn stream(seed: u64, draw: u64, who: u64) -> Pcg64 {
+    let a = splitmix(seed);
+    let b = splitmix(a ^ splitmix(draw.wrapping_mul(SPLIT) ^ who));
+    Pcg64::new(
+        (u128::from(a) << 64) | u128::from(b),
+        (u128::from(draw) << 32) | u128::from(who),
+    )
+}
+
+/// The stream purpose of the demand factors, shared by all professions of a draw.
+pub const DEMAND_STREAM: u64 = u32::MAX as u64;
+/// Offset of the per-profession imbalance streams.
+const IMBALANCE_STREAM: u64 = 1 << 20;
+
+/// A standard normal variate.
+fn normal<R: Rng>(rng: &mut R) -> f64 {
+    StandardNormal.sample(rng)
+}
+
+/// A rate drawn around `point` from `k` events among `n` at risk: `point · u / E[u]` with
+/// `u ~ Beta(α + w·k, β + w·(n − k))` (counts clipped to `0 ≤ k ≤ n`), cut at 1. A degenerate
+/// distribution (a zero shape) gives the point.
+pub fn draw_rate<R: Rng>(point: f64, (k, n): (f64, f64), law: Law, rng: &mut R) -> f64 {
+    let Law::Beta {
+        weight,
+        alpha,
+        beta,
+    } = law
+    else {
+        return point;
+    };
+    if point <= 0.0 {
+        return point;
+    }
+    let k = k.clamp(0.0, n.max(0.0));
+    let a = alpha + weight * k;
+    let b = beta + weight * (n.max(0.0) - k);
+    match Beta::new(a, b) {
+        Ok(d) if a > 0.0 && b > 0.0 => {
+            let u: f64 = d.sample(rng);
+            (point * u * (a + b) / a).min(1.0)
+        }
+        _ => point,
+    }
+}
+
+/// A multiplier with mean 1 for an inflow level.
+pub fn draw_factor<R: Rng>(law: Law, rng: &mut R) -> f64 {
+    match law {
+        Law::Normal { sd } => (1.0 + sd * normal(rng)).max(0.0),
+        Law::LogNormal { sd } => libm::exp(sd * normal(rng) - 0.5 * sd * sd),
+        _ => 1.0,
+    }
+}
+
+/// An additive shift (a growth rate or an imbalance).
+pub fn draw_shift<R: Rng>(law: Law, rng: &mut R) -> f64 {
+    match law {
+        Law::Normal { sd } => sd * normal(rng),
+        _ => 0.0,
+    }
+}
+
+/// Per-worker buffers, reused across draws.
+#[derive(Clone, Debug, Default)]
+struct Scratch {
+    prev: Vec<f64>,
+    cur: Vec<f64>,
+    surv: Vec<f64>,
+    exit: Vec<f64>,
+    v: Vec<f64>,
+    se: Vec<f64>,
+    se_unit: Vec<f64>,
+    se_post: Vec<f64>,
+    f: [Vec<f64>; 2],
+    adm: Vec<f64>,
+    completion: Vec<f64>,
+    demand: Vec<f64>,
+}
+
+/// What one draw of one profession records: `[region + nation][year]` licensed, supply and demand,
+/// then the required intake (NaN when unreachable or without a programme), then the national Swedish
+/// licences by year (for layers).
+fn record_len(nr: usize, ny: usize) -> usize {
+    3 * (nr + 1) * ny + 1 + ny
+}
+
+impl Kernel {
+    /// The kernel of a projection (its regions are the projection's counties, or one region for a
+    /// national projection).
+    ///
+    /// # Errors
+    ///
+    /// A distribution the scenario declares wrongly.
+    pub fn new(proj: &Projection) -> Result<Kernel, ModelError> {
+        let sc = &proj.scenario;
+        let laws = sc
+            .uncertainty
+            .laws()
+            .map_err(|(key, message)| ModelError::Scenario {
+                file: "scenario".into(),
+                key,
+                message,
+            })?;
+        let inp = &proj.inputs;
+        let g = &inp.grid;
+        let (np, nc, nk) = (g.np(), g.nc(), g.nk());
+        let cells = g.cells();
+        let years: Vec<i32> = (sc.base_year..=sc.horizon).collect();
+        let ny = years.len();
+        let base_i = inp
+            .licence_years
+            .iter()
+            .position(|&y| y == sc.base_year)
+            .unwrap_or(0);
+        let base_ti = proj
+            .years
+            .iter()
+            .position(|&y| y == sc.base_year)
+            .unwrap_or(0);
+        let nr = inp.hc_regions.len();
+        let ay = &inp.admission_years;
+        let factor_names: Vec<&String> = sc.demand.factors.keys().collect();
+        let mut profs = Vec::with_capacity(np);
+        for p in 0..np {
+            let prm = &proj.params[p];
+            let mut l0 = vec![0.0; nc * 2 * NA];
+            for c in 0..nc {
+                for s in 0..2 {
+                    for a in 0..NA {
+                        l0[(c * 2 + s) * NA + a] = inp.licensed[base_i * cells + g.idx(p, c, s, a)];
+                    }
+                }
+            }
+            let mut w = vec![0.0; 2 * NA];
+            for k in 0..nk {
+                let at = k * 2 * NA..(k + 1) * 2 * NA;
+                for (w, (e, h)) in w
+                    .iter_mut()
+                    .zip(prm.employment[at.clone()].iter().zip(&prm.fte[at]))
+                {
+                    *w += e * h;
+                }
+            }
+            let pipeline = if let Some(c) = &prm.completion {
+                let grads = |y: usize| (0..nr).map(|r| inp.graduates[(y * np + p) * nr + r]).sum();
+                let begs = |y: usize| -> Vec<f64> {
+                    (0..nr)
+                        .map(|r| inp.beginners[(y * np + p) * nr + r])
+                        .collect()
+                };
+                let upto: Vec<usize> = (0..ay.len()).filter(|&y| ay[y] <= sc.base_year).collect();
+                Pipeline::Programme {
+                    completion: c.clone(),
+                    counts: prm.completion_counts.clone(),
+                    share: prm.licensed_share,
+                    programme_lag: prm.programme_lag as i32,
+                    licence_lag: (prm.licence_lag.0 as i32, prm.licence_lag.1),
+                    observed_graduates: upto.iter().map(|&y| (ay[y], grads(y))).collect(),
+                    observed_beginners: upto.iter().map(|&y| (ay[y], begs(y))).collect(),
+                    basis: upto.last().map_or_else(|| vec![0.0; nr], |&y| begs(y)),
+                    trend: prm.admissions_trend.clone(),
+                    model: prm.admissions_model.clone().map(Box::new),
+                    change: 1.0 + sc.supply.admissions_change,
+                }
+            } else if let Some((parent, lag, share)) = prm.layer {
+                Pipeline::Layer {
+                    parent,
+                    lag: lag as i32,
+                    share,
+                    observed: inp
+                        .licence_years
+                        .iter()
+                        .map(|&y| (y, super::supply::observed_se(inp, parent, y)))
+                        .collect(),
+                }
+            } else {
+                Pipeline::Mean(prm.se_mean)
+            };
+            let mut demand_a = vec![0.0; nc * ny];
+            let mut demand_b = vec![0.0; nc * ny];
+            for c in 0..nc {
+                for ti in 0..ny {
+                    for k in 0..nk {
+                        let i = (p * nc + c) * nk + k;
+                        let base_fte = proj.supply[proj.at(base_ti, p, c, k)];
+                        let index = proj.demand.index[(ti * nc + c) * nk + k];
+                        demand_a[c * ny + ti] +=
+                            base_fte * (1.0 + proj.demand.imbalance[i]) * index;
+                        demand_b[c * ny + ti] += base_fte * index;
+                    }
+                }
+            }
+            let demand_fixed = sc.demand.density.contains_key(&g.professions[p]).then(|| {
+                let mut d = vec![0.0; nc * ny];
+                for c in 0..nc {
+                    for ti in 0..ny {
+                        d[c * ny + ti] = (0..nk)
+                            .map(|k| proj.demand.fte[ti * np * nc * nk + (p * nc + c) * nk + k])
+                            .sum();
+                    }
+                }
+                d
+            });
+            let code = &g.professions[p];
+            let growth = factor_names
+                .iter()
+                .map(|f| {
+                    let per = &sc.demand.factors[*f];
+                    per.get(code)
+                        .or_else(|| per.get("*"))
+                        .copied()
+                        .unwrap_or(0.0)
+                })
+                .collect();
+            let base = (0..nc)
+                .map(|c| {
+                    let fte: f64 = (0..nk)
+                        .map(|k| proj.supply[proj.at(base_ti, p, c, k)])
+                        .sum();
+                    let lic: f64 = l0[c * 2 * NA..(c + 1) * 2 * NA].iter().sum();
+                    (fte, lic)
+                })
+                .collect();
+            profs.push(ProfKernel {
+                l0,
+                exit: prm.exit.clone(),
+                exit_counts: prm.exit_counts.clone(),
+                region_exit: prm.county_exit.clone(),
+                w,
+                se_profile: prm.se_profile.clone(),
+                foreign: prm.foreign.clone(),
+                foreign_trend: prm.foreign_trend.clone(),
+                foreign_model: prm.foreign_model.clone(),
+                pipeline,
+                demand_a,
+                demand_b,
+                demand_fixed,
+                growth,
+                base,
+            });
+        }
+        let shifts = sc
+            .demand
+            .substitution
+            .iter()
+            .filter_map(|s| {
+                Some(Shift {
+                    from: g.prof(&s.from)?,
+                    to: g.prof(&s.to)?,
+                    moved: years
+                        .iter()
+                        .map(|&t| 1.0 - (1.0 - s.share_per_year).powi(t - sc.base_year))
+                        .collect(),
+                })
+            })
+            .collect();
+        Ok(Kernel {
+            professions: g.professions.clone(),
+            regions: g.counties.clone(),
+            target: (sc.balance.target_year - sc.base_year) as usize,
+            intake_from: sc.balance.intake_from,
+            years,
+            profs,
+            shifts,
+            tolerance: sc.balance.tolerance,
+            laws,
+        })
+    }
+
+    /// The same kernel with each region split into parts: `parts[i] = (region, share)` makes new
+    /// region `i` hold `share` of the stock, inflows and demand of `region`, with its exit level.
+    /// Used to measure how the kernel scales with the number of regions (290 municipalities).
+    pub fn split(&self, parts: &[(usize, f64)], codes: Vec<String>) -> Kernel {
+        let ny = self.years.len();
+        let per_region = |v: &[f64], width: usize| -> Vec<f64> {
+            let mut out = Vec::with_capacity(parts.len() * width);
+            for &(r, share) in parts {
+                out.extend(v[r * width..(r + 1) * width].iter().map(|x| x * share));
+            }
+            out
+        };
+        let profs = self
+            .profs
+            .iter()
+            .map(|k| ProfKernel {
+                l0: per_region(&k.l0, 2 * NA),
+                region_exit: parts.iter().map(|&(r, _)| k.region_exit[r]).collect(),
+                se_profile: per_region(&k.se_profile, 2 * NA),
+                foreign: [
+                    per_region(&k.foreign[0], 2 * NA),
+                    per_region(&k.foreign[1], 2 * NA),
+                ],
+                demand_a: per_region(&k.demand_a, ny),
+                demand_b: per_region(&k.demand_b, ny),
+                demand_fixed: k.demand_fixed.as_ref().map(|d| per_region(d, ny)),
+                base: parts
+                    .iter()
+                    .map(|&(r, s)| (k.base[r].0 * s, k.base[r].1 * s))
+                    .collect(),
+                ..k.clone()
+            })
+            .collect();
+        Kernel {
+            regions: codes,
+            profs,
+            ..self.clone()
+        }
+    }
+
+    /// Professions in an order where a layer follows its parent.
+    fn order(&self) -> Vec<usize> {
+        let mut v: Vec<usize> = (0..self.profs.len())
+            .filter(|&p| !matches!(self.profs[p].pipeline, Pipeline::Layer { .. }))
+            .collect();
+        v.extend(
+            (0..self.profs.len())
+                .filter(|&p| matches!(self.profs[p].pipeline, Pipeline::Layer { .. })),
+        );
+        v
+    }
+
+    /// Runs `draws` draws and reduces them to bands.
+    ///
+    /// # Errors
+    ///
+    /// No draws, or a percentile outside 0–100.
+    pub fn run(&self, draws: usize, seed: u64, percentiles: &[f64]) -> Result<Bands, ModelError> {
+        self.run_with(draws, seed, percentiles, true)
+    }
+
+    /// [`Kernel::run`]; with `by_region` false only the national figures are reduced (the
+    /// benchmark's large cubes).
+    ///
+    /// # Errors
+    ///
+    /// As [`Kernel::run`].
+    pub fn run_with(
+        &self,
+        draws: usize,
+        seed: u64,
+        percentiles: &[f64],
+        by_region: bool,
+    ) -> Result<Bands, ModelError> {
+        if draws == 0 {
+            return Err(ModelError::Scenario {
+                file: "command line".into(),
+                key: "draws".into(),
+                message: "0; expected one draw or more".into(),
+            });
+        }
+        super::scenario::check_quantiles(percentiles).map_err(|message| ModelError::Scenario {
+            file: "command line".into(),
+            key: "quantiles".into(),
+            message,
+        })?;
+        let nr = self.regions.len();
+        let ny = self.years.len();
+        let np = self.profs.len();
+        let nq = percentiles.len();
+        let rec = record_len(nr, ny);
+        let nv = VARIABLES.len();
+        let mut quantiles = vec![f64::NAN; np * nv * (nr + 1) * ny * nq];
+        let mut mean = vec![f64::NAN; np * nv * (nr + 1) * ny];
+        let mut shortage = vec![f64::NAN; np * (nr + 1) * ny];
+        let mut intake = Vec::new();
+        // National Swedish licences per draw of each profession a layer needs.
+        let mut se_paths: Vec<Option<Vec<f64>>> = vec![None; np];
+        for p in self.order() {
+            let mut out = vec![0.0; draws * rec];
+            let parent = match &self.profs[p].pipeline {
+                Pipeline::Layer { parent, .. } => se_paths[*parent].as_deref(),
+                _ => None,
+            };
+            out.par_chunks_mut(rec)
+                .enumerate()
+                .for_each_init(Scratch::default, |s, (d, slot)| {
+                    let parent_se = parent.map(|v| &v[d * ny..(d + 1) * ny]);
+                    self.draw(p, d as u64, seed, parent_se, s, slot);
+                });
+            if self
+                .profs
+                .iter()
+                .any(|k| matches!(k.pipeline, Pipeline::Layer { parent, .. } if parent == p))
+            {
+                let mut v = Vec::with_capacity(draws * ny);
+                for d in 0..draws {
+                    v.extend_from_slice(&out[d * rec + rec - ny..(d + 1) * rec]);
+                }
+                se_paths[p] = Some(v);
+            }
+            self.reduce(
+                p,
+                &out,
+                draws,
+                percentiles,
+                by_region,
+                &mut quantiles,
+                &mut mean,
+                &mut shortage,
+            );
+            if matches!(self.profs[p].pipeline, Pipeline::Programme { .. }) {
+                let mut req: Vec<f64> = (0..draws)
+                    .map(|d| out[d * rec + 3 * (nr + 1) * ny])
+                    .filter(|x| x.is_finite())
+                    .collect();
+                let unreachable = 1.0 - req.len() as f64 / draws as f64;
+                req.sort_unstable_by(f64::total_cmp);
+                intake.push(IntakeBand {
+                    profession: p,
+                    quantiles: percentiles.iter().map(|&q| percentile(&req, q)).collect(),
+                    unreachable,
+                });
+            }
+        }
+        intake.sort_by_key(|b| b.profession);
+        Ok(Bands {
+            draws,
+            seed,
+            percentiles: percentiles.to_vec(),
+            years: self.years.clone(),
+            regions: self.regions.clone(),
+            quantiles,
+            mean,
+            shortage,
+            intake,
+            nq,
+        })
+    }
+
+    /// Reduces one profession's draws to quantiles, means and shortage probabilities.
+    #[allow(clippy::too_many_arguments)]
+    fn reduce(
+        &self,
+        p: usize,
+        out: &[f64],
+        draws: usize,
+        percentiles: &[f64],
+        by_region: bool,
+        quantiles: &mut [f64],
+        mean: &mut [f64],
+        shortage: &mut [f64],
+    ) {
+        let nr = self.regions.len();
+        let ny = self.years.len();
+        let nq = percentiles.len();
+        let nv = VARIABLES.len();
+        let rec = record_len(nr, ny);
+        let value = |d: usize, var: usize, r: usize, ti: usize| -> f64 {
+            let at = |v: usize| out[d * rec + (v * (nr + 1) + r) * ny + ti];
+            if var == 3 { at(1) - at(2) } else { at(var) }
+        };
+        let regions: Vec<usize> = if by_region {
+            (0..=nr).collect()
+        } else {
+            vec![nr]
+        };
+        // One cell per (variable, region, year); each reduced in draw order.
+        let cells: Vec<(usize, usize, usize)> = (0..nv)
+            .flat_map(|v| {
+                regions
+                    .iter()
+                    .flat_map(move |&r| (0..ny).map(move |ti| (v, r, ti)))
+            })
+            .collect();
+        let reduced: Vec<(Vec<f64>, f64)> = cells
+            .par_iter()
+            .map_init(Vec::new, |buf: &mut Vec<f64>, &(v, r, ti)| {
+                buf.clear();
+                buf.extend((0..draws).map(|d| value(d, v, r, ti)));
+                let m = buf.iter().sum::<f64>() / draws as f64;
+                buf.sort_unstable_by(f64::total_cmp);
+                (percentiles.iter().map(|&q| percentile(buf, q)).collect(), m)
+            })
+            .collect();
+        for (&(v, r, ti), (q, m)) in cells.iter().zip(reduced) {
+            let i = ((p * nv + v) * (nr + 1) + r) * ny + ti;
+            quantiles[i * nq..(i + 1) * nq].copy_from_slice(&q);
+            mean[i] = m;
+        }
+        for &r in &regions {
+            for ti in 0..ny {
+                let short = (0..draws)
+                    .filter(|&d| {
+                        let (s, dem) = (value(d, 1, r, ti), value(d, 2, r, ti));
+                        dem > 0.0 && s < dem * (1.0 - self.tolerance)
+                    })
+                    .count();
+                shortage[(p * (nr + 1) + r) * ny + ti] = short as f64 / draws as f64;
+            }
+        }
+    }
+
+    /// Demand of profession `q` in draw `d` before shifts, `[r][t]`, into `out`.
+    fn demand_before_shifts(&self, q: usize, d: u64, seed: u64, eps: &[f64], out: &mut Vec<f64>) {
+        let k = &self.profs[q];
+        let ny = self.years.len();
+        let mut rng = stream(seed, d, IMBALANCE_STREAM + q as u64);
+        let delta = draw_shift(self.laws.imbalance, &mut rng);
+        out.clear();
+        out.resize(k.demand_a.len(), 0.0);
+        let step: f64 = k.growth.iter().zip(eps).map(|(r, e)| 1.0 + r + e).product();
+        let mut g = vec![1.0; ny];
+        for ti in 1..ny {
+            g[ti] = g[ti - 1] * step;
+        }
+        for (i, o) in out.iter_mut().enumerate() {
+            let ti = i % ny;
+            *o = (k.demand_a[i] + delta * k.demand_b[i]) * g[ti];
+        }
+    }
+
+    /// Demand of profession `p` in draw `d`, `[r][t]`, after shifts and density targets.
+    fn demand(&self, p: usize, d: u64, seed: u64, s: &mut Scratch) {
+        let mut rng = stream(seed, d, DEMAND_STREAM);
+        let nf = self.profs[p].growth.len();
+        let eps: Vec<f64> = (0..nf)
+            .map(|_| draw_shift(self.laws.growth, &mut rng))
+            .collect();
+        if let Some(fixed) = &self.profs[p].demand_fixed {
+            s.demand.clear();
+            s.demand.extend_from_slice(fixed);
+            return;
+        }
+        let mut demand = std::mem::take(&mut s.demand);
+        self.demand_before_shifts(p, d, seed, &eps, &mut demand);
+        if self.shifts.iter().any(|x| x.from == p || x.to == p) {
+            // The professions the shifts touch, each from its own draw.
+            let mut involved: Vec<usize> =
+                self.shifts.iter().flat_map(|x| [x.from, x.to]).collect();
+            involved.sort_unstable();
+            involved.dedup();
+            let mut vals: Vec<Vec<f64>> = involved
+                .iter()
+                .map(|&q| {
+                    let mut v = Vec::new();
+                    self.demand_before_shifts(q, d, seed, &eps, &mut v);
+                    v
+                })
+                .collect();
+            let ny = self.years.len();
+            for sh in &self.shifts {
+                let fi = involved.iter().position(|&q| q == sh.from).unwrap_or(0);
+                let ti_ = involved.iter().position(|&q| q == sh.to).unwrap_or(0);
+                for i in 0..vals[fi].len() {
+                    let m = vals[fi][i] * sh.moved[i % ny];
+                    vals[fi][i] -= m;
+                    vals[ti_][i] += m;
+                }
+            }
+            if let Some(i) = involved.iter().position(|&q| q == p) {
+                demand.clone_from(&vals[i]);
+            }
+        }
+        s.demand = demand;
+    }
+
+    /// Swedish licences by year index for draw parameters already in `s` (completion, admissions),
+    /// and for the required intake the unit response and the baseline's post-`intake_from` part.
+    fn swedish(&self, p: usize, parent_se: Option<&[f64]>, s: &mut Scratch) {
+        let ny = self.years.len();
+        let base = self.years[0];
+        s.se.clear();
+        s.se.resize(ny, 0.0);
+        s.se_unit.clear();
+        s.se_unit.resize(ny, 0.0);
+        s.se_post.clear();
+        s.se_post.resize(ny, 0.0);
+        match &self.profs[p].pipeline {
+            Pipeline::Mean(m) => s.se[1..].iter_mut().for_each(|x| *x = *m),
+            Pipeline::Layer {
+                lag,
+                share,
+                observed,
+                ..
+            } => {
+                for ti in 1..ny {
+                    let from = self.years[ti] - lag;
+                    let v = if from > base {
+                        parent_se.map_or(0.0, |v| v[(from - base) as usize])
+                    } else {
+                        observed
+                            .iter()
+                            .find(|(y, _)| *y == from)
+                            .map_or(0.0, |x| x.1)
+                    };
+                    s.se[ti] = share * v;
+                }
+            }
+            Pipeline::Programme {
+                share,
+                programme_lag,
+                licence_lag,
+                observed_graduates,
+                observed_beginners,
+                basis,
+                change,
+                ..
+            } => {
+                let total: f64 = basis.iter().sum();
+                let nreg = basis.len();
+                // Graduates of year y: (baseline, unit intake, baseline from intake_from on).
+                let grads = |y: i32| -> (f64, f64, f64) {
+                    if y <= base {
+                        let g = observed_graduates
+                            .iter()
+                            .find(|(x, _)| *x == y)
+                            .map_or(0.0, |x| x.1);
+                        return (g, 0.0, 0.0);
+                    }
+                    let x = y - programme_lag;
+                    let (mut g, mut u, mut post) = (0.0, 0.0, 0.0);
+                    let observed = (x <= base)
+                        .then(|| observed_beginners.iter().find(|(t, _)| *t == x))
+                        .flatten();
+                    for r in 0..nreg {
+                        let b = match observed {
+                            Some((_, v)) => v[r],
+                            None => {
+                                let ahead = (x - base) as usize;
+                                let tr = s.adm.get(ahead.wrapping_sub(1)).copied().unwrap_or(1.0);
+                                basis[r] * tr * change
+                            }
+                        };
+                        g += s.completion[r] * b;
+                        if observed.is_none() && x >= self.intake_from {
+                            let split = if total > 0.0 {
+                                basis[r] / total
+                            } else {
+                                1.0 / nreg as f64
+                            };
+                            u += s.completion[r] * split;
+                            post += s.completion[r] * b;
+                        }
+                    }
+                    (g, u, post)
+                };
+                let (l0, f) = *licence_lag;
+                for ti in 1..ny {
+                    let t = self.years[ti];
+                    let a = grads(t - l0);
+                    let b = grads(t - l0 - 1);
+                    s.se[ti] = share * ((1.0 - f) * a.0 + f * b.0);
+                    s.se_unit[ti] = share * ((1.0 - f) * a.1 + f * b.1);
+                    s.se_post[ti] = share * ((1.0 - f) * a.2 + f * b.2);
+                }
+            }
+        }
+    }
+
+    /// One draw of one profession, into `slot` (see [`record_len`]).
+    fn draw(
+        &self,
+        p: usize,
+        d: u64,
+        seed: u64,
+        parent_se: Option<&[f64]>,
+        s: &mut Scratch,
+        slot: &mut [f64],
+    ) {
+        let k = &self.profs[p];
+        let nr = self.regions.len();
+        let ny = self.years.len();
+        let per = nr * 2 * NA;
+        let laws = self.laws;
+        let mut rng = stream(seed, d, p as u64);
+        // Exit rates.
+        s.exit.clear();
+        for j in 0..2 * NA {
+            s.exit
+                .push(draw_rate(k.exit[j], k.exit_counts[j], laws.exit, &mut rng));
+        }
+        s.surv.clear();
+        for r in 0..nr {
+            let q = k.region_exit[r];
+            for sx in 0..2 {
+                for a in 0..NA {
+                    let x = if a == NA - 1 {
+                        1.0
+                    } else {
+                        (s.exit[sx * NA + a] * q).min(1.0)
+                    };
+                    s.surv.push(1.0 - x);
+                }
+            }
+        }
+        // Completion and admissions.
+        s.completion.clear();
+        s.adm.clear();
+        if let Pipeline::Programme {
+            completion,
+            counts,
+            trend,
+            model,
+            ..
+        } = &k.pipeline
+        {
+            for (r, &c) in completion.iter().enumerate() {
+                let n = counts.get(r).copied().unwrap_or((0.0, 0.0));
+                s.completion
+                    .push(draw_rate_unbounded(c, n, laws.completion, &mut rng));
+            }
+            match (laws.admissions, model) {
+                (Law::Trend, Some(m)) => {
+                    let path = m.fit.simulate(ny - 1, || normal(&mut rng));
+                    s.adm.extend(m.factors(&path));
+                }
+                _ => s.adm.extend_from_slice(trend),
+            }
+        }
+        // Foreign licences: a factor per year ahead and origin.
+        for o in 0..2 {
+            let f = &mut s.f[o];
+            f.clear();
+            match (laws.foreign, &k.foreign_model[o]) {
+                (Law::Trend, Some(m)) => {
+                    let path = m.fit.simulate(ny - 1, || normal(&mut rng));
+                    f.extend(m.factors(&path));
+                }
+                (law, _) => {
+                    let level = draw_factor(law, &mut rng);
+                    f.extend(
+                        (0..ny - 1)
+                            .map(|i| level * k.foreign_trend[o].get(i).copied().unwrap_or(1.0)),
+                    );
+                }
+            }
+        }
+        self.swedish(p, parent_se, s);
+        // Forward: stocks, FTE and licensed persons by region.
+        s.prev.clear();
+        s.prev.extend_from_slice(&k.l0);
+        s.cur.clear();
+        s.cur.resize(per, 0.0);
+        let (lic_at, sup_at, dem_at) = (0, (nr + 1) * ny, 2 * (nr + 1) * ny);
+        for r in 0..nr {
+            slot[sup_at + r * ny] = k.base[r].0;
+            slot[lic_at + r * ny] = k.base[r].1;
+        }
+        for ti in 1..ny {
+            let se = s.se[ti];
+            let (fe, ft) = (s.f[0][ti - 1], s.f[1][ti - 1]);
+            for r in 0..nr {
+                let (mut lic, mut fte) = (0.0, 0.0);
+                for sx in 0..2 {
+                    let row = (r * 2 + sx) * NA;
+                    let prev = &s.prev[row..row + NA];
+                    let surv = &s.surv[row..row + NA];
+                    let cur = &mut s.cur[row..row + NA];
+                    let prof = &k.se_profile[row..row + NA];
+                    let f0 = &k.foreign[0][row..row + NA];
+                    let f1 = &k.foreign[1][row..row + NA];
+                    let w = &k.w[sx * NA..(sx + 1) * NA];
+                    cur[0] = se * prof[0] + fe * f0[0] + ft * f1[0];
+                    for a in 1..NA {
+                        cur[a] =
+                            prev[a - 1] * surv[a - 1] + (se * prof[a] + fe * f0[a] + ft * f1[a]);
+                    }
+                    for a in 0..NA {
+                        lic += cur[a];
+                        fte += cur[a] * w[a];
+                    }
+                }
+                slot[lic_at + r * ny + ti] = lic;
+                slot[sup_at + r * ny + ti] = fte;
+            }
+            std::mem::swap(&mut s.prev, &mut s.cur);
+        }
+        // Demand.
+        self.demand(p, d, seed, s);
+        slot[dem_at..dem_at + nr * ny].copy_from_slice(&s.demand);
+        // National sums.
+        for v in 0..3 {
+            let at = v * (nr + 1) * ny;
+            for ti in 0..ny {
+                slot[at + nr * ny + ti] = (0..nr).map(|r| slot[at + r * ny + ti]).sum();
+            }
+        }
+        // Required intake by the adjoint: g[t] = national FTE in the target year per licence
+        // entering (with the Swedish profile) in year t.
+        let req_at = 3 * (nr + 1) * ny;
+        slot[req_at] = f64::NAN;
+        if matches!(k.pipeline, Pipeline::Programme { .. }) {
+            let target = self.target;
+            s.v.clear();
+            for _ in 0..nr {
+                s.v.extend_from_slice(&k.w);
+            }
+            let (mut s0, mut slope) = (slot[sup_at + nr * ny + target], 0.0);
+            for ti in (1..=target).rev() {
+                if ti < target {
+                    for row in 0..nr * 2 {
+                        let o = row * NA;
+                        for a in 0..NA - 1 {
+                            s.v[o + a] = s.surv[o + a] * s.v[o + a + 1];
+                        }
+                        s.v[o + NA - 1] = 0.0;
+                    }
+                }
+                let g: f64 = s.v.iter().zip(&k.se_profile).map(|(v, q)| v * q).sum();
+                s0 -= s.se_post[ti] * g;
+                slope += s.se_unit[ti] * g;
+            }
+            let demand = slot[dem_at + nr * ny + target];
+            if slope > 1e-9 {
+                slot[req_at] = (demand - s0) / slope;
+            }
+        }
+        // National Swedish licences, for layers.
+        let profile: f64 = k.se_profile.iter().sum();
+        for ti in 0..ny {
+            slot[req_at + 1 + ti] = s.se[ti] * profile;
+        }
+    }
+}
+
+/// A completion rate drawn like [`draw_rate`] but not cut at 1 (graduates can outnumber a region's
+/// beginners when students move).
+fn draw_rate_unbounded<R: Rng>(point: f64, (k, n): (f64, f64), law: Law, rng: &mut R) -> f64 {
+    let Law::Beta {
+        weight,
+        alpha,
+        beta,
+    } = law
+    else {
+        return point;
+    };
+    if point <= 0.0 || n <= 0.0 {
+        return point;
+    }
+    let k = k.clamp(0.0, n);
+    let a = alpha + weight * k;
+    let b = beta + weight * (n - k);
+    match Beta::new(a, b) {
+        Ok(d) if a > 0.0 && b > 0.0 => {
+            let u: f64 = d.sample(rng);
+            point * u * (a + b) / a
+        }
+        _ => point,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_follow_type_seven() {
+        // numpy.percentile([1, 2, 3, 4], [10, 50, 90]) = [1.3, 2.5, 3.7]
+        let v = [1.0, 2.0, 3.0, 4.0];
+        for (q, want) in [
+            (10.0, 1.3),
+            (50.0, 2.5),
+            (90.0, 3.7),
+            (0.0, 1.0),
+            (100.0, 4.0),
+        ] {
+            assert!((percentile(&v, q) - want).abs() < 1e-12, "{q}");
+        }
+        assert!(percentile(&[], 50.0).is_nan());
+    }
+
+    #[test]
+    fn beta_rates_centre_on_the_point_with_the_binomial_spread() {
+        // 30 exits among 1,000 at risk: draws have mean 0.03 and sd ≈ √(p(1−p)/n) = 0.0054.
+        let law = Law::Beta {
+            weight: 1.0,
+            alpha: 0.5,
+            beta: 0.5,
+        };
+        let mut rng = stream(7, 0, 0);
+        let n = 40_000;
+        let v: Vec<f64> = (0..n)
+            .map(|_| draw_rate(0.03, (30.0, 1000.0), law, &mut rng))
+            .collect();
+        let m = v.iter().sum::<f64>() / n as f64;
+        let sd = (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
+        let want_sd = (0.03f64 * 0.97 / 1000.0).sqrt();
+        assert!(
+            (m - 0.03).abs() < 4.0 * want_sd / (n as f64).sqrt(),
+            "mean {m}"
+        );
+        assert!((sd / want_sd - 1.0).abs() < 0.03, "sd {sd} vs {want_sd}");
+        // Weight 0.25 (overdispersion) doubles the spread.
+        let wide = Law::Beta {
+            weight: 0.25,
+            alpha: 0.5,
+            beta: 0.5,
+        };
+        let v: Vec<f64> = (0..n)
+            .map(|_| draw_rate(0.03, (30.0, 1000.0), wide, &mut rng))
+            .collect();
+        let m = v.iter().sum::<f64>() / n as f64;
+        let sd2 = (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
+        assert!((sd2 / sd - 2.0).abs() < 0.1, "{sd2} vs {sd}");
+        // Fixed gives the point.
+        assert_eq!(draw_rate(0.03, (30.0, 1000.0), Law::Fixed, &mut rng), 0.03);
+    }
+
+    #[test]
+    fn lognormal_factors_have_mean_one() {
+        let mut rng = stream(1, 2, 3);
+        let n = 40_000;
+        let law = Law::LogNormal { sd: 0.2 };
+        let m = (0..n).map(|_| draw_factor(law, &mut rng)).sum::<f64>() / n as f64;
+        // sd of the mean: √(e^{0.04} − 1)/√n ≈ 0.001
+        assert!((m - 1.0).abs() < 0.005, "{m}");
+    }
+
+    #[test]
+    fn streams_differ_by_draw_and_purpose_and_repeat_by_seed() {
+        let first = |seed, d, w| stream(seed, d, w).next_u64();
+        assert_eq!(first(1, 2, 3), first(1, 2, 3));
+        assert_ne!(first(1, 2, 3), first(1, 3, 3));
+        assert_ne!(first(1, 2, 3), first(1, 2, 4));
+        assert_ne!(first(1, 2, 3), first(2, 2, 3));
+    }
+}
