@@ -307,6 +307,23 @@ pub fn draw_shift<R: Rng>(law: Law, rng: &mut R) -> f64 {
     }
 }
 
+/// The random parameters of one draw of one profession (see [`Kernel::sample`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sample {
+    /// Exit rates `[s][a]`.
+    pub exit: Vec<f64>,
+    /// Completion rates by health-care region.
+    pub completion: Vec<f64>,
+    /// Admissions factors by years ahead (empty: 1).
+    pub admissions: Vec<f64>,
+    /// EU/EEA and third-country licence factors by years ahead.
+    pub foreign: [Vec<f64>; 2],
+    /// Shift of the base-year imbalance.
+    pub imbalance: f64,
+    /// Shifts of the named growth factors' annual rates.
+    pub growth: Vec<f64>,
+}
+
 /// Per-worker buffers, reused across draws.
 #[derive(Clone, Debug, Default)]
 struct Scratch {
@@ -322,6 +339,7 @@ struct Scratch {
     adm: Vec<f64>,
     completion: Vec<f64>,
     demand: Vec<f64>,
+    sums: Vec<(f64, f64)>,
 }
 
 /// What one draw of one profession records: `[region + nation][year]` licensed, supply and demand,
@@ -692,9 +710,25 @@ impl Kernel {
         let nq = percentiles.len();
         let nv = VARIABLES.len();
         let rec = record_len(nr, ny);
+        // Draws side by side for each recorded value (a transposition once, then every cell's
+        // draws are contiguous).
+        let stored = 3 * (nr + 1) * ny;
+        let mut tr = vec![0.0; stored * draws];
+        for (d, rec_d) in out.chunks_exact(rec).enumerate() {
+            for (i, &x) in rec_d[..stored].iter().enumerate() {
+                tr[i * draws + d] = x;
+            }
+        }
+        let row = |var: usize, r: usize, ti: usize| {
+            let i = (var * (nr + 1) + r) * ny + ti;
+            &tr[i * draws..(i + 1) * draws]
+        };
         let value = |d: usize, var: usize, r: usize, ti: usize| -> f64 {
-            let at = |v: usize| out[d * rec + (v * (nr + 1) + r) * ny + ti];
-            if var == 3 { at(1) - at(2) } else { at(var) }
+            if var == 3 {
+                row(1, r, ti)[d] - row(2, r, ti)[d]
+            } else {
+                row(var, r, ti)[d]
+            }
         };
         let regions: Vec<usize> = if by_region {
             (0..=nr).collect()
@@ -713,10 +747,13 @@ impl Kernel {
             .par_iter()
             .map_init(Vec::new, |buf: &mut Vec<f64>, &(v, r, ti)| {
                 buf.clear();
-                buf.extend((0..draws).map(|d| value(d, v, r, ti)));
+                if v == 3 {
+                    buf.extend(row(1, r, ti).iter().zip(row(2, r, ti)).map(|(s, d)| s - d));
+                } else {
+                    buf.extend_from_slice(row(v, r, ti));
+                }
                 let m = buf.iter().sum::<f64>() / draws as f64;
-                buf.sort_unstable_by(f64::total_cmp);
-                (percentiles.iter().map(|&q| percentile(buf, q)).collect(), m)
+                (percentiles_of(buf, percentiles), m)
             })
             .collect();
         for (&(v, r, ti), (q, m)) in cells.iter().zip(reduced) {
@@ -894,20 +931,12 @@ impl Kernel {
         }
     }
 
-    /// One draw of one profession, into `slot` (see [`record_len`]).
-    fn draw(
-        &self,
-        p: usize,
-        d: u64,
-        seed: u64,
-        parent_se: Option<&[f64]>,
-        s: &mut Scratch,
-        slot: &mut [f64],
-    ) {
+    /// Draws profession `p`'s supply parameters of draw `d` into the scratch: exit rates,
+    /// survival per cell, completion rates, admissions and foreign-licence factors.
+    fn sample_into(&self, p: usize, d: u64, seed: u64, s: &mut Scratch) {
         let k = &self.profs[p];
         let nr = self.regions.len();
         let ny = self.years.len();
-        let per = nr * 2 * NA;
         let laws = self.laws;
         let mut rng = stream(seed, d, p as u64);
         // Exit rates.
@@ -972,6 +1001,97 @@ impl Kernel {
                 }
             }
         }
+    }
+
+    /// The parameters draw `d` takes for profession `p` (what a second implementation needs to
+    /// reproduce the draw): exit rates `[s][a]`, completion rates by health-care region, admissions
+    /// factors and EU/EEA and third-country licence factors by years ahead, the imbalance shift, and
+    /// the growth factors' shifts.
+    pub fn sample(&self, p: usize, d: u64, seed: u64) -> Sample {
+        let mut s = Scratch::default();
+        self.sample_into(p, d, seed, &mut s);
+        let mut rng = stream(seed, d, IMBALANCE_STREAM + p as u64);
+        let imbalance = draw_shift(self.laws.imbalance, &mut rng);
+        let mut rng = stream(seed, d, DEMAND_STREAM);
+        let growth = (0..self.profs[p].growth.len())
+            .map(|_| draw_shift(self.laws.growth, &mut rng))
+            .collect();
+        Sample {
+            exit: s.exit,
+            completion: s.completion,
+            admissions: s.adm,
+            foreign: s.f,
+            imbalance,
+            growth,
+        }
+    }
+
+    /// One draw's record of profession `p`: `[licensed, supply, demand][region + nation][year]`,
+    /// the required intake, then the national Swedish licences by year.
+    pub fn record(&self, p: usize, d: u64, seed: u64, parent_se: Option<&[f64]>) -> Vec<f64> {
+        let mut slot = vec![0.0; record_len(self.regions.len(), self.years.len())];
+        self.draw(p, d, seed, parent_se, &mut Scratch::default(), &mut slot);
+        slot
+    }
+
+    /// Swedish licences of profession `p` by year index as an affine function of the completion
+    /// rates at the point admissions: `(constant, coefficient [year][region])` for the baseline, the
+    /// unit-intake response and the baseline's part from `intake_from` on (coefficients only).
+    pub fn swedish_coefficients(&self, p: usize) -> [(Vec<f64>, Vec<f64>); 3] {
+        let ny = self.years.len();
+        if let Pipeline::Programme {
+            completion, trend, ..
+        } = &self.profs[p].pipeline
+        {
+            let mut s = Scratch {
+                adm: trend.clone(),
+                ..Scratch::default()
+            };
+            let nreg = completion.len();
+            let mut out: [(Vec<f64>, Vec<f64>); 3] = Default::default();
+            s.completion = vec![0.0; nreg];
+            self.swedish(p, None, &mut s);
+            out[0].0 = s.se.clone();
+            out[1].0 = s.se_unit.clone();
+            out[2].0 = s.se_post.clone();
+            for o in &mut out {
+                o.1 = vec![0.0; ny * nreg];
+            }
+            for r in 0..nreg {
+                s.completion = (0..nreg).map(|x| f64::from(u8::from(x == r))).collect();
+                self.swedish(p, None, &mut s);
+                for ti in 0..ny {
+                    out[0].1[ti * nreg + r] = s.se[ti] - out[0].0[ti];
+                    out[1].1[ti * nreg + r] = s.se_unit[ti] - out[1].0[ti];
+                    out[2].1[ti * nreg + r] = s.se_post[ti] - out[2].0[ti];
+                }
+            }
+            return out;
+        }
+        let mut s = Scratch::default();
+        self.swedish(p, None, &mut s);
+        [
+            (s.se, Vec::new()),
+            (vec![0.0; ny], Vec::new()),
+            (vec![0.0; ny], Vec::new()),
+        ]
+    }
+
+    /// One draw of one profession, into `slot` (see [`record_len`]).
+    fn draw(
+        &self,
+        p: usize,
+        d: u64,
+        seed: u64,
+        parent_se: Option<&[f64]>,
+        s: &mut Scratch,
+        slot: &mut [f64],
+    ) {
+        let k = &self.profs[p];
+        let nr = self.regions.len();
+        let ny = self.years.len();
+        let per = nr * 2 * NA;
+        self.sample_into(p, d, seed, s);
         self.swedish(p, parent_se, s);
         // Forward: stocks, FTE and licensed persons by region.
         s.prev.clear();
@@ -986,27 +1106,23 @@ impl Kernel {
         for ti in 1..ny {
             let se = s.se[ti];
             let (fe, ft) = (s.f[0][ti - 1], s.f[1][ti - 1]);
-            for r in 0..nr {
-                let (mut lic, mut fte) = (0.0, 0.0);
-                for sx in 0..2 {
-                    let row = (r * 2 + sx) * NA;
-                    let prev = &s.prev[row..row + NA];
-                    let surv = &s.surv[row..row + NA];
-                    let cur = &mut s.cur[row..row + NA];
-                    let prof = &k.se_profile[row..row + NA];
-                    let f0 = &k.foreign[0][row..row + NA];
-                    let f1 = &k.foreign[1][row..row + NA];
-                    let w = &k.w[sx * NA..(sx + 1) * NA];
-                    cur[0] = se * prof[0] + fe * f0[0] + ft * f1[0];
-                    for a in 1..NA {
-                        cur[a] =
-                            prev[a - 1] * surv[a - 1] + (se * prof[a] + fe * f0[a] + ft * f1[a]);
-                    }
-                    for a in 0..NA {
-                        lic += cur[a];
-                        fte += cur[a] * w[a];
-                    }
-                }
+            let sums = &mut s.sums;
+            sums.clear();
+            sums.resize(nr, (0.0, 0.0));
+            year_step(
+                Rows {
+                    prev: &s.prev,
+                    surv: &s.surv,
+                    prof: &k.se_profile,
+                    f0: &k.foreign[0],
+                    f1: &k.foreign[1],
+                    w: &k.w,
+                },
+                &mut s.cur,
+                [se, fe, ft],
+                sums,
+            );
+            for (r, &(lic, fte)) in sums.iter().enumerate() {
                 slot[lic_at + r * ny + ti] = lic;
                 slot[sup_at + r * ny + ti] = fte;
             }
@@ -1034,16 +1150,7 @@ impl Kernel {
             }
             let (mut s0, mut slope) = (slot[sup_at + nr * ny + target], 0.0);
             for ti in (1..=target).rev() {
-                if ti < target {
-                    for row in 0..nr * 2 {
-                        let o = row * NA;
-                        for a in 0..NA - 1 {
-                            s.v[o + a] = s.surv[o + a] * s.v[o + a + 1];
-                        }
-                        s.v[o + NA - 1] = 0.0;
-                    }
-                }
-                let g: f64 = s.v.iter().zip(&k.se_profile).map(|(v, q)| v * q).sum();
+                let g = adjoint_step(&mut s.v, &s.surv, &k.se_profile, ti < target);
                 s0 -= s.se_post[ti] * g;
                 slope += s.se_unit[ti] * g;
             }
@@ -1058,6 +1165,161 @@ impl Kernel {
             slot[req_at + 1 + ti] = s.se[ti] * profile;
         }
     }
+}
+
+/// `Σ a[i]` over four lanes (a fixed order, so the same bits whatever the vector width).
+#[inline(always)]
+fn sum_lanes(a: &[f64]) -> f64 {
+    let mut acc = [0.0; 4];
+    let (body, tail) = a.as_chunks::<4>();
+    for c in body {
+        for l in 0..4 {
+            acc[l] += c[l];
+        }
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail.iter().sum::<f64>()
+}
+
+/// `Σ a[i]·b[i]` over four lanes.
+#[inline(always)]
+fn dot_lanes(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len().min(b.len());
+    let mut acc = [0.0; 4];
+    let (ab, at) = a[..n].as_chunks::<4>();
+    let (bb, bt) = b[..n].as_chunks::<4>();
+    for (x, y) in ab.iter().zip(bb) {
+        for l in 0..4 {
+            acc[l] += x[l] * y[l];
+        }
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + at.iter().zip(bt).map(|(x, y)| x * y).sum::<f64>()
+}
+
+/// The fixed and previous-year arrays of one profession's forward step, `[r][s][a]` (`w` is
+/// `[s][a]`).
+struct Rows<'a> {
+    prev: &'a [f64],
+    surv: &'a [f64],
+    prof: &'a [f64],
+    f0: &'a [f64],
+    f1: &'a [f64],
+    w: &'a [f64],
+}
+
+/// One year forward over the whole `[r][s][a]` array as one flat loop: `cur[j] = prev[j−1]·surv[j−1]
+/// + inflow[j]`. The last age's survival is exactly 0, so the term that crosses from one row into
+/// the next is `+0` and each row's first age gets its inflow alone. Then licensed persons and FTE
+/// per region into `sums`.
+#[inline(always)]
+fn year_step_body(x: &Rows<'_>, cur: &mut [f64], [se, fe, ft]: [f64; 3], sums: &mut [(f64, f64)]) {
+    let n = cur.len();
+    let (prev, surv, prof) = (&x.prev[..n], &x.surv[..n], &x.prof[..n]);
+    let (f0, f1) = (&x.f0[..n], &x.f1[..n]);
+    cur[0] = se * prof[0] + fe * f0[0] + ft * f1[0];
+    for j in 1..n {
+        cur[j] = prev[j - 1] * surv[j - 1] + (se * prof[j] + fe * f0[j] + ft * f1[j]);
+    }
+    let width = 2 * NA;
+    for (r, out) in sums.iter_mut().enumerate() {
+        let c = &cur[r * width..(r + 1) * width];
+        *out = (sum_lanes(c), dot_lanes(c, x.w));
+    }
+}
+
+/// The adjoint's step: `v[j] ← surv[j]·v[j+1]` when `advance` (the last age's survival 0 ends
+/// each row), then `Σ v·profile`.
+#[inline(always)]
+fn adjoint_body(v: &mut [f64], surv: &[f64], prof: &[f64], advance: bool) -> f64 {
+    let n = v.len();
+    if advance {
+        let surv = &surv[..n];
+        for j in 0..n - 1 {
+            v[j] = surv[j] * v[j + 1];
+        }
+        v[n - 1] = 0.0;
+    }
+    dot_lanes(v, prof)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn year_step_avx2(x: &Rows<'_>, cur: &mut [f64], k: [f64; 3], sums: &mut [(f64, f64)]) {
+    year_step_body(x, cur, k, sums);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn adjoint_avx2(v: &mut [f64], surv: &[f64], prof: &[f64], advance: bool) -> f64 {
+    adjoint_body(v, surv, prof, advance)
+}
+
+/// Whether the wider vector instructions are there. They change the speed, not the bits: Rust
+/// never fuses a multiply and an add on its own, and the sums run over four fixed lanes.
+fn wide() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        static WIDE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        *WIDE.get_or_init(|| std::arch::is_x86_feature_detected!("avx2"))
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+fn year_step(x: Rows<'_>, cur: &mut [f64], k: [f64; 3], sums: &mut [(f64, f64)]) {
+    #[cfg(target_arch = "x86_64")]
+    if wide() {
+        // SAFETY: AVX2 is present (checked at run time).
+        unsafe { year_step_avx2(&x, cur, k, sums) };
+        return;
+    }
+    year_step_body(&x, cur, k, sums);
+}
+
+fn adjoint_step(v: &mut [f64], surv: &[f64], prof: &[f64], advance: bool) -> f64 {
+    #[cfg(target_arch = "x86_64")]
+    if wide() {
+        // SAFETY: AVX2 is present (checked at run time).
+        return unsafe { adjoint_avx2(v, surv, prof, advance) };
+    }
+    adjoint_body(v, surv, prof, advance)
+}
+
+/// The order statistics percentiles need, by selection rather than a full sort: returns the
+/// percentiles of `buf` (which it reorders).
+fn percentiles_of(buf: &mut [f64], percentiles: &[f64]) -> Vec<f64> {
+    let n = buf.len();
+    if n == 0 {
+        return vec![f64::NAN; percentiles.len()];
+    }
+    let mut ranks: Vec<usize> = percentiles
+        .iter()
+        .flat_map(|q| {
+            let h = (n - 1) as f64 * q / 100.0;
+            let lo = h.floor() as usize;
+            [lo, (lo + 1).min(n - 1)]
+        })
+        .collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+    // Select each rank within the part right of the previous one.
+    let mut start = 0;
+    for &r in &ranks {
+        if r >= start {
+            buf[start..].select_nth_unstable_by(r - start, f64::total_cmp);
+            start = r + 1;
+        }
+    }
+    percentiles
+        .iter()
+        .map(|q| {
+            let h = (n - 1) as f64 * q / 100.0;
+            let lo = h.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            buf[lo] + (h - lo as f64) * (buf[hi] - buf[lo])
+        })
+        .collect()
 }
 
 /// A completion rate drawn like [`draw_rate`] but not cut at 1 (graduates can outnumber a region's
@@ -1089,6 +1351,59 @@ fn draw_rate_unbounded<R: Rng>(point: f64, (k, n): (f64, f64), law: Law, rng: &m
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn selection_gives_the_percentiles_of_a_sort() {
+        let mut rng = stream(9, 9, 9);
+        for n in [1usize, 2, 7, 100, 1001] {
+            let v: Vec<f64> = (0..n).map(|_| normal(&mut rng)).collect();
+            let mut sorted = v.clone();
+            sorted.sort_unstable_by(f64::total_cmp);
+            let qs = [0.0, 2.5, 10.0, 50.0, 90.0, 97.5, 100.0];
+            let want: Vec<f64> = qs.iter().map(|&q| percentile(&sorted, q)).collect();
+            assert_eq!(percentiles_of(&mut v.clone(), &qs), want, "{n}");
+        }
+        let v = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(sum_lanes(&[1.0; NA]), NA as f64);
+        // The flat step equals the row-by-row recurrence.
+        let n = 2 * 2 * NA;
+        let rnd = |rng: &mut Pcg64| -> Vec<f64> { (0..n).map(|_| normal(rng).abs()).collect() };
+        let (prev, mut surv, prof, f0, f1) = (
+            rnd(&mut rng),
+            rnd(&mut rng),
+            rnd(&mut rng),
+            rnd(&mut rng),
+            rnd(&mut rng),
+        );
+        for row in 0..4 {
+            surv[row * NA + NA - 1] = 0.0;
+        }
+        let w = vec![0.5; 2 * NA];
+        let mut cur = vec![0.0; n];
+        let mut sums = vec![(0.0, 0.0); 2];
+        let x = Rows {
+            prev: &prev,
+            surv: &surv,
+            prof: &prof,
+            f0: &f0,
+            f1: &f1,
+            w: &w,
+        };
+        year_step(x, &mut cur, [2.0, 3.0, 4.0], &mut sums);
+        for j in 0..n {
+            let stay = if j % NA == 0 {
+                0.0
+            } else {
+                prev[j - 1] * surv[j - 1]
+            };
+            let want = stay + (2.0 * prof[j] + 3.0 * f0[j] + 4.0 * f1[j]);
+            assert!((cur[j] - want).abs() <= 1e-12 * want.abs().max(1.0), "{j}");
+        }
+        let lic: f64 = cur[..2 * NA].iter().sum();
+        assert!((sums[0].0 - lic).abs() < 1e-9 && (sums[0].1 - 0.5 * lic).abs() < 1e-9);
+        assert_eq!(dot_lanes(&[2.0; NA], &[0.5; NA]), NA as f64);
+        assert_eq!(percentiles_of(&mut v.clone(), &[50.0]), vec![2.5]);
+    }
 
     #[test]
     fn percentiles_follow_type_seven() {

@@ -1,0 +1,210 @@
+"""The numpy baseline of hwf's Monte Carlo kernel (`src/model/montecarlo.rs`).
+
+The same projection, vectorised the way numpy is at its best: every draw and every cell of a
+profession at once (arrays draws × regions × sexes × ages), a Python loop only over professions
+and years. It reads what `cargo bench --bench kernel -- --export DIR` writes:
+
+    python3 benches/kernel_numpy.py DIR [DRAWS]
+
+1. check: draw 0 with hwf's own parameters (exit and completion rates, licence factors, demand
+   shifts) must give hwf's draw 0 (licensed, supply, demand, required intake, Swedish licences) to a
+   relative difference below 1e-9;
+2. time: DRAWS draws (default 1,000) with numpy's own generator, from sampling to the percentile
+   bands, the same work `Kernel::run` does.
+"""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def load(folder):
+    meta = json.loads(Path(folder, "meta.json").read_text())
+    arrays = {f.stem: np.load(f) for f in Path(folder).glob("*.npy")}
+    return meta, arrays
+
+
+def beta_rate(point, k, n, law, rng, draws, clip):
+    """point · u / E[u], u ~ Beta(α + w·k, β + w·(n − k)); the point where degenerate."""
+    shape = (draws,) + point.shape
+    if law["dist"] != "beta":
+        return np.broadcast_to(point, shape).copy()
+    n0 = np.maximum(n, 0.0)
+    kc = np.clip(k, 0.0, n0)
+    a = law["alpha"] + law["weight"] * kc
+    b = law["beta"] + law["weight"] * (n0 - kc)
+    valid = (point > 0) & (a > 0) & (b > 0)
+    if not clip:
+        valid &= n > 0
+    u = rng.beta(np.where(valid, a, 1.0), np.where(valid, b, 1.0), size=shape)
+    r = np.where(valid, point * u * (a + b) / np.where(valid, a, 1.0), point)
+    return np.minimum(r, 1.0) if clip else r
+
+
+def shift(law, rng, shape):
+    if law["dist"] == "normal":
+        return law["sd"] * rng.standard_normal(shape)
+    return np.zeros(shape)
+
+
+def factor(law, rng, shape):
+    if law["dist"] == "lognormal":
+        sd = law["sd"]
+        return np.exp(sd * rng.standard_normal(shape) - 0.5 * sd * sd)
+    if law["dist"] == "normal":
+        return np.maximum(1.0 + law["sd"] * rng.standard_normal(shape), 0.0)
+    return np.ones(shape)
+
+
+def sample(meta, A, rng, draws):
+    laws = meta["laws"]
+    ny = meta["ny"]
+    level = factor(laws["foreign"], rng, (draws, meta["np"], 2))
+    return {
+        "exit": beta_rate(A["exit"], A["exit_k"], A["exit_n"], laws["exit"], rng, draws, True),
+        "completion": beta_rate(
+            A["completion"], A["completion_k"], A["completion_n"], laws["completion"], rng, draws, False
+        ),
+        "foreign": np.repeat(level[..., None], ny - 1, axis=3),
+        "imbalance": shift(laws["imbalance"], rng, (draws, meta["np"])),
+        "growth": shift(laws["growth"], rng, (draws, meta["nf"])),
+    }
+
+
+def from_export(A):
+    """Draw 0's parameters as hwf drew them, with a draw axis of one."""
+    return {
+        "exit": A["d0_exit"][None],
+        "completion": A["d0_completion"][None],
+        "foreign": A["d0_foreign"][None],
+        "imbalance": A["d0_imbalance"][None],
+        "growth": A["d0_growth"][None],
+    }
+
+
+def project(meta, A, S):
+    """Per profession: licensed, supply, demand (draws × regions+nation × years), required intake
+    and national Swedish licences (draws × years)."""
+    P, nr, na, ny, target = meta["np"], meta["nr"], meta["na"], meta["ny"], meta["target"]
+    years = meta["years"]
+    base = years[0]
+    D = S["exit"].shape[0]
+    pipes = meta["pipelines"]
+    order = [p for p in range(P) if pipes[p]["kind"] != "layer"] + [
+        p for p in range(P) if pipes[p]["kind"] == "layer"
+    ]
+    out = [None] * P
+    for p in order:
+        x = S["exit"][:, p].reshape(D, 1, 2, na) * A["region_exit"][p].reshape(1, nr, 1, 1)
+        x = np.minimum(x, 1.0)
+        x[..., na - 1] = 1.0
+        surv = 1.0 - x
+        kind = pipes[p]["kind"]
+        c = S["completion"][:, p]
+        if kind == "programme":
+            se = A["se_const"][p] + c @ A["se_coef"][p].T
+            unit = A["unit_const"][p] + c @ A["unit_coef"][p].T
+            post = A["post_const"][p] + c @ A["post_coef"][p].T
+        else:
+            se = np.tile(A["se_const"][p], (D, 1))
+            unit = post = None
+            if kind == "layer":
+                parent_se = out[pipes[p]["parent"]]["se"]
+                for ti in range(1, ny):
+                    frm = years[ti] - pipes[p]["lag"]
+                    if frm > base:
+                        se[:, ti] = pipes[p]["share"] * parent_se[:, frm - base]
+        prof = A["se_profile"][p].reshape(nr, 2, na)
+        f0 = A["foreign0"][p].reshape(nr, 2, na)
+        f1 = A["foreign1"][p].reshape(nr, 2, na)
+        w = A["w"][p].reshape(2, na)
+        fe = S["foreign"][:, p, 0]
+        ft = S["foreign"][:, p, 1]
+        lic = np.zeros((D, nr + 1, ny))
+        sup = np.zeros((D, nr + 1, ny))
+        lic[:, :nr, 0] = A["base_lic"][p]
+        sup[:, :nr, 0] = A["base_fte"][p]
+        prev = np.broadcast_to(A["l0"][p].reshape(nr, 2, na), (D, nr, 2, na))
+        for ti in range(1, ny):
+            cur = (
+                se[:, ti, None, None, None] * prof
+                + fe[:, ti - 1, None, None, None] * f0
+                + ft[:, ti - 1, None, None, None] * f1
+            )
+            cur[..., 1:] += prev[..., :-1] * surv[..., :-1]
+            lic[:, :nr, ti] = cur.sum(axis=(2, 3))
+            sup[:, :nr, ti] = (cur * w).sum(axis=(2, 3))
+            prev = cur
+        step = np.prod(1.0 + A["growth"][p] + S["growth"], axis=1)
+        g = np.cumprod(np.concatenate([np.ones((D, 1)), np.repeat(step[:, None], ny - 1, axis=1)], axis=1), axis=1)
+        dem = np.zeros((D, nr + 1, ny))
+        dem[:, :nr] = (A["demand_a"][p] + S["imbalance"][:, p, None, None] * A["demand_b"][p]) * g[:, None, :]
+        for arr in (lic, sup, dem):
+            arr[:, nr] = arr[:, :nr].sum(axis=1)
+        req = np.full(D, np.nan)
+        if kind == "programme":
+            v = np.broadcast_to(w, (D, nr, 2, na)).copy()
+            s0 = sup[:, nr, target].copy()
+            slope = np.zeros(D)
+            for ti in range(target, 0, -1):
+                if ti < target:
+                    v[..., :-1] = surv[..., :-1] * v[..., 1:]
+                    v[..., -1] = 0.0
+                gt = (v * prof).sum(axis=(1, 2, 3))
+                s0 -= post[:, ti] * gt
+                slope += unit[:, ti] * gt
+            ok = slope > 1e-9
+            req = np.where(ok, (dem[:, nr, target] - s0) / np.where(ok, slope, 1.0), np.nan)
+        out[p] = {"lic": lic, "sup": sup, "dem": dem, "req": req, "se": se * prof.sum()}
+    return out
+
+
+def bands(meta, out, qs):
+    tol = meta["tolerance"]
+    res = []
+    for o in out:
+        vals = np.stack([o["lic"], o["sup"], o["dem"], o["sup"] - o["dem"]], axis=1)
+        q = np.percentile(vals, qs, axis=0)
+        mean = vals.mean(axis=0)
+        short = ((o["dem"] > 0) & (o["sup"] < o["dem"] * (1 - tol))).mean(axis=0)
+        r = o["req"][np.isfinite(o["req"])]
+        iq = np.percentile(r, qs) if r.size else None
+        res.append((q, mean, short, iq))
+    return res
+
+
+def main():
+    folder = sys.argv[1]
+    draws = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+    meta, A = load(folder)
+    # 1. The same draw, to 1e-9.
+    out = project(meta, A, from_export(A))
+    nr, ny = meta["nr"], meta["ny"]
+    worst = 0.0
+    for p, o in enumerate(out):
+        mine = np.concatenate([o["lic"][0].ravel(), o["sup"][0].ravel(), o["dem"][0].ravel(), o["req"][:1], o["se"][0]])
+        theirs = A["d0_record"][p]
+        both_nan = np.isnan(mine) & np.isnan(theirs)
+        if (np.isnan(mine) != np.isnan(theirs)).any():
+            raise SystemExit(f"profession {p}: NaN pattern differs")
+        m, t = mine[~both_nan], theirs[~both_nan]
+        rel = np.abs(m - t) / np.maximum(np.maximum(np.abs(m), np.abs(t)), 1.0)
+        worst = max(worst, float(rel.max()))
+    print(f"max_rel_diff={worst:.3e}")
+    if worst >= 1e-9:
+        raise SystemExit(f"numpy and hwf differ on draw 0: {worst:.3e} ≥ 1e-9")
+    # 2. The timed run.
+    rng = np.random.default_rng(meta["seed"])
+    t0 = time.perf_counter()
+    S = sample(meta, A, rng, draws)
+    res = bands(meta, project(meta, A, S), [10, 50, 90])
+    t = time.perf_counter() - t0
+    assert len(res) == meta["np"]
+    print(f"numpy_{draws}_draws_s={t:.4f}")
+
+
+if __name__ == "__main__":
+    main()
