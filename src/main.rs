@@ -87,6 +87,8 @@ enum Command {
         /// The output folder.
         #[arg(long, default_value = "out/projection")]
         out: PathBuf,
+        #[command(flatten)]
+        mc: McArgs,
     },
     /// The main job: project, then write charts, the HTML report, tables with disclosure control and
     /// the projection's files into one folder.
@@ -115,6 +117,8 @@ enum Command {
         /// Backtest base years to include (comma-separated), scored at horizons 1, 3, 5 and 10.
         #[arg(long, value_delimiter = ',')]
         backtest: Vec<i32>,
+        #[command(flatten)]
+        mc: McArgs,
     },
     /// Rerun the projection from earlier base years with the data that existed then, and score it
     /// against what happened.
@@ -142,6 +146,57 @@ enum Command {
         /// Which list.
         list: String,
     },
+}
+
+/// Monte Carlo options shared by `project`, `report` and `backtest`.
+#[derive(clap::Args, Clone, Debug, Default)]
+struct McArgs {
+    /// Monte Carlo draws (uncertainty bands); by default the scenario's `uncertainty.draws`, or
+    /// none (a point projection).
+    #[arg(long)]
+    draws: Option<usize>,
+    /// Seed of the draws; by default the scenario's.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Percentiles to report, comma-separated (0–100); by default the scenario's (10,50,90).
+    #[arg(long, value_delimiter = ',')]
+    quantiles: Option<Vec<f64>>,
+    /// Worker threads for the draws (results are the same for any number); by default all cores.
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+impl McArgs {
+    /// Checks the options and runs the draws when asked for.
+    fn apply(&self, pr: &mut hwf::model::Projection) -> Result<(), String> {
+        if self.draws == Some(0) {
+            return Err(
+                "--draws 0: expected one draw or more (leave --draws out for a point projection)"
+                    .into(),
+            );
+        }
+        if let Some(q) = &self.quantiles {
+            hwf::model::scenario::check_quantiles(q).map_err(|e| format!("--quantiles: {e}"))?;
+        }
+        if self.threads == Some(0) {
+            return Err("--threads 0: expected one thread or more".into());
+        }
+        let Some(draws) = self.draws.or(pr.scenario.uncertainty.draws) else {
+            return Ok(());
+        };
+        let run = |pr: &mut hwf::model::Projection| {
+            pr.simulate(draws, self.seed, self.quantiles.as_deref())
+                .map_err(|e| e.to_string())
+        };
+        match self.threads {
+            Some(n) => rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| format!("--threads {n}: {e}"))?
+                .install(|| run(pr)),
+            None => run(pr),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -327,7 +382,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             })
         }
         Command::Allocate { spec, out, action } => allocate(spec, out, action),
-        Command::Project { scenario, out } => project(scenario, out),
+        Command::Project { scenario, out, mc } => project(scenario, out, &mc),
         Command::Backtest {
             from,
             horizons,
@@ -343,7 +398,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             compare,
             funding,
             backtest,
+            mc,
         } => report(
+            &mc,
             scenario,
             out,
             &lang,
@@ -830,25 +887,46 @@ fn flatten(v: &toml::Value, prefix: &str) -> Vec<(String, String)> {
     }
 }
 
-fn project(scenario: Option<PathBuf>, out: PathBuf) -> Result<ExitCode, String> {
+fn project(scenario: Option<PathBuf>, out: PathBuf, mc: &McArgs) -> Result<ExitCode, String> {
     let (sc, _, _) = hwf::model::scenario::load(scenario.as_deref()).map_err(|e| e.to_string())?;
     eprintln!(
         "projecting scenario {:?}: base year {}, horizon {}",
         sc.name, sc.base_year, sc.horizon
     );
-    let pr = hwf::model::run(&sc).map_err(|e| e.to_string())?;
+    let mut pr = hwf::model::run(&sc).map_err(|e| e.to_string())?;
+    mc.apply(&mut pr)?;
     hwf::publish::results::write(&pr, &out).map_err(|e| e.to_string())?;
     let g = &pr.inputs.grid;
     let ti = pr.years.iter().position(|&y| y == sc.horizon).unwrap_or(0);
+    let bands = pr.bands.as_ref();
+    let band_head = bands.map_or(String::new(), |b| {
+        let q = &b.percentiles;
+        format!(
+            "  gap P{}–P{} ({} draws)   P(shortage)",
+            q[0],
+            q[q.len() - 1],
+            b.draws
+        )
+    });
     println!(
-        "{:<6} {:>10} {:>10} {:>9}  balance {}",
+        "{:<6} {:>10} {:>10} {:>9}  balance {}{band_head}",
         "prof", "supply", "demand", "gap", sc.horizon
     );
     for p in 0..g.np() {
         let (s, d) = pr.national(ti, p);
         let d = d.unwrap_or(f64::NAN);
+        let band = bands.map_or(String::new(), |b| {
+            let last = b.years.len() - 1;
+            let q = b.q(p, 3, b.national(), last);
+            format!(
+                "  {:>9.0} … {:<9.0} {:>5.0} %",
+                q[0],
+                q[q.len() - 1],
+                100.0 * b.shortage_of(p, b.national(), last)
+            )
+        });
         println!(
-            "{:<6} {:>10.0} {:>10.0} {:>9.0}  {}",
+            "{:<6} {:>10.0} {:>10.0} {:>9.0}  {:<8}{band}",
             g.professions[p],
             s,
             d,
@@ -867,6 +945,7 @@ fn project(scenario: Option<PathBuf>, out: PathBuf) -> Result<ExitCode, String> 
 
 #[allow(clippy::too_many_arguments)] // one argument per command-line option
 fn report(
+    mc: &McArgs,
     scenario: Option<PathBuf>,
     out: PathBuf,
     lang: &str,
@@ -892,7 +971,11 @@ fn report(
         "reading the inputs and projecting {} to {}",
         sc.name, sc.horizon
     ));
-    let pr = hwf::model::run(&sc).map_err(|e| e.to_string())?;
+    let mut pr = hwf::model::run(&sc).map_err(|e| e.to_string())?;
+    if mc.draws.or(sc.uncertainty.draws).is_some() {
+        progress("Monte Carlo draws");
+    }
+    mc.apply(&mut pr)?;
     let mut others = Vec::new();
     for file in compare {
         let (other, _, _) = hwf::model::scenario::load(Some(file)).map_err(|e| e.to_string())?;

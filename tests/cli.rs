@@ -861,3 +861,84 @@ fn backtest_on_the_command_line() {
         "{err}"
     );
 }
+
+#[test]
+fn monte_carlo_from_the_command_line_is_the_same_on_one_or_two_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |threads: &str, name: &str| {
+        let out = dir.path().join(name);
+        let (code, stdout, stderr) = hwf(&[
+            "project",
+            "--draws",
+            "40",
+            "--seed",
+            "99",
+            "--quantiles",
+            "5,50,95",
+            "--threads",
+            threads,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stdout.contains("P(shortage)") && stdout.contains("gap P5–P95 (40 draws)"));
+        out
+    };
+    let a = run("1", "a");
+    let b = run("2", "b");
+    for f in [
+        "bands.csv",
+        "bands.parquet",
+        "intake_bands.csv",
+        "results.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    let bands = std::fs::read_to_string(a.join("bands.csv")).unwrap();
+    assert!(
+        bands.starts_with("profession,county,variable,year,mean,p5,p50,p95,probability_shortage\n")
+    );
+    // 24 professions × 22 areas × 4 variables × 18 years, and a header.
+    assert_eq!(bands.lines().count(), 1 + 24 * 22 * 4 * 18);
+    let manifest = std::fs::read_to_string(a.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"draws\": 40") && manifest.contains("\"seed\": 99"));
+}
+
+#[test]
+fn monte_carlo_options_that_cannot_work_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let o = out.to_str().unwrap();
+    for (args, want) in [
+        (
+            vec!["project", "--draws", "0", "--out", o],
+            "--draws 0: expected one draw or more",
+        ),
+        (
+            vec![
+                "project",
+                "--draws",
+                "5",
+                "--quantiles",
+                "10,101",
+                "--out",
+                o,
+            ],
+            "--quantiles: 101; expected percentiles from 0 to 100",
+        ),
+        (
+            vec!["project", "--draws", "5", "--quantiles=-1", "--out", o],
+            "--quantiles: -1",
+        ),
+        (vec!["report", "--draws", "0", "--out", o], "--draws 0"),
+    ] {
+        let (code, _, stderr) = hwf(&args);
+        assert_ne!(code, 0, "{args:?}");
+        assert!(stderr.contains(want), "{args:?}: {stderr}");
+        assert!(!out.exists(), "nothing is written on an error");
+    }
+}

@@ -334,6 +334,38 @@ fn bad_scenarios_name_the_key() {
             "`inputs.licensed.sha256`",
         ),
         ("inherits = \"nowhere.toml\"\n", "nowhere.toml"),
+        (
+            "inherits = \"default\"\n[uncertainty.exit]\ndist = \"beta\"\nalpha = -1.0\n",
+            "`uncertainty.exit.alpha`: -1; a beta distribution's counts cannot be negative",
+        ),
+        (
+            "inherits = \"default\"\n[uncertainty.completion]\ndist = \"beta\"\nweight = -0.5\n",
+            "`uncertainty.completion.weight`",
+        ),
+        (
+            "inherits = \"default\"\n[uncertainty.growth]\ndist = \"normal\"\nsd = -0.1\n",
+            "`uncertainty.growth.sd`: -0.1; expected a standard deviation of zero or more",
+        ),
+        (
+            "inherits = \"default\"\n[uncertainty.imbalance]\ndist = \"lognormal\"\nsd = 0.1\n",
+            "`uncertainty.imbalance.dist`",
+        ),
+        (
+            "inherits = \"default\"\n[uncertainty.foreign]\ndist = \"trend\"\nsd = 0.2\n",
+            "`uncertainty.foreign.sd`: is not a parameter of trend",
+        ),
+        (
+            "inherits = \"default\"\n[uncertainty.foreign]\ndist = \"trend\"\n",
+            "`uncertainty.foreign.dist`: \"trend\" needs a trend model",
+        ),
+        (
+            "inherits = \"default\"\n[uncertainty]\nquantiles = [10, 150]\n",
+            "`uncertainty.quantiles`: 150; expected percentiles from 0 to 100",
+        ),
+        (
+            "inherits = \"default\"\n[uncertainty]\ndraws = 0\n",
+            "`uncertainty.draws`",
+        ),
     ];
     for (i, (text, want)) in cases.iter().enumerate() {
         let p = write(dir.path(), &format!("s{i}.toml"), text);

@@ -121,6 +121,8 @@ pub struct Projection {
     pub supply: Vec<f64>,
     /// Required intake per profession with a programme.
     pub intake: Vec<RequiredIntake>,
+    /// Monte Carlo bands, when draws were asked for ([`Projection::simulate`]).
+    pub bands: Option<montecarlo::Bands>,
 }
 
 const INPUT_KEYS: [&str; 8] = [
@@ -358,10 +360,30 @@ pub fn project(sc: &Scenario, inp: Inputs, used: Vec<UsedInput>) -> Result<Proje
         employed,
         supply: supply_fte,
         intake,
+        bands: None,
     })
 }
 
 impl Projection {
+    /// Runs `draws` Monte Carlo draws with the scenario's distributions and seed (or `seed`), and
+    /// keeps the bands at `percentiles` (or the scenario's).
+    ///
+    /// # Errors
+    ///
+    /// No draws, a percentile outside 0–100, or a distribution the scenario declares wrongly.
+    pub fn simulate(
+        &mut self,
+        draws: usize,
+        seed: Option<u64>,
+        percentiles: Option<&[f64]>,
+    ) -> Result<(), ModelError> {
+        let kernel = montecarlo::Kernel::new(self)?;
+        let q = percentiles.unwrap_or(&self.scenario.uncertainty.quantiles);
+        let seed = seed.unwrap_or(self.scenario.seed);
+        self.bands = Some(kernel.run(draws, seed, q)?);
+        Ok(())
+    }
+
     /// Index of `[year][p][c][k]`.
     pub fn at(&self, ti: usize, p: usize, c: usize, k: usize) -> usize {
         let g = &self.inputs.grid;

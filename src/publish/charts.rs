@@ -165,6 +165,7 @@ struct SupplyDemand<'a> {
     x0: i32,
     x1: i32,
     ymax: f64,
+    fan: Option<&'a Fan>,
 }
 
 impl Chart for SupplyDemand<'_> {
@@ -178,6 +179,7 @@ impl Chart for SupplyDemand<'_> {
             x0,
             x1,
             ymax,
+            fan,
         } = *self;
         let e = |e: DrawingAreaErrorKind<_>| format!("{e:?}");
         root.fill(&WHITE).map_err(e)?;
@@ -201,6 +203,25 @@ impl Chart for SupplyDemand<'_> {
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(|e| format!("{e:?}"))?;
+        if let Some(fan) = fan {
+            for (band, colour, label) in [
+                (&fan.supply, SUPPLY, &fan.labels[0]),
+                (&fan.demand, DEMAND, &fan.labels[1]),
+            ] {
+                let mut pts: Vec<(i32, f64)> = band.iter().map(|b| (b.0, b.1)).collect();
+                pts.extend(band.iter().rev().map(|b| (b.0, b.2)));
+                chart
+                    .draw_series(std::iter::once(Polygon::new(
+                        pts,
+                        colour.mix(0.18).filled(),
+                    )))
+                    .map_err(|e| format!("{e:?}"))?
+                    .label(label)
+                    .legend(move |(x, y)| {
+                        Rectangle::new([(x, y - 6), (x + 24, y + 6)], colour.mix(0.25).filled())
+                    });
+            }
+        }
         let observed: Vec<(i32, f64)> = supply
             .iter()
             .copied()
@@ -261,10 +282,25 @@ pub fn supply_demand(
     demand: &[(i32, f64)],
     base_year: i32,
     last_observed: i32,
+    fan: Option<&Fan>,
 ) -> Result<Drawn, ChartError> {
     let x0 = supply.first().map_or(base_year, |p| p.0);
     let x1 = supply.last().map_or(base_year + 1, |p| p.0).max(x0 + 1);
-    let ymax = nice_max(supply.iter().chain(demand).map(|p| p.1).fold(0.0, f64::max) * 1.08);
+    let band_max = fan.map_or(0.0, |f| {
+        f.supply
+            .iter()
+            .chain(&f.demand)
+            .map(|b| b.2)
+            .fold(0.0, f64::max)
+    });
+    let ymax = nice_max(
+        supply
+            .iter()
+            .chain(demand)
+            .map(|p| p.1)
+            .fold(band_max, f64::max)
+            * 1.08,
+    );
     both(
         name,
         &SupplyDemand {
@@ -276,8 +312,21 @@ pub fn supply_demand(
             x0,
             x1,
             ymax,
+            fan,
         },
     )
+}
+
+/// Uncertainty bands behind the supply and demand lines: `(year, low, high)` each, and their
+/// legend labels (e.g. "Supply P10–P90").
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fan {
+    /// Supply band.
+    pub supply: Vec<(i32, f64, f64)>,
+    /// Demand band.
+    pub demand: Vec<(i32, f64, f64)>,
+    /// Legend labels: supply, demand.
+    pub labels: [String; 2],
 }
 
 struct RankedBars<'a> {

@@ -335,6 +335,27 @@ pub fn profession_charts(
     let demand: Vec<(i32, f64)> = (0..pr.years.len())
         .filter_map(|ti| pr.national(ti, p).1.map(|d| (pr.years[ti], d)))
         .collect();
+    let fan = pr.bands.as_ref().map(|b| {
+        let (lo, hi) = (b.percentiles[0], b.percentiles[b.percentiles.len() - 1]);
+        let band = |var: usize| -> Vec<(i32, f64, f64)> {
+            b.years
+                .iter()
+                .enumerate()
+                .map(|(ti, &y)| {
+                    let q = b.q(p, var, b.national(), ti);
+                    (y, q[0], q[q.len() - 1])
+                })
+                .collect()
+        };
+        charts::Fan {
+            supply: band(1),
+            demand: band(2),
+            labels: [
+                format!("{} P{lo}–P{hi}", tr(lang, "Tillgång", "Supply")),
+                format!("{} P{lo}–P{hi}", tr(lang, "Efterfrågan", "Demand")),
+            ],
+        }
+    });
     out.push(charts::supply_demand(
         &format!("supply_demand_{code}"),
         &Labels {
@@ -367,6 +388,7 @@ pub fn profession_charts(
             .last()
             .copied()
             .unwrap_or(sc.base_year),
+        fan.as_ref(),
     )?);
     let h = pr.years.iter().position(|&y| y == sc.horizon).unwrap_or(0);
     let bars: Vec<(String, f64)> = (0..g.nc())
@@ -945,6 +967,26 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
             tr(lang, "", ""),
             label_word(pr.label(s, dd), lang)
         );
+        if let Some(b) = &pr.bands {
+            let last = b.years.len() - 1;
+            let nat = b.national();
+            let gap = b.q(p, 3, nat, last);
+            let (lo, hi) = (b.percentiles[0], b.percentiles[b.percentiles.len() - 1]);
+            let _ = writeln!(
+                o,
+                "<p><strong>{} {}: {} %</strong> ({} {} {}). {} P{lo}–P{hi}: {} {} {}.</p>",
+                tr(lang, "Sannolikhet för brist", "Probability of shortage in"),
+                sc.horizon,
+                num(100.0 * b.shortage_of(p, nat, last), 0, lang),
+                tr(lang, "andel av", "share of"),
+                b.draws,
+                tr(lang, "Monte Carlo-dragningar", "Monte Carlo draws"),
+                tr(lang, "Gapet", "The gap"),
+                num(gap[0], 0, lang),
+                tr(lang, "till", "to"),
+                num(gap[gap.len() - 1], 0, lang)
+            );
+        }
         for ch in charts.get(p).into_iter().flatten() {
             let _ = writeln!(
                 o,
@@ -1362,6 +1404,55 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
             ),
         ],
     };
+    let mut items = items;
+    if let Some(b) = &pr.bands {
+        let u = &sc.uncertainty;
+        let d = |x: &crate::model::scenario::Dist| {
+            let mut t = x.dist.clone();
+            for (k, v) in [
+                ("weight", x.weight),
+                ("alpha", x.alpha),
+                ("beta", x.beta),
+                ("sd", x.sd),
+            ] {
+                if let Some(v) = v {
+                    t.push_str(&format!(" {k}={v}"));
+                }
+            }
+            t
+        };
+        items.push(format!(
+            "{} {} (seed {}; P{}): {} {}; {} {}; {} {}; {} {}; {} {}; {} {}.",
+            tr(
+                lang,
+                "Osäkerhet: Monte Carlo med",
+                "Uncertainty: Monte Carlo with"
+            ),
+            b.draws,
+            b.seed,
+            b.percentiles
+                .iter()
+                .map(|q| q.to_string())
+                .collect::<Vec<_>>()
+                .join("/P"),
+            tr(lang, "avgångsrisker", "exit rates"),
+            d(&u.exit),
+            tr(lang, "examensandelar", "completion rates"),
+            d(&u.completion),
+            tr(lang, "utländska legitimationer", "foreign licences"),
+            d(&u.foreign),
+            tr(lang, "antagning", "admissions"),
+            d(&u.admissions),
+            tr(
+                lang,
+                "efterfrågans tillväxtfaktorer",
+                "demand growth factors"
+            ),
+            d(&u.growth),
+            tr(lang, "obalans i basåret", "base-year imbalance"),
+            d(&u.imbalance),
+        ));
+    }
     let _ = write!(
         o,
         "<h2 id=\"method\">{}</h2><ul>",

@@ -9,6 +9,8 @@
 //! | `intake.csv` | profession with a Swedish programme | today's beginners, required beginners a year, change, target-year supply and demand |
 //! | `graduates_forecast.csv` | programme × health-care region × year (base+1 … base+3) | graduates |
 //! | `parameters.csv` | profession × sex × age | exit rate, employment share and FTE per employed by sector |
+//! | `bands.csv/.parquet` (with draws) | profession × county × variable × year | mean and the percentiles (`p10`, `p50`, `p90`, …) of licensed, supply_fte, demand_fte, gap_fte; probability of shortage |
+//! | `intake_bands.csv` (with draws) | profession with a programme | the required intake's point value and percentiles |
 
 use super::atomic::{self, PublishError};
 use crate::model::inputs::{AGE_MIN, NA, SEXES};
@@ -266,6 +268,93 @@ pub fn intake_table(pr: &Projection) -> Wide {
     }
 }
 
+fn percentile_name(q: f64) -> String {
+    format!("p{}", fmt(q))
+}
+
+/// The Monte Carlo bands: profession × county (`00` = Sweden) × variable × year, with the mean,
+/// the percentiles and (on the gap's rows) the probability of shortage. Empty without draws.
+pub fn bands_table(pr: &Projection) -> Wide {
+    let Some(b) = &pr.bands else {
+        return Wide { cols: Vec::new() };
+    };
+    let g = &pr.inputs.grid;
+    let names = ["licensed", "supply_fte", "demand_fte", "gap_fte"];
+    let (mut prof, mut county, mut var, mut year) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut mean = Vec::new();
+    let mut qs: Vec<Vec<Option<f64>>> = vec![Vec::new(); b.percentiles.len()];
+    let mut short = Vec::new();
+    for p in 0..g.np() {
+        for r in std::iter::once(b.national()).chain(0..b.regions.len()) {
+            let code = if r == b.national() {
+                "00".to_string()
+            } else {
+                b.regions[r].clone()
+            };
+            for (v, name) in names.iter().enumerate() {
+                for (ti, &y) in b.years.iter().enumerate() {
+                    prof.push(g.professions[p].clone());
+                    county.push(code.clone());
+                    var.push((*name).to_string());
+                    year.push(y.to_string());
+                    mean.push(Some(b.mean_of(p, v, r, ti)));
+                    for (i, x) in b.q(p, v, r, ti).iter().enumerate() {
+                        qs[i].push(Some(*x));
+                    }
+                    short.push((v == 3).then(|| b.shortage_of(p, r, ti)));
+                }
+            }
+        }
+    }
+    let mut cols = vec![
+        ("profession".into(), Data::Text(prof)),
+        ("county".into(), Data::Text(county)),
+        ("variable".into(), Data::Text(var)),
+        ("year".into(), Data::Text(year)),
+        ("mean".into(), Data::Num(mean)),
+    ];
+    for (q, v) in b.percentiles.iter().zip(qs) {
+        cols.push((percentile_name(*q), Data::Num(v)));
+    }
+    cols.push(("probability_shortage".into(), Data::Num(short)));
+    Wide { cols }
+}
+
+/// The required intake's percentiles over the draws, beside its point value.
+pub fn intake_bands_table(pr: &Projection) -> Wide {
+    let Some(b) = &pr.bands else {
+        return Wide { cols: Vec::new() };
+    };
+    let g = &pr.inputs.grid;
+    let mut prof = Vec::new();
+    let mut point = Vec::new();
+    let mut qs: Vec<Vec<Option<f64>>> = vec![Vec::new(); b.percentiles.len()];
+    let mut unreachable = Vec::new();
+    for ib in &b.intake {
+        prof.push(g.professions[ib.profession].clone());
+        point.push(
+            pr.intake
+                .iter()
+                .find(|r| r.profession == ib.profession)
+                .and_then(|r| r.required),
+        );
+        for (i, x) in ib.quantiles.iter().enumerate() {
+            qs[i].push(x.is_finite().then_some(*x));
+        }
+        unreachable.push(Some(ib.unreachable));
+    }
+    let mut cols = vec![
+        ("profession".into(), Data::Text(prof)),
+        ("required_point".into(), Data::Num(point)),
+    ];
+    for (q, v) in b.percentiles.iter().zip(qs) {
+        cols.push((percentile_name(*q), Data::Num(v)));
+    }
+    cols.push(("share_unreachable".into(), Data::Num(unreachable)));
+    Wide { cols }
+}
+
 /// UKÄ's short-term graduate forecast.
 pub fn graduates_table(pr: &Projection) -> Wide {
     let g = &pr.inputs.grid;
@@ -354,6 +443,7 @@ pub fn manifest(pr: &Projection, files: &[(&str, &[u8])]) -> serde_json::Value {
         "git_revision": git_revision(),
         "scenario": scenario,
         "seed": pr.scenario.seed,
+        "monte_carlo": pr.bands.as_ref().map(|b| json!({"draws": b.draws, "seed": b.seed, "percentiles": b.percentiles})),
         "synthetic_inputs": pr.used.iter().any(|u| u.synthetic),
         "inputs": pr.used.iter().map(|u| json!({"key": u.key, "file": u.file, "sha256": u.sha256, "synthetic": u.synthetic})).collect::<Vec<_>>(),
         "outputs": files.iter().map(|(n, b)| json!({"file": n, "sha256": crate::model::scenario::hex(&Sha256::digest(b))})).collect::<Vec<_>>(),
@@ -418,6 +508,12 @@ pub fn files(pr: &Projection) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
         ("parameters.csv", parameters_table(pr).csv()),
         ("scenario.toml", pr.scenario.to_toml().into_bytes()),
     ];
+    if pr.bands.is_some() {
+        let bands = bands_table(pr);
+        files.push(("bands.csv", bands.csv()));
+        files.push(("bands.parquet", bands.parquet().map_err(|e| e.to_string())?));
+        files.push(("intake_bands.csv", intake_bands_table(pr).csv()));
+    }
     let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
     let m = serde_json::to_vec_pretty(&manifest(pr, &refs)).unwrap_or_default();
     files.push(("manifest.json", m));
