@@ -135,6 +135,8 @@ enum Command {
         /// The output folder (backtest.csv, backtest_summary.csv).
         #[arg(long, default_value = "out/backtest")]
         out: PathBuf,
+        #[command(flatten)]
+        mc: McArgs,
     },
     /// Scenarios: `hwf scenario show [FILE]` prints the effective parameters and where each came from.
     Scenario {
@@ -167,6 +169,31 @@ struct McArgs {
 }
 
 impl McArgs {
+    /// Draws for a backtest: the band is the first and last percentile asked for.
+    fn backtest_draws(
+        &self,
+        sc: &hwf::model::scenario::Scenario,
+    ) -> Result<Option<hwf::model::backtest::Draws>, String> {
+        if self.draws == Some(0) {
+            return Err("--draws 0: expected one draw or more".into());
+        }
+        let q = self
+            .quantiles
+            .clone()
+            .unwrap_or_else(|| sc.uncertainty.quantiles.clone());
+        hwf::model::scenario::check_quantiles(&q).map_err(|e| format!("--quantiles: {e}"))?;
+        let lo = q.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = q.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        Ok(self
+            .draws
+            .or(sc.uncertainty.draws)
+            .map(|draws| hwf::model::backtest::Draws {
+                draws,
+                seed: self.seed.unwrap_or(sc.seed),
+                band: (lo, hi),
+            }))
+    }
+
     /// Checks the options and runs the draws when asked for.
     fn apply(&self, pr: &mut hwf::model::Projection) -> Result<(), String> {
         if self.draws == Some(0) {
@@ -388,7 +415,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             horizons,
             scenario,
             out,
-        } => backtest(&from, &horizons, scenario, out),
+            mc,
+        } => backtest(&from, &horizons, scenario, out, &mc),
         Command::Report {
             scenario,
             out,
@@ -997,7 +1025,7 @@ fn report(
     for &b in backtest {
         progress(&format!("backtest from {b}"));
         scores.extend(
-            hwf::model::backtest::backtest(&pr, b, &[1, 3, 5, 10])
+            hwf::model::backtest::backtest_with(&pr, b, &[1, 3, 5, 10], mc.backtest_draws(&sc)?)
                 .map_err(|e| format!("backtest from {b}: {e}"))?,
         );
     }
@@ -1018,6 +1046,7 @@ fn backtest(
     horizons: &[i32],
     scenario: Option<PathBuf>,
     out: PathBuf,
+    mc: &McArgs,
 ) -> Result<ExitCode, String> {
     use hwf::model::backtest;
     use hwf::publish::results::{Data, Wide};
@@ -1027,10 +1056,11 @@ fn backtest(
         ));
     }
     let (sc, _, _) = hwf::model::scenario::load(scenario.as_deref()).map_err(|e| e.to_string())?;
+    let draws = mc.backtest_draws(&sc)?;
     let full = hwf::model::run(&sc).map_err(|e| e.to_string())?;
     let mut scores = Vec::new();
     for &b in from {
-        let s = backtest::backtest(&full, b, horizons)
+        let s = backtest::backtest_with(&full, b, horizons, draws)
             .map_err(|e| format!("backtest from {b}: {e}"))?;
         let done: std::collections::BTreeSet<i32> = s.iter().map(|x| x.horizon).collect();
         let skipped: Vec<i32> = horizons
@@ -1082,6 +1112,15 @@ fn backtest(
                 "county_bias_percent".into(),
                 Data::Num(summary.iter().map(|s| Some(s.bias)).collect()),
             ),
+            (
+                "county_coverage_percent".into(),
+                Data::Num(
+                    summary
+                        .iter()
+                        .map(|s| s.coverage.map(|c| 100.0 * c))
+                        .collect(),
+                ),
+            ),
         ],
     };
     let (a, b) = (wide_scores.csv(), wide_summary.csv());
@@ -1091,13 +1130,21 @@ fn backtest(
     })
     .map_err(|e| e.to_string())?;
     println!(
-        "{:<5} {:>4} {:>8} {:<6} {:>9} {:>9} {:>9}",
-        "base", "h", "measure", "prof", "national%", "MAPE%", "bias%"
+        "{:<5} {:>4} {:>8} {:<6} {:>9} {:>9} {:>9} {:>9}",
+        "base", "h", "measure", "prof", "national%", "MAPE%", "bias%", "inside%"
     );
     for s in &summary {
         println!(
-            "{:<5} {:>4} {:>8} {:<6} {:>9.2} {:>9.2} {:>9.2}",
-            s.base_year, s.horizon, s.measure, s.profession, s.national, s.mape, s.bias
+            "{:<5} {:>4} {:>8} {:<6} {:>9.2} {:>9.2} {:>9.2} {:>9}",
+            s.base_year,
+            s.horizon,
+            s.measure,
+            s.profession,
+            s.national,
+            s.mape,
+            s.bias,
+            s.coverage
+                .map_or("–".to_string(), |c| format!("{:.0}", 100.0 * c))
         );
     }
     println!("wrote {}", out.display());

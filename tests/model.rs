@@ -902,3 +902,41 @@ fn admissions_and_foreign_licences_can_follow_a_fitted_trend() {
     let e = scenario::load(Some(&p)).unwrap_err().to_string();
     assert!(e.contains("`supply.admissions_trend`"), "{e}");
 }
+
+#[test]
+fn a_backtest_with_draws_says_whether_the_outcome_fell_inside_the_band() {
+    use hwf::model::backtest::{self, Draws};
+    let pr = default_run();
+    let mc = Draws {
+        draws: 40,
+        seed: 3,
+        band: (10.0, 90.0),
+    };
+    let scores = backtest::backtest_with(pr, 2016, &[3], Some(mc)).unwrap();
+    assert!(
+        scores
+            .iter()
+            .all(|s| s.band.is_some_and(|(lo, hi)| lo <= hi))
+    );
+    // Coverage is the share of counties inside, worked out here from the scores themselves.
+    for s in backtest::summarise(&scores) {
+        let inside: Vec<bool> = scores
+            .iter()
+            .filter(|x| x.county != "00" && x.profession == s.profession && x.measure == s.measure)
+            .map(|x| {
+                let (lo, hi) = x.band.unwrap();
+                lo <= x.actual && x.actual <= hi
+            })
+            .collect();
+        let want = inside.iter().filter(|b| **b).count() as f64 / inside.len() as f64;
+        assert_eq!(s.coverage, Some(want));
+    }
+    // Without draws there is no band and no coverage.
+    let plain = backtest::backtest(pr, 2016, &[3]).unwrap();
+    assert!(plain.iter().all(|s| s.band.is_none()));
+    assert!(
+        backtest::summarise(&plain)
+            .iter()
+            .all(|s| s.coverage.is_none())
+    );
+}

@@ -32,6 +32,9 @@ pub struct Score {
     pub measure: &'static str,
     /// What the rerun projected.
     pub predicted: f64,
+    /// The forecast's band (lowest and highest percentile of the draws) when the backtest ran
+    /// Monte Carlo draws.
+    pub band: Option<(f64, f64)>,
     /// What the data say.
     pub actual: f64,
 }
@@ -103,6 +106,32 @@ pub fn backtest(
     base_year: i32,
     horizons: &[i32],
 ) -> Result<Vec<Score>, ModelError> {
+    backtest_with(full, base_year, horizons, None)
+}
+
+/// Monte Carlo settings of a backtest: draws, seed, and the band's percentiles (low, high).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Draws {
+    /// Number of draws.
+    pub draws: usize,
+    /// Seed.
+    pub seed: u64,
+    /// The band's lower and upper percentile (e.g. 10 and 90).
+    pub band: (f64, f64),
+}
+
+/// [`backtest`], with P-low–P-high bands from Monte Carlo draws of the rerun when `mc` is given,
+/// so each score says whether the outcome fell inside the band.
+///
+/// # Errors
+///
+/// As [`backtest`], and a distribution the scenario declares wrongly.
+pub fn backtest_with(
+    full: &Projection,
+    base_year: i32,
+    horizons: &[i32],
+    mc: Option<Draws>,
+) -> Result<Vec<Score>, ModelError> {
     let inp = &full.inputs;
     let lag = full.scenario.base_year
         - inp
@@ -132,6 +161,21 @@ pub fn backtest(
     sc.balance.target_year = sc.horizon;
     sc.balance.intake_from = base_year + 1;
     let pr = project(&sc, past, Vec::new())?;
+    let bands = match mc {
+        Some(m) => Some(super::montecarlo::Kernel::new(&pr)?.run(
+            m.draws,
+            m.seed,
+            &[m.band.0, m.band.1],
+        )?),
+        None => None,
+    };
+    // Band of variable `var` (0 licensed, 1 FTE) in region `r` at horizon `h`.
+    let band = |p: usize, var: usize, r: usize, h: i32| {
+        bands.as_ref().map(|b| {
+            let q = b.q(p, var, r, h as usize);
+            (q[0], q[1])
+        })
+    };
     let g = &inp.grid;
     let cells = g.cells();
     let mut out = Vec::new();
@@ -170,6 +214,7 @@ pub fn backtest(
                             profession: g.professions[p].clone(),
                             county: g.counties[c].clone(),
                             measure: "licensed",
+                            band: band(p, 0, c, h),
                             predicted: pred_l,
                             actual: act_l,
                         });
@@ -199,6 +244,7 @@ pub fn backtest(
                             profession: g.professions[p].clone(),
                             county: g.counties[c].clone(),
                             measure: "fte",
+                            band: band(p, 1, c, h),
                             predicted: pred_f,
                             actual: act_f,
                         });
@@ -212,6 +258,7 @@ pub fn backtest(
                                 profession: g.professions[p].clone(),
                                 county: "00".into(),
                                 measure: name,
+                                band: band(p, m, g.nc(), h),
                                 predicted: nat[m].0,
                                 actual: nat[m].1,
                             });
@@ -241,9 +288,12 @@ pub struct Summary {
     pub mape: f64,
     /// Mean percentage error over counties.
     pub bias: f64,
+    /// Share of counties whose outcome fell inside the band (with Monte Carlo draws).
+    pub coverage: Option<f64>,
 }
 
-type Group = (Option<f64>, Vec<f64>);
+/// National error, county errors, county inside-band flags.
+type Group = (Option<f64>, Vec<f64>, Vec<bool>);
 
 /// Summary per base year, horizon, measure and profession: the national error, and over counties the
 /// MAPE and the bias (mean percentage error), in percent.
@@ -259,11 +309,16 @@ pub fn summarise(scores: &[Score]) -> Vec<Summary> {
         } else if let Some(x) = s.error_pct() {
             e.1.push(x);
         }
+        if s.county != "00"
+            && let Some((lo, hi)) = s.band
+        {
+            e.2.push(lo <= s.actual && s.actual <= hi);
+        }
     }
     groups
         .into_iter()
         .map(
-            |((base_year, horizon, measure, profession), (national, counties))| {
+            |((base_year, horizon, measure, profession), (national, counties, inside))| {
                 let n = counties.len().max(1) as f64;
                 Summary {
                     base_year,
@@ -273,6 +328,9 @@ pub fn summarise(scores: &[Score]) -> Vec<Summary> {
                     national: national.unwrap_or(f64::NAN),
                     mape: counties.iter().map(|x| x.abs()).sum::<f64>() / n,
                     bias: counties.iter().sum::<f64>() / n,
+                    coverage: (!inside.is_empty()).then(|| {
+                        inside.iter().filter(|x| **x).count() as f64 / inside.len() as f64
+                    }),
                 }
             },
         )

@@ -624,6 +624,27 @@ pub fn backtest_table(scores: &[crate::model::backtest::Score]) -> Wide {
                 "error_percent".into(),
                 Data::Num(scores.iter().map(|s| s.error_pct()).collect()),
             ),
+            (
+                "band_low".into(),
+                Data::Num(scores.iter().map(|s| s.band.map(|b| b.0)).collect()),
+            ),
+            (
+                "band_high".into(),
+                Data::Num(scores.iter().map(|s| s.band.map(|b| b.1)).collect()),
+            ),
+            (
+                "inside_band".into(),
+                Data::Text(
+                    scores
+                        .iter()
+                        .map(|s| {
+                            s.band
+                                .map(|(lo, hi)| (lo <= s.actual && s.actual <= hi).to_string())
+                                .unwrap_or_default()
+                        })
+                        .collect(),
+                ),
+            ),
         ],
     }
 }
@@ -738,13 +759,14 @@ fn backtest_section(
     }
     let _ = write!(
         o,
-        "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>MAPE, %</th><th>{}</th></tr>",
+        "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>MAPE, %</th><th>{}</th><th>{}</th></tr>",
         tr(lang, "Basår", "Base year"),
         tr(lang, "Horisont", "Horizon"),
         tr(lang, "Mått", "Measure"),
         tr(lang, "Yrke", "Profession"),
         tr(lang, "Fel riket, %", "National error, %"),
-        tr(lang, "Snedvridning, %", "Bias, %")
+        tr(lang, "Snedvridning, %", "Bias, %"),
+        tr(lang, "Län inom bandet, %", "Counties inside the band, %")
     );
     for s in summary.iter().filter(|s| {
         matches!(
@@ -754,14 +776,16 @@ fn backtest_section(
     }) {
         let _ = write!(
             o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             s.base_year,
             s.horizon,
             s.measure,
             esc(&prof_name(&s.profession, lang)),
             num(s.national, 1, lang),
             num(s.mape, 1, lang),
-            num(s.bias, 1, lang)
+            num(s.bias, 1, lang),
+            s.coverage
+                .map_or("–".to_string(), |c| num(100.0 * c, 0, lang))
         );
     }
     let _ = writeln!(
