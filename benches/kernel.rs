@@ -409,6 +409,9 @@ fn main() {
     );
     println!("rust_1000_draws_s={t1000:.4}");
     println!("roofline_percent={:.1}", 100.0 * roofline / t1000);
+    if args.iter().any(|a| a == "--no-scaling") {
+        return;
+    }
     println!("\nscaling, 21 counties (full run: draws, quantiles by county):");
     println!("  draws   seconds   per draw (ms)");
     for n in [10usize, 100, 1000, 10_000] {

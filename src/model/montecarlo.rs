@@ -327,8 +327,6 @@ pub struct Sample {
 /// Per-worker buffers, reused across draws.
 #[derive(Clone, Debug, Default)]
 struct Scratch {
-    prev: Vec<f64>,
-    cur: Vec<f64>,
     surv: Vec<f64>,
     exit: Vec<f64>,
     v: Vec<f64>,
@@ -339,7 +337,7 @@ struct Scratch {
     adm: Vec<f64>,
     completion: Vec<f64>,
     demand: Vec<f64>,
-    sums: Vec<(f64, f64)>,
+    fixed: Vec<f64>,
 }
 
 /// What one draw of one profession records: `[region + nation][year]` licensed, supply and demand,
@@ -630,8 +628,9 @@ impl Kernel {
         let mut intake = Vec::new();
         // National Swedish licences per draw of each profession a layer needs.
         let mut se_paths: Vec<Option<Vec<f64>>> = vec![None; np];
+        let mut out = vec![0.0; draws * rec];
+        let mut tr = Vec::new();
         for p in self.order() {
-            let mut out = vec![0.0; draws * rec];
             let parent = match &self.profs[p].pipeline {
                 Pipeline::Layer { parent, .. } => se_paths[*parent].as_deref(),
                 _ => None,
@@ -656,6 +655,7 @@ impl Kernel {
             self.reduce(
                 p,
                 &out,
+                &mut tr,
                 draws,
                 percentiles,
                 by_region,
@@ -698,6 +698,7 @@ impl Kernel {
         &self,
         p: usize,
         out: &[f64],
+        tr: &mut Vec<f64>,
         draws: usize,
         percentiles: &[f64],
         by_region: bool,
@@ -713,22 +714,17 @@ impl Kernel {
         // Draws side by side for each recorded value (a transposition once, then every cell's
         // draws are contiguous).
         let stored = 3 * (nr + 1) * ny;
-        let mut tr = vec![0.0; stored * draws];
-        for (d, rec_d) in out.chunks_exact(rec).enumerate() {
-            for (i, &x) in rec_d[..stored].iter().enumerate() {
-                tr[i * draws + d] = x;
+        tr.clear();
+        tr.resize(stored * draws, 0.0);
+        tr.par_chunks_mut(draws).enumerate().for_each(|(i, row)| {
+            for (d, x) in row.iter_mut().enumerate() {
+                *x = out[d * rec + i];
             }
-        }
+        });
+        let tr = &tr[..];
         let row = |var: usize, r: usize, ti: usize| {
             let i = (var * (nr + 1) + r) * ny + ti;
             &tr[i * draws..(i + 1) * draws]
-        };
-        let value = |d: usize, var: usize, r: usize, ti: usize| -> f64 {
-            if var == 3 {
-                row(1, r, ti)[d] - row(2, r, ti)[d]
-            } else {
-                row(var, r, ti)[d]
-            }
         };
         let regions: Vec<usize> = if by_region {
             (0..=nr).collect()
@@ -761,15 +757,23 @@ impl Kernel {
             quantiles[i * nq..(i + 1) * nq].copy_from_slice(&q);
             mean[i] = m;
         }
-        for &r in &regions {
+        let short: Vec<f64> = regions
+            .par_iter()
+            .flat_map_iter(|&r| {
+                (0..ny).map(move |ti| {
+                    let (sup, dem) = (row(1, r, ti), row(2, r, ti));
+                    let n = sup
+                        .iter()
+                        .zip(dem)
+                        .filter(|&(s, d)| *d > 0.0 && *s < d * (1.0 - self.tolerance))
+                        .count();
+                    n as f64 / draws as f64
+                })
+            })
+            .collect();
+        for (i, &r) in regions.iter().enumerate() {
             for ti in 0..ny {
-                let short = (0..draws)
-                    .filter(|&d| {
-                        let (s, dem) = (value(d, 1, r, ti), value(d, 2, r, ti));
-                        dem > 0.0 && s < dem * (1.0 - self.tolerance)
-                    })
-                    .count();
-                shortage[(p * (nr + 1) + r) * ny + ti] = short as f64 / draws as f64;
+                shortage[(p * (nr + 1) + r) * ny + ti] = short[i * ny + ti];
             }
         }
     }
@@ -1090,43 +1094,49 @@ impl Kernel {
         let k = &self.profs[p];
         let nr = self.regions.len();
         let ny = self.years.len();
-        let per = nr * 2 * NA;
         self.sample_into(p, d, seed, s);
         self.swedish(p, parent_se, s);
         // Forward: stocks, FTE and licensed persons by region.
-        s.prev.clear();
-        s.prev.extend_from_slice(&k.l0);
-        s.cur.clear();
-        s.cur.resize(per, 0.0);
         let (lic_at, sup_at, dem_at) = (0, (nr + 1) * ny, 2 * (nr + 1) * ny);
-        for r in 0..nr {
-            slot[sup_at + r * ny] = k.base[r].0;
-            slot[lic_at + r * ny] = k.base[r].1;
+        let constant_foreign = ny > 1
+            && s.f[0].iter().all(|x| *x == s.f[0][0])
+            && s.f[1].iter().all(|x| *x == s.f[1][0]);
+        if constant_foreign {
+            let (fe, ft) = (s.f[0][0], s.f[1][0]);
+            s.fixed.clear();
+            s.fixed.extend(
+                k.foreign[0]
+                    .iter()
+                    .zip(&k.foreign[1])
+                    .map(|(a, b)| fe * a + ft * b),
+            );
         }
-        for ti in 1..ny {
-            let se = s.se[ti];
-            let (fe, ft) = (s.f[0][ti - 1], s.f[1][ti - 1]);
-            let sums = &mut s.sums;
-            sums.clear();
-            sums.resize(nr, (0.0, 0.0));
-            year_step(
-                Rows {
-                    prev: &s.prev,
+        {
+            let (lic, rest) = slot[lic_at..].split_at_mut(sup_at - lic_at);
+            let sup = &mut rest[..nr * ny];
+            let lic = &mut lic[..nr * ny];
+            lic.fill(0.0);
+            sup.fill(0.0);
+            for r in 0..nr {
+                sup[r * ny] = k.base[r].0;
+                lic[r * ny] = k.base[r].1;
+            }
+            forward(
+                &Rows {
+                    fixed: constant_foreign.then_some(&s.fixed[..]),
+                    l0: &k.l0,
                     surv: &s.surv,
                     prof: &k.se_profile,
                     f0: &k.foreign[0],
                     f1: &k.foreign[1],
                     w: &k.w,
+                    se: &s.se,
+                    fe: &s.f[0],
+                    ft: &s.f[1],
                 },
-                &mut s.cur,
-                [se, fe, ft],
-                sums,
+                lic,
+                sup,
             );
-            for (r, &(lic, fte)) in sums.iter().enumerate() {
-                slot[lic_at + r * ny + ti] = lic;
-                slot[sup_at + r * ny + ti] = fte;
-            }
-            std::mem::swap(&mut s.prev, &mut s.cur);
         }
         // Demand.
         self.demand(p, d, seed, s);
@@ -1145,12 +1155,11 @@ impl Kernel {
         if matches!(k.pipeline, Pipeline::Programme { .. }) {
             let target = self.target;
             s.v.clear();
-            for _ in 0..nr {
-                s.v.extend_from_slice(&k.w);
-            }
+            s.v.resize(ny, 0.0);
+            adjoint(&s.surv, &k.se_profile, &k.w, target, &mut s.v);
             let (mut s0, mut slope) = (slot[sup_at + nr * ny + target], 0.0);
             for ti in (1..=target).rev() {
-                let g = adjoint_step(&mut s.v, &s.surv, &k.se_profile, ti < target);
+                let g = s.v[ti];
                 s0 -= s.se_post[ti] * g;
                 slope += s.se_unit[ti] * g;
             }
@@ -1167,17 +1176,23 @@ impl Kernel {
     }
 }
 
-/// `Σ a[i]` over four lanes (a fixed order, so the same bits whatever the vector width).
+/// `(Σ a[i], Σ a[i]·b[i])` in one pass, each over four lanes.
 #[inline(always)]
-fn sum_lanes(a: &[f64]) -> f64 {
-    let mut acc = [0.0; 4];
-    let (body, tail) = a.as_chunks::<4>();
-    for c in body {
+fn sum_and_dot(a: &[f64; NA], b: &[f64; NA]) -> (f64, f64) {
+    let mut s = [0.0; 4];
+    let mut d = [0.0; 4];
+    let (ab, at) = a.as_chunks::<4>();
+    let (bb, bt) = b.as_chunks::<4>();
+    for (x, y) in ab.iter().zip(bb) {
         for l in 0..4 {
-            acc[l] += c[l];
+            s[l] += x[l];
+            d[l] += x[l] * y[l];
         }
     }
-    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail.iter().sum::<f64>()
+    (
+        (s[0] + s[1]) + (s[2] + s[3]) + at.iter().sum::<f64>(),
+        (d[0] + d[1]) + (d[2] + d[3]) + at.iter().zip(bt).map(|(x, y)| x * y).sum::<f64>(),
+    )
 }
 
 /// `Σ a[i]·b[i]` over four lanes.
@@ -1195,62 +1210,122 @@ fn dot_lanes(a: &[f64], b: &[f64]) -> f64 {
     (acc[0] + acc[1]) + (acc[2] + acc[3]) + at.iter().zip(bt).map(|(x, y)| x * y).sum::<f64>()
 }
 
-/// The fixed and previous-year arrays of one profession's forward step, `[r][s][a]` (`w` is
-/// `[s][a]`).
+/// One profession's arrays for the forward pass, `[r][s][a]` (`w` is `[s][a]`), and the draw's
+/// Swedish licences by year and foreign factors by years ahead.
 struct Rows<'a> {
-    prev: &'a [f64],
+    /// `fe·f0 + ft·f1` when the foreign factors are the same every year (then `f0`, `f1`, `fe`,
+    /// `ft` are not read): one stream instead of two.
+    fixed: Option<&'a [f64]>,
+    l0: &'a [f64],
     surv: &'a [f64],
     prof: &'a [f64],
     f0: &'a [f64],
     f1: &'a [f64],
     w: &'a [f64],
+    se: &'a [f64],
+    fe: &'a [f64],
+    ft: &'a [f64],
 }
 
-/// One year forward over the whole `[r][s][a]` array as one flat loop: `cur[j] = prev[j−1]·surv[j−1]
-/// + inflow[j]`. The last age's survival is exactly 0, so the term that crosses from one row into
-/// the next is `+0` and each row's first age gets its inflow alone. Then licensed persons and FTE
-/// per region into `sums`.
+/// The ages of one row, as a fixed-size array.
 #[inline(always)]
-fn year_step_body(x: &Rows<'_>, cur: &mut [f64], [se, fe, ft]: [f64; 3], sums: &mut [(f64, f64)]) {
-    let n = cur.len();
-    let (prev, surv, prof) = (&x.prev[..n], &x.surv[..n], &x.prof[..n]);
-    let (f0, f1) = (&x.f0[..n], &x.f1[..n]);
-    cur[0] = se * prof[0] + fe * f0[0] + ft * f1[0];
-    for j in 1..n {
-        cur[j] = prev[j - 1] * surv[j - 1] + (se * prof[j] + fe * f0[j] + ft * f1[j]);
-    }
-    let width = 2 * NA;
-    for (r, out) in sums.iter_mut().enumerate() {
-        let c = &cur[r * width..(r + 1) * width];
-        *out = (sum_lanes(c), dot_lanes(c, x.w));
-    }
+fn row_of(v: &[f64], at: usize) -> &[f64; NA] {
+    v[at..at + NA].try_into().expect("a row of ages")
 }
 
-/// The adjoint's step: `v[j] ← surv[j]·v[j+1]` when `advance` (the last age's survival 0 ends
-/// each row), then `Σ v·profile`.
+/// Rows (region × sex) the passes take at a time: enough independent work per year to keep the
+/// vector units busy, few enough that the block's arrays stay in the first-level cache across all
+/// its years.
+const BLOCK: usize = 6;
+
+/// The forward pass, a block of rows at a time: a cohort never leaves its region and sex, so a
+/// block runs through all its years before the next starts,
+/// `cur[j] = prev[j−1]·surv[j−1] + se·prof[j] + inflow[j]` as one flat loop over the block (the
+/// last age's survival is exactly 0, so the term that crosses into the next row is `+0`).
+/// Licensed persons and FTE are added into `lic` and `sup` (`[r][year]`, year 0 left alone).
 #[inline(always)]
-fn adjoint_body(v: &mut [f64], surv: &[f64], prof: &[f64], advance: bool) -> f64 {
-    let n = v.len();
-    if advance {
-        let surv = &surv[..n];
-        for j in 0..n - 1 {
-            v[j] = surv[j] * v[j + 1];
+fn forward_body(x: &Rows<'_>, lic: &mut [f64], sup: &mut [f64]) {
+    let ny = x.se.len();
+    let rows = x.l0.len() / NA;
+    // Two state buffers used in turn (swapping the arrays themselves would copy them).
+    let mut bufs = [[0.0; BLOCK * NA]; 2];
+    for first in (0..rows).step_by(BLOCK) {
+        let nrows = BLOCK.min(rows - first);
+        let (at, len) = (first * NA, nrows * NA);
+        let surv = &x.surv[at..at + len];
+        let prof = &x.prof[at..at + len];
+        bufs[0][..len].copy_from_slice(&x.l0[at..at + len]);
+        for ti in 1..ny {
+            let se = x.se[ti];
+            let [b0, b1] = &mut bufs;
+            let (p, c) = if ti % 2 == 1 { (&*b0, b1) } else { (&*b1, b0) };
+            let (p, c) = (&p[..len], &mut c[..len]);
+            if let Some(fixed) = x.fixed {
+                let fx = &fixed[at..at + len];
+                c[0] = se * prof[0] + fx[0];
+                for j in 1..len {
+                    c[j] = p[j - 1] * surv[j - 1] + (se * prof[j] + fx[j]);
+                }
+            } else {
+                let (fe, ft) = (x.fe[ti - 1], x.ft[ti - 1]);
+                let (f0, f1) = (&x.f0[at..at + len], &x.f1[at..at + len]);
+                c[0] = se * prof[0] + fe * f0[0] + ft * f1[0];
+                for j in 1..len {
+                    c[j] = p[j - 1] * surv[j - 1] + (se * prof[j] + fe * f0[j] + ft * f1[j]);
+                }
+            }
+            for i in 0..nrows {
+                let row = first + i;
+                let (r, sx) = (row / 2, row % 2);
+                let (l, f) = sum_and_dot(row_of(c, i * NA), row_of(x.w, sx * NA));
+                lic[r * ny + ti] += l;
+                sup[r * ny + ti] += f;
+            }
         }
-        v[n - 1] = 0.0;
     }
-    dot_lanes(v, prof)
+}
+
+/// The adjoint, a block of rows at a time: `v` starts as the FTE weights in the target year and
+/// steps back, `v[j] ← surv[j]·v[j+1]`; `g[t] += Σ v·profile` is the target year's FTE per Swedish
+/// licence entering in year `t`.
+#[inline(always)]
+fn adjoint_body(surv: &[f64], prof: &[f64], w: &[f64], target: usize, g: &mut [f64]) {
+    let rows = surv.len() / NA;
+    let mut v = [0.0; BLOCK * NA];
+    for first in (0..rows).step_by(BLOCK) {
+        let nrows = BLOCK.min(rows - first);
+        let (at, len) = (first * NA, nrows * NA);
+        let surv = &surv[at..at + len];
+        let prof = &prof[at..at + len];
+        for i in 0..nrows {
+            let sx = (first + i) % 2;
+            v[i * NA..(i + 1) * NA].copy_from_slice(row_of(w, sx * NA));
+        }
+        for ti in (1..=target).rev() {
+            let v = &mut v[..len];
+            if ti < target {
+                for j in 0..len - 1 {
+                    v[j] = surv[j] * v[j + 1];
+                }
+                v[len - 1] = 0.0;
+            }
+            for i in 0..nrows {
+                g[ti] += dot_lanes(row_of(v, i * NA), row_of(prof, i * NA));
+            }
+        }
+    }
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn year_step_avx2(x: &Rows<'_>, cur: &mut [f64], k: [f64; 3], sums: &mut [(f64, f64)]) {
-    year_step_body(x, cur, k, sums);
+fn forward_avx2(x: &Rows<'_>, lic: &mut [f64], sup: &mut [f64]) {
+    forward_body(x, lic, sup);
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn adjoint_avx2(v: &mut [f64], surv: &[f64], prof: &[f64], advance: bool) -> f64 {
-    adjoint_body(v, surv, prof, advance)
+fn adjoint_avx2(surv: &[f64], prof: &[f64], w: &[f64], target: usize, g: &mut [f64]) {
+    adjoint_body(surv, prof, w, target, g);
 }
 
 /// Whether the wider vector instructions are there. They change the speed, not the bits: Rust
@@ -1267,23 +1342,24 @@ fn wide() -> bool {
     }
 }
 
-fn year_step(x: Rows<'_>, cur: &mut [f64], k: [f64; 3], sums: &mut [(f64, f64)]) {
+fn forward(x: &Rows<'_>, lic: &mut [f64], sup: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     if wide() {
         // SAFETY: AVX2 is present (checked at run time).
-        unsafe { year_step_avx2(&x, cur, k, sums) };
+        unsafe { forward_avx2(x, lic, sup) };
         return;
     }
-    year_step_body(&x, cur, k, sums);
+    forward_body(x, lic, sup);
 }
 
-fn adjoint_step(v: &mut [f64], surv: &[f64], prof: &[f64], advance: bool) -> f64 {
+fn adjoint(surv: &[f64], prof: &[f64], w: &[f64], target: usize, g: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     if wide() {
         // SAFETY: AVX2 is present (checked at run time).
-        return unsafe { adjoint_avx2(v, surv, prof, advance) };
+        unsafe { adjoint_avx2(surv, prof, w, target, g) };
+        return;
     }
-    adjoint_body(v, surv, prof, advance)
+    adjoint_body(surv, prof, w, target, g);
 }
 
 /// The order statistics percentiles need, by selection rather than a full sort: returns the
@@ -1364,11 +1440,14 @@ mod tests {
             assert_eq!(percentiles_of(&mut v.clone(), &qs), want, "{n}");
         }
         let v = [1.0, 2.0, 3.0, 4.0];
-        assert_eq!(sum_lanes(&[1.0; NA]), NA as f64);
-        // The flat step equals the row-by-row recurrence.
+        assert_eq!(
+            sum_and_dot(&[1.0; NA], &[0.5; NA]),
+            (NA as f64, 0.5 * NA as f64)
+        );
+        // The forward pass equals the recurrence written out, two regions × two sexes, 3 years.
         let n = 2 * 2 * NA;
         let rnd = |rng: &mut Pcg64| -> Vec<f64> { (0..n).map(|_| normal(rng).abs()).collect() };
-        let (prev, mut surv, prof, f0, f1) = (
+        let (l0, mut surv, prof, f0, f1) = (
             rnd(&mut rng),
             rnd(&mut rng),
             rnd(&mut rng),
@@ -1378,30 +1457,62 @@ mod tests {
         for row in 0..4 {
             surv[row * NA + NA - 1] = 0.0;
         }
-        let w = vec![0.5; 2 * NA];
-        let mut cur = vec![0.0; n];
-        let mut sums = vec![(0.0, 0.0); 2];
+        let w: Vec<f64> = (0..2 * NA).map(|i| 0.5 + i as f64 / 1000.0).collect();
+        let (se, fe, ft) = (vec![0.0, 2.0, 5.0], vec![3.0, 1.0], vec![4.0, 0.5]);
+        let (mut lic, mut sup) = (vec![0.0; 6], vec![0.0; 6]);
         let x = Rows {
-            prev: &prev,
+            fixed: None,
+            l0: &l0,
             surv: &surv,
             prof: &prof,
             f0: &f0,
             f1: &f1,
             w: &w,
+            se: &se,
+            fe: &fe,
+            ft: &ft,
         };
-        year_step(x, &mut cur, [2.0, 3.0, 4.0], &mut sums);
-        for j in 0..n {
-            let stay = if j % NA == 0 {
-                0.0
-            } else {
-                prev[j - 1] * surv[j - 1]
-            };
-            let want = stay + (2.0 * prof[j] + 3.0 * f0[j] + 4.0 * f1[j]);
-            assert!((cur[j] - want).abs() <= 1e-12 * want.abs().max(1.0), "{j}");
+        forward(&x, &mut lic, &mut sup);
+        let mut prev = l0.clone();
+        for ti in 1..3 {
+            let cur: Vec<f64> = (0..n)
+                .map(|j| {
+                    let stay = if j % NA == 0 {
+                        0.0
+                    } else {
+                        prev[j - 1] * surv[j - 1]
+                    };
+                    stay + se[ti] * prof[j] + fe[ti - 1] * f0[j] + ft[ti - 1] * f1[j]
+                })
+                .collect();
+            for r in 0..2 {
+                let part = &cur[r * 2 * NA..(r + 1) * 2 * NA];
+                let l: f64 = part.iter().sum();
+                let f: f64 = part.iter().zip(&w).map(|(c, w)| c * w).sum();
+                assert!((lic[r * 3 + ti] - l).abs() < 1e-9 * l, "{ti} {r}");
+                assert!((sup[r * 3 + ti] - f).abs() < 1e-9 * f, "{ti} {r}");
+            }
+            prev = cur;
         }
-        let lic: f64 = cur[..2 * NA].iter().sum();
-        assert!((sums[0].0 - lic).abs() < 1e-9 && (sums[0].1 - 0.5 * lic).abs() < 1e-9);
-        assert_eq!(dot_lanes(&[2.0; NA], &[0.5; NA]), NA as f64);
+        // The adjoint: g[t]·1 licence = FTE in the target year, by pushing a unit profile forward.
+        let mut g = vec![0.0; 3];
+        adjoint(&surv, &prof, &w, 2, &mut g);
+        let mut unit = prof.clone(); // entering in year 1
+        let step = |v: &[f64]| -> Vec<f64> {
+            (0..n)
+                .map(|j| {
+                    if j % NA == 0 {
+                        0.0
+                    } else {
+                        v[j - 1] * surv[j - 1]
+                    }
+                })
+                .collect()
+        };
+        unit = step(&unit);
+        let fte = |v: &[f64]| -> f64 { (0..n).map(|j| v[j] * w[j % (2 * NA)]).sum() };
+        assert!((g[1] - fte(&unit)).abs() < 1e-9 * g[1]);
+        assert!((g[2] - fte(&prof)).abs() < 1e-9 * g[2]);
         assert_eq!(percentiles_of(&mut v.clone(), &[50.0]), vec![2.5]);
     }
 
