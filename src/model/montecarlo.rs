@@ -1497,19 +1497,16 @@ mod tests {
         // The adjoint: g[t]·1 licence = FTE in the target year, by pushing a unit profile forward.
         let mut g = vec![0.0; 3];
         adjoint(&surv, &prof, &w, 2, &mut g);
-        let mut unit = prof.clone(); // entering in year 1
-        let step = |v: &[f64]| -> Vec<f64> {
-            (0..n)
-                .map(|j| {
-                    if j % NA == 0 {
-                        0.0
-                    } else {
-                        v[j - 1] * surv[j - 1]
-                    }
-                })
-                .collect()
-        };
-        unit = step(&unit);
+        // A licence entering in year 1 with the profile, one year on.
+        let unit: Vec<f64> = (0..n)
+            .map(|j| {
+                if j % NA == 0 {
+                    0.0
+                } else {
+                    prof[j - 1] * surv[j - 1]
+                }
+            })
+            .collect();
         let fte = |v: &[f64]| -> f64 { (0..n).map(|j| v[j] * w[j % (2 * NA)]).sum() };
         assert!((g[1] - fte(&unit)).abs() < 1e-9 * g[1]);
         assert!((g[2] - fte(&prof)).abs() < 1e-9 * g[2]);
