@@ -434,8 +434,13 @@ fn merge(
         } else {
             format!("{prefix}.{k}")
         };
+        // A distribution that names its family replaces the parent's whole declaration (its
+        // parameters belong to the family).
+        let replaces = prefix == "uncertainty" && v.get("dist").is_some();
         match (base.get_mut(k), v) {
-            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o, source, prov, &key),
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) if !replaces => {
+                merge(b, o, source, prov, &key)
+            }
             _ => {
                 base.insert(k.clone(), v.clone());
                 record(v, source, prov, &key);
