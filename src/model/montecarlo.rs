@@ -21,8 +21,10 @@
 //! Draw `d` of profession `p` takes its random numbers from its own PCG-64 stream, keyed by the
 //! scenario's seed, `d` and `p` (the demand factors from a stream keyed by the seed and `d` alone).
 //! Draws are independent of which thread computes them and every reduction over draws runs in draw
-//! order, so results are byte-identical for any number of threads, on any machine (the samplers
-//! use `libm`, not the platform's mathematical library).
+//! order, so results are byte-identical for any number of threads. Across machines they are
+//! identical as long as the platform's `ln`/`exp` agree: `rand_distr`'s Beta and normal samplers
+//! call them through `num-traits` (another dependency turns on its `std` feature, so the system
+//! library is used); hwf's own log-normal factor uses the pure-Rust `libm`.
 //!
 //! # Layout
 //!
