@@ -14,17 +14,9 @@ use hwf::model::{run, scenario::Scenario};
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::Path;
-use std::time::Instant;
 
-fn best_of<T>(n: usize, mut f: impl FnMut() -> T) -> f64 {
-    (0..n)
-        .map(|_| {
-            let t = Instant::now();
-            std::hint::black_box(f());
-            t.elapsed().as_secs_f64()
-        })
-        .fold(f64::INFINITY, f64::min)
-}
+mod common;
+use common::best_of;
 
 /// The benchmark scenario: the default, projected 20 years (2024–2043).
 fn scenario_20() -> Scenario {

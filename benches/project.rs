@@ -3,17 +3,9 @@
 //! `cargo test --benches` it runs each case once, so it keeps compiling and working.
 
 use hwf::model::{project, run, scenario};
-use std::time::Instant;
 
-fn best_of<T>(n: usize, mut f: impl FnMut() -> T) -> f64 {
-    (0..n)
-        .map(|_| {
-            let t = Instant::now();
-            std::hint::black_box(f());
-            t.elapsed().as_secs_f64()
-        })
-        .fold(f64::INFINITY, f64::min)
-}
+mod common;
+use common::best_of;
 
 fn main() {
     let bench = std::env::args().any(|a| a == "--bench");

@@ -169,19 +169,45 @@ struct McArgs {
 }
 
 impl McArgs {
-    /// Draws for a backtest: the band is the first and last percentile asked for.
+    /// Checks the options that do not depend on the scenario.
+    fn check(&self) -> Result<(), String> {
+        if self.draws == Some(0) {
+            return Err(
+                "--draws 0: expected one draw or more (leave --draws out for a point projection)"
+                    .into(),
+            );
+        }
+        if let Some(q) = &self.quantiles {
+            hwf::model::scenario::check_quantiles(q).map_err(|e| format!("--quantiles: {e}"))?;
+        }
+        if self.threads == Some(0) {
+            return Err("--threads 0: expected one thread or more".into());
+        }
+        Ok(())
+    }
+
+    /// Runs `f` on `--threads` workers (all cores without it).
+    fn in_pool<T: Send>(&self, f: impl FnOnce() -> T + Send) -> Result<T, String> {
+        match self.threads {
+            Some(n) => Ok(rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| format!("--threads {n}: {e}"))?
+                .install(f)),
+            None => Ok(f()),
+        }
+    }
+
+    /// Draws for a backtest: the band is the lowest and highest percentile asked for.
     fn backtest_draws(
         &self,
         sc: &hwf::model::scenario::Scenario,
     ) -> Result<Option<hwf::model::backtest::Draws>, String> {
-        if self.draws == Some(0) {
-            return Err("--draws 0: expected one draw or more".into());
-        }
+        self.check()?;
         let q = self
             .quantiles
             .clone()
             .unwrap_or_else(|| sc.uncertainty.quantiles.clone());
-        hwf::model::scenario::check_quantiles(&q).map_err(|e| format!("--quantiles: {e}"))?;
         let lo = q.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = q.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         Ok(self
@@ -196,33 +222,12 @@ impl McArgs {
 
     /// Checks the options and runs the draws when asked for.
     fn apply(&self, pr: &mut hwf::model::Projection) -> Result<(), String> {
-        if self.draws == Some(0) {
-            return Err(
-                "--draws 0: expected one draw or more (leave --draws out for a point projection)"
-                    .into(),
-            );
-        }
-        if let Some(q) = &self.quantiles {
-            hwf::model::scenario::check_quantiles(q).map_err(|e| format!("--quantiles: {e}"))?;
-        }
-        if self.threads == Some(0) {
-            return Err("--threads 0: expected one thread or more".into());
-        }
+        self.check()?;
         let Some(draws) = self.draws.or(pr.scenario.uncertainty.draws) else {
             return Ok(());
         };
-        let run = |pr: &mut hwf::model::Projection| {
-            pr.simulate(draws, self.seed, self.quantiles.as_deref())
-                .map_err(|e| e.to_string())
-        };
-        match self.threads {
-            Some(n) => rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build()
-                .map_err(|e| format!("--threads {n}: {e}"))?
-                .install(|| run(pr)),
-            None => run(pr),
-        }
+        self.in_pool(|| pr.simulate(draws, self.seed, self.quantiles.as_deref()))?
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -1022,10 +1027,11 @@ fn report(
         .transpose()
         .map_err(|e| e.to_string())?;
     let mut scores = Vec::new();
+    let draws = mc.backtest_draws(&sc)?;
     for &b in backtest {
         progress(&format!("backtest from {b}"));
         scores.extend(
-            hwf::model::backtest::backtest_with(&pr, b, &[1, 3, 5, 10], mc.backtest_draws(&sc)?)
+            mc.in_pool(|| hwf::model::backtest::backtest_with(&pr, b, &[1, 3, 5, 10], draws))?
                 .map_err(|e| format!("backtest from {b}: {e}"))?,
         );
     }
@@ -1049,7 +1055,6 @@ fn backtest(
     mc: &McArgs,
 ) -> Result<ExitCode, String> {
     use hwf::model::backtest;
-    use hwf::publish::results::{Data, Wide};
     if let Some(h) = horizons.iter().find(|h| **h < 1) {
         return Err(format!(
             "--horizons: {h} is not a horizon; expected whole years from 1"
@@ -1060,7 +1065,8 @@ fn backtest(
     let full = hwf::model::run(&sc).map_err(|e| e.to_string())?;
     let mut scores = Vec::new();
     for &b in from {
-        let s = backtest::backtest_with(&full, b, horizons, draws)
+        let s = mc
+            .in_pool(|| backtest::backtest_with(&full, b, horizons, draws))?
             .map_err(|e| format!("backtest from {b}: {e}"))?;
         let done: std::collections::BTreeSet<i32> = s.iter().map(|x| x.horizon).collect();
         let skipped: Vec<i32> = horizons
@@ -1077,52 +1083,7 @@ fn backtest(
     }
     let summary = backtest::summarise(&scores);
     let wide_scores = hwf::publish::report::backtest_table(&scores);
-    let wide_summary = Wide {
-        cols: vec![
-            (
-                "base_year".into(),
-                Data::Text(summary.iter().map(|s| s.base_year.to_string()).collect()),
-            ),
-            (
-                "horizon".into(),
-                Data::Text(summary.iter().map(|s| s.horizon.to_string()).collect()),
-            ),
-            (
-                "measure".into(),
-                Data::Text(summary.iter().map(|s| s.measure.to_string()).collect()),
-            ),
-            (
-                "profession".into(),
-                Data::Text(summary.iter().map(|s| s.profession.clone()).collect()),
-            ),
-            (
-                "national_error_percent".into(),
-                Data::Num(
-                    summary
-                        .iter()
-                        .map(|s| Some(s.national).filter(|x| x.is_finite()))
-                        .collect(),
-                ),
-            ),
-            (
-                "county_mape_percent".into(),
-                Data::Num(summary.iter().map(|s| Some(s.mape)).collect()),
-            ),
-            (
-                "county_bias_percent".into(),
-                Data::Num(summary.iter().map(|s| Some(s.bias)).collect()),
-            ),
-            (
-                "county_coverage_percent".into(),
-                Data::Num(
-                    summary
-                        .iter()
-                        .map(|s| s.coverage.map(|c| 100.0 * c))
-                        .collect(),
-                ),
-            ),
-        ],
-    };
+    let wide_summary = hwf::publish::report::backtest_summary_table(&summary);
     let (a, b) = (wide_scores.csv(), wide_summary.csv());
     hwf::publish::atomic::write_dir(&out, |tmp| {
         std::fs::write(tmp.join("backtest.csv"), &a)?;

@@ -2,7 +2,7 @@
 //! the bands, and the trend models' simulated paths.
 
 use hwf::model::inputs::NA;
-use hwf::model::montecarlo::{Bands, Kernel, VARIABLES};
+use hwf::model::montecarlo::{Bands, IntakeBand, Kernel, Pipeline, VARIABLES};
 use hwf::model::scenario::{self, Dist, Scenario};
 use hwf::model::{Projection, run};
 use std::sync::OnceLock;
@@ -51,6 +51,14 @@ fn all_fixed() -> Scenario {
 fn default_run() -> &'static Projection {
     static P: OnceLock<Projection> = OnceLock::new();
     P.get_or_init(|| run(&scenario::load(None).unwrap().0).unwrap())
+}
+
+fn intake_band(bands: &Bands, profession: usize) -> &IntakeBand {
+    bands
+        .intake
+        .iter()
+        .find(|b| b.profession == profession)
+        .expect("an intake band for every programme")
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -105,11 +113,7 @@ fn fixed_distributions_reproduce_the_point_projection() {
     // The required intake, by the adjoint, equals the point projection's (two runs, one division).
     assert!(!proj.intake.is_empty());
     for want in &proj.intake {
-        let band = bands
-            .intake
-            .iter()
-            .find(|b| b.profession == want.profession)
-            .unwrap();
+        let band = intake_band(&bands, want.profession);
         let r = want.required.unwrap();
         for &q in &band.quantiles {
             assert!(
@@ -178,24 +182,61 @@ fn bands_are_ordered_start_at_the_observed_base_and_widen() {
             assert!((0.0..=1.0).contains(&pr));
         }
     }
-    // A shortage in nine draws of ten or more means the gap's P90 is below zero, and vice versa
-    // for a shortage in one draw of ten or fewer (the tolerance only widens the balance band).
-    for p in 0..kernel.professions.len() {
-        let gap = b.q(p, 3, nat, last);
-        if b.shortage_of(p, nat, last) >= 0.9 {
-            assert!(gap[2] < 0.0);
-        }
-        if gap[0] > 0.0 {
-            assert!(b.shortage_of(p, nat, last) <= 0.1);
+    // A second method: regenerate every draw one by one with `Kernel::record` (layers after their
+    // parent, with its draw's Swedish licences), then count shortages and sort the gaps here.
+    let ny = b.years.len();
+    let nr = kernel.regions.len();
+    let rec_sup = |r: &[f64]| r[(nr + 1) * ny + nr * ny + last];
+    let rec_dem = |r: &[f64]| r[2 * (nr + 1) * ny + nr * ny + last];
+    let mut records: Vec<Vec<Vec<f64>>> = vec![Vec::new(); kernel.profs.len()];
+    let layer = |p: usize| match kernel.profs[p].pipeline {
+        Pipeline::Layer { parent, .. } => Some(parent),
+        _ => None,
+    };
+    let order: Vec<usize> = (0..kernel.profs.len())
+        .filter(|&p| layer(p).is_none())
+        .chain((0..kernel.profs.len()).filter(|&p| layer(p).is_some()))
+        .collect();
+    for p in order {
+        records[p] = (0..200)
+            .map(|d| {
+                let parent = layer(p).map(|q| {
+                    let r = &records[q][d];
+                    r[r.len() - ny..].to_vec()
+                });
+                kernel.record(p, d as u64, 5, parent.as_deref())
+            })
+            .collect();
+    }
+    let mut exercised = 0;
+    for (p, draws) in records.iter().enumerate() {
+        let short = draws
+            .iter()
+            .filter(|r| rec_dem(r) > 0.0 && rec_sup(r) < rec_dem(r) * (1.0 - kernel.tolerance))
+            .count();
+        assert_eq!(b.shortage_of(p, nat, last), short as f64 / 200.0);
+        exercised += usize::from(short > 0 && short < 200);
+        let mut gaps: Vec<f64> = draws.iter().map(|r| rec_sup(r) - rec_dem(r)).collect();
+        gaps.sort_by(f64::total_cmp);
+        let q = b.q(p, 3, nat, last);
+        for (i, want) in [10.0, 50.0, 90.0].iter().enumerate() {
+            let h: f64 = 199.0 * want / 100.0;
+            let lo = h.floor() as usize;
+            let x = gaps[lo] + (h - lo as f64) * (gaps[lo + 1] - gaps[lo]);
+            assert!(
+                (q[i] - x).abs() <= 1e-9 * x.abs().max(1.0),
+                "{p} {want}: {} vs {x}",
+                q[i]
+            );
         }
     }
+    assert!(
+        exercised >= 5,
+        "only {exercised} professions with some but not all draws short"
+    );
     // Required intake bands bracket the point estimate.
     for ri in &proj.intake {
-        let band = b
-            .intake
-            .iter()
-            .find(|x| x.profession == ri.profession)
-            .unwrap();
+        let band = intake_band(&b, ri.profession);
         let r = ri.required.unwrap();
         assert!(
             band.quantiles[0] < r && r < band.quantiles[2],

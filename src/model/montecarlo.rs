@@ -59,7 +59,7 @@ pub enum Pipeline {
         programme_lag: i32,
         /// Licence lag: whole years, and the fraction licensed one year later.
         licence_lag: (i32, f64),
-        /// Observed graduates (national) by year, for graduation years up to the base year.
+        /// Observed graduates (national) by year (ascending), for graduation years up to the base year.
         observed_graduates: Vec<(i32, f64)>,
         /// Observed beginners by year and region, up to the base year.
         observed_beginners: Vec<(i32, Vec<f64>)>,
@@ -80,7 +80,7 @@ pub enum Pipeline {
         lag: i32,
         /// Share of the parent's licences that become certificates.
         share: f64,
-        /// The parent's observed Swedish licences by year.
+        /// The parent's observed Swedish licences by year (ascending).
         observed: Vec<(i32, f64)>,
     },
     /// A constant annual number of Swedish licences.
@@ -260,6 +260,11 @@ pub const DEMAND_STREAM: u64 = u32::MAX as u64;
 /// Offset of the per-profession imbalance streams.
 const IMBALANCE_STREAM: u64 = 1 << 20;
 
+/// The value of year `y` in a list sorted by year.
+fn by_year<T>(v: &[(i32, T)], y: i32) -> Option<&T> {
+    v.binary_search_by_key(&y, |x| x.0).ok().map(|i| &v[i].1)
+}
+
 /// A standard normal variate.
 fn normal<R: Rng>(rng: &mut R) -> f64 {
     StandardNormal.sample(rng)
@@ -269,6 +274,25 @@ fn normal<R: Rng>(rng: &mut R) -> f64 {
 /// `u ~ Beta(α + w·k, β + w·(n − k))` (counts clipped to `0 ≤ k ≤ n`), cut at 1. A degenerate
 /// distribution (a zero shape) gives the point.
 pub fn draw_rate<R: Rng>(point: f64, (k, n): (f64, f64), law: Law, rng: &mut R) -> f64 {
+    if point <= 0.0 {
+        return point;
+    }
+    let n = n.max(0.0);
+    beta_scaled(point, (k.clamp(0.0, n), n), law, rng).min(1.0)
+}
+
+/// A completion rate drawn like [`draw_rate`] but not cut at 1 (graduates can outnumber a region's
+/// beginners when students move), and the point where there are no beginners to count.
+fn draw_completion<R: Rng>(point: f64, (k, n): (f64, f64), law: Law, rng: &mut R) -> f64 {
+    if point <= 0.0 || n <= 0.0 {
+        return point;
+    }
+    beta_scaled(point, (k.clamp(0.0, n), n), law, rng)
+}
+
+/// `point · u / E[u]`, `u ~ Beta(α + w·k, β + w·(n − k))` for counts already clipped; the point for
+/// a law other than beta or a degenerate distribution.
+fn beta_scaled<R: Rng>(point: f64, (k, n): (f64, f64), law: Law, rng: &mut R) -> f64 {
     let Law::Beta {
         weight,
         alpha,
@@ -277,16 +301,12 @@ pub fn draw_rate<R: Rng>(point: f64, (k, n): (f64, f64), law: Law, rng: &mut R) 
     else {
         return point;
     };
-    if point <= 0.0 {
-        return point;
-    }
-    let k = k.clamp(0.0, n.max(0.0));
     let a = alpha + weight * k;
-    let b = beta + weight * (n.max(0.0) - k);
+    let b = beta + weight * (n - k);
     match Beta::new(a, b) {
         Ok(d) if a > 0.0 && b > 0.0 => {
             let u: f64 = d.sample(rng);
-            (point * u * (a + b) / a).min(1.0)
+            point * u * (a + b) / a
         }
         _ => point,
     }
@@ -868,10 +888,7 @@ impl Kernel {
                     let v = if from > base {
                         parent_se.map_or(0.0, |v| v[(from - base) as usize])
                     } else {
-                        observed
-                            .iter()
-                            .find(|(y, _)| *y == from)
-                            .map_or(0.0, |x| x.1)
+                        by_year(observed, from).copied().unwrap_or(0.0)
                     };
                     s.se[ti] = share * v;
                 }
@@ -891,20 +908,17 @@ impl Kernel {
                 // Graduates of year y: (baseline, unit intake, baseline from intake_from on).
                 let grads = |y: i32| -> (f64, f64, f64) {
                     if y <= base {
-                        let g = observed_graduates
-                            .iter()
-                            .find(|(x, _)| *x == y)
-                            .map_or(0.0, |x| x.1);
+                        let g = by_year(observed_graduates, y).copied().unwrap_or(0.0);
                         return (g, 0.0, 0.0);
                     }
                     let x = y - programme_lag;
                     let (mut g, mut u, mut post) = (0.0, 0.0, 0.0);
                     let observed = (x <= base)
-                        .then(|| observed_beginners.iter().find(|(t, _)| *t == x))
+                        .then(|| by_year(observed_beginners, x))
                         .flatten();
                     for r in 0..nreg {
                         let b = match observed {
-                            Some((_, v)) => v[r],
+                            Some(v) => v[r],
                             None => {
                                 let ahead = (x - base) as usize;
                                 let tr = s.adm.get(ahead.wrapping_sub(1)).copied().unwrap_or(1.0);
@@ -979,7 +993,7 @@ impl Kernel {
             for (r, &c) in completion.iter().enumerate() {
                 let n = counts.get(r).copied().unwrap_or((0.0, 0.0));
                 s.completion
-                    .push(draw_rate_unbounded(c, n, laws.completion, &mut rng));
+                    .push(draw_completion(c, n, laws.completion, &mut rng));
             }
             match (laws.admissions, model) {
                 (Law::Trend, Some(m)) => {
@@ -1398,32 +1412,6 @@ fn percentiles_of(buf: &mut [f64], percentiles: &[f64]) -> Vec<f64> {
             buf[lo] + (h - lo as f64) * (buf[hi] - buf[lo])
         })
         .collect()
-}
-
-/// A completion rate drawn like [`draw_rate`] but not cut at 1 (graduates can outnumber a region's
-/// beginners when students move).
-fn draw_rate_unbounded<R: Rng>(point: f64, (k, n): (f64, f64), law: Law, rng: &mut R) -> f64 {
-    let Law::Beta {
-        weight,
-        alpha,
-        beta,
-    } = law
-    else {
-        return point;
-    };
-    if point <= 0.0 || n <= 0.0 {
-        return point;
-    }
-    let k = k.clamp(0.0, n);
-    let a = alpha + weight * k;
-    let b = beta + weight * (n - k);
-    match Beta::new(a, b) {
-        Ok(d) if a > 0.0 && b > 0.0 => {
-            let u: f64 = d.sample(rng);
-            point * u * (a + b) / a
-        }
-        _ => point,
-    }
 }
 
 #[cfg(test)]

@@ -649,6 +649,57 @@ pub fn backtest_table(scores: &[crate::model::backtest::Score]) -> Wide {
     }
 }
 
+/// The backtest summary: per base year, horizon, measure and profession, the national error and the
+/// counties' MAPE, bias and band coverage.
+pub fn backtest_summary_table(summary: &[crate::model::backtest::Summary]) -> Wide {
+    Wide {
+        cols: vec![
+            (
+                "base_year".into(),
+                Data::Text(summary.iter().map(|s| s.base_year.to_string()).collect()),
+            ),
+            (
+                "horizon".into(),
+                Data::Text(summary.iter().map(|s| s.horizon.to_string()).collect()),
+            ),
+            (
+                "measure".into(),
+                Data::Text(summary.iter().map(|s| s.measure.to_string()).collect()),
+            ),
+            (
+                "profession".into(),
+                Data::Text(summary.iter().map(|s| s.profession.clone()).collect()),
+            ),
+            (
+                "national_error_percent".into(),
+                Data::Num(
+                    summary
+                        .iter()
+                        .map(|s| Some(s.national).filter(|x| x.is_finite()))
+                        .collect(),
+                ),
+            ),
+            (
+                "county_mape_percent".into(),
+                Data::Num(summary.iter().map(|s| Some(s.mape)).collect()),
+            ),
+            (
+                "county_bias_percent".into(),
+                Data::Num(summary.iter().map(|s| Some(s.bias)).collect()),
+            ),
+            (
+                "county_coverage_percent".into(),
+                Data::Num(
+                    summary
+                        .iter()
+                        .map(|s| s.coverage.map(|c| 100.0 * c))
+                        .collect(),
+                ),
+            ),
+        ],
+    }
+}
+
 /// The backtest chart: licensed persons in all licensed professions (layers not counted twice),
 /// Sweden, as registered and as forecast from each backtest base year.
 pub fn backtest_chart(
@@ -749,13 +800,7 @@ fn backtest_section(
         )
     );
     if let Some(ch) = chart {
-        let _ = write!(
-            o,
-            "<figure>{}<figcaption>{}: charts/{n}.png, charts/{n}.svg</figcaption></figure>",
-            strip_xml_decl(&ch.svg),
-            tr(lang, "Som fil", "As a file"),
-            n = esc(&ch.name)
-        );
+        figure(o, ch, lang);
     }
     let _ = write!(
         o,
@@ -1012,13 +1057,8 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
             );
         }
         for ch in charts.get(p).into_iter().flatten() {
-            let _ = writeln!(
-                o,
-                "<figure>{}<figcaption>{}: charts/{name}.png, charts/{name}.svg</figcaption></figure>",
-                strip_xml_decl(&ch.svg),
-                tr(lang, "Som fil", "As a file"),
-                name = esc(&ch.name)
-            );
+            figure(&mut o, ch, lang);
+            o.push('\n');
         }
         // County table: base-year employed (disclosure-controlled) and the horizon balance.
         let (grid, mask) = &d.grids[p];
@@ -1138,13 +1178,7 @@ fn scenarios_section(
         tr(lang, "Scenarier sida vid sida", "Scenarios side by side")
     );
     if let Some(ch) = chart {
-        let _ = write!(
-            o,
-            "<figure>{}<figcaption>{}: charts/{n}.png, charts/{n}.svg</figcaption></figure>",
-            strip_xml_decl(&ch.svg),
-            tr(lang, "Som fil", "As a file"),
-            n = esc(&ch.name)
-        );
+        figure(o, ch, lang);
     }
     let _ = write!(o, "<table><tr><th>{}</th>", tr(lang, "Yrke", "Profession"));
     for x in &all {
@@ -1265,6 +1299,17 @@ fn funding_section(
         );
     }
     o.push_str("</table></section>\n");
+}
+
+/// An inline chart with a caption naming its files.
+fn figure(o: &mut String, ch: &charts::Drawn, lang: Lang) {
+    let _ = write!(
+        o,
+        "<figure>{}<figcaption>{}: charts/{n}.png, charts/{n}.svg</figcaption></figure>",
+        strip_xml_decl(&ch.svg),
+        tr(lang, "Som fil", "As a file"),
+        n = esc(&ch.name)
+    );
 }
 
 fn strip_xml_decl(svg: &str) -> &str {

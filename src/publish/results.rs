@@ -268,8 +268,13 @@ pub fn intake_table(pr: &Projection) -> Wide {
     }
 }
 
-fn percentile_name(q: f64) -> String {
-    format!("p{}", fmt(q))
+/// One column per percentile, named `p10`, `p2.5`, ….
+fn percentile_columns(percentiles: &[f64], values: Vec<Vec<Option<f64>>>) -> Vec<(String, Data)> {
+    percentiles
+        .iter()
+        .zip(values)
+        .map(|(q, v)| (format!("p{}", fmt(*q)), Data::Num(v)))
+        .collect()
 }
 
 /// The Monte Carlo bands: profession × county (`00` = Sweden) × variable × year, with the mean,
@@ -314,9 +319,7 @@ pub fn bands_table(pr: &Projection) -> Wide {
         ("year".into(), Data::Text(year)),
         ("mean".into(), Data::Num(mean)),
     ];
-    for (q, v) in b.percentiles.iter().zip(qs) {
-        cols.push((percentile_name(*q), Data::Num(v)));
-    }
+    cols.extend(percentile_columns(&b.percentiles, qs));
     cols.push(("probability_shortage".into(), Data::Num(short)));
     Wide { cols }
 }
@@ -348,9 +351,7 @@ pub fn intake_bands_table(pr: &Projection) -> Wide {
         ("profession".into(), Data::Text(prof)),
         ("required_point".into(), Data::Num(point)),
     ];
-    for (q, v) in b.percentiles.iter().zip(qs) {
-        cols.push((percentile_name(*q), Data::Num(v)));
-    }
+    cols.extend(percentile_columns(&b.percentiles, qs));
     cols.push(("share_unreachable".into(), Data::Num(unreachable)));
     Wide { cols }
 }
