@@ -1491,13 +1491,14 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
             t
         };
         items.push(format!(
-            "{} {} (seed {}; P{}): {} {}; {} {}; {} {}; {} {}; {} {}; {} {}.",
+            "{} {} {} (seed {}; P{}): {} {}; {} {}; {} {}; {} {}; {} {}; {} {}.",
             tr(
                 lang,
                 "Osäkerhet: Monte Carlo med",
                 "Uncertainty: Monte Carlo with"
             ),
             b.draws,
+            tr(lang, "dragningar", "draws"),
             b.seed,
             b.percentiles
                 .iter()
