@@ -35,6 +35,10 @@
 //! worker owns a scratch set reused across its draws, and results go straight into their slot of
 //! one buffer per profession.
 
+// The passes index lanes, rows and ages by number on purpose: the same index runs through several
+// arrays, and the order of the sums is part of the result.
+#![allow(clippy::needless_range_loop)]
+
 use super::inputs::NA;
 use super::scenario::{Law, Laws};
 use super::supply::TrendModel;
@@ -653,6 +657,7 @@ impl Kernel {
         let mut out = vec![0.0; draws * rec];
         let mut tr = Vec::new();
         for p in self.order() {
+            let pad = Padded::new(&self.profs[p]);
             let parent = match &self.profs[p].pipeline {
                 Pipeline::Layer { parent, .. } => se_paths[*parent].as_deref(),
                 _ => None,
@@ -661,7 +666,7 @@ impl Kernel {
                 .enumerate()
                 .for_each_init(Scratch::default, |s, (d, slot)| {
                     let parent_se = parent.map(|v| &v[d * ny..(d + 1) * ny]);
-                    self.draw(p, d as u64, seed, parent_se, s, slot);
+                    self.draw(p, d as u64, seed, parent_se, &pad, s, slot);
                 });
             if self
                 .profs
@@ -736,13 +741,22 @@ impl Kernel {
         // Draws side by side for each recorded value (a transposition once, then every cell's
         // draws are contiguous).
         let stored = 3 * (nr + 1) * ny;
-        tr.clear();
+        // Every element is written below: only a new length needs filling.
         tr.resize(stored * draws, 0.0);
-        tr.par_chunks_mut(draws).enumerate().for_each(|(i, row)| {
-            for (d, x) in row.iter_mut().enumerate() {
-                *x = out[d * rec + i];
-            }
-        });
+        // Eight recorded values at a time: one cache line of each draw's record.
+        const TILE: usize = 8;
+        tr.par_chunks_mut(TILE * draws)
+            .enumerate()
+            .for_each(|(t, rows)| {
+                let first = t * TILE;
+                let width = rows.len() / draws;
+                for d in 0..draws {
+                    let from = &out[d * rec + first..d * rec + first + width];
+                    for (i, x) in from.iter().enumerate() {
+                        rows[i * draws + d] = *x;
+                    }
+                }
+            });
         let tr = &tr[..];
         let row = |var: usize, r: usize, ti: usize| {
             let i = (var * (nr + 1) + r) * ny + ti;
@@ -763,15 +777,16 @@ impl Kernel {
             .collect();
         let reduced: Vec<(Vec<f64>, f64)> = cells
             .par_iter()
-            .map_init(Vec::new, |buf: &mut Vec<f64>, &(v, r, ti)| {
+            .map_init(Vec::new, |buf: &mut Vec<u64>, &(v, r, ti)| {
                 buf.clear();
                 if v == 3 {
-                    buf.extend(row(1, r, ti).iter().zip(row(2, r, ti)).map(|(s, d)| s - d));
+                    let (s, d) = (row(1, r, ti), row(2, r, ti));
+                    buf.extend(s.iter().zip(d).map(|(s, d)| order_key(s - d)));
                 } else {
-                    buf.extend_from_slice(row(v, r, ti));
+                    buf.extend(row(v, r, ti).iter().map(|&x| order_key(x)));
                 }
-                let m = buf.iter().sum::<f64>() / draws as f64;
-                (percentiles_of(buf, percentiles), m)
+                let sum = lane_sum(buf.iter().map(|&k| from_order_key(k)));
+                (percentiles_of(buf, percentiles), sum / draws as f64)
             })
             .collect();
         for (&(v, r, ti), (q, m)) in cells.iter().zip(reduced) {
@@ -965,18 +980,14 @@ impl Kernel {
             s.exit
                 .push(draw_rate(k.exit[j], k.exit_counts[j], laws.exit, &mut rng));
         }
+        // Survival laid out for the passes (see `Rows::surv`): lane `a + 1` holds age `a`'s.
         s.surv.clear();
-        for r in 0..nr {
-            let q = k.region_exit[r];
-            for sx in 0..2 {
-                for a in 0..NA {
-                    let x = if a == NA - 1 {
-                        1.0
-                    } else {
-                        (s.exit[sx * NA + a] * q).min(1.0)
-                    };
-                    s.surv.push(1.0 - x);
-                }
+        s.surv.resize(nr * 2 * S, 0.0);
+        for (i, row) in s.surv.chunks_exact_mut(S).enumerate() {
+            let q = k.region_exit[i / 2];
+            let exit = &s.exit[(i % 2) * NA..(i % 2 + 1) * NA - 1];
+            for (to, x) in row[1..NA].iter_mut().zip(exit) {
+                *to = 1.0 - (x * q).min(1.0);
             }
         }
         // Completion and admissions.
@@ -1050,7 +1061,16 @@ impl Kernel {
     /// the required intake, then the national Swedish licences by year.
     pub fn record(&self, p: usize, d: u64, seed: u64, parent_se: Option<&[f64]>) -> Vec<f64> {
         let mut slot = vec![0.0; record_len(self.regions.len(), self.years.len())];
-        self.draw(p, d, seed, parent_se, &mut Scratch::default(), &mut slot);
+        let pad = Padded::new(&self.profs[p]);
+        self.draw(
+            p,
+            d,
+            seed,
+            parent_se,
+            &pad,
+            &mut Scratch::default(),
+            &mut slot,
+        );
         slot
     }
 
@@ -1098,12 +1118,14 @@ impl Kernel {
     }
 
     /// One draw of one profession, into `slot` (see [`record_len`]).
+    #[allow(clippy::too_many_arguments)]
     fn draw(
         &self,
         p: usize,
         d: u64,
         seed: u64,
         parent_se: Option<&[f64]>,
+        pad: &Padded,
         s: &mut Scratch,
         slot: &mut [f64],
     ) {
@@ -1120,19 +1142,13 @@ impl Kernel {
         if constant_foreign {
             let (fe, ft) = (s.f[0][0], s.f[1][0]);
             s.fixed.clear();
-            s.fixed.extend(
-                k.foreign[0]
-                    .iter()
-                    .zip(&k.foreign[1])
-                    .map(|(a, b)| fe * a + ft * b),
-            );
+            s.fixed
+                .extend(pad.f[0].iter().zip(&pad.f[1]).map(|(a, b)| fe * a + ft * b));
         }
         {
             let (lic, rest) = slot[lic_at..].split_at_mut(sup_at - lic_at);
             let sup = &mut rest[..nr * ny];
             let lic = &mut lic[..nr * ny];
-            lic.fill(0.0);
-            sup.fill(0.0);
             for r in 0..nr {
                 sup[r * ny] = k.base[r].0;
                 lic[r * ny] = k.base[r].1;
@@ -1140,12 +1156,8 @@ impl Kernel {
             forward(
                 &Rows {
                     fixed: constant_foreign.then_some(&s.fixed[..]),
-                    l0: &k.l0,
+                    pad,
                     surv: &s.surv,
-                    prof: &k.se_profile,
-                    f0: &k.foreign[0],
-                    f1: &k.foreign[1],
-                    w: &k.w,
                     se: &s.se,
                     fe: &s.f[0],
                     ft: &s.f[1],
@@ -1172,7 +1184,7 @@ impl Kernel {
             let target = self.target;
             s.v.clear();
             s.v.resize(ny, 0.0);
-            adjoint(&s.surv, &k.se_profile, &k.w, target, &mut s.v);
+            adjoint(&s.surv, pad, target, &mut s.v);
             let (mut s0, mut slope) = (slot[sup_at + nr * ny + target], 0.0);
             for ti in (1..=target).rev() {
                 let g = s.v[ti];
@@ -1185,149 +1197,379 @@ impl Kernel {
             }
         }
         // National Swedish licences, for layers.
-        let profile: f64 = k.se_profile.iter().sum();
         for ti in 0..ny {
-            slot[req_at + 1 + ti] = s.se[ti] * profile;
+            slot[req_at + 1 + ti] = s.se[ti] * pad.prof_total;
         }
     }
 }
 
-/// `(Σ a[i], Σ a[i]·b[i])` in one pass, each over four lanes.
-#[inline(always)]
-fn sum_and_dot(a: &[f64; NA], b: &[f64; NA]) -> (f64, f64) {
-    let mut s = [0.0; 4];
-    let mut d = [0.0; 4];
-    let (ab, at) = a.as_chunks::<4>();
-    let (bb, bt) = b.as_chunks::<4>();
-    for (x, y) in ab.iter().zip(bb) {
-        for l in 0..4 {
-            s[l] += x[l];
-            d[l] += x[l] * y[l];
-        }
-    }
-    (
-        (s[0] + s[1]) + (s[2] + s[3]) + at.iter().sum::<f64>(),
-        (d[0] + d[1]) + (d[2] + d[3]) + at.iter().zip(bt).map(|(x, y)| x * y).sum::<f64>(),
-    )
+/// Lanes the passes run over per row: the ages and one more (the slot a cohort leaving the last
+/// age would move into, always 0), rounded up to whole accumulators.
+const U: usize = (NA + 1).next_multiple_of(L);
+/// Row stride of the padded arrays: room for the forward pass's one-slot offset and the adjoint's
+/// read one age ahead, with zeros.
+const S: usize = U + 8;
+
+/// One profession's fixed arrays laid out for the passes: rows of [`S`] lanes (ages first, then
+/// zeros), so that every row is whole vectors and no pass needs a tail.
+#[derive(Clone, Debug, Default)]
+struct Padded {
+    /// Base-year stock `[r][s]` rows.
+    l0: Vec<f64>,
+    /// Profile of Swedish licences.
+    prof: Vec<f64>,
+    /// Mean foreign licences, EU/EEA and third country.
+    f: [Vec<f64>; 2],
+    /// FTE weights, one row per sex.
+    w: Vec<f64>,
+    /// The sum of the profile of Swedish licences (1, or 0 without licences).
+    prof_total: f64,
+    /// The first and last age with a non-zero profile, by row (`None`: none).
+    prof_span: Vec<Option<(usize, usize)>>,
 }
 
-/// `Σ a[i]·b[i]` over four lanes.
-#[inline(always)]
-fn dot_lanes(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len().min(b.len());
-    let mut acc = [0.0; 4];
-    let (ab, at) = a[..n].as_chunks::<4>();
-    let (bb, bt) = b[..n].as_chunks::<4>();
-    for (x, y) in ab.iter().zip(bb) {
-        for l in 0..4 {
-            acc[l] += x[l] * y[l];
-        }
-    }
-    (acc[0] + acc[1]) + (acc[2] + acc[3]) + at.iter().zip(bt).map(|(x, y)| x * y).sum::<f64>()
+/// The first and last lane of each padded row that is not zero.
+fn spans(v: &[f64]) -> Vec<Option<(usize, usize)>> {
+    v.chunks_exact(S)
+        .map(|r| {
+            let lo = r.iter().position(|x| *x != 0.0)?;
+            let hi = r.iter().rposition(|x| *x != 0.0)?;
+            Some((lo, hi))
+        })
+        .collect()
 }
 
-/// One profession's arrays for the forward pass, `[r][s][a]` (`w` is `[s][a]`), and the draw's
-/// Swedish licences by year and foreign factors by years ahead.
+/// `v`'s rows of [`NA`] ages as rows of [`S`] lanes.
+fn pad_rows(v: &[f64]) -> Vec<f64> {
+    let mut out = vec![0.0; v.len() / NA * S];
+    for (o, i) in out.chunks_exact_mut(S).zip(v.chunks_exact(NA)) {
+        o[..NA].copy_from_slice(i);
+    }
+    out
+}
+
+impl Padded {
+    fn new(k: &ProfKernel) -> Padded {
+        let prof = pad_rows(&k.se_profile);
+        Padded {
+            l0: pad_rows(&k.l0),
+            prof_span: spans(&prof),
+            prof,
+            f: [pad_rows(&k.foreign[0]), pad_rows(&k.foreign[1])],
+            w: pad_rows(&k.w),
+            prof_total: k.se_profile.iter().sum(),
+        }
+    }
+}
+
+/// One profession's arrays for the forward pass (rows of [`S`] lanes, see [`Padded`]), and the
+/// draw's survival, Swedish licences by year and foreign factors by years ahead.
 struct Rows<'a> {
-    /// `fe·f0 + ft·f1` when the foreign factors are the same every year (then `f0`, `f1`, `fe`,
-    /// `ft` are not read): one stream instead of two.
+    /// `fe·f0 + ft·f1` when the foreign factors are the same every year (then `fe`, `ft` are not
+    /// read): one stream instead of two.
     fixed: Option<&'a [f64]>,
-    l0: &'a [f64],
+    pad: &'a Padded,
+    /// Survival into each lane from the lane before: `surv[j]` is the share of age `j − 1` that
+    /// stays a year (0 in lane 0 and past the last age).
     surv: &'a [f64],
-    prof: &'a [f64],
-    f0: &'a [f64],
-    f1: &'a [f64],
-    w: &'a [f64],
     se: &'a [f64],
     fe: &'a [f64],
     ft: &'a [f64],
 }
 
-/// The ages of one row, as a fixed-size array.
+/// Row `i` of a padded array.
 #[inline(always)]
-fn row_of(v: &[f64], at: usize) -> &[f64; NA] {
-    v[at..at + NA].try_into().expect("a row of ages")
+fn row(v: &[f64], i: usize) -> &[f64; S] {
+    v[i * S..(i + 1) * S].try_into().expect("a padded row")
 }
 
-/// Rows (region × sex) the passes take at a time: enough independent work per year to keep the
-/// vector units busy, few enough that the block's arrays stay in the first-level cache across all
-/// its years.
-const BLOCK: usize = 6;
+/// Lanes of the accumulators (two four-lane vectors, or one eight-lane vector).
+const L: usize = 8;
 
-/// The forward pass, a block of rows at a time: a cohort never leaves its region and sex, so a
-/// block runs through all its years before the next starts,
-/// `cur[j] = prev[j−1]·surv[j−1] + se·prof[j] + inflow[j]` as one flat loop over the block (the
-/// last age's survival is exactly 0, so the term that crosses into the next row is `+0`).
-/// Licensed persons and FTE are added into `lic` and `sup` (`[r][year]`, year 0 left alone).
+/// An accumulator's lanes added in a fixed order.
 #[inline(always)]
-fn forward_body(x: &Rows<'_>, lic: &mut [f64], sup: &mut [f64]) {
-    let ny = x.se.len();
-    let rows = x.l0.len() / NA;
-    // Two state buffers used in turn (swapping the arrays themselves would copy them).
-    let mut bufs = [[0.0; BLOCK * NA]; 2];
-    for first in (0..rows).step_by(BLOCK) {
-        let nrows = BLOCK.min(rows - first);
-        let (at, len) = (first * NA, nrows * NA);
-        let surv = &x.surv[at..at + len];
-        let prof = &x.prof[at..at + len];
-        bufs[0][..len].copy_from_slice(&x.l0[at..at + len]);
-        for ti in 1..ny {
-            let se = x.se[ti];
-            let [b0, b1] = &mut bufs;
-            let (p, c) = if ti % 2 == 1 { (&*b0, b1) } else { (&*b1, b0) };
-            let (p, c) = (&p[..len], &mut c[..len]);
-            if let Some(fixed) = x.fixed {
-                let fx = &fixed[at..at + len];
-                c[0] = se * prof[0] + fx[0];
-                for j in 1..len {
-                    c[j] = p[j - 1] * surv[j - 1] + (se * prof[j] + fx[j]);
-                }
-            } else {
-                let (fe, ft) = (x.fe[ti - 1], x.ft[ti - 1]);
-                let (f0, f1) = (&x.f0[at..at + len], &x.f1[at..at + len]);
-                c[0] = se * prof[0] + fe * f0[0] + ft * f1[0];
-                for j in 1..len {
-                    c[j] = p[j - 1] * surv[j - 1] + (se * prof[j] + fe * f0[j] + ft * f1[j]);
-                }
+fn total(acc: &[f64; L]) -> f64 {
+    ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]))
+}
+
+/// The two row operations of the passes. Both implementations do the same operations in the same
+/// order per lane (a multiply and an add are never fused), so they give the same bits.
+trait RowOps {
+    /// One row one year on: `cur[1 + j] = prev[j]·surv[j] + (se·prof[j] + fx[j])` (the state sits
+    /// one lane right of its ages, so lane 0 of `prev` is the empty age before the first), adding
+    /// the new persons and their FTE into the accumulators.
+    ///
+    /// # Safety
+    ///
+    /// The implementation's instructions must be present.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn step(
+        prev: &[f64; S],
+        cur: &mut [f64; S],
+        surv: &[f64; S],
+        prof: &[f64; S],
+        fx: &[f64; S],
+        w: &[f64; S],
+        se: f64,
+        acc: &mut [[f64; L]; 2],
+    );
+
+    /// One row one year back over the accumulator-wide blocks `blocks` of lanes:
+    /// `new[a] = surv[a + 1]·old[a + 1]` (when `shift`; `surv[a + 1]` is the survival of age `a`),
+    /// then `acc += new·prof` lane by lane.
+    ///
+    /// # Safety
+    ///
+    /// As [`RowOps::step`].
+    unsafe fn back(
+        old: &[f64; S],
+        new: &mut [f64; S],
+        surv: &[f64; S],
+        prof: &[f64; S],
+        shift: bool,
+        blocks: std::ops::Range<usize>,
+        acc: &mut [f64; L],
+    );
+}
+
+/// Plain Rust, vectorised as the compiler sees fit.
+struct Portable;
+
+impl RowOps for Portable {
+    #[inline(always)]
+    unsafe fn step(
+        prev: &[f64; S],
+        cur: &mut [f64; S],
+        surv: &[f64; S],
+        prof: &[f64; S],
+        fx: &[f64; S],
+        w: &[f64; S],
+        se: f64,
+        acc: &mut [[f64; L]; 2],
+    ) {
+        for v in 0..U / L {
+            for l in 0..L {
+                let j = L * v + l;
+                let x = prev[j] * surv[j] + (se * prof[j] + fx[j]);
+                cur[1 + j] = x;
+                acc[0][l] += x;
+                acc[1][l] += x * w[j];
             }
-            for i in 0..nrows {
-                let row = first + i;
-                let (r, sx) = (row / 2, row % 2);
-                let (l, f) = sum_and_dot(row_of(c, i * NA), row_of(x.w, sx * NA));
-                lic[r * ny + ti] += l;
-                sup[r * ny + ti] += f;
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn back(
+        old: &[f64; S],
+        new: &mut [f64; S],
+        surv: &[f64; S],
+        prof: &[f64; S],
+        shift: bool,
+        blocks: std::ops::Range<usize>,
+        acc: &mut [f64; L],
+    ) {
+        for v in blocks {
+            for l in 0..L {
+                let j = L * v + l;
+                if shift {
+                    new[j] = surv[j + 1] * old[j + 1];
+                }
+                acc[l] += new[j] * prof[j];
             }
         }
     }
 }
 
-/// The adjoint, a block of rows at a time: `v` starts as the FTE weights in the target year and
-/// steps back, `v[j] ← surv[j]·v[j+1]`; `g[t] += Σ v·profile` is the target year's FTE per Swedish
-/// licence entering in year `t`.
-#[inline(always)]
-fn adjoint_body(surv: &[f64], prof: &[f64], w: &[f64], target: usize, g: &mut [f64]) {
-    let rows = surv.len() / NA;
-    let mut v = [0.0; BLOCK * NA];
-    for first in (0..rows).step_by(BLOCK) {
-        let nrows = BLOCK.min(rows - first);
-        let (at, len) = (first * NA, nrows * NA);
-        let surv = &surv[at..at + len];
-        let prof = &prof[at..at + len];
-        for i in 0..nrows {
-            let sx = (first + i) % 2;
-            v[i * NA..(i + 1) * NA].copy_from_slice(row_of(w, sx * NA));
-        }
-        for ti in (1..=target).rev() {
-            let v = &mut v[..len];
-            if ti < target {
-                for j in 0..len - 1 {
-                    v[j] = surv[j] * v[j + 1];
+/// AVX2: eight lanes as two four-lane vectors, accumulators in registers.
+#[cfg(target_arch = "x86_64")]
+struct Avx2;
+
+#[cfg(target_arch = "x86_64")]
+impl RowOps for Avx2 {
+    #[target_feature(enable = "avx2")]
+    unsafe fn step(
+        prev: &[f64; S],
+        cur: &mut [f64; S],
+        surv: &[f64; S],
+        prof: &[f64; S],
+        fx: &[f64; S],
+        w: &[f64; S],
+        se: f64,
+        acc: &mut [[f64; L]; 2],
+    ) {
+        use std::arch::x86_64::*;
+        // SAFETY: every load and store is inside a row of S ≥ U + 1 lanes.
+        unsafe {
+            let (p, c, s, pr, f, ww) = (
+                prev.as_ptr(),
+                cur.as_mut_ptr(),
+                surv.as_ptr(),
+                prof.as_ptr(),
+                fx.as_ptr(),
+                w.as_ptr(),
+            );
+            let sev = _mm256_set1_pd(se);
+            let mut l = [
+                _mm256_loadu_pd(acc[0].as_ptr()),
+                _mm256_loadu_pd(acc[0].as_ptr().add(4)),
+            ];
+            let mut e = [
+                _mm256_loadu_pd(acc[1].as_ptr()),
+                _mm256_loadu_pd(acc[1].as_ptr().add(4)),
+            ];
+            for v in 0..U / L {
+                for h in 0..2 {
+                    let j = L * v + 4 * h;
+                    let stay = _mm256_mul_pd(_mm256_loadu_pd(p.add(j)), _mm256_loadu_pd(s.add(j)));
+                    let new = _mm256_add_pd(
+                        _mm256_mul_pd(sev, _mm256_loadu_pd(pr.add(j))),
+                        _mm256_loadu_pd(f.add(j)),
+                    );
+                    let x = _mm256_add_pd(stay, new);
+                    _mm256_storeu_pd(c.add(1 + j), x);
+                    l[h] = _mm256_add_pd(l[h], x);
+                    e[h] = _mm256_add_pd(e[h], _mm256_mul_pd(x, _mm256_loadu_pd(ww.add(j))));
                 }
-                v[len - 1] = 0.0;
             }
-            for i in 0..nrows {
-                g[ti] += dot_lanes(row_of(v, i * NA), row_of(prof, i * NA));
+            _mm256_storeu_pd(acc[0].as_mut_ptr(), l[0]);
+            _mm256_storeu_pd(acc[0].as_mut_ptr().add(4), l[1]);
+            _mm256_storeu_pd(acc[1].as_mut_ptr(), e[0]);
+            _mm256_storeu_pd(acc[1].as_mut_ptr().add(4), e[1]);
+        }
+    }
+
+    #[target_feature(enable = "avx2")]
+    unsafe fn back(
+        old: &[f64; S],
+        new: &mut [f64; S],
+        surv: &[f64; S],
+        prof: &[f64; S],
+        shift: bool,
+        blocks: std::ops::Range<usize>,
+        acc: &mut [f64; L],
+    ) {
+        use std::arch::x86_64::*;
+        assert!(blocks.end <= U / L);
+        // SAFETY: every load and store is inside a row of S ≥ U + 1 lanes (blocks end by U / L).
+        unsafe {
+            let (o, n, s, pr) = (old.as_ptr(), new.as_mut_ptr(), surv.as_ptr(), prof.as_ptr());
+            let mut a = [
+                _mm256_loadu_pd(acc.as_ptr()),
+                _mm256_loadu_pd(acc.as_ptr().add(4)),
+            ];
+            for v in blocks {
+                for h in 0..2 {
+                    let j = L * v + 4 * h;
+                    let x = if shift {
+                        let x = _mm256_mul_pd(
+                            _mm256_loadu_pd(s.add(j + 1)),
+                            _mm256_loadu_pd(o.add(j + 1)),
+                        );
+                        _mm256_storeu_pd(n.add(j), x);
+                        x
+                    } else {
+                        _mm256_loadu_pd(n.add(j))
+                    };
+                    a[h] = _mm256_add_pd(a[h], _mm256_mul_pd(x, _mm256_loadu_pd(pr.add(j))));
+                }
             }
+            _mm256_storeu_pd(acc.as_mut_ptr(), a[0]);
+            _mm256_storeu_pd(acc.as_mut_ptr().add(4), a[1]);
+        }
+    }
+}
+
+/// Regions the passes take at a time: their arrays stay in the first-level cache across all
+/// their years.
+const BLOCK: usize = 3;
+
+/// The forward pass, a block of regions at a time (a cohort never leaves its region and sex, so a
+/// block runs through all its years before the next starts). Licensed persons and FTE go into
+/// `lic` and `sup` (`[r][year]`, year 0 left alone).
+#[inline(always)]
+fn forward_body<O: RowOps>(x: &Rows<'_>, lic: &mut [f64], sup: &mut [f64]) {
+    let ny = x.se.len();
+    let regions = x.pad.l0.len() / (2 * S);
+    // Two state buffers used in turn; lane 0 of every row stays 0.
+    let mut bufs = [[[0.0; S]; 2 * BLOCK]; 2];
+    let mut inflow = [0.0; S];
+    for first in (0..regions).step_by(BLOCK) {
+        let nb = BLOCK.min(regions - first);
+        for i in 0..2 * nb {
+            bufs[0][i] = [0.0; S];
+            bufs[0][i][1..1 + NA].copy_from_slice(&row(&x.pad.l0, 2 * first + i)[..NA]);
+        }
+        for ti in 1..ny {
+            let se = x.se[ti];
+            let [b0, b1] = &mut bufs;
+            let (p, c) = if ti % 2 == 1 { (&*b0, b1) } else { (&*b1, b0) };
+            for rb in 0..nb {
+                let r = first + rb;
+                let mut acc = [[0.0; L]; 2];
+                for sx in 0..2 {
+                    let (i, at) = (2 * rb + sx, 2 * r + sx);
+                    let fx = match x.fixed {
+                        Some(fixed) => row(fixed, at),
+                        None => {
+                            let (fe, ft) = (x.fe[ti - 1], x.ft[ti - 1]);
+                            let (f0, f1) = (row(&x.pad.f[0], at), row(&x.pad.f[1], at));
+                            for j in 0..U {
+                                inflow[j] = fe * f0[j] + ft * f1[j];
+                            }
+                            &inflow
+                        }
+                    };
+                    // SAFETY: the caller checked O's instructions.
+                    unsafe {
+                        O::step(
+                            &p[i],
+                            &mut c[i],
+                            row(x.surv, at),
+                            row(&x.pad.prof, at),
+                            fx,
+                            row(&x.pad.w, sx),
+                            se,
+                            &mut acc,
+                        );
+                    }
+                }
+                lic[r * ny + ti] = total(&acc[0]);
+                sup[r * ny + ti] = total(&acc[1]);
+            }
+        }
+    }
+}
+
+/// The adjoint: `v` starts as the FTE weights in the target year and steps back,
+/// `v[a] ← surv(a)·v[a+1]`; `g[t] += Σ v·profile` is the target year's FTE per Swedish licence
+/// entering in year `t`. Each row runs through all its years at once.
+///
+/// Only the ages that reach the profile's are followed: `g[t]` needs `v` where the profile is not
+/// zero (`[lo, hi]`), and the step back to `t − 1` needs `v[t]` one age further, so year `t` needs
+/// the ages `[lo, hi + t − 1]`. The blocks of lanes left out hold stale (finite, non-negative)
+/// values that only ever meet a zero profile, so the sums are the same bits as over every lane.
+#[inline(always)]
+fn adjoint_body<O: RowOps>(surv: &[f64], pad: &Padded, target: usize, g: &mut [f64]) {
+    let rows = surv.len() / S;
+    let mut v = [[0.0; S]; 2];
+    for i in 0..rows {
+        let Some((lo, hi)) = pad.prof_span[i] else {
+            continue;
+        };
+        let (survs, prof) = (row(surv, i), row(&pad.prof, i));
+        v[0] = *row(&pad.w, i % 2);
+        for ti in (1..=target).rev() {
+            let [a, b] = &mut v;
+            let (old, new) = if (target - ti) % 2 == 1 {
+                (&*a, b)
+            } else {
+                (&*b, a)
+            };
+            let blocks = lo / L..(hi + ti).div_ceil(L).min(U / L);
+            let mut acc = [0.0; L];
+            // SAFETY: the caller checked O's instructions.
+            unsafe { O::back(old, new, survs, prof, ti < target, blocks, &mut acc) };
+            g[ti] += total(&acc);
         }
     }
 }
@@ -1335,13 +1577,13 @@ fn adjoint_body(surv: &[f64], prof: &[f64], w: &[f64], target: usize, g: &mut [f
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn forward_avx2(x: &Rows<'_>, lic: &mut [f64], sup: &mut [f64]) {
-    forward_body(x, lic, sup);
+    forward_body::<Avx2>(x, lic, sup);
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn adjoint_avx2(surv: &[f64], prof: &[f64], w: &[f64], target: usize, g: &mut [f64]) {
-    adjoint_body(surv, prof, w, target, g);
+fn adjoint_avx2(surv: &[f64], pad: &Padded, target: usize, g: &mut [f64]) {
+    adjoint_body::<Avx2>(surv, pad, target, g);
 }
 
 /// Whether the wider vector instructions are there. They change the speed, not the bits: Rust
@@ -1365,51 +1607,72 @@ fn forward(x: &Rows<'_>, lic: &mut [f64], sup: &mut [f64]) {
         unsafe { forward_avx2(x, lic, sup) };
         return;
     }
-    forward_body(x, lic, sup);
+    forward_body::<Portable>(x, lic, sup);
 }
 
-fn adjoint(surv: &[f64], prof: &[f64], w: &[f64], target: usize, g: &mut [f64]) {
+fn adjoint(surv: &[f64], pad: &Padded, target: usize, g: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     if wide() {
         // SAFETY: AVX2 is present (checked at run time).
-        unsafe { adjoint_avx2(surv, prof, w, target, g) };
+        unsafe { adjoint_avx2(surv, pad, target, g) };
         return;
     }
-    adjoint_body(surv, prof, w, target, g);
+    adjoint_body::<Portable>(surv, pad, target, g);
 }
 
-/// The order statistics percentiles need, by selection rather than a full sort: returns the
-/// percentiles of `buf` (which it reorders).
-fn percentiles_of(buf: &mut [f64], percentiles: &[f64]) -> Vec<f64> {
+/// The sum of `xs` over four lanes (element `i` into lane `i mod 4`), the lanes added in a fixed
+/// order: no chain of dependent additions as long as the values.
+fn lane_sum(xs: impl Iterator<Item = f64>) -> f64 {
+    let mut acc = [0.0; 4];
+    for (i, x) in xs.enumerate() {
+        acc[i % 4] += x;
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
+}
+
+/// `x` as an unsigned integer in the same order as [`f64::total_cmp`] (integers compare faster).
+#[inline(always)]
+fn order_key(x: f64) -> u64 {
+    let b = x.to_bits();
+    if b >> 63 == 1 { !b } else { b | 1 << 63 }
+}
+
+/// The inverse of [`order_key`].
+#[inline(always)]
+fn from_order_key(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+}
+
+/// The percentiles (type 7, as [`percentile`]) of the values whose [`order_key`]s are `buf`, by
+/// selection rather than a full sort (`buf` is reordered): the lower order statistic of each
+/// percentile is selected within the part right of the previous one, the upper one is the least
+/// value right of it.
+fn percentiles_of(buf: &mut [u64], percentiles: &[f64]) -> Vec<f64> {
     let n = buf.len();
     if n == 0 {
         return vec![f64::NAN; percentiles.len()];
     }
-    let mut ranks: Vec<usize> = percentiles
-        .iter()
-        .flat_map(|q| {
-            let h = (n - 1) as f64 * q / 100.0;
-            let lo = h.floor() as usize;
-            [lo, (lo + 1).min(n - 1)]
-        })
-        .collect();
+    let position = |q: f64| {
+        let h = (n - 1) as f64 * q / 100.0;
+        (h, h.floor() as usize)
+    };
+    let mut ranks: Vec<usize> = percentiles.iter().map(|&q| position(q).1).collect();
     ranks.sort_unstable();
     ranks.dedup();
-    // Select each rank within the part right of the previous one.
+    let mut pairs = Vec::with_capacity(ranks.len());
     let mut start = 0;
     for &r in &ranks {
-        if r >= start {
-            buf[start..].select_nth_unstable_by(r - start, f64::total_cmp);
-            start = r + 1;
-        }
+        buf[start..].select_nth_unstable(r - start);
+        let hi = buf[r + 1..].iter().min().copied().unwrap_or(buf[r]);
+        pairs.push((from_order_key(buf[r]), from_order_key(hi)));
+        start = r + 1;
     }
     percentiles
         .iter()
-        .map(|q| {
-            let h = (n - 1) as f64 * q / 100.0;
-            let lo = h.floor() as usize;
-            let hi = (lo + 1).min(n - 1);
-            buf[lo] + (h - lo as f64) * (buf[hi] - buf[lo])
+        .map(|&q| {
+            let (h, lo) = position(q);
+            let (a, b) = pairs[ranks.binary_search(&lo).unwrap_or(0)];
+            a + (h - lo as f64) * (b - a)
         })
         .collect()
 }
@@ -1427,13 +1690,20 @@ mod tests {
             sorted.sort_unstable_by(f64::total_cmp);
             let qs = [0.0, 2.5, 10.0, 50.0, 90.0, 97.5, 100.0];
             let want: Vec<f64> = qs.iter().map(|&q| percentile(&sorted, q)).collect();
-            assert_eq!(percentiles_of(&mut v.clone(), &qs), want, "{n}");
+            let mut keys: Vec<u64> = v.iter().map(|&x| order_key(x)).collect();
+            assert_eq!(percentiles_of(&mut keys, &qs), want, "{n}");
+            let mut sorted_keys: Vec<u64> = v.iter().map(|&x| order_key(x)).collect();
+            sorted_keys.sort_unstable();
+            let back: Vec<f64> = sorted_keys.into_iter().map(from_order_key).collect();
+            assert!(
+                back.iter()
+                    .zip(&sorted)
+                    .all(|(a, b)| a.to_bits() == b.to_bits())
+            );
         }
         let v = [1.0, 2.0, 3.0, 4.0];
-        assert_eq!(
-            sum_and_dot(&[1.0; NA], &[0.5; NA]),
-            (NA as f64, 0.5 * NA as f64)
-        );
+        let acc: [f64; L] = std::array::from_fn(|l| l as f64);
+        assert_eq!(total(&acc), 28.0);
         // The forward pass equals the recurrence written out, two regions × two sexes, 3 years.
         let n = 2 * 2 * NA;
         let rnd = |rng: &mut Pcg64| -> Vec<f64> { (0..n).map(|_| normal(rng).abs()).collect() };
@@ -1450,14 +1720,23 @@ mod tests {
         let w: Vec<f64> = (0..2 * NA).map(|i| 0.5 + i as f64 / 1000.0).collect();
         let (se, fe, ft) = (vec![0.0, 2.0, 5.0], vec![3.0, 1.0], vec![4.0, 0.5]);
         let (mut lic, mut sup) = (vec![0.0; 6], vec![0.0; 6]);
+        let pad = Padded {
+            l0: pad_rows(&l0),
+            prof_span: spans(&pad_rows(&prof)),
+            prof: pad_rows(&prof),
+            f: [pad_rows(&f0), pad_rows(&f1)],
+            w: pad_rows(&w),
+            prof_total: prof.iter().sum(),
+        };
+        // Survival shifted one lane right, as `sample_into` lays it out.
+        let mut survs = vec![0.0; 4 * S];
+        for r in 0..4 {
+            survs[r * S + 1..r * S + 1 + NA].copy_from_slice(&surv[r * NA..(r + 1) * NA]);
+        }
         let x = Rows {
             fixed: None,
-            l0: &l0,
-            surv: &surv,
-            prof: &prof,
-            f0: &f0,
-            f1: &f1,
-            w: &w,
+            pad: &pad,
+            surv: &survs,
             se: &se,
             fe: &fe,
             ft: &ft,
@@ -1486,7 +1765,7 @@ mod tests {
         }
         // The adjoint: g[t]·1 licence = FTE in the target year, by pushing a unit profile forward.
         let mut g = vec![0.0; 3];
-        adjoint(&surv, &prof, &w, 2, &mut g);
+        adjoint(&survs, &pad, 2, &mut g);
         // A licence entering in year 1 with the profile, one year on.
         let unit: Vec<f64> = (0..n)
             .map(|j| {
@@ -1500,7 +1779,98 @@ mod tests {
         let fte = |v: &[f64]| -> f64 { (0..n).map(|j| v[j] * w[j % (2 * NA)]).sum() };
         assert!((g[1] - fte(&unit)).abs() < 1e-9 * g[1]);
         assert!((g[2] - fte(&prof)).abs() < 1e-9 * g[2]);
-        assert_eq!(percentiles_of(&mut v.clone(), &[50.0]), vec![2.5]);
+        let mut keys: Vec<u64> = v.iter().map(|&x| order_key(x)).collect();
+        assert_eq!(percentiles_of(&mut keys, &[50.0]), vec![2.5]);
+        assert!(order_key(-0.0) < order_key(0.0) && order_key(-1.0) < order_key(-0.5));
+    }
+
+    #[test]
+    fn both_row_implementations_and_the_shortened_adjoint_give_the_same_bits() {
+        let mut rng = stream(3, 1, 4);
+        let regions = 5;
+        let rows = 2 * regions;
+        let rnd =
+            |rng: &mut Pcg64, n: usize| -> Vec<f64> { (0..n).map(|_| normal(rng).abs()).collect() };
+        let (l0, f0, f1, fixed) = (
+            rnd(&mut rng, rows * NA),
+            rnd(&mut rng, rows * NA),
+            rnd(&mut rng, rows * NA),
+            pad_rows(&rnd(&mut rng, rows * NA)),
+        );
+        // A profile on young ages only (as Swedish licences are), none at all in one row.
+        let mut prof = vec![0.0; rows * NA];
+        for r in 0..rows - 1 {
+            for a in 2 + r..14 + 2 * r {
+                prof[r * NA + a] = normal(&mut rng).abs();
+            }
+        }
+        let w = pad_rows(&rnd(&mut rng, 2 * NA));
+        let mut survs = vec![0.0; rows * S];
+        for r in 0..rows {
+            for a in 1..NA {
+                survs[r * S + a] = 0.9 + 0.1 * normal(&mut rng).abs().min(1.0);
+            }
+        }
+        let pad = Padded {
+            l0: pad_rows(&l0),
+            prof_span: spans(&pad_rows(&prof)),
+            prof: pad_rows(&prof),
+            f: [pad_rows(&f0), pad_rows(&f1)],
+            w,
+            prof_total: prof.iter().sum(),
+        };
+        assert_eq!(pad.prof_span[rows - 1], None);
+        assert_eq!(pad.prof_span[0], Some((2, 13)));
+        let ny = 18;
+        let se: Vec<f64> = (0..ny).map(|t| t as f64).collect();
+        let fe: Vec<f64> = (0..ny).map(|t| 1.0 + 0.1 * t as f64).collect();
+        let ft: Vec<f64> = (0..ny).map(|t| 2.0 - 0.1 * t as f64).collect();
+        let run = |fixed: Option<&[f64]>, wide: bool| {
+            let x = Rows {
+                fixed,
+                pad: &pad,
+                surv: &survs,
+                se: &se,
+                fe: &fe,
+                ft: &ft,
+            };
+            let (mut lic, mut sup) = (vec![0.0; regions * ny], vec![0.0; regions * ny]);
+            let mut g = vec![0.0; ny];
+            #[cfg(target_arch = "x86_64")]
+            if wide {
+                // SAFETY: only called when AVX2 is present.
+                unsafe {
+                    forward_avx2(&x, &mut lic, &mut sup);
+                    adjoint_avx2(&survs, &pad, ny - 1, &mut g);
+                }
+                return (lic, sup, g);
+            }
+            let _ = wide;
+            forward_body::<Portable>(&x, &mut lic, &mut sup);
+            adjoint_body::<Portable>(&survs, &pad, ny - 1, &mut g);
+            (lic, sup, g)
+        };
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for fixed in [None, Some(&fixed[..])] {
+            let a = run(fixed, false);
+            assert!(a.0.iter().all(|x| x.is_finite()) && a.2[1] > 0.0);
+            if super::wide() {
+                let b = run(fixed, true);
+                assert_eq!(bits(&a.0), bits(&b.0));
+                assert_eq!(bits(&a.1), bits(&b.1));
+                assert_eq!(bits(&a.2), bits(&b.2));
+            }
+        }
+        // The adjoint over every lane of every row gives the same bits as the shortened one.
+        let mut g_short = vec![0.0; ny];
+        adjoint_body::<Portable>(&survs, &pad, ny - 1, &mut g_short);
+        let full = Padded {
+            prof_span: vec![Some((0, U - 1)); rows],
+            ..pad.clone()
+        };
+        let mut g_full = vec![0.0; ny];
+        adjoint_body::<Portable>(&survs, &full, ny - 1, &mut g_full);
+        assert_eq!(bits(&g_short), bits(&g_full));
     }
 
     #[test]
