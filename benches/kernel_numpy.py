@@ -44,6 +44,19 @@ def beta_rate(point, k, n, law, rng, draws, clip):
     return np.minimum(r, 1.0) if clip else r
 
 
+def share_pools(point, k, n, drawn):
+    """Ages pooled for the estimate (the same rate and counts as the age before) take the draw of
+    the first age of their pool, as hwf does; the last age keeps its point rate (1)."""
+    na = point.shape[-1]
+    same = np.zeros(point.shape, dtype=bool)
+    same[..., 1:] = (point[..., 1:] == point[..., :-1]) & (k[..., 1:] == k[..., :-1]) & (n[..., 1:] == n[..., :-1])
+    first = np.where(same, 0, np.arange(na))
+    first = np.maximum.accumulate(first, axis=-1)
+    out = np.take_along_axis(drawn, np.broadcast_to(first, drawn.shape), axis=-1)
+    out[..., na - 1] = point[..., na - 1]
+    return out
+
+
 def shift(law, rng, shape):
     if law["dist"] == "normal":
         return law["sd"] * rng.standard_normal(shape)
@@ -64,7 +77,12 @@ def sample(meta, A, rng, draws):
     ny = meta["ny"]
     level = factor(laws["foreign"], rng, (draws, meta["np"], 2))
     return {
-        "exit": beta_rate(A["exit"], A["exit_k"], A["exit_n"], laws["exit"], rng, draws, True),
+        "exit": share_pools(
+            *(A[x].reshape(-1, 2, meta["na"]) for x in ("exit", "exit_k", "exit_n")),
+            beta_rate(A["exit"], A["exit_k"], A["exit_n"], laws["exit"], rng, draws, True).reshape(
+                draws, -1, 2, meta["na"]
+            ),
+        ).reshape(draws, -1, 2 * meta["na"]),
         "completion": beta_rate(
             A["completion"], A["completion_k"], A["completion_n"], laws["completion"], rng, draws, False
         ),

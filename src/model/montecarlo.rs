@@ -373,6 +373,81 @@ fn record_len(nr: usize, ny: usize) -> usize {
     3 * (nr + 1) * ny + 1 + ny
 }
 
+/// Draws per chunk of [`Records`]: a chunk's records stay in the second-level cache while they
+/// are turned around (a multiple of four: the means' lanes).
+const CHUNK: usize = 32;
+
+/// Every draw's record of one profession, laid out `[chunk][value][draw in chunk]`: the draws of
+/// one recorded value lie in a few contiguous runs, in draw order. Each chunk is computed by one
+/// worker and turned around in its cache, so no pass strides across all draws.
+struct Records {
+    data: Vec<f64>,
+    rec: usize,
+    draws: usize,
+    /// One scratch set and chunk buffer per worker thread, kept across professions (rayon's
+    /// per-split initialisers would allocate them again for every split).
+    work: Vec<std::sync::Mutex<(Scratch, Vec<f64>)>>,
+}
+
+impl Records {
+    fn new(draws: usize, rec: usize) -> Records {
+        Records {
+            data: vec![0.0; draws.div_ceil(CHUNK) * CHUNK * rec],
+            rec,
+            draws,
+            work: (0..rayon::current_num_threads())
+                .map(|_| std::sync::Mutex::new((Scratch::default(), vec![0.0; CHUNK * rec])))
+                .collect(),
+        }
+    }
+
+    /// Draws in chunk `c`.
+    fn len_of(&self, c: usize) -> usize {
+        CHUNK.min(self.draws - c * CHUNK)
+    }
+
+    /// Runs `draw(d, scratch, record)` for every draw, in parallel by chunk.
+    fn fill(&mut self, draw: impl Fn(usize, &mut Scratch, &mut [f64]) + Sync) {
+        let (rec, draws, work) = (self.rec, self.draws, &self.work);
+        self.data
+            .par_chunks_mut(CHUNK * rec)
+            .enumerate()
+            .for_each(|(c, chunk)| {
+                let worker = rayon::current_thread_index().unwrap_or(0) % work.len();
+                let mut guard = work[worker].lock().unwrap_or_else(|e| e.into_inner());
+                let (s, local) = &mut *guard;
+                let n = CHUNK.min(draws - c * CHUNK);
+                for k in 0..n {
+                    draw(c * CHUNK + k, s, &mut local[k * rec..(k + 1) * rec]);
+                }
+                for (i, to) in chunk.chunks_exact_mut(n).take(rec).enumerate() {
+                    for (k, x) in to.iter_mut().enumerate() {
+                        *x = local[k * rec + i];
+                    }
+                }
+            });
+    }
+
+    /// Chunk `c`'s draws of the `count` recorded values from `i` on: `count` runs of
+    /// [`Records::len_of`] draws.
+    fn block(&self, c: usize, i: usize, count: usize) -> &[f64] {
+        let n = self.len_of(c);
+        let at = c * CHUNK * self.rec + i * n;
+        &self.data[at..at + count * n]
+    }
+
+    /// The draws of recorded value `i`, in draw order.
+    fn draws_of(&self, i: usize) -> impl Iterator<Item = f64> {
+        (0..self.draws.div_ceil(CHUNK)).flat_map(move |c| self.block(c, i, 1).iter().copied())
+    }
+
+    /// Recorded value `i` of draw `d`.
+    fn value(&self, i: usize, d: usize) -> f64 {
+        let c = d / CHUNK;
+        self.data[c * CHUNK * self.rec + i * self.len_of(c) + d % CHUNK]
+    }
+}
+
 impl Kernel {
     /// The kernel of a projection (its regions are the projection's counties, or one region for a
     /// national projection).
@@ -654,20 +729,17 @@ impl Kernel {
         let mut intake = Vec::new();
         // National Swedish licences per draw of each profession a layer needs.
         let mut se_paths: Vec<Option<Vec<f64>>> = vec![None; np];
-        let mut out = vec![0.0; draws * rec];
-        let mut tr = Vec::new();
+        let mut out = Records::new(draws, rec);
         for p in self.order() {
             let pad = Padded::new(&self.profs[p]);
             let parent = match &self.profs[p].pipeline {
                 Pipeline::Layer { parent, .. } => se_paths[*parent].as_deref(),
                 _ => None,
             };
-            out.par_chunks_mut(rec)
-                .enumerate()
-                .for_each_init(Scratch::default, |s, (d, slot)| {
-                    let parent_se = parent.map(|v| &v[d * ny..(d + 1) * ny]);
-                    self.draw(p, d as u64, seed, parent_se, &pad, s, slot);
-                });
+            out.fill(|d, s, slot| {
+                let parent_se = parent.map(|v| &v[d * ny..(d + 1) * ny]);
+                self.draw(p, d as u64, seed, parent_se, &pad, s, slot);
+            });
             if self
                 .profs
                 .iter()
@@ -675,15 +747,13 @@ impl Kernel {
             {
                 let mut v = Vec::with_capacity(draws * ny);
                 for d in 0..draws {
-                    v.extend_from_slice(&out[d * rec + rec - ny..(d + 1) * rec]);
+                    v.extend((rec - ny..rec).map(|i| out.value(i, d)));
                 }
                 se_paths[p] = Some(v);
             }
             self.reduce(
                 p,
                 &out,
-                &mut tr,
-                draws,
                 percentiles,
                 by_region,
                 &mut quantiles,
@@ -691,8 +761,8 @@ impl Kernel {
                 &mut shortage,
             );
             if matches!(self.profs[p].pipeline, Pipeline::Programme { .. }) {
-                let mut req: Vec<f64> = (0..draws)
-                    .map(|d| out[d * rec + 3 * (nr + 1) * ny])
+                let mut req: Vec<f64> = out
+                    .draws_of(3 * (nr + 1) * ny)
                     .filter(|x| x.is_finite())
                     .collect();
                 let unreachable = 1.0 - req.len() as f64 / draws as f64;
@@ -724,9 +794,7 @@ impl Kernel {
     fn reduce(
         &self,
         p: usize,
-        out: &[f64],
-        tr: &mut Vec<f64>,
-        draws: usize,
+        out: &Records,
         percentiles: &[f64],
         by_region: bool,
         quantiles: &mut [f64],
@@ -737,80 +805,77 @@ impl Kernel {
         let ny = self.years.len();
         let nq = percentiles.len();
         let nv = VARIABLES.len();
-        let rec = record_len(nr, ny);
-        // Draws side by side for each recorded value (a transposition once, then every cell's
-        // draws are contiguous).
-        let stored = 3 * (nr + 1) * ny;
-        // Every element is written below: only a new length needs filling.
-        tr.resize(stored * draws, 0.0);
-        // Eight recorded values at a time: one cache line of each draw's record.
-        const TILE: usize = 8;
-        tr.par_chunks_mut(TILE * draws)
-            .enumerate()
-            .for_each(|(t, rows)| {
-                let first = t * TILE;
-                let width = rows.len() / draws;
-                for d in 0..draws {
-                    let from = &out[d * rec + first..d * rec + first + width];
-                    for (i, x) in from.iter().enumerate() {
-                        rows[i * draws + d] = *x;
-                    }
-                }
-            });
-        let tr = &tr[..];
-        let row = |var: usize, r: usize, ti: usize| {
-            let i = (var * (nr + 1) + r) * ny + ti;
-            &tr[i * draws..(i + 1) * draws]
-        };
+        let draws = out.draws;
+        let at = |var: usize, r: usize, ti: usize| (var * (nr + 1) + r) * ny + ti;
         let regions: Vec<usize> = if by_region {
             (0..=nr).collect()
         } else {
             vec![nr]
         };
-        // One cell per (variable, region, year); each reduced in draw order.
-        let cells: Vec<(usize, usize, usize)> = (0..nv)
-            .flat_map(|v| {
-                regions
-                    .iter()
-                    .flat_map(move |&r| (0..ny).map(move |ti| (v, r, ti)))
-            })
+        // One task per variable and region: its years lie side by side in every chunk, so the
+        // task reads one contiguous block per chunk. Each cell is reduced in draw order.
+        let groups: Vec<(usize, usize)> = (0..nv)
+            .flat_map(|v| regions.iter().map(move |&r| (v, r)))
             .collect();
-        let reduced: Vec<(Vec<f64>, f64)> = cells
+        let chunks = draws.div_ceil(CHUNK);
+        let tolerance = self.tolerance;
+        // Per group: (percentiles, mean) by year, and shortage counts by year (gap only).
+        type Reduced = (Vec<(Vec<f64>, f64)>, Vec<usize>);
+        let reduced: Vec<Reduced> = groups
             .par_iter()
-            .map_init(Vec::new, |buf: &mut Vec<u64>, &(v, r, ti)| {
-                buf.clear();
-                if v == 3 {
-                    let (s, d) = (row(1, r, ti), row(2, r, ti));
-                    buf.extend(s.iter().zip(d).map(|(s, d)| order_key(s - d)));
-                } else {
-                    buf.extend(row(v, r, ti).iter().map(|&x| order_key(x)));
-                }
-                let sum = lane_sum(buf.iter().map(|&k| from_order_key(k)));
-                (percentiles_of(buf, percentiles), sum / draws as f64)
-            })
+            .map_init(
+                || vec![Vec::with_capacity(draws); ny],
+                |bufs: &mut Vec<Vec<u64>>, &(v, r)| {
+                    bufs.iter_mut().for_each(Vec::clear);
+                    let mut short = vec![0; if v == 3 { ny } else { 0 }];
+                    // Sums over four lanes (draw `d` into lane `d mod 4`; chunks hold whole
+                    // multiples of four draws).
+                    let mut sums = vec![[0.0; 4]; ny];
+                    for c in 0..chunks {
+                        let n = out.len_of(c);
+                        if v == 3 {
+                            let sup = out.block(c, at(1, r, 0), ny);
+                            let dem = out.block(c, at(2, r, 0), ny);
+                            for ti in 0..ny {
+                                let run = ti * n..(ti + 1) * n;
+                                for (k, (&s, &d)) in
+                                    sup[run.clone()].iter().zip(&dem[run]).enumerate()
+                                {
+                                    sums[ti][k % 4] += s - d;
+                                    bufs[ti].push(order_key(s - d));
+                                    short[ti] += usize::from(d > 0.0 && s < d * (1.0 - tolerance));
+                                }
+                            }
+                        } else {
+                            let block = out.block(c, at(v, r, 0), ny);
+                            for (ti, run) in block.chunks_exact(n).enumerate() {
+                                for (k, &x) in run.iter().enumerate() {
+                                    sums[ti][k % 4] += x;
+                                }
+                                bufs[ti].extend(run.iter().map(|&x| order_key(x)));
+                            }
+                        }
+                    }
+                    let cells = bufs
+                        .iter_mut()
+                        .zip(&sums)
+                        .map(|(buf, l)| {
+                            let sum = (l[0] + l[1]) + (l[2] + l[3]);
+                            (percentiles_of(buf, percentiles), sum / draws as f64)
+                        })
+                        .collect();
+                    (cells, short)
+                },
+            )
             .collect();
-        for (&(v, r, ti), (q, m)) in cells.iter().zip(reduced) {
-            let i = ((p * nv + v) * (nr + 1) + r) * ny + ti;
-            quantiles[i * nq..(i + 1) * nq].copy_from_slice(&q);
-            mean[i] = m;
-        }
-        let short: Vec<f64> = regions
-            .par_iter()
-            .flat_map_iter(|&r| {
-                (0..ny).map(move |ti| {
-                    let (sup, dem) = (row(1, r, ti), row(2, r, ti));
-                    let n = sup
-                        .iter()
-                        .zip(dem)
-                        .filter(|&(s, d)| *d > 0.0 && *s < d * (1.0 - self.tolerance))
-                        .count();
-                    n as f64 / draws as f64
-                })
-            })
-            .collect();
-        for (i, &r) in regions.iter().enumerate() {
-            for ti in 0..ny {
-                shortage[(p * (nr + 1) + r) * ny + ti] = short[i * ny + ti];
+        for (&(v, r), (cells, short)) in groups.iter().zip(reduced) {
+            for (ti, (q, m)) in cells.into_iter().enumerate() {
+                let i = ((p * nv + v) * (nr + 1) + r) * ny + ti;
+                quantiles[i * nq..(i + 1) * nq].copy_from_slice(&q);
+                mean[i] = m;
+            }
+            for (ti, n) in short.into_iter().enumerate() {
+                shortage[(p * (nr + 1) + r) * ny + ti] = n as f64 / draws as f64;
             }
         }
     }
@@ -974,11 +1039,22 @@ impl Kernel {
         let ny = self.years.len();
         let laws = self.laws;
         let mut rng = stream(seed, d, p as u64);
-        // Exit rates.
+        // Exit rates: ages pooled for the estimate (the same rate from the same counts as the
+        // age before) hold one rate's worth of information and share its draw; the last age's
+        // rate is 1 by definition.
         s.exit.clear();
         for j in 0..2 * NA {
-            s.exit
-                .push(draw_rate(k.exit[j], k.exit_counts[j], laws.exit, &mut rng));
+            let rate = if j % NA == NA - 1 {
+                k.exit[j]
+            } else if j % NA > 0
+                && k.exit[j] == k.exit[j - 1]
+                && k.exit_counts[j] == k.exit_counts[j - 1]
+            {
+                s.exit[j - 1]
+            } else {
+                draw_rate(k.exit[j], k.exit_counts[j], laws.exit, &mut rng)
+            };
+            s.exit.push(rate);
         }
         // Survival laid out for the passes (see `Rows::surv`): lane `a + 1` holds age `a`'s.
         s.surv.clear();
@@ -1620,16 +1696,6 @@ fn adjoint(surv: &[f64], pad: &Padded, target: usize, g: &mut [f64]) {
     adjoint_body::<Portable>(surv, pad, target, g);
 }
 
-/// The sum of `xs` over four lanes (element `i` into lane `i mod 4`), the lanes added in a fixed
-/// order: no chain of dependent additions as long as the values.
-fn lane_sum(xs: impl Iterator<Item = f64>) -> f64 {
-    let mut acc = [0.0; 4];
-    for (i, x) in xs.enumerate() {
-        acc[i % 4] += x;
-    }
-    (acc[0] + acc[1]) + (acc[2] + acc[3])
-}
-
 /// `x` as an unsigned integer in the same order as [`f64::total_cmp`] (integers compare faster).
 #[inline(always)]
 fn order_key(x: f64) -> u64 {
@@ -1660,8 +1726,13 @@ fn percentiles_of(buf: &mut [u64], percentiles: &[f64]) -> Vec<f64> {
     ranks.sort_unstable();
     ranks.dedup();
     let mut pairs = Vec::with_capacity(ranks.len());
+    if buf.iter().all(|&k| k == buf[0]) {
+        // Every draw the same (an observed year): nothing to select.
+        let v = from_order_key(buf[0]);
+        pairs.resize(ranks.len(), (v, v));
+    }
     let mut start = 0;
-    for &r in &ranks {
+    for &r in ranks.iter().skip(pairs.len()) {
         buf[start..].select_nth_unstable(r - start);
         let hi = buf[r + 1..].iter().min().copied().unwrap_or(buf[r]);
         pairs.push((from_order_key(buf[r]), from_order_key(hi)));
