@@ -166,6 +166,15 @@ pub enum EtsError {
         /// The value.
         value: f64,
     },
+    /// No parameters within the bounds keep the model's one-step forecasts positive (a
+    /// multiplicative model on a series it cannot describe), or none gives a finite likelihood.
+    #[error(
+        "{spec}: no parameters within the bounds give a finite likelihood (its one-step forecasts leave the model's domain); choose another model"
+    )]
+    NoFit {
+        /// The model.
+        spec: String,
+    },
     /// A multiplicative model on a series with a value ≤ 0.
     #[error("{spec} needs positive values, but value {index} is {value}")]
     NotPositive {
@@ -314,11 +323,13 @@ impl Spec {
         }))
     }
 
-    /// Fits the model by maximum likelihood (Nelder–Mead from several starts, within R's bounds).
+    /// Fits the model by maximum likelihood (Nelder–Mead from several starts, each restarted from
+    /// its best point until that no longer helps, within R's bounds).
     ///
     /// # Errors
     ///
-    /// As [`Spec::evaluate`].
+    /// As [`Spec::evaluate`]; [`EtsError::NoFit`] when no start leads to parameters with a finite
+    /// likelihood.
     pub fn fit(self, y: &[f64]) -> Result<Fit, EtsError> {
         self.check(y)?;
         let mult_trend = self.trend == TrendKind::Multiplicative;
@@ -329,33 +340,55 @@ impl Spec {
         };
         // Parameter vector: alpha, beta, phi, l0, b0 (unused entries stay fixed).
         let scale = y.iter().map(|v| v.abs()).sum::<f64>() / y.len() as f64;
-        let to_params = |v: &[f64]| Params {
-            alpha: v[0],
-            beta: if self.trend == TrendKind::None {
-                0.0
-            } else {
-                v[1]
-            },
-            phi: if self.damped { v[2] } else { 1.0 },
-            l0: v[3] * scale,
-            b0: if self.trend == TrendKind::None {
-                if mult_trend { 1.0 } else { 0.0 }
-            } else if mult_trend {
-                v[4]
-            } else {
-                v[4] * scale
-            },
+        // Searched in a box: alpha, beta/alpha and phi are clamped into R's bounds
+        // (1e-4 ≤ α ≤ 0.9999, 1e-4 ≤ β ≤ α, 0.8 ≤ φ ≤ 0.98) and a point outside the box scores
+        // as its clamped image plus a quadratic penalty, so the simplex can slide along a bound
+        // (optima often sit at β = α or φ = 0.98) instead of stalling at an infinite wall.
+        let clamp = |v: &[f64]| -> (f64, f64, f64) {
+            let alpha = v[0].clamp(1e-4, 0.9999);
+            let frac = v[1].clamp(1e-4 / alpha, 1.0);
+            (alpha, frac, v[2].clamp(0.8, 0.98))
+        };
+        let to_params = |v: &[f64]| {
+            let (alpha, frac, phi) = clamp(v);
+            Params {
+                alpha,
+                beta: if self.trend == TrendKind::None {
+                    0.0
+                } else {
+                    frac * alpha
+                },
+                phi: if self.damped { phi } else { 1.0 },
+                l0: v[3] * scale,
+                b0: if self.trend == TrendKind::None {
+                    if mult_trend { 1.0 } else { 0.0 }
+                } else if mult_trend {
+                    v[4]
+                } else {
+                    v[4] * scale
+                },
+            }
         };
         let objective = |v: &[f64]| -> f64 {
             let p = to_params(v);
-            let ok = (1e-4..=0.9999).contains(&p.alpha)
-                && (self.trend == TrendKind::None || (1e-4..=p.alpha).contains(&p.beta))
-                && (!self.damped || (0.8..=0.98).contains(&p.phi))
-                && (!mult_trend || p.b0 > 0.0);
-            if !ok {
+            if mult_trend && p.b0 <= 0.0 {
                 return f64::INFINITY;
             }
-            self.filter(y, &p).map_or(f64::INFINITY, |(ll, _, _)| -ll)
+            let (alpha, frac, phi) = clamp(v);
+            let outside = (v[0] - alpha).powi(2)
+                + if self.trend == TrendKind::None {
+                    0.0
+                } else {
+                    (v[1] - frac).powi(2)
+                }
+                + if self.damped {
+                    (v[2] - phi).powi(2)
+                } else {
+                    0.0
+                };
+            self.filter(y, &p).map_or(f64::INFINITY, |(ll, _, _)| {
+                -ll + 1e3 * (1.0 + ll.abs()) * outside
+            })
         };
         let active: Vec<bool> = vec![
             true,
@@ -365,43 +398,51 @@ impl Spec {
             self.trend != TrendKind::None,
         ];
         let mut best: Option<(f64, Vec<f64>)> = None;
-        for &(a, bfrac, phi) in &[
-            (0.5, 0.1, 0.9),
-            (0.9, 0.05, 0.95),
-            (0.2, 0.5, 0.85),
-            (0.99, 0.3, 0.97),
+        // Starts: (alpha, beta as a fraction of alpha, phi, initial trend from the first two
+        // values or neutral). The neutral-trend, small-beta starts keep multiplicative-error models
+        // with an additive trend inside their domain on series with deep swings (fpp lynx), where
+        // every data-based start makes a one-step forecast negative.
+        for &(a, bfrac, phi, data_trend) in &[
+            (0.5, 0.1, 0.9, true),
+            (0.9, 0.05, 0.95, true),
+            (0.2, 0.5, 0.85, true),
+            (0.99, 0.3, 0.97, true),
+            (0.1, 0.01, 0.95, false),
+            (0.5, 0.5, 0.9, false),
         ] {
-            let start = vec![
-                a,
-                a * bfrac,
-                phi,
-                y[0] / scale,
-                if mult_trend { b_start } else { b_start / scale },
-            ];
-            let (f, v) = nelder_mead(&objective, &start, &active, 4000);
-            // Polish from the best point.
-            let (f, v) = nelder_mead(&objective, &v, &active, 4000).min_by_f(f, v);
-            if best.as_ref().is_none_or(|b| f < b.0) {
+            let b0 = match (data_trend, mult_trend) {
+                (true, true) => b_start,
+                (true, false) => b_start / scale,
+                (false, true) => 1.0,
+                (false, false) => 0.0,
+            };
+            let start = vec![a, bfrac, phi, y[0] / scale, b0];
+            let (mut f, mut v) = nelder_mead(&objective, &start, &active, 4000);
+            // Restart from the best point while that still helps: Nelder–Mead's simplex
+            // collapses early near the corners of the bounds (β = α, φ = 0.98).
+            for _ in 0..10 {
+                let (f2, v2) = nelder_mead(&objective, &v, &active, 4000);
+                let improved = f2 < f - 1e-10 * (1.0 + f.abs());
+                if f2 < f {
+                    (f, v) = (f2, v2);
+                }
+                if !improved {
+                    break;
+                }
+            }
+            if f.is_finite() && best.as_ref().is_none_or(|b| f < b.0) {
                 best = Some((f, v));
             }
         }
-        let (_, v) = best.unwrap_or((f64::INFINITY, vec![0.5, 0.05, 0.9, 1.0, 0.0]));
+        let Some((_, v)) = best else {
+            return Err(EtsError::NoFit {
+                spec: self.to_string(),
+            });
+        };
         let p = to_params(&v);
-        self.evaluate(y, p)?.ok_or(EtsError::TooShort {
+        self.evaluate(y, p)?.ok_or(EtsError::NoFit {
             spec: self.to_string(),
-            n: y.len(),
-            needed: y.len() + 1,
         })
-    }
-}
-
-trait MinBy {
-    fn min_by_f(self, f: f64, v: Vec<f64>) -> (f64, Vec<f64>);
-}
-
-impl MinBy for (f64, Vec<f64>) {
-    fn min_by_f(self, f: f64, v: Vec<f64>) -> (f64, Vec<f64>) {
-        if self.0 <= f { self } else { (f, v) }
     }
 }
 
