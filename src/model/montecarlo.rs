@@ -825,7 +825,7 @@ impl Kernel {
             .par_iter()
             .map_init(
                 || vec![Vec::with_capacity(draws); ny],
-                |bufs: &mut Vec<Vec<u64>>, &(v, r)| {
+                |bufs: &mut Vec<Vec<f64>>, &(v, r)| {
                     bufs.iter_mut().for_each(Vec::clear);
                     let mut short = vec![0; if v == 3 { ny } else { 0 }];
                     // Sums over four lanes (draw `d` into lane `d mod 4`; chunks hold whole
@@ -842,7 +842,7 @@ impl Kernel {
                                     sup[run.clone()].iter().zip(&dem[run]).enumerate()
                                 {
                                     sums[ti][k % 4] += s - d;
-                                    bufs[ti].push(order_key(s - d));
+                                    bufs[ti].push(s - d);
                                     short[ti] += usize::from(d > 0.0 && s < d * (1.0 - tolerance));
                                 }
                             }
@@ -852,7 +852,7 @@ impl Kernel {
                                 for (k, &x) in run.iter().enumerate() {
                                     sums[ti][k % 4] += x;
                                 }
-                                bufs[ti].extend(run.iter().map(|&x| order_key(x)));
+                                bufs[ti].extend_from_slice(run);
                             }
                         }
                     }
@@ -861,7 +861,7 @@ impl Kernel {
                         .zip(&sums)
                         .map(|(buf, l)| {
                             let sum = (l[0] + l[1]) + (l[2] + l[3]);
-                            (percentiles_of(buf, percentiles), sum / draws as f64)
+                            (percentiles_by_buckets(buf, percentiles), sum / draws as f64)
                         })
                         .collect();
                     (cells, short)
@@ -1696,6 +1696,121 @@ fn adjoint(surv: &[f64], pad: &Padded, target: usize, g: &mut [f64]) {
     adjoint_body::<Portable>(surv, pad, target, g);
 }
 
+/// Buckets of [`percentiles_by_buckets`].
+const BUCKETS: usize = 2048;
+
+/// The percentiles (type 7, as [`percentile`]) of `vals`, exact, without a full sort or repeated
+/// partitions: one pass counts the values into [`BUCKETS`] equal-width buckets between the least
+/// and the greatest, the counts locate the bucket of each order statistic needed, a second pass
+/// gathers those few buckets' values, and only they are sorted. Falls back to selection
+/// ([`percentiles_of`]) when a value is not finite or a needed bucket holds many values.
+fn percentiles_by_buckets(vals: &[f64], percentiles: &[f64]) -> Vec<f64> {
+    let n = vals.len();
+    let fallback = || {
+        let mut keys: Vec<u64> = vals.iter().map(|&x| order_key(x)).collect();
+        percentiles_of(&mut keys, percentiles)
+    };
+    if n < 64 {
+        return fallback();
+    }
+    // Least and greatest over four lanes, and whether any value is NaN.
+    let (mut lo, mut hi, mut nan) = ([f64::INFINITY; 4], [f64::NEG_INFINITY; 4], false);
+    let (quads, rest) = vals.as_chunks::<4>();
+    for q in quads {
+        for l in 0..4 {
+            lo[l] = if q[l] < lo[l] { q[l] } else { lo[l] };
+            hi[l] = if q[l] > hi[l] { q[l] } else { hi[l] };
+            nan |= q[l].is_nan();
+        }
+    }
+    for &x in rest {
+        lo[0] = if x < lo[0] { x } else { lo[0] };
+        hi[0] = if x > hi[0] { x } else { hi[0] };
+        nan |= x.is_nan();
+    }
+    let lo = lo.iter().fold(f64::INFINITY, |a, &b| a.min(b));
+    let hi = hi.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
+    let scale = (BUCKETS - 1) as f64 / (hi - lo);
+    if nan || !lo.is_finite() || !hi.is_finite() || lo == hi || !scale.is_finite() {
+        // Not all finite; every draw the same (an observed year); or a spread too small to
+        // bucket.
+        return fallback();
+    }
+    // (x − lo)·scale lies in [0, BUCKETS − 1] for every value (all finite, lo ≤ x ≤ hi; the
+    // product rounds to at most BUCKETS − 1 as (hi − lo)·scale does), so the conversion cannot
+    // overflow.
+    let bucket = |x: f64| -> usize {
+        let v = ((x - lo) * scale).min((BUCKETS - 1) as f64);
+        // SAFETY: v is finite and within 0 ..= BUCKETS − 1 (see above).
+        unsafe { v.to_int_unchecked::<u32>() as usize }
+    };
+    let mut counts = [0u32; BUCKETS];
+    for &x in vals {
+        counts[bucket(x)] += 1;
+    }
+    // Order statistics needed: the lower and upper one of each percentile.
+    let position = |q: f64| {
+        let h = (n - 1) as f64 * q / 100.0;
+        (h, h.floor() as usize)
+    };
+    let mut ranks: Vec<usize> = percentiles
+        .iter()
+        .flat_map(|&q| {
+            let r = position(q).1;
+            [r, (r + 1).min(n - 1)]
+        })
+        .collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+    // The bucket of each rank and the count below that bucket.
+    let mut at = Vec::with_capacity(ranks.len());
+    let (mut b, mut below) = (0, 0usize);
+    for &r in &ranks {
+        while below + counts[b] as usize <= r {
+            below += counts[b] as usize;
+            b += 1;
+        }
+        at.push((b, below));
+    }
+    let mut targets: Vec<usize> = at.iter().map(|x| x.0).collect();
+    targets.dedup();
+    if targets.len() >= usize::from(u8::MAX) || targets.iter().any(|&t| counts[t] > 256) {
+        return fallback();
+    }
+    let mut bands: Vec<Vec<f64>> = targets
+        .iter()
+        .map(|&t| Vec::with_capacity(counts[t] as usize))
+        .collect();
+    // The band of each bucket (u8::MAX: not needed).
+    let mut band_of = [u8::MAX; BUCKETS];
+    for (i, &t) in targets.iter().enumerate() {
+        band_of[t] = i as u8;
+    }
+    for &x in vals {
+        let i = band_of[bucket(x)];
+        if i != u8::MAX {
+            bands[usize::from(i)].push(x);
+        }
+    }
+    for band in &mut bands {
+        band.sort_unstable_by(f64::total_cmp);
+    }
+    let stat = |r: usize| {
+        let i = ranks.binary_search(&r).unwrap_or(0);
+        let (b, below) = at[i];
+        let t = targets.iter().position(|&t| t == b).unwrap_or(0);
+        bands[t][r - below]
+    };
+    percentiles
+        .iter()
+        .map(|&q| {
+            let (h, r) = position(q);
+            let (a, b) = (stat(r), stat((r + 1).min(n - 1)));
+            a + (h - r as f64) * (b - a)
+        })
+        .collect()
+}
+
 /// `x` as an unsigned integer in the same order as [`f64::total_cmp`] (integers compare faster).
 #[inline(always)]
 fn order_key(x: f64) -> u64 {
@@ -1763,6 +1878,7 @@ mod tests {
             let want: Vec<f64> = qs.iter().map(|&q| percentile(&sorted, q)).collect();
             let mut keys: Vec<u64> = v.iter().map(|&x| order_key(x)).collect();
             assert_eq!(percentiles_of(&mut keys, &qs), want, "{n}");
+            assert_eq!(percentiles_by_buckets(&v, &qs), want, "{n}");
             let mut sorted_keys: Vec<u64> = v.iter().map(|&x| order_key(x)).collect();
             sorted_keys.sort_unstable();
             let back: Vec<f64> = sorted_keys.into_iter().map(from_order_key).collect();
@@ -1942,6 +2058,33 @@ mod tests {
         let mut g_full = vec![0.0; ny];
         adjoint_body::<Portable>(&survs, &full, ny - 1, &mut g_full);
         assert_eq!(bits(&g_short), bits(&g_full));
+    }
+
+    #[test]
+    fn bucket_percentiles_equal_a_sort_on_awkward_draws() {
+        let mut rng = stream(5, 5, 5);
+        let qs = [10.0, 50.0, 90.0, 0.0, 100.0, 2.5, 97.5];
+        let shapes: Vec<Vec<f64>> = vec![
+            // Around zero (a gap near balance), heavy tails, many ties, a far outlier, sorted.
+            (0..1000).map(|_| normal(&mut rng) * 300.0 - 20.0).collect(),
+            (0..1000).map(|_| normal(&mut rng).powi(5)).collect(),
+            (0..1000).map(|i| (i % 7) as f64).collect(),
+            (0..1000)
+                .map(|i| if i == 500 { 1e12 } else { normal(&mut rng) })
+                .collect(),
+            (0..999).map(|i| i as f64 * 0.5).collect(),
+            (0..1000)
+                .map(|i| if i % 2 == 0 { -0.0 } else { 0.0 })
+                .collect(),
+        ];
+        for (k, v) in shapes.iter().enumerate() {
+            let mut sorted = v.clone();
+            sorted.sort_unstable_by(f64::total_cmp);
+            let want: Vec<f64> = qs.iter().map(|&q| percentile(&sorted, q)).collect();
+            let got = percentiles_by_buckets(v, &qs);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&got), bits(&want), "shape {k}");
+        }
     }
 
     #[test]
