@@ -1286,15 +1286,15 @@ fn care_use_per_age_can_follow_a_trend() {
     // The base year's profile is the default one, so without the trend demand is the default's;
     // with it, m_t = 1 + g_k·(t − 2023) exactly, a line the OLS continues: C[t] = 1 + g_k·(t − 2023).
     assert_eq!(pr.care_use_trend.years, (2012..=2023).collect::<Vec<_>>());
-    let nk = g.nk();
     for (ti, &year) in pr.years.iter().enumerate() {
         if year < sc.base_year {
             continue;
         }
         for p in [g.prof("SSK").unwrap(), g.prof("LAK").unwrap()] {
             for c in [0, 5] {
-                for k in 0..nk {
-                    let want = 1.0 + growth[k] * f64::from(year - 2023);
+                for (k, code) in g.sectors.iter().enumerate() {
+                    let gk = growth[["R", "K", "P"].iter().position(|x| x == code).unwrap()];
+                    let want = 1.0 + gk * f64::from(year - 2023);
                     let d = pr.demand_at(ti, p, c, k).unwrap();
                     let d0 = plain.demand_at(ti, p, c, k).unwrap();
                     assert!(
