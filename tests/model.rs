@@ -1340,6 +1340,44 @@ fn care_use_per_age_can_follow_a_trend() {
 }
 
 #[test]
+fn a_missing_care_use_cell_is_an_error_naming_file_and_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = care_use_with_years(dir.path(), [0.01, 0.0, 0.0], None);
+    // Mark one 2015 cell missing (`..`): refused, never filled.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut done = false;
+    let text: String = text
+        .lines()
+        .map(|l| {
+            if !done && l.starts_with("2015;R;2;40;") {
+                done = true;
+                "2015;R;2;40;..".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(done);
+    let file = write(dir.path(), "care_use_years.csv", &text);
+    let scen = write(
+        dir.path(),
+        "s.toml",
+        &format!(
+            "inherits = \"default\"\n{}[demand]\ncare_use_trend = \"linear\"\n",
+            care_use_input(&file)
+        ),
+    );
+    let e = run(&scenario::load(Some(&scen)).unwrap().0)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("care_use_years.csv") && e.contains("2015") && e.contains("missing"),
+        "{e}"
+    );
+}
+
+#[test]
 fn a_care_use_trend_without_years_is_an_error() {
     let mut sc = default_scenario();
     sc.demand.care_use_trend = "linear".into();

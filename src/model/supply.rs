@@ -29,7 +29,9 @@
 //!   Σ_k e_k)` and `f_h[t] = ĥ[t]/h̄`: the forecast of the national ratio (employed/licensed,
 //!   FTE/employed, fitted over the employment years up to the base year, see [`super::trend`]) over
 //!   its level in the window (`ē = Σ E / Σ L`, `h̄ = Σ FTE / Σ E` over the window's years). The cap
-//!   keeps every share, and every sum of shares over sectors, at or below 1.
+//!   keeps every share, and every sum of shares over sectors, at or below 1. A series starts with
+//!   the profession's first year with licensed (employed) persons; a year missing after that, or
+//!   one without licensed (employed) persons, is an error, not a fill.
 //!
 //! Supply is linear in the beginners `B`: that makes the required intake exact.
 
