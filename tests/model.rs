@@ -1189,7 +1189,10 @@ fn a_series_too_short_or_with_a_gap_is_an_error_naming_key_input_and_year() {
             assert_eq!(key, "supply.fte_trend");
             assert_eq!(input, sc.inputs.employed.file);
             assert_eq!(year, Some(2022));
-            assert!(message.contains("at least 3"), "{message}");
+            assert!(
+                message.starts_with("profession SSK: ") && message.contains("at least 3"),
+                "{message}"
+            );
         }
         other => panic!("{other:?}"),
     }

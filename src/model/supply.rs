@@ -282,6 +282,24 @@ pub fn pooled_counts(num: &[f64], den: &[f64], min: f64) -> Vec<(f64, f64)> {
 /// [`ModelError::Trend`] when a series the scenario asks to continue by a trend cannot be fitted
 /// (a year missing, too short for the method); see [`fit_series`].
 pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, ModelError> {
+    // A trend error says which profession's series it is.
+    estimate_unnamed(inp, sc, p).map_err(|e| match e {
+        ModelError::Trend {
+            key,
+            input,
+            year,
+            message,
+        } => ModelError::Trend {
+            key,
+            input,
+            year,
+            message: format!("profession {}: {message}", inp.grid.professions[p]),
+        },
+        e => e,
+    })
+}
+
+fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, ModelError> {
     let g = &inp.grid;
     let (nc, cells) = (g.nc(), g.cells());
     let base = sc.base_year;
@@ -619,8 +637,7 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, ModelEr
                         return Err(bad(
                             &sc.inputs.licensed.file,
                             format!(
-                                "{} has no licensed persons in {year}; the employment share is undefined",
-                                g.professions[p]
+                                "no licensed persons in {year}; the employment share is undefined"
                             ),
                         ));
                     }
@@ -659,8 +676,7 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, ModelEr
                         input: sc.inputs.employed.file.clone(),
                         year: Some(year),
                         message: format!(
-                            "{} has no employed persons in {year}; FTE per employed person is undefined",
-                            g.professions[p]
+                            "no employed persons in {year}; FTE per employed person is undefined"
                         ),
                     });
                 }
