@@ -58,6 +58,8 @@ fn tiny() -> (Scenario, Inputs) {
         population_years,
         population,
         care_use,
+        care_use_years: vec![],
+        care_use_history: vec![],
         admission_years: vec![],
         hc_regions: vec!["SG".into()],
         beginners: vec![],
@@ -601,7 +603,7 @@ fn reproduces_the_dutch_gp_projection_of_van_greuningen_2012() {
     let (men, women) = (0, 1);
     inp.licensed[g.idx(0, 0, men, 40 - 20)] = 6129.0;
     inp.licensed[g.idx(0, 0, women, 40 - 20)] = 4086.0;
-    let mut prm = supply::estimate(&inp, &sc, 0);
+    let mut prm = supply::estimate(&inp, &sc, 0).unwrap();
     prm.exit = vec![0.0; 2 * NA];
     prm.exit[men * NA + 20] = 0.382;
     prm.exit[women * NA + 20] = 0.192;
@@ -938,5 +940,456 @@ fn a_backtest_with_draws_says_whether_the_outcome_fell_inside_the_band() {
         backtest::summarise(&plain)
             .iter()
             .all(|s| s.coverage.is_none())
+    );
+}
+
+#[test]
+fn trend_methods_parse_from_every_spelling() {
+    use hwf::model::ets::Spec;
+    use hwf::model::scenario::Trend;
+    let aadn = Trend::Ets(Spec::try_from("AAdN").unwrap());
+    for (text, want) in [
+        ("none", Trend::None),
+        ("", Trend::None),
+        (" NONE ", Trend::None),
+        ("auto", Trend::Auto),
+        ("Auto", Trend::Auto),
+        ("linear", Trend::Linear),
+        ("LINEAR", Trend::Linear),
+        (" linear", Trend::Linear),
+        ("damped", aadn),
+        ("Damped", aadn),
+        ("AAdN", aadn),
+        ("aadn", aadn),
+        ("ANN", Trend::Ets(Spec::try_from("ANN").unwrap())),
+        ("MMdN", Trend::Ets(Spec::try_from("MMdN").unwrap())),
+    ] {
+        assert_eq!(Trend::try_from(text), Ok(want), "{text:?}");
+    }
+    for bad in ["linear-ish", "dampedx", "ols", "AAA", "ANdN"] {
+        assert!(Trend::try_from(bad).is_err(), "{bad:?}");
+    }
+    // Every trend key of a scenario refuses a method that is not one, naming the key.
+    let dir = tempfile::tempdir().unwrap();
+    for (table, key) in [
+        ("supply", "employment_trend"),
+        ("supply", "fte_trend"),
+        ("demand", "care_use_trend"),
+        ("supply", "admissions_trend"),
+    ] {
+        let p = write(
+            dir.path(),
+            "t.toml",
+            &format!("inherits = \"default\"\n[{table}]\n{key} = \"quadratic\"\n"),
+        );
+        let e = scenario::load(Some(&p)).unwrap_err().to_string();
+        assert!(e.contains(&format!("`{table}.{key}`")), "{e}");
+        assert!(e.contains("\"linear\""), "{e}");
+    }
+    // "trend" draws need a trend model.
+    let p = write(
+        dir.path(),
+        "t.toml",
+        "inherits = \"default\"\n[uncertainty.employment]\ndist = \"trend\"\n",
+    );
+    let e = scenario::load(Some(&p)).unwrap_err().to_string();
+    assert!(
+        e.contains("`uncertainty.employment.dist`") && e.contains("supply.employment_trend"),
+        "{e}"
+    );
+}
+
+/// OLS forecasts `h = 1 … steps` of `y` on t = 1 … n in closed form.
+fn ols_forecast(y: &[f64], steps: usize) -> Vec<f64> {
+    let n = y.len() as f64;
+    let tbar = (n + 1.0) / 2.0;
+    let ybar = y.iter().sum::<f64>() / n;
+    let (mut sxy, mut sxx) = (0.0, 0.0);
+    for (i, v) in y.iter().enumerate() {
+        let t = (i + 1) as f64;
+        sxy += (t - tbar) * (v - ybar);
+        sxx += (t - tbar) * (t - tbar);
+    }
+    let b = sxy / sxx;
+    let a = ybar - b * tbar;
+    (1..=steps).map(|h| a + b * (n + h as f64)).collect()
+}
+
+#[test]
+fn employment_share_and_fte_follow_a_linear_trend() {
+    let mut sc = default_scenario();
+    sc.supply.employment_trend = "linear".into();
+    sc.supply.fte_trend = "linear".into();
+    let inp = default_run().inputs.clone();
+    let pr = project(&sc, inp.clone(), vec![]).unwrap();
+    let plain = default_run();
+    let g = &inp.grid;
+    let (nc, nk, cells) = (g.nc(), g.nk(), g.cells());
+    let ey: Vec<i32> = inp
+        .employment_years
+        .iter()
+        .copied()
+        .filter(|&y| y <= sc.base_year)
+        .collect();
+    let last = *ey.last().unwrap();
+    let window = &ey[ey.len() - sc.supply.employment_window..];
+    for code in ["SSK", "LAK", "BMA"] {
+        let p = g.prof(code).unwrap();
+        let prm = &pr.params[p];
+        // The national series, worked out here from the arrays.
+        let (mut e, mut f, mut l) = (Vec::new(), Vec::new(), Vec::new());
+        for &year in &ey {
+            let yi = inp
+                .employment_years
+                .iter()
+                .position(|&y| y == year)
+                .unwrap();
+            let li = inp.licence_years.iter().position(|&y| y == year).unwrap();
+            let (mut se, mut sf, mut sl) = (0.0, 0.0, 0.0);
+            for c in 0..nc {
+                for s in 0..2 {
+                    for a in 0..NA {
+                        sl += inp.licensed[li * cells + g.idx(p, c, s, a)];
+                        for k in 0..nk {
+                            se += inp.employed[(yi * nk + k) * cells + g.idx(p, c, s, a)];
+                            sf += inp.fte[(yi * nk + k) * cells + g.idx(p, c, s, a)];
+                        }
+                    }
+                }
+            }
+            e.push(se);
+            f.push(sf);
+            l.push(sl);
+        }
+        let n = ey.len();
+        let share: Vec<f64> = (0..n).map(|i| e[i] / l[i]).collect();
+        let per: Vec<f64> = (0..n).map(|i| f[i] / e[i]).collect();
+        let w0 = n - window.len();
+        let share_level = e[w0..].iter().sum::<f64>() / l[w0..].iter().sum::<f64>();
+        let fte_level = f[w0..].iter().sum::<f64>() / e[w0..].iter().sum::<f64>();
+        let steps = (sc.horizon - last) as usize;
+        let cap = 1.0
+            / (0..2 * NA)
+                .map(|j| (0..nk).map(|k| prm.employment[k * 2 * NA + j]).sum::<f64>())
+                .fold(0.0, f64::max);
+        let fe: Vec<f64> = ols_forecast(&share, steps)
+            .iter()
+            .map(|v| (v / share_level).min(cap))
+            .collect();
+        let fh: Vec<f64> = ols_forecast(&per, steps)
+            .iter()
+            .map(|v| v / fte_level)
+            .collect();
+        assert_eq!(prm.ratio_trend_from, last + 1);
+        assert_eq!(prm.employment_trend.len(), steps);
+        for i in 0..steps {
+            assert!((prm.employment_trend[i] - fe[i]).abs() < 1e-9, "{code} {i}");
+            assert!((prm.fte_trend[i] - fh[i]).abs() < 1e-9, "{code} {i}");
+        }
+        // Supply FTE and employed persons in every nowcast and projected year are the plain
+        // projection's times the year's factors (the licensed paths are the same).
+        for (ti, &year) in pr.years.iter().enumerate() {
+            let (s_trend, _) = pr.national(ti, p);
+            let (s_plain, _) = plain.national(ti, p);
+            let want = if year <= last {
+                1.0
+            } else {
+                let i = (year - last - 1) as usize;
+                fe[i] * fh[i]
+            };
+            assert!(
+                (s_trend - s_plain * want).abs() < 1e-9 * s_plain.max(1.0),
+                "{code} {year}: {s_trend} vs {s_plain} × {want}"
+            );
+            let emp = |pr: &Projection| -> f64 {
+                (0..nc)
+                    .flat_map(|c| (0..nk).map(move |k| (c, k)))
+                    .map(|(c, k)| pr.employed[pr.at(ti, p, c, k)])
+                    .sum()
+            };
+            let want_e = if year <= last {
+                1.0
+            } else {
+                fe[(year - last - 1) as usize]
+            };
+            assert!((emp(&pr) - emp(plain) * want_e).abs() < 1e-9 * emp(plain).max(1.0));
+        }
+    }
+    // The factors are in the parameters output.
+    let t = hwf::publish::results::trends_table(&pr).csv();
+    let text = String::from_utf8(t).unwrap();
+    assert!(
+        text.starts_with("input,profession,sector,method,level,year,factor"),
+        "{text}"
+    );
+    assert!(text.contains("employment_share,SSK,*,linear,"), "{text}");
+    assert!(text.contains("fte_per_employed,LAK,*,linear,"), "{text}");
+}
+
+#[test]
+fn the_employment_factor_is_capped_so_no_share_exceeds_one() {
+    // tiny(), with employment in 2020–2022 rising steeply at age 30: 0.6, 0.7, 0.8 of 100.
+    let (mut sc, mut inp) = tiny();
+    let cells = inp.grid.cells();
+    let at = |s: usize, age: usize| inp.grid.idx(0, 0, s, age - 20);
+    let (a30, a31) = (at(1, 30), at(1, 31));
+    let mut licensed = vec![0.0; 4 * cells];
+    for y in 0..4 {
+        licensed[y * cells + a30] = 100.0;
+        licensed[y * cells + a31] = 100.0;
+    }
+    let mut employed = vec![0.0; 3 * cells];
+    let mut fte = vec![0.0; 3 * cells];
+    for (y, share) in [0.6, 0.7, 0.8].iter().enumerate() {
+        employed[y * cells + a30] = 100.0 * share;
+        fte[y * cells + a30] = 90.0 * share;
+        employed[y * cells + a31] = 50.0;
+        fte[y * cells + a31] = 45.0;
+    }
+    inp.licence_years = vec![2020, 2021, 2022, 2023];
+    inp.licensed = licensed;
+    inp.issued = vec![0.0; 4 * 3 * cells];
+    inp.employment_years = vec![2020, 2021, 2022];
+    inp.employed = employed;
+    inp.fte = fte;
+    sc.supply.employment_trend = "linear".into();
+    sc.supply.employment_window = 1;
+    let pr = project(&sc, inp, vec![]).unwrap();
+    let prm = &pr.params[0];
+    // Age 30 in 2022: 80/100 = 0.8 is the largest share, so the cap is 1/0.8 = 1.25.
+    assert!((prm.employment_cap - 1.25).abs() < 1e-12);
+    // National share: (60+50)/200, (70+50)/200, (80+50)/200 = 0.55, 0.60, 0.65: +0.05 a year.
+    // Level (window 2022) 0.65; forecasts 0.70 (2023), 0.75, 0.80, 0.85 (2026), over 0.65:
+    // 1.0769, 1.1538, 1.2308, then 1.3077 capped at 1.25.
+    let want = [0.70 / 0.65, 0.75 / 0.65, 0.80 / 0.65, 1.25];
+    assert_eq!(prm.employment_trend.len(), 4);
+    for (got, want) in prm.employment_trend.iter().zip(want) {
+        assert!((got - want).abs() < 1e-9, "{got} vs {want}");
+    }
+    // No cell's share × factor exceeds 1.
+    for y in 2023..=2026 {
+        let f = prm.employment_factor(y);
+        assert!(prm.employment.iter().all(|e| e * f <= 1.0 + 1e-12));
+    }
+}
+
+#[test]
+fn a_series_too_short_or_with_a_gap_is_an_error_naming_key_input_and_year() {
+    use hwf::model::ModelError;
+    // tiny() has one employment year: too short for a linear trend (3).
+    let (mut sc, inp) = tiny();
+    sc.supply.fte_trend = "linear".into();
+    match project(&sc, inp, vec![]) {
+        Err(ModelError::Trend {
+            key,
+            input,
+            year,
+            message,
+        }) => {
+            assert_eq!(key, "supply.fte_trend");
+            assert_eq!(input, sc.inputs.employed.file);
+            assert_eq!(year, Some(2022));
+            assert!(
+                message.starts_with("profession SSK: ") && message.contains("at least 3"),
+                "{message}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // An employment year missing in the middle of the series.
+    let mut inp = default_run().inputs.clone();
+    let block = inp.grid.nk() * inp.grid.cells();
+    let gone = inp.employment_years.len() / 2;
+    let missing = inp.employment_years.remove(gone);
+    inp.employed.drain(gone * block..(gone + 1) * block);
+    inp.fte.drain(gone * block..(gone + 1) * block);
+    let mut sc = default_scenario();
+    sc.supply.employment_trend = "auto".into();
+    let e = project(&sc, inp.clone(), vec![]).unwrap_err();
+    match &e {
+        ModelError::Trend { key, year, .. } => {
+            assert_eq!(key, "supply.employment_trend");
+            assert_eq!(*year, Some(missing));
+        }
+        other => panic!("{other:?}"),
+    }
+    let text = e.to_string();
+    assert!(
+        text.contains(&format!("the year {missing} is missing")) && text.contains("employed"),
+        "{text}"
+    );
+    // Without a trend the same inputs project (the window does not need consecutive years), and
+    // the missing year is estimated from licences × employment share, not filled from another year.
+    sc.supply.employment_trend = "none".into();
+    let pr = project(&sc, inp, vec![]).unwrap();
+    let ti = pr.years.iter().position(|&y| y == missing).unwrap();
+    assert_eq!(pr.phases[ti], Phase::Nowcast);
+    // An ETS model needs more years than the series has: AAdN needs 7.
+    let (mut sc, inp) = tiny();
+    sc.supply.employment_trend = "damped".into();
+    let e = project(&sc, inp, vec![]).unwrap_err().to_string();
+    assert!(
+        e.contains("`supply.employment_trend`") && e.contains("at least 7"),
+        "{e}"
+    );
+}
+
+/// The default care-use profile with a year column, each sector's use growing linearly:
+/// `w_t = w · (1 + g_k·(t − 2023))` for 2012–2023.
+fn care_use_with_years(dir: &Path, growth: [f64; 3], missing: Option<i32>) -> std::path::PathBuf {
+    let text = String::from_utf8(hwf::defaults::bytes("care_use.csv").unwrap().to_vec()).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let mut out = String::from("år;huvudman;kön;ålder;vårdkonsumtion\n");
+    for year in 2012..=2023 {
+        if Some(year) == missing {
+            continue;
+        }
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split(';').collect();
+            let k = ["R", "K", "P"].iter().position(|s| *s == f[0]).unwrap();
+            let w: f64 = f[3].replace(',', ".").parse().unwrap();
+            let v = w * (1.0 + growth[k] * f64::from(year - 2023));
+            let v = format!("{v}").replace('.', ",");
+            out.push_str(&format!("{year};{};{};{};{v}\n", f[0], f[1], f[2]));
+        }
+    }
+    write(dir, "care_use_years.csv", &out)
+}
+
+/// `[inputs.care_use]` pointing at `file`, pinned to its checksum.
+fn care_use_input(file: &Path) -> String {
+    let f = scenario::InputFile {
+        file: file.display().to_string(),
+        sha256: None,
+    };
+    let (_, _, sum) = scenario::input_bytes("care_use", &f).unwrap();
+    format!(
+        "[inputs.care_use]\nfile = {:?}\nsha256 = {sum:?}\n",
+        file.file_name().unwrap().to_str().unwrap()
+    )
+}
+
+#[test]
+fn care_use_per_age_can_follow_a_trend() {
+    let dir = tempfile::tempdir().unwrap();
+    let growth = [0.01, 0.02, 0.0];
+    let file = care_use_with_years(dir.path(), growth, None);
+    let scen = write(
+        dir.path(),
+        "s.toml",
+        &format!(
+            "inherits = \"default\"\n{}[demand]\ncare_use_trend = \"linear\"\n",
+            care_use_input(&file)
+        ),
+    );
+    let sc = scenario::load(Some(&scen)).unwrap().0;
+    let pr = run(&sc).unwrap();
+    let plain = default_run();
+    let g = &pr.inputs.grid;
+    // The base year's profile is the default one, so without the trend demand is the default's;
+    // with it, m_t = 1 + g_k·(t − 2023) exactly, a line the OLS continues: C[t] = 1 + g_k·(t − 2023).
+    assert_eq!(pr.care_use_trend.years, (2012..=2023).collect::<Vec<_>>());
+    for (ti, &year) in pr.years.iter().enumerate() {
+        if year < sc.base_year {
+            continue;
+        }
+        for p in [g.prof("SSK").unwrap(), g.prof("LAK").unwrap()] {
+            for c in [0, 5] {
+                for (k, code) in g.sectors.iter().enumerate() {
+                    let gk = growth[["R", "K", "P"].iter().position(|x| x == code).unwrap()];
+                    let want = 1.0 + gk * f64::from(year - 2023);
+                    let d = pr.demand_at(ti, p, c, k).unwrap();
+                    let d0 = plain.demand_at(ti, p, c, k).unwrap();
+                    assert!(
+                        (d - d0 * want).abs() < 1e-9 * d0.max(1.0),
+                        "{year} sector {k}: {d} vs {d0} × {want}"
+                    );
+                }
+            }
+        }
+    }
+    // The same table without a trend projects exactly as the default (the base year's profile).
+    let scen = write(
+        dir.path(),
+        "s2.toml",
+        &format!("inherits = \"default\"\n{}", care_use_input(&file)),
+    );
+    let pr2 = run(&scenario::load(Some(&scen)).unwrap().0).unwrap();
+    let last = pr2.years.len() - 1;
+    assert!(
+        (pr2.demand_at(last, 0, 0, 0).unwrap() - plain.demand_at(last, 0, 0, 0).unwrap()).abs()
+            < 1e-9
+    );
+    // A year missing from the table is an error naming the key, the file and the year.
+    let gap = care_use_with_years(dir.path(), growth, Some(2017));
+    let scen = write(
+        dir.path(),
+        "s3.toml",
+        &format!(
+            "inherits = \"default\"\n{}[demand]\ncare_use_trend = \"auto\"\n",
+            care_use_input(&gap)
+        ),
+    );
+    match run(&scenario::load(Some(&scen)).unwrap().0) {
+        Err(hwf::model::ModelError::Trend {
+            key, input, year, ..
+        }) => {
+            assert_eq!(key, "demand.care_use_trend");
+            assert!(input.ends_with("care_use_years.csv"), "{input}");
+            assert_eq!(year, Some(2017));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_missing_care_use_cell_is_an_error_naming_file_and_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = care_use_with_years(dir.path(), [0.01, 0.0, 0.0], None);
+    // Mark one 2015 cell missing (`..`): refused, never filled.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut done = false;
+    let text: String = text
+        .lines()
+        .map(|l| {
+            if !done && l.starts_with("2015;R;2;40;") {
+                done = true;
+                "2015;R;2;40;..".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(done);
+    let file = write(dir.path(), "care_use_years.csv", &text);
+    let scen = write(
+        dir.path(),
+        "s.toml",
+        &format!(
+            "inherits = \"default\"\n{}[demand]\ncare_use_trend = \"linear\"\n",
+            care_use_input(&file)
+        ),
+    );
+    let e = run(&scenario::load(Some(&scen)).unwrap().0)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("care_use_years.csv") && e.contains("2015") && e.contains("missing"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_care_use_trend_without_years_is_an_error() {
+    let mut sc = default_scenario();
+    sc.demand.care_use_trend = "linear".into();
+    let e = run(&sc).unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.contains("`demand.care_use_trend`")
+            && text.contains("care_use has no year dimension; a trend needs at least 3 years")
+            && text.contains("care_use.csv"),
+        "{text}"
     );
 }

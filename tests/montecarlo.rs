@@ -276,3 +276,83 @@ fn simulated_ets_paths_average_to_the_point_forecast() {
     let sd1 = (sq / n as f64).sqrt();
     assert!((sd1 / sigma - 1.0).abs() < 0.03, "{sd1} vs {sigma}");
 }
+
+#[test]
+fn employment_and_fte_trends_reach_the_kernel_and_their_draws() {
+    let mut sc = all_fixed();
+    // Linear for both: some professions have only three employment years (too few for "auto").
+    sc.supply.employment_trend = "linear".into();
+    sc.supply.fte_trend = "linear".into();
+    let proj = run(&sc).unwrap();
+    let kernel = Kernel::new(&proj).unwrap();
+    let g = &proj.inputs.grid;
+    let first = proj.years.iter().position(|&y| y == sc.base_year).unwrap();
+    // Every law fixed: the kernel reproduces the point projection with its trend factors.
+    let bands = kernel.run(2, sc.seed, &[50.0]).unwrap();
+    for p in 0..g.np() {
+        for ti in 0..bands.years.len() {
+            let (s, _) = proj.national(first + ti, p);
+            let q = bands.q(p, 1, bands.national(), ti)[0];
+            assert!(
+                close(q, s),
+                "{} {}: {q} vs {s}",
+                g.professions[p],
+                bands.years[ti]
+            );
+        }
+    }
+    for want in &proj.intake {
+        let q = intake_band(&bands, want.profession).quantiles[0];
+        assert!(
+            close(q, want.required.unwrap()),
+            "{q} vs {:?}",
+            want.required
+        );
+    }
+    let ssk = g.prof("SSK").unwrap();
+    let k = &kernel.profs[ssk];
+    assert!(k.employment_trend[1..].iter().any(|&f| f != 1.0));
+    // Drawn from the trend models: the stream of (seed, draw, profession) feeds the employment
+    // path first, then the FTE path (every other law is fixed and draws nothing), each simulated
+    // from the last employment year through the nowcast years.
+    let mut sc2 = sc.clone();
+    sc2.uncertainty.employment.dist = "trend".into();
+    sc2.uncertainty.fte.dist = "trend".into();
+    let proj2 = run(&sc2).unwrap();
+    let kernel2 = Kernel::new(&proj2).unwrap();
+    let ny = kernel.years.len();
+    let nr = kernel.regions.len();
+    let nat_sup = |r: &[f64], ti: usize| r[(nr + 1) * ny + nr * ny + ti];
+    let prm = &proj.params[ssk];
+    let lead = (sc.base_year + 1 - prm.ratio_trend_from) as usize;
+    let (me, mh) = (
+        prm.employment_model.as_ref().unwrap(),
+        prm.fte_model.as_ref().unwrap(),
+    );
+    let mut moved = 0;
+    for d in 0..5u64 {
+        let mut rng = hwf::model::montecarlo::stream(sc.seed, d, ssk as u64);
+        let mut z =
+            || rand_distr::Distribution::<f64>::sample(&rand_distr::StandardNormal, &mut rng);
+        let pe = me.fit.simulate(lead + ny - 1, &mut z);
+        let ph = mh.fit.simulate(lead + ny - 1, &mut z);
+        let sample = kernel2.sample(ssk, d, sc.seed);
+        let fixed = kernel.record(ssk, d, sc.seed, None);
+        let drawn = kernel2.record(ssk, d, sc.seed, None);
+        assert_eq!(sample.employment[0], 1.0);
+        for ti in 1..ny {
+            let fe = (pe[lead + ti - 1] / me.level)
+                .max(0.0)
+                .min(prm.employment_cap);
+            let fh = (ph[lead + ti - 1] / mh.level).max(0.0);
+            assert!(close(sample.employment[ti], fe) && close(sample.fte[ti], fh));
+            let point = k.employment_trend[ti] * k.fte_trend[ti];
+            let want = nat_sup(&fixed, ti) / point * fe * fh;
+            assert!(close(nat_sup(&drawn, ti), want), "{d} {ti}");
+            moved += usize::from(!close(fe * fh, point));
+        }
+        // The base year is observed.
+        assert_eq!(nat_sup(&drawn, 0), nat_sup(&fixed, 0));
+    }
+    assert!(moved > 0, "the paths never left the point forecast");
+}

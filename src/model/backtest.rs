@@ -88,6 +88,11 @@ pub fn as_of(inp: &Inputs, base_year: i32, lag: i32) -> Result<Inputs, ModelErro
     out.employed.truncate(ne * nk * cells);
     out.fte.truncate(ne * nk * cells);
     out.admission_years.truncate(na);
+    // Care use as published up to the base year (a table with years).
+    let nu = keep(&inp.care_use_years, base_year);
+    out.care_use_years.truncate(nu);
+    out.care_use_history
+        .truncate(nu * nk * 2 * super::inputs::POP_AGES);
     out.beginners.truncate(na * g.np() * nr);
     out.graduates.truncate(na * g.np() * nr);
     out.balance.iter_mut().for_each(|x| *x = 0.0);

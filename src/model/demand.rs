@@ -4,18 +4,28 @@
 //! # Formula
 //!
 //! ```text
-//! D[t] = D[t0] · I[t] · Π_j (1 + g_j)^(t − t0)
+//! D[t] = D[t0] · I[t] · C[t] · Π_j (1 + g_j)^(t − t0)
 //! D[t0] = FTE[t0] · (1 + u)            u = Σ_answers n_answer · imbalance[answer] / Σ n_answer
 //! I[t]  = Σ_{s,a} P[t,s,a] · w[s,a] / Σ_{s,a} P[t0,s,a] · w[s,a]     (per county and sector)
+//! C[t]  = F[t] / F[t0]                  (care-use trend per sector; 1 without one)
 //! ```
+//!
+//! `w` is the care-use profile of the base year (the latest year up to it, when the table has
+//! years). With `demand.care_use_trend`, the age-standardised care use per sector,
+//! `m[τ] = Σ_{s,a} P0[s,a]·w_τ[s,a] / Σ_{s,a} P0[s,a]·w[s,a]` (`P0`: the national population of the
+//! base year, `τ` each care-use year up to the base year), is fitted with the named method and
+//! `F[t]` is its forecast (`F = 1` in the profile's year), so `C` carries the change of care use
+//! per person at fixed age structure.
 //!
 //! Substitution moves `m(t) = D_from[t] · (1 − (1 − share)^(t − t0))` from one profession to
 //! another in every county and sector, so the two changes cancel exactly. A profession with a
 //! density target has `D[t] = density · P_total[t] / 1000` per county, split over sectors as in the
 //! base year.
 
+use super::ModelError;
 use super::inputs::{Inputs, POP_AGES};
-use super::scenario::Scenario;
+use super::scenario::{Scenario, Trend};
+use super::trend::{TrendModel, min_len};
 
 /// Demand in FTE, `[year][p][c][k]` over `years`.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,6 +38,139 @@ pub struct DemandPath {
     pub imbalance: Vec<f64>,
     /// The demographic index, `[year][c][k]`.
     pub index: Vec<f64>,
+    /// The care-use trend factor `C[t]`, `[year][k]`; empty without a trend.
+    pub care_use: Vec<f64>,
+}
+
+/// The care-use trend: factors by year and sector and the models behind them.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct CareUseTrend {
+    /// `C[t]`, `[year][k]` over the base year to the horizon; empty without a trend.
+    pub factors: Vec<f64>,
+    /// The fitted model per sector (`None` for a sector without care use).
+    pub models: Vec<Option<TrendModel>>,
+    /// The care-use years fitted (up to the base year).
+    pub years: Vec<i32>,
+    /// The age-standardised care use `m[τ]` per sector, `[k][year]`.
+    pub series: Vec<Vec<f64>>,
+}
+
+/// Fits `demand.care_use_trend` to the care-use table's years up to the base year (see the module's
+/// formula); `input` names the care-use file in errors. The profile `inp.care_use` must already be
+/// the base year's.
+///
+/// # Errors
+///
+/// [`ModelError::Trend`] naming `demand.care_use_trend` and the file: a care-use table without a
+/// year dimension, a year missing, a series too short for the method; [`ModelError::Input`] when
+/// the population lacks the base year.
+pub fn care_use_trend(
+    inp: &Inputs,
+    sc: &Scenario,
+    input: &str,
+) -> Result<CareUseTrend, ModelError> {
+    let key = "demand.care_use_trend";
+    let method = super::supply::method(key, &sc.demand.care_use_trend)?;
+    if method == Trend::None {
+        return Ok(CareUseTrend::default());
+    }
+    let needed = min_len(method);
+    if inp.care_use_years.is_empty() {
+        return Err(ModelError::Trend {
+            key: key.into(),
+            input: input.into(),
+            year: None,
+            message: format!(
+                "care_use has no year dimension; a trend needs at least {needed} years ({} with {})",
+                super::supply::method_name(method),
+                sc.demand.care_use_trend
+            ),
+        });
+    }
+    let (nc, nk) = (inp.grid.nc(), inp.grid.nk());
+    let base = sc.base_year;
+    let Some(py) = inp.population_years.iter().position(|&y| y == base) else {
+        return Err(ModelError::Input {
+            file: sc.inputs.population.file.clone(),
+            message: format!("no population for the base year {base}"),
+        });
+    };
+    let mut p0 = vec![0.0; 2 * POP_AGES];
+    for c in 0..nc {
+        for (i, v) in p0.iter_mut().enumerate() {
+            *v += inp.population[(py * nc + c) * 2 * POP_AGES + i];
+        }
+    }
+    let block = nk * 2 * POP_AGES;
+    let idx: Vec<usize> = (0..inp.care_use_years.len())
+        .filter(|&i| inp.care_use_years[i] <= base)
+        .collect();
+    let years: Vec<i32> = idx.iter().map(|&i| inp.care_use_years[i]).collect();
+    let profile_year = years.last().copied().unwrap_or(base);
+    let weighted = |w: &[f64], k: usize| -> f64 {
+        (0..2 * POP_AGES)
+            .map(|i| p0[i] * w[k * 2 * POP_AGES + i])
+            .sum()
+    };
+    let ny = (sc.horizon - base + 1).max(0) as usize;
+    let mut factors = vec![1.0; ny * nk];
+    let mut models = Vec::with_capacity(nk);
+    let mut all_series = Vec::with_capacity(nk);
+    for k in 0..nk {
+        let w0 = weighted(&inp.care_use, k);
+        if w0 <= 0.0 {
+            models.push(None);
+            all_series.push(Vec::new());
+            continue;
+        }
+        let series: Vec<f64> = idx
+            .iter()
+            .map(|&i| weighted(&inp.care_use_history[i * block..(i + 1) * block], k) / w0)
+            .collect();
+        let model = super::supply::fit_series(key, input, &years, &series, 1.0, method).map_err(
+            |e| match e {
+                ModelError::Trend {
+                    key,
+                    input,
+                    year,
+                    message,
+                } => ModelError::Trend {
+                    key,
+                    input,
+                    year,
+                    message: format!("sector {}: {message}", inp.grid.sectors[k]),
+                },
+                e => e,
+            },
+        )?;
+        if let Some(m) = &model {
+            // F(y) for y after the profile's year; 1 up to it. C[t] = F(t)/F(base).
+            let steps = usize::try_from(sc.horizon - profile_year).unwrap_or(0);
+            let f = m.factors(&m.fit.forecast(steps));
+            let at = |y: i32| -> f64 {
+                usize::try_from(y - profile_year - 1)
+                    .ok()
+                    .and_then(|i| f.get(i).copied())
+                    .unwrap_or(1.0)
+            };
+            let f0 = at(base);
+            for ti in 0..ny {
+                factors[ti * nk + k] = if f0 > 0.0 {
+                    at(base + ti as i32) / f0
+                } else {
+                    0.0
+                };
+            }
+        }
+        models.push(model);
+        all_series.push(series);
+    }
+    Ok(CareUseTrend {
+        factors,
+        models,
+        years,
+        series: all_series,
+    })
 }
 
 /// The demographic index per year, county and sector.
@@ -73,8 +216,9 @@ fn population(inp: &Inputs, t: i32, c: usize) -> f64 {
         })
 }
 
-/// Projects demand from base-year FTE (`base_fte`, `[p][c][k]`).
-pub fn project(inp: &Inputs, sc: &Scenario, base_fte: &[f64]) -> DemandPath {
+/// Projects demand from base-year FTE (`base_fte`, `[p][c][k]`), with the care-use trend factors
+/// `care_use` (`[year][k]`, empty for none; see [`care_use_trend`]).
+pub fn project(inp: &Inputs, sc: &Scenario, base_fte: &[f64], care_use: &[f64]) -> DemandPath {
     let g = &inp.grid;
     let (np, nc, nk) = (g.np(), g.nc(), g.nk());
     let years: Vec<i32> = (sc.base_year..=sc.horizon).collect();
@@ -120,8 +264,12 @@ pub fn project(inp: &Inputs, sc: &Scenario, base_fte: &[f64]) -> DemandPath {
             for c in 0..nc {
                 for k in 0..nk {
                     let i = (p * nc + c) * nk + k;
-                    fte[ti * per + i] =
-                        base_fte[i] * (1.0 + imbalance[i]) * index[(ti * nc + c) * nk + k] * gp;
+                    let cu = care_use.get(ti * nk + k).copied().unwrap_or(1.0);
+                    fte[ti * per + i] = base_fte[i]
+                        * (1.0 + imbalance[i])
+                        * index[(ti * nc + c) * nk + k]
+                        * cu
+                        * gp;
                 }
             }
         }
@@ -166,5 +314,6 @@ pub fn project(inp: &Inputs, sc: &Scenario, base_fte: &[f64]) -> DemandPath {
         fte,
         imbalance,
         index,
+        care_use: care_use.to_vec(),
     }
 }

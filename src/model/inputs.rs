@@ -187,8 +187,15 @@ pub struct Inputs {
     pub population_years: Vec<i32>,
     /// Population, `[year][c][s][age 0..=100]`.
     pub population: Vec<f64>,
-    /// Care use per person, `[sector][s][age 0..=100]`.
+    /// Care use per person, `[sector][s][age 0..=100]`: the profile demand weights population
+    /// with. From a table with a year dimension, the latest year's ([`super::project`] replaces it
+    /// by the latest year up to the base year).
     pub care_use: Vec<f64>,
+    /// Years of the care-use table when it has a year dimension (ascending); empty when it has none.
+    pub care_use_years: Vec<i32>,
+    /// Care use per person by year, `[year][sector][s][age 0..=100]`, over `care_use_years`
+    /// (empty without a year dimension).
+    pub care_use_history: Vec<f64>,
     /// Programme years of admissions data.
     pub admission_years: Vec<i32>,
     /// Health-care region codes of the admissions data.
@@ -272,6 +279,8 @@ impl Inputs {
             population_years: self.population_years.clone(),
             population,
             care_use: self.care_use.clone(),
+            care_use_years: self.care_use_years.clone(),
+            care_use_history: self.care_use_history.clone(),
             admission_years: self.admission_years.clone(),
             hc_regions: self.hc_regions.clone(),
             beginners: self.beginners.clone(),
@@ -401,15 +410,54 @@ impl Inputs {
         for (a, b) in population.iter_mut().zip(proj) {
             *a += b;
         }
-        let care_use = gather(
-            t.care_use,
-            &[
+        // Care use: one profile, or one per year when the table has a year dimension (never summed
+        // over years).
+        let has_years = t
+            .care_use
+            .dims
+            .iter()
+            .any(|d| Concept::of(d) == Some(Concept::Year));
+        let (care_use, care_use_years, care_use_history) = if has_years {
+            let mut years = years_of(t.care_use);
+            years.sort_unstable();
+            years.dedup();
+            if years.is_empty() {
+                return Err(ModelError::Input {
+                    file: t.care_use.meta.origin.clone(),
+                    message: "the year dimension has no year (expected codes such as 2023)".into(),
+                });
+            }
+            let cy = strings(&years);
+            let axes = [
+                Axis {
+                    concept: Concept::Year,
+                    codes: &cy,
+                },
+                Axis {
+                    concept: Concept::Sector,
+                    codes: &grid.sectors,
+                },
+                Axis {
+                    concept: Concept::Sex,
+                    codes: &sexes,
+                },
+                Axis {
+                    concept: Concept::Age,
+                    codes: &pop_ages,
+                },
+            ];
+            let history = gather(t.care_use, &axes, &[])?;
+            let block = grid.nk() * 2 * POP_AGES;
+            let last = history[(years.len() - 1) * block..].to_vec();
+            (last, years, history)
+        } else {
+            let axes = [
                 ax(Concept::Sector, &grid.sectors),
                 ax(Concept::Sex, &sexes),
                 ax(Concept::Age, &pop_ages),
-            ],
-            &[],
-        )?;
+            ];
+            (gather(t.care_use, &axes, &[])?, Vec::new(), Vec::new())
+        };
         let admission_years = years_of(t.admissions);
         let ay = strings(&admission_years);
         let hc_regions: Vec<String> = lists
@@ -490,6 +538,8 @@ impl Inputs {
             population_years,
             population,
             care_use,
+            care_use_years,
+            care_use_history,
             admission_years,
             hc_regions,
             beginners,

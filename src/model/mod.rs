@@ -11,6 +11,7 @@ pub mod inputs;
 pub mod montecarlo;
 pub mod scenario;
 pub mod supply;
+pub mod trend;
 
 use crate::ingest::{IngestError, read_bytes};
 use inputs::{Inputs, NA, Tables};
@@ -38,6 +39,20 @@ pub enum ModelError {
         /// The table.
         file: String,
         /// What is missing.
+        message: String,
+    },
+    /// An input's series cannot follow the trend a scenario key asks for: a year missing, too
+    /// short for the method, a value the method cannot take. Gaps are never filled.
+    #[error("{input}: `{key}`: {message}")]
+    Trend {
+        /// The scenario key naming the method (`supply.employment_trend`, …).
+        key: String,
+        /// The input file the series comes from.
+        input: String,
+        /// The year at fault: the missing year, the year of a bad value, or the first year of a
+        /// series too short.
+        year: Option<i32>,
+        /// What is wrong and what was expected.
         message: String,
     },
     /// An input could not be read.
@@ -111,6 +126,8 @@ pub struct Projection {
     pub paths: Vec<supply::Path>,
     /// Demand.
     pub demand: demand::DemandPath,
+    /// The care-use trend behind `demand.care_use` (empty without one).
+    pub care_use_trend: demand::CareUseTrend,
     /// Years of the results (first employment year to horizon).
     pub years: Vec<i32>,
     /// Phase per year.
@@ -189,7 +206,11 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
 ///
 /// A profession the scenario names that the data lack, or a base year or horizon the data do not
 /// cover.
-pub fn project(sc: &Scenario, inp: Inputs, used: Vec<UsedInput>) -> Result<Projection, ModelError> {
+pub fn project(
+    sc: &Scenario,
+    mut inp: Inputs,
+    used: Vec<UsedInput>,
+) -> Result<Projection, ModelError> {
     let g = inp.grid.clone();
     for (key, code) in sc.professions_named() {
         if g.prof(&code).is_none() {
@@ -230,7 +251,27 @@ pub fn project(sc: &Scenario, inp: Inputs, used: Vec<UsedInput>) -> Result<Proje
     }
     let (np, nc, nk) = (g.np(), g.nc(), g.nk());
     let cells = g.cells();
-    let params: Vec<Params> = (0..np).map(|p| supply::estimate(&inp, sc, p)).collect();
+    // A care-use table with years: demand weights with the base year's profile (the latest up to it).
+    let care_file = used
+        .get(6)
+        .map_or_else(|| sc.inputs.care_use.file.clone(), |u| u.file.clone());
+    if !inp.care_use_years.is_empty() {
+        let Some(i) = inp.care_use_years.iter().rposition(|&y| y <= sc.base_year) else {
+            return Err(ModelError::Input {
+                file: care_file,
+                message: format!(
+                    "no care-use year up to the base year {}; the table has {:?}",
+                    sc.base_year, inp.care_use_years
+                ),
+            });
+        };
+        let block = nk * 2 * inputs::POP_AGES;
+        inp.care_use = inp.care_use_history[i * block..(i + 1) * block].to_vec();
+    }
+    let care_trend = demand::care_use_trend(&inp, sc, &care_file)?;
+    let params: Vec<Params> = (0..np)
+        .map(|p| supply::estimate(&inp, sc, p))
+        .collect::<Result<_, _>>()?;
     // Parents first: a layer fed by its parent's licences (specialist physicians) needs its path.
     let mut paths: Vec<Option<supply::Path>> = vec![None; np];
     for p in (0..np).filter(|&p| params[p].layer.is_none()) {
@@ -256,7 +297,8 @@ pub fn project(sc: &Scenario, inp: Inputs, used: Vec<UsedInput>) -> Result<Proje
     let phases: Vec<Phase> = years
         .iter()
         .map(|&y| {
-            if y <= last_emp && y <= sc.base_year {
+            // A year the employment data lack (a gap) is estimated, never taken from another year.
+            if y <= last_emp && y <= sc.base_year && inp.employment_years.contains(&y) {
                 Phase::Observed
             } else if y <= sc.base_year {
                 Phase::Nowcast
@@ -283,6 +325,8 @@ pub fn project(sc: &Scenario, inp: Inputs, used: Vec<UsedInput>) -> Result<Proje
         let path_i = usize::try_from(y - sc.base_year).unwrap_or(0);
         for p in 0..np {
             let prm = &params[p];
+            // The trends of the employment share and FTE per employed person (1 without them).
+            let (fe, fh) = (prm.employment_factor(y), prm.fte_factor(y));
             for c in 0..nc {
                 for k in 0..nk {
                     let o = ti * per + (p * nc + c) * nk + k;
@@ -300,8 +344,8 @@ pub fn project(sc: &Scenario, inp: Inputs, used: Vec<UsedInput>) -> Result<Proje
                                 paths[p].licensed[path_i * nc * 2 * NA + (c * 2 + sx) * NA + a]
                             };
                             let j = (k * 2 + sx) * NA + a;
-                            employed[o] += l * prm.employment[j];
-                            supply_fte[o] += l * prm.employment[j] * prm.fte[j];
+                            employed[o] += l * prm.employment[j] * fe;
+                            supply_fte[o] += l * prm.employment[j] * fe * prm.fte[j] * fh;
                         }
                     }
                 }
@@ -310,7 +354,7 @@ pub fn project(sc: &Scenario, inp: Inputs, used: Vec<UsedInput>) -> Result<Proje
     }
     let base_ti = (sc.base_year - first) as usize;
     let base_fte = &supply_fte[base_ti * per..(base_ti + 1) * per];
-    let demand = demand::project(&inp, sc, base_fte);
+    let demand = demand::project(&inp, sc, base_fte, &care_trend.factors);
 
     // Required intake: supply is linear in a constant intake A, S(A) = S(0) + A·(S(1) − S(0)).
     let target_ti = (sc.balance.target_year - sc.base_year) as usize;
@@ -355,6 +399,7 @@ pub fn project(sc: &Scenario, inp: Inputs, used: Vec<UsedInput>) -> Result<Proje
         params,
         paths,
         demand,
+        care_use_trend: care_trend,
         years,
         phases,
         employed,

@@ -8,6 +8,8 @@
 //! - the level of licences on foreign education (per profession and origin), or a path simulated
 //!   from the fitted trend model;
 //! - admissions, when the scenario draws them from their trend model;
+//! - the employment share and FTE per employed person, when the scenario draws them from their
+//!   trend models (a path per profession; supply FTE of every region scales by the year's factor);
 //! - each named demand growth factor's annual rate (one draw shared by every profession);
 //! - the base-year imbalance (one shift per profession).
 //!
@@ -124,6 +126,18 @@ pub struct ProfKernel {
     pub growth: Vec<f64>,
     /// Observed base-year supply FTE and licensed persons by region.
     pub base: Vec<(f64, f64)>,
+    /// Point factor on the employment share by year index (1 at the base year and without a
+    /// trend), already capped at `employment_cap`.
+    pub employment_trend: Vec<f64>,
+    /// Point factor on FTE per employed person by year index (1 without a trend).
+    pub fte_trend: Vec<f64>,
+    /// The employment-share and FTE trend models (for simulated paths).
+    pub ratio_models: [Option<TrendModel>; 2],
+    /// Steps from the ratio trends' last fitted year to the base year (paths are simulated from
+    /// there; the base year's supply is the projection's).
+    pub ratio_lead: usize,
+    /// Largest factor an employment share may take (no share above 1).
+    pub employment_cap: f64,
 }
 
 /// A demand shift between professions, as the kernel applies it.
@@ -348,6 +362,10 @@ pub struct Sample {
     pub imbalance: f64,
     /// Shifts of the named growth factors' annual rates.
     pub growth: Vec<f64>,
+    /// Employment-share factors by year index (base year first, 1).
+    pub employment: Vec<f64>,
+    /// FTE-per-employed factors by year index (base year first, 1).
+    pub fte: Vec<f64>,
 }
 
 /// Per-worker buffers, reused across draws.
@@ -364,6 +382,8 @@ struct Scratch {
     completion: Vec<f64>,
     demand: Vec<f64>,
     fixed: Vec<f64>,
+    emp: Vec<f64>,
+    fte: Vec<f64>,
 }
 
 /// What one draw of one profession records: `[region + nation][year]` licensed, supply and demand,
@@ -547,7 +567,13 @@ impl Kernel {
                     for k in 0..nk {
                         let i = (p * nc + c) * nk + k;
                         let base_fte = proj.supply[proj.at(base_ti, p, c, k)];
-                        let index = proj.demand.index[(ti * nc + c) * nk + k];
+                        let index = proj.demand.index[(ti * nc + c) * nk + k]
+                            * proj
+                                .demand
+                                .care_use
+                                .get(ti * nk + k)
+                                .copied()
+                                .unwrap_or(1.0);
                         demand_a[c * ny + ti] +=
                             base_fte * (1.0 + proj.demand.imbalance[i]) * index;
                         demand_b[c * ny + ti] += base_fte * index;
@@ -601,6 +627,25 @@ impl Kernel {
                 demand_fixed,
                 growth,
                 base,
+                employment_trend: years
+                    .iter()
+                    .enumerate()
+                    .map(|(ti, &y)| {
+                        if ti == 0 {
+                            1.0
+                        } else {
+                            prm.employment_factor(y)
+                        }
+                    })
+                    .collect(),
+                fte_trend: years
+                    .iter()
+                    .enumerate()
+                    .map(|(ti, &y)| if ti == 0 { 1.0 } else { prm.fte_factor(y) })
+                    .collect(),
+                ratio_models: [prm.employment_model.clone(), prm.fte_model.clone()],
+                ratio_lead: usize::try_from(sc.base_year + 1 - prm.ratio_trend_from).unwrap_or(0),
+                employment_cap: prm.employment_cap,
             });
         }
         let shifts = sc
@@ -1108,6 +1153,25 @@ impl Kernel {
                 }
             }
         }
+        // Employment share and FTE per employed: factors by year index (the base year's is 1). A
+        // path runs from the last fitted employment year, through the nowcast years, to the horizon.
+        for (i, law) in [laws.employment, laws.fte].into_iter().enumerate() {
+            let (out, point, cap) = if i == 0 {
+                (&mut s.emp, &k.employment_trend, k.employment_cap)
+            } else {
+                (&mut s.fte, &k.fte_trend, f64::INFINITY)
+            };
+            out.clear();
+            match (law, &k.ratio_models[i]) {
+                (Law::Trend, Some(m)) => {
+                    let lead = k.ratio_lead;
+                    let path = m.fit.simulate(lead + ny - 1, || normal(&mut rng));
+                    out.push(1.0);
+                    out.extend(m.factors(&path[lead..]).into_iter().map(|f| f.min(cap)));
+                }
+                _ => out.extend_from_slice(point),
+            }
+        }
     }
 
     /// The parameters draw `d` takes for profession `p` (what a second implementation needs to
@@ -1130,6 +1194,8 @@ impl Kernel {
             foreign: s.f,
             imbalance,
             growth,
+            employment: s.emp,
+            fte: s.fte,
         }
     }
 
@@ -1241,6 +1307,14 @@ impl Kernel {
                 lic,
                 sup,
             );
+            // The employment-share and FTE trends scale every region's supply in their year.
+            if s.emp.iter().chain(&s.fte).any(|&f| f != 1.0) {
+                for r in 0..nr {
+                    for ti in 1..ny {
+                        sup[r * ny + ti] *= s.emp[ti] * s.fte[ti];
+                    }
+                }
+            }
         }
         // Demand.
         self.demand(p, d, seed, s);
@@ -1261,6 +1335,11 @@ impl Kernel {
             s.v.clear();
             s.v.resize(ny, 0.0);
             adjoint(&s.surv, pad, target, &mut s.v);
+            // FTE per licence in the target year carries that year's trend factors.
+            let ratio = s.emp[target] * s.fte[target];
+            if ratio != 1.0 {
+                s.v.iter_mut().for_each(|g| *g *= ratio);
+            }
             let (mut s0, mut slope) = (slot[sup_at + nr * ny + target], 0.0);
             for ti in (1..=target).rev() {
                 let g = s.v[ti];

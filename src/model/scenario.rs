@@ -82,19 +82,35 @@ pub struct Supply {
     /// model, fitted to each profession's national EU/EEA and third-country licences.
     #[serde(default = "none")]
     pub foreign_trend: String,
+    /// How the employment share continues: `"none"` (its level over `employment_window`), or a
+    /// method (see [`Trend`]) fitted to each profession's national share `employed / licensed` over
+    /// the employment years up to the base year. The forecast over that level scales every sex,
+    /// age and sector, capped each year so that no share exceeds 1.
+    #[serde(default = "none")]
+    pub employment_trend: String,
+    /// How FTE per employed person continues: `"none"` or a method fitted to each profession's
+    /// national `FTE / employed`, applied as [`Supply::employment_trend`] is (without a cap).
+    #[serde(default = "none")]
+    pub fte_trend: String,
 }
 
 fn none() -> String {
     "none".into()
 }
 
-/// A trend method named in a scenario: no trend, ETS chosen by AICc, or one ETS model.
+/// A trend method named in a scenario (see [`super::trend`]).
+///
+/// Spellings (case-insensitive, surrounding blanks ignored): `"none"` or `""`; `"auto"`;
+/// `"linear"`; `"damped"`, an alias of the damped Holt model `"AAdN"`; or an ETS model in R's
+/// letters (`"ANN"`, `"AAN"`, `"AAdN"`, `"MAN"`, `"MMdN"`, …).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Trend {
     /// Keep the base level.
     None,
-    /// Choose the ETS model by AICc.
+    /// Choose among the linear trend and every ETS model by AICc.
     Auto,
+    /// A linear trend `a + b·year`, fitted by OLS.
+    Linear,
     /// This ETS model.
     Ets(super::ets::Spec),
 }
@@ -106,6 +122,8 @@ impl TryFrom<&str> for Trend {
         match s.trim().to_ascii_lowercase().as_str() {
             "none" | "" => Ok(Trend::None),
             "auto" => Ok(Trend::Auto),
+            "linear" => Ok(Trend::Linear),
+            "damped" => super::ets::Spec::try_from("AAdN").map(Trend::Ets),
             _ => super::ets::Spec::try_from(s).map(Trend::Ets),
         }
     }
@@ -139,6 +157,11 @@ pub struct Demand {
     /// utilisation-based demand for that profession).
     #[serde(default)]
     pub density: BTreeMap<String, f64>,
+    /// How care use per person continues: `"none"` (the base year's profile throughout) or a method
+    /// (see [`Trend`]) fitted per sector to the age-standardised mean care use, when the care-use
+    /// table has a year dimension.
+    #[serde(default = "none")]
+    pub care_use_trend: String,
 }
 
 /// Balance labels and the required-intake question.
@@ -192,8 +215,8 @@ pub struct Scenario {
 /// - `"normal"`: the point value plus `Normal(0, sd)` (a multiplier `Normal(1, sd)`, cut at zero,
 ///   for inflows);
 /// - `"lognormal"`: a multiplier `exp(Normal(−sd²/2, sd))` with mean 1;
-/// - `"trend"`: paths simulated from the ETS model the scenario's trend fitted (its prediction
-///   distribution).
+/// - `"trend"`: paths simulated from the model (ETS or linear) the scenario's trend fitted (its
+///   prediction distribution; see [`super::trend`]).
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Dist {
@@ -354,6 +377,26 @@ pub struct Uncertainty {
     pub growth: Dist,
     /// Base-year imbalance (`fixed` or `normal`): one shift per profession and draw.
     pub imbalance: Dist,
+    /// Employment share (`fixed`, or `trend` with `supply.employment_trend`): a path per
+    /// profession and draw.
+    #[serde(default = "fixed")]
+    pub employment: Dist,
+    /// FTE per employed person (`fixed`, or `trend` with `supply.fte_trend`).
+    #[serde(default = "fixed")]
+    pub fte: Dist,
+    /// Care use per person (`fixed` only; its trend enters at the point forecast).
+    #[serde(default = "fixed")]
+    pub care_use: Dist,
+}
+
+fn fixed() -> Dist {
+    Dist {
+        dist: "fixed".into(),
+        weight: None,
+        alpha: None,
+        beta: None,
+        sd: None,
+    }
 }
 
 /// The checked distributions of a scenario.
@@ -371,6 +414,12 @@ pub struct Laws {
     pub growth: Law,
     /// Base-year imbalance.
     pub imbalance: Law,
+    /// Employment share.
+    pub employment: Law,
+    /// FTE per employed person.
+    pub fte: Law,
+    /// Care use per person.
+    pub care_use: Law,
 }
 
 impl Uncertainty {
@@ -399,6 +448,11 @@ impl Uncertainty {
             imbalance: self
                 .imbalance
                 .law(&format!("{u}.imbalance"), &["fixed", "normal"])?,
+            employment: self
+                .employment
+                .law(&format!("{u}.employment"), &["fixed", "trend"])?,
+            fte: self.fte.law(&format!("{u}.fte"), &["fixed", "trend"])?,
+            care_use: self.care_use.law(&format!("{u}.care_use"), &["fixed"])?,
         })
     }
 }
@@ -601,9 +655,15 @@ impl Scenario {
         for (k, v) in [
             ("supply.admissions_trend", &s.admissions_trend),
             ("supply.foreign_trend", &s.foreign_trend),
+            ("supply.employment_trend", &s.employment_trend),
+            ("supply.fte_trend", &s.fte_trend),
+            ("demand.care_use_trend", &self.demand.care_use_trend),
         ] {
             if let Err(e) = Trend::try_from(v.as_str()) {
-                return bad(k, format!("{v:?}: {e}; or \"none\" or \"auto\""));
+                return bad(
+                    k,
+                    format!("{v:?}: {e}; or \"none\", \"auto\", \"linear\" or \"damped\""),
+                );
             }
         }
         if !(-1.0..=10.0).contains(&s.admissions_change) {
@@ -693,6 +753,18 @@ impl Scenario {
                 &s.admissions_trend,
                 "uncertainty.admissions.dist",
                 "supply.admissions_trend",
+            ),
+            (
+                laws.employment,
+                &s.employment_trend,
+                "uncertainty.employment.dist",
+                "supply.employment_trend",
+            ),
+            (
+                laws.fte,
+                &s.fte_trend,
+                "uncertainty.fte.dist",
+                "supply.fte_trend",
             ),
         ] {
             if law == Law::Trend && matches!(Trend::try_from(trend.as_str()), Ok(Trend::None)) {

@@ -23,12 +23,22 @@
 //! - `EU`, `TC`: the recent mean of licences on foreign education, by county, sex and age, times the
 //!   scenario's factors.
 //! - `e_k`, `h_k`: employment share and FTE per employed person by profession, sex and age, pooled
-//!   over counties and the last `employment_window` employment years.
+//!   over counties and the last `employment_window` employment years. With `employment_trend` /
+//!   `fte_trend`, each year after the last employment year (nowcast and projection) takes
+//!   `E_k[t] = L[t]·e_k·f_e[t]` and `S_k[t] = E_k[t]·h_k·f_h[t]`, where `f_e[t] = min(ê[t]/ē, 1/max_{s,a}
+//!   Σ_k e_k)` and `f_h[t] = ĥ[t]/h̄`: the forecast of the national ratio (employed/licensed,
+//!   FTE/employed, fitted over the employment years up to the base year, see [`super::trend`]) over
+//!   its level in the window (`ē = Σ E / Σ L`, `h̄ = Σ FTE / Σ E` over the window's years). The cap
+//!   keeps every share, and every sum of shares over sectors, at or below 1. A series starts with
+//!   the profession's first year with licensed (employed) persons; a year missing after that, or
+//!   one without licensed (employed) persons, is an error, not a fill.
 //!
 //! Supply is linear in the beginners `B`: that makes the required intake exact.
 
+use super::ModelError;
 use super::inputs::{Inputs, NA, ORIGINS};
-use super::scenario::Scenario;
+use super::scenario::{Scenario, Trend};
+use super::trend::{first_gap, min_len};
 use crate::codes::CodeLists;
 
 /// Estimated parameters for one profession.
@@ -74,53 +84,140 @@ pub struct Params {
     pub exit_counts: Vec<(f64, f64)>,
     /// The counts behind each completion rate, by health-care region: (graduates, beginners).
     pub completion_counts: Vec<(f64, f64)>,
+    /// Employment share relative to its level over `employment_window`, by year from
+    /// [`Params::ratio_trend_from`] (nowcast years included), each year capped at
+    /// [`Params::employment_cap`]; empty without a trend.
+    pub employment_trend: Vec<f64>,
+    /// FTE per employed person relative to its level over `employment_window`, by year from
+    /// [`Params::ratio_trend_from`]; empty without a trend.
+    pub fte_trend: Vec<f64>,
+    /// The first year of `employment_trend` and `fte_trend`: the year after the last employment
+    /// year the trends were fitted to (the first nowcast year).
+    pub ratio_trend_from: i32,
+    /// The largest factor the employment share may take: `1 / max_{s,a} Σ_k e_k[s][a]`, so that no
+    /// share, in any sector or summed over sectors, exceeds 1 (infinite when every share is 0).
+    pub employment_cap: f64,
+    /// The fitted employment-share trend behind `employment_trend` (its level is the share over
+    /// `employment_window`).
+    pub employment_model: Option<TrendModel>,
+    /// The fitted FTE-per-employed trend behind `fte_trend`.
+    pub fte_model: Option<TrendModel>,
 }
 
-/// A fitted trend and the level its forecasts are taken relative to.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TrendModel {
-    /// The fitted ETS model.
-    pub fit: super::ets::Fit,
-    /// The level that counts as 1 (the base year's value, or the recent mean).
-    pub level: f64,
-}
+impl Params {
+    /// The factor on every employment share in `year` (1 before [`Params::ratio_trend_from`] or
+    /// without a trend).
+    ///
+    /// # Formula
+    ///
+    /// `min(ê[year] / ē, cap)`, with `ê` the trend's forecast of the national share, `ē` its level
+    /// over the employment window and `cap` = [`Params::employment_cap`].
+    pub fn employment_factor(&self, year: i32) -> f64 {
+        ratio_at(&self.employment_trend, self.ratio_trend_from, year)
+    }
 
-impl TrendModel {
-    /// Factors relative to the level for `values` (forecasts or simulated paths), never negative.
-    pub fn factors(&self, values: &[f64]) -> Vec<f64> {
-        values.iter().map(|v| (v / self.level).max(0.0)).collect()
+    /// The factor on every FTE per employed person in `year` (1 without a trend).
+    ///
+    /// # Formula
+    ///
+    /// `ĥ[year] / h̄`, forecast over the level over the employment window.
+    pub fn fte_factor(&self, year: i32) -> f64 {
+        ratio_at(&self.fte_trend, self.ratio_trend_from, year)
     }
 }
 
-/// Fits the named trend to `series`; `None` when there is no trend to follow (method none, a
-/// non-positive level, or a series that cannot be fitted).
-pub fn trend_model(
+fn ratio_at(v: &[f64], from: i32, year: i32) -> f64 {
+    usize::try_from(year - from)
+        .ok()
+        .and_then(|i| v.get(i).copied())
+        .unwrap_or(1.0)
+}
+
+/// The trend method a scenario key names.
+///
+/// # Errors
+///
+/// [`ModelError::Scenario`] for a method that is not one (a scenario that skipped its checks).
+pub fn method(key: &str, value: &str) -> Result<Trend, ModelError> {
+    Trend::try_from(value).map_err(|message| ModelError::Scenario {
+        file: "scenario".into(),
+        key: key.into(),
+        message,
+    })
+}
+
+/// Fits the trend `method` (named by the scenario key `key`) to the national `series` over
+/// consecutive `years`, read from `input`; `Ok(None)` for no trend or a non-positive level.
+///
+/// # Errors
+///
+/// [`ModelError::Trend`] naming the key, the input and the year: a year missing between the first
+/// and the last (gaps are never filled), a series shorter than the method needs, a value the method
+/// cannot take.
+pub fn fit_series(
+    key: &str,
+    input: &str,
+    years: &[i32],
     series: &[f64],
     level: f64,
-    method: super::scenario::Trend,
-) -> Option<TrendModel> {
-    use super::scenario::Trend;
-    if level <= 0.0 {
-        return None;
+    method: Trend,
+) -> Result<Option<TrendModel>, ModelError> {
+    if method == Trend::None || level <= 0.0 {
+        return Ok(None);
     }
-    let fit = match method {
-        Trend::None => return None,
-        Trend::Auto => super::ets::auto(series),
-        Trend::Ets(spec) => spec.fit(series),
+    let span = match (years.first(), years.last()) {
+        (Some(a), Some(b)) => format!("{a}–{b}"),
+        _ => "no years".into(),
     };
-    fit.ok().map(|fit| TrendModel { fit, level })
+    let err = |year: Option<i32>, message: String| ModelError::Trend {
+        key: key.into(),
+        input: input.into(),
+        year,
+        message,
+    };
+    if let Some(gap) = first_gap(years) {
+        return Err(err(
+            Some(gap),
+            format!(
+                "the year {gap} is missing from the series ({span}); a trend needs consecutive years, and gaps are not filled"
+            ),
+        ));
+    }
+    let needed = min_len(method);
+    if series.len() < needed {
+        return Err(err(
+            years.first().copied(),
+            format!(
+                "the series has {} years ({span}); {} needs at least {needed}",
+                series.len(),
+                method_name(method)
+            ),
+        ));
+    }
+    super::trend::trend_model(series, level, method).map_err(|e| {
+        let year = match &e {
+            super::trend::TrendError::NotFinite { index, .. }
+            | super::trend::TrendError::Ets(super::ets::EtsError::NotFinite { index, .. })
+            | super::trend::TrendError::Ets(super::ets::EtsError::NotPositive { index, .. }) => {
+                years.get(*index).copied()
+            }
+            _ => years.first().copied(),
+        };
+        err(year, format!("{e} (series {span})"))
+    })
 }
 
-/// Forecasts `series` `h` steps ahead with the named trend, relative to `level` (1 = unchanged);
-/// an empty vector when there is no trend to follow (method none, or a series that cannot be fitted).
-pub fn trend_factors(
-    series: &[f64],
-    level: f64,
-    method: super::scenario::Trend,
-    h: usize,
-) -> Vec<f64> {
-    trend_model(series, level, method).map_or_else(Vec::new, |m| m.factors(&m.fit.forecast(h)))
+/// A method's name for messages: `none`, `auto`, `linear`, `ETS(A,Ad,N)`.
+pub fn method_name(method: Trend) -> String {
+    match method {
+        Trend::None => "none".into(),
+        Trend::Auto => "auto".into(),
+        Trend::Linear => "linear".into(),
+        Trend::Ets(spec) => spec.to_string(),
+    }
 }
+
+pub use super::trend::{TrendModel, trend_factors, trend_model};
 
 /// Swedish licences of profession `p` in year `t` as registered (nationally).
 pub fn observed_se(inp: &Inputs, p: usize, t: i32) -> f64 {
@@ -179,7 +276,30 @@ pub fn pooled_counts(num: &[f64], den: &[f64], min: f64) -> Vec<(f64, f64)> {
 }
 
 /// Estimates one profession's parameters from the history up to the base year.
-pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize) -> Params {
+///
+/// # Errors
+///
+/// [`ModelError::Trend`] when a series the scenario asks to continue by a trend cannot be fitted
+/// (a year missing, too short for the method); see [`fit_series`].
+pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, ModelError> {
+    // A trend error says which profession's series it is.
+    estimate_unnamed(inp, sc, p).map_err(|e| match e {
+        ModelError::Trend {
+            key,
+            input,
+            year,
+            message,
+        } => ModelError::Trend {
+            key,
+            input,
+            year,
+            message: format!("profession {}: {message}", inp.grid.professions[p]),
+        },
+        e => e,
+    })
+}
+
+fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, ModelError> {
     let g = &inp.grid;
     let (nc, cells) = (g.nc(), g.cells());
     let base = sc.base_year;
@@ -382,21 +502,32 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize) -> Params {
     // Trends of admissions and foreign inflow, when the scenario asks for them.
     let steps = (sc.horizon - base).max(0) as usize;
     let admissions_trend = {
-        let method = super::scenario::Trend::try_from(s.admissions_trend.as_str())
-            .unwrap_or(super::scenario::Trend::None);
+        let method = method("supply.admissions_trend", &s.admissions_trend)?;
         let years: Vec<usize> = (0..ay.len()).filter(|&y| ay[y] <= base).collect();
         let series: Vec<f64> = years
             .iter()
             .map(|&y| (0..nr).map(|r| b(y, r)).sum())
             .collect();
         let level = series.last().copied().unwrap_or(0.0);
-        trend_model(&series, level, method)
+        let yrs: Vec<i32> = years.iter().map(|&y| ay[y]).collect();
+        if level > 0.0 {
+            fit_series(
+                "supply.admissions_trend",
+                &sc.inputs.admissions.file,
+                &yrs,
+                &series,
+                level,
+                method,
+            )?
+        } else {
+            None
+        }
     };
     let foreign_trend = {
-        let method = super::scenario::Trend::try_from(s.foreign_trend.as_str())
-            .unwrap_or(super::scenario::Trend::None);
+        let method = method("supply.foreign_trend", &s.foreign_trend)?;
         let years: Vec<usize> = (0..ly.len()).filter(|&y| ly[y] <= base).collect();
-        let per_origin = |o: usize| -> Option<TrendModel> {
+        let yrs: Vec<i32> = years.iter().map(|&y| ly[y]).collect();
+        let per_origin = |o: usize| -> Result<Option<TrendModel>, ModelError> {
             let series: Vec<f64> = years
                 .iter()
                 .map(|&y| {
@@ -411,15 +542,178 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize) -> Params {
                 .collect();
             let tail = &series[series.len().saturating_sub(iw.len())..];
             let level = tail.iter().sum::<f64>() / tail.len().max(1) as f64;
-            trend_model(&series, level, method)
+            if level <= 0.0 {
+                return Ok(None);
+            }
+            fit_series(
+                "supply.foreign_trend",
+                &sc.inputs.licences_issued.file,
+                &yrs,
+                &series,
+                level,
+                method,
+            )
         };
-        [per_origin(1), per_origin(2)]
+        [per_origin(1)?, per_origin(2)?]
     };
     let forecast = |m: &Option<TrendModel>| {
         m.as_ref()
             .map_or_else(Vec::new, |m| m.factors(&m.fit.forecast(steps)))
     };
-    Params {
+    // Trends of the employment share and FTE per employed person: national ratios over the
+    // employment years up to the base year, relative to their level over the employment window.
+    let emp_years: Vec<usize> = (0..ey.len()).filter(|&y| ey[y] <= base).collect();
+    let ratio_trend_from = emp_years.last().map_or(base + 1, |&y| ey[y] + 1);
+    let ratio_steps = usize::try_from(sc.horizon - ratio_trend_from + 1).unwrap_or(0);
+    let e_method = method("supply.employment_trend", &s.employment_trend)?;
+    let h_method = method("supply.fte_trend", &s.fte_trend)?;
+    let employment_cap = {
+        let max = (0..2 * NA)
+            .map(|j| (0..nk).map(|k| employment[k * 2 * NA + j]).sum::<f64>())
+            .fold(0.0, f64::max);
+        if max > 0.0 { 1.0 / max } else { f64::INFINITY }
+    };
+    let (employment_model, fte_model) = if e_method == Trend::None && h_method == Trend::None {
+        (None, None)
+    } else {
+        // National totals per employment year: employed, FTE, licensed.
+        let mut totals = Vec::with_capacity(emp_years.len());
+        for &yi in &emp_years {
+            let year = ey[yi];
+            let li = ly.iter().position(|&y| y == year);
+            let (mut e, mut f) = (0.0, 0.0);
+            for k in 0..nk {
+                for c in 0..nc {
+                    for sx in 0..2 {
+                        for a in 0..NA {
+                            let i = ((yi * nk + k) * cells) + g.idx(p, c, sx, a);
+                            e += inp.employed[i];
+                            f += inp.fte[i];
+                        }
+                    }
+                }
+            }
+            let l = li.map(|li| {
+                (0..nc)
+                    .map(|c| {
+                        (0..2)
+                            .map(|sx| (0..NA).map(|a| lic(li, c, sx, a)).sum::<f64>())
+                            .sum::<f64>()
+                    })
+                    .sum::<f64>()
+            });
+            totals.push((year, e, f, l));
+        }
+        let in_window = |year: i32| ew.iter().any(|&w| ey[w] == year);
+        let employment_model = if e_method == Trend::None {
+            None
+        } else {
+            let key = "supply.employment_trend";
+            // The series starts with the first year that has licensed persons (a profession
+            // registered later has no share before); a year without any after that is an error.
+            let start = totals
+                .iter()
+                .position(|t| t.3.is_none_or(|l| l > 0.0) || t.1 > 0.0)
+                .unwrap_or(totals.len());
+            let years: Vec<i32> = totals[start..].iter().map(|t| t.0).collect();
+            let mut series = Vec::with_capacity(totals.len());
+            for &(year, e, _, l) in &totals[start..] {
+                let bad = |input: &str, message: String| ModelError::Trend {
+                    key: key.into(),
+                    input: input.into(),
+                    year: Some(year),
+                    message,
+                };
+                match l {
+                    None => {
+                        return Err(bad(
+                            &sc.inputs.licensed.file,
+                            format!(
+                                "no licensed persons for the employment year {year}; the employment share needs both"
+                            ),
+                        ));
+                    }
+                    Some(l) if l <= 0.0 => {
+                        return Err(bad(
+                            &sc.inputs.licensed.file,
+                            format!(
+                                "no licensed persons in {year}; the employment share is undefined"
+                            ),
+                        ));
+                    }
+                    Some(l) => series.push(e / l),
+                }
+            }
+            let (num, den) = totals
+                .iter()
+                .filter(|t| in_window(t.0))
+                .fold((0.0, 0.0), |(n, d), t| (n + t.1, d + t.3.unwrap_or(0.0)));
+            let level = if den > 0.0 { num / den } else { 0.0 };
+            fit_series(
+                key,
+                &sc.inputs.employed.file,
+                &years,
+                &series,
+                level,
+                e_method,
+            )?
+        };
+        let fte_model = if h_method == Trend::None {
+            None
+        } else {
+            let key = "supply.fte_trend";
+            // The series starts with the first year that has employed persons.
+            let start = totals
+                .iter()
+                .position(|t| t.1 > 0.0 || t.2 > 0.0)
+                .unwrap_or(totals.len());
+            let years: Vec<i32> = totals[start..].iter().map(|t| t.0).collect();
+            let mut series = Vec::with_capacity(totals.len());
+            for &(year, e, f, _) in &totals[start..] {
+                if e <= 0.0 {
+                    return Err(ModelError::Trend {
+                        key: key.into(),
+                        input: sc.inputs.employed.file.clone(),
+                        year: Some(year),
+                        message: format!(
+                            "no employed persons in {year}; FTE per employed person is undefined"
+                        ),
+                    });
+                }
+                series.push(f / e);
+            }
+            let (num, den) = totals
+                .iter()
+                .filter(|t| in_window(t.0))
+                .fold((0.0, 0.0), |(n, d), t| (n + t.2, d + t.1));
+            let level = if den > 0.0 { num / den } else { 0.0 };
+            fit_series(
+                key,
+                &sc.inputs.employed.file,
+                &years,
+                &series,
+                level,
+                h_method,
+            )?
+        };
+        (employment_model, fte_model)
+    };
+    let ratio = |m: &Option<TrendModel>| {
+        m.as_ref()
+            .map_or_else(Vec::new, |m| m.factors(&m.fit.forecast(ratio_steps)))
+    };
+    let employment_trend: Vec<f64> = ratio(&employment_model)
+        .into_iter()
+        .map(|f| f.min(employment_cap))
+        .collect();
+    let fte_trend = ratio(&fte_model);
+    Ok(Params {
+        employment_trend,
+        fte_trend,
+        ratio_trend_from,
+        employment_cap,
+        employment_model,
+        fte_model,
         admissions_trend: forecast(&admissions_trend),
         foreign_trend: [forecast(&foreign_trend[0]), forecast(&foreign_trend[1])],
         admissions_model: admissions_trend,
@@ -438,7 +732,7 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize) -> Params {
         se_profile,
         se_mean,
         foreign,
-    }
+    })
 }
 
 /// How beginners are set in projection years.
@@ -658,7 +952,12 @@ pub fn project_with(
     }
 }
 
-/// The national FTE supply of a path in year index `ti`, all sectors.
+/// The national FTE supply of a path in year index `ti`, all sectors, with the employment-share
+/// and FTE trend factors of that year.
+///
+/// # Formula
+///
+/// `S[t] = f_e[t]·f_h[t]·Σ_{c,s,a} L[t,c,s,a]·Σ_k e_k[s,a]·h_k[s,a]`
 pub fn national_fte(inp: &Inputs, path: &Path, prm: &Params, ti: usize) -> f64 {
     let nc = inp.grid.nc();
     let per = nc * 2 * NA;
@@ -674,7 +973,8 @@ pub fn national_fte(inp: &Inputs, path: &Path, prm: &Params, ti: usize) -> f64 {
             }
         }
     }
-    s
+    let year = path.years.get(ti).copied().unwrap_or(i32::MIN);
+    s * prm.employment_factor(year) * prm.fte_factor(year)
 }
 
 #[cfg(test)]

@@ -1406,13 +1406,16 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
                 s.inflow_window, s.foreign_trend, s.foreign_eu_factor, s.foreign_tc_factor
             ),
             format!(
-                "Sysselsättning och heltidsekvivalenter per anställd efter huvudman, kön och ålder: genomsnitt för de {} senaste åren med sysselsättningsdata (till och med {last_emp}). Åren {} är nuläget skattat ur legitimationer × sysselsättningsandel (status skattad).",
+                "Sysselsättning och heltidsekvivalenter per anställd efter huvudman, kön och ålder: genomsnitt för de {} senaste åren med sysselsättningsdata (till och med {last_emp}). Åren {} är nuläget skattat ur legitimationer × sysselsättningsandel (status skattad). Trend för sysselsättningsandelen {:?} och för heltidsekvivalenter per anställd {:?}: riksserien (sysselsatta/legitimerade, heltidsekvivalenter/sysselsatta) skattas med metoden och dess prognos i förhållande till nivån under perioden skalar alla celler år för år, också nulägesåren; faktorn för sysselsättningsandelen begränsas så att ingen andel överstiger 1.",
                 s.employment_window,
-                nowcast.join(", ")
+                nowcast.join(", "),
+                s.employment_trend,
+                s.fte_trend
             ),
             format!(
-                "Efterfrågan: basårets heltidsekvivalenter × (1 + huvudmännens bedömning: {}) × demografiskt index (befolkningsframskrivning × vårdkonsumtion efter ålder och kön per huvudman) × faktorer ({}). Skatteväxling mellan yrken: {}. Behovsbaserad täthet (heltidsekvivalenter per 1 000 invånare): {}.",
+                "Efterfrågan: basårets heltidsekvivalenter × (1 + huvudmännens bedömning: {}) × demografiskt index (befolkningsframskrivning × vårdkonsumtion efter ålder och kön per huvudman, basårets profil) × trend för vårdkonsumtionen {:?} (åldersstandardiserad till basårets befolkning) × faktorer ({}). Skatteväxling mellan yrken: {}. Behovsbaserad täthet (heltidsekvivalenter per 1 000 invånare): {}.",
                 imbalance.join(", "),
+                sc.demand.care_use_trend,
                 or_none(&factors),
                 or_none(&subs),
                 or_none(&dens)
@@ -1450,13 +1453,16 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
                 s.inflow_window, s.foreign_trend, s.foreign_eu_factor, s.foreign_tc_factor
             ),
             format!(
-                "Employment share and FTE per employed person by sector, sex and age: mean of the last {} employment years (up to {last_emp}). The years {} are nowcast from licences × employment share (status estimated).",
+                "Employment share and FTE per employed person by sector, sex and age: mean of the last {} employment years (up to {last_emp}). The years {} are nowcast from licences × employment share (status estimated). Employment-share trend {:?}, FTE-per-employed trend {:?}: the national series (employed/licensed, FTE/employed) is fitted with the method, and its forecast over the level in those years scales every cell year by year, nowcast years included; the employment factor is capped so that no share exceeds 1.",
                 s.employment_window,
-                nowcast.join(", ")
+                nowcast.join(", "),
+                s.employment_trend,
+                s.fte_trend
             ),
             format!(
-                "Demand: base-year FTE × (1 + the principals' assessment: {}) × a demographic index (population projection × care use by age and sex, per sector) × factors ({}). Substitution between professions: {}. Needs-based density (FTE per 1,000 inhabitants): {}.",
+                "Demand: base-year FTE × (1 + the principals' assessment: {}) × a demographic index (population projection × care use by age and sex, per sector, the base year's profile) × care-use trend {:?} (age-standardised to the base-year population) × factors ({}). Substitution between professions: {}. Needs-based density (FTE per 1,000 inhabitants): {}.",
                 imbalance.join(", "),
+                sc.demand.care_use_trend,
                 or_none(&factors),
                 or_none(&subs),
                 or_none(&dens)

@@ -9,6 +9,7 @@
 //! | `intake.csv` | profession with a Swedish programme | today's beginners, required beginners a year, change, target-year supply and demand |
 //! | `graduates_forecast.csv` | programme × health-care region × year (base+1 … base+3) | graduates |
 //! | `parameters.csv` | profession × sex × age | exit rate, employment share and FTE per employed by sector |
+//! | `trends.csv` | input × profession × sector × year, for each input that follows a trend | method, level, factor (admissions, foreign licences EU/TC, employment share, FTE per employed, care use) |
 //! | `bands.csv/.parquet` (with draws) | profession × county × variable × year | mean and the percentiles (`p10`, `p50`, `p90`, …) of licensed, supply_fte, demand_fte, gap_fte; probability of shortage |
 //! | `intake_bands.csv` (with draws) | profession with a programme | the required intake's point value and percentiles |
 
@@ -429,6 +430,98 @@ pub fn parameters_table(pr: &Projection) -> Wide {
     Wide { cols }
 }
 
+/// The trend factors of every input that follows a trend: `input` (`admissions`, `foreign_eu`,
+/// `foreign_tc`, `employment_share`, `fte_per_employed`, `care_use`), `profession` (`*` for care
+/// use), `sector` (`*` for the supply inputs), the fitted `method`, the `level` the factor is
+/// relative to, `year` and `factor`.
+pub fn trends_table(pr: &Projection) -> Wide {
+    use crate::model::trend::TrendModel;
+    let g = &pr.inputs.grid;
+    let sc = &pr.scenario;
+    let mut text: Vec<Vec<String>> = vec![Vec::new(); 5];
+    let mut nums: Vec<Vec<Option<f64>>> = vec![Vec::new(); 2];
+    let mut push = |input: &str,
+                    prof: &str,
+                    sector: &str,
+                    m: &Option<TrendModel>,
+                    from: i32,
+                    factors: &[f64]| {
+        let Some(m) = m else { return };
+        for (i, f) in factors.iter().enumerate() {
+            text[0].push(input.into());
+            text[1].push(prof.into());
+            text[2].push(sector.into());
+            text[3].push(m.fit.name());
+            text[4].push((from + i as i32).to_string());
+            nums[0].push(Some(m.level));
+            nums[1].push(Some(*f));
+        }
+    };
+    let next = sc.base_year + 1;
+    for (p, prm) in pr.params.iter().enumerate() {
+        let code = &g.professions[p];
+        push(
+            "admissions",
+            code,
+            "*",
+            &prm.admissions_model,
+            next,
+            &prm.admissions_trend,
+        );
+        push(
+            "foreign_eu",
+            code,
+            "*",
+            &prm.foreign_model[0],
+            next,
+            &prm.foreign_trend[0],
+        );
+        push(
+            "foreign_tc",
+            code,
+            "*",
+            &prm.foreign_model[1],
+            next,
+            &prm.foreign_trend[1],
+        );
+        push(
+            "employment_share",
+            code,
+            "*",
+            &prm.employment_model,
+            prm.ratio_trend_from,
+            &prm.employment_trend,
+        );
+        push(
+            "fte_per_employed",
+            code,
+            "*",
+            &prm.fte_model,
+            prm.ratio_trend_from,
+            &prm.fte_trend,
+        );
+    }
+    let cu = &pr.care_use_trend;
+    let nk = g.nk();
+    for (k, m) in cu.models.iter().enumerate() {
+        let f: Vec<f64> = (0..cu.factors.len() / nk.max(1))
+            .map(|ti| cu.factors[ti * nk + k])
+            .collect();
+        push("care_use", "*", &g.sectors[k], m, sc.base_year, &f);
+    }
+    let names = ["input", "profession", "sector", "method", "year"];
+    let mut cols: Vec<(String, Data)> = names
+        .iter()
+        .zip(text)
+        .map(|(n, t)| (n.to_string(), Data::Text(t)))
+        .collect();
+    let factor = nums.pop().unwrap_or_default();
+    let level = nums.pop().unwrap_or_default();
+    cols.insert(4, ("level".into(), Data::Num(level)));
+    cols.push(("factor".into(), Data::Num(factor)));
+    Wide { cols }
+}
+
 /// The git revision the binary was built from (or `unknown`).
 pub fn git_revision() -> &'static str {
     option_env!("HWF_GIT_REV").unwrap_or("unknown")
@@ -507,6 +600,7 @@ pub fn files(pr: &Projection) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
         ("intake.csv", intake_table(pr).csv()),
         ("graduates_forecast.csv", graduates_table(pr).csv()),
         ("parameters.csv", parameters_table(pr).csv()),
+        ("trends.csv", trends_table(pr).csv()),
         ("scenario.toml", pr.scenario.to_toml().into_bytes()),
     ];
     if pr.bands.is_some() {
