@@ -47,20 +47,35 @@ fn triad(n: usize, reps: usize) -> f64 {
 }
 
 /// Bytes the kernel's passes stream per draw, counting each array access once per cell and year:
-/// forward 7 arrays (stock in and out, survival, Swedish profile, two foreign profiles, FTE
-/// weights), adjoint 4 (value in and out, survival, profile) for professions with a programme.
+/// forward 6 arrays (stock in and out, survival, Swedish profile, foreign licences, FTE weights;
+/// 7 when the foreign factors vary by year and the two origins are read apart), adjoint 4 (value
+/// in and out, survival, profile) over the ages it follows (those that reach the ages new licences
+/// enter at, see `model::montecarlo`) for professions with a programme.
 fn bytes_per_draw(k: &Kernel) -> f64 {
     let cells = (k.regions.len() * 2 * NA) as f64;
     let steps = (k.years.len() - 1) as f64;
+    let constant_foreign = !matches!(k.laws.foreign, Law::Trend);
     k.profs
         .iter()
         .map(|p| {
-            let adjoint = if matches!(p.pipeline, Pipeline::Programme { .. }) {
-                32.0 * cells * k.target as f64
+            let mut adjoint = 0.0;
+            if matches!(p.pipeline, Pipeline::Programme { .. }) {
+                for row in p.se_profile.chunks_exact(NA) {
+                    let lo = row.iter().position(|x| *x != 0.0);
+                    let hi = row.iter().rposition(|x| *x != 0.0);
+                    if let (Some(lo), Some(hi)) = (lo, hi) {
+                        for t in 1..=k.target {
+                            adjoint += 32.0 * ((hi + t).min(NA) - lo) as f64;
+                        }
+                    }
+                }
+            }
+            let per_cell = if constant_foreign && p.foreign_trend.iter().all(Vec::is_empty) {
+                48.0
             } else {
-                0.0
+                56.0
             };
-            56.0 * cells * steps + adjoint
+            per_cell * cells * steps + adjoint
         })
         .sum()
 }

@@ -31,11 +31,22 @@
 //! # Layout
 //!
 //! The kernel works on one profession at a time with arrays `[region][sex][age]`, ages contiguous
-//! (the stock of one profession is 21 × 2 × 55 values, 18 KB: it stays in the first-level cache).
-//! Draws run in parallel (rayon) inside each profession; professions follow in dependency order so
-//! that a specialist layer sees its parent's draw. Nothing is allocated per year or per cell: each
-//! worker owns a scratch set reused across its draws, and results go straight into their slot of
-//! one buffer per profession.
+//! and padded to whole eight-lane blocks (56 lanes; the stock of one profession is 21 × 2 × 56
+//! values, 18 KB: it stays in the first-level cache). A block of three regions runs through all
+//! its years before the next starts, the new stock, licensed persons and FTE in one pass over each
+//! row (AVX2 where the processor has it, chosen at run time; the portable rows do the same
+//! operations in the same order, so the bits do not depend on the processor). The adjoint follows
+//! only the ages that can still reach the ages new licences enter at.
+//!
+//! Draws run in parallel (rayon) inside each profession, in chunks of 32 per task; professions
+//! follow in dependency order so that a specialist layer sees its parent's draw. Each worker owns
+//! a scratch set and a chunk buffer kept for the whole run (nothing is allocated per draw, year or
+//! cell); a chunk's records are turned around in the worker's cache so that each recorded value's
+//! draws lie side by side. Percentiles are exact: the draws of a cell are counted into value
+//! buckets and only the buckets that hold the needed order statistics are sorted.
+//!
+//! Ages pooled for an exit-rate estimate (too few at risk at each age alone) share one draw: they
+//! hold one rate's worth of information.
 
 // The passes index lanes, rows and ages by number on purpose: the same index runs through several
 // arrays, and the order of the sums is part of the result.

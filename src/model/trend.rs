@@ -284,7 +284,15 @@ pub fn min_len(method: Trend) -> usize {
 /// A missing value, a series too short for the method (for `"auto"`: fewer than [`AUTO_MIN`]
 /// values, or no candidate with a finite AICc), a non-positive value for a multiplicative ETS
 /// model.
+///
+/// A constant series (every value the same, long enough for the method) has no trend to follow:
+/// `None`, the level continues. Every model fits it exactly, so its likelihood has no maximum.
 pub fn fit(y: &[f64], method: Trend) -> Result<Option<Fitted>, TrendError> {
+    let constant =
+        y.len() >= min_len(method).max(2) && y[0].is_finite() && y.iter().all(|v| *v == y[0]);
+    if constant {
+        return Ok(None);
+    }
     match method {
         Trend::None => Ok(None),
         Trend::Linear => LinearFit::fit(y).map(|f| Some(Fitted::Linear(f))),
@@ -386,6 +394,24 @@ pub fn first_gap(years: &[i32]) -> Option<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_constant_series_has_no_trend_but_a_short_one_is_still_refused() {
+        let flat = [4.0; 12];
+        for m in ["auto", "linear", "AAN", "MAdN", "damped"] {
+            let method = Trend::try_from(m).unwrap();
+            assert!(fit(&flat, method).unwrap().is_none(), "{m}");
+        }
+        assert!(matches!(
+            fit(&[4.0; 2], Trend::Linear),
+            Err(TrendError::TooShort { .. })
+        ));
+        assert!(
+            fit(&[4.0, 4.0, 4.0, 4.0, 4.0, 5.0], Trend::Auto)
+                .unwrap()
+                .is_some()
+        );
+    }
 
     /// OLS in closed form, the second method.
     fn closed_form(y: &[f64]) -> (f64, f64) {
