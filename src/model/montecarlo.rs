@@ -310,6 +310,7 @@ pub fn draw_rate<R: Rng>(point: f64, (k, n): (f64, f64), law: Law, rng: &mut R) 
     beta_scaled(point, (k.clamp(0.0, n), n), law, rng).min(1.0)
 }
 
+#[cfg(test)]
 /// A completion rate drawn like [`draw_rate`] but not cut at 1 (graduates can outnumber a region's
 /// beginners when students move), and the point where there are no beginners to count.
 fn draw_completion<R: Rng>(point: f64, (k, n): (f64, f64), law: Law, rng: &mut R) -> f64 {
@@ -338,6 +339,74 @@ fn beta_scaled<R: Rng>(point: f64, (k, n): (f64, f64), law: Law, rng: &mut R) ->
             point * u * (a + b) / a
         }
         _ => point,
+    }
+}
+
+/// A rate's law made ready to draw: what [`draw_rate`] (`cap`) or [`draw_completion`] would do with
+/// the same point, counts and law, with the Beta distribution set up once per run instead of once
+/// per draw. Draws take the same random numbers and give the same bits.
+#[derive(Clone, Debug)]
+enum RateLaw {
+    /// Always this value.
+    Point(f64),
+    /// `point · u · (a + b) / a`, `u ~ Beta(a, b)`, cut at 1 when `cap`.
+    Beta {
+        dist: Beta<f64>,
+        point: f64,
+        a: f64,
+        b: f64,
+        cap: bool,
+    },
+}
+
+impl RateLaw {
+    /// The law of an exit rate (`cap`: clipped counts, cut at 1, as [`draw_rate`]) or of a
+    /// completion rate (as [`draw_completion`]).
+    fn new(point: f64, (k, n): (f64, f64), law: Law, cap: bool) -> RateLaw {
+        if point <= 0.0 || (!cap && n <= 0.0) {
+            return RateLaw::Point(point);
+        }
+        let n = n.max(0.0);
+        let k = k.clamp(0.0, n);
+        let fixed = RateLaw::Point(if cap { point.min(1.0) } else { point });
+        let Law::Beta {
+            weight,
+            alpha,
+            beta,
+        } = law
+        else {
+            return fixed;
+        };
+        let (a, b) = (alpha + weight * k, beta + weight * (n - k));
+        match Beta::new(a, b) {
+            Ok(dist) if a > 0.0 && b > 0.0 => RateLaw::Beta {
+                dist,
+                point,
+                a,
+                b,
+                cap,
+            },
+            _ => fixed,
+        }
+    }
+
+    /// One draw.
+    #[inline]
+    fn draw<R: Rng>(&self, rng: &mut R) -> f64 {
+        match self {
+            RateLaw::Point(p) => *p,
+            RateLaw::Beta {
+                dist,
+                point,
+                a,
+                b,
+                cap,
+            } => {
+                let u: f64 = dist.sample(rng);
+                let r = point * u * (a + b) / a;
+                if *cap { r.min(1.0) } else { r }
+            }
+        }
     }
 }
 
@@ -451,9 +520,14 @@ impl Records {
                 for k in 0..n {
                     draw(c * CHUNK + k, s, &mut local[k * rec..(k + 1) * rec]);
                 }
-                for (i, to) in chunk.chunks_exact_mut(n).take(rec).enumerate() {
-                    for (k, x) in to.iter_mut().enumerate() {
-                        *x = local[k * rec + i];
+                // Eight recorded values at a time: one cache line of each draw's record.
+                for i0 in (0..rec).step_by(8) {
+                    let w = 8.min(rec - i0);
+                    for k in 0..n {
+                        let from = &local[k * rec + i0..k * rec + i0 + w];
+                        for (ii, x) in from.iter().enumerate() {
+                            chunk[(i0 + ii) * n + k] = *x;
+                        }
                     }
                 }
             });
@@ -787,7 +861,7 @@ impl Kernel {
         let mut se_paths: Vec<Option<Vec<f64>>> = vec![None; np];
         let mut out = Records::new(draws, rec);
         for p in self.order() {
-            let pad = Padded::new(&self.profs[p]);
+            let pad = Padded::new(&self.profs[p], self.laws);
             let parent = match &self.profs[p].pipeline {
                 Pipeline::Layer { parent, .. } => se_paths[*parent].as_deref(),
                 _ => None,
@@ -1089,7 +1163,7 @@ impl Kernel {
 
     /// Draws profession `p`'s supply parameters of draw `d` into the scratch: exit rates,
     /// survival per cell, completion rates, admissions and foreign-licence factors.
-    fn sample_into(&self, p: usize, d: u64, seed: u64, s: &mut Scratch) {
+    fn sample_into(&self, p: usize, d: u64, seed: u64, pad: &Padded, s: &mut Scratch) {
         let k = &self.profs[p];
         let nr = self.regions.len();
         let ny = self.years.len();
@@ -1100,15 +1174,10 @@ impl Kernel {
         // rate is 1 by definition.
         s.exit.clear();
         for j in 0..2 * NA {
-            let rate = if j % NA == NA - 1 {
-                k.exit[j]
-            } else if j % NA > 0
-                && k.exit[j] == k.exit[j - 1]
-                && k.exit_counts[j] == k.exit_counts[j - 1]
-            {
-                s.exit[j - 1]
-            } else {
-                draw_rate(k.exit[j], k.exit_counts[j], laws.exit, &mut rng)
+            let rate = match &pad.exit_laws[j] {
+                Some(law) => law.draw(&mut rng),
+                None if j % NA == NA - 1 => k.exit[j],
+                None => s.exit[j - 1],
             };
             s.exit.push(rate);
         }
@@ -1127,16 +1196,14 @@ impl Kernel {
         s.adm.clear();
         if let Pipeline::Programme {
             completion,
-            counts,
             trend,
             model,
             ..
         } = &k.pipeline
         {
-            for (r, &c) in completion.iter().enumerate() {
-                let n = counts.get(r).copied().unwrap_or((0.0, 0.0));
-                s.completion
-                    .push(draw_completion(c, n, laws.completion, &mut rng));
+            debug_assert_eq!(completion.len(), pad.completion_laws.len());
+            for law in &pad.completion_laws {
+                s.completion.push(law.draw(&mut rng));
             }
             match (laws.admissions, model) {
                 (Law::Trend, Some(m)) => {
@@ -1191,7 +1258,8 @@ impl Kernel {
     /// the growth factors' shifts.
     pub fn sample(&self, p: usize, d: u64, seed: u64) -> Sample {
         let mut s = Scratch::default();
-        self.sample_into(p, d, seed, &mut s);
+        let pad = Padded::new(&self.profs[p], self.laws);
+        self.sample_into(p, d, seed, &pad, &mut s);
         let mut rng = stream(seed, d, IMBALANCE_STREAM + p as u64);
         let imbalance = draw_shift(self.laws.imbalance, &mut rng);
         let mut rng = stream(seed, d, DEMAND_STREAM);
@@ -1214,7 +1282,7 @@ impl Kernel {
     /// the required intake, then the national Swedish licences by year.
     pub fn record(&self, p: usize, d: u64, seed: u64, parent_se: Option<&[f64]>) -> Vec<f64> {
         let mut slot = vec![0.0; record_len(self.regions.len(), self.years.len())];
-        let pad = Padded::new(&self.profs[p]);
+        let pad = Padded::new(&self.profs[p], self.laws);
         self.draw(
             p,
             d,
@@ -1285,7 +1353,7 @@ impl Kernel {
         let k = &self.profs[p];
         let nr = self.regions.len();
         let ny = self.years.len();
-        self.sample_into(p, d, seed, s);
+        self.sample_into(p, d, seed, pad, s);
         self.swedish(p, parent_se, s);
         // Forward: stocks, FTE and licensed persons by region.
         let (lic_at, sup_at, dem_at) = (0, (nr + 1) * ny, 2 * (nr + 1) * ny);
@@ -1392,6 +1460,12 @@ struct Padded {
     prof_total: f64,
     /// The first and last age with a non-zero profile, by row (`None`: none).
     prof_span: Vec<Option<(usize, usize)>>,
+    /// Exit rates' laws `[s][a]`: `None` where the age shares the draw of the age before (ages
+    /// pooled for the estimate hold one rate's worth of information) or is the last (its rate is
+    /// 1 by definition).
+    exit_laws: Vec<Option<RateLaw>>,
+    /// Completion rates' laws by health-care region.
+    completion_laws: Vec<RateLaw>,
 }
 
 /// The first and last lane of each padded row that is not zero.
@@ -1415,7 +1489,29 @@ fn pad_rows(v: &[f64]) -> Vec<f64> {
 }
 
 impl Padded {
-    fn new(k: &ProfKernel) -> Padded {
+    fn new(k: &ProfKernel, laws: Laws) -> Padded {
+        let exit_laws = (0..2 * NA)
+            .map(|j| {
+                let pooled = j % NA > 0
+                    && k.exit[j] == k.exit[j - 1]
+                    && k.exit_counts[j] == k.exit_counts[j - 1];
+                (j % NA != NA - 1 && !pooled)
+                    .then(|| RateLaw::new(k.exit[j], k.exit_counts[j], laws.exit, true))
+            })
+            .collect();
+        let completion_laws = match &k.pipeline {
+            Pipeline::Programme {
+                completion, counts, ..
+            } => completion
+                .iter()
+                .enumerate()
+                .map(|(r, &c)| {
+                    let n = counts.get(r).copied().unwrap_or((0.0, 0.0));
+                    RateLaw::new(c, n, laws.completion, false)
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         let prof = pad_rows(&k.se_profile);
         Padded {
             l0: pad_rows(&k.l0),
@@ -1424,6 +1520,8 @@ impl Padded {
             f: [pad_rows(&k.foreign[0]), pad_rows(&k.foreign[1])],
             w: pad_rows(&k.w),
             prof_total: k.se_profile.iter().sum(),
+            exit_laws,
+            completion_laws,
         }
     }
 }
@@ -1752,38 +1850,52 @@ fn adjoint_avx2(surv: &[f64], pad: &Padded, target: usize, g: &mut [f64]) {
     adjoint_body::<Avx2>(surv, pad, target, g);
 }
 
-/// Whether the wider vector instructions are there. They change the speed, not the bits: Rust
-/// never fuses a multiply and an add on its own, and the sums run over four fixed lanes.
-fn wide() -> bool {
+/// The widest vector instructions the processor has, checked once. They change the speed, not
+/// the bits: every implementation runs the same operations per lane in the same order (Rust never
+/// fuses a multiply and an add on its own).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Width {
+    /// Plain Rust.
+    Portable,
+    /// AVX2 (AVX-512 was tried: on this project's machines, with their 256-bit data paths, it was
+    /// slower).
+    Avx2,
+}
+
+fn width() -> Width {
     #[cfg(target_arch = "x86_64")]
     {
-        static WIDE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-        *WIDE.get_or_init(|| std::arch::is_x86_feature_detected!("avx2"))
+        static W: std::sync::OnceLock<Width> = std::sync::OnceLock::new();
+        *W.get_or_init(|| {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                Width::Avx2
+            } else {
+                Width::Portable
+            }
+        })
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        false
+        Width::Portable
     }
 }
 
 fn forward(x: &Rows<'_>, lic: &mut [f64], sup: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
-    if wide() {
+    match width() {
         // SAFETY: AVX2 is present (checked at run time).
-        unsafe { forward_avx2(x, lic, sup) };
-        return;
+        #[cfg(target_arch = "x86_64")]
+        Width::Avx2 => unsafe { forward_avx2(x, lic, sup) },
+        _ => forward_body::<Portable>(x, lic, sup),
     }
-    forward_body::<Portable>(x, lic, sup);
 }
 
 fn adjoint(surv: &[f64], pad: &Padded, target: usize, g: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
-    if wide() {
+    match width() {
         // SAFETY: AVX2 is present (checked at run time).
-        unsafe { adjoint_avx2(surv, pad, target, g) };
-        return;
+        #[cfg(target_arch = "x86_64")]
+        Width::Avx2 => unsafe { adjoint_avx2(surv, pad, target, g) },
+        _ => adjoint_body::<Portable>(surv, pad, target, g),
     }
-    adjoint_body::<Portable>(surv, pad, target, g);
 }
 
 /// Buckets of [`percentiles_by_buckets`].
@@ -2004,6 +2116,7 @@ mod tests {
             f: [pad_rows(&f0), pad_rows(&f1)],
             w: pad_rows(&w),
             prof_total: prof.iter().sum(),
+            ..Padded::default()
         };
         // Survival shifted one lane right, as `sample_into` lays it out.
         let mut survs = vec![0.0; 4 * S];
@@ -2095,6 +2208,7 @@ mod tests {
             f: [pad_rows(&f0), pad_rows(&f1)],
             w,
             prof_total: prof.iter().sum(),
+            ..Padded::default()
         };
         assert_eq!(pad.prof_span[rows - 1], None);
         assert_eq!(pad.prof_span[0], Some((2, 13)));
@@ -2102,7 +2216,7 @@ mod tests {
         let se: Vec<f64> = (0..ny).map(|t| t as f64).collect();
         let fe: Vec<f64> = (0..ny).map(|t| 1.0 + 0.1 * t as f64).collect();
         let ft: Vec<f64> = (0..ny).map(|t| 2.0 - 0.1 * t as f64).collect();
-        let run = |fixed: Option<&[f64]>, wide: bool| {
+        let run = |fixed: Option<&[f64]>, wide: Width| {
             let x = Rows {
                 fixed,
                 pad: &pad,
@@ -2114,7 +2228,7 @@ mod tests {
             let (mut lic, mut sup) = (vec![0.0; regions * ny], vec![0.0; regions * ny]);
             let mut g = vec![0.0; ny];
             #[cfg(target_arch = "x86_64")]
-            if wide {
+            if wide == Width::Avx2 {
                 // SAFETY: only called when AVX2 is present.
                 unsafe {
                     forward_avx2(&x, &mut lic, &mut sup);
@@ -2122,20 +2236,23 @@ mod tests {
                 }
                 return (lic, sup, g);
             }
-            let _ = wide;
             forward_body::<Portable>(&x, &mut lic, &mut sup);
             adjoint_body::<Portable>(&survs, &pad, ny - 1, &mut g);
             (lic, sup, g)
         };
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let present = match width() {
+            Width::Avx2 => vec![Width::Avx2],
+            Width::Portable => vec![],
+        };
         for fixed in [None, Some(&fixed[..])] {
-            let a = run(fixed, false);
+            let a = run(fixed, Width::Portable);
             assert!(a.0.iter().all(|x| x.is_finite()) && a.2[1] > 0.0);
-            if super::wide() {
-                let b = run(fixed, true);
-                assert_eq!(bits(&a.0), bits(&b.0));
-                assert_eq!(bits(&a.1), bits(&b.1));
-                assert_eq!(bits(&a.2), bits(&b.2));
+            for &w in &present {
+                let b = run(fixed, w);
+                assert_eq!(bits(&a.0), bits(&b.0), "{w:?}");
+                assert_eq!(bits(&a.1), bits(&b.1), "{w:?}");
+                assert_eq!(bits(&a.2), bits(&b.2), "{w:?}");
             }
         }
         // The adjoint over every lane of every row gives the same bits as the shortened one.
@@ -2228,6 +2345,41 @@ mod tests {
         assert!((sd2 / sd - 2.0).abs() < 0.1, "{sd2} vs {sd}");
         // Fixed gives the point.
         assert_eq!(draw_rate(0.03, (30.0, 1000.0), Law::Fixed, &mut rng), 0.03);
+    }
+
+    #[test]
+    fn prepared_rate_laws_draw_what_the_plain_functions_draw() {
+        let law = Law::Beta {
+            weight: 0.7,
+            alpha: 0.5,
+            beta: 0.5,
+        };
+        let cases = [
+            (0.03, (30.0, 1000.0)),
+            (0.9, (95.0, 100.0)),
+            (0.0, (0.0, 10.0)),
+            (0.2, (-3.0, 10.0)),
+            (0.5, (12.0, 0.0)),
+            (1.4, (140.0, 100.0)),
+        ];
+        for (point, counts) in cases {
+            for l in [law, Law::Fixed] {
+                let (mut r1, mut r2) = (stream(1, 2, 3), stream(1, 2, 3));
+                let prepared = RateLaw::new(point, counts, l, true);
+                assert_eq!(
+                    prepared.draw(&mut r1).to_bits(),
+                    draw_rate(point, counts, l, &mut r2).to_bits()
+                );
+                let (mut r1, mut r2) = (stream(4, 5, 6), stream(4, 5, 6));
+                let prepared = RateLaw::new(point, counts, l, false);
+                assert_eq!(
+                    prepared.draw(&mut r1).to_bits(),
+                    draw_completion(point, counts, l, &mut r2).to_bits()
+                );
+                // The same number of random numbers taken.
+                assert_eq!(r1.next_u64(), r2.next_u64());
+            }
+        }
     }
 
     #[test]
