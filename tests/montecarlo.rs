@@ -260,9 +260,7 @@ fn simulated_ets_paths_average_to_the_point_forecast() {
     let mut sum = [0.0; 5];
     let mut sq = 0.0;
     for _ in 0..n {
-        let path = fit.simulate(5, || {
-            rand_distr::Distribution::<f64>::sample(&rand_distr::StandardNormal, &mut rng)
-        });
+        let path = fit.simulate(5, || hwf::model::variates::standard_normal(&mut rng));
         for h in 0..5 {
             sum[h] += path[h];
         }
@@ -332,8 +330,7 @@ fn employment_and_fte_trends_reach_the_kernel_and_their_draws() {
     let mut moved = 0;
     for d in 0..5u64 {
         let mut rng = hwf::model::montecarlo::stream(sc.seed, d, ssk as u64);
-        let mut z =
-            || rand_distr::Distribution::<f64>::sample(&rand_distr::StandardNormal, &mut rng);
+        let mut z = || hwf::model::variates::standard_normal(&mut rng);
         let pe = me.fit.simulate(lead + ny - 1, &mut z);
         let ph = mh.fit.simulate(lead + ny - 1, &mut z);
         let sample = kernel2.sample(ssk, d, sc.seed);

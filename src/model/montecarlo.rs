@@ -23,10 +23,10 @@
 //! Draw `d` of profession `p` takes its random numbers from its own PCG-64 stream, keyed by the
 //! scenario's seed, `d` and `p` (the demand factors from a stream keyed by the seed and `d` alone).
 //! Draws are independent of which thread computes them and every reduction over draws runs in draw
-//! order, so results are byte-identical for any number of threads. Across machines they are
-//! identical as long as the platform's `ln`/`exp` agree: `rand_distr`'s Beta and normal samplers
-//! call them through `num-traits` (another dependency turns on its `std` feature, so the system
-//! library is used); hwf's own log-normal factor uses the pure-Rust `libm`.
+//! order, so results are byte-identical for any number of threads. They are the same on every
+//! machine too: the variates come from [`super::variates`] (IEEE arithmetic, `sqrt` and the
+//! pure-Rust `libm`, never the platform's C library), and the vector passes do the same operations
+//! in the same order as the portable ones.
 //!
 //! # Layout
 //!
@@ -55,9 +55,9 @@
 use super::inputs::NA;
 use super::scenario::{Law, Laws};
 use super::supply::TrendModel;
+use super::variates;
 use super::{ModelError, Projection};
 use rand_core::Rng;
-use rand_distr::{Beta, Distribution, StandardNormal};
 use rand_pcg::Pcg64;
 use rayon::prelude::*;
 
@@ -294,9 +294,9 @@ fn by_year<T>(v: &[(i32, T)], y: i32) -> Option<&T> {
     v.binary_search_by_key(&y, |x| x.0).ok().map(|i| &v[i].1)
 }
 
-/// A standard normal variate.
+/// A standard normal variate ([`variates::standard_normal`]: the same bits on every machine).
 fn normal<R: Rng>(rng: &mut R) -> f64 {
-    StandardNormal.sample(rng)
+    variates::standard_normal(rng)
 }
 
 /// A rate drawn around `point` from `k` events among `n` at risk: `point · u / E[u]` with
@@ -333,25 +333,27 @@ fn beta_scaled<R: Rng>(point: f64, (k, n): (f64, f64), law: Law, rng: &mut R) ->
     };
     let a = alpha + weight * k;
     let b = beta + weight * (n - k);
-    match Beta::new(a, b) {
-        Ok(d) if a > 0.0 && b > 0.0 => {
-            let u: f64 = d.sample(rng);
-            point * u * (a + b) / a
-        }
-        _ => point,
+    if beta_shapes(a, b) {
+        point * variates::beta(a, b, rng) * (a + b) / a
+    } else {
+        point
     }
 }
 
+/// Whether `Beta(a, b)` is a proper distribution (both shapes positive and finite).
+fn beta_shapes(a: f64, b: f64) -> bool {
+    a > 0.0 && b > 0.0 && a.is_finite() && b.is_finite()
+}
+
 /// A rate's law made ready to draw: what [`draw_rate`] (`cap`) or [`draw_completion`] would do with
-/// the same point, counts and law, with the Beta distribution set up once per run instead of once
-/// per draw. Draws take the same random numbers and give the same bits.
+/// the same point, counts and law, with the shapes worked out once per run instead of once per
+/// draw. Draws take the same random numbers and give the same bits.
 #[derive(Clone, Debug)]
 enum RateLaw {
     /// Always this value.
     Point(f64),
     /// `point · u · (a + b) / a`, `u ~ Beta(a, b)`, cut at 1 when `cap`.
     Beta {
-        dist: Beta<f64>,
         point: f64,
         a: f64,
         b: f64,
@@ -378,15 +380,10 @@ impl RateLaw {
             return fixed;
         };
         let (a, b) = (alpha + weight * k, beta + weight * (n - k));
-        match Beta::new(a, b) {
-            Ok(dist) if a > 0.0 && b > 0.0 => RateLaw::Beta {
-                dist,
-                point,
-                a,
-                b,
-                cap,
-            },
-            _ => fixed,
+        if beta_shapes(a, b) {
+            RateLaw::Beta { point, a, b, cap }
+        } else {
+            fixed
         }
     }
 
@@ -395,15 +392,8 @@ impl RateLaw {
     fn draw<R: Rng>(&self, rng: &mut R) -> f64 {
         match self {
             RateLaw::Point(p) => *p,
-            RateLaw::Beta {
-                dist,
-                point,
-                a,
-                b,
-                cap,
-            } => {
-                let u: f64 = dist.sample(rng);
-                let r = point * u * (a + b) / a;
+            RateLaw::Beta { point, a, b, cap } => {
+                let r = point * variates::beta(*a, *b, rng) * (a + b) / a;
                 if *cap { r.min(1.0) } else { r }
             }
         }

@@ -552,11 +552,10 @@ mod tests {
         assert_eq!(f.simulate(3, || 0.0), f.forecast(3));
         // The variance at h = 2 over many paths, against s²·(1 + x₀ᵀ(XᵀX)⁻¹x₀), x₀ = (1, 9).
         use rand_core::SeedableRng;
-        use rand_distr::{Distribution, StandardNormal};
         let mut rng = rand_pcg::Pcg64::seed_from_u64(7);
         let m = 40_000;
         let paths: Vec<f64> = (0..m)
-            .map(|_| f.simulate(2, || StandardNormal.sample(&mut rng))[1])
+            .map(|_| f.simulate(2, || crate::model::variates::standard_normal(&mut rng))[1])
             .collect();
         let mean = paths.iter().sum::<f64>() / m as f64;
         let var = paths.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (m - 1) as f64;
