@@ -417,28 +417,29 @@ impl Spec {
                 (false, false) => 0.0,
             };
             let start = vec![a, bfrac, phi, y[0] / scale, b0];
-            let (mut f, mut v) = nelder_mead(&objective, &start, &active, 4000);
-            // Restart from the best point while that still helps: Nelder–Mead's simplex
-            // collapses early near the corners of the bounds (β = α, φ = 0.98).
-            for _ in 0..10 {
-                let (f2, v2) = nelder_mead(&objective, &v, &active, 4000);
-                let improved = f2 < f - 1e-10 * (1.0 + f.abs());
-                if f2 < f {
-                    (f, v) = (f2, v2);
-                }
-                if !improved {
-                    break;
-                }
-            }
+            // A looser tolerance for the starts: only the best one is polished.
+            let (f, v) = nelder_mead(&objective, &start, &active, 4000, 1e-7);
             if f.is_finite() && best.as_ref().is_none_or(|b| f < b.0) {
                 best = Some((f, v));
             }
         }
-        let Some((_, v)) = best else {
+        let Some((mut f, mut v)) = best else {
             return Err(EtsError::NoFit {
                 spec: self.to_string(),
             });
         };
+        // Restart the best start from its point while that still helps: Nelder–Mead's simplex
+        // collapses early near the corners of the bounds (β = α, φ = 0.98).
+        for _ in 0..10 {
+            let (f2, v2) = nelder_mead(&objective, &v, &active, 4000, 1e-10);
+            let improved = f2 < f - 1e-10 * (1.0 + f.abs());
+            if f2 < f {
+                (f, v) = (f2, v2);
+            }
+            if !improved {
+                break;
+            }
+        }
         let p = to_params(&v);
         self.evaluate(y, p)?.ok_or(EtsError::NoFit {
             spec: self.to_string(),
@@ -555,6 +556,7 @@ fn nelder_mead(
     x0: &[f64],
     active: &[bool],
     max_iter: usize,
+    tol: f64,
 ) -> (f64, Vec<f64>) {
     let idx: Vec<usize> = (0..x0.len()).filter(|&i| active[i]).collect();
     let n = idx.len();
@@ -574,7 +576,7 @@ fn nelder_mead(
         order.sort_by(|&a, &b| vals[a].total_cmp(&vals[b]));
         pts = order.iter().map(|&i| pts[i].clone()).collect();
         vals = order.iter().map(|&i| vals[i]).collect();
-        if (vals[n] - vals[0]).abs() <= 1e-10 * (1.0 + vals[0].abs()) && vals[0].is_finite() {
+        if (vals[n] - vals[0]).abs() <= tol * (1.0 + vals[0].abs()) && vals[0].is_finite() {
             break;
         }
         let mut centroid = x0.to_vec();
