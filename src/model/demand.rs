@@ -127,22 +127,8 @@ pub fn care_use_trend(
             .iter()
             .map(|&i| weighted(&inp.care_use_history[i * block..(i + 1) * block], k) / w0)
             .collect();
-        let model = super::supply::fit_series(key, input, &years, &series, 1.0, method).map_err(
-            |e| match e {
-                ModelError::Trend {
-                    key,
-                    input,
-                    year,
-                    message,
-                } => ModelError::Trend {
-                    key,
-                    input,
-                    year,
-                    message: format!("sector {}: {message}", inp.grid.sectors[k]),
-                },
-                e => e,
-            },
-        )?;
+        let model = super::supply::fit_series(key, input, &years, &series, 1.0, method)
+            .map_err(|e| e.for_series(&format!("sector {}", inp.grid.sectors[k])))?;
         if let Some(m) = &model {
             // F(y) for y after the profile's year; 1 up to it. C[t] = F(t)/F(base).
             let steps = usize::try_from(sc.horizon - profile_year).unwrap_or(0);

@@ -61,6 +61,27 @@ pub enum ModelError {
     Ingest(#[from] IngestError),
 }
 
+impl ModelError {
+    /// A trend error with its message prefixed by whose series it was (`profession SSK`,
+    /// `sector R`); any other error unchanged.
+    pub fn for_series(self, whose: &str) -> ModelError {
+        match self {
+            ModelError::Trend {
+                key,
+                input,
+                year,
+                message,
+            } => ModelError::Trend {
+                key,
+                input,
+                year,
+                message: format!("{whose}: {message}"),
+            },
+            e => e,
+        }
+    }
+}
+
 /// Where a figure comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {

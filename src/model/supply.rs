@@ -283,20 +283,8 @@ pub fn pooled_counts(num: &[f64], den: &[f64], min: f64) -> Vec<(f64, f64)> {
 /// (a year missing, too short for the method); see [`fit_series`].
 pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, ModelError> {
     // A trend error says which profession's series it is.
-    estimate_unnamed(inp, sc, p).map_err(|e| match e {
-        ModelError::Trend {
-            key,
-            input,
-            year,
-            message,
-        } => ModelError::Trend {
-            key,
-            input,
-            year,
-            message: format!("profession {}: {message}", inp.grid.professions[p]),
-        },
-        e => e,
-    })
+    estimate_unnamed(inp, sc, p)
+        .map_err(|e| e.for_series(&format!("profession {}", inp.grid.professions[p])))
 }
 
 fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, ModelError> {
