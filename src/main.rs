@@ -274,6 +274,13 @@ enum ScenarioAction {
 }
 
 fn main() -> ExitCode {
+    // A reader that stops early (`hwf codes municipalities | head`) closes the pipe: end quietly,
+    // as command-line tools do, instead of panicking in `println!`.
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of one signal, before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -942,3 +942,19 @@ fn monte_carlo_options_that_cannot_work_are_refused_by_name() {
         assert!(!out.exists(), "nothing is written on an error");
     }
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_hwf_quietly() {
+    // `hwf codes municipalities | head -1`: the pipe closes before hwf has written its lines.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hwf"))
+        .args(["codes", "municipalities"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run hwf");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait for hwf");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(101), "{stderr}");
+}
