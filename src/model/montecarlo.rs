@@ -302,42 +302,8 @@ fn normal<R: Rng>(rng: &mut R) -> f64 {
 /// A rate drawn around `point` from `k` events among `n` at risk: `point · u / E[u]` with
 /// `u ~ Beta(α + w·k, β + w·(n − k))` (counts clipped to `0 ≤ k ≤ n`), cut at 1. A degenerate
 /// distribution (a zero shape) gives the point.
-pub fn draw_rate<R: Rng>(point: f64, (k, n): (f64, f64), law: Law, rng: &mut R) -> f64 {
-    if point <= 0.0 {
-        return point;
-    }
-    let n = n.max(0.0);
-    beta_scaled(point, (k.clamp(0.0, n), n), law, rng).min(1.0)
-}
-
-#[cfg(test)]
-/// A completion rate drawn like [`draw_rate`] but not cut at 1 (graduates can outnumber a region's
-/// beginners when students move), and the point where there are no beginners to count.
-fn draw_completion<R: Rng>(point: f64, (k, n): (f64, f64), law: Law, rng: &mut R) -> f64 {
-    if point <= 0.0 || n <= 0.0 {
-        return point;
-    }
-    beta_scaled(point, (k.clamp(0.0, n), n), law, rng)
-}
-
-/// `point · u / E[u]`, `u ~ Beta(α + w·k, β + w·(n − k))` for counts already clipped; the point for
-/// a law other than beta or a degenerate distribution.
-fn beta_scaled<R: Rng>(point: f64, (k, n): (f64, f64), law: Law, rng: &mut R) -> f64 {
-    let Law::Beta {
-        weight,
-        alpha,
-        beta,
-    } = law
-    else {
-        return point;
-    };
-    let a = alpha + weight * k;
-    let b = beta + weight * (n - k);
-    if beta_shapes(a, b) {
-        point * variates::beta(a, b, rng) * (a + b) / a
-    } else {
-        point
-    }
+pub fn draw_rate<R: Rng>(point: f64, counts: (f64, f64), law: Law, rng: &mut R) -> f64 {
+    RateLaw::new(point, counts, law, true).draw(rng)
 }
 
 /// Whether `Beta(a, b)` is a proper distribution (both shapes positive and finite).
@@ -345,9 +311,10 @@ fn beta_shapes(a: f64, b: f64) -> bool {
     a > 0.0 && b > 0.0 && a.is_finite() && b.is_finite()
 }
 
-/// A rate's law made ready to draw: what [`draw_rate`] (`cap`) or [`draw_completion`] would do with
-/// the same point, counts and law, with the shapes worked out once per run instead of once per
-/// draw. Draws take the same random numbers and give the same bits.
+/// A rate's law made ready to draw (the shapes worked out once per run, not once per draw): an exit
+/// rate (`cap`, see [`draw_rate`]) or a completion rate, which is not cut at 1 (graduates can
+/// outnumber a region's beginners when students move) and keeps its point where there are no
+/// beginners to count.
 #[derive(Clone, Debug)]
 enum RateLaw {
     /// Always this value.
@@ -362,8 +329,8 @@ enum RateLaw {
 }
 
 impl RateLaw {
-    /// The law of an exit rate (`cap`: clipped counts, cut at 1, as [`draw_rate`]) or of a
-    /// completion rate (as [`draw_completion`]).
+    /// The law of an exit rate (`cap`: cut at 1) or of a completion rate; counts are clipped to
+    /// `0 ≤ k ≤ n`, and a degenerate distribution or a law other than beta gives the point.
     fn new(point: f64, (k, n): (f64, f64), law: Law, cap: bool) -> RateLaw {
         if point <= 0.0 || (!cap && n <= 0.0) {
             return RateLaw::Point(point);
@@ -2338,7 +2305,7 @@ mod tests {
     }
 
     #[test]
-    fn prepared_rate_laws_draw_what_the_plain_functions_draw() {
+    fn prepared_rate_laws_draw_the_scaled_beta_written_out() {
         let law = Law::Beta {
             weight: 0.7,
             alpha: 0.5,
@@ -2352,22 +2319,48 @@ mod tests {
             (0.5, (12.0, 0.0)),
             (1.4, (140.0, 100.0)),
         ];
+        // The law written out: counts clipped, `point · u · (a + b) / a` with `u ~ Beta(a, b)`
+        // (cut at 1 for an exit rate), the point where there is nothing to draw from.
+        let by_hand = |point: f64, (k, n): (f64, f64), l: Law, cap: bool, rng: &mut Pcg64| {
+            let Law::Beta {
+                weight,
+                alpha,
+                beta,
+            } = l
+            else {
+                return if cap && point > 0.0 {
+                    point.min(1.0)
+                } else {
+                    point
+                };
+            };
+            if point <= 0.0 || (!cap && n <= 0.0) {
+                return point;
+            }
+            let n = n.max(0.0);
+            let k = k.clamp(0.0, n);
+            let (a, b) = (alpha + weight * k, beta + weight * (n - k));
+            let r = point * variates::beta(a, b, rng) * (a + b) / a;
+            if cap { r.min(1.0) } else { r }
+        };
         for (point, counts) in cases {
             for l in [law, Law::Fixed] {
-                let (mut r1, mut r2) = (stream(1, 2, 3), stream(1, 2, 3));
-                let prepared = RateLaw::new(point, counts, l, true);
+                for (cap, seed) in [(true, 1), (false, 4)] {
+                    let (mut r1, mut r2) = (stream(seed, 2, 3), stream(seed, 2, 3));
+                    let prepared = RateLaw::new(point, counts, l, cap);
+                    assert_eq!(
+                        prepared.draw(&mut r1).to_bits(),
+                        by_hand(point, counts, l, cap, &mut r2).to_bits()
+                    );
+                    // The same number of random numbers taken.
+                    assert_eq!(r1.next_u64(), r2.next_u64());
+                }
+                let mut r = stream(7, 8, 9);
+                let mut r2 = stream(7, 8, 9);
                 assert_eq!(
-                    prepared.draw(&mut r1).to_bits(),
-                    draw_rate(point, counts, l, &mut r2).to_bits()
+                    draw_rate(point, counts, l, &mut r).to_bits(),
+                    RateLaw::new(point, counts, l, true).draw(&mut r2).to_bits()
                 );
-                let (mut r1, mut r2) = (stream(4, 5, 6), stream(4, 5, 6));
-                let prepared = RateLaw::new(point, counts, l, false);
-                assert_eq!(
-                    prepared.draw(&mut r1).to_bits(),
-                    draw_completion(point, counts, l, &mut r2).to_bits()
-                );
-                // The same number of random numbers taken.
-                assert_eq!(r1.next_u64(), r2.next_u64());
             }
         }
     }
