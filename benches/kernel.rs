@@ -64,8 +64,10 @@ fn bytes_per_draw(k: &Kernel) -> f64 {
                     let lo = row.iter().position(|x| *x != 0.0);
                     let hi = row.iter().rposition(|x| *x != 0.0);
                     if let (Some(lo), Some(hi)) = (lo, hi) {
-                        for t in 1..=k.target {
-                            adjoint += 32.0 * ((hi + t).min(NA) - lo) as f64;
+                        for &target in &k.window {
+                            for t in 1..=target {
+                                adjoint += 32.0 * ((hi + t).min(NA) - lo) as f64;
+                            }
                         }
                     }
                 }
@@ -353,8 +355,10 @@ fn export(k: &Kernel, seed: u64, dir: &Path) {
         .collect();
     assert!(k.shifts.is_empty() && k.profs.iter().all(|p| p.demand_fixed.is_none()));
     let meta = format!(
-        r#"{{"np": {np}, "nr": {nr}, "na": {NA}, "ny": {ny}, "nreg": {nreg}, "nf": {nf}, "target": {target}, "tolerance": {tol}, "seed": {seed}, "years": {years:?}, "pipelines": [{kinds}], "laws": {{"exit": {exit}, "completion": {completion}, "foreign": {foreign}, "growth": {growth}, "imbalance": {imbalance}}}}}"#,
-        target = k.target,
+        r#"{{"np": {np}, "nr": {nr}, "na": {NA}, "ny": {ny}, "nreg": {nreg}, "nf": {nf}, "window": {window:?}, "rule": "{rule}", "close_gap": {close_gap}, "tolerance": {tol}, "seed": {seed}, "years": {years:?}, "pipelines": [{kinds}], "laws": {{"exit": {exit}, "completion": {completion}, "foreign": {foreign}, "growth": {growth}, "imbalance": {imbalance}}}}}"#,
+        window = k.window,
+        rule = k.rule.as_str(),
+        close_gap = k.close_gap,
         tol = k.tolerance,
         years = k.years,
         kinds = kinds.join(", "),

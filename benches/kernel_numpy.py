@@ -106,7 +106,8 @@ def from_export(A):
 def project(meta, A, S):
     """Per profession: licensed, supply, demand (draws × regions+nation × years), required intake
     and national Swedish licences (draws × years)."""
-    P, nr, na, ny, target = meta["np"], meta["nr"], meta["na"], meta["ny"], meta["target"]
+    P, nr, na, ny = meta["np"], meta["nr"], meta["na"], meta["ny"]
+    window, rule, close_gap = meta["window"], meta["rule"], meta["close_gap"]
     years = meta["years"]
     base = years[0]
     D = S["exit"].shape[0]
@@ -164,18 +165,40 @@ def project(meta, A, S):
             arr[:, nr] = arr[:, :nr].sum(axis=1)
         req = np.full(D, np.nan)
         if kind == "programme":
-            v = np.broadcast_to(w, (D, nr, 2, na)).copy()
-            s0 = sup[:, nr, target].copy()
-            slope = np.zeros(D)
-            for ti in range(target, 0, -1):
-                if ti < target:
-                    v[..., :-1] = surv[..., :-1] * v[..., 1:]
-                    v[..., -1] = 0.0
-                gt = (v * prof).sum(axis=(1, 2, 3))
-                s0 -= post[:, ti] * gt
-                slope += unit[:, ti] * gt
-            ok = slope > 1e-9
-            req = np.where(ok, (dem[:, nr, target] - s0) / np.where(ok, slope, 1.0), np.nan)
+            # For each year T of the window: supply with no beginners from intake_from on (s0)
+            # and the FTE one beginner a year adds (slope), by the adjoint from T.
+            s0s, slopes, dems = [], [], []
+            for target in window:
+                v = np.broadcast_to(w, (D, nr, 2, na)).copy()
+                s0 = sup[:, nr, target].copy()
+                slope = np.zeros(D)
+                for ti in range(target, 0, -1):
+                    if ti < target:
+                        v[..., :-1] = surv[..., :-1] * v[..., 1:]
+                        v[..., -1] = 0.0
+                    gt = (v * prof).sum(axis=(1, 2, 3))
+                    s0 -= post[:, ti] * gt
+                    slope += unit[:, ti] * gt
+                s0s.append(s0)
+                slopes.append(slope)
+                dems.append(dem[:, nr, target])
+            s0s, slopes, dems = np.array(s0s), np.array(slopes), np.array(dems)
+            if not close_gap:
+                dems = dems - (dem[:, nr, 0] - sup[:, nr, 0])[None]
+            short = dems - s0s
+            if rule == "least_squares":
+                ss = (slopes**2).sum(axis=0)
+                ok = ss > 1e-18
+                req = np.where(ok, (slopes * short).sum(axis=0) / np.where(ok, ss, 1.0), np.nan)
+            elif rule == "target_year":
+                ok = slopes[-1] > 1e-9
+                req = np.where(ok, short[-1] / np.where(ok, slopes[-1], 1.0), np.nan)
+            else:  # from_year
+                reach = slopes > 1e-9
+                a = np.where(reach, short / np.where(reach, slopes, 1.0), -np.inf)
+                bad = (~reach & (short > 0)).any(axis=0) | ~reach.any(axis=0)
+                req = np.where(bad, np.nan, a.max(axis=0))
+            req = np.maximum(req, 0.0)
         out[p] = {"lic": lic, "sup": sup, "dem": dem, "req": req, "se": se * prof.sum()}
     return out
 

@@ -3,6 +3,7 @@
 
 use clap::{Parser, Subcommand};
 use hwf::ingest::{self, read_table};
+use hwf::publish::atomic::OutDir;
 use hwf::publish::tables::{self, TableFormat};
 use hwf::table::{Lang, Role, Status, Table};
 use hwf::validate::{self, Finding, Options, Severity, TableKind};
@@ -76,6 +77,8 @@ enum Command {
         /// The output folder.
         #[arg(long, default_value = "out/allocation")]
         out: PathBuf,
+        #[command(flatten)]
+        keep: KeepArgs,
         #[command(subcommand)]
         action: Option<AllocateAction>,
     },
@@ -88,6 +91,8 @@ enum Command {
         #[arg(long, default_value = "out/projection")]
         out: PathBuf,
         #[command(flatten)]
+        keep: KeepArgs,
+        #[command(flatten)]
         mc: McArgs,
     },
     /// The main job: project, then write charts, the HTML report, tables with disclosure control and
@@ -97,8 +102,10 @@ enum Command {
         #[arg(long)]
         scenario: Option<PathBuf>,
         /// The output folder (replaced whole when the report is done).
-        #[arg(long, default_value = "out")]
+        #[arg(long, default_value = "out/report")]
         out: PathBuf,
+        #[command(flatten)]
+        keep: KeepArgs,
         /// The report's language: sv or en.
         #[arg(long, default_value = "sv")]
         lang: String,
@@ -136,6 +143,8 @@ enum Command {
         #[arg(long, default_value = "out/backtest")]
         out: PathBuf,
         #[command(flatten)]
+        keep: KeepArgs,
+        #[command(flatten)]
         mc: McArgs,
     },
     /// Scenarios: `hwf scenario show [FILE]` prints the effective parameters and where each came from.
@@ -149,6 +158,31 @@ enum Command {
         list: String,
     },
 }
+
+/// How an output folder that already holds others' files is treated.
+#[derive(clap::Args, Clone, Copy, Debug, Default)]
+struct KeepArgs {
+    /// Write into an existing folder that holds files hwf did not write, beside them and without
+    /// touching them (by default such a folder is refused; hwf replaces only folders it wrote).
+    #[arg(long)]
+    into_existing: bool,
+}
+
+impl KeepArgs {
+    /// The output folder, checked before any work is done.
+    fn out(self, path: PathBuf) -> Result<OutDir, String> {
+        let out = OutDir::new(path).keep_others(self.into_existing);
+        out.check().map_err(|e| e.to_string())?;
+        Ok(out)
+    }
+}
+
+/// The most draws a run takes (the memory they need is checked as well, before any is drawn).
+const MAX_DRAWS: usize = 1_000_000;
+/// The longest backtest horizon, in years.
+const MAX_HORIZON: i32 = 100;
+/// The most worker threads a run starts.
+const MAX_THREADS: usize = 1024;
 
 /// Monte Carlo options shared by `project`, `report` and `backtest`.
 #[derive(clap::Args, Clone, Debug, Default)]
@@ -176,6 +210,17 @@ impl McArgs {
                 "--draws 0: expected one draw or more (leave --draws out for a point projection)"
                     .into(),
             );
+        }
+        if let Some(d) = self.draws.filter(|&d| d > MAX_DRAWS) {
+            return Err(format!(
+                "--draws {d}: more than hwf takes ({MAX_DRAWS}); bands settle long before (1,000 draws are the default's order)"
+            ));
+        }
+        if let Some(t) = self.threads.filter(|&t| t > MAX_THREADS) {
+            return Err(format!(
+                "--threads {t}: more than hwf starts ({MAX_THREADS}); this machine has {} cores",
+                std::thread::available_parallelism().map_or(1, |n| n.get())
+            ));
         }
         if let Some(q) = &self.quantiles {
             hwf::model::scenario::check_quantiles(q).map_err(|e| format!("--quantiles: {e}"))?;
@@ -420,18 +465,30 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 ExitCode::SUCCESS
             })
         }
-        Command::Allocate { spec, out, action } => allocate(spec, out, action),
-        Command::Project { scenario, out, mc } => project(scenario, out, &mc),
+        Command::Allocate {
+            spec,
+            out,
+            keep,
+            action,
+        } => allocate(spec, out, keep, action),
+        Command::Project {
+            scenario,
+            out,
+            keep,
+            mc,
+        } => project(scenario, keep.out(out)?, &mc),
         Command::Backtest {
             from,
             horizons,
             scenario,
             out,
+            keep,
             mc,
-        } => backtest(&from, &horizons, scenario, out, &mc),
+        } => backtest(&from, &horizons, scenario, keep.out(out)?, &mc),
         Command::Report {
             scenario,
             out,
+            keep,
             lang,
             disclosure,
             quiet,
@@ -442,7 +499,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         } => report(
             &mc,
             scenario,
-            out,
+            keep.out(out)?,
             &lang,
             &disclosure,
             quiet,
@@ -726,12 +783,14 @@ fn inspect_json(t: &Table) -> serde_json::Value {
 fn allocate(
     spec: Option<PathBuf>,
     out: PathBuf,
+    keep: KeepArgs,
     action: Option<AllocateAction>,
 ) -> Result<ExitCode, String> {
     use hwf::allocate::{audit, funding, output, spec::Spec};
     match action {
         None => {
             let path = spec.ok_or("name the allocation spec: hwf allocate --spec FILE")?;
+            let out = keep.out(out)?;
             let s = Spec::load(&path).map_err(|e| e.to_string())?;
             let a = s.run().map_err(|e| format!("{}: {e}", path.display()))?;
             output::write(&a, &s.title, &out).map_err(|e| e.to_string())?;
@@ -749,7 +808,7 @@ fn allocate(
             );
             println!(
                 "wrote {}/allocation.csv, allocation_sv.csv, allocation.xlsx, summary.html",
-                out.display()
+                out.path().display()
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -927,7 +986,7 @@ fn flatten(v: &toml::Value, prefix: &str) -> Vec<(String, String)> {
     }
 }
 
-fn project(scenario: Option<PathBuf>, out: PathBuf, mc: &McArgs) -> Result<ExitCode, String> {
+fn project(scenario: Option<PathBuf>, out: OutDir, mc: &McArgs) -> Result<ExitCode, String> {
     let (sc, _, _) = hwf::model::scenario::load(scenario.as_deref()).map_err(|e| e.to_string())?;
     eprintln!(
         "projecting scenario {:?}: base year {}, horizon {}",
@@ -936,6 +995,7 @@ fn project(scenario: Option<PathBuf>, out: PathBuf, mc: &McArgs) -> Result<ExitC
     let mut pr = hwf::model::run(&sc).map_err(|e| e.to_string())?;
     mc.apply(&mut pr)?;
     hwf::publish::results::write(&pr, &out).map_err(|e| e.to_string())?;
+    let out = out.path();
     let g = &pr.inputs.grid;
     let ti = pr.years.iter().position(|&y| y == sc.horizon).unwrap_or(0);
     let bands = pr.bands.as_ref();
@@ -987,7 +1047,7 @@ fn project(scenario: Option<PathBuf>, out: PathBuf, mc: &McArgs) -> Result<ExitC
 fn report(
     mc: &McArgs,
     scenario: Option<PathBuf>,
-    out: PathBuf,
+    out: OutDir,
     lang: &str,
     disclosure: &str,
     quiet: bool,
@@ -1050,7 +1110,7 @@ fn report(
     hwf::publish::report::write(&pr, extra, &opts, &out, &mut progress)
         .map_err(|e| e.to_string())?;
     progress("done");
-    println!("wrote {}", out.join("report.html").display());
+    println!("wrote {}", out.path().join("report.html").display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -1058,13 +1118,18 @@ fn backtest(
     from: &[i32],
     horizons: &[i32],
     scenario: Option<PathBuf>,
-    out: PathBuf,
+    out: OutDir,
     mc: &McArgs,
 ) -> Result<ExitCode, String> {
     use hwf::model::backtest;
-    if let Some(h) = horizons.iter().find(|h| **h < 1) {
+    if let Some(h) = horizons.iter().find(|h| !(1..=MAX_HORIZON).contains(*h)) {
         return Err(format!(
-            "--horizons: {h} is not a horizon; expected whole years from 1"
+            "--horizons: {h} is not a horizon; expected whole years from 1 to {MAX_HORIZON}"
+        ));
+    }
+    if let Some(b) = from.iter().find(|b| !(1900..=2100).contains(*b)) {
+        return Err(format!(
+            "--from: {b} is not a base year; expected a year of the data (1900–2100)"
         ));
     }
     let (sc, _, _) = hwf::model::scenario::load(scenario.as_deref()).map_err(|e| e.to_string())?;
@@ -1115,6 +1180,6 @@ fn backtest(
                 .map_or("–".to_string(), |c| format!("{:.0}", 100.0 * c))
         );
     }
-    println!("wrote {}", out.display());
+    println!("wrote {}", out.path().display());
     Ok(ExitCode::SUCCESS)
 }

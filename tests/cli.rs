@@ -801,7 +801,7 @@ fn the_report_folder_has_everything_and_bad_runs_leave_nothing_behind() {
         "--quiet",
     ]);
     assert_eq!(code, 2);
-    assert!(err.contains("cannot write"), "{err}");
+    assert!(err.contains("is not a writable folder"), "{err}");
     let names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -957,4 +957,180 @@ fn a_reader_that_stops_early_ends_hwf_quietly() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_ne!(out.status.code(), Some(101), "{stderr}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output folders: hwf replaces only what it wrote
+
+/// Runs hwf in `cwd`.
+fn hwf_in(cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_hwf"))
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("run hwf");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_users_folder_file_and_working_directory_are_never_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = data("allocation/seed003.toml");
+    let spec = spec.to_str().unwrap();
+    // A folder with the user's thesis in it: refused, named, untouched, for every command.
+    let d = dir.path().join("d");
+    std::fs::create_dir(&d).unwrap();
+    std::fs::write(d.join("thesis.docx"), "my thesis").unwrap();
+    let ds = d.to_str().unwrap();
+    for args in [
+        vec!["allocate", "--spec", spec, "--out", ds],
+        vec!["project", "--out", ds],
+        vec!["report", "--out", ds, "--quiet"],
+        vec!["backtest", "--from", "2015", "--out", ds],
+    ] {
+        let (code, _, err) = hwf(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(
+            err.contains("thesis.docx") && err.contains("hwf did not write"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(listing(&d), ["thesis.docx"]);
+        assert_eq!(
+            std::fs::read_to_string(d.join("thesis.docx")).unwrap(),
+            "my thesis"
+        );
+    }
+    // With --into-existing hwf writes beside it, and a second run replaces only its own files.
+    let (code, _, err) = hwf(&["allocate", "--spec", spec, "--out", ds, "--into-existing"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        listing(&d),
+        [
+            ".hwf-output.json",
+            "allocation.csv",
+            "allocation.xlsx",
+            "allocation_sv.csv",
+            "summary.html",
+            "thesis.docx"
+        ]
+    );
+    let (code, _, err) = hwf(&["allocate", "--spec", spec, "--out", ds, "--into-existing"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(d.join("thesis.docx")).unwrap(),
+        "my thesis"
+    );
+    // A file is not turned into a folder.
+    let f = dir.path().join("afile.txt");
+    std::fs::write(&f, "x").unwrap();
+    let (code, _, err) = hwf(&["project", "--out", f.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is a file"), "{err}");
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), "x");
+    // The folder the shell stands in, and its parents, even when hwf wrote them.
+    let (code, _, _) = hwf(&[
+        "allocate",
+        "--spec",
+        spec,
+        "--out",
+        dir.path().join("mine").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let mine = dir.path().join("mine");
+    for out in [".", "..", mine.to_str().unwrap()] {
+        let (code, _, err) = hwf_in(&mine, &["allocate", "--spec", spec, "--out", out]);
+        assert_eq!(code, 2, "{out}: {err}");
+        assert!(err.contains("current directory"), "{out}: {err}");
+    }
+    assert!(mine.join("allocation.csv").exists());
+    // `/` is refused before any work (it used to fail after the whole run).
+    let (code, _, err) = hwf(&["project", "--out", "/"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no parent folder"), "{err}");
+}
+
+#[test]
+fn the_default_outputs_of_the_commands_lie_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = data("allocation/seed003.toml");
+    let spec = spec.to_str().unwrap();
+    let (code, _, err) = hwf_in(dir.path(), &["allocate", "--spec", spec]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = hwf_in(dir.path(), &["project"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = hwf_in(dir.path(), &["allocate", "--spec", spec]);
+    assert_eq!(code, 0, "{err}");
+    let out = dir.path().join("out");
+    assert_eq!(listing(&out), ["allocation", "projection"]);
+    assert!(out.join("projection/results.csv").exists());
+    // `out` itself holds two outputs of other runs: a report there is refused, naming them.
+    let (code, _, err) = hwf_in(dir.path(), &["report", "--out", "out", "--quiet"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("allocation, projection"), "{err}");
+    assert!(out.join("allocation/allocation.csv").exists());
+}
+
+#[test]
+fn a_run_killed_at_any_moment_leaves_the_old_folder_or_the_new_one() {
+    // Allocations are quick, so a run can be killed at many points of its life: while reading,
+    // computing, building the temporary folder and swapping it in. After each kill the folder is
+    // either the complete earlier output or the complete new one (both are the same bytes here),
+    // and the next run removes what the killed one left.
+    let dir = tempfile::tempdir().unwrap();
+    let spec = data("allocation/seed003.toml");
+    let out = dir.path().join("alloc");
+    let args = [
+        "allocate",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let t0 = std::time::Instant::now();
+    assert_eq!(hwf(&args).0, 0);
+    let span = t0.elapsed().as_micros() as u64;
+    let want: Vec<(String, Vec<u8>)> = listing(&out)
+        .into_iter()
+        .map(|n| (n.clone(), std::fs::read(out.join(&n)).unwrap()))
+        .collect();
+    assert_eq!(want.len(), 5, "four outputs and the marker");
+    // Kill points spread over one run's duration by a fixed linear congruential sequence.
+    let mut x: u64 = 12345;
+    for _ in 0..40 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let delay = (x >> 33) % (span + span / 4 + 1);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hwf"))
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_micros(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        // The target holds exactly the complete output.
+        let got: Vec<(String, Vec<u8>)> = listing(&out)
+            .into_iter()
+            .map(|n| (n.clone(), std::fs::read(out.join(&n)).unwrap()))
+            .collect();
+        assert_eq!(got, want, "after a kill at {delay} µs");
+    }
+    // Whatever the killed runs left beside it (.alloc.tmp-PID, .alloc.old-PID) goes with the next run.
+    assert_eq!(hwf(&args).0, 0);
+    assert_eq!(listing(dir.path()), ["alloc"]);
 }

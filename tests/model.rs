@@ -167,30 +167,45 @@ fn conservation_every_year_and_no_negative_stocks() {
     }
 }
 
-#[test]
-fn the_required_intake_closes_the_gap() {
-    let pr = default_run();
+/// National supply in every year of the balance window with a constant intake `a`.
+fn window_supply(pr: &Projection, p: usize, a: f64) -> Vec<f64> {
     let sc = &pr.scenario;
-    let target = (sc.balance.target_year - sc.base_year) as usize;
+    let path = supply::project(
+        &pr.inputs,
+        sc,
+        p,
+        &pr.params[p],
+        Intake::Constant {
+            from: sc.balance.intake_from,
+            per_year: a,
+        },
+    );
+    (sc.balance.window_start()..=sc.balance.target_year)
+        .map(|y| {
+            supply::national_fte(
+                &pr.inputs,
+                &path,
+                &pr.params[p],
+                (y - sc.base_year) as usize,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_required_intake_closes_the_gap_in_the_target_year_alone() {
+    let mut sc = default_scenario();
+    sc.balance.intake_rule = hwf::model::intake::Rule::TargetYear;
+    sc.balance.window_years = 1;
+    let pr = run(&sc).unwrap();
     let mut checked = 0;
     for r in &pr.intake {
-        let Some(a) = r.required else { continue };
-        let p = r.profession;
-        let path = supply::project(
-            &pr.inputs,
-            sc,
-            p,
-            &pr.params[p],
-            Intake::Constant {
-                from: sc.balance.intake_from,
-                per_year: a,
-            },
-        );
-        let s = supply::national_fte(&pr.inputs, &path, &pr.params[p], target);
+        let Some(a) = r.unfloored else { continue };
+        let s = window_supply(&pr, r.profession, a)[0];
         assert!(
             (s - r.demand).abs() < 0.5,
             "{}: supply {s} vs demand {}",
-            pr.inputs.grid.professions[p],
+            pr.inputs.grid.professions[r.profession],
             r.demand
         );
         checked += 1;
@@ -207,6 +222,68 @@ fn the_required_intake_closes_the_gap() {
         ssk,
     );
     assert!((s - r.supply_at_today).abs() < 1e-6);
+}
+
+#[test]
+fn the_default_required_intake_is_closest_over_the_window_and_never_negative() {
+    let pr = default_run();
+    let sc = &pr.scenario;
+    assert_eq!(sc.balance.window_years, 5);
+    let nat_demand = |p: usize| -> Vec<f64> {
+        (sc.balance.window_start()..=sc.balance.target_year)
+            .map(|y| {
+                let ti = pr.years.iter().position(|&x| x == y).unwrap();
+                pr.national(ti, p).1.unwrap()
+            })
+            .collect()
+    };
+    let mut floored = 0;
+    for r in &pr.intake {
+        let (Some(a), Some(req)) = (r.unfloored, r.required) else {
+            continue;
+        };
+        let p = r.profession;
+        // Second method: the sum of squared gaps over the window, from full projections, is
+        // smallest at the solved intake (checked against ±1 and ±10 beginners a year).
+        let d = nat_demand(p);
+        let sse = |x: f64| -> f64 {
+            window_supply(pr, p, x)
+                .iter()
+                .zip(&d)
+                .map(|(s, d)| (s - d) * (s - d))
+                .sum()
+        };
+        let at = sse(a);
+        for step in [1.0, 10.0] {
+            assert!(at <= sse(a + step) && at <= sse(a - step), "profession {p}");
+        }
+        // The parts add up; the published figure is the floor of the solve.
+        let parts = r.parts.unwrap();
+        assert!((parts.total() - a).abs() < 1e-6 * a.abs().max(1.0));
+        assert_eq!(req, a.max(0.0));
+        assert!(req >= 0.0);
+        floored += usize::from(r.floored());
+        // Sensitivity: the window's last year alone is the target-year rule.
+        let last = r.by_target_year.last().unwrap();
+        assert_eq!(last.0, sc.balance.target_year);
+        let exact = last.1.unwrap();
+        let s_at = window_supply(pr, p, exact);
+        assert!((s_at[s_at.len() - 1] - r.demand).abs() < 0.5);
+    }
+    // No file carries a negative intake: intake.csv's published column and the sensitivity's.
+    for (table, col) in [
+        (hwf::publish::results::intake_table(pr), 2),
+        (hwf::publish::results::intake_sensitivity_table(pr), 4),
+    ] {
+        let csv = String::from_utf8(table.csv()).unwrap();
+        for line in csv.lines().skip(1) {
+            let v = line.split(',').nth(col).unwrap();
+            if !v.is_empty() {
+                assert!(v.parse::<f64>().unwrap() >= 0.0, "{line}");
+            }
+        }
+    }
+    eprintln!("{floored} professions floored at zero");
 }
 
 #[test]
@@ -239,7 +316,8 @@ fn substitution_nets_to_zero() {
 fn national_is_the_sum_of_the_counties_in_the_results_file() {
     let pr = default_run();
     let dir = tempfile::tempdir().unwrap();
-    hwf::publish::results::write(pr, &dir.path().join("p")).unwrap();
+    hwf::publish::results::write(pr, &hwf::publish::atomic::OutDir::new(dir.path().join("p")))
+        .unwrap();
     let text = std::fs::read_to_string(dir.path().join("p/results.csv")).unwrap();
     let mut national = 0.0;
     let mut counties = 0.0;

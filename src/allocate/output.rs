@@ -7,7 +7,6 @@ use crate::codes::CodeLists;
 use crate::publish::atomic::{self, PublishError};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
 
 const HEADER: [&str; 9] = [
     "code",
@@ -278,13 +277,14 @@ pub fn summary_html(a: &Allocation, title: &str) -> String {
 /// # Errors
 ///
 /// [`PublishError`] when the folder cannot be written or an encoder fails.
-pub fn write(a: &Allocation, title: &str, dir: &Path) -> Result<(), PublishError> {
+pub fn write(a: &Allocation, title: &str, out: &atomic::OutDir) -> Result<(), PublishError> {
+    let dir = out.path();
     let xlsx = xlsx_bytes(a).map_err(|e| PublishError::Encode {
         path: dir.join("allocation.xlsx"),
         what: "xlsx".into(),
         message: e.to_string(),
     })?;
-    atomic::write_dir(dir, |tmp| {
+    atomic::write_dir(out, |tmp| {
         std::fs::write(tmp.join("allocation.csv"), csv_bytes(a, false))?;
         std::fs::write(tmp.join("allocation_sv.csv"), csv_bytes(a, true))?;
         std::fs::write(tmp.join("allocation.xlsx"), &xlsx)?;

@@ -165,6 +165,10 @@ pub fn backtest_with(
     sc.horizon = base_year + max_h;
     sc.balance.target_year = sc.horizon;
     sc.balance.intake_from = base_year + 1;
+    sc.balance.window_years = sc
+        .balance
+        .window_years
+        .min(u32::try_from(max_h).unwrap_or(1).max(1));
     let pr = project(&sc, past, Vec::new())?;
     let bands = match mc {
         Some(m) => Some(super::montecarlo::Kernel::new(&pr)?.run(

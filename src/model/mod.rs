@@ -8,6 +8,7 @@ pub mod backtest;
 pub mod demand;
 pub mod ets;
 pub mod inputs;
+pub mod intake;
 pub mod montecarlo;
 pub mod scenario;
 pub mod supply;
@@ -59,6 +60,22 @@ pub enum ModelError {
     /// An input could not be read.
     #[error(transparent)]
     Ingest(#[from] IngestError),
+    /// A run would need more memory than hwf allows itself; refused before any is reserved.
+    #[error(
+        "{what}: would need {} MB of memory, more than the {} MB hwf allows itself; {hint}",
+        .needed / 1_000_000,
+        .limit / 1_000_000
+    )]
+    TooLarge {
+        /// What would have been allocated (`--draws 100000 over 21 regions`, …).
+        what: String,
+        /// Bytes it would take.
+        needed: u64,
+        /// Bytes allowed.
+        limit: u64,
+        /// What to do instead.
+        hint: String,
+    },
 }
 
 impl ModelError {
@@ -117,21 +134,47 @@ pub struct UsedInput {
     pub synthetic: bool,
 }
 
-/// Required intake for one profession.
+/// Required intake for one profession (see [`intake`] for the rule and its parts).
 #[derive(Clone, Debug, PartialEq)]
 pub struct RequiredIntake {
     /// Profession index.
     pub profession: usize,
     /// Beginners in the base year, nationally.
     pub today: f64,
-    /// The constant annual beginners from `intake_from` that bring national supply to demand in the
-    /// target year; `None` when intake cannot reach the target year (programme plus licence lag).
+    /// The constant annual beginners from `intake_from` that the scenario's rule asks for over the
+    /// window, floored at 0: the figure to publish. `None` when intake cannot reach the window
+    /// (programme plus licence lag).
     pub required: Option<f64>,
-    /// Supply and demand in the target year at today's intake (national FTE).
+    /// The rule's value before the floor (negative when supply exceeds demand with no beginners).
+    pub unfloored: Option<f64>,
+    /// What the unfloored value is made of.
+    pub parts: Option<intake::Parts>,
+    /// Supply in the target year at today's intake (national FTE).
     pub supply_at_today: f64,
     /// Demand in the target year (national FTE).
     pub demand: f64,
+    /// The scenario's education capacity for the profession, if it states one.
+    pub capacity: Option<f64>,
+    /// With a capacity below the required intake: supply minus demand in the target year with
+    /// beginners at capacity (national FTE, negative: the shortage that remains).
+    pub gap_at_capacity: Option<f64>,
+    /// Sensitivity to the window: the intake exact in each year of the window alone (unfloored),
+    /// `(year, intake)`.
+    pub by_target_year: Vec<(i32, Option<f64>)>,
+    /// Sensitivity to the base-year imbalance: the intake (unfloored) when base-year demand is
+    /// supply × (1 + i) and demand keeps its path relative to it, `(i, intake)`.
+    pub by_imbalance: Vec<(f64, Option<f64>)>,
 }
+
+impl RequiredIntake {
+    /// Whether the published figure is the floor (the rule asked for fewer than 0 beginners).
+    pub fn floored(&self) -> bool {
+        self.unfloored.is_some_and(|a| a < 0.0)
+    }
+}
+
+/// The base-year imbalances of the sensitivity in [`RequiredIntake::by_imbalance`].
+pub const IMBALANCE_SENSITIVITY: [f64; 3] = [-0.05, 0.0, 0.05];
 
 /// A full projection.
 #[derive(Clone, Debug)]
@@ -378,15 +421,16 @@ pub fn project(
     let base_fte = &supply_fte[base_ti * per..(base_ti + 1) * per];
     let demand = demand::project(&inp, sc, base_fte, &care_trend.factors);
 
-    // Required intake: supply is linear in a constant intake A, S(A) = S(0) + A·(S(1) − S(0)).
+    // Required intake: supply is linear in a constant intake A, S_t(A) = S_t(0) + A·(S_t(1) − S_t(0)).
     let target_ti = (sc.balance.target_year - sc.base_year) as usize;
-    let mut intake = Vec::new();
+    let window_ti = (sc.balance.window_start() - sc.base_year) as usize..=target_ti;
+    let mut required = Vec::new();
     for p in 0..np {
         if params[p].completion.is_none() {
             continue;
         }
         let at = |a: f64| {
-            let path = supply::project(
+            supply::project(
                 &inp,
                 sc,
                 p,
@@ -395,25 +439,84 @@ pub fn project(
                     from: sc.balance.intake_from,
                     per_year: a,
                 },
-            );
-            supply::national_fte(&inp, &path, &params[p], target_ti)
+            )
         };
-        let (s0, s1) = (at(0.0), at(1.0));
-        let d: f64 = (0..nc * nk)
-            .map(|i| demand.fte[target_ti * per + p * nc * nk + i])
-            .sum();
+        let (p0, p1) = (at(0.0), at(1.0));
+        let nat_demand = |ti: usize| -> f64 {
+            (0..nc * nk)
+                .map(|i| demand.fte[ti * per + p * nc * nk + i])
+                .sum()
+        };
+        let window: Vec<intake::Year> = window_ti
+            .clone()
+            .map(|ti| {
+                let s0 = supply::national_fte(&inp, &p0, &params[p], ti);
+                intake::Year {
+                    s0,
+                    slope: supply::national_fte(&inp, &p1, &params[p], ti) - s0,
+                    demand: nat_demand(ti),
+                }
+            })
+            .collect();
+        let s_base = supply::national_fte(&inp, &paths[p], &params[p], 0);
+        let d_base = nat_demand(0);
+        let b = &sc.balance;
+        let parts = intake::decompose(b.intake_rule, &window, s_base, d_base, b.close_gap);
+        let unfloored = parts.map(|x| x.total());
         let today: f64 = supply::beginners(&inp, sc, p, &params[p], sc.base_year, Intake::Baseline)
             .iter()
             .sum();
-        let slope = s1 - s0;
-        intake.push(RequiredIntake {
+        let last = window[window.len() - 1];
+        let capacity = b.capacity.get(&g.professions[p]).copied();
+        let gap_at_capacity = capacity
+            .filter(|c| unfloored.is_some_and(|a| a > *c))
+            .map(|c| last.s0 + c * last.slope - last.demand);
+        let by_target_year = window_ti
+            .clone()
+            .zip(&window)
+            .map(|(ti, y)| {
+                (
+                    sc.base_year + ti as i32,
+                    intake::solve(intake::Rule::TargetYear, std::slice::from_ref(y)),
+                )
+            })
+            .collect();
+        let by_imbalance = IMBALANCE_SENSITIVITY
+            .iter()
+            .map(|&i| {
+                // Demand rescaled so that the base year's is supply × (1 + i).
+                let f = if d_base > 0.0 {
+                    s_base * (1.0 + i) / d_base
+                } else {
+                    f64::NAN
+                };
+                let scaled: Vec<intake::Year> = window
+                    .iter()
+                    .map(|y| intake::Year {
+                        demand: y.demand * f,
+                        ..*y
+                    })
+                    .collect();
+                let parts =
+                    intake::decompose(b.intake_rule, &scaled, s_base, d_base * f, b.close_gap);
+                (i, parts.map(|x| x.total()).filter(|a| a.is_finite()))
+            })
+            .collect();
+        required.push(RequiredIntake {
             profession: p,
             today,
-            required: (slope > 1e-9).then(|| (d - s0) / slope),
+            required: unfloored.map(|a| a.max(0.0)),
+            unfloored,
+            parts,
             supply_at_today: supply::national_fte(&inp, &paths[p], &params[p], target_ti),
-            demand: d,
+            demand: last.demand,
+            capacity,
+            gap_at_capacity,
+            by_target_year,
+            by_imbalance,
         });
     }
+    let intake = required;
     Ok(Projection {
         scenario: sc.clone(),
         inputs: inp,

@@ -177,8 +177,12 @@ pub struct Kernel {
     pub shifts: Vec<Shift>,
     /// Balance tolerance (shortage when supply < demand · (1 − tolerance)).
     pub tolerance: f64,
-    /// Year index of the required intake's target year.
-    pub target: usize,
+    /// Year indices of the required intake's window (`balance.window_years` up to the target year).
+    pub window: Vec<usize>,
+    /// The required intake's rule over the window.
+    pub rule: super::intake::Rule,
+    /// Whether the required intake closes the base year's imbalance.
+    pub close_gap: bool,
     /// First year of the constant intake.
     pub intake_from: i32,
     /// The distributions.
@@ -421,14 +425,19 @@ struct Scratch {
     fixed: Vec<f64>,
     emp: Vec<f64>,
     fte: Vec<f64>,
+    window: Vec<super::intake::Year>,
 }
 
 /// What one draw of one profession records: `[region + nation][year]` licensed, supply and demand,
-/// then the required intake (NaN when unreachable or without a programme), then the national Swedish
+/// then the required intake (floored at 0; NaN when unreachable or without a programme), then the national Swedish
 /// licences by year (for layers).
 fn record_len(nr: usize, ny: usize) -> usize {
     3 * (nr + 1) * ny + 1 + ny
 }
+
+/// The most memory the draws of one profession may take (their records, kept until the
+/// percentiles are known): 4 GiB.
+pub const MAX_RECORD_BYTES: u64 = 4 << 30;
 
 /// Draws per chunk of [`Records`]: a chunk's records stay in the second-level cache while they
 /// are turned around (a multiple of four: the means' lanes).
@@ -708,7 +717,11 @@ impl Kernel {
         Ok(Kernel {
             professions: g.professions.clone(),
             regions: g.counties.clone(),
-            target: (sc.balance.target_year - sc.base_year) as usize,
+            window: ((sc.balance.window_start() - sc.base_year) as usize
+                ..=(sc.balance.target_year - sc.base_year) as usize)
+                .collect(),
+            rule: sc.balance.intake_rule,
+            close_gap: sc.balance.close_gap,
             intake_from: sc.balance.intake_from,
             years,
             profs,
@@ -809,6 +822,18 @@ impl Kernel {
         let np = self.profs.len();
         let nq = percentiles.len();
         let rec = record_len(nr, ny);
+        let needed = (draws.div_ceil(CHUNK) * CHUNK) as u64 * rec as u64 * 8;
+        if needed > MAX_RECORD_BYTES {
+            return Err(ModelError::TooLarge {
+                what: format!("{draws} draws over {nr} regions and {ny} years"),
+                needed,
+                limit: MAX_RECORD_BYTES,
+                hint: format!(
+                    "use at most {} draws here",
+                    MAX_RECORD_BYTES / (rec as u64 * 8) / CHUNK as u64 * CHUNK as u64
+                ),
+            });
+        }
         let nv = VARIABLES.len();
         let mut quantiles = vec![f64::NAN; np * nv * (nr + 1) * ny * nq];
         let mut mean = vec![f64::NAN; np * nv * (nr + 1) * ny];
@@ -1362,29 +1387,43 @@ impl Kernel {
                 slot[at + nr * ny + ti] = (0..nr).map(|r| slot[at + r * ny + ti]).sum();
             }
         }
-        // Required intake by the adjoint: g[t] = national FTE in the target year per licence
-        // entering (with the Swedish profile) in year t.
+        // Required intake by the adjoint: for each year T of the window, g[t] = national FTE in T
+        // per licence entering (with the Swedish profile) in year t; then the scenario's rule over
+        // the window, floored at 0 as the published figure is.
         let req_at = 3 * (nr + 1) * ny;
         slot[req_at] = f64::NAN;
         if matches!(k.pipeline, Pipeline::Programme { .. }) {
-            let target = self.target;
-            s.v.clear();
-            s.v.resize(ny, 0.0);
-            adjoint(&s.surv, pad, target, &mut s.v);
-            // FTE per licence in the target year carries that year's trend factors.
-            let ratio = s.emp[target] * s.fte[target];
-            if ratio != 1.0 {
-                s.v.iter_mut().for_each(|g| *g *= ratio);
+            s.window.clear();
+            for &target in &self.window {
+                s.v.clear();
+                s.v.resize(ny, 0.0);
+                adjoint(&s.surv, pad, target, &mut s.v);
+                // FTE per licence in the target year carries that year's trend factors.
+                let ratio = s.emp[target] * s.fte[target];
+                if ratio != 1.0 {
+                    s.v.iter_mut().for_each(|g| *g *= ratio);
+                }
+                let (mut s0, mut slope) = (slot[sup_at + nr * ny + target], 0.0);
+                for ti in (1..=target).rev() {
+                    let g = s.v[ti];
+                    s0 -= s.se_post[ti] * g;
+                    slope += s.se_unit[ti] * g;
+                }
+                s.window.push(super::intake::Year {
+                    s0,
+                    slope,
+                    demand: slot[dem_at + nr * ny + target],
+                });
             }
-            let (mut s0, mut slope) = (slot[sup_at + nr * ny + target], 0.0);
-            for ti in (1..=target).rev() {
-                let g = s.v[ti];
-                s0 -= s.se_post[ti] * g;
-                slope += s.se_unit[ti] * g;
-            }
-            let demand = slot[dem_at + nr * ny + target];
-            if slope > 1e-9 {
-                slot[req_at] = (demand - s0) / slope;
+            let parts = super::intake::decompose(
+                self.rule,
+                &s.window,
+                slot[sup_at + nr * ny],
+                slot[dem_at + nr * ny],
+                self.close_gap,
+            );
+            if let Some(a) = parts.map(|x| x.total()).filter(|a| a.is_finite()) {
+                slot[req_at] = a.max(0.0);
             }
         }
         // National Swedish licences, for layers.

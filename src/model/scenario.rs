@@ -172,8 +172,38 @@ pub struct Balance {
     pub tolerance: f64,
     /// First year of the constant annual intake the required-intake calculation solves for.
     pub intake_from: i32,
-    /// The year in which supply is to meet demand.
+    /// The last year of the window over which supply is to meet demand.
     pub target_year: i32,
+    /// How the required intake is chosen over the window (see [`super::intake`]).
+    #[serde(default)]
+    pub intake_rule: super::intake::Rule,
+    /// The window's length in years, ending in the target year; by default 1 (the target year
+    /// alone).
+    #[serde(default = "one")]
+    pub window_years: u32,
+    /// Whether the required intake also closes the base year's imbalance (otherwise it keeps it).
+    #[serde(default = "yes")]
+    pub close_gap: bool,
+    /// Education capacity: the most beginners a year per profession code; a required intake above
+    /// it is flagged, with the shortfall that remains at capacity.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub capacity: BTreeMap<String, f64>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl Balance {
+    /// The first year of the required intake's window.
+    pub fn window_start(&self) -> i32 {
+        let n = i32::try_from(self.window_years).unwrap_or(i32::MAX);
+        self.target_year.saturating_sub(n.saturating_sub(1))
+    }
 }
 
 /// A scenario as written (before checks).
@@ -457,14 +487,21 @@ impl Uncertainty {
     }
 }
 
-/// Checks percentiles: each within 0–100, at least one.
+/// Checks percentiles: at least one, each within 0–100, in increasing order and each once (the
+/// first and last are a band's edges).
 ///
 /// # Errors
 ///
-/// A message naming the first percentile outside 0–100.
+/// A message naming the first percentile out of order or outside 0–100.
 pub fn check_quantiles(q: &[f64]) -> Result<(), String> {
     if q.is_empty() {
         return Err("no percentiles; expected one or more from 0 to 100".into());
+    }
+    if let Some(w) = q.windows(2).find(|w| w[0] >= w[1]) {
+        return Err(format!(
+            "{} then {}; expected percentiles in increasing order, each once",
+            w[0], w[1]
+        ));
     }
     match q.iter().find(|v| !(0.0..=100.0).contains(*v)) {
         Some(v) => Err(format!("{v}; expected percentiles from 0 to 100")),
@@ -802,6 +839,24 @@ impl Scenario {
                 ),
             );
         }
+        if b.window_years == 0 || b.window_start() <= self.base_year {
+            return bad(
+                "balance.window_years",
+                format!(
+                    "{}; expected 1 to {} years (the window ends in the target year {} and starts after the base year {})",
+                    b.window_years,
+                    b.target_year - self.base_year,
+                    b.target_year,
+                    self.base_year
+                ),
+            );
+        }
+        if let Some((p, c)) = b.capacity.iter().find(|(_, c)| !c.is_finite() || **c < 0.0) {
+            return bad(
+                &format!("balance.capacity.{p}"),
+                format!("{c}; expected a number of beginners a year, 0 or more"),
+            );
+        }
         Ok(())
     }
 
@@ -819,6 +874,9 @@ impl Scenario {
         }
         for p in self.demand.density.keys() {
             out.push((format!("demand.density.{p}"), p.clone()));
+        }
+        for p in self.balance.capacity.keys() {
+            out.push((format!("balance.capacity.{p}"), p.clone()));
         }
         out
     }

@@ -20,10 +20,10 @@ use super::disclosure::{self, Profile};
 use super::results::{self, Data, Wide};
 use crate::codes::CodeLists;
 use crate::model::inputs::{AGE_MIN, NA};
-use crate::model::{Phase, Projection};
+use crate::model::intake::Rule;
+use crate::model::{Phase, Projection, RequiredIntake};
 use crate::table::Lang;
 use std::fmt::Write as _;
-use std::path::Path;
 
 /// How to build the report.
 #[derive(Clone, Copy, Debug)]
@@ -1009,8 +1009,8 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
         "</table><p><small>{}</small></p>",
         tr(
             lang,
-            "Tillgång och efterfrågan i heltidsekvivalenter, hela riket, alla huvudmän. Behövt antal nybörjare: det konstanta årliga antal som ger balans i målåret; ett negativt behov visas som 0. Specialistläkare, specialistsjuksköterskor och barnmorskor är delmängder av läkare respektive sjuksköterskor.",
-            "Supply and demand in full-time equivalents, all of Sweden, all sectors. Beginners needed: the constant annual number that brings balance in the target year; a negative need is shown as 0. Specialist physicians, specialist nurses and midwives are subsets of physicians and nurses."
+            "Tillgång och efterfrågan i heltidsekvivalenter, hela riket, alla huvudmän. Behövt antal nybörjare: det konstanta årliga antal som bäst ger balans under målperioden; ett negativt behov visas som 0. Specialistläkare, specialistsjuksköterskor och barnmorskor är delmängder av läkare respektive sjuksköterskor.",
+            "Supply and demand in full-time equivalents, all of Sweden, all sectors. Beginners needed: the constant annual number that comes closest to balance over the target window; a negative need is shown as 0. Specialist physicians, specialist nurses and midwives are subsets of physicians and nurses."
         )
     );
     // One section per profession.
@@ -1055,6 +1055,9 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
                 tr(lang, "till", "to"),
                 num(gap[gap.len() - 1], 0, lang)
             );
+        }
+        if let Some(r) = pr.intake.iter().find(|r| r.profession == p) {
+            intake_paragraph(&mut o, pr, r, lang);
         }
         for ch in charts.get(p).into_iter().flatten() {
             figure(&mut o, ch, lang);
@@ -1421,10 +1424,21 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
                 or_none(&dens)
             ),
             format!(
-                "Balans: tillgång inom ±{:.0} % av efterfrågan räknas som balans. Behövd antagning: det konstanta årliga antal nybörjare från {} som ger balans i riket {}; exakt, eftersom tillgången är linjär i antagningen.",
+                "Balans: tillgång inom ±{:.0} % av efterfrågan räknas som balans. Behövd antagning: det konstanta årliga antal nybörjare från {} som {} åren {}–{} (tillgången är linjär i antagningen, så värdet är exakt). Det delas upp i ersättning (avgångar, netto efter dem som redan utbildas och legitimationer från utlandet), expansion (efterfrågans ökning sedan basåret) och {}. Ett negativt behov publiceras som 0 och markeras; känsligheten för målåret och för basårets obalans (−5, 0, +5 %) finns i intake_sensitivity.csv.",
                 100.0 * sc.balance.tolerance,
                 sc.balance.intake_from,
-                sc.balance.target_year
+                match sc.balance.intake_rule {
+                    Rule::TargetYear => "ger balans i riket det sista av",
+                    Rule::FromYear => "ger minst balans i riket vart och ett av",
+                    Rule::LeastSquares => "kommer närmast balans i riket (minsta kvadrat) under",
+                },
+                sc.balance.window_start(),
+                sc.balance.target_year,
+                if sc.balance.close_gap {
+                    "att stänga basårets gap"
+                } else {
+                    "inget för basårets gap (det behålls)"
+                }
             ),
             format!(
                 "Röjandekontroll: observerade antal personer ({}) med 0 < n ≤ tröskeln undertrycks, och sekundärt så att ingen cell kan räknas fram ur rad-, kolumn- och totalsummor (inte heller av den som själv utgör en ensam person i en cell); {} celler undertryckta. Framskrivningar är inte antal personer och publiceras som de är.",
@@ -1468,10 +1482,22 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
                 or_none(&dens)
             ),
             format!(
-                "Balance: supply within ±{:.0} % of demand is balance. Required intake: the constant annual beginners from {} that bring national supply to demand in {}; exact, since supply is linear in intake.",
+                "Balance: supply within ±{:.0} % of demand is balance. Required intake: the constant annual beginners from {} that {} the years {}–{} (supply is linear in intake, so the value is exact). It is split into replacement (exits, net of those already in education and of licences from abroad), expansion (demand growth since the base year) and {}. A negative need is published as 0 and flagged; its sensitivity to the target year and to the base-year imbalance (−5, 0, +5 %) is in intake_sensitivity.csv.",
                 100.0 * sc.balance.tolerance,
                 sc.balance.intake_from,
-                sc.balance.target_year
+                match sc.balance.intake_rule {
+                    Rule::TargetYear => "bring national supply to demand in the last of",
+                    Rule::FromYear => "keep national supply at least at demand in each of",
+                    Rule::LeastSquares =>
+                        "bring national supply closest to demand (least squares) over",
+                },
+                sc.balance.window_start(),
+                sc.balance.target_year,
+                if sc.balance.close_gap {
+                    "closing the base year's gap"
+                } else {
+                    "nothing for the base year's gap (it is kept)"
+                }
             ),
             format!(
                 "Disclosure control: observed counts of persons ({}) with 0 < n ≤ the threshold are suppressed, and further cells so that none can be worked out from row, column and grand totals (not even by a person who is alone in a cell); {} cells suppressed. Projections are not counts of persons and are published as they are.",
@@ -1551,9 +1577,10 @@ pub fn write(
     pr: &Projection,
     extra: Extra<'_>,
     opts: &Options,
-    dir: &Path,
+    out: &atomic::OutDir,
     progress: &mut dyn FnMut(&str),
 ) -> Result<(), PublishError> {
+    let dir = out.path();
     let g = &pr.inputs.grid;
     let d = disclosed(pr, opts.disclosure);
     let mut all = Vec::new();
@@ -1613,7 +1640,7 @@ pub fn write(
         results::workbook(&tabs).map_err(|e| enc(e.to_string()))?,
     ));
     progress("writing the folder");
-    atomic::write_dir(dir, |tmp| {
+    atomic::write_dir(out, |tmp| {
         std::fs::write(tmp.join("report.html"), &page)?;
         std::fs::create_dir(tmp.join("charts"))?;
         for ch in all
@@ -1631,4 +1658,100 @@ pub fn write(
         }
         results::write_into(pr, &tmp.join("projection"))
     })
+}
+
+/// One paragraph on a profession's required intake: the figure, its parts, its band, and how it
+/// moves with the target year.
+fn intake_paragraph(o: &mut String, pr: &Projection, r: &RequiredIntake, lang: Lang) {
+    let b = &pr.scenario.balance;
+    let Some(req) = r.required else {
+        let _ = writeln!(
+            o,
+            "<p>{}</p>",
+            tr(
+                lang,
+                "Behövd antagning: kan inte nå målperioden (utbildning och legitimation tar längre tid).",
+                "Required intake: cannot reach the target window (education and licensing take longer)."
+            )
+        );
+        return;
+    };
+    let _ = write!(
+        o,
+        "<p><strong>{} {}–{}: {} {}</strong>",
+        tr(lang, "Behövd antagning", "Required intake"),
+        b.window_start(),
+        b.target_year,
+        num(req, 0, lang),
+        tr(lang, "nybörjare per år", "beginners a year"),
+    );
+    if r.floored() {
+        let _ = write!(
+            o,
+            " ({} {})",
+            tr(
+                lang,
+                "tillgången räcker utan nya nybörjare; beräknat behov",
+                "supply suffices without new beginners; computed need"
+            ),
+            num(r.unfloored.unwrap_or(0.0), 0, lang)
+        );
+    }
+    if let Some(x) = r.parts {
+        let _ = write!(
+            o,
+            ". {}: {} {}, {} {}, {} {}",
+            tr(lang, "Varav", "Of which"),
+            tr(lang, "ersättning", "replacement"),
+            num(x.replacement, 0, lang),
+            tr(lang, "expansion", "expansion"),
+            num(x.expansion, 0, lang),
+            tr(lang, "basårets gap", "the base year's gap"),
+            num(x.gap, 0, lang),
+        );
+    }
+    if let Some(ib) = pr.bands.as_ref().and_then(|bd| {
+        bd.intake
+            .iter()
+            .find(|i| i.profession == r.profession)
+            .map(|i| (bd, i))
+    }) {
+        let (bd, i) = ib;
+        let (lo, hi) = (bd.percentiles[0], bd.percentiles[bd.percentiles.len() - 1]);
+        if let (Some(a), Some(z)) = (i.quantiles.first(), i.quantiles.last())
+            && a.is_finite()
+            && z.is_finite()
+        {
+            let _ = write!(
+                o,
+                ". P{lo}–P{hi}: {} {} {}",
+                num(*a, 0, lang),
+                tr(lang, "till", "to"),
+                num(*z, 0, lang)
+            );
+        }
+    }
+    let years: Vec<String> = r
+        .by_target_year
+        .iter()
+        .map(|(y, a)| {
+            format!(
+                "{y}: {}",
+                a.map_or_else(|| "–".to_string(), |a| num(a.max(0.0), 0, lang))
+            )
+        })
+        .collect();
+    if years.len() > 1 {
+        let _ = write!(
+            o,
+            ". {} {}",
+            tr(
+                lang,
+                "Exakt balans i ett enda år skulle kräva",
+                "Exact balance in a single year would need"
+            ),
+            years.join(", ")
+        );
+    }
+    o.push_str(".</p>\n");
 }

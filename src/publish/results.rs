@@ -6,12 +6,13 @@
 //! |---|---|---|
 //! | `results.csv/.parquet` | profession × county × sector × year (county `00` = Sweden, the sum of the counties) | phase, status, employed, supply_fte, demand_fte, gap_fte, ratio, balance |
 //! | `flows.csv/.parquet` | profession × county × year, projected years | licensed, inflow_se, inflow_eu, inflow_tc, exits |
-//! | `intake.csv` | profession with a Swedish programme | today's beginners, required beginners a year, change, target-year supply and demand |
+//! | `intake.csv` | profession with a Swedish programme | today's beginners; required beginners a year (floored at 0, with the flag), its unfloored value and parts (replacement, expansion, closing the gap), rule and window; target-year supply and demand; capacity and the gap left at capacity |
+//! | `intake_sensitivity.csv` | profession × setting | the required intake exact in each year of the window alone, and with a base-year imbalance of −5 %, 0, +5 % |
 //! | `graduates_forecast.csv` | programme × health-care region × year (base+1 … base+3) | graduates |
 //! | `parameters.csv` | profession × sex × age | exit rate, employment share and FTE per employed by sector |
 //! | `trends.csv` | input × profession × sector × year, for each input that follows a trend | method, level, factor (admissions, foreign licences EU/TC, employment share, FTE per employed, care use) |
 //! | `bands.csv/.parquet` (with draws) | profession × county × variable × year | mean and the percentiles (`p10`, `p50`, `p90`, …) of licensed, supply_fte, demand_fte, gap_fte; probability of shortage |
-//! | `intake_bands.csv` (with draws) | profession with a programme | the required intake's point value and percentiles |
+//! | `intake_bands.csv` (with draws) | profession with a programme | the required intake's point value and percentiles (each draw floored at 0, as the point value) |
 
 use super::atomic::{self, PublishError};
 use crate::model::inputs::{AGE_MIN, NA, SEXES};
@@ -234,37 +235,101 @@ pub fn flows_table(pr: &Projection) -> Wide {
     }
 }
 
-/// The required-intake table.
+/// The required-intake table: the published figure (floored at 0, with the flag), the rule's
+/// value before the floor and its parts (replacement, expansion, closing today's gap), the rule and
+/// window, target-year supply and demand, and the capacity check.
 pub fn intake_table(pr: &Projection) -> Wide {
     let g = &pr.inputs.grid;
     let b = &pr.scenario.balance;
     let mut prof = Vec::new();
-    let mut cols: Vec<Vec<Option<f64>>> = vec![Vec::new(); 5];
+    let mut floored = Vec::new();
+    let mut cols: Vec<Vec<Option<f64>>> = vec![Vec::new(); 10];
     for r in &pr.intake {
         prof.push(g.professions[r.profession].clone());
-        cols[0].push(Some(r.today));
-        cols[1].push(r.required);
-        cols[2].push(
+        floored.push(r.floored().to_string());
+        let parts = r.parts;
+        for (i, v) in [
+            Some(r.today),
+            r.required,
             r.required
                 .filter(|_| r.today > 0.0)
                 .map(|q| 100.0 * (q / r.today - 1.0)),
-        );
-        cols[3].push(Some(r.supply_at_today));
-        cols[4].push(Some(r.demand));
+            r.unfloored,
+            parts.map(|x| x.replacement),
+            parts.map(|x| x.expansion),
+            parts.map(|x| x.gap),
+            Some(r.supply_at_today),
+            Some(r.demand),
+            r.gap_at_capacity,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            cols[i].push(v);
+        }
     }
+    let n = prof.len();
     let mut it = cols.into_iter();
     let mut next = || Data::Num(it.next().unwrap_or_default());
+    let window = format!("{}-{}", b.window_start(), b.target_year);
     Wide {
         cols: vec![
             ("profession".into(), Data::Text(prof)),
             (format!("beginners_{}", pr.scenario.base_year), next()),
             (format!("required_beginners_from_{}", b.intake_from), next()),
             ("change_percent".into(), next()),
+            ("floored_at_zero".into(), Data::Text(floored)),
+            ("required_unfloored".into(), next()),
+            ("part_replacement".into(), next()),
+            ("part_expansion".into(), next()),
+            ("part_closing_gap".into(), next()),
+            (
+                "rule".into(),
+                Data::Text(vec![b.intake_rule.as_str().to_string(); n]),
+            ),
+            ("window".into(), Data::Text(vec![window; n])),
             (
                 format!("supply_fte_{}_at_todays_intake", b.target_year),
                 next(),
             ),
             (format!("demand_fte_{}", b.target_year), next()),
+            (
+                "capacity".into(),
+                Data::Num(pr.intake.iter().map(|r| r.capacity).collect()),
+            ),
+            (format!("gap_fte_{}_at_capacity", b.target_year), next()),
+        ],
+    }
+}
+
+/// The required intake's sensitivity: exact in each year of the window alone (the knife-edge the
+/// window rule avoids), and with the base year's imbalance set to −5 %, 0 and +5 % of supply.
+pub fn intake_sensitivity_table(pr: &Projection) -> Wide {
+    let g = &pr.inputs.grid;
+    let (mut prof, mut kind, mut setting) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut unfloored, mut required) = (Vec::new(), Vec::new());
+    let mut push = |p: usize, k: &str, s: String, a: Option<f64>| {
+        prof.push(g.professions[p].clone());
+        kind.push(k.to_string());
+        setting.push(s);
+        unfloored.push(a);
+        required.push(a.map(|a| a.max(0.0)));
+    };
+    for r in &pr.intake {
+        for (y, a) in &r.by_target_year {
+            push(r.profession, "target_year", y.to_string(), *a);
+        }
+        for (i, a) in &r.by_imbalance {
+            push(r.profession, "base_year_imbalance", fmt(*i), *a);
+        }
+    }
+    Wide {
+        cols: vec![
+            ("profession".into(), Data::Text(prof)),
+            ("sensitivity".into(), Data::Text(kind)),
+            ("setting".into(), Data::Text(setting)),
+            ("required_unfloored".into(), Data::Num(unfloored)),
+            ("required".into(), Data::Num(required)),
         ],
     }
 }
@@ -598,6 +663,7 @@ pub fn files(pr: &Projection) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
         ("flows.csv", flows.csv()),
         ("flows.parquet", flows.parquet().map_err(|e| e.to_string())?),
         ("intake.csv", intake_table(pr).csv()),
+        ("intake_sensitivity.csv", intake_sensitivity_table(pr).csv()),
         ("graduates_forecast.csv", graduates_table(pr).csv()),
         ("parameters.csv", parameters_table(pr).csv()),
         ("trends.csv", trends_table(pr).csv()),
@@ -635,13 +701,13 @@ pub fn write_into(pr: &Projection, dir: &Path) -> std::io::Result<()> {
 /// # Errors
 ///
 /// [`PublishError`] when the folder cannot be written or Parquet encoding fails.
-pub fn write(pr: &Projection, dir: &Path) -> Result<(), PublishError> {
+pub fn write(pr: &Projection, out: &atomic::OutDir) -> Result<(), PublishError> {
     let files = files(pr).map_err(|message| PublishError::Encode {
-        path: dir.to_path_buf(),
+        path: out.path().to_path_buf(),
         what: "Parquet".into(),
         message,
     })?;
-    atomic::write_dir(dir, |tmp| {
+    atomic::write_dir(out, |tmp| {
         for (n, b) in &files {
             std::fs::write(tmp.join(n), b)?;
         }
