@@ -70,6 +70,9 @@ fn tiny() -> (Scenario, Inputs) {
     sc.horizon = 2026;
     sc.balance.target_year = 2026;
     sc.balance.intake_from = 2024;
+    sc.balance.window_years = 1;
+    // A quantified base-year imbalance (the default has none), to check that it reaches demand.
+    sc.demand.imbalance.insert("brist".into(), 0.05);
     sc.supply.exit_window = 1;
     sc.supply.employment_window = 1;
     sc.supply.inflow_window = 2;
@@ -1470,4 +1473,33 @@ fn a_care_use_trend_without_years_is_an_error() {
             && text.contains("care_use.csv"),
         "{text}"
     );
+}
+
+#[test]
+fn the_default_base_year_demand_is_the_employed_fte() {
+    // Base-year balance (SCB's and HELSEMOD's assumption): demand equals supply in the base year in
+    // every profession, county and sector; the survey's answers only label, they do not move demand.
+    let pr = default_run();
+    let sc = &pr.scenario;
+    assert!(sc.demand.imbalance.values().all(|v| *v == 0.0));
+    let ti = pr.years.iter().position(|&y| y == sc.base_year).unwrap();
+    let g = &pr.inputs.grid;
+    let per = g.np() * g.nc() * g.nk();
+    let mut cells = 0;
+    for i in 0..per {
+        let s = pr.supply[ti * per + i];
+        let d = pr.demand.fte[i];
+        assert!(
+            (s - d).abs() <= 1e-9 * s.abs().max(1.0),
+            "cell {i}: {s} vs {d}"
+        );
+        cells += 1;
+    }
+    assert_eq!(cells, 24 * 21 * 3);
+    // The quantified scenario moves it by its stated shares.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data/scenarios/quantified_imbalance.toml");
+    let (q, _, _) = scenario::load(Some(&path)).unwrap();
+    assert_eq!(q.demand.imbalance.get("brist"), Some(&0.05));
+    assert_eq!(q.balance, sc.balance);
 }

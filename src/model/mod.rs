@@ -423,7 +423,8 @@ pub fn project(
 
     // Required intake: supply is linear in a constant intake A, S_t(A) = S_t(0) + A·(S_t(1) − S_t(0)).
     let target_ti = (sc.balance.target_year - sc.base_year) as usize;
-    let window_ti = (sc.balance.window_start() - sc.base_year) as usize..=target_ti;
+    let window_ti =
+        (sc.balance.window_start().max(sc.base_year + 1) - sc.base_year) as usize..=target_ti;
     let mut required = Vec::new();
     for p in 0..np {
         if params[p].completion.is_none() {

@@ -717,7 +717,7 @@ impl Kernel {
         Ok(Kernel {
             professions: g.professions.clone(),
             regions: g.counties.clone(),
-            window: ((sc.balance.window_start() - sc.base_year) as usize
+            window: ((sc.balance.window_start().max(sc.base_year + 1) - sc.base_year) as usize
                 ..=(sc.balance.target_year - sc.base_year) as usize)
                 .collect(),
             rule: sc.balance.intake_rule,

@@ -955,7 +955,7 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
         "<h2 id=\"summary\">{}</h2><table><tr><th>{}</th><th>{} {}</th><th>{} {}</th><th>{} {}</th><th>{} {}</th><th>{} {}</th><th>{} {}</th><th>{}</th></tr>",
         tr(lang, "Sammanfattning", "Summary"),
         tr(lang, "Yrke", "Profession"),
-        tr(lang, "Bedömning", "Balance"),
+        tr(lang, "Balansläge", "Balance"),
         sc.horizon,
         tr(lang, "Tillgång", "Supply"),
         sc.horizon,
@@ -1009,7 +1009,7 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
         "</table><p><small>{}</small></p>",
         tr(
             lang,
-            "Tillgång och efterfrågan i heltidsekvivalenter, hela riket, alla huvudmän. Behövt antal nybörjare: det konstanta årliga antal som bäst ger balans under målperioden; ett negativt behov visas som 0. Specialistläkare, specialistsjuksköterskor och barnmorskor är delmängder av läkare respektive sjuksköterskor.",
+            "Tillgång och efterfrågan i heltidsekvivalenter, hela riket, all regi (region, kommun, privat). Behövt antal nybörjare: det konstanta årliga antal som bäst ger balans under målperioden; ett negativt behov visas som 0. Specialistläkare, specialistsjuksköterskor och barnmorskor är delmängder av läkare respektive sjuksköterskor.",
             "Supply and demand in full-time equivalents, all of Sweden, all sectors. Beginners needed: the constant annual number that comes closest to balance over the target window; a negative need is shown as 0. Specialist physicians, specialist nurses and midwives are subsets of physicians and nurses."
         )
     );
@@ -1409,14 +1409,14 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
                 s.inflow_window, s.foreign_trend, s.foreign_eu_factor, s.foreign_tc_factor
             ),
             format!(
-                "Sysselsättning och heltidsekvivalenter per anställd efter huvudman, kön och ålder: genomsnitt för de {} senaste åren med sysselsättningsdata (till och med {last_emp}). Åren {} är nuläget skattat ur legitimationer × sysselsättningsandel (status skattad). Trend för sysselsättningsandelen {:?} och för heltidsekvivalenter per anställd {:?}: riksserien (sysselsatta/legitimerade, heltidsekvivalenter/sysselsatta) skattas med metoden och dess prognos i förhållande till nivån under perioden skalar alla celler år för år, också nulägesåren; faktorn för sysselsättningsandelen begränsas så att ingen andel överstiger 1.",
+                "Sysselsättning och heltidsekvivalenter per anställd efter regi (region, kommun, privat), kön och ålder: genomsnitt för de {} senaste åren med sysselsättningsdata (till och med {last_emp}). Åren {} är nuläget skattat ur legitimationer × sysselsättningsandel (status skattad). Trend för sysselsättningsandelen {:?} och för heltidsekvivalenter per anställd {:?}: riksserien (sysselsatta/legitimerade, heltidsekvivalenter/sysselsatta) skattas med metoden och dess prognos i förhållande till nivån under perioden skalar alla celler år för år, också nulägesåren; faktorn för sysselsättningsandelen begränsas så att ingen andel överstiger 1.",
                 s.employment_window,
                 nowcast.join(", "),
                 s.employment_trend,
                 s.fte_trend
             ),
             format!(
-                "Efterfrågan: basårets heltidsekvivalenter × (1 + huvudmännens bedömning: {}) × demografiskt index (befolkningsframskrivning × vårdkonsumtion efter ålder och kön per huvudman, basårets profil) × trend för vårdkonsumtionen {:?} (åldersstandardiserad till basårets befolkning) × faktorer ({}). Skatteväxling mellan yrken: {}. Behovsbaserad täthet (heltidsekvivalenter per 1 000 invånare): {}.",
+                "Efterfrågan: basårets heltidsekvivalenter × (1 + basårets obalans efter huvudmännens bedömning: {}) × demografiskt index (befolkningsframskrivning × vårdkonsumtion efter ålder och kön per regi, basårets profil) × trend för vårdkonsumtionen {:?} (åldersstandardiserad till basårets befolkning) × faktorer ({}). Uppgiftsväxling mellan yrken: {}. Behovsbaserad täthet (heltidsekvivalenter per 1 000 invånare): {}.",
                 imbalance.join(", "),
                 sc.demand.care_use_trend,
                 or_none(&factors),
