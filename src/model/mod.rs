@@ -1,4 +1,4 @@
-//! The projection model: supply, demand, balance and required intake (see `MODEL.md`).
+//! The projection model: supply, demand, balance and required intake (see `docs/MODEL.md`).
 //!
 //! [`run`] takes a checked [`scenario::Scenario`], reads its inputs (verifying pinned checksums),
 //! estimates every rate from the history, projects each profession, and returns a [`Projection`]
@@ -127,7 +127,7 @@ pub struct RequiredIntake {
     /// The constant annual beginners from `intake_from` that bring national supply to demand in the
     /// target year; `None` when intake cannot reach the target year (programme plus licence lag).
     pub required: Option<f64>,
-    /// Supply and demand in the target year at today's intake (national FTE).
+    /// Supply in the target year at today's intake (national FTE).
     pub supply_at_today: f64,
     /// Demand in the target year (national FTE).
     pub demand: f64,
