@@ -2,7 +2,9 @@
 """Extract the appendix table of seed decision 003 into a CSV.
 
 The seed is a PDF-to-text extraction of a Swedish government decision that
-distributes 30 000 000 kr over the 290 municipalities (appendix "Kommun  Belopp").
+distributes 30 000 000 kr over the 290 municipalities (appendix "Kommun  Belopp"),
+kept in the repository as data/allocation/seed003_decision.txt (its origin is in
+data/allocation/README.md).
 Rows may be broken across lines, and page headers/footers and the footnote on
 the `*` marker may appear between rows. This script:
 
@@ -31,7 +33,7 @@ import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SEED = Path("/work/shared/seeds/003_e44a04411539651f.txt")
+DEFAULT_SEED = ROOT / "data" / "allocation" / "seed003_decision.txt"
 DEFAULT_MUNI = ROOT / "data" / "codes" / "municipalities.csv"
 DEFAULT_OUT = ROOT / "data" / "allocation" / "seed003_appendix.csv"
 

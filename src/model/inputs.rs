@@ -10,7 +10,7 @@ use crate::table::Table;
 use crate::validate::Concept;
 use std::collections::HashMap;
 
-/// First and last single-year age of the workforce.
+/// First single-year age of the workforce: a younger person is not counted.
 pub const AGE_MIN: u32 = 20;
 /// Last single-year age of the workforce: a person older than this has left it.
 pub const AGE_MAX: u32 = 74;

@@ -1,4 +1,4 @@
-//! The projection model: supply, demand, balance and required intake (see `MODEL.md`).
+//! The projection model: supply, demand, balance and required intake (see `docs/MODEL.md`).
 //!
 //! [`run`] takes a checked [`scenario::Scenario`], reads its inputs (verifying pinned checksums),
 //! estimates every rate from the history, projects each profession, and returns a [`Projection`]

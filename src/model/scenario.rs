@@ -74,12 +74,12 @@ pub struct Supply {
     /// Whether county-specific exit levels (which include net movement between counties) are used.
     pub county_exits: bool,
     /// How admissions continue after the base year: `"none"` (the base year's level), `"auto"` (the
-    /// ETS model with the lowest AICc on each programme's national beginners) or an ETS model
-    /// (`"AAN"`, `"AAdN"`, …).
+    /// linear trend or ETS model with the lowest AICc on each programme's national beginners),
+    /// `"linear"`, `"damped"` or an ETS model (`"AAN"`, `"AAdN"`, …); see [`Trend`].
     #[serde(default = "none")]
     pub admissions_trend: String,
-    /// How licences on foreign education continue: `"none"` (their recent mean), `"auto"` or an ETS
-    /// model, fitted to each profession's national EU/EEA and third-country licences.
+    /// How licences on foreign education continue: `"none"` (their recent mean), or a method (see
+    /// [`Trend`]) fitted to each profession's national EU/EEA and third-country licences.
     #[serde(default = "none")]
     pub foreign_trend: String,
     /// How the employment share continues: `"none"` (its level over `employment_window`), or a

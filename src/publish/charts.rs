@@ -124,7 +124,8 @@ fn caption<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, text: &str) -> Res
     .map_err(|e| format!("{e:?}"))
 }
 
-/// Whole numbers with a thin space between thousands (`12 000`), as Swedish and SI style both allow.
+/// Whole numbers with an ordinary space (U+0020) between thousands (`12 000`); Swedish and SI style
+/// both group thousands with a space.
 pub fn thousands(v: f64) -> String {
     let n = v.round() as i64;
     let digits = n.unsigned_abs().to_string();

@@ -48,7 +48,8 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// A number with thin-space thousands groups (and a decimal comma in Swedish).
+/// A number with thousands groups separated by a narrow no-break space, U+202F (and a decimal
+/// comma in Swedish).
 fn num(v: f64, decimals: usize, lang: Lang) -> String {
     let s = format!("{:.*}", decimals, v.abs());
     let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(a, b)| (a, b));
