@@ -93,8 +93,64 @@ pub fn read_table(path: &Path) -> Result<Table, IngestError> {
 ///
 /// As [`read_table`].
 pub fn read_table_with(path: &Path, limits: &Limits) -> Result<Table, IngestError> {
+    if Format::detect(path, b"") == Some(Format::Csv) {
+        check_line_lengths(path, limits)?;
+    }
     let bytes = read_capped(path, limits, true)?;
     read_bytes_with(path, &bytes, limits)
+}
+
+/// Streams a regular file's lines before it is loaded, refusing one longer than
+/// [`Limits::max_line_bytes`] with its line and length, in a few kilobytes of memory. Anything that
+/// is not a regular file is left to the reader's own check.
+fn check_line_lengths(path: &Path, limits: &Limits) -> Result<(), IngestError> {
+    use std::io::BufRead;
+    let io = |source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    if !file.metadata().map_err(io)?.is_file() {
+        return Ok(());
+    }
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+    // A line that runs past the buffered chunk is refused there, measured "at least".
+    let too_long = |line: usize, needed: u64, exact: bool| IngestError::TooLarge {
+        path: path.to_path_buf(),
+        location: Location::Line(line),
+        what: if exact {
+            "a line of this length".into()
+        } else {
+            "a line of at least this length (reading stopped there)".into()
+        },
+        needed,
+        limit: limits.max_line_bytes,
+        exceeded: limits::Limit::MaxLineBytes,
+    };
+    let (mut line, mut len) = (1usize, 0u64);
+    loop {
+        let buf = reader.fill_buf().map_err(io)?;
+        if buf.is_empty() {
+            break;
+        }
+        let n = buf.len();
+        let mut rest = buf;
+        while let Some(p) = rest.iter().position(|&b| b == b'\n') {
+            len += p as u64;
+            if len > limits.max_line_bytes {
+                return Err(too_long(line, len, true));
+            }
+            line += 1;
+            len = 0;
+            rest = &rest[p + 1..];
+        }
+        len += rest.len() as u64;
+        if len > limits.max_line_bytes {
+            return Err(too_long(line, len, false));
+        }
+        reader.consume(n);
+    }
+    Ok(())
 }
 
 /// Reads a whole input, never more than [`Limits::max_input_bytes`].
