@@ -470,7 +470,7 @@ fn mutated_parquet_written_by_hwf_never_panics() {
                 errors += 1;
                 let msg = e.to_string();
                 assert!(msg.starts_with(&format!("mutant{m}.parquet")), "{msg}");
-                if msg.contains("the Parquet library panicked") {
+                if msg.contains("aborted reading it with a panic") {
                     guarded += 1;
                 }
             }
@@ -478,7 +478,9 @@ fn mutated_parquet_written_by_hwf_never_panics() {
         }
     }
     eprintln!("200 mutants: {errors} errors, {guarded} of them panics caught at the boundary");
-    assert!(errors > 0);
+    // With this seed 3 mutants (102, 196, 197) make the library panic: the guard is exercised.
+    assert_eq!(guarded, 3);
+    assert!(errors > guarded);
     let _ = std::fs::remove_dir_all(dir);
 }
 

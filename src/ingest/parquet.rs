@@ -32,19 +32,30 @@ thread_local! {
     static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+/// Guarded calls running now, in any thread: while there is one, panics in polars' own worker
+/// threads (named `polars-…`), which polars hands back to the caller, are not printed either.
+static ACTIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Runs `f`, turning a panic into an [`IngestError::Syntax`] that names the library.
 fn guarded<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T, IngestError> {
+    use std::sync::atomic::Ordering;
     static HOOK: std::sync::Once = std::sync::Once::new();
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if !GUARDED.with(std::cell::Cell::get) {
+            let polars_worker = ACTIVE.load(Ordering::SeqCst) > 0
+                && std::thread::current()
+                    .name()
+                    .is_some_and(|n| n.starts_with("polars"));
+            if !GUARDED.with(std::cell::Cell::get) && !polars_worker {
                 previous(info);
             }
         }));
     });
     GUARDED.with(|g| g.set(true));
+    ACTIVE.fetch_add(1, Ordering::SeqCst);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    ACTIVE.fetch_sub(1, Ordering::SeqCst);
     GUARDED.with(|g| g.set(false));
     result.map_err(|payload| {
         let msg = payload
@@ -56,8 +67,8 @@ fn guarded<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T, IngestError> {
             path,
             Location::File,
             format!(
-                "a damaged Parquet file: the Parquet library panicked reading it ({}); hwf caught \
-                 the panic at the library boundary",
+                "a damaged Parquet file: the Parquet library aborted reading it with a panic ({}), \
+                 which hwf caught at the library boundary",
                 super::error::excerpt(&msg)
             ),
             "an intact Apache Parquet file as hwf writes it",
