@@ -306,6 +306,63 @@ fn cell_ref(r: &[u8]) -> Option<(u64, u64)> {
 mod tests {
     use super::*;
 
+    fn workbook() -> Vec<u8> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (r, s) in ["kommun", "0114", "0115"].iter().enumerate() {
+            ws.write_string(r as u32, 0, *s).unwrap();
+        }
+        ws.write_string(0, 1, "antal").unwrap();
+        ws.write_number(1, 1, 5.0).unwrap();
+        ws.write_number(2, 1, 6.0).unwrap();
+        wb.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn shared_strings_and_total_size_are_bounded() {
+        let bytes = workbook();
+        let p = Path::new("w.xlsx");
+        assert!(check(p, &bytes, &Limits::default()).is_ok());
+        let few = Limits {
+            max_shared_strings: 3,
+            ..Limits::default()
+        };
+        match check(p, &bytes, &few).unwrap_err() {
+            IngestError::TooLarge {
+                needed: 4,
+                limit: 3,
+                exceeded: Limit::MaxSharedStrings,
+                location: Location::Path(part),
+                ..
+            } => assert_eq!(part, "xl/sharedStrings.xml"),
+            e => panic!("{e}"),
+        }
+        let small = Limits {
+            max_xlsx_bytes: 100,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            check(p, &bytes, &small).unwrap_err(),
+            IngestError::TooLarge {
+                exceeded: Limit::MaxXlsxBytes,
+                ..
+            }
+        ));
+        let narrow = Limits {
+            max_sheet_cells: 5,
+            ..Limits::default()
+        };
+        // Three rows from column A to B: 6 cells.
+        assert!(matches!(
+            check(p, &bytes, &narrow).unwrap_err(),
+            IngestError::TooLarge {
+                needed: 6,
+                exceeded: Limit::MaxSheetCells,
+                ..
+            }
+        ));
+    }
+
     #[test]
     fn a_sheets_range_is_read_from_its_cells_in_pieces() {
         let xml = br#"<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="2"/></row>
