@@ -419,14 +419,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                         };
                         findings.extend(validate::check(&t, &opts));
                     }
-                    Err(e) => findings.push(Finding {
+                    // A file with several read errors lists them all, one finding each.
+                    Err(e) => findings.extend(e.lines().map(|line| Finding {
                         severity: Severity::Error,
                         check: "read",
-                        file: name,
+                        file: name.clone(),
                         place: String::new(),
-                        found: e,
+                        found: line.to_string(),
                         expected: "a readable table".into(),
-                    }),
+                    })),
                 }
             }
             let errors = findings
@@ -822,6 +823,8 @@ fn allocate(
             csv,
         }) => {
             let pubd = audit::read_published(&published).map_err(|e| e.to_string())?;
+            // Before the indicator is read: a partial table is the table's fault, not the indicator's.
+            audit::check_coverage(&pubd).map_err(|e| format!("{}: {e}", published.display()))?;
             let t = read_table(&indicator).map_err(|e| e.to_string())?;
             let recips: Vec<hwf::allocate::Recipient> = hwf::allocate::recipients("municipalities")
                 .map_err(|e| e.to_string())?
@@ -843,7 +846,8 @@ fn allocate(
                 .zip(&vals)
                 .map(|(r, v)| (r.code.clone(), v.value))
                 .collect();
-            let a = audit::audit(&pubd, &map, total, floor, weight).map_err(|e| e.to_string())?;
+            let a = audit::audit(&pubd, &map, total, floor, weight)
+                .map_err(|e| format!("{}: {e}", published.display()))?;
             println!(
                 "published: {} recipients, {} kr (stated total {} kr{})",
                 a.lines.len(),
@@ -1067,6 +1071,11 @@ fn report(
     };
     progress("reading the scenario");
     let (sc, _, _) = hwf::model::scenario::load(scenario.as_deref()).map_err(|e| e.to_string())?;
+    // Read before any projection, so that a bad funding file is refused in milliseconds.
+    let streams = funding
+        .map(hwf::allocate::funding::read)
+        .transpose()
+        .map_err(|e| e.to_string())?;
     progress(&format!(
         "reading the inputs and projecting {} to {}",
         sc.name, sc.horizon
@@ -1089,10 +1098,6 @@ fn report(
         lang,
         disclosure: profile,
     };
-    let streams = funding
-        .map(hwf::allocate::funding::read)
-        .transpose()
-        .map_err(|e| e.to_string())?;
     let mut scores = Vec::new();
     let draws = mc.backtest_draws(&sc)?;
     for &b in backtest {

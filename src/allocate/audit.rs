@@ -80,14 +80,41 @@ impl Audit {
 ///
 /// # Errors
 ///
-/// [`AllocationError::File`] for an unreadable file, missing columns, an amount that is not a whole
-/// number, or a code not in the code list (with the line).
+/// [`AllocationError::Ingest`] for an unreadable or too large file, [`AllocationError::File`] for
+/// missing columns, and [`AllocationError::Row`] with the line for an amount that is not a whole
+/// number, a code not in the code list, or a recipient listed twice.
 pub fn read_published(path: &Path) -> Result<Vec<(String, String, u64)>, AllocationError> {
+    let bytes = crate::ingest::read_capped(path, &crate::ingest::Limits::from_env(), true)?;
+    let text = String::from_utf8(bytes).map_err(|e| AllocationError::File {
+        path: path.to_path_buf(),
+        message: format!(
+            "byte {} is not UTF-8; expected UTF-8 text",
+            e.utf8_error().valid_up_to()
+        ),
+    })?;
+    parse_published(path, &text)
+}
+
+/// Parses published amounts held in memory; `path` names the file in messages.
+///
+/// # Errors
+///
+/// As [`read_published`].
+pub fn parse_published(
+    path: &Path,
+    text: &str,
+) -> Result<Vec<(String, String, u64)>, AllocationError> {
     let err = |message: String| AllocationError::File {
         path: path.to_path_buf(),
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    let row = |line: usize, column: &str, found: String, expected: &str| AllocationError::Row {
+        path: path.to_path_buf(),
+        line,
+        column: column.to_string(),
+        found,
+        expected: expected.to_string(),
+    };
     let text = text.trim_start_matches('\u{feff}');
     let delim = crate::ingest::csv::sniff_delimiter(text);
     let mut rdr = ::csv::ReaderBuilder::new()
@@ -113,6 +140,7 @@ pub fn read_published(path: &Path) -> Result<Vec<(String, String, u64)>, Allocat
     let name_col = col(&["name", "namn", "kommun"]);
     let codes = CodeLists::get();
     let mut out = Vec::new();
+    let mut first_line: HashMap<String, usize> = HashMap::new();
     for (i, rec) in rdr.records().enumerate() {
         let line = i + 2;
         let rec = rec.map_err(|e| err(format!("line {line}: {e}")))?;
@@ -123,9 +151,12 @@ pub fn read_published(path: &Path) -> Result<Vec<(String, String, u64)>, Allocat
             .trim_end_matches("kr")
             .parse()
             .map_err(|_| {
-                err(format!(
-                    "line {line}: the amount {raw:?}; expected whole kronor"
-                ))
+                row(
+                    line,
+                    &headers[amount_col],
+                    format!("{:?}", crate::ingest::error::excerpt(raw)),
+                    "whole kronor",
+                )
             })?;
         let name = match name_col.and_then(|c| rec.get(c)) {
             Some(n) => n.trim().to_string(),
@@ -135,19 +166,94 @@ pub fn read_published(path: &Path) -> Result<Vec<(String, String, u64)>, Allocat
                 .unwrap_or_default(),
         };
         if codes.municipality(&code).is_none() && codes.county(&code).is_none() {
-            return Err(err(format!(
-                "line {line}: the code {code:?}; expected a municipality or county code"
-            )));
+            return Err(row(
+                line,
+                &headers[code_col],
+                format!("{:?}", crate::ingest::error::excerpt(&code)),
+                "a municipality or county code",
+            ));
+        }
+        if let Some(first) = first_line.insert(code.clone(), line) {
+            return Err(row(
+                line,
+                &headers[code_col],
+                format!("{code:?} a second time (first at line {first})"),
+                "each recipient once (a recipient split over two rows changes every share)",
+            ));
         }
         out.push((code, name, amount));
     }
     Ok(out)
 }
 
+/// Checks that a published table lists every recipient of its kind (all municipalities, or all
+/// counties), naming the ones it leaves out: the shares of a partial table cannot be set against
+/// the key's.
+///
+/// # Errors
+///
+/// [`AllocationError::Degenerate`] naming the missing recipients (the first ten, and how many).
+pub fn check_coverage(published: &[(String, String, u64)]) -> Result<(), AllocationError> {
+    let codes = CodeLists::get();
+    let municipal = published.iter().any(|p| codes.municipality(&p.0).is_some());
+    let all: Vec<(String, String)> = if municipal {
+        codes
+            .municipalities
+            .iter()
+            .map(|m| (m.code.clone(), m.name_sv.clone()))
+            .collect()
+    } else {
+        codes
+            .counties
+            .iter()
+            .map(|c| (c.code.clone(), c.name_sv.clone()))
+            .collect()
+    };
+    let listed: std::collections::HashSet<&str> = published.iter().map(|p| p.0.as_str()).collect();
+    let missing: Vec<String> = all
+        .iter()
+        .filter(|(c, _)| !listed.contains(c.as_str()))
+        .map(|(c, n)| format!("{c} {n}"))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let kind = if municipal {
+        "municipalities"
+    } else {
+        "counties"
+    };
+    let shown = missing
+        .iter()
+        .take(10)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = if missing.len() > 10 {
+        format!(" and {} more", missing.len() - 10)
+    } else {
+        String::new()
+    };
+    Err(AllocationError::Degenerate {
+        found: format!(
+            "the published table lists {} of the {} {kind}; missing: {shown}{more}",
+            all.len() - missing.len(),
+            all.len()
+        ),
+        cannot: format!(
+            "the variable shares of a partial table cannot be set against the key's, so w_max \
+             cannot be inferred; expected every one of the {kind} once"
+        ),
+    })
+}
+
 /// Audits published amounts against an available indicator (code → value).
 ///
 /// # Errors
 ///
+/// [`AllocationError::Degenerate`] for a recipient listed twice, a table that leaves recipients out
+/// (see [`check_coverage`]) or one where every recipient got the floor (no variable part: nothing
+/// about the key can be inferred); [`AllocationError::Overflow`] for amounts whose sum does not fit;
 /// [`AllocationError::Indicator`] for a recipient without an indicator value or with a zero one.
 pub fn audit(
     published: &[(String, String, u64)],
@@ -165,8 +271,48 @@ pub fn audit(
             expected: "a weight of the available indicator from 0 up to (not including) 1".into(),
         });
     }
-    let published_total: u64 = published.iter().map(|p| p.2).sum();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (k, p) in published.iter().enumerate() {
+        if let Some(first) = seen.insert(p.0.as_str(), k) {
+            return Err(AllocationError::Degenerate {
+                found: format!(
+                    "the recipient {} {} twice (rows {} and {} of the published amounts)",
+                    p.0,
+                    p.1,
+                    first + 1,
+                    k + 1
+                ),
+                cannot: "its share of the variable part is ambiguous, and so is every ratio; \
+                         expected each recipient once"
+                    .into(),
+            });
+        }
+    }
+    check_coverage(published)?;
+    let published_total = published
+        .iter()
+        .try_fold(0u64, |acc, p| acc.checked_add(p.2))
+        .ok_or_else(|| AllocationError::Overflow {
+            what: "the published amounts' sum".into(),
+            found: format!("{} amounts whose sum passes 2^64 − 1", published.len()),
+            expected: format!("amounts summing to at most {} kr", super::MAX_EXACT_TOTAL),
+        })?;
     let v_sum: f64 = published.iter().map(|p| p.2 as f64 - floor as f64).sum();
+    if published.iter().all(|p| p.2 == floor) || v_sum <= 0.0 {
+        return Err(AllocationError::Degenerate {
+            found: if published.iter().all(|p| p.2 == floor) {
+                format!(
+                    "every one of the {} recipients was paid the floor of {floor} kr",
+                    published.len()
+                )
+            } else {
+                format!("the amounts above the floor of {floor} kr sum to {v_sum} kr")
+            },
+            cannot: "with no variable part the amounts say nothing about the key: the variable \
+                     shares, w_max and the implied shares cannot be inferred"
+                .into(),
+        });
+    }
     let mut p_sum = 0.0;
     for (code, name, _) in published {
         let x = indicator

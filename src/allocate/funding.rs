@@ -42,18 +42,48 @@ pub const AREAS: &[(&str, &[&str])] = &[
     ("Sydsverige", &["10", "12"]),
 ];
 
-/// Reads a funding-stream CSV.
+/// Years a funding period may start and end in.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+
+/// Reads a funding-stream CSV (at most [`Limits::max_input_bytes`](crate::ingest::Limits), and only
+/// from an input whose first bytes are text).
 ///
 /// # Errors
 ///
-/// [`AllocationError::File`] with the line for a missing column, a bad number, a period that ends
-/// before it starts, an unknown county code or an unknown programme area.
+/// [`AllocationError::Ingest`] for a file that cannot be read or is too large, and everything
+/// [`parse`] reports.
 pub fn read(path: &Path) -> Result<Vec<Stream>, AllocationError> {
+    let bytes = crate::ingest::read_capped(path, &crate::ingest::Limits::from_env(), true)?;
+    let text = String::from_utf8(bytes).map_err(|e| AllocationError::File {
+        path: path.to_path_buf(),
+        message: format!(
+            "byte {} is not UTF-8; expected UTF-8 text",
+            e.utf8_error().valid_up_to()
+        ),
+    })?;
+    parse(path, &text)
+}
+
+/// Parses a funding-stream CSV held in memory; `path` names it in messages.
+///
+/// # Errors
+///
+/// [`AllocationError::File`] for a missing column; [`AllocationError::Row`] with the line for a bad
+/// number, a year that is not a whole year in [`YEARS`] (`2020.7` is an error, not 2020), a period
+/// that ends before it starts, a negative amount, an unknown county code or an unknown programme
+/// area.
+pub fn parse(path: &Path, text: &str) -> Result<Vec<Stream>, AllocationError> {
     let err = |message: String| AllocationError::File {
         path: path.to_path_buf(),
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    let row = |line: usize, column: &str, found: String, expected: String| AllocationError::Row {
+        path: path.to_path_buf(),
+        line,
+        column: column.to_string(),
+        found,
+        expected,
+    };
     let mut rdr = ::csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let headers: Vec<String> = rdr
         .headers()
@@ -87,39 +117,73 @@ pub fn read(path: &Path) -> Result<Vec<Stream>, AllocationError> {
         let line = i + 2;
         let rec = rec.map_err(|e| err(format!("line {line}: {e}")))?;
         let f = |k: usize| rec.get(idx[k]).unwrap_or("").trim().to_string();
-        let num = |k: usize, what: &str| -> Result<f64, AllocationError> {
-            f(k).parse::<f64>()
+        let quoted = |k: usize| format!("{:?}", crate::ingest::error::excerpt(&f(k)));
+        let year = |k: usize| -> Result<i32, AllocationError> {
+            f(k).parse::<i32>()
                 .ok()
-                .filter(|x| x.is_finite())
-                .ok_or_else(|| err(format!("line {line}: {what} {:?}; expected a number", f(k))))
+                .filter(|y| YEARS.contains(y))
+                .ok_or_else(|| {
+                    row(
+                        line,
+                        need[k],
+                        quoted(k),
+                        format!(
+                            "a whole year from {} to {} (a period runs over whole years)",
+                            YEARS.start(),
+                            YEARS.end()
+                        ),
+                    )
+                })
         };
+        let period_start = year(3)?;
+        let period_end = year(4)?;
+        let amount_sek = f(5)
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite() && *x >= 0.0)
+            .ok_or_else(|| {
+                row(
+                    line,
+                    need[5],
+                    quoted(5),
+                    "an amount of kronor, zero or more".into(),
+                )
+            })?;
         let s = Stream {
             source: f(0),
             recipient: f(1),
             area: f(2),
-            period_start: num(3, "period_start")? as i32,
-            period_end: num(4, "period_end")? as i32,
-            amount_sek: num(5, "amount_sek")?,
+            period_start,
+            period_end,
+            amount_sek,
             purpose: f(6),
         };
         if s.period_end < s.period_start {
-            return Err(err(format!(
-                "line {line}: the period {}–{}; expected an end no earlier than the start",
-                s.period_start, s.period_end
-            )));
+            return Err(row(
+                line,
+                "period_end",
+                format!("the period {}–{}", s.period_start, s.period_end),
+                "an end no earlier than the start".into(),
+            ));
         }
         if !s.recipient.is_empty() && s.recipient != "00" && codes.county(&s.recipient).is_none() {
-            return Err(err(format!(
-                "line {line}: the recipient {:?}; expected a county code or 00",
-                s.recipient
-            )));
+            return Err(row(
+                line,
+                "recipient",
+                quoted(1),
+                "a county code or 00".into(),
+            ));
         }
         if s.recipient.is_empty() && !AREAS.iter().any(|(a, _)| *a == s.area) {
-            return Err(err(format!(
-                "line {line}: the area {:?}; expected a county code in recipient or one of {}",
-                s.area,
-                AREAS.iter().map(|a| a.0).collect::<Vec<_>>().join(", ")
-            )));
+            return Err(row(
+                line,
+                "area",
+                quoted(2),
+                format!(
+                    "a county code in recipient or one of {}",
+                    AREAS.iter().map(|a| a.0).collect::<Vec<_>>().join(", ")
+                ),
+            ));
         }
         out.push(s);
     }
@@ -176,6 +240,29 @@ pub fn per_county_year(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const HEAD: &str = "source,recipient,area,period_start,period_end,amount_sek,purpose\n";
+
+    #[test]
+    fn periods_are_whole_years_in_range_checked_early() {
+        let p = Path::new("f.csv");
+        let e = parse(p, &format!("{HEAD}a,23,,0,4000000000,1,x\n")).unwrap_err();
+        assert!(
+            matches!(&e, AllocationError::Row { line: 2, column, .. } if column == "period_start"),
+            "{e}"
+        );
+        let e = parse(p, &format!("{HEAD}a,23,,2020,4000000000,1,x\n")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "f.csv:2: period_end \"4000000000\"; expected a whole year from 1900 to 2100 (a period runs over whole years)"
+        );
+        let e = parse(p, &format!("{HEAD}a,23,,2020.7,2021.2,1,x\n")).unwrap_err();
+        assert!(e.to_string().contains("\"2020.7\""), "{e}");
+        let e = parse(p, &format!("{HEAD}a,23,,2021,2020,1,x\n")).unwrap_err();
+        assert!(matches!(e, AllocationError::Row { line: 2, .. }), "{e}");
+        let ok = parse(p, &format!("{HEAD}a,23,,2020,2021,10,x\n")).unwrap();
+        assert_eq!((ok[0].period_start, ok[0].period_end), (2020, 2021));
+    }
 
     #[test]
     fn areas_cover_every_county_once() {

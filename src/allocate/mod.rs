@@ -15,6 +15,10 @@
 //! down, and the kronor left over go one each to the recipients with the largest fractional parts;
 //! equal fractional parts are broken by recipient code, lowest first.
 //!
+//! The amounts are computed in `f64`, which holds every whole number up to 2^53 exactly: a total
+//! above [`MAX_EXACT_TOTAL`] (9,007,199,254,740,992 kr) is refused, and every sum of kronor is
+//! checked (no wrap-around); the amounts are verified to add up to the total.
+//!
 //! A recipient without a value in an indicator's year takes the value of the indicator's stand-in
 //! year, and the result says so; without a stand-in that is an error.
 
@@ -27,6 +31,10 @@ pub use spec::{AllocationError, Indicator, Spec};
 
 use crate::codes::CodeLists;
 use std::cmp::Ordering;
+
+/// The largest total hwf distributes and sums exactly: 2^53 kronor, the largest range in which `f64`
+/// (in which the key's shares are computed) holds every whole number.
+pub const MAX_EXACT_TOTAL: u64 = 1 << 53;
 
 /// One recipient: a municipality or a county.
 #[derive(Clone, Debug, PartialEq)]
@@ -119,8 +127,9 @@ pub struct Allocation {
 ///
 /// # Errors
 ///
-/// A total smaller than `n · floor`, a cap below the floor or too small to reach the total, weights
-/// that do not sum to 1, a negative value, or an indicator that sums to zero.
+/// A total above [`MAX_EXACT_TOTAL`], a total smaller than `n · floor` (or an `n · floor` that does not
+/// fit in 64 bits), a cap below the floor or too small to reach the total, weights that do not sum to
+/// 1, a negative value, or an indicator that sums to zero.
 pub fn compute(
     recipients: &[Recipient],
     values: &[Vec<IndicatorValue>],
@@ -138,12 +147,28 @@ pub fn compute(
             expected: "at least one recipient".into(),
         });
     }
-    if total < n * floor {
+    if total > MAX_EXACT_TOTAL {
+        return Err(AllocationError::Spec {
+            key: "total".into(),
+            found: format!("{total}"),
+            expected: format!(
+                "at most {MAX_EXACT_TOTAL} kr (2^53), the largest total hwf can sum exactly"
+            ),
+        });
+    }
+    let needed = n
+        .checked_mul(floor)
+        .ok_or_else(|| AllocationError::Overflow {
+            what: "the floors (recipients × floor)".into(),
+            found: format!("{n} × {floor}"),
+            expected: format!("a floor of at most {} kr for {n} recipients", total / n),
+        })?;
+    if total < needed {
         return Err(AllocationError::TotalBelowFloors {
             total,
             n,
             floor,
-            needed: n * floor,
+            needed,
         });
     }
     if let Some(c) = cap {
@@ -226,6 +251,16 @@ pub fn compute(
         }
     }
     let amounts = largest_remainder(&exact, recipients, total);
+    let paid = amounts
+        .iter()
+        .try_fold(0u64, |acc, &a| acc.checked_add(a))
+        .filter(|&p| p == total)
+        .ok_or_else(|| AllocationError::Overflow {
+            what: "the sum of the amounts".into(),
+            found: format!("amounts that do not add up to the total {total}"),
+            expected: format!("a total of at most {MAX_EXACT_TOTAL} kr"),
+        })?;
+    debug_assert_eq!(paid, total);
     let lines = recipients
         .iter()
         .enumerate()
@@ -247,11 +282,16 @@ pub fn compute(
 }
 
 /// Rounds `exact` to whole units that add up to `total`: all down, then one more each to the largest
-/// fractional parts, ties by recipient code (lowest first).
+/// fractional parts, ties by recipient code (lowest first). When rounding in `f64` has left the
+/// rounded-down amounts above the total (possible only near 2^53), one unit each is taken back from
+/// the smallest fractional parts. Sums are taken in 128 bits, so nothing wraps.
 pub fn largest_remainder(exact: &[f64], recipients: &[Recipient], total: u64) -> Vec<u64> {
+    // `as` saturates: NaN and negatives become 0, values past u64::MAX become u64::MAX.
     let mut out: Vec<u64> = exact.iter().map(|x| x.max(0.0).floor() as u64).collect();
-    let given: u64 = out.iter().sum();
-    let left = total.saturating_sub(given) as usize;
+    if out.is_empty() {
+        return out;
+    }
+    let given: u128 = out.iter().map(|&a| u128::from(a)).sum();
     let mut order: Vec<usize> = (0..exact.len()).collect();
     order.sort_by(|&a, &b| {
         let fa = exact[a] - exact[a].floor();
@@ -260,8 +300,38 @@ pub fn largest_remainder(exact: &[f64], recipients: &[Recipient], total: u64) ->
             .unwrap_or(Ordering::Equal)
             .then_with(|| recipients[a].code.cmp(&recipients[b].code))
     });
-    for &i in order.iter().take(left) {
-        out[i] += 1;
+    let n = out.len() as u128;
+    if given <= u128::from(total) {
+        let left = u128::from(total) - given;
+        for (k, &i) in order.iter().enumerate() {
+            let more = left / n + u128::from((k as u128) < left % n);
+            out[i] = out[i].saturating_add(u64::try_from(more).unwrap_or(u64::MAX));
+        }
+    } else {
+        let mut excess = given - u128::from(total);
+        while excess > 0 {
+            let nonzero: Vec<usize> = order
+                .iter()
+                .rev()
+                .copied()
+                .filter(|&i| out[i] > 0)
+                .collect();
+            if nonzero.is_empty() {
+                break;
+            }
+            let per = excess / nonzero.len() as u128;
+            if per == 0 {
+                for &i in nonzero.iter().take(excess as usize) {
+                    out[i] -= 1;
+                }
+                break;
+            }
+            for &i in &nonzero {
+                let take = per.min(u128::from(out[i]));
+                out[i] -= take as u64;
+                excess -= take;
+            }
+        }
     }
     out
 }
@@ -458,6 +528,61 @@ mod tests {
         );
         let e = compute(&r, &vals(&[1.0, 1.0]), &[0.7], &["x".into()], 100, 0, None).unwrap_err();
         assert!(e.to_string().contains("sum to 0.7"), "{e}");
+    }
+
+    #[test]
+    fn totals_are_checked_and_summed_exactly() {
+        let r = rec(&["1", "2", "3"]);
+        let names = vec!["x".to_string()];
+        // 2^53 over three equal shares: 3002399751580330.67 each; the amounts must add up exactly.
+        let a = compute(
+            &r,
+            &vals(&[1.0, 1.0, 1.0]),
+            &[1.0],
+            &names,
+            MAX_EXACT_TOTAL,
+            0,
+            None,
+        )
+        .unwrap();
+        let sum: u128 = a.lines.iter().map(|l| u128::from(l.amount)).sum();
+        assert_eq!(sum, u128::from(MAX_EXACT_TOTAL));
+        let most = a.lines.iter().map(|l| l.amount).max().unwrap();
+        let least = a.lines.iter().map(|l| l.amount).min().unwrap();
+        assert!(most - least <= 2, "{most} {least}");
+        // Above 2^53 (10^18, or 2^64 − 1 with the floor as large): refused with the key.
+        for total in [MAX_EXACT_TOTAL + 1, 1_000_000_000_000_000_000, u64::MAX] {
+            let e = compute(
+                &r,
+                &vals(&[1.0, 1.0, 1.0]),
+                &[1.0],
+                &names,
+                total,
+                total,
+                None,
+            )
+            .unwrap_err();
+            assert!(
+                matches!(&e, AllocationError::Spec { key, .. } if key == "total"),
+                "{e}"
+            );
+        }
+        // recipients × floor past 64 bits: an overflow error, not a wrapped check.
+        let e = compute(
+            &r,
+            &vals(&[1.0, 1.0, 1.0]),
+            &[1.0],
+            &names,
+            MAX_EXACT_TOTAL,
+            u64::MAX / 2,
+            None,
+        )
+        .unwrap_err();
+        assert!(matches!(e, AllocationError::Overflow { .. }), "{e}");
+        // Rounded-down amounts above the total give units back from the smallest fractions.
+        assert_eq!(largest_remainder(&[5.9, 5.1, 0.0], &r, 10), vec![5, 5, 0]);
+        assert_eq!(largest_remainder(&[5.9, 5.1, 0.0], &r, 9), vec![5, 4, 0]);
+        assert_eq!(largest_remainder(&[5.9, 5.1, 0.0], &r, 12), vec![6, 6, 0]);
     }
 
     #[test]

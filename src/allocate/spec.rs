@@ -49,6 +49,39 @@ pub enum AllocationError {
         /// What was expected.
         expected: String,
     },
+    /// A cell of a CSV input (funding streams, published amounts) that is wrong, at its line.
+    #[error("{path}:{line}: {column} {found}; expected {expected}")]
+    Row {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// The column.
+        column: String,
+        /// What was found (an excerpt).
+        found: String,
+        /// What was expected.
+        expected: String,
+    },
+    /// A sum of kronor that does not fit (or cannot be computed exactly).
+    #[error("{what} does not fit: {found}; expected {expected}")]
+    Overflow {
+        /// What was being summed.
+        what: String,
+        /// The operands.
+        found: String,
+        /// The range that works.
+        expected: String,
+    },
+    /// A published table from which the audit cannot infer anything (everyone paid the floor, the
+    /// same recipient twice, recipients missing), with what cannot be inferred.
+    #[error("{found}; {cannot}")]
+    Degenerate {
+        /// What the table is like.
+        found: String,
+        /// What therefore cannot be inferred, and what would do.
+        cannot: String,
+    },
     /// The total cannot pay every recipient the floor.
     #[error("the total {total} is below {n} × floor {floor} = {needed}")]
     TotalBelowFloors {
@@ -85,6 +118,9 @@ pub enum AllocationError {
     #[error(transparent)]
     Ingest(#[from] IngestError),
 }
+
+/// Most bytes of an allocation spec file.
+pub const MAX_SPEC_BYTES: u64 = 16 << 20;
 
 /// One indicator of the spec.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -133,15 +169,60 @@ impl Spec {
     ///
     /// [`AllocationError::File`] for an unreadable file, bad TOML, an unknown key or a missing one.
     pub fn load(path: &Path) -> Result<Spec, AllocationError> {
-        let text = std::fs::read_to_string(path).map_err(|e| AllocationError::File {
-            path: path.to_path_buf(),
-            message: e.to_string(),
+        let limits = crate::ingest::Limits {
+            max_input_bytes: MAX_SPEC_BYTES,
+            ..crate::ingest::Limits::default()
+        };
+        let bytes = crate::ingest::read_capped(path, &limits, false).map_err(|e| {
+            AllocationError::File {
+                path: path.to_path_buf(),
+                message: match e {
+                    IngestError::Io { source, .. } => source.to_string(),
+                    other => other.to_string(),
+                },
+            }
         })?;
-        let mut spec: Spec = toml::from_str(&text).map_err(|e| AllocationError::File {
+        let text = String::from_utf8(bytes).map_err(|e| AllocationError::File {
+            path: path.to_path_buf(),
+            message: format!(
+                "byte {} is not UTF-8; expected a TOML text in UTF-8",
+                e.utf8_error().valid_up_to()
+            ),
+        })?;
+        Spec::parse(path, &text)
+    }
+
+    /// Parses a spec held in memory; `path` names it in messages and gives the folder relative
+    /// table paths are taken from.
+    ///
+    /// # Errors
+    ///
+    /// [`AllocationError::File`] for bad TOML, an unknown key or a missing one, a total above
+    /// [`MAX_EXACT_TOTAL`](super::MAX_EXACT_TOTAL) or a floor above the total.
+    pub fn parse(path: &Path, text: &str) -> Result<Spec, AllocationError> {
+        let mut spec: Spec = toml::from_str(text).map_err(|e| AllocationError::File {
             path: path.to_path_buf(),
             message: e.to_string().trim_end().replace('\n', " "),
         })?;
         spec.base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        // Checked here, before any table is read, and named with the file.
+        let bad = |message: String| AllocationError::File {
+            path: path.to_path_buf(),
+            message,
+        };
+        if spec.total > super::MAX_EXACT_TOTAL {
+            return Err(bad(format!(
+                "total = {}; expected at most {} kr (2^53), the largest total hwf can sum exactly",
+                spec.total,
+                super::MAX_EXACT_TOTAL
+            )));
+        }
+        if spec.floor > spec.total {
+            return Err(bad(format!(
+                "floor = {}; expected a floor of at most the total ({})",
+                spec.floor, spec.total
+            )));
+        }
         Ok(spec)
     }
 

@@ -9,11 +9,12 @@
 //! - title lines above the header and footnotes below the data (SCB's exports have both);
 //! - long and wide layouts and SCB's `code label` cells, as described in [`super::grid`].
 
-use super::error::IngestError;
+use super::error::{IngestError, Location};
 use super::grid::{self, Decimal, Grid, GridRow, Locator, RawCell};
+use super::limits::Limits;
 use super::text;
 use crate::table::Table;
-use encoding_rs::WINDOWS_1252;
+use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1252};
 use std::path::Path;
 
 /// Reads a delimited text file's bytes into a tidy table.
@@ -23,6 +24,36 @@ use std::path::Path;
 /// Bytes that are neither UTF-8 nor windows-1252 text, a quote that never closes, and everything
 /// [`grid::to_table`] reports, each with the line and column.
 pub fn read(path: &Path, bytes: &[u8]) -> Result<Table, IngestError> {
+    read_with(path, bytes, &Limits::default())
+}
+
+/// As [`read`], under the given limits: a line longer than [`Limits::max_line_bytes`] is refused
+/// before the file is decoded or split.
+///
+/// UTF-16 with a byte-order mark (Excel's "Unicode text") is read, and the table's warnings say so;
+/// UTF-16 without one is an error that says it is UTF-16.
+///
+/// # Errors
+///
+/// As [`read`], [`IngestError::TooLarge`] for a line beyond the limit, and
+/// [`IngestError::Encoding`] for a NUL byte (with its line and column) or UTF-16 without a mark.
+pub fn read_with(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Table, IngestError> {
+    let utf16 = match bytes {
+        [0xFF, 0xFE, ..] => Some(UTF_16LE),
+        [0xFE, 0xFF, ..] => Some(UTF_16BE),
+        _ => None,
+    };
+    if let Some(enc) = utf16 {
+        // Each UTF-16 code unit is two bytes: the line limit counts the decoded text's bytes below.
+        let (text, _) = enc.decode_with_bom_removal(bytes);
+        check_line_lengths(path, text.as_bytes(), limits)?;
+        let warning = format!("the file is {} (byte-order mark); read as such", enc.name());
+        return read_text(path, &text, vec![warning]);
+    }
+    if let Some(e) = utf16_without_mark(path, bytes) {
+        return Err(e);
+    }
+    check_line_lengths(path, bytes, limits)?;
     let (body, bom) = text::strip_bom(bytes);
     let mut warnings = Vec::new();
     let decoded = if bom || std::str::from_utf8(body).is_ok() {
@@ -31,12 +62,67 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Table, IngestError> {
         warnings.push("the file is not UTF-8; read as windows-1252".to_string());
         text::decode(path, bytes, Some(WINDOWS_1252))?
     };
-    let text = decoded.text.as_ref();
-    if text.contains('\0') {
+    read_text(path, decoded.text.as_ref(), warnings)
+}
+
+/// Text whose first bytes have NUL in every other place is UTF-16 that lost its byte-order mark.
+fn utf16_without_mark(path: &Path, bytes: &[u8]) -> Option<IngestError> {
+    let head = &bytes[..bytes.len().min(512) & !1];
+    if head.len() < 4 {
+        return None;
+    }
+    let even = head.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd = head.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let half = head.len() / 2;
+    let order = if odd * 10 >= half * 9 && even == 0 {
+        "little-endian"
+    } else if even * 10 >= half * 9 && odd == 0 {
+        "big-endian"
+    } else {
+        return None;
+    };
+    Some(IngestError::Encoding {
+        path: path.to_path_buf(),
+        location: Location::File,
+        found: format!("UTF-16 text ({order}) without a byte-order mark"),
+        expected: "UTF-8 or windows-1252 text, or UTF-16 that starts with its byte-order mark \
+                   (re-save the file as CSV UTF-8)"
+            .into(),
+    })
+}
+
+/// Refuses a line longer than the limit, naming it, before anything is allocated for it.
+fn check_line_lengths(path: &Path, bytes: &[u8], limits: &Limits) -> Result<(), IngestError> {
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        if line.len() as u64 > limits.max_line_bytes {
+            return Err(IngestError::TooLarge {
+                path: path.to_path_buf(),
+                location: Location::Line(i + 1),
+                what: "a line of this length".into(),
+                needed: line.len() as u64,
+                limit: limits.max_line_bytes,
+                exceeded: super::limits::Limit::MaxLineBytes,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The line and column (1-based, in characters) of byte offset `at` in `text`.
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |p| p + 1);
+    (line, text[start..at].chars().count() + 1)
+}
+
+fn read_text(path: &Path, text: &str, warnings: Vec<String>) -> Result<Table, IngestError> {
+    if let Some(at) = text.find('\0') {
+        let (line, col) = line_col(text, at);
         return Err(IngestError::Encoding {
             path: path.to_path_buf(),
-            location: super::Location::File,
-            found: "NUL bytes (UTF-16 or a binary file?)".into(),
+            location: Location::LineCol(line, col),
+            found: "a NUL byte (a binary file, or text in another encoding?)".into(),
             expected: "text in UTF-8 or windows-1252".into(),
         });
     }
@@ -247,6 +333,51 @@ mod tests {
         assert_eq!(e, "t.csv:3: the row (cells) has 4, expected 3");
         let e = csv("a;v\n\"x;1\ny;2\n").unwrap_err().to_string();
         assert!(e.starts_with("t.csv:2:"), "{e}");
+    }
+
+    #[test]
+    fn utf16_nul_bytes_and_long_lines_are_named() {
+        let units: Vec<u8> = "län;antal\nSkåne;5\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        let with_bom: Vec<u8> = [0xFF, 0xFE].iter().copied().chain(units.clone()).collect();
+        let t = read(Path::new("u.csv"), &with_bom).unwrap();
+        assert_eq!(t.dims[0].categories[0].code, "Skåne");
+        assert!(
+            t.meta.warnings[0].contains("UTF-16LE"),
+            "{:?}",
+            t.meta.warnings
+        );
+        let e = read(Path::new("u.csv"), &units).unwrap_err();
+        assert!(e.to_string().contains("UTF-16 text (little-endian)"), "{e}");
+        let e = csv("a;v\nx;1\ny;\u{0}2\n").unwrap_err();
+        assert!(
+            matches!(
+                e,
+                IngestError::Encoding {
+                    location: Location::LineCol(3, 3),
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        let limits = Limits {
+            max_line_bytes: 10,
+            ..Limits::default()
+        };
+        let e = read_with(Path::new("t.csv"), b"a;v\nx;1\nxxxxxxxxxxxx;2\n", &limits).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                IngestError::TooLarge {
+                    location: Location::Line(3),
+                    needed: 14,
+                    ..
+                }
+            ),
+            "{e}"
+        );
     }
 
     #[test]

@@ -125,6 +125,57 @@ pub enum IngestError {
         /// Why it is needed, or what would do instead.
         expected: String,
     },
+    /// A declared size that would need more than a documented [`Limits`](super::Limits) allows;
+    /// nothing was allocated for it.
+    #[error(
+        "{}: {what} would need {needed} {}, over the limit of {limit} (set {} to raise it)",
+        at(path, location),
+        exceeded.unit(),
+        exceeded.env_var()
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Where the size is declared (or the file as a whole).
+        location: Location,
+        /// What would have been allocated.
+        what: String,
+        /// How much it would need.
+        needed: u64,
+        /// The limit.
+        limit: u64,
+        /// Which limit (its unit, and the environment variable that raises it).
+        exceeded: super::limits::Limit,
+    },
+    /// A declared size that the file's own contents cannot fill (a header promising more cells than
+    /// the data holds, a zip entry larger than it says).
+    #[error(
+        "{}: {what} declares {declared}, but {present}; expected a size the file's contents fill",
+        at(path, location)
+    )]
+    Overstated {
+        /// The file.
+        path: PathBuf,
+        /// Where the size is declared.
+        location: Location,
+        /// What declares it.
+        what: String,
+        /// The declared size.
+        declared: u64,
+        /// What the file actually holds.
+        present: String,
+    },
+    /// Several errors in one file (bad cells found in one pass), in file order, one per line; at
+    /// most [`MAX_REPORTED`] are kept.
+    #[error("{}", several(errors, *more))]
+    Several {
+        /// The file.
+        path: PathBuf,
+        /// The errors.
+        errors: Vec<IngestError>,
+        /// How many more were found and not kept.
+        more: usize,
+    },
     /// A number that cannot be read as one.
     #[error(
         "{}: cannot read {found:?} as a number; expected {expected}",
@@ -140,6 +191,73 @@ pub enum IngestError {
         /// What a number should look like here.
         expected: String,
     },
+}
+
+/// Most errors of one file kept in [`IngestError::Several`].
+pub const MAX_REPORTED: usize = 100;
+
+fn several(errors: &[IngestError], more: usize) -> String {
+    let mut s = errors
+        .iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    if more > 0 {
+        s.push_str(&format!("\n… and {more} more errors of the same kinds"));
+    }
+    s
+}
+
+/// Collects errors of one pass over a file, keeping the first [`MAX_REPORTED`].
+#[derive(Debug, Default)]
+pub struct Collector {
+    errors: Vec<IngestError>,
+    more: usize,
+}
+
+impl Collector {
+    /// Notes an error.
+    pub fn push(&mut self, e: IngestError) {
+        if self.errors.len() < MAX_REPORTED {
+            self.errors.push(e);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// Whether nothing was noted.
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// `Ok(())` when nothing was noted, the error when one was, [`IngestError::Several`] otherwise.
+    ///
+    /// # Errors
+    ///
+    /// The errors noted.
+    pub fn finish(mut self, path: &std::path::Path) -> Result<(), IngestError> {
+        match self.errors.len() {
+            0 => Ok(()),
+            1 if self.more == 0 => Err(self.errors.remove(0)),
+            _ => Err(IngestError::Several {
+                path: path.to_path_buf(),
+                errors: self.errors,
+                more: self.more,
+            }),
+        }
+    }
+}
+
+/// Most characters of offending text quoted in a message.
+pub const EXCERPT_CHARS: usize = 60;
+
+/// `s` if it is short, else its first [`EXCERPT_CHARS`] characters and how long it was, so that a
+/// 50 MB bad token never lands whole in a message.
+pub fn excerpt(s: &str) -> String {
+    match s.char_indices().nth(EXCERPT_CHARS) {
+        None => s.to_string(),
+        Some((cut, _)) => format!("{}… ({} bytes in all)", &s[..cut], s.len()),
+    }
 }
 
 fn at(path: &std::path::Path, loc: &Location) -> String {
@@ -188,17 +306,17 @@ impl IngestError {
         }
     }
 
-    /// A number that does not parse.
+    /// A number that does not parse; the text is quoted as an [`excerpt`].
     pub fn number(
         path: impl Into<PathBuf>,
         location: Location,
-        found: impl Into<String>,
+        found: impl AsRef<str>,
         expected: impl Into<String>,
     ) -> Self {
         IngestError::Number {
             path: path.into(),
             location,
-            found: found.into(),
+            found: excerpt(found.as_ref()),
             expected: expected.into(),
         }
     }
@@ -233,6 +351,20 @@ mod tests {
         assert_eq!(column_letters(27), "AB");
         assert_eq!(column_letters(701), "ZZ");
         assert_eq!(column_letters(702), "AAA");
+    }
+
+    #[test]
+    fn long_tokens_are_cut_to_an_excerpt() {
+        let long = "9".repeat(5000);
+        let e = IngestError::number("a.px", Location::Line(3), &long, "a number");
+        let m = e.to_string();
+        assert!(m.len() < 200, "{m}");
+        assert!(
+            m.contains(&"9".repeat(60)) && !m.contains(&"9".repeat(61)),
+            "{m}"
+        );
+        assert!(m.contains("5000 bytes in all"), "{m}");
+        assert_eq!(excerpt("åäö"), "åäö");
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub enum RawCell {
     Text(String),
     /// A number stored as a number (spreadsheets).
     Number(f64),
+    /// A spreadsheet cell formatted as a date, as an ISO date (`2020-01-01`): a key in a dimension
+    /// column, an error in a value column (a count is never a date).
+    Date(String),
 }
 
 impl RawCell {
@@ -39,7 +42,7 @@ impl RawCell {
         match self {
             RawCell::Empty => true,
             RawCell::Text(s) => s.trim().is_empty(),
-            RawCell::Number(_) => false,
+            RawCell::Number(_) | RawCell::Date(_) => false,
         }
     }
 
@@ -48,6 +51,7 @@ impl RawCell {
             RawCell::Empty => String::new(),
             RawCell::Text(s) => s.trim().to_string(),
             RawCell::Number(v) => format_number(*v),
+            RawCell::Date(d) => d.clone(),
         }
     }
 }
@@ -206,6 +210,11 @@ fn symbol_status(s: &str) -> Option<Status> {
 /// A cell's number under a decimal convention; `Err(kind)` explains a number written another way.
 fn parse_number(s: &str, decimal: Decimal) -> Result<f64, NumberTrouble> {
     let t = s.trim();
+    if let Ok(v) = t.parse::<f64>()
+        && !v.is_finite()
+    {
+        return Err(NumberTrouble::NotFinite);
+    }
     let mut cleaned = String::with_capacity(t.len());
     // Thousands groups separated by a space or a (narrow) no-break space: "45 543", "1 234,5".
     let grouped = t.contains([' ', '\u{a0}', '\u{202f}']);
@@ -252,25 +261,51 @@ fn parse_number(s: &str, decimal: Decimal) -> Result<f64, NumberTrouble> {
     };
     match norm.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
+        Ok(_) => Err(NumberTrouble::NotFinite),
         _ => Err(NumberTrouble::NotANumber),
     }
+}
+
+/// Whether `s` is written like a whole number grouped by thousands with points (`1.500`,
+/// `12.345.678`): in a file that may be Swedish, that is fifteen hundred to one reader and one and a
+/// half to another.
+fn thousands_with_points(s: &str) -> bool {
+    let t = s.trim().trim_start_matches(['-', '+']);
+    let mut groups = t.split('.');
+    let first = groups.next().unwrap_or("");
+    let rest: Vec<&str> = groups.collect();
+    !rest.is_empty()
+        && (1..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && rest
+            .iter()
+            .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[derive(Debug, PartialEq)]
 enum NumberTrouble {
     NotANumber,
+    /// NaN, an infinity, or a number beyond the range of `f64` (`1e400`).
+    NotFinite,
+    /// `1.500` where the decimal separator is not settled.
+    AmbiguousThousands,
     MixedSeparators,
     CommaInPointFile,
     PointInCommaFile,
 }
 
+/// A cell that can stand in a value column: a number (also one that is not finite, or a date-formatted
+/// one, so that the error names that cell), a symbol, or nothing.
 fn is_numberish(cell: &RawCell) -> bool {
     match cell {
-        RawCell::Empty => true,
-        RawCell::Number(_) => true,
+        RawCell::Empty | RawCell::Number(_) | RawCell::Date(_) => true,
         RawCell::Text(s) => {
             let s = s.trim();
-            symbol_status(s).is_some() || parse_number(s, Decimal::Detect).is_ok()
+            symbol_status(s).is_some()
+                || matches!(
+                    parse_number(s, Decimal::Detect),
+                    Ok(_) | Err(NumberTrouble::NotFinite)
+                )
         }
     }
 }
@@ -279,7 +314,7 @@ fn has_number(cell: &RawCell) -> bool {
     match cell {
         RawCell::Number(_) => true,
         RawCell::Text(s) => parse_number(s.trim(), Decimal::Detect).is_ok(),
-        RawCell::Empty => false,
+        RawCell::Empty | RawCell::Date(_) => false,
     }
 }
 
@@ -477,6 +512,8 @@ pub fn to_table(path: &Path, grid: &Grid) -> Result<Table, IngestError> {
     let is_value_col = |c: usize| {
         !is_dim_name(&headers[c])
             && data.iter().all(|r| is_numberish(&r.cells[c]))
+            // A column of dates only is a dimension (dates as keys).
+            && !data.iter().all(|r| matches!(r.cells[c], RawCell::Date(_)))
             && (data.iter().any(|r| has_number(&r.cells[c]))
                 || header_year(&headers[c]).is_some()
                 || data.iter().all(|r| !r.cells[c].is_empty()))
@@ -497,6 +534,9 @@ pub fn to_table(path: &Path, grid: &Grid) -> Result<Table, IngestError> {
             && numbers > 0
             && numberish * 2 >= data.len();
         if plausible && let Some(r) = data.iter().find(|r| !is_numberish(&r.cells[c])) {
+            if let RawCell::Date(d) = &r.cells[c] {
+                return Err(date_error(path, loc.cell(r.at, c), d));
+            }
             let s = r.cells[c].text();
             let trouble = parse_number(&s, grid.decimal)
                 .err()
@@ -607,6 +647,8 @@ pub fn to_table(path: &Path, grid: &Grid) -> Result<Table, IngestError> {
     let n_vals = width - first_value;
     table.reserve(data.len() * n_vals);
     let mut key = vec![0u32; table.dims.len()];
+    // Every bad value cell is reported, not only the first.
+    let mut bad = super::error::Collector::default();
     for (k, r) in data.iter().enumerate() {
         for (d, keys) in col_keys.iter().enumerate() {
             key[d] = keys[k];
@@ -616,7 +658,13 @@ pub fn to_table(path: &Path, grid: &Grid) -> Result<Table, IngestError> {
             if wide {
                 key[first_value] = v as u32;
             }
-            let (value, status, sym) = value_cell(path, loc, r.at, c, &r.cells[c], decimal)?;
+            let (value, status, sym) = match value_cell(path, loc, r.at, c, &r.cells[c], decimal) {
+                Ok(x) => x,
+                Err(e) => {
+                    bad.push(e);
+                    continue;
+                }
+            };
             let sym = match sym {
                 Some(s) => table.intern_symbol(&s),
                 None => 0,
@@ -625,6 +673,7 @@ pub fn to_table(path: &Path, grid: &Grid) -> Result<Table, IngestError> {
             table.lines.push(loc.line_number(r.at));
         }
     }
+    bad.finish(path)?;
     Ok(table)
 }
 
@@ -647,7 +696,15 @@ fn value_cell(
 ) -> Result<(f64, Status, Option<String>), IngestError> {
     match cell {
         RawCell::Empty => Ok((f64::NAN, Status::Missing, None)),
-        RawCell::Number(v) => Ok((*v, Status::Observed, None)),
+        RawCell::Number(v) if v.is_finite() => Ok((*v, Status::Observed, None)),
+        RawCell::Number(v) => Err(number_error(
+            path,
+            loc.cell(at, col),
+            &v.to_string(),
+            NumberTrouble::NotFinite,
+            decimal,
+        )),
+        RawCell::Date(d) => Err(date_error(path, loc.cell(at, col), d)),
         RawCell::Text(s) => {
             let s = s.trim();
             if let Some(st) = symbol_status(s) {
@@ -659,6 +716,15 @@ fn value_cell(
                 .map_err(|t| number_error(path, loc.cell(at, col), s, t, decimal))
         }
     }
+}
+
+fn date_error(path: &Path, location: Location, date: &str) -> IngestError {
+    IngestError::syntax(
+        path,
+        location,
+        format!("a date-formatted cell ({date}) in a value column"),
+        "a number (format the cell as a number: a count is never a date)",
+    )
 }
 
 fn number_error(
@@ -678,6 +744,14 @@ fn number_error(
         }
         (NumberTrouble::MixedSeparators, _) => {
             "a number without thousands separators (\"1234,5\" or \"1234.5\")"
+        }
+        (NumberTrouble::NotFinite, _) => {
+            "a finite number (NaN, infinities and numbers beyond ±1.8e308 are not counts)"
+        }
+        (NumberTrouble::AmbiguousThousands, _) => {
+            "a number whose separator cannot be misread: in a file that may be Swedish, \"1.500\" is \
+             fifteen hundred to one reader and one and a half to another; write \"1500\" (or \
+             \"1,5\")"
         }
         _ => {
             "a number, a dot symbol (\"..\"), \"-\" for a true zero, or \"x\" for a suppressed cell"
@@ -730,7 +804,34 @@ fn resolve_decimal(
             ))
         }
         (Some(_), None) => Ok(Decimal::Comma),
-        _ => Ok(Decimal::Point),
+        (None, Some(_)) => {
+            // Points only, and every one grouping thousands: the locale cannot be told.
+            let mut first = None;
+            for r in data {
+                for c in cols.clone() {
+                    if let RawCell::Text(s) = &r.cells[c]
+                        && s.contains('.')
+                        && symbol_status(s.trim()).is_none()
+                    {
+                        if !thousands_with_points(s) {
+                            return Ok(Decimal::Point);
+                        }
+                        first.get_or_insert((r.at, c, s.trim().to_string()));
+                    }
+                }
+            }
+            match first {
+                Some((at, c, s)) => Err(number_error(
+                    path,
+                    grid.locator.cell(at, c),
+                    &s,
+                    NumberTrouble::AmbiguousThousands,
+                    Decimal::Detect,
+                )),
+                None => Ok(Decimal::Point),
+            }
+        }
+        (None, None) => Ok(Decimal::Point),
     }
 }
 
@@ -869,12 +970,84 @@ mod tests {
         );
         assert_eq!(
             parse_number("inf", Decimal::Detect),
-            Err(NumberTrouble::NotANumber)
+            Err(NumberTrouble::NotFinite)
         );
         assert_eq!(
             parse_number("NaN", Decimal::Detect),
-            Err(NumberTrouble::NotANumber)
+            Err(NumberTrouble::NotFinite)
         );
+    }
+
+    #[test]
+    fn every_bad_value_cell_is_reported() {
+        let grid = Grid {
+            rows: vec![
+                GridRow {
+                    at: 1,
+                    cells: vec![RawCell::Text("kod".into()), RawCell::Text("antal".into())],
+                },
+                GridRow {
+                    at: 2,
+                    cells: vec![RawCell::Text("A".into()), RawCell::Text("nan".into())],
+                },
+                GridRow {
+                    at: 3,
+                    cells: vec![RawCell::Text("B".into()), RawCell::Number(4.0)],
+                },
+                GridRow {
+                    at: 4,
+                    cells: vec![RawCell::Text("C".into()), RawCell::Text("1e400".into())],
+                },
+            ],
+            locator: Locator::Lines,
+            decimal: Decimal::Point,
+            format: "csv",
+        };
+        let e = to_table(Path::new("t.csv"), &grid).unwrap_err();
+        match &e {
+            IngestError::Several {
+                errors, more: 0, ..
+            } => {
+                let places: Vec<Location> = errors
+                    .iter()
+                    .map(|e| match e {
+                        IngestError::Number { location, .. } => location.clone(),
+                        other => panic!("{other}"),
+                    })
+                    .collect();
+                assert_eq!(
+                    places,
+                    vec![Location::LineCol(2, 2), Location::LineCol(4, 2)]
+                );
+            }
+            other => panic!("{other}"),
+        }
+        assert!(
+            e.to_string().contains("t.csv:4:2: cannot read \"1e400\""),
+            "{e}"
+        );
+        assert!(e.to_string().contains("a finite number"), "{e}");
+    }
+
+    #[test]
+    fn non_finite_numbers_and_thousand_points_are_named() {
+        assert_eq!(
+            parse_number("1e400", Decimal::Detect),
+            Err(NumberTrouble::NotFinite)
+        );
+        assert_eq!(
+            parse_number("nan", Decimal::Detect),
+            Err(NumberTrouble::NotFinite)
+        );
+        assert_eq!(
+            parse_number("-inf", Decimal::Point),
+            Err(NumberTrouble::NotFinite)
+        );
+        assert!(thousands_with_points("1.500"));
+        assert!(thousands_with_points("-12.345.678"));
+        assert!(!thousands_with_points("1.5"));
+        assert!(!thousands_with_points("1234.500"));
+        assert!(!thousands_with_points("1.5000"));
     }
 
     #[test]

@@ -11,13 +11,11 @@
 //! A cell whose value is `null` is missing; its status symbol, when given, is kept. Status `-` is a
 //! true zero, `e` an estimate, `c`/`x`/`s` a suppressed cell; other symbols are kept as they are.
 
-use super::error::{IngestError, Location};
+use super::error::{IngestError, Location, excerpt};
+use super::limits::{Limits, SPARSE_FREE_CELLS, checked_product};
 use crate::table::{Category, Dimension, Lang, Odometer, Role, Status, Table, TableMeta};
 use serde_json::{Map, Value};
 use std::path::Path;
-
-/// Largest cube accepted (cells).
-pub const MAX_CELLS: usize = 400_000_000;
 
 fn at(p: &str) -> Location {
     Location::Path(p.to_string())
@@ -32,6 +30,17 @@ fn at(p: &str) -> Location {
 /// with a position out of range or twice, a value count that disagrees with the product of the
 /// sizes, and a value that is neither a number nor `null`, each with its JSON path.
 pub fn read(path: &Path, bytes: &[u8]) -> Result<Table, IngestError> {
+    read_with(path, bytes, &Limits::default())
+}
+
+/// As [`read`], under the given limits: the cube (the product of `size`) is checked against
+/// [`Limits::max_cells`], and a sparse `value` object may fill out at most
+/// [`Limits::max_sparse_expansion`] cells per value it gives, before any cell is allocated.
+///
+/// # Errors
+///
+/// As [`read`], and [`IngestError::TooLarge`] for a cube beyond the limits.
+pub fn read_with(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Table, IngestError> {
     let (body, _) = super::text::strip_bom(bytes);
     let doc: Value = serde_json::from_slice(body).map_err(|e| {
         IngestError::syntax(
@@ -87,10 +96,81 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Table, IngestError> {
             }
         }
     };
-    dataset(path, ds, &prefix)
+    dataset(path, ds, &prefix, limits)
 }
 
-fn dataset(path: &Path, ds: &Map<String, Value>, p: &str) -> Result<Table, IngestError> {
+/// The `id` array: strings, each once.
+fn read_ids(
+    path: &Path,
+    holder: &Map<String, Value>,
+    hp: &str,
+) -> Result<Vec<String>, IngestError> {
+    let a = holder
+        .get("id")
+        .and_then(Value::as_array)
+        .ok_or_else(|| IngestError::missing(path, at(&format!("{hp}.id")), "the id array", ""))?;
+    let mut ids: Vec<String> = Vec::with_capacity(a.len());
+    for (k, v) in a.iter().enumerate() {
+        let id = v.as_str().ok_or_else(|| {
+            IngestError::syntax(
+                path,
+                at(&format!("{hp}.id[{k}]")),
+                excerpt(&v.to_string()),
+                "a dimension id (string)",
+            )
+        })?;
+        if let Some(first) = ids.iter().position(|x| x == id) {
+            return Err(IngestError::syntax(
+                path,
+                at(&format!("{hp}.id[{k}]")),
+                format!(
+                    "the dimension id {:?} again (first at id[{first}])",
+                    excerpt(id)
+                ),
+                "each dimension once",
+            ));
+        }
+        ids.push(id.to_string());
+    }
+    Ok(ids)
+}
+
+/// The `size` array: whole numbers of categories, each at least 1.
+fn read_sizes(
+    path: &Path,
+    holder: &Map<String, Value>,
+    hp: &str,
+) -> Result<Vec<usize>, IngestError> {
+    let a = holder
+        .get("size")
+        .and_then(Value::as_array)
+        .ok_or_else(|| {
+            IngestError::missing(path, at(&format!("{hp}.size")), "the size array", "")
+        })?;
+    a.iter()
+        .enumerate()
+        .map(|(k, v)| {
+            v.as_u64()
+                .filter(|&n| n >= 1)
+                .and_then(|n| usize::try_from(n).ok())
+                .ok_or_else(|| {
+                    IngestError::syntax(
+                        path,
+                        at(&format!("{hp}.size[{k}]")),
+                        format!("the size {}", excerpt(&v.to_string())),
+                        "a whole number of categories, 1 or more",
+                    )
+                })
+        })
+        .collect()
+}
+
+fn dataset(
+    path: &Path,
+    ds: &Map<String, Value>,
+    p: &str,
+    limits: &Limits,
+) -> Result<Table, IngestError> {
     let dimension = ds
         .get("dimension")
         .and_then(Value::as_object)
@@ -109,26 +189,8 @@ fn dataset(path: &Path, ds: &Map<String, Value>, p: &str) -> Result<Table, Inges
     } else {
         format!("{p}.dimension")
     };
-    let ids: Vec<String> = holder
-        .get("id")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
-        .ok_or_else(|| IngestError::missing(path, at(&format!("{hp}.id")), "the id array", ""))?;
-    let sizes: Vec<usize> = holder
-        .get("size")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .map(|v| v.as_u64().unwrap_or(u64::MAX) as usize)
-                .collect()
-        })
-        .ok_or_else(|| {
-            IngestError::missing(path, at(&format!("{hp}.size")), "the size array", "")
-        })?;
+    let ids = read_ids(path, holder, &hp)?;
+    let sizes = read_sizes(path, holder, &hp)?;
     if ids.len() != sizes.len() {
         return Err(IngestError::shape(
             path,
@@ -197,20 +259,35 @@ fn dataset(path: &Path, ds: &Map<String, Value>, p: &str) -> Result<Table, Inges
             })?;
         let labels = cat.get("label").and_then(Value::as_object);
         let codes: Vec<String> = match cat.get("index") {
-            Some(Value::Array(a)) => a
-                .iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    v.as_str().map(str::to_string).ok_or_else(|| {
-                        IngestError::syntax(
-                            path,
-                            at(&format!("{dp}.category.index[{i}]")),
-                            v.to_string(),
-                            "a category code (string)",
-                        )
+            Some(Value::Array(a)) => {
+                let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+                a.iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        let ip = format!("{dp}.category.index[{i}]");
+                        let code = v.as_str().ok_or_else(|| {
+                            IngestError::syntax(
+                                path,
+                                at(&ip),
+                                excerpt(&v.to_string()),
+                                "a category code (string)",
+                            )
+                        })?;
+                        if let Some(first) = seen.insert(code, i) {
+                            return Err(IngestError::syntax(
+                                path,
+                                at(&ip),
+                                format!(
+                                    "the category {:?} again (first at index[{first}])",
+                                    excerpt(code)
+                                ),
+                                "each category once",
+                            ));
+                        }
+                        Ok(code.to_string())
                     })
-                })
-                .collect::<Result<_, _>>()?,
+                    .collect::<Result<_, _>>()?
+            }
             Some(Value::Object(m)) => {
                 let mut slots: Vec<Option<String>> = vec![None; m.len()];
                 for (code, pos) in m {
@@ -303,18 +380,7 @@ fn dataset(path: &Path, ds: &Map<String, Value>, p: &str) -> Result<Table, Inges
         }
         dims.push(dim);
     }
-    let total = sizes
-        .iter()
-        .try_fold(1usize, |a, &n| a.checked_mul(n))
-        .filter(|&t| t <= MAX_CELLS)
-        .ok_or_else(|| {
-            IngestError::syntax(
-                path,
-                at(&format!("{hp}.size")),
-                format!("sizes {sizes:?}"),
-                format!("at most {MAX_CELLS} cells"),
-            )
-        })?;
+    let total = check_cube(path, ds, &sizes, &hp, p, limits)?;
 
     let mut meta = TableMeta {
         origin: path.display().to_string(),
@@ -444,6 +510,52 @@ fn dataset(path: &Path, ds: &Map<String, Value>, p: &str) -> Result<Table, Inges
     Ok(table)
 }
 
+/// The number of cells, checked against the limits before anything is allocated for them.
+fn check_cube(
+    path: &Path,
+    ds: &Map<String, Value>,
+    sizes: &[usize],
+    hp: &str,
+    p: &str,
+    limits: &Limits,
+) -> Result<usize, IngestError> {
+    let shape = sizes
+        .iter()
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join(" × ");
+    let total = checked_product(sizes).unwrap_or(u64::MAX);
+    if total > limits.max_cells {
+        return Err(IngestError::TooLarge {
+            path: path.to_path_buf(),
+            location: at(&format!("{hp}.size")),
+            what: format!("the cube {shape}"),
+            needed: total,
+            limit: limits.max_cells,
+            exceeded: super::limits::Limit::MaxCells,
+        });
+    }
+    if let Some(Value::Object(m)) = ds.get("value")
+        && !limits.sparse_ok(total, m.len() as u64)
+    {
+        return Err(IngestError::TooLarge {
+            path: path.to_path_buf(),
+            location: at(&format!("{p}.value")),
+            what: format!(
+                "filling out the cube {shape} from the {} cells the sparse value gives",
+                m.len()
+            ),
+            needed: total,
+            limit: (m.len() as u64)
+                .max(1)
+                .saturating_mul(limits.max_sparse_expansion)
+                .max(SPARSE_FREE_CELLS),
+            exceeded: super::limits::Limit::MaxSparseExpansion,
+        });
+    }
+    Ok(total as usize)
+}
+
 /// What a JSON-stat status symbol means for a cell with (or without) a value.
 fn status_for(s: &str, has_value: bool) -> Status {
     match s.trim() {
@@ -476,7 +588,14 @@ fn number(path: &Path, p: &str, v: &Value) -> Result<Option<f64>, IngestError> {
             .as_f64()
             .filter(|x| x.is_finite())
             .map(Some)
-            .ok_or_else(|| IngestError::number(path, at(p), n.to_string(), "a finite number")),
+            .ok_or_else(|| {
+                IngestError::number(
+                    path,
+                    at(p),
+                    n.to_string(),
+                    "a finite number (NaN, infinities and numbers beyond ±1.8e308 are not counts)",
+                )
+            }),
         Value::String(s) => match s.trim().parse::<f64>() {
             Ok(x) if x.is_finite() => Ok(Some(x)),
             _ => Err(IngestError::number(
@@ -525,6 +644,49 @@ mod tests {
     }
 
     #[test]
+    fn duplicate_ids_and_categories_are_errors_at_their_place() {
+        let bad = OBJ_INDEX.replace("\"id\":[\"kön\",\"år\"]", "\"id\":[\"kön\",\"kön\"]");
+        let e = js(&bad).unwrap_err();
+        assert!(
+            matches!(&e, IngestError::Syntax { location: Location::Path(p), .. } if p == "$.id[1]"),
+            "{e}"
+        );
+        let bad = OBJ_INDEX.replace("[\"2022\",\"2023\"]", "[\"2022\",\"2022\"]");
+        let e = js(&bad).unwrap_err();
+        assert!(
+            matches!(&e, IngestError::Syntax { location: Location::Path(p), .. }
+                if p == "$.dimension.år.category.index[1]"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_sparse_cube_is_refused_from_its_declared_size() {
+        let limits = Limits {
+            max_cells: 1000,
+            ..Limits::default()
+        };
+        let e = read_with(Path::new("t.json"), OBJ_INDEX.as_bytes(), &limits);
+        assert!(e.is_ok());
+        let limits = Limits {
+            max_cells: 3,
+            ..Limits::default()
+        };
+        let e = read_with(Path::new("t.json"), OBJ_INDEX.as_bytes(), &limits).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                IngestError::TooLarge {
+                    needed: 4,
+                    limit: 3,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn counts_that_disagree_are_errors_with_a_path() {
         let bad = OBJ_INDEX.replace(r#""value":{"0":10,"1":11,"3":13}"#, "\"value\":[1,2,3]");
         assert_eq!(
@@ -535,6 +697,11 @@ mod tests {
         assert!(js(&bad).unwrap_err().to_string().contains("$.size[0]"));
         let bad = OBJ_INDEX.replace("\"index\":{\"2\":1,\"1\":0}", "\"index\":{\"2\":0,\"1\":0}");
         assert!(js(&bad).unwrap_err().to_string().contains("already taken"));
+        let bad = OBJ_INDEX.replace("\"size\":[2,2]", "\"size\":[-2,-2]");
+        assert_eq!(
+            js(&bad).unwrap_err().to_string(),
+            "t.json:$.size[0]: the size -2; expected a whole number of categories, 1 or more"
+        );
         let e = js("{\"a\":").unwrap_err().to_string();
         assert!(e.starts_with("t.json:1:5"), "{e}");
     }

@@ -15,12 +15,15 @@ pub mod csv;
 pub mod error;
 pub mod grid;
 pub mod jsonstat;
+pub mod limits;
+pub mod package;
 pub mod parquet;
 pub mod px;
 pub mod text;
 pub mod xlsx;
 
 pub use error::{IngestError, Location};
+pub use limits::Limits;
 
 use crate::table::Table;
 use std::path::Path;
@@ -72,18 +75,157 @@ impl Format {
     }
 }
 
-/// Reads a table from a file, choosing the reader by extension (or content).
+/// Reads a table from a file, choosing the reader by extension (or content), under the limits of
+/// [`Limits::from_env`].
 ///
 /// # Errors
 ///
 /// [`IngestError::Io`] when the file cannot be read, [`IngestError::UnknownFormat`] when no reader fits,
-/// and whatever the chosen reader reports, always with the file and place.
+/// [`IngestError::TooLarge`] for an input beyond the limits, and whatever the chosen reader reports,
+/// always with the file and place.
 pub fn read_table(path: &Path) -> Result<Table, IngestError> {
-    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+    read_table_with(path, &Limits::from_env())
+}
+
+/// As [`read_table`], under the given limits.
+///
+/// # Errors
+///
+/// As [`read_table`].
+pub fn read_table_with(path: &Path, limits: &Limits) -> Result<Table, IngestError> {
+    if Format::detect(path, b"") == Some(Format::Csv) {
+        check_line_lengths(path, limits)?;
+    }
+    let bytes = read_capped(path, limits, true)?;
+    read_bytes_with(path, &bytes, limits)
+}
+
+/// Streams a regular file's lines before it is loaded, refusing one longer than
+/// [`Limits::max_line_bytes`] with its line and length, in a few kilobytes of memory. Anything that
+/// is not a regular file is left to the reader's own check.
+fn check_line_lengths(path: &Path, limits: &Limits) -> Result<(), IngestError> {
+    use std::io::BufRead;
+    let io = |source| IngestError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
-    read_bytes(path, &bytes)
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    if !file.metadata().map_err(io)?.is_file() {
+        return Ok(());
+    }
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+    // A line that runs past the buffered chunk is refused there, measured "at least".
+    let too_long = |line: usize, needed: u64, exact: bool| IngestError::TooLarge {
+        path: path.to_path_buf(),
+        location: Location::Line(line),
+        what: if exact {
+            "a line of this length".into()
+        } else {
+            "a line of at least this length (reading stopped there)".into()
+        },
+        needed,
+        limit: limits.max_line_bytes,
+        exceeded: limits::Limit::MaxLineBytes,
+    };
+    let (mut line, mut len) = (1usize, 0u64);
+    loop {
+        let buf = reader.fill_buf().map_err(io)?;
+        if buf.is_empty() {
+            break;
+        }
+        let n = buf.len();
+        let mut rest = buf;
+        while let Some(p) = rest.iter().position(|&b| b == b'\n') {
+            len += p as u64;
+            if len > limits.max_line_bytes {
+                return Err(too_long(line, len, true));
+            }
+            line += 1;
+            len = 0;
+            rest = &rest[p + 1..];
+        }
+        len += rest.len() as u64;
+        if len > limits.max_line_bytes {
+            return Err(too_long(line, len, false));
+        }
+        reader.consume(n);
+    }
+    Ok(())
+}
+
+/// Reads a whole input, never more than [`Limits::max_input_bytes`].
+///
+/// A regular file larger than the limit is refused from its size, before anything is read. Anything
+/// else (a FIFO, `/dev/zero`, a character device) is read up to the limit and refused beyond it; when
+/// `tell_format` is set, its first 8 KiB must already show a format hwf reads (so `/dev/zero` is
+/// refused after 8 KiB, not after a gigabyte).
+///
+/// # Errors
+///
+/// [`IngestError::Io`], [`IngestError::TooLarge`], and [`IngestError::UnknownFormat`] for an input
+/// that is not a regular file and whose first bytes are no known format.
+pub fn read_capped(
+    path: &Path,
+    limits: &Limits,
+    tell_format: bool,
+) -> Result<Vec<u8>, IngestError> {
+    use std::io::Read;
+    let io = |source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    let too_large = |needed: u64| IngestError::TooLarge {
+        path: path.to_path_buf(),
+        location: Location::File,
+        what: if meta.is_file() {
+            "reading the file".into()
+        } else {
+            "reading the input (not a regular file)".into()
+        },
+        needed,
+        limit: limits.max_input_bytes,
+        exceeded: limits::Limit::MaxInputBytes,
+    };
+    if meta.is_file() {
+        if meta.len() > limits.max_input_bytes {
+            return Err(too_large(meta.len()));
+        }
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        file.take(limits.max_input_bytes + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        if bytes.len() as u64 > limits.max_input_bytes {
+            return Err(too_large(bytes.len() as u64));
+        }
+        return Ok(bytes);
+    }
+    let mut reader = file.take(limits.max_input_bytes + 1);
+    let mut bytes = Vec::new();
+    (&mut reader)
+        .take(8192)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if tell_format && Format::detect(path, &bytes).is_none() {
+        return Err(IngestError::UnknownFormat {
+            path: path.to_path_buf(),
+            found: format!(
+                "an input that is not a regular file, whose first {} bytes are no known format{}",
+                bytes.len(),
+                if !bytes.is_empty() && bytes.iter().all(|&b| b == 0) {
+                    " (all NUL bytes)"
+                } else {
+                    ""
+                }
+            ),
+        });
+    }
+    reader.read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limits.max_input_bytes {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// Reads a table from bytes already in memory; `path` names it in messages and picks the reader.
@@ -92,6 +234,15 @@ pub fn read_table(path: &Path) -> Result<Table, IngestError> {
 ///
 /// As [`read_table`].
 pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Table, IngestError> {
+    read_bytes_with(path, bytes, &Limits::from_env())
+}
+
+/// As [`read_bytes`], under the given limits.
+///
+/// # Errors
+///
+/// As [`read_table`].
+pub fn read_bytes_with(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Table, IngestError> {
     let head = &bytes[..bytes.len().min(8192)];
     let format = Format::detect(path, head).ok_or_else(|| IngestError::UnknownFormat {
         path: path.to_path_buf(),
@@ -101,10 +252,10 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Table, IngestError> {
         },
     })?;
     let mut table = match format {
-        Format::Px => px::read(path, bytes)?,
-        Format::JsonStat => jsonstat::read(path, bytes)?,
-        Format::Csv => csv::read(path, bytes)?,
-        Format::Xlsx => xlsx::read(path, bytes, None)?,
+        Format::Px => px::read_with(path, bytes, limits)?,
+        Format::JsonStat => jsonstat::read_with(path, bytes, limits)?,
+        Format::Csv => csv::read_with(path, bytes, limits)?,
+        Format::Xlsx => xlsx::read_with(path, bytes, None, limits)?,
         Format::Parquet => parquet::read(path, bytes)?,
     };
     if table.meta.origin.is_empty() {

@@ -12,11 +12,72 @@ use std::path::Path;
 
 /// Reads a Parquet file's bytes into a tidy table.
 ///
+/// The Parquet library is not hardened against damaged files (a few changed bytes can make it
+/// panic), so the call into it is guarded with [`std::panic::catch_unwind`]: a panic there becomes an
+/// error that says so, and the panic's own report is kept off stderr on this thread.
+///
 /// # Errors
 ///
-/// A file polars cannot read as Parquet, a column of a type other than text or number, and
-/// everything [`grid::to_table`] reports (rows are numbered from 2, the header being row 1).
+/// A file polars cannot read as Parquet (or panics on), a column of a type other than text or
+/// number, and everything [`grid::to_table`] reports (rows are numbered from 2, the header being
+/// row 1).
 pub fn read(path: &Path, bytes: &[u8]) -> Result<Table, IngestError> {
+    let grid = guarded(path, || frame_to_grid(path, bytes))??;
+    grid::to_table(path, &grid)
+}
+
+thread_local! {
+    /// Set while this thread runs guarded library code: its panics are reported as errors, so the
+    /// default hook's message is not printed.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Guarded calls running now, in any thread: while there is one, panics in polars' own worker
+/// threads (named `polars-…`), which polars hands back to the caller, are not printed either.
+static ACTIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Runs `f`, turning a panic into an [`IngestError::Syntax`] that names the library.
+fn guarded<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T, IngestError> {
+    use std::sync::atomic::Ordering;
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let polars_worker = ACTIVE.load(Ordering::SeqCst) > 0
+                && std::thread::current()
+                    .name()
+                    .is_some_and(|n| n.starts_with("polars"));
+            if !GUARDED.with(std::cell::Cell::get) && !polars_worker {
+                previous(info);
+            }
+        }));
+    });
+    GUARDED.with(|g| g.set(true));
+    ACTIVE.fetch_add(1, Ordering::SeqCst);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    ACTIVE.fetch_sub(1, Ordering::SeqCst);
+    GUARDED.with(|g| g.set(false));
+    result.map_err(|payload| {
+        let msg = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".into());
+        IngestError::syntax(
+            path,
+            Location::File,
+            format!(
+                "a damaged Parquet file: the Parquet library aborted reading it with a panic ({}), \
+                 which hwf caught at the library boundary",
+                super::error::excerpt(&msg)
+            ),
+            "an intact Apache Parquet file as hwf writes it",
+        )
+    })
+}
+
+/// The frame polars reads, as a grid of cells (header row first).
+fn frame_to_grid(path: &Path, bytes: &[u8]) -> Result<Grid, IngestError> {
     let df = ParquetReader::new(Cursor::new(bytes))
         .finish()
         .map_err(|e| {
@@ -86,11 +147,10 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Table, IngestError> {
                 .collect(),
         });
     }
-    let grid = Grid {
+    Ok(Grid {
         rows,
         locator: Locator::Lines,
         decimal: Decimal::Point,
         format: "parquet",
-    };
-    grid::to_table(path, &grid)
+    })
 }

@@ -16,15 +16,35 @@
 //! - the `KEYS` layout, where each data row starts with the keys of the keyed stub variables and rows of
 //!   zeros are left out (those cells are read as observed zeros).
 
-use super::error::{IngestError, Location};
+use super::error::{IngestError, Location, excerpt};
+use super::limits::{Limits, checked_product};
 use super::text;
 use crate::table::{Category, Dimension, Elimination, Odometer, Role, Status, Table, TableMeta};
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 use std::collections::HashMap;
 use std::path::Path;
 
-/// Largest cube the reader accepts (cells), a guard against absurd headers.
-pub const MAX_CELLS: usize = 400_000_000;
+/// Keywords that say how the cube is built: each may be given once per language and sub-keys (a
+/// second `VALUES("län")` is an error, not a silent "the first wins").
+const ONCE_ONLY: [&str; 17] = [
+    "CHARSET",
+    "CODEPAGE",
+    "LANGUAGE",
+    "LANGUAGES",
+    "STUB",
+    "HEADING",
+    "VALUES",
+    "CODES",
+    "TIMEVAL",
+    "VARIABLE-CODE",
+    "KEYS",
+    "ELIMINATION",
+    "CONTVARIABLE",
+    "DECIMALS",
+    "MAP",
+    "TITLE",
+    "MATRIX",
+];
 
 /// One keyword entry of the header.
 #[derive(Clone, Debug, PartialEq)]
@@ -80,16 +100,68 @@ impl Header {
 /// or `;`), a missing `DATA`, `STUB`/`HEADING` or `VALUES`, a DATA block with too few or too many
 /// cells or an unreadable cell, and bad `KEYS` rows, each with the line.
 pub fn read(path: &Path, bytes: &[u8]) -> Result<Table, IngestError> {
+    read_with(path, bytes, &Limits::default())
+}
+
+/// As [`read`], under the given limits: the cube's size is checked against [`Limits::max_cells`]
+/// and against the DATA actually present (a dense cube cannot have more cells than its DATA has
+/// tokens; a `KEYS` cube may fill out at most [`Limits::max_sparse_expansion`] cells per cell written)
+/// before any cell is allocated.
+///
+/// # Errors
+///
+/// As [`read`], and [`IngestError::TooLarge`] / [`IngestError::Overstated`] for a cube beyond them.
+pub fn read_with(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Table, IngestError> {
     let declared = declared_encoding(path, bytes)?;
     let decoded = text::decode(path, bytes, Some(declared))?;
     let text = decoded.text.as_ref();
     let header = parse_header(path, text)?;
-    let mut table = build(path, &header, &text[header.data_offset..])?;
+    check_once_only(path, &header)?;
+    let mut table = build(path, &header, &text[header.data_offset..], limits)?;
     if let Some(w) = decoded.warning {
         table.meta.warnings.insert(0, w);
     }
     table.meta.format = "px".into();
     Ok(table)
+}
+
+/// A keyword of [`ONCE_ONLY`] given twice for the same language and sub-keys is an error at the second.
+fn check_once_only(path: &Path, h: &Header) -> Result<(), IngestError> {
+    let mut seen: HashMap<(&str, Option<&str>, &[String]), usize> = HashMap::new();
+    for e in h
+        .entries
+        .iter()
+        .filter(|e| ONCE_ONLY.contains(&e.keyword.as_str()))
+    {
+        let key = (e.keyword.as_str(), e.lang.as_deref(), e.subkeys.as_slice());
+        if let Some(first) = seen.insert(key, e.line) {
+            let lang = e
+                .lang
+                .as_deref()
+                .map(|l| format!("[{l}]"))
+                .unwrap_or_default();
+            let subkeys = if e.subkeys.is_empty() {
+                String::new()
+            } else {
+                let q: Vec<String> = e
+                    .subkeys
+                    .iter()
+                    .map(|k| format!("{:?}", excerpt(k)))
+                    .collect();
+                format!("({})", q.join(","))
+            };
+            return Err(IngestError::syntax(
+                path,
+                Location::Line(e.line),
+                format!(
+                    "{}{lang}{subkeys} a second time (first at line {first})",
+                    e.keyword
+                ),
+                "each keyword once per language and variable",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Finds `CODEPAGE` / `CHARSET` in the raw bytes before `DATA=`.
@@ -440,36 +512,61 @@ fn parse_value(
     }
 }
 
-/// Expands a `TLIST(unit, "from"-"to")` range into its periods.
-fn expand_tlist(tlist: &str) -> Option<(String, Vec<String>)> {
-    let inner = tlist.get(6..tlist.len().checked_sub(1)?)?;
+/// Expands a `TLIST(unit, "from"-"to")` range into its periods (none when the TLIST gives no range),
+/// with checked arithmetic: a range that is reversed, reaches past year 9999 or is not in the unit's
+/// form is an error message (what is wrong), never a wrap-around.
+fn expand_tlist(tlist: &str) -> Result<(String, Vec<String>), String> {
+    let bad = || format!("the time list {:?}", excerpt(tlist));
+    let inner = tlist
+        .get(6..tlist.len().saturating_sub(1))
+        .ok_or_else(bad)?;
     let mut parts = inner.splitn(2, ',');
-    let unit = parts.next()?.trim().to_ascii_uppercase();
-    let range = match parts.next() {
-        Some(r) => r.trim(),
-        None => return Some((unit, Vec::new())),
-    };
-    let (from, to) = range.split_once('-')?;
-    let from = from.trim().trim_matches('"');
-    let to = to.trim().trim_matches('"');
-    let per_year = match unit.as_str() {
+    let unit = parts.next().unwrap_or("").trim().to_ascii_uppercase();
+    let per_year: i32 = match unit.as_str() {
         "A1" => 1,
         "H1" => 2,
         "Q1" => 4,
         "M1" => 12,
-        _ => return None,
+        _ => return Err(format!("the time unit {:?}", excerpt(&unit))),
     };
+    let range = match parts.next() {
+        Some(r) => r.trim(),
+        None => return Ok((unit, Vec::new())),
+    };
+    let (from, to) = range.split_once('-').ok_or_else(bad)?;
+    let from = from.trim().trim_matches('"');
+    let to = to.trim().trim_matches('"');
     let split = |s: &str| -> Option<(i32, i32)> {
-        if per_year == 1 {
-            Some((s.parse().ok()?, 1))
+        let (y, p) = if per_year == 1 {
+            (s.parse().ok()?, 1)
         } else {
-            Some((s.get(..4)?.parse().ok()?, s.get(4..)?.parse().ok()?))
-        }
+            (s.get(..4)?.parse().ok()?, s.get(4..)?.parse().ok()?)
+        };
+        ((0..=9999).contains(&y) && (1..=per_year).contains(&p)).then_some((y, p))
     };
-    let (mut y, mut p) = split(from)?;
-    let (ty, tp) = split(to)?;
-    let mut out = Vec::new();
-    while (y, p) <= (ty, tp) && out.len() < 100_000 {
+    let (y0, p0) = split(from).ok_or_else(|| {
+        format!(
+            "the start {:?} of the range (a year 0–9999, with its period for {unit})",
+            excerpt(from)
+        )
+    })?;
+    let (y1, p1) = split(to).ok_or_else(|| {
+        format!(
+            "the end {:?} of the range (a year 0–9999, with its period for {unit})",
+            excerpt(to)
+        )
+    })?;
+    if (y1, p1) < (y0, p0) {
+        return Err(format!("the reversed range \"{from}\"-\"{to}\""));
+    }
+    // Both ends are in 0..=9999, so the count fits easily; it is still computed checked.
+    let count = (y1 - y0)
+        .checked_mul(per_year)
+        .and_then(|n| n.checked_add(p1 - p0 + 1))
+        .ok_or_else(bad)?;
+    let mut out = Vec::with_capacity(count as usize);
+    let (mut y, mut p) = (y0, p0);
+    for _ in 0..count {
         out.push(match per_year {
             1 => format!("{y}"),
             12 => format!("{y}{p:02}"),
@@ -481,7 +578,7 @@ fn expand_tlist(tlist: &str) -> Option<(String, Vec<String>)> {
             y += 1;
         }
     }
-    Some((unit, out))
+    Ok((unit, out))
 }
 
 /// Words in a DATASYMBOL text that mark a cell withheld for confidentiality.
@@ -558,7 +655,7 @@ struct Var {
     default_values: Vec<String>,
 }
 
-fn build(path: &Path, h: &Header, data: &str) -> Result<Table, IngestError> {
+fn build(path: &Path, h: &Header, data: &str, limits: &Limits) -> Result<Table, IngestError> {
     let mut warnings = Vec::new();
     let langs = languages(h, &mut warnings);
     let stub = h
@@ -578,6 +675,23 @@ fn build(path: &Path, h: &Header, data: &str) -> Result<Table, IngestError> {
         ));
     }
     let names: Vec<&String> = stub.iter().chain(heading.iter()).collect();
+    for (k, name) in names.iter().enumerate() {
+        if let Some(first) = names[..k].iter().position(|n| n == name) {
+            let kw = |i: usize| if i < stub.len() { "STUB" } else { "HEADING" };
+            let line = h.find(kw(k), None, &[]).map_or(h.data_line, |e| e.line);
+            return Err(IngestError::syntax(
+                path,
+                Location::Line(line),
+                format!(
+                    "the variable {:?} twice (in {} and {})",
+                    excerpt(name),
+                    kw(first),
+                    kw(k)
+                ),
+                "each variable once in STUB and HEADING together",
+            ));
+        }
+    }
     let names_in = |code: &Option<String>| -> Vec<String> {
         match code {
             None => names.iter().map(|s| s.to_string()).collect(),
@@ -602,15 +716,26 @@ fn build(path: &Path, h: &Header, data: &str) -> Result<Table, IngestError> {
     for (i, name) in names.iter().enumerate() {
         let name = name.as_str();
         let timeval = h.find("TIMEVAL", None, &[name]);
+        let from_timeval = match timeval {
+            Some(t) if t.items.is_empty() => match t.tlist.as_deref().map(expand_tlist) {
+                Some(Err(found)) => {
+                    return Err(IngestError::syntax(
+                        path,
+                        Location::Line(t.line),
+                        format!("TIMEVAL(\"{}\"): {found}", excerpt(name)),
+                        "TLIST(A1, \"2010\"-\"2020\"): a unit A1, H1, Q1 or M1 and a range from \
+                         an earlier to a later period",
+                    ));
+                }
+                Some(Ok((_, v))) => Some(v),
+                None => None,
+            },
+            Some(t) => Some(t.items.clone()),
+            None => None,
+        };
         let values: Vec<String> = match h.find("VALUES", None, &[name]) {
             Some(e) => e.items.clone(),
-            None => match timeval.and_then(|t| {
-                if t.items.is_empty() {
-                    t.tlist.as_deref().and_then(expand_tlist).map(|x| x.1)
-                } else {
-                    Some(t.items.clone())
-                }
-            }) {
+            None => match from_timeval {
                 Some(v) if !v.is_empty() => v,
                 _ => {
                     return Err(IngestError::missing(
@@ -786,22 +911,46 @@ fn build(path: &Path, h: &Header, data: &str) -> Result<Table, IngestError> {
             Some((i, by_codes))
         })
         .collect();
+    for (k, v) in vars.iter().enumerate() {
+        if let Some(first) = vars[..k].iter().position(|w| w.dim.id == v.dim.id) {
+            let line = h
+                .find("VARIABLE-CODE", None, &[names[k].as_str()])
+                .map_or(h.data_line, |e| e.line);
+            return Err(IngestError::syntax(
+                path,
+                Location::Line(line),
+                format!(
+                    "the dimension id {:?} for both {:?} and {:?}",
+                    excerpt(&v.dim.id),
+                    excerpt(names[first]),
+                    excerpt(names[k])
+                ),
+                "a distinct VARIABLE-CODE for each variable",
+            ));
+        }
+    }
+    let sizes: Vec<usize> = vars.iter().map(|v| v.dim.len()).collect();
+    let shape = sizes
+        .iter()
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join(" × ");
+    let declared = checked_product(&sizes).unwrap_or(u64::MAX);
+    if declared > limits.max_cells {
+        return Err(IngestError::TooLarge {
+            path: path.to_path_buf(),
+            location: Location::Line(h.data_line),
+            what: format!("the cube STUB × HEADING = {shape}"),
+            needed: declared,
+            limit: limits.max_cells,
+            exceeded: super::limits::Limit::MaxCells,
+        });
+    }
+    let total = declared as usize;
+    let n_cols: usize = sizes[n_stub..].iter().product();
+    check_present(path, h, data, &sizes, &keyed, n_stub, &shape, limits)?;
     let dims: Vec<Dimension> = vars.iter().map(|v| v.dim.clone()).collect();
     let mut table = Table::new(meta, dims);
-    let sizes: Vec<usize> = vars.iter().map(|v| v.dim.len()).collect();
-    let total = sizes
-        .iter()
-        .try_fold(1usize, |acc, &n| acc.checked_mul(n))
-        .filter(|&t| t <= MAX_CELLS)
-        .ok_or_else(|| {
-            IngestError::syntax(
-                path,
-                Location::Line(h.data_line),
-                format!("a cube of sizes {sizes:?}"),
-                format!("at most {MAX_CELLS} cells"),
-            )
-        })?;
-    let n_cols: usize = sizes[n_stub..].iter().product();
     let mut symbols = SymbolTable::default();
     let cells = if keyed.is_empty() {
         read_dense(
@@ -840,6 +989,63 @@ fn build(path: &Path, h: &Header, data: &str) -> Result<Table, IngestError> {
     table.status = cells.status;
     table.symbols = cells.symbols;
     Ok(table)
+}
+
+/// Checks the declared cube against the DATA present, before any cell is allocated: a dense cube
+/// needs one token per cell (and a token with its separator takes two bytes); a `KEYS` cube may
+/// fill out at most [`Limits::max_sparse_expansion`] cells per cell written.
+#[allow(clippy::too_many_arguments)]
+fn check_present(
+    path: &Path,
+    h: &Header,
+    data: &str,
+    sizes: &[usize],
+    keyed: &[(usize, bool)],
+    n_stub: usize,
+    shape: &str,
+    limits: &Limits,
+) -> Result<(), IngestError> {
+    let total: u64 = sizes.iter().map(|&n| n as u64).product();
+    if keyed.is_empty() {
+        // Small cubes keep the precise row-by-row count of `read_dense`.
+        let most = (data.len() as u64).div_ceil(2);
+        if total > most && total > super::limits::SPARSE_FREE_CELLS {
+            return Err(IngestError::Overstated {
+                path: path.to_path_buf(),
+                location: Location::Line(h.data_line),
+                what: format!("the cube STUB × HEADING = {shape}"),
+                declared: total,
+                present: format!(
+                    "DATA has {} bytes, room for at most {most} cells",
+                    data.len()
+                ),
+            });
+        }
+        return Ok(());
+    }
+    let k = keyed.len().min(n_stub);
+    let inner: u64 = sizes[k..].iter().map(|&n| n as u64).product();
+    let mut tokens_seen = 0u64;
+    tokens(path, h.data_line, data, |_| {
+        tokens_seen += 1;
+        Ok(())
+    })?;
+    let row_len = inner + k as u64;
+    let written = (tokens_seen / row_len.max(1)).saturating_mul(inner);
+    if !limits.sparse_ok(total, written) {
+        return Err(IngestError::TooLarge {
+            path: path.to_path_buf(),
+            location: Location::Line(h.data_line),
+            what: format!("filling out the KEYS cube {shape} from the {written} cells DATA writes"),
+            needed: total,
+            limit: written
+                .max(1)
+                .saturating_mul(limits.max_sparse_expansion)
+                .max(super::limits::SPARSE_FREE_CELLS),
+            exceeded: super::limits::Limit::MaxSparseExpansion,
+        });
+    }
+    Ok(())
 }
 
 #[derive(Default)]
@@ -973,10 +1179,19 @@ fn cell(
     symbols: &mut SymbolTable,
 ) -> Result<Cell, IngestError> {
     let s = t.text.trim();
-    if let Ok(v) = s.parse::<f64>()
+    let parsed = s.parse::<f64>();
+    if let Ok(v) = parsed
         && v.is_finite()
     {
         return Ok((v, Status::Observed, 0));
+    }
+    if parsed.is_ok() {
+        return Err(IngestError::number(
+            path,
+            Location::Line(t.line),
+            s,
+            "a finite number (NaN, infinities and numbers beyond ±1.8e308 are not counts)",
+        ));
     }
     if s == "-" {
         return Ok((0.0, Status::Zero, symbols.intern("-")));
@@ -988,7 +1203,7 @@ fn cell(
         path,
         Location::Line(t.line),
         if t.quoted {
-            format!("\"{s}\"")
+            format!("\"{}\"", excerpt(s))
         } else {
             s.to_string()
         },
@@ -1006,6 +1221,7 @@ fn read_dense(
     symbols: &mut SymbolTable,
 ) -> Result<Cells, IngestError> {
     let mut cells = Cells::with_capacity(total);
+    let mut bad = super::error::Collector::default();
     let mut count = 0usize;
     // First line whose token count differs from a row's width, for a precise message.
     let mut cur_line = data_line;
@@ -1037,11 +1253,21 @@ fn read_dense(
         on_line += 1;
         last_line = t.line;
         if count < total {
-            cells.push(cell(path, &t, dot_status, symbols)?);
+            match cell(path, &t, dot_status, symbols) {
+                Ok(c) => cells.push(c),
+                Err(e) => {
+                    bad.push(e);
+                    cells.push((f64::NAN, Status::Missing, 0));
+                }
+            }
         }
         count += 1;
         Ok(())
     })?;
+    // Every unreadable cell is reported, not only the first.
+    if !bad.is_empty() {
+        return bad.finish(path).map(|()| cells);
+    }
     close_line(cur_line, on_line, rows_done);
     if count != total {
         if let Some((line, n, row)) = first_bad
@@ -1123,7 +1349,11 @@ fn read_keys(
                 IngestError::syntax(
                     path,
                     Location::Line(t.line),
-                    format!("the key {:?} for variable {:?}", t.text, vars[vi].dim.id),
+                    format!(
+                        "the key {:?} for variable {:?}",
+                        excerpt(t.text),
+                        vars[vi].dim.id
+                    ),
                     format!(
                         "one of its {} (KEYS says {})",
                         if by_codes { "CODES" } else { "VALUES" },
@@ -1316,6 +1546,20 @@ mod tests {
 
     #[test]
     fn tlist_ranges_expand() {
+        assert!(
+            expand_tlist("TLIST(A1,\"2147483647\"-\"2147483647\")")
+                .unwrap_err()
+                .contains("2147483647")
+        );
+        assert!(
+            expand_tlist("TLIST(A1,\"2021\"-\"2019\")")
+                .unwrap_err()
+                .contains("reversed")
+        );
+        assert_eq!(
+            expand_tlist("TLIST(A1, \"9999\"-\"9999\")").unwrap().1,
+            vec!["9999"]
+        );
         assert_eq!(
             expand_tlist("TLIST(A1, \"2019\"-\"2021\")").unwrap().1,
             vec!["2019", "2020", "2021"]

@@ -77,7 +77,13 @@ pub fn decode<'a>(
                         "byte 0x{:02X} that is not UTF-8",
                         body.get(upto).copied().unwrap_or(0)
                     ),
-                    expected: "UTF-8 text (or declare the code page, e.g. windows-1252)".into(),
+                    expected: if bom {
+                        "UTF-8 throughout, as the byte-order mark at the start of the file says \
+                         (part of the file is in another encoding: re-save it all as UTF-8)"
+                            .into()
+                    } else {
+                        "UTF-8 text (or declare the code page, e.g. windows-1252)".into()
+                    },
                 })
             }
         };

@@ -554,6 +554,35 @@ fn record(v: &toml::Value, source: &str, prov: &mut Provenance, key: &str) {
     }
 }
 
+/// Most scenario files in one `inherits` chain.
+pub const MAX_INHERITS: usize = 16;
+
+/// Most bytes of one scenario file (a scenario is a page of TOML; `/dev/zero` is not).
+pub const MAX_SCENARIO_BYTES: u64 = 16 << 20;
+
+/// Reads a scenario file, never more than [`MAX_SCENARIO_BYTES`] (also from a FIFO or a device).
+fn read_scenario_text(p: &Path) -> Result<String, ModelError> {
+    let err = |message: String| ModelError::Scenario {
+        file: p.display().to_string(),
+        key: String::new(),
+        message,
+    };
+    let limits = crate::ingest::Limits {
+        max_input_bytes: MAX_SCENARIO_BYTES,
+        ..crate::ingest::Limits::default()
+    };
+    let bytes = crate::ingest::read_capped(p, &limits, false).map_err(|e| match e {
+        crate::ingest::IngestError::Io { source, .. } => err(source.to_string()),
+        other => err(other.to_string()),
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        err(format!(
+            "byte {} is not UTF-8; expected a TOML text in UTF-8",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
 fn parse_table(text: &str, source: &str) -> Result<toml::Table, ModelError> {
     text.parse::<toml::Table>()
         .map_err(|e| ModelError::Scenario {
@@ -581,18 +610,24 @@ pub fn load(path: Option<&Path>) -> Result<(Scenario, Provenance, PathBuf), Mode
             ));
             break;
         };
-        if chain.iter().any(|(s, _, _)| *s == p.display().to_string()) || chain.len() > 16 {
+        if chain.iter().any(|(s, _, _)| *s == p.display().to_string()) {
             return Err(ModelError::Scenario {
                 file: p.display().to_string(),
                 key: "inherits".into(),
                 message: "an inheritance cycle".into(),
             });
         }
-        let text = std::fs::read_to_string(&p).map_err(|e| ModelError::Scenario {
-            file: p.display().to_string(),
-            key: String::new(),
-            message: e.to_string(),
-        })?;
+        if chain.len() > MAX_INHERITS {
+            return Err(ModelError::Scenario {
+                file: p.display().to_string(),
+                key: "inherits".into(),
+                message: format!(
+                    "a chain of more than {MAX_INHERITS} scenario files (no cycle); expected at \
+                     most {MAX_INHERITS}"
+                ),
+            });
+        }
+        let text = read_scenario_text(&p)?;
         let t = parse_table(&text, &p.display().to_string())?;
         let base = p.parent().map(Path::to_path_buf).unwrap_or_default();
         next = match t.get("inherits").and_then(|v| v.as_str()) {
