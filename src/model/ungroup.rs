@@ -702,12 +702,15 @@ impl<'a> Problem<'a> {
             };
             let last = change;
             change = step * full;
+            let settled = (obj - cobj).abs() <= 1e-12 * (cobj.abs() + 0.1);
             *beta = cand;
             ev = ce;
             obj = cobj;
-            // Converged, or at the floor the rounding of an ill-conditioned system sets (the
-            // change no longer shrinks).
-            if change < TOL || (change < 1e-6 && change > 0.5 * last) {
+            // Converged; or at the floor the rounding of an ill-conditioned system sets (the
+            // change no longer shrinks); or the penalized deviance has settled while β still
+            // moves (a curve that falls towards 0 in bands of 0 has no finite optimum: the
+            // objective's limit is reached, and the bands of 0 get 0 by the rescaling).
+            if change < TOL || (change < 1e-6 && change > 0.5 * last) || settled {
                 let a = self.system(&ev, lambda);
                 return cholesky(&a, k, self.bw)
                     .map(|l| (ev, l))
