@@ -192,6 +192,12 @@ pub struct Options {
     pub basis: Basis,
     /// How `λ` is set.
     pub smoothing: Smoothing,
+    /// In [`ungroup_ages`]: take the shape within each band from the series summed over the
+    /// regions (dimensions of county, municipality or health-care region), fitted once, and
+    /// rescale it to each region's own band counts. Band totals stay each series' own; only the
+    /// split inside a band is shared. For tables of small counts, where one county's series (a
+    /// handful of midwives aged 20-24) has no shape of its own to give.
+    pub pool_regions: bool,
 }
 
 impl Default for Options {
@@ -203,6 +209,7 @@ impl Default for Options {
             max_age: 100,
             basis: Basis::default(),
             smoothing: Smoothing::default(),
+            pool_regions: false,
         }
     }
 }
@@ -210,17 +217,19 @@ impl Default for Options {
 impl Options {
     /// Workforce tables (licensed, employed, licences issued): an open first band from 20 (the
     /// model's first workforce age), an open last band to 100 (the model drops ages over 74 as it
-    /// does for single-year tables).
+    /// does for single-year tables), and the shape within bands pooled over the regions
+    /// ([`Options::pool_regions`]): a profession's cells per county are small counts.
     pub fn workforce() -> Self {
         Options {
             min_age: super::inputs::AGE_MIN,
+            pool_regions: true,
             ..Options::default()
         }
     }
 }
 
 /// What can stop an ungrouping.
-#[derive(Debug, thiserror::Error, PartialEq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq)]
 #[non_exhaustive]
 pub enum UngroupError {
     /// No dimension of the table is an age.
@@ -997,8 +1006,46 @@ pub fn ungroup_ages(t: &Table, opts: &Options) -> Result<Table, UngroupError> {
             .join(", ")
     };
     let counts = series_counts(t, &series, &series_text, &band_name)?;
+    // The series fitted: each itself, or (pooling) the sums over the regions.
+    let regional: Vec<usize> = (0..t.dims.len())
+        .filter(|&d| d != ad)
+        .enumerate()
+        .filter(|&(_, d)| {
+            opts.pool_regions
+                && matches!(
+                    Concept::of(&t.dims[d]),
+                    Some(Concept::County | Concept::Municipality | Concept::HealthcareRegion)
+                )
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let (fit_of, pooled) = pool(&series, &counts, &regional);
     let fits: Vec<Result<Fit, UngroupError>> =
-        counts.par_iter().map(|y| pclm(y, &bands, opts)).collect();
+        pooled.par_iter().map(|y| pclm(y, &bands, opts)).collect();
+    let fits: Vec<Result<Fit, UngroupError>> = if regional.is_empty() {
+        fits
+    } else {
+        // Each series: the pooled shape, rescaled to its own band counts.
+        let spans: Vec<(usize, usize)> = bands
+            .iter()
+            .map(|b| {
+                (
+                    (b.lo - bands[0].lo) as usize,
+                    (b.hi - bands[0].lo + 1) as usize,
+                )
+            })
+            .collect();
+        fit_of
+            .iter()
+            .zip(&counts)
+            .map(|(&f, y)| {
+                fits[f].clone().map(|mut fit| {
+                    fit.counts = rescale(&fit.gamma, y, &spans);
+                    fit
+                })
+            })
+            .collect()
+    };
     let mut fitted = Vec::with_capacity(fits.len());
     for (s, f) in series.iter().zip(fits) {
         fitted.push(f.map_err(|e| match e {
@@ -1014,6 +1061,36 @@ pub fn ungroup_ages(t: &Table, opts: &Options) -> Result<Table, UngroupError> {
         })?);
     }
     Ok(assemble(t, ad, &bands, &band_of_cat, &index, &fitted, opts))
+}
+
+/// Groups the series by their key without the dimensions at `drop` (positions in the series
+/// key): for each series the index of its group, and each group's summed counts. Without
+/// dimensions to drop, every series is its own group.
+fn pool(series: &[Series], counts: &[Vec<f64>], drop: &[usize]) -> (Vec<usize>, Vec<Vec<f64>>) {
+    if drop.is_empty() {
+        return ((0..series.len()).collect(), counts.to_vec());
+    }
+    let mut at: HashMap<Vec<u32>, usize> = HashMap::new();
+    let mut sums: Vec<Vec<f64>> = Vec::new();
+    let mut of = Vec::with_capacity(series.len());
+    for (s, y) in series.iter().zip(counts) {
+        let key: Vec<u32> = s
+            .key
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !drop.contains(i))
+            .map(|(_, &k)| k)
+            .collect();
+        let g = *at.entry(key).or_insert_with(|| {
+            sums.push(vec![0.0; y.len()]);
+            sums.len() - 1
+        });
+        for (a, b) in sums[g].iter_mut().zip(y) {
+            *a += b;
+        }
+        of.push(g);
+    }
+    (of, sums)
 }
 
 /// The counts of every band of every series: each must be there, with a number of 0 or more.
