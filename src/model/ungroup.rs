@@ -601,11 +601,10 @@ impl<'a> Problem<'a> {
         let mut mu = vec![0.0; m];
         let mut q = vec![0.0; m * k];
         for (i, &(s, e)) in self.spans.iter().enumerate() {
-            for a in s..e {
-                mu[i] += gamma[a];
-                let row = &self.x[a];
+            for (g, row) in gamma[s..e].iter().zip(&self.x[s..e]) {
+                mu[i] += g;
                 for (j, v) in row.values.iter().enumerate() {
-                    q[i * k + row.start + j] += gamma[a] * v;
+                    q[i * k + row.start + j] += g * v;
                 }
             }
             mu[i] = mu[i].max(1e-300);
