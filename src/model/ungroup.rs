@@ -1878,4 +1878,50 @@ mod tests {
         // Regression bounds a little above what was measured (0.031, 0.098, 0.034).
         assert!(p_mean < 0.035 && p_in < 0.11 && cell_pclm / total < 0.04);
     }
+
+    #[test]
+    fn grouping_sums_bands_and_keeps_what_is_unknown() {
+        let obs = Status::Observed;
+        let t = table(
+            &["20", "21", "22", "23", "totalt"],
+            &[
+                (0, 0, 1.0, obs),
+                (0, 1, 2.0, obs),
+                (0, 2, 0.0, Status::Zero),
+                (0, 3, 0.0, Status::Zero),
+                (1, 0, 5.0, obs),
+                (1, 1, f64::NAN, Status::Suppressed),
+                (1, 2, 4.0, Status::Estimated),
+                (1, 3, 1.0, obs),
+                (1, 4, 10.0, obs),
+            ],
+        );
+        let b = bands(&[(20, 21), (22, 23)]);
+        let g = group_ages(&t, &b, true).unwrap();
+        let codes: Vec<&str> = g.dims[1]
+            .categories
+            .iter()
+            .map(|c| c.code.as_str())
+            .collect();
+        assert_eq!(codes, ["20-21", "22+", "totalt"]);
+        let cells: Vec<(String, Option<f64>, Status)> = (0..g.len())
+            .map(|r| (g.key_text(r), g.value(r), g.status[r]))
+            .collect();
+        let row = |k: &str, v: Option<f64>, st| (k.to_string(), v, st);
+        assert_eq!(
+            cells,
+            [
+                row("kön=1, ålder=20-21, år=2023", Some(3.0), obs),
+                row("kön=1, ålder=22+, år=2023", Some(0.0), Status::Zero),
+                row("kön=2, ålder=20-21, år=2023", None, Status::Suppressed),
+                row("kön=2, ålder=22+, år=2023", Some(5.0), Status::Estimated),
+                row("kön=2, ålder=totalt, år=2023", Some(10.0), obs),
+            ]
+        );
+        let e = group_ages(&t, &bands(&[(20, 22)]), false).unwrap_err();
+        assert!(
+            matches!(e, UngroupError::OutsideBands { ref code, .. } if code == "23"),
+            "{e}"
+        );
+    }
 }
