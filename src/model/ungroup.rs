@@ -37,6 +37,16 @@
 //! the band's count: `γ̂_a = γ_a · y_i / μ_i` for `a` in band `i` (a band of 0 gives zeros). The band
 //! totals of the output are therefore the published ones, to rounding (|Σ − y| ≤ 1e-9 · y).
 //!
+//! **Pooling.** With [`Options::pool_regions`] (the workforce default) [`ungroup_ages`] fits the
+//! series summed over counties (municipalities, health-care regions) once and rescales its curve
+//! to each region's band counts: the within-band split is shared, the band totals are each
+//! region's own.
+//!
+//! **Convergence.** IRLS stops when no coefficient moves more than 1e-9, when the change stops
+//! shrinking below 1e-6 (the rounding floor of a stiff system), or when the penalized deviance has
+//! settled to 1e-12 while `β` still drifts (a curve falling towards 0 in bands of 0 has no finite
+//! optimum). A `λ` that does not converge in 200 iterations is left out of the choice.
+//!
 //! **Open bands.** A band open at the top (`65+`) ends at [`Options::max_age`]; one open at the
 //! bottom (`-29`) starts at [`Options::min_age`]. A series of one band has no shape to borrow and is
 //! spread evenly.
