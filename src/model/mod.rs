@@ -13,6 +13,7 @@ pub mod montecarlo;
 pub mod scenario;
 pub mod supply;
 pub mod trend;
+pub mod ungroup;
 pub mod variates;
 
 use crate::ingest::{IngestError, read_bytes};
