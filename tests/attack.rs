@@ -850,3 +850,28 @@ fn the_attacker_finds_nothing_in_random_tables_and_agrees_with_the_flow_bounds()
     }
     assert!(checked > 500, "{checked}");
 }
+
+#[test]
+fn the_age_pyramids_small_bars_are_not_drawn() {
+    // Men and women per 5-year band; the 2 men aged 70–74 are a primary cell, and a second men's
+    // bar must go with them (the men's total is the sum of the bars). The bars that stay are the
+    // counts as they are, under ONS 10-5 rounded to 5.
+    let base = [(30.0, 50.0), (40.0, 60.0), (25.0, 45.0), (2.0, 12.0)];
+    let shown = hwf::publish::report::pyramid_base(&base, Profile::Threshold(3));
+    assert!(shown[3].0.is_nan());
+    let hidden = shown
+        .iter()
+        .flat_map(|b| [b.0, b.1])
+        .filter(|x| x.is_nan())
+        .count();
+    assert!(hidden >= 2, "{shown:?}");
+    for (b, s) in base.iter().zip(&shown) {
+        for (v, x) in [(b.0, s.0), (b.1, s.1)] {
+            assert!(x.is_nan() || x == v, "{v} shown as {x}");
+        }
+    }
+    let ons = hwf::publish::report::pyramid_base(&base, Profile::Ons10And5);
+    assert_eq!(ons[0], (30.0, 50.0));
+    assert!(ons[3].0.is_nan());
+    assert!(ons.iter().all(|b| b.0.is_nan() || b.0 % 5.0 == 0.0));
+}
