@@ -1160,7 +1160,7 @@ fn backtest(
     }
     let summary = backtest::summarise(&scores);
     let wide_scores = hwf::publish::report::backtest_table(&scores);
-    let wide_summary = hwf::publish::report::backtest_summary_table(&summary);
+    let wide_summary = hwf::publish::report::backtest_summary_table(&summary, &scores);
     let (a, b) = (wide_scores.csv(), wide_summary.csv());
     hwf::publish::atomic::write_dir(&out, |tmp| {
         std::fs::write(tmp.join("backtest.csv"), &a)?;

@@ -473,6 +473,7 @@ impl Chart for Pyramid<'_> {
             .draw_series(
                 base.iter()
                     .enumerate()
+                    .filter(|(_, p)| p.0.is_finite())
                     .map(|(i, p)| bar(i, -p.0, 0.0, MEN.mix(0.75).filled())),
             )
             .map_err(|e| format!("{e:?}"))?
@@ -482,6 +483,7 @@ impl Chart for Pyramid<'_> {
             .draw_series(
                 base.iter()
                     .enumerate()
+                    .filter(|(_, p)| p.1.is_finite())
                     .map(|(i, p)| bar(i, 0.0, p.1, WOMEN.mix(0.75).filled())),
             )
             .map_err(|e| format!("{e:?}"))?
@@ -512,7 +514,8 @@ impl Chart for Pyramid<'_> {
 }
 
 /// An age pyramid: persons by age band and sex, base year as bars and horizon as outlines.
-/// `bands` are labels; `base` and `horizon` are `(men, women)` per band.
+/// `bands` are labels; `base` and `horizon` are `(men, women)` per band; a `NaN` base bar (withheld
+/// by disclosure control) is not drawn.
 pub fn pyramid(
     name: &str,
     l: &Labels,

@@ -11,8 +11,10 @@
 //! projection/                     results, flows, intake, graduates, parameters, scenario, manifest
 //! ```
 //!
-//! Base-year counts of persons go through [`super::disclosure`]; projections are not counts of
-//! persons and are published as they are.
+//! Base-year counts of persons go through [`super::disclosure`], and the register's counts appear
+//! nowhere else in the folder (the projection's history rows, the base year's licensed and the
+//! backtest's county outcomes are left empty; see [`published_actual`]); projections are not
+//! counts of persons and are published as they are.
 
 use super::atomic::{self, PublishError};
 use super::charts::{self, Drawn, Labels};
@@ -114,6 +116,10 @@ fn label_word(l: &str, lang: Lang) -> &'static str {
 pub struct Disclosed {
     /// The year.
     pub year: i32,
+    /// The rule applied.
+    pub profile: Profile,
+    /// Profession codes, in the order of `grids`.
+    pub professions: Vec<String>,
     /// Per profession: the extended grid of persons (counties × sexes, with margins) and its mask.
     pub grids: Vec<(disclosure::Grid, Vec<bool>)>,
     /// FTE on the same extended grids.
@@ -144,11 +150,18 @@ pub fn disclosed(pr: &Projection, profile: Profile) -> Disclosed {
             }
         }
         let grid = disclosure::Grid::with_margins(g.nc(), 2, &persons);
-        let mask = disclosure::suppress(&grid, profile);
-        fte.push(disclosure::Grid::with_margins(g.nc(), 2, &f).values);
+        let f = disclosure::Grid::with_margins(g.nc(), 2, &f).values;
+        let mask = disclosure::suppress_linked(&grid, Some(&f), profile);
+        fte.push(f);
         grids.push((grid, mask));
     }
-    Disclosed { year, grids, fte }
+    Disclosed {
+        year,
+        profile,
+        professions: g.professions.clone(),
+        grids,
+        fte,
+    }
 }
 
 /// The report's tables.
@@ -226,7 +239,7 @@ pub fn tables(pr: &Projection, d: &Disclosed, profile: Profile) -> Vec<(&'static
                     "observed".into()
                 });
                 v[0].push((!mask[i]).then(|| profile.publish(grid.values[i])));
-                v[1].push((!mask[i]).then(|| d.fte[p][i]));
+                v[1].push((!mask[i]).then(|| profile.publish_derived(d.fte[p][i])));
             }
         }
     }
@@ -308,6 +321,40 @@ pub fn profession_charts(
     pr: &Projection,
     p: usize,
     lang: Lang,
+) -> Result<Vec<Drawn>, charts::ChartError> {
+    profession_charts_with(pr, p, lang, Profile::default())
+}
+
+/// The base-year age pyramid's bars (men, women) per 5-year band as they may be drawn: the
+/// register's licensed persons by band × sex (with the sexes' and bands' totals as margins) under
+/// `profile`; a suppressed bar is `NaN` (not drawn), the others are rounded as the profile rounds
+/// counts.
+pub fn pyramid_base(base: &[(f64, f64)], profile: Profile) -> Vec<(f64, f64)> {
+    let inner: Vec<f64> = base.iter().flat_map(|&(m, w)| [m, w]).collect();
+    // The register's counts are whole persons; sums over ages can carry float noise.
+    let inner: Vec<f64> = inner.iter().map(|v| v.round()).collect();
+    let grid = disclosure::Grid::with_margins(base.len(), 2, &inner);
+    let mask = disclosure::suppress(&grid, profile);
+    let shown = |r: usize, c: usize| {
+        let i = grid.at(r, c);
+        if mask[i] {
+            f64::NAN
+        } else {
+            profile.publish(grid.values[i])
+        }
+    };
+    (0..base.len())
+        .map(|r| (shown(r, 0), shown(r, 1)))
+        .collect()
+}
+
+/// The charts of one profession, the age pyramid's base-year bars under `profile`
+/// ([`pyramid_base`]).
+pub fn profession_charts_with(
+    pr: &Projection,
+    p: usize,
+    lang: Lang,
+    profile: Profile,
 ) -> Result<Vec<Drawn>, charts::ChartError> {
     let g = &pr.inputs.grid;
     let sc = &pr.scenario;
@@ -451,6 +498,8 @@ pub fn profession_charts(
             }
         }
     }
+    let base = pyramid_base(&base, profile);
+    let withheld = base.iter().any(|b| b.0.is_nan() || b.1.is_nan());
     out.push(charts::pyramid(
         &format!("age_pyramid_{code}"),
         &Labels {
@@ -461,7 +510,18 @@ pub fn profession_charts(
                 tr(lang, "och", "and"),
                 sc.horizon
             ),
-            caption: caption.clone(),
+            caption: if withheld {
+                format!(
+                    "{caption}; {}",
+                    tr(
+                        lang,
+                        "staplar som skyddas av röjandekontroll ritas inte",
+                        "bars withheld by disclosure control are not drawn"
+                    )
+                )
+            } else {
+                caption.clone()
+            },
             x: tr(
                 lang,
                 "Personer (män till vänster, kvinnor till höger)",
@@ -589,8 +649,62 @@ pub struct Extra<'a> {
     pub backtest: Option<&'a [crate::model::backtest::Score]>,
 }
 
-/// The backtest scores as a table.
+/// The outcome of a backtest score as it may be published, or `None`.
+///
+/// An outcome is an observed count of persons (licensed) or the FTE of one (employed), so it goes
+/// through the same rule as the base-year table: a county's outcome is never published (it would be
+/// a second, unprotected table of the register beside the protected one); Sweden's is published
+/// unless it is small (`1..=max_n` persons, or an FTE of at most `max_n`, which only a small count
+/// can have), or it is the FTE of a base-year national total that the base-year table suppresses;
+/// under ONS 10-5 it is rounded to 5.
+pub fn published_actual(
+    s: &crate::model::backtest::Score,
+    profile: Profile,
+    base: Option<&Disclosed>,
+) -> Option<f64> {
+    if !profile.protects() {
+        return Some(s.actual);
+    }
+    if s.county != "00" {
+        return None;
+    }
+    let a = s.actual;
+    if s.measure == "licensed" {
+        return (!profile.primary(a)).then(|| profile.publish(a));
+    }
+    if a > 0.0 && a <= profile.max_n() as f64 {
+        return None;
+    }
+    let hidden_in_base = base.is_some_and(|d| {
+        d.year == s.base_year + s.horizon
+            && d.professions
+                .iter()
+                .position(|c| *c == s.profession)
+                .is_some_and(|p| {
+                    let (grid, mask) = &d.grids[p];
+                    mask[grid.at(grid.rows, grid.cols)]
+                })
+    });
+    (!hidden_in_base).then(|| profile.publish_derived(a))
+}
+
+/// The backtest scores as a table, under the default disclosure rule.
 pub fn backtest_table(scores: &[crate::model::backtest::Score]) -> Wide {
+    backtest_table_with(scores, Profile::default(), None)
+}
+
+/// The backtest scores as a table: the forecast and its band for every profession and county; the
+/// outcome, the error and whether the outcome fell inside the band only where the outcome may be
+/// published ([`published_actual`]), computed from the published outcome.
+pub fn backtest_table_with(
+    scores: &[crate::model::backtest::Score],
+    profile: Profile,
+    base: Option<&Disclosed>,
+) -> Wide {
+    let actual: Vec<Option<f64>> = scores
+        .iter()
+        .map(|s| published_actual(s, profile, base))
+        .collect();
     Wide {
         cols: vec![
             (
@@ -617,13 +731,19 @@ pub fn backtest_table(scores: &[crate::model::backtest::Score]) -> Wide {
                 "predicted".into(),
                 Data::Num(scores.iter().map(|s| Some(s.predicted)).collect()),
             ),
-            (
-                "actual".into(),
-                Data::Num(scores.iter().map(|s| Some(s.actual)).collect()),
-            ),
+            ("actual".into(), Data::Num(actual.clone())),
             (
                 "error_percent".into(),
-                Data::Num(scores.iter().map(|s| s.error_pct()).collect()),
+                Data::Num(
+                    scores
+                        .iter()
+                        .zip(&actual)
+                        .map(|(s, a)| {
+                            a.filter(|a| *a != 0.0)
+                                .map(|a| 100.0 * (s.predicted - a) / a)
+                        })
+                        .collect(),
+                ),
             ),
             (
                 "band_low".into(),
@@ -638,9 +758,11 @@ pub fn backtest_table(scores: &[crate::model::backtest::Score]) -> Wide {
                 Data::Text(
                     scores
                         .iter()
-                        .map(|s| {
+                        .zip(&actual)
+                        .map(|(s, a)| {
                             s.band
-                                .map(|(lo, hi)| (lo <= s.actual && s.actual <= hi).to_string())
+                                .zip(*a)
+                                .map(|((lo, hi), a)| (lo <= a && a <= hi).to_string())
                                 .unwrap_or_default()
                         })
                         .collect(),
@@ -650,9 +772,43 @@ pub fn backtest_table(scores: &[crate::model::backtest::Score]) -> Wide {
     }
 }
 
-/// The backtest summary: per base year, horizon, measure and profession, the national error and the
-/// counties' MAPE, bias and band coverage.
-pub fn backtest_summary_table(summary: &[crate::model::backtest::Summary]) -> Wide {
+/// The national error of a summary row as it may be published: from Sweden's published outcome
+/// ([`published_actual`]), `None` where that is withheld.
+pub fn published_national(
+    s: &crate::model::backtest::Summary,
+    scores: &[crate::model::backtest::Score],
+    profile: Profile,
+    base: Option<&Disclosed>,
+) -> Option<f64> {
+    let n = scores.iter().find(|x| {
+        x.county == "00"
+            && x.base_year == s.base_year
+            && x.horizon == s.horizon
+            && x.measure == s.measure
+            && x.profession == s.profession
+    })?;
+    published_actual(n, profile, base)
+        .filter(|a| *a != 0.0)
+        .map(|a| 100.0 * (n.predicted - a) / a)
+}
+
+/// The backtest summary under the default disclosure rule.
+pub fn backtest_summary_table(
+    summary: &[crate::model::backtest::Summary],
+    scores: &[crate::model::backtest::Score],
+) -> Wide {
+    backtest_summary_table_with(summary, scores, Profile::default(), None)
+}
+
+/// The backtest summary: per base year, horizon, measure and profession, the national error (from
+/// the published outcome, see [`published_national`]) and the counties' MAPE, bias and band
+/// coverage (aggregates over the counties; no county's outcome can be read from them).
+pub fn backtest_summary_table_with(
+    summary: &[crate::model::backtest::Summary],
+    scores: &[crate::model::backtest::Score],
+    profile: Profile,
+    base: Option<&Disclosed>,
+) -> Wide {
     Wide {
         cols: vec![
             (
@@ -676,7 +832,9 @@ pub fn backtest_summary_table(summary: &[crate::model::backtest::Summary]) -> Wi
                 Data::Num(
                     summary
                         .iter()
-                        .map(|s| Some(s.national).filter(|x| x.is_finite()))
+                        .map(|s| {
+                            published_national(s, scores, profile, base).filter(|x| x.is_finite())
+                        })
                         .collect(),
                 ),
             ),
@@ -788,6 +946,7 @@ fn backtest_section(
     scores: &[crate::model::backtest::Score],
     chart: Option<&Drawn>,
     lang: Lang,
+    base: &Disclosed,
 ) {
     let summary = crate::model::backtest::summarise(scores);
     let _ = write!(
@@ -827,7 +986,8 @@ fn backtest_section(
             s.horizon,
             s.measure,
             esc(&prof_name(&s.profession, lang)),
-            num(s.national, 1, lang),
+            published_national(s, scores, base.profile, Some(base))
+                .map_or("..".to_string(), |x| num(x, 1, lang)),
             num(s.mape, 1, lang),
             num(s.bias, 1, lang),
             s.coverage
@@ -903,6 +1063,17 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
         esc(&title),
         esc(&title)
     );
+    if !opts.disclosure.protects() {
+        let _ = writeln!(
+            o,
+            "<p class=\"banner\"><b>{}</b></p>",
+            tr(
+                lang,
+                "INTE FÖR PUBLICERING: körd utan röjandekontroll (--disclosure none); innehåller registrets antal personer i alla celler.",
+                "NOT FOR PUBLICATION: run without disclosure control (--disclosure none); holds the register's counts of persons in every cell."
+            )
+        );
+    }
     if synthetic {
         let _ = writeln!(
             o,
@@ -1130,7 +1301,7 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
         funding_section(&mut o, pr, streams, lang);
     }
     if let Some(scores) = extra.backtest {
-        backtest_section(&mut o, scores, side.backtest, lang);
+        backtest_section(&mut o, scores, side.backtest, lang, d);
     }
     method(&mut o, pr, opts, d);
     // Sources.
@@ -1381,6 +1552,12 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
             tr(lang, "personer, tröskel", "persons, threshold")
         ),
         Profile::Ons10And5 => "ONS 10-5".to_string(),
+        Profile::Unprotected => tr(
+            lang,
+            "ingen – intern körning, inte för publicering",
+            "none – internal run, not for publication",
+        )
+        .to_string(),
     };
     let suppressed: usize = d
         .grids
@@ -1442,7 +1619,7 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
                 }
             ),
             format!(
-                "Röjandekontroll: observerade antal personer ({}) med 0 < n ≤ tröskeln undertrycks, och sekundärt så att ingen cell kan räknas fram ur rad-, kolumn- och totalsummor (inte heller av den som själv utgör en ensam person i en cell); {} celler undertryckta. Framskrivningar är inte antal personer och publiceras som de är.",
+                "Röjandekontroll: observerade antal personer ({}) med 0 < n ≤ tröskeln undertrycks, och sekundärt så att ingen undertryckt cell kan avgränsas närmare än skyddsintervallet ur rad-, kolumn- och totalsummor (inte heller av den som själv utgör en ensam person i en cell); {} celler undertryckta. Heltidsekvivalenter följer sina antal (ONS 10-5: också de avrundade till 5). Registrets antal publiceras bara i denna tabell: historikens rader i projection/results och basårets legitimerade i projection/flows lämnas tomma, liksom länens utfall i efterhandsprövningen. Framskrivningar är inte antal personer och publiceras som de är.",
                 disclosure, suppressed
             ),
         ],
@@ -1501,7 +1678,7 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
                 }
             ),
             format!(
-                "Disclosure control: observed counts of persons ({}) with 0 < n ≤ the threshold are suppressed, and further cells so that none can be worked out from row, column and grand totals (not even by a person who is alone in a cell); {} cells suppressed. Projections are not counts of persons and are published as they are.",
+                "Disclosure control: observed counts of persons ({}) with 0 < n ≤ the threshold are suppressed, and further cells so that no suppressed cell can be narrowed below its protection interval from the row, column and grand totals (not even by a person who is alone in a cell); {} cells suppressed. FTE follow their counts (under ONS 10-5 rounded to 5 as well). The register's counts are published in this table only: the history rows of projection/results and the base-year licensed of projection/flows are left empty, and so are the counties' outcomes in the backtest. Projections are not counts of persons and are published as they are.",
                 disclosure, suppressed
             ),
         ],
@@ -1567,6 +1744,25 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
     o.push_str("</ul>\n");
 }
 
+/// The prefix of every file's name in a folder written without disclosure control.
+pub const NOT_FOR_PUBLICATION: &str = "NOT_FOR_PUBLICATION_";
+
+/// Renames every file under `dir` (recursively) to carry [`NOT_FOR_PUBLICATION`] in its name.
+fn mark_not_for_publication(dir: &Path) -> std::io::Result<()> {
+    let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        if e.file_type()?.is_dir() {
+            mark_not_for_publication(&path)?;
+        } else {
+            let name = e.file_name().to_string_lossy().into_owned();
+            std::fs::rename(&path, dir.join(format!("{NOT_FOR_PUBLICATION}{name}")))?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes the whole report folder, with the extras (further scenarios side by side, funding) when given,
 /// reporting progress through `progress`.
 ///
@@ -1597,7 +1793,7 @@ pub fn write(
             g.np(),
             g.professions[p]
         ));
-        all.push(profession_charts(pr, p, opts.lang).map_err(chart_err)?);
+        all.push(profession_charts_with(pr, p, opts.lang, opts.disclosure).map_err(chart_err)?);
     }
     let others = extra.others;
     let comparison = if others.is_empty() {
@@ -1620,7 +1816,10 @@ pub fn write(
     progress("tables");
     let mut tabs = tables(pr, &d, opts.disclosure);
     if let Some(scores) = extra.backtest {
-        tabs.push(("backtest", backtest_table(scores)));
+        tabs.push((
+            "backtest",
+            backtest_table_with(scores, opts.disclosure, Some(&d)),
+        ));
     }
     let enc = |e: String| PublishError::Encode {
         path: dir.join("tables"),
@@ -1657,7 +1856,11 @@ pub fn write(
         for (n, b) in &table_files {
             std::fs::write(tmp.join("tables").join(n), b)?;
         }
-        results::write_into(pr, &tmp.join("projection"))
+        results::write_into(pr, &tmp.join("projection"), opts.disclosure.protects())?;
+        if !opts.disclosure.protects() {
+            mark_not_for_publication(tmp)?;
+        }
+        Ok(())
     })
 }
 

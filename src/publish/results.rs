@@ -4,15 +4,19 @@
 //!
 //! | file | one row per | columns |
 //! |---|---|---|
-//! | `results.csv/.parquet` | profession × county × sector × year (county `00` = Sweden, the sum of the counties) | phase, status, employed, supply_fte, demand_fte, gap_fte, ratio, balance |
-//! | `flows.csv/.parquet` | profession × county × year, projected years | licensed, inflow_se, inflow_eu, inflow_tc, exits |
+//! | `results.csv/.parquet` | profession × county × sector × year (county `00` = Sweden, the sum of the counties) | phase, status, employed, supply_fte, demand_fte, gap_fte, ratio, balance; observed years have status `suppressed` and no employed or supply_fte |
+//! | `flows.csv/.parquet` | profession × county × year, the base year and the projected years | licensed (empty in the base year), inflow_se, inflow_eu, inflow_tc, exits (empty in the base year and the first projected year) |
 //! | `intake.csv` | profession with a Swedish programme | today's beginners; required beginners a year (floored at 0, with the flag), its unfloored value and parts (replacement, expansion, closing the gap), rule and window; target-year supply and demand; capacity and the gap left at capacity |
 //! | `intake_sensitivity.csv` | profession × setting | the required intake exact in each year of the window alone, and with a base-year imbalance of −5 %, 0, +5 % |
 //! | `graduates_forecast.csv` | programme × health-care region × year (base+1 … base+3) | graduates |
 //! | `parameters.csv` | profession × sex × age | exit rate, employment share and FTE per employed by sector |
 //! | `trends.csv` | input × profession × sector × year, for each input that follows a trend | method, level, factor (admissions, foreign licences EU/TC, employment share, FTE per employed, care use) |
-//! | `bands.csv/.parquet` (with draws) | profession × county × variable × year | mean and the percentiles (`p10`, `p50`, `p90`, …) of licensed, supply_fte, demand_fte, gap_fte; probability of shortage |
+//! | `bands.csv/.parquet` (with draws) | profession × county × variable × year | mean and the percentiles (`p10`, `p50`, `p90`, …) of licensed, supply_fte, demand_fte, gap_fte; probability of shortage; licensed in the base year (the register's count) empty |
 //! | `intake_bands.csv` (with draws) | profession with a programme | the required intake's point value and percentiles (each draw floored at 0, as the point value) |
+//!
+//! Counts of persons observed in the register are published only in the report's
+//! disclosure-controlled base-year table ([`super::report::disclosed`]); the rows above that would
+//! repeat them, or let them be worked out, are left empty.
 
 use super::atomic::{self, PublishError};
 use crate::model::inputs::{AGE_MIN, NA, SEXES};
@@ -106,8 +110,14 @@ impl Wide {
     }
 }
 
-/// The results table: profession × county × sector × year.
+/// The results table: profession × county × sector × year, observed years withheld.
 pub fn results_table(pr: &Projection) -> Wide {
+    results_table_with(pr, true)
+}
+
+/// The results table; with `protect` the observed years' counts are withheld (status
+/// `suppressed`), without it (`--disclosure none`, not for publication) they are printed.
+pub fn results_table_with(pr: &Projection, protect: bool) -> Wide {
     let g = &pr.inputs.grid;
     let (mut prof, mut county, mut sector, mut year, mut phase, mut status) = (
         Vec::new(),
@@ -155,16 +165,21 @@ pub fn results_table(pr: &Projection) -> Wide {
                     sector.push(g.sectors[k].clone());
                     year.push(y.to_string());
                     phase.push(pr.phases[ti].as_str().to_string());
+                    // Observed years are counts of persons from the register: they are published
+                    // once, in the report's disclosure-controlled base-year table, and not here
+                    // (issue 14: these rows gave away every suppressed cell of that table).
+                    let phase_observed = pr.phases[ti] == Phase::Observed;
+                    let observed = protect && phase_observed;
                     status.push(
-                        if pr.phases[ti] == Phase::Observed {
-                            "observed"
-                        } else {
-                            "estimated"
+                        match (phase_observed, observed) {
+                            (true, true) => "suppressed",
+                            (true, false) => "observed",
+                            _ => "estimated",
                         }
                         .to_string(),
                     );
-                    emp.push(Some(e));
-                    sup.push(Some(s));
+                    emp.push((!observed).then_some(e));
+                    sup.push((!observed).then_some(s));
                     dem.push(d);
                     gap.push(d.map(|d| s - d));
                     ratio.push(d.filter(|d| *d > 0.0).map(|d| s / d));
@@ -191,8 +206,14 @@ pub fn results_table(pr: &Projection) -> Wide {
     }
 }
 
-/// The flows table: profession × county × projected year.
+/// The flows table: profession × county × year, the register's base year withheld.
 pub fn flows_table(pr: &Projection) -> Wide {
+    flows_table_with(pr, true)
+}
+
+/// The flows table; with `protect` the base year's licensed and the first projected year's exits
+/// are withheld.
+pub fn flows_table_with(pr: &Projection, protect: bool) -> Wide {
     let g = &pr.inputs.grid;
     let per = g.nc() * 2 * NA;
     let mut cols: Vec<Vec<String>> = vec![Vec::new(); 3];
@@ -208,11 +229,14 @@ pub fn flows_table(pr: &Projection) -> Wide {
                 cols[0].push(g.professions[p].clone());
                 cols[1].push(g.counties[c].clone());
                 cols[2].push(y.to_string());
-                nums[0].push(Some(sum(&path.licensed)));
+                // The base year's licensed are the register's count of persons, and the first
+                // projected year's exits would give them back (licensed in the base year =
+                // licensed a year later + exits − inflows, exactly): both are withheld.
+                nums[0].push((!protect || ti > 0).then(|| sum(&path.licensed)));
                 nums[1].push(Some(sum(&path.inflow[0])));
                 nums[2].push(Some(sum(&path.inflow[1])));
                 nums[3].push(Some(sum(&path.inflow[2])));
-                nums[4].push(Some(sum(&path.exits)));
+                nums[4].push((!protect || ti > 1).then(|| sum(&path.exits)));
             }
         }
     }
@@ -344,8 +368,14 @@ fn percentile_columns(percentiles: &[f64], values: Vec<Vec<Option<f64>>>) -> Vec
 }
 
 /// The Monte Carlo bands: profession × county (`00` = Sweden) × variable × year, with the mean,
-/// the percentiles and (on the gap's rows) the probability of shortage. Empty without draws.
+/// the percentiles and (on the gap's rows) the probability of shortage; the base year's licensed
+/// withheld. Empty without draws.
 pub fn bands_table(pr: &Projection) -> Wide {
+    bands_table_with(pr, true)
+}
+
+/// The Monte Carlo bands; with `protect` the base year's licensed are withheld.
+pub fn bands_table_with(pr: &Projection, protect: bool) -> Wide {
     let Some(b) = &pr.bands else {
         return Wide { cols: Vec::new() };
     };
@@ -369,9 +399,11 @@ pub fn bands_table(pr: &Projection) -> Wide {
                     county.push(code.clone());
                     var.push((*name).to_string());
                     year.push(y.to_string());
-                    mean.push(Some(b.mean_of(p, v, r, ti)));
+                    // Licensed in the base year is the register's count, the same in every draw.
+                    let observed = protect && v == 0 && ti == 0;
+                    mean.push((!observed).then(|| b.mean_of(p, v, r, ti)));
                     for (i, x) in b.q(p, v, r, ti).iter().enumerate() {
-                        qs[i].push(Some(*x));
+                        qs[i].push((!observed).then_some(*x));
                     }
                     short.push((v == 3).then(|| b.shortage_of(p, r, ti)));
                 }
@@ -646,14 +678,23 @@ pub fn workbook(tables: &[(&str, Wide)]) -> Result<Vec<u8>, rust_xlsxwriter::Xls
     wb.save_to_buffer()
 }
 
-/// The files of a projection, by name.
+/// The files of a projection, by name, with the register's counts withheld.
 ///
 /// # Errors
 ///
 /// A Parquet encoder error, as text.
 pub fn files(pr: &Projection) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
-    let results = results_table(pr);
-    let flows = flows_table(pr);
+    files_with(pr, true)
+}
+
+/// The files of a projection, by name; `protect` as in [`results_table_with`].
+///
+/// # Errors
+///
+/// A Parquet encoder error, as text.
+pub fn files_with(pr: &Projection, protect: bool) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
+    let results = results_table_with(pr, protect);
+    let flows = flows_table_with(pr, protect);
     let mut files: Vec<(&str, Vec<u8>)> = vec![
         ("results.csv", results.csv()),
         (
@@ -670,7 +711,7 @@ pub fn files(pr: &Projection) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
         ("scenario.toml", pr.scenario.to_toml().into_bytes()),
     ];
     if pr.bands.is_some() {
-        let bands = bands_table(pr);
+        let bands = bands_table_with(pr, protect);
         files.push(("bands.csv", bands.csv()));
         files.push(("bands.parquet", bands.parquet().map_err(|e| e.to_string())?));
         files.push(("intake_bands.csv", intake_bands_table(pr).csv()));
@@ -682,13 +723,13 @@ pub fn files(pr: &Projection) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
 }
 
 /// Writes the projection's files into a new folder `dir` inside a folder being built (not atomic on
-/// its own; [`write`] and the report wrap it).
+/// its own; [`write`] and the report wrap it); `protect` as in [`results_table_with`].
 ///
 /// # Errors
 ///
 /// I/O errors, and an encoder error as `io::Error`.
-pub fn write_into(pr: &Projection, dir: &Path) -> std::io::Result<()> {
-    let files = files(pr).map_err(std::io::Error::other)?;
+pub fn write_into(pr: &Projection, dir: &Path, protect: bool) -> std::io::Result<()> {
+    let files = files_with(pr, protect).map_err(std::io::Error::other)?;
     std::fs::create_dir_all(dir)?;
     for (n, b) in &files {
         std::fs::write(dir.join(n), b)?;
