@@ -1748,7 +1748,7 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
 pub const NOT_FOR_PUBLICATION: &str = "NOT_FOR_PUBLICATION_";
 
 /// Renames every file under `dir` (recursively) to carry [`NOT_FOR_PUBLICATION`] in its name.
-fn mark_not_for_publication(dir: &Path) -> std::io::Result<()> {
+fn mark_not_for_publication(dir: &std::path::Path) -> std::io::Result<()> {
     let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
@@ -1757,6 +1757,10 @@ fn mark_not_for_publication(dir: &Path) -> std::io::Result<()> {
             mark_not_for_publication(&path)?;
         } else {
             let name = e.file_name().to_string_lossy().into_owned();
+            if name == atomic::MARKER {
+                // hwf's own record of what it wrote, not an output.
+                continue;
+            }
             std::fs::rename(&path, dir.join(format!("{NOT_FOR_PUBLICATION}{name}")))?;
         }
     }
