@@ -1260,7 +1260,7 @@ fn care_use_with_years(dir: &Path, growth: [f64; 3], missing: Option<i32>) -> st
 fn care_use_input(file: &Path) -> String {
     let f = scenario::InputFile {
         file: file.display().to_string(),
-        sha256: None,
+        ..Default::default()
     };
     let (_, _, sum) = scenario::input_bytes("care_use", &f).unwrap();
     format!(
