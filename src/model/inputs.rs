@@ -1082,7 +1082,6 @@ impl Inputs {
             },
         );
         let balance = take(t.balance, g);
-        drop(take);
         if grid.professions.is_empty()
             && !problems.iter().any(|p| p.file() == t.licensed.meta.origin)
         {
