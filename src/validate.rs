@@ -933,7 +933,9 @@ mod tests {
         assert_eq!(age_range("90+ år"), Some((90, 120)));
         assert_eq!(age_range("24-20"), None);
         assert_eq!(age_range("130"), None);
-        assert_eq!(age_range("-3"), None);
+        // `-29` is how the statistical database writes "up to 29": a band from 0.
+        assert_eq!(age_range("-3"), Some((0, 3)));
+        assert_eq!(age_range("-x"), None);
         assert_eq!(year_of("2019K1"), Some(2019));
         assert_eq!(year_of("2019M01"), Some(2019));
         assert_eq!(year_of("20x9"), None);
