@@ -507,14 +507,33 @@ pub fn project(
             professions: not_finite,
         });
     }
+    // A profession with licensed persons in the base year but no supply or demand there (a
+    // profession the register did not license yet, as HSK before 2019, is zero rightly).
+    let licensed_base = |p: usize| -> f64 {
+        (0..nc)
+            .flat_map(|c| (0..2).flat_map(move |sx| (0..NA).map(move |a| (c, sx, a))))
+            .map(|(c, sx, a)| inp.licensed[base_i * cells + g.idx(p, c, sx, a)])
+            .sum()
+    };
     let zero: Vec<String> = (0..np)
-        .filter(|&p| national(&supply_fte, base_ti, p) <= 0.0 || national(&demand.fte, 0, p) <= 0.0)
+        .filter(|&p| {
+            licensed_base(p) > 0.0
+                && (national(&supply_fte, base_ti, p) <= 0.0 || national(&demand.fte, 0, p) <= 0.0)
+        })
         .map(|p| g.professions[p].clone())
         .collect();
-    if !zero.is_empty() {
+    let all_zero = (0..np).all(|p| national(&supply_fte, base_ti, p) <= 0.0);
+    if !zero.is_empty() || all_zero {
         return Err(ModelError::Degenerate {
-            what: format!("zero (supply or demand) in the base year {}", sc.base_year),
-            professions: zero,
+            what: format!(
+                "zero (supply or demand) in the base year {} although the register has licensed persons",
+                sc.base_year
+            ),
+            professions: if zero.is_empty() {
+                g.professions.clone()
+            } else {
+                zero
+            },
         });
     }
     Ok(Projection {
