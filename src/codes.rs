@@ -2,6 +2,12 @@
 //! municipalities, sectors and professions, with Swedish and English labels.
 //!
 //! Join on codes, never on labels: `Habo` (0643) and `Håbo` (0305) are two municipalities.
+//!
+//! Tables as agencies publish them name categories by label (`Sjuksköterskor`, `Jämtlands län`,
+//! `män`, `34 år`): [`CodeLists::lookup`] turns every spelling the agencies print (normalised for
+//! case, spacing and punctuation; singular and plural; Swedish and English; `23 Jämtlands län`)
+//! into the code, recognises totals, and for anything else names the nearest official names.
+//! Extra spellings beyond the code lists' own names are in `data/codes/aliases.csv`.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -73,6 +79,367 @@ pub struct CodeLists {
     pub sectors: Vec<Named>,
     /// The 22 licensed professions and the specialist layers.
     pub professions: Vec<Profession>,
+    /// Every accepted spelling per list.
+    vocabularies: Vec<Vocabulary>,
+}
+
+/// A code list that published labels are looked up in ([`CodeLists::lookup`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum List {
+    /// Professions and specialist layers (`SSK`, `Sjuksköterskor`, `Nurses`).
+    Professions,
+    /// Counties (`23`, `Jämtlands län`, `Jämtland`, `Region Jämtland Härjedalen`, `Jämtland County`).
+    Counties,
+    /// Municipalities (`0114`, `Upplands Väsby`, `0114 Upplands Väsby`).
+    Municipalities,
+    /// Sectors (`R`, `Regional regi`, `Region`, `Kommun`, `Privat`).
+    Sectors,
+    /// Health-care regions (`N`, `Norra`, `Norra sjukvårdsregionen`).
+    HealthcareRegions,
+    /// Sex (`1`/`2`, `män`/`kvinnor`, `M`/`K`, `men`/`women`).
+    Sexes,
+    /// Country of education of a licence (`SE`, `EU`, `TC`; `Sverige`, `EU/EES`, `Tredje land`).
+    Origins,
+    /// The principals' balance assessments (`brist`, `balans`, `överskott`).
+    Assessments,
+}
+
+impl List {
+    /// All lists.
+    pub const ALL: [List; 8] = [
+        List::Professions,
+        List::Counties,
+        List::Municipalities,
+        List::Sectors,
+        List::HealthcareRegions,
+        List::Sexes,
+        List::Origins,
+        List::Assessments,
+    ];
+
+    /// What a message says the list expects, pointing to `hwf codes …` where the list is printed.
+    pub fn expected(self) -> &'static str {
+        match self {
+            List::Professions => {
+                "a profession code or name, singular or plural (see `hwf codes professions`)"
+            }
+            List::Counties => {
+                "a county code (01, 03–10, 12–14, 17–25) or name (Jämtlands län, Jämtland, Region Jämtland Härjedalen), a municipality code or 00 for Sweden (see `hwf codes counties`)"
+            }
+            List::Municipalities => {
+                "a municipality code or name, e.g. 0114 or Upplands Väsby (see `hwf codes municipalities`)"
+            }
+            List::Sectors => {
+                "a sector: R (Region), K (Kommun) or P (Privat) (see `hwf codes sectors`)"
+            }
+            List::HealthcareRegions => {
+                "a health-care region code or name (see `hwf codes regions`)"
+            }
+            List::Sexes => "1 or män/men/M, 2 or kvinnor/women/K/F, or a total (1+2, totalt)",
+            List::Origins => {
+                "a country of education: SE (Sverige), EU (EU/EES) or TC (tredje land)"
+            }
+            List::Assessments => "an assessment: brist, balans or överskott",
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            List::Professions => "professions",
+            List::Counties => "counties",
+            List::Municipalities => "municipalities",
+            List::Sectors => "sectors",
+            List::HealthcareRegions => "healthcare_regions",
+            List::Sexes => "sexes",
+            List::Origins => "origins",
+            List::Assessments => "assessments",
+        }
+    }
+}
+
+/// What a published label stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lookup {
+    /// This code of the list.
+    Code(String),
+    /// A total over the list (`tot`, `totalt`, `1+2`, `Riket`, `00`, `samtliga`).
+    Total,
+    /// Not a spelling of any code: the nearest official names (`Jämtlands län (23)`), best first;
+    /// several when the label is ambiguous (`Habo`/`Håbo` without their diacritics).
+    Unknown {
+        /// The nearest official names with their codes (empty when nothing is near).
+        nearest: Vec<String>,
+    },
+}
+
+/// Every accepted spelling of one list, normalised.
+#[derive(Debug)]
+struct Vocabulary {
+    list: List,
+    /// normalised spelling → code.
+    exact: HashMap<String, String>,
+    /// folded spelling → codes (several where diacritics alone tell names apart).
+    folded: HashMap<String, Vec<String>>,
+    /// code → official name shown in suggestions.
+    official: Vec<(String, String)>,
+}
+
+impl Vocabulary {
+    fn new(list: List) -> Self {
+        Vocabulary {
+            list,
+            exact: HashMap::new(),
+            folded: HashMap::new(),
+            official: Vec::new(),
+        }
+    }
+
+    fn official(&mut self, code: &str, name: &str) {
+        self.official.push((code.to_string(), name.to_string()));
+        self.add(code, code);
+        self.add(code, name);
+    }
+
+    fn add(&mut self, code: &str, spelling: &str) {
+        let n = normalise(spelling);
+        if n.is_empty() {
+            return;
+        }
+        self.exact
+            .entry(n.clone())
+            .or_insert_with(|| code.to_string());
+        let codes = self.folded.entry(fold(&n)).or_default();
+        if !codes.iter().any(|c| c == code) {
+            codes.push(code.to_string());
+        }
+    }
+
+    fn display(&self, code: &str) -> String {
+        match self.official.iter().find(|(c, _)| c == code) {
+            Some((c, n)) if c != n => format!("{n} ({c})"),
+            _ => code.to_string(),
+        }
+    }
+
+    fn lookup(&self, text: &str) -> Lookup {
+        let n = normalise(text);
+        let f = fold(&n);
+        if let Some(code) = self.exact.get(&n) {
+            // A bare name that only its diacritics tell from another (Habo, Håbo) is ambiguous
+            // when written without them; a code, or the name with its own diacritics, is not.
+            let same_fold = self.folded.get(&f).map_or(0, Vec::len);
+            if same_fold <= 1 || n != f || code.eq_ignore_ascii_case(text.trim()) {
+                return Lookup::Code(code.clone());
+            }
+            return Lookup::Unknown {
+                nearest: self.folded[&f].iter().map(|c| self.display(c)).collect(),
+            };
+        }
+        // `23 Jämtlands län`, `0114 Upplands Väsby`: a code followed by its name.
+        if let Some((head, rest)) = text.trim().split_once(char::is_whitespace)
+            && let Some(code) = self
+                .official
+                .iter()
+                .map(|(c, _)| c)
+                .find(|c| c.eq_ignore_ascii_case(head))
+        {
+            return match self.exact.get(&normalise(rest)) {
+                Some(c) if c == code => Lookup::Code(code.clone()),
+                _ => Lookup::Unknown {
+                    nearest: vec![self.display(code)],
+                },
+            };
+        }
+        if is_total_label(text) {
+            return Lookup::Total;
+        }
+        if let Some(codes) = self.folded.get(&f) {
+            return Lookup::Unknown {
+                nearest: codes.iter().map(|c| self.display(c)).collect(),
+            };
+        }
+        // Codes are not spelt: a near miss among digits (02 for 01) says nothing.
+        if !f.chars().any(char::is_alphabetic) {
+            return Lookup::Unknown {
+                nearest: Vec::new(),
+            };
+        }
+        let mut best: Vec<(usize, &String)> = self
+            .folded
+            .iter()
+            .flat_map(|(k, codes)| {
+                let f = &f;
+                codes.iter().map(move |c| (edit_distance(k, f), c))
+            })
+            .collect();
+        best.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
+        let limit = (f.chars().count() / 4).max(2);
+        let Some(&(d0, _)) = best.first() else {
+            return Lookup::Unknown {
+                nearest: Vec::new(),
+            };
+        };
+        let mut nearest: Vec<String> = Vec::new();
+        for (d, c) in best
+            .into_iter()
+            .take_while(|(d, _)| *d == d0 && d0 <= limit)
+        {
+            let _ = d;
+            let shown = self.display(c);
+            if !nearest.contains(&shown) {
+                nearest.push(shown);
+            }
+        }
+        nearest.truncate(3);
+        Lookup::Unknown { nearest }
+    }
+}
+
+/// A label lower-cased, with punctuation (`-`, `/`, `.`, `,`, `+`, quotes, brackets) turned into
+/// blanks and runs of blanks made one: `Hälso- och sjukvårdskurator` → `hälso och sjukvårdskurator`.
+pub fn normalise(s: &str) -> String {
+    let mapped: String = s
+        .trim()
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_lowercase().next().unwrap_or(c)
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    mapped.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// [`normalise`]d, with the Nordic and accented letters folded to plain ones (`jämtlands län` →
+/// `jamtlands lan`): what a file written without diacritics would say.
+pub fn fold(s: &str) -> String {
+    normalise(s)
+        .chars()
+        .map(|c| match c {
+            'å' | 'ä' | 'à' | 'á' | 'â' | 'æ' => 'a',
+            'ö' | 'ø' | 'ó' | 'ò' | 'ô' => 'o',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'ü' | 'ú' => 'u',
+            'í' | 'ì' => 'i',
+            c => c,
+        })
+        .collect()
+}
+
+/// Whether a label is one of the total categories publishers use (`tot`, `totalt`, `1+2`,
+/// `samtliga`, `Riket`, `00`, `båda könen`, `alla åldrar`, …).
+pub fn is_total_label(s: &str) -> bool {
+    let raw = s.trim().to_lowercase();
+    if matches!(raw.as_str(), "1+2" | "00" | "t") {
+        return true;
+    }
+    let n = normalise(s);
+    matches!(
+        n.as_str(),
+        "tot"
+            | "totalt"
+            | "total"
+            | "totals"
+            | "samtliga"
+            | "alla"
+            | "all"
+            | "riket"
+            | "hela riket"
+            | "sverige"
+            | "sweden"
+            | "båda könen"
+            | "both sexes"
+            | "män och kvinnor"
+            | "men and women"
+            | "alla åldrar"
+            | "samtliga åldrar"
+            | "totalt alla åldrar"
+            | "all ages"
+            | "samtliga yrken"
+            | "alla yrken"
+            | "all professions"
+            | "samtliga län"
+            | "alla län"
+            | "all counties"
+            | "samtliga regioner"
+            | "samtliga huvudmän"
+            | "samtliga sektorer"
+            | "all sectors"
+    )
+}
+
+/// A published age category.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Age {
+    /// One year of age (`34`, `34 år`).
+    Single(u32),
+    /// This age and older (`100+`, `100+ år`, `95 år och äldre`).
+    OpenTop(u32),
+    /// A band of ages, inclusive (`20-24`, `20–24 år`; `-29` is 0–29).
+    Band(u32, u32),
+    /// All ages (`totalt`, `tot`, `alla åldrar`).
+    Total,
+}
+
+/// The age a published category stands for; `None` when it is none (`abc`, `24-20`, `130`).
+pub fn age(text: &str) -> Option<Age> {
+    if is_total_label(text) {
+        return Some(Age::Total);
+    }
+    let mut c = text.trim().to_lowercase().replace(['–', '—', '−'], "-");
+    for suffix in [
+        " år och äldre",
+        " och äldre",
+        " years and over",
+        " years and older",
+        " and over",
+        " and older",
+        " år",
+        " years",
+        " year",
+        " åring",
+    ] {
+        if let Some(s) = c.strip_suffix(suffix) {
+            let older =
+                suffix.contains("äldre") || suffix.contains("over") || suffix.contains("older");
+            c = if older {
+                format!("{}+", s.trim())
+            } else {
+                s.trim().to_string()
+            };
+            break;
+        }
+    }
+    let c = c.trim_end_matches(" år").trim().to_string();
+    let num = |s: &str| -> Option<u32> {
+        let s = s.trim();
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+            .filter(|a| *a <= 120)
+    };
+    if let Some(lo) = c
+        .strip_suffix('+')
+        .or_else(|| c.strip_suffix('-').filter(|s| !s.is_empty()))
+    {
+        return num(lo).map(Age::OpenTop);
+    }
+    if let Some(hi) = c.strip_prefix('-') {
+        return num(hi).map(|b| Age::Band(0, b));
+    }
+    if let Some((a, b)) = c.split_once('-') {
+        let (a, b) = (num(a)?, num(b)?);
+        return match a.cmp(&b) {
+            std::cmp::Ordering::Less => Some(Age::Band(a, b)),
+            std::cmp::Ordering::Equal => Some(Age::Single(a)),
+            std::cmp::Ordering::Greater => None,
+        };
+    }
+    num(&c).map(Age::Single)
 }
 
 const COUNTIES: &str = include_str!("../data/codes/counties.csv");
@@ -80,6 +447,7 @@ const REGIONS: &str = include_str!("../data/codes/healthcare_regions.csv");
 const MUNICIPALITIES: &str = include_str!("../data/codes/municipalities.csv");
 const SECTORS: &str = include_str!("../data/codes/sectors.csv");
 const PROFESSIONS: &str = include_str!("../data/codes/professions.csv");
+const ALIASES: &str = include_str!("../data/codes/aliases.csv");
 
 /// Rows of a small embedded CSV as maps from column name to field.
 fn rows(text: &str) -> Vec<HashMap<String, String>> {
@@ -116,7 +484,7 @@ impl CodeLists {
                     })
                     .collect()
             };
-            CodeLists {
+            let mut lists = CodeLists {
                 counties: rows(COUNTIES)
                     .iter()
                     .map(|r| County {
@@ -148,8 +516,21 @@ impl CodeLists {
                         licence_lag_years: field(r, "licence_lag_years").parse().unwrap_or(0.0),
                     })
                     .collect(),
-            }
+                vocabularies: Vec::new(),
+            };
+            lists.vocabularies = vocabularies(&lists);
+            lists
         })
+    }
+
+    /// The code a published label stands for in `list` (see [`Lookup`]).
+    pub fn lookup(&self, list: List, text: &str) -> Lookup {
+        match self.vocabularies.iter().find(|v| v.list == list) {
+            Some(v) => v.lookup(text),
+            None => Lookup::Unknown {
+                nearest: Vec::new(),
+            },
+        }
     }
 
     /// The county with this code.
@@ -187,6 +568,96 @@ impl CodeLists {
         scored.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.code.cmp(&b.1.code)));
         scored.into_iter().take(n).map(|(_, m)| m).collect()
     }
+}
+
+/// A county's short name: `Jämtlands län` → `Jämtland`, `Uppsala län` → `Uppsala`,
+/// `Stockholm County` → `Stockholm`.
+fn county_short(name: &str) -> String {
+    if let Some(s) = name.strip_suffix(" län") {
+        let s = s.trim();
+        // The genitive s (Jämtlands, Västra Götalands), but not a name's own (Kalmar has none).
+        return s.strip_suffix('s').unwrap_or(s).to_string();
+    }
+    name.strip_suffix(" County")
+        .unwrap_or(name)
+        .trim()
+        .to_string()
+}
+
+fn vocabularies(c: &CodeLists) -> Vec<Vocabulary> {
+    let mut out: Vec<Vocabulary> = List::ALL.iter().map(|l| Vocabulary::new(*l)).collect();
+    let at = |l: List| List::ALL.iter().position(|x| *x == l).unwrap_or(0);
+    {
+        let v = &mut out[at(List::Professions)];
+        for p in &c.professions {
+            v.official(&p.code, &p.name_sv);
+            v.add(&p.code, &p.name_en);
+        }
+    }
+    {
+        let regions = rows(COUNTIES);
+        let v = &mut out[at(List::Counties)];
+        for k in &c.counties {
+            v.official(&k.code, &k.name_sv);
+            v.add(&k.code, &k.name_en);
+            let short = county_short(&k.name_sv);
+            v.add(&k.code, &short);
+            v.add(&k.code, &format!("Region {short}"));
+            v.add(&k.code, &county_short(&k.name_en));
+            if let Some(r) = regions.iter().find(|r| field(r, "code") == k.code) {
+                v.add(&k.code, &field(r, "region_name_sv"));
+            }
+        }
+    }
+    {
+        let v = &mut out[at(List::Municipalities)];
+        for m in &c.municipalities {
+            v.official(&m.code, &m.name_sv);
+            v.add(&m.code, &format!("{} kommun", m.name_sv));
+        }
+    }
+    for (list, named) in [
+        (List::Sectors, &c.sectors),
+        (List::HealthcareRegions, &c.healthcare_regions),
+    ] {
+        let v = &mut out[at(list)];
+        for n in named {
+            v.official(&n.code, &n.name_sv);
+            v.add(&n.code, &n.name_en);
+        }
+    }
+    {
+        let v = &mut out[at(List::Sexes)];
+        v.official("1", "män");
+        v.official("2", "kvinnor");
+        for s in ["man", "m", "men", "male", "males", "pojkar"] {
+            v.add("1", s);
+        }
+        for s in [
+            "kvinna", "k", "f", "women", "woman", "female", "females", "flickor",
+        ] {
+            v.add("2", s);
+        }
+    }
+    {
+        let v = &mut out[at(List::Origins)];
+        v.official("SE", "Sverige");
+        v.official("EU", "EU/EES");
+        v.official("TC", "tredje land");
+    }
+    {
+        let v = &mut out[at(List::Assessments)];
+        for a in ["brist", "balans", "överskott"] {
+            v.official(a, a);
+        }
+    }
+    for r in rows(ALIASES) {
+        let list = field(&r, "list");
+        if let Some(l) = List::ALL.iter().find(|l| l.key() == list) {
+            out[at(*l)].add(&field(&r, "code"), &field(&r, "alias"));
+        }
+    }
+    out
 }
 
 /// Levenshtein distance over characters.
@@ -237,6 +708,125 @@ mod tests {
             c.profession("SPL").unwrap().layer_of.as_deref(),
             Some("LAK")
         );
+    }
+
+    #[test]
+    fn published_labels_find_their_codes() {
+        let c = CodeLists::get();
+        let code = |l, t: &str| match c.lookup(l, t) {
+            Lookup::Code(x) => x,
+            other => panic!("{t:?}: {other:?}"),
+        };
+        for t in [
+            "Sjuksköterska",
+            "Sjuksköterskor",
+            "SJUKSKÖTERSKOR",
+            " sjuksköterskor ",
+            "Nurses",
+            "SSK",
+        ] {
+            assert_eq!(code(List::Professions, t), "SSK", "{t}");
+        }
+        assert_eq!(code(List::Professions, "Läkare"), "LAK");
+        assert_eq!(code(List::Professions, "Barnmorskor"), "BMO");
+        assert_eq!(code(List::Professions, "Röntgensjuksköterskor"), "RSK");
+        assert_eq!(
+            code(List::Professions, "Hälso- och sjukvårdskuratorer"),
+            "HSK"
+        );
+        for t in [
+            "23",
+            "Jämtlands län",
+            "Jämtland",
+            "Region Jämtland Härjedalen",
+            "23 Jämtlands län",
+            "Jämtland County",
+        ] {
+            assert_eq!(code(List::Counties, t), "23", "{t}");
+        }
+        assert_eq!(code(List::Counties, "Västra Götalands län"), "14");
+        assert_eq!(code(List::Counties, "Västra Götalandsregionen"), "14");
+        assert_eq!(code(List::Counties, "Uppsala"), "03");
+        assert_eq!(code(List::Municipalities, "0114 Upplands Väsby"), "0114");
+        assert_eq!(code(List::Municipalities, "Upplands Väsby"), "0114");
+        assert_eq!(code(List::Municipalities, "Håbo"), "0305");
+        for (t, want) in [
+            ("1", "1"),
+            ("män", "1"),
+            ("Män", "1"),
+            ("M", "1"),
+            ("men", "1"),
+            ("2", "2"),
+            ("kvinnor", "2"),
+            ("K", "2"),
+            ("women", "2"),
+        ] {
+            assert_eq!(code(List::Sexes, t), want, "{t}");
+        }
+        assert_eq!(code(List::Sectors, "Region"), "R");
+        assert_eq!(code(List::Sectors, "Kommun"), "K");
+        assert_eq!(code(List::Sectors, "Privat"), "P");
+        assert_eq!(code(List::Origins, "EU/EES"), "EU");
+        assert_eq!(code(List::Origins, "Tredje land"), "TC");
+        assert_eq!(c.lookup(List::Sexes, "1+2"), Lookup::Total);
+        assert_eq!(c.lookup(List::Counties, "Riket"), Lookup::Total);
+    }
+
+    #[test]
+    fn near_misses_name_the_official_names() {
+        let c = CodeLists::get();
+        assert_eq!(
+            c.lookup(List::Counties, "Jamtlands lan"),
+            Lookup::Unknown {
+                nearest: vec!["Jämtlands län (23)".into()]
+            }
+        );
+        // Without diacritics Habo may be Håbo as well: both are named.
+        assert_eq!(
+            c.lookup(List::Municipalities, "Habo"),
+            Lookup::Unknown {
+                nearest: vec!["Håbo (0305)".into(), "Habo (0643)".into()]
+            }
+        );
+        assert_eq!(
+            c.lookup(List::Professions, "Sjukskoterska"),
+            Lookup::Unknown {
+                nearest: vec!["Sjuksköterska (SSK)".into()]
+            }
+        );
+        assert_eq!(
+            c.lookup(List::Professions, "Sjuksköterskorr"),
+            Lookup::Unknown {
+                nearest: vec!["Sjuksköterska (SSK)".into()]
+            }
+        );
+        // Codes are not spelt.
+        assert_eq!(
+            c.lookup(List::Counties, "02"),
+            Lookup::Unknown { nearest: vec![] }
+        );
+        assert_eq!(
+            c.lookup(List::Counties, "24 Jämtlands län"),
+            Lookup::Unknown {
+                nearest: vec!["Västerbottens län (24)".into()]
+            }
+        );
+    }
+
+    #[test]
+    fn ages_as_published() {
+        assert_eq!(age("34"), Some(Age::Single(34)));
+        assert_eq!(age("34 år"), Some(Age::Single(34)));
+        assert_eq!(age("100+ år"), Some(Age::OpenTop(100)));
+        assert_eq!(age("95 år och äldre"), Some(Age::OpenTop(95)));
+        assert_eq!(age("65+"), Some(Age::OpenTop(65)));
+        assert_eq!(age("20-24"), Some(Age::Band(20, 24)));
+        assert_eq!(age("20–24 år"), Some(Age::Band(20, 24)));
+        assert_eq!(age("-29"), Some(Age::Band(0, 29)));
+        assert_eq!(age("totalt"), Some(Age::Total));
+        assert_eq!(age("24-20"), None);
+        assert_eq!(age("130"), None);
+        assert_eq!(age("abc"), None);
     }
 
     #[test]

@@ -337,6 +337,10 @@ fn main() -> ExitCode {
 }
 
 fn read(path: &Path, sheet: Option<&str>) -> Result<Table, String> {
+    // `embedded:NAME`: one of the embedded default tables (marked synthetic).
+    if let Some(name) = path.to_str().and_then(|p| p.strip_prefix("embedded:")) {
+        return hwf::defaults::table(name).map_err(|e| e.to_string());
+    }
     if let Some(s) = sheet {
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
         return ingest::xlsx::read(path, &bytes, Some(s)).map_err(|e| e.to_string());
@@ -997,6 +1001,7 @@ fn project(scenario: Option<PathBuf>, out: OutDir, mc: &McArgs) -> Result<ExitCo
         sc.name, sc.base_year, sc.horizon
     );
     let mut pr = hwf::model::run(&sc).map_err(|e| e.to_string())?;
+    print_notes(&pr);
     mc.apply(&mut pr)?;
     hwf::publish::results::write(&pr, &out).map_err(|e| e.to_string())?;
     let out = out.path();
@@ -1038,13 +1043,20 @@ fn project(scenario: Option<PathBuf>, out: OutDir, mc: &McArgs) -> Result<ExitCo
             pr.label(s, d)
         );
     }
-    if pr.used.iter().any(|u| u.synthetic) {
-        println!(
-            "(synthetic default data: the figures show how hwf works, not the state of Sweden)"
-        );
+    if let Some(line) = pr.synthetic_summary() {
+        println!("{line}");
     }
     println!("wrote {}", out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The input contract's notes: rows left out on purpose (totals, ages above 74), on stderr.
+fn print_notes(pr: &hwf::model::Projection) {
+    for u in &pr.used {
+        for n in &u.notes {
+            eprintln!("note: {}: {n}", u.file);
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)] // one argument per command-line option
@@ -1081,6 +1093,9 @@ fn report(
         sc.name, sc.horizon
     ));
     let mut pr = hwf::model::run(&sc).map_err(|e| e.to_string())?;
+    if !quiet {
+        print_notes(&pr);
+    }
     if mc.draws.or(sc.uncertainty.draws).is_some() {
         progress("Monte Carlo draws");
     }

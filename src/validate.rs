@@ -16,7 +16,7 @@
 //! Published figures are never repaired: a finding describes the difference and leaves the table as
 //! it is.
 
-use crate::codes::CodeLists;
+use crate::codes::{CodeLists, List, Lookup};
 use crate::table::{Dimension, Elimination, KeyIndex, Role, Table};
 use std::collections::HashMap;
 use std::fmt;
@@ -125,23 +125,36 @@ impl Concept {
 impl TryFrom<&str> for Concept {
     type Error = String;
 
-    /// Parses the names publishers give dimensions (`län`, `county`, `Region`, `kön`, `ålder`, …).
+    /// Parses the names publishers give dimensions (`län`, `county`, `Region`, `kön`, `ålder`, …),
+    /// and every column name hwf writes (`education_country`, `healthcare_region`, …), in any
+    /// case, with `_`, `-` or blanks between words.
     fn try_from(s: &str) -> Result<Self, Self::Error> {
-        let l = s.trim().to_lowercase();
+        let l = s
+            .trim()
+            .to_lowercase()
+            .replace(['_', '-'], " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         Ok(match l.as_str() {
-            "profession" | "yrke" | "utbildning" | "programme" | "program" | "yrkesgrupp" => {
-                Concept::Profession
-            }
+            "profession" | "yrke" | "utbildning" | "programme" | "program" | "yrkesgrupp"
+            | "legitimationsyrke" | "occupation" | "yrken" => Concept::Profession,
             "county" | "län" | "lan" | "region" => Concept::County,
             "municipality" | "kommun" => Concept::Municipality,
-            "healthcare_region" | "sjukvårdsregion" => Concept::HealthcareRegion,
+            "healthcare region" | "health care region" | "sjukvårdsregion" | "sjukvardsregion" => {
+                Concept::HealthcareRegion
+            }
             "sector" | "huvudman" | "regi" | "sektor" => Concept::Sector,
-            "sex" | "kön" | "kon" => Concept::Sex,
-            "age" | "ålder" | "alder" => Concept::Age,
+            "sex" | "kön" | "kon" | "gender" => Concept::Sex,
+            "age" | "ålder" | "alder" | "åldersgrupp" | "age group" => Concept::Age,
             "year" | "år" | "ar" | "tid" | "time" | "period" => Concept::Year,
-            "origin" | "utbildningsland" => Concept::Origin,
-            "contents" | "tabellinnehåll" | "contentscode" => Concept::Contents,
-            "assessment" | "bedömning" => Concept::Assessment,
+            "origin"
+            | "utbildningsland"
+            | "education country"
+            | "country of education"
+            | "utbildningsland (grupp)" => Concept::Origin,
+            "contents" | "tabellinnehåll" | "contentscode" | "contents code" => Concept::Contents,
+            "assessment" | "bedömning" | "bedomning" => Concept::Assessment,
             _ => return Err(format!("no known dimension is called {s:?}")),
         })
     }
@@ -315,12 +328,11 @@ pub fn check(t: &Table, opts: &Options) -> Vec<Finding> {
         }
     }
     let first_row = first_rows(t);
-    let codes = CodeLists::get();
     for (d, dim) in t.dims.iter().enumerate() {
         let Some(concept) = concepts[d] else { continue };
         for (k, cat) in dim.categories.iter().enumerate() {
             let place = first_row[d][k].map(|r| t.row_place(r)).unwrap_or_default();
-            if let Some((found, expected)) = code_problem(codes, concept, &cat.code, opts) {
+            if let Some((found, expected)) = code_problem(concept, cat, opts) {
                 push(
                     Severity::Error,
                     concept_check(concept),
@@ -433,22 +445,10 @@ fn first_rows(t: &Table) -> Vec<Vec<Option<usize>>> {
     out
 }
 
-/// Whether a category code is one of the total categories publishers use.
+/// Whether a category code is one of the total categories publishers use (see
+/// [`crate::codes::is_total_label`]).
 pub fn is_total_code(code: &str) -> bool {
-    matches!(
-        code.trim().to_lowercase().as_str(),
-        "tot"
-            | "totalt"
-            | "total"
-            | "1+2"
-            | "samtliga"
-            | "alla"
-            | "all"
-            | "riket"
-            | "sverige"
-            | "00"
-            | "t"
-    )
+    crate::codes::is_total_label(code)
 }
 
 /// The year of a period code (`2019`, `2019K1`, `2019M01`).
@@ -467,117 +467,93 @@ pub fn year_of(code: &str) -> Option<i32> {
     }
 }
 
-/// An age code as a range of single years: `34` → 34..=34, `20-24` → 20..=24, `100+` → 100..=120.
+/// An age code as a range of single years: `34` → 34..=34, `20-24` → 20..=24, `-29` → 0..=29,
+/// `100+` → 100..=120 (see [`crate::codes::age`]); `None` for a total or no age.
 pub fn age_range(code: &str) -> Option<(u32, u32)> {
-    let c = code
-        .trim()
-        .trim_end_matches(" år")
-        .trim_end_matches(" years");
-    if let Some(lo) = c.strip_suffix('+') {
-        let lo: u32 = lo.trim().parse().ok()?;
-        return (lo <= 120).then_some((lo, 120));
+    use crate::codes::Age;
+    match crate::codes::age(code)? {
+        Age::Single(a) => Some((a, a)),
+        Age::OpenTop(a) => Some((a, 120)),
+        Age::Band(a, b) => Some((a, b)),
+        Age::Total => None,
     }
-    if let Some((a, b)) = c.split_once('-') {
-        let (a, b): (u32, u32) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
-        return (a <= b && b <= 120).then_some((a, b));
+}
+
+/// The code list a dimension of this concept is looked up in (`None` for years, ages, contents).
+pub fn list_of(c: Concept) -> Option<List> {
+    match c {
+        Concept::Profession => Some(List::Professions),
+        Concept::County => Some(List::Counties),
+        Concept::Municipality => Some(List::Municipalities),
+        Concept::HealthcareRegion => Some(List::HealthcareRegions),
+        Concept::Sector => Some(List::Sectors),
+        Concept::Sex => Some(List::Sexes),
+        Concept::Origin => Some(List::Origins),
+        Concept::Assessment => Some(List::Assessments),
+        Concept::Age | Concept::Year | Concept::Contents => None,
     }
-    let a: u32 = c.parse().ok()?;
-    (a <= 120).then_some((a, a))
+}
+
+/// The code a category of a dimension of this concept stands for: its code, else its Swedish or
+/// English label, looked up in the concept's list (a code that is no spelling is tried as the
+/// label's prefix, `0114 Upplands Väsby`). County dimensions also take municipalities and the
+/// other way round (a `region` column may hold either).
+pub fn resolve(concept: Concept, cat: &crate::table::Category) -> Lookup {
+    let Some(list) = list_of(concept) else {
+        return Lookup::Code(cat.code.clone());
+    };
+    let codes = CodeLists::get();
+    let lists: Vec<List> = match list {
+        List::Counties => vec![List::Counties, List::Municipalities],
+        List::Municipalities => vec![List::Municipalities, List::Counties],
+        l => vec![l],
+    };
+    let mut nearest: Vec<String> = Vec::new();
+    for text in [
+        Some(&cat.code),
+        cat.label_sv.as_ref(),
+        cat.label_en.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        for l in &lists {
+            match codes.lookup(*l, text) {
+                Lookup::Unknown { nearest: n } => {
+                    if nearest.is_empty() {
+                        nearest = n;
+                    }
+                }
+                found => return found,
+            }
+        }
+    }
+    Lookup::Unknown { nearest }
 }
 
 /// What is wrong with a code of a dimension of this concept, as (found, expected).
 fn code_problem(
-    codes: &CodeLists,
     concept: Concept,
-    code: &str,
+    cat: &crate::table::Category,
     opts: &Options,
 ) -> Option<(String, String)> {
-    let c = code.trim();
-    let lower = c.to_lowercase();
-    match concept {
-        Concept::County | Concept::Municipality => {
-            if is_total_code(c) {
-                return None;
-            }
-            let ok = match c.len() {
-                2 => codes.county(c).is_some(),
-                4 => codes.municipality(c).is_some(),
-                _ => {
-                    codes
-                        .counties
-                        .iter()
-                        .any(|k| k.name_sv == c || k.name_en == c)
-                        || codes.municipality_by_name(c).is_some()
-                }
-            };
-            (!ok).then(|| {
-                let hint = if c.len() == 2 && matches!(c, "02" | "11" | "15" | "16") {
-                    " (a county code abolished in 1997–98)"
+    let c = cat.code.trim();
+    if let Some(list) = list_of(concept) {
+        return match resolve(concept, cat) {
+            Lookup::Code(_) | Lookup::Total => None,
+            Lookup::Unknown { nearest } => {
+                let hint = if concept == Concept::County && matches!(c, "02" | "11" | "15" | "16") {
+                    " (a county code abolished in 1997–98)".to_string()
+                } else if nearest.is_empty() {
+                    String::new()
                 } else {
-                    ""
+                    format!(" (nearest: {})", nearest.join(" or "))
                 };
-                (
-                    format!("the code {c:?}{hint}"),
-                    "a county code (01, 03–10, 12–14, 17–25), a municipality code or 00 for Sweden"
-                        .into(),
-                )
-            })
-        }
-        Concept::Profession => {
-            let ok = codes.profession(c).is_some()
-                || codes.professions.iter().any(|p| {
-                    p.name_sv.eq_ignore_ascii_case(c) || p.name_en.eq_ignore_ascii_case(c)
-                })
-                || is_total_code(c);
-            (!ok).then(|| {
-                (
-                    format!("the code {c:?}"),
-                    "a profession code from data/codes/professions.csv (SSK, LAK, …)".into(),
-                )
-            })
-        }
-        Concept::HealthcareRegion => {
-            let ok = codes
-                .healthcare_regions
-                .iter()
-                .any(|r| r.code == c || r.name_sv == c)
-                || is_total_code(c);
-            (!ok).then(|| {
-                (
-                    format!("the code {c:?}"),
-                    "a health-care region code (SG, UO, SO, S, V, N)".into(),
-                )
-            })
-        }
-        Concept::Sector => {
-            let ok = codes.sectors.iter().any(|s| {
-                s.code == c
-                    || s.name_sv.eq_ignore_ascii_case(c)
-                    || s.name_en.eq_ignore_ascii_case(c)
-            }) || is_total_code(c);
-            (!ok).then(|| (format!("the code {c:?}"), "a sector code (R, K, P)".into()))
-        }
-        Concept::Sex => {
-            let ok = matches!(
-                lower.as_str(),
-                "1" | "2"
-                    | "män"
-                    | "kvinnor"
-                    | "men"
-                    | "women"
-                    | "m"
-                    | "k"
-                    | "f"
-                    | "male"
-                    | "female"
-            ) || is_total_code(c);
-            (!ok).then(|| {
-                (
-                    format!("the code {c:?}"),
-                    "1 (men), 2 (women) or a total (1+2)".into(),
-                )
-            })
-        }
+                Some((format!("the code {c:?}{hint}"), list.expected().to_string()))
+            }
+        };
+    }
+    match concept {
         Concept::Age => {
             if is_total_code(c) || age_range(c).is_some() {
                 None
@@ -599,7 +575,7 @@ fn code_problem(
                 "a year (2019) or a period (2019K1, 2019M01)".into(),
             )),
         },
-        Concept::Origin | Concept::Contents | Concept::Assessment => None,
+        _ => None,
     }
 }
 
@@ -957,7 +933,9 @@ mod tests {
         assert_eq!(age_range("90+ år"), Some((90, 120)));
         assert_eq!(age_range("24-20"), None);
         assert_eq!(age_range("130"), None);
-        assert_eq!(age_range("-3"), None);
+        // `-29` is how the statistical database writes "up to 29": a band from 0.
+        assert_eq!(age_range("-3"), Some((0, 3)));
+        assert_eq!(age_range("-x"), None);
         assert_eq!(year_of("2019K1"), Some(2019));
         assert_eq!(year_of("2019M01"), Some(2019));
         assert_eq!(year_of("20x9"), None);

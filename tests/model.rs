@@ -767,12 +767,20 @@ fn a_profession_without_employment_history_is_an_error_naming_it() {
         care_use: &care,
         balance: &bal,
     })
-    .unwrap_err()
-    .to_string();
-    assert!(
-        e.starts_with("data/default/employed.px: no employed history for the profession \"ORT\""),
-        "{e}"
-    );
+    .unwrap_err();
+    // One coverage problem, for the table that lacks it (EMP and FTE rows alike, reported once).
+    match e {
+        hwf::model::ModelError::Contract { problems } => assert_eq!(
+            problems,
+            vec![hwf::model::contract::Problem::Coverage {
+                file: "data/default/employed.px".into(),
+                what: "professions".into(),
+                missing: vec!["ORT".into()],
+                of: Vec::new(),
+            }]
+        ),
+        other => panic!("expected ModelError::Contract, got {other}"),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1348,7 +1356,7 @@ fn care_use_with_years(dir: &Path, growth: [f64; 3], missing: Option<i32>) -> st
 fn care_use_input(file: &Path) -> String {
     let f = scenario::InputFile {
         file: file.display().to_string(),
-        sha256: None,
+        ..Default::default()
     };
     let (_, _, sum) = scenario::input_bytes("care_use", &f).unwrap();
     format!(

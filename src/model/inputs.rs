@@ -5,6 +5,7 @@
 //! has one, just outside the profession: see the `idx` functions of [`Grid`].
 
 use super::ModelError;
+use super::contract::Problem;
 use crate::codes::CodeLists;
 use crate::table::Table;
 use crate::validate::Concept;
@@ -60,63 +61,340 @@ impl Grid {
     }
 }
 
-/// One dimension of a gather: the concept, and the codes in the order of the output index.
+/// Whether every code of an axis must be present in a table (per profession, where the table has
+/// professions), or only those it has are used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Need {
+    /// Every code of the axis.
+    Full,
+    /// The codes the table has (professions without a programme, years of the table).
+    Any,
+}
+
+/// One dimension of a gather: the concept, the codes in the order of the output index, and
+/// whether all must be present.
 struct Axis<'a> {
     concept: Concept,
     codes: &'a [String],
+    need: Need,
+}
+
+/// How a gather checks coverage.
+#[derive(Clone, Copy, Debug)]
+struct Cover {
+    /// Check the `Full` axes per profession (else over the whole table).
+    per_profession: bool,
+    /// Every cell of the cross-classification must have a row.
+    cells: bool,
+}
+
+const DENSE: Cover = Cover {
+    per_profession: true,
+    cells: true,
+};
+
+/// Where a category of a table goes on an axis.
+enum Place {
+    /// At this index.
+    At(usize),
+    /// Left out, with the reason (a total; ages above the workforce's).
+    Leave(&'static str),
+    /// Not placeable.
+    Bad {
+        expected: String,
+        nearest: Vec<String>,
+    },
+    /// An age band.
+    Band,
+}
+
+/// The code a category stands for on an axis of this concept, and where it goes.
+fn place(concept: Concept, cat: &crate::table::Category, codes: &[String]) -> Place {
+    use crate::codes::{Age, Lookup, age};
+    let at = |code: &str| codes.iter().position(|c| c == code);
+    match concept {
+        Concept::Age => {
+            let top: u32 = codes
+                .last()
+                .and_then(|c| c.parse().ok())
+                .map_or(AGE_MAX + 1, |x: u32| x + 1);
+            let bottom: u32 = codes.first().and_then(|c| c.parse().ok()).unwrap_or(0);
+            // The population's last class is 100+; the workforce's ages end at 74.
+            let population = top == POP_AGES as u32;
+            let a = [
+                Some(&cat.code),
+                cat.label_sv.as_ref(),
+                cat.label_en.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            .find_map(|t| age(t));
+            match a {
+                Some(Age::Total) => Place::Leave("totals over all ages"),
+                Some(Age::Single(x)) if x < bottom => Place::Bad {
+                    expected: format!(
+                        "single years of age {bottom}–{}{}",
+                        top - 1,
+                        if population {
+                            "+"
+                        } else {
+                            " (ages above 74 are left out)"
+                        }
+                    ),
+                    nearest: Vec::new(),
+                },
+                Some(Age::Single(x)) | Some(Age::OpenTop(x)) if population && x + 1 >= top => {
+                    at(&(top - 1).to_string()).map_or(Place::Leave("ages"), Place::At)
+                }
+                Some(Age::Single(x)) if x >= top => {
+                    Place::Leave("ages above 74, who have left the workforce")
+                }
+                Some(Age::Single(x)) => at(&x.to_string()).map_or(
+                    Place::Bad {
+                        expected: format!("single years of age {bottom}–{}", top - 1),
+                        nearest: Vec::new(),
+                    },
+                    Place::At,
+                ),
+                Some(Age::OpenTop(x)) | Some(Age::Band(x, _)) if x >= top => {
+                    Place::Leave("ages above 74, who have left the workforce")
+                }
+                Some(Age::OpenTop(_)) | Some(Age::Band(_, _)) => Place::Band,
+                None => Place::Bad {
+                    expected: "an age in whole years (34, 34 år, 100+ år) or a total".into(),
+                    nearest: Vec::new(),
+                },
+            }
+        }
+        Concept::Year | Concept::Contents => at(cat.code.trim()).map_or(
+            Place::Bad {
+                expected: format!("one of {}", codes.join(", ")),
+                nearest: Vec::new(),
+            },
+            Place::At,
+        ),
+        _ => match crate::validate::resolve(concept, cat) {
+            Lookup::Code(c) => match at(&c) {
+                Some(i) => Place::At(i),
+                None if concept == Concept::Profession => {
+                    Place::Leave("professions the licence register does not have")
+                }
+                None => Place::Bad {
+                    expected: match crate::validate::list_of(concept) {
+                        Some(crate::codes::List::Counties) => {
+                            format!("a county ({c} is a municipality; the model needs counties)")
+                        }
+                        _ => format!("one of {}", codes.join(", ")),
+                    },
+                    nearest: Vec::new(),
+                },
+            },
+            Lookup::Total => Place::Leave("totals of other rows"),
+            Lookup::Unknown { nearest } => Place::Bad {
+                expected: crate::validate::list_of(concept).map_or_else(
+                    || format!("one of {}", codes.join(", ")),
+                    |l| l.expected().into(),
+                ),
+                nearest,
+            },
+        },
+    }
+}
+
+/// What a gather gives: the array, the problems found, and notes on rows left out.
+struct Gathered {
+    values: Vec<f64>,
+    problems: Vec<Problem>,
+    notes: Vec<String>,
 }
 
 /// Sums a table's cells into a dense array indexed by `axes` (first slowest), keeping only rows whose
-/// dimensions of the `fixed` concepts have the given codes. Rows whose codes fall outside the axes
-/// (ages over 74, a total category) are skipped; a missing or suppressed cell inside them is an error.
-fn gather(t: &Table, axes: &[Axis<'_>], fixed: &[(Concept, &str)]) -> Result<Vec<f64>, ModelError> {
+/// dimensions of the `fixed` concepts have the given codes. Every other row is placed, or left out
+/// for a stated reason (a total, an age above 74), or reported as a [`Problem`]; a dimension that is
+/// no axis is summed over, or its total taken where it has one. Coverage is checked as `cover` says;
+/// cells without a number are listed, grouped.
+fn gather(t: &Table, axes: &[Axis<'_>], fixed: &[(Concept, &str)], cover: Cover) -> Gathered {
     let file = t.meta.origin.clone();
-    let find = |c: Concept| {
-        t.dims
-            .iter()
-            .position(|d| Concept::of(d) == Some(c))
-            .ok_or_else(|| ModelError::Input {
-                file: file.clone(),
-                message: format!(
-                    "no {c:?} dimension among [{}]",
-                    t.dims
-                        .iter()
-                        .map(|d| d.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            })
+    let sizes: Vec<usize> = axes.iter().map(|a| a.codes.len()).collect();
+    let total: usize = sizes.iter().product();
+    let mut out = Gathered {
+        values: vec![0.0; total],
+        problems: Vec::new(),
+        notes: Vec::new(),
     };
+    let concepts: Vec<Option<Concept>> = t.dims.iter().map(Concept::of).collect();
+    let find = |c: Concept| concepts.iter().position(|x| *x == Some(c));
+    let first_row = {
+        let mut f: Vec<Vec<Option<usize>>> = t.dims.iter().map(|d| vec![None; d.len()]).collect();
+        for (d, keys) in t.keys.iter().enumerate() {
+            for (r, &k) in keys.iter().enumerate() {
+                f[d][k as usize].get_or_insert(r);
+            }
+        }
+        f
+    };
+    let place_of = |d: usize, k: usize| first_row[d][k].map(|r| t.row_place(r)).unwrap_or_default();
+    // Per axis: the table's dimension and where each of its categories goes.
     let mut maps: Vec<(usize, Vec<Option<usize>>)> = Vec::new();
+    let mut missing_dim = false;
     for ax in axes {
-        let d = find(ax.concept)?;
-        let pos: HashMap<&str, usize> = ax
-            .codes
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.as_str(), i))
-            .collect();
-        maps.push((
-            d,
-            t.dims[d]
+        let Some(d) = find(ax.concept) else {
+            out.problems.push(Problem::MissingDimension {
+                file: file.clone(),
+                concept: format!("{:?}", ax.concept),
+                dimensions: t.dims.iter().map(|d| d.id.clone()).collect(),
+            });
+            missing_dim = true;
+            continue;
+        };
+        let dim = &t.dims[d];
+        let mut map = vec![None; dim.len()];
+        let mut left: Vec<(&'static str, String)> = Vec::new();
+        let mut bands: Vec<String> = Vec::new();
+        let mut owner: Vec<Option<usize>> = vec![None; ax.codes.len()];
+        for (k, cat) in dim.categories.iter().enumerate() {
+            // A category no row uses cannot distort anything.
+            if first_row[d][k].is_none() {
+                continue;
+            }
+            match place(ax.concept, cat, ax.codes) {
+                Place::At(i) => {
+                    let top_age = ax.concept == Concept::Age && i + 1 == POP_AGES;
+                    match owner[i] {
+                        Some(k0) if !top_age => out.problems.push(Problem::Duplicate {
+                            file: file.clone(),
+                            dimension: dim.id.clone(),
+                            categories: (dim.categories[k0].code.clone(), cat.code.clone()),
+                            code: ax.codes[i].clone(),
+                        }),
+                        _ => {
+                            owner[i] = Some(k);
+                            map[k] = Some(i);
+                        }
+                    }
+                }
+                Place::Leave(why) => left.push((why, cat.code.clone())),
+                Place::Band => bands.push(cat.code.clone()),
+                Place::Bad { expected, nearest } => out.problems.push(Problem::Unplaced {
+                    file: file.clone(),
+                    place: place_of(d, k),
+                    dimension: dim.id.clone(),
+                    value: cat.code.clone(),
+                    expected,
+                    nearest,
+                }),
+            }
+        }
+        if !bands.is_empty() {
+            let top = if ax.codes.len() == POP_AGES {
+                POP_AGES as u32 - 1
+            } else {
+                AGE_MAX + 1
+            };
+            let detected = super::contract::age_bands(&dim.categories, top);
+            let first = dim
                 .categories
                 .iter()
-                .map(|c| pos.get(c.code.as_str()).copied())
-                .collect(),
-        ));
+                .position(|c| detected.first() == Some(&c.code))
+                .map(|k| place_of(d, k))
+                .unwrap_or_default();
+            out.problems.push(Problem::AgeBands {
+                file: file.clone(),
+                place: first,
+                dimension: dim.id.clone(),
+                bands: if detected.is_empty() { bands } else { detected },
+            });
+        }
+        let mut whys: Vec<&'static str> = left.iter().map(|l| l.0).collect();
+        whys.dedup();
+        for why in whys {
+            let codes: Vec<String> = left
+                .iter()
+                .filter(|l| l.0 == why)
+                .map(|l| l.1.clone())
+                .collect();
+            let shown = if codes.len() > 6 {
+                format!("{}, … ({} in all)", codes[..6].join(", "), codes.len())
+            } else {
+                codes.join(", ")
+            };
+            out.notes
+                .push(format!("{} {shown} left out ({why})", dim.id));
+        }
+        maps.push((d, map));
+    }
+    if missing_dim {
+        return out;
     }
     let mut fixed_maps = Vec::new();
     for (c, code) in fixed {
-        let d = find(*c)?;
-        let k = t.dims[d].position(code).ok_or_else(|| ModelError::Input {
-            file: file.clone(),
-            message: format!("the {:?} dimension has no category {code:?}", t.dims[d].id),
-        })?;
-        fixed_maps.push((d, k as u32));
+        let Some(d) = find(*c) else {
+            out.problems.push(Problem::MissingDimension {
+                file: file.clone(),
+                concept: format!("{c:?}"),
+                dimensions: t.dims.iter().map(|d| d.id.clone()).collect(),
+            });
+            return out;
+        };
+        match t.dims[d].position(code) {
+            Some(k) => fixed_maps.push((d, k as u32)),
+            None => {
+                out.problems.push(Problem::Unplaced {
+                    file: file.clone(),
+                    place: String::new(),
+                    dimension: t.dims[d].id.clone(),
+                    value: code.to_string(),
+                    expected: "a category the table has".into(),
+                    nearest: Vec::new(),
+                });
+                return out;
+            }
+        }
     }
-    let sizes: Vec<usize> = axes.iter().map(|a| a.codes.len()).collect();
-    let total: usize = sizes.iter().product();
-    let mut out = vec![0.0; total];
+    // A dimension that is neither an axis nor fixed: its total where it has one, else the sum.
+    for d in 0..t.dims.len() {
+        if maps.iter().any(|m| m.0 == d) || fixed_maps.iter().any(|f| f.0 == d) {
+            continue;
+        }
+        let dim = &t.dims[d];
+        let total = match dim.elimination {
+            Some(crate::table::Elimination::Total(k)) => Some(k),
+            _ => dim
+                .categories
+                .iter()
+                .position(|c| crate::validate::is_total_code(&c.code)),
+        };
+        if let Some(k) = total
+            && dim.len() > 1
+        {
+            fixed_maps.push((d, k as u32));
+            out.notes.push(format!(
+                "{} {} used (the total over the dimension, which the model does not hold apart)",
+                dim.id, dim.categories[k].code
+            ));
+        } else if dim.len() > 1 {
+            out.notes.push(format!(
+                "{} summed over its {} categories (the model does not hold it apart)",
+                dim.id,
+                dim.len()
+            ));
+        }
+    }
+    let mut seen = vec![false; total];
+    // Cells without a number: grouped by the codes of every axis but age and year.
+    let age_ax = axes.iter().position(|a| a.concept == Concept::Age);
+    let year_ax = axes.iter().position(|a| a.concept == Concept::Year);
+    type Group = (
+        String,
+        Vec<bool>,
+        Vec<bool>,
+        usize,
+        std::collections::BTreeSet<String>,
+    );
+    let mut groups: Vec<Group> = Vec::new();
+    let mut group_at: HashMap<Vec<usize>, usize> = HashMap::new();
+    let mut missing_cells = 0usize;
+    let mut idx = vec![0usize; axes.len()];
     'rows: for r in 0..t.len() {
         for &(d, k) in &fixed_maps {
             if t.keys[d][r] != k {
@@ -126,25 +404,239 @@ fn gather(t: &Table, axes: &[Axis<'_>], fixed: &[(Concept, &str)]) -> Result<Vec
         let mut i = 0usize;
         for (ax, (d, map)) in maps.iter().enumerate() {
             match map[t.keys[*d][r] as usize] {
-                Some(x) => i = i * sizes[ax] + x,
+                Some(x) => {
+                    idx[ax] = x;
+                    i = i * sizes[ax] + x;
+                }
                 None => continue 'rows,
             }
         }
+        seen[i] = true;
         match t.value(r) {
-            Some(v) => out[i] += v,
+            Some(v) => out.values[i] += v,
             None => {
-                return Err(ModelError::Input {
-                    file,
-                    message: format!(
-                        "the cell ({}) is {}; the model needs a number in every cell it uses",
-                        t.key_text(r),
-                        t.status[r]
-                    ),
+                missing_cells += 1;
+                let key: Vec<usize> = idx
+                    .iter()
+                    .enumerate()
+                    .map(|(a, &x)| {
+                        if Some(a) == age_ax || Some(a) == year_ax {
+                            0
+                        } else {
+                            x
+                        }
+                    })
+                    .collect();
+                let g = *group_at.entry(key).or_insert_with(|| {
+                    groups.push((
+                        t.row_place(r),
+                        vec![false; age_ax.map_or(0, |a| sizes[a])],
+                        vec![false; year_ax.map_or(0, |a| sizes[a])],
+                        0,
+                        Default::default(),
+                    ));
+                    groups.len() - 1
                 });
+                let grp = &mut groups[g];
+                if let Some(a) = age_ax {
+                    grp.1[idx[a]] = true;
+                }
+                if let Some(y) = year_ax {
+                    grp.2[idx[y]] = true;
+                }
+                grp.3 += 1;
+                grp.4.insert(match t.symbol(r) {
+                    Some(s) => format!("{} ({s})", t.status[r]),
+                    None => t.status[r].to_string(),
+                });
+                // Its key, for the message, from the row's own codes.
+                if grp.3 == 1 {
+                    let codes: Vec<String> = maps
+                        .iter()
+                        .enumerate()
+                        .filter(|(a, _)| Some(*a) != age_ax && Some(*a) != year_ax)
+                        .map(|(a, _)| axes[a].codes[idx[a]].clone())
+                        .collect();
+                    grp.0 = if t.lines.len() == t.len() {
+                        format!("line {}: {}", grp.0, codes.join(" "))
+                    } else {
+                        codes.join(" ")
+                    };
+                }
             }
         }
     }
-    Ok(out)
+    if missing_cells > 0 {
+        out.problems.push(Problem::MissingCells {
+            file: file.clone(),
+            cells: missing_cells,
+            groups: groups
+                .iter()
+                .map(|(head, ages, years, n, st)| {
+                    let mut s = format!(
+                        "{head}: {n} cell(s) {}",
+                        st.iter().cloned().collect::<Vec<_>>().join("/")
+                    );
+                    if let Some(a) = age_ax {
+                        s += &format!(
+                            ", ages {}",
+                            super::contract::runs(axes[a].codes, ages).join(", ")
+                        );
+                    }
+                    if let Some(y) = year_ax {
+                        s += &format!(
+                            ", years {}",
+                            super::contract::runs(axes[y].codes, years).join(", ")
+                        );
+                    }
+                    s
+                })
+                .collect(),
+        });
+    }
+    coverage(&file, axes, &sizes, &seen, cover, &mut out.problems);
+    out
+}
+
+/// Checks that the `Full` axes are covered (per profession where asked), then that every cell
+/// has a row; adds what is missing to `problems`, grouped.
+fn coverage(
+    file: &str,
+    axes: &[Axis<'_>],
+    sizes: &[usize],
+    seen: &[bool],
+    cover: Cover,
+    problems: &mut Vec<Problem>,
+) {
+    let n = axes.len();
+    let prof = axes
+        .iter()
+        .position(|a| a.concept == Concept::Profession)
+        .filter(|_| cover.per_profession);
+    let np = prof.map_or(1, |p| sizes[p]);
+    // present[a][p][code]: whether profession p has any row with code `code` on axis a.
+    let mut present: Vec<Vec<Vec<bool>>> =
+        sizes.iter().map(|&s| vec![vec![false; s]; np]).collect();
+    let mut any_prof = vec![false; np];
+    let mut idx = vec![0usize; n];
+    for (i, &s) in seen.iter().enumerate() {
+        if !s {
+            continue;
+        }
+        let mut rest = i;
+        for a in (0..n).rev() {
+            idx[a] = rest % sizes[a];
+            rest /= sizes[a];
+        }
+        let p = prof.map_or(0, |p| idx[p]);
+        any_prof[p] = true;
+        for a in 0..n {
+            present[a][p][idx[a]] = true;
+        }
+    }
+    let mut gaps = false;
+    for (a, ax) in axes.iter().enumerate() {
+        if ax.need != Need::Full {
+            continue;
+        }
+        if ax.concept == Concept::Profession {
+            // Over the whole table: which professions have no row at all.
+            let have: Vec<bool> = (0..sizes[a])
+                .map(|k| present[a].iter().any(|p| p[k]))
+                .collect();
+            if have.iter().any(|h| !h) {
+                gaps = true;
+                problems.push(Problem::Coverage {
+                    file: file.to_string(),
+                    what: "professions".into(),
+                    missing: super::contract::runs(
+                        ax.codes,
+                        &have.iter().map(|h| !h).collect::<Vec<_>>(),
+                    ),
+                    of: Vec::new(),
+                });
+            }
+            continue;
+        }
+        // Group the professions (with any row) by what they lack.
+        let mut by_gap: Vec<(Vec<bool>, Vec<String>)> = Vec::new();
+        for p in (0..np).filter(|&p| any_prof[p]) {
+            let lack: Vec<bool> = present[a][p].iter().map(|h| !h).collect();
+            if !lack.iter().any(|l| *l) {
+                continue;
+            }
+            let name = prof.map_or(String::new(), |pa| axes[pa].codes[p].clone());
+            match by_gap.iter_mut().find(|g| g.0 == lack) {
+                Some(g) => g.1.push(name),
+                None => by_gap.push((lack, vec![name])),
+            }
+        }
+        let with_rows = any_prof.iter().filter(|x| **x).count();
+        for (lack, mut of) in by_gap {
+            gaps = true;
+            if prof.is_none() || of.len() == with_rows {
+                of.clear();
+            }
+            problems.push(Problem::Coverage {
+                file: file.to_string(),
+                what: match ax.concept {
+                    Concept::County => "counties",
+                    Concept::Sex => "sexes",
+                    Concept::Age => "ages",
+                    Concept::Year => "years",
+                    Concept::Sector => "sectors",
+                    Concept::Origin => "countries of education",
+                    Concept::HealthcareRegion => "health-care regions",
+                    Concept::Assessment => "assessments",
+                    _ => "codes",
+                }
+                .into(),
+                missing: super::contract::runs(ax.codes, &lack),
+                of,
+            });
+        }
+    }
+    if gaps || !cover.cells {
+        return;
+    }
+    // Every cell of the cross-classification (the `Any` axes over the codes the table has).
+    let any_codes: Vec<Vec<bool>> = (0..n)
+        .map(|a| {
+            (0..sizes[a])
+                .map(|k| axes[a].need == Need::Full || present[a].iter().any(|p| p[k]))
+                .collect()
+        })
+        .collect();
+    let mut absent = 0usize;
+    let mut examples = Vec::new();
+    for (i, &s) in seen.iter().enumerate() {
+        if s {
+            continue;
+        }
+        let mut rest = i;
+        for a in (0..n).rev() {
+            idx[a] = rest % sizes[a];
+            rest /= sizes[a];
+        }
+        if (0..n).all(|a| any_codes[a][idx[a]]) {
+            absent += 1;
+            if examples.len() < 5 {
+                examples.push(
+                    (0..n)
+                        .map(|a| axes[a].codes[idx[a]].as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                );
+            }
+        }
+    }
+    if absent > 0 {
+        problems.push(Problem::AbsentCells {
+            file: file.to_string(),
+            cells: absent,
+            examples,
+        });
+    }
 }
 
 fn codes_of(t: &Table, c: Concept) -> Vec<String> {
@@ -293,30 +785,60 @@ impl Inputs {
     ///
     /// # Errors
     ///
-    /// [`ModelError::Input`] for a table that lacks a dimension the model needs, a cell without a
-    /// number, or population years with a gap.
+    /// [`ModelError::Contract`] with every [`Problem`] of every input (a row that cannot be placed,
+    /// age bands, codes or cells missing, cells without a number), and [`ModelError::Input`] for a
+    /// table without the contents or tasks the model reads, or population years with a gap.
     pub fn gather(t: &Tables<'_>) -> Result<Inputs, ModelError> {
+        Inputs::gather_noted(t).map(|(i, _)| i)
+    }
+
+    /// [`Inputs::gather`], with notes on the rows left out (totals, ages above 74), as
+    /// `(file, note)`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Inputs::gather`].
+    pub fn gather_noted(t: &Tables<'_>) -> Result<(Inputs, Vec<(String, String)>), ModelError> {
         let lists = CodeLists::get();
-        let in_data = codes_of(t.licensed, Concept::Profession);
+        let mut problems: Vec<Problem> = Vec::new();
+        let mut notes: Vec<(String, String)> = Vec::new();
+        let mut take = |table: &Table, g: Gathered| -> Vec<f64> {
+            for p in g.problems {
+                // EMP and FTE are rows of one table: a problem of both once.
+                if !problems.contains(&p) {
+                    problems.push(p);
+                }
+            }
+            for n in g.notes {
+                let entry = (table.meta.origin.clone(), n);
+                if !notes.contains(&entry) {
+                    notes.push(entry);
+                }
+            }
+            g.values
+        };
+        // The professions are the register's, as the code list names them.
+        let in_data: Vec<String> = t
+            .licensed
+            .dims
+            .iter()
+            .find(|d| Concept::of(d) == Some(Concept::Profession))
+            .map(|d| {
+                d.categories
+                    .iter()
+                    .filter_map(|c| match crate::validate::resolve(Concept::Profession, c) {
+                        crate::codes::Lookup::Code(code) => Some(code),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let professions: Vec<String> = lists
             .professions
             .iter()
             .map(|p| p.code.clone())
             .filter(|c| in_data.contains(c))
             .collect();
-        // Every profession of the register must have its history in the other workforce tables.
-        for (name, table) in [("employed", t.employed), ("licences issued", t.issued)] {
-            let there = codes_of(table, Concept::Profession);
-            if let Some(p) = professions.iter().find(|p| !there.contains(p)) {
-                return Err(ModelError::Input {
-                    file: table.meta.origin.clone(),
-                    message: format!(
-                        "no {name} history for the profession {p:?}, which the licence register has; expected every profession of {} here too",
-                        t.licensed.meta.origin
-                    ),
-                });
-            }
-        }
         let counties: Vec<String> = lists.counties.iter().map(|c| c.code.clone()).collect();
         let sectors: Vec<String> = lists.sectors.iter().map(|s| s.code.clone()).collect();
         let grid = Grid {
@@ -329,19 +851,34 @@ impl Inputs {
         let origins: Vec<String> = ORIGINS.iter().map(|s| s.to_string()).collect();
         let licence_years = years_of(t.licensed);
         let ly = strings(&licence_years);
-        let ax = |concept, codes| Axis { concept, codes };
-        let licensed = gather(
+        fn ax(concept: Concept, codes: &[String]) -> Axis<'_> {
+            Axis {
+                concept,
+                codes,
+                need: Need::Full,
+            }
+        }
+        fn any(concept: Concept, codes: &[String]) -> Axis<'_> {
+            Axis {
+                concept,
+                codes,
+                need: Need::Any,
+            }
+        }
+        let g = gather(
             t.licensed,
             &[
                 ax(Concept::Year, &ly),
-                ax(Concept::Profession, &grid.professions),
+                any(Concept::Profession, &grid.professions),
                 ax(Concept::County, &grid.counties),
                 ax(Concept::Sex, &sexes),
                 ax(Concept::Age, &ages),
             ],
             &[],
-        )?;
-        let issued = gather(
+            DENSE,
+        );
+        let licensed = take(t.licensed, g);
+        let g = gather(
             t.issued,
             &[
                 ax(Concept::Year, &ly),
@@ -352,7 +889,9 @@ impl Inputs {
                 ax(Concept::Age, &ages),
             ],
             &[],
-        )?;
+            DENSE,
+        );
+        let issued = take(t.issued, g);
         let employment_years = years_of(t.employed);
         let ey = strings(&employment_years);
         let contents = codes_of(t.employed, Concept::Contents);
@@ -374,16 +913,20 @@ impl Inputs {
             ax(Concept::Sex, &sexes),
             ax(Concept::Age, &ages),
         ];
-        let employed = gather(
+        let g = gather(
             t.employed,
             &emp_axes,
             &[(Concept::Contents, &content("EMP")?)],
-        )?;
-        let fte = gather(
+            DENSE,
+        );
+        let employed = take(t.employed, g);
+        let g = gather(
             t.employed,
             &emp_axes,
             &[(Concept::Contents, &content("FTE")?)],
-        )?;
+            DENSE,
+        );
+        let fte = take(t.employed, g);
         let mut population_years = years_of(t.population);
         population_years.extend(years_of(t.projection));
         population_years.sort();
@@ -399,14 +942,16 @@ impl Inputs {
         let pop_ages: Vec<String> = (0..POP_AGES).map(|a| a.to_string()).collect();
         let py = strings(&population_years);
         let pop_axes = [
-            ax(Concept::Year, &py),
+            any(Concept::Year, &py),
             ax(Concept::County, &grid.counties),
             ax(Concept::Sex, &sexes),
             ax(Concept::Age, &pop_ages),
         ];
         // History and projection fill different years of the same array.
-        let mut population = gather(t.population, &pop_axes, &[])?;
-        let proj = gather(t.projection, &pop_axes, &[])?;
+        let g = gather(t.population, &pop_axes, &[], DENSE);
+        let mut population = take(t.population, g);
+        let g = gather(t.projection, &pop_axes, &[], DENSE);
+        let proj = take(t.projection, g);
         for (a, b) in population.iter_mut().zip(proj) {
             *a += b;
         }
@@ -429,24 +974,13 @@ impl Inputs {
             }
             let cy = strings(&years);
             let axes = [
-                Axis {
-                    concept: Concept::Year,
-                    codes: &cy,
-                },
-                Axis {
-                    concept: Concept::Sector,
-                    codes: &grid.sectors,
-                },
-                Axis {
-                    concept: Concept::Sex,
-                    codes: &sexes,
-                },
-                Axis {
-                    concept: Concept::Age,
-                    codes: &pop_ages,
-                },
+                ax(Concept::Year, &cy),
+                ax(Concept::Sector, &grid.sectors),
+                ax(Concept::Sex, &sexes),
+                ax(Concept::Age, &pop_ages),
             ];
-            let history = gather(t.care_use, &axes, &[])?;
+            let g = gather(t.care_use, &axes, &[], DENSE);
+            let history = take(t.care_use, g);
             let block = grid.nk() * 2 * POP_AGES;
             let last = history[(years.len() - 1) * block..].to_vec();
             (last, years, history)
@@ -456,7 +990,8 @@ impl Inputs {
                 ax(Concept::Sex, &sexes),
                 ax(Concept::Age, &pop_ages),
             ];
-            (gather(t.care_use, &axes, &[])?, Vec::new(), Vec::new())
+            let g = gather(t.care_use, &axes, &[], DENSE);
+            (take(t.care_use, g), Vec::new(), Vec::new())
         };
         let admission_years = years_of(t.admissions);
         let ay = strings(&admission_years);
@@ -488,9 +1023,10 @@ impl Inputs {
                 file: t.admissions.meta.origin.clone(),
                 message: "no dimension holding \"nybörjare\" and \"examinerade\"".into(),
             })?;
-        let select = |code: &str| -> Result<Vec<f64>, ModelError> {
+        let select = |code: &str| -> Result<Gathered, ModelError> {
             let mut sub = t.admissions.clone();
-            // Keep the rows of one task; then gather over year × programme × region.
+            // Keep the rows of one task (the task dimension with that one category); then gather
+            // over year × programme × region.
             let k = sub.dims[uppgift].position(code).unwrap_or(usize::MAX) as u32;
             let keep: Vec<usize> = (0..sub.len())
                 .filter(|&r| sub.keys[uppgift][r] == k)
@@ -498,53 +1034,88 @@ impl Inputs {
             for col in sub.keys.iter_mut() {
                 *col = keep.iter().map(|&r| col[r]).collect();
             }
+            sub.keys[uppgift] = vec![0; keep.len()];
+            let only = sub.dims[uppgift].categories[k as usize].clone();
+            sub.dims[uppgift].categories = vec![only];
+            sub.dims[uppgift].elimination = None;
             sub.values = keep.iter().map(|&r| t.admissions.values[r]).collect();
             sub.status = keep.iter().map(|&r| t.admissions.status[r]).collect();
             sub.symbols = keep.iter().map(|&r| t.admissions.symbols[r]).collect();
-            sub.lines.clear();
-            gather(
+            if t.admissions.lines.len() == t.admissions.len() {
+                sub.lines = keep.iter().map(|&r| t.admissions.lines[r]).collect();
+            } else {
+                sub.lines.clear();
+            }
+            Ok(gather(
                 &sub,
                 &[
                     ax(Concept::Year, &ay),
-                    ax(Concept::Profession, &grid.professions),
-                    ax(Concept::HealthcareRegion, &hc_regions),
+                    any(Concept::Profession, &grid.professions),
+                    any(Concept::HealthcareRegion, &hc_regions),
                 ],
                 &[],
-            )
+                Cover {
+                    per_profession: true,
+                    cells: false,
+                },
+            ))
         };
-        let beginners = select(&task("nybörjare")?)?;
-        let graduates = select(&task("examinerade")?)?;
+        let g = select(&task("nybörjare")?)?;
+        let beginners = take(t.admissions, g);
+        let g = select(&task("examinerade")?)?;
+        let graduates = take(t.admissions, g);
         let assessments: Vec<String> = ASSESSMENTS.iter().map(|s| s.to_string()).collect();
         let by = codes_of(t.balance, Concept::Year);
         let last = by.last().cloned().unwrap_or_default();
-        let balance = gather(
+        let g = gather(
             t.balance,
             &[
-                ax(Concept::Profession, &grid.professions),
+                any(Concept::Profession, &grid.professions),
                 ax(Concept::County, &grid.counties),
-                ax(Concept::Sector, &grid.sectors),
-                ax(Concept::Assessment, &assessments),
+                any(Concept::Sector, &grid.sectors),
+                any(Concept::Assessment, &assessments),
             ],
             &[(Concept::Year, &last)],
-        )?;
-        Ok(Inputs {
-            grid,
-            licence_years,
-            licensed,
-            issued,
-            employment_years,
-            employed,
-            fte,
-            population_years,
-            population,
-            care_use,
-            care_use_years,
-            care_use_history,
-            admission_years,
-            hc_regions,
-            beginners,
-            graduates,
-            balance,
-        })
+            Cover {
+                per_profession: false,
+                cells: false,
+            },
+        );
+        let balance = take(t.balance, g);
+        if grid.professions.is_empty()
+            && !problems.iter().any(|p| p.file() == t.licensed.meta.origin)
+        {
+            problems.push(Problem::Coverage {
+                file: t.licensed.meta.origin.clone(),
+                what: "professions".into(),
+                missing: vec!["all".into()],
+                of: Vec::new(),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(ModelError::Contract { problems });
+        }
+        Ok((
+            Inputs {
+                grid,
+                licence_years,
+                licensed,
+                issued,
+                employment_years,
+                employed,
+                fte,
+                population_years,
+                population,
+                care_use,
+                care_use_years,
+                care_use_history,
+                admission_years,
+                hc_regions,
+                beginners,
+                graduates,
+                balance,
+            },
+            notes,
+        ))
     }
 }

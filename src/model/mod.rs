@@ -5,6 +5,7 @@
 //! that [`crate::publish::results`] writes out.
 
 pub mod backtest;
+pub mod contract;
 pub mod demand;
 pub mod ets;
 pub mod inputs;
@@ -12,11 +13,13 @@ pub mod intake;
 pub mod montecarlo;
 pub mod scenario;
 pub mod supply;
+pub mod synthetic;
 pub mod trend;
 pub mod ungroup;
 pub mod variates;
 
 use crate::ingest::{IngestError, read_bytes};
+use crate::validate;
 use inputs::{Inputs, NA, Tables};
 use scenario::Scenario;
 use std::path::Path;
@@ -77,6 +80,28 @@ pub enum ModelError {
         /// What to do instead.
         hint: String,
     },
+    /// Inputs fail validation for their kind (as `hwf validate --kind KIND` reports them): every
+    /// error of every input, at once.
+    #[error("{} error(s) in the inputs; nothing was projected:\n  {}", findings.len(), findings.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  "))]
+    Invalid {
+        /// The error findings, input by input.
+        findings: Vec<crate::validate::Finding>,
+    },
+    /// Inputs the model cannot use as they are: rows it cannot place, age bands, codes or cells
+    /// missing, cells without a number. Every problem of every input, at once.
+    #[error("{} problem(s) with the inputs; nothing was projected:\n  {}", problems.len(), problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  "))]
+    Contract {
+        /// The problems, input by input.
+        problems: Vec<contract::Problem>,
+    },
+    /// The projection came out empty, all zero or not a number where it must not: never written.
+    #[error("the projection is {what} for {}; the inputs cannot be what the model needs", professions.join(", "))]
+    Degenerate {
+        /// What is wrong (`empty`, `zero in the base year`, `not a number`).
+        what: String,
+        /// The professions affected (`all` when there are none).
+        professions: Vec<String>,
+    },
 }
 
 impl ModelError {
@@ -133,6 +158,11 @@ pub struct UsedInput {
     pub sha256: String,
     /// Whether the table says it is synthetic.
     pub synthetic: bool,
+    /// Why it counts as synthetic (`embedded`, `the table says so`, `same content as the embedded
+    /// licensed.px`); empty when it is not.
+    pub synthetic_why: String,
+    /// Rows left out on purpose (totals of other rows, ages above 74), and dimensions summed over.
+    pub notes: Vec<String>,
 }
 
 /// Required intake for one profession (see [`intake`] for the rule and its parts).
@@ -208,7 +238,23 @@ pub struct Projection {
     pub bands: Option<montecarlo::Bands>,
 }
 
-const INPUT_KEYS: [&str; 8] = [
+/// The kind of table each input key holds (what [`validate::check`] checks it as).
+pub fn kind_of(key: &str) -> validate::TableKind {
+    use validate::TableKind;
+    match key {
+        "licensed" => TableKind::Licensed,
+        "employed" => TableKind::Employed,
+        "licences_issued" => TableKind::LicencesIssued,
+        "population" | "population_projection" => TableKind::Population,
+        "admissions" => TableKind::Admissions,
+        "care_use" => TableKind::CareUse,
+        "balance" => TableKind::Balance,
+        _ => TableKind::Other,
+    }
+}
+
+/// The scenario keys of the inputs, in the order of [`scenario::InputFiles`].
+pub const INPUT_KEYS: [&str; 8] = [
     "licensed",
     "employed",
     "licences_issued",
@@ -239,21 +285,37 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
     ];
     let mut tables = Vec::new();
     let mut used = Vec::new();
+    let mut findings = Vec::new();
     for (key, f) in INPUT_KEYS.iter().zip(files) {
         let (name, bytes, sum) = scenario::input_bytes(key, f)?;
         let mut t = read_bytes(Path::new(&name), &bytes)?;
-        if f.file.starts_with("embedded:") {
-            t.meta.synthetic = true;
-        }
+        let why = synthetic::recognise(f, &t);
+        t.meta.synthetic = !why.is_empty();
+        findings.extend(
+            validate::check(
+                &t,
+                &validate::Options {
+                    kind: kind_of(key),
+                    ..Default::default()
+                },
+            )
+            .into_iter()
+            .filter(|x| x.severity == validate::Severity::Error),
+        );
         used.push(UsedInput {
             key: key.to_string(),
             file: name,
             sha256: sum,
             synthetic: t.meta.synthetic,
+            synthetic_why: why,
+            notes: Vec::new(),
         });
         tables.push(t);
     }
-    let inp = Inputs::gather(&Tables {
+    if !findings.is_empty() {
+        return Err(ModelError::Invalid { findings });
+    }
+    let (inp, notes) = Inputs::gather_noted(&Tables {
         licensed: &tables[0],
         employed: &tables[1],
         issued: &tables[2],
@@ -263,6 +325,13 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
         care_use: &tables[6],
         balance: &tables[7],
     })?;
+    for (u, t) in used.iter_mut().zip(&tables) {
+        u.notes = notes
+            .iter()
+            .filter(|(f, _)| *f == t.meta.origin)
+            .map(|(_, n)| n.clone())
+            .collect();
+    }
     project(sc, inp, used)
 }
 
@@ -518,6 +587,59 @@ pub fn project(
             by_imbalance,
         });
     }
+    // Never a result that is empty, zero where the base year has people, or not a number.
+    if np == 0 {
+        return Err(ModelError::Degenerate {
+            what: "empty (no profession)".into(),
+            professions: vec!["all".into()],
+        });
+    }
+    let national = |v: &[f64], ti: usize, p: usize| -> f64 {
+        (0..nc * nk).map(|i| v[ti * per + p * nc * nk + i]).sum()
+    };
+    let not_finite: Vec<String> = (0..np)
+        .filter(|&p| {
+            (0..years.len()).any(|ti| !national(&supply_fte, ti, p).is_finite())
+                || (0..demand.fte.len() / per.max(1))
+                    .any(|ti| !national(&demand.fte, ti, p).is_finite())
+        })
+        .map(|p| g.professions[p].clone())
+        .collect();
+    if !not_finite.is_empty() {
+        return Err(ModelError::Degenerate {
+            what: "not a number".into(),
+            professions: not_finite,
+        });
+    }
+    // A profession with licensed persons in the base year but no supply or demand there (a
+    // profession the register did not license yet, as HSK before 2019, is zero rightly).
+    let licensed_base = |p: usize| -> f64 {
+        (0..nc)
+            .flat_map(|c| (0..2).flat_map(move |sx| (0..NA).map(move |a| (c, sx, a))))
+            .map(|(c, sx, a)| inp.licensed[base_i * cells + g.idx(p, c, sx, a)])
+            .sum()
+    };
+    let zero: Vec<String> = (0..np)
+        .filter(|&p| {
+            licensed_base(p) > 0.0
+                && (national(&supply_fte, base_ti, p) <= 0.0 || national(&demand.fte, 0, p) <= 0.0)
+        })
+        .map(|p| g.professions[p].clone())
+        .collect();
+    let all_zero = (0..np).all(|p| national(&supply_fte, base_ti, p) <= 0.0);
+    if !zero.is_empty() || all_zero {
+        return Err(ModelError::Degenerate {
+            what: format!(
+                "zero (supply or demand) in the base year {} although the register has licensed persons",
+                sc.base_year
+            ),
+            professions: if zero.is_empty() {
+                g.professions.clone()
+            } else {
+                zero
+            },
+        });
+    }
     let intake = required;
     Ok(Projection {
         scenario: sc.clone(),
@@ -537,6 +659,31 @@ pub fn project(
 }
 
 impl Projection {
+    /// One line for the console naming the synthetic inputs, or `None` when none is: the
+    /// embedded default data as a whole, or exactly which inputs (and why: embedded, marked,
+    /// or the same content as an embedded table).
+    pub fn synthetic_summary(&self) -> Option<String> {
+        let syn: Vec<&UsedInput> = self.used.iter().filter(|u| u.synthetic).collect();
+        if syn.is_empty() {
+            return None;
+        }
+        if syn.len() == self.used.len()
+            && syn.iter().all(|u| u.file.starts_with(crate::defaults::DIR))
+        {
+            return Some(
+                "(synthetic default data: the figures show how hwf works, not the state of Sweden)"
+                    .into(),
+            );
+        }
+        Some(format!(
+            "(synthetic inputs: {}: figures that rest on them show how hwf works, not the state of Sweden)",
+            syn.iter()
+                .map(|u| format!("{} ({})", u.key, u.synthetic_why))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    }
+
     /// Runs `draws` Monte Carlo draws with the scenario's distributions and seed (or `seed`), and
     /// keeps the bands at `percentiles` (or the scenario's).
     ///

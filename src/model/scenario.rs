@@ -19,7 +19,11 @@ use std::path::{Path, PathBuf};
 pub const DEFAULT: &str = include_str!("../../data/scenarios/default.toml");
 
 /// One input file: where, and its SHA-256 (hex) when pinned.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+///
+/// An `[inputs]` entry that names a file replaces the parent's entry whole: a checksum the parent
+/// pinned for its own file is not inherited. `sha256` is optional (the manifest records the
+/// checksum of what was read either way).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct InputFile {
     /// A path (relative to the scenario file) or `embedded:NAME` for the default data.
@@ -27,6 +31,13 @@ pub struct InputFile {
     /// The expected SHA-256 of the file's bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    /// What to do with cells that hold no number (`..`, suppressed): `"error"` (the default: all
+    /// of them listed in one message, grouped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<String>,
+    /// The scenario file that pinned `sha256` (filled in by [`load`]; not a key).
+    #[serde(skip)]
+    pub pinned_by: Option<String>,
 }
 
 /// The input tables of a projection.
@@ -49,6 +60,36 @@ pub struct InputFiles {
     pub care_use: InputFile,
     /// Balance assessments.
     pub balance: InputFile,
+}
+
+impl InputFiles {
+    /// The entries with their keys, in the order of [`super::INPUT_KEYS`].
+    pub fn entries(&self) -> [(&'static str, &InputFile); 8] {
+        [
+            ("licensed", &self.licensed),
+            ("employed", &self.employed),
+            ("licences_issued", &self.licences_issued),
+            ("population", &self.population),
+            ("population_projection", &self.population_projection),
+            ("admissions", &self.admissions),
+            ("care_use", &self.care_use),
+            ("balance", &self.balance),
+        ]
+    }
+
+    /// The entries with their keys, mutable.
+    pub fn entries_mut(&mut self) -> [(&'static str, &mut InputFile); 8] {
+        [
+            ("licensed", &mut self.licensed),
+            ("employed", &mut self.employed),
+            ("licences_issued", &mut self.licences_issued),
+            ("population", &mut self.population),
+            ("population_projection", &mut self.population_projection),
+            ("admissions", &mut self.admissions),
+            ("care_use", &mut self.care_use),
+            ("balance", &mut self.balance),
+        ]
+    }
 }
 
 /// Supply parameters.
@@ -526,8 +567,10 @@ fn merge(
             format!("{prefix}.{k}")
         };
         // A distribution that names its family replaces the parent's whole declaration (its
-        // parameters belong to the family).
-        let replaces = prefix == "uncertainty" && v.get("dist").is_some();
+        // parameters belong to the family); an input that names a file replaces the parent's
+        // entry, whose checksum belongs to the parent's file.
+        let replaces = (prefix == "uncertainty" && v.get("dist").is_some())
+            || (prefix == "inputs" && v.get("file").is_some());
         match (base.get_mut(k), v) {
             (Some(toml::Value::Table(b)), toml::Value::Table(o)) if !replaces => {
                 merge(b, o, source, prov, &key)
@@ -658,7 +701,7 @@ pub fn load(path: Option<&Path>) -> Result<(Scenario, Provenance, PathBuf), Mode
     merged.remove("inherits");
     prov.remove("inherits");
     let leaf = chain.first().map(|c| c.0.clone()).unwrap_or_default();
-    let scenario: Scenario =
+    let mut scenario: Scenario =
         toml::Value::Table(merged)
             .try_into()
             .map_err(|e: toml::de::Error| ModelError::Scenario {
@@ -666,6 +709,11 @@ pub fn load(path: Option<&Path>) -> Result<(Scenario, Provenance, PathBuf), Mode
                 key: String::new(),
                 message: e.to_string().trim_end().replace('\n', " "),
             })?;
+    for (key, f) in scenario.inputs.entries_mut() {
+        if f.sha256.is_some() {
+            f.pinned_by = prov.get(&format!("inputs.{key}.sha256")).cloned();
+        }
+    }
     scenario.check(&leaf)?;
     Ok((scenario, prov, base_dir))
 }
@@ -698,6 +746,19 @@ impl Scenario {
                 "horizon",
                 format!("{} is more than 60 years after the base year", self.horizon),
             );
+        }
+        for (key, f) in self.inputs.entries() {
+            match f.missing.as_deref().map(str::trim) {
+                None | Some("error") => {}
+                Some(other) => {
+                    return bad(
+                        &format!("inputs.{key}.missing"),
+                        format!(
+                            "{other:?}; expected \"error\" (cells without a number stop the run, all listed at once)"
+                        ),
+                    );
+                }
+            }
         }
         let s = &self.supply;
         for (k, v) in [
@@ -955,11 +1016,16 @@ pub fn input_bytes(key: &str, f: &InputFile) -> Result<(String, Vec<u8>, String)
     if let Some(want) = &f.sha256
         && !want.eq_ignore_ascii_case(&sum)
     {
+        let by = match f.pinned_by.as_deref() {
+            Some("embedded default") => "the embedded default scenario".to_string(),
+            Some(p) => format!("the scenario {p}"),
+            None => "the scenario".to_string(),
+        };
         return Err(ModelError::Scenario {
             file: name,
             key: format!("inputs.{key}.sha256"),
             message: format!(
-                "the file's SHA-256 is {sum}, the scenario pins {want}: the input has changed"
+                "the file's SHA-256 is {sum}, but {by} pins {want}: the input has changed (remove `sha256` or set it to the new checksum)"
             ),
         });
     }

@@ -1074,7 +1074,13 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
             )
         );
     }
-    if synthetic {
+    let synthetic_keys: Vec<&str> = pr
+        .used
+        .iter()
+        .filter(|u| u.synthetic)
+        .map(|u| u.key.as_str())
+        .collect();
+    if synthetic && synthetic_keys.len() == pr.used.len() {
         let _ = writeln!(
             o,
             "<p class=\"banner\">{}</p>",
@@ -1082,6 +1088,22 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
                 lang,
                 "<b>Syntetiska data.</b> Rapporten bygger på hwf:s inbyggda, syntetiska standarddata (kalibrerade mot offentliga aggregat). Siffrorna visar hur modellen arbetar – de är inte statistik om Sverige.",
                 "<b>Synthetic data.</b> This report is built on hwf's embedded synthetic default data (calibrated to public aggregates). The figures show how the model works; they are not statistics about Sweden."
+            )
+        );
+    } else if synthetic {
+        let _ = writeln!(
+            o,
+            "<p class=\"banner\">{} <b>{}</b>. {}</p>",
+            tr(
+                lang,
+                "<b>Delvis syntetiska data.</b> Dessa indata är hwf:s inbyggda, syntetiska standarddata (kalibrerade mot offentliga aggregat), inte observationer:",
+                "<b>Partly synthetic data.</b> These inputs are hwf's embedded synthetic default data (calibrated to public aggregates), not observations:"
+            ),
+            esc(&synthetic_keys.join(", ")),
+            tr(
+                lang,
+                "Siffror som bygger på dem visar hur modellen arbetar – de är inte statistik om Sverige.",
+                "Figures that rest on them show how the model works; they are not statistics about Sweden."
             )
         );
     }

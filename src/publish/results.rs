@@ -636,7 +636,17 @@ pub fn manifest(pr: &Projection, files: &[(&str, &[u8])]) -> serde_json::Value {
         "seed": pr.scenario.seed,
         "monte_carlo": pr.bands.as_ref().map(|b| json!({"draws": b.draws, "seed": b.seed, "percentiles": b.percentiles})),
         "synthetic_inputs": pr.used.iter().any(|u| u.synthetic),
-        "inputs": pr.used.iter().map(|u| json!({"key": u.key, "file": u.file, "sha256": u.sha256, "synthetic": u.synthetic})).collect::<Vec<_>>(),
+        "inputs": pr.used.iter().map(|u| {
+            let mut v = json!({"key": u.key, "file": u.file, "sha256": u.sha256, "synthetic": u.synthetic});
+            // Why an input that is no embedded file counts as synthetic, and rows left out.
+            if u.synthetic && !u.file.starts_with(crate::defaults::DIR) {
+                v["synthetic_because"] = json!(u.synthetic_why);
+            }
+            if !u.notes.is_empty() {
+                v["notes"] = json!(u.notes);
+            }
+            v
+        }).collect::<Vec<_>>(),
         "outputs": files.iter().map(|(n, b)| json!({"file": n, "sha256": crate::model::scenario::hex(&Sha256::digest(b))})).collect::<Vec<_>>(),
     })
 }
