@@ -19,15 +19,7 @@ fn read(rel: &str) -> Table {
 }
 
 fn hwf(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hwf"))
-        .args(args)
-        .output()
-        .expect("run hwf");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    hwf_in(&std::env::current_dir().expect("current directory"), args)
 }
 
 /// The row with these codes, one per dimension in order.

@@ -12,7 +12,7 @@
 //! | bytes read from one input | 1 GiB | `HWF_MAX_INPUT_BYTES` |
 //! | bytes in one CSV line | 1 MiB | `HWF_MAX_LINE_BYTES` |
 //! | cells of a sparse cube per cell written (PX `KEYS`, JSON-stat sparse `value`) | 100 | `HWF_MAX_SPARSE_EXPANSION` |
-//! | uncompressed bytes of one xlsx part | 256 MiB | `HWF_MAX_XLSX_PART_BYTES` |
+//! | uncompressed bytes of one xlsx part (a sheet of a million rows that hwf writes is about 370 MB) | 1 GiB | `HWF_MAX_XLSX_PART_BYTES` |
 //! | uncompressed bytes of a whole xlsx | 1 GiB | `HWF_MAX_XLSX_BYTES` |
 //! | compression ratio of an xlsx part over 1 MiB | 200 | `HWF_MAX_ZIP_RATIO` |
 //! | cells of a worksheet's used range | 10,000,000 | `HWF_MAX_SHEET_CELLS` |
@@ -106,7 +106,7 @@ impl Default for Limits {
             max_input_bytes: 1 << 30,
             max_line_bytes: 1 << 20,
             max_sparse_expansion: 100,
-            max_xlsx_part_bytes: 256 << 20,
+            max_xlsx_part_bytes: 1 << 30,
             max_xlsx_bytes: 1 << 30,
             max_zip_ratio: 200,
             max_sheet_cells: 10_000_000,

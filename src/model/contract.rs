@@ -246,8 +246,9 @@ pub fn runs(order: &[String], present: &[bool]) -> Vec<String> {
 /// The one place where age bands are detected: the categories of an age dimension that are bands
 /// reaching below `top` (`20-24`, `-29`, or an open band such as `65+`), as written. `top` is the
 /// first age the model does not hold apart: 75 for the workforce (older persons have left it),
-/// 100 for the population (whose last class is `100+`). Ungrouping (`src/model/ungroup.rs`) is to
-/// be wired in here.
+/// 100 for the population (whose last class is `100+`). Count tables with bands are ungrouped
+/// before they reach here (`model::run`, `src/model/ungroup.rs`); what is found here is a rate (care
+/// use) in bands, or bands in a table given to the model another way.
 pub fn age_bands(categories: &[crate::table::Category], top: u32) -> Vec<String> {
     use crate::codes::{Age, age};
     categories

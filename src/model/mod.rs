@@ -286,11 +286,32 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
     let mut tables = Vec::new();
     let mut used = Vec::new();
     let mut findings = Vec::new();
+    let mut ungrouped_notes = Vec::new();
     for (key, f) in INPUT_KEYS.iter().zip(files) {
         let (name, bytes, sum) = scenario::input_bytes(key, f)?;
         let mut t = read_bytes(Path::new(&name), &bytes)?;
         let why = synthetic::recognise(f, &t);
         t.meta.synthetic = !why.is_empty();
+        // Ages in bands (as the statistical databases publish them) become single years by the
+        // penalized composite link model; care use is a rate, not a count, and is not ungrouped
+        // (the contract refuses its bands).
+        let mut ungrouped = None;
+        if *key != "care_use" && ungroup::has_age_bands(&t) {
+            let opts = if key.starts_with("population") {
+                ungroup::Options::default()
+            } else {
+                ungroup::Options::workforce()
+            };
+            t = ungroup::ungroup_ages(&t, &opts).map_err(|e| ModelError::Input {
+                file: name.clone(),
+                message: e.to_string(),
+            })?;
+            ungrouped = Some(
+                "ages given in bands were ungrouped to single years by the penalized composite link model (Rizzi, Gampe & Eilers 2015; band totals kept, cells estimated)"
+                    .to_string(),
+            );
+        }
+        ungrouped_notes.push(ungrouped);
         findings.extend(
             validate::check(
                 &t,
@@ -331,6 +352,9 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
             .filter(|(f, _)| *f == t.meta.origin)
             .map(|(_, n)| n.clone())
             .collect();
+    }
+    for (u, n) in used.iter_mut().zip(ungrouped_notes) {
+        u.notes.extend(n);
     }
     project(sc, inp, used)
 }

@@ -208,6 +208,12 @@ pub struct Options {
     /// split inside a band is shared. For tables of small counts, where one county's series (a
     /// handful of midwives aged 20-24) has no shape of its own to give.
     pub pool_regions: bool,
+    /// In [`ungroup_ages`]: a specialist layer (a profession whose code list entry has `layer_of`,
+    /// as SPL of LAK) takes its parent's single-year shape within each band, rescaled to its own
+    /// band counts, where the table holds the parent's series too. Fitted on its own a layer can
+    /// come out above its parent in single years inside a band; this way it stays within the
+    /// parent wherever its band counts do, and both keep their band totals.
+    pub layers_follow_parents: bool,
 }
 
 impl Default for Options {
@@ -220,6 +226,7 @@ impl Default for Options {
             basis: Basis::default(),
             smoothing: Smoothing::default(),
             pool_regions: false,
+            layers_follow_parents: false,
         }
     }
 }
@@ -233,6 +240,7 @@ impl Options {
         Options {
             min_age: super::inputs::AGE_MIN,
             pool_regions: true,
+            layers_follow_parents: true,
             ..Options::default()
         }
     }
@@ -1035,15 +1043,7 @@ pub fn ungroup_ages(t: &Table, opts: &Options) -> Result<Table, UngroupError> {
         fits
     } else {
         // Each series: the pooled shape, rescaled to its own band counts.
-        let spans: Vec<(usize, usize)> = bands
-            .iter()
-            .map(|b| {
-                (
-                    (b.lo - bands[0].lo) as usize,
-                    (b.hi - bands[0].lo + 1) as usize,
-                )
-            })
-            .collect();
+        let spans = band_spans(&bands);
         fit_of
             .iter()
             .zip(&counts)
@@ -1069,7 +1069,78 @@ pub fn ungroup_ages(t: &Table, opts: &Options) -> Result<Table, UngroupError> {
             e => e,
         })?);
     }
+    if opts.layers_follow_parents {
+        follow_parents(t, ad, &bands, &series, &index, &counts, &mut fitted);
+    }
     Ok(assemble(t, ad, &bands, &band_of_cat, &index, &fitted, opts))
+}
+
+/// Each band's years as a range of positions in a series of single years starting at the first
+/// band's first year.
+fn band_spans(bands: &[Band]) -> Vec<(usize, usize)> {
+    bands
+        .iter()
+        .map(|b| {
+            (
+                (b.lo - bands[0].lo) as usize,
+                (b.hi - bands[0].lo + 1) as usize,
+            )
+        })
+        .collect()
+}
+
+/// Gives each specialist layer's series its parent's single-year shape within every band, rescaled
+/// to the layer's own band counts (see [`Options::layers_follow_parents`]). Professions are told
+/// by the table's profession dimension, its codes or published names resolved through the code
+/// lists; a layer whose parent has no series in the table keeps its own fit.
+fn follow_parents(
+    t: &Table,
+    ad: usize,
+    bands: &[Band],
+    series: &[Series],
+    index: &HashMap<Vec<u32>, usize>,
+    counts: &[Vec<f64>],
+    fitted: &mut [Fit],
+) {
+    use crate::codes::{CodeLists, List, Lookup};
+    let Some(pd) = (0..t.dims.len())
+        .find(|&d| d != ad && Concept::of(&t.dims[d]) == Some(Concept::Profession))
+    else {
+        return;
+    };
+    // Position of the profession dimension in a series key (the key leaves out the age).
+    let kp = if pd < ad { pd } else { pd - 1 };
+    let lists = CodeLists::get();
+    let cats = &t.dims[pd].categories;
+    let code_of: Vec<Option<String>> = cats
+        .iter()
+        .map(|c| match lists.lookup(List::Professions, &c.code) {
+            Lookup::Code(code) => Some(code),
+            _ => None,
+        })
+        .collect();
+    let parent_cat: Vec<Option<u32>> = code_of
+        .iter()
+        .map(|code| {
+            let parent = lists.profession(code.as_deref()?)?.layer_of.as_deref()?;
+            code_of
+                .iter()
+                .position(|c| c.as_deref() == Some(parent))
+                .map(|i| i as u32)
+        })
+        .collect();
+    let spans = band_spans(bands);
+    for (i, s) in series.iter().enumerate() {
+        let Some(parent) = parent_cat[s.key[kp] as usize] else {
+            continue;
+        };
+        let mut key = s.key.clone();
+        key[kp] = parent;
+        if let Some(&q) = index.get(&key) {
+            let shape = fitted[q].counts.clone();
+            fitted[i].counts = rescale(&shape, &counts[i], &spans);
+        }
+    }
 }
 
 /// Groups the series by their key without the dimensions at `drop` (positions in the series

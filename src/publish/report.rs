@@ -1349,6 +1349,19 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
         );
     }
     o.push_str("</table>\n");
+    // What happened to an input on its way into the model (ages ungrouped from bands, totals and
+    // ages outside the model left out), said where the sources are.
+    let noted: Vec<&crate::model::UsedInput> =
+        pr.used.iter().filter(|u| !u.notes.is_empty()).collect();
+    if !noted.is_empty() {
+        let _ = writeln!(o, "<ul>");
+        for u in noted {
+            for n in &u.notes {
+                let _ = writeln!(o, "<li><b>{}</b>: {}</li>", esc(&u.key), esc(n));
+            }
+        }
+        let _ = writeln!(o, "</ul>");
+    }
     let manifest = serde_json::to_string_pretty(&results::manifest(pr, &[])).unwrap_or_default();
     let _ = writeln!(
         o,
