@@ -15,7 +15,7 @@
 //! | uncompressed bytes of one xlsx part (a sheet of a million rows that hwf writes is about 370 MB) | 1 GiB | `HWF_MAX_XLSX_PART_BYTES` |
 //! | uncompressed bytes of a whole xlsx | 1 GiB | `HWF_MAX_XLSX_BYTES` |
 //! | compression ratio of an xlsx part over 1 MiB | 200 | `HWF_MAX_ZIP_RATIO` |
-//! | cells of a worksheet's used range | 10,000,000 | `HWF_MAX_SHEET_CELLS` |
+//! | cells of a worksheet's used range (a million rows of hwf's own widest tables is about 14 M) | 20,000,000 | `HWF_MAX_SHEET_CELLS` |
 //! | shared strings of a workbook | 10,000,000 | `HWF_MAX_SHARED_STRINGS` |
 //!
 //! A sparse cube below 1,000,000 cells is always accepted, however few cells it writes.
@@ -109,7 +109,7 @@ impl Default for Limits {
             max_xlsx_part_bytes: 1 << 30,
             max_xlsx_bytes: 1 << 30,
             max_zip_ratio: 200,
-            max_sheet_cells: 10_000_000,
+            max_sheet_cells: 20_000_000,
             max_shared_strings: 10_000_000,
         }
     }
