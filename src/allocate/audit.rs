@@ -84,14 +84,7 @@ impl Audit {
 /// missing columns, and [`AllocationError::Row`] with the line for an amount that is not a whole
 /// number, a code not in the code list, or a recipient listed twice.
 pub fn read_published(path: &Path) -> Result<Vec<(String, String, u64)>, AllocationError> {
-    let bytes = crate::ingest::read_capped(path, &crate::ingest::Limits::from_env(), true)?;
-    let text = String::from_utf8(bytes).map_err(|e| AllocationError::File {
-        path: path.to_path_buf(),
-        message: format!(
-            "byte {} is not UTF-8; expected UTF-8 text",
-            e.utf8_error().valid_up_to()
-        ),
-    })?;
+    let text = super::read_text(path)?;
     parse_published(path, &text)
 }
 

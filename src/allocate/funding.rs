@@ -53,14 +53,7 @@ pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
 /// [`AllocationError::Ingest`] for a file that cannot be read or is too large, and everything
 /// [`parse`] reports.
 pub fn read(path: &Path) -> Result<Vec<Stream>, AllocationError> {
-    let bytes = crate::ingest::read_capped(path, &crate::ingest::Limits::from_env(), true)?;
-    let text = String::from_utf8(bytes).map_err(|e| AllocationError::File {
-        path: path.to_path_buf(),
-        message: format!(
-            "byte {} is not UTF-8; expected UTF-8 text",
-            e.utf8_error().valid_up_to()
-        ),
-    })?;
+    let text = super::read_text(path)?;
     parse(path, &text)
 }
 

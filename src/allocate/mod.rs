@@ -367,6 +367,24 @@ impl Allocation {
     }
 }
 
+/// A UTF-8 text file of the allocation commands (published amounts, funding streams), read with
+/// hwf's input size cap.
+///
+/// # Errors
+///
+/// [`AllocationError::Ingest`] for a file that cannot be read or is too large, and
+/// [`AllocationError::File`] for bytes that are not UTF-8 (naming the first one).
+pub(crate) fn read_text(path: &std::path::Path) -> Result<String, AllocationError> {
+    let bytes = crate::ingest::read_capped(path, &crate::ingest::Limits::from_env(), true)?;
+    String::from_utf8(bytes).map_err(|e| AllocationError::File {
+        path: path.to_path_buf(),
+        message: format!(
+            "byte {} is not UTF-8; expected UTF-8 text",
+            e.utf8_error().valid_up_to()
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
