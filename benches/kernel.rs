@@ -143,6 +143,7 @@ fn law_json(l: Law) -> String {
         Law::Normal { sd } => format!(r#"{{"dist": "normal", "sd": {sd}}}"#),
         Law::LogNormal { sd } => format!(r#"{{"dist": "lognormal", "sd": {sd}}}"#),
         Law::Trend => r#"{"dist": "trend"}"#.into(),
+        Law::Estimated => r#"{"dist": "estimated"}"#.into(),
     }
 }
 
@@ -189,6 +190,19 @@ fn export(k: &Kernel, seed: u64, dir: &Path) {
         &cat(&|p| k.profs[p].region_exit.clone()),
     );
     npy(dir, "w", &[np, 2 * NA], &cat(&|p| k.profs[p].w.clone()));
+    npy(
+        dir,
+        "process",
+        &[np, nr],
+        &cat(&|p| k.profs[p].process.clone()),
+    );
+    npy(dir, "drift", &[np, nr], &cat(&|p| k.profs[p].drift.clone()));
+    npy(
+        dir,
+        "ratio_sd",
+        &[np, 2],
+        &cat(&|p| vec![k.profs[p].ratio_sd.0, k.profs[p].ratio_sd.1]),
+    );
     npy(
         dir,
         "se_profile",
@@ -323,6 +337,32 @@ fn export(k: &Kernel, seed: u64, dir: &Path) {
         &cat(&|p| vec![samples[p].imbalance]),
     );
     npy(dir, "d0_growth", &[nf], &samples[0].growth);
+    // Process variation and the population error (zeros where the draw has none).
+    let or_zeros = |v: &Vec<f64>| {
+        if v.is_empty() {
+            vec![0.0; nr * ny]
+        } else {
+            v.clone()
+        }
+    };
+    npy(
+        dir,
+        "d0_steps",
+        &[np, nr, ny],
+        &cat(&|p| or_zeros(&samples[p].steps)),
+    );
+    npy(
+        dir,
+        "d0_ratio",
+        &[np, nr, ny],
+        &cat(&|p| or_zeros(&samples[p].ratio)),
+    );
+    npy(
+        dir,
+        "d0_population",
+        &[nr, ny],
+        &or_zeros(&samples[0].population),
+    );
     let mut records: Vec<Vec<f64>> = vec![Vec::new(); np];
     let mut order: Vec<usize> = (0..np)
         .filter(|&p| !matches!(k.profs[p].pipeline, Pipeline::Layer { .. }))
@@ -355,11 +395,12 @@ fn export(k: &Kernel, seed: u64, dir: &Path) {
         .collect();
     assert!(k.shifts.is_empty() && k.profs.iter().all(|p| p.demand_fixed.is_none()));
     let meta = format!(
-        r#"{{"np": {np}, "nr": {nr}, "na": {NA}, "ny": {ny}, "nreg": {nreg}, "nf": {nf}, "window": {window:?}, "rule": "{rule}", "close_gap": {close_gap}, "tolerance": {tol}, "seed": {seed}, "years": {years:?}, "pipelines": [{kinds}], "laws": {{"exit": {exit}, "completion": {completion}, "foreign": {foreign}, "growth": {growth}, "imbalance": {imbalance}}}}}"#,
+        r#"{{"np": {np}, "nr": {nr}, "na": {NA}, "ny": {ny}, "nreg": {nreg}, "nf": {nf}, "window": {window:?}, "rule": "{rule}", "close_gap": {close_gap}, "tolerance": {tol}, "population_sd": {population_sd}, "seed": {seed}, "years": {years:?}, "pipelines": [{kinds}], "laws": {{"exit": {exit}, "completion": {completion}, "foreign": {foreign}, "growth": {growth}, "imbalance": {imbalance}}}}}"#,
         window = k.window,
         rule = k.rule.as_str(),
         close_gap = k.close_gap,
         tol = k.tolerance,
+        population_sd = k.population_sd,
         years = k.years,
         kinds = kinds.join(", "),
         exit = law_json(k.laws.exit),

@@ -89,6 +89,30 @@ def sample(meta, A, rng, draws):
         "foreign": np.repeat(level[..., None], ny - 1, axis=3),
         "imbalance": shift(laws["imbalance"], rng, (draws, meta["np"])),
         "growth": shift(laws["growth"], rng, (draws, meta["nf"])),
+        # Process variation: the stocks' normal steps, the FTE ratio's lasting and yearly log
+        # deviations, and the population's random walk on demand (year 0 untouched).
+        "steps": np.concatenate(
+            [
+                A["drift"][None, :, :, None] * rng.standard_normal((draws, meta["np"], meta["nr"], 1)),
+                rng.standard_normal((draws, meta["np"], meta["nr"], ny - 1)),
+            ],
+            axis=3,
+        ),
+        "ratio": np.concatenate(
+            [
+                np.zeros((draws, meta["np"], meta["nr"], 1)),
+                A["ratio_sd"][None, :, 0, None, None] * rng.standard_normal((draws, meta["np"], meta["nr"], 1))
+                + A["ratio_sd"][None, :, 1, None, None] * rng.standard_normal((draws, meta["np"], meta["nr"], ny - 1)),
+            ],
+            axis=3,
+        ),
+        "population": np.concatenate(
+            [
+                np.zeros((draws, meta["nr"], 1)),
+                np.cumsum(meta["population_sd"] * rng.standard_normal((draws, meta["nr"], ny - 1)), axis=2),
+            ],
+            axis=2,
+        ),
     }
 
 
@@ -100,6 +124,9 @@ def from_export(A):
         "foreign": A["d0_foreign"][None],
         "imbalance": A["d0_imbalance"][None],
         "growth": A["d0_growth"][None],
+        "steps": A["d0_steps"][None],
+        "ratio": A["d0_ratio"][None],
+        "population": A["d0_population"][None],
     }
 
 
@@ -154,13 +181,26 @@ def project(meta, A, S):
                 + ft[:, ti - 1, None, None, None] * f1
             )
             cur[..., 1:] += prev[..., :-1] * surv[..., :-1]
+            # Process variation: a step of sd √(φ·τ·L) and the region's lasting drift (held in
+            # year 0 of the steps) on each region's whole stock.
+            total = cur.sum(axis=(2, 3))
+            k = A["process"][p][None, :]
+            on = total > 0
+            m = np.where(
+                on,
+                np.maximum(1.0 + k * S["steps"][:, p, :, ti] / np.sqrt(np.where(on, total, 1.0)) + S["steps"][:, p, :, 0], 0.0),
+                1.0,
+            )
+            cur = cur * m[:, :, None, None]
             lic[:, :nr, ti] = cur.sum(axis=(2, 3))
             sup[:, :nr, ti] = (cur * w).sum(axis=(2, 3))
             prev = cur
+        sup[:, :nr, 1:] *= np.exp(S["ratio"][:, p, :, 1:])
         step = np.prod(1.0 + A["growth"][p] + S["growth"], axis=1)
         g = np.cumprod(np.concatenate([np.ones((D, 1)), np.repeat(step[:, None], ny - 1, axis=1)], axis=1), axis=1)
         dem = np.zeros((D, nr + 1, ny))
         dem[:, :nr] = (A["demand_a"][p] + S["imbalance"][:, p, None, None] * A["demand_b"][p]) * g[:, None, :]
+        dem[:, :nr] *= np.exp(S["population"])
         for arr in (lic, sup, dem):
             arr[:, nr] = arr[:, :nr].sum(axis=1)
         req = np.full(D, np.nan)

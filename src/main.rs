@@ -1177,9 +1177,16 @@ fn backtest(
     let wide_scores = hwf::publish::report::backtest_table(&scores);
     let wide_summary = hwf::publish::report::backtest_summary_table(&summary, &scores);
     let (a, b) = (wide_scores.csv(), wide_summary.csv());
+    let calibration = hwf::model::calibration::table(&backtest::cases(&scores));
+    let c = (!calibration.is_empty())
+        .then(|| hwf::publish::report::calibration_table(&calibration).csv());
     hwf::publish::atomic::write_dir(&out, |tmp| {
         std::fs::write(tmp.join("backtest.csv"), &a)?;
-        std::fs::write(tmp.join("backtest_summary.csv"), &b)
+        std::fs::write(tmp.join("backtest_summary.csv"), &b)?;
+        if let Some(c) = &c {
+            std::fs::write(tmp.join("calibration.csv"), c)?;
+        }
+        Ok(())
     })
     .map_err(|e| e.to_string())?;
     println!(
@@ -1200,6 +1207,51 @@ fn backtest(
                 .map_or("–".to_string(), |c| format!("{:.0}", 100.0 * c))
         );
     }
+    print_calibration(&calibration);
     println!("wrote {}", out.path().display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The calibration table on the console: P10–P90 coverage by horizon for the nation and the
+/// counties (both measures), and the interval score of hwf against the naive forecasts.
+fn print_calibration(rows: &[hwf::model::calibration::Row]) {
+    if rows.is_empty() {
+        return;
+    }
+    println!();
+    println!(
+        "calibration (P10–P90 band, nominal 80 %; interval score and CRPS in % of the outcome)"
+    );
+    println!(
+        "{:<9} {:>7} {:>6} {:>9} {:>9} {:>9} {:>12} {:>12}",
+        "level", "horizon", "cells", "inside%", "IS hwf", "CRPS hwf", "IS no-chg", "IS trend"
+    );
+    let find = |m: &str, level: &str, h: Option<i32>| {
+        rows.iter()
+            .find(|r| r.method == m && r.level == level && r.measure == "all" && r.horizon == h)
+    };
+    let mut horizons: Vec<Option<i32>> = rows.iter().map(|r| r.horizon).collect();
+    horizons.sort_unstable();
+    horizons.dedup();
+    for level in ["national", "county"] {
+        for &h in horizons.iter().skip(1).chain(std::iter::once(&None)) {
+            let Some(own) = find("hwf", level, h) else {
+                continue;
+            };
+            let naive = |m: &str| {
+                find(m, level, h).map_or("–".to_string(), |r| format!("{:.2}", r.interval_score))
+            };
+            println!(
+                "{:<9} {:>7} {:>6} {:>9.1} {:>9.2} {:>9.2} {:>12} {:>12}",
+                level,
+                h.map_or("all".to_string(), |h| h.to_string()),
+                own.n,
+                100.0 * own.coverage,
+                own.interval_score,
+                own.crps,
+                naive("no_change"),
+                naive("linear_trend"),
+            );
+        }
+    }
 }

@@ -28,6 +28,9 @@ fn all_fixed() -> Scenario {
         &mut u.admissions,
         &mut u.growth,
         &mut u.imbalance,
+        &mut u.process,
+        &mut u.ratio,
+        &mut u.population,
     ] {
         *d = fixed();
     }

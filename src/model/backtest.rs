@@ -13,6 +13,7 @@
 //! the mean percentage error (bias). Coverage of a P10–P90 band is reported once the projection has
 //! uncertainty bands.
 
+use super::calibration;
 use super::inputs::{Inputs, NA};
 use super::scenario::Scenario;
 use super::{ModelError, Phase, Projection, project};
@@ -35,6 +36,11 @@ pub struct Score {
     /// The forecast's band (lowest and highest percentile of the draws) when the backtest ran
     /// Monte Carlo draws.
     pub band: Option<(f64, f64)>,
+    /// With Monte Carlo draws: the quantiles of hwf, the no-change and the linear-trend forecasts
+    /// on [`calibration::GRID`] (the naive ones `None` where the history is too short); `None`
+    /// for a profession without licensed persons at the base year (a licence introduced later
+    /// cannot be forecast from it, so it does not count in the calibration).
+    pub quantiles: Option<[Option<Vec<f64>>; 3]>,
     /// What the data say.
     pub actual: f64,
 }
@@ -170,22 +176,56 @@ pub fn backtest_with(
         .window_years
         .min(u32::try_from(max_h).unwrap_or(1).max(1));
     let pr = project(&sc, past, Vec::new())?;
+    // The band's edges and the calibration grid, each percentile once.
+    let mut percentiles: Vec<f64> = calibration::GRID.to_vec();
+    if let Some(m) = mc {
+        percentiles.extend([m.band.0, m.band.1]);
+    }
+    percentiles.sort_by(f64::total_cmp);
+    percentiles.dedup();
+    let at = |x: f64| percentiles.iter().position(|&q| q == x).unwrap_or(0);
+    let grid: Vec<usize> = calibration::GRID.iter().map(|&q| at(q)).collect();
     let bands = match mc {
-        Some(m) => Some(super::montecarlo::Kernel::new(&pr)?.run(
-            m.draws,
-            m.seed,
-            &[m.band.0, m.band.1],
-        )?),
+        Some(m) => Some(super::montecarlo::Kernel::new(&pr)?.run(m.draws, m.seed, &percentiles)?),
         None => None,
     };
+    let edges = mc.map(|m| (at(m.band.0), at(m.band.1)));
     // Band of variable `var` (0 licensed, 1 FTE) in region `r` at horizon `h`.
     let band = |p: usize, var: usize, r: usize, h: i32| {
-        bands.as_ref().map(|b| {
+        bands.as_ref().zip(edges).map(|(b, (lo, hi))| {
             let q = b.q(p, var, r, h as usize);
-            (q[0], q[1])
+            (q[lo], q[hi])
         })
     };
+    // hwf's and the naive forecasts' quantiles of variable `var` in region `r` (the nation at
+    // `g.nc()`) at horizon `h`.
     let g = &inp.grid;
+    // A profession the register did not have at the base year (a licence introduced later, as
+    // HSK in 2019) cannot be forecast from it: it is scored, but not counted in the calibration.
+    let existed: Vec<bool> = (0..g.np())
+        .map(|p| {
+            let bi = pr.inputs.licence_years.iter().position(|&y| y == base_year);
+            bi.is_some_and(|bi| {
+                (0..g.nc() * 2 * NA)
+                    .any(|i| pr.inputs.licensed[bi * g.cells() + g.idx(p, 0, 0, 0) + i] > 0.0)
+            })
+        })
+        .collect();
+    let quantiles = |p: usize, var: usize, r: usize, h: i32| {
+        if !existed[p] {
+            return None;
+        }
+        let b = bands.as_ref()?;
+        let q = b.q(p, var, r, h as usize);
+        let own: Vec<f64> = grid.iter().map(|&i| q[i]).collect();
+        let (hist, last) = history(&pr.inputs, p, r, var);
+        let ahead = usize::try_from(base_year + h - last).unwrap_or(0);
+        Some([
+            Some(own),
+            calibration::no_change(&hist, ahead),
+            calibration::linear_trend(&hist, ahead),
+        ])
+    };
     let cells = g.cells();
     let mut out = Vec::new();
     for &h in horizons.iter().filter(|&&h| h >= 1 && h <= max_h) {
@@ -224,6 +264,7 @@ pub fn backtest_with(
                             county: g.counties[c].clone(),
                             measure: "licensed",
                             band: band(p, 0, c, h),
+                            quantiles: quantiles(p, 0, c, h),
                             predicted: pred_l,
                             actual: act_l,
                         });
@@ -254,6 +295,7 @@ pub fn backtest_with(
                             county: g.counties[c].clone(),
                             measure: "fte",
                             band: band(p, 1, c, h),
+                            quantiles: quantiles(p, 1, c, h),
                             predicted: pred_f,
                             actual: act_f,
                         });
@@ -268,6 +310,7 @@ pub fn backtest_with(
                                 county: "00".into(),
                                 measure: name,
                                 band: band(p, m, g.nc(), h),
+                                quantiles: quantiles(p, m, g.nc(), h),
                                 predicted: nat[m].0,
                                 actual: nat[m].1,
                             });
@@ -278,6 +321,69 @@ pub fn backtest_with(
         }
     }
     Ok(out)
+}
+
+/// The observed series of profession `p` in county `c` (the nation when `c` is the number of
+/// counties) as the rerun knew it: licensed persons (`var` 0) by licence year, or FTE in all
+/// sectors (`var` 1) by employment year; the trailing run of consecutive years, oldest first, and
+/// its last year.
+fn history(past: &Inputs, p: usize, c: usize, var: usize) -> (Vec<f64>, i32) {
+    let g = &past.grid;
+    let cells = g.cells();
+    let counties: Vec<usize> = if c < g.nc() {
+        vec![c]
+    } else {
+        (0..g.nc()).collect()
+    };
+    let years = if var == 0 {
+        &past.licence_years
+    } else {
+        &past.employment_years
+    };
+    let value = |yi: usize| -> f64 {
+        let mut v = 0.0;
+        for &c in &counties {
+            for sx in 0..2 {
+                for a in 0..NA {
+                    let i = g.idx(p, c, sx, a);
+                    if var == 0 {
+                        v += past.licensed[yi * cells + i];
+                    } else {
+                        v += (0..g.nk())
+                            .map(|k| past.fte[(yi * g.nk() + k) * cells + i])
+                            .sum::<f64>();
+                    }
+                }
+            }
+        }
+        v
+    };
+    let Some(&last) = years.last() else {
+        return (Vec::new(), 0);
+    };
+    let mut first = years.len() - 1;
+    while first > 0 && years[first - 1] + 1 == years[first] {
+        first -= 1;
+    }
+    ((first..years.len()).map(value).collect(), last)
+}
+
+/// The calibration cases of scores with Monte Carlo quantiles (see [`calibration::table`]).
+pub fn cases(scores: &[Score]) -> Vec<calibration::Case> {
+    scores
+        .iter()
+        .filter_map(|s| {
+            Some(calibration::Case {
+                base_year: s.base_year,
+                horizon: s.horizon,
+                profession: s.profession.clone(),
+                national: s.county == "00",
+                measure: s.measure,
+                actual: s.actual,
+                quantiles: s.quantiles.clone()?,
+            })
+        })
+        .collect()
 }
 
 /// One line of the summary: a profession's errors at one base year, horizon and measure.

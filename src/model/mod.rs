@@ -5,6 +5,7 @@
 //! that [`crate::publish::results`] writes out.
 
 pub mod backtest;
+pub mod calibration;
 pub mod contract;
 pub mod demand;
 pub mod ets;
@@ -17,6 +18,7 @@ pub mod synthetic;
 pub mod trend;
 pub mod ungroup;
 pub mod variates;
+pub mod variation;
 
 use crate::ingest::{IngestError, read_bytes};
 use crate::validate;

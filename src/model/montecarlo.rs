@@ -11,7 +11,10 @@
 //! - the employment share and FTE per employed person, when the scenario draws them from their
 //!   trend models (a path per profession; supply FTE of every region scales by the year's factor);
 //! - each named demand growth factor's annual rate (one draw shared by every profession);
-//! - the base-year imbalance (one shift per profession).
+//! - the base-year imbalance (one shift per profession);
+//! - process variation (see [`super::variation`]): each region's stock takes a normal step a year,
+//!   with the variance its gross flows and the history's dispersion give, and each region's FTE
+//!   per licensed person a lasting and a yearly deviation from the national pattern.
 //!
 //! The base year is observed and does not vary. The required intake of each draw is exact: supply
 //! in the target year is linear in a constant intake, and the response to one beginner a year is
@@ -149,6 +152,19 @@ pub struct ProfKernel {
     pub ratio_lead: usize,
     /// Largest factor an employment share may take (no share above 1).
     pub employment_cap: f64,
+    /// Process variation of each region's stock, `[r]`: `√(φ·τ_r)`, so that a year's step has
+    /// standard deviation `process[r]·√L_r` (zero: none; see [`super::variation`]).
+    pub process: Vec<f64>,
+    /// How the regions' yearly steps combine nationally: `1 − γ = √(φ_nat/φ)`, with the steps
+    /// `z_r − γ·s_r·Σ_j s_j z_j / Σ_j s_j²` (`s_r = process[r]·√L_r` at the base year), so that
+    /// their sum has the national residuals' variance (1: independent regions).
+    pub national_scale: f64,
+    /// Lasting drift of each region's stock, `[r]`: the relative standard deviation of a year's
+    /// drift left by the estimation error of the region's own rates (zero: none).
+    pub drift: Vec<f64>,
+    /// Standard deviations of ln(FTE per licensed person) around the national pattern: the lasting
+    /// region effect and the year-to-year variation (zero: none).
+    pub ratio_sd: (f64, f64),
 }
 
 /// A demand shift between professions, as the kernel applies it.
@@ -187,6 +203,9 @@ pub struct Kernel {
     pub intake_from: i32,
     /// The distributions.
     pub laws: Laws,
+    /// Standard deviation of a year's step in the random walk of each region's ln population
+    /// (the population projection's error; zero: none).
+    pub population_sd: f64,
 }
 
 /// Variables that get bands.
@@ -292,6 +311,10 @@ pub fn stream(seed: u64, draw: u64, who: u64) -> Pcg64 {
 pub const DEMAND_STREAM: u64 = u32::MAX as u64;
 /// Offset of the per-profession imbalance streams.
 const IMBALANCE_STREAM: u64 = 1 << 20;
+/// Offset of the per-profession process-variation streams.
+const PROCESS_STREAM: u64 = 2 << 20;
+/// The stream purpose of the population error, shared by all professions of a draw.
+const POPULATION_STREAM: u64 = u32::MAX as u64 - 1;
 
 /// The value of year `y` in a list sorted by year.
 fn by_year<T>(v: &[(i32, T)], y: i32) -> Option<&T> {
@@ -407,6 +430,13 @@ pub struct Sample {
     pub employment: Vec<f64>,
     /// FTE-per-employed factors by year index (base year first, 1).
     pub fte: Vec<f64>,
+    /// Process variation: the stocks' standard normal steps `[r][t]` (year index 0 holds the
+    /// region's lasting drift a year, `drift[r]·η_r`), empty without process variation.
+    pub steps: Vec<f64>,
+    /// Process variation: the FTE ratio's log factors `[r][t]` (year index 0 is 0), empty without.
+    pub ratio: Vec<f64>,
+    /// The population error's log factors on demand `[r][t]` (year index 0 is 0), empty without.
+    pub population: Vec<f64>,
 }
 
 /// Per-worker buffers, reused across draws.
@@ -426,6 +456,10 @@ struct Scratch {
     emp: Vec<f64>,
     fte: Vec<f64>,
     window: Vec<super::intake::Year>,
+    /// Process variation: standard normal steps `[r][t]` of the stocks, then the FTE ratio's
+    /// log factors `[r][t]`.
+    steps: Vec<f64>,
+    ratio: Vec<f64>,
 }
 
 /// What one draw of one profession records: `[region + nation][year]` licensed, supply and demand,
@@ -558,6 +592,11 @@ impl Kernel {
         let mut profs = Vec::with_capacity(np);
         for p in 0..np {
             let prm = &proj.params[p];
+            let var = if laws.process == Law::Estimated || laws.ratio == Law::Estimated {
+                super::variation::estimate(inp, sc, p, prm)
+            } else {
+                super::variation::Variation::default()
+            };
             let mut l0 = vec![0.0; nc * 2 * NA];
             for c in 0..nc {
                 for s in 0..2 {
@@ -697,6 +736,28 @@ impl Kernel {
                 ratio_models: [prm.employment_model.clone(), prm.fte_model.clone()],
                 ratio_lead: usize::try_from(sc.base_year + 1 - prm.ratio_trend_from).unwrap_or(0),
                 employment_cap: prm.employment_cap,
+                process: (0..nc)
+                    .map(|c| match (laws.process, var.turnover.get(c)) {
+                        (Law::Estimated, Some(t)) => (var.dispersion * t).sqrt(),
+                        _ => 0.0,
+                    })
+                    .collect(),
+                national_scale: if laws.process == Law::Estimated && var.dispersion > 0.0 {
+                    (var.national_dispersion / var.dispersion).sqrt()
+                } else {
+                    1.0
+                },
+                drift: (0..nc)
+                    .map(|c| match (laws.process, var.drift.get(c)) {
+                        (Law::Estimated, Some(&x)) => x,
+                        _ => 0.0,
+                    })
+                    .collect(),
+                ratio_sd: if laws.ratio == Law::Estimated {
+                    (var.ratio_between, var.ratio_within)
+                } else {
+                    (0.0, 0.0)
+                },
             });
         }
         let shifts = sc
@@ -728,6 +789,11 @@ impl Kernel {
             shifts,
             tolerance: sc.balance.tolerance,
             laws,
+            population_sd: if laws.population == Law::Estimated {
+                super::variation::population_sd(inp, sc.base_year, 10)
+            } else {
+                0.0
+            },
         })
     }
 
@@ -749,6 +815,8 @@ impl Kernel {
             .map(|k| ProfKernel {
                 l0: per_region(&k.l0, 2 * NA),
                 region_exit: parts.iter().map(|&(r, _)| k.region_exit[r]).collect(),
+                process: parts.iter().map(|&(r, _)| k.process[r]).collect(),
+                drift: parts.iter().map(|&(r, _)| k.drift[r]).collect(),
                 se_profile: per_region(&k.se_profile, 2 * NA),
                 foreign: [
                     per_region(&k.foreign[0], 2 * NA),
@@ -1021,6 +1089,7 @@ impl Kernel {
         if let Some(fixed) = &self.profs[p].demand_fixed {
             s.demand.clear();
             s.demand.extend_from_slice(fixed);
+            self.population_error(d, seed, &mut s.demand);
             return;
         }
         let mut demand = std::mem::take(&mut s.demand);
@@ -1053,7 +1122,27 @@ impl Kernel {
                 demand.clone_from(&vals[i]);
             }
         }
+        self.population_error(d, seed, &mut demand);
         s.demand = demand;
+    }
+
+    /// The population projection's error in draw `d`: each region's demand `[r][t]` times
+    /// `exp(σ·(z_1 + … + z_t))`, a random walk from the base year with its own standard normal
+    /// steps per region, the same for every profession of the draw.
+    fn population_error(&self, d: u64, seed: u64, demand: &mut [f64]) {
+        let sd = self.population_sd;
+        if sd == 0.0 {
+            return;
+        }
+        let ny = self.years.len();
+        let mut rng = stream(seed, d, POPULATION_STREAM);
+        for row in demand.chunks_exact_mut(ny) {
+            let mut walk = 0.0;
+            for x in row.iter_mut().skip(1) {
+                walk += sd * normal(&mut rng);
+                *x *= libm::exp(walk);
+            }
+        }
     }
 
     /// Swedish licences by year index for draw parameters already in `s` (completion, admissions),
@@ -1234,6 +1323,59 @@ impl Kernel {
         }
     }
 
+    /// Draws profession `p`'s process variation of draw `d` into the scratch (from its own
+    /// stream, so the other parameters' draws are the same with or without it): the stocks'
+    /// standard normal steps `[r][t]`, then the FTE ratio's log factors `[r][t]`
+    /// (`σ_between·η_r + σ_within·ξ_{r,t}`, 0 in the base year). Both stay empty when the scenario
+    /// or the history gives none.
+    fn variation_into(&self, p: usize, d: u64, seed: u64, s: &mut Scratch) {
+        let k = &self.profs[p];
+        let (nr, ny) = (self.regions.len(), self.years.len());
+        s.steps.clear();
+        s.ratio.clear();
+        let process = k.process.iter().chain(&k.drift).any(|&x| x > 0.0);
+        let (between, within) = k.ratio_sd;
+        if !process && between == 0.0 && within == 0.0 {
+            return;
+        }
+        let mut rng = stream(seed, d, PROCESS_STREAM + p as u64);
+        if process {
+            // Year index 0 holds the region's lasting drift `drift[r]·η_r`; the others the
+            // year's standard normal step.
+            s.steps.resize(nr * ny, 0.0);
+            for r in 0..nr {
+                s.steps[r * ny] = k.drift[r] * normal(&mut rng);
+                for ti in 1..ny {
+                    s.steps[r * ny + ti] = normal(&mut rng);
+                }
+            }
+            // Each year's steps combined so that their national sum has the national residuals'
+            // variance: the part along the regions' weights scaled by √(φ_nat/φ).
+            let gamma = 1.0 - k.national_scale;
+            if gamma != 0.0 {
+                let weight = |r: usize| k.process[r] * k.base[r].1.max(0.0).sqrt();
+                let ss: f64 = (0..nr).map(|r| weight(r) * weight(r)).sum();
+                if ss > 0.0 {
+                    for ti in 1..ny {
+                        let dot: f64 = (0..nr).map(|r| weight(r) * s.steps[r * ny + ti]).sum();
+                        for r in 0..nr {
+                            s.steps[r * ny + ti] -= gamma * weight(r) * dot / ss;
+                        }
+                    }
+                }
+            }
+        }
+        if between > 0.0 || within > 0.0 {
+            s.ratio.resize(nr * ny, 0.0);
+            for r in 0..nr {
+                let lasting = between * normal(&mut rng);
+                for ti in 1..ny {
+                    s.ratio[r * ny + ti] = lasting + within * normal(&mut rng);
+                }
+            }
+        }
+    }
+
     /// The parameters draw `d` takes for profession `p` (what a second implementation needs to
     /// reproduce the draw): exit rates `[s][a]`, completion rates by health-care region, admissions
     /// factors and EU/EEA and third-country licence factors by years ahead, the imbalance shift, and
@@ -1248,6 +1390,7 @@ impl Kernel {
         let growth = (0..self.profs[p].growth.len())
             .map(|_| draw_shift(self.laws.growth, &mut rng))
             .collect();
+        self.variation_into(p, d, seed, &mut s);
         Sample {
             exit: s.exit,
             completion: s.completion,
@@ -1257,6 +1400,17 @@ impl Kernel {
             growth,
             employment: s.emp,
             fte: s.fte,
+            steps: s.steps,
+            ratio: s.ratio,
+            population: {
+                let mut v = vec![1.0; self.regions.len() * self.years.len()];
+                self.population_error(d, seed, &mut v);
+                if self.population_sd == 0.0 {
+                    Vec::new()
+                } else {
+                    v.iter().map(|x| x.ln()).collect()
+                }
+            },
         }
     }
 
@@ -1337,6 +1491,7 @@ impl Kernel {
         let ny = self.years.len();
         self.sample_into(p, d, seed, pad, s);
         self.swedish(p, parent_se, s);
+        self.variation_into(p, d, seed, s);
         // Forward: stocks, FTE and licensed persons by region.
         let (lic_at, sup_at, dem_at) = (0, (nr + 1) * ny, 2 * (nr + 1) * ny);
         let constant_foreign = ny > 1
@@ -1364,10 +1519,19 @@ impl Kernel {
                     se: &s.se,
                     fe: &s.f[0],
                     ft: &s.f[1],
+                    process: (!s.steps.is_empty()).then_some((&k.process[..], &s.steps[..])),
                 },
                 lic,
                 sup,
             );
+            // Each region's FTE per licensed person strays from the national pattern.
+            if !s.ratio.is_empty() {
+                for (x, f) in sup.iter_mut().zip(&s.ratio) {
+                    if *f != 0.0 {
+                        *x *= libm::exp(*f);
+                    }
+                }
+            }
             // The employment-share and FTE trends scale every region's supply in their year.
             if s.emp.iter().chain(&s.fte).any(|&f| f != 1.0) {
                 for r in 0..nr {
@@ -1535,6 +1699,8 @@ struct Rows<'a> {
     se: &'a [f64],
     fe: &'a [f64],
     ft: &'a [f64],
+    /// Process variation: `√(φ·τ)` by region and the standard normal steps `[r][t]`.
+    process: Option<(&'a [f64], &'a [f64])>,
 }
 
 /// Row `i` of a padded array.
@@ -1793,8 +1959,21 @@ fn forward_body<O: RowOps>(x: &Rows<'_>, lic: &mut [f64], sup: &mut [f64]) {
                         );
                     }
                 }
-                lic[r * ny + ti] = total(&acc[0]);
-                sup[r * ny + ti] = total(&acc[1]);
+                let (mut l, mut f) = (total(&acc[0]), total(&acc[1]));
+                // Process variation: a step of standard deviation √(φ·τ·L), applied to the
+                // region's whole stock (every sex and age in proportion).
+                if let Some((k, z)) = x.process
+                    && l > 0.0
+                {
+                    let m = (1.0 + k[r] * z[r * ny + ti] / l.sqrt() + z[r * ny]).max(0.0);
+                    for i in 2 * rb..2 * rb + 2 {
+                        c[i].iter_mut().for_each(|v| *v *= m);
+                    }
+                    l *= m;
+                    f *= m;
+                }
+                lic[r * ny + ti] = l;
+                sup[r * ny + ti] = f;
             }
         }
     }
@@ -2126,6 +2305,7 @@ mod tests {
             se: &se,
             fe: &fe,
             ft: &ft,
+            process: None,
         };
         forward(&x, &mut lic, &mut sup);
         let mut prev = l0.clone();
@@ -2220,6 +2400,7 @@ mod tests {
                 se: &se,
                 fe: &fe,
                 ft: &ft,
+                process: None,
             };
             let (mut lic, mut sup) = (vec![0.0; regions * ny], vec![0.0; regions * ny]);
             let mut g = vec![0.0; ny];

@@ -287,11 +287,13 @@ pub struct Scenario {
 ///   for inflows);
 /// - `"lognormal"`: a multiplier `exp(Normal(−sd²/2, sd))` with mean 1;
 /// - `"trend"`: paths simulated from the model (ETS or linear) the scenario's trend fitted (its
-///   prediction distribution; see [`super::trend`]).
+///   prediction distribution; see [`super::trend`]);
+/// - `"estimated"`: variation measured in the history (process variation, see
+///   [`super::variation`]).
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Dist {
-    /// The family: `fixed`, `beta`, `normal`, `lognormal` or `trend`.
+    /// The family: `fixed`, `beta`, `normal`, `lognormal`, `trend` or `estimated`.
     pub dist: String,
     /// beta: multiplier on the observed counts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -333,6 +335,8 @@ pub enum Law {
     },
     /// The trend model's simulated paths.
     Trend,
+    /// Variation estimated from the history (see [`super::variation`]).
+    Estimated,
 }
 
 impl Dist {
@@ -372,7 +376,7 @@ impl Dist {
             }
         };
         match name.as_str() {
-            "fixed" | "trend" => {
+            "fixed" | "trend" | "estimated" => {
                 if let Some(e) = stray(&[
                     ("weight", self.weight.is_some()),
                     ("alpha", self.alpha.is_some()),
@@ -381,10 +385,10 @@ impl Dist {
                 ]) {
                     return Err(e);
                 }
-                Ok(if name == "fixed" {
-                    Law::Fixed
-                } else {
-                    Law::Trend
+                Ok(match name.as_str() {
+                    "fixed" => Law::Fixed,
+                    "trend" => Law::Trend,
+                    _ => Law::Estimated,
                 })
             }
             "beta" => {
@@ -458,6 +462,26 @@ pub struct Uncertainty {
     /// Care use per person (`fixed` only; its trend enters at the point forecast).
     #[serde(default = "fixed")]
     pub care_use: Dist,
+    /// Year-to-year variation of each county's stock beyond the rates (`fixed`: none;
+    /// `estimated`: from the history's one-step residuals, see [`super::variation`]).
+    #[serde(default = "estimated")]
+    pub process: Dist,
+    /// County variation of FTE per licensed person around the national pattern (`fixed` or
+    /// `estimated`, see [`super::variation`]).
+    #[serde(default = "estimated")]
+    pub ratio: Dist,
+    /// The population projection's error by county (`fixed` or `estimated` from the history's
+    /// year-to-year growth variation, see [`super::variation::population_sd`]): a random walk on
+    /// each county's demand, shared by every profession.
+    #[serde(default = "estimated")]
+    pub population: Dist,
+}
+
+fn estimated() -> Dist {
+    Dist {
+        dist: "estimated".into(),
+        ..fixed()
+    }
 }
 
 fn fixed() -> Dist {
@@ -491,6 +515,12 @@ pub struct Laws {
     pub fte: Law,
     /// Care use per person.
     pub care_use: Law,
+    /// County stocks' process variation.
+    pub process: Law,
+    /// County FTE-per-licensed variation.
+    pub ratio: Law,
+    /// County population projection error.
+    pub population: Law,
 }
 
 impl Uncertainty {
@@ -524,6 +554,15 @@ impl Uncertainty {
                 .law(&format!("{u}.employment"), &["fixed", "trend"])?,
             fte: self.fte.law(&format!("{u}.fte"), &["fixed", "trend"])?,
             care_use: self.care_use.law(&format!("{u}.care_use"), &["fixed"])?,
+            process: self
+                .process
+                .law(&format!("{u}.process"), &["fixed", "estimated"])?,
+            ratio: self
+                .ratio
+                .law(&format!("{u}.ratio"), &["fixed", "estimated"])?,
+            population: self
+                .population
+                .law(&format!("{u}.population"), &["fixed", "estimated"])?,
         })
     }
 }

@@ -478,8 +478,15 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
     let layer = match (&completion, prof.and_then(|x| x.layer_of.as_ref())) {
         (None, Some(parent)) => g.prof(parent).and_then(|pi| {
             let d = prof.map_or(0, |x| x.programme_years.round() as usize);
-            let num: f64 = iw.iter().map(|&y| observed_se(inp, p, ly[y])).sum();
-            let den: f64 = iw
+            // Only the years whose parent year (d years earlier) the register has: a year
+            // without it would count its certificates against no licences at all.
+            let pairs: Vec<usize> = iw
+                .iter()
+                .copied()
+                .filter(|&y| ly.contains(&(ly[y] - d as i32)))
+                .collect();
+            let num: f64 = pairs.iter().map(|&y| observed_se(inp, p, ly[y])).sum();
+            let den: f64 = pairs
                 .iter()
                 .map(|&y| observed_se(inp, pi, ly[y] - d as i32))
                 .sum();

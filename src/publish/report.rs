@@ -693,6 +693,39 @@ pub fn backtest_table(scores: &[crate::model::backtest::Score]) -> Wide {
     backtest_table_with(scores, Profile::default(), None)
 }
 
+/// The calibration table of a backtest with draws ([`crate::model::calibration::table`]): per
+/// method, level, measure and horizon (`all` for every horizon), the cells scored, the coverage of
+/// the P10–P90 band, the mean interval score and CRPS in percent of the outcome, and the PIT
+/// histogram's 20 bins (`pit_00_05` … `pit_95_100`, shares of the outcomes).
+pub fn calibration_table(rows: &[crate::model::calibration::Row]) -> Wide {
+    let text = |f: &dyn Fn(&crate::model::calibration::Row) -> String| {
+        Data::Text(rows.iter().map(f).collect())
+    };
+    let num = |f: &dyn Fn(&crate::model::calibration::Row) -> f64| {
+        Data::Num(rows.iter().map(|r| Some(f(r))).collect())
+    };
+    let mut cols = vec![
+        ("method".into(), text(&|r| r.method.to_string())),
+        ("level".into(), text(&|r| r.level.to_string())),
+        ("measure".into(), text(&|r| r.measure.to_string())),
+        (
+            "horizon".into(),
+            text(&|r| r.horizon.map_or("all".into(), |h| h.to_string())),
+        ),
+        ("cells".into(), num(&|r| r.n as f64)),
+        ("coverage_p10_p90".into(), num(&|r| r.coverage)),
+        ("interval_score_percent".into(), num(&|r| r.interval_score)),
+        ("crps_percent".into(), num(&|r| r.crps)),
+    ];
+    for b in 0..=crate::model::calibration::GRID.len() {
+        cols.push((
+            format!("pit_{:02}_{:02}", 5 * b, 5 * (b + 1)),
+            num(&|r| r.pit[b]),
+        ));
+    }
+    Wide { cols }
+}
+
 /// The backtest scores as a table: the forecast and its band for every profession and county; the
 /// outcome, the error and whether the outcome fell inside the band only where the outcome may be
 /// published ([`published_actual`]), computed from the published outcome.
@@ -1005,6 +1038,148 @@ fn backtest_section(
     );
 }
 
+/// The calibration chart: the share of outcomes inside hwf's P10–P90 band by horizon, for the
+/// nation and the counties (both measures), with the nominal 80 % drawn.
+pub fn calibration_chart(
+    rows: &[crate::model::calibration::Row],
+    lang: Lang,
+) -> Result<Drawn, charts::ChartError> {
+    let series = |level: &str| -> Vec<(i32, f64)> {
+        rows.iter()
+            .filter(|r| r.method == "hwf" && r.level == level && r.measure == "all")
+            .filter_map(|r| Some((r.horizon?, 100.0 * r.coverage)))
+            .collect()
+    };
+    let (nation, counties) = (series("national"), series("county"));
+    let nominal: Vec<(i32, f64)> = nation
+        .iter()
+        .chain(&counties)
+        .map(|p| (p.0, 80.0))
+        .collect::<std::collections::BTreeMap<i32, f64>>()
+        .into_iter()
+        .collect();
+    let lines: Vec<charts::Line> = vec![
+        (
+            tr(lang, "Riket", "Sweden").into(),
+            nation,
+            charts::SUPPLY,
+            false,
+        ),
+        (
+            tr(lang, "Län", "Counties").into(),
+            counties,
+            charts::DEMAND,
+            false,
+        ),
+        (
+            tr(lang, "Utlovat: 80 %", "Nominal: 80 %").into(),
+            nominal,
+            charts::SCENARIOS[2],
+            true,
+        ),
+    ];
+    charts::lines(
+        "backtest_coverage",
+        &Labels {
+            title: tr(
+                lang,
+                "Andel utfall inom bandet P10–P90, efter prognoshorisont",
+                "Share of outcomes inside the P10–P90 band, by horizon",
+            )
+            .into(),
+            caption: format!(
+                "{}: hwf, {}",
+                tr(lang, "Källa", "Source"),
+                tr(
+                    lang,
+                    "efterhandsprövning, legitimerade och årsarbetare",
+                    "backtest, licensed persons and FTE"
+                )
+            ),
+            x: tr(lang, "År framåt", "Years ahead").into(),
+            y: tr(lang, "Procent", "Percent").into(),
+            series: vec![],
+        },
+        &lines,
+    )
+}
+
+/// The report's calibration part: what the band promises in plain words, how often it held in the
+/// backtest by horizon (nation and counties), and its interval score against two naive forecasts.
+fn calibration_section(
+    o: &mut String,
+    scores: &[crate::model::backtest::Score],
+    chart: Option<&Drawn>,
+    lang: Lang,
+) {
+    let rows = crate::model::calibration::table(&crate::model::backtest::cases(scores));
+    if rows.is_empty() {
+        return;
+    }
+    let _ = write!(
+        o,
+        "<section><h3 id=\"calibration\">{}</h3><p>{}</p>",
+        tr(lang, "Håller osäkerhetsbanden?", "Do the bands hold?"),
+        tr(
+            lang,
+            "Bandet P10–P90 är det intervall som prognosen ger 80 % sannolikhet: i 8 fall av 10 bör utfallet hamna inom det. Tabellen visar hur ofta det gjorde det när modellen kördes från tidigare basår. Intervallpoängen (bredd plus straff för utfall utanför, i procent av utfallet; lägre är bättre) jämförs med två enkla prognoser: oförändrat värde och linjär trend.",
+            "The P10–P90 band is the range the forecast gives an 80 % probability: in 8 cases out of 10 the outcome should fall inside it. The table shows how often it did when the model was rerun from earlier base years. The interval score (width plus a penalty for outcomes outside, in percent of the outcome; lower is better) is compared with two naive forecasts: no change and a linear trend."
+        )
+    );
+    if let Some(ch) = chart {
+        figure(o, ch, lang);
+    }
+    let _ = write!(
+        o,
+        "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        tr(lang, "Nivå", "Level"),
+        tr(lang, "År framåt", "Years ahead"),
+        tr(lang, "Celler", "Cells"),
+        tr(lang, "Inom bandet, %", "Inside the band, %"),
+        tr(lang, "Intervallpoäng hwf", "Interval score hwf"),
+        tr(lang, "Oförändrat", "No change"),
+        tr(lang, "Linjär trend", "Linear trend"),
+    );
+    let find = |m: &str, level: &str, h: Option<i32>| {
+        rows.iter()
+            .find(|r| r.method == m && r.level == level && r.measure == "all" && r.horizon == h)
+    };
+    for r in rows
+        .iter()
+        .filter(|r| r.method == "hwf" && r.measure == "all")
+    {
+        let naive = |m: &str| {
+            find(m, r.level, r.horizon)
+                .map_or("–".to_string(), |x| num(x.interval_score, 2, lang))
+        };
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            if r.level == "national" {
+                tr(lang, "Riket", "Sweden")
+            } else {
+                tr(lang, "Län", "Counties")
+            },
+            r.horizon
+                .map_or(tr(lang, "alla", "all").to_string(), |h| h.to_string()),
+            r.n,
+            num(100.0 * r.coverage, 0, lang),
+            num(r.interval_score, 2, lang),
+            naive("no_change"),
+            naive("linear_trend"),
+        );
+    }
+    let _ = writeln!(
+        o,
+        "</table><p><small>{}</small></p></section>",
+        tr(
+            lang,
+            "Banden omfattar osäkerheten i skattade parametrar (avgångar, examensgrad, utländska legitimationer, efterfrågans tillväxt, balansläget) och den årliga slumpvariationen i varje läns bestånd och i årsarbetare per legitimerad, skattad ur historiken. De omfattar inte fel i befolkningsprognosen, plötsliga reformer eller ändrade definitioner. Alla mått per metod, nivå och horisont finns i tables/calibration.csv.",
+            "The bands include the uncertainty of the estimated parameters (exits, completion, foreign licences, demand growth, the base-year balance) and the yearly random variation of each county's stock and of FTE per licensed person, estimated from the history. They do not include errors of the population projection, sudden reforms or changed definitions. Every score per method, level and horizon is in tables/calibration.csv."
+        )
+    );
+}
+
 /// Charts beside the per-profession ones, drawn once by [`write`] and inlined by [`html_with`].
 #[derive(Clone, Copy, Default)]
 pub struct SideCharts<'a> {
@@ -1012,6 +1187,8 @@ pub struct SideCharts<'a> {
     pub comparison: Option<&'a Drawn>,
     /// Backtest: forecast against outcome.
     pub backtest: Option<&'a Drawn>,
+    /// Backtest: coverage of the P10–P90 band against the horizon.
+    pub calibration: Option<&'a Drawn>,
 }
 
 /// The HTML report.
@@ -1324,6 +1501,7 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
     }
     if let Some(scores) = extra.backtest {
         backtest_section(&mut o, scores, side.backtest, lang, d);
+        calibration_section(&mut o, scores, side.calibration, lang);
     }
     method(&mut o, pr, opts, d);
     // Sources.
@@ -1846,10 +2024,19 @@ pub fn write(
         Some(scores) => Some(backtest_chart(pr, scores, opts.lang).map_err(chart_err)?),
         None => None,
     };
+    let calibration = extra.backtest.map_or_else(Vec::new, |scores| {
+        crate::model::calibration::table(&crate::model::backtest::cases(scores))
+    });
+    let cal_chart = if calibration.is_empty() {
+        None
+    } else {
+        Some(calibration_chart(&calibration, opts.lang).map_err(chart_err)?)
+    };
     progress("HTML report");
     let side = SideCharts {
         comparison: comparison.as_ref(),
         backtest: bt_chart.as_ref(),
+        calibration: cal_chart.as_ref(),
     };
     let page = html_with(pr, extra, side, opts, &d, &all);
     progress("tables");
@@ -1859,6 +2046,9 @@ pub fn write(
             "backtest",
             backtest_table_with(scores, opts.disclosure, Some(&d)),
         ));
+        if !calibration.is_empty() {
+            tabs.push(("calibration", calibration_table(&calibration)));
+        }
     }
     let enc = |e: String| PublishError::Encode {
         path: dir.join("tables"),
@@ -1887,6 +2077,7 @@ pub fn write(
             .flatten()
             .chain(comparison.iter())
             .chain(bt_chart.iter())
+            .chain(cal_chart.iter())
         {
             std::fs::write(tmp.join("charts").join(format!("{}.svg", ch.name)), &ch.svg)?;
             std::fs::write(tmp.join("charts").join(format!("{}.png", ch.name)), &ch.png)?;

@@ -1,0 +1,314 @@
+//! Process variation: how far each county's stock and FTE stray from year to year beyond what the
+//! model's rates predict, estimated from the register's own history.
+//!
+//! The parameter draws of [`super::montecarlo`] say how uncertain the model's rates are; they do
+//! not say that a county of 1 500 nurses, with exactly known rates, still loses 80 one year and 110
+//! the next, and that the FTE its licensed persons work differs from the national pattern. Both are
+//! measured here, per profession, so that the Monte Carlo kernel can add them to every draw:
+//!
+//! - **Stock.** For every transition `y − 1 → y` in the exit-rate window, each county's stock is
+//!   predicted one step ahead from last year's stock with the model's exit rates (the county's
+//!   level included) and the year's national new licences spread by the county's share of new
+//!   licences over the window. The residual `e = actual − predicted` is compared with the county's
+//!   gross flow `V` (expected exits plus expected new licences), the variance of a sum of
+//!   independent events: the **dispersion** `φ = Σ e² / Σ V · n/(n − 1)` (1 for Poisson-like
+//!   flows, above 1 when persons move between counties, leave and come back, or arrive in waves;
+//!   `n/(n − 1)` gives back the degree of freedom that each county's fitted exit level and share
+//!   of new licences, which together absorb its mean residual, take from its `n` residuals). The kernel adds
+//!   to county `c` in year `t` a normal step with variance `φ·τ_c·L_c(t)`, `τ_c` the county's
+//!   turnover (gross flow per person), so a county's band widens with the square root of the
+//!   horizon, and more for small counties than for large ones. The counties' steps are made to
+//!   sum, nationally, to the variance the national residuals show (`φ_nat`): moves between
+//!   counties cancel in the sum, so the counties' steps are partly opposed. The county's own rates (its exit
+//!   level, its share of new licences) are estimated from the same few years of events, so they
+//!   are off by a little that lasts: each draw also gives each county a lasting drift of relative
+//!   standard deviation [`Variation::drift`] a year, whose effect grows with the horizon itself.
+//! - **FTE per licensed person.** For every employment year in the employment window, each
+//!   county's FTE is compared with what the national employment shares and FTE per employed person
+//!   give for its licensed persons: `u_c(t) = ln(FTE_c(t) / F̂_c(t))`. The national part of each
+//!   year (`n_t`, the same for every county) is taken out; what remains splits into a lasting
+//!   county effect (the spread of the county means, `σ_between`) and a year-to-year part
+//!   (`σ_within`, pooled within counties). The kernel multiplies county `c`'s FTE in every
+//!   projected year by `exp(σ_between·η_c + σ_within·ξ_{c,t})` with standard normal `η_c` (one
+//!   per draw) and `ξ_{c,t}` (one per year). The national year effects are the employment and FTE
+//!   trends' business ([`super::scenario::Uncertainty::employment`]).
+//!
+//! Both are zero when the history is too short (fewer than two transitions, or one employment
+//! year) and say so in [`Variation::transitions`] and [`Variation::ratio_years`].
+
+use super::inputs::{Inputs, NA};
+use super::scenario::Scenario;
+use super::supply::Params;
+
+/// The largest lasting drift a year (relative standard deviation): the estimate assumes a stock
+/// that has existed for the whole window; a licence still in its first wave (a stock small
+/// against its arrivals) would otherwise compound into absurd paths.
+pub const MAX_DRIFT: f64 = 0.02;
+
+/// One profession's estimated process variation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Variation {
+    /// Dispersion of the county stocks' one-step changes: residual variance per unit of gross
+    /// flow (`φ`, 1 for independent events).
+    pub dispersion: f64,
+    /// Turnover by county: gross flow (expected exits plus new licences) per licensed person and
+    /// year over the window (`τ_c`).
+    pub turnover: Vec<f64>,
+    /// Transitions (county × year) behind the dispersion.
+    pub transitions: usize,
+    /// Dispersion of the national stock's one-step change (the counties' residuals summed, per
+    /// unit of the summed gross flow): below [`Variation::dispersion`] when the counties'
+    /// residuals cancel (moves between them), above it when they share a shock.
+    pub national_dispersion: f64,
+    /// By county: the relative standard deviation of a year's drift that the estimation error of
+    /// the county's own rates leaves (its exit level and its share of new licences, each estimated
+    /// from the window's events): `√(φ·(E_c + N_c·(1 − π_c))) / Σ_window L_c`, with `E_c` the
+    /// county's exits and `N_c` its new licences over the window and `π_c` its share of them, at
+    /// most [`MAX_DRIFT`].
+    pub drift: Vec<f64>,
+    /// Standard deviation of the lasting county effect on ln(FTE per licensed person).
+    pub ratio_between: f64,
+    /// Standard deviation of the year-to-year county variation of ln(FTE per licensed person).
+    pub ratio_within: f64,
+    /// Employment years behind the two ratio deviations.
+    pub ratio_years: usize,
+}
+
+/// Estimates profession `p`'s process variation from the history up to the scenario's base year,
+/// with the model's own estimated rates `prm`.
+pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize, prm: &Params) -> Variation {
+    let g = &inp.grid;
+    let (nc, cells, nk) = (g.nc(), g.cells(), g.nk());
+    let ly = &inp.licence_years;
+    let lic =
+        |y: usize, c: usize, sx: usize, a: usize| inp.licensed[y * cells + g.idx(p, c, sx, a)];
+    let issued = |y: usize, c: usize| -> f64 {
+        (0..3)
+            .map(|o| {
+                (0..2)
+                    .map(|sx| {
+                        (0..NA)
+                            .map(|a| inp.issued[(y * 3 + o) * cells + g.idx(p, c, sx, a)])
+                            .sum::<f64>()
+                    })
+                    .sum::<f64>()
+            })
+            .sum()
+    };
+    // The transitions of the exit-rate window: consecutive licence years ending at the base year.
+    let upto: Vec<usize> = (0..ly.len()).filter(|&y| ly[y] <= sc.base_year).collect();
+    let from = upto.len().saturating_sub(sc.supply.exit_window + 1);
+    // A transition from a year without licensed persons (a licence introduced that year) shows
+    // the licence's start, not the variation of a stock: it is left out.
+    let held = |y: usize| (0..nc).any(|c| (0..2).any(|sx| (0..NA).any(|a| lic(y, c, sx, a) > 0.0)));
+    let pairs: Vec<(usize, usize)> = upto[from..]
+        .windows(2)
+        .filter(|w| ly[w[1]] == ly[w[0]] + 1 && held(w[0]))
+        .map(|w| (w[0], w[1]))
+        .collect();
+    // Each county's share of new licences over the window.
+    let mut county_new = vec![0.0; nc];
+    for &(_, y1) in &pairs {
+        for (c, n) in county_new.iter_mut().enumerate() {
+            *n += issued(y1, c);
+        }
+    }
+    let all_new: f64 = county_new.iter().sum();
+    let mut flow = vec![0.0; nc];
+    let mut exits_c = vec![0.0; nc];
+    let mut stock = vec![0.0; nc];
+    let (mut e2, mut v) = (0.0, 0.0);
+    let mut transitions = 0;
+    let mut national_e2 = 0.0;
+    for &(y0, y1) in &pairs {
+        let mut year_e = 0.0;
+        for c in 0..nc {
+            let q = prm.county_exit[c];
+            let (mut stay, mut exits, mut before) = (0.0, 0.0, 0.0);
+            for sx in 0..2 {
+                for a in 0..NA {
+                    let l = lic(y0, c, sx, a);
+                    let x = if a == NA - 1 {
+                        1.0
+                    } else {
+                        (prm.exit[sx * NA + a] * q).min(1.0)
+                    };
+                    before += l;
+                    exits += l * x;
+                    stay += l * (1.0 - x);
+                }
+            }
+            // The model's own forecast of a county's new licences is its level over the window,
+            // not the year's: the year-to-year variation of arrivals is part of the residual.
+            let new = county_new[c] / pairs.len() as f64;
+            let actual: f64 = (0..2)
+                .map(|sx| (0..NA).map(|a| lic(y1, c, sx, a)).sum::<f64>())
+                .sum();
+            let gross = exits + new;
+            flow[c] += gross;
+            stock[c] += before;
+            exits_c[c] += exits;
+            if gross > 0.0 {
+                let e = actual - (stay + new);
+                e2 += e * e;
+                v += gross;
+                year_e += e;
+                transitions += 1;
+            }
+        }
+        national_e2 += year_e * year_e;
+    }
+    // Each county's exit level and share of new licences are fitted to these same transitions:
+    // together they absorb the county's mean residual, one degree of freedom of its n, so Σe²
+    // estimates (n − 1)/n of the variance and the dispersion is corrected by n/(n − 1).
+    let n = pairs.len() as f64;
+    let enough = pairs.len() >= 2 && v > 0.0;
+    let dispersion = if enough { e2 / v * n / (n - 1.0) } else { 0.0 };
+    // The same for the sum of the counties: moves between counties and the spreading of one
+    // national inflow over them cancel in the sum (or a common shock adds up).
+    let national_dispersion = if enough {
+        national_e2 / v * n / (n - 1.0)
+    } else {
+        0.0
+    };
+    let turnover = (0..nc)
+        .map(|c| {
+            if enough && stock[c] > 0.0 {
+                flow[c] / stock[c]
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let drift = (0..nc)
+        .map(|c| {
+            if !enough || stock[c] <= 0.0 || all_new <= 0.0 {
+                return 0.0;
+            }
+            let share = county_new[c] / all_new;
+            ((dispersion * (exits_c[c] + county_new[c] * (1.0 - share))).sqrt() / stock[c])
+                .min(MAX_DRIFT)
+        })
+        .collect();
+    // FTE per licensed person: county deviations from the national pattern, per employment year
+    // of the employment window that has licence data.
+    let ey = &inp.employment_years;
+    let upto_e: Vec<usize> = (0..ey.len()).filter(|&y| ey[y] <= sc.base_year).collect();
+    let from_e = upto_e.len().saturating_sub(sc.supply.employment_window);
+    let mut w = vec![0.0; 2 * NA];
+    for k in 0..nk {
+        for (j, w) in w.iter_mut().enumerate() {
+            let i = k * 2 * NA + j;
+            *w += prm.employment[i] * prm.fte[i];
+        }
+    }
+    // u[c] per year: ln(observed / expected) with the year's national part taken out.
+    let mut by_year: Vec<Vec<Option<f64>>> = Vec::new();
+    for &ei in &upto_e[from_e..] {
+        let Some(li) = ly.iter().position(|&y| y == ey[ei]) else {
+            continue;
+        };
+        let mut obs = vec![0.0; nc];
+        let mut exp = vec![0.0; nc];
+        for c in 0..nc {
+            for sx in 0..2 {
+                for a in 0..NA {
+                    let idx = g.idx(p, c, sx, a);
+                    exp[c] += inp.licensed[li * cells + idx] * w[sx * NA + a];
+                    for k in 0..nk {
+                        obs[c] += inp.fte[(ei * nk + k) * cells + idx];
+                    }
+                }
+            }
+        }
+        let (o, x): (f64, f64) = (obs.iter().sum(), exp.iter().sum());
+        if !(o > 0.0 && x > 0.0) {
+            continue;
+        }
+        let national = (o / x).ln();
+        by_year.push(
+            (0..nc)
+                .map(|c| (obs[c] > 0.0 && exp[c] > 0.0).then(|| (obs[c] / exp[c]).ln() - national))
+                .collect(),
+        );
+    }
+    let ratio_years = by_year.len();
+    // Within: pooled over counties around each county's mean. Between: the county means' spread
+    // less what the within part puts into a mean of n years (σ_w²/n).
+    let series: Vec<Vec<f64>> = (0..nc)
+        .map(|c| by_year.iter().filter_map(|y| y[c]).collect())
+        .collect();
+    let mean = |u: &[f64]| u.iter().sum::<f64>() / u.len() as f64;
+    let (mut within, mut nw) = (0.0, 0usize);
+    for u in series.iter().filter(|u| u.len() > 1) {
+        let m = mean(u);
+        within += u.iter().map(|x| (x - m) * (x - m)).sum::<f64>();
+        nw += u.len() - 1;
+    }
+    let within = if nw > 0 { within / nw as f64 } else { 0.0 };
+    let (mut between, mut nb) = (0.0, 0usize);
+    for u in series.iter().filter(|u| !u.is_empty()) {
+        let m = mean(u);
+        between += m * m - within / u.len() as f64;
+        nb += 1;
+    }
+    Variation {
+        dispersion,
+        turnover,
+        transitions,
+        national_dispersion,
+        drift,
+        ratio_between: if nb > 0 {
+            (between / nb as f64).max(0.0).sqrt()
+        } else {
+            0.0
+        },
+        ratio_within: within.sqrt(),
+        ratio_years,
+    }
+}
+
+/// The year-to-year variation of the counties' population growth: the standard deviation of
+/// `Δ ln P_c(t)` around each county's mean growth over the last `years` years of history up to
+/// `base_year` (pooled over counties). A projection that continues a county's growth misses by a
+/// random walk with this step; hwf applies it to demand as the population projection's error
+/// (a cohort-component projection does better than constant growth, so this errs on the wide
+/// side). Zero with fewer than three years of history.
+pub fn population_sd(inp: &Inputs, base_year: i32, years: usize) -> f64 {
+    let nc = inp.grid.nc();
+    let per = nc * 2 * super::inputs::POP_AGES;
+    let py = &inp.population_years;
+    let upto: Vec<usize> = (0..py.len()).filter(|&y| py[y] <= base_year).collect();
+    let from = upto.len().saturating_sub(years + 1);
+    let idx = &upto[from..];
+    if idx.len() < 3 {
+        return 0.0;
+    }
+    let total = |y: usize, c: usize| -> f64 {
+        let at = y * per + c * 2 * super::inputs::POP_AGES;
+        inp.population[at..at + 2 * super::inputs::POP_AGES]
+            .iter()
+            .sum()
+    };
+    let (mut ss, mut df) = (0.0, 0usize);
+    for c in 0..nc {
+        let g: Vec<f64> = idx
+            .windows(2)
+            .filter_map(|w| {
+                let (a, b) = (total(w[0], c), total(w[1], c));
+                (a > 0.0 && b > 0.0).then(|| (b / a).ln())
+            })
+            .collect();
+        if g.len() < 2 {
+            continue;
+        }
+        let m = g.iter().sum::<f64>() / g.len() as f64;
+        ss += g.iter().map(|x| (x - m) * (x - m)).sum::<f64>();
+        df += g.len() - 1;
+    }
+    if df == 0 {
+        0.0
+    } else {
+        (ss / df as f64).sqrt()
+    }
+}
