@@ -1670,6 +1670,8 @@ def write_admissions(beg, grad, manifest) -> list[str]:
                     t = (2000 * g[y] + b[d]) // (2 * b[d])  # tenths of a percent, half up
                     rates.append("%d,%d" % (t // 10, t % 10))
             lines.append(";".join([p, r, "examensfrekvens"] + rates))
+    if DRIFT:
+        lines.insert(0, CSV_TITLE_DRIFT)
     data = ("\r\n".join(lines) + "\r\n").encode("cp1252")
     write("admissions.csv", data, manifest, "csv", "Nybörjare, examinerade och examensfrekvens per utbildning och sjukvårdsregion",
           "Beginners, graduates and completion rate by programme and health-care region", rows=len(lines) - 1)
@@ -1680,6 +1682,8 @@ def write_care_use(rows, manifest) -> None:
     lines = ["huvudman;kön;ålder;vårdkonsumtion"]
     for code, s, a, v in rows:
         lines.append("%s;%d;%d;%s" % (code, s, a, ("%.4f" % v).replace(".", ",")))
+    if DRIFT:
+        lines.insert(0, CSV_TITLE_DRIFT)
     data = b"\xef\xbb\xbf" + ("\r\n".join(lines) + "\r\n").encode("utf-8")
     write("care_use.csv", data, manifest, "csv", "Relativ vårdkonsumtion per person efter huvudman, kön och ålder",
           "Relative care use per person by sector, sex and age", rows=len(lines) - 1)
@@ -1687,6 +1691,8 @@ def write_care_use(rows, manifest) -> None:
 
 def write_balance(rows, manifest) -> None:
     lines = ["år,län,yrke,huvudman,bedömning,antal"] + [",".join(map(str, r)) for r in rows]
+    if DRIFT:
+        lines.insert(0, CSV_TITLE_DRIFT)
     data = ("\n".join(lines) + "\n").encode("utf-8")
     write("balance.csv", data, manifest, "csv", "Huvudmännens bedömning av tillgång och efterfrågan 2023",
           "The principals' assessment of supply and demand 2023", rows=len(lines) - 1)
@@ -2128,8 +2134,12 @@ each file's layout): base year {BASE_YEAR}, licences 2010–2023, employment 201
 |---|---|---|---|
 {sizes}
 
+The three CSV files have one title line above their header, `{CSV_TITLE_DRIFT}`, so that
+hwf (which reads a CSV's title lines) knows them for synthetic, as the PX files' `SOURCE` and `NOTE`
+say; the default world's CSV files have none (hwf knows them by their content).
+
 What is shared with the default world: the population and its projection (the same numbers; only
-the PX files' `NOTE` differs), `care_use.csv` (byte for byte), the programme table before its breaks,
+the PX files' `NOTE` differs), the care use (the same numbers), the programme table before its breaks,
 the county tilts, the exit, employment and FTE schedules before their drift, and the calibration of
 the 2010 stocks and prime-age exit multipliers (computed with the default schedules, so this world
 departs from the calibration targets by what its processes do; see the end).
@@ -2256,6 +2266,12 @@ def parse_args(argv: list[str]) -> tuple[str, str | None, bool]:
     if check and out is not None:
         sys.exit("gen_default_data.py: --check compares with the committed folder; it takes no --out")
     return world, out, check
+
+
+# Drift world: a title line above the header of each CSV file (one cell: no separator in it), so
+# that readers that honour title lines know the table is synthetic, as the PX files' NOTE says.
+CSV_TITLE_DRIFT = ("Syntetiska data (synthetic data): hwf:s andra värld - scripts/gen_default_data.py "
+                   "--world drift - inga observerade uppgifter")
 
 
 def configure_drift() -> None:
