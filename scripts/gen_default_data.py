@@ -1674,7 +1674,7 @@ def write_admissions(beg, grad, manifest) -> list[str]:
         lines.insert(0, CSV_TITLE_DRIFT)
     data = ("\r\n".join(lines) + "\r\n").encode("cp1252")
     write("admissions.csv", data, manifest, "csv", "Nybörjare, examinerade och examensfrekvens per utbildning och sjukvårdsregion",
-          "Beginners, graduates and completion rate by programme and health-care region", rows=len(lines) - 1)
+          "Beginners, graduates and completion rate by programme and health-care region", rows=len(lines) - 1 - int(DRIFT))  # the title line is not a row
     return lines
 
 
@@ -1686,7 +1686,7 @@ def write_care_use(rows, manifest) -> None:
         lines.insert(0, CSV_TITLE_DRIFT)
     data = b"\xef\xbb\xbf" + ("\r\n".join(lines) + "\r\n").encode("utf-8")
     write("care_use.csv", data, manifest, "csv", "Relativ vårdkonsumtion per person efter huvudman, kön och ålder",
-          "Relative care use per person by sector, sex and age", rows=len(lines) - 1)
+          "Relative care use per person by sector, sex and age", rows=len(lines) - 1 - int(DRIFT))  # the title line is not a row
 
 
 def write_balance(rows, manifest) -> None:
@@ -1695,7 +1695,7 @@ def write_balance(rows, manifest) -> None:
         lines.insert(0, CSV_TITLE_DRIFT)
     data = ("\n".join(lines) + "\n").encode("utf-8")
     write("balance.csv", data, manifest, "csv", "Huvudmännens bedömning av tillgång och efterfrågan 2023",
-          "The principals' assessment of supply and demand 2023", rows=len(lines) - 1)
+          "The principals' assessment of supply and demand 2023", rows=len(lines) - 1 - int(DRIFT))  # the title line is not a row
 
 
 def write_manifest(manifest) -> None:
