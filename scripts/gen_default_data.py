@@ -327,7 +327,7 @@ DRIFT_DIR_NAME = "world2"
 RETIRE_SHIFT_BASE = 0.10
 RETIRE_SHIFT_URBAN = 0.06
 RETIRE_STEP_YEAR, RETIRE_STEP = 2020, 0.5
-MID_TREND_RURAL, MID_TREND_CITY, MID_TREND_OTHER = 0.035, -0.010, 0.012  # relative change a year
+MID_TREND_RURAL, MID_TREND_CITY, MID_TREND_OTHER = 0.040, 0.010, 0.020  # relative change a year
 CITY_COUNTIES = ("01", "12", "14")
 # 2. Movement between counties: each surviving licensed person moves with probability
 #    MOVE_AGE(a) x push(c) x (1 + MOVE_GROWTH (y - 2010)); destinations by population x attraction
