@@ -2171,15 +2171,16 @@ Every parameter is a named constant in the settings of the drift world at the to
    parent. Net flows go toward Stockholm, Skåne, Västra Götaland and Uppsala.
 3. **A wave of third-country licences.** The third-country level of each profession (the default's
    `FOREIGN`) is multiplied by `1 + A_p · W_y`, W = {{{wave}}} (0 in other years), A_p = {amps}
-   (1.0 for the others); the wave's licensees settle with Stockholm, Skåne and Västra Götaland
-   weighted up × {TC_WAVE_CITY:.1f}.
+   (1.0 for the others); in the wave's years, third-country licensees settle with Stockholm, Skåne
+   and Västra Götaland weighted up × {TC_WAVE_CITY:.1f} (on top of the default's county weights).
 4. **A trend break in admissions** (national beginners, then split over regions with the default's
    noise): {breaks}. Graduates and licences follow through the pipeline, so the break reaches the
    licences of 2019–2023.
 5. **HSK (health and medical care counsellor), licensed from {HSK_FIRST_YEAR}.** No licensed HSK before 2019;
    the 2019 transitional wave is calibrated to the 2020 employment target as in the default world
    ({fmt(ach.get("hsk_wave_2019", 0))} licences), followed by a longer wave of experienced counsellors than the default's:
-   {hsk_wave} (ages 30–64, peak 40–50), on top of the licences of new graduates.
+   {hsk_wave} (ages about 28–65, most 40–50), recorded as Swedish licences, on top of the
+   licences of new graduates.
 6. **County effects on the employment share and FTE, varying from year to year.** Employment share
    `e[p, c, a, y] = e[p, a] · exp(u_c + u_pc + v_cy + ({EMP_TREND:+.3f}) (y − 2010))`, at most 0.99, with
    u_c ~ N(0, {EMP_COUNTY_SD}), u_pc ~ N(0, {EMP_PROF_COUNTY_SD}) per profession and county, v_cy an AR(1) per county
