@@ -3,9 +3,18 @@
 
 Usage (from anywhere; paths are relative to this file's repository):
 
-    python3 scripts/gen_default_data.py
+    python3 scripts/gen_default_data.py                         # the default world -> data/default/
+    python3 scripts/gen_default_data.py --world drift           # the second world  -> data/world2/
+    python3 scripts/gen_default_data.py [--world W] --out DIR   # the same files into DIR
+    python3 scripts/gen_default_data.py [--world W] --check     # regenerate, compare byte for byte
 
-Writes into data/default/:
+The second world (`--world drift`, seed SEED_DRIFT) is made by processes hwf's model does not have:
+drifting exit rates by county, movement between counties, a wave of third-country licences, a
+trend break in admissions, a longer HSK transition wave, county x year effects on employment and
+FTE (settings under "The second world" below; data/world2/README.md documents them). It shares the
+code and everything else with the default world, whose output it leaves byte-identical.
+
+Writes into data/default/ (or data/world2/):
 
     licensed.px                 licensed persons, 2010-2023            (PC-Axis, windows-1252, CRLF, KEYS)
     employed.px                 employed persons and FTE, 2010-2021    (PC-Axis, KEYS, two contents)
@@ -293,6 +302,63 @@ BALANCE_R = {
 BALANCE_K = {"ATP": (0.45, 0.03), "DIE": (0.20, 0.03), "FYS": (0.45, 0.03), "SSK": (0.80, 0.0),
              "SSSK": (0.75, 0.0)}
 RURAL_COUNTIES = ("08", "09", "10", "17", "20", "21", "22", "23", "25")
+
+# ----------------------------------------------------------------------------------------------
+# The second world (`--world drift`): a process that is NOT hwf's model
+# ----------------------------------------------------------------------------------------------
+# The default world is stationary in the model's own terms (binomial exits at fixed rates, fixed
+# inflow levels, employment shares without county effects). The drift world shares everything
+# above (population, programmes, calibration of the 2010 stocks) and changes the process:
+# drifting exit rates by county, movement between counties, a third-country licence wave, a trend
+# break in admissions, a longer HSK transition wave, and county x year effects on employment and
+# FTE. The calibration of the 2010 stocks and exit multipliers uses the default schedules, so the
+# drift world departs from the calibration targets by what its processes do (see its README).
+# Every number below is an assumption of this synthetic world, not an estimate of Sweden.
+
+DRIFT = False  # set by --world drift
+WORLD = "default"
+SEED_DRIFT = 20191231
+DRIFT_DIR_NAME = "world2"
+# 1. Exit rates drift. Retirement: the RETIRE schedule moves to older ages by
+#    RETIRE_SHIFT_BASE + RETIRE_SHIFT_URBAN * URBAN[c] years per year after 2010 (Stockholm 0.16,
+#    the most rural counties 0.06), plus a step of RETIRE_STEP years from RETIRE_STEP_YEAR (a
+#    pension-age reform). Mid-career exits (the prime-age part) change by MID_TREND a year
+#    (relative), by county type.
+RETIRE_SHIFT_BASE = 0.10
+RETIRE_SHIFT_URBAN = 0.06
+RETIRE_STEP_YEAR, RETIRE_STEP = 2020, 0.5
+MID_TREND_RURAL, MID_TREND_CITY, MID_TREND_OTHER = 0.040, 0.010, 0.020  # relative change a year
+CITY_COUNTIES = ("01", "12", "14")
+# 2. Movement between counties: each surviving licensed person moves with probability
+#    MOVE_AGE(a) x push(c) x (1 + MOVE_GROWTH (y - 2010)); destinations by population x attraction
+#    (1 + MOVE_ATTRACT x max(URBAN[c], 0)), never the county of origin. Age is kept; a person in a
+#    layer (SPL, SSSK, BMO) moves with the parent's movers.
+MOVE_AGE = [(20, 0.020), (25, 0.032), (32, 0.026), (40, 0.012), (50, 0.006), (60, 0.003), (74, 0.002)]
+MOVE_PUSH_RURAL, MOVE_PUSH_CITY = 1.4, 0.8
+MOVE_ATTRACT = 2.0
+MOVE_GROWTH = 0.03
+# 3. A wave of licences on third-country education: the TC level of FOREIGN times
+#    1 + TC_WAVE_AMPLITUDE[p] x TC_WAVE[y] (default amplitude 1.0), placed with Stockholm, Skåne and
+#    Västra Götaland weighted up by TC_WAVE_CITY.
+TC_WAVE = {2015: 0.3, 2016: 1.2, 2017: 2.0, 2018: 1.6, 2019: 0.8, 2020: 0.3}
+TC_WAVE_AMPLITUDE = {"LAK": 1.5, "SSK": 2.0, "TLK": 1.2, "APO": 1.2, "PSY": 0.8}
+TC_WAVE_CITY = 1.6
+# 4. Trend break in admissions: national beginners (the PROGRAMMES knots) times
+#    1 + min(cap, step + slope x (y - year)) from `year` on.
+ADMISSIONS_BREAK = {  # year, step, slope a year, cap
+    "SSK": (2016, 0.04, 0.04, 0.28), "LAK": (2017, 0.12, 0.01, 0.18), "BMO": (2018, 0.25, 0.0, 0.25),
+    "SSSK": (2018, 0.05, 0.05, 0.25), "PSY": (2016, 0.20, 0.0, 0.20), "RSK": (2015, 0.06, 0.06, 0.36),
+}
+# 5. HSK licensed from 2019 with a longer transition wave of experienced counsellors (the 2019
+#    wave is calibrated as in the default world, to the 2020 employment target).
+HSK_WAVE_DRIFT = {2020: 1500, 2021: 1000, 2022: 600, 2023: 250}
+# 6. Employment share and FTE per employed person with county effects and year-to-year variation:
+#    e[p, c, a, y] = e[p, a] x exp(u_c + u_pc + v_cy + EMP_TREND (y - 2010)) (capped at 0.99),
+#    h[p, s, a, k, c, y] = h x exp(w_c + z_cy + FTE_TREND (y - 2010)) (capped at 1),
+#    u_c ~ N(0, EMP_COUNTY_SD), u_pc ~ N(0, EMP_PROF_COUNTY_SD), v AR(1) with EMP_AR and innovations
+#    N(0, EMP_YEAR_SD) per county; w_c, z likewise with FTE_*.
+EMP_COUNTY_SD, EMP_PROF_COUNTY_SD, EMP_YEAR_SD, EMP_AR, EMP_TREND = 0.05, 0.03, 0.02, 0.5, -0.004
+FTE_COUNTY_SD, FTE_YEAR_SD, FTE_AR, FTE_TREND = 0.03, 0.012, 0.5, 0.003
 
 # ----------------------------------------------------------------------------------------------
 # Random numbers: one stream, own binomial (Python 3.11 has no random.binomialvariate)
@@ -640,6 +706,32 @@ def exit_rate(p: str, s: int, a: int) -> float:
     return min(x, 0.9)
 
 
+def retire_shift(c: str, year: int) -> float:
+    """Drift world: years by which the retirement schedule has moved to older ages in county c."""
+    shift = (RETIRE_SHIFT_BASE + RETIRE_SHIFT_URBAN * URBAN[c]) * (year - 2010)
+    return shift + (RETIRE_STEP if year >= RETIRE_STEP_YEAR else 0.0)
+
+
+def mid_trend(c: str) -> float:
+    """Drift world: relative change a year of the prime-age exit rate in county c."""
+    if c in RURAL_COUNTIES:
+        return MID_TREND_RURAL
+    return MID_TREND_CITY if c in CITY_COUNTIES else MID_TREND_OTHER
+
+
+def exit_rate_drift(p: str, s: int, a: int, year: int, c: str) -> float:
+    """Drift world: exit_rate with the retirement schedule shifted by county and year and the
+    prime-age part trending by county; `year` is the year in which the exit happens."""
+    if a >= 74:
+        return 1.0
+    dt = year - 2010
+    mid = (0.018 if a < 30 else 0.010) * EXIT_MULT.get(p, 1.0) * max(0.2, 1.0 + mid_trend(c) * dt)
+    x = mid + interp(RETIRE, a - retire_shift(c, year))
+    if s == 0 and a >= 50:
+        x += 0.002 + 0.0004 * (a - 50)
+    return min(x, 0.9)
+
+
 EMPLOY_AGE = [(20, 0.80), (25, 0.95), (30, 1.0), (59, 1.0), (60, 0.97), (61, 0.95), (62, 0.92), (63, 0.88),
               (64, 0.82), (65, 0.62), (66, 0.50), (67, 0.38), (68, 0.30), (69, 0.25), (70, 0.20), (72, 0.14),
               (74, 0.10)]
@@ -725,6 +817,10 @@ def make_admissions(rng: Rng, regpop: dict[str, int]):
             b, g = {}, {}
             for y in range(ADM_SIM_FROM, 2024):
                 nat = interp(knots, y)
+                if DRIFT and p in ADMISSIONS_BREAK:
+                    by, step, slope, cap = ADMISSIONS_BREAK[p]
+                    if y >= by:
+                        nat *= 1.0 + min(cap, step + slope * (y - by))
                 b[y] = max(0, round_half_up(nat * shares[r] * (1 + 0.04 * rng.gauss())))
             for y in range(ADM_SIM_FROM + lag, 2024):
                 c = min(0.98, max(0.2, comp + offset + 0.02 * rng.gauss()))
@@ -793,11 +889,19 @@ def make_parent_inflows(rng: Rng, grad, county_pop: dict[int, list[int]]) -> dic
             tilt = [county_pop[y][i] * county_tilt(p, C_CODES[i]) for i in range(NC)]
             ccat = Categorical([t * (1.3 if C_CODES[i] == "01" else 1.0) for i, t in enumerate(tilt)])
             for o, lv in (("EU", interp([(2010, eu0), (2023, eu1)], y)), ("TC", interp([(2010, tc0), (2023, tc1)], y))):
+                cat = ccat
+                if DRIFT and o == "TC" and TC_WAVE.get(y, 0.0) > 0.0:
+                    # the wave: third-country licences above their level, cities weighted up
+                    wave = TC_WAVE_AMPLITUDE.get(p, 1.0) * TC_WAVE[y]
+                    lv *= 1.0 + wave
+                    cat = Categorical([t * (1.3 if C_CODES[i] == "01" else 1.0)
+                                       * (TC_WAVE_CITY if C_CODES[i] in CITY_COUNTIES else 1.0)
+                                       for i, t in enumerate(tilt)])
                 n = max(0, round_half_up(lv * (1 + 0.06 * rng.gauss())))
-                add_persons(rng, iss[o][y - 2010], n, women_new, fage, ccat)
+                add_persons(rng, iss[o][y - 2010], n, women_new, fage, cat)
         if p == "HSK":
             wcat = Categorical(age_weights(HSK_WAVE_AGE))
-            for y, n in HSK_WAVE.items():
+            for y, n in (HSK_WAVE_DRIFT if DRIFT else HSK_WAVE).items():
                 add_persons(rng, iss["SE"][y - 2010], n, women_new, wcat, Categorical(county_pop[y]))
         issued[p] = iss
     return issued
@@ -1023,7 +1127,11 @@ def simulate(rng: Rng, county_pop, grad, issued) -> tuple[dict, dict, dict]:
                         n = prev[base + ai - 1]
                         if n == 0:
                             continue
-                        surv = rng.binomial(n, 1.0 - exit_rate(p, s, AGES[ai - 1]))
+                        if DRIFT:
+                            xr = exit_rate_drift(p, s, AGES[ai - 1], LIC_YEARS[t], C_CODES[ci])
+                        else:
+                            xr = exit_rate(p, s, AGES[ai - 1])
+                        surv = rng.binomial(n, 1.0 - xr)
                         cur[base + ai] = surv
                         for k in kids:
                             kp = stocks[k][t - 1][base + ai - 1]
@@ -1032,6 +1140,8 @@ def simulate(rng: Rng, county_pop, grad, issued) -> tuple[dict, dict, dict]:
                                 hi = min(kp, surv)
                                 v = rng.binomial(kp, surv / n)
                                 kid_surv[k][base + ai] = lo if v < lo else (hi if v > hi else v)
+            if DRIFT:
+                move_between_counties(rng, p, LIC_YEARS[t], cur, kid_surv, county_pop, MOVES)
             for o in iss:
                 inflow = iss[o][t]
                 for i in range(NCELL):
@@ -1051,6 +1161,77 @@ def simulate(rng: Rng, county_pop, grad, issued) -> tuple[dict, dict, dict]:
         pool = array("i", stocks[lay][0])
         issue_layer(rng, lay, 2010, pool, issued[par], county_pop, grad, from_layer_stock=True)
     return stocks, issued, info
+
+
+MOVES: dict = {}  # drift world: movers by (profession, year, origin county, destination county)
+
+
+def move_probability(a: int, c: str, year: int) -> float:
+    """Drift world: probability that a surviving licensed person aged a in county c moves county."""
+    push = MOVE_PUSH_RURAL if c in RURAL_COUNTIES else (MOVE_PUSH_CITY if c in CITY_COUNTIES else 1.0)
+    return min(0.5, interp(MOVE_AGE, a) * push * (1.0 + MOVE_GROWTH * (year - 2010)))
+
+
+def move_between_counties(rng: Rng, p: str, year: int, cur: array, kid_surv: dict, county_pop,
+                          log: dict) -> None:
+    """Drift world: survivors of `cur` (and of its layers in `kid_surv`) move between counties in
+    `year`; destinations by population x attraction, never the county of origin. Moves are
+    applied after all draws, so nobody moves twice; a layer's movers are drawn among the parent's
+    movers and follow them, so a layer never exceeds its parent in any cell."""
+    pop = county_pop[year - 1]
+    attract = [pop[i] * (1.0 + MOVE_ATTRACT * max(URBAN[C_CODES[i]], 0.0)) for i in range(NC)]
+    delta = array("i", bytes(4 * NCELL))
+    kid_delta = {k: array("i", bytes(4 * NCELL)) for k in kid_surv}
+    for ci in range(NC):
+        c = C_CODES[ci]
+        dest_w = [0.0 if j == ci else attract[j] for j in range(NC)]
+        for s in (0, 1):
+            base = idx(ci, s, 0)
+            for ai in range(1, NA):
+                i = base + ai
+                n = cur[i]
+                if n == 0:
+                    continue
+                m = rng.binomial(n, move_probability(AGES[ai], c, year))
+                if m == 0:
+                    continue
+                dest = rng.multinomial(m, dest_w)
+                delta[i] -= m
+                for j, d in enumerate(dest):
+                    if d:
+                        delta[idx(j, s, ai)] += d
+                        key = (p, year, ci, j)
+                        log[key] = log.get(key, 0) + d
+                for k, ks_arr in kid_surv.items():
+                    ks = ks_arr[i]
+                    if ks == 0:
+                        continue
+                    lo, hi = max(0, m - (n - ks)), min(ks, m)
+                    km = rng.binomial(ks, m / n)
+                    km = lo if km < lo else (hi if km > hi else km)
+                    if km == 0:
+                        continue
+                    kid_delta[k][i] -= km
+                    # the layer's movers among the parent's movers, destination by destination
+                    rem_k, rem_m = km, m
+                    for j, d in enumerate(dest):
+                        if d == 0 or rem_k == 0:
+                            rem_m -= d
+                            continue
+                        lo2, hi2 = max(0, rem_k - (rem_m - d)), min(rem_k, d)
+                        x = rng.binomial(rem_k, d / rem_m)
+                        x = lo2 if x < lo2 else (hi2 if x > hi2 else x)
+                        kid_delta[k][idx(j, s, ai)] += x
+                        rem_k -= x
+                        rem_m -= d
+    for i in range(NCELL):
+        if delta[i]:
+            cur[i] += delta[i]
+    for k, kd in kid_delta.items():
+        arr = kid_surv[k]
+        for i in range(NCELL):
+            if kd[i]:
+                arr[i] += kd[i]
 
 
 def issue_layer(rng: Rng, lay: str, year: int, pool: array, parent_iss, county_pop, grad,
@@ -1104,17 +1285,46 @@ ISSUED_REF: dict = {}  # issued tables by code (set in main; layers write into i
 # ----------------------------------------------------------------------------------------------
 
 
+EFFECTS: dict = {}  # drift world: county effects on employment share and FTE (set by draw_county_effects)
+
+
+def draw_county_effects(rng: Rng) -> None:
+    """Drift world: factors on the employment share, EFFECTS["emp"][p][c][t], and on FTE per
+    employed person, EFFECTS["fte"][c][t], for t over EMP_YEARS (see the settings at the top)."""
+    def ar1(sd: float, rho: float) -> list[float]:
+        v = [rng.gauss() * sd / math.sqrt(1.0 - rho * rho)]
+        for _ in EMP_YEARS[1:]:
+            v.append(rho * v[-1] + sd * rng.gauss())
+        return v
+
+    u = [EMP_COUNTY_SD * rng.gauss() for _ in range(NC)]
+    w = [FTE_COUNTY_SD * rng.gauss() for _ in range(NC)]
+    v = [ar1(EMP_YEAR_SD, EMP_AR) for _ in range(NC)]
+    z = [ar1(FTE_YEAR_SD, FTE_AR) for _ in range(NC)]
+    upc = {p: [EMP_PROF_COUNTY_SD * rng.gauss() for _ in range(NC)] for p in PARENTS}
+    EFFECTS["u"], EFFECTS["w"], EFFECTS["v"], EFFECTS["z"], EFFECTS["upc"] = u, w, v, z, upc
+    EFFECTS["emp"] = {p: [[math.exp(u[ci] + upc[p][ci] + v[ci][t] + EMP_TREND * (y - 2010))
+                           for t, y in enumerate(EMP_YEARS)] for ci in range(NC)] for p in PARENTS}
+    EFFECTS["fte"] = [[math.exp(w[ci] + z[ci][t] + FTE_TREND * (y - 2010)) for t, y in enumerate(EMP_YEARS)]
+                      for ci in range(NC)]
+
+
 def simulate_employment(rng: Rng, stocks) -> dict[str, list[tuple[list[array], list[array]]]]:
     """Employed persons and FTE (tenths) by sector, for every code and EMP_YEARS; per code a list
     over years of ([emp R, K, P], [fte R, K, P]) flat arrays."""
     emp: dict[str, list] = {}
     children = {"LAK": ["SPL"], "SSK": ["SSSK", "BMO"]}
+    if DRIFT:
+        draw_county_effects(rng)
     for p in PARENTS:
         kids = children.get(p, [])
         emp[p] = []
         for k in kids:
             emp[k] = []
         for t, y in enumerate(EMP_YEARS):
+            if DRIFT:
+                ef = [EFFECTS["emp"][p][ci][t] for ci in range(NC)]
+                hf = [EFFECTS["fte"][ci][t] for ci in range(NC)]
             e_arr = [array("i", bytes(4 * NCELL)) for _ in range(3)]
             f_arr = [array("i", bytes(4 * NCELL)) for _ in range(3)]
             ke = {k: [array("i", bytes(4 * NCELL)) for _ in range(3)] for k in kids}
@@ -1129,7 +1339,10 @@ def simulate_employment(rng: Rng, stocks) -> dict[str, list[tuple[list[array], l
                         if n == 0:
                             continue
                         a = AGES[ai]
-                        e = rng.binomial(n, employ_share(p, a))
+                        ep = employ_share(p, a)
+                        if DRIFT:
+                            ep = min(0.99, ep * ef[ci])
+                        e = rng.binomial(n, ep)
                         if e == 0:
                             continue
                         pr, pk, pp = sector_probs(p, a)
@@ -1139,6 +1352,8 @@ def simulate_employment(rng: Rng, stocks) -> dict[str, list[tuple[list[array], l
                         hs = []
                         for k in range(3):
                             h = fte_mean(p, s, a, k) * (1 + 0.03 * rng.gauss())
+                            if DRIFT:
+                                h *= hf[ci]
                             h = 0.2 if h < 0.2 else (1.0 if h > 1.0 else h)
                             hs.append(h)
                             e_arr[k][i] = parts[k]
@@ -1455,9 +1670,11 @@ def write_admissions(beg, grad, manifest) -> list[str]:
                     t = (2000 * g[y] + b[d]) // (2 * b[d])  # tenths of a percent, half up
                     rates.append("%d,%d" % (t // 10, t % 10))
             lines.append(";".join([p, r, "examensfrekvens"] + rates))
+    if DRIFT:
+        lines.insert(0, CSV_TITLE_DRIFT)
     data = ("\r\n".join(lines) + "\r\n").encode("cp1252")
     write("admissions.csv", data, manifest, "csv", "Nybörjare, examinerade och examensfrekvens per utbildning och sjukvårdsregion",
-          "Beginners, graduates and completion rate by programme and health-care region", rows=len(lines) - 1)
+          "Beginners, graduates and completion rate by programme and health-care region", rows=len(lines) - 1 - int(DRIFT))  # the title line is not a row
     return lines
 
 
@@ -1465,22 +1682,31 @@ def write_care_use(rows, manifest) -> None:
     lines = ["huvudman;kön;ålder;vårdkonsumtion"]
     for code, s, a, v in rows:
         lines.append("%s;%d;%d;%s" % (code, s, a, ("%.4f" % v).replace(".", ",")))
+    if DRIFT:
+        lines.insert(0, CSV_TITLE_DRIFT)
     data = b"\xef\xbb\xbf" + ("\r\n".join(lines) + "\r\n").encode("utf-8")
     write("care_use.csv", data, manifest, "csv", "Relativ vårdkonsumtion per person efter huvudman, kön och ålder",
-          "Relative care use per person by sector, sex and age", rows=len(lines) - 1)
+          "Relative care use per person by sector, sex and age", rows=len(lines) - 1 - int(DRIFT))  # the title line is not a row
 
 
 def write_balance(rows, manifest) -> None:
     lines = ["år,län,yrke,huvudman,bedömning,antal"] + [",".join(map(str, r)) for r in rows]
+    if DRIFT:
+        lines.insert(0, CSV_TITLE_DRIFT)
     data = ("\n".join(lines) + "\n").encode("utf-8")
     write("balance.csv", data, manifest, "csv", "Huvudmännens bedömning av tillgång och efterfrågan 2023",
-          "The principals' assessment of supply and demand 2023", rows=len(lines) - 1)
+          "The principals' assessment of supply and demand 2023", rows=len(lines) - 1 - int(DRIFT))  # the title line is not a row
 
 
 def write_manifest(manifest) -> None:
-    out = ['# The default data set of hwf: SYNTHETIC data made by scripts/gen_default_data.py.',
-           'generator = "scripts/gen_default_data.py"', "seed = %d" % SEED, "base_year = %d" % BASE_YEAR,
-           "synthetic = true", ""]
+    if DRIFT:
+        out = ['# The second world of hwf: SYNTHETIC data made by scripts/gen_default_data.py --world drift.',
+               'generator = "scripts/gen_default_data.py --world drift"', "seed = %d" % SEED,
+               "base_year = %d" % BASE_YEAR, "synthetic = true", ""]
+    else:
+        out = ['# The default data set of hwf: SYNTHETIC data made by scripts/gen_default_data.py.',
+               'generator = "scripts/gen_default_data.py"', "seed = %d" % SEED, "base_year = %d" % BASE_YEAR,
+               "synthetic = true", ""]
     for m in manifest:
         out.append("[[file]]")
         out.append('name = "%s"' % m["name"])
@@ -1767,18 +1993,314 @@ are extrapolated from their 2016–2019 trend and fitted to SCB's national total
         f.write(text.encode("utf-8"))
 
 
+def drift_figures(stocks, emp, issued, beg, county_pop) -> dict:
+    """What the drift world's processes did, measured on the generated tables."""
+    f: dict = {}
+    ny = len(LIC_YEARS)
+    nat = {}  # (year index) -> per-age national totals over the parents: licensed, inflow
+    for t in range(ny):
+        lic = [0] * NA
+        inf = [0] * NA
+        for p in PARENTS:
+            L = stocks[p][t]
+            for i in range(NCELL):
+                if L[i]:
+                    lic[i % NA] += L[i]
+            for o in ("SE", "EU", "TC"):
+                arr = issued[p][o][t]
+                for i in range(NCELL):
+                    if arr[i]:
+                        inf[i % NA] += arr[i]
+        nat[t] = (lic, inf)
+
+    def exit_share(t: int, a0: int, a1: int) -> float:
+        """National exits in year t of persons aged a0..a1 at the start of the year / persons."""
+        lic0, _ = nat[t - 1]
+        lic1, inf1 = nat[t]
+        risk = sum(lic0[AGES.index(a)] for a in range(a0, a1 + 1))
+        stay = sum(lic1[AGES.index(a) + 1] - inf1[AGES.index(a) + 1] for a in range(a0, a1 + 1))
+        return (risk - stay) / risk
+
+    f["exit_60_69"] = {LIC_YEARS[t]: exit_share(t, 60, 69) for t in range(1, ny)}
+    f["exit_30_54"] = {LIC_YEARS[t]: exit_share(t, 30, 54) for t in range(1, ny)}
+    # movement
+    net = [0] * NC
+    by_year = {y: 0 for y in LIC_YEARS[1:]}
+    for (p, y, a, b), n in MOVES.items():
+        net[a] -= n
+        net[b] += n
+        by_year[y] += n
+    f["net_moves"] = net
+    f["moves_by_year"] = by_year
+    f["licensed_by_county_2023"] = [sum(sum(stocks[p][-1][idx(ci, s, 0):idx(ci, s, 0) + NA]) for p in PARENTS
+                                        for s in (0, 1)) for ci in range(NC)]
+    # third-country licences, national beginners, HSK
+    f["tc_by_year"] = {y: sum(sum(issued[p]["TC"][t]) for p in PARENTS) for t, y in enumerate(LIC_YEARS)}
+    f["tc_lak_ssk"] = {y: (sum(issued["LAK"]["TC"][t]), sum(issued["SSK"]["TC"][t])) for t, y in enumerate(LIC_YEARS)}
+    f["beg"] = {p: {y: sum(beg[p][r][y] for r in beg[p]) for y in ADM_YEARS} for p in ADMISSIONS_BREAK}
+    f["hsk_issued"] = {y: sum(sum(issued["HSK"][o][t]) for o in ("SE", "EU", "TC")) for t, y in enumerate(LIC_YEARS)}
+    f["hsk_stock"] = {y: sum(stocks["HSK"][t]) for t, y in enumerate(LIC_YEARS)}
+    # employment share and FTE per employed person by county and year (the 21 licences)
+    share = {}
+    fte = {}
+    f["emp_share_national"] = {}
+    for t, y in enumerate(EMP_YEARS):
+        L = sum(sum(stocks[p][t]) for p in PARENTS)
+        E = sum(sum(emp[p][t][0][k]) for p in PARENTS for k in range(3))
+        f["emp_share_national"][y] = E / L
+        for ci in range(NC):
+            lo, hi = idx(ci, 0, 0), idx(ci, 1, NA - 1) + 1
+            L = sum(sum(stocks[p][t][lo:hi]) for p in PARENTS)
+            E = sum(sum(emp[p][t][0][k][lo:hi]) for p in PARENTS for k in range(3))
+            H = sum(sum(emp[p][t][1][k][lo:hi]) for p in PARENTS for k in range(3)) / 10
+            share[(ci, y)] = E / L
+            fte[(ci, y)] = H / E
+    f["emp_share"], f["fte_per_emp"] = share, fte
+    return f
+
+
+def write_readme_drift(ach, manifest, f) -> None:
+    """README of the drift world: its processes with their parameters, and what they did."""
+    sizes = "\n".join("| `%s` | %s | %s | %s |" % (m["name"], m["format"], fmt(m["bytes"]), fmt(m["rows"]))
+                      for m in manifest)
+    names = {c["code"]: c["name_en"] for c in COUNTIES}
+    ly = EMP_YEARS[-1]
+    county_rows = []
+    for ci, c in enumerate(C_CODES):
+        kind = "rural" if c in RURAL_COUNTIES else ("city" if c in CITY_COUNTIES else "other")
+        attract = 1.0 + MOVE_ATTRACT * max(URBAN[c], 0.0)
+        push = MOVE_PUSH_RURAL if c in RURAL_COUNTIES else (MOVE_PUSH_CITY if c in CITY_COUNTIES else 1.0)
+        county_rows.append("| %s %s | %s | %.2f | %.1f | %+.1f %% | %.2f | %.2f | %s | %s | %+.3f | %+.3f | %.3f | %.3f |" % (
+            c, names[c], kind, RETIRE_SHIFT_BASE + RETIRE_SHIFT_URBAN * URBAN[c], retire_shift(c, 2023),
+            100 * mid_trend(c), push, attract, fmt(f["net_moves"][ci]), fmt(f["licensed_by_county_2023"][ci]),
+            EFFECTS["u"][ci], EFFECTS["w"][ci], f["emp_share"][(ci, ly)], f["fte_per_emp"][(ci, ly)]))
+    county_rows = "\n".join(county_rows)
+    years = LIC_YEARS[1:]
+    exit_rows = "\n".join("| %d | %.2f %% | %.2f %% | %s | %s | %s / %s | %s | %s |" % (
+        y, 100 * f["exit_60_69"][y], 100 * f["exit_30_54"][y], fmt(f["moves_by_year"][y]), fmt(f["tc_by_year"][y]),
+        fmt(f["tc_lak_ssk"][y][0]), fmt(f["tc_lak_ssk"][y][1]), fmt(f["hsk_issued"][y]), fmt(f["hsk_stock"][y]))
+        for y in years)
+    adm_cols = list(ADMISSIONS_BREAK)
+    adm_rows = "\n".join("| %d | %s |" % (y, " | ".join(fmt(f["beg"][p][y]) for p in adm_cols))
+                         for y in ADM_YEARS if y >= 2012)
+    breaks = "; ".join("%s from %d: %+.0f %% then %+.0f %% a year, at most %+.0f %%" % (
+        p, b[0], 100 * b[1], 100 * b[2], 100 * b[3]) for p, b in ADMISSIONS_BREAK.items())
+    wave = ", ".join("%d: %.1f" % (y, v) for y, v in TC_WAVE.items())
+    amps = ", ".join("%s %.1f" % (p, v) for p, v in TC_WAVE_AMPLITUDE.items())
+    hsk_wave = ", ".join("%d: %s" % (y, fmt(n)) for y, n in HSK_WAVE_DRIFT.items())
+    nat_share = f["emp_share_national"]
+    emp_year_rows = "\n".join("| %d | %.3f | %.3f – %.3f | %.3f – %.3f |" % (
+        y, nat_share[y], min(f["emp_share"][(ci, y)] for ci in range(NC)), max(f["emp_share"][(ci, y)] for ci in range(NC)),
+        min(f["fte_per_emp"][(ci, y)] for ci in range(NC)), max(f["fte_per_emp"][(ci, y)] for ci in range(NC)))
+        for y in EMP_YEARS)
+    pp = ach["per_prof"]
+    prof_rows = "\n".join("| %s | %s | %s | %s | %s |" % (
+        p, fmt(EMPLOYED_2020[p][0]) if p in EMPLOYED_2020 else "(layer)", fmt(pp[p][0]),
+        fmt(ach["licensed2010"][p]), fmt(ach["licensed2023"][p])) for p in P_CODES)
+    text = f"""# data/world2: hwf's second world — SYNTHETIC, made by a process other than hwf's model
+
+**Every number in this folder is synthetic**, like [`data/default/`](../default/README.md), and made
+by the same script with another process: `scripts/gen_default_data.py --world drift` (standard-library
+Python 3.11, seed {SEED}). The PX files say so in `SOURCE` and `NOTE`, the manifest in
+`synthetic = true`. Nothing here may be quoted as a fact about Sweden.
+
+**Why a second world.** The default data are stationary in hwf's own terms: exits are binomial at
+fixed rates, foreign inflows have fixed levels, employment shares have no county effects. A model
+forecasting them forecasts its own assumptions, so a backtest on them alone flatters it. This world
+is made by processes hwf's model does not have (drifting exit rates by county, movement between
+counties, a wave of third-country licences, a trend break in admissions, a longer transition wave
+for a newly licensed profession, county × year effects on employment and FTE), so that bands that
+hold on both data sets are not tuned to one generator. Use it through
+[`data/scenarios/world2.toml`](../scenarios/world2.toml):
+
+    hwf validate data/world2
+    hwf project  --scenario data/scenarios/world2.toml --out out/world2
+    hwf backtest --scenario data/scenarios/world2.toml --from 2015,2018 --draws 200 --out out/world2-backtest
+
+Regenerate (from the repository root; two runs give byte-identical files, and `--check` regenerates
+into a scratch folder and compares every file with this folder):
+
+    python3 scripts/gen_default_data.py --world drift               # writes data/world2/
+    python3 scripts/gen_default_data.py --world drift --check       # byte-for-byte check
+    python3 scripts/gen_default_data.py --world drift --out DIR     # anywhere else
+
+## Files
+
+The same eight tables, layouts, code lists, years and ages as `data/default/` (see its README for
+each file's layout): base year {BASE_YEAR}, licences 2010–2023, employment 2010–2021, population
+2010–2023 and projection 2024–2045, admissions 2005–2023.
+
+| file | format | bytes | rows |
+|---|---|---|---|
+{sizes}
+
+The three CSV files have one title line above their header, `{CSV_TITLE_DRIFT}`, so that
+hwf (which reads a CSV's title lines) knows them for synthetic, as the PX files' `SOURCE` and `NOTE`
+say; the default world's CSV files have none (hwf knows them by their content).
+
+What is shared with the default world: the population and its projection (the same numbers; only
+the PX files' `NOTE` differs), the care use (the same numbers), the programme table before its breaks,
+the county tilts, the exit, employment and FTE schedules before their drift, and the calibration of
+the 2010 stocks and prime-age exit multipliers (computed with the default schedules, so this world
+departs from the calibration targets by what its processes do; see the end).
+
+One identity changes: `licences_issued.px` still holds exactly the inflows of `licensed.px`, but
+`L[t+1, a+1] = survivors of L[t, a] + issued[t+1, a+1]` now holds for national sums (by
+profession, sex and age), not per county: a county's cell also gains and loses the persons who move
+between counties (process 2), which no table records.
+
+## The processes and their parameters
+
+Every parameter is a named constant in the settings of the drift world at the top of the script.
+
+1. **Exit rates drift, differently by county.** The exit rate of a person aged *a* in county *c*
+   in year *y* is `x = m_p · (0.018 under 30, else 0.010) · max(0.2, 1 + μ_c (y − 2010)) + R(a − δ_c(y))`
+   (+ the default's extra for men after 50; 100 % at 74), where `R` is the default's retirement and
+   mortality schedule (0.3 % at 55 … 9 % at 65 … 19 % at 73) and `m_p` the profession's calibrated
+   multiplier. Retirement moves to older ages by `δ_c(y) = ({RETIRE_SHIFT_BASE:.2f} + {RETIRE_SHIFT_URBAN:.2f} · urban_c) · (y − 2010)`
+   years (urban_c is the county's urbanity score, −0.7 … 1.0), plus a step of {RETIRE_STEP:.1f} year from
+   {RETIRE_STEP_YEAR} (a pension-age reform). Mid-career exits change by μ_c a year (relative):
+   {100 * MID_TREND_RURAL:+.1f} % in the rural counties, {100 * MID_TREND_CITY:+.1f} % in the city counties (01, 12, 14),
+   {100 * MID_TREND_OTHER:+.1f} % elsewhere.
+2. **Movement between counties.** Each year, each surviving licensed person moves county with
+   probability `move(a) · push_c · (1 + {MOVE_GROWTH:.2f} (y − 2010))`, move(a) = {", ".join("%.1f %% at %d" % (100 * v, a) for a, v in MOVE_AGE)}
+   (linear between), push {MOVE_PUSH_RURAL:.1f} in rural counties, {MOVE_PUSH_CITY:.1f} in the city counties, 1 elsewhere;
+   the destination is drawn by population × attraction (`1 + {MOVE_ATTRACT:.1f} · max(urban_c, 0)`), never
+   the county of origin. Movers keep their age; persons in a layer (SPL, SSSK, BMO) move with their
+   parent's movers (drawn among them, destination by destination), so a layer never exceeds its
+   parent. Net flows go toward Stockholm, Skåne, Västra Götaland and Uppsala.
+3. **A wave of third-country licences.** The third-country level of each profession (the default's
+   `FOREIGN`) is multiplied by `1 + A_p · W_y`, W = {{{wave}}} (0 in other years), A_p = {amps}
+   (1.0 for the others); in the wave's years, third-country licensees settle with Stockholm, Skåne
+   and Västra Götaland weighted up × {TC_WAVE_CITY:.1f} (on top of the default's county weights).
+4. **A trend break in admissions** (national beginners, then split over regions with the default's
+   noise): {breaks}. Graduates and licences follow through the pipeline, so the break reaches the
+   licences of 2019–2023.
+5. **HSK (health and medical care counsellor), licensed from {HSK_FIRST_YEAR}.** No licensed HSK before 2019;
+   the 2019 transitional wave is calibrated to the 2020 employment target as in the default world
+   ({fmt(ach.get("hsk_wave_2019", 0))} licences), followed by a longer wave of experienced counsellors than the default's:
+   {hsk_wave} (ages about 28–65, most 40–50), recorded as Swedish licences, on top of the
+   licences of new graduates.
+6. **County effects on the employment share and FTE, varying from year to year.** Employment share
+   `e[p, c, a, y] = e[p, a] · exp(u_c + u_pc + v_cy + ({EMP_TREND:+.3f}) (y − 2010))`, at most 0.99, with
+   u_c ~ N(0, {EMP_COUNTY_SD}), u_pc ~ N(0, {EMP_PROF_COUNTY_SD}) per profession and county, v_cy an AR(1) per county
+   (ρ = {EMP_AR}, innovations N(0, {EMP_YEAR_SD})); FTE per employed person `h · exp(w_c + z_cy + ({FTE_TREND:+.3f}) (y − 2010))`,
+   at most 1, with w_c ~ N(0, {FTE_COUNTY_SD}) and z_cy an AR(1) (ρ = {FTE_AR}, innovations N(0, {FTE_YEAR_SD})), on top of
+   the default's cell noise (± 3 %). The effects are drawn once from the seeded stream.
+
+## What the processes did (measured on the generated tables)
+
+The 21 licences (layers left out). Exits 60–69 and 30–54: national exits during the year of persons
+of those ages at its start, over those persons (national sums, so moves cancel). Movers: persons who
+moved county. TC: licences on third-country education. HSK: licences issued and licensed persons.
+
+| year | exits 60–69 | exits 30–54 | movers | TC licences | TC: LAK / SSK | HSK licences | HSK licensed |
+|---|---|---|---|---|---|---|---|
+{exit_rows}
+
+National beginners of the programmes with a break:
+
+| year | {" | ".join(adm_cols)} |
+|---|{"---|" * len(adm_cols)}
+{adm_rows}
+
+Employment share (employed in health care / licensed, the 21 licences; it falls also because the
+licensed grow older) and FTE per employed person, range over the 21 counties:
+
+| year | employment share, national | employment share, counties | FTE per employed, counties |
+|---|---|---|---|
+{emp_year_rows}
+
+By county: retirement shift a year and by 2023 (years), mid-career exit trend a year, movement push
+and attraction, net movers 2011–2023 (in − out, the 21 licences), licensed 2023, the drawn county
+effects u_c and w_c, employment share and FTE per employed person in {ly}:
+
+| county | kind | shift / year | shift 2023 | mid-career trend | push | attraction | net movers | licensed 2023 | u_c | w_c | employment share {ly} | FTE per employed {ly} |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|
+{county_rows}
+
+## Against the default world's calibration targets
+
+The 2010 stocks are calibrated with the default schedules; the drift then moves the outcomes:
+employed in health care 2020, 22 licences: {fmt(ach["emp2020"])} (default world's target 239 000), women
+{pct(ach["women2020"])}; licences issued 2020: {fmt(ach["lic2020_total"])}; share of employed aged 60+ in 2021:
+{pct(ach["share60_2021"])}; regions reporting shortage in half or more of the professions: {ach["regions_half_short"]} of 21.
+
+| profession | employed 2020: default target | employed 2020 here | licensed 2010 | licensed 2023 |
+|---|---|---|---|---|
+{prof_rows}
+"""
+    with open(os.path.join(OUT_DIR, "README.md"), "wb") as fh:
+        fh.write(text.encode("utf-8"))
+
+
 # ----------------------------------------------------------------------------------------------
 # Main
 # ----------------------------------------------------------------------------------------------
 
 
+def parse_args(argv: list[str]) -> tuple[str, str | None, bool]:
+    """`[--world default|drift] [--out DIR] [--check]`; exits with a message on anything else."""
+    world, out, check = "default", None, False
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--check":
+            check = True
+        elif a in ("--world", "--out") or a.startswith(("--world=", "--out=")):
+            if "=" in a:
+                key, val = a.split("=", 1)
+            elif i + 1 < len(argv):
+                key, val = a, argv[i + 1]
+                i += 1
+            else:
+                sys.exit("gen_default_data.py: %s needs a value" % a)
+            if key == "--world":
+                if val not in ("default", "drift"):
+                    sys.exit("gen_default_data.py: --world %r: expected default or drift" % val)
+                world = val
+            else:
+                out = val
+        else:
+            sys.exit("gen_default_data.py: unknown argument %r; usage: [--world default|drift] [--out DIR] [--check]" % a)
+        i += 1
+    if check and out is not None:
+        sys.exit("gen_default_data.py: --check compares with the committed folder; it takes no --out")
+    return world, out, check
+
+
+# Drift world: a title line above the header of each CSV file (one cell: no separator in it), so
+# that readers that honour title lines know the table is synthetic, as the PX files' NOTE says.
+CSV_TITLE_DRIFT = ("Syntetiska data (synthetic data): hwf:s andra värld - scripts/gen_default_data.py "
+                   "--world drift - inga observerade uppgifter")
+
+
+def configure_drift() -> None:
+    """Switch the module to the drift world: its seed, folder and the words in the PX files."""
+    global DRIFT, WORLD, SEED, OUT_DIR, SOURCE_SV, SOURCE_EN, NOTE_SV, NOTE_EN
+    DRIFT, WORLD, SEED = True, "drift", SEED_DRIFT
+    OUT_DIR = os.path.join(ROOT, "data", DRIFT_DIR_NAME)
+    SOURCE_SV = "hwf synthetic second world (syntetiska data, drift)"
+    SOURCE_EN = "hwf synthetic second world (synthetic data, drift)"
+    NOTE_SV = ("Syntetiska data: en andra värld simulerad med scripts/gen_default_data.py --world drift "
+               "(seed %d), med en annan process än hwf:s modell (se data/%s/README.md). Inga celler "
+               "är observerade uppgifter." % (SEED, DRIFT_DIR_NAME))
+    NOTE_EN = ("Synthetic data: a second world simulated by scripts/gen_default_data.py --world drift "
+               "(seed %d), by a process other than hwf's model (see data/%s/README.md). No cell is an "
+               "observed statistic." % (SEED, DRIFT_DIR_NAME))
+
+
 def main() -> None:
     global OUT_DIR
-    check = "--check" in sys.argv[1:]
+    world, out, check = parse_args(sys.argv[1:])
+    if world == "drift":
+        configure_drift()
+    if out is not None:
+        OUT_DIR = os.path.abspath(out)
     committed = OUT_DIR
     if check:
         # Regenerate into a scratch folder and compare with the committed files byte for byte.
-        OUT_DIR = tempfile.mkdtemp(prefix="hwf-default-")
+        OUT_DIR = tempfile.mkdtemp(prefix="hwf-%s-" % world)
     os.makedirs(OUT_DIR, exist_ok=True)
     rng = Rng(SEED)
     manifest: list = []
@@ -1816,7 +2338,11 @@ def main() -> None:
     write_balance(balance_rows, manifest)
     write_manifest(manifest)
     ach = achieved(stocks, emp, issued, beg, cpop, pops, balance_rows)
-    write_readme(ach, manifest)
+    ach["hsk_wave_2019"] = info["HSK"]["wave_2019"]
+    if DRIFT:
+        write_readme_drift(ach, manifest, drift_figures(stocks, emp, issued, beg, county_pop))
+    else:
+        write_readme(ach, manifest)
 
     # report
     print("files:")
@@ -1853,9 +2379,10 @@ def main() -> None:
                 differ.append(name)
         shutil.rmtree(OUT_DIR)
         if differ:
-            print("MISMATCH: the generator no longer reproduces data/default/: " + ", ".join(differ))
+            print("MISMATCH: the generator no longer reproduces %s/: %s"
+                  % (os.path.relpath(committed, ROOT), ", ".join(differ)))
             sys.exit(1)
-        print("check: every file in data/default/ is reproduced byte for byte")
+        print("check: every file in %s/ is reproduced byte for byte" % os.path.relpath(committed, ROOT))
 
 
 if __name__ == "__main__":
