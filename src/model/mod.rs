@@ -8,6 +8,7 @@ pub mod backtest;
 pub mod contract;
 pub mod demand;
 pub mod ets;
+pub mod forecast;
 pub mod inputs;
 pub mod intake;
 pub mod montecarlo;
