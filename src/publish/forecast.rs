@@ -153,9 +153,11 @@ pub fn charts(run: &Run) -> Result<Vec<Drawn>, ChartError> {
             .iter()
             .map(|l| format!("{} %", level_name(*l)))
             .collect();
+        let file = std::path::Path::new(&run.file)
+            .file_name()
+            .map_or(run.file.clone(), |f| f.to_string_lossy().into_owned());
         let mut caption = format!(
-            "Source: {}. {} fitted {}–{}; intervals {} ({}).",
-            run.file,
+            "{file} · {}, fitted {}–{} · {} intervals, {}",
             s.model,
             s.series.first,
             s.series.last(),
@@ -164,12 +166,12 @@ pub fn charts(run: &Run) -> Result<Vec<Drawn>, ChartError> {
         );
         if let Some(sc) = &s.score {
             caption.push_str(&format!(
-                " Hold-out: MASE {:.2} (no change {:.2}).",
+                " · hold-out MASE {:.2} (no change {:.2})",
                 sc.mase, sc.no_change
             ));
         }
         if run.synthetic {
-            caption.push_str(" Synthetic data.");
+            caption.push_str(" · synthetic data");
         }
         let labels = Labels {
             title: if s.series.title.is_empty() {
