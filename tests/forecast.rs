@@ -936,3 +936,50 @@ fn the_nordic_hold_out_runs_end_to_end() {
     );
     assert!(stdout.contains("hold-out: 8 series, 48 values"), "{stdout}");
 }
+
+#[test]
+fn embedded_tables_forecast_and_say_they_are_synthetic() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = hwf(
+        dir.path(),
+        &[
+            "forecast",
+            "embedded:admissions.csv",
+            "--method",
+            "linear",
+            "--last",
+            "2020",
+            "--out",
+            "fc",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("(synthetic data: the figures show how hwf works"),
+        "{stdout}"
+    );
+    let csv = std::fs::read_to_string(dir.path().join("fc/forecast.csv")).unwrap();
+    assert_eq!(
+        csv.lines().next(),
+        Some("Utbildning,Sjukvårdsregion,Uppgift,year,mean,lo_80,hi_80,lo_95,hi_95,method,value")
+    );
+    // The hold-out years 2021–2023 carry the table's own values.
+    let t = hwf::defaults::table("admissions.csv").unwrap();
+    let row = (0..t.len())
+        .find(|&r| {
+            t.code(0, r) == "APO"
+                && t.code(1, r) == "UO"
+                && t.code(2, r) == "nybörjare"
+                && t.code(3, r) == "2021"
+        })
+        .unwrap();
+    let want = "APO,UO,nybörjare,2021,";
+    let line = csv.lines().find(|l| l.starts_with(want)).unwrap();
+    assert!(
+        line.ends_with(&format!(",linear,{}", t.values[row])),
+        "{line}"
+    );
+    let svg = std::fs::read_to_string(dir.path().join("fc/charts/forecast_APO_UO_nyb_rjare.svg"))
+        .unwrap();
+    assert!(svg.contains("synthetic data"));
+}
