@@ -147,6 +147,43 @@ enum Command {
         #[command(flatten)]
         mc: McArgs,
     },
+    /// Forecast every yearly series of a table with prediction intervals; with --last, score the
+    /// forecast against the years held out.
+    Forecast {
+        /// Any table hwf reads with a year dimension (or `embedded:NAME`); each combination of the
+        /// other dimensions' codes is one series.
+        file: PathBuf,
+        /// auto (the ETS model with the lowest AICc), linear, damped, or an ETS code (ANN, AAN,
+        /// AAdN, MNN, MAN, MAdN, MMN, MMdN, AMN, AMdN).
+        #[arg(long, default_value = "auto")]
+        method: String,
+        /// The first year used (e.g. the year a break in series starts the comparable stretch).
+        #[arg(long)]
+        from: Option<i32>,
+        /// The last year used; later observed values are held out and scored.
+        #[arg(long)]
+        last: Option<i32>,
+        /// The last year forecast (default: the table's last year with --last, else 10 years on).
+        #[arg(long)]
+        until: Option<i32>,
+        /// Interval levels in percent, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "80,95")]
+        levels: Vec<f64>,
+        /// Seed of the simulated intervals (models with a multiplicative error or trend).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Sample paths of the simulated intervals.
+        #[arg(long, default_value_t = hwf::model::forecast::DEFAULT_PATHS)]
+        paths: usize,
+        /// The sheet to read from an xlsx input (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// The output folder (forecast.csv, scores.csv, charts/).
+        #[arg(long, default_value = "out/forecast")]
+        out: PathBuf,
+        #[command(flatten)]
+        keep: KeepArgs,
+    },
     /// Scenarios: `hwf scenario show [FILE]` prints the effective parameters and where each came from.
     Scenario {
         #[command(subcommand)]
@@ -350,6 +387,42 @@ fn read(path: &Path, sheet: Option<&str>) -> Result<Table, String> {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
+        Command::Forecast {
+            file,
+            method,
+            from,
+            last,
+            until,
+            levels,
+            seed,
+            paths,
+            sheet,
+            out,
+            keep,
+        } => {
+            use hwf::model::forecast;
+            let opts = forecast::Options {
+                method: forecast::Method::try_from(method.as_str())
+                    .map_err(|e| format!("--method: {e}"))?,
+                from,
+                last,
+                until,
+                levels,
+                seed,
+                paths,
+            };
+            opts.check().map_err(|e| e.to_string())?;
+            let out = keep.out(out)?;
+            let table = read(&file, sheet.as_deref())?;
+            for w in &table.meta.warnings {
+                eprintln!("warning: {}: {w}", file.display());
+            }
+            let run = forecast::run(&table, &opts).map_err(|e| e.to_string())?;
+            hwf::publish::forecast::write(&run, &out).map_err(|e| e.to_string())?;
+            print!("{}", hwf::publish::forecast::summary(&run));
+            println!("wrote {}", out.path().display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Convert {
             input,
             output,

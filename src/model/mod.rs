@@ -9,6 +9,7 @@ pub mod calibration;
 pub mod contract;
 pub mod demand;
 pub mod ets;
+pub mod forecast;
 pub mod inputs;
 pub mod intake;
 pub mod montecarlo;

@@ -867,3 +867,181 @@ pub fn lines(name: &str, l: &Labels, lines: &[Line]) -> Result<Drawn, ChartError
         },
     )
 }
+
+/// What a forecast chart draws: the years used, the forecast, its intervals and the hold-out.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForecastFan {
+    /// The values fitted, by year.
+    pub history: Vec<(i32, f64)>,
+    /// The point forecast, by year.
+    pub mean: Vec<(i32, f64)>,
+    /// One band per interval level, widest first.
+    pub bands: Vec<Band>,
+    /// Observed values of the years forecast (a hold-out), by year.
+    pub held_out: Vec<(i32, f64)>,
+}
+
+/// One interval band of a forecast chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Band {
+    /// Its legend label (`80 % interval`).
+    pub label: String,
+    /// `(year, lo, hi)`.
+    pub points: Vec<(i32, f64, f64)>,
+}
+
+struct ForecastChart<'a> {
+    l: &'a Labels,
+    f: &'a ForecastFan,
+    x0: i32,
+    x1: i32,
+    y0: f64,
+    y1: f64,
+}
+
+impl Chart for ForecastChart<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let ForecastChart {
+            l,
+            f,
+            x0,
+            x1,
+            y0,
+            y1,
+        } = *self;
+        let e = |e: DrawingAreaErrorKind<_>| format!("{e:?}");
+        root.fill(&WHITE).map_err(e)?;
+        let (area, _) = root.split_vertically(SIZE.1 - 36);
+        let mut chart = ChartBuilder::on(&area)
+            .caption(&l.title, ("sans-serif", 22))
+            .margin(14)
+            .x_label_area_size(44)
+            .y_label_area_size(86)
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .map_err(|e| format!("{e:?}"))?;
+        let small = y1 - y0 < 20.0;
+        chart
+            .configure_mesh()
+            .x_desc(&l.x)
+            .y_desc(&l.y)
+            .x_labels(12)
+            .x_label_formatter(&|y| format!("{y}"))
+            .y_label_formatter(&|v| {
+                if small {
+                    format!("{v:.1}")
+                } else {
+                    thousands(*v)
+                }
+            })
+            .label_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", 16))
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(|e| format!("{e:?}"))?;
+        let k = f.bands.len().max(1) as f64;
+        for (
+            i,
+            Band {
+                label,
+                points: band,
+            },
+        ) in f.bands.iter().enumerate()
+        {
+            // Widest first and lightest; each narrower band darker on top of it.
+            let shade = 0.12 + 0.16 * i as f64 / k;
+            let mut pts: Vec<(i32, f64)> = band.iter().map(|b| (b.0, b.1)).collect();
+            pts.extend(band.iter().rev().map(|b| (b.0, b.2)));
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    pts,
+                    SUPPLY.mix(shade).filled(),
+                )))
+                .map_err(|e| format!("{e:?}"))?
+                .label(label)
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 6), (x + 24, y + 6)], SUPPLY.mix(shade).filled())
+                });
+        }
+        chart
+            .draw_series(LineSeries::new(f.history.clone(), BLACK.stroke_width(2)))
+            .map_err(|e| format!("{e:?}"))?
+            .label(&l.series[0])
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BLACK.stroke_width(2)));
+        chart
+            .draw_series(f.history.iter().map(|p| Circle::new(*p, 3, BLACK.filled())))
+            .map_err(|e| format!("{e:?}"))?;
+        let mut mean: Vec<(i32, f64)> = f.history.last().copied().into_iter().collect();
+        mean.extend(f.mean.iter().copied());
+        chart
+            .draw_series(DashedLineSeries::new(mean, 8, 5, SUPPLY.stroke_width(3)))
+            .map_err(|e| format!("{e:?}"))?
+            .label(&l.series[1])
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], SUPPLY.stroke_width(3)));
+        if !f.held_out.is_empty() {
+            chart
+                .draw_series(
+                    f.held_out
+                        .iter()
+                        .map(|p| Circle::new(*p, 5, DEMAND.filled())),
+                )
+                .map_err(|e| format!("{e:?}"))?
+                .label(&l.series[2])
+                .legend(|(x, y)| Circle::new((x + 12, y), 5, DEMAND.filled()));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .label_font(("sans-serif", 15))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.3))
+            .draw()
+            .map_err(|e| format!("{e:?}"))?;
+        caption(root, &l.caption)
+    }
+}
+
+/// A forecast with its intervals: the years used (black), the point forecast (dashed), one band
+/// per level and the hold-out's observed values (orange dots). The value axis fits the data and
+/// the bands (5 % margin), so a narrow band stays visible; `l.series` names the history, the
+/// forecast and the hold-out.
+pub fn forecast_fan(name: &str, l: &Labels, f: &ForecastFan) -> Result<Drawn, ChartError> {
+    let years = f
+        .history
+        .iter()
+        .chain(&f.mean)
+        .chain(&f.held_out)
+        .map(|p| p.0);
+    let x0 = years.clone().min().unwrap_or(0);
+    let x1 = years.max().unwrap_or(1).max(x0 + 1);
+    let values = f
+        .history
+        .iter()
+        .chain(&f.mean)
+        .chain(&f.held_out)
+        .map(|p| p.1)
+        .chain(
+            f.bands
+                .iter()
+                .flat_map(|b| b.points.iter().flat_map(|p| [p.1, p.2])),
+        )
+        .filter(|v| v.is_finite());
+    let lo = values.clone().fold(f64::INFINITY, f64::min);
+    let hi = values.fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = if lo.is_finite() && hi.is_finite() {
+        (lo, hi)
+    } else {
+        (0.0, 1.0)
+    };
+    let pad = ((hi - lo) * 0.05).max(hi.abs().max(1.0) * 1e-6);
+    both(
+        name,
+        &ForecastChart {
+            l,
+            f,
+            x0,
+            x1,
+            y0: lo - pad,
+            y1: hi + pad,
+        },
+    )
+}
