@@ -10,6 +10,8 @@
 //! - **linear trend**: ordinary least squares on the last [`TREND_YEARS`] observed years, with the
 //!   regression's prediction interval (Student's t with `n − 2` degrees of freedom).
 //!
+//! The normal and t quantiles are [`super::forecast`]'s.
+//!
 //! From these, per group (method × level × measure × horizon, and over all horizons):
 //!
 //! - **coverage** of the P10–P90 band (nominal 80 %);
@@ -20,6 +22,8 @@
 //!   (Gneiting & Raftery 2007, eq. 31; Laio & Tamea 2007), also in percent of the outcome;
 //! - the **PIT histogram**: where the outcome falls among the quantiles, in 20 bins of 5 %
 //!   (a flat histogram at 5 % per bin is calibration; a U shape is bands too narrow).
+
+use super::forecast::{normal_quantile, t_quantile};
 
 /// Percentiles of the calibration grid: 5, 10, …, 95.
 pub const GRID: [f64; 19] = [
@@ -55,76 +59,6 @@ pub struct Case {
     /// Quantiles on [`GRID`] per method of [`METHODS`] (`None` where a naive forecast has too
     /// little history).
     pub quantiles: [Option<Vec<f64>>; 3],
-}
-
-/// The standard normal quantile (Acklam's rational approximation refined by one Halley step;
-/// relative error below 1e-15 in double precision).
-pub fn normal_quantile(p: f64) -> f64 {
-    if !(p > 0.0 && p < 1.0) {
-        return if p <= 0.0 {
-            f64::NEG_INFINITY
-        } else {
-            f64::INFINITY
-        };
-    }
-    const A: [f64; 6] = [
-        -3.969_683_028_665_376e1,
-        2.209_460_984_245_205e2,
-        -2.759_285_104_469_687e2,
-        1.383_577_518_672_69e2,
-        -3.066_479_806_614_716e1,
-        2.506_628_277_459_239,
-    ];
-    const B: [f64; 5] = [
-        -5.447_609_879_822_406e1,
-        1.615_858_368_580_409e2,
-        -1.556_989_798_598_866e2,
-        6.680_131_188_771_972e1,
-        -1.328_068_155_288_572e1,
-    ];
-    const C: [f64; 6] = [
-        -7.784_894_002_430_293e-3,
-        -3.223_964_580_411_365e-1,
-        -2.400_758_277_161_838,
-        -2.549_732_539_343_734,
-        4.374_664_141_464_968,
-        2.938_163_982_698_783,
-    ];
-    const D: [f64; 4] = [
-        7.784_695_709_041_462e-3,
-        3.224_671_290_700_398e-1,
-        2.445_134_137_142_996,
-        3.754_408_661_907_416,
-    ];
-    let tail = |q: f64| {
-        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
-            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
-    };
-    let x = if p < 0.02425 {
-        tail(libm::sqrt(-2.0 * libm::log(p)))
-    } else if p > 1.0 - 0.02425 {
-        -tail(libm::sqrt(-2.0 * libm::log(1.0 - p)))
-    } else {
-        let q = p - 0.5;
-        let r = q * q;
-        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
-            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
-    };
-    // One Halley step on Φ(x) − p.
-    let e = 0.5 * libm::erfc(-x / std::f64::consts::SQRT_2) - p;
-    let u = e * libm::sqrt(2.0 * std::f64::consts::PI) * libm::exp(x * x / 2.0);
-    x - u / (1.0 + x * u / 2.0)
-}
-
-/// Student's t quantile with `df` degrees of freedom, by the Cornish–Fisher expansion around the
-/// normal quantile (Abramowitz & Stegun 26.7.5; error below 1e-3 for `df ≥ 3` at the 5th–95th
-/// percentiles, which is what the naive benchmark needs).
-pub fn t_quantile(p: f64, df: f64) -> f64 {
-    let z = normal_quantile(p);
-    let (z2, n) = (z * z, df);
-    z + z * (z2 + 1.0) / (4.0 * n)
-        + z * ((5.0 * z2 + 16.0) * z2 + 3.0) / (96.0 * n * n)
-        + z * (((3.0 * z2 + 19.0) * z2 + 17.0) * z2 - 15.0) / (384.0 * n * n * n)
 }
 
 /// The no-change forecast `h` steps after the last value of `history` (oldest first, one value a
@@ -282,34 +216,6 @@ pub fn table(cases: &[Case]) -> Vec<Row> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn normal_quantiles_match_published_values() {
-        // Abramowitz & Stegun table 26.5: z for upper-tail probabilities 0.1, 0.05, 0.025, 0.005.
-        for (p, z) in [
-            (0.9, 1.281_551_565_545),
-            (0.95, 1.644_853_626_951),
-            (0.975, 1.959_963_984_540),
-            (0.995, 2.575_829_303_549),
-        ] {
-            assert!((normal_quantile(p) - z).abs() < 1e-11, "{p}");
-            assert!((normal_quantile(1.0 - p) + z).abs() < 1e-11, "{p}");
-        }
-        assert_eq!(normal_quantile(0.5), 0.0);
-    }
-
-    #[test]
-    fn t_quantiles_match_the_table() {
-        // Student's t table: t_{0.95} with 5, 10 and 30 degrees of freedom; t_{0.90} with 8.
-        for (p, df, t) in [
-            (0.95, 5.0, 2.015_048),
-            (0.95, 10.0, 1.812_461),
-            (0.95, 30.0, 1.697_261),
-            (0.90, 8.0, 1.396_815),
-        ] {
-            assert!((t_quantile(p, df) - t).abs() < 2e-3, "{p} {df}");
-        }
-    }
 
     #[test]
     fn scores_by_hand() {
