@@ -1,7 +1,9 @@
-//! Feeds arbitrary bytes to the px reader: it may return an error, never panic.
+//! Feeds arbitrary bytes to hwf as a `.px` file, through the reader the CLI uses, then validates
+//! what it accepts and reads it back from hwf's own CSV (see `common::read`): it may return an
+//! error, never panic, abort, hang or allocate without bound.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let _ = hwf::ingest::px::read(std::path::Path::new("fuzz.px"), data);
-});
+mod common;
+
+fuzz_target!(|data: &[u8]| common::read("fuzz.px", data));

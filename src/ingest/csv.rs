@@ -109,7 +109,7 @@ fn check_line_lengths(path: &Path, bytes: &[u8], limits: &Limits) -> Result<(), 
 }
 
 /// The line and column (1-based, in characters) of byte offset `at` in `text`.
-fn line_col(text: &str, at: usize) -> (usize, usize) {
+pub(super) fn line_col(text: &str, at: usize) -> (usize, usize) {
     let before = &text[..at];
     let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
     let start = before.rfind('\n').map_or(0, |p| p + 1);

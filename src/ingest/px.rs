@@ -115,6 +115,16 @@ pub fn read_with(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Table, In
     let declared = declared_encoding(path, bytes)?;
     let decoded = text::decode(path, bytes, Some(declared))?;
     let text = decoded.text.as_ref();
+    // A NUL byte would pass into codes and labels that hwf's own CSV (and most tools) refuse.
+    if let Some(at) = text.find('\0') {
+        let (line, col) = super::csv::line_col(text, at);
+        return Err(IngestError::Encoding {
+            path: path.to_path_buf(),
+            location: Location::LineCol(line, col),
+            found: "a NUL byte (a binary file, or text in another encoding?)".into(),
+            expected: "text in the declared code page, without NUL bytes".into(),
+        });
+    }
     let header = parse_header(path, text)?;
     check_once_only(path, &header)?;
     let mut table = build(path, &header, &text[header.data_offset..], limits)?;
