@@ -179,7 +179,17 @@ impl fmt::Display for Problem {
                 if !of.is_empty() {
                     write!(f, " for {}", shorten(of, 12))?;
                 }
-                write!(f, "; the run needs every one")
+                match what.as_str() {
+                    "counties" => write!(
+                        f,
+                        "; the run needs every county of its scope: the whole country, unless the scenario sets `[scope] counties = [\"23\"]` (a county or health-care region, code or name) to project part of the country"
+                    ),
+                    "health-care regions" => write!(
+                        f,
+                        "; a run with a [scope] needs the admissions of every health-care region that holds one of its counties"
+                    ),
+                    _ => write!(f, "; the run needs every one"),
+                }
             }
             Problem::AbsentCells {
                 file,
