@@ -16,7 +16,11 @@
 //!   listed, grouped ([`Problem::Coverage`]: "counties 01, 03–22 missing for SSK"), and so are
 //!   cells without a row ([`Problem::AbsentCells`]);
 //! - cells without a number (`..`, suppressed) are listed all at once, grouped
-//!   ([`Problem::MissingCells`]).
+//!   ([`Problem::MissingCells`]), unless the input's entry says `missing = "impute"`
+//!   ([`super::impute`] fills them from the table's totals first);
+//! - with a `[scope]` ([`super::scope`]), the counties and health-care regions are the scope's:
+//!   rows of others are left out (noted), and a county or region of the scope an input lacks is
+//!   a [`Problem::Coverage`].
 
 use std::fmt;
 
@@ -207,7 +211,7 @@ impl fmt::Display for Problem {
             } => {
                 write!(
                     f,
-                    "{file}: {cells} cell(s) the model uses hold no number (scenario key `missing = \"error\"`):"
+                    "{file}: {cells} cell(s) the model uses hold no number (scenario key `missing = \"error\"`; `missing = \"impute\"` on the input's [inputs] entry fills them from the table's totals):"
                 )?;
                 for g in groups.iter().take(20) {
                     write!(f, "\n    {g}")?;
