@@ -1090,6 +1090,13 @@ fn project(scenario: Option<PathBuf>, out: OutDir, mc: &McArgs) -> Result<ExitCo
             b.draws
         )
     });
+    let area = pr.area();
+    if !area.whole {
+        println!(
+            "scope: {} (the figures are these counties' sum, not Sweden)",
+            area.name(false)
+        );
+    }
     println!(
         "{:<6} {:>10} {:>10} {:>9}  balance {}{band_head}",
         "prof", "supply", "demand", "gap", sc.horizon
@@ -1117,6 +1124,9 @@ fn project(scenario: Option<PathBuf>, out: OutDir, mc: &McArgs) -> Result<ExitCo
         );
     }
     if let Some(line) = pr.synthetic_summary() {
+        println!("{line}");
+    }
+    if let Some(line) = pr.imputed_summary() {
         println!("{line}");
     }
     println!("wrote {}", out.display());
@@ -1180,7 +1190,16 @@ fn report(
             "projecting the comparison scenario {}",
             other.name
         ));
-        others.push(hwf::model::run(&other).map_err(|e| e.to_string())?);
+        let other = hwf::model::run(&other).map_err(|e| e.to_string())?;
+        if other.area() != pr.area() {
+            return Err(format!(
+                "--compare {}: covers {}, the report covers {}; expected scenarios of the same [scope]",
+                file.display(),
+                other.area().name(false),
+                pr.area().name(false)
+            ));
+        }
+        others.push(other);
     }
     let opts = hwf::publish::report::Options {
         lang,

@@ -1126,3 +1126,167 @@ fn a_run_killed_at_any_moment_leaves_the_old_folder_or_the_new_one() {
     assert_eq!(hwf(&args).0, 0);
     assert_eq!(listing(dir.path()), ["alloc"]);
 }
+
+/// A scenario file in `dir` inheriting the default with `body` appended.
+fn scenario_file(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, format!("inherits = \"default\"\n{body}")).unwrap();
+    path
+}
+
+#[test]
+fn project_and_report_of_a_health_care_region() {
+    // [scope] by a health-care region's name: Norra is Västernorrland, Jämtland, Västerbotten and
+    // Norrbotten (data/codes/counties.csv). The embedded tables cover the whole country; the
+    // other counties' rows are left out.
+    let dir = tempfile::tempdir().unwrap();
+    let sc = scenario_file(
+        dir.path(),
+        "norra.toml",
+        "name = \"norra\"\n[scope]\ncounties = [\"Norra\"]\n",
+    );
+    let out = dir.path().join("proj");
+    let (code, stdout, err) = hwf(&[
+        "project",
+        "--scenario",
+        sc.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        stdout.contains(
+            "scope: North health-care region (counties 22, 23, 24, 25) (the figures are these counties' sum, not Sweden)"
+        ),
+        "{stdout}"
+    );
+    assert!(err.contains("counties outside the scope"), "{err}");
+    // results.csv: the four counties and the scope's total row, which is their sum.
+    let csv = std::fs::read_to_string(out.join("results.csv")).unwrap();
+    let mut lines = csv.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| head.iter().position(|h| *h == name).unwrap();
+    let (prof, county, year, sup) = (
+        col("profession"),
+        col("county"),
+        col("year"),
+        col("supply_fte"),
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let mut codes: Vec<&str> = rows.iter().map(|r| r[county]).collect();
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes, ["22", "23", "24", "25", "scope"]);
+    let supply = |c: &str| -> f64 {
+        rows.iter()
+            .filter(|r| r[prof] == "SSK" && r[year] == "2040" && r[county] == c)
+            .map(|r| r[sup].parse::<f64>().unwrap())
+            .sum()
+    };
+    let parts: f64 = ["22", "23", "24", "25"].iter().map(|c| supply(c)).sum();
+    let total = supply("scope");
+    assert!(
+        total > 0.0 && (total - parts).abs() < 1e-3,
+        "{total} vs {parts}"
+    );
+    // The console's SSK line is the scope's total.
+    let line = stdout.lines().find(|l| l.starts_with("SSK ")).unwrap();
+    let printed: f64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    assert!((printed - total).abs() <= 0.5, "{line} vs {total}");
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"total_code\": \"scope\""), "{manifest}");
+
+    // The report says what it covers, in its title and summary, and how the border is treated.
+    let rep = dir.path().join("rep");
+    let (code, _, err) = hwf(&[
+        "report",
+        "--scenario",
+        sc.to_str().unwrap(),
+        "--out",
+        rep.to_str().unwrap(),
+        "--lang",
+        "en",
+        "--quiet",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(rep.join("report.html")).unwrap();
+    assert!(
+        html.contains(
+            "<h1>Supply and demand of licensed health-care personnel 2023–2040: North health-care region (counties 22, 23, 24, 25)</h1>"
+        ),
+        "title"
+    );
+    assert!(html.contains("<b>Coverage:</b> North health-care region"));
+    assert!(html.contains("Supply and demand in full-time equivalents, North health-care region"));
+    assert!(html.contains("Flows across the border"));
+    assert!(
+        html.contains("pooled over the scope&#39;s counties")
+            || html.contains("pooled over the scope's counties")
+    );
+    assert!(!html.contains("all of Sweden"));
+    assert!(!html.contains("<td>Sweden</td>"));
+    assert!(html.contains("<td>Total</td>"));
+    assert!(html.contains("<td>Jämtland County</td>"));
+    assert!(!html.contains("<td>Stockholm County</td>"));
+    // Comparing with a national scenario is refused: the gaps would not be of the same area.
+    let (code, _, err) = hwf(&[
+        "report",
+        "--scenario",
+        sc.to_str().unwrap(),
+        "--compare",
+        scenario_file(dir.path(), "nat.toml", "name = \"nat\"\n")
+            .to_str()
+            .unwrap(),
+        "--out",
+        dir.path().join("cmp").to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("expected scenarios of the same [scope]"),
+        "{err}"
+    );
+}
+
+#[test]
+fn one_county_of_licensed_data_needs_a_scope_and_runs_with_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let lic = fixture("published/licensed_one_county.csv");
+    let inputs = format!(
+        "[inputs]\nlicensed = {{ file = {:?} }}\n",
+        lic.display().to_string()
+    );
+    let plain = scenario_file(dir.path(), "plain.toml", &inputs);
+    let (code, stdout, err) = hwf(&[
+        "project",
+        "--scenario",
+        plain.to_str().unwrap(),
+        "--out",
+        dir.path().join("a").to_str().unwrap(),
+    ]);
+    assert_ne!(code, 0, "{stdout}");
+    assert!(err.contains("counties 01–22, 24, 25 missing"), "{err}");
+    assert!(err.contains("[scope] counties = [\"23\"]"), "{err}");
+    assert!(!dir.path().join("a").exists());
+    let scoped = scenario_file(
+        dir.path(),
+        "scoped.toml",
+        &format!("[scope]\ncounties = [\"Jämtlands län\"]\n{inputs}"),
+    );
+    let (code, stdout, err) = hwf(&[
+        "project",
+        "--scenario",
+        scoped.to_str().unwrap(),
+        "--out",
+        dir.path().join("b").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("scope: Jämtland County (23)"), "{stdout}");
+    let profs: Vec<&str> = stdout
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|w| w.chars().all(|c| c.is_ascii_uppercase()))
+        .collect();
+    assert_eq!(profs, ["LAK", "SSK"], "{stdout}");
+}

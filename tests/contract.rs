@@ -578,3 +578,553 @@ fn no_fixture_gives_exit_0_with_an_empty_or_all_zero_projection() {
     }
     assert!(tried >= 20, "only {tried} fixtures");
 }
+
+// ---- Part of the country (issue 13.6): `[scope] counties = […]` ----
+
+/// The rows of `t` whose `concept` dimension stands for `code` (tables without that dimension
+/// whole).
+fn rows_of(
+    t: &hwf::table::Table,
+    concept: hwf::validate::Concept,
+    code: &str,
+) -> hwf::table::Table {
+    use hwf::codes::Lookup;
+    let Some(d) = t
+        .dims
+        .iter()
+        .position(|d| hwf::validate::Concept::of(d) == Some(concept))
+    else {
+        return t.clone();
+    };
+    let keep_cat: Vec<bool> = t.dims[d]
+        .categories
+        .iter()
+        .map(|c| hwf::validate::resolve(concept, c) == Lookup::Code(code.to_string()))
+        .collect();
+    let keep: Vec<usize> = (0..t.len())
+        .filter(|&r| keep_cat[t.keys[d][r] as usize])
+        .collect();
+    let mut out = t.clone();
+    for col in out.keys.iter_mut() {
+        *col = keep.iter().map(|&r| col[r]).collect();
+    }
+    out.values = keep.iter().map(|&r| t.values[r]).collect();
+    out.status = keep.iter().map(|&r| t.status[r]).collect();
+    out.symbols = keep.iter().map(|&r| t.symbols[r]).collect();
+    out.lines = if t.lines.len() == t.len() {
+        keep.iter().map(|&r| t.lines[r]).collect()
+    } else {
+        Vec::new()
+    };
+    out
+}
+
+/// Jämtland's rows of every embedded table (Norra's admissions; care use has no county), as CSV
+/// files in `dir`: what a planner in Jämtland downloads. Returns `(key, file)`.
+fn jamtland_inputs(dir: &Path) -> Vec<(&'static str, PathBuf)> {
+    use hwf::validate::Concept;
+    let mut out = Vec::new();
+    for (name, key) in [
+        ("licensed.px", "licensed"),
+        ("employed.px", "employed"),
+        ("licences_issued.px", "licences_issued"),
+        ("population.px", "population"),
+        ("population_projection.px", "population_projection"),
+        ("admissions.csv", "admissions"),
+        ("care_use.csv", "care_use"),
+        ("balance.csv", "balance"),
+    ] {
+        let t = hwf::defaults::table(name).unwrap();
+        let t = match key {
+            "admissions" => rows_of(&t, Concept::HealthcareRegion, "N"),
+            _ => rows_of(&t, Concept::County, "23"),
+        };
+        let file = dir.join(format!("{key}_23.csv"));
+        tables::write(&t, &file, TableFormat::Csv).unwrap();
+        out.push((key, file));
+    }
+    out
+}
+
+/// A scenario inheriting the default with `[scope] counties = scope` and these inputs.
+fn scoped(dir: &Path, scope: &[&str], inputs: &[(&str, PathBuf)], extra: &str) -> Scenario {
+    let mut text = format!(
+        "inherits = \"default\"\nname = \"scoped\"\n[scope]\ncounties = {scope:?}\n{extra}\n[inputs]\n"
+    );
+    for (key, file) in inputs {
+        text.push_str(&format!(
+            "{key} = {{ file = {:?} }}\n",
+            file.display().to_string()
+        ));
+    }
+    let path = dir.join("scoped.toml");
+    std::fs::write(&path, text).unwrap();
+    scenario::load(Some(&path)).unwrap().0
+}
+
+fn close(a: f64, b: f64, rel: f64) -> bool {
+    (a - b).abs() <= rel * a.abs().max(b.abs()).max(1e-300)
+}
+
+#[test]
+fn a_run_scoped_to_jamtland_on_its_own_rows_checks_against_the_national_run_and_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = jamtland_inputs(dir.path());
+    let sc = scoped(dir.path(), &["Jämtlands län"], &inputs, "");
+    let pr = run(&sc).unwrap();
+    let nat = default_run();
+    let (g, gn) = (&pr.inputs.grid, &nat.inputs.grid);
+    assert_eq!(g.counties, ["23"]);
+    assert_eq!(pr.inputs.hc_regions, ["N"]);
+    assert_eq!(g.professions, gn.professions);
+    let c23 = gn.counties.iter().position(|c| c == "23").unwrap();
+    let n_reg = nat.inputs.hc_regions.iter().position(|r| r == "N").unwrap();
+    let (np, nk) = (g.np(), g.nk());
+    let base = sc.base_year;
+    let bits = |x: f64| x.to_bits();
+
+    // 1. What the scope cannot change, bit for bit: the register's observed years (employed and
+    //    FTE of Jämtland as counted), the base-year stock, and the foreign inflows (a mean of
+    //    Jämtland's own licences, cell by cell).
+    for (ti, ph) in pr.phases.iter().enumerate() {
+        if *ph != hwf::model::Phase::Observed {
+            continue;
+        }
+        for p in 0..np {
+            for k in 0..nk {
+                let (a, b) = (pr.at(ti, p, 0, k), nat.at(ti, p, c23, k));
+                assert_eq!(bits(pr.employed[a]), bits(nat.employed[b]));
+                assert_eq!(bits(pr.supply[a]), bits(nat.supply[b]));
+            }
+        }
+    }
+    let per = 2 * NA;
+    let nper = gn.nc() * 2 * NA;
+    for p in 0..np {
+        let (a, b) = (&pr.paths[p], &nat.paths[p]);
+        for ti in 0..a.years.len() {
+            for j in 0..per {
+                let (x, y) = (ti * per + j, ti * nper + c23 * per + j);
+                if ti == 0 {
+                    assert_eq!(bits(a.licensed[x]), bits(b.licensed[y]));
+                }
+                assert_eq!(bits(a.inflow[1][x]), bits(b.inflow[1][y]), "EU");
+                assert_eq!(bits(a.inflow[2][x]), bits(b.inflow[2][y]), "TC");
+            }
+        }
+    }
+
+    // 2. What the scope estimates from Jämtland's own register, checked by hand from the national
+    //    run's arrays at county 23 (the second method): exit rates and employment shares pooled
+    //    over Jämtland alone, not over the country.
+    let inp = &nat.inputs;
+    let cells = gn.cells();
+    let ly = &inp.licence_years;
+    let s = &sc.supply;
+    let lic =
+        |y: usize, p: usize, sx: usize, a: usize| inp.licensed[y * cells + gn.idx(p, c23, sx, a)];
+    let iss = |y: usize, o: usize, p: usize, sx: usize, a: usize| {
+        inp.issued[(y * 3 + o) * cells + gn.idx(p, c23, sx, a)]
+    };
+    let b_i = ly.iter().position(|&y| y == base).unwrap();
+    let ends: Vec<usize> = (b_i + 1 - (s.exit_window + 1)..=b_i).collect();
+    let ssk = gn.prof("SSK").unwrap();
+    for p in [ssk, gn.prof("LAK").unwrap()] {
+        for sx in 0..2 {
+            let (mut exits, mut risk) = (vec![0.0; NA], vec![0.0; NA]);
+            for w in ends.windows(2) {
+                for a in 0..NA {
+                    let stay = if a + 1 < NA {
+                        lic(w[1], p, sx, a + 1)
+                            - (0..3).map(|o| iss(w[1], o, p, sx, a + 1)).sum::<f64>()
+                    } else {
+                        0.0
+                    };
+                    risk[a] += lic(w[0], p, sx, a);
+                    exits[a] += lic(w[0], p, sx, a) - stay;
+                }
+            }
+            let pooled = hwf::model::supply::pooled_counts(&exits, &risk, s.min_exposure);
+            for (a, &(u, d)) in pooled.iter().enumerate().take(NA - 1) {
+                let want = if d > 0.0 {
+                    (u / d).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                let got = pr.params[p].exit[sx * NA + a];
+                assert!(
+                    close(got, want, 1e-12),
+                    "exit {p} {sx} {a}: {got} vs {want}"
+                );
+            }
+        }
+    }
+    let ey = &inp.employment_years;
+    let ew: Vec<usize> = (ey.len() - s.employment_window..ey.len()).collect();
+    let mut nowcast = vec![0.0; nk];
+    for (k, now) in nowcast.iter_mut().enumerate() {
+        for sx in 0..2 {
+            let (mut emp, mut fte, mut l) = (vec![0.0; NA], vec![0.0; NA], vec![0.0; NA]);
+            for &yi in &ew {
+                let li = ly.iter().position(|&y| y == ey[yi]).unwrap();
+                for a in 0..NA {
+                    let i = (yi * nk + k) * cells + gn.idx(ssk, c23, sx, a);
+                    emp[a] += inp.employed[i];
+                    fte[a] += inp.fte[i];
+                    l[a] += lic(li, ssk, sx, a);
+                }
+            }
+            let e = hwf::model::supply::pooled_ratio(&emp, &l, s.min_exposure);
+            let h = hwf::model::supply::pooled_ratio(&fte, &emp, s.min_exposure);
+            for a in 0..NA {
+                let j = (k * 2 + sx) * NA + a;
+                assert!(close(
+                    pr.params[ssk].employment[j],
+                    e[a].clamp(0.0, 1.0),
+                    1e-12
+                ));
+                assert!(close(pr.params[ssk].fte[j], h[a].max(0.0), 1e-12));
+                *now += lic(b_i, ssk, sx, a) * e[a].clamp(0.0, 1.0) * h[a].max(0.0);
+            }
+        }
+    }
+    // The base year is a nowcast (employment lags two years): Jämtland's nurses' FTE are its
+    // register × its own shares; and demand starts there (the base year in balance).
+    let bt = pr.years.iter().position(|&y| y == base).unwrap();
+    for (k, &now) in nowcast.iter().enumerate() {
+        let got = pr.supply[pr.at(bt, ssk, 0, k)];
+        assert!(close(got, now, 1e-9), "nowcast {k}: {got} vs {now}");
+        assert!(close(pr.demand_at(bt, ssk, 0, k).unwrap(), got, 1e-12));
+    }
+
+    // 3. Demand grows with Jämtland's own population: demand relative to the base year is the
+    //    national run's for county 23, in every year, profession and sector.
+    for ti in bt..pr.years.len() {
+        for p in 0..np {
+            for k in 0..nk {
+                let (a0, a) = (
+                    pr.demand_at(bt, p, 0, k).unwrap(),
+                    pr.demand_at(ti, p, 0, k).unwrap(),
+                );
+                let (b0, b) = (
+                    nat.demand_at(bt, p, c23, k).unwrap(),
+                    nat.demand_at(ti, p, c23, k).unwrap(),
+                );
+                if a0 > 0.0 && b0 > 0.0 {
+                    assert!(close(a / a0, b / b0, 1e-12), "demand index {ti} {p} {k}");
+                }
+            }
+        }
+    }
+
+    // 4. Across the border, education: physicians (licence lag 1.5 years) in Jämtland follow
+    //    Norra's graduates in the scoped run and the nation's in the national run, each with the
+    //    county's own licences over the window, by hand:
+    //      ℓ = Σ_y N_SE,23[y] / Σ_y (½·G[y−1] + ½·G[y−2]),  SE_23[t0+1] = ℓ·(½·G[t0] + ½·G[t0−1]).
+    let lak = gn.prof("LAK").unwrap();
+    let ay = &inp.admission_years;
+    let nr = inp.hc_regions.len();
+    let grads = |t: i32, only: Option<usize>| -> f64 {
+        let y = ay.iter().position(|&x| x == t).unwrap();
+        (0..nr)
+            .filter(|r| only.is_none_or(|o| o == *r))
+            .map(|r| inp.graduates[(y * np + lak) * nr + r])
+            .sum()
+    };
+    let lagged = |t: i32, only| 0.5 * grads(t - 1, only) + 0.5 * grads(t - 2, only);
+    let iw: Vec<usize> = (b_i + 1 - s.inflow_window..=b_i).collect();
+    let se23: f64 = iw
+        .iter()
+        .map(|&y| {
+            (0..2)
+                .flat_map(|sx| (0..NA).map(move |a| (sx, a)))
+                .map(|(sx, a)| iss(y, 0, lak, sx, a))
+                .sum::<f64>()
+        })
+        .sum();
+    let share_norra = se23 / iw.iter().map(|&y| lagged(ly[y], Some(n_reg))).sum::<f64>();
+    assert!(close(pr.params[lak].licensed_share, share_norra, 1e-12));
+    let first = |path: &hwf::model::supply::Path, c: usize, per: usize| -> f64 {
+        path.inflow[0][per + c * 2 * NA..per + (c + 1) * 2 * NA]
+            .iter()
+            .sum()
+    };
+    let scoped_se = first(&pr.paths[lak], 0, per);
+    let national_se = first(&nat.paths[lak], c23, nper);
+    assert!(close(
+        scoped_se,
+        share_norra * lagged(base + 1, Some(n_reg)),
+        1e-12
+    ));
+    let nat_window: f64 = iw.iter().map(|&y| lagged(ly[y], None)).sum();
+    assert!(close(
+        national_se,
+        se23 * lagged(base + 1, None) / nat_window,
+        1e-9
+    ));
+    eprintln!(
+        "Jämtland's Swedish physician licences {}: {scoped_se:.2} scoped (Norra's graduates), {national_se:.2} national",
+        base + 1
+    );
+
+    // 5. The outputs: county 23 and the scope's total row, no other county, no "00".
+    let res = hwf::publish::results::results_table(&pr);
+    let counties = match &res.cols[1] {
+        (_, hwf::publish::results::Data::Text(v)) => v,
+        _ => unreachable!(),
+    };
+    let mut seen: Vec<&String> = counties.iter().collect();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen, ["23", "scope"]);
+    let m = hwf::publish::results::manifest(&pr, &[]);
+    assert_eq!(m["scope"]["counties"], serde_json::json!(["23"]));
+    assert_eq!(m["scope"]["healthcare_regions"], serde_json::json!(["N"]));
+
+    // 6. The whole country's tables with the same scope give the same run to the last digit: the
+    //    rows of the other counties and regions are left out, and say so.
+    let whole = scoped(dir.path(), &["23"], &[], "");
+    let pw = run(&whole).unwrap();
+    assert_same_results(&pr, &pw);
+    let lic_notes = &pw.used[0].notes;
+    assert!(
+        lic_notes
+            .iter()
+            .any(|n| n.contains("counties outside the scope")),
+        "{lic_notes:?}"
+    );
+}
+
+#[test]
+fn an_input_covering_fewer_counties_than_the_scope_is_an_error_listing_them() {
+    // Jämtland's rows only, for a scope of all Norra: 22, 24 and 25 are missing from every
+    // county input, and nothing is projected.
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = jamtland_inputs(dir.path());
+    let sc = scoped(dir.path(), &["Norra"], &inputs, "");
+    let p = problems(run(&sc).unwrap_err());
+    let cover: Vec<(&str, &Vec<String>)> = p
+        .iter()
+        .filter_map(|x| match x {
+            Problem::Coverage {
+                file,
+                what,
+                missing,
+                ..
+            } if what == "counties" => Some((file.as_str(), missing)),
+            _ => None,
+        })
+        .collect();
+    // licensed, employed (EMP and FTE once), licences issued, population, projection, balance.
+    assert_eq!(cover.len(), 6, "{p:?}");
+    for (file, missing) in &cover {
+        assert_eq!(*missing, &["22", "24, 25"], "{file}");
+    }
+    // Admissions cover Norra, the scope's only region: no region problem.
+    assert!(
+        !p.iter()
+            .any(|x| matches!(x, Problem::Coverage { what, .. } if what == "health-care regions")),
+        "{p:?}"
+    );
+    // A scope in another region needs that region's admissions.
+    let sc = scoped(
+        dir.path(),
+        &["01"],
+        &[("admissions", inputs[5].1.clone())],
+        "",
+    );
+    let p = problems(run(&sc).unwrap_err());
+    assert_eq!(
+        p,
+        vec![Problem::Coverage {
+            file: inputs[5].1.display().to_string(),
+            what: "health-care regions".into(),
+            missing: vec!["SG".into()],
+            of: Vec::new(),
+        }]
+    );
+}
+
+#[test]
+fn a_one_county_table_without_a_scope_says_to_set_one_and_runs_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture("published/licensed_one_county.csv");
+    let sc = scenario_with(dir.path(), &[("licensed", &file)]);
+    let msg = run(&sc).unwrap_err().to_string();
+    assert!(
+        msg.contains("counties 01–22, 24, 25 missing") && msg.contains("[scope] counties"),
+        "{msg}"
+    );
+    // With the scope, the same table runs: its two professions, in Jämtland, as the scoped run on
+    // the embedded data has them (the fixture is those rows, relabelled).
+    let one = run(&scoped(dir.path(), &["23"], &[("licensed", file)], "")).unwrap();
+    let all = run(&scoped(dir.path(), &["23"], &[], "")).unwrap();
+    assert_eq!(one.inputs.grid.professions, ["LAK", "SSK"]);
+    for (p, code) in one.inputs.grid.professions.iter().enumerate() {
+        let q = all.inputs.grid.prof(code).unwrap();
+        for ti in 0..one.years.len() {
+            assert_eq!(one.national(ti, p), all.national(ti, q), "{code} {ti}");
+        }
+    }
+}
+
+#[test]
+fn scope_entries_that_are_no_county_or_region_are_refused_with_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(
+        &path,
+        "inherits = \"default\"\n[scope]\ncounties = [\"23\", \"Jamtland x\"]\n",
+    )
+    .unwrap();
+    match scenario::load(Some(&path)).unwrap_err() {
+        ModelError::Scenario { key, message, .. } => {
+            assert_eq!(key, "scope.counties[1]");
+            assert!(message.contains("hwf codes counties"), "{message}");
+        }
+        other => panic!("{other}"),
+    }
+}
+
+// ---- Suppressed cells imputed from the table's totals (issue 13.4): `missing = "impute"` ----
+
+/// The embedded licensed table with a `totalt` row over ages for every other key, and the cells
+/// of county 23 chosen by `hide` (given the row and its value) suppressed (`..`).
+fn licensed_with_age_totals(hide: &mut dyn FnMut(&[u32], f64) -> bool) -> hwf::table::Table {
+    use hwf::table::{Category, Status};
+    use hwf::validate::Concept;
+    let mut t = hwf::defaults::table("licensed.px").unwrap();
+    let nd = t.dims.len();
+    let ad = t
+        .dims
+        .iter()
+        .position(|d| Concept::of(d) == Some(Concept::Age))
+        .unwrap();
+    let cd = t
+        .dims
+        .iter()
+        .position(|d| Concept::of(d) == Some(Concept::County))
+        .unwrap();
+    let total = t.dims[ad].categories.len() as u32;
+    t.dims[ad].categories.push(Category::code("totalt"));
+    let mut sums: std::collections::BTreeMap<Vec<u32>, f64> = Default::default();
+    for r in 0..t.len() {
+        let mut k: Vec<u32> = (0..nd).map(|d| t.keys[d][r]).collect();
+        k[ad] = total;
+        *sums.entry(k).or_default() += t.value(r).unwrap();
+    }
+    let j23 = t.dims[cd].position("23").unwrap() as u32;
+    for r in 0..t.len() {
+        let k: Vec<u32> = (0..nd).map(|d| t.keys[d][r]).collect();
+        if k[cd] == j23 && hide(&k, t.values[r]) {
+            t.values[r] = f64::NAN;
+            t.status[r] = Status::Suppressed;
+            t.symbols[r] = 0;
+        }
+    }
+    for (k, v) in sums {
+        t.push(&k, v, Status::Observed, 0);
+    }
+    t.lines.clear();
+    t
+}
+
+fn scenario_text(dir: &Path, text: &str) -> Scenario {
+    let path = dir.join("impute.toml");
+    std::fs::write(&path, format!("inherits = \"default\"\n{text}")).unwrap();
+    scenario::load(Some(&path)).unwrap().0
+}
+
+#[test]
+fn one_suppressed_cell_per_total_is_imputed_to_the_last_digit() {
+    // Jämtland's counts 1–4 suppressed, at most one per total (profession × sex × year): each is
+    // its total less the known ages, exactly, so the run is the default's to the last digit.
+    let ad = 3; // licensed.px: profession, county, sex, age, year
+    let mut taken = std::collections::HashSet::new();
+    let mut hidden = 0;
+    let t = licensed_with_age_totals(&mut |k, v| {
+        let mut group = k.to_vec();
+        group[ad] = u32::MAX;
+        let hide = (1.0..=4.0).contains(&v) && taken.insert(group);
+        hidden += usize::from(hide);
+        hide
+    });
+    assert_eq!(
+        t.dims.iter().map(|d| d.id.as_str()).collect::<Vec<_>>()[ad],
+        "age"
+    );
+    assert!(hidden > 50, "{hidden}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("licensed.parquet");
+    tables::write(&t, &file, TableFormat::Parquet).unwrap();
+    let entry = format!(
+        "[inputs]\nlicensed = {{ file = {:?}",
+        file.display().to_string()
+    );
+    // "error" (the default): every one listed at once, in one problem.
+    let p = problems(run(&scenario_text(dir.path(), &format!("{entry} }}\n"))).unwrap_err());
+    match &p[..] {
+        [Problem::MissingCells { cells, .. }] => assert_eq!(*cells, hidden),
+        other => panic!("{other:?}"),
+    }
+    // "impute": the default results, and the count in the summary, notes and manifest.
+    let sc = scenario_text(dir.path(), &format!("{entry}, missing = \"impute\" }}\n"));
+    let pr = run(&sc).unwrap();
+    assert_same_results(&pr, default_run());
+    assert_eq!(pr.used[0].imputed, hidden);
+    assert_eq!(
+        pr.imputed_summary().unwrap(),
+        format!(
+            "(cells without a number imputed from the tables' totals, status estimated: licensed {hidden})"
+        )
+    );
+    assert!(
+        pr.used[0]
+            .notes
+            .iter()
+            .any(|n| n.starts_with(&format!("{hidden} cell(s) without a number imputed"))),
+        "{:?}",
+        pr.used[0].notes
+    );
+    let m = hwf::publish::results::manifest(&pr, &[]);
+    assert_eq!(m["inputs"][0]["imputed_cells"], serde_json::json!(hidden));
+}
+
+#[test]
+fn many_suppressed_cells_keep_every_total_and_follow_the_rest_of_the_country() {
+    // Every count 1–4 of Jämtland suppressed: several cells share a total, and are spread by
+    // the same cell in the rest of the country, raked to the total.
+    let mut original = Vec::new();
+    let t = licensed_with_age_totals(&mut |k, v| {
+        let hide = (1.0..=4.0).contains(&v);
+        if hide {
+            original.push((k.to_vec(), v));
+        }
+        hide
+    });
+    let (filled, info) = hwf::model::impute::impute(&t).unwrap();
+    assert_eq!(info.cells, original.len());
+    assert_eq!(info.over, ["age"]);
+    assert_eq!(info.negative_remainders, 0);
+    // Per total (all keys but age), the imputed cells add up to the suppressed originals.
+    let nd = t.dims.len();
+    let mut want: std::collections::BTreeMap<Vec<u32>, f64> = Default::default();
+    for (k, v) in &original {
+        let mut g = k.clone();
+        g[3] = u32::MAX;
+        *want.entry(g).or_default() += v;
+    }
+    let mut got: std::collections::BTreeMap<Vec<u32>, f64> = Default::default();
+    for r in 0..filled.len() {
+        if filled.status[r] == hwf::table::Status::Estimated {
+            let mut g: Vec<u32> = (0..nd).map(|d| filled.keys[d][r]).collect();
+            g[3] = u32::MAX;
+            *got.entry(g).or_default() += filled.values[r];
+        }
+    }
+    assert_eq!(want.len(), got.len());
+    for (g, w) in &want {
+        assert!((got[g] - w).abs() < 1e-9, "{g:?}: {} vs {w}", got[g]);
+    }
+    assert!((info.total - original.iter().map(|x| x.1).sum::<f64>()).abs() < 1e-6);
+}

@@ -16,7 +16,11 @@
 //!   listed, grouped ([`Problem::Coverage`]: "counties 01, 03–22 missing for SSK"), and so are
 //!   cells without a row ([`Problem::AbsentCells`]);
 //! - cells without a number (`..`, suppressed) are listed all at once, grouped
-//!   ([`Problem::MissingCells`]).
+//!   ([`Problem::MissingCells`]), unless the input's entry says `missing = "impute"`
+//!   ([`super::impute`] fills them from the table's totals first);
+//! - with a `[scope]` ([`super::scope`]), the counties and health-care regions are the scope's:
+//!   rows of others are left out (noted), and a county or region of the scope an input lacks is
+//!   a [`Problem::Coverage`].
 
 use std::fmt;
 
@@ -179,7 +183,17 @@ impl fmt::Display for Problem {
                 if !of.is_empty() {
                     write!(f, " for {}", shorten(of, 12))?;
                 }
-                write!(f, "; the run needs every one")
+                match what.as_str() {
+                    "counties" => write!(
+                        f,
+                        "; the run needs every county of its scope: the whole country, unless the scenario sets `[scope] counties = [\"23\"]` (a county or health-care region, code or name) to project part of the country"
+                    ),
+                    "health-care regions" => write!(
+                        f,
+                        "; a run with a [scope] needs the admissions of every health-care region that holds one of its counties"
+                    ),
+                    _ => write!(f, "; the run needs every one"),
+                }
             }
             Problem::AbsentCells {
                 file,
@@ -197,7 +211,7 @@ impl fmt::Display for Problem {
             } => {
                 write!(
                     f,
-                    "{file}: {cells} cell(s) the model uses hold no number (scenario key `missing = \"error\"`):"
+                    "{file}: {cells} cell(s) the model uses hold no number (scenario key `missing = \"error\"`; `missing = \"impute\"` on the input's [inputs] entry fills them from the table's totals):"
                 )?;
                 for g in groups.iter().take(20) {
                     write!(f, "\n    {g}")?;

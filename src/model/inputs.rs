@@ -6,6 +6,7 @@
 
 use super::ModelError;
 use super::contract::Problem;
+use super::scope::Area;
 use crate::codes::CodeLists;
 use crate::table::Table;
 use crate::validate::Concept;
@@ -178,6 +179,18 @@ fn place(concept: Concept, cat: &crate::table::Category, codes: &[String]) -> Pl
                 Some(i) => Place::At(i),
                 None if concept == Concept::Profession => {
                     Place::Leave("professions the licence register does not have")
+                }
+                // Only a scoped run's axes lack a county or region of the code lists.
+                None if concept == Concept::County && CodeLists::get().county(&c).is_some() => {
+                    Place::Leave("counties outside the scope")
+                }
+                None if concept == Concept::HealthcareRegion
+                    && CodeLists::get()
+                        .healthcare_regions
+                        .iter()
+                        .any(|r| r.code == c) =>
+                {
+                    Place::Leave("health-care regions outside the scope")
                 }
                 None => Place::Bad {
                     expected: match crate::validate::list_of(concept) {
@@ -647,6 +660,28 @@ fn codes_of(t: &Table, c: Concept) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The codes of the categories of a table's `c` dimension that some row uses, resolved (published
+/// labels to codes); totals and unknown labels are not codes.
+fn codes_present(t: &Table, c: Concept) -> Vec<String> {
+    let Some(d) = t.dims.iter().position(|d| Concept::of(d) == Some(c)) else {
+        return Vec::new();
+    };
+    let mut used = vec![false; t.dims[d].len()];
+    for &k in &t.keys[d] {
+        used[k as usize] = true;
+    }
+    t.dims[d]
+        .categories
+        .iter()
+        .zip(used)
+        .filter(|(_, u)| *u)
+        .filter_map(|(cat, _)| match crate::validate::resolve(c, cat) {
+            crate::codes::Lookup::Code(code) => Some(code),
+            _ => None,
+        })
+        .collect()
+}
+
 fn years_of(t: &Table) -> Vec<i32> {
     codes_of(t, Concept::Year)
         .iter()
@@ -799,6 +834,21 @@ impl Inputs {
     ///
     /// As [`Inputs::gather`].
     pub fn gather_noted(t: &Tables<'_>) -> Result<(Inputs, Vec<(String, String)>), ModelError> {
+        Inputs::gather_in(t, &Area::whole())
+    }
+
+    /// [`Inputs::gather_noted`] for part of the country: the county axis is `area`'s counties and
+    /// the health-care-region axis its regions; rows of other counties and regions are left out
+    /// (noted), and an input that lacks a county or region of the area is a
+    /// [`Problem::Coverage`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Inputs::gather`].
+    pub fn gather_in(
+        t: &Tables<'_>,
+        area: &Area,
+    ) -> Result<(Inputs, Vec<(String, String)>), ModelError> {
         let lists = CodeLists::get();
         let mut problems: Vec<Problem> = Vec::new();
         let mut notes: Vec<(String, String)> = Vec::new();
@@ -839,7 +889,7 @@ impl Inputs {
             .map(|p| p.code.clone())
             .filter(|c| in_data.contains(c))
             .collect();
-        let counties: Vec<String> = lists.counties.iter().map(|c| c.code.clone()).collect();
+        let counties: Vec<String> = area.counties.clone();
         let sectors: Vec<String> = lists.sectors.iter().map(|s| s.code.clone()).collect();
         let grid = Grid {
             professions,
@@ -995,11 +1045,22 @@ impl Inputs {
         };
         let admission_years = years_of(t.admissions);
         let ay = strings(&admission_years);
-        let hc_regions: Vec<String> = lists
-            .healthcare_regions
-            .iter()
-            .map(|r| r.code.clone())
-            .collect();
+        let hc_regions: Vec<String> = area.regions.clone();
+        // A scope's regions must each be in the admissions table (a national run takes the
+        // regions the table has: a programme need not be given everywhere).
+        let mut region_gap = None;
+        if !area.whole {
+            let have = codes_present(t.admissions, Concept::HealthcareRegion);
+            let lack: Vec<bool> = hc_regions.iter().map(|r| !have.contains(r)).collect();
+            if lack.iter().any(|l| *l) {
+                region_gap = Some(Problem::Coverage {
+                    file: t.admissions.meta.origin.clone(),
+                    what: "health-care regions".into(),
+                    missing: super::contract::runs(&hc_regions, &lack),
+                    of: Vec::new(),
+                });
+            }
+        }
         let task = |want: &str| -> Result<String, ModelError> {
             t.admissions
                 .dims
@@ -1082,6 +1143,7 @@ impl Inputs {
             },
         );
         let balance = take(t.balance, g);
+        problems.extend(region_gap);
         if grid.professions.is_empty()
             && !problems.iter().any(|p| p.file() == t.licensed.meta.origin)
         {

@@ -10,10 +10,12 @@ pub mod contract;
 pub mod demand;
 pub mod ets;
 pub mod forecast;
+pub mod impute;
 pub mod inputs;
 pub mod intake;
 pub mod montecarlo;
 pub mod scenario;
+pub mod scope;
 pub mod supply;
 pub mod synthetic;
 pub mod trend;
@@ -67,6 +69,9 @@ pub enum ModelError {
     /// An input could not be read.
     #[error(transparent)]
     Ingest(#[from] IngestError),
+    /// Cells without a number could not be imputed (`missing = "impute"`).
+    #[error(transparent)]
+    Impute(#[from] impute::ImputeError),
     /// A run would need more memory than hwf allows itself; refused before any is reserved.
     #[error(
         "{what}: would need {} MB of memory, more than the {} MB hwf allows itself; {hint}",
@@ -166,6 +171,9 @@ pub struct UsedInput {
     pub synthetic_why: String,
     /// Rows left out on purpose (totals of other rows, ages above 74), and dimensions summed over.
     pub notes: Vec<String>,
+    /// Cells without a number imputed from the table's totals (`missing = "impute"`; see
+    /// [`impute`]); 0 without.
+    pub imputed: usize,
 }
 
 /// Required intake for one profession (see [`intake`] for the rule and its parts).
@@ -295,6 +303,18 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
         let mut t = read_bytes(Path::new(&name), &bytes)?;
         let why = synthetic::recognise(f, &t);
         t.meta.synthetic = !why.is_empty();
+        // Cells without a number, imputed from the table's own totals when the scenario says so
+        // (before any ungrouping, so that bands are filled from their totals first).
+        let mut imputed = 0;
+        let mut extra: Vec<String> = Vec::new();
+        if f.missing.as_deref().map(str::trim) == Some("impute") {
+            let (filled, info) = impute::impute(&t)?;
+            if info.cells > 0 {
+                t = filled;
+                imputed = info.cells;
+                extra.push(info.note());
+            }
+        }
         // Ages in bands (as the statistical databases publish them) become single years by the
         // penalized composite link model; care use is a rate, not a count, and is not ungrouped
         // (the contract refuses its bands).
@@ -314,7 +334,8 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
                     .to_string(),
             );
         }
-        ungrouped_notes.push(ungrouped);
+        extra.extend(ungrouped);
+        ungrouped_notes.push(extra);
         findings.extend(
             validate::check(
                 &t,
@@ -333,22 +354,32 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
             synthetic: t.meta.synthetic,
             synthetic_why: why,
             notes: Vec::new(),
+            imputed,
         });
         tables.push(t);
     }
     if !findings.is_empty() {
         return Err(ModelError::Invalid { findings });
     }
-    let (inp, notes) = Inputs::gather_noted(&Tables {
-        licensed: &tables[0],
-        employed: &tables[1],
-        issued: &tables[2],
-        population: &tables[3],
-        projection: &tables[4],
-        admissions: &tables[5],
-        care_use: &tables[6],
-        balance: &tables[7],
-    })?;
+    let area =
+        scope::Area::of(sc.scope.as_ref()).map_err(|(key, message)| ModelError::Scenario {
+            file: "scenario".into(),
+            key,
+            message,
+        })?;
+    let (inp, notes) = Inputs::gather_in(
+        &Tables {
+            licensed: &tables[0],
+            employed: &tables[1],
+            issued: &tables[2],
+            population: &tables[3],
+            projection: &tables[4],
+            admissions: &tables[5],
+            care_use: &tables[6],
+            balance: &tables[7],
+        },
+        &area,
+    )?;
     for (u, t) in used.iter_mut().zip(&tables) {
         u.notes = notes
             .iter()
@@ -374,6 +405,23 @@ pub fn project(
     used: Vec<UsedInput>,
 ) -> Result<Projection, ModelError> {
     let g = inp.grid.clone();
+    if let Some(s) = &sc.scope {
+        let area = s.area().map_err(|(key, message)| ModelError::Scenario {
+            file: "scenario".into(),
+            key,
+            message,
+        })?;
+        if g.counties != area.counties || inp.hc_regions != area.regions {
+            return Err(ModelError::Scenario {
+                file: "scenario".into(),
+                key: "scope.counties".into(),
+                message: format!(
+                    "the inputs were gathered for counties {:?}, the scope is {:?}; gather them with `Inputs::gather_in` and the scope's area",
+                    g.counties, area.counties
+                ),
+            });
+        }
+    }
     for (key, code) in sc.professions_named() {
         if g.prof(&code).is_none() {
             return Err(ModelError::Scenario {
@@ -686,6 +734,32 @@ pub fn project(
 }
 
 impl Projection {
+    /// What the run covers: the whole country, or the scenario's `[scope]`.
+    pub fn area(&self) -> scope::Area {
+        self.scenario
+            .scope
+            .as_ref()
+            .and_then(|s| s.area().ok())
+            .unwrap_or_else(scope::Area::whole)
+    }
+
+    /// One line for the console counting the cells imputed from the tables' totals
+    /// (`missing = "impute"`), per input, or `None` when none was.
+    pub fn imputed_summary(&self) -> Option<String> {
+        let parts: Vec<String> = self
+            .used
+            .iter()
+            .filter(|u| u.imputed > 0)
+            .map(|u| format!("{} {}", u.key, u.imputed))
+            .collect();
+        (!parts.is_empty()).then(|| {
+            format!(
+                "(cells without a number imputed from the tables' totals, status estimated: {})",
+                parts.join(", ")
+            )
+        })
+    }
+
     /// One line for the console naming the synthetic inputs, or `None` when none is: the
     /// embedded default data as a whole, or exactly which inputs (and why: embedded, marked,
     /// or the same content as an embedded table).

@@ -32,7 +32,8 @@ pub struct InputFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
     /// What to do with cells that hold no number (`..`, suppressed): `"error"` (the default: all
-    /// of them listed in one message, grouped).
+    /// of them listed in one message, grouped) or `"impute"` (filled from the table's own totals,
+    /// status estimated; see [`super::impute`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing: Option<String>,
     /// The scenario file that pinned `sha256` (filled in by [`load`]; not a key).
@@ -272,6 +273,10 @@ pub struct Scenario {
     pub balance: Balance,
     /// The distribution of every uncertain parameter (Monte Carlo).
     pub uncertainty: Uncertainty,
+    /// Part of the country: the counties (or health-care regions) the run covers; absent, the
+    /// whole country (see [`super::scope`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<super::scope::Scope>,
 }
 
 /// A probability distribution declared for one uncertain parameter.
@@ -789,15 +794,25 @@ impl Scenario {
         for (key, f) in self.inputs.entries() {
             match f.missing.as_deref().map(str::trim) {
                 None | Some("error") => {}
+                Some("impute") if key == "care_use" => {
+                    return bad(
+                        &format!("inputs.{key}.missing"),
+                        "\"impute\" fills counts from the table's totals, and care use is a rate per person, not a count; expected \"error\"".into(),
+                    );
+                }
+                Some("impute") => {}
                 Some(other) => {
                     return bad(
                         &format!("inputs.{key}.missing"),
                         format!(
-                            "{other:?}; expected \"error\" (cells without a number stop the run, all listed at once)"
+                            "{other:?}; expected \"error\" (cells without a number stop the run, all listed at once) or \"impute\" (filled from the table's totals, status estimated)"
                         ),
                     );
                 }
             }
+        }
+        if let Err((key, message)) = super::scope::Area::of(self.scope.as_ref()) {
+            return bad(&key, message);
         }
         let s = &self.supply;
         for (k, v) in [

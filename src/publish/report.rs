@@ -103,6 +103,11 @@ fn county_name(code: &str, lang: Lang) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
+/// What the run covers, as the report names it: `riket`/`Sweden`, or the `[scope]`'s counties.
+fn area_name(pr: &Projection, lang: Lang) -> String {
+    pr.area().name(lang == Lang::Sv)
+}
+
 fn label_word(l: &str, lang: Lang) -> &'static str {
     match l {
         "shortage" => tr(lang, "brist", "shortage"),
@@ -216,6 +221,7 @@ pub fn tables(pr: &Projection, d: &Disclosed, profile: Profile) -> Vec<(&'static
         ],
     };
     // Base-year persons and FTE, disclosure-controlled.
+    let total = pr.area().total_code();
     let mut t: Vec<Vec<String>> = vec![Vec::new(); 4];
     let mut v: Vec<Vec<Option<f64>>> = vec![Vec::new(); 2];
     for (p, (grid, mask)) in d.grids.iter().enumerate() {
@@ -224,7 +230,7 @@ pub fn tables(pr: &Projection, d: &Disclosed, profile: Profile) -> Vec<(&'static
                 let i = grid.at(r, c);
                 t[0].push(g.professions[p].clone());
                 t[1].push(if r == grid.rows {
-                    "00".into()
+                    total.into()
                 } else {
                     g.counties[r].clone()
                 });
@@ -408,12 +414,9 @@ pub fn profession_charts_with(
         &format!("supply_demand_{code}"),
         &Labels {
             title: format!(
-                "{name}: {}",
-                tr(
-                    lang,
-                    "tillgång och efterfrågan, riket",
-                    "supply and demand, Sweden"
-                )
+                "{name}: {}, {}",
+                tr(lang, "tillgång och efterfrågan", "supply and demand"),
+                area_name(pr, lang)
             ),
             caption: caption.clone(),
             x: tr(lang, "År", "Year").into(),
@@ -602,12 +605,24 @@ pub fn comparison_chart(all: &[&Projection], lang: Lang) -> Result<Drawn, charts
     charts::grouped_bars(
         "scenarios_gap",
         &Labels {
-            title: tr(
-                lang,
-                "Gap i riket per yrke och scenario, slutåret",
-                "National gap by profession and scenario, horizon year",
-            )
-            .into(),
+            title: if pr.area().whole {
+                tr(
+                    lang,
+                    "Gap i riket per yrke och scenario, slutåret",
+                    "National gap by profession and scenario, horizon year",
+                )
+                .into()
+            } else {
+                format!(
+                    "{}, {}",
+                    tr(
+                        lang,
+                        "Gap per yrke och scenario, slutåret",
+                        "Gap by profession and scenario, horizon year"
+                    ),
+                    area_name(pr, lang)
+                )
+            },
             caption: format!(
                 "{}: hwf{}",
                 tr(lang, "Källa", "Source"),
@@ -1211,7 +1226,8 @@ pub fn html_with(
     let sc = &pr.scenario;
     let h = pr.years.iter().position(|&y| y == sc.horizon).unwrap_or(0);
     let synthetic = pr.used.iter().any(|u| u.synthetic);
-    let title = format!(
+    let area = pr.area();
+    let mut title = format!(
         "{} {}–{}",
         tr(
             lang,
@@ -1221,6 +1237,9 @@ pub fn html_with(
         sc.base_year,
         sc.horizon
     );
+    if !area.whole {
+        title = format!("{title}: {}", area.name(lang == Lang::Sv));
+    }
     let mut o = String::new();
     let _ = write!(
         o,
@@ -1294,6 +1313,21 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
         tr(lang, "framskrivning till", "projected to"),
         sc.horizon
     );
+    if !area.whole {
+        let _ = writeln!(
+            o,
+            "<p id=\"scope\"><b>{}</b> {} ({} {}). {}</p>",
+            tr(lang, "Omfattning:", "Coverage:"),
+            esc(&area.name(lang == Lang::Sv)),
+            tr(lang, "län", "counties"),
+            area.counties.join(", "),
+            tr(
+                lang,
+                "Rapporten gäller bara dessa län; summaraderna är deras summa, inte riket. Hur flöden över gränsen behandlas står under Metod och antaganden.",
+                "The report covers these counties only; the total rows are their sum, not Sweden. How flows across the border are treated is under Method and assumptions."
+            )
+        );
+    }
     // Table of contents.
     let _ = write!(
         o,
@@ -1375,15 +1409,34 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
             num(s - dd, 0, lang),
         );
     }
-    let _ = writeln!(
-        o,
-        "</table><p><small>{}</small></p>",
-        tr(
-            lang,
-            "Tillgång och efterfrågan i heltidsekvivalenter, hela riket, all regi (region, kommun, privat). Behövt antal nybörjare: det konstanta årliga antal som bäst ger balans under målperioden; ett negativt behov visas som 0. Specialistläkare, specialistsjuksköterskor och barnmorskor är delmängder av läkare respektive sjuksköterskor.",
-            "Supply and demand in full-time equivalents, all of Sweden, all sectors. Beginners needed: the constant annual number that comes closest to balance over the target window; a negative need is shown as 0. Specialist physicians, specialist nurses and midwives are subsets of physicians and nurses."
-        )
+    let caption = tr(
+        lang,
+        "Tillgång och efterfrågan i heltidsekvivalenter, hela riket, all regi (region, kommun, privat). Behövt antal nybörjare: det konstanta årliga antal som bäst ger balans under målperioden; ett negativt behov visas som 0. Specialistläkare, specialistsjuksköterskor och barnmorskor är delmängder av läkare respektive sjuksköterskor.",
+        "Supply and demand in full-time equivalents, all of Sweden, all sectors. Beginners needed: the constant annual number that comes closest to balance over the target window; a negative need is shown as 0. Specialist physicians, specialist nurses and midwives are subsets of physicians and nurses.",
     );
+    let caption = if area.whole {
+        caption.to_string()
+    } else {
+        // A scope: its counties, and beginners in the health-care regions that hold them.
+        caption
+            .replace(
+                tr(lang, "hela riket", "all of Sweden"),
+                &area.name(lang == Lang::Sv),
+            )
+            .replace(
+                tr(lang, "Behövt antal nybörjare:", "Beginners needed:"),
+                &format!(
+                    "{} ({}):",
+                    tr(lang, "Behövt antal nybörjare", "Beginners needed"),
+                    tr(
+                        lang,
+                        "nybörjare i sjukvårdsregionerna som länen hör till, om avgränsningen behåller sin andel av deras legitimationer",
+                        "beginners in the health-care regions that hold the counties, if the scope keeps its share of their licences"
+                    )
+                ),
+            )
+    };
+    let _ = writeln!(o, "</table><p><small>{caption}</small></p>");
     // One section per profession.
     for p in 0..g.np() {
         let code = &g.professions[p];
@@ -1468,8 +1521,10 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
                     dem += pr.demand_at(h, p, cc, k).unwrap_or(0.0);
                 }
             }
-            let name = if c == g.nc() {
+            let name = if c == g.nc() && area.whole {
                 tr(lang, "Riket", "Sweden").to_string()
+            } else if c == g.nc() {
+                tr(lang, "Summa", "Total").to_string()
             } else {
                 county_name(&g.counties[c], lang)
             };
@@ -1897,6 +1952,32 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
         ],
     };
     let mut items = items;
+    let area = pr.area();
+    if !area.whole {
+        scope_items(&mut items, pr, lang);
+    }
+    let imputed: Vec<String> = pr
+        .used
+        .iter()
+        .filter(|u| u.imputed > 0)
+        .map(|u| format!("{} ({})", u.key, u.imputed))
+        .collect();
+    if !imputed.is_empty() {
+        items.push(format!(
+            "{} {}. {}",
+            tr(
+                lang,
+                "Celler utan värde (\"..\", skyddade) imputerade ur tabellens egna summor (missing = \"impute\"):",
+                "Cells without a number (\"..\", suppressed) imputed from the table's own totals (missing = \"impute\"):"
+            ),
+            imputed.join(", "),
+            tr(
+                lang,
+                "Varje summa minus dess kända delar fördelas på dess saknade celler i proportion till samma cell i resten av landet (jämnt där den är 0) och räknas om tills alla summor stämmer (iterativ proportionell anpassning); cellerna har status skattad.",
+                "Each total less its known parts is spread over its missing cells in proportion to the same cell in the rest of the country (evenly where that is 0), raked until every total holds (iterative proportional fitting); the cells have status estimated."
+            )
+        ));
+    }
     if let Some(b) = &pr.bands {
         let u = &sc.uncertainty;
         let d = |x: &crate::model::scenario::Dist| {
@@ -1955,6 +2036,74 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
         let _ = write!(o, "<li>{}</li>", esc(&i));
     }
     o.push_str("</ul>\n");
+}
+
+/// The method text of a run with a `[scope]`: what "national" means in it, and how flows across
+/// the scope's border are treated (`src/model/scope.rs`, `docs/MODEL.md` section 2.1).
+fn scope_items(items: &mut Vec<String>, pr: &Projection, lang: Lang) {
+    let area = pr.area();
+    let regions: Vec<String> = area
+        .regions
+        .iter()
+        .map(|r| {
+            CodeLists::get()
+                .healthcare_regions
+                .iter()
+                .find(|x| &x.code == r)
+                .map_or_else(
+                    || r.clone(),
+                    |x| {
+                        if lang == Lang::Sv {
+                            x.name_sv.clone()
+                        } else {
+                            x.name_en.clone()
+                        }
+                    },
+                )
+        })
+        .collect();
+    // The items above speak of the nation; in a scoped run their pools and series are the scope's.
+    let words: &[(&str, &str)] = match lang {
+        Lang::Sv => &[
+            (
+                "sammanvägda över län",
+                "sammanvägda över avgränsningens län",
+            ),
+            ("riksserien", "avgränsningens serie"),
+            ("i riket", "i avgränsningen"),
+        ],
+        Lang::En => &[
+            ("pooled over counties", "pooled over the scope's counties"),
+            ("the national series", "the scope's series"),
+            ("national supply", "the scope's supply"),
+        ],
+    };
+    for i in items.iter_mut() {
+        for (a, b) in words {
+            *i = i.replace(a, b);
+        }
+    }
+    items.insert(
+        0,
+        match lang {
+            Lang::Sv => format!(
+                "Avgränsning: körningen omfattar {} (län {}); indata behöver bara täcka dessa län, och antagningen de sjukvårdsregioner som länen hör till ({}). Flöden över gränsen: modellen har inga flyttströmmar mellan län; avgångsintensiteterna skattas ur avgränsningens eget register och är nettoutflöden, så att den som flyttar ut räknas som avgång och den som flyttar in som återinträde – avgränsningens tidigare nettoflyttning antas fortsätta. Svenska legitimationer följer de examinerade i regionerna {} genom en andel som skattas ur avgränsningens egna legitimationer i förhållande till regionernas examinerade: regionernas utbildning fördelas efter avgränsningens observerade andel av legitimationerna, och behövd antagning är regionernas nybörjare per år som skulle stänga avgränsningens gap om andelen består. Sysselsättningsandel, heltidsekvivalenter per anställd och trender skattas ur avgränsningens län. Summaraderna (kod {}) är avgränsningens summa, inte riket.",
+                area.name(true),
+                area.counties.join(", "),
+                regions.join(", "),
+                regions.join(", "),
+                area.total_code()
+            ),
+            Lang::En => format!(
+                "Scope: the run covers {} (counties {}); inputs need cover only these counties, and admissions the health-care regions that hold them ({}). Flows across the border: the model has no flows of movers between counties; exit rates are estimated from the scope's own register and are net outflows, so a person who moves out counts as an exit and one who moves in as a re-entry — the scope's past net movement is assumed to continue. Swedish licences follow the graduates of {} through a share estimated from the scope's own licences over the regions' graduates: the regions' education is apportioned by the scope's observed share of the licences, and the required intake is the regions' beginners a year that would close the scope's gap if that share holds. Employment share, FTE per employed person and the trends are estimated from the scope's counties. The total rows (code {}) are the scope's sum, not Sweden.",
+                area.name(false),
+                area.counties.join(", "),
+                regions.join(", "),
+                regions.join(", "),
+                area.total_code()
+            ),
+        },
+    );
 }
 
 /// The prefix of every file's name in a folder written without disclosure control.

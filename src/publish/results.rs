@@ -4,7 +4,7 @@
 //!
 //! | file | one row per | columns |
 //! |---|---|---|
-//! | `results.csv/.parquet` | profession × county × sector × year (county `00` = Sweden, the sum of the counties) | phase, status, employed, supply_fte, demand_fte, gap_fte, ratio, balance; observed years have status `suppressed` and no employed or supply_fte |
+//! | `results.csv/.parquet` | profession × county × sector × year (county `00` = Sweden, the sum of the counties; `scope` in a run with a `[scope]`, the sum of its counties) | phase, status, employed, supply_fte, demand_fte, gap_fte, ratio, balance; observed years have status `suppressed` and no employed or supply_fte |
 //! | `flows.csv/.parquet` | profession × county × year, the base year and the projected years | licensed (empty in the base year), inflow_se, inflow_eu, inflow_tc, exits (empty in the base year and the first projected year) |
 //! | `intake.csv` | profession with a Swedish programme | today's beginners; required beginners a year (floored at 0, with the flag), its unfloored value and parts (replacement, expansion, closing the gap), rule and window; target-year supply and demand; capacity and the gap left at capacity |
 //! | `intake_sensitivity.csv` | profession × setting | the required intake exact in each year of the window alone, and with a base-year imbalance of −5 %, 0, +5 % |
@@ -135,6 +135,7 @@ pub fn results_table_with(pr: &Projection, protect: bool) -> Wide {
         Vec::new(),
         Vec::new(),
     );
+    let total = pr.area().total_code();
     for p in 0..g.np() {
         for c in 0..=g.nc() {
             for k in 0..g.nk() {
@@ -158,7 +159,7 @@ pub fn results_table_with(pr: &Projection, protect: bool) -> Wide {
                     };
                     prof.push(g.professions[p].clone());
                     county.push(if c == g.nc() {
-                        "00".to_string()
+                        total.to_string()
                     } else {
                         g.counties[c].clone()
                     });
@@ -386,10 +387,11 @@ pub fn bands_table_with(pr: &Projection, protect: bool) -> Wide {
     let mut mean = Vec::new();
     let mut qs: Vec<Vec<Option<f64>>> = vec![Vec::new(); b.percentiles.len()];
     let mut short = Vec::new();
+    let total = pr.area().total_code();
     for p in 0..g.np() {
         for r in std::iter::once(b.national()).chain(0..b.regions.len()) {
             let code = if r == b.national() {
-                "00".to_string()
+                total.to_string()
             } else {
                 b.regions[r].clone()
             };
@@ -628,7 +630,8 @@ pub fn git_revision() -> &'static str {
 pub fn manifest(pr: &Projection, files: &[(&str, &[u8])]) -> serde_json::Value {
     use sha2::{Digest, Sha256};
     let scenario = serde_json::to_value(&pr.scenario).unwrap_or_default();
-    json!({
+    let area = pr.area();
+    let mut m = json!({
         "engine": "hwf",
         "version": env!("CARGO_PKG_VERSION"),
         "git_revision": git_revision(),
@@ -645,10 +648,23 @@ pub fn manifest(pr: &Projection, files: &[(&str, &[u8])]) -> serde_json::Value {
             if !u.notes.is_empty() {
                 v["notes"] = json!(u.notes);
             }
+            if u.imputed > 0 {
+                v["imputed_cells"] = json!(u.imputed);
+            }
             v
         }).collect::<Vec<_>>(),
         "outputs": files.iter().map(|(n, b)| json!({"file": n, "sha256": crate::model::scenario::hex(&Sha256::digest(b))})).collect::<Vec<_>>(),
-    })
+    });
+    // Part of the country: which counties and regions, and the total row's code.
+    if !area.whole {
+        m["scope"] = json!({
+            "counties": area.counties,
+            "healthcare_regions": area.regions,
+            "total_code": area.total_code(),
+            "name": area.name(false),
+        });
+    }
+    m
 }
 
 /// One xlsx workbook with a sheet per table (numbers as numbers, empty cells where there is none).
