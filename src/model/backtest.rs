@@ -211,6 +211,16 @@ pub fn backtest_with(
             })
         })
         .collect();
+    // The naive forecasts' histories, once per profession, region (the nation last) and measure,
+    // not once per horizon.
+    let histories: Vec<(Vec<f64>, i32)> = if bands.is_some() {
+        (0..g.np())
+            .flat_map(|p| (0..=g.nc()).flat_map(move |r| (0..2).map(move |var| (p, r, var))))
+            .map(|(p, r, var)| history(&pr.inputs, p, r, var))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let quantiles = |p: usize, var: usize, r: usize, h: i32| {
         if !existed[p] {
             return None;
@@ -218,12 +228,13 @@ pub fn backtest_with(
         let b = bands.as_ref()?;
         let q = b.q(p, var, r, h as usize);
         let own: Vec<f64> = grid.iter().map(|&i| q[i]).collect();
-        let (hist, last) = history(&pr.inputs, p, r, var);
+        let (hist, last) = &histories[(p * (g.nc() + 1) + r) * 2 + var];
+        let (hist, last) = (hist.as_slice(), *last);
         let ahead = usize::try_from(base_year + h - last).unwrap_or(0);
         Some([
             Some(own),
-            calibration::no_change(&hist, ahead),
-            calibration::linear_trend(&hist, ahead),
+            calibration::no_change(hist, ahead),
+            calibration::linear_trend(hist, ahead),
         ])
     };
     let cells = g.cells();

@@ -124,6 +124,27 @@ fn caption<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, text: &str) -> Res
     .map_err(|e| format!("{e:?}"))
 }
 
+/// The legend box every chart draws: the series' labels at `pos` in `size`-point type, on a
+/// nearly white box with a grey border.
+fn legend<'a, DB, CT>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    pos: SeriesLabelPosition,
+    size: i32,
+) -> Result<(), String>
+where
+    DB: DrawingBackend + 'a,
+    CT: CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .position(pos)
+        .label_font(("sans-serif", size))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|e| format!("{e:?}"))
+}
+
 /// Whole numbers with an ordinary space (U+0020) between thousands (`12 000`); Swedish and SI style
 /// both group thousands with a space.
 pub fn thousands(v: f64) -> String {
@@ -262,14 +283,7 @@ impl Chart for SupplyDemand<'_> {
                 BLACK.mix(0.35),
             )))
             .map_err(|e| format!("{e:?}"))?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .label_font(("sans-serif", 15))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.3))
-            .draw()
-            .map_err(|e| format!("{e:?}"))?;
+        legend(&mut chart, SeriesLabelPosition::LowerRight, 15)?;
         caption(root, &l.caption)
     }
 }
@@ -501,14 +515,7 @@ impl Chart for Pyramid<'_> {
             .map_err(|e| format!("{e:?}"))?
             .label(&l.series[2])
             .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], BLACK.stroke_width(2)));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font(("sans-serif", 15))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.3))
-            .draw()
-            .map_err(|e| format!("{e:?}"))?;
+        legend(&mut chart, SeriesLabelPosition::UpperRight, 15)?;
         caption(root, &l.caption)
     }
 }
@@ -611,14 +618,7 @@ impl Chart for Flows<'_> {
             .map_err(|e| format!("{e:?}"))?
             .label(&l.series[3])
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], EXITS.stroke_width(3)));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font(("sans-serif", 15))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.3))
-            .draw()
-            .map_err(|e| format!("{e:?}"))?;
+        legend(&mut chart, SeriesLabelPosition::UpperLeft, 15)?;
         caption(root, &l.caption)
     }
 }
@@ -730,14 +730,7 @@ impl Chart for Grouped<'_> {
                     Rectangle::new([(x, y - 6), (x + 16, y + 6)], colour.filled())
                 });
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerLeft)
-            .label_font(("sans-serif", 14))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.3))
-            .draw()
-            .map_err(|e| format!("{e:?}"))?;
+        legend(&mut chart, SeriesLabelPosition::LowerLeft, 14)?;
         let _ = n;
         caption(root, &l.caption)
     }
@@ -824,14 +817,7 @@ impl Chart for Lines<'_> {
                 .draw_series(pts.iter().map(|p| Circle::new(*p, 4, colour.filled())))
                 .map_err(|e| format!("{e:?}"))?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .label_font(("sans-serif", 15))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.3))
-            .draw()
-            .map_err(|e| format!("{e:?}"))?;
+        legend(&mut chart, SeriesLabelPosition::LowerRight, 15)?;
         caption(root, &l.caption)
     }
 }
@@ -988,14 +974,7 @@ impl Chart for ForecastChart<'_> {
                 .label(&l.series[2])
                 .legend(|(x, y)| Circle::new((x + 12, y), 5, DEMAND.filled()));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font(("sans-serif", 15))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.3))
-            .draw()
-            .map_err(|e| format!("{e:?}"))?;
+        legend(&mut chart, SeriesLabelPosition::UpperLeft, 15)?;
         caption(root, &l.caption)
     }
 }
