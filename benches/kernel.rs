@@ -200,8 +200,12 @@ fn export(k: &Kernel, seed: u64, dir: &Path) {
     npy(
         dir,
         "ratio_sd",
-        &[np, 2],
-        &cat(&|p| vec![k.profs[p].ratio_sd.0, k.profs[p].ratio_sd.1]),
+        &[np, 4],
+        &cat(&|p| {
+            let (b, w) = k.profs[p].ratio_sd;
+            let (l, y) = k.profs[p].ratio_national;
+            vec![b, w, l, y]
+        }),
     );
     npy(
         dir,

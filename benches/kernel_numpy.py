@@ -72,6 +72,12 @@ def factor(law, rng, shape):
     return np.ones(shape)
 
 
+def centred(x, weight):
+    """Each year's region deviations less their weighted mean (weights: base-year FTE by region)."""
+    w = weight / weight.sum(axis=1, keepdims=True)
+    return x - (x * w[None, :, :, None]).sum(axis=2, keepdims=True)
+
+
 def sample(meta, A, rng, draws):
     laws = meta["laws"]
     ny = meta["ny"]
@@ -101,8 +107,14 @@ def sample(meta, A, rng, draws):
         "ratio": np.concatenate(
             [
                 np.zeros((draws, meta["np"], meta["nr"], 1)),
-                A["ratio_sd"][None, :, 0, None, None] * rng.standard_normal((draws, meta["np"], meta["nr"], 1))
-                + A["ratio_sd"][None, :, 1, None, None] * rng.standard_normal((draws, meta["np"], meta["nr"], ny - 1)),
+                centred(
+                    A["ratio_sd"][None, :, 0, None, None] * rng.standard_normal((draws, meta["np"], meta["nr"], 1))
+                    + A["ratio_sd"][None, :, 1, None, None]
+                    * rng.standard_normal((draws, meta["np"], meta["nr"], ny - 1)),
+                    A["base_fte"],
+                )
+                + A["ratio_sd"][None, :, 2, None, None] * rng.standard_normal((draws, meta["np"], 1, 1))
+                + A["ratio_sd"][None, :, 3, None, None] * rng.standard_normal((draws, meta["np"], 1, ny - 1)),
             ],
             axis=3,
         ),

@@ -165,6 +165,10 @@ pub struct ProfKernel {
     /// Standard deviations of ln(FTE per licensed person) around the national pattern: the lasting
     /// region effect and the year-to-year variation (zero: none).
     pub ratio_sd: (f64, f64),
+    /// Standard deviations of the national year effect on ln(FTE per licensed person) that every
+    /// region shares: the window level's error, drawn once per draw, and a year's, drawn each
+    /// year (zero: none, also when the employment or FTE trend draws its own paths).
+    pub ratio_national: (f64, f64),
 }
 
 /// A demand shift between professions, as the kernel applies it.
@@ -460,6 +464,8 @@ struct Scratch {
     /// log factors `[r][t]`.
     steps: Vec<f64>,
     ratio: Vec<f64>,
+    /// The regions' weights in the national part of the process steps.
+    weights: Vec<f64>,
 }
 
 /// What one draw of one profession records: `[region + nation][year]` licensed, supply and demand,
@@ -597,6 +603,9 @@ impl Kernel {
             } else {
                 super::variation::Variation::default()
             };
+            // An employment or FTE trend drawn as paths carries the national year variation.
+            let drawn_paths = (laws.employment == Law::Trend && prm.employment_model.is_some())
+                || (laws.fte == Law::Trend && prm.fte_model.is_some());
             let mut l0 = vec![0.0; nc * 2 * NA];
             for c in 0..nc {
                 for s in 0..2 {
@@ -758,6 +767,17 @@ impl Kernel {
                 } else {
                     (0.0, 0.0)
                 },
+                ratio_national: if laws.ratio == Law::Estimated
+                    && var.ratio_years > 1
+                    && !drawn_paths
+                {
+                    (
+                        var.ratio_national / (var.ratio_years as f64).sqrt(),
+                        var.ratio_national,
+                    )
+                } else {
+                    (0.0, 0.0)
+                },
             });
         }
         let shifts = sc
@@ -910,6 +930,16 @@ impl Kernel {
         // National Swedish licences per draw of each profession a layer needs.
         let mut se_paths: Vec<Option<Vec<f64>>> = vec![None; np];
         let mut out = Records::new(draws, rec);
+        // The population error is the same for every profession of a draw: its factors are made
+        // once per draw (no more memory than a third of the records).
+        let cells = nr * ny;
+        let population: Option<Vec<f64>> = (self.population_sd != 0.0).then(|| {
+            let mut f = vec![0.0; draws * cells];
+            f.par_chunks_mut(cells)
+                .enumerate()
+                .for_each(|(d, row)| self.population_factors(d as u64, seed, row));
+            f
+        });
         for p in self.order() {
             let pad = Padded::new(&self.profs[p], self.laws);
             let parent = match &self.profs[p].pipeline {
@@ -918,7 +948,10 @@ impl Kernel {
             };
             out.fill(|d, s, slot| {
                 let parent_se = parent.map(|v| &v[d * ny..(d + 1) * ny]);
-                self.draw(p, d as u64, seed, parent_se, &pad, s, slot);
+                let pop = population
+                    .as_deref()
+                    .map(|f| &f[d * cells..(d + 1) * cells]);
+                self.draw(p, d as u64, seed, parent_se, pop, &pad, s, slot);
             });
             if self
                 .profs
@@ -1079,8 +1112,14 @@ impl Kernel {
         }
     }
 
-    /// Demand of profession `p` in draw `d`, `[r][t]`, after shifts and density targets.
-    fn demand(&self, p: usize, d: u64, seed: u64, s: &mut Scratch) {
+    /// Demand of profession `p` in draw `d`, `[r][t]`, after shifts and density targets, times
+    /// the population error's factors (`population`: the draw's, made once for all professions by
+    /// [`Kernel::population_factors`]; `None`: made here).
+    fn demand(&self, p: usize, d: u64, seed: u64, population: Option<&[f64]>, s: &mut Scratch) {
+        let apply = |demand: &mut [f64]| match population {
+            Some(f) => demand.iter_mut().zip(f).for_each(|(x, f)| *x *= f),
+            None => self.population_error(d, seed, demand),
+        };
         let mut rng = stream(seed, d, DEMAND_STREAM);
         let nf = self.profs[p].growth.len();
         let eps: Vec<f64> = (0..nf)
@@ -1089,7 +1128,7 @@ impl Kernel {
         if let Some(fixed) = &self.profs[p].demand_fixed {
             s.demand.clear();
             s.demand.extend_from_slice(fixed);
-            self.population_error(d, seed, &mut s.demand);
+            apply(&mut s.demand);
             return;
         }
         let mut demand = std::mem::take(&mut s.demand);
@@ -1122,7 +1161,7 @@ impl Kernel {
                 demand.clone_from(&vals[i]);
             }
         }
-        self.population_error(d, seed, &mut demand);
+        apply(&mut demand);
         s.demand = demand;
     }
 
@@ -1130,17 +1169,25 @@ impl Kernel {
     /// `exp(σ·(z_1 + … + z_t))`, a random walk from the base year with its own standard normal
     /// steps per region, the same for every profession of the draw.
     fn population_error(&self, d: u64, seed: u64, demand: &mut [f64]) {
-        let sd = self.population_sd;
-        if sd == 0.0 {
+        if self.population_sd == 0.0 {
             return;
         }
-        let ny = self.years.len();
+        let mut f = vec![0.0; demand.len()];
+        self.population_factors(d, seed, &mut f);
+        demand.iter_mut().zip(&f).for_each(|(x, f)| *x *= f);
+    }
+
+    /// The population error's factors of draw `d`, `[r][t]` (1 in the base year): what
+    /// [`Kernel::population_error`] multiplies demand by. `out` holds regions × years.
+    fn population_factors(&self, d: u64, seed: u64, out: &mut [f64]) {
+        let (sd, ny) = (self.population_sd, self.years.len());
         let mut rng = stream(seed, d, POPULATION_STREAM);
-        for row in demand.chunks_exact_mut(ny) {
+        for row in out.chunks_exact_mut(ny) {
             let mut walk = 0.0;
+            row[0] = 1.0;
             for x in row.iter_mut().skip(1) {
                 walk += sd * normal(&mut rng);
-                *x *= libm::exp(walk);
+                *x = libm::exp(walk);
             }
         }
     }
@@ -1326,7 +1373,7 @@ impl Kernel {
     /// Draws profession `p`'s process variation of draw `d` into the scratch (from its own
     /// stream, so the other parameters' draws are the same with or without it): the stocks'
     /// standard normal steps `[r][t]`, then the FTE ratio's log factors `[r][t]`
-    /// (`σ_between·η_r + σ_within·ξ_{r,t}`, 0 in the base year). Both stay empty when the scenario
+    /// (`σ_between·η_r + σ_within·ξ_{r,t}`, centred each year on the regions' FTE-weighted mean; 0 in the base year). Both stay empty when the scenario
     /// or the history gives none.
     fn variation_into(&self, p: usize, d: u64, seed: u64, s: &mut Scratch) {
         let k = &self.profs[p];
@@ -1335,7 +1382,8 @@ impl Kernel {
         s.ratio.clear();
         let process = k.process.iter().chain(&k.drift).any(|&x| x > 0.0);
         let (between, within) = k.ratio_sd;
-        if !process && between == 0.0 && within == 0.0 {
+        let (level, yearly) = k.ratio_national;
+        if !process && [between, within, level, yearly].iter().all(|&x| x == 0.0) {
             return;
         }
         let mut rng = stream(seed, d, PROCESS_STREAM + p as u64);
@@ -1353,24 +1401,50 @@ impl Kernel {
             // variance: the part along the regions' weights scaled by √(φ_nat/φ).
             let gamma = 1.0 - k.national_scale;
             if gamma != 0.0 {
-                let weight = |r: usize| k.process[r] * k.base[r].1.max(0.0).sqrt();
-                let ss: f64 = (0..nr).map(|r| weight(r) * weight(r)).sum();
+                s.weights.clear();
+                s.weights
+                    .extend((0..nr).map(|r| k.process[r] * k.base[r].1.max(0.0).sqrt()));
+                let weight = &s.weights;
+                let ss: f64 = weight.iter().map(|w| w * w).sum();
                 if ss > 0.0 {
                     for ti in 1..ny {
-                        let dot: f64 = (0..nr).map(|r| weight(r) * s.steps[r * ny + ti]).sum();
+                        let dot: f64 = (0..nr).map(|r| weight[r] * s.steps[r * ny + ti]).sum();
                         for r in 0..nr {
-                            s.steps[r * ny + ti] -= gamma * weight(r) * dot / ss;
+                            s.steps[r * ny + ti] -= gamma * weight[r] * dot / ss;
                         }
                     }
                 }
             }
         }
-        if between > 0.0 || within > 0.0 {
+        if [between, within, level, yearly].iter().any(|&x| x > 0.0) {
             s.ratio.resize(nr * ny, 0.0);
             for r in 0..nr {
                 let lasting = between * normal(&mut rng);
                 for ti in 1..ny {
                     s.ratio[r * ny + ti] = lasting + within * normal(&mut rng);
+                }
+            }
+            // The deviations are measured around the national pattern, which the national
+            // employment and FTE ratios already carry: each year's are centred on their
+            // FTE-weighted mean, so that they move FTE between regions, not the nation's total.
+            let total: f64 = k.base.iter().map(|b| b.0.max(0.0)).sum();
+            if nr > 1 && total > 0.0 {
+                for ti in 1..ny {
+                    let mean: f64 = (0..nr)
+                        .map(|r| k.base[r].0.max(0.0) * s.ratio[r * ny + ti])
+                        .sum::<f64>()
+                        / total;
+                    for r in 0..nr {
+                        s.ratio[r * ny + ti] -= mean;
+                    }
+                }
+            }
+            // The nation's own year effect, shared by every region.
+            let lasting = level * normal(&mut rng);
+            for ti in 1..ny {
+                let common = lasting + yearly * normal(&mut rng);
+                for r in 0..nr {
+                    s.ratio[r * ny + ti] += common;
                 }
             }
         }
@@ -1424,6 +1498,7 @@ impl Kernel {
             d,
             seed,
             parent_se,
+            None,
             &pad,
             &mut Scratch::default(),
             &mut slot,
@@ -1474,7 +1549,8 @@ impl Kernel {
         ]
     }
 
-    /// One draw of one profession, into `slot` (see [`record_len`]).
+    /// One draw of one profession, into `slot` (see [`record_len`]); `population`: the draw's
+    /// population factors when made beforehand.
     #[allow(clippy::too_many_arguments)]
     fn draw(
         &self,
@@ -1482,6 +1558,7 @@ impl Kernel {
         d: u64,
         seed: u64,
         parent_se: Option<&[f64]>,
+        population: Option<&[f64]>,
         pad: &Padded,
         s: &mut Scratch,
         slot: &mut [f64],
@@ -1542,7 +1619,7 @@ impl Kernel {
             }
         }
         // Demand.
-        self.demand(p, d, seed, s);
+        self.demand(p, d, seed, population, s);
         slot[dem_at..dem_at + nr * ny].copy_from_slice(&s.demand);
         // National sums.
         for v in 0..3 {

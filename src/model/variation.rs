@@ -30,8 +30,13 @@
 //!   county effect (the spread of the county means, `σ_between`) and a year-to-year part
 //!   (`σ_within`, pooled within counties). The kernel multiplies county `c`'s FTE in every
 //!   projected year by `exp(σ_between·η_c + σ_within·ξ_{c,t})` with standard normal `η_c` (one
-//!   per draw) and `ξ_{c,t}` (one per year). The national year effects are the employment and FTE
-//!   trends' business ([`super::scenario::Uncertainty::employment`]).
+//!   per draw) and `ξ_{c,t}` (one per year), centred each year on the counties' FTE-weighted
+//!   mean (they move FTE between counties, not the nation's total). The national year effects
+//!   `n_t` are what the employment and FTE ratios, held at their window level, miss: their
+//!   spread `σ_nat` gives every county's FTE in a projected year the common factor
+//!   `exp(σ_nat·(ζ/√n + ξ_t))` (`σ_nat` over up to [`NATIONAL_YEARS`] years), the window level's own error (`n` employment years, one `ζ` per
+//!   draw) and the year's (one `ξ_t` per year). With an employment or FTE trend drawn as paths
+//!   ([`super::scenario::Uncertainty::employment`]) the paths carry the national variation.
 //!
 //! Both are zero when the history is too short (fewer than two transitions, or one employment
 //! year) and say so in [`Variation::transitions`] and [`Variation::ratio_years`].
@@ -44,6 +49,10 @@ use super::supply::Params;
 /// that has existed for the whole window; a licence still in its first wave (a stock small
 /// against its arrivals) would otherwise compound into absurd paths.
 pub const MAX_DRIFT: f64 = 0.02;
+
+/// The most employment years the national year effect's spread is measured over
+/// ([`Variation::ratio_national`]).
+pub const NATIONAL_YEARS: usize = 10;
 
 /// One profession's estimated process variation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -70,7 +79,12 @@ pub struct Variation {
     pub ratio_between: f64,
     /// Standard deviation of the year-to-year county variation of ln(FTE per licensed person).
     pub ratio_within: f64,
-    /// Employment years behind the two ratio deviations.
+    /// Standard deviation of the national year effect on ln(FTE per licensed person): how far a
+    /// year's national FTE per licensed person strays from the window's pattern, which the model
+    /// holds (with `employment_trend` and `fte_trend` at "none") for every projected year,
+    /// measured over the last [`NATIONAL_YEARS`] employment years up to the base year.
+    pub ratio_national: f64,
+    /// Employment years behind the ratio deviations.
     pub ratio_years: usize,
 }
 
@@ -204,7 +218,12 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize, prm: &Params) -> Variatio
     }
     // u[c] per year: ln(observed / expected) with the year's national part taken out.
     let mut by_year: Vec<Vec<Option<f64>>> = Vec::new();
-    for &ei in &upto_e[from_e..] {
+    let mut nationals = Vec::new();
+    // The national year effect's spread is measured over more years than the window (up to
+    // [`NATIONAL_YEARS`]): three years give two degrees of freedom, far too few for a spread, and
+    // the years before the window show how far a year can stray from the window's level.
+    let from_n = upto_e.len().saturating_sub(NATIONAL_YEARS).min(from_e);
+    for (i, &ei) in upto_e.iter().enumerate().skip(from_n) {
         let Some(li) = ly.iter().position(|&y| y == ey[ei]) else {
             continue;
         };
@@ -226,6 +245,10 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize, prm: &Params) -> Variatio
             continue;
         }
         let national = (o / x).ln();
+        nationals.push(national);
+        if i < from_e {
+            continue;
+        }
         by_year.push(
             (0..nc)
                 .map(|c| (obs[c] > 0.0 && exp[c] > 0.0).then(|| (obs[c] / exp[c]).ln() - national))
@@ -264,6 +287,14 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize, prm: &Params) -> Variatio
             0.0
         },
         ratio_within: within.sqrt(),
+        ratio_national: if nationals.len() > 1 {
+            let m = mean(&nationals);
+            (nationals.iter().map(|x| (x - m) * (x - m)).sum::<f64>()
+                / (nationals.len() - 1) as f64)
+                .sqrt()
+        } else {
+            0.0
+        },
         ratio_years,
     }
 }

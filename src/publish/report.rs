@@ -198,7 +198,7 @@ pub fn tables(pr: &Projection, d: &Disclosed, profile: Profile) -> Vec<(&'static
     let mut it = s_num.into_iter();
     let mut n = || Data::Num(it.next().unwrap_or_default());
     let mut tx = s_text.into_iter();
-    let summary = Wide {
+    let mut summary = Wide {
         cols: vec![
             (
                 "profession".into(),
@@ -220,6 +220,12 @@ pub fn tables(pr: &Projection, d: &Disclosed, profile: Profile) -> Vec<(&'static
             ("intake_change_percent".into(), n()),
         ],
     };
+    let national: Vec<Option<usize>> = vec![pr.bands.as_ref().map(|b| b.national()); g.np()];
+    summary.cols.extend(band_columns(
+        pr,
+        &(0..g.np()).collect::<Vec<_>>(),
+        &national,
+    ));
     // Base-year persons and FTE, disclosure-controlled.
     let total = pr.area().total_code();
     let mut t: Vec<Vec<String>> = vec![Vec::new(); 4];
@@ -290,7 +296,19 @@ pub fn tables(pr: &Projection, d: &Disclosed, profile: Profile) -> Vec<(&'static
     }
     let mut ci = ct.into_iter();
     let mut cn = cv.into_iter();
-    let counties = Wide {
+    let rows: Vec<(usize, Option<usize>)> = (0..g.np())
+        .flat_map(|p| {
+            (0..g.nc()).map(move |c| {
+                let r = pr
+                    .bands
+                    .as_ref()
+                    .and_then(|b| b.regions.iter().position(|x| *x == g.counties[c]));
+                (p, r)
+            })
+        })
+        .collect();
+    let (row_profs, row_regions): (Vec<usize>, Vec<Option<usize>>) = rows.into_iter().unzip();
+    let mut counties = Wide {
         cols: vec![
             (
                 "profession".into(),
@@ -315,10 +333,52 @@ pub fn tables(pr: &Projection, d: &Disclosed, profile: Profile) -> Vec<(&'static
             ),
         ],
     };
+    counties
+        .cols
+        .extend(band_columns(pr, &row_profs, &row_regions));
     vec![
         ("summary", summary),
         ("employed_base_year", employed),
         ("counties_horizon", counties),
+    ]
+}
+
+/// The band columns of a table whose rows are (profession, band region) pairs, in the horizon
+/// year: the gap at the outer percentiles and the probability of shortage (none without bands; an
+/// empty cell for a row whose region the bands lack).
+fn band_columns(
+    pr: &Projection,
+    profs: &[usize],
+    regions: &[Option<usize>],
+) -> Vec<(String, Data)> {
+    let Some(b) = &pr.bands else {
+        return Vec::new();
+    };
+    let last = b.years.len() - 1;
+    let year = b.years[last];
+    let (lo, hi) = (b.percentiles[0], b.percentiles[b.percentiles.len() - 1]);
+    let cell = |i: usize, f: &dyn Fn(usize, usize) -> f64| -> Option<f64> {
+        regions[i].map(|r| f(profs[i], r)).filter(|x| x.is_finite())
+    };
+    let column = |f: &dyn Fn(usize, usize) -> f64| -> Data {
+        Data::Num((0..profs.len()).map(|i| cell(i, f)).collect())
+    };
+    vec![
+        (
+            format!("gap_fte_{year}_p{lo}"),
+            column(&|p, r| b.q(p, 3, r, last)[0]),
+        ),
+        (
+            format!("gap_fte_{year}_p{hi}"),
+            column(&|p, r| {
+                let q = b.q(p, 3, r, last);
+                q[q.len() - 1]
+            }),
+        ),
+        (
+            format!("shortage_probability_{year}"),
+            column(&|p, r| b.shortage_of(p, r, last)),
+        ),
     ]
 }
 
@@ -1189,10 +1249,49 @@ fn calibration_section(
         "</table><p><small>{}</small></p></section>",
         tr(
             lang,
-            "Banden omfattar osäkerheten i skattade parametrar (avgångar, examensgrad, utländska legitimationer, efterfrågans tillväxt, balansläget) och den årliga slumpvariationen i varje läns bestånd och i årsarbetare per legitimerad, skattad ur historiken. De omfattar inte fel i befolkningsprognosen, plötsliga reformer eller ändrade definitioner. Alla mått per metod, nivå och horisont finns i tables/calibration.csv.",
-            "The bands include the uncertainty of the estimated parameters (exits, completion, foreign licences, demand growth, the base-year balance) and the yearly random variation of each county's stock and of FTE per licensed person, estimated from the history. They do not include errors of the population projection, sudden reforms or changed definitions. Every score per method, level and horizon is in tables/calibration.csv."
+            "Banden omfattar osäkerheten i skattade parametrar (avgångar, examensgrad, utländska legitimationer, efterfrågans tillväxt, balansläget), den årliga slumpvariationen i varje läns bestånd och i årsarbetare per legitimerad (länets och rikets), och befolkningsprognosens fel per län, allt skattat ur historiken. De omfattar inte plötsliga reformer, nivåskiften utan motstycke i historiken (som när antalet nya legitimationer för ett yrke fördubblas), eller ändrade definitioner. Alla mått per metod, nivå och horisont finns i tables/calibration.csv.",
+            "The bands include the uncertainty of the estimated parameters (exits, completion, foreign licences, demand growth, the base-year balance), the yearly random variation of each county's stock and of FTE per licensed person (the county's and the nation's), and the population projection's error by county, all estimated from the history. They do not include sudden reforms, shifts in level without precedent in the history (such as a profession's new licences doubling), or changed definitions. Every score per method, level and horizon is in tables/calibration.csv."
         )
     );
+}
+
+/// The headings of the band columns of the summary and county tables (empty without bands): the
+/// gap's band between the outer percentiles and the probability of shortage, in the horizon year.
+fn band_headings(pr: &Projection, horizon: i32, lang: Lang) -> String {
+    let Some(b) = &pr.bands else {
+        return String::new();
+    };
+    let (lo, hi) = (b.percentiles[0], b.percentiles[b.percentiles.len() - 1]);
+    format!(
+        "<th>{} {horizon} P{lo}–P{hi}</th><th>{} {horizon}</th>",
+        tr(lang, "Gap", "Gap"),
+        tr(lang, "Sannolikhet för brist", "Probability of shortage")
+    )
+}
+
+/// The band cells of profession `p` in `county` (`None`: the nation or the scope's total) in the
+/// horizon year: the gap between the outer percentiles and the share of draws with a shortage
+/// (empty without bands).
+fn band_cells(pr: &Projection, p: usize, county: Option<&str>, lang: Lang) -> String {
+    let Some(b) = &pr.bands else {
+        return String::new();
+    };
+    let region = match county {
+        None => Some(b.national()),
+        Some(code) => b.regions.iter().position(|r| r == code),
+    };
+    let Some(r) = region else {
+        return "<td>–</td><td>–</td>".into();
+    };
+    let last = b.years.len() - 1;
+    let gap = b.q(p, 3, r, last);
+    format!(
+        "<td>{} {} {}</td><td>{} %</td>",
+        num(gap[0], 0, lang),
+        tr(lang, "till", "to"),
+        num(gap[gap.len() - 1], 0, lang),
+        num(100.0 * b.shortage_of(p, r, last), 0, lang)
+    )
 }
 
 /// Charts beside the per-profession ones, drawn once by [`write`] and inlined by [`html_with`].
@@ -1374,6 +1473,13 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
         sc.balance.intake_from,
         tr(lang, "Förändring", "Change")
     );
+    // With bands, the gap's band and the probability of shortage follow each row.
+    let band_head = band_headings(pr, sc.horizon, lang);
+    if !band_head.is_empty() {
+        // The header row above ends in `</tr>`: the two headings go before it.
+        o.truncate(o.trim_end().len() - "</tr>".len());
+        let _ = writeln!(o, "{band_head}</tr>");
+    }
     for p in 0..g.np() {
         let (s, dd) = pr.national(h, p);
         let dd = dd.unwrap_or(f64::NAN);
@@ -1400,13 +1506,14 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
         };
         let _ = writeln!(
             o,
-            "<tr><td><a href=\"#p-{}\">{}</a></td><td class=\"{l}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{today}</td><td>{req}</td><td>{ch}</td></tr>",
+            "<tr><td><a href=\"#p-{}\">{}</a></td><td class=\"{l}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{today}</td><td>{req}</td><td>{ch}</td>{}</tr>",
             g.professions[p],
             esc(&prof_name(&g.professions[p], lang)),
             label_word(l, lang),
             num(s, 0, lang),
             num(dd, 0, lang),
             num(s - dd, 0, lang),
+            band_cells(pr, p, None, lang),
         );
     }
     let caption = tr(
@@ -1435,6 +1542,23 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
                     )
                 ),
             )
+    };
+    let caption = match &pr.bands {
+        Some(b) => {
+            let (lo, hi) = (b.percentiles[0], b.percentiles[b.percentiles.len() - 1]);
+            let (lo_s, hi_s) = (num(lo, 0, lang), num(hi, 0, lang));
+            let inside = num(hi - lo, 0, lang);
+            let sentence = match lang {
+                Lang::Sv => format!(
+                    " Gap P{lo_s}–P{hi_s}: det intervall som gapet hamnar inom med {inside} % sannolikhet (i {inside} av 100 simulerade framtider), givet modellens antaganden. Sannolikhet för brist: andelen simulerade framtider där efterfrågan överstiger tillgången."
+                ),
+                Lang::En => format!(
+                    " Gap P{lo_s}–P{hi_s}: the range the gap falls in with {inside} % probability (in {inside} of 100 simulated futures), given the model's assumptions. Probability of shortage: the share of simulated futures in which demand exceeds supply."
+                ),
+            };
+            format!("{caption}{sentence}")
+        }
+        None => caption,
     };
     let _ = writeln!(o, "</table><p><small>{caption}</small></p>");
     // One section per profession.
@@ -1502,6 +1626,10 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
             tr(lang, "Gap", "Gap"),
             sc.horizon
         );
+        if !band_head.is_empty() {
+            o.truncate(o.trim_end().len() - "</tr>".len());
+            let _ = writeln!(o, "{band_head}</tr>");
+        }
         for c in 0..=g.nc() {
             let cell = grid.at(c, 2);
             let emp = if mask[cell] {
@@ -1529,13 +1657,15 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
                 county_name(&g.counties[c], lang)
             };
             let l = pr.label(sup, dem);
+            let county = (c < g.nc()).then(|| g.counties[c].as_str());
             let _ = writeln!(
                 o,
-                "<tr><td>{}</td><td>{emp}</td><td>{}</td><td>{}</td><td class=\"{l}\">{}</td></tr>",
+                "<tr><td>{}</td><td>{emp}</td><td>{}</td><td>{}</td><td class=\"{l}\">{}</td>{}</tr>",
                 esc(&name),
                 num(sup, 0, lang),
                 num(dem, 0, lang),
-                num(sup - dem, 0, lang)
+                num(sup - dem, 0, lang),
+                band_cells(pr, p, county, lang)
             );
         }
         let _ = writeln!(
@@ -2025,6 +2155,32 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
             d(&u.growth),
             tr(lang, "obalans i basåret", "base-year imbalance"),
             d(&u.imbalance),
+        ));
+        items.push(format!(
+            "{}: {} {}; {} {}; {} {}.",
+            tr(
+                lang,
+                "Slumpvariation skattad ur historiken",
+                "Random variation estimated from the history"
+            ),
+            tr(
+                lang,
+                "länens bestånd år för år",
+                "the counties' stocks year by year"
+            ),
+            d(&u.process),
+            tr(
+                lang,
+                "årsarbetare per legitimerad (län och riket)",
+                "FTE per licensed person (counties and nation)"
+            ),
+            d(&u.ratio),
+            tr(
+                lang,
+                "befolkningsprognosens fel per län",
+                "the population projection's error by county"
+            ),
+            d(&u.population),
         ));
     }
     let _ = write!(
