@@ -200,11 +200,13 @@ fn export(k: &Kernel, seed: u64, dir: &Path) {
     npy(
         dir,
         "ratio_sd",
-        &[np, 4],
+        &[np, 8],
         &cat(&|p| {
             let (b, w) = k.profs[p].ratio_sd;
             let (l, y) = k.profs[p].ratio_national;
-            vec![b, w, l, y]
+            let (rd, rl) = k.profs[p].ratio_trend;
+            let (sd, sl) = k.profs[p].stock_trend;
+            vec![b, w, l, y, rd, rl, sd, sl]
         }),
     );
     npy(
@@ -360,6 +362,18 @@ fn export(k: &Kernel, seed: u64, dir: &Path) {
         "d0_ratio",
         &[np, nr, ny],
         &cat(&|p| or_zeros(&samples[p].ratio)),
+    );
+    npy(
+        dir,
+        "d0_trend",
+        &[np, ny],
+        &cat(&|p| {
+            if samples[p].trend.is_empty() {
+                vec![0.0; ny]
+            } else {
+                samples[p].trend.clone()
+            }
+        }),
     );
     npy(
         dir,

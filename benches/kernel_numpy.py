@@ -114,9 +114,26 @@ def sample(meta, A, rng, draws):
                     A["base_fte"],
                 )
                 + A["ratio_sd"][None, :, 2, None, None] * rng.standard_normal((draws, meta["np"], 1, 1))
-                + A["ratio_sd"][None, :, 3, None, None] * rng.standard_normal((draws, meta["np"], 1, ny - 1)),
+                + A["ratio_sd"][None, :, 3, None, None] * rng.standard_normal((draws, meta["np"], 1, ny - 1))
+                # The random trend of the nation's FTE per licensed person, from the window's middle.
+                + A["ratio_sd"][None, :, 4, None, None]
+                * rng.standard_normal((draws, meta["np"], 1, 1))
+                * (np.arange(1, ny)[None, None, None, :] + A["ratio_sd"][None, :, 5, None, None]),
             ],
             axis=3,
+        ),
+        # The national stock's random trend: cumulated growth drift, log factors by year.
+        "trend": np.concatenate(
+            [
+                np.zeros((draws, meta["np"], 1)),
+                np.cumsum(
+                    A["ratio_sd"][None, :, 6, None]
+                    * rng.standard_normal((draws, meta["np"], 1))
+                    * (np.arange(1, ny)[None, None, :] + A["ratio_sd"][None, :, 7, None]),
+                    axis=2,
+                ),
+            ],
+            axis=2,
         ),
         "population": np.concatenate(
             [
@@ -138,6 +155,7 @@ def from_export(A):
         "growth": A["d0_growth"][None],
         "steps": A["d0_steps"][None],
         "ratio": A["d0_ratio"][None],
+        "trend": A["d0_trend"][None],
         "population": A["d0_population"][None],
     }
 
@@ -207,6 +225,9 @@ def project(meta, A, S):
             lic[:, :nr, ti] = cur.sum(axis=(2, 3))
             sup[:, :nr, ti] = (cur * w).sum(axis=(2, 3))
             prev = cur
+        trend = np.exp(S["trend"][:, p, None, 1:])
+        lic[:, :nr, 1:] *= trend
+        sup[:, :nr, 1:] *= trend
         sup[:, :nr, 1:] *= np.exp(S["ratio"][:, p, :, 1:])
         step = np.prod(1.0 + A["growth"][p] + S["growth"], axis=1)
         g = np.cumprod(np.concatenate([np.ones((D, 1)), np.repeat(step[:, None], ny - 1, axis=1)], axis=1), axis=1)

@@ -1518,3 +1518,143 @@ fn the_default_base_year_demand_is_the_employed_fte() {
     assert_eq!(q.demand.imbalance.get("brist"), Some(&0.05));
     assert_eq!(q.balance, sc.balance);
 }
+
+/// Process variation by hand: one profession, two counties, licence years 2021–2023 (two
+/// transitions), everyone aged 30 in 2021, new licences at age 30.
+#[test]
+fn process_variation_by_hand() {
+    use hwf::model::variation;
+    let grid = Grid {
+        professions: vec!["SSK".into()],
+        counties: vec!["01".into(), "03".into()],
+        sectors: vec!["R".into()],
+    };
+    let cells = grid.cells();
+    let w = 1; // women
+    let at = |c: usize, age: usize| grid.idx(0, c, w, age - 20);
+    // (county, year index, age, persons) and (county, year index, age 30, new licences).
+    let stock = [
+        (0, 0, 30, 100.0),
+        (0, 1, 31, 90.0),
+        (0, 1, 30, 10.0),
+        (0, 2, 32, 80.0),
+        (0, 2, 31, 9.0),
+        (0, 2, 30, 12.0),
+        (1, 0, 30, 200.0),
+        (1, 1, 31, 170.0),
+        (1, 1, 30, 20.0),
+        (1, 2, 32, 160.0),
+        (1, 2, 31, 18.0),
+        (1, 2, 30, 18.0),
+    ];
+    let new = [(0, 1, 10.0), (0, 2, 12.0), (1, 1, 20.0), (1, 2, 18.0)];
+    let mut licensed = vec![0.0; 3 * cells];
+    for (c, y, a, v) in stock {
+        licensed[y * cells + at(c, a)] = v;
+    }
+    let mut issued = vec![0.0; 3 * 3 * cells];
+    for (c, y, v) in new {
+        issued[(y * 3) * cells + at(c, 30)] = v;
+    }
+    let mut employed = vec![0.0; cells];
+    let mut fte = vec![0.0; cells];
+    for c in 0..2 {
+        for a in 30..33 {
+            employed[at(c, a)] = licensed[2 * cells + at(c, a)] * 0.8;
+            fte[at(c, a)] = employed[at(c, a)] * 0.9;
+        }
+    }
+    let inp = Inputs {
+        grid,
+        licence_years: vec![2021, 2022, 2023],
+        licensed,
+        issued,
+        employment_years: vec![2023],
+        employed,
+        fte,
+        population_years: vec![2023, 2024, 2025, 2026],
+        population: vec![10.0; 4 * 2 * 2 * POP_AGES],
+        care_use: vec![1.0; 2 * POP_AGES],
+        care_use_years: vec![],
+        care_use_history: vec![],
+        admission_years: vec![],
+        hc_regions: vec!["SG".into()],
+        beginners: vec![],
+        graduates: vec![],
+        balance: vec![0.0; 2 * 3],
+    };
+    let mut sc = default_scenario();
+    sc.base_year = 2023;
+    sc.horizon = 2026;
+    sc.balance.target_year = 2026;
+    sc.balance.intake_from = 2024;
+    sc.balance.window_years = 1;
+    sc.supply.exit_window = 2;
+    sc.supply.employment_window = 1;
+    sc.supply.inflow_window = 2;
+    sc.supply.min_exposure = 0.0;
+    sc.supply.county_exits = false;
+    let pr = project(&sc, inp.clone(), vec![]).unwrap();
+    let prm = &pr.params[0];
+    // Exit rates pooled over both transitions: age 30 loses 40 of 300 and 3 of 30; age 31 20 of 260.
+    let (x30, x31) = (43.0 / 330.0, 20.0 / 260.0);
+    assert!((prm.exit[NA + 10] - x30).abs() < 1e-12);
+    assert!((prm.exit[NA + 11] - x31).abs() < 1e-12);
+    let v = variation::estimate(&inp, &sc, 0, prm);
+    // The model carries each county's mean new licences a year: 11 and 19.
+    // 2021→2022: A predicts 100(1 − x30) + 11 of an actual 100; B 200(1 − x30) + 19 of 190.
+    // 2022→2023: A 90(1 − x31) + 10(1 − x30) + 11 of 101; B 170(1 − x31) + 20(1 − x30) + 19 of 196.
+    let e = [
+        [
+            100.0 - (100.0 * (1.0 - x30) + 11.0),
+            190.0 - (200.0 * (1.0 - x30) + 19.0),
+        ],
+        [
+            101.0 - (90.0 * (1.0 - x31) + 10.0 * (1.0 - x30) + 11.0),
+            196.0 - (170.0 * (1.0 - x31) + 20.0 * (1.0 - x30) + 19.0),
+        ],
+    ];
+    let gross = [
+        [100.0 * x30 + 11.0, 200.0 * x30 + 19.0],
+        [
+            90.0 * x31 + 10.0 * x30 + 11.0,
+            170.0 * x31 + 20.0 * x30 + 19.0,
+        ],
+    ];
+    let sum_v: f64 = gross.iter().flatten().sum();
+    let sum_e2: f64 = e.iter().flatten().map(|x| x * x).sum();
+    // Two transitions: n/(n − 1) = 2.
+    assert_eq!(v.transitions, 4);
+    assert!((v.dispersion - sum_e2 / sum_v * 2.0).abs() < 1e-12);
+    let nat: f64 = e.iter().map(|y| (y[0] + y[1]).powi(2)).sum();
+    assert!((v.national_dispersion - nat / sum_v * 2.0).abs() < 1e-12);
+    // Turnover: gross flow per person over the window; A's persons 100 + 100, B's 200 + 190.
+    assert!((v.turnover[0] - (gross[0][0] + gross[1][0]) / 200.0).abs() < 1e-12);
+    assert!((v.turnover[1] - (gross[0][1] + gross[1][1]) / 390.0).abs() < 1e-12);
+    // Drift: √(φ·(E + N(1 − π)))/Σ L, A's exits 100·x30 + 90·x31 + 10·x30, new 22 of 60.
+    let exits_a = 110.0 * x30 + 90.0 * x31;
+    let drift_a = (v.dispersion * (exits_a + 22.0 * (1.0 - 22.0 / 60.0))).sqrt() / 200.0;
+    assert!((v.drift[0] - drift_a.min(variation::MAX_DRIFT)).abs() < 1e-12);
+    // Fewer than four transitions: no stock slope; one employment year: no ratio parts.
+    assert_eq!(v.stock_slope, None);
+    assert_eq!(
+        (v.ratio_years, v.ratio_national, v.ratio_slope),
+        (1, 0.0, None)
+    );
+}
+
+#[test]
+fn slopes_and_their_pooled_spread_by_hand() {
+    use hwf::model::variation::{pooled_trend, slope};
+    // y = 1, 3, 2, 4 on x = 1..4: slope 4/5 = 0.8; residuals −0.3, 0.9, −0.9, 0.3, SSE 1.8,
+    // se² = 1.8 / 2 / 5 = 0.18.
+    let (b, se2) = slope(&[1.0, 2.0, 3.0, 4.0], &[1.0, 3.0, 2.0, 4.0]).unwrap();
+    assert!((b - 0.8).abs() < 1e-12 && (se2 - 0.18).abs() < 1e-12);
+    assert_eq!(slope(&[1.0, 2.0, 3.0], &[1.0, 2.0, 3.0]), None);
+    assert_eq!(slope(&[2.0; 4], &[1.0, 2.0, 3.0, 4.0]), None);
+    // (0.64 − 0.18 + 0.04 − 0.02) / 2 = 0.24; a missing slope does not count.
+    let d = pooled_trend([Some((0.8, 0.18)), Some((-0.2, 0.02)), None].into_iter());
+    assert!((d - 0.24f64.sqrt()).abs() < 1e-12);
+    // Slopes within their sampling error: no trend.
+    assert_eq!(pooled_trend([Some((0.1, 0.05)), None].into_iter()), 0.0);
+}

@@ -169,6 +169,14 @@ pub struct ProfKernel {
     /// region shares: the window level's error, drawn once per draw, and a year's, drawn each
     /// year (zero: none, also when the employment or FTE trend draws its own paths).
     pub ratio_national: (f64, f64),
+    /// A random trend of the national stock's yearly growth, shared by every region: its standard
+    /// deviation a year (pooled over professions, see [`super::variation::pooled_trend`]) and
+    /// the years from the middle of the exit-rate window to the base year. In a draw the stock in
+    /// year index `t` carries the log factor `δ·ω·Σ_{u=1..t}(u + lead)`, `ω ~ N(0, 1)`.
+    pub stock_trend: (f64, f64),
+    /// A random trend of national FTE per licensed person: standard deviation a year and lead
+    /// (from the middle of the employment window); the log factor `δ·ω·(t + lead)` in year `t`.
+    pub ratio_trend: (f64, f64),
 }
 
 /// A demand shift between professions, as the kernel applies it.
@@ -439,6 +447,9 @@ pub struct Sample {
     pub steps: Vec<f64>,
     /// Process variation: the FTE ratio's log factors `[r][t]` (year index 0 is 0), empty without.
     pub ratio: Vec<f64>,
+    /// The national stock's random trend: log factors on licensed persons and FTE by year index
+    /// (year index 0 is 0), empty without.
+    pub trend: Vec<f64>,
     /// The population error's log factors on demand `[r][t]` (year index 0 is 0), empty without.
     pub population: Vec<f64>,
 }
@@ -466,6 +477,8 @@ struct Scratch {
     ratio: Vec<f64>,
     /// The regions' weights in the national part of the process steps.
     weights: Vec<f64>,
+    /// The national stock's random trend: log factors by year index (empty without).
+    trend: Vec<f64>,
 }
 
 /// What one draw of one profession records: `[region + nation][year]` licensed, supply and demand,
@@ -596,13 +609,20 @@ impl Kernel {
         let ay = &inp.admission_years;
         let factor_names: Vec<&String> = sc.demand.factors.keys().collect();
         let mut profs = Vec::with_capacity(np);
-        for p in 0..np {
+        let vars: Vec<super::variation::Variation> = (0..np)
+            .map(|p| {
+                if laws.process == Law::Estimated || laws.ratio == Law::Estimated {
+                    super::variation::estimate(inp, sc, p, &proj.params[p])
+                } else {
+                    super::variation::Variation::default()
+                }
+            })
+            .collect();
+        // Random trends shared in law by every profession, pooled from their histories.
+        let stock_drift = super::variation::pooled_trend(vars.iter().map(|v| v.stock_slope));
+        let ratio_drift = super::variation::pooled_trend(vars.iter().map(|v| v.ratio_slope));
+        for (p, var) in vars.iter().enumerate() {
             let prm = &proj.params[p];
-            let var = if laws.process == Law::Estimated || laws.ratio == Law::Estimated {
-                super::variation::estimate(inp, sc, p, prm)
-            } else {
-                super::variation::Variation::default()
-            };
             // An employment or FTE trend drawn as paths carries the national year variation.
             let drawn_paths = (laws.employment == Law::Trend && prm.employment_model.is_some())
                 || (laws.fte == Law::Trend && prm.fte_model.is_some());
@@ -775,6 +795,17 @@ impl Kernel {
                         var.ratio_national / (var.ratio_years as f64).sqrt(),
                         var.ratio_national,
                     )
+                } else {
+                    (0.0, 0.0)
+                },
+                stock_trend: if laws.process == Law::Estimated && var.window_transitions > 0 {
+                    (stock_drift, (var.window_transitions as f64 - 1.0) / 2.0)
+                } else {
+                    (0.0, 0.0)
+                },
+                ratio_trend: if laws.ratio == Law::Estimated && var.ratio_years > 0 && !drawn_paths
+                {
+                    (ratio_drift, (var.ratio_years as f64 - 1.0) / 2.0)
                 } else {
                     (0.0, 0.0)
                 },
@@ -1380,10 +1411,16 @@ impl Kernel {
         let (nr, ny) = (self.regions.len(), self.years.len());
         s.steps.clear();
         s.ratio.clear();
+        s.trend.clear();
         let process = k.process.iter().chain(&k.drift).any(|&x| x > 0.0);
         let (between, within) = k.ratio_sd;
         let (level, yearly) = k.ratio_national;
-        if !process && [between, within, level, yearly].iter().all(|&x| x == 0.0) {
+        let (ratio_drift, ratio_lead) = k.ratio_trend;
+        let (stock_drift, stock_lead) = k.stock_trend;
+        let ratio = [between, within, level, yearly, ratio_drift]
+            .iter()
+            .any(|&x| x > 0.0);
+        if !process && !ratio && stock_drift == 0.0 {
             return;
         }
         let mut rng = stream(seed, d, PROCESS_STREAM + p as u64);
@@ -1416,7 +1453,7 @@ impl Kernel {
                 }
             }
         }
-        if [between, within, level, yearly].iter().any(|&x| x > 0.0) {
+        if ratio {
             s.ratio.resize(nr * ny, 0.0);
             for r in 0..nr {
                 let lasting = between * normal(&mut rng);
@@ -1447,6 +1484,24 @@ impl Kernel {
                     s.ratio[r * ny + ti] += common;
                 }
             }
+            // A random trend of the nation's FTE per licensed person, from the window's middle.
+            if ratio_drift > 0.0 {
+                let omega = ratio_drift * normal(&mut rng);
+                for ti in 1..ny {
+                    let t = omega * (ti as f64 + ratio_lead);
+                    for r in 0..nr {
+                        s.ratio[r * ny + ti] += t;
+                    }
+                }
+            }
+        }
+        // A random trend of the national stock's growth: its log factor by year index.
+        if stock_drift > 0.0 {
+            let omega = stock_drift * normal(&mut rng);
+            s.trend.resize(ny, 0.0);
+            for ti in 1..ny {
+                s.trend[ti] = s.trend[ti - 1] + omega * (ti as f64 + stock_lead);
+            }
         }
     }
 
@@ -1476,6 +1531,7 @@ impl Kernel {
             fte: s.fte,
             steps: s.steps,
             ratio: s.ratio,
+            trend: s.trend,
             population: {
                 let mut v = vec![1.0; self.regions.len() * self.years.len()];
                 self.population_error(d, seed, &mut v);
@@ -1601,6 +1657,16 @@ impl Kernel {
                 lic,
                 sup,
             );
+            // The national stock's random trend, on every region's licensed persons and FTE.
+            if !s.trend.is_empty() {
+                for ti in 1..ny {
+                    let f = libm::exp(s.trend[ti]);
+                    for r in 0..nr {
+                        lic[r * ny + ti] *= f;
+                        sup[r * ny + ti] *= f;
+                    }
+                }
+            }
             // Each region's FTE per licensed person strays from the national pattern.
             if !s.ratio.is_empty() {
                 for (x, f) in sup.iter_mut().zip(&s.ratio) {

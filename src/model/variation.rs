@@ -86,6 +86,67 @@ pub struct Variation {
     pub ratio_national: f64,
     /// Employment years behind the ratio deviations.
     pub ratio_years: usize,
+    /// The least-squares slope a year of the national year effects `n_t` (over the same years as
+    /// [`Variation::ratio_national`]) and its squared standard error: one profession's evidence
+    /// of a trend in FTE per licensed person that the model's level misses (`None`: fewer than
+    /// four years). [`pooled_trend`] pools it over professions.
+    pub ratio_slope: Option<(f64, f64)>,
+    /// The least-squares slope a year of the national stock's one-step relative residual (with
+    /// the year's actual new licences, so that only the stock's own dynamics count), over the
+    /// last [`NATIONAL_YEARS`] transitions up to the base year, and its squared standard error: a
+    /// drift of the exit rates away from the window's (`None`: fewer than four transitions).
+    pub stock_slope: Option<(f64, f64)>,
+    /// Transitions in the exit-rate window (the rates' level sits at its middle).
+    pub window_transitions: usize,
+}
+
+/// The least-squares slope of `y` on `x` and its squared standard error (`None` with fewer than
+/// four points or no spread in `x`).
+pub fn slope(x: &[f64], y: &[f64]) -> Option<(f64, f64)> {
+    let n = x.len();
+    if n < 4 || y.len() != n {
+        return None;
+    }
+    let (mx, my) = (
+        x.iter().sum::<f64>() / n as f64,
+        y.iter().sum::<f64>() / n as f64,
+    );
+    let sxx: f64 = x.iter().map(|a| (a - mx) * (a - mx)).sum();
+    if sxx <= 0.0 {
+        return None;
+    }
+    let b = x
+        .iter()
+        .zip(y)
+        .map(|(a, c)| (a - mx) * (c - my))
+        .sum::<f64>()
+        / sxx;
+    let sse: f64 = x
+        .iter()
+        .zip(y)
+        .map(|(a, c)| {
+            let e = c - my - b * (a - mx);
+            e * e
+        })
+        .sum();
+    Some((b, sse / (n - 2) as f64 / sxx))
+}
+
+/// The standard deviation of a random trend a year shared in law by every profession, pooled from
+/// the professions' slopes: `√max(0, mean(b̂² − se²))`, the moment estimate of the slopes' spread
+/// beyond their sampling error (0 without slopes). A stationary history gives about 0; a history
+/// whose rates drift gives the spread of the drifts.
+pub fn pooled_trend(slopes: impl Iterator<Item = Option<(f64, f64)>>) -> f64 {
+    let (mut sum, mut n) = (0.0, 0usize);
+    for (b, se2) in slopes.flatten() {
+        sum += b * b - se2;
+        n += 1;
+    }
+    if n == 0 {
+        0.0
+    } else {
+        (sum / n as f64).max(0.0).sqrt()
+    }
 }
 
 /// Estimates profession `p`'s process variation from the history up to the scenario's base year,
@@ -219,6 +280,7 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize, prm: &Params) -> Variatio
     // u[c] per year: ln(observed / expected) with the year's national part taken out.
     let mut by_year: Vec<Vec<Option<f64>>> = Vec::new();
     let mut nationals = Vec::new();
+    let mut national_years = Vec::new();
     // The national year effect's spread is measured over more years than the window (up to
     // [`NATIONAL_YEARS`]): three years give two degrees of freedom, far too few for a spread, and
     // the years before the window show how far a year can stray from the window's level.
@@ -246,6 +308,7 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize, prm: &Params) -> Variatio
         }
         let national = (o / x).ln();
         nationals.push(national);
+        national_years.push(f64::from(ey[ei]));
         if i < from_e {
             continue;
         }
@@ -256,6 +319,7 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize, prm: &Params) -> Variatio
         );
     }
     let ratio_years = by_year.len();
+    let ratio_slope = slope(&national_years, &nationals);
     // Within: pooled over counties around each county's mean. Between: the county means' spread
     // less what the within part puts into a mean of n years (σ_w²/n).
     let series: Vec<Vec<f64>> = (0..nc)
@@ -296,7 +360,53 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize, prm: &Params) -> Variatio
             0.0
         },
         ratio_years,
+        ratio_slope,
+        stock_slope: stock_slope(inp, p, prm, &upto),
+        window_transitions: pairs.len(),
     }
+}
+
+/// The national stock's one-step relative residuals over the last [`NATIONAL_YEARS`] transitions
+/// of `upto` (licence year indices up to the base year), with the model's exit rates and each
+/// year's actual new licences, and their least-squares slope a year ([`Variation::stock_slope`]).
+fn stock_slope(inp: &Inputs, p: usize, prm: &Params, upto: &[usize]) -> Option<(f64, f64)> {
+    let g = &inp.grid;
+    let (nc, cells) = (g.nc(), g.cells());
+    let ly = &inp.licence_years;
+    let from = upto.len().saturating_sub(NATIONAL_YEARS + 1);
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    for w in upto[from..].windows(2) {
+        let (y0, y1) = (w[0], w[1]);
+        if ly[y1] != ly[y0] + 1 {
+            continue;
+        }
+        let (mut before, mut stay, mut after, mut new) = (0.0, 0.0, 0.0, 0.0);
+        for c in 0..nc {
+            let q = prm.county_exit[c];
+            for sx in 0..2 {
+                for a in 0..NA {
+                    let i = g.idx(p, c, sx, a);
+                    let l = inp.licensed[y0 * cells + i];
+                    let rate = if a == NA - 1 {
+                        1.0
+                    } else {
+                        (prm.exit[sx * NA + a] * q).min(1.0)
+                    };
+                    before += l;
+                    stay += l * (1.0 - rate);
+                    after += inp.licensed[y1 * cells + i];
+                    new += (0..3)
+                        .map(|o| inp.issued[(y1 * 3 + o) * cells + i])
+                        .sum::<f64>();
+                }
+            }
+        }
+        if before > 0.0 {
+            x.push(f64::from(ly[y1]));
+            y.push((after - stay - new) / before);
+        }
+    }
+    slope(&x, &y)
 }
 
 /// The year-to-year variation of the counties' population growth: the standard deviation of
