@@ -460,6 +460,20 @@ fn main() {
     let _ = kernel.run(20, sc.seed, &q); // warm up
     let reps = 3;
     let t1000 = best_of(reps, || kernel.run(1000, sc.seed, &q).expect("draws"));
+    // The same kernel without the variation estimated from the history (process, ratio and
+    // population laws fixed): what that variation costs, measured beside it.
+    let mut plain = kernel.clone();
+    plain.profs.iter_mut().for_each(|k| {
+        k.process.iter_mut().for_each(|x| *x = 0.0);
+        k.drift.iter_mut().for_each(|x| *x = 0.0);
+        k.ratio_sd = (0.0, 0.0);
+        k.ratio_national = (0.0, 0.0);
+        k.ratio_trend = (0.0, 0.0);
+        k.stock_trend = (0.0, 0.0);
+    });
+    plain.population_sd = 0.0;
+    let _ = plain.run(20, sc.seed, &q);
+    let t_plain = best_of(reps, || plain.run(1000, sc.seed, &q).expect("draws"));
     let bw = triad(1 << 24, 5);
     let bytes = 1000.0 * bytes_per_draw(&kernel);
     let roofline = bytes / bw;
@@ -478,6 +492,10 @@ fn main() {
         bytes / 1e9
     );
     println!("rust_1000_draws_s={t1000:.4}");
+    println!(
+        "without the estimated variation: {t_plain:.4} s ({:.2}× the time with it)",
+        t_plain / t1000
+    );
     println!("roofline_percent={:.1}", 100.0 * roofline / t1000);
     if args.iter().any(|a| a == "--no-scaling") {
         return;
