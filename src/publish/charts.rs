@@ -178,6 +178,42 @@ fn nice_max(v: f64) -> f64 {
     step * mag
 }
 
+/// A step of 1, 2, 2.5 or 5 times a power of ten, the smallest at or above `v` (> 0).
+fn nice_step(v: f64) -> f64 {
+    let mag = 10f64.powf(v.log10().floor());
+    let m = v / mag;
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .into_iter()
+        .find(|s| m <= s * (1.0 + 1e-12))
+        .unwrap_or(10.0);
+    step * mag
+}
+
+/// The value axis of a line chart of levels `lo..=hi` (both ≥ 0): from 0 when the data reach
+/// down to half their top (a baseline of 0 shows the level honestly there), otherwise from a
+/// round value below the lowest point, so that the lines and their bands fill the chart; up to a
+/// round value with a little room above the highest point. About five to ten gridlines.
+fn level_axis(lo: f64, hi: f64) -> (f64, f64) {
+    if !(hi > 0.0) {
+        return (0.0, 1.0);
+    }
+    let lo = lo.max(0.0).min(hi);
+    let from_zero = lo < 0.5 * hi;
+    let span = if from_zero {
+        hi
+    } else {
+        (hi - lo).max(hi * 0.02)
+    };
+    let step = nice_step(span / 6.0);
+    let bottom = if from_zero {
+        0.0
+    } else {
+        ((lo - 0.04 * span) / step).floor() * step
+    };
+    let top = ((hi + 0.04 * span) / step).ceil() * step;
+    (bottom.max(0.0), top)
+}
+
 struct SupplyDemand<'a> {
     l: &'a Labels,
     supply: &'a [(i32, f64)],
@@ -186,7 +222,7 @@ struct SupplyDemand<'a> {
     last_observed: i32,
     x0: i32,
     x1: i32,
-    ymax: f64,
+    y: (f64, f64),
     fan: Option<&'a Fan>,
 }
 
@@ -200,7 +236,7 @@ impl Chart for SupplyDemand<'_> {
             last_observed,
             x0,
             x1,
-            ymax,
+            y: (ymin, ymax),
             fan,
         } = *self;
         let e = |e: DrawingAreaErrorKind<_>| format!("{e:?}");
@@ -211,7 +247,7 @@ impl Chart for SupplyDemand<'_> {
             .margin(14)
             .x_label_area_size(44)
             .y_label_area_size(86)
-            .build_cartesian_2d(x0..x1, 0.0..ymax)
+            .build_cartesian_2d(x0..x1, ymin..ymax)
             .map_err(|e| format!("{e:?}"))?;
         chart
             .configure_mesh()
@@ -279,12 +315,54 @@ impl Chart for SupplyDemand<'_> {
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], DEMAND.stroke_width(3)));
         chart
             .draw_series(std::iter::once(PathElement::new(
-                vec![(base_year, 0.0), (base_year, ymax)],
+                vec![(base_year, ymin), (base_year, ymax)],
                 BLACK.mix(0.35),
             )))
             .map_err(|e| format!("{e:?}"))?;
-        legend(&mut chart, SeriesLabelPosition::LowerRight, 15)?;
+        legend(&mut chart, self.legend_corner(), 15)?;
         caption(root, &l.caption)
+    }
+}
+
+impl SupplyDemand<'_> {
+    /// The corner of the plot whose box (the legend's size, about 45 % of the width and 30 % of
+    /// the height) holds the fewest points of the lines and bands, so that the legend covers as
+    /// little of them as it can.
+    fn legend_corner(&self) -> SeriesLabelPosition {
+        let (ymin, ymax) = self.y;
+        let (w, h) = (f64::from(self.x1 - self.x0), ymax - ymin);
+        let mut points: Vec<(f64, f64)> = self
+            .supply
+            .iter()
+            .chain(self.demand)
+            .map(|p| (f64::from(p.0), p.1))
+            .collect();
+        if let Some(f) = self.fan {
+            for b in f.supply.iter().chain(&f.demand) {
+                points.push((f64::from(b.0), b.1));
+                points.push((f64::from(b.0), b.2));
+            }
+        }
+        let count = |right: bool, top: bool| {
+            points
+                .iter()
+                .filter(|(x, y)| {
+                    let fx = (x - f64::from(self.x0)) / w;
+                    let fy = (y - ymin) / h;
+                    (if right { fx >= 0.55 } else { fx <= 0.45 })
+                        && (if top { fy >= 0.7 } else { fy <= 0.3 })
+                })
+                .count()
+        };
+        [
+            (SeriesLabelPosition::LowerRight, count(true, false)),
+            (SeriesLabelPosition::UpperLeft, count(false, true)),
+            (SeriesLabelPosition::LowerLeft, count(false, false)),
+            (SeriesLabelPosition::UpperRight, count(true, true)),
+        ]
+        .into_iter()
+        .min_by_key(|c| c.1)
+        .map_or(SeriesLabelPosition::LowerRight, |c| c.0)
     }
 }
 
@@ -301,21 +379,18 @@ pub fn supply_demand(
 ) -> Result<Drawn, ChartError> {
     let x0 = supply.first().map_or(base_year, |p| p.0);
     let x1 = supply.last().map_or(base_year + 1, |p| p.0).max(x0 + 1);
-    let band_max = fan.map_or(0.0, |f| {
-        f.supply
-            .iter()
-            .chain(&f.demand)
-            .map(|b| b.2)
-            .fold(0.0, f64::max)
-    });
-    let ymax = nice_max(
-        supply
-            .iter()
-            .chain(demand)
-            .map(|p| p.1)
-            .fold(band_max, f64::max)
-            * 1.08,
+    // The axis fits the lines and the bands, so that a band is visible.
+    let points = supply.iter().chain(demand).map(|p| p.1).chain(
+        fan.into_iter()
+            .flat_map(|f| f.supply.iter().chain(&f.demand))
+            .flat_map(|b| [b.1, b.2]),
     );
+    let (lo, hi) = points
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    let y = level_axis(lo, hi);
     both(
         name,
         &SupplyDemand {
@@ -326,7 +401,7 @@ pub fn supply_demand(
             last_observed,
             x0,
             x1,
-            ymax,
+            y,
             fan,
         },
     )
