@@ -194,7 +194,7 @@ fn nice_step(v: f64) -> f64 {
 /// round value below the lowest point, so that the lines and their bands fill the chart; up to a
 /// round value with a little room above the highest point. About five to ten gridlines.
 fn level_axis(lo: f64, hi: f64) -> (f64, f64) {
-    if !(hi > 0.0) {
+    if hi.is_nan() || hi <= 0.0 {
         return (0.0, 1.0);
     }
     let lo = lo.max(0.0).min(hi);
