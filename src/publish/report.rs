@@ -2182,6 +2182,14 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
             ),
             d(&u.population),
         ));
+        items.push(
+            tr(
+                lang,
+                "Osäkerhetsbanden omfattar inte plötsliga reformer, ändrade definitioner eller nivåskiften utan motstycke i historiken; hur väl de har hållit mäts med hwf backtest --draws (avsnittet om backtest när det finns med).",
+                "The bands do not include sudden reforms, changed definitions or shifts in level without precedent in the history; how well they have held is measured by hwf backtest --draws (the backtest section, when included).",
+            )
+            .to_string(),
+        );
     }
     let _ = write!(
         o,
