@@ -443,7 +443,11 @@ pub fn profession_charts_with(
         }
     );
     let mut out = Vec::new();
-    let supply: Vec<(i32, f64)> = (0..pr.years.len())
+    // Years before the licence existed (no one held it, as HSK before 2019) are not drawn as 0.
+    let first = (0..pr.years.len())
+        .position(|ti| pr.national(ti, p).0 > 0.0)
+        .unwrap_or(0);
+    let supply: Vec<(i32, f64)> = (first..pr.years.len())
         .map(|ti| (pr.years[ti], pr.national(ti, p).0))
         .collect();
     let demand: Vec<(i32, f64)> = (0..pr.years.len())
