@@ -479,6 +479,8 @@ struct Scratch {
     weights: Vec<f64>,
     /// The national stock's random trend: log factors by year index (empty without).
     trend: Vec<f64>,
+    /// The adjoint from the intake window's last year (FTE then per licence entering, by year).
+    h: Vec<f64>,
 }
 
 /// What one draw of one profession records: `[region + nation][year]` licensed, supply and demand,
@@ -1701,10 +1703,21 @@ impl Kernel {
         slot[req_at] = f64::NAN;
         if matches!(k.pipeline, Pipeline::Programme { .. }) {
             s.window.clear();
+            // Survival, the entry profile and the FTE weights do not change with the year, so the
+            // FTE in year T per licence entering in year t depends on T − t alone: one adjoint
+            // pass from the window's last year gives every target's (the same operations, so the
+            // same bits, as a pass from each target).
+            let last = self.window.iter().copied().max().unwrap_or(0);
+            s.h.clear();
+            s.h.resize(ny, 0.0);
+            adjoint(&s.surv, pad, last, &mut s.h);
             for &target in &self.window {
                 s.v.clear();
                 s.v.resize(ny, 0.0);
-                adjoint(&s.surv, pad, target, &mut s.v);
+                let shift = last - target;
+                for ti in 1..=target {
+                    s.v[ti] = s.h[ti + shift];
+                }
                 // FTE per licence in the target year carries that year's trend factors.
                 let ratio = s.emp[target] * s.fte[target];
                 if ratio != 1.0 {
