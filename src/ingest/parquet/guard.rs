@@ -543,18 +543,20 @@ fn walk_pages(
             ));
         }
         let mut r = Reader::new(&chunk_bytes[pos..]);
-        let h = read_page_header(&mut r).map_err(|e| {
-            IngestError::syntax(
-                path,
-                at.clone(),
-                format!(
-                    "a damaged page header at byte {header_at}: {} (at byte {})",
-                    e.what,
-                    header_at + e.at
-                ),
-                "a Parquet page header in Thrift's compact protocol",
-            )
-        })?;
+        let h = thrift::check_shape(&mut Reader::new(&chunk_bytes[pos..]), thrift::Shape::Page)
+            .and_then(|()| read_page_header(&mut r))
+            .map_err(|e| {
+                IngestError::syntax(
+                    path,
+                    at.clone(),
+                    format!(
+                        "a damaged page header at byte {header_at}: {} (at byte {})",
+                        e.what,
+                        header_at + e.at
+                    ),
+                    "a Parquet page header in Thrift's compact protocol",
+                )
+            })?;
         let missing = |what: &str| {
             IngestError::missing(path, at.clone(), what, "every page header declares it")
         };
@@ -733,8 +735,10 @@ fn walk_pages(
     Ok(())
 }
 
-/// Reads the footer (`FileMetaData`).
+/// Reads the footer (`FileMetaData`), after checking that every field polars-parquet reads has the
+/// type it will read it as ([`thrift::check_shape`]).
 fn read_footer(buf: &[u8]) -> thrift::Result<Footer> {
+    thrift::check_shape(&mut Reader::new(buf), thrift::Shape::File)?;
     let mut r = Reader::new(buf);
     let mut f = Footer::default();
     r.read_struct(|r, t, id| {

@@ -410,6 +410,215 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The structures of a Parquet footer and page header whose fields polars-parquet's own decoder reads by their id
+/// alone, without looking at the type the field header declares: a field of another type would
+/// make it read the following bytes as something else (a list header out of a string, say) and size
+/// a buffer from them. [`check_shape`] requires the declared type for every such field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Shape {
+    /// `FileMetaData`.
+    File,
+    /// `SchemaElement`.
+    Schema,
+    /// `RowGroup`.
+    RowGroup,
+    /// `ColumnChunk`.
+    Chunk,
+    /// `ColumnMetaData`.
+    Meta,
+    /// `Statistics`.
+    Stats,
+    /// `KeyValue`.
+    KeyValue,
+    /// `SortingColumn`.
+    Sorting,
+    /// `ColumnOrder` (a union of empty structs).
+    ColumnOrder,
+    /// `LogicalType` (a union).
+    Logical,
+    /// `DecimalType`.
+    Decimal,
+    /// `TimeUnit` (a union of empty structs).
+    TimeUnit,
+    /// `TimeType` and `TimestampType`.
+    Time,
+    /// `IntType`.
+    Int,
+    /// `PageHeader` (read by polars-parquet-format's generated decoder, which also dispatches on
+    /// the id alone).
+    Page,
+    /// `DataPageHeader`.
+    DataV1,
+    /// `DictionaryPageHeader`.
+    Dict,
+    /// `DataPageHeaderV2`.
+    DataV2,
+    /// A struct whose fields polars skips by their declared types.
+    Any,
+}
+
+/// What a field must be: a type (`None` for any of the integer types, which polars skips as a
+/// varint), and for a struct or a list of structs or varints, what its elements are.
+#[derive(Clone, Copy)]
+enum Want {
+    Int,
+    T(Type),
+    Struct(Shape),
+    List(Type, Shape),
+    ListOfInt,
+}
+
+fn want(shape: Shape, id: i16) -> Option<Want> {
+    use Shape as S;
+    use Type as T;
+    use Want as W;
+    Some(match (shape, id) {
+        (S::File, 1) => W::T(T::I32),
+        (S::File, 2) => W::List(T::Struct, S::Schema),
+        (S::File, 3) => W::T(T::I64),
+        (S::File, 4) => W::List(T::Struct, S::RowGroup),
+        (S::File, 5) => W::List(T::Struct, S::KeyValue),
+        (S::File, 6) => W::T(T::Binary),
+        (S::File, 7) => W::List(T::Struct, S::ColumnOrder),
+        (S::Schema, 1..=3 | 5..=9) => W::T(T::I32),
+        (S::Schema, 4) => W::T(T::Binary),
+        (S::Schema, 10) => W::Struct(S::Logical),
+        (S::RowGroup, 1) => W::List(T::Struct, S::Chunk),
+        (S::RowGroup, 2 | 3) => W::T(T::I64),
+        (S::RowGroup, 4) => W::List(T::Struct, S::Sorting),
+        (S::RowGroup, 5..=7) => W::Int,
+        (S::Chunk, 1) => W::T(T::Binary),
+        (S::Chunk, 2) => W::Int,
+        (S::Chunk, 3) => W::Struct(S::Meta),
+        (S::Chunk, 4 | 6) => W::T(T::I64),
+        (S::Chunk, 5 | 7) => W::T(T::I32),
+        (S::Meta, 1) => W::Int,
+        (S::Meta, 2) => W::ListOfInt,
+        (S::Meta, 3) => W::List(T::Binary, S::Any),
+        (S::Meta, 4 | 15) => W::T(T::I32),
+        (S::Meta, 5..=7 | 9..=11 | 14) => W::T(T::I64),
+        (S::Meta, 12) => W::Struct(S::Stats),
+        (S::Stats, 1 | 2 | 5 | 6) => W::T(T::Binary),
+        (S::Stats, 3 | 4) => W::T(T::I64),
+        (S::Stats, 7 | 8) => W::T(T::Bool(true)),
+        (S::KeyValue, 1 | 2) => W::T(T::Binary),
+        (S::Sorting, 1) => W::T(T::I32),
+        (S::Sorting, 2 | 3) => W::T(T::Bool(true)),
+        (S::ColumnOrder, 1 | 2) => W::Struct(S::Any),
+        (S::Logical, 1..=4 | 6 | 11..=15) => W::Struct(S::Any),
+        (S::Logical, 5) => W::Struct(S::Decimal),
+        (S::Logical, 7 | 8) => W::Struct(S::Time),
+        (S::Logical, 10) => W::Struct(S::Int),
+        (S::Decimal, 1 | 2) => W::T(T::I32),
+        (S::TimeUnit, 1..=3) => W::Struct(S::Any),
+        (S::Time, 1) => W::T(T::Bool(true)),
+        (S::Time, 2) => W::Struct(S::TimeUnit),
+        (S::Int, 1) => W::T(T::I8),
+        (S::Int, 2) => W::T(T::Bool(true)),
+        (S::Page, 1..=4) => W::T(T::I32),
+        (S::Page, 5) => W::Struct(S::DataV1),
+        (S::Page, 6) => W::Struct(S::Any),
+        (S::Page, 7) => W::Struct(S::Dict),
+        (S::Page, 8) => W::Struct(S::DataV2),
+        (S::DataV1, 1..=4) => W::T(T::I32),
+        (S::DataV1, 5) => W::Struct(S::Stats),
+        (S::Dict, 1 | 2) => W::T(T::I32),
+        (S::Dict, 3) => W::T(T::Bool(true)),
+        (S::DataV2, 1..=6) => W::T(T::I32),
+        (S::DataV2, 7) => W::T(T::Bool(true)),
+        (S::DataV2, 8) => W::Struct(S::Stats),
+        _ => return None,
+    })
+}
+
+/// Walks a struct of the given shape, failing at the first field whose declared type is not the
+/// one polars-parquet's decoder will read it as (see [`Shape`]); fields it does not read are skipped
+/// under the reader's usual bounds.
+pub(super) fn check_shape(r: &mut Reader<'_>, shape: Shape) -> Result<()> {
+    r.read_struct(|r, t, id| {
+        let Some(w) = want(shape, id) else {
+            return Ok(false);
+        };
+        let start = r.pos;
+        let mismatch = |r: &Reader<'_>, expected: &str| {
+            r.fail(
+                start,
+                format!(
+                    "field {id} of {shape:?} of type {}; expected {expected}",
+                    t.name()
+                ),
+            )
+        };
+        match w {
+            Want::Int => {
+                if !matches!(t, Type::I16 | Type::I32 | Type::I64) {
+                    return mismatch(r, "an integer");
+                }
+                r.varint()?;
+            }
+            Want::T(want) => {
+                let same = t == want || matches!((t, want), (Type::Bool(_), Type::Bool(_)));
+                if !same {
+                    return mismatch(r, want.name());
+                }
+                r.skip(t)?;
+            }
+            Want::Struct(inner) => {
+                if t != Type::Struct {
+                    return mismatch(r, "struct");
+                }
+                check_shape(r, inner)?;
+            }
+            Want::List(elem, inner) => {
+                if t != Type::List {
+                    return mismatch(r, "list");
+                }
+                let at = r.pos;
+                let (et, n) = r.list()?;
+                if n > 0 && et != elem {
+                    return r.fail(
+                        at,
+                        format!(
+                            "field {id} of {shape:?}: a list of {}; expected a list of {}",
+                            et.name(),
+                            elem.name()
+                        ),
+                    );
+                }
+                r.enter()?;
+                for _ in 0..n {
+                    if elem == Type::Struct {
+                        check_shape(r, inner)?;
+                    } else {
+                        r.skip(elem)?;
+                    }
+                }
+                r.leave();
+            }
+            Want::ListOfInt => {
+                if t != Type::List {
+                    return mismatch(r, "list");
+                }
+                let at = r.pos;
+                let (et, n) = r.list()?;
+                if n > 0 && !matches!(et, Type::I16 | Type::I32 | Type::I64) {
+                    return r.fail(
+                        at,
+                        format!(
+                            "field {id} of {shape:?}: a list of {}; expected a list of integers",
+                            et.name()
+                        ),
+                    );
+                }
+                for _ in 0..n {
+                    r.varint()?;
+                }
+            }
+        }
+        Ok(true)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -452,6 +661,23 @@ mod tests {
         // An i32 field holding 2^31.
         let mut r = Reader::new(&[0x80, 0x80, 0x80, 0x80, 0x10]);
         assert!(r.i32().unwrap_err().what.contains("2147483648"));
+    }
+
+    #[test]
+    fn fields_polars_reads_by_id_must_have_its_type() {
+        // FileMetaData field 5 (key_value_metadata, a list) declared as an i32: polars would read
+        // the i32's byte as a list header.
+        let e = check_shape(&mut Reader::new(&[0x55, 0x02, 0x00]), Shape::File).unwrap_err();
+        assert_eq!(e.what, "field 5 of File of type i32; expected list");
+        // A field polars does not read is skipped whatever its type.
+        check_shape(&mut Reader::new(&[0xf5, 0x02, 0x00]), Shape::File).unwrap();
+        // A page header whose data page header (field 5) holds statistics (5) as an i64.
+        let e = check_shape(
+            &mut Reader::new(&[0x5c, 0x56, 0x02, 0x00, 0x00]),
+            Shape::Page,
+        )
+        .unwrap_err();
+        assert_eq!(e.what, "field 5 of DataV1 of type i64; expected struct");
     }
 
     #[test]
