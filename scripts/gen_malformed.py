@@ -91,6 +91,12 @@ write("jsonstat_duplicate_id.json", jsonstat(
     ["län", "län"], [2, 2], [["01", "03"], ["01", "03"]], "[1,2,3,4]"))
 write("jsonstat_duplicate_category.json", jsonstat(
     ["län", "år"], [2, 2], [["01", "01"], ["2019", "2020"]], "[1,2,3,4]"))
+# A NUL inside a category label, which hwf's own CSV of the table cannot carry.
+write("jsonstat_nul_label.json",
+      '{"version":"2.0","class":"dataset","label":"t","id":["kommun","år"],"size":[2,1],'
+      '"dimension":{"kommun":{"category":{"index":["0114","0115"],'
+      '"label":{"0114":"Upplands V\\u0000sby","0115":"Vallentuna"}}},'
+      '"år":{"category":{"index":["2020"]}}},"value":[1,2]}\n')
 
 # ---------- CSV ----------
 write("csv_thousands_point.csv", "kommun;antal\n0114;1.500\n0115;2.300\n")
@@ -184,6 +190,9 @@ def set_size(data, name, size):
 write("xlsx_far_cell.xlsx", bytes(book(sheet(GOOD + [(1048576, [("XFD1048576", 1)])]))))
 write("xlsx_date_value.xlsx", bytes(book(sheet(
     GOOD + [(3, [("A3", "0115"), ("B3", 43831, 1)]), (4, [("A4", "0117"), ("B4", 7)])]))))
+# A code cell holding a NUL, written as Excel escapes it (_x0000_); calamine unescapes it.
+write("xlsx_nul_cell.xlsx", bytes(book(sheet(
+    GOOD + [(3, [("A3", "01_x0000_15"), ("B3", 6)])]))))
 # 20 MiB of white space between rows: valid XML, deflated about a thousandfold.
 write("xlsx_zip_bomb.xlsx", bytes(book(sheet(GOOD, pad=" " * (20 << 20)))))
 # A part that declares 2 GiB (the one shared string of 2 GiB), refused from the directory.

@@ -24,6 +24,18 @@ pub enum Location {
     },
     /// A path inside a structured document (`dimension.sex.category.index`).
     Path(String),
+    /// A column chunk of a Parquet file, or one of its pages (shown as
+    /// `row group 0, column "value", page 2`). Row groups and pages are numbered from 0, as
+    /// Parquet's own tools number them.
+    Parquet {
+        /// 0-based row group.
+        row_group: u32,
+        /// The column's name in the schema.
+        column: Box<str>,
+        /// 0-based page of the column chunk (the dictionary page, when there is one, is page 0);
+        /// `None` for the chunk's own metadata.
+        page: Option<u32>,
+    },
 }
 
 /// Spreadsheet column letters for a 0-based column (0 → `A`, 27 → `AB`).
@@ -49,6 +61,17 @@ impl fmt::Display for Location {
                 write!(f, "{sheet}!{}{}", column_letters(*col), row + 1)
             }
             Location::Path(p) => write!(f, "{p}"),
+            Location::Parquet {
+                row_group,
+                column,
+                page,
+            } => {
+                write!(f, "row group {row_group}, column {column:?}")?;
+                match page {
+                    Some(p) => write!(f, ", page {p}"),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }
@@ -164,6 +187,27 @@ pub enum IngestError {
         declared: u64,
         /// What the file actually holds.
         present: String,
+    },
+    /// A size or count a Parquet file declares (in its footer or a page header) that its own bytes,
+    /// its other declarations or a documented limit rule out. hwf checks every one before the
+    /// Parquet library reads the file, because that library sizes its buffers from them (a negative
+    /// value count once made it ask for 2^61 bytes and abort the process).
+    #[error(
+        "{}: {what} declares {declared}, but {possible}; refused before the Parquet library read the file",
+        at(path, location)
+    )]
+    ParquetDeclared {
+        /// The file.
+        path: PathBuf,
+        /// Where: the footer ([`Location::Path`]), or a row group's column chunk or page
+        /// ([`Location::Parquet`]).
+        location: Location,
+        /// What declares it (`the data page's value count`).
+        what: Box<str>,
+        /// The declared number, as the file holds it (negative ones included).
+        declared: i64,
+        /// What is possible there, and why.
+        possible: String,
     },
     /// Several errors in one file (bad cells found in one pass), in file order, one per line; at
     /// most [`MAX_REPORTED`] are kept.

@@ -424,6 +424,14 @@ pub fn to_table(path: &Path, grid: &Grid) -> Result<Table, IngestError> {
         .map(RawCell::text)
         .collect();
     for (c, name) in headers.iter().enumerate() {
+        if let Some(found) = super::text::control_char(name) {
+            return Err(IngestError::syntax(
+                path,
+                loc.cell(header_row.at, c),
+                super::text::control_message("the column name", name, found),
+                super::text::NO_CONTROL,
+            ));
+        }
         if name.is_empty() {
             return Err(IngestError::syntax(
                 path,
@@ -488,6 +496,24 @@ pub fn to_table(path: &Path, grid: &Grid) -> Result<Table, IngestError> {
             "data rows below the header",
             "at least one row of data",
         ));
+    }
+    // Codes, labels and symbols become text hwf writes again (its CSV cannot carry a NUL, a line
+    // break or a tab; XML none of the C0 controls): refused at the cell. Leading and trailing ones
+    // are white space that the cell's text drops anyway.
+    for r in &data {
+        for (c, cell) in r.cells[..width].iter().enumerate() {
+            if let RawCell::Text(s) = cell {
+                let t = s.trim();
+                if let Some(found) = super::text::control_char(t) {
+                    return Err(IngestError::syntax(
+                        path,
+                        loc.cell(r.at, c),
+                        super::text::control_message("the cell", t, found),
+                        super::text::NO_CONTROL,
+                    ));
+                }
+            }
+        }
     }
     let mut meta = TableMeta {
         origin: path.display().to_string(),

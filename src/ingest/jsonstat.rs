@@ -13,12 +13,27 @@
 
 use super::error::{IngestError, Location, excerpt};
 use super::limits::{Limits, SPARSE_FREE_CELLS, checked_product};
+use super::text;
 use crate::table::{Category, Dimension, Lang, Odometer, Role, Status, Table, TableMeta};
 use serde_json::{Map, Value};
 use std::path::Path;
 
 fn at(p: &str) -> Location {
     Location::Path(p.to_string())
+}
+
+/// `s`, unless it holds a control character (see [`text::control_char`]): an id, code, label or
+/// status symbol that hwf's own CSV could not carry is refused at its JSON path `p`.
+fn plain<'a>(path: &Path, p: &str, what: &str, s: &'a str) -> Result<&'a str, IngestError> {
+    match text::control_char(s) {
+        None => Ok(s),
+        Some(found) => Err(IngestError::syntax(
+            path,
+            at(p),
+            text::control_message(what, s, found),
+            text::NO_CONTROL,
+        )),
+    }
 }
 
 /// Reads a JSON-stat document's bytes into a tidy table.
@@ -119,6 +134,7 @@ fn read_ids(
                 "a dimension id (string)",
             )
         })?;
+        let id = plain(path, &format!("{hp}.id[{k}]"), "the dimension id", id)?;
         if let Some(first) = ids.iter().position(|x| x == id) {
             return Err(IngestError::syntax(
                 path,
@@ -273,6 +289,7 @@ fn dataset(
                                 "a category code (string)",
                             )
                         })?;
+                        let code = plain(path, &ip, "the category code", code)?;
                         if let Some(first) = seen.insert(code, i) {
                             return Err(IngestError::syntax(
                                 path,
@@ -291,6 +308,12 @@ fn dataset(
             Some(Value::Object(m)) => {
                 let mut slots: Vec<Option<String>> = vec![None; m.len()];
                 for (code, pos) in m {
+                    plain(
+                        path,
+                        &format!("{dp}.category.index"),
+                        "the category code",
+                        code,
+                    )?;
                     let ip = format!("{dp}.category.index.{code}");
                     let pos = pos
                         .as_u64()
@@ -318,7 +341,18 @@ fn dataset(
             }
             None => match labels {
                 // A dimension with a single category may give only its label.
-                Some(l) if l.len() == 1 => l.keys().cloned().collect(),
+                Some(l) if l.len() == 1 => l
+                    .keys()
+                    .map(|code| {
+                        plain(
+                            path,
+                            &format!("{dp}.category.label"),
+                            "the category code",
+                            code,
+                        )
+                        .map(str::to_string)
+                    })
+                    .collect::<Result<_, _>>()?,
                 _ => {
                     return Err(IngestError::missing(
                         path,
@@ -351,23 +385,34 @@ fn dataset(
             .into_iter()
             .map(|code| {
                 let mut c = Category::code(code.clone());
-                label_to(
-                    &mut c,
-                    labels
-                        .and_then(|l| l.get(&code))
-                        .and_then(Value::as_str)
-                        .map(str::to_string),
-                );
+                let label = labels
+                    .and_then(|l| l.get(&code))
+                    .and_then(Value::as_str)
+                    .map(|l| {
+                        plain(
+                            path,
+                            &format!("{dp}.category.label.{code}"),
+                            "the category label",
+                            l,
+                        )
+                    })
+                    .transpose()?;
+                label_to(&mut c, label.map(str::to_string));
                 c.unit = units.and_then(|u| u.get(&code)).and_then(|u| {
                     u.get("label")
                         .or_else(|| u.get("base"))
                         .and_then(Value::as_str)
                         .map(str::to_string)
                 });
-                c
+                Ok(c)
             })
-            .collect();
-        let dlabel = d.get("label").and_then(Value::as_str).map(str::to_string);
+            .collect::<Result<_, IngestError>>()?;
+        let dlabel = d
+            .get("label")
+            .and_then(Value::as_str)
+            .map(|l| plain(path, &format!("{dp}.label"), "the dimension label", l))
+            .transpose()?
+            .map(str::to_string);
         let mut dim = Dimension {
             id: id.clone(),
             role: role_of(id),
@@ -453,14 +498,25 @@ fn dataset(
     let mut statuses: Vec<Option<String>> = vec![None; total];
     match ds.get("status") {
         None | Some(Value::Null) => {}
-        Some(Value::String(s)) => statuses.iter_mut().for_each(|x| *x = Some(s.clone())),
+        Some(Value::String(s)) => {
+            plain(path, &sp, "the status symbol", s)?;
+            statuses.iter_mut().for_each(|x| *x = Some(s.clone()))
+        }
         Some(Value::Array(a)) => {
             if a.len() == 1 {
-                let s = a[0].as_str().map(str::to_string);
+                let s = a[0]
+                    .as_str()
+                    .map(|s| plain(path, &format!("{sp}[0]"), "the status symbol", s))
+                    .transpose()?
+                    .map(str::to_string);
                 statuses.iter_mut().for_each(|x| x.clone_from(&s));
             } else if a.len() == total {
                 for (i, v) in a.iter().enumerate() {
-                    statuses[i] = v.as_str().map(str::to_string);
+                    statuses[i] = v
+                        .as_str()
+                        .map(|s| plain(path, &format!("{sp}[{i}]"), "the status symbol", s))
+                        .transpose()?
+                        .map(str::to_string);
                 }
             } else {
                 return Err(IngestError::shape(
@@ -475,7 +531,11 @@ fn dataset(
         Some(Value::Object(m)) => {
             for (k, v) in m {
                 let i = sparse_index(path, &format!("{sp}.{k}"), k, total)?;
-                statuses[i] = v.as_str().map(str::to_string);
+                statuses[i] = v
+                    .as_str()
+                    .map(|s| plain(path, &format!("{sp}.{k}"), "the status symbol", s))
+                    .transpose()?
+                    .map(str::to_string);
             }
         }
         Some(other) => {

@@ -14,7 +14,8 @@
 //! | cells of a sparse cube per cell written (PX `KEYS`, JSON-stat sparse `value`) | 100 | `HWF_MAX_SPARSE_EXPANSION` |
 //! | uncompressed bytes of one xlsx part (a sheet of a million rows that hwf writes is about 370 MB) | 1 GiB | `HWF_MAX_XLSX_PART_BYTES` |
 //! | uncompressed bytes of a whole xlsx | 1 GiB | `HWF_MAX_XLSX_BYTES` |
-//! | compression ratio of an xlsx part over 1 MiB | 200 | `HWF_MAX_ZIP_RATIO` |
+//! | compression ratio of an xlsx part or a Parquet page over 1 MiB | 200 | `HWF_MAX_ZIP_RATIO` |
+//! | uncompressed bytes of a Parquet file's pages (from their headers) | 1 GiB | `HWF_MAX_PARQUET_BYTES` |
 //! | cells of a worksheet's used range (a million rows of hwf's own widest tables is about 14 M) | 20,000,000 | `HWF_MAX_SHEET_CELLS` |
 //! | shared strings of a workbook | 10,000,000 | `HWF_MAX_SHARED_STRINGS` |
 //!
@@ -35,12 +36,14 @@ pub struct Limits {
     pub max_xlsx_part_bytes: u64,
     /// Uncompressed bytes of all parts of an xlsx file.
     pub max_xlsx_bytes: u64,
-    /// Uncompressed / compressed size of an xlsx part larger than 1 MiB.
+    /// Uncompressed / compressed size of an xlsx part, or a Parquet page, larger than 1 MiB.
     pub max_zip_ratio: u64,
     /// Cells in the bounding box of a worksheet's filled cells.
     pub max_sheet_cells: u64,
     /// Strings in a workbook's shared-string table.
     pub max_shared_strings: u64,
+    /// Uncompressed bytes of all pages of a Parquet file, as their headers declare them.
+    pub max_parquet_bytes: u64,
 }
 
 /// Which of the [`Limits`] a refusal is about: its unit and the environment variable that raises it.
@@ -65,6 +68,8 @@ pub enum Limit {
     MaxSheetCells,
     /// [`Limits::max_shared_strings`].
     MaxSharedStrings,
+    /// [`Limits::max_parquet_bytes`].
+    MaxParquetBytes,
 }
 
 impl Limit {
@@ -80,6 +85,7 @@ impl Limit {
             Limit::MaxZipRatio => "HWF_MAX_ZIP_RATIO",
             Limit::MaxSheetCells => "HWF_MAX_SHEET_CELLS",
             Limit::MaxSharedStrings => "HWF_MAX_SHARED_STRINGS",
+            Limit::MaxParquetBytes => "HWF_MAX_PARQUET_BYTES",
         }
     }
 
@@ -96,7 +102,7 @@ impl Limit {
 /// A sparse cube this small is accepted whatever its expansion.
 pub const SPARSE_FREE_CELLS: u64 = 1_000_000;
 
-/// Parts smaller than this are not held to [`Limits::max_zip_ratio`].
+/// Parts (and Parquet pages) smaller than this are not held to [`Limits::max_zip_ratio`].
 pub const RATIO_FREE_BYTES: u64 = 1 << 20;
 
 impl Default for Limits {
@@ -111,6 +117,7 @@ impl Default for Limits {
             max_zip_ratio: 200,
             max_sheet_cells: 20_000_000,
             max_shared_strings: 10_000_000,
+            max_parquet_bytes: 1 << 30,
         }
     }
 }
@@ -125,7 +132,7 @@ impl Limits {
     /// As [`Limits::from_env`], with the variables looked up by `get`.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
         let mut l = Limits::default();
-        let fields: [(&str, &mut u64); 9] = [
+        let fields: [(&str, &mut u64); 10] = [
             ("HWF_MAX_CELLS", &mut l.max_cells),
             ("HWF_MAX_INPUT_BYTES", &mut l.max_input_bytes),
             ("HWF_MAX_LINE_BYTES", &mut l.max_line_bytes),
@@ -135,6 +142,7 @@ impl Limits {
             ("HWF_MAX_ZIP_RATIO", &mut l.max_zip_ratio),
             ("HWF_MAX_SHEET_CELLS", &mut l.max_sheet_cells),
             ("HWF_MAX_SHARED_STRINGS", &mut l.max_shared_strings),
+            ("HWF_MAX_PARQUET_BYTES", &mut l.max_parquet_bytes),
         ];
         for (name, slot) in fields {
             if let Some(v) = get(name).and_then(|v| v.trim().replace('_', "").parse::<u64>().ok()) {

@@ -256,7 +256,7 @@ pub fn read_bytes_with(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Tab
         Format::JsonStat => jsonstat::read_with(path, bytes, limits)?,
         Format::Csv => csv::read_with(path, bytes, limits)?,
         Format::Xlsx => xlsx::read_with(path, bytes, None, limits)?,
-        Format::Parquet => parquet::read(path, bytes)?,
+        Format::Parquet => parquet::read_with(path, bytes, limits)?,
     };
     if table.meta.origin.is_empty() {
         table.meta.origin = path.display().to_string();

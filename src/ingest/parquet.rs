@@ -3,25 +3,56 @@
 //! The frame is turned into a grid of cells and read like a tidy CSV, so a round trip through
 //! Parquet keeps every code, label, value and status exactly (values are stored as 64-bit floats).
 
+mod guard;
+mod thrift;
+
 use super::error::{IngestError, Location};
 use super::grid::{self, Decimal, Grid, GridRow, Locator, RawCell};
+use super::limits::Limits;
 use crate::table::Table;
 use polars::prelude::*;
 use std::io::Cursor;
 use std::path::Path;
 
-/// Reads a Parquet file's bytes into a tidy table.
-///
-/// The Parquet library is not hardened against damaged files (a few changed bytes can make it
-/// panic), so the call into it is guarded with [`std::panic::catch_unwind`]: a panic there becomes an
-/// error that says so, and the panic's own report is kept off stderr on this thread.
+/// Reads a Parquet file's bytes into a tidy table, under the limits of [`Limits::from_env`].
 ///
 /// # Errors
 ///
-/// A file polars cannot read as Parquet (or panics on), a column of a type other than text or
-/// number, and everything [`grid::to_table`] reports (rows are numbered from 2, the header being
-/// row 1).
+/// As [`read_with`].
 pub fn read(path: &Path, bytes: &[u8]) -> Result<Table, IngestError> {
+    read_with(path, bytes, &Limits::from_env())
+}
+
+/// Checks every size and count a Parquet file declares (footer, column chunks, page headers)
+/// against its bytes and the limits, without decoding anything: what [`read_with`] runs before the
+/// Parquet library sees the file.
+///
+/// # Errors
+///
+/// [`IngestError::ParquetDeclared`], [`IngestError::TooLarge`], [`IngestError::Missing`] and
+/// [`IngestError::Syntax`], each at the footer or at the row group, column and page.
+pub fn check_declarations(path: &Path, bytes: &[u8], limits: &Limits) -> Result<(), IngestError> {
+    guard::check(path, bytes, limits)
+}
+
+/// Reads a Parquet file's bytes into a tidy table, under the given limits.
+///
+/// The Parquet library is not hardened against damaged files, so its boundary is guarded twice.
+/// First hwf reads the footer and every page header itself and checks each declared size and count
+/// against the bytes present and the limits (the library sizes allocations from them, and a failed
+/// allocation aborts the process); then the call into the library runs under
+/// [`std::panic::catch_unwind`], so a panic there becomes an error that says so (its own report kept
+/// off stderr on this thread).
+///
+/// # Errors
+///
+/// What the check of declarations finds ([`IngestError::ParquetDeclared`] at the footer or at the
+/// row group, column and page; [`IngestError::TooLarge`]; [`IngestError::Syntax`] for a damaged
+/// footer or page header, or a nested column), a file polars cannot read as Parquet (or panics on),
+/// a column of a type other than text or number, and everything [`grid::to_table`] reports (rows
+/// are numbered from 2, the header being row 1).
+pub fn read_with(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Table, IngestError> {
+    guard::check(path, bytes, limits)?;
     let grid = guarded(path, || frame_to_grid(path, bytes))??;
     grid::to_table(path, &grid)
 }

@@ -108,6 +108,44 @@ pub fn decode<'a>(
     })
 }
 
+/// The first C0 control character (U+0000–U+001F: NUL, tab, line breaks and the rest) in `s`, with
+/// its 1-based position in characters.
+///
+/// Codes, labels, dimension ids and status symbols may not hold one: hwf's CSV reader refuses a NUL
+/// and a line break inside a quoted field, a tab can pass for the separator when hwf reads its own CSV
+/// back, and XML (hwf's xlsx, SVG and HTML outputs) cannot carry the others. The readers refuse them
+/// at their place (see [`control_message`]).
+pub fn control_char(s: &str) -> Option<(usize, char)> {
+    s.chars()
+        .enumerate()
+        .find(|(_, c)| (*c as u32) < 0x20)
+        .map(|(i, c)| (i + 1, c))
+}
+
+/// What [`control_char`] found, for a message: `a NUL (U+0000) at character 4 of the code "ab…"`.
+pub fn control_message(what: &str, s: &str, (pos, c): (usize, char)) -> String {
+    let name = match c {
+        '\0' => "a NUL",
+        '\t' => "a tab",
+        '\n' => "a line feed",
+        '\r' => "a carriage return",
+        _ => "a control character",
+    };
+    let shown: String = s
+        .chars()
+        .map(|c| if (c as u32) < 0x20 { '\u{fffd}' } else { c })
+        .collect();
+    format!(
+        "{name} (U+{:04X}) at character {pos} of {what} {:?}",
+        c as u32,
+        super::error::excerpt(&shown)
+    )
+}
+
+/// What [`control_message`] expects instead.
+pub const NO_CONTROL: &str =
+    "text without control characters (U+0000–U+001F), which hwf's CSV and xlsx cannot carry";
+
 #[cfg(test)]
 mod tests {
     use super::*;
