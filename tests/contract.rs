@@ -1221,7 +1221,10 @@ fn persons_by_sector_without_fte_take_fte_per_person_from_the_embedded_profile()
     assert!(!text.contains("FTE"), "the persons table holds no FTE");
     let sc = employed_scenario(
         dir.path(),
-        &format!("file = {:?}\nfte = \"embedded\"", file.display().to_string()),
+        &format!(
+            "file = {:?}\nfte = \"embedded\"",
+            file.display().to_string()
+        ),
     );
     let pr = run(&sc).unwrap();
     let nat = default_run();
@@ -1234,15 +1237,20 @@ fn persons_by_sector_without_fte_take_fte_per_person_from_the_embedded_profile()
         if pr.phases[ti] != hwf::model::Phase::Observed {
             continue;
         }
-        let yi = nat.inputs.employment_years.iter().position(|&x| x == y).unwrap();
+        let yi = nat
+            .inputs
+            .employment_years
+            .iter()
+            .position(|&x| x == y)
+            .unwrap();
         for p in 0..np {
             for k in 0..nk {
                 let mut want = 0.0;
                 let mut persons = 0.0;
                 for s in 0..2 {
                     for a in 0..NA {
-                        let e = nat.inputs.employed
-                            [(yi * nk + k) * gn.cells() + gn.idx(p, c23, s, a)];
+                        let e =
+                            nat.inputs.employed[(yi * nk + k) * gn.cells() + gn.idx(p, c23, s, a)];
                         let o = ((k * np + p) * 2 + s) * NA + a;
                         if e > 0.0 {
                             assert!(emp[o] > 0.0);
@@ -1253,7 +1261,10 @@ fn persons_by_sector_without_fte_take_fte_per_person_from_the_embedded_profile()
                 }
                 let at = pr.at(ti, p, 0, k);
                 // Persons as counted, bit for bit; FTE the persons times the profile.
-                assert_eq!(pr.employed[at].to_bits(), nat.employed[nat.at(ti, p, c23, k)].to_bits());
+                assert_eq!(
+                    pr.employed[at].to_bits(),
+                    nat.employed[nat.at(ti, p, c23, k)].to_bits()
+                );
                 assert_eq!(pr.employed[at], persons);
                 assert!(
                     close(pr.supply[at], want, 1e-12),
@@ -1279,7 +1290,8 @@ fn persons_by_sector_without_fte_take_fte_per_person_from_the_embedded_profile()
     assert!(piece.file.ends_with("employed.px") && piece.synthetic);
     let employed = pr.used.iter().find(|u| u.key == "employed").unwrap();
     assert!(
-        employed.notes[0].starts_with("FTE per employed person (FTE/employed) from the embedded profile"),
+        employed.notes[0]
+            .starts_with("FTE per employed person (FTE/employed) from the embedded profile"),
         "{:?}",
         employed.notes
     );
@@ -1320,7 +1332,12 @@ fn scb_persons_without_sector_or_fte_take_both_from_the_embedded_profile() {
         if pr.phases[ti] != hwf::model::Phase::Observed {
             continue;
         }
-        let yi = nat.inputs.employment_years.iter().position(|&x| x == y).unwrap();
+        let yi = nat
+            .inputs
+            .employment_years
+            .iter()
+            .position(|&x| x == y)
+            .unwrap();
         for p in 0..np {
             let mut total = 0.0;
             let mut persons_all = 0.0;
@@ -1394,7 +1411,10 @@ fn persons_without_fte_or_sectors_and_no_key_name_the_keys_that_supply_them() {
     // Nothing else is wrong with the table.
     assert_eq!(p.len(), 2, "{p:?}");
     let msg = run(&sc).unwrap_err().to_string();
-    assert!(msg.contains("`inputs.employed.fte = \"embedded\"`"), "{msg}");
+    assert!(
+        msg.contains("`inputs.employed.fte = \"embedded\"`"),
+        "{msg}"
+    );
     // With FTE supplied, only the sector split is missing.
     let sc = employed_scenario(dir.path(), &format!("file = {name:?}\nfte = \"embedded\""));
     let p = problems(run(&sc).unwrap_err());
@@ -1423,17 +1443,22 @@ fn a_named_fte_table_that_lacks_professions_lists_the_cells_it_cannot_supply() {
     );
     let p = problems(run(&sc).unwrap_err());
     match &p[..] {
-        [Problem::NoProfile {
-            file,
-            key,
-            cells,
-            groups,
-            ..
-        }] => {
+        [
+            Problem::NoProfile {
+                file,
+                key,
+                cells,
+                groups,
+                ..
+            },
+        ] => {
             assert_eq!(file, &profile.display().to_string());
             assert_eq!(key, "inputs.employed.fte");
             assert!(*cells > 0);
-            assert!(groups.iter().any(|g| g.starts_with("LAK 23 R 2: ages")), "{groups:?}");
+            assert!(
+                groups.iter().any(|g| g.starts_with("LAK 23 R 2: ages")),
+                "{groups:?}"
+            );
             assert!(!groups.iter().any(|g| g.starts_with("SSK ")), "{groups:?}");
         }
         other => panic!("{other:?}"),
@@ -1471,7 +1496,11 @@ fn a_scoped_backtest_labels_its_total_row_scope() {
     let totals: Vec<&hwf::model::backtest::Score> =
         scores.iter().filter(|s| s.county == "scope").collect();
     assert!(!totals.is_empty());
-    assert!(scores.iter().all(|s| s.county == "scope" || s.county == "23"));
+    assert!(
+        scores
+            .iter()
+            .all(|s| s.county == "scope" || s.county == "23")
+    );
     // One county: the total is that county's figure, and the summary's national error is it.
     for t in &totals {
         let one = scores
@@ -1500,4 +1529,64 @@ fn a_scoped_backtest_labels_its_total_row_scope() {
     let nat = hwf::model::backtest::backtest(default_run(), 2018, &[1]).unwrap();
     assert!(nat.iter().any(|s| s.county == "00" && s.is_total()));
     assert!(!nat.iter().any(|s| s.county == "scope"));
+}
+
+// ---- Synthetic follows the numbers into cuts of the embedded tables (issue 13.8) ----
+
+#[test]
+fn a_cut_of_an_embedded_table_written_to_csv_stays_synthetic() {
+    // Jämtland's rows of every embedded table (Norra's admissions), written to CSV and run with
+    // the scope: every input is recognised, row by row, as rows of its embedded table.
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = jamtland_inputs(dir.path());
+    let sc = scoped(dir.path(), &["23"], &inputs, "");
+    let pr = run(&sc).unwrap();
+    for u in &pr.used {
+        assert!(u.synthetic, "{} lost its synthetic mark", u.key);
+    }
+    let lic = pr.used.iter().find(|u| u.key == "licensed").unwrap();
+    // 24 professions × 2 sexes × 55 ages × 14 years of one county, of 21 counties' rows.
+    assert_eq!(
+        lic.synthetic_why,
+        "rows of the embedded licensed.px (36960 of its 776160 rows)"
+    );
+    // Care use has no county: the cut is the whole table.
+    let care = pr.used.iter().find(|u| u.key == "care_use").unwrap();
+    assert_eq!(
+        care.synthetic_why,
+        "same content as the embedded care_use.csv"
+    );
+    let line = pr.synthetic_summary().unwrap();
+    assert!(
+        line.contains("licensed (rows of the embedded licensed.px"),
+        "{line}"
+    );
+
+    // The relabelled one-county fixture (two professions, `Sjuksköterskor`, `Jämtlands län`,
+    // `34 år`, years as columns) is rows of the embedded licensed table too.
+    let t = hwf::ingest::read_table(&fixture("published/licensed_one_county.csv")).unwrap();
+    assert_eq!(
+        hwf::model::synthetic::part_of_embedded(&t),
+        Some(("licensed.px".to_string(), 3080, 776_160))
+    );
+    // One number changed, and it is no longer the embedded data; nor is a table of zeros.
+    let mut changed = t.clone();
+    let r = (0..changed.len())
+        .find(|&r| changed.value(r).is_some_and(|v| v > 10.0))
+        .unwrap();
+    changed.values[r] += 1.0;
+    assert_eq!(hwf::model::synthetic::part_of_embedded(&changed), None);
+    let mut zeros = t.clone();
+    zeros.values.iter_mut().for_each(|v| *v = 0.0);
+    assert_eq!(hwf::model::synthetic::part_of_embedded(&zeros), None);
+    // Own data with the embedded dimensions: the whole licensed table with every count one
+    // higher is not synthetic.
+    let mut own = hwf::defaults::table("licensed.px").unwrap();
+    own.values.iter_mut().for_each(|v| *v += 1.0);
+    own.meta.synthetic = false;
+    let f = scenario::InputFile {
+        file: "own.csv".into(),
+        ..Default::default()
+    };
+    assert_eq!(hwf::model::synthetic::recognise(&f, &own), "");
 }

@@ -885,9 +885,9 @@ impl Ratios {
 
     fn at(&self, cell: [usize; 5]) -> usize {
         let mut i = 0;
-        for d in 0..5 {
-            if self.has[d] {
-                i = i * self.sizes[d] + cell[d];
+        for ((&held, &size), &x) in self.has.iter().zip(&self.sizes).zip(&cell) {
+            if held {
+                i = i * size + x;
             }
         }
         i
@@ -1099,13 +1099,12 @@ impl Inputs {
         // Persons: content EMP, or the table's only content (as the agencies publish persons).
         let used_contents = codes_used(t.employed, Concept::Contents);
         let has_fte = used_contents.iter().any(|c| c.eq_ignore_ascii_case("FTE"));
-        let emp_content: Option<String> = if !has(t.employed, Concept::Contents)
-            || (used_contents.len() == 1 && !has_fte)
-        {
-            None
-        } else {
-            Some(content("EMP")?)
-        };
+        let emp_content: Option<String> =
+            if !has(t.employed, Concept::Contents) || (used_contents.len() == 1 && !has_fte) {
+                None
+            } else {
+                Some(content("EMP")?)
+            };
         let table_sectors = has(t.employed, Concept::Sector) && employ.sectors.is_none();
         let table_fte = has_fte && employ.fte.is_none();
         if !has(t.employed, Concept::Sector) && employ.sectors.is_none() {
@@ -1222,8 +1221,11 @@ impl Inputs {
             };
             let mut values = |c: Option<Option<String>>| {
                 let c = c.flatten();
-                let fixed: Vec<(Concept, &str)> =
-                    c.as_deref().map(|c| (Concept::Contents, c)).into_iter().collect();
+                let fixed: Vec<(Concept, &str)> = c
+                    .as_deref()
+                    .map(|c| (Concept::Contents, c))
+                    .into_iter()
+                    .collect();
                 sink.take(table, gather(table, &axes, &fixed, loose))
             };
             let n = values(n);
@@ -1283,12 +1285,7 @@ impl Inputs {
         let mut no_split: Vec<(String, Vec<bool>)> = Vec::new();
         let mut no_fte: Vec<(String, Vec<bool>)> = Vec::new();
         let mut no_cells = (0usize, 0usize);
-        fn mark(
-            groups: &mut Vec<(String, Vec<bool>)>,
-            head: String,
-            a: usize,
-            count: &mut usize,
-        ) {
+        fn mark(groups: &mut Vec<(String, Vec<bool>)>, head: String, a: usize, count: &mut usize) {
             *count += 1;
             match groups.iter_mut().find(|g| g.0 == head) {
                 Some(g) => g.1[a] = true,
@@ -1314,10 +1311,7 @@ impl Inputs {
                                     let out = (y * nk + k) * cells + i;
                                     let cell = [k, p, c, sx, a];
                                     let (e, h_table) = if table_sectors {
-                                        (
-                                            persons[out],
-                                            table_fte_values.as_ref().map(|h| h[out]),
-                                        )
+                                        (persons[out], table_fte_values.as_ref().map(|h| h[out]))
                                     } else {
                                         let e = persons[y * cells + i];
                                         let share = split.as_ref().and_then(|r| r.get(cell));
@@ -1381,8 +1375,20 @@ impl Inputs {
             }
         }
         for (groups, count, pr, key, what) in [
-            (no_split, no_cells.0, &employ.sectors, SECTORS_KEY, "sector split"),
-            (no_fte, no_cells.1, &employ.fte, FTE_KEY, "FTE per employed person"),
+            (
+                no_split,
+                no_cells.0,
+                &employ.sectors,
+                SECTORS_KEY,
+                "sector split",
+            ),
+            (
+                no_fte,
+                no_cells.1,
+                &employ.fte,
+                FTE_KEY,
+                "FTE per employed person",
+            ),
         ] {
             if let (Some(pr), true) = (pr, count > 0) {
                 sink.problems.push(Problem::NoProfile {
@@ -1393,7 +1399,10 @@ impl Inputs {
                     groups: groups
                         .iter()
                         .map(|(head, ages)| {
-                            format!("{head}: ages {}", super::contract::runs(&ages_codes(), ages).join(", "))
+                            format!(
+                                "{head}: ages {}",
+                                super::contract::runs(&ages_codes(), ages).join(", ")
+                            )
                         })
                         .collect(),
                 });
@@ -1567,7 +1576,10 @@ impl Inputs {
         let balance = sink.take(t.balance, g);
         sink.problems.extend(region_gap);
         if grid.professions.is_empty()
-            && !sink.problems.iter().any(|p| p.file() == t.licensed.meta.origin)
+            && !sink
+                .problems
+                .iter()
+                .any(|p| p.file() == t.licensed.meta.origin)
         {
             sink.problems.push(Problem::Coverage {
                 file: t.licensed.meta.origin.clone(),
