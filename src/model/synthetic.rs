@@ -228,7 +228,7 @@ mod tests {
             let t = crate::defaults::table(name).unwrap();
             let sig = signature(&t);
             assert_eq!(
-                SIGNATURES[i].iter().copied().collect::<Vec<_>>(),
+                SIGNATURES[i].to_vec(),
                 sig.iter().map(String::as_str).collect::<Vec<_>>(),
                 "{name}"
             );
