@@ -238,6 +238,25 @@ def main():
         miss.append(["Sjukskoterskor", "Jamtlands lan"] + r[2:])
     write_csv("licensed_near_miss.csv", miss)
 
+    # Employed persons as SCB's occupational register publishes them (issue 13.5): one county,
+    # persons only (no FTE), no sector; SCB's export layout ("23 Jämtlands län","män","34 år").
+    edims, evalues = px("employed.px")
+    names = [v for v, _ in edims]
+    eyears = edims[names.index("år")][1]
+    persons = {}
+    for key, v in cells(edims, evalues):
+        if key["län"] == "23" and key["tabellinnehåll"] == "EMP":
+            k = (key["yrke"], key["kön"], key["ålder"])
+            cell = persons.setdefault(k, {y: 0 for y in eyears})
+            cell[key["år"]] += int(v)
+    order = list(edims[names.index("yrke")][1])
+    emp = [["Anställda efter region, yrke, kön, ålder och år"], [],
+           ["region", "yrke", "kön", "ålder"] + eyears]
+    for (p, s, a), cell in sorted(persons.items(), key=lambda kv: (order.index(kv[0][0]), kv[0][1], int(kv[0][2]))):
+        emp.append([f"23 {COUNTIES['23']['name_sv']}", PLURAL[p], "män" if s == "1" else "kvinnor", f"{a} år"]
+                   + [cell[y] for y in eyears])
+    write_csv("employed_persons_23.csv", emp, delim=",", quote=True)
+
 
 if __name__ == "__main__":
     main()

@@ -482,6 +482,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 kind: TableKind::Other,
                 years,
                 total_tolerance,
+                ..Options::default()
             };
             let mut findings: Vec<Finding> = Vec::new();
             let mut checked = 0usize;

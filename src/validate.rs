@@ -268,6 +268,9 @@ pub struct Options {
     /// Relative tolerance for totals versus the sum of their parts, on top of the rounding tolerance
     /// (half a unit of the last decimal per part).
     pub total_tolerance: f64,
+    /// Dimensions of the kind the caller supplies another way, so that a table without them is
+    /// no error (an employed table of persons only: its FTE and sector split from scenario keys).
+    pub supplied: Vec<Concept>,
 }
 
 impl Default for Options {
@@ -276,6 +279,7 @@ impl Default for Options {
             kind: TableKind::Other,
             years: (1900, 2100),
             total_tolerance: 0.0,
+            supplied: Vec::new(),
         }
     }
 }
@@ -308,6 +312,9 @@ pub fn check(t: &Table, opts: &Options) -> Vec<Finding> {
     }
     let concepts: Vec<Option<Concept>> = t.dims.iter().map(Concept::of).collect();
     for need in opts.kind.required() {
+        if opts.supplied.contains(need) {
+            continue;
+        }
         let present = concepts.contains(&Some(*need))
             || (*need == Concept::County && concepts.contains(&Some(Concept::Municipality)));
         if !present {

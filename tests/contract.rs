@@ -1128,3 +1128,465 @@ fn many_suppressed_cells_keep_every_total_and_follow_the_rest_of_the_country() {
     }
     assert!((info.total - original.iter().map(|x| x.1).sum::<f64>()).abs() < 1e-6);
 }
+
+// ---- Employment as published (issue 13.5): persons without FTE or a sector split ----
+
+/// A scenario scoped to Jämtland whose `[inputs.employed]` entry is `employed` (TOML lines); the
+/// other inputs are the embedded tables.
+fn employed_scenario(dir: &Path, employed: &str) -> Scenario {
+    let path = dir.join("employment.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "inherits = \"default\"\nname = \"employment\"\n[scope]\ncounties = [\"23\"]\n[inputs.employed]\n{employed}\n"
+        ),
+    )
+    .unwrap();
+    scenario::load(Some(&path)).unwrap().0
+}
+
+/// `t` without its dimension `concept` (whose rows must then be unique by the other keys).
+fn without_dim(t: &hwf::table::Table, concept: hwf::validate::Concept) -> hwf::table::Table {
+    let d = t
+        .dims
+        .iter()
+        .position(|d| hwf::validate::Concept::of(d) == Some(concept))
+        .unwrap();
+    let mut out = t.clone();
+    out.dims.remove(d);
+    out.keys.remove(d);
+    out
+}
+
+/// The rows of `t` whose contents category has the code `code`.
+fn contents_rows(t: &hwf::table::Table, code: &str) -> hwf::table::Table {
+    let d = t
+        .dims
+        .iter()
+        .position(|d| hwf::validate::Concept::of(d) == Some(hwf::validate::Concept::Contents))
+        .unwrap();
+    let k = t.dims[d].position(code).unwrap() as u32;
+    let keep: Vec<usize> = (0..t.len()).filter(|&r| t.keys[d][r] == k).collect();
+    let mut out = t.clone();
+    for col in out.keys.iter_mut() {
+        *col = keep.iter().map(|&r| col[r]).collect();
+    }
+    out.values = keep.iter().map(|&r| t.values[r]).collect();
+    out.status = keep.iter().map(|&r| t.status[r]).collect();
+    out.symbols = keep.iter().map(|&r| t.symbols[r]).collect();
+    out.lines.clear();
+    out
+}
+
+/// The embedded profile by hand from the national default run's arrays: per `[k][p][s][a]`, the
+/// persons and FTE summed over every employment year and county.
+fn embedded_sums() -> (Vec<f64>, Vec<f64>) {
+    let inp = &default_run().inputs;
+    let g = &inp.grid;
+    let (nk, np, nc, cells) = (g.nk(), g.np(), g.nc(), g.cells());
+    let mut emp = vec![0.0; nk * np * 2 * NA];
+    let mut fte = vec![0.0; nk * np * 2 * NA];
+    for y in 0..inp.employment_years.len() {
+        for k in 0..nk {
+            for p in 0..np {
+                for c in 0..nc {
+                    for s in 0..2 {
+                        for a in 0..NA {
+                            let i = (y * nk + k) * cells + g.idx(p, c, s, a);
+                            let o = ((k * np + p) * 2 + s) * NA + a;
+                            emp[o] += inp.employed[i];
+                            fte[o] += inp.fte[i];
+                        }
+                    }
+                }
+            }
+        }
+    }
+    (emp, fte)
+}
+
+#[test]
+fn persons_by_sector_without_fte_take_fte_per_person_from_the_embedded_profile() {
+    // Jämtland's employed persons by sector, FTE dropped (no contents column at all), with
+    // `fte = "embedded"`: in every observed year the FTE are the persons times the embedded
+    // FTE per person, worked out here from the national arrays (Σ FTE / Σ persons over every
+    // year and county, by profession, sector, sex and age).
+    let dir = tempfile::tempdir().unwrap();
+    let t = hwf::defaults::table("employed.px").unwrap();
+    let t = rows_of(&t, hwf::validate::Concept::County, "23");
+    let t = without_dim(&contents_rows(&t, "EMP"), hwf::validate::Concept::Contents);
+    let file = dir.path().join("persons_by_sector_23.csv");
+    tables::write(&t, &file, TableFormat::Csv).unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(!text.contains("FTE"), "the persons table holds no FTE");
+    let sc = employed_scenario(
+        dir.path(),
+        &format!(
+            "file = {:?}\nfte = \"embedded\"",
+            file.display().to_string()
+        ),
+    );
+    let pr = run(&sc).unwrap();
+    let nat = default_run();
+    let (g, gn) = (&pr.inputs.grid, &nat.inputs.grid);
+    let c23 = gn.counties.iter().position(|c| c == "23").unwrap();
+    let (emp, fte) = embedded_sums();
+    let (nk, np) = (g.nk(), g.np());
+    let mut checked = 0;
+    for (ti, &y) in pr.years.iter().enumerate() {
+        if pr.phases[ti] != hwf::model::Phase::Observed {
+            continue;
+        }
+        let yi = nat
+            .inputs
+            .employment_years
+            .iter()
+            .position(|&x| x == y)
+            .unwrap();
+        for p in 0..np {
+            for k in 0..nk {
+                let mut want = 0.0;
+                let mut persons = 0.0;
+                for s in 0..2 {
+                    for a in 0..NA {
+                        let e =
+                            nat.inputs.employed[(yi * nk + k) * gn.cells() + gn.idx(p, c23, s, a)];
+                        let o = ((k * np + p) * 2 + s) * NA + a;
+                        if e > 0.0 {
+                            assert!(emp[o] > 0.0);
+                            want += e * fte[o] / emp[o];
+                        }
+                        persons += e;
+                    }
+                }
+                let at = pr.at(ti, p, 0, k);
+                // Persons as counted, bit for bit; FTE the persons times the profile.
+                assert_eq!(
+                    pr.employed[at].to_bits(),
+                    nat.employed[nat.at(ti, p, c23, k)].to_bits()
+                );
+                assert_eq!(pr.employed[at], persons);
+                assert!(
+                    close(pr.supply[at], want, 1e-12),
+                    "{y} {} {k}: {} vs {want}",
+                    g.professions[p],
+                    pr.supply[at]
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 12 * np * nk);
+    // Nurses in Jämtland 2021, all sectors: the profile's FTE differ from the table's own by
+    // less than 2 % (the same generator; the profile is pooled over counties and years).
+    let ssk = g.prof("SSK").unwrap();
+    let ti = pr.years.iter().position(|&y| y == 2021).unwrap();
+    let own: f64 = (0..nk).map(|k| nat.supply[nat.at(ti, ssk, c23, k)]).sum();
+    let from_profile: f64 = (0..nk).map(|k| pr.supply[pr.at(ti, ssk, 0, k)]).sum();
+    assert!(close(own, from_profile, 0.02), "{own} vs {from_profile}");
+    assert!(own != from_profile);
+    // The manifest and the method text say where FTE came from.
+    let piece = pr.used.iter().find(|u| u.key == "employed.fte").unwrap();
+    assert!(piece.file.ends_with("employed.px") && piece.synthetic);
+    let employed = pr.used.iter().find(|u| u.key == "employed").unwrap();
+    assert!(
+        employed.notes[0]
+            .starts_with("FTE per employed person (FTE/employed) from the embedded profile"),
+        "{:?}",
+        employed.notes
+    );
+    let m = hwf::publish::results::manifest(&pr, &[]);
+    let keys: Vec<&str> = m["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys.last(), Some(&"employed.fte"));
+    assert_eq!(m["scenario"]["inputs"]["employed"]["fte"], "embedded");
+}
+
+#[test]
+fn scb_persons_without_sector_or_fte_take_both_from_the_embedded_profile() {
+    // SCB's occupational-register shape ("23 Jämtlands län","Sjuksköterskor","män","34 år",
+    // years as columns; persons only, no sector): with `sectors` and `fte` from the embedded
+    // profile, every observed year's persons by sector are the county's persons times the
+    // profile's sector shares, and FTE those times FTE per person, all worked out here from the
+    // national arrays.
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture("published/employed_persons_23.csv");
+    let sc = employed_scenario(
+        dir.path(),
+        &format!(
+            "file = {:?}\nfte = \"embedded\"\nsectors = \"embedded\"",
+            file.display().to_string()
+        ),
+    );
+    let pr = run(&sc).unwrap();
+    let nat = default_run();
+    let (g, gn) = (&pr.inputs.grid, &nat.inputs.grid);
+    let c23 = gn.counties.iter().position(|c| c == "23").unwrap();
+    let (emp, fte) = embedded_sums();
+    let (nk, np) = (g.nk(), g.np());
+    for (ti, &y) in pr.years.iter().enumerate() {
+        if pr.phases[ti] != hwf::model::Phase::Observed {
+            continue;
+        }
+        let yi = nat
+            .inputs
+            .employment_years
+            .iter()
+            .position(|&x| x == y)
+            .unwrap();
+        for p in 0..np {
+            let mut total = 0.0;
+            let mut persons_all = 0.0;
+            for k in 0..nk {
+                let (mut want_e, mut want_f) = (0.0, 0.0);
+                for s in 0..2 {
+                    for a in 0..NA {
+                        // The county's persons over all sectors, as the fixture has them.
+                        let e: f64 = (0..nk)
+                            .map(|j| {
+                                nat.inputs.employed
+                                    [(yi * nk + j) * gn.cells() + gn.idx(p, c23, s, a)]
+                            })
+                            .sum();
+                        if k == 0 {
+                            persons_all += e;
+                        }
+                        if e == 0.0 {
+                            continue;
+                        }
+                        let o = |k: usize| ((k * np + p) * 2 + s) * NA + a;
+                        let all: f64 = (0..nk).map(|j| emp[o(j)]).sum();
+                        assert!(all > 0.0);
+                        let ek = e * emp[o(k)] / all;
+                        want_e += ek;
+                        if ek > 0.0 {
+                            want_f += ek * fte[o(k)] / emp[o(k)];
+                        }
+                    }
+                }
+                let at = pr.at(ti, p, 0, k);
+                assert!(close(pr.employed[at], want_e, 1e-12), "{y} {p} {k}");
+                assert!(close(pr.supply[at], want_f, 1e-12), "{y} {p} {k}");
+                total += pr.employed[at];
+            }
+            // The split keeps the persons: the sectors add up to the table's count.
+            assert!(close(total, persons_all, 1e-12), "{y} {p}");
+        }
+    }
+    for key in ["employed.fte", "employed.sectors"] {
+        assert!(pr.used.iter().any(|u| u.key == key), "{key}");
+    }
+    let employed = pr.used.iter().find(|u| u.key == "employed").unwrap();
+    assert!(employed.notes.iter().any(|n| n.starts_with(
+        "the split of employed persons over sectors (persons by sector over all sectors) from the embedded profile"
+    )));
+}
+
+#[test]
+fn persons_without_fte_or_sectors_and_no_key_name_the_keys_that_supply_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture("published/employed_persons_23.csv");
+    let name = file.display().to_string();
+    let sc = employed_scenario(dir.path(), &format!("file = {name:?}"));
+    let p = problems(run(&sc).unwrap_err());
+    let keys: Vec<(&str, &str)> = p
+        .iter()
+        .filter_map(|x| match x {
+            Problem::Unsupplied { file, key, .. } => Some((file.as_str(), key.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            (name.as_str(), "inputs.employed.sectors"),
+            (name.as_str(), "inputs.employed.fte")
+        ],
+        "{p:?}"
+    );
+    // Nothing else is wrong with the table.
+    assert_eq!(p.len(), 2, "{p:?}");
+    let msg = run(&sc).unwrap_err().to_string();
+    assert!(
+        msg.contains("`inputs.employed.fte = \"embedded\"`"),
+        "{msg}"
+    );
+    // With FTE supplied, only the sector split is missing.
+    let sc = employed_scenario(dir.path(), &format!("file = {name:?}\nfte = \"embedded\""));
+    let p = problems(run(&sc).unwrap_err());
+    assert!(
+        matches!(&p[..], [Problem::Unsupplied { key, .. }] if key == "inputs.employed.sectors"),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn a_named_fte_table_that_lacks_professions_lists_the_cells_it_cannot_supply() {
+    // FTE per person from a table of nurses only: every other profession's persons have no ratio.
+    let dir = tempfile::tempdir().unwrap();
+    let t = hwf::defaults::table("employed.px").unwrap();
+    let nurses = rows_of(&t, hwf::validate::Concept::Profession, "SSK");
+    let profile = dir.path().join("fte_nurses.csv");
+    tables::write(&nurses, &profile, TableFormat::Csv).unwrap();
+    let persons = fixture("published/employed_persons_23.csv");
+    let sc = employed_scenario(
+        dir.path(),
+        &format!(
+            "file = {:?}\nsectors = \"embedded\"\nfte = {{ file = {:?} }}",
+            persons.display().to_string(),
+            profile.display().to_string()
+        ),
+    );
+    let p = problems(run(&sc).unwrap_err());
+    match &p[..] {
+        [
+            Problem::NoProfile {
+                file,
+                key,
+                cells,
+                groups,
+                ..
+            },
+        ] => {
+            assert_eq!(file, &profile.display().to_string());
+            assert_eq!(key, "inputs.employed.fte");
+            assert!(*cells > 0);
+            assert!(
+                groups.iter().any(|g| g.starts_with("LAK 23 R 2: ages")),
+                "{groups:?}"
+            );
+            assert!(!groups.iter().any(|g| g.starts_with("SSK ")), "{groups:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn supplement_keys_are_checked_with_their_key() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, want) in [
+        (
+            "[inputs.employed]\nfile = \"embedded:employed.px\"\nfte = \"national\"\n",
+            "inputs.employed.fte",
+        ),
+        (
+            "[inputs.licensed]\nfile = \"embedded:licensed.px\"\nsectors = \"embedded\"\n",
+            "inputs.licensed.sectors",
+        ),
+    ] {
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, format!("inherits = \"default\"\n{text}")).unwrap();
+        match scenario::load(Some(&path)).unwrap_err() {
+            ModelError::Scenario { key, .. } => assert_eq!(key, want),
+            other => panic!("{other}"),
+        }
+    }
+}
+
+#[test]
+fn a_scoped_backtest_labels_its_total_row_scope() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = scoped(dir.path(), &["23"], &[], "");
+    let pr = run(&sc).unwrap();
+    let scores = hwf::model::backtest::backtest(&pr, 2018, &[1, 3]).unwrap();
+    let totals: Vec<&hwf::model::backtest::Score> =
+        scores.iter().filter(|s| s.county == "scope").collect();
+    assert!(!totals.is_empty());
+    assert!(
+        scores
+            .iter()
+            .all(|s| s.county == "scope" || s.county == "23")
+    );
+    // One county: the total is that county's figure, and the summary's national error is it.
+    for t in &totals {
+        let one = scores
+            .iter()
+            .find(|s| {
+                s.county == "23"
+                    && s.horizon == t.horizon
+                    && s.measure == t.measure
+                    && s.profession == t.profession
+            })
+            .unwrap();
+        assert_eq!((t.predicted, t.actual), (one.predicted, one.actual));
+        assert!(t.is_total() && !one.is_total());
+    }
+    let summary = hwf::model::backtest::summarise(&scores);
+    let ssk = summary
+        .iter()
+        .find(|s| s.profession == "SSK" && s.horizon == 3 && s.measure == "licensed")
+        .unwrap();
+    let t = totals
+        .iter()
+        .find(|s| s.profession == "SSK" && s.horizon == 3 && s.measure == "licensed")
+        .unwrap();
+    assert_eq!(ssk.national.to_bits(), t.error_pct().unwrap().to_bits());
+    // The whole country keeps `00`.
+    let nat = hwf::model::backtest::backtest(default_run(), 2018, &[1]).unwrap();
+    assert!(nat.iter().any(|s| s.county == "00" && s.is_total()));
+    assert!(!nat.iter().any(|s| s.county == "scope"));
+}
+
+// ---- Synthetic follows the numbers into cuts of the embedded tables (issue 13.8) ----
+
+#[test]
+fn a_cut_of_an_embedded_table_written_to_csv_stays_synthetic() {
+    // Jämtland's rows of every embedded table (Norra's admissions), written to CSV and run with
+    // the scope: every input is recognised, row by row, as rows of its embedded table.
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = jamtland_inputs(dir.path());
+    let sc = scoped(dir.path(), &["23"], &inputs, "");
+    let pr = run(&sc).unwrap();
+    for u in &pr.used {
+        assert!(u.synthetic, "{} lost its synthetic mark", u.key);
+    }
+    let lic = pr.used.iter().find(|u| u.key == "licensed").unwrap();
+    // 24 professions × 2 sexes × 55 ages × 14 years of one county, of 21 counties' rows.
+    assert_eq!(
+        lic.synthetic_why,
+        "rows of the embedded licensed.px (36960 of its 776160 rows)"
+    );
+    // Care use has no county: the cut is the whole table.
+    let care = pr.used.iter().find(|u| u.key == "care_use").unwrap();
+    assert_eq!(
+        care.synthetic_why,
+        "same content as the embedded care_use.csv"
+    );
+    let line = pr.synthetic_summary().unwrap();
+    assert!(
+        line.contains("licensed (rows of the embedded licensed.px"),
+        "{line}"
+    );
+
+    // The relabelled one-county fixture (two professions, `Sjuksköterskor`, `Jämtlands län`,
+    // `34 år`, years as columns) is rows of the embedded licensed table too.
+    let t = hwf::ingest::read_table(&fixture("published/licensed_one_county.csv")).unwrap();
+    assert_eq!(
+        hwf::model::synthetic::part_of_embedded(&t),
+        Some(("licensed.px".to_string(), 3080, 776_160))
+    );
+    // One number changed, and it is no longer the embedded data; nor is a table of zeros.
+    let mut changed = t.clone();
+    let r = (0..changed.len())
+        .find(|&r| changed.value(r).is_some_and(|v| v > 10.0))
+        .unwrap();
+    changed.values[r] += 1.0;
+    assert_eq!(hwf::model::synthetic::part_of_embedded(&changed), None);
+    let mut zeros = t.clone();
+    zeros.values.iter_mut().for_each(|v| *v = 0.0);
+    assert_eq!(hwf::model::synthetic::part_of_embedded(&zeros), None);
+    // Own data with the embedded dimensions: the whole licensed table with every count one
+    // higher is not synthetic.
+    let mut own = hwf::defaults::table("licensed.px").unwrap();
+    own.values.iter_mut().for_each(|v| *v += 1.0);
+    own.meta.synthetic = false;
+    let f = scenario::InputFile {
+        file: "own.csv".into(),
+        ..Default::default()
+    };
+    assert_eq!(hwf::model::synthetic::recognise(&f, &own), "");
+}

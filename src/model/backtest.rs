@@ -27,7 +27,8 @@ pub struct Score {
     pub horizon: i32,
     /// Profession code.
     pub profession: String,
-    /// County code, `00` for Sweden.
+    /// County code; the total row's is `00` for Sweden and `scope` for a run with a `[scope]`
+    /// (as `hwf project` writes it, [`super::scope::Area::total_code`]).
     pub county: String,
     /// `licensed` (persons) or `fte` (employed full-time equivalents, all sectors).
     pub measure: &'static str,
@@ -46,6 +47,11 @@ pub struct Score {
 }
 
 impl Score {
+    /// Whether this is the total row over the run's counties (`00` or `scope`).
+    pub fn is_total(&self) -> bool {
+        self.county == "00" || self.county == super::scope::SCOPE_TOTAL
+    }
+
     /// `100·(predicted − actual)/actual`, or `None` when the actual is zero.
     pub fn error_pct(&self) -> Option<f64> {
         (self.actual != 0.0).then(|| 100.0 * (self.predicted - self.actual) / self.actual)
@@ -238,6 +244,7 @@ pub fn backtest_with(
         ])
     };
     let cells = g.cells();
+    let total_code = full.area().total_code();
     let mut out = Vec::new();
     for &h in horizons.iter().filter(|&&h| h >= 1 && h <= max_h) {
         let t = base_year + h;
@@ -318,7 +325,7 @@ pub fn backtest_with(
                                 base_year,
                                 horizon: h,
                                 profession: g.professions[p].clone(),
-                                county: "00".into(),
+                                county: total_code.into(),
                                 measure: name,
                                 band: band(p, m, g.nc(), h),
                                 quantiles: quantiles(p, m, g.nc(), h),
@@ -388,7 +395,7 @@ pub fn cases(scores: &[Score]) -> Vec<calibration::Case> {
                 base_year: s.base_year,
                 horizon: s.horizon,
                 profession: s.profession.clone(),
-                national: s.county == "00",
+                national: s.is_total(),
                 measure: s.measure,
                 actual: s.actual,
                 quantiles: s.quantiles.clone()?,
@@ -430,12 +437,12 @@ pub fn summarise(scores: &[Score]) -> Vec<Summary> {
         let e = groups
             .entry((s.base_year, s.horizon, s.measure, s.profession.clone()))
             .or_default();
-        if s.county == "00" {
+        if s.is_total() {
             e.0 = s.error_pct();
         } else if let Some(x) = s.error_pct() {
             e.1.push(x);
         }
-        if s.county != "00"
+        if !s.is_total()
             && let Some((lo, hi)) = s.band
         {
             e.2.push(lo <= s.actual && s.actual <= hi);

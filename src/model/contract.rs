@@ -105,6 +105,30 @@ pub enum Problem {
         /// ages and the years.
         groups: Vec<String>,
     },
+    /// A piece of the employed input the table lacks (FTE, the sector split) and no scenario key
+    /// supplies.
+    Unsupplied {
+        /// The employed table.
+        file: String,
+        /// What is missing (`full-time equivalents (content FTE)`, `a sector dimension`).
+        what: String,
+        /// The scenario key that would supply it (`inputs.employed.fte`, `inputs.employed.sectors`).
+        key: String,
+    },
+    /// Cells with employed persons for which the table a scenario key names gives no ratio (no
+    /// employed persons there, not even at neighbouring ages).
+    NoProfile {
+        /// The table that supplies the ratios.
+        file: String,
+        /// The scenario key that names it.
+        key: String,
+        /// What the ratio is (`FTE per employed person`, `the sector split`).
+        what: String,
+        /// How many cells of the employed input lack a ratio.
+        cells: usize,
+        /// One entry per group (all but age the same): the codes and the ages.
+        groups: Vec<String>,
+    },
 }
 
 impl Problem {
@@ -117,7 +141,9 @@ impl Problem {
             | Problem::MissingDimension { file, .. }
             | Problem::Coverage { file, .. }
             | Problem::AbsentCells { file, .. }
-            | Problem::MissingCells { file, .. } => file,
+            | Problem::MissingCells { file, .. }
+            | Problem::Unsupplied { file, .. }
+            | Problem::NoProfile { file, .. } => file,
         }
     }
 }
@@ -212,6 +238,29 @@ impl fmt::Display for Problem {
                 write!(
                     f,
                     "{file}: {cells} cell(s) the model uses hold no number (scenario key `missing = \"error\"`; `missing = \"impute\"` on the input's [inputs] entry fills them from the table's totals):"
+                )?;
+                for g in groups.iter().take(20) {
+                    write!(f, "\n    {g}")?;
+                }
+                if groups.len() > 20 {
+                    write!(f, "\n    … and {} more groups", groups.len() - 20)?;
+                }
+                Ok(())
+            }
+            Problem::Unsupplied { file, what, key } => write!(
+                f,
+                "{file}: the table has employed persons without {what}; the scenario key `{key}` supplies it: `{key} = \"embedded\"` (the embedded profile) or `{key} = {{ file = \"…\" }}` (a table; see \"Using your own data\" in the README)"
+            ),
+            Problem::NoProfile {
+                file,
+                key,
+                what,
+                cells,
+                groups,
+            } => {
+                write!(
+                    f,
+                    "{file} (`{key}`): no {what} for {cells} cell(s) of the employed input that have employed persons (the table has no employed persons there, nor at ages up to 5 years apart):"
                 )?;
                 for g in groups.iter().take(20) {
                     write!(f, "\n    {g}")?;

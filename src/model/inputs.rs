@@ -214,6 +214,32 @@ fn place(concept: Concept, cat: &crate::table::Category, codes: &[String]) -> Pl
     }
 }
 
+/// The problems and notes of the gathers of one run, collected as the arrays are taken.
+#[derive(Default)]
+struct Sink {
+    problems: Vec<Problem>,
+    notes: Vec<(String, String)>,
+}
+
+impl Sink {
+    /// The values of a gather; its problems and notes (as `(file, note)`) kept, each once.
+    fn take(&mut self, table: &Table, g: Gathered) -> Vec<f64> {
+        for p in g.problems {
+            // EMP and FTE are rows of one table: a problem of both once.
+            if !self.problems.contains(&p) {
+                self.problems.push(p);
+            }
+        }
+        for n in g.notes {
+            let entry = (table.meta.origin.clone(), n);
+            if !self.notes.contains(&entry) {
+                self.notes.push(entry);
+            }
+        }
+        g.values
+    }
+}
+
 /// What a gather gives: the array, the problems found, and notes on rows left out.
 struct Gathered {
     values: Vec<f64>,
@@ -652,6 +678,29 @@ fn coverage(
     }
 }
 
+/// The workforce ages as codes (`20` … `74`).
+fn ages_codes() -> Vec<String> {
+    (AGE_MIN..=AGE_MAX).map(|a| a.to_string()).collect()
+}
+
+/// The codes (as written) of the categories of a table's `c` dimension that some row uses.
+fn codes_used(t: &Table, c: Concept) -> Vec<String> {
+    let Some(d) = t.dims.iter().position(|d| Concept::of(d) == Some(c)) else {
+        return Vec::new();
+    };
+    let mut used = vec![false; t.dims[d].len()];
+    for &k in &t.keys[d] {
+        used[k as usize] = true;
+    }
+    t.dims[d]
+        .categories
+        .iter()
+        .zip(used)
+        .filter(|(_, u)| *u)
+        .map(|(cat, _)| cat.code.clone())
+        .collect()
+}
+
 fn codes_of(t: &Table, c: Concept) -> Vec<String> {
     t.dims
         .iter()
@@ -760,6 +809,97 @@ pub struct Tables<'a> {
     pub balance: &'a Table,
 }
 
+/// The scenario key that supplies FTE per employed person ([`Employ::fte`]).
+pub const FTE_KEY: &str = "inputs.employed.fte";
+/// The scenario key that supplies the sector split ([`Employ::sectors`]).
+pub const SECTORS_KEY: &str = "inputs.employed.sectors";
+
+/// What supplies the pieces an employed table may lack, as the agencies publish employment
+/// (persons by occupation, county, sex, age and year: no FTE, often no sector).
+///
+/// - `fte`: FTE per employed person, `h = Σ FTE / Σ EMP` of the profile table over the
+///   dimensions it has among sector, profession, county, sex and age (its years, and every other
+///   dimension, pooled). The employed input's FTE is then `E_k · h`, and a content `FTE` of the
+///   employed table is not used.
+/// - `sectors`: the split of persons over sectors, `E_k = E · S_k / Σ_k' S_k'` with `S` the
+///   profile table's persons (content `EMP`, or its only content) by sector and the dimensions
+///   it has among profession, county, sex and age (years pooled). Where the employed table has
+///   FTE (and `fte` is not given), FTE are split by the profile's FTE shares (content `FTE`), or
+///   its persons' shares without one. A sector dimension of the employed table is summed over.
+///
+/// Where a profile cell has no persons, the ratio is pooled over neighbouring ages (up to ±5
+/// years, as the model's rates are); a cell of the employed input with persons and still no
+/// ratio is a [`Problem::NoProfile`]. A piece the table lacks and no key supplies is a
+/// [`Problem::Unsupplied`] naming the key.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Employ<'a> {
+    /// FTE per employed person ([`FTE_KEY`]).
+    pub fte: Option<Profile<'a>>,
+    /// The sector split ([`SECTORS_KEY`]).
+    pub sectors: Option<Profile<'a>>,
+}
+
+/// A table of ratios for the employed input ([`Employ`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Profile<'a> {
+    /// The table.
+    pub table: &'a Table,
+    /// Pool over counties (the embedded profile): a county dimension is summed over, not held
+    /// apart.
+    pub national: bool,
+}
+
+/// Ratios of a profile table over the dimensions it has among sector, profession, county, sex
+/// and age (in that order), ages pooled where the denominator is zero.
+struct Ratios {
+    /// Whether the table holds sector, profession, county, sex, age apart.
+    has: [bool; 5],
+    /// The sizes of those axes in the model.
+    sizes: [usize; 5],
+    /// Numerators per `[k][p][c][s][a]` over the axes held apart, pooled.
+    num: Vec<f64>,
+    /// Denominators, pooled.
+    den: Vec<f64>,
+}
+
+impl Ratios {
+    fn new(has: [bool; 5], sizes: [usize; 5], num: Vec<f64>, den: Vec<f64>) -> Ratios {
+        let (mut num, mut den) = (num, den);
+        if has[4] {
+            // Ages are the last axis: pool each block of ages where the denominator is zero.
+            for (n, d) in num.chunks_mut(NA).zip(den.chunks_mut(NA)) {
+                let pooled = super::supply::pooled_counts(n, d, f64::MIN_POSITIVE);
+                for (a, (u, v)) in pooled.into_iter().enumerate() {
+                    n[a] = u;
+                    d[a] = v;
+                }
+            }
+        }
+        Ratios {
+            has,
+            sizes,
+            num,
+            den,
+        }
+    }
+
+    fn at(&self, cell: [usize; 5]) -> usize {
+        let mut i = 0;
+        for ((&held, &size), &x) in self.has.iter().zip(&self.sizes).zip(&cell) {
+            if held {
+                i = i * size + x;
+            }
+        }
+        i
+    }
+
+    /// `num / den` at `[k, p, c, s, a]`, `None` where the denominator is zero.
+    fn get(&self, cell: [usize; 5]) -> Option<f64> {
+        let i = self.at(cell);
+        (self.den[i] > 0.0).then(|| self.num[i] / self.den[i])
+    }
+}
+
 impl Inputs {
     /// The same inputs with the counties summed into one (`00`, Sweden): a national projection.
     pub fn national(&self) -> Inputs {
@@ -849,24 +989,23 @@ impl Inputs {
         t: &Tables<'_>,
         area: &Area,
     ) -> Result<(Inputs, Vec<(String, String)>), ModelError> {
+        Inputs::gather_with(t, area, &Employ::default())
+    }
+
+    /// [`Inputs::gather_in`] with the pieces the employed table lacks (FTE, the sector split)
+    /// supplied as [`Employ`] says.
+    ///
+    /// # Errors
+    ///
+    /// As [`Inputs::gather`]; a piece the employed table lacks and `employ` does not supply is a
+    /// [`Problem::Unsupplied`], a cell the profile gives no ratio for a [`Problem::NoProfile`].
+    pub fn gather_with(
+        t: &Tables<'_>,
+        area: &Area,
+        employ: &Employ<'_>,
+    ) -> Result<(Inputs, Vec<(String, String)>), ModelError> {
         let lists = CodeLists::get();
-        let mut problems: Vec<Problem> = Vec::new();
-        let mut notes: Vec<(String, String)> = Vec::new();
-        let mut take = |table: &Table, g: Gathered| -> Vec<f64> {
-            for p in g.problems {
-                // EMP and FTE are rows of one table: a problem of both once.
-                if !problems.contains(&p) {
-                    problems.push(p);
-                }
-            }
-            for n in g.notes {
-                let entry = (table.meta.origin.clone(), n);
-                if !notes.contains(&entry) {
-                    notes.push(entry);
-                }
-            }
-            g.values
-        };
+        let mut sink = Sink::default();
         // The professions are the register's, as the code list names them.
         let in_data: Vec<String> = t
             .licensed
@@ -927,7 +1066,7 @@ impl Inputs {
             &[],
             DENSE,
         );
-        let licensed = take(t.licensed, g);
+        let licensed = sink.take(t.licensed, g);
         let g = gather(
             t.issued,
             &[
@@ -941,7 +1080,7 @@ impl Inputs {
             &[],
             DENSE,
         );
-        let issued = take(t.issued, g);
+        let issued = sink.take(t.issued, g);
         let employment_years = years_of(t.employed);
         let ey = strings(&employment_years);
         let contents = codes_of(t.employed, Concept::Contents);
@@ -955,28 +1094,320 @@ impl Inputs {
                     message: format!("no content {want:?} among {contents:?}"),
                 })
         };
-        let emp_axes = [
-            ax(Concept::Year, &ey),
-            ax(Concept::Sector, &grid.sectors),
-            ax(Concept::Profession, &grid.professions),
-            ax(Concept::County, &grid.counties),
-            ax(Concept::Sex, &sexes),
-            ax(Concept::Age, &ages),
+        let emp_file = t.employed.meta.origin.clone();
+        let has = |table: &Table, c: Concept| table.dims.iter().any(|d| Concept::of(d) == Some(c));
+        // Persons: content EMP, or the table's only content (as the agencies publish persons).
+        let used_contents = codes_used(t.employed, Concept::Contents);
+        let has_fte = used_contents.iter().any(|c| c.eq_ignore_ascii_case("FTE"));
+        let emp_content: Option<String> =
+            if !has(t.employed, Concept::Contents) || (used_contents.len() == 1 && !has_fte) {
+                None
+            } else {
+                Some(content("EMP")?)
+            };
+        let table_sectors = has(t.employed, Concept::Sector) && employ.sectors.is_none();
+        let table_fte = has_fte && employ.fte.is_none();
+        if !has(t.employed, Concept::Sector) && employ.sectors.is_none() {
+            sink.problems.push(Problem::Unsupplied {
+                file: emp_file.clone(),
+                what: "a sector dimension (the split over region-run, municipal and private care)"
+                    .into(),
+                key: SECTORS_KEY.into(),
+            });
+        }
+        if !has_fte && employ.fte.is_none() {
+            sink.problems.push(Problem::Unsupplied {
+                file: emp_file.clone(),
+                what: "full-time equivalents (a content FTE beside the persons)".into(),
+                key: FTE_KEY.into(),
+            });
+        }
+        let emp_axes: Vec<Axis<'_>> = [
+            Some(ax(Concept::Year, &ey)),
+            table_sectors.then(|| ax(Concept::Sector, &grid.sectors)),
+            Some(ax(Concept::Profession, &grid.professions)),
+            Some(ax(Concept::County, &grid.counties)),
+            Some(ax(Concept::Sex, &sexes)),
+            Some(ax(Concept::Age, &ages)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let fixed_emp: Vec<(Concept, &str)> = emp_content
+            .as_deref()
+            .map(|c| (Concept::Contents, c))
+            .into_iter()
+            .collect();
+        let g = gather(t.employed, &emp_axes, &fixed_emp, DENSE);
+        let persons = sink.take(t.employed, g);
+        let table_fte_values = if table_fte {
+            let g = gather(
+                t.employed,
+                &emp_axes,
+                &[(Concept::Contents, &content("FTE")?)],
+                DENSE,
+            );
+            Some(sink.take(t.employed, g))
+        } else {
+            None
+        };
+        let sizes = [grid.nk(), grid.np(), grid.nc(), 2, NA];
+        let codes: [&[String]; 5] = [
+            &grid.sectors,
+            &grid.professions,
+            &grid.counties,
+            &sexes,
+            &ages,
         ];
-        let g = gather(
-            t.employed,
-            &emp_axes,
-            &[(Concept::Contents, &content("EMP")?)],
-            DENSE,
-        );
-        let employed = take(t.employed, g);
-        let g = gather(
-            t.employed,
-            &emp_axes,
-            &[(Concept::Contents, &content("FTE")?)],
-            DENSE,
-        );
-        let fte = take(t.employed, g);
+        const CONCEPTS: [Concept; 5] = [
+            Concept::Sector,
+            Concept::Profession,
+            Concept::County,
+            Concept::Sex,
+            Concept::Age,
+        ];
+        // A profile's ratios: `num` over `den` contents (`None`: the only content, or none).
+        let mut ratios = |pr: &Profile<'_>,
+                          num: Option<&str>,
+                          den: Option<&str>,
+                          need_sector: bool|
+         -> Option<([bool; 5], Vec<f64>, Vec<f64>)> {
+            let table = pr.table;
+            let file = table.meta.origin.clone();
+            if need_sector && !has(table, Concept::Sector) {
+                sink.problems.push(Problem::MissingDimension {
+                    file,
+                    concept: "Sector".into(),
+                    dimensions: table.dims.iter().map(|d| d.id.clone()).collect(),
+                });
+                return None;
+            }
+            let mut held = [false; 5];
+            for (h, c) in held.iter_mut().zip(CONCEPTS) {
+                *h = has(table, c) && !(pr.national && c == Concept::County);
+            }
+            let axes: Vec<Axis<'_>> = (0..5)
+                .filter(|&d| held[d])
+                .map(|d| any(CONCEPTS[d], codes[d]))
+                .collect();
+            let have = codes_of(table, Concept::Contents);
+            let find = |want: &str| have.iter().find(|c| c.eq_ignore_ascii_case(want)).cloned();
+            let mut lack = Vec::new();
+            let mut pick = |want: Option<&str>| -> Option<Option<String>> {
+                match want {
+                    None => Some(None),
+                    Some(w) => match find(w) {
+                        Some(c) => Some(Some(c)),
+                        None => {
+                            lack.push(w.to_string());
+                            None
+                        }
+                    },
+                }
+            };
+            let (n, d) = (pick(num), pick(den));
+            if !lack.is_empty() {
+                sink.problems.push(Problem::Coverage {
+                    file,
+                    what: "contents".into(),
+                    missing: lack,
+                    of: Vec::new(),
+                });
+                return None;
+            }
+            let loose = Cover {
+                per_profession: false,
+                cells: false,
+            };
+            let mut values = |c: Option<Option<String>>| {
+                let c = c.flatten();
+                let fixed: Vec<(Concept, &str)> = c
+                    .as_deref()
+                    .map(|c| (Concept::Contents, c))
+                    .into_iter()
+                    .collect();
+                sink.take(table, gather(table, &axes, &fixed, loose))
+            };
+            let n = values(n);
+            let d = values(d);
+            Some((held, n, d))
+        };
+        let fte_ratio = employ
+            .fte
+            .as_ref()
+            .and_then(|pr| ratios(pr, Some("FTE"), Some("EMP"), false))
+            .map(|(held, n, d)| Ratios::new(held, sizes, n, d));
+        // The split: the profile's persons by sector over its persons (the sum over sectors);
+        // FTE by its FTE shares where the employed table's own FTE are split.
+        let split_of = |pr: &Profile<'_>, content: Option<&str>| {
+            let c = content.and_then(|want| {
+                codes_used(pr.table, Concept::Contents)
+                    .into_iter()
+                    .find(|c| c.eq_ignore_ascii_case(want))
+            });
+            c.or_else(|| {
+                let used = codes_used(pr.table, Concept::Contents);
+                (used.len() > 1).then(|| "EMP".to_string())
+            })
+        };
+        let (split, fte_split) = match &employ.sectors {
+            Some(pr) => {
+                let emp_c = split_of(pr, Some("EMP"));
+                let split = ratios(pr, emp_c.as_deref(), emp_c.as_deref(), true);
+                let fte_split = if table_fte_values.is_some() {
+                    let fte_c = split_of(pr, Some("FTE")).or(emp_c.clone());
+                    ratios(pr, fte_c.as_deref(), fte_c.as_deref(), true)
+                } else {
+                    None
+                };
+                (split, fte_split)
+            }
+            None => (None, None),
+        };
+        // The split: each sector's count over the sum over sectors (the same denominator for
+        // every sector, so that ages pool alike and the shares add up to 1).
+        let over_sectors = |r: Option<([bool; 5], Vec<f64>, Vec<f64>)>| {
+            r.map(|(held, num, _)| {
+                let block = num.len() / sizes[0].max(1);
+                let total: Vec<f64> = (0..block)
+                    .map(|i| (0..sizes[0]).map(|k| num[k * block + i]).sum())
+                    .collect();
+                let den: Vec<f64> = (0..sizes[0]).flat_map(|_| total.iter().copied()).collect();
+                Ratios::new(held, sizes, num, den)
+            })
+        };
+        let (split, fte_split) = (over_sectors(split), over_sectors(fte_split));
+        let cells = grid.cells();
+        let (nk, ny) = (grid.nk(), employment_years.len());
+        let mut employed = vec![0.0; ny * nk * cells];
+        let mut fte = vec![0.0; ny * nk * cells];
+        // Cells with persons and no ratio, grouped by all but age: (codes, ages, count).
+        let mut no_split: Vec<(String, Vec<bool>)> = Vec::new();
+        let mut no_fte: Vec<(String, Vec<bool>)> = Vec::new();
+        let mut no_cells = (0usize, 0usize);
+        fn mark(groups: &mut Vec<(String, Vec<bool>)>, head: String, a: usize, count: &mut usize) {
+            *count += 1;
+            match groups.iter_mut().find(|g| g.0 == head) {
+                Some(g) => g.1[a] = true,
+                None => {
+                    let mut ages = vec![false; NA];
+                    ages[a] = true;
+                    groups.push((head, ages));
+                }
+            }
+        }
+        let emp_ok = !sink.problems.iter().any(|p| p.file() == emp_file);
+        let pieces_ok = (table_sectors || split.is_some())
+            && (table_fte || fte_ratio.is_some())
+            && (!table_fte || table_sectors || fte_split.is_some());
+        if emp_ok && pieces_ok {
+            for y in 0..ny {
+                for k in 0..nk {
+                    for p in 0..grid.np() {
+                        for c in 0..grid.nc() {
+                            for (sx, sex) in sexes.iter().enumerate() {
+                                for a in 0..NA {
+                                    let i = grid.idx(p, c, sx, a);
+                                    let out = (y * nk + k) * cells + i;
+                                    let cell = [k, p, c, sx, a];
+                                    let (e, h_table) = if table_sectors {
+                                        (persons[out], table_fte_values.as_ref().map(|h| h[out]))
+                                    } else {
+                                        let e = persons[y * cells + i];
+                                        let share = split.as_ref().and_then(|r| r.get(cell));
+                                        if share.is_none() && e > 0.0 && k == 0 {
+                                            mark(
+                                                &mut no_split,
+                                                format!(
+                                                    "{} {} {sex}",
+                                                    grid.professions[p], grid.counties[c]
+                                                ),
+                                                a,
+                                                &mut no_cells.0,
+                                            );
+                                        }
+                                        let h = table_fte_values.as_ref().map(|h| {
+                                            let share =
+                                                fte_split.as_ref().and_then(|r| r.get(cell));
+                                            let h = h[y * cells + i];
+                                            if share.is_none() && h > 0.0 && k == 0 && e <= 0.0 {
+                                                mark(
+                                                    &mut no_split,
+                                                    format!(
+                                                        "{} {} {sex}",
+                                                        grid.professions[p], grid.counties[c]
+                                                    ),
+                                                    a,
+                                                    &mut no_cells.0,
+                                                );
+                                            }
+                                            h * share.unwrap_or(0.0)
+                                        });
+                                        (e * share.unwrap_or(0.0), h)
+                                    };
+                                    let h = match h_table {
+                                        Some(h) => h,
+                                        None => {
+                                            let r = fte_ratio.as_ref().and_then(|r| r.get(cell));
+                                            if r.is_none() && e > 0.0 {
+                                                mark(
+                                                    &mut no_fte,
+                                                    format!(
+                                                        "{} {} {} {sex}",
+                                                        grid.professions[p],
+                                                        grid.counties[c],
+                                                        grid.sectors[k]
+                                                    ),
+                                                    a,
+                                                    &mut no_cells.1,
+                                                );
+                                            }
+                                            e * r.unwrap_or(0.0)
+                                        }
+                                    };
+                                    employed[out] = e;
+                                    fte[out] = h;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (groups, count, pr, key, what) in [
+            (
+                no_split,
+                no_cells.0,
+                &employ.sectors,
+                SECTORS_KEY,
+                "sector split",
+            ),
+            (
+                no_fte,
+                no_cells.1,
+                &employ.fte,
+                FTE_KEY,
+                "FTE per employed person",
+            ),
+        ] {
+            if let (Some(pr), true) = (pr, count > 0) {
+                sink.problems.push(Problem::NoProfile {
+                    file: pr.table.meta.origin.clone(),
+                    key: key.into(),
+                    what: what.into(),
+                    cells: count,
+                    groups: groups
+                        .iter()
+                        .map(|(head, ages)| {
+                            format!(
+                                "{head}: ages {}",
+                                super::contract::runs(&ages_codes(), ages).join(", ")
+                            )
+                        })
+                        .collect(),
+                });
+            }
+        }
         let mut population_years = years_of(t.population);
         population_years.extend(years_of(t.projection));
         population_years.sort();
@@ -999,9 +1430,9 @@ impl Inputs {
         ];
         // History and projection fill different years of the same array.
         let g = gather(t.population, &pop_axes, &[], DENSE);
-        let mut population = take(t.population, g);
+        let mut population = sink.take(t.population, g);
         let g = gather(t.projection, &pop_axes, &[], DENSE);
-        let proj = take(t.projection, g);
+        let proj = sink.take(t.projection, g);
         for (a, b) in population.iter_mut().zip(proj) {
             *a += b;
         }
@@ -1030,7 +1461,7 @@ impl Inputs {
                 ax(Concept::Age, &pop_ages),
             ];
             let g = gather(t.care_use, &axes, &[], DENSE);
-            let history = take(t.care_use, g);
+            let history = sink.take(t.care_use, g);
             let block = grid.nk() * 2 * POP_AGES;
             let last = history[(years.len() - 1) * block..].to_vec();
             (last, years, history)
@@ -1041,7 +1472,7 @@ impl Inputs {
                 ax(Concept::Age, &pop_ages),
             ];
             let g = gather(t.care_use, &axes, &[], DENSE);
-            (take(t.care_use, g), Vec::new(), Vec::new())
+            (sink.take(t.care_use, g), Vec::new(), Vec::new())
         };
         let admission_years = years_of(t.admissions);
         let ay = strings(&admission_years);
@@ -1122,9 +1553,9 @@ impl Inputs {
             ))
         };
         let g = select(&task("nybörjare")?)?;
-        let beginners = take(t.admissions, g);
+        let beginners = sink.take(t.admissions, g);
         let g = select(&task("examinerade")?)?;
-        let graduates = take(t.admissions, g);
+        let graduates = sink.take(t.admissions, g);
         let assessments: Vec<String> = ASSESSMENTS.iter().map(|s| s.to_string()).collect();
         let by = codes_of(t.balance, Concept::Year);
         let last = by.last().cloned().unwrap_or_default();
@@ -1142,20 +1573,25 @@ impl Inputs {
                 cells: false,
             },
         );
-        let balance = take(t.balance, g);
-        problems.extend(region_gap);
+        let balance = sink.take(t.balance, g);
+        sink.problems.extend(region_gap);
         if grid.professions.is_empty()
-            && !problems.iter().any(|p| p.file() == t.licensed.meta.origin)
+            && !sink
+                .problems
+                .iter()
+                .any(|p| p.file() == t.licensed.meta.origin)
         {
-            problems.push(Problem::Coverage {
+            sink.problems.push(Problem::Coverage {
                 file: t.licensed.meta.origin.clone(),
                 what: "professions".into(),
                 missing: vec!["all".into()],
                 of: Vec::new(),
             });
         }
-        if !problems.is_empty() {
-            return Err(ModelError::Contract { problems });
+        if !sink.problems.is_empty() {
+            return Err(ModelError::Contract {
+                problems: sink.problems,
+            });
         }
         Ok((
             Inputs {
@@ -1177,7 +1613,7 @@ impl Inputs {
                 graduates,
                 balance,
             },
-            notes,
+            sink.notes,
         ))
     }
 }

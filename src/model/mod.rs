@@ -24,6 +24,7 @@ pub mod variates;
 pub mod variation;
 
 use crate::ingest::{IngestError, read_bytes};
+use crate::table::Table;
 use crate::validate;
 use inputs::{Inputs, NA, Tables};
 use scenario::Scenario;
@@ -336,11 +337,19 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
         }
         extra.extend(ungrouped);
         ungrouped_notes.push(extra);
+        // Employment as the agencies publish it (persons only): FTE and the sector split may come
+        // from scenario keys, and the contract says which key when they do not.
+        let supplied = if *key == "employed" {
+            vec![validate::Concept::Sector, validate::Concept::Contents]
+        } else {
+            Vec::new()
+        };
         findings.extend(
             validate::check(
                 &t,
                 &validate::Options {
                     kind: kind_of(key),
+                    supplied,
                     ..Default::default()
                 },
             )
@@ -358,6 +367,63 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
         });
         tables.push(t);
     }
+    // The tables that supply pieces of the employed input (`inputs.employed.fte`, `.sectors`).
+    let mut pieces: Vec<(&str, Table, bool)> = Vec::new();
+    for (piece, supp) in [("fte", &i.employed.fte), ("sectors", &i.employed.sectors)] {
+        let Some(supp) = supp else { continue };
+        let key = format!("employed.{piece}");
+        let f = supp.input_file();
+        let (name, bytes, sum) = scenario::input_bytes(&key, &f)?;
+        let mut t = read_bytes(Path::new(&name), &bytes)?;
+        let why = synthetic::recognise(&f, &t);
+        t.meta.synthetic = !why.is_empty();
+        let mut notes = Vec::new();
+        if ungroup::has_age_bands(&t) {
+            t = ungroup::ungroup_ages(&t, &ungroup::Options::workforce()).map_err(|e| {
+                ModelError::Input {
+                    file: name.clone(),
+                    message: e.to_string(),
+                }
+            })?;
+            notes.push("ages given in bands were ungrouped to single years by the penalized composite link model (Rizzi, Gampe & Eilers 2015; band totals kept, cells estimated)".to_string());
+        }
+        // A profile holds apart what it has: only its own key's dimension is required.
+        let need = if piece == "fte" {
+            validate::Concept::Contents
+        } else {
+            validate::Concept::Sector
+        };
+        let supplied = validate::TableKind::Employed
+            .required()
+            .iter()
+            .copied()
+            .filter(|c| *c != need)
+            .collect();
+        findings.extend(
+            validate::check(
+                &t,
+                &validate::Options {
+                    kind: validate::TableKind::Employed,
+                    supplied,
+                    ..Default::default()
+                },
+            )
+            .into_iter()
+            .filter(|x| x.severity == validate::Severity::Error),
+        );
+        notes.insert(0, employ_note(piece, supp.is_embedded(), &t));
+        used[1].notes.push(notes[0].clone());
+        used.push(UsedInput {
+            key,
+            file: name,
+            sha256: sum,
+            synthetic: t.meta.synthetic,
+            synthetic_why: why,
+            notes,
+            imputed: 0,
+        });
+        pieces.push((piece, t, supp.is_embedded()));
+    }
     if !findings.is_empty() {
         return Err(ModelError::Invalid { findings });
     }
@@ -367,7 +433,16 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
             key,
             message,
         })?;
-    let (inp, notes) = Inputs::gather_in(
+    let profile = |want: &str| {
+        pieces
+            .iter()
+            .find(|(p, _, _)| *p == want)
+            .map(|(_, table, embedded)| inputs::Profile {
+                table,
+                national: *embedded,
+            })
+    };
+    let (inp, notes) = Inputs::gather_with(
         &Tables {
             licensed: &tables[0],
             employed: &tables[1],
@@ -379,18 +454,63 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
             balance: &tables[7],
         },
         &area,
+        &inputs::Employ {
+            fte: profile("fte"),
+            sectors: profile("sectors"),
+        },
     )?;
-    for (u, t) in used.iter_mut().zip(&tables) {
-        u.notes = notes
-            .iter()
-            .filter(|(f, _)| *f == t.meta.origin)
-            .map(|(_, n)| n.clone())
-            .collect();
+    // Notes of the gather, after those on where the employed input's pieces came from.
+    let origins = tables.iter().chain(pieces.iter().map(|(_, t, _)| t));
+    for (u, t) in used.iter_mut().zip(origins) {
+        u.notes.extend(
+            notes
+                .iter()
+                .filter(|(f, _)| *f == t.meta.origin)
+                .map(|(_, n)| n.clone()),
+        );
     }
     for (u, n) in used.iter_mut().zip(ungrouped_notes) {
         u.notes.extend(n);
     }
     project(sc, inp, used)
+}
+
+/// What the method text and the manifest say about a piece of the employed input that a scenario
+/// key supplies (`piece` `fte` or `sectors`), from `t` (the embedded profile when `embedded`).
+pub fn employ_note(piece: &str, embedded: bool, t: &Table) -> String {
+    let what = if piece == "fte" {
+        "FTE per employed person (FTE/employed)"
+    } else {
+        "the split of employed persons over sectors (persons by sector over all sectors)"
+    };
+    let key = format!("inputs.employed.{piece}");
+    if embedded {
+        return format!(
+            "{what} from the embedded profile (`{key} = \"embedded\"`: {}, by profession, sector, sex and age, pooled over its counties and years; synthetic)",
+            t.meta.origin
+        );
+    }
+    use validate::Concept;
+    let held: Vec<&str> = [
+        (Concept::Profession, "profession"),
+        (Concept::County, "county"),
+        (Concept::Sector, "sector"),
+        (Concept::Sex, "sex"),
+        (Concept::Age, "age"),
+    ]
+    .iter()
+    .filter(|(c, _)| t.dims.iter().any(|d| Concept::of(d) == Some(*c)))
+    .map(|(_, n)| *n)
+    .collect();
+    format!(
+        "{what} from the table {} (`{key}`), by {}, pooled over its years and any other dimension",
+        t.meta.origin,
+        if held.is_empty() {
+            "nothing (one ratio for every cell)".to_string()
+        } else {
+            held.join(", ")
+        }
+    )
 }
 
 /// Projects from gathered inputs (what [`run`] does after reading the files).

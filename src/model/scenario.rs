@@ -36,9 +36,74 @@ pub struct InputFile {
     /// status estimated; see [`super::impute`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing: Option<String>,
+    /// Employed: where FTE per employed person comes from when the table has persons only (or
+    /// instead of the table's own FTE): `"embedded"` or a table. Only on `inputs.employed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fte: Option<Supplement>,
+    /// Employed: where the split of persons over sectors comes from when the table has no sector
+    /// dimension (or instead of the table's own): `"embedded"` or a table. Only on
+    /// `inputs.employed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sectors: Option<Supplement>,
     /// The scenario file that pinned `sha256` (filled in by [`load`]; not a key).
     #[serde(skip)]
     pub pinned_by: Option<String>,
+}
+
+/// Where a piece the employed table lacks comes from: `inputs.employed.fte` (FTE per employed
+/// person) and `inputs.employed.sectors` (the split of persons over sectors).
+///
+/// `"embedded"` is the embedded profile: the ratios of the embedded `employed.px` by profession,
+/// sector, sex and age, pooled over its counties and years. A table (`{ file = "…", sha256 =
+/// "…" }`) gives the ratios over the dimensions it has (see [`super::inputs::Employ`]).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum Supplement {
+    /// A word: `"embedded"` (checked by [`Scenario::check`]).
+    Word(String),
+    /// A table.
+    File(SupplementFile),
+}
+
+/// A table that supplies a piece of the employed input (see [`Supplement`]).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SupplementFile {
+    /// A path (relative to the scenario file) or `embedded:NAME`.
+    pub file: String,
+    /// The expected SHA-256 of the file's bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// The scenario file that pinned `sha256` (filled in by [`load`]; not a key).
+    #[serde(skip)]
+    pub pinned_by: Option<String>,
+}
+
+/// The word that names the embedded profile in [`Supplement::Word`].
+pub const EMBEDDED_PROFILE: &str = "embedded";
+
+impl Supplement {
+    /// The input entry that reads this supplement (the embedded `employed.px` for
+    /// `"embedded"`), for [`input_bytes`].
+    pub fn input_file(&self) -> InputFile {
+        match self {
+            Supplement::Word(_) => InputFile {
+                file: "embedded:employed.px".into(),
+                ..InputFile::default()
+            },
+            Supplement::File(f) => InputFile {
+                file: f.file.clone(),
+                sha256: f.sha256.clone(),
+                pinned_by: f.pinned_by.clone(),
+                ..InputFile::default()
+            },
+        }
+    }
+
+    /// Whether this is the embedded profile (`"embedded"`).
+    pub fn is_embedded(&self) -> bool {
+        matches!(self, Supplement::Word(_))
+    }
 }
 
 /// The input tables of a projection.
@@ -614,7 +679,7 @@ fn merge(
         // parameters belong to the family); an input that names a file replaces the parent's
         // entry, whose checksum belongs to the parent's file.
         let replaces = (prefix == "uncertainty" && v.get("dist").is_some())
-            || (prefix == "inputs" && v.get("file").is_some());
+            || ((prefix == "inputs" || prefix.starts_with("inputs.")) && v.get("file").is_some());
         match (base.get_mut(k), v) {
             (Some(toml::Value::Table(b)), toml::Value::Table(o)) if !replaces => {
                 merge(b, o, source, prov, &key)
@@ -730,12 +795,22 @@ pub fn load(path: Option<&Path>) -> Result<(Scenario, Provenance, PathBuf), Mode
         // Relative input paths are taken from the folder of the file that names them.
         let mut t = t.clone();
         if let Some(toml::Value::Table(inputs)) = t.get_mut("inputs") {
-            for (_, v) in inputs.iter_mut() {
-                if let Some(toml::Value::String(f)) = v.get_mut("file")
-                    && !f.starts_with("embedded:")
-                    && Path::new(f.as_str()).is_relative()
-                {
+            let relative = |f: &mut String| {
+                if !f.starts_with("embedded:") && Path::new(f.as_str()).is_relative() {
                     *f = dir.join(&*f).display().to_string();
+                }
+            };
+            for (_, v) in inputs.iter_mut() {
+                if let Some(toml::Value::String(f)) = v.get_mut("file") {
+                    relative(f);
+                }
+                // The tables that supply pieces of the employed input (`fte`, `sectors`).
+                for piece in ["fte", "sectors"] {
+                    if let Some(toml::Value::String(f)) =
+                        v.get_mut(piece).and_then(|x| x.get_mut("file"))
+                    {
+                        relative(f);
+                    }
                 }
             }
         }
@@ -756,6 +831,13 @@ pub fn load(path: Option<&Path>) -> Result<(Scenario, Provenance, PathBuf), Mode
     for (key, f) in scenario.inputs.entries_mut() {
         if f.sha256.is_some() {
             f.pinned_by = prov.get(&format!("inputs.{key}.sha256")).cloned();
+        }
+        for (piece, s) in [("fte", &mut f.fte), ("sectors", &mut f.sectors)] {
+            if let Some(Supplement::File(s)) = s
+                && s.sha256.is_some()
+            {
+                s.pinned_by = prov.get(&format!("inputs.{key}.{piece}.sha256")).cloned();
+            }
         }
     }
     scenario.check(&leaf)?;
@@ -792,6 +874,26 @@ impl Scenario {
             );
         }
         for (key, f) in self.inputs.entries() {
+            for (piece, s) in [("fte", &f.fte), ("sectors", &f.sectors)] {
+                let Some(s) = s else { continue };
+                if key != "employed" {
+                    return bad(
+                        &format!("inputs.{key}.{piece}"),
+                        "a key of the employed input only; expected it under [inputs.employed]"
+                            .into(),
+                    );
+                }
+                if let Supplement::Word(w) = s
+                    && w.trim() != EMBEDDED_PROFILE
+                {
+                    return bad(
+                        &format!("inputs.{key}.{piece}"),
+                        format!(
+                            "{w:?}; expected \"embedded\" (the embedded profile) or a table, {{ file = \"…\" }}"
+                        ),
+                    );
+                }
+            }
             match f.missing.as_deref().map(str::trim) {
                 None | Some("error") => {}
                 Some("impute") if key == "care_use" => {

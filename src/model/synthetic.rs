@@ -4,7 +4,10 @@
 //!
 //! The fingerprint of a table is independent of its format and row order: the number of rows and
 //! the wrapping sum of a 64-bit FNV-1a hash of each row, written as its dimensions (named by what
-//! they stand for, else their id) with their codes, the value and the status.
+//! they stand for, else their id) with their codes, the value and the status. A cut of an embedded
+//! table (one county's rows, written to CSV) is recognised row by row: every row's hash is one of
+//! the embedded table's ([`part_of_embedded`]; the embedded rows are hashed only when an input has
+//! the same dimensions as that table, once per process).
 
 use super::scenario::InputFile;
 use crate::table::Table;
@@ -28,18 +31,35 @@ fn fnv(bytes: &[u8], mut h: u64) -> u64 {
     h
 }
 
+/// The names of a table's dimensions as the fingerprint knows them (what they stand for, else
+/// their id), sorted: two tables can share rows only when these are the same.
+pub fn signature(t: &Table) -> Vec<String> {
+    let mut names: Vec<String> = t.dims.iter().map(dim_name).collect();
+    names.sort();
+    names
+}
+
+fn dim_name(dim: &crate::table::Dimension) -> String {
+    Concept::of(dim).map_or_else(|| dim.id.trim().to_lowercase(), |c| format!("{c:?}"))
+}
+
 /// The fingerprint of a table's content (see the module text).
 pub fn fingerprint(t: &Table) -> Fingerprint {
+    let sum = row_hashes(t)
+        .into_iter()
+        .fold(0u64, |a, h| a.wrapping_add(h));
+    Fingerprint { rows: t.len(), sum }
+}
+
+/// The hash of each row (see the module text): the same for a row of a relabelled copy, in any
+/// format and row order.
+pub fn row_hashes(t: &Table) -> Vec<u64> {
     // Dimensions in a fixed order, by name.
     let mut dims: Vec<(String, usize)> = t
         .dims
         .iter()
         .enumerate()
-        .map(|(d, dim)| {
-            let name =
-                Concept::of(dim).map_or_else(|| dim.id.trim().to_lowercase(), |c| format!("{c:?}"));
-            (name, d)
-        })
+        .map(|(d, dim)| (dim_name(dim), d))
         .collect();
     dims.sort();
     let prefix: Vec<u64> = dims
@@ -71,22 +91,21 @@ pub fn fingerprint(t: &Table) -> Fingerprint {
                 .collect()
         })
         .collect();
-    let mut sum = 0u64;
-    for r in 0..t.len() {
-        let mut h = 0xcbf2_9ce4_8422_2325u64;
-        for ((_, d), p) in dims.iter().zip(&prefix) {
-            h = fnv(&p.to_le_bytes(), h);
-            h = fnv(canon[*d][t.keys[*d][r] as usize].as_bytes(), h);
-            h = fnv(b"\x1f", h);
-        }
-        h = match t.value(r) {
-            Some(v) => fnv(&(v + 0.0).to_bits().to_le_bytes(), h),
-            None => fnv(b"-", h),
-        };
-        h = fnv(t.status[r].as_str().as_bytes(), h);
-        sum = sum.wrapping_add(h);
-    }
-    Fingerprint { rows: t.len(), sum }
+    (0..t.len())
+        .map(|r| {
+            let mut h = 0xcbf2_9ce4_8422_2325u64;
+            for ((_, d), p) in dims.iter().zip(&prefix) {
+                h = fnv(&p.to_le_bytes(), h);
+                h = fnv(canon[*d][t.keys[*d][r] as usize].as_bytes(), h);
+                h = fnv(b"\x1f", h);
+            }
+            h = match t.value(r) {
+                Some(v) => fnv(&(v + 0.0).to_bits().to_le_bytes(), h),
+                None => fnv(b"-", h),
+            };
+            fnv(t.status[r].as_str().as_bytes(), h)
+        })
+        .collect()
 }
 
 /// The fingerprints of the embedded tables, by file name (computed once).
@@ -118,8 +137,71 @@ pub fn same_as_embedded(t: &Table) -> Option<String> {
         .map(|(n, _)| n.clone())
 }
 
+/// The signatures ([`signature`]) of the embedded tables, in the order of
+/// [`crate::defaults::FILES`] (checked against the tables by a test): which embedded table an
+/// input can be a part of is known without reading any.
+const SIGNATURES: [&[&str]; 8] = [
+    &["Age", "County", "Profession", "Sex", "Year"],
+    &[
+        "Age",
+        "Contents",
+        "County",
+        "Profession",
+        "Sector",
+        "Sex",
+        "Year",
+    ],
+    &["Age", "County", "Origin", "Profession", "Sex", "Year"],
+    &["Age", "County", "Sex", "Year"],
+    &["Age", "County", "Sex", "Year"],
+    &["HealthcareRegion", "Profession", "Year", "uppgift"],
+    &["Age", "Sector", "Sex"],
+    &["Assessment", "County", "Profession", "Sector", "Year"],
+];
+
+/// The sorted row hashes of embedded table `i` (of [`crate::defaults::FILES`]), computed the
+/// first time an input could be a part of it.
+fn rows_of_embedded(i: usize) -> &'static [u64] {
+    static ROWS: [OnceLock<Vec<u64>>; 8] = [const { OnceLock::new() }; 8];
+    ROWS[i].get_or_init(|| {
+        let mut h = crate::defaults::table(crate::defaults::FILES[i].0)
+            .map(|t| row_hashes(&t))
+            .unwrap_or_default();
+        h.sort_unstable();
+        h
+    })
+}
+
+/// The embedded table that every row of `t` is a row of (a cut of it: one county, some
+/// professions, some years, relabelled or not, in any format), with the number of rows of `t`
+/// and of the embedded table; `None` when a row of `t` is no embedded row, or every row is zero
+/// or empty (a table of zeros says nothing of where its numbers came from).
+pub fn part_of_embedded(t: &Table) -> Option<(String, usize, usize)> {
+    if t.is_empty() || !(0..t.len()).any(|r| t.value(r).is_some_and(|v| v != 0.0)) {
+        return None;
+    }
+    let sig = signature(t);
+    let hashes = row_hashes(t);
+    crate::defaults::FILES
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            SIGNATURES[*i]
+                .iter()
+                .copied()
+                .eq(sig.iter().map(String::as_str))
+                && t.len() <= crate::defaults::ROWS[*i]
+        })
+        .find(|(i, _)| {
+            let rows = rows_of_embedded(*i);
+            hashes.iter().all(|h| rows.binary_search(h).is_ok())
+        })
+        .map(|(i, (n, _))| (n.to_string(), t.len(), crate::defaults::ROWS[i]))
+}
+
 /// Why an input counts as synthetic, or an empty string when it does not: it is embedded, it says
-/// so (a PX `SOURCE`/`NOTE`, a `meta` sheet, a note), or its content is an embedded table's.
+/// so (a PX `SOURCE`/`NOTE`, a `meta` sheet, a note), or its content is an embedded table's, or
+/// a part of one (every row a row of it).
 pub fn recognise(f: &InputFile, t: &Table) -> String {
     if f.file.starts_with("embedded:") {
         return "embedded default data".into();
@@ -127,8 +209,29 @@ pub fn recognise(f: &InputFile, t: &Table) -> String {
     if t.meta.synthetic {
         return "the table says it is synthetic".into();
     }
-    match same_as_embedded(t) {
-        Some(n) => format!("same content as the embedded {n}"),
+    if let Some(n) = same_as_embedded(t) {
+        return format!("same content as the embedded {n}");
+    }
+    match part_of_embedded(t) {
+        Some((n, k, all)) => format!("rows of the embedded {n} ({k} of its {all} rows)"),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_signatures_are_the_embedded_tables() {
+        for (i, (name, _)) in crate::defaults::FILES.iter().enumerate() {
+            let t = crate::defaults::table(name).unwrap();
+            let sig = signature(&t);
+            assert_eq!(
+                SIGNATURES[i].to_vec(),
+                sig.iter().map(String::as_str).collect::<Vec<_>>(),
+                "{name}"
+            );
+        }
     }
 }

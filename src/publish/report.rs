@@ -744,7 +744,7 @@ pub fn published_actual(
     if !profile.protects() {
         return Some(s.actual);
     }
-    if s.county != "00" {
+    if !s.is_total() {
         return None;
     }
     let a = s.actual;
@@ -893,7 +893,7 @@ pub fn published_national(
     base: Option<&Disclosed>,
 ) -> Option<f64> {
     let n = scores.iter().find(|x| {
-        x.county == "00"
+        x.is_total()
             && x.base_year == s.base_year
             && x.horizon == s.horizon
             && x.measure == s.measure
@@ -1002,7 +1002,7 @@ pub fn backtest_chart(
     let mut by_base: BTreeMap<i32, BTreeMap<i32, f64>> = BTreeMap::new();
     for s in scores
         .iter()
-        .filter(|s| s.county == "00" && s.measure == "licensed" && counted(&s.profession))
+        .filter(|s| s.is_total() && s.measure == "licensed" && counted(&s.profession))
     {
         *by_base
             .entry(s.base_year)
@@ -2110,6 +2110,24 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
                 "Varje summa minus dess kända delar fördelas på dess saknade celler i proportion till samma cell i resten av landet (jämnt där den är 0) och räknas om tills alla summor stämmer (iterativ proportionell anpassning); cellerna har status skattad.",
                 "Each total less its known parts is spread over its missing cells in proportion to the same cell in the rest of the country (evenly where that is 0), raked until every total holds (iterative proportional fitting); the cells have status estimated."
             )
+        ));
+    }
+    // Employment as published: which source supplied FTE and the sector split.
+    let pieces: Vec<&str> = pr
+        .used
+        .iter()
+        .filter(|u| u.key.starts_with("employed."))
+        .filter_map(|u| u.notes.first().map(String::as_str))
+        .collect();
+    if !pieces.is_empty() {
+        items.push(format!(
+            "{} {}.",
+            tr(
+                lang,
+                "Sysselsatta enligt publicerad statistik (personer) kompletterade enligt scenariot:",
+                "Employed persons as published, completed as the scenario says:"
+            ),
+            pieces.join("; ")
         ));
     }
     if let Some(b) = &pr.bands {
