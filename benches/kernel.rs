@@ -49,7 +49,7 @@ fn triad(n: usize, reps: usize) -> f64 {
 /// Bytes the kernel's passes stream per draw, counting each array access once per cell and year:
 /// forward 6 arrays (stock in and out, survival, Swedish profile, foreign licences, FTE weights;
 /// 7 when the foreign factors vary by year and the two origins are read apart), adjoint 4 (value
-/// in and out, survival, profile) over the ages it follows (those that reach the ages new licences
+/// in and out, survival, profile; one pass from the intake window's last year) over the ages it follows (those that reach the ages new licences
 /// enter at, see `model::montecarlo`) for professions with a programme.
 fn bytes_per_draw(k: &Kernel) -> f64 {
     let cells = (k.regions.len() * 2 * NA) as f64;
@@ -64,10 +64,10 @@ fn bytes_per_draw(k: &Kernel) -> f64 {
                     let lo = row.iter().position(|x| *x != 0.0);
                     let hi = row.iter().rposition(|x| *x != 0.0);
                     if let (Some(lo), Some(hi)) = (lo, hi) {
-                        for &target in &k.window {
-                            for t in 1..=target {
-                                adjoint += 32.0 * ((hi + t).min(NA) - lo) as f64;
-                            }
+                        // One pass, from the window's last year, serves every target.
+                        let last = k.window.iter().copied().max().unwrap_or(0);
+                        for t in 1..=last {
+                            adjoint += 32.0 * ((hi + t).min(NA) - lo) as f64;
                         }
                     }
                 }
