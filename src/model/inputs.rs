@@ -683,8 +683,8 @@ fn ages_codes() -> Vec<String> {
     (AGE_MIN..=AGE_MAX).map(|a| a.to_string()).collect()
 }
 
-/// The codes (as written) of the categories of a table's `c` dimension that some row uses.
-fn codes_used(t: &Table, c: Concept) -> Vec<String> {
+/// The categories of a table's `c` dimension that some row uses (none without the dimension).
+fn categories_used(t: &Table, c: Concept) -> Vec<&crate::table::Category> {
     let Some(d) = t.dims.iter().position(|d| Concept::of(d) == Some(c)) else {
         return Vec::new();
     };
@@ -697,7 +697,15 @@ fn codes_used(t: &Table, c: Concept) -> Vec<String> {
         .iter()
         .zip(used)
         .filter(|(_, u)| *u)
-        .map(|(cat, _)| cat.code.clone())
+        .map(|(cat, _)| cat)
+        .collect()
+}
+
+/// The codes (as written) of the categories of a table's `c` dimension that some row uses.
+fn codes_used(t: &Table, c: Concept) -> Vec<String> {
+    categories_used(t, c)
+        .into_iter()
+        .map(|cat| cat.code.clone())
         .collect()
 }
 
@@ -712,19 +720,9 @@ fn codes_of(t: &Table, c: Concept) -> Vec<String> {
 /// The codes of the categories of a table's `c` dimension that some row uses, resolved (published
 /// labels to codes); totals and unknown labels are not codes.
 fn codes_present(t: &Table, c: Concept) -> Vec<String> {
-    let Some(d) = t.dims.iter().position(|d| Concept::of(d) == Some(c)) else {
-        return Vec::new();
-    };
-    let mut used = vec![false; t.dims[d].len()];
-    for &k in &t.keys[d] {
-        used[k as usize] = true;
-    }
-    t.dims[d]
-        .categories
-        .iter()
-        .zip(used)
-        .filter(|(_, u)| *u)
-        .filter_map(|(cat, _)| match crate::validate::resolve(c, cat) {
+    categories_used(t, c)
+        .into_iter()
+        .filter_map(|cat| match crate::validate::resolve(c, cat) {
             crate::codes::Lookup::Code(code) => Some(code),
             _ => None,
         })

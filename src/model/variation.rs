@@ -198,21 +198,13 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize, prm: &Params) -> Variatio
     for &(y0, y1) in &pairs {
         let mut year_e = 0.0;
         for c in 0..nc {
-            let q = prm.county_exit[c];
-            let (mut stay, mut exits, mut before) = (0.0, 0.0, 0.0);
-            for sx in 0..2 {
-                for a in 0..NA {
-                    let l = lic(y0, c, sx, a);
-                    let x = if a == NA - 1 {
-                        1.0
-                    } else {
-                        (prm.exit[sx * NA + a] * q).min(1.0)
-                    };
-                    before += l;
-                    exits += l * x;
-                    stay += l * (1.0 - x);
-                }
-            }
+            let mut step = Step::default();
+            step.add(inp, p, prm, y0, c);
+            let Step {
+                before,
+                exits,
+                stay,
+            } = step;
             // The model's own forecast of a county's new licences is its level over the window,
             // not the year's: the year-to-year variation of arrivals is part of the residual.
             let new = county_new[c] / pairs.len() as f64;
@@ -366,6 +358,37 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize, prm: &Params) -> Variatio
     }
 }
 
+/// One step of the model's exits from licence year index `y0`, summed over the counties added:
+/// persons at risk, expected exits and expected stayers (the last age exits whole).
+#[derive(Default)]
+struct Step {
+    before: f64,
+    exits: f64,
+    stay: f64,
+}
+
+impl Step {
+    /// Adds county `c`'s persons in `y0` with profession `p`'s exit rates (the county's level
+    /// included), in sex and age order.
+    fn add(&mut self, inp: &Inputs, p: usize, prm: &Params, y0: usize, c: usize) {
+        let g = &inp.grid;
+        let q = prm.county_exit[c];
+        for sx in 0..2 {
+            for a in 0..NA {
+                let l = inp.licensed[y0 * g.cells() + g.idx(p, c, sx, a)];
+                let x = if a == NA - 1 {
+                    1.0
+                } else {
+                    (prm.exit[sx * NA + a] * q).min(1.0)
+                };
+                self.before += l;
+                self.exits += l * x;
+                self.stay += l * (1.0 - x);
+            }
+        }
+    }
+}
+
 /// The national stock's one-step relative residuals over the last [`NATIONAL_YEARS`] transitions
 /// of `upto` (licence year indices up to the base year), with the model's exit rates and each
 /// year's actual new licences, and their least-squares slope a year ([`Variation::stock_slope`]).
@@ -380,20 +403,13 @@ fn stock_slope(inp: &Inputs, p: usize, prm: &Params, upto: &[usize]) -> Option<(
         if ly[y1] != ly[y0] + 1 {
             continue;
         }
-        let (mut before, mut stay, mut after, mut new) = (0.0, 0.0, 0.0, 0.0);
+        let mut step = Step::default();
+        let (mut after, mut new) = (0.0, 0.0);
         for c in 0..nc {
-            let q = prm.county_exit[c];
+            step.add(inp, p, prm, y0, c);
             for sx in 0..2 {
                 for a in 0..NA {
                     let i = g.idx(p, c, sx, a);
-                    let l = inp.licensed[y0 * cells + i];
-                    let rate = if a == NA - 1 {
-                        1.0
-                    } else {
-                        (prm.exit[sx * NA + a] * q).min(1.0)
-                    };
-                    before += l;
-                    stay += l * (1.0 - rate);
                     after += inp.licensed[y1 * cells + i];
                     new += (0..3)
                         .map(|o| inp.issued[(y1 * 3 + o) * cells + i])
@@ -401,9 +417,9 @@ fn stock_slope(inp: &Inputs, p: usize, prm: &Params, upto: &[usize]) -> Option<(
                 }
             }
         }
-        if before > 0.0 {
+        if step.before > 0.0 {
             x.push(f64::from(ly[y1]));
-            y.push((after - stay - new) / before);
+            y.push((after - step.stay - new) / step.before);
         }
     }
     slope(&x, &y)

@@ -366,18 +366,15 @@ fn band_columns(
     vec![
         (
             format!("gap_fte_{year}_p{lo}"),
-            column(&|p, r| b.q(p, 3, r, last)[0]),
+            column(&|p, r| gap_band(b, p, r).0),
         ),
         (
             format!("gap_fte_{year}_p{hi}"),
-            column(&|p, r| {
-                let q = b.q(p, 3, r, last);
-                q[q.len() - 1]
-            }),
+            column(&|p, r| gap_band(b, p, r).1),
         ),
         (
             format!("shortage_probability_{year}"),
-            column(&|p, r| b.shortage_of(p, r, last)),
+            column(&|p, r| gap_band(b, p, r).2),
         ),
     ]
 }
@@ -1287,15 +1284,22 @@ fn band_cells(pr: &Projection, p: usize, county: Option<&str>, lang: Lang) -> St
     let Some(r) = region else {
         return "<td>–</td><td>–</td>".into();
     };
-    let last = b.years.len() - 1;
-    let gap = b.q(p, 3, r, last);
+    let (lo, hi, shortage) = gap_band(b, p, r);
     format!(
         "<td>{} {} {}</td><td>{} %</td>",
-        num(gap[0], 0, lang),
+        num(lo, 0, lang),
         tr(lang, "till", "to"),
-        num(gap[gap.len() - 1], 0, lang),
-        num(100.0 * b.shortage_of(p, r, last), 0, lang)
+        num(hi, 0, lang),
+        num(100.0 * shortage, 0, lang)
     )
+}
+
+/// Profession `p`'s gap in band region `r` in the bands' last year: the outer percentiles and
+/// the probability of shortage.
+fn gap_band(b: &crate::model::montecarlo::Bands, p: usize, r: usize) -> (f64, f64, f64) {
+    let last = b.years.len() - 1;
+    let gap = b.q(p, 3, r, last);
+    (gap[0], gap[gap.len() - 1], b.shortage_of(p, r, last))
 }
 
 /// Charts beside the per-profession ones, drawn once by [`write`] and inlined by [`html_with`].
@@ -1589,23 +1593,21 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
             label_word(pr.label(s, dd), lang)
         );
         if let Some(b) = &pr.bands {
-            let last = b.years.len() - 1;
-            let nat = b.national();
-            let gap = b.q(p, 3, nat, last);
+            let (gap_lo, gap_hi, shortage) = gap_band(b, p, b.national());
             let (lo, hi) = (b.percentiles[0], b.percentiles[b.percentiles.len() - 1]);
             let _ = writeln!(
                 o,
                 "<p><strong>{} {}: {} %</strong> ({} {} {}). {} P{lo}–P{hi}: {} {} {}.</p>",
                 tr(lang, "Sannolikhet för brist", "Probability of shortage in"),
                 sc.horizon,
-                num(100.0 * b.shortage_of(p, nat, last), 0, lang),
+                num(100.0 * shortage, 0, lang),
                 tr(lang, "andel av", "share of"),
                 b.draws,
                 tr(lang, "Monte Carlo-dragningar", "Monte Carlo draws"),
                 tr(lang, "Gapet", "The gap"),
-                num(gap[0], 0, lang),
+                num(gap_lo, 0, lang),
                 tr(lang, "till", "to"),
-                num(gap[gap.len() - 1], 0, lang)
+                num(gap_hi, 0, lang)
             );
         }
         if let Some(r) = pr.intake.iter().find(|r| r.profession == p) {
