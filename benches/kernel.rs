@@ -54,7 +54,7 @@ fn triad(n: usize, reps: usize) -> f64 {
 fn bytes_per_draw(k: &Kernel) -> f64 {
     let cells = (k.regions.len() * 2 * NA) as f64;
     let steps = (k.years.len() - 1) as f64;
-    let constant_foreign = !matches!(k.laws.foreign, Law::Trend);
+    let constant_foreign = !matches!(k.laws.foreign, Law::Trend | Law::Estimated);
     k.profs
         .iter()
         .map(|p| {
@@ -207,6 +207,16 @@ fn export(k: &Kernel, seed: u64, dir: &Path) {
             let (rd, rl) = k.profs[p].ratio_trend;
             let (sd, sl) = k.profs[p].stock_trend;
             vec![b, w, l, y, rd, rl, sd, sl]
+        }),
+    );
+    npy(
+        dir,
+        "foreign_sd",
+        &[np, 7],
+        &cat(&|p| {
+            let [(le, ye), (lt, yt)] = k.profs[p].foreign_sd;
+            let ([de, dt], lead) = k.profs[p].foreign_drift;
+            vec![le, ye, lt, yt, de, dt, lead]
         }),
     );
     npy(
@@ -470,6 +480,8 @@ fn main() {
         k.ratio_national = (0.0, 0.0);
         k.ratio_trend = (0.0, 0.0);
         k.stock_trend = (0.0, 0.0);
+        k.foreign_sd = [(0.0, 0.0); 2];
+        k.foreign_drift = ([0.0; 2], 0.0);
     });
     plain.population_sd = 0.0;
     let _ = plain.run(20, sc.seed, &q);

@@ -78,10 +78,27 @@ def centred(x, weight):
     return x - (x * w[None, :, :, None]).sum(axis=2, keepdims=True)
 
 
+def foreign_factors(meta, A, rng, draws):
+    """Licences on foreign education, a factor per draw, profession, origin and year ahead: one level
+    per draw for a declared law; with "estimated", the window level's error, each year's variation
+    and a random trend from the window's middle, in logs, with mean 1."""
+    laws, ny, P = meta["laws"], meta["ny"], meta["np"]
+    if laws["foreign"]["dist"] != "estimated":
+        level = factor(laws["foreign"], rng, (draws, P, 2))
+        return np.repeat(level[..., None], ny - 1, axis=3)
+    F = A["foreign_sd"]
+    lv, yv, dr = F[:, [0, 2]][None, :, :, None], F[:, [1, 3]][None, :, :, None], F[:, [4, 5]][None, :, :, None]
+    at = np.arange(1, ny)[None, None, None, :] + F[:, 6][None, :, None, None]
+    var = yv * yv + (dr * at) ** 2
+    z = rng.standard_normal((draws, P, 2, 1))
+    w = rng.standard_normal((draws, P, 2, 1))
+    nu = rng.standard_normal((draws, P, 2, ny - 1))
+    return np.exp(lv * z - 0.5 * lv * lv) * np.exp(yv * nu + dr * w * at - 0.5 * var)
+
+
 def sample(meta, A, rng, draws):
     laws = meta["laws"]
     ny = meta["ny"]
-    level = factor(laws["foreign"], rng, (draws, meta["np"], 2))
     return {
         "exit": share_pools(
             *(A[x].reshape(-1, 2, meta["na"]) for x in ("exit", "exit_k", "exit_n")),
@@ -92,7 +109,7 @@ def sample(meta, A, rng, draws):
         "completion": beta_rate(
             A["completion"], A["completion_k"], A["completion_n"], laws["completion"], rng, draws, False
         ),
-        "foreign": np.repeat(level[..., None], ny - 1, axis=3),
+        "foreign": foreign_factors(meta, A, rng, draws),
         "imbalance": shift(laws["imbalance"], rng, (draws, meta["np"])),
         "growth": shift(laws["growth"], rng, (draws, meta["nf"])),
         # Process variation: the stocks' normal steps, the FTE ratio's lasting and yearly log

@@ -1658,3 +1658,77 @@ fn slopes_and_their_pooled_spread_by_hand() {
     // Slopes within their sampling error: no trend.
     assert_eq!(pooled_trend([Some((0.1, 0.05)), None].into_iter()), 0.0);
 }
+
+/// The drift through the origin fitted by hand: `Σhe/Σh²` and `Σ(e − bh)²/(n − 1)/Σh²`.
+fn drift_by_hand(e: &[(f64, f64)]) -> (f64, f64) {
+    let shh: f64 = e.iter().map(|(h, _)| h * h).sum();
+    let b = e.iter().map(|(h, x)| h * x).sum::<f64>() / shh;
+    let sse: f64 = e.iter().map(|(h, x)| (x - b * h).powi(2)).sum();
+    (b, sse / (e.len() - 1) as f64 / shh)
+}
+
+#[test]
+fn the_model_error_reruns_are_the_backtests_errors() {
+    // The reruns behind `[uncertainty.model]` checked against the public backtest, a second path
+    // to the same national errors: from each of the six years before 2023, every horizon up to
+    // 2023 (licensed) and up to the last employment year 2021 (FTE). From 2019 and 2020 the
+    // projection cannot be made (HSK is licensed but has no employment history yet), so four
+    // reruns count.
+    let pr = default_run();
+    let (slopes, reruns) = backtest::model_slopes(pr);
+    assert_eq!(reruns, 4);
+    for b in [2019, 2020] {
+        let e = backtest::backtest(pr, b, &[1]).unwrap_err().to_string();
+        assert!(e.contains("HSK"), "{e}");
+    }
+    let g = &pr.inputs.grid;
+    for code in ["SSK", "PST", "SPL"] {
+        let p = g.prof(code).unwrap();
+        let mut errors = [Vec::new(), Vec::new()];
+        for k in [1, 2, 5, 6] {
+            let horizons: Vec<i32> = (1..=k).collect();
+            for s in backtest::backtest(pr, 2023 - k, &horizons).unwrap() {
+                if s.profession == code && s.county == "00" {
+                    let m = usize::from(s.measure == "fte");
+                    errors[m].push((f64::from(s.horizon), (s.actual / s.predicted).ln()));
+                }
+            }
+        }
+        assert_eq!(errors[0].len(), 14, "{code}: 1 + 2 + 5 + 6 licensed errors");
+        // FTE to 2021, from 2017 and 2018 only (employment lags two years): 4 + 3.
+        assert_eq!(errors[1].len(), 7, "{code}");
+        for m in 0..2 {
+            let (b, se2) = drift_by_hand(&errors[m]);
+            let (hb, hse2) = slopes[p][m].unwrap();
+            assert!(
+                (b - hb).abs() < 1e-12 && (se2 - hse2).abs() < 1e-12,
+                "{code} {m}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_foreign_inflows_spread_and_slope_by_hand() {
+    use hwf::model::variation::{log_slope, log_spread};
+    // ln(x + ½) = ln 10 + t·ln 2 exactly: no spread around the line, slope ln 2, no error.
+    let doubling = [9.5, 19.5, 39.5, 79.5];
+    assert!(log_spread(&doubling) < 1e-12);
+    let (b, se2) = log_slope(&doubling).unwrap();
+    assert!((b - std::f64::consts::LN_2).abs() < 1e-12 && se2 < 1e-20);
+    // ln(x + ½) = 0, 1, 0, 1: the line through t = 0..3 has slope 0.2 (Σ(t − 1.5)(y − 0.5) = 1
+    // over Σ(t − 1.5)² = 5); the residuals −0.2, 0.6, −0.6, 0.2 give 0.8 / 2 degrees of freedom.
+    let e = std::f64::consts::E;
+    let zigzag = [0.5, e - 0.5, 0.5, e - 0.5];
+    assert!((log_spread(&zigzag) - 0.4f64.sqrt()).abs() < 1e-12);
+    let (b, se2) = log_slope(&zigzag).unwrap();
+    assert!((b - 0.2).abs() < 1e-12 && (se2 - 0.4 / 5.0).abs() < 1e-12);
+    // Three years: the spread around the mean (ln(x + ½) = 1, 2, 3: sd 1); no slope yet.
+    let three = [e - 0.5, e * e - 0.5, e * e * e - 0.5];
+    assert!((log_spread(&three) - 1.0).abs() < 1e-12);
+    assert!(log_slope(&three).is_none());
+    // Too few years, or no licences at all: nothing to estimate.
+    assert_eq!(log_spread(&[3.0, 5.0]), 0.0);
+    assert_eq!(log_spread(&[0.0; 6]), 0.0);
+    assert!(log_slope(&[0.0; 6]).is_none());
+}

@@ -356,3 +356,37 @@ fn employment_and_fte_trends_reach_the_kernel_and_their_draws() {
     }
     assert!(moved > 0, "the paths never left the point forecast");
 }
+
+#[test]
+fn estimated_foreign_factors_have_mean_one_and_the_variance_of_their_parts() {
+    // `[uncertainty.foreign] dist = "estimated"`: the window level's error σ_l (once per draw),
+    // each year's σ_y and a random trend δ·(t + lead), in logs; the factors keep mean 1.
+    let pr = default_run();
+    let mut k = Kernel::new(pr).unwrap();
+    let p = k.professions.iter().position(|c| c == "LAK").unwrap();
+    let (level, yearly, drift, lead) = (0.1, 0.2, 0.03, 1.0);
+    k.profs[p].foreign_sd = [(level, yearly); 2];
+    k.profs[p].foreign_drift = ([drift; 2], lead);
+    let n = 8000;
+    let samples: Vec<_> = (0..n).map(|d| k.sample(p, d, 11)).collect();
+    for o in 0..2 {
+        for i in [0usize, 9] {
+            let f: Vec<f64> = samples.iter().map(|s| s.foreign[o][i]).collect();
+            let mean = f.iter().sum::<f64>() / n as f64;
+            let logs: Vec<f64> = f.iter().map(|x| x.ln()).collect();
+            let m = logs.iter().sum::<f64>() / n as f64;
+            let var = logs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1) as f64;
+            let at = i as f64 + 1.0 + lead;
+            let expected = level * level + yearly * yearly + drift * drift * at * at;
+            // Sampling error: the variance's relative sd is √(2/n) ≈ 1.6 %; the mean's about
+            // √(e^var − 1)/√n ≈ 0.4 %.
+            assert!(
+                (var / expected - 1.0).abs() < 0.06,
+                "{o} {i}: {var} vs {expected}"
+            );
+            assert!((mean - 1.0).abs() < 0.02, "{o} {i}: mean {mean}");
+            // The log mean is −var/2 (mean 1 on the multiplier scale).
+            assert!((m + expected / 2.0).abs() < 0.02, "{o} {i}: log mean {m}");
+        }
+    }
+}

@@ -112,6 +112,21 @@ pub fn as_of(inp: &Inputs, base_year: i32, lag: i32) -> Result<Inputs, ModelErro
     Ok(out)
 }
 
+/// The scenario of a rerun from `base_year` for `years` years: its horizon, target year and intake
+/// window moved with it (the window no longer than the rerun).
+fn rerun_scenario(sc: &Scenario, base_year: i32, years: i32) -> Scenario {
+    let mut s = sc.clone();
+    s.base_year = base_year;
+    s.horizon = base_year + years;
+    s.balance.target_year = s.horizon;
+    s.balance.intake_from = base_year + 1;
+    s.balance.window_years = s
+        .balance
+        .window_years
+        .min(u32::try_from(years).unwrap_or(1).max(1));
+    s
+}
+
 /// Reruns from `base_year` and scores every horizon in `horizons` that the data can check.
 ///
 /// # Errors
@@ -172,16 +187,11 @@ pub fn backtest_with(
         });
     };
     let past = as_of(inp, base_year, lag)?;
-    let mut sc: Scenario = full.scenario.clone();
-    sc.base_year = base_year;
-    sc.horizon = base_year + max_h;
-    sc.balance.target_year = sc.horizon;
-    sc.balance.intake_from = base_year + 1;
-    sc.balance.window_years = sc
-        .balance
-        .window_years
-        .min(u32::try_from(max_h).unwrap_or(1).max(1));
-    let pr = project(&sc, past, Vec::new())?;
+    let pr = project(
+        &rerun_scenario(&full.scenario, base_year, max_h),
+        past,
+        Vec::new(),
+    )?;
     // The band's edges and the calibration grid, each percentile once.
     let mut percentiles: Vec<f64> = calibration::GRID.to_vec();
     if let Some(m) = mc {
@@ -468,4 +478,96 @@ pub fn summarise(scores: &[Score]) -> Vec<Summary> {
             },
         )
         .collect()
+}
+
+/// The most earlier base years [`model_slopes`] reruns the projection from.
+pub const MODEL_BASES: i32 = 6;
+
+/// A profession's error slope from the reruns: `(β̂, se²)` (see [`model_slopes`]).
+pub type Slope = Option<(f64, f64)>;
+
+/// The model's own error in the nation's licensed persons and FTE, as its history shows it, per
+/// profession: the projection is rerun (point only) from each of up to [`MODEL_BASES`] earlier
+/// base years with the data that existed then (as [`as_of`]), and each rerun's national licensed
+/// persons and FTE in the years up to the projection's base year (FTE: up to its last employment
+/// year) are compared with the data. The log errors `e = ln(actual/predicted)` at `h` years ahead
+/// are fitted by a drift through the origin, `e ≈ β·h`: the slope `β̂ = Σhe/Σh²` and its squared
+/// standard error `Σ(e − β̂h)²/(n − 1)/Σh²` (`None` with fewer than three errors, e.g. a licence
+/// younger than the reruns). Returns `[licensed, FTE]` per profession and the number of reruns
+/// made.
+///
+/// A rerun that the data or the scenario cannot make (too short a history for the windows) is
+/// left out and not counted.
+pub fn model_slopes(pr: &Projection) -> (Vec<[Slope; 2]>, usize) {
+    let inp = &pr.inputs;
+    let sc = &pr.scenario;
+    let g = &inp.grid;
+    let (cells, nk) = (g.cells(), g.nk());
+    let last_emp = inp.employment_years.last().copied().unwrap_or(sc.base_year);
+    let lag = sc.base_year - last_emp;
+    let national = |v: &[f64], at: usize, p: usize| g.national(v, at, p);
+    let licence_at = |y: i32| inp.licence_years.iter().position(|&x| x == y);
+    let employment_at = |y: i32| inp.employment_years.iter().position(|&x| x == y);
+    let mut errors: Vec<[Vec<(f64, f64)>; 2]> = vec![[Vec::new(), Vec::new()]; g.np()];
+    let mut reruns = 0;
+    for k in 1..=MODEL_BASES {
+        let b = sc.base_year - k;
+        let Some(bi) = licence_at(b) else { continue };
+        let Ok(past) = as_of(inp, b, lag) else {
+            continue;
+        };
+        let Ok(rerun) = project(&rerun_scenario(sc, b, k), past, Vec::new()) else {
+            continue;
+        };
+        reruns += 1;
+        let per = g.nc() * 2 * NA;
+        for (p, errors) in errors.iter_mut().enumerate() {
+            if national(&inp.licensed, bi * cells, p) <= 0.0 {
+                continue;
+            }
+            for h in 1..=k {
+                let t = b + h;
+                let hi = usize::try_from(h).unwrap_or(0);
+                if let (Some(li), Some(path)) = (
+                    licence_at(t),
+                    rerun.paths[p].licensed.get(hi * per..(hi + 1) * per),
+                ) {
+                    let (predicted, actual) = (
+                        path.iter().sum::<f64>(),
+                        national(&inp.licensed, li * cells, p),
+                    );
+                    if predicted > 0.0 && actual > 0.0 {
+                        errors[0].push((f64::from(h), (actual / predicted).ln()));
+                    }
+                }
+                let rti = rerun.years.iter().position(|&y| y == t);
+                if let (Some(ei), Some(rti)) = (employment_at(t).filter(|_| t <= last_emp), rti) {
+                    let predicted: f64 = (0..g.nc())
+                        .flat_map(|c| (0..nk).map(move |kk| (c, kk)))
+                        .map(|(c, kk)| rerun.supply[rerun.at(rti, p, c, kk)])
+                        .sum();
+                    let actual: f64 = (0..nk)
+                        .map(|kk| national(&inp.fte, (ei * nk + kk) * cells, p))
+                        .sum();
+                    if predicted > 0.0 && actual > 0.0 {
+                        errors[1].push((f64::from(h), (actual / predicted).ln()));
+                    }
+                }
+            }
+        }
+    }
+    let fit = |e: &[(f64, f64)]| -> Slope {
+        let n = e.len();
+        let shh: f64 = e.iter().map(|(h, _)| h * h).sum();
+        if n < 3 || shh <= 0.0 {
+            return None;
+        }
+        let b = e.iter().map(|(h, x)| h * x).sum::<f64>() / shh;
+        let sse: f64 = e.iter().map(|(h, x)| (x - b * h) * (x - b * h)).sum();
+        Some((b, sse / (n - 1) as f64 / shh))
+    };
+    (
+        errors.iter().map(|[l, f]| [fit(l), fit(f)]).collect(),
+        reruns,
+    )
 }

@@ -56,6 +56,16 @@ impl Grid {
     pub fn idx(&self, p: usize, c: usize, s: usize, a: usize) -> usize {
         ((p * self.nc() + c) * 2 + s) * NA + a
     }
+    /// The nation's sum of profession `p`'s cells (every county, sex and age) in the block of
+    /// `v` that starts at offset `at` (a year of licensed persons, licences or FTE).
+    pub fn national(&self, v: &[f64], at: usize, p: usize) -> f64 {
+        (0..self.nc())
+            .map(|c| {
+                let i = at + self.idx(p, c, 0, 0);
+                v[i..i + 2 * NA].iter().sum::<f64>()
+            })
+            .sum()
+    }
     /// Index of the profession with this code.
     pub fn prof(&self, code: &str) -> Option<usize> {
         self.professions.iter().position(|p| p == code)

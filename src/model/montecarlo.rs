@@ -177,6 +177,22 @@ pub struct ProfKernel {
     /// A random trend of national FTE per licensed person: standard deviation a year and lead
     /// (from the middle of the employment window); the log factor `δ·ω·(t + lead)` in year `t`.
     pub ratio_trend: (f64, f64),
+    /// With foreign licences `estimated`, per origin (EU/EEA, third country): the standard
+    /// deviations of the log factor on the inflow window's mean, the window level's error (once
+    /// per draw) and a year's (each year), from [`super::variation::Variation::foreign`]; the
+    /// factor is `exp(σ_l·ζ + σ_y·ξ_t − (σ_l² + σ_y²)/2)`, mean 1 (zero: none).
+    pub foreign_sd: [(f64, f64); 2],
+    /// With foreign licences `estimated`, per origin: the standard deviation a year of a random
+    /// trend of the log factor (pooled over professions, see
+    /// [`super::variation::Variation::foreign_slope`]), and the years from the inflow window's
+    /// middle to the base year; the log factor gains `δ·ω·(t + lead)` in year index `t`.
+    pub foreign_drift: ([f64; 2], f64),
+    /// The model's own error: the standard deviations a year of a random drift of the national
+    /// licensed persons (and so of FTE), and of the nation's FTE per licensed person beyond it,
+    /// each the log factor `δ·ω·t` in year index `t` with `ω ~ N(0, 1)`, from reruns from
+    /// earlier base years ([`super::backtest::model_slopes`]) where the other sources do not
+    /// already hold it (see [`Kernel::model_drifts`]; zero: none).
+    pub model_drift: (f64, f64),
 }
 
 /// A demand shift between professions, as the kernel applies it.
@@ -327,6 +343,13 @@ const IMBALANCE_STREAM: u64 = 1 << 20;
 const PROCESS_STREAM: u64 = 2 << 20;
 /// The stream purpose of the population error, shared by all professions of a draw.
 const POPULATION_STREAM: u64 = u32::MAX as u64 - 1;
+
+/// Draws of the probe run that measures how much of the model's own error the other sources of
+/// variation already hold ([`Kernel::model_drifts`]).
+pub const PROBE_DRAWS: usize = 200;
+
+/// The probe run's seed (fixed: the probe is part of the estimate, not of the draws).
+const PROBE_SEED: u64 = 0x006d_6f64_656c;
 
 /// The value of year `y` in a list sorted by year.
 fn by_year<T>(v: &[(i32, T)], y: i32) -> Option<&T> {
@@ -613,7 +636,10 @@ impl Kernel {
         let mut profs = Vec::with_capacity(np);
         let vars: Vec<super::variation::Variation> = (0..np)
             .map(|p| {
-                if laws.process == Law::Estimated || laws.ratio == Law::Estimated {
+                if laws.process == Law::Estimated
+                    || laws.ratio == Law::Estimated
+                    || laws.foreign == Law::Estimated
+                {
                     super::variation::estimate(inp, sc, p, &proj.params[p])
                 } else {
                     super::variation::Variation::default()
@@ -623,6 +649,14 @@ impl Kernel {
         // Random trends shared in law by every profession, pooled from their histories.
         let stock_drift = super::variation::pooled_trend(vars.iter().map(|v| v.stock_slope));
         let ratio_drift = super::variation::pooled_trend(vars.iter().map(|v| v.ratio_slope));
+        let foreign_drift =
+            [0, 1].map(|o| super::variation::pooled_trend(vars.iter().map(|v| v.foreign_slope[o])));
+        // The model's own error, from reruns from earlier base years.
+        let model_slopes = if laws.model == Law::Estimated {
+            super::backtest::model_slopes(proj).0
+        } else {
+            vec![[None, None]; np]
+        };
         for (p, var) in vars.iter().enumerate() {
             let prm = &proj.params[p];
             // An employment or FTE trend drawn as paths carries the national year variation.
@@ -811,6 +845,21 @@ impl Kernel {
                 } else {
                     (0.0, 0.0)
                 },
+                model_drift: (0.0, 0.0),
+                foreign_drift: if laws.foreign == Law::Estimated {
+                    let n = sc.supply.inflow_window.clamp(1, var.foreign_years.max(1));
+                    (foreign_drift, (n as f64 - 1.0) / 2.0)
+                } else {
+                    ([0.0; 2], 0.0)
+                },
+                foreign_sd: var.foreign.map(|sd| {
+                    if laws.foreign == Law::Estimated {
+                        let n = sc.supply.inflow_window.clamp(1, var.foreign_years.max(1));
+                        (sd / (n as f64).sqrt(), sd)
+                    } else {
+                        (0.0, 0.0)
+                    }
+                }),
             });
         }
         let shifts = sc
@@ -828,7 +877,7 @@ impl Kernel {
                 })
             })
             .collect();
-        Ok(Kernel {
+        let mut kernel = Kernel {
             professions: g.professions.clone(),
             regions: g.counties.clone(),
             window: ((sc.balance.window_start().max(sc.base_year + 1) - sc.base_year) as usize
@@ -847,7 +896,59 @@ impl Kernel {
             } else {
                 0.0
             },
-        })
+        };
+        if model_slopes.iter().flatten().any(Option::is_some) {
+            let drifts = kernel.model_drifts(&model_slopes)?;
+            for (k, d) in kernel.profs.iter_mut().zip(drifts) {
+                k.model_drift = d;
+            }
+        }
+        Ok(kernel)
+    }
+
+    /// The model's own error where the bands do not already hold it, per profession: for the
+    /// nation's licensed persons, the squared error slope of the reruns less its standard error,
+    /// less the slope variance that the kernel's bands without it already give (`c` in the fit
+    /// `V(h) ≈ c·h²` of the band's log variance at `h` = 1 to [`super::backtest::MODEL_BASES`]
+    /// years ahead, the variance read from the P10–P90 band of [`PROBE_DRAWS`] draws); for FTE,
+    /// the same with the FTE band, less the licensed drift just found (which FTE carries too).
+    /// Standard deviations a year, each at most [`super::variation::MAX_DRIFT`].
+    fn model_drifts(
+        &self,
+        slopes: &[[super::backtest::Slope; 2]],
+    ) -> Result<Vec<(f64, f64)>, ModelError> {
+        let probe = self.run_with(PROBE_DRAWS, PROBE_SEED, &[10.0, 90.0], false)?;
+        let nation = self.regions.len();
+        let z = 2.0 * 1.281_551_565_545;
+        let reach = (self.years.len() - 1).min(super::backtest::MODEL_BASES as usize);
+        // The slope variance profession p's band of variable `var` already holds.
+        let held = |p: usize, var: usize| {
+            let (mut num, mut den) = (0.0, 0.0);
+            for h in 1..=reach {
+                let q = probe.q(p, var, nation, h);
+                if q[0] > 0.0 && q[1] > 0.0 {
+                    let sd = (q[1] / q[0]).ln() / z;
+                    let h2 = (h * h) as f64;
+                    num += h2 * sd * sd;
+                    den += h2 * h2;
+                }
+            }
+            if den > 0.0 { num / den } else { 0.0 }
+        };
+        let cap = super::variation::MAX_DRIFT * super::variation::MAX_DRIFT;
+        Ok(slopes
+            .iter()
+            .enumerate()
+            .map(|(p, [lic, fte])| {
+                let excess = |s: &super::backtest::Slope, var: usize, less: f64| {
+                    s.map_or(0.0, |(b, se2)| {
+                        (b * b - se2 - held(p, var) - less).clamp(0.0, cap)
+                    })
+                };
+                let stock = excess(lic, 0, 0.0);
+                (stock.sqrt(), excess(fte, 1, stock).sqrt())
+            })
+            .collect())
     }
 
     /// The same kernel with each region split into parts: `parts[i] = (region, share)` makes new
@@ -1373,6 +1474,20 @@ impl Kernel {
                     let path = m.fit.simulate(ny - 1, || normal(&mut rng));
                     f.extend(m.factors(&path));
                 }
+                (Law::Estimated, _) => {
+                    let (level_sd, year_sd) = k.foreign_sd[o];
+                    let (drift, lead) = (k.foreign_drift.0[o], k.foreign_drift.1);
+                    let level = libm::exp(level_sd * normal(&mut rng) - 0.5 * level_sd * level_sd);
+                    let omega = drift * normal(&mut rng);
+                    for i in 0..ny - 1 {
+                        // Year index i + 1: the trend from the window's middle, mean kept at 1.
+                        let at = i as f64 + 1.0 + lead;
+                        let (trend, var) =
+                            (omega * at, year_sd * year_sd + drift * drift * at * at);
+                        let year = libm::exp(year_sd * normal(&mut rng) + trend - 0.5 * var);
+                        f.push(level * year * k.foreign_trend[o].get(i).copied().unwrap_or(1.0));
+                    }
+                }
                 (law, _) => {
                     let level = draw_factor(law, &mut rng);
                     f.extend(
@@ -1422,7 +1537,8 @@ impl Kernel {
         let ratio = [between, within, level, yearly, ratio_drift]
             .iter()
             .any(|&x| x > 0.0);
-        if !process && !ratio && stock_drift == 0.0 {
+        let (model_stock, model_ratio) = k.model_drift;
+        if !process && !ratio && stock_drift == 0.0 && model_stock == 0.0 && model_ratio == 0.0 {
             return;
         }
         let mut rng = stream(seed, d, PROCESS_STREAM + p as u64);
@@ -1503,6 +1619,24 @@ impl Kernel {
             s.trend.resize(ny, 0.0);
             for ti in 1..ny {
                 s.trend[ti] = s.trend[ti - 1] + omega * (ti as f64 + stock_lead);
+            }
+        }
+        // The model's own error: a random drift of the national stock, on the same log factors,
+        // and one of the nation's FTE per licensed person, on every region's FTE factors.
+        if model_stock > 0.0 {
+            let omega = model_stock * normal(&mut rng);
+            s.trend.resize(ny, 0.0);
+            for ti in 1..ny {
+                s.trend[ti] += omega * ti as f64;
+            }
+        }
+        if model_ratio > 0.0 {
+            let omega = model_ratio * normal(&mut rng);
+            s.ratio.resize(nr * ny, 0.0);
+            for r in 0..nr {
+                for ti in 1..ny {
+                    s.ratio[r * ny + ti] += omega * ti as f64;
+                }
             }
         }
     }

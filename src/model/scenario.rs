@@ -512,8 +512,10 @@ pub struct Uncertainty {
     pub exit: Dist,
     /// Completion rates (`fixed` or `beta` from graduates and beginners).
     pub completion: Dist,
-    /// Licences on foreign education (`fixed`, `normal`, `lognormal`, or `trend` with
-    /// `supply.foreign_trend`): one level per draw, profession and origin.
+    /// Licences on foreign education (`fixed`, `normal`, `lognormal`: one level per draw,
+    /// profession and origin; `trend` with `supply.foreign_trend`: a path; `estimated`: the
+    /// window level's error and each year's variation, from the history's yearly spread, see
+    /// [`super::variation::Variation::foreign`]).
     pub foreign: Dist,
     /// Admissions after the base year (`fixed`, or `trend` with `supply.admissions_trend`).
     pub admissions: Dist,
@@ -545,6 +547,12 @@ pub struct Uncertainty {
     /// each county's demand, shared by every profession.
     #[serde(default = "estimated")]
     pub population: Dist,
+    /// The model's own error beyond the other sources (`fixed`: none, the default; `estimated`:
+    /// random drifts of each profession's national licensed persons and FTE, from reruns of the
+    /// projection from earlier base years where the other sources do not already hold them, see
+    /// [`super::backtest::model_slopes`]).
+    #[serde(default = "fixed")]
+    pub model: Dist,
 }
 
 fn estimated() -> Dist {
@@ -591,6 +599,8 @@ pub struct Laws {
     pub ratio: Law,
     /// County population projection error.
     pub population: Law,
+    /// The model's own error, from reruns.
+    pub model: Law,
 }
 
 impl Uncertainty {
@@ -608,7 +618,7 @@ impl Uncertainty {
                 .law(&format!("{u}.completion"), &["fixed", "beta"])?,
             foreign: self.foreign.law(
                 &format!("{u}.foreign"),
-                &["fixed", "normal", "lognormal", "trend"],
+                &["fixed", "normal", "lognormal", "trend", "estimated"],
             )?,
             admissions: self
                 .admissions
@@ -633,6 +643,9 @@ impl Uncertainty {
             population: self
                 .population
                 .law(&format!("{u}.population"), &["fixed", "estimated"])?,
+            model: self
+                .model
+                .law(&format!("{u}.model"), &["fixed", "estimated"])?,
         })
     }
 }

@@ -98,6 +98,62 @@ pub struct Variation {
     pub stock_slope: Option<(f64, f64)>,
     /// Transitions in the exit-rate window (the rates' level sits at its middle).
     pub window_transitions: usize,
+    /// The year-to-year spread of the nation's licences on foreign education, EU/EEA and third
+    /// country, over the last [`NATIONAL_YEARS`] licence years up to the base year: the standard
+    /// deviation of ln(licences in a year + ½) around its trend line ([`log_spread`]; 0 with fewer
+    /// than [`MIN_FOREIGN_YEARS`] years or no such licences). The model holds the inflow window's
+    /// mean for every projected year; a draw's yearly inflow strays from it by this much, and the
+    /// window mean itself is off by this over `√n`.
+    pub foreign: [f64; 2],
+    /// Licence years behind [`Variation::foreign`] (years before the profession had licensed
+    /// persons are left out).
+    pub foreign_years: usize,
+    /// The least-squares slope a year of ln(licences on foreign education + ½), EU/EEA and third
+    /// country, over the same years as [`Variation::foreign`], and its squared standard error
+    /// (`None`: fewer than four years): one profession's evidence that its foreign inflow moves
+    /// away from the window's mean. [`pooled_trend`] pools it over professions.
+    pub foreign_slope: [Option<(f64, f64)>; 2],
+}
+
+/// The fewest licence years from which [`Variation::foreign`] is estimated.
+pub const MIN_FOREIGN_YEARS: usize = 3;
+
+/// The year-to-year spread of yearly totals `x` (consecutive years) on the log scale,
+/// `y = ln(x + ½)`: the standard deviation of `y` around its least-squares line (`n − 2` degrees of
+/// freedom) with four or more years, around its mean with three, and 0 with fewer than
+/// [`MIN_FOREIGN_YEARS`] or no totals above 0.
+pub fn log_spread(x: &[f64]) -> f64 {
+    let n = x.len();
+    if n < MIN_FOREIGN_YEARS || x.iter().all(|&v| v <= 0.0) {
+        return 0.0;
+    }
+    let y: Vec<f64> = x.iter().map(|v| (v.max(0.0) + 0.5).ln()).collect();
+    let t: Vec<f64> = (0..n).map(|i| i as f64).collect();
+    let (my, mt) = (y.iter().sum::<f64>() / n as f64, (n as f64 - 1.0) / 2.0);
+    let (b, dof) = match slope(&t, &y) {
+        Some((b, _)) => (b, n - 2),
+        None => (0.0, n - 1),
+    };
+    let sse: f64 = t
+        .iter()
+        .zip(&y)
+        .map(|(ti, yi)| {
+            let e = yi - my - b * (ti - mt);
+            e * e
+        })
+        .sum();
+    (sse / dof as f64).sqrt()
+}
+
+/// The least-squares slope a year of `ln(x + ½)` over consecutive yearly totals `x`, and its
+/// squared standard error (`None` with fewer than four years or no totals above 0).
+pub fn log_slope(x: &[f64]) -> Option<(f64, f64)> {
+    if x.iter().all(|&v| v <= 0.0) {
+        return None;
+    }
+    let y: Vec<f64> = x.iter().map(|v| (v.max(0.0) + 0.5).ln()).collect();
+    let t: Vec<f64> = (0..x.len()).map(|i| i as f64).collect();
+    slope(&t, &y)
 }
 
 /// The least-squares slope of `y` on `x` and its squared standard error (`None` with fewer than
@@ -355,7 +411,27 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize, prm: &Params) -> Variatio
         ratio_slope,
         stock_slope: stock_slope(inp, p, prm, &upto),
         window_transitions: pairs.len(),
+        foreign: [1, 2].map(|o| log_spread(&foreign_totals(inp, p, &upto, o))),
+        foreign_years: foreign_totals(inp, p, &upto, 1).len(),
+        foreign_slope: [1, 2].map(|o| log_slope(&foreign_totals(inp, p, &upto, o))),
     }
+}
+
+/// The nation's licences of origin `o` (1 EU/EEA, 2 third country) in each of the last
+/// [`NATIONAL_YEARS`] licence years of `upto` in which profession `p` had licensed persons.
+fn foreign_totals(inp: &Inputs, p: usize, upto: &[usize], o: usize) -> Vec<f64> {
+    let g = &inp.grid;
+    let cells = g.cells();
+    let cell_sum = |v: &[f64], at: usize| g.national(v, at, p);
+    let held: Vec<usize> = upto
+        .iter()
+        .copied()
+        .filter(|&y| cell_sum(&inp.licensed, y * cells) > 0.0)
+        .collect();
+    held[held.len().saturating_sub(NATIONAL_YEARS)..]
+        .iter()
+        .map(|&y| cell_sum(&inp.issued, (y * 3 + o) * cells))
+        .collect()
 }
 
 /// One step of the model's exits from licence year index `y0`, summed over the counties added:

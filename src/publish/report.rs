@@ -1250,8 +1250,8 @@ fn calibration_section(
         "</table><p><small>{}</small></p></section>",
         tr(
             lang,
-            "Banden omfattar osäkerheten i skattade parametrar (avgångar, examensgrad, utländska legitimationer, efterfrågans tillväxt, balansläget), den årliga slumpvariationen i varje läns bestånd och i årsarbetare per legitimerad (länets och rikets), och befolkningsprognosens fel per län, allt skattat ur historiken. De omfattar inte plötsliga reformer, nivåskiften utan motstycke i historiken (som när antalet nya legitimationer för ett yrke fördubblas), eller ändrade definitioner. Alla mått per metod, nivå och horisont finns i tables/calibration.csv.",
-            "The bands include the uncertainty of the estimated parameters (exits, completion, foreign licences, demand growth, the base-year balance), the yearly random variation of each county's stock and of FTE per licensed person (the county's and the nation's), and the population projection's error by county, all estimated from the history. They do not include sudden reforms, shifts in level without precedent in the history (such as a profession's new licences doubling), or changed definitions. Every score per method, level and horizon is in tables/calibration.csv."
+            "Banden omfattar osäkerheten i skattade parametrar (avgångar, examensgrad, efterfrågans tillväxt, balansläget), utländska legitimationers årliga variation och trend, den årliga slumpvariationen i varje läns bestånd och i årsarbetare per legitimerad (länets och rikets), och befolkningsprognosens fel per län, allt skattat ur historiken. De omfattar inte plötsliga reformer, nivåskiften utan motstycke i historiken (som när antalet nya legitimationer för ett yrke fördubblas), eller ändrade definitioner. Alla mått per metod, nivå och horisont finns i tables/calibration.csv.",
+            "The bands include the uncertainty of the estimated parameters (exits, completion, demand growth, the base-year balance), the yearly variation and trend of licences on foreign education, the yearly random variation of each county's stock and of FTE per licensed person (the county's and the nation's), and the population projection's error by county, all estimated from the history. They do not include sudden reforms, shifts in level without precedent in the history (such as a profession's new licences doubling), or changed definitions. Every score per method, level and horizon is in tables/calibration.csv."
         )
     );
 }
@@ -2181,7 +2181,7 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
             d(&u.imbalance),
         ));
         items.push(format!(
-            "{}: {} {}; {} {}; {} {}.",
+            "{}: {} {}; {} {}; {} {}; {} {}.",
             tr(
                 lang,
                 "Slumpvariation skattad ur historiken",
@@ -2205,6 +2205,12 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
                 "the population projection's error by county"
             ),
             d(&u.population),
+            tr(
+                lang,
+                "modellens eget fel, ur omkörningar från tidigare basår",
+                "the model's own error, from reruns from earlier base years"
+            ),
+            d(&u.model),
         ));
         items.push(
             tr(
