@@ -175,7 +175,8 @@ pub struct ProfKernel {
     /// year index `t` carries the log factor `δ·ω·Σ_{u=1..t}(u + lead)`, `ω ~ N(0, 1)`.
     pub stock_trend: (f64, f64),
     /// A random trend of national FTE per licensed person: standard deviation a year and lead
-    /// (from the middle of the employment window); the log factor `δ·ω·(t + lead)` in year `t`.
+    /// (from the middle of the employment window, whose last year may lag the base year); the log
+    /// factor `δ·ω·(t + lead)` in year `t`.
     pub ratio_trend: (f64, f64),
     /// With foreign licences `estimated`, per origin (EU/EEA, third country): the standard
     /// deviations of the log factor on the inflow window's mean, the window level's error (once
@@ -649,6 +650,13 @@ impl Kernel {
         // Random trends shared in law by every profession, pooled from their histories.
         let stock_drift = super::variation::pooled_trend(vars.iter().map(|v| v.stock_slope));
         let ratio_drift = super::variation::pooled_trend(vars.iter().map(|v| v.ratio_slope));
+        // Years from the last employment year up to the base year to the base year itself.
+        let employment_lag = inp
+            .employment_years
+            .iter()
+            .rev()
+            .find(|&&y| y <= sc.base_year)
+            .map_or(0, |&y| sc.base_year - y);
         let foreign_drift =
             [0, 1].map(|o| super::variation::pooled_trend(vars.iter().map(|v| v.foreign_slope[o])));
         // The model's own error, from reruns from earlier base years.
@@ -841,7 +849,11 @@ impl Kernel {
                 },
                 ratio_trend: if laws.ratio == Law::Estimated && var.ratio_years > 0 && !drawn_paths
                 {
-                    (ratio_drift, (var.ratio_years as f64 - 1.0) / 2.0)
+                    // From the employment window's middle: its last year lags the base year.
+                    (
+                        ratio_drift,
+                        (var.ratio_years as f64 - 1.0) / 2.0 + f64::from(employment_lag),
+                    )
                 } else {
                     (0.0, 0.0)
                 },
