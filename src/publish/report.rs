@@ -2568,13 +2568,13 @@ fn intake_path_sentence(
     let b = &pr.scenario.balance;
     let _ = write!(
         o,
-        ". {} {}: {} {} {} {} {}",
+        ". {} {}: {} {}; {} {} {}",
         tr(lang, "Högst ändring per år", "Largest change a year"),
         x.max_change
             .map_or_else(|| "–".to_string(), |n| num(n, 0, lang)),
         tr(lang, "från dagens", "from today's"),
         num(r.today, 0, lang),
-        tr(lang, "når nivån år", "the level is reached in"),
+        tr(lang, "nivån nås år", "the level is reached in"),
         x.reached,
         x.constant.map_or_else(String::new, |c| format!(
             "({} {})",
