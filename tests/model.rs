@@ -1732,3 +1732,300 @@ fn the_foreign_inflows_spread_and_slope_by_hand() {
     assert_eq!(log_spread(&[0.0; 6]), 0.0);
     assert!(log_slope(&[0.0; 6]).is_none());
 }
+
+// ---------------------------------------------------------------------------------------------
+// The required intake under a largest change a year, and for substitutable professions
+
+/// National supply in each year of `years` when beginners follow `path` (one value a year from
+/// `intake_from`), by a second method: the path as a sum of steps, each step the difference of two
+/// full projections at a constant intake from its year on (the model solves it by pulses).
+fn supply_by_steps(pr: &Projection, p: usize, path: &[f64], years: &[i32]) -> Vec<f64> {
+    let sc = &pr.scenario;
+    let from = sc.balance.intake_from;
+    let nat = |x: &supply::Path| -> Vec<f64> {
+        years
+            .iter()
+            .map(|&y| {
+                supply::national_fte(&pr.inputs, x, &pr.params[p], (y - sc.base_year) as usize)
+            })
+            .collect()
+    };
+    let at = |k: i32, a: f64| {
+        supply::project(
+            &pr.inputs,
+            sc,
+            p,
+            &pr.params[p],
+            Intake::Constant {
+                from: k,
+                per_year: a,
+            },
+        )
+    };
+    let mut s = nat(&at(from, 0.0));
+    for (i, a) in path.iter().enumerate() {
+        let step = a - if i == 0 { 0.0 } else { path[i - 1] };
+        if step == 0.0 {
+            continue;
+        }
+        let k = from + i as i32;
+        // Beginners from year k on, over the baseline's before k; zero beginners from k on
+        // removes the baseline part, so the difference is one beginner a year from k on.
+        let (one, zero) = (nat(&at(k, 1.0)), nat(&at(k, 0.0)));
+        for (j, x) in s.iter_mut().enumerate() {
+            *x += step * (one[j] - zero[j]);
+        }
+    }
+    s
+}
+
+#[test]
+fn a_largest_change_a_year_gives_a_path_that_full_projections_reproduce() {
+    let mut sc = default_scenario();
+    // Physicians come down from 2 288 beginners, nurses rise from 5 954, pharmacists come down
+    // from 557 too slowly to get anywhere near their constant need (27).
+    sc.balance.max_change.insert("LAK".into(), 100.0);
+    sc.balance.max_change.insert("SSK".into(), 600.0);
+    sc.balance.max_change.insert("APO".into(), 10.0);
+    let pr = run(&sc).unwrap();
+    let b = &pr.scenario.balance;
+    let window: Vec<i32> = (b.window_start()..=b.target_year).collect();
+    for (code, n) in [("LAK", 100.0), ("SSK", 600.0), ("APO", 10.0)] {
+        let p = pr.inputs.grid.prof(code).unwrap();
+        let r = pr.intake.iter().find(|r| r.profession == p).unwrap();
+        let x = r.path.as_ref().unwrap();
+        let level = r.required.unwrap();
+        // From today by at most n a year, never negative, holding the level from `reached` on.
+        let mut prev = r.today;
+        for (&t, &a) in x.years.iter().zip(&x.beginners) {
+            assert!(
+                (a - prev).abs() <= n + 1e-9 && a >= 0.0,
+                "{code} {t}: {prev} → {a}"
+            );
+            assert_eq!(t >= x.reached, (a - level).abs() < 1e-9, "{code} {t}");
+            prev = a;
+        }
+        let steps = ((level - r.today).abs() / n).ceil() as i32;
+        assert_eq!(x.reached, b.intake_from + (steps - 1).max(0), "{code}");
+        // The path's supply: the model's pulses against full projections of steps.
+        let want = supply_by_steps(&pr, p, &x.beginners, &x.years);
+        for (i, (s, w)) in x.supply.iter().zip(&want).enumerate() {
+            assert!(
+                (s - w).abs() < 1e-6 * w.abs().max(1.0),
+                "{code} {}: {s} vs {w}",
+                x.years[i]
+            );
+        }
+        // Least squares over the family of paths: the level beats levels ±1 and ±10 away
+        // (each path's supply again from full projections).
+        let demand: Vec<f64> = window
+            .iter()
+            .map(|&t| x.demand[(t - b.intake_from) as usize])
+            .collect();
+        let sse = |l: f64| -> f64 {
+            let path: Vec<f64> = (0..x.years.len())
+                .map(|k| r.today + (l - r.today).clamp(-n * (k as f64 + 1.0), n * (k as f64 + 1.0)))
+                .collect();
+            supply_by_steps(&pr, p, &path, &window)
+                .iter()
+                .zip(&demand)
+                .map(|(s, d)| (s - d) * (s - d))
+                .sum()
+        };
+        if level > 0.0 {
+            let at = sse(level);
+            for d in [1.0, 10.0] {
+                assert!(at <= sse(level + d) && at <= sse(level - d), "{code}");
+            }
+        }
+        eprintln!(
+            "{code}: today {:.0}, constant {:.0}, level {level:.0} reached {}",
+            r.today,
+            x.constant.unwrap(),
+            x.reached
+        );
+    }
+    let of = |code: &str| {
+        let r = pr
+            .intake
+            .iter()
+            .find(|r| pr.inputs.grid.professions[r.profession] == code)
+            .unwrap();
+        (r.required.unwrap(), r.path.clone().unwrap())
+    };
+    // Nurses rise by 600 a year: the cohorts that come too slowly are made up for by a level
+    // above the constant intake, reached before the last intake year that reaches the window.
+    let (ssk, x) = of("SSK");
+    assert!(
+        ssk > x.constant.unwrap() && !x.fastest,
+        "{ssk} vs {:?}",
+        x.constant
+    );
+    // Physicians come down by 100 a year: even the fastest descent leaves supply above the
+    // constant's, so the level is the fastest path's, 2 288 − 100 a year to its last year.
+    let (lak, x) = of("LAK");
+    assert!(x.fastest && lak > x.constant.unwrap());
+    assert_eq!(
+        lak,
+        2288.0 - 100.0 * f64::from(x.reached - b.intake_from + 1)
+    );
+    // No output carries a negative intake, the path file included.
+    for (table, col) in [
+        (hwf::publish::results::intake_table(&pr), 2),
+        (hwf::publish::results::intake_path_table(&pr), 2),
+    ] {
+        let csv = String::from_utf8(table.csv()).unwrap();
+        assert!(csv.lines().count() > 2);
+        for line in csv.lines().skip(1) {
+            let v = line.split(',').nth(col).unwrap();
+            if !v.is_empty() {
+                assert!(v.parse::<f64>().unwrap() >= 0.0, "{line}");
+            }
+        }
+    }
+    // Professions without a limit keep the default's figure, bit for bit.
+    let ssk = pr.inputs.grid.prof("FYS").unwrap();
+    let mine = pr.intake.iter().find(|r| r.profession == ssk).unwrap();
+    let default = default_run()
+        .intake
+        .iter()
+        .find(|r| r.profession == ssk)
+        .unwrap();
+    assert_eq!(mine, default);
+}
+
+#[test]
+fn substitutable_professions_are_solved_jointly() {
+    let mut sc = default_scenario();
+    sc.balance.substitutable = vec![vec!["APO".into(), "REC".into()]];
+    let pr = run(&sc).unwrap();
+    let g = &pr.inputs.grid;
+    let members: Vec<&hwf::model::RequiredIntake> = ["APO", "REC"]
+        .iter()
+        .map(|c| {
+            pr.intake
+                .iter()
+                .find(|r| g.professions[r.profession] == *c)
+                .unwrap()
+        })
+        .collect();
+    let today: f64 = members.iter().map(|r| r.today).sum();
+    let group = members[0].unfloored.unwrap() / members[0].share;
+    for r in &members {
+        // Shares are today's beginners over the group's; each gets its share of one intake.
+        assert!((r.share - r.today / today).abs() < 1e-12);
+        assert!((r.unfloored.unwrap() - r.share * group).abs() < 1e-9 * group.abs().max(1.0));
+        assert_eq!(r.group, Some(0));
+    }
+    // Second method: the group's summed squared gap over the window, from full projections of
+    // each member at its share, is least at the group's intake.
+    let b = &pr.scenario.balance;
+    let demand: Vec<f64> = (b.window_start()..=b.target_year)
+        .map(|y| {
+            let ti = pr.years.iter().position(|&x| x == y).unwrap();
+            members
+                .iter()
+                .map(|r| pr.national(ti, r.profession).1.unwrap())
+                .sum()
+        })
+        .collect();
+    let sse = |a: f64| -> f64 {
+        let mut s = vec![0.0; demand.len()];
+        for r in &members {
+            for (x, v) in s
+                .iter_mut()
+                .zip(window_supply(&pr, r.profession, r.share * a))
+            {
+                *x += v;
+            }
+        }
+        s.iter().zip(&demand).map(|(s, d)| (s - d) * (s - d)).sum()
+    };
+    for d in [1.0, 10.0] {
+        assert!(sse(group) <= sse(group + d) && sse(group) <= sse(group - d));
+    }
+    // Each member's own gap in the target year: its full projection at its intake minus its
+    // demand.
+    for r in &members {
+        let s = *window_supply(&pr, r.profession, r.required.unwrap())
+            .last()
+            .unwrap();
+        assert!(
+            (r.own_gap.unwrap() - (s - r.demand)).abs() < 0.5,
+            "{}",
+            r.profession
+        );
+        eprintln!(
+            "{}: today {:.0}, share {:.3}, required {:.0}, own gap {:.0}",
+            g.professions[r.profession],
+            r.today,
+            r.share,
+            r.required.unwrap(),
+            r.own_gap.unwrap()
+        );
+    }
+    let csv = String::from_utf8(hwf::publish::results::intake_table(&pr).csv()).unwrap();
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .ends_with("substitutable_group,share_of_group,own_gap_fte_2040")
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("REC,") && l.contains(",APO+REC,"))
+    );
+}
+
+#[test]
+fn bad_intake_keys_name_the_key_and_value() {
+    use hwf::model::ModelError;
+    let key_of = |sc: &Scenario| -> (String, String) {
+        let e = sc
+            .check("test.toml")
+            .and_then(|()| project(sc, default_run().inputs.clone(), vec![]).map(|_| ()))
+            .unwrap_err();
+        match e {
+            ModelError::Scenario { key, message, .. } => (key, message),
+            other => panic!("not a scenario error: {other}"),
+        }
+    };
+    let mut sc = default_scenario();
+    sc.balance.max_change.insert("LAK".into(), 0.0);
+    let (key, message) = key_of(&sc);
+    assert_eq!(key, "balance.max_change.LAK");
+    assert!(message.starts_with("0; expected"), "{message}");
+    let mut sc = default_scenario();
+    sc.balance.max_change.insert("LAK".into(), -5.0);
+    assert_eq!(key_of(&sc).0, "balance.max_change.LAK");
+    let mut sc = default_scenario();
+    sc.balance.max_change.insert("XYZ".into(), 5.0);
+    let (key, message) = key_of(&sc);
+    assert_eq!(key, "balance.max_change.XYZ");
+    assert!(message.contains("\"XYZ\" is not in the data"), "{message}");
+    // A layer has no programme of its own, so no intake to limit.
+    let mut sc = default_scenario();
+    sc.balance.max_change.insert("SPL".into(), 5.0);
+    let (key, message) = key_of(&sc);
+    assert_eq!(key, "balance.max_change.SPL");
+    assert!(message.contains("\"SPL\" has no programme"), "{message}");
+    let mut sc = default_scenario();
+    sc.balance.substitutable = vec![
+        vec!["APO".into(), "REC".into()],
+        vec!["REC".into(), "SSK".into()],
+    ];
+    let (key, message) = key_of(&sc);
+    assert_eq!(key, "balance.substitutable[1]");
+    assert!(
+        message.contains("\"REC\" is already in balance.substitutable[0]"),
+        "{message}"
+    );
+    let mut sc = default_scenario();
+    sc.balance.substitutable = vec![vec!["APO".into()]];
+    assert_eq!(key_of(&sc).0, "balance.substitutable[0]");
+    let mut sc = default_scenario();
+    sc.balance.substitutable = vec![vec!["APO".into(), "QQQ".into()]];
+    let (key, message) = key_of(&sc);
+    assert_eq!(key, "balance.substitutable[0]");
+    assert!(message.contains("\"QQQ\" is not in the data"), "{message}");
+}

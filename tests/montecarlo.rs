@@ -390,3 +390,58 @@ fn estimated_foreign_factors_have_mean_one_and_the_variance_of_their_parts() {
         }
     }
 }
+
+#[test]
+fn paths_and_groups_reach_the_kernels_intake_draws() {
+    // Every law fixed: each draw's path level and joint solve, from the adjoint's responses,
+    // equal the point projection's, from full projections of each intake year alone.
+    let mut sc = all_fixed();
+    sc.balance.max_change.insert("LAK".into(), 100.0);
+    sc.balance.max_change.insert("APO".into(), 10.0);
+    sc.balance.substitutable = vec![vec!["APO".into(), "REC".into()]];
+    let proj = run(&sc).unwrap();
+    let g = &proj.inputs.grid;
+    let kernel = Kernel::new(&proj).unwrap();
+    assert_eq!(kernel.units.len(), 2);
+    let bands = kernel.run(3, sc.seed, &[10.0, 90.0]).unwrap();
+    for want in &proj.intake {
+        let band = intake_band(&bands, want.profession);
+        for &q in &band.quantiles {
+            assert!(
+                close(q, want.required.unwrap()),
+                "{}: {q} vs {:?}",
+                g.professions[want.profession],
+                want.required
+            );
+        }
+    }
+    // With the default laws the draws spread, none is negative, and the band holds the point.
+    let mut sc = scenario::load(None).unwrap().0;
+    sc.balance.max_change.insert("LAK".into(), 100.0);
+    sc.balance.substitutable = vec![vec!["APO".into(), "REC".into()]];
+    let proj = run(&sc).unwrap();
+    let bands = Kernel::new(&proj)
+        .unwrap()
+        .run(64, sc.seed, &[0.0, 50.0, 100.0])
+        .unwrap();
+    for code in ["LAK", "APO", "REC"] {
+        let p = g.prof(code).unwrap();
+        let q = &intake_band(&bands, p).quantiles;
+        let point = proj
+            .intake
+            .iter()
+            .find(|r| r.profession == p)
+            .unwrap()
+            .required
+            .unwrap();
+        assert!(q[0] >= 0.0 && q[0] < q[2], "{code}: {q:?}");
+        assert!(
+            q[0] <= point && point <= q[2],
+            "{code}: {point} outside {q:?}"
+        );
+        eprintln!(
+            "{code}: min {:.0}, median {:.0}, max {:.0}",
+            q[0], q[1], q[2]
+        );
+    }
+}

@@ -27,6 +27,40 @@
 //!
 //! A negative `A` (supply above demand without any beginners) is published as 0 with a flag; the
 //! unfloored value is kept beside it. The Monte Carlo applies the same rule and floor to every draw.
+//!
+//! # Substitutable professions
+//!
+//! Professions the scenario declares substitutable (`balance.substitutable`, e.g. pharmacists and
+//! prescriptionists) are solved as one: the group's intake `A_G` is split over its members by fixed
+//! shares `σ_m` (their beginners in the base year over the group's), so the group's supply is
+//! `Σ_m S^m_t(0) + A_G · Σ_m σ_m g^m_t` and the rule above runs on the group's summed supply and
+//! demand. Member `m` is given `σ_m · A_G` and the parts `σ_m ·` the group's; its own gap at that
+//! intake is reported beside it. The split keeps today's mix of places: the group's need says how
+//! many, not which programme should grow (no agency publishes a substitution model that would).
+//!
+//! # A largest change a year
+//!
+//! With `balance.max_change = { CODE = n }` beginners cannot jump to `A` in `intake_from`: the
+//! required intake is a path `a_y` that starts from today's beginners `a_today` (the base year's)
+//! and moves toward a level `L` by at most `n` a year, then holds it:
+//! `a_y = a_today + clamp(L − a_today, −n·k_y, n·k_y)` with `k_y = y − intake_from + 1`. Supply is
+//! linear in the beginners of each year, `S_t = S_t(0) + Σ_y G_{t,y} a_y` (`G_{t,y}`: FTE in year `t`
+//! per beginner in year `y` alone), so `S_t` is piecewise linear and non-decreasing in `L`, with
+//! breaks where a year's clamp starts or stops binding. The level `L` is chosen by the same rule
+//! over the same window as the constant intake (least squares: the `L` with the least squared gap;
+//! `from_year`: the least `L` with supply at least demand in every window year; `target_year`: the
+//! `L` exact in the target year), each solved exactly piece by piece ([`path_level`]).
+//!
+//! Why this family of paths, not the unconstrained optimum of the rule under the change limit: the
+//! optimum under `|a_y − a_{y−1}| ≤ n` overshoots and then cuts places again (to make up for the
+//! early cohorts), which is not advice an education authority can act on; "raise by at most `n` a
+//! year to `L`, then hold" is a decision, has one number to publish and to band, and without a
+//! limit (`n → ∞`) it is the constant intake. `L` is above the constant `A` when intake has to
+//! rise (the cohorts that come too slowly are made up for by later ones) and the path reaches `L`
+//! in year `intake_from + ⌈|L − a_today| / n⌉ − 1`. When the limit binds all the way (least
+//! squares would move further than it allows, or no level meets `from_year` or `target_year`),
+//! the level is the one the fastest path reaches in the last year whose beginners reach the
+//! window, flagged `fastest`; the gap it leaves is published year by year.
 
 use serde::{Deserialize, Serialize};
 
@@ -173,6 +207,227 @@ pub fn decompose(
     Some(p)
 }
 
+/// One profession in a path solve ([`path_level`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    /// Beginners in the base year: where the path starts.
+    pub today: f64,
+    /// The largest change of its beginners from one year to the next (`None`: no limit).
+    pub max_change: Option<f64>,
+    /// Its share of the group's level (1 for a profession alone).
+    pub share: f64,
+    /// `response[w][y]`: national FTE in window year `w` per beginner in intake year `y` alone
+    /// (`y = 0` is `intake_from`).
+    pub response: Vec<Vec<f64>>,
+}
+
+impl Member {
+    /// Beginners in intake year `y` (0 = `intake_from`) on the path toward the group's level
+    /// `level`: from today toward `share · level`, by at most `max_change` a year.
+    pub fn beginners(&self, level: f64, y: usize) -> f64 {
+        let goal = self.share * level;
+        match self.max_change {
+            None => goal,
+            Some(n) => {
+                let k = n * (y as f64 + 1.0);
+                self.today + (goal - self.today).clamp(-k, k)
+            }
+        }
+    }
+
+    /// The intake year (0 = `intake_from`) from which the path holds `share · level`.
+    pub fn reached(&self, level: f64) -> usize {
+        match self.max_change {
+            None => 0,
+            Some(n) => {
+                let steps = ((self.share * level - self.today).abs() / n - 1e-9).ceil();
+                (steps.max(1.0) - 1.0) as usize
+            }
+        }
+    }
+
+    /// The levels at which one of its years' clamps starts or stops binding, among the intake
+    /// years that reach the window.
+    fn breaks(&self, out: &mut Vec<f64>) {
+        let Some(n) = self.max_change else { return };
+        if self.share <= 0.0 {
+            return;
+        }
+        let ny = self.response.first().map_or(0, Vec::len);
+        for y in 0..ny {
+            if self.response.iter().all(|r| r[y] == 0.0) {
+                continue;
+            }
+            let k = n * (y as f64 + 1.0);
+            out.push((self.today - k) / self.share);
+            out.push((self.today + k) / self.share);
+        }
+    }
+}
+
+/// The group's response in window year `w` to the level `level`: FTE its members' paths add.
+pub fn path_response(members: &[Member], level: f64, w: usize) -> f64 {
+    members
+        .iter()
+        .map(|m| {
+            m.response[w]
+                .iter()
+                .enumerate()
+                .map(|(y, g)| g * m.beginners(level, y))
+                .sum::<f64>()
+        })
+        .sum()
+}
+
+/// A piece `[lo, hi]` of levels with each window year's affine response `(α_w, β_w)`.
+type Piece = (f64, f64, Vec<(f64, f64)>);
+
+/// The level of a path solve: the group's level `L`, and whether the limit binds all the way.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Level {
+    /// The group's level (unfloored): its members move toward `share · level`.
+    pub level: f64,
+    /// True when the level is the fastest path's (the highest or lowest break): least squares
+    /// would move further than the limit allows, or no level meets `from_year` or `target_year`.
+    pub fastest: bool,
+}
+
+/// The level of the path (see the module docs) that the rule chooses over the window, where
+/// `need[w]` is demand less supply without beginners (`D_t − S_t(0)`) in window year `w`. Each
+/// piece between two breaks is affine in `L`, so each rule is solved exactly on each piece.
+/// `None` when no year of the window responds to the level.
+pub fn path_level(rule: Rule, need: &[f64], members: &[Member]) -> Option<Level> {
+    let nw = need.len();
+    let mut breaks = Vec::new();
+    for m in members {
+        m.breaks(&mut breaks);
+    }
+    breaks.sort_by(f64::total_cmp);
+    breaks.dedup();
+    // Pieces [lo, hi] with their affine response α_w + β_w L.
+    let mut edges: Vec<f64> = vec![f64::NEG_INFINITY];
+    edges.extend(&breaks);
+    edges.push(f64::INFINITY);
+    let pieces: Vec<Piece> = edges
+        .windows(2)
+        .map(|e| {
+            let (lo, hi) = (e[0], e[1]);
+            let mid = match (lo.is_finite(), hi.is_finite()) {
+                (true, true) => 0.5 * (lo + hi),
+                (true, false) => lo + 1.0,
+                (false, true) => hi - 1.0,
+                (false, false) => 0.0,
+            };
+            let ab = (0..nw)
+                .map(|w| {
+                    let beta: f64 = members
+                        .iter()
+                        .map(|m| {
+                            let free = |y: usize| match m.max_change {
+                                None => true,
+                                Some(n) => (m.share * mid - m.today).abs() < n * (y as f64 + 1.0),
+                            };
+                            m.response[w]
+                                .iter()
+                                .enumerate()
+                                .filter(|(y, _)| free(*y))
+                                .map(|(_, g)| g * m.share)
+                                .sum::<f64>()
+                        })
+                        .sum();
+                    (path_response(members, mid, w) - beta * mid, beta)
+                })
+                .collect();
+            (lo, hi, ab)
+        })
+        .collect();
+    if pieces
+        .iter()
+        .all(|(_, _, ab)| ab.iter().all(|(_, b)| *b <= REACH))
+    {
+        return None;
+    }
+    // The least level at which year w's response reaches need[w] (None: never).
+    let least = |w: usize| -> Option<f64> {
+        pieces.iter().find_map(|(lo, hi, ab)| {
+            let (a, b) = ab[w];
+            if b <= REACH {
+                return (lo.is_finite() && a >= need[w]).then_some(*lo);
+            }
+            let l = (need[w] - a) / b;
+            (l <= *hi).then_some(l.max(*lo))
+        })
+    };
+    // The fastest path: the highest break (or the least when the window needs fewer).
+    let top = breaks.last().copied();
+    let outer = |l: f64| {
+        breaks
+            .first()
+            .zip(breaks.last())
+            .is_some_and(|(lo, hi)| l <= *lo || l >= *hi)
+    };
+    match rule {
+        Rule::TargetYear | Rule::FromYear => {
+            let years: Vec<usize> = if rule == Rule::TargetYear {
+                vec![nw - 1]
+            } else {
+                (0..nw).collect()
+            };
+            let mut level = f64::NEG_INFINITY;
+            for w in years {
+                match least(w) {
+                    Some(l) => level = level.max(l),
+                    None => {
+                        return Some(Level {
+                            level: top?,
+                            fastest: true,
+                        });
+                    }
+                }
+            }
+            if level == f64::NEG_INFINITY {
+                level = breaks.first().copied()?;
+            }
+            Some(Level {
+                level,
+                fastest: outer(level),
+            })
+        }
+        Rule::LeastSquares => {
+            let mut best: Option<(f64, f64)> = None;
+            for (lo, hi, ab) in &pieces {
+                let (mut num, mut den) = (0.0, 0.0);
+                for (w, (a, b)) in ab.iter().enumerate() {
+                    num += b * (need[w] - a);
+                    den += b * b;
+                }
+                let l = if den > REACH * REACH {
+                    (num / den).clamp(*lo, *hi)
+                } else if lo.is_finite() {
+                    *lo
+                } else {
+                    *hi
+                };
+                if !l.is_finite() {
+                    continue;
+                }
+                let f: f64 = ab
+                    .iter()
+                    .enumerate()
+                    .map(|(w, (a, b))| (need[w] - a - b * l).powi(2))
+                    .sum();
+                if best.is_none_or(|(_, bf)| f < bf * (1.0 - 1e-12) - 1e-12) {
+                    best = Some((l, f));
+                }
+            }
+            best.map(|(level, _)| Level {
+                level,
+                fastest: outer(level),
+            })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,5 +476,107 @@ mod tests {
             (kept.expansion, kept.gap, kept.replacement),
             (50.0, 0.0, 37.5)
         );
+    }
+
+    fn member(today: f64, n: Option<f64>, share: f64, response: Vec<Vec<f64>>) -> Member {
+        Member {
+            today,
+            max_change: n,
+            share,
+            response,
+        }
+    }
+
+    #[test]
+    fn a_path_under_a_largest_change_by_hand() {
+        // One window year; a beginner in each of the intake years 0, 1, 2 adds 1 FTE there; 60
+        // FTE are needed. Without a limit: 3A = 60, A = 20.
+        let m = member(10.0, Some(5.0), 1.0, vec![vec![1.0, 1.0, 1.0]]);
+        // From 10 by at most 5 a year: a_0 ≤ 15, a_1 ≤ 20, a_2 ≤ 25. For L in [20, 25] the path
+        // is (15, 20, L): 35 + L = 60 gives L = 25, reached in year 2 (⌈15/5⌉ − 1).
+        let l = path_level(Rule::TargetYear, &[60.0], std::slice::from_ref(&m)).unwrap();
+        assert_eq!(
+            l,
+            Level {
+                level: 25.0,
+                fastest: true
+            }
+        );
+        assert_eq!(m.reached(25.0), 2);
+        assert_eq!(
+            (0..3).map(|y| m.beginners(25.0, y)).collect::<Vec<_>>(),
+            vec![15.0, 20.0, 25.0]
+        );
+        // 25 is the highest break: the limit binds all the way. 61 is more than the fastest path
+        // delivers (60): the level is the fastest path's, 25, flagged the same.
+        let l = path_level(Rule::TargetYear, &[61.0], std::slice::from_ref(&m)).unwrap();
+        assert_eq!(
+            l,
+            Level {
+                level: 25.0,
+                fastest: true
+            }
+        );
+        // Downward: 24 needed (8 a year without a limit); from 10 by 5 a year the path is
+        // (5, 0, 0) at L ≤ 0 and (L, L, L) for L in [5, 15]: 3L = 24 → L = 8, reached in year 0.
+        let l = path_level(Rule::TargetYear, &[24.0], std::slice::from_ref(&m)).unwrap();
+        assert!((l.level - 8.0).abs() < 1e-12 && !l.fastest);
+        // Without a limit the path is the constant intake.
+        let free = member(10.0, None, 1.0, vec![vec![1.0, 1.0, 1.0]]);
+        let l = path_level(Rule::TargetYear, &[60.0], &[free]).unwrap();
+        assert!((l.level - 20.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn least_squares_and_from_year_paths_by_hand() {
+        // Two window years: the first sees intake year 0 alone (1 FTE per beginner), the second
+        // sees years 0, 1, 2 (1 FTE each); needs 12 and 45. Without a limit the constant is
+        // (1·12 + 3·45) / (1 + 9) = 14.7.
+        let r = vec![vec![1.0, 0.0, 0.0], vec![1.0, 1.0, 1.0]];
+        let free = member(5.0, None, 1.0, r.clone());
+        let l = path_level(Rule::LeastSquares, &[12.0, 45.0], &[free]).unwrap();
+        assert!((l.level - 14.7).abs() < 1e-12);
+        // From 5 by at most 5 a year (a_0 ≤ 10, a_1 ≤ 15, a_2 ≤ 20), piece by piece:
+        //   L ∈ [0, 10]:  (L, L, L), best at 10: (12 − 10)² + (45 − 30)² = 229;
+        //   L ∈ [10, 15]: (10, L, L), 10 + 2L → L = 17.5, clamped to 15: 2² + 5² = 29;
+        //   L ∈ [15, 20]: (10, 15, L), 25 + L → L = 20: 2² + 0² = 4;
+        //   L ≥ 20:       (10, 15, 20), 4 as well: the least such level, 20, is kept.
+        let m = member(5.0, Some(5.0), 1.0, r.clone());
+        let l = path_level(Rule::LeastSquares, &[12.0, 45.0], std::slice::from_ref(&m)).unwrap();
+        assert!((l.level - 20.0).abs() < 1e-12 && l.fastest, "{l:?}");
+        assert_eq!(m.reached(20.0), 2);
+        assert!((path_response(std::slice::from_ref(&m), 20.0, 1) - 45.0).abs() < 1e-12);
+        // from_year: the first year needs a_0 ≥ 12 but a_0 ≤ 10: no level meets it; the fastest
+        // path's level is 20 (5 + 3·5), flagged.
+        let l = path_level(Rule::FromYear, &[12.0, 45.0], std::slice::from_ref(&m)).unwrap();
+        assert_eq!(
+            l,
+            Level {
+                level: 20.0,
+                fastest: true
+            }
+        );
+        // Needs 8 and 40: a_0 ≥ 8 holds from L = 8; 40 = 25 + L at L = 15 (piece [15, 20]):
+        // the binding year is the second, L = 15.
+        let l = path_level(Rule::FromYear, &[8.0, 40.0], &[m]).unwrap();
+        assert!((l.level - 15.0).abs() < 1e-12 && !l.fastest, "{l:?}");
+    }
+
+    #[test]
+    fn a_group_shares_its_level() {
+        // Two members, 30 and 10 beginners today (shares 0.75 and 0.25); one window year where a
+        // beginner of the first adds 2 FTE, of the second 4. The group needs 500 FTE:
+        // A_G (0.75·2 + 0.25·4) = 2.5 A_G = 500 → A_G = 200: 150 and 50 beginners.
+        let a = member(30.0, None, 0.75, vec![vec![2.0]]);
+        let b = member(10.0, None, 0.25, vec![vec![4.0]]);
+        let l = path_level(Rule::TargetYear, &[500.0], &[a.clone(), b.clone()]).unwrap();
+        assert!((l.level - 200.0).abs() < 1e-12);
+        assert_eq!(
+            (a.beginners(l.level, 0), b.beginners(l.level, 0)),
+            (150.0, 50.0)
+        );
+        // The constant rule on the group's sums agrees: slope 0.75·2 + 0.25·4.
+        let g = solve(Rule::TargetYear, &[y(1000.0, 2.5, 1500.0)]).unwrap();
+        assert!((g - 200.0).abs() < 1e-12);
     }
 }

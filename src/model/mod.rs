@@ -207,6 +207,52 @@ pub struct RequiredIntake {
     /// Sensitivity to the base-year imbalance: the intake (unfloored) when base-year demand is
     /// supply × (1 + i) and demand keeps its path relative to it, `(i, intake)`.
     pub by_imbalance: Vec<(f64, Option<f64>)>,
+    /// The index of its group in `balance.substitutable`, when it is solved with others.
+    pub group: Option<usize>,
+    /// Its share of its group's intake (1 alone): its beginners in the base year over the group's.
+    pub share: f64,
+    /// In a group: its own supply minus its own demand in the target year at its share of the
+    /// group's intake (national FTE).
+    pub own_gap: Option<f64>,
+    /// With a largest change a year in its unit: the path its beginners take.
+    pub path: Option<IntakePath>,
+}
+
+/// A required intake under a largest change a year (`balance.max_change`, see [`intake`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct IntakePath {
+    /// The profession's largest change a year (`None`: a group member without a limit of its own).
+    pub max_change: Option<f64>,
+    /// Whether the limit binds all the way: the level is the fastest path's (see
+    /// [`intake::Level::fastest`]).
+    pub fastest: bool,
+    /// The first year the path holds its level.
+    pub reached: i32,
+    /// The constant intake the rule asks for without the limit (unfloored; the profession's share).
+    pub constant: Option<f64>,
+    /// Years from `intake_from` to the horizon.
+    pub years: Vec<i32>,
+    /// Beginners in each year on the path (never negative: the level is floored at 0).
+    pub beginners: Vec<f64>,
+    /// National supply FTE in each year with the path's beginners.
+    pub supply: Vec<f64>,
+    /// National demand FTE in each year.
+    pub demand: Vec<f64>,
+}
+
+/// One profession's required-intake inputs, before the units are solved.
+struct Raw {
+    /// Profession index.
+    p: usize,
+    /// Supply without beginners, its slope and demand, over the window.
+    window: Vec<intake::Year>,
+    /// National supply and demand in the base year.
+    s_base: f64,
+    d_base: f64,
+    /// Beginners in the base year.
+    today: f64,
+    /// Supply with no beginners from `intake_from` on.
+    p0: supply::Path,
 }
 
 impl RequiredIntake {
@@ -690,7 +736,14 @@ pub fn project(
     let target_ti = (sc.balance.target_year - sc.base_year) as usize;
     let window_ti =
         (sc.balance.window_start().max(sc.base_year + 1) - sc.base_year) as usize..=target_ti;
-    let mut required = Vec::new();
+    let b = &sc.balance;
+    let nat_demand = |p: usize, ti: usize| -> f64 {
+        (0..nc * nk)
+            .map(|i| demand.fte[ti * per + p * nc * nk + i])
+            .sum()
+    };
+    // Each profession with a programme: its window, base year and today's beginners.
+    let mut raw: Vec<Raw> = Vec::new();
     for p in 0..np {
         if params[p].completion.is_none() {
             continue;
@@ -708,11 +761,6 @@ pub fn project(
             )
         };
         let (p0, p1) = (at(0.0), at(1.0));
-        let nat_demand = |ti: usize| -> f64 {
-            (0..nc * nk)
-                .map(|i| demand.fte[ti * per + p * nc * nk + i])
-                .sum()
-        };
         let window: Vec<intake::Year> = window_ti
             .clone()
             .map(|ti| {
@@ -720,24 +768,100 @@ pub fn project(
                 intake::Year {
                     s0,
                     slope: supply::national_fte(&inp, &p1, &params[p], ti) - s0,
-                    demand: nat_demand(ti),
+                    demand: nat_demand(p, ti),
                 }
             })
             .collect();
-        let s_base = supply::national_fte(&inp, &paths[p], &params[p], 0);
-        let d_base = nat_demand(0);
-        let b = &sc.balance;
-        let parts = intake::decompose(b.intake_rule, &window, s_base, d_base, b.close_gap);
-        let unfloored = parts.map(|x| x.total());
-        let today: f64 = supply::beginners(&inp, sc, p, &params[p], sc.base_year, Intake::Baseline)
+        raw.push(Raw {
+            p,
+            window,
+            s_base: supply::national_fte(&inp, &paths[p], &params[p], 0),
+            d_base: nat_demand(p, 0),
+            today: supply::beginners(&inp, sc, p, &params[p], sc.base_year, Intake::Baseline)
+                .iter()
+                .sum(),
+            p0,
+        });
+    }
+    if let Some(code) = b
+        .max_change
+        .keys()
+        .find(|c| !raw.iter().any(|r| g.professions[r.p] == **c))
+    {
+        return Err(ModelError::Scenario {
+            file: "scenario".into(),
+            key: format!("balance.max_change.{code}"),
+            message: format!(
+                "{code:?} has no programme of its own (no beginners in admissions); expected a profession with a required intake"
+            ),
+        });
+    }
+    // Units solved together: each group of substitutable professions, then each other one alone.
+    let mut units: Vec<(Option<usize>, Vec<usize>)> = Vec::new();
+    let mut grouped = vec![false; raw.len()];
+    for (gi, codes) in b.substitutable.iter().enumerate() {
+        let mut members = Vec::new();
+        for code in codes {
+            let Some(i) = raw.iter().position(|r| g.professions[r.p] == *code) else {
+                return Err(ModelError::Scenario {
+                    file: "scenario".into(),
+                    key: format!("balance.substitutable[{gi}]"),
+                    message: format!(
+                        "{code:?} has no programme of its own (no beginners in admissions); expected professions with a required intake"
+                    ),
+                });
+            };
+            grouped[i] = true;
+            members.push(i);
+        }
+        units.push((Some(gi), members));
+    }
+    units.extend(
+        (0..raw.len())
+            .filter(|&i| !grouped[i])
+            .map(|i| (None, vec![i])),
+    );
+    let mut required: Vec<RequiredIntake> = Vec::new();
+    for (group, members) in &units {
+        // Shares of the group's intake: today's beginners (equal shares when there are none).
+        let total_today: f64 = members.iter().map(|&i| raw[i].today).sum();
+        let shares: Vec<f64> = members
             .iter()
-            .sum();
-        let last = window[window.len() - 1];
-        let capacity = b.capacity.get(&g.professions[p]).copied();
-        let gap_at_capacity = capacity
-            .filter(|c| unfloored.is_some_and(|a| a > *c))
-            .map(|c| last.s0 + c * last.slope - last.demand);
-        let by_target_year = window_ti
+            .map(|&i| {
+                if members.len() == 1 {
+                    1.0
+                } else if total_today > 0.0 {
+                    raw[i].today / total_today
+                } else {
+                    1.0 / members.len() as f64
+                }
+            })
+            .collect();
+        // The unit's window: summed supply and demand, its slope per beginner of the unit.
+        let (window, s_base, d_base) = if members.len() == 1 {
+            let r = &raw[members[0]];
+            (r.window.clone(), r.s_base, r.d_base)
+        } else {
+            let window = (0..raw[members[0]].window.len())
+                .map(|w| intake::Year {
+                    s0: members.iter().map(|&i| raw[i].window[w].s0).sum(),
+                    slope: members
+                        .iter()
+                        .zip(&shares)
+                        .map(|(&i, sh)| sh * raw[i].window[w].slope)
+                        .sum(),
+                    demand: members.iter().map(|&i| raw[i].window[w].demand).sum(),
+                })
+                .collect::<Vec<_>>();
+            (
+                window,
+                members.iter().map(|&i| raw[i].s_base).sum(),
+                members.iter().map(|&i| raw[i].d_base).sum(),
+            )
+        };
+        let parts = intake::decompose(b.intake_rule, &window, s_base, d_base, b.close_gap);
+        let constant = parts.map(|x| x.total());
+        let by_target_year: Vec<(i32, Option<f64>)> = window_ti
             .clone()
             .zip(&window)
             .map(|(ti, y)| {
@@ -747,7 +871,7 @@ pub fn project(
                 )
             })
             .collect();
-        let by_imbalance = IMBALANCE_SENSITIVITY
+        let by_imbalance: Vec<(f64, Option<f64>)> = IMBALANCE_SENSITIVITY
             .iter()
             .map(|&i| {
                 // Demand rescaled so that the base year's is supply × (1 + i).
@@ -768,20 +892,143 @@ pub fn project(
                 (i, parts.map(|x| x.total()).filter(|a| a.is_finite()))
             })
             .collect();
-        required.push(RequiredIntake {
-            profession: p,
-            today,
-            required: unfloored.map(|a| a.max(0.0)),
-            unfloored,
-            parts,
-            supply_at_today: supply::national_fte(&inp, &paths[p], &params[p], target_ti),
-            demand: last.demand,
-            capacity,
-            gap_at_capacity,
-            by_target_year,
-            by_imbalance,
-        });
+        // A largest change a year: the level of the path (see [`intake`]) replaces the constant.
+        let limited = members
+            .iter()
+            .any(|&i| b.max_change.contains_key(&g.professions[raw[i].p]));
+        let path = if limited {
+            let (from, horizon) = (b.intake_from, sc.horizon);
+            let pulses: Vec<i32> = (from..=horizon).collect();
+            // Response `[ti][y]` of national FTE to one beginner in intake year y alone.
+            let responses: Vec<Vec<Vec<f64>>> = members
+                .iter()
+                .map(|&i| {
+                    let r = &raw[i];
+                    let base: Vec<f64> = (0..=target_ti.max((horizon - sc.base_year) as usize))
+                        .map(|ti| supply::national_fte(&inp, &r.p0, &params[r.p], ti))
+                        .collect();
+                    let mut resp = vec![vec![0.0; pulses.len()]; base.len()];
+                    for (y, &year) in pulses.iter().enumerate() {
+                        let one = supply::project(
+                            &inp,
+                            sc,
+                            r.p,
+                            &params[r.p],
+                            Intake::Pulse {
+                                from,
+                                year,
+                                per_year: 1.0,
+                            },
+                        );
+                        for (ti, row) in resp.iter_mut().enumerate() {
+                            row[y] = supply::national_fte(&inp, &one, &params[r.p], ti) - base[ti];
+                        }
+                    }
+                    resp
+                })
+                .collect();
+            let solve_members: Vec<intake::Member> = members
+                .iter()
+                .zip(&shares)
+                .zip(&responses)
+                .map(|((&i, &share), resp)| intake::Member {
+                    today: raw[i].today,
+                    max_change: b.max_change.get(&g.professions[raw[i].p]).copied(),
+                    share,
+                    // Intake years up to the target year (later ones cannot reach the window),
+                    // as the Monte Carlo kernel has them.
+                    response: window_ti
+                        .clone()
+                        .map(|ti| resp[ti][..=(b.target_year - from) as usize].to_vec())
+                        .collect(),
+                })
+                .collect();
+            // What the rule must close in each window year (the base-year gap kept when asked).
+            let keep = if b.close_gap { 0.0 } else { d_base - s_base };
+            let need: Vec<f64> = window.iter().map(|y| y.demand - keep - y.s0).collect();
+            intake::path_level(b.intake_rule, &need, &solve_members)
+                .map(|l| (l, solve_members, responses))
+        } else {
+            None
+        };
+        let level = match &path {
+            Some((l, ..)) => Some(l.level),
+            None if limited => None,
+            None => constant,
+        };
+        for (m, (&i, &share)) in members.iter().zip(&shares).enumerate() {
+            let r = &raw[i];
+            let p = r.p;
+            let unfloored = level.map(|a| share * a);
+            let last = r.window[r.window.len() - 1];
+            let capacity = b.capacity.get(&g.professions[p]).copied();
+            let gap_at_capacity = capacity
+                .filter(|c| unfloored.is_some_and(|a| a > *c))
+                .map(|c| last.s0 + c * last.slope - last.demand);
+            let member_path = path.as_ref().map(|(l, sm, resp)| {
+                let floored = l.level.max(0.0);
+                let years: Vec<i32> = (b.intake_from..=sc.horizon).collect();
+                let beginners: Vec<f64> = (0..years.len())
+                    .map(|y| sm[m].beginners(floored, y))
+                    .collect();
+                let supply: Vec<f64> = years
+                    .iter()
+                    .map(|&t| {
+                        let ti = (t - sc.base_year) as usize;
+                        supply::national_fte(&inp, &r.p0, &params[p], ti)
+                            + resp[m][ti]
+                                .iter()
+                                .zip(&beginners)
+                                .map(|(g, a)| g * a)
+                                .sum::<f64>()
+                    })
+                    .collect();
+                IntakePath {
+                    max_change: sm[m].max_change,
+                    fastest: l.fastest,
+                    reached: b.intake_from + sm[m].reached(floored) as i32,
+                    constant: constant.map(|a| share * a),
+                    demand: years
+                        .iter()
+                        .map(|&t| nat_demand(p, (t - sc.base_year) as usize))
+                        .collect(),
+                    years,
+                    beginners,
+                    supply,
+                }
+            });
+            let own_gap = group.map(|_| match &member_path {
+                Some(mp) => {
+                    let k = (b.target_year - b.intake_from) as usize;
+                    mp.supply[k] - mp.demand[k]
+                }
+                None => last.s0 + unfloored.map_or(0.0, |a| a.max(0.0)) * last.slope - last.demand,
+            });
+            let scale = |x: Option<f64>| x.map(|a| share * a);
+            required.push(RequiredIntake {
+                profession: p,
+                today: r.today,
+                required: unfloored.map(|a| a.max(0.0)),
+                unfloored,
+                parts: parts.map(|x| intake::Parts {
+                    expansion: share * x.expansion,
+                    gap: share * x.gap,
+                    replacement: share * x.replacement,
+                }),
+                supply_at_today: supply::national_fte(&inp, &paths[p], &params[p], target_ti),
+                demand: last.demand,
+                capacity,
+                gap_at_capacity,
+                by_target_year: by_target_year.iter().map(|&(t, a)| (t, scale(a))).collect(),
+                by_imbalance: by_imbalance.iter().map(|&(i, a)| (i, scale(a))).collect(),
+                group: *group,
+                share,
+                own_gap,
+                path: member_path,
+            });
+        }
     }
+    required.sort_by_key(|r| r.profession);
     // Never a result that is empty, zero where the base year has people, or not a number.
     if np == 0 {
         return Err(ModelError::Degenerate {

@@ -230,11 +230,29 @@ pub struct Kernel {
     pub close_gap: bool,
     /// First year of the constant intake.
     pub intake_from: i32,
+    /// The units whose required intake is not one profession's constant alone: groups of
+    /// substitutable professions and professions with a largest change a year (empty by default).
+    /// Their draws record the window and the response to each intake year, and are solved after
+    /// all professions' draws, as the point projection solves them.
+    pub units: Vec<Unit>,
     /// The distributions.
     pub laws: Laws,
     /// Standard deviation of a year's step in the random walk of each region's ln population
     /// (the population projection's error; zero: none).
     pub population_sd: f64,
+}
+
+/// Professions whose required intake is solved together or as a path (see [`super::intake`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unit {
+    /// Member profession indices.
+    pub members: Vec<usize>,
+    /// Their shares of the unit's intake.
+    pub shares: Vec<f64>,
+    /// Their beginners in the base year.
+    pub today: Vec<f64>,
+    /// Their largest change a year (`None`: no limit).
+    pub max_change: Vec<Option<f64>>,
 }
 
 /// Variables that get bands.
@@ -512,6 +530,45 @@ struct Scratch {
 /// licences by year (for layers).
 fn record_len(nr: usize, ny: usize) -> usize {
     3 * (nr + 1) * ny + 1 + ny
+}
+
+/// The units of a projection's required intake that are not one profession's constant alone.
+fn units_of(proj: &Projection) -> Vec<Unit> {
+    let b = &proj.scenario.balance;
+    let g = &proj.inputs.grid;
+    let unit = |rs: Vec<&super::RequiredIntake>| Unit {
+        members: rs.iter().map(|r| r.profession).collect(),
+        shares: rs.iter().map(|r| r.share).collect(),
+        today: rs.iter().map(|r| r.today).collect(),
+        max_change: rs
+            .iter()
+            .map(|r| b.max_change.get(&g.professions[r.profession]).copied())
+            .collect(),
+    };
+    let mut units: Vec<Unit> = (0..b.substitutable.len())
+        .map(|gi| unit(proj.intake.iter().filter(|r| r.group == Some(gi)).collect()))
+        .filter(|u| !u.members.is_empty())
+        .collect();
+    units.extend(
+        proj.intake
+            .iter()
+            .filter(|r| r.group.is_none() && r.path.is_some())
+            .map(|r| unit(vec![r])),
+    );
+    units
+}
+
+/// The band of one profession's required intake from its draws (NaN: unreachable).
+fn band_of(p: usize, draws: Vec<f64>, percentiles: &[f64]) -> IntakeBand {
+    let n = draws.len();
+    let mut req: Vec<f64> = draws.into_iter().filter(|x| x.is_finite()).collect();
+    let unreachable = 1.0 - req.len() as f64 / n as f64;
+    req.sort_unstable_by(f64::total_cmp);
+    IntakeBand {
+        profession: p,
+        quantiles: percentiles.iter().map(|&q| percentile(&req, q)).collect(),
+        unreachable,
+    }
 }
 
 /// The most memory the draws of one profession may take (their records, kept until the
@@ -898,6 +955,7 @@ impl Kernel {
             rule: sc.balance.intake_rule,
             close_gap: sc.balance.close_gap,
             intake_from: sc.balance.intake_from,
+            units: units_of(proj),
             years,
             profs,
             shifts,
@@ -1017,6 +1075,112 @@ impl Kernel {
         v
     }
 
+    /// Whether profession `p` is in one of [`Kernel::units`].
+    fn in_unit(&self, p: usize) -> bool {
+        self.units.iter().any(|u| u.members.contains(&p))
+    }
+
+    /// Intake years that can reach the window: `intake_from` to the window's last year.
+    fn pulses(&self) -> usize {
+        let last = self.window.iter().copied().max().unwrap_or(0);
+        (self.years[0] + last as i32 - self.intake_from + 1).max(0) as usize
+    }
+
+    /// Values a unit member's record holds after the licences (0 without units): per window year
+    /// supply without beginners, slope and demand; base-year supply and demand; then per window
+    /// year the FTE response to one beginner in each intake year alone.
+    fn tail_len(&self) -> usize {
+        if self.units.is_empty() {
+            return 0;
+        }
+        let nw = self.window.len();
+        3 * nw + 2 + nw * self.pulses()
+    }
+
+    /// The length of one draw's record.
+    fn rec_len(&self) -> usize {
+        record_len(self.regions.len(), self.years.len()) + self.tail_len()
+    }
+
+    /// Swedish licences per beginner of one intake year, with the draw's completion rates, and the
+    /// year-index offset of intake year 0's licences and the fraction licensed a year later:
+    /// `(licences, (offset, fraction))`.
+    fn pulse_licences(&self, p: usize, s: &Scratch) -> (f64, (usize, f64)) {
+        let Pipeline::Programme {
+            share,
+            programme_lag,
+            licence_lag,
+            basis,
+            ..
+        } = &self.profs[p].pipeline
+        else {
+            return (0.0, (0, 0.0));
+        };
+        let total: f64 = basis.iter().sum();
+        let n = basis.len();
+        let c: f64 = (0..n)
+            .map(|r| {
+                let split = if total > 0.0 {
+                    basis[r] / total
+                } else {
+                    1.0 / n as f64
+                };
+                s.completion[r] * split
+            })
+            .sum();
+        let offset = self.intake_from - self.years[0] + programme_lag + licence_lag.0;
+        (share * c, (offset.max(0) as usize, licence_lag.1))
+    }
+
+    /// One draw's required intakes of a unit's members (floored at 0; NaN when unreachable), from
+    /// their recorded windows and responses, by the rule the point projection applies.
+    pub fn unit_intakes(&self, u: &Unit, rows: &[&[f64]]) -> Vec<f64> {
+        let nw = self.window.len();
+        let npulse = self.pulses();
+        let nan = vec![f64::NAN; u.members.len()];
+        if rows.iter().any(|r| r.len() < 3 * nw + 2 + nw * npulse) {
+            return nan;
+        }
+        let window: Vec<super::intake::Year> = (0..nw)
+            .map(|w| super::intake::Year {
+                s0: rows.iter().map(|r| r[3 * w]).sum(),
+                slope: rows
+                    .iter()
+                    .zip(&u.shares)
+                    .map(|(r, sh)| sh * r[3 * w + 1])
+                    .sum(),
+                demand: rows.iter().map(|r| r[3 * w + 2]).sum(),
+            })
+            .collect();
+        let s_base: f64 = rows.iter().map(|r| r[3 * nw]).sum();
+        let d_base: f64 = rows.iter().map(|r| r[3 * nw + 1]).sum();
+        let level = if u.max_change.iter().any(Option::is_some) {
+            let members: Vec<super::intake::Member> = (0..u.members.len())
+                .map(|m| super::intake::Member {
+                    today: u.today[m],
+                    max_change: u.max_change[m],
+                    share: u.shares[m],
+                    response: (0..nw)
+                        .map(|w| {
+                            let at = 3 * nw + 2 + w * npulse;
+                            rows[m][at..at + npulse].to_vec()
+                        })
+                        .collect(),
+                })
+                .collect();
+            let keep = if self.close_gap { 0.0 } else { d_base - s_base };
+            let need: Vec<f64> = window.iter().map(|y| y.demand - keep - y.s0).collect();
+            super::intake::path_level(self.rule, &need, &members).map(|l| l.level)
+        } else {
+            super::intake::decompose(self.rule, &window, s_base, d_base, self.close_gap)
+                .map(|x| x.total())
+        };
+        match level.filter(|a| a.is_finite()) {
+            Some(a) => u.shares.iter().map(|sh| (sh * a).max(0.0)).collect(),
+            None => nan,
+        }
+    }
+
     /// Runs `draws` draws and reduces them to bands.
     ///
     /// # Errors
@@ -1055,7 +1219,8 @@ impl Kernel {
         let ny = self.years.len();
         let np = self.profs.len();
         let nq = percentiles.len();
-        let rec = record_len(nr, ny);
+        let rec = self.rec_len();
+        let req_at = 3 * (nr + 1) * ny;
         let needed = (draws.div_ceil(CHUNK) * CHUNK) as u64 * rec as u64 * 8;
         if needed > MAX_RECORD_BYTES {
             return Err(ModelError::TooLarge {
@@ -1075,6 +1240,8 @@ impl Kernel {
         let mut intake = Vec::new();
         // National Swedish licences per draw of each profession a layer needs.
         let mut se_paths: Vec<Option<Vec<f64>>> = vec![None; np];
+        // Each unit member's draws of its window and responses (see [`Kernel::units`]).
+        let mut tails: Vec<Option<Vec<f64>>> = vec![None; np];
         let mut out = Records::new(draws, rec);
         // The population error is the same for every profession of a draw: its factors are made
         // once per draw (no more memory than a third of the records).
@@ -1106,7 +1273,7 @@ impl Kernel {
             {
                 let mut v = Vec::with_capacity(draws * ny);
                 for d in 0..draws {
-                    v.extend((rec - ny..rec).map(|i| out.value(i, d)));
+                    v.extend((req_at + 1..req_at + 1 + ny).map(|i| out.value(i, d)));
                 }
                 se_paths[p] = Some(v);
             }
@@ -1119,18 +1286,39 @@ impl Kernel {
                 &mut mean,
                 &mut shortage,
             );
-            if matches!(self.profs[p].pipeline, Pipeline::Programme { .. }) {
-                let mut req: Vec<f64> = out
-                    .draws_of(3 * (nr + 1) * ny)
-                    .filter(|x| x.is_finite())
+            if self.in_unit(p) {
+                let at = record_len(nr, ny);
+                let len = self.tail_len();
+                let mut v = Vec::with_capacity(draws * len);
+                for d in 0..draws {
+                    v.extend((at..at + len).map(|i| out.value(i, d)));
+                }
+                tails[p] = Some(v);
+            } else if matches!(self.profs[p].pipeline, Pipeline::Programme { .. }) {
+                let req: Vec<f64> = out.draws_of(req_at).collect();
+                intake.push(band_of(p, req, percentiles));
+            }
+        }
+        // The units solved together or as paths, draw by draw, from their members' records.
+        let len = self.tail_len();
+        for u in &self.units {
+            let mut req = vec![Vec::with_capacity(draws); u.members.len()];
+            for d in 0..draws {
+                let rows: Vec<&[f64]> = u
+                    .members
+                    .iter()
+                    .map(|&m| {
+                        tails[m]
+                            .as_deref()
+                            .map_or(&[][..], |v| &v[d * len..(d + 1) * len])
+                    })
                     .collect();
-                let unreachable = 1.0 - req.len() as f64 / draws as f64;
-                req.sort_unstable_by(f64::total_cmp);
-                intake.push(IntakeBand {
-                    profession: p,
-                    quantiles: percentiles.iter().map(|&q| percentile(&req, q)).collect(),
-                    unreachable,
-                });
+                for (i, a) in self.unit_intakes(u, &rows).into_iter().enumerate() {
+                    req[i].push(a);
+                }
+            }
+            for (&p, r) in u.members.iter().zip(req) {
+                intake.push(band_of(p, r, percentiles));
             }
         }
         intake.sort_by_key(|b| b.profession);
@@ -1695,7 +1883,7 @@ impl Kernel {
     /// One draw's record of profession `p`: `[licensed, supply, demand][region + nation][year]`,
     /// the required intake, then the national Swedish licences by year.
     pub fn record(&self, p: usize, d: u64, seed: u64, parent_se: Option<&[f64]>) -> Vec<f64> {
-        let mut slot = vec![0.0; record_len(self.regions.len(), self.years.len())];
+        let mut slot = vec![0.0; self.rec_len()];
         let pad = Padded::new(&self.profs[p], self.laws);
         self.draw(
             p,
@@ -1857,7 +2045,9 @@ impl Kernel {
             s.h.clear();
             s.h.resize(ny, 0.0);
             adjoint(&s.surv, pad, last, &mut s.h);
-            for &target in &self.window {
+            let tail = self.in_unit(p).then(|| self.pulse_licences(p, s));
+            let (tail_at, nw, npulse) = (record_len(nr, ny), self.window.len(), self.pulses());
+            for (w, &target) in self.window.iter().enumerate() {
                 s.v.clear();
                 s.v.resize(ny, 0.0);
                 let shift = last - target;
@@ -1875,11 +2065,28 @@ impl Kernel {
                     s0 -= s.se_post[ti] * g;
                     slope += s.se_unit[ti] * g;
                 }
+                // A unit member records the window year and its response to each intake year.
+                if let Some((lic, (offset, f))) = &tail {
+                    let at = tail_at + 3 * w;
+                    slot[at] = s0;
+                    slot[at + 1] = slope;
+                    slot[at + 2] = slot[dem_at + nr * ny + target];
+                    for y in 0..npulse {
+                        let ti = y + offset;
+                        let v = |i: usize| if i <= target { s.v[i] } else { 0.0 };
+                        slot[tail_at + 3 * nw + 2 + w * npulse + y] =
+                            lic * ((1.0 - f) * v(ti) + f * v(ti + 1));
+                    }
+                }
                 s.window.push(super::intake::Year {
                     s0,
                     slope,
                     demand: slot[dem_at + nr * ny + target],
                 });
+            }
+            if tail.is_some() {
+                slot[tail_at + 3 * nw] = slot[sup_at + nr * ny];
+                slot[tail_at + 3 * nw + 1] = slot[dem_at + nr * ny];
             }
             let parts = super::intake::decompose(
                 self.rule,

@@ -295,6 +295,16 @@ pub struct Balance {
     /// it is flagged, with the shortfall that remains at capacity.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub capacity: BTreeMap<String, f64>,
+    /// The largest change of a profession's beginners from one year to the next, per profession
+    /// code: its required intake becomes a path from today's beginners toward a level (see
+    /// [`super::intake::path_level`]). Absent: the constant intake jumps in `intake_from`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub max_change: BTreeMap<String, f64>,
+    /// Groups of professions whose intakes are solved together: the group's summed supply meets
+    /// its summed demand by the rule, the group's intake split over its members in proportion to
+    /// their beginners in the base year (see [`super::intake`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub substitutable: Vec<Vec<String>>,
 }
 
 fn yes() -> bool {
@@ -1122,6 +1132,35 @@ impl Scenario {
                 format!("{c}; expected a number of beginners a year, 0 or more"),
             );
         }
+        if let Some((p, n)) = b
+            .max_change
+            .iter()
+            .find(|(_, n)| !n.is_finite() || **n <= 0.0)
+        {
+            return bad(
+                &format!("balance.max_change.{p}"),
+                format!("{n}; expected a largest change of beginners a year above 0"),
+            );
+        }
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, group) in b.substitutable.iter().enumerate() {
+            if group.len() < 2 {
+                return bad(
+                    &format!("balance.substitutable[{i}]"),
+                    format!("{group:?}; expected a group of two or more profession codes"),
+                );
+            }
+            for code in group {
+                if let Some(j) = seen.insert(code, i) {
+                    return bad(
+                        &format!("balance.substitutable[{i}]"),
+                        format!(
+                            "\"{code}\" is already in balance.substitutable[{j}]; expected each profession in one group at most"
+                        ),
+                    );
+                }
+            }
+        }
         Ok(())
     }
 
@@ -1142,6 +1181,14 @@ impl Scenario {
         }
         for p in self.balance.capacity.keys() {
             out.push((format!("balance.capacity.{p}"), p.clone()));
+        }
+        for p in self.balance.max_change.keys() {
+            out.push((format!("balance.max_change.{p}"), p.clone()));
+        }
+        for (i, group) in self.balance.substitutable.iter().enumerate() {
+            for p in group {
+                out.push((format!("balance.substitutable[{i}]"), p.clone()));
+            }
         }
         out
     }

@@ -742,6 +742,16 @@ pub enum Intake {
         /// Beginners a year, nationally.
         per_year: f64,
     },
+    /// No beginners from `from` on except `per_year` in `year` alone (split over regions as in the
+    /// base year); the baseline before `from`. The response to one year's beginners, for paths.
+    Pulse {
+        /// First year without the baseline.
+        from: i32,
+        /// The one year with beginners.
+        year: i32,
+        /// Beginners that year, nationally.
+        per_year: f64,
+    },
 }
 
 /// One profession's projected stocks and flows, `[year][c][s][a]` over `years`.
@@ -787,8 +797,17 @@ pub fn beginners(
                 .collect()
         })
         .unwrap_or_else(|| vec![0.0; nr]);
-    match intake {
-        Intake::Constant { from, per_year } if t >= from => {
+    let constant = match intake {
+        Intake::Constant { from, per_year } if t >= from => Some(per_year),
+        Intake::Pulse {
+            from,
+            year,
+            per_year,
+        } if t >= from => Some(if t == year { per_year } else { 0.0 }),
+        _ => None,
+    };
+    match constant {
+        Some(per_year) => {
             let total: f64 = basis.iter().sum();
             basis
                 .iter()
@@ -801,7 +820,7 @@ pub fn beginners(
                 })
                 .collect()
         }
-        _ => {
+        None => {
             // Admissions follow the scenario's trend (1 without one), then its relative change.
             let ahead = (t - sc.base_year) as usize;
             let trend = prm

@@ -2474,11 +2474,40 @@ fn intake_paragraph(o: &mut String, pr: &Projection, r: &RequiredIntake, lang: L
             num(r.unfloored.unwrap_or(0.0), 0, lang)
         );
     }
+    if let Some(x) = &r.path {
+        intake_path_sentence(o, pr, r, x, lang);
+    }
+    if let Some(gi) = r.group {
+        let _ = write!(
+            o,
+            ". {} {} ({} {} %); {} {}: {} {}",
+            tr(lang, "Löst gemensamt med", "Solved jointly with"),
+            b.substitutable[gi].join("+"),
+            tr(lang, "andel", "share"),
+            num(100.0 * r.share, 0, lang),
+            tr(
+                lang,
+                "egen tillgång minus efterfrågan",
+                "own supply minus demand"
+            ),
+            b.target_year,
+            num(r.own_gap.unwrap_or(f64::NAN), 0, lang),
+            tr(lang, "årsarbetare", "FTE"),
+        );
+    }
     if let Some(x) = r.parts {
         let _ = write!(
             o,
             ". {}: {} {}, {} {}, {} {}",
-            tr(lang, "Varav", "Of which"),
+            if r.path.is_some() {
+                tr(
+                    lang,
+                    "Det konstanta behovet utan gräns består av",
+                    "The constant need without the limit is made of",
+                )
+            } else {
+                tr(lang, "Varav", "Of which")
+            },
             tr(lang, "ersättning", "replacement"),
             num(x.replacement, 0, lang),
             tr(lang, "expansion", "expansion"),
@@ -2531,4 +2560,66 @@ fn intake_paragraph(o: &mut String, pr: &Projection, r: &RequiredIntake, lang: L
         );
     }
     o.push_str(".</p>\n");
+}
+
+/// The path under a largest change a year: from today's beginners to the level, the year it is
+/// reached, and the largest shortage the path leaves in the window.
+fn intake_path_sentence(
+    o: &mut String,
+    pr: &Projection,
+    r: &RequiredIntake,
+    x: &crate::model::IntakePath,
+    lang: Lang,
+) {
+    let b = &pr.scenario.balance;
+    let _ = write!(
+        o,
+        ". {} {}: {} {}; {} {} {}",
+        tr(lang, "Högst ändring per år", "Largest change a year"),
+        x.max_change
+            .map_or_else(|| "–".to_string(), |n| num(n, 0, lang)),
+        tr(lang, "från dagens", "from today's"),
+        num(r.today, 0, lang),
+        tr(lang, "nivån nås år", "the level is reached in"),
+        x.reached,
+        x.constant.map_or_else(String::new, |c| format!(
+            "({} {})",
+            tr(lang, "konstant utan gräns", "constant without the limit"),
+            num(c.max(0.0), 0, lang)
+        )),
+    );
+    if x.fastest {
+        let _ = write!(
+            o,
+            "; {}",
+            tr(
+                lang,
+                "gränsen binder hela vägen: detta är den snabbaste vägen den tillåter",
+                "the limit binds all the way: this is the fastest path it allows"
+            )
+        );
+    }
+    let worst = x
+        .years
+        .iter()
+        .zip(x.supply.iter().zip(&x.demand))
+        .filter(|(t, _)| **t >= b.window_start() && **t <= b.target_year)
+        .map(|(t, (s, d))| (*t, s - d))
+        .min_by(|a, b| a.1.total_cmp(&b.1));
+    if let Some((t, gap)) = worst.filter(|w| w.1 < 0.0) {
+        let _ = write!(
+            o,
+            "; {} {}–{} {} {} {} ({t})",
+            tr(lang, "åren", "in"),
+            b.window_start(),
+            b.target_year,
+            tr(
+                lang,
+                "saknas ändå som mest",
+                "supply still falls short by up to"
+            ),
+            num(-gap, 0, lang),
+            tr(lang, "årsarbetare", "FTE"),
+        );
+    }
 }

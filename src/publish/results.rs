@@ -6,7 +6,8 @@
 //! |---|---|---|
 //! | `results.csv/.parquet` | profession × county × sector × year (county `00` = Sweden, the sum of the counties; `scope` in a run with a `[scope]`, the sum of its counties) | phase, status, employed, supply_fte, demand_fte, gap_fte, ratio, balance; observed years have status `suppressed` and no employed or supply_fte |
 //! | `flows.csv/.parquet` | profession × county × year, the base year and the projected years | licensed (empty in the base year), inflow_se, inflow_eu, inflow_tc, exits (empty in the base year and the first projected year) |
-//! | `intake.csv` | profession with a Swedish programme | today's beginners; required beginners a year (floored at 0, with the flag), its unfloored value and parts (replacement, expansion, closing the gap), rule and window; target-year supply and demand; capacity and the gap left at capacity |
+//! | `intake.csv` | profession with a Swedish programme | today's beginners; required beginners a year (floored at 0, with the flag), its unfloored value and parts (replacement, expansion, closing the gap), rule and window; target-year supply and demand; capacity and the gap left at capacity; with `balance.max_change` the limit, the constant intake without it, the year the path reaches its level and whether it is the fastest path the limit allows; with `balance.substitutable` the group, the share of the group's intake and the profession's own target-year gap |
+//! | `intake_path.csv` (with `balance.max_change`) | profession × year from `intake_from` to the horizon | beginners on the path under the largest change a year, national supply, demand and gap with them |
 //! | `intake_sensitivity.csv` | profession × setting | the required intake exact in each year of the window alone, and with a base-year imbalance of −5 %, 0, +5 % |
 //! | `graduates_forecast.csv` | programme × health-care region × year (base+1 … base+3) | graduates |
 //! | `parameters.csv` | profession × sex × age | exit rate, employment share and FTE per employed by sector |
@@ -297,7 +298,7 @@ pub fn intake_table(pr: &Projection) -> Wide {
     let mut it = cols.into_iter();
     let mut next = || Data::Num(it.next().unwrap_or_default());
     let window = format!("{}-{}", b.window_start(), b.target_year);
-    Wide {
+    let mut wide = Wide {
         cols: vec![
             ("profession".into(), Data::Text(prof)),
             (format!("beginners_{}", pr.scenario.base_year), next()),
@@ -323,6 +324,96 @@ pub fn intake_table(pr: &Projection) -> Wide {
                 Data::Num(pr.intake.iter().map(|r| r.capacity).collect()),
             ),
             (format!("gap_fte_{}_at_capacity", b.target_year), next()),
+        ],
+    };
+    let out = |v: Vec<Option<f64>>| Data::Num(v);
+    if !b.max_change.is_empty() {
+        // Under a largest change a year the figure is the path's level; the parts stay those of
+        // the constant intake without the limit, given beside it.
+        let paths: Vec<Option<&crate::model::IntakePath>> =
+            pr.intake.iter().map(|r| r.path.as_ref()).collect();
+        wide.cols.extend([
+            (
+                "max_change".into(),
+                out(paths.iter().map(|x| x.and_then(|x| x.max_change)).collect()),
+            ),
+            (
+                "constant_without_limit".into(),
+                out(paths.iter().map(|x| x.and_then(|x| x.constant)).collect()),
+            ),
+            (
+                "level_reached_year".into(),
+                out(paths
+                    .iter()
+                    .map(|x| x.map(|x| f64::from(x.reached)))
+                    .collect()),
+            ),
+            (
+                "fastest_path".into(),
+                Data::Text(
+                    paths
+                        .iter()
+                        .map(|x| x.map_or(String::new(), |x| x.fastest.to_string()))
+                        .collect(),
+                ),
+            ),
+        ]);
+    }
+    if !b.substitutable.is_empty() {
+        wide.cols.extend([
+            (
+                "substitutable_group".into(),
+                Data::Text(
+                    pr.intake
+                        .iter()
+                        .map(|r| {
+                            r.group
+                                .map_or(String::new(), |i| b.substitutable[i].join("+"))
+                        })
+                        .collect(),
+                ),
+            ),
+            (
+                "share_of_group".into(),
+                out(pr.intake.iter().map(|r| r.group.map(|_| r.share)).collect()),
+            ),
+            (
+                format!("own_gap_fte_{}", b.target_year),
+                out(pr.intake.iter().map(|r| r.own_gap).collect()),
+            ),
+        ]);
+    }
+    wide
+}
+
+/// The required intake's paths under a largest change a year: profession × year from
+/// `intake_from` to the horizon, with the beginners on the path and national supply, demand and
+/// gap with them. Empty without `balance.max_change`.
+pub fn intake_path_table(pr: &Projection) -> Wide {
+    let g = &pr.inputs.grid;
+    let (mut prof, mut year) = (Vec::new(), Vec::new());
+    let mut cols: Vec<Vec<Option<f64>>> = vec![Vec::new(); 4];
+    for r in &pr.intake {
+        let Some(x) = &r.path else { continue };
+        for (i, &t) in x.years.iter().enumerate() {
+            prof.push(g.professions[r.profession].clone());
+            year.push(t.to_string());
+            cols[0].push(Some(x.beginners[i]));
+            cols[1].push(Some(x.supply[i]));
+            cols[2].push(Some(x.demand[i]));
+            cols[3].push(Some(x.supply[i] - x.demand[i]));
+        }
+    }
+    let mut it = cols.into_iter();
+    let mut next = || Data::Num(it.next().unwrap_or_default());
+    Wide {
+        cols: vec![
+            ("profession".into(), Data::Text(prof)),
+            ("year".into(), Data::Text(year)),
+            ("beginners".into(), next()),
+            ("supply_fte".into(), next()),
+            ("demand_fte".into(), next()),
+            ("gap_fte".into(), next()),
         ],
     }
 }
@@ -731,11 +822,16 @@ pub fn files_with(pr: &Projection, protect: bool) -> Result<Vec<(&'static str, V
         ("flows.parquet", flows.parquet().map_err(|e| e.to_string())?),
         ("intake.csv", intake_table(pr).csv()),
         ("intake_sensitivity.csv", intake_sensitivity_table(pr).csv()),
+    ];
+    if pr.intake.iter().any(|r| r.path.is_some()) {
+        files.push(("intake_path.csv", intake_path_table(pr).csv()));
+    }
+    files.extend([
         ("graduates_forecast.csv", graduates_table(pr).csv()),
         ("parameters.csv", parameters_table(pr).csv()),
         ("trends.csv", trends_table(pr).csv()),
         ("scenario.toml", pr.scenario.to_toml().into_bytes()),
-    ];
+    ]);
     if pr.bands.is_some() {
         let bands = bands_table_with(pr, protect);
         files.push(("bands.csv", bands.csv()));
