@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! report.html                     the county's report, one file, charts inlined as SVG
-//! charts/<chart>_<prof>.png|svg   supply_demand, age_pyramid, flows (a region: also gap_by_county)
+//! charts/<chart>_<prof>.svg       supply_demand, age_pyramid, flows (a region: also gap_by_county)
 //! tables/years.csv                profession × year: supply, demand, gap (FTE), probability of
 //!                                 shortage, per 1 000 inhabitants beside the nation's
 //! tables/years_sv.csv             the same, Swedish Excel style
@@ -392,13 +392,13 @@ pub fn build(
             ranked: who.kind == Kind::Region,
             pyramid_base: Some(summed_bars(&shared.pyramids[p], idx)),
         };
-        let drawn = report::part_charts(pr, p, lang, opts.disclosure, &part).map_err(|e| {
-            PublishError::Encode {
-                path: "charts".into(),
-                what: "chart".into(),
-                message: e.to_string(),
-            }
-        })?;
+        let drawn =
+            super::charts::svg_only(|| report::part_charts(pr, p, lang, opts.disclosure, &part))
+                .map_err(|e| PublishError::Encode {
+                    path: "charts".into(),
+                    what: "chart".into(),
+                    message: e.to_string(),
+                })?;
         per_prof.push(drawn);
     }
     let page = page(pr, who, idx, funding, opts, shared, band_region, &per_prof);
@@ -823,7 +823,7 @@ fn profession(
     intake(o, pr, p, idx, lang);
     flows(o, pr, p, idx, years, lang);
     for ch in charts {
-        report::figure(o, ch, lang);
+        report::figure_svg(o, ch, lang);
         o.push('\n');
     }
     o.push_str("</section>\n");
@@ -1089,12 +1089,13 @@ fn own_data(
 /// The files of one principal's folder, relative to it.
 fn files(b: &Built) -> Vec<(String, Vec<u8>)> {
     let mut out = vec![("report.html".to_string(), b.page.clone().into_bytes())];
+    // SVG only: a PNG of each chart would make the 21 folders twelve times larger (the page
+    // inlines the SVG, which prints and scales).
     for ch in &b.charts {
         out.push((
             format!("charts/{}.svg", ch.name),
             ch.svg.clone().into_bytes(),
         ));
-        out.push((format!("charts/{}.png", ch.name), ch.png.clone()));
     }
     out.push(("tables/years.csv".into(), b.years.csv()));
     out.push(("tables/years_sv.csv".into(), b.years.csv_swedish()));

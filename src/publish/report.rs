@@ -2090,6 +2090,17 @@ pub(crate) fn figure(o: &mut String, ch: &charts::Drawn, lang: Lang) {
     );
 }
 
+/// An inline chart whose caption names its SVG file only (reports that write no PNG).
+pub(crate) fn figure_svg(o: &mut String, ch: &charts::Drawn, lang: Lang) {
+    let _ = write!(
+        o,
+        "<figure>{}<figcaption>{}: charts/{n}.svg</figcaption></figure>",
+        strip_xml_decl(&ch.svg),
+        tr(lang, "Som fil", "As a file"),
+        n = esc(&ch.name)
+    );
+}
+
 fn strip_xml_decl(svg: &str) -> &str {
     match svg.find("<svg") {
         Some(i) => &svg[i..],
