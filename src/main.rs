@@ -101,11 +101,23 @@ enum Command {
         /// The scenario (TOML); by default the embedded default scenario.
         #[arg(long)]
         scenario: Option<PathBuf>,
-        /// The output folder (replaced whole when the report is done).
-        #[arg(long, default_value = "out/report")]
-        out: PathBuf,
+        /// The output folder (replaced whole when the report is done); by default out/report, or
+        /// out/county-CODE, out/region-CODE, out/counties with the options below.
+        #[arg(long)]
+        out: Option<PathBuf>,
         #[command(flatten)]
         keep: KeepArgs,
+        /// Write one county's report (its code or name, as in data/codes/counties.csv) from the
+        /// national run, instead of the national report.
+        #[arg(long, conflicts_with_all = ["region", "all_counties", "compare", "backtest"])]
+        county: Option<String>,
+        /// Write one health-care region's report (its code or name, as in
+        /// data/codes/healthcare_regions.csv) from the national run.
+        #[arg(long, conflicts_with_all = ["all_counties", "compare", "backtest"])]
+        region: Option<String>,
+        /// Write one report per county (a folder each, named by its code) and an index.html.
+        #[arg(long, conflicts_with_all = ["compare", "backtest"])]
+        all_counties: bool,
         /// The report's language: sv or en.
         #[arg(long, default_value = "sv")]
         lang: String,
@@ -568,6 +580,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             scenario,
             out,
             keep,
+            county,
+            region,
+            all_counties,
             lang,
             disclosure,
             quiet,
@@ -575,17 +590,22 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             funding,
             backtest,
             mc,
-        } => report(
-            &mc,
-            scenario,
-            keep.out(out)?,
-            &lang,
-            &disclosure,
-            quiet,
-            &compare,
-            funding.as_deref(),
-            &backtest,
-        ),
+        } => {
+            let who = Who::of(county.as_deref(), region.as_deref(), all_counties)?;
+            let out = out.unwrap_or_else(|| who.default_out());
+            report(
+                &mc,
+                scenario,
+                keep.out(out)?,
+                &who,
+                &lang,
+                &disclosure,
+                quiet,
+                &compare,
+                funding.as_deref(),
+                &backtest,
+            )
+        }
         Command::Scenario {
             action: ScenarioAction::Show { file },
         } => {
@@ -1143,11 +1163,48 @@ fn print_notes(pr: &hwf::model::Projection) {
     }
 }
 
+/// Whose report `hwf report` writes.
+enum Who {
+    /// The national report (the run's whole area).
+    National,
+    /// One county's or health-care region's.
+    One(hwf::publish::principal::Principal),
+    /// One per county, with an index.
+    AllCounties,
+}
+
+impl Who {
+    /// From the options, checked before any work.
+    fn of(county: Option<&str>, region: Option<&str>, all: bool) -> Result<Who, String> {
+        use hwf::publish::principal::Principal;
+        Ok(match (county, region) {
+            (Some(c), _) => Who::One(Principal::county(c).map_err(|e| e.to_string())?),
+            (_, Some(r)) => Who::One(Principal::region(r).map_err(|e| e.to_string())?),
+            _ if all => Who::AllCounties,
+            _ => Who::National,
+        })
+    }
+
+    /// The output folder when `--out` is not given.
+    fn default_out(&self) -> PathBuf {
+        use hwf::publish::principal::Kind;
+        match self {
+            Who::National => PathBuf::from("out/report"),
+            Who::One(p) if p.kind == Kind::County => {
+                PathBuf::from(format!("out/county-{}", p.code))
+            }
+            Who::One(p) => PathBuf::from(format!("out/region-{}", p.code)),
+            Who::AllCounties => PathBuf::from("out/counties"),
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)] // one argument per command-line option
 fn report(
     mc: &McArgs,
     scenario: Option<PathBuf>,
     out: OutDir,
+    who: &Who,
     lang: &str,
     disclosure: &str,
     quiet: bool,
@@ -1167,6 +1224,11 @@ fn report(
     };
     progress("reading the scenario");
     let (sc, _, _) = hwf::model::scenario::load(scenario.as_deref()).map_err(|e| e.to_string())?;
+    if let Who::One(principal) = who {
+        let area =
+            hwf::model::scope::Area::of(sc.scope.as_ref()).map_err(|(k, m)| format!("{k}: {m}"))?;
+        principal.check_in(&area).map_err(|e| e.to_string())?;
+    }
     // Read before any projection, so that a bad funding file is refused in milliseconds.
     let streams = funding
         .map(hwf::allocate::funding::read)
@@ -1206,6 +1268,26 @@ fn report(
         lang,
         disclosure: profile,
     };
+    match who {
+        Who::National => {}
+        Who::One(principal) => {
+            let idx = principal.indices(&pr).map_err(|e| e.to_string())?;
+            progress(&format!("the report of {}", principal.name(lang)));
+            hwf::publish::principal::write(&pr, principal, &idx, streams.as_deref(), &opts, &out)
+                .map_err(|e| e.to_string())?;
+            progress("done");
+            println!("wrote {}", out.path().join("report.html").display());
+            return Ok(ExitCode::SUCCESS);
+        }
+        Who::AllCounties => {
+            progress("one report per county");
+            hwf::publish::principal::write_all(&pr, streams.as_deref(), &opts, &out)
+                .map_err(|e| e.to_string())?;
+            progress("done");
+            println!("wrote {}", out.path().join("index.html").display());
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
     let mut scores = Vec::new();
     let draws = mc.backtest_draws(&sc)?;
     for &b in backtest {

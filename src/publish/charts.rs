@@ -70,7 +70,21 @@ trait Chart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
 }
 
-/// Draws a chart into both backends.
+thread_local! {
+    /// Set by [`svg_only`]: charts drawn on this thread skip the PNG.
+    static SVG_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with every chart it draws on this thread drawn as SVG only (`Drawn::png` empty), for
+/// reports that write no PNG files.
+pub(crate) fn svg_only<T>(f: impl FnOnce() -> T) -> T {
+    let before = SVG_ONLY.with(|c| c.replace(true));
+    let out = f();
+    SVG_ONLY.with(|c| c.set(before));
+    out
+}
+
+/// Draws a chart into both backends (the SVG alone inside [`svg_only`]).
 fn both(name: &str, chart: &impl Chart) -> Result<Drawn, ChartError> {
     register_font();
     let mut svg = String::new();
@@ -78,6 +92,13 @@ fn both(name: &str, chart: &impl Chart) -> Result<Drawn, ChartError> {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         chart.draw(&root).map_err(err(name))?;
         root.present().map_err(err(name))?;
+    }
+    if SVG_ONLY.with(std::cell::Cell::get) {
+        return Ok(Drawn {
+            name: name.to_string(),
+            svg,
+            png: Vec::new(),
+        });
     }
     let mut rgb = vec![0u8; (SIZE.0 * SIZE.1 * 3) as usize];
     {

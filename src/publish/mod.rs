@@ -5,6 +5,7 @@ pub mod atomic;
 pub mod charts;
 pub mod disclosure;
 pub mod forecast;
+pub mod principal;
 pub mod report;
 pub mod results;
 pub mod tables;

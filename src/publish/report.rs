@@ -36,14 +36,14 @@ pub struct Options {
     pub disclosure: Profile,
 }
 
-fn tr(lang: Lang, sv: &'static str, en: &'static str) -> &'static str {
+pub(crate) fn tr(lang: Lang, sv: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Sv => sv,
         Lang::En => en,
     }
 }
 
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -52,7 +52,7 @@ fn esc(s: &str) -> String {
 
 /// A number with thousands groups separated by a narrow no-break space, U+202F (and a decimal
 /// comma in Swedish).
-fn num(v: f64, decimals: usize, lang: Lang) -> String {
+pub(crate) fn num(v: f64, decimals: usize, lang: Lang) -> String {
     let s = format!("{:.*}", decimals, v.abs());
     let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(a, b)| (a, b));
     let mut out = String::new();
@@ -77,7 +77,7 @@ fn num(v: f64, decimals: usize, lang: Lang) -> String {
     }
 }
 
-fn prof_name(code: &str, lang: Lang) -> String {
+pub(crate) fn prof_name(code: &str, lang: Lang) -> String {
     CodeLists::get()
         .profession(code)
         .map(|p| {
@@ -90,7 +90,7 @@ fn prof_name(code: &str, lang: Lang) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
-fn county_name(code: &str, lang: Lang) -> String {
+pub(crate) fn county_name(code: &str, lang: Lang) -> String {
     CodeLists::get()
         .county(code)
         .map(|c| {
@@ -108,7 +108,7 @@ fn area_name(pr: &Projection, lang: Lang) -> String {
     pr.area().name(lang == Lang::Sv)
 }
 
-fn label_word(l: &str, lang: Lang) -> &'static str {
+pub(crate) fn label_word(l: &str, lang: Lang) -> &'static str {
     match l {
         "shortage" => tr(lang, "brist", "shortage"),
         "surplus" => tr(lang, "överskott", "surplus"),
@@ -419,6 +419,97 @@ pub fn profession_charts_with(
     lang: Lang,
     profile: Profile,
 ) -> Result<Vec<Drawn>, charts::ChartError> {
+    let all: Vec<usize> = (0..pr.inputs.grid.nc()).collect();
+    let part = Part {
+        counties: &all,
+        name: area_name(pr, lang),
+        band_region: pr.bands.as_ref().map(|b| b.national()),
+        ranked: true,
+        pyramid_base: None,
+    };
+    part_charts(pr, p, lang, profile, &part)
+}
+
+/// The counties a report speaks of: all of the run's (the national report) or one principal's.
+pub(crate) struct Part<'a> {
+    /// Indices into the run's counties, ascending.
+    pub counties: &'a [usize],
+    /// What the charts' titles call them.
+    pub name: String,
+    /// The bands' region whose fan the supply-and-demand chart draws (none: no fan).
+    pub band_region: Option<usize>,
+    /// Whether to draw the gap per county, ranked.
+    pub ranked: bool,
+    /// The base-year bars of the age pyramid as they may be drawn; `None`: the counties' sums under
+    /// the profile ([`pyramid_base`]).
+    pub pyramid_base: Option<Vec<(f64, f64)>>,
+}
+
+/// Supply and demand (FTE, all sectors) of profession `p` in results year index `ti`, summed over
+/// `counties` in the order [`Projection::national`] sums (so over all counties it is the same number).
+pub(crate) fn part_sums(
+    pr: &Projection,
+    ti: usize,
+    p: usize,
+    counties: &[usize],
+) -> (f64, Option<f64>) {
+    let g = &pr.inputs.grid;
+    let mut s = 0.0;
+    let mut d = Some(0.0);
+    for &c in counties {
+        for k in 0..g.nk() {
+            s += pr.supply[pr.at(ti, p, c, k)];
+            d = d.zip(pr.demand_at(ti, p, c, k)).map(|(a, b)| a + b);
+        }
+    }
+    (s, d)
+}
+
+/// The licensed persons of profession `p` in `counties` by 5-year age band, (men, women), in the
+/// path's year index `ti` (0: the base year).
+pub(crate) fn pyramid_bars(
+    pr: &Projection,
+    p: usize,
+    counties: &[usize],
+    ti: usize,
+) -> Vec<(f64, f64)> {
+    let g = &pr.inputs.grid;
+    let path = &pr.paths[p];
+    let per = g.nc() * 2 * NA;
+    let mut out = vec![(0.0, 0.0); NA.div_ceil(5)];
+    for &c in counties {
+        for sx in 0..2 {
+            for a in 0..NA {
+                let v = path.licensed[ti * per + (c * 2 + sx) * NA + a];
+                if sx == 0 {
+                    out[a / 5].0 += v;
+                } else {
+                    out[a / 5].1 += v;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The sum of one year's block `[c][s][a]` of a path's array over `counties`, in the order of
+/// the block (over all counties: the block's sum).
+pub(crate) fn part_sum(block: &[f64], counties: &[usize]) -> f64 {
+    let per = 2 * NA;
+    counties
+        .iter()
+        .flat_map(|&c| &block[c * per..(c + 1) * per])
+        .sum()
+}
+
+/// The charts of profession `p` for the counties of `part`.
+pub(crate) fn part_charts(
+    pr: &Projection,
+    p: usize,
+    lang: Lang,
+    profile: Profile,
+    part: &Part<'_>,
+) -> Result<Vec<Drawn>, charts::ChartError> {
     let g = &pr.inputs.grid;
     let sc = &pr.scenario;
     let code = &g.professions[p];
@@ -441,23 +532,24 @@ pub fn profession_charts_with(
     );
     let mut out = Vec::new();
     // Years before the licence existed (no one held it, as HSK before 2019) are not drawn as 0.
+    let sums = |ti: usize| part_sums(pr, ti, p, part.counties);
     let first = (0..pr.years.len())
-        .position(|ti| pr.national(ti, p).0 > 0.0)
+        .position(|ti| sums(ti).0 > 0.0)
         .unwrap_or(0);
     let supply: Vec<(i32, f64)> = (first..pr.years.len())
-        .map(|ti| (pr.years[ti], pr.national(ti, p).0))
+        .map(|ti| (pr.years[ti], sums(ti).0))
         .collect();
     let demand: Vec<(i32, f64)> = (0..pr.years.len())
-        .filter_map(|ti| pr.national(ti, p).1.map(|d| (pr.years[ti], d)))
+        .filter_map(|ti| sums(ti).1.map(|d| (pr.years[ti], d)))
         .collect();
-    let fan = pr.bands.as_ref().map(|b| {
+    let fan = pr.bands.as_ref().zip(part.band_region).map(|(b, region)| {
         let (lo, hi) = (b.percentiles[0], b.percentiles[b.percentiles.len() - 1]);
         let band = |var: usize| -> Vec<(i32, f64, f64)> {
             b.years
                 .iter()
                 .enumerate()
                 .map(|(ti, &y)| {
-                    let q = b.q(p, var, b.national(), ti);
+                    let q = b.q(p, var, region, ti);
                     (y, q[0], q[q.len() - 1])
                 })
                 .collect()
@@ -477,7 +569,7 @@ pub fn profession_charts_with(
             title: format!(
                 "{name}: {}, {}",
                 tr(lang, "tillgång och efterfrågan", "supply and demand"),
-                area_name(pr, lang)
+                part.name
             ),
             caption: caption.clone(),
             x: tr(lang, "År", "Year").into(),
@@ -503,42 +595,44 @@ pub fn profession_charts_with(
         fan.as_ref(),
     )?);
     let h = pr.years.iter().position(|&y| y == sc.horizon).unwrap_or(0);
-    let bars: Vec<(String, f64)> = (0..g.nc())
-        .map(|c| {
+    let bars: Vec<(String, f64)> = part
+        .counties
+        .iter()
+        .map(|&c| {
             let gap: f64 = (0..g.nk())
                 .map(|k| pr.supply[pr.at(h, p, c, k)] - pr.demand_at(h, p, c, k).unwrap_or(0.0))
                 .sum();
             (county_name(&g.counties[c], lang), gap)
         })
         .collect();
-    out.push(charts::ranked_bars(
-        &format!("gap_by_county_{code}"),
-        &Labels {
-            title: format!(
-                "{name}: {} {}",
-                tr(lang, "gap per län", "gap by county"),
-                sc.horizon
-            ),
-            caption: caption.clone(),
-            x: tr(
-                lang,
-                "Tillgång − efterfrågan, heltidsekvivalenter",
-                "Supply − demand, full-time equivalents",
-            )
-            .into(),
-            y: String::new(),
-            series: vec![],
-        },
-        &bars,
-    )?);
+    if part.ranked {
+        out.push(charts::ranked_bars(
+            &format!("gap_by_county_{code}"),
+            &Labels {
+                title: format!(
+                    "{name}: {} {}",
+                    tr(lang, "gap per län", "gap by county"),
+                    sc.horizon
+                ),
+                caption: caption.clone(),
+                x: tr(
+                    lang,
+                    "Tillgång − efterfrågan, heltidsekvivalenter",
+                    "Supply − demand, full-time equivalents",
+                )
+                .into(),
+                y: String::new(),
+                series: vec![],
+            },
+            &bars,
+        )?);
+    }
     // Age pyramid in 5-year bands: licensed persons, base year against the horizon.
     let path = &pr.paths[p];
     let per = g.nc() * 2 * NA;
     let last = path.years.len() - 1;
     let nb = NA.div_ceil(5);
     let mut bands = Vec::new();
-    let mut base = vec![(0.0, 0.0); nb];
-    let mut hor = vec![(0.0, 0.0); nb];
     for b in 0..nb {
         let lo = AGE_MIN as usize + 5 * b;
         bands.push(format!(
@@ -547,22 +641,11 @@ pub fn profession_charts_with(
             (lo + 4).min(AGE_MIN as usize + NA - 1)
         ));
     }
-    for c in 0..g.nc() {
-        for sx in 0..2 {
-            for a in 0..NA {
-                let j = (c * 2 + sx) * NA + a;
-                let (b0, b1) = (&mut base[a / 5], &mut hor[a / 5]);
-                if sx == 0 {
-                    b0.0 += path.licensed[j];
-                    b1.0 += path.licensed[last * per + j];
-                } else {
-                    b0.1 += path.licensed[j];
-                    b1.1 += path.licensed[last * per + j];
-                }
-            }
-        }
-    }
-    let base = pyramid_base(&base, profile);
+    let hor = pyramid_bars(pr, p, part.counties, last);
+    let base = match &part.pyramid_base {
+        Some(b) => b.clone(),
+        None => pyramid_base(&pyramid_bars(pr, p, part.counties, 0), profile),
+    };
     let withheld = base.iter().any(|b| b.0.is_nan() || b.1.is_nan());
     out.push(charts::pyramid(
         &format!("age_pyramid_{code}"),
@@ -606,12 +689,12 @@ pub fn profession_charts_with(
     let years: Vec<i32> = path.years[1..].to_vec();
     let inflows: Vec<[f64; 3]> = (1..path.years.len())
         .map(|ti| {
-            let s = |v: &[f64]| v[ti * per..(ti + 1) * per].iter().sum::<f64>();
+            let s = |v: &[f64]| part_sum(&v[ti * per..(ti + 1) * per], part.counties);
             [s(&path.inflow[0]), s(&path.inflow[1]), s(&path.inflow[2])]
         })
         .collect();
     let exits: Vec<f64> = (1..path.years.len())
-        .map(|ti| path.exits[ti * per..(ti + 1) * per].iter().sum())
+        .map(|ti| part_sum(&path.exits[ti * per..(ti + 1) * per], part.counties))
         .collect();
     out.push(charts::flows(
         &format!("flows_{code}"),
@@ -1256,6 +1339,120 @@ fn calibration_section(
     );
 }
 
+/// The years a planner plans for: the base year, 2030, 2035 and the horizon, those inside the
+/// projection (base year to horizon), ascending, each once; as indices into `pr.years`.
+pub(crate) fn plan_years(pr: &Projection) -> Vec<usize> {
+    let sc = &pr.scenario;
+    let mut years: Vec<i32> = [sc.base_year, 2030, 2035, sc.horizon]
+        .into_iter()
+        .filter(|y| (sc.base_year..=sc.horizon).contains(y))
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    years
+        .into_iter()
+        .filter_map(|y| pr.years.iter().position(|&x| x == y))
+        .collect()
+}
+
+/// Supply of a results year as it may be published: `None` for a year of the register (phase
+/// observed) under disclosure control, as `projection/results` withholds it.
+pub(crate) fn published_supply(
+    pr: &Projection,
+    ti: usize,
+    supply: f64,
+    profile: Profile,
+) -> Option<f64> {
+    (pr.phases[ti] != Phase::Observed || !profile.protects()).then_some(supply)
+}
+
+/// The county table of profession `p`: the register's FTE in the last employment year
+/// (disclosure-controlled, the cells of `tables/employed_base_year`), then supply, demand and gap in
+/// FTE in the years planners plan for ([`plan_years`]), and the bands of the horizon.
+fn county_table(o: &mut String, pr: &Projection, p: usize, d: &Disclosed, opts: &Options) {
+    let lang = opts.lang;
+    let g = &pr.inputs.grid;
+    let sc = &pr.scenario;
+    let area = pr.area();
+    let years = plan_years(pr);
+    let n = years.len();
+    let (grid, mask) = &d.grids[p];
+    let _ = write!(
+        o,
+        "<table><tr><th rowspan=\"2\">{}</th><th rowspan=\"2\">{} {}</th><th colspan=\"{n}\">{}</th><th colspan=\"{n}\">{}</th><th colspan=\"{n}\">{}</th>{}</tr>\n<tr>",
+        tr(lang, "Län", "County"),
+        tr(lang, "Anställda", "Employed"),
+        d.year,
+        tr(lang, "Tillgång", "Supply"),
+        tr(lang, "Efterfrågan", "Demand"),
+        tr(lang, "Gap", "Gap"),
+        band_headings(pr, sc.horizon, lang).replace("<th>", "<th rowspan=\"2\">")
+    );
+    for _ in 0..3 {
+        for &ti in &years {
+            let _ = write!(o, "<th>{}</th>", pr.years[ti]);
+        }
+    }
+    o.push_str("</tr>\n");
+    for c in 0..=g.nc() {
+        let cell = grid.at(c, 2);
+        let emp = if mask[cell] {
+            "..".to_string()
+        } else {
+            num(opts.disclosure.publish_derived(d.fte[p][cell]), 0, lang)
+        };
+        let range: Vec<usize> = if c == g.nc() {
+            (0..g.nc()).collect()
+        } else {
+            vec![c]
+        };
+        let name = if c == g.nc() && area.whole {
+            tr(lang, "Riket", "Sweden").to_string()
+        } else if c == g.nc() {
+            tr(lang, "Summa", "Total").to_string()
+        } else {
+            county_name(&g.counties[c], lang)
+        };
+        let (mut sup, mut dem, mut gap) = (String::new(), String::new(), String::new());
+        for &ti in &years {
+            let (s, dd) = part_sums(pr, ti, p, &range);
+            let dd = dd.unwrap_or(f64::NAN);
+            match published_supply(pr, ti, s, opts.disclosure) {
+                Some(s) => {
+                    let _ = write!(sup, "<td>{}</td>", num(s, 0, lang));
+                    let _ = write!(
+                        gap,
+                        "<td class=\"{}\">{}</td>",
+                        pr.label(s, dd),
+                        num(s - dd, 0, lang)
+                    );
+                }
+                None => {
+                    sup.push_str("<td>..</td>");
+                    gap.push_str("<td>..</td>");
+                }
+            }
+            let _ = write!(dem, "<td>{}</td>", num(dd, 0, lang));
+        }
+        let county = (c < g.nc()).then(|| g.counties[c].as_str());
+        let _ = writeln!(
+            o,
+            "<tr><td>{}</td><td>{emp}</td>{sup}{dem}{gap}{}</tr>",
+            esc(&name),
+            band_cells(pr, p, county, lang)
+        );
+    }
+    let _ = writeln!(
+        o,
+        "</table><p><small>{}</small></p>",
+        tr(
+            lang,
+            "Alla värden är heltidsekvivalenter. Anställda: registrets heltidsekvivalenter det senaste året med sysselsättningsdata (samma celler som tabellen employed_base_year); \"..\" = uppgiften skyddas av röjandekontroll. Tillgång, efterfrågan och gap: framskrivna heltidsekvivalenter i basåret, 2030, 2035 och slutåret.",
+            "All figures are full-time equivalents. Employed: the register's FTE in the last year with employment data (the cells of the table employed_base_year); \"..\" = withheld by disclosure control. Supply, demand and gap: projected FTE in the base year, 2030, 2035 and the horizon."
+        )
+    );
+}
+
 /// The headings of the band columns of the summary and county tables (empty without bands): the
 /// gap's band between the outer percentiles and the probability of shortage, in the horizon year.
 fn band_headings(pr: &Projection, horizon: i32, lang: Lang) -> String {
@@ -1296,7 +1493,7 @@ fn band_cells(pr: &Projection, p: usize, county: Option<&str>, lang: Lang) -> St
 
 /// Profession `p`'s gap in band region `r` in the bands' last year: the outer percentiles and
 /// the probability of shortage.
-fn gap_band(b: &crate::model::montecarlo::Bands, p: usize, r: usize) -> (f64, f64, f64) {
+pub(crate) fn gap_band(b: &crate::model::montecarlo::Bands, p: usize, r: usize) -> (f64, f64, f64) {
     let last = b.years.len() - 1;
     let gap = b.q(p, 3, r, last);
     (gap[0], gap[gap.len() - 1], b.shortage_of(p, r, last))
@@ -1332,7 +1529,6 @@ pub fn html_with(
     let g = &pr.inputs.grid;
     let sc = &pr.scenario;
     let h = pr.years.iter().position(|&y| y == sc.horizon).unwrap_or(0);
-    let synthetic = pr.used.iter().any(|u| u.synthetic);
     let area = pr.area();
     let mut title = format!(
         "{} {}–{}",
@@ -1347,69 +1543,7 @@ pub fn html_with(
     if !area.whole {
         title = format!("{title}: {}", area.name(lang == Lang::Sv));
     }
-    let mut o = String::new();
-    let _ = write!(
-        o,
-        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>{}</title><style>\
-body{{font-family:'DejaVu Sans',system-ui,sans-serif;max-width:70rem;margin:1.5rem auto;padding:0 1rem;color:#1d1d1d;line-height:1.45}}\
-h1{{font-size:1.7rem}}h2{{border-top:2px solid #1f6fb2;padding-top:.6rem;margin-top:2.4rem}}\
-table{{border-collapse:collapse;margin:.8rem 0;font-size:.92rem}}th,td{{padding:.25rem .55rem;border-bottom:1px solid #ddd;text-align:right}}\
-th{{background:#f2f5f8}}td:first-child,th:first-child{{text-align:left}}\
-.shortage{{color:#c0392b;font-weight:bold}}.surplus{{color:#2a7d72}}.balance{{color:#555}}\
-.banner{{background:#fff4d6;border:1px solid #e0b84a;padding:.6rem .9rem;margin:1rem 0}}\
-figure{{margin:1rem 0}}figure svg{{max-width:100%;height:auto}}figcaption{{font-size:.85rem;color:#555}}\
-nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-size:.8rem}}\
-@media print{{nav{{display:none}}h2{{page-break-before:always}}figure{{page-break-inside:avoid}}body{{max-width:none}}}}\
-</style></head><body>\n<h1>{}</h1>\n",
-        lang.code(),
-        esc(&title),
-        esc(&title)
-    );
-    if !opts.disclosure.protects() {
-        let _ = writeln!(
-            o,
-            "<p class=\"banner\"><b>{}</b></p>",
-            tr(
-                lang,
-                "INTE FÖR PUBLICERING: körd utan röjandekontroll (--disclosure none); innehåller registrets antal personer i alla celler.",
-                "NOT FOR PUBLICATION: run without disclosure control (--disclosure none); holds the register's counts of persons in every cell."
-            )
-        );
-    }
-    let synthetic_keys: Vec<&str> = pr
-        .used
-        .iter()
-        .filter(|u| u.synthetic)
-        .map(|u| u.key.as_str())
-        .collect();
-    if synthetic && synthetic_keys.len() == pr.used.len() {
-        let _ = writeln!(
-            o,
-            "<p class=\"banner\">{}</p>",
-            tr(
-                lang,
-                "<b>Syntetiska data.</b> Rapporten bygger på hwf:s inbyggda, syntetiska standarddata (kalibrerade mot offentliga aggregat). Siffrorna visar hur modellen arbetar – de är inte statistik om Sverige.",
-                "<b>Synthetic data.</b> This report is built on hwf's embedded synthetic default data (calibrated to public aggregates). The figures show how the model works; they are not statistics about Sweden."
-            )
-        );
-    } else if synthetic {
-        let _ = writeln!(
-            o,
-            "<p class=\"banner\">{} <b>{}</b>. {}</p>",
-            tr(
-                lang,
-                "<b>Delvis syntetiska data.</b> Dessa indata är hwf:s inbyggda, syntetiska standarddata (kalibrerade mot offentliga aggregat), inte observationer:",
-                "<b>Partly synthetic data.</b> These inputs are hwf's embedded synthetic default data (calibrated to public aggregates), not observations:"
-            ),
-            esc(&synthetic_keys.join(", ")),
-            tr(
-                lang,
-                "Siffror som bygger på dem visar hur modellen arbetar – de är inte statistik om Sverige.",
-                "Figures that rest on them show how the model works; they are not statistics about Sweden."
-            )
-        );
-    }
+    let mut o = page_start(pr, opts, &title);
     let _ = writeln!(
         o,
         "<p>{} <b>{}</b>. {} {}, {} {}.</p>",
@@ -1617,72 +1751,8 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
             figure(&mut o, ch, lang);
             o.push('\n');
         }
-        // County table: base-year employed (disclosure-controlled) and the horizon balance.
-        let (grid, mask) = &d.grids[p];
-        let _ = writeln!(
-            o,
-            "<table><tr><th>{}</th><th>{} {}</th><th>{} {}</th><th>{} {}</th><th>{} {}</th></tr>",
-            tr(lang, "Län", "County"),
-            tr(lang, "Anställda", "Employed"),
-            d.year,
-            tr(lang, "Tillgång", "Supply"),
-            sc.horizon,
-            tr(lang, "Efterfrågan", "Demand"),
-            sc.horizon,
-            tr(lang, "Gap", "Gap"),
-            sc.horizon
-        );
-        if !band_head.is_empty() {
-            o.truncate(o.trim_end().len() - "</tr>".len());
-            let _ = writeln!(o, "{band_head}</tr>");
-        }
-        for c in 0..=g.nc() {
-            let cell = grid.at(c, 2);
-            let emp = if mask[cell] {
-                "..".to_string()
-            } else {
-                num(opts.disclosure.publish(grid.values[cell]), 0, lang)
-            };
-            let (mut sup, mut dem) = (0.0, 0.0);
-            let range: Vec<usize> = if c == g.nc() {
-                (0..g.nc()).collect()
-            } else {
-                vec![c]
-            };
-            for &cc in &range {
-                for k in 0..g.nk() {
-                    sup += pr.supply[pr.at(h, p, cc, k)];
-                    dem += pr.demand_at(h, p, cc, k).unwrap_or(0.0);
-                }
-            }
-            let name = if c == g.nc() && area.whole {
-                tr(lang, "Riket", "Sweden").to_string()
-            } else if c == g.nc() {
-                tr(lang, "Summa", "Total").to_string()
-            } else {
-                county_name(&g.counties[c], lang)
-            };
-            let l = pr.label(sup, dem);
-            let county = (c < g.nc()).then(|| g.counties[c].as_str());
-            let _ = writeln!(
-                o,
-                "<tr><td>{}</td><td>{emp}</td><td>{}</td><td>{}</td><td class=\"{l}\">{}</td>{}</tr>",
-                esc(&name),
-                num(sup, 0, lang),
-                num(dem, 0, lang),
-                num(sup - dem, 0, lang),
-                band_cells(pr, p, county, lang)
-            );
-        }
-        let _ = writeln!(
-            o,
-            "</table><p><small>{}</small></p></section>",
-            tr(
-                lang,
-                "Anställda: observerat antal personer; \"..\" = uppgiften skyddas av röjandekontroll. Tillgång, efterfrågan och gap är framskrivna heltidsekvivalenter.",
-                "Employed: observed number of persons; \"..\" = withheld by disclosure control. Supply, demand and gap are projected full-time equivalents."
-            )
-        );
+        county_table(&mut o, pr, p, d, opts);
+        o.push_str("</section>\n");
     }
     if !others.is_empty() {
         scenarios_section(&mut o, pr, others, side.comparison, lang);
@@ -1695,7 +1765,21 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
         calibration_section(&mut o, scores, side.calibration, lang);
     }
     method(&mut o, pr, opts, d);
-    // Sources.
+    sources(&mut o, pr, lang);
+    let manifest = serde_json::to_string_pretty(&results::manifest(pr, &[])).unwrap_or_default();
+    let _ = writeln!(
+        o,
+        "<h2 id=\"manifest\">{}</h2><pre>{}</pre>",
+        tr(lang, "Körningsmanifest", "Run manifest"),
+        esc(&manifest)
+    );
+    o.push_str("</body></html>\n");
+    o
+}
+
+/// The data sources: every input with its file and SHA-256, and what happened to it on its way
+/// into the model.
+pub(crate) fn sources(o: &mut String, pr: &Projection, lang: Lang) {
     let _ = writeln!(
         o,
         "<h2 id=\"sources\">{}</h2><table><tr><th>{}</th><th>{}</th><th>SHA-256</th></tr>",
@@ -1731,14 +1815,76 @@ nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-si
         }
         let _ = writeln!(o, "</ul>");
     }
-    let manifest = serde_json::to_string_pretty(&results::manifest(pr, &[])).unwrap_or_default();
-    let _ = writeln!(
+}
+
+/// The start of a report page: the document head with its style sheet, the title, and the banners
+/// (not for publication; synthetic data) the run calls for.
+pub(crate) fn page_start(pr: &Projection, opts: &Options, title: &str) -> String {
+    let lang = opts.lang;
+    let synthetic = pr.used.iter().any(|u| u.synthetic);
+    let mut o = String::new();
+    let _ = write!(
         o,
-        "<h2 id=\"manifest\">{}</h2><pre>{}</pre>",
-        tr(lang, "Körningsmanifest", "Run manifest"),
-        esc(&manifest)
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<title>{}</title><style>\
+body{{font-family:'DejaVu Sans',system-ui,sans-serif;max-width:70rem;margin:1.5rem auto;padding:0 1rem;color:#1d1d1d;line-height:1.45}}\
+h1{{font-size:1.7rem}}h2{{border-top:2px solid #1f6fb2;padding-top:.6rem;margin-top:2.4rem}}\
+table{{border-collapse:collapse;margin:.8rem 0;font-size:.92rem}}th,td{{padding:.25rem .55rem;border-bottom:1px solid #ddd;text-align:right}}\
+th{{background:#f2f5f8}}td:first-child,th:first-child{{text-align:left}}\
+.shortage{{color:#c0392b;font-weight:bold}}.surplus{{color:#2a7d72}}.balance{{color:#555}}\
+.banner{{background:#fff4d6;border:1px solid #e0b84a;padding:.6rem .9rem;margin:1rem 0}}\
+figure{{margin:1rem 0}}figure svg{{max-width:100%;height:auto}}figcaption{{font-size:.85rem;color:#555}}\
+nav ol{{columns:2}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-size:.8rem}}\
+@media print{{nav{{display:none}}h2{{page-break-before:always}}figure{{page-break-inside:avoid}}body{{max-width:none}}}}\
+</style></head><body>\n<h1>{}</h1>\n",
+        lang.code(),
+        esc(title),
+        esc(title)
     );
-    o.push_str("</body></html>\n");
+    if !opts.disclosure.protects() {
+        let _ = writeln!(
+            o,
+            "<p class=\"banner\"><b>{}</b></p>",
+            tr(
+                lang,
+                "INTE FÖR PUBLICERING: körd utan röjandekontroll (--disclosure none); innehåller registrets antal personer i alla celler.",
+                "NOT FOR PUBLICATION: run without disclosure control (--disclosure none); holds the register's counts of persons in every cell."
+            )
+        );
+    }
+    let synthetic_keys: Vec<&str> = pr
+        .used
+        .iter()
+        .filter(|u| u.synthetic)
+        .map(|u| u.key.as_str())
+        .collect();
+    if synthetic && synthetic_keys.len() == pr.used.len() {
+        let _ = writeln!(
+            o,
+            "<p class=\"banner\">{}</p>",
+            tr(
+                lang,
+                "<b>Syntetiska data.</b> Rapporten bygger på hwf:s inbyggda, syntetiska standarddata (kalibrerade mot offentliga aggregat). Siffrorna visar hur modellen arbetar – de är inte statistik om Sverige.",
+                "<b>Synthetic data.</b> This report is built on hwf's embedded synthetic default data (calibrated to public aggregates). The figures show how the model works; they are not statistics about Sweden."
+            )
+        );
+    } else if synthetic {
+        let _ = writeln!(
+            o,
+            "<p class=\"banner\">{} <b>{}</b>. {}</p>",
+            tr(
+                lang,
+                "<b>Delvis syntetiska data.</b> Dessa indata är hwf:s inbyggda, syntetiska standarddata (kalibrerade mot offentliga aggregat), inte observationer:",
+                "<b>Partly synthetic data.</b> These inputs are hwf's embedded synthetic default data (calibrated to public aggregates), not observations:"
+            ),
+            esc(&synthetic_keys.join(", ")),
+            tr(
+                lang,
+                "Siffror som bygger på dem visar hur modellen arbetar – de är inte statistik om Sverige.",
+                "Figures that rest on them show how the model works; they are not statistics about Sweden."
+            )
+        );
+    }
     o
 }
 
@@ -1805,24 +1951,30 @@ fn scenarios_section(
     o.push_str("</section>\n");
 }
 
-/// Funding per county and inhabitant beside the projected gap (all licensed professions, layers not
-/// counted twice), for the latest year the streams cover.
-fn funding_section(
-    o: &mut String,
-    pr: &Projection,
-    streams: &[crate::allocate::funding::Stream],
-    lang: Lang,
-) {
+/// The population of each county of the run in the base year (all ages), by county code: what
+/// funding per inhabitant and the comparisons per 1 000 inhabitants divide by.
+pub(crate) fn base_population(pr: &Projection) -> std::collections::BTreeMap<String, f64> {
+    population_in(pr, pr.scenario.base_year)
+}
+
+/// The population of each county of the run in `year` (all ages; the latest year the inputs hold
+/// when they stop before it), by county code.
+pub(crate) fn population_in(pr: &Projection, year: i32) -> std::collections::BTreeMap<String, f64> {
     use crate::model::inputs::POP_AGES;
     let g = &pr.inputs.grid;
     let inp = &pr.inputs;
-    let sc = &pr.scenario;
     let py = inp
         .population_years
         .iter()
-        .position(|&y| y == sc.base_year)
-        .unwrap_or(0);
-    let pop: std::collections::BTreeMap<String, f64> = (0..g.nc())
+        .position(|&y| y == year)
+        .unwrap_or_else(|| {
+            if year > pr.scenario.base_year {
+                inp.population_years.len().saturating_sub(1)
+            } else {
+                0
+            }
+        });
+    (0..g.nc())
         .map(|c| {
             let start = (py * g.nc() + c) * 2 * POP_AGES;
             (
@@ -1830,61 +1982,119 @@ fn funding_section(
                 inp.population[start..start + 2 * POP_AGES].iter().sum(),
             )
         })
+        .collect()
+}
+
+/// The professions in shortage in the horizon year among `counties` (sum of supply and demand over
+/// them), each on its own, most short first: `(profession index, gap in FTE)`. Never summed over
+/// professions: a surplus of one profession does not make up for a shortage of another.
+pub(crate) fn shortages(pr: &Projection, counties: &[usize]) -> Vec<(usize, f64)> {
+    let g = &pr.inputs.grid;
+    let h = pr
+        .years
+        .iter()
+        .position(|&y| y == pr.scenario.horizon)
+        .unwrap_or(0);
+    let mut out: Vec<(usize, f64)> = (0..g.np())
+        .filter_map(|p| {
+            let (s, d) = part_sums(pr, h, p, counties);
+            let d = d?;
+            (pr.label(s, d) == "shortage").then_some((p, s - d))
+        })
         .collect();
+    out.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    out
+}
+
+/// One cell listing shortages: `Sjuksköterskor −190 (−0,72 per 1 000 inv.)`, separated by line
+/// breaks; `–` when there is none.
+pub(crate) fn shortage_list(
+    pr: &Projection,
+    list: &[(usize, f64)],
+    people: f64,
+    lang: Lang,
+) -> String {
+    if list.is_empty() {
+        return "–".into();
+    }
+    let g = &pr.inputs.grid;
+    list.iter()
+        .map(|&(p, gap)| {
+            format!(
+                "{} {} ({} {})",
+                esc(&prof_name(&g.professions[p], lang)),
+                num(gap, 0, lang),
+                num(1000.0 * gap / people, 2, lang),
+                tr(lang, "per 1 000 inv.", "per 1,000 inh.")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("<br>")
+}
+
+/// Funding per county and inhabitant beside the county's shortages in the horizon year, each
+/// profession on its own (a surplus of one profession is never netted against a shortage of
+/// another), for the latest year the streams cover.
+fn funding_section(
+    o: &mut String,
+    pr: &Projection,
+    streams: &[crate::allocate::funding::Stream],
+    lang: Lang,
+) {
+    let g = &pr.inputs.grid;
+    let sc = &pr.scenario;
+    let pop = base_population(pr);
     let money = crate::allocate::funding::per_county_year(streams, &pop);
     let Some(year) = money.keys().map(|k| k.1).max() else {
         return;
     };
-    let h = pr.years.iter().position(|&y| y == sc.horizon).unwrap_or(0);
-    let lists = CodeLists::get();
     let _ = write!(
         o,
-        "<section><h2 id=\"funding\">{}</h2><p>{}</p><table><tr><th>{}</th><th>{} {year}, kr</th><th>{}</th><th>{} {}</th><th>{}</th></tr>",
+        "<section><h2 id=\"funding\">{}</h2><p>{}</p><table><tr><th>{}</th><th>{} {year}, kr</th><th>{}</th><th>{} {}</th></tr>",
         tr(lang, "Finansiering per län", "Funding by county"),
         tr(
             lang,
-            "Medel för regionalt kompetensförsörjningsarbete som når länet (programområdenas medel fördelade efter folkmängd; nationella medel utan länsfördelning ingår inte), bredvid det framskrivna gapet för alla legitimationsyrken.",
-            "Money for regional competence-supply work reaching the county (programme areas' money spread by population; national money not earmarked for a county is left out), beside the projected gap of all licensed professions."
+            "Medel för regionalt kompetensförsörjningsarbete som når länet (programområdenas medel fördelade efter folkmängd; nationella medel utan länsfördelning ingår inte), bredvid länets brist per yrke i slutåret. Varje yrke står för sig: ett överskott i ett yrke tar inte ut en brist i ett annat, så bristerna summeras inte.",
+            "Money for regional competence-supply work reaching the county (programme areas' money spread by population; national money not earmarked for a county is left out), beside the county's shortage per profession in the horizon year. Each profession stands on its own: a surplus in one does not cancel a shortage in another, so the shortages are not summed."
         ),
         tr(lang, "Län", "County"),
         tr(lang, "Medel", "Funding"),
         tr(lang, "Kr per invånare", "Kronor per inhabitant"),
-        tr(lang, "Gap", "Gap"),
+        tr(lang, "Yrken med brist", "Professions in shortage"),
         sc.horizon,
-        tr(lang, "Gap per 1 000 invånare", "Gap per 1,000 inhabitants")
     );
     for c in 0..g.nc() {
         let code = &g.counties[c];
         let m = money.get(&(code.clone(), year)).copied().unwrap_or(0.0);
         let people = pop.get(code).copied().unwrap_or(f64::NAN);
-        let mut gap = 0.0;
-        for p in (0..g.np()).filter(|&p| {
-            lists
-                .profession(&g.professions[p])
-                .is_some_and(|x| x.layer_of.is_none())
-        }) {
-            for k in 0..g.nk() {
-                gap += pr.supply[pr.at(h, p, c, k)] - pr.demand_at(h, p, c, k).unwrap_or(0.0);
-            }
-        }
         let _ = write!(
             o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&county_name(code, lang)),
             num(m, 0, lang),
             num(m / people, 2, lang),
-            num(gap, 0, lang),
-            num(1000.0 * gap / people, 2, lang)
+            shortage_list(pr, &shortages(pr, &[c]), people, lang)
         );
     }
     o.push_str("</table></section>\n");
 }
 
 /// An inline chart with a caption naming its files.
-fn figure(o: &mut String, ch: &charts::Drawn, lang: Lang) {
+pub(crate) fn figure(o: &mut String, ch: &charts::Drawn, lang: Lang) {
     let _ = write!(
         o,
         "<figure>{}<figcaption>{}: charts/{n}.png, charts/{n}.svg</figcaption></figure>",
+        strip_xml_decl(&ch.svg),
+        tr(lang, "Som fil", "As a file"),
+        n = esc(&ch.name)
+    );
+}
+
+/// An inline chart whose caption names its SVG file only (reports that write no PNG).
+pub(crate) fn figure_svg(o: &mut String, ch: &charts::Drawn, lang: Lang) {
+    let _ = write!(
+        o,
+        "<figure>{}<figcaption>{}: charts/{n}.svg</figcaption></figure>",
         strip_xml_decl(&ch.svg),
         tr(lang, "Som fil", "As a file"),
         n = esc(&ch.name)
@@ -2304,7 +2514,7 @@ fn scope_items(items: &mut Vec<String>, pr: &Projection, lang: Lang) {
 pub const NOT_FOR_PUBLICATION: &str = "NOT_FOR_PUBLICATION_";
 
 /// Renames every file under `dir` (recursively) to carry [`NOT_FOR_PUBLICATION`] in its name.
-fn mark_not_for_publication(dir: &std::path::Path) -> std::io::Result<()> {
+pub(crate) fn mark_not_for_publication(dir: &std::path::Path) -> std::io::Result<()> {
     let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
