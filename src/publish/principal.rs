@@ -548,17 +548,7 @@ fn page(
     let g = &pr.inputs.grid;
     let sc = &pr.scenario;
     let name = who.name(lang);
-    let title = format!(
-        "{} {}–{}: {}",
-        tr(
-            lang,
-            "Tillgång och efterfrågan på legitimerad hälso- och sjukvårdspersonal",
-            "Supply and demand of licensed health-care personnel"
-        ),
-        sc.base_year,
-        sc.horizon,
-        name
-    );
+    let title = page_title(sc, lang, &name);
     let mut o = report::page_start(pr, opts, &title);
     let nation = if pr.area().whole {
         tr(lang, "riket", "Sweden").to_string()
@@ -1180,12 +1170,10 @@ pub fn write_all(
 
 /// The index of `--all-counties`: a link to each county's report, and per county the number of
 /// professions in shortage in the horizon year and the largest shortage.
-fn index_page(pr: &Projection, built: &[Built], opts: &Options) -> String {
-    let lang = opts.lang;
-    let sc = &pr.scenario;
-    let g = &pr.inputs.grid;
-    let title = format!(
-        "{} {}–{}: {}",
+/// The title of a page of reports per principal: the national report's, then `what`.
+fn page_title(sc: &crate::model::scenario::Scenario, lang: Lang, what: &str) -> String {
+    format!(
+        "{} {}–{}: {what}",
         tr(
             lang,
             "Tillgång och efterfrågan på legitimerad hälso- och sjukvårdspersonal",
@@ -1193,8 +1181,14 @@ fn index_page(pr: &Projection, built: &[Built], opts: &Options) -> String {
         ),
         sc.base_year,
         sc.horizon,
-        tr(lang, "rapporter per län", "reports by county")
-    );
+    )
+}
+
+fn index_page(pr: &Projection, built: &[Built], opts: &Options) -> String {
+    let lang = opts.lang;
+    let sc = &pr.scenario;
+    let g = &pr.inputs.grid;
+    let title = page_title(sc, lang, tr(lang, "rapporter per län", "reports by county"));
     let prefix = if opts.disclosure.protects() {
         ""
     } else {
