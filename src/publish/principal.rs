@@ -606,11 +606,7 @@ fn page(
     let _ = writeln!(
         o,
         "<li><a href=\"#sources\">{}</a></li></ol></nav>",
-        tr(
-            lang,
-            "Länets data och källor",
-            "The county's data and sources"
-        )
+        own_heading(lang, idx.len() > 1)
     );
     summary(&mut o, pr, idx, band_region, &years, opts);
     for (p, drawn) in charts.iter().enumerate() {
@@ -1017,16 +1013,17 @@ fn own_data(
     let _ = writeln!(
         o,
         "<h2 id=\"own\">{}</h2><p>{}</p>",
-        tr(
-            lang,
-            "Länets data och källor",
-            "The county's data and sources"
-        ),
-        tr(
-            lang,
-            "Länets rader i indata: registrets anställda (personer och heltidsekvivalenter) det senaste året med sysselsättningsdata, under samma röjandekontroll som i den nationella rapporten (\"..\" = skyddad uppgift), och länets folkmängd i basåret och slutåret. Indatafilerna, som täcker alla län, står under Datakällor.",
-            "The county's rows of the inputs: the register's employed (persons and full-time equivalents) in the last year with employment data, under the same disclosure control as in the national report (\"..\" = withheld), and the county's inhabitants in the base year and the horizon. The input files, which cover every county, are listed under Data sources."
-        )
+        own_heading(lang, idx.len() > 1),
+        match (lang, idx.len() > 1) {
+            (Lang::Sv, false) =>
+                "Länets rader i indata: registrets anställda (personer och heltidsekvivalenter) det senaste året med sysselsättningsdata, under samma röjandekontroll som i den nationella rapporten (\"..\" = skyddad uppgift), och länets folkmängd i basåret och slutåret. Indatafilerna, som täcker alla län, står under Datakällor.",
+            (Lang::Sv, true) =>
+                "Länens rader i indata: registrets anställda (personer och heltidsekvivalenter) det senaste året med sysselsättningsdata, under samma röjandekontroll som i den nationella rapporten (\"..\" = skyddad uppgift), och länens folkmängd i basåret och slutåret. Indatafilerna, som täcker alla län, står under Datakällor.",
+            (Lang::En, false) =>
+                "The county's rows of the inputs: the register's employed (persons and full-time equivalents) in the last year with employment data, under the same disclosure control as in the national report (\"..\" = withheld), and the county's inhabitants in the base year and the horizon. The input files, which cover every county, are listed under Data sources.",
+            (Lang::En, true) =>
+                "The counties' rows of the inputs: the register's employed (persons and full-time equivalents) in the last year with employment data, under the same disclosure control as in the national report (\"..\" = withheld), and the counties' inhabitants in the base year and the horizon. The input files, which cover every county, are listed under Data sources.",
+        }
     );
     let _ = write!(o, "<table><tr><th>{}</th>", tr(lang, "Yrke", "Profession"));
     for &c in idx {
@@ -1170,6 +1167,16 @@ pub fn write_all(
 
 /// The index of `--all-counties`: a link to each county's report, and per county the number of
 /// professions in shortage in the horizon year and the largest shortage.
+/// The heading of the section with the principal's own data: one county's, or a region's counties'.
+fn own_heading(lang: Lang, many: bool) -> &'static str {
+    match (lang, many) {
+        (Lang::Sv, false) => "Länets data och källor",
+        (Lang::Sv, true) => "Länens data och källor",
+        (Lang::En, false) => "The county's data and sources",
+        (Lang::En, true) => "The counties' data and sources",
+    }
+}
+
 /// The title of a page of reports per principal: the national report's, then `what`.
 fn page_title(sc: &crate::model::scenario::Scenario, lang: Lang, what: &str) -> String {
     format!(
