@@ -751,19 +751,27 @@ fn profession(
     );
     let _ = writeln!(
         o,
-        "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{} ({})</th><th>{}</th><th>{} ({})</th></tr>",
-        tr(lang, "År", "Year"),
-        tr(lang, "Tillgång", "Supply"),
-        tr(lang, "Efterfrågan", "Demand"),
-        tr(lang, "Gap", "Gap"),
-        tr(lang, "Balansläge", "Balance"),
-        tr(lang, "Sannolikhet för brist", "Probability of shortage"),
-        tr(lang, "Tillgång per 1 000 inv.", "Supply per 1,000 inh."),
-        tr(lang, "Tillgång per 1 000 inv.", "Supply per 1,000 inh."),
-        esc(nation),
-        tr(lang, "Efterfrågan per 1 000 inv.", "Demand per 1,000 inh."),
-        tr(lang, "Efterfrågan per 1 000 inv.", "Demand per 1,000 inh."),
-        esc(nation),
+        "{}",
+        head_row(&[
+            tr(lang, "År", "Year"),
+            tr(lang, "Tillgång", "Supply"),
+            tr(lang, "Efterfrågan", "Demand"),
+            tr(lang, "Gap", "Gap"),
+            tr(lang, "Balansläge", "Balance"),
+            tr(lang, "Sannolikhet för brist", "Probability of shortage"),
+            tr(lang, "Tillgång per 1 000 inv.", "Supply per 1,000 inh."),
+            &format!(
+                "{} ({})",
+                tr(lang, "Tillgång per 1 000 inv.", "Supply per 1,000 inh."),
+                esc(nation)
+            ),
+            tr(lang, "Efterfrågan per 1 000 inv.", "Demand per 1,000 inh."),
+            &format!(
+                "{} ({})",
+                tr(lang, "Efterfrågan per 1 000 inv.", "Demand per 1,000 inh."),
+                esc(nation)
+            ),
+        ])
     );
     for &ti in years {
         let y = pr.years[ti];
@@ -871,13 +879,15 @@ fn flows(o: &mut String, pr: &Projection, p: usize, idx: &[usize], years: &[usiz
     }
     let _ = writeln!(
         o,
-        "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        tr(lang, "År", "Year"),
-        tr(lang, "Svensk utbildning", "Swedish education"),
-        tr(lang, "EU/EES", "EU/EEA"),
-        tr(lang, "Tredje land", "Third country"),
-        tr(lang, "Utflöde", "Exits"),
-        tr(lang, "Netto", "Net")
+        "{}",
+        head_row(&[
+            tr(lang, "År", "Year"),
+            tr(lang, "Svensk utbildning", "Swedish education"),
+            tr(lang, "EU/EES", "EU/EEA"),
+            tr(lang, "Tredje land", "Third country"),
+            tr(lang, "Utflöde", "Exits"),
+            tr(lang, "Netto", "Net"),
+        ])
     );
     for (y, t) in rows {
         let s = |v: &[f64]| report::part_sum(&v[t * per..(t + 1) * per], idx);
@@ -1167,6 +1177,17 @@ pub fn write_all(
 
 /// The index of `--all-counties`: a link to each county's report, and per county the number of
 /// professions in shortage in the horizon year and the largest shortage.
+/// A table's opening and header row: `<table><tr><th>…</th>…</tr>`, the cells as given (already
+/// escaped where they hold data).
+fn head_row(cells: &[&str]) -> String {
+    let mut o = String::from("<table><tr>");
+    for c in cells {
+        let _ = write!(o, "<th>{c}</th>");
+    }
+    o.push_str("</tr>");
+    o
+}
+
 /// The heading of the section with the principal's own data: one county's, or a region's counties'.
 fn own_heading(lang: Lang, many: bool) -> &'static str {
     match (lang, many) {
