@@ -572,7 +572,7 @@ impl CodeLists {
 
 /// A county's short name: `Jämtlands län` → `Jämtland`, `Uppsala län` → `Uppsala`,
 /// `Stockholm County` → `Stockholm`.
-fn county_short(name: &str) -> String {
+pub fn county_short(name: &str) -> String {
     if let Some(s) = name.strip_suffix(" län") {
         let s = s.trim();
         // The genitive s (Jämtlands, Västra Götalands), but not a name's own (Kalmar has none).

@@ -730,8 +730,8 @@ fn the_report_folder_has_everything_and_bad_runs_leave_nothing_behind() {
     let charts = std::fs::read_dir(out.join("charts")).unwrap().count();
     assert_eq!(
         charts,
-        24 * 4 * 2,
-        "four charts per profession, PNG and SVG"
+        24 * 4 * 2 + 2,
+        "four charts per profession and the survey grid, PNG and SVG"
     );
     for f in [
         "summary.csv",
@@ -739,6 +739,8 @@ fn the_report_folder_has_everything_and_bad_runs_leave_nothing_behind() {
         "summary.parquet",
         "employed_base_year.csv",
         "counties_horizon.parquet",
+        "survey.csv",
+        "survey_judgement_sv.csv",
         "hwf_tables.xlsx",
     ] {
         assert!(out.join("tables").join(f).exists(), "{f}");

@@ -196,6 +196,50 @@ fn county_region_and_all_county_reports_equal_the_national_run() {
         );
     }
 
+    // --- The principals' answers in Jämtland, counted from data/default/balance.csv and the code
+    // list's municipalities: the region's answer and the eight municipalities', none missing.
+    let survey = &html[html.find("id=\"survey\"").expect("survey section")..];
+    let survey = &survey[..survey.find("</table>").expect("end of table")];
+    let balance = std::fs::read_to_string("data/default/balance.csv").unwrap();
+    let count = |k: &str, a: &str| -> u32 {
+        balance
+            .lines()
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                (f[1] == "23" && f[2] == "SSK" && f[3] == k && f[4] == a)
+                    .then(|| f[5].parse::<u32>().unwrap())
+            })
+            .sum()
+    };
+    let municipalities = std::fs::read_to_string("data/codes/municipalities.csv")
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("23"))
+        .count() as u32;
+    let k: Vec<u32> = ["brist", "balans", "överskott"]
+        .iter()
+        .map(|a| count("K", a))
+        .collect();
+    let r: Vec<u32> = ["brist", "balans", "överskott"]
+        .iter()
+        .map(|a| count("R", a))
+        .collect();
+    let cells = format!(
+        "<td>{} / {} / {}</td><td>0</td><td>{} / {} / {}</td><td>{}</td>",
+        r[0],
+        r[1],
+        r[2],
+        k[0],
+        k[1],
+        k[2],
+        municipalities - k.iter().sum::<u32>()
+    );
+    let row = &survey[survey.find("href=\"#p-SSK\"").expect("nurses' row")..];
+    assert!(
+        row[..row.find("</tr>").unwrap()].contains(&cells),
+        "no {cells} in {row}"
+    );
+
     // --- Funding beside each shortage, never netted: the county has professions in shortage
     // and in surplus in 2040 (worked out from results.csv), each shortage stands on its own, no
     // surplus is listed, and the net sum over the professions appears nowhere.

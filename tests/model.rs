@@ -2029,3 +2029,141 @@ fn bad_intake_keys_name_the_key_and_value() {
     assert_eq!(key, "balance.substitutable[0]");
     assert!(message.contains("\"QQQ\" is not in the data"), "{message}");
 }
+
+/// The survey by hand: Gotland (one municipality), Jämtland (eight) and Norrbotten (fourteen, no
+/// answers at all); regions and municipalities; a second profession nobody was asked about.
+#[test]
+fn the_survey_weighs_answers_by_fte_and_counts_non_response() {
+    use hwf::model::survey::{self, Level};
+    let grid = Grid {
+        professions: vec!["SSK".into(), "LAK".into()],
+        counties: vec!["09".into(), "23".into(), "25".into()],
+        sectors: vec!["R".into(), "K".into()],
+    };
+    // [p][c][k][brist, balans, överskott]
+    let mut balance = vec![0.0; 2 * 3 * 2 * 3];
+    let mut set = |c: usize, k: usize, a: [f64; 3]| {
+        balance[(c * 2 + k) * 3..(c * 2 + k) * 3 + 3].copy_from_slice(&a);
+    };
+    set(0, 0, [1.0, 0.0, 0.0]); // Region Gotland: brist
+    set(0, 1, [1.0, 0.0, 0.0]); // Gotland's one municipality: brist
+    set(1, 0, [0.0, 1.0, 0.0]); // Region Jämtland Härjedalen: balans
+    set(1, 1, [2.0, 3.0, 1.0]); // six of Jämtland's eight municipalities answer
+    // FTE [p][c][k]: SSK only.
+    let fte = vec![
+        100.0, 50.0, 300.0, 150.0, 200.0, 100.0, //
+        10.0, 0.0, 10.0, 0.0, 10.0, 0.0,
+    ];
+    let s = survey::summarise(&grid, &balance, &fte);
+    assert_eq!(s.asked, vec![true, true, false, false]);
+    // Municipalities: 3 / 3 / 1 answers of 1 + 8 + 14 = 23 asked, 16 without an answer.
+    let k = s.national(0, 1);
+    assert_eq!(k.counts, [3.0, 3.0, 1.0]);
+    assert_eq!(
+        (k.answered, k.asked, k.non_response()),
+        (7.0, Some(23.0), Some(16.0))
+    );
+    assert!((k.shares[0] - 3.0 / 7.0).abs() < 1e-12);
+    // Weighted: Gotland's brist weighs 50, Jämtland's shares (2, 3, 1)/6 weigh 150:
+    // brist (50 + 150/3)/200 = 0.5, balans 75/200 = 0.375, överskott 25/200 = 0.125.
+    for (got, want) in k.weighted.iter().zip([0.5, 0.375, 0.125]) {
+        assert!((got - want).abs() < 1e-12, "{:?}", k.weighted);
+    }
+    // Norrbotten's municipal FTE (100 of 300) has no answers.
+    assert!((k.covered - 200.0 / 300.0).abs() < 1e-12);
+    // Regions: 1 / 1 / 0 of three asked; weighted brist 100/400.
+    let r = s.national(0, 0);
+    assert_eq!((r.answered, r.non_response()), (2.0, Some(1.0)));
+    assert!((r.weighted[0] - 0.25).abs() < 1e-12);
+    assert_eq!(s.county(0, 2, 1).non_response(), Some(14.0));
+    assert_eq!(s.county(0, 2, 0).non_response(), Some(1.0));
+    // Today: Gotland brist; Jämtland (0 + 50)/450 brist, 375/450 balans → balans; Norrbotten none;
+    // the nation (100 + 50 + 50)/600 brist, (300 + 75)/600 balans → balans.
+    assert_eq!(s.today_of(0, Some(0)), Some(Level::Shortage));
+    assert_eq!(s.today_of(0, Some(1)), Some(Level::Balance));
+    assert_eq!(s.today_of(0, Some(2)), None);
+    assert_eq!(s.today_of(0, None), Some(Level::Balance));
+    assert!((s.today_shares[3][0] - 200.0 / 600.0).abs() < 1e-12);
+    // Nobody was asked about LAK: no answers, nobody counted as not answering.
+    assert_eq!(s.national(1, 0).non_response(), None);
+    assert_eq!(s.today_of(1, None), None);
+    // SCB's rule: one step per change beyond the tolerance, never past the ends.
+    assert_eq!(survey::judge(Level::Shortage, 0.05, 0.03), Level::Balance);
+    assert_eq!(survey::judge(Level::Shortage, 0.02, 0.03), Level::Shortage);
+    assert_eq!(survey::judge(Level::Shortage, -0.5, 0.03), Level::Shortage);
+    assert_eq!(survey::judge(Level::Balance, -0.04, 0.03), Level::Shortage);
+    assert_eq!(survey::judge(Level::Surplus, 0.10, 0.03), Level::Surplus);
+    assert_eq!(survey::judge(Level::Surplus, -0.10, 0.03), Level::Balance);
+}
+
+/// The default survey: every region answers for the professions regions were asked about, and
+/// all 290 municipalities for the municipal ones (data/default/README.md); the report's tidy table
+/// says so, and the horizon is judged from today's answer and the model's change of balance.
+#[test]
+fn the_default_survey_has_every_principal() {
+    let pr = default_run();
+    let s = pr.survey();
+    let g = &pr.inputs.grid;
+    let k = g.sectors.iter().position(|x| x == "K").unwrap();
+    let r = g.sectors.iter().position(|x| x == "R").unwrap();
+    let ssk = g.professions.iter().position(|x| x == "SSK").unwrap();
+    for p in 0..g.np() {
+        if s.asked[p * g.nk() + r] {
+            assert_eq!(s.national(p, r).answered, 21.0, "{}", g.professions[p]);
+        }
+        if s.asked[p * g.nk() + k] {
+            let m = s.national(p, k);
+            assert_eq!(
+                (m.answered, m.asked),
+                (290.0, Some(290.0)),
+                "{}",
+                g.professions[p]
+            );
+        }
+    }
+    // Nurses: today's answer, the model's change and SCB's rule agree with the pieces.
+    let (today, change, judged) = pr.judgement(&s, ssk, None).unwrap();
+    let h = pr
+        .years
+        .iter()
+        .position(|&y| y == pr.scenario.horizon)
+        .unwrap();
+    let b = pr
+        .years
+        .iter()
+        .position(|&y| y == pr.scenario.base_year)
+        .unwrap();
+    let ((s0, d0), (sh, dh)) = (pr.national(b, ssk), pr.national(h, ssk));
+    let want = sh / dh.unwrap() - s0 / d0.unwrap();
+    assert!((change - want).abs() < 1e-12);
+    // Base-year balance by default: the base ratio is 1.
+    assert!((s0 / d0.unwrap() - 1.0).abs() < 1e-9);
+    assert_eq!(
+        judged,
+        hwf::model::survey::judge(today, change, pr.scenario.balance.tolerance)
+    );
+    let tabs = hwf::publish::report::survey_tables(pr, &s);
+    let survey = &tabs[0].1;
+    let col = |name: &str| {
+        survey
+            .cols
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, d)| d)
+            .unwrap()
+    };
+    let text = |name: &str| match col(name) {
+        hwf::publish::results::Data::Text(v) => v.clone(),
+        _ => panic!("{name} is not text"),
+    };
+    let nums = |name: &str| match col(name) {
+        hwf::publish::results::Data::Num(v) => v.clone(),
+        _ => panic!("{name} is not numbers"),
+    };
+    let (prof, county, principal) = (text("profession"), text("county"), text("principal"));
+    let row = (0..prof.len())
+        .find(|&i| prof[i] == "SSK" && county[i] == "00" && principal[i] == "K")
+        .unwrap();
+    assert_eq!(nums("answered")[row], Some(290.0));
+    assert_eq!(nums("no_answer")[row], Some(0.0));
+}

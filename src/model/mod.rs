@@ -17,6 +17,7 @@ pub mod montecarlo;
 pub mod scenario;
 pub mod scope;
 pub mod supply;
+pub mod survey;
 pub mod synthetic;
 pub mod trend;
 pub mod ungroup;
@@ -1197,6 +1198,79 @@ impl Projection {
             }
         }
         (s, d)
+    }
+
+    /// The principals' survey summarised, each county's answers weighted by its base-year FTE
+    /// (see [`survey`]).
+    pub fn survey(&self) -> survey::Survey {
+        let g = &self.inputs.grid;
+        let per = g.np() * g.nc() * g.nk();
+        let fte = self
+            .years
+            .iter()
+            .position(|&y| y == self.scenario.base_year)
+            .map_or_else(
+                || vec![0.0; per],
+                |ti| self.supply[ti * per..(ti + 1) * per].to_vec(),
+            );
+        survey::summarise(g, &self.inputs.balance, &fte)
+    }
+
+    /// Today's assessment of profession `p` (county `c`, or the nation), the model's change of
+    /// balance from the base year to the horizon, and the horizon judged against today
+    /// ([`survey::judge`]); `None` where nobody answered or demand is zero.
+    pub fn judgement(
+        &self,
+        survey: &survey::Survey,
+        p: usize,
+        c: Option<usize>,
+    ) -> Option<(survey::Level, f64, survey::Level)> {
+        match c {
+            Some(c) => self.judgement_in(survey, p, &[c]),
+            None => {
+                let all: Vec<usize> = (0..self.inputs.grid.nc()).collect();
+                self.judgement_in(survey, p, &all)
+            }
+        }
+    }
+
+    /// [`Projection::judgement`] for a set of counties (a health-care region, a scope): their
+    /// answers, and their summed supply and demand.
+    pub fn judgement_in(
+        &self,
+        survey: &survey::Survey,
+        p: usize,
+        counties: &[usize],
+    ) -> Option<(survey::Level, f64, survey::Level)> {
+        let today = survey.today_in(p, counties).1?;
+        let t0 = self
+            .years
+            .iter()
+            .position(|&y| y == self.scenario.base_year)?;
+        let th = self
+            .years
+            .iter()
+            .position(|&y| y == self.scenario.horizon)?;
+        let at = |ti: usize| -> (f64, f64) {
+            let mut s = 0.0;
+            let mut d = 0.0;
+            for &c in counties {
+                for k in 0..self.inputs.grid.nk() {
+                    s += self.supply[self.at(ti, p, c, k)];
+                    d += self.demand_at(ti, p, c, k).unwrap_or(f64::NAN);
+                }
+            }
+            (s, d)
+        };
+        let ((s0, d0), (sh, dh)) = (at(t0), at(th));
+        let change = survey::balance_change(s0, d0, sh, dh);
+        change.is_finite().then(|| {
+            (
+                today,
+                change,
+                survey::judge(today, change, self.scenario.balance.tolerance),
+            )
+        })
     }
 
     /// The balance label for a supply/demand ratio.

@@ -1120,3 +1120,116 @@ pub fn forecast_fan(name: &str, l: &Labels, f: &ForecastFan) -> Result<Drawn, Ch
         },
     )
 }
+
+/// One row of an [`answer_grid`]: a label and, per column, the shares of the answers (shortage,
+/// balance, surplus), `None` where nobody answered.
+pub struct GridRow {
+    /// Row label (a county's name).
+    pub label: String,
+    /// Per column.
+    pub cells: Vec<Option<[f64; 3]>>,
+}
+
+struct AnswerGrid<'a> {
+    l: &'a Labels,
+    columns: &'a [String],
+    rows: &'a [GridRow],
+}
+
+/// The colour of a cell: shortage red, balance grey, surplus teal, mixed by the answers' shares.
+fn answer_colour(s: &[f64; 3]) -> RGBColor {
+    let grey = RGBColor(0xbd, 0xbd, 0xbd);
+    let mix = |i: usize| -> u8 {
+        let ch = |c: RGBColor| [c.0, c.1, c.2][i] as f64;
+        (s[0] * ch(SHORTAGE) + s[1] * ch(grey) + s[2] * ch(SURPLUS))
+            .round()
+            .clamp(0.0, 255.0) as u8
+    };
+    RGBColor(mix(0), mix(1), mix(2))
+}
+
+impl Chart for AnswerGrid<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let e = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("{e:?}");
+        root.fill(&WHITE).map_err(e)?;
+        root.draw(&Text::new(
+            self.l.title.clone(),
+            (12, 8),
+            ("sans-serif", 22).into_font().color(&BLACK),
+        ))
+        .map_err(e)?;
+        let (left, top) = (150i32, 62i32);
+        let legend_h = 30i32;
+        let bottom = SIZE.1 as i32 - 40 - legend_h;
+        let nc = self.columns.len().max(1) as i32;
+        let nr = self.rows.len().max(1) as i32;
+        let cw = (SIZE.0 as i32 - left - 12) / nc;
+        let rh = ((bottom - top) / nr).max(1);
+        let small = ("sans-serif", 12).into_font().color(&BLACK.mix(0.85));
+        for (j, col) in self.columns.iter().enumerate() {
+            let x = left + j as i32 * cw + cw / 2 - 4 * col.chars().count() as i32;
+            root.draw(&Text::new(col.clone(), (x, top - 18), small.clone()))
+                .map_err(e)?;
+        }
+        for (i, row) in self.rows.iter().enumerate() {
+            let y = top + i as i32 * rh;
+            root.draw(&Text::new(
+                row.label.clone(),
+                (12, y + rh / 2 - 7),
+                small.clone(),
+            ))
+            .map_err(e)?;
+            for (j, cell) in row.cells.iter().enumerate() {
+                let x = left + j as i32 * cw;
+                let r = [(x + 1, y + 1), (x + cw - 1, y + rh - 1)];
+                match cell {
+                    Some(s) if s[0].is_finite() => {
+                        root.draw(&Rectangle::new(r, answer_colour(s).filled()))
+                            .map_err(e)?;
+                    }
+                    _ => {
+                        root.draw(&Rectangle::new(r, BLACK.mix(0.25).stroke_width(1)))
+                            .map_err(e)?;
+                    }
+                }
+            }
+        }
+        // The key: three answers and "no answer" (the labels are the series' names).
+        let y = bottom + 10;
+        let mut x = 12;
+        let keys: [Option<[f64; 3]>; 4] = [
+            Some([1.0, 0.0, 0.0]),
+            Some([0.0, 1.0, 0.0]),
+            Some([0.0, 0.0, 1.0]),
+            None,
+        ];
+        for (k, name) in keys.iter().zip(&self.l.series) {
+            let r = [(x, y), (x + 18, y + 14)];
+            match k {
+                Some(s) => root.draw(&Rectangle::new(r, answer_colour(s).filled())),
+                None => root.draw(&Rectangle::new(r, BLACK.mix(0.25).stroke_width(1))),
+            }
+            .map_err(e)?;
+            root.draw(&Text::new(
+                name.clone(),
+                (x + 24, y),
+                ("sans-serif", 14).into_font().color(&BLACK),
+            ))
+            .map_err(e)?;
+            x += 24 + 9 * name.chars().count() as i32 + 24;
+        }
+        caption(root, &self.l.caption)
+    }
+}
+
+/// A grid of answers, rows (counties) × columns (professions), each cell coloured by the shares of
+/// shortage, balance and surplus among the answers (an outlined empty cell: no answer). `l.series`
+/// names the key: shortage, balance, surplus, no answer.
+pub fn answer_grid(
+    name: &str,
+    l: &Labels,
+    columns: &[String],
+    rows: &[GridRow],
+) -> Result<Drawn, ChartError> {
+    both(name, &AnswerGrid { l, columns, rows })
+}

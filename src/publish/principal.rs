@@ -337,6 +337,8 @@ pub struct Shared {
     pub disclosed: Disclosed,
     /// [`county_pyramids`].
     pub pyramids: Vec<Vec<Vec<(f64, f64)>>>,
+    /// The principals' survey ([`Projection::survey`]).
+    pub survey: crate::model::survey::Survey,
 }
 
 impl Shared {
@@ -345,6 +347,7 @@ impl Shared {
         Shared {
             disclosed: report::disclosed(pr, profile),
             pyramids: county_pyramids(pr, profile),
+            survey: pr.survey(),
         }
     }
 }
@@ -596,6 +599,17 @@ fn page(
             esc(&prof_name(code, lang))
         );
     }
+    if !shared.survey.is_empty() {
+        let _ = write!(
+            o,
+            "<li><a href=\"#survey\">{}</a></li>",
+            tr(
+                lang,
+                "Huvudmännens bedömningar",
+                "The principals' assessments"
+            )
+        );
+    }
     if funding.is_some() {
         let _ = write!(
             o,
@@ -609,6 +623,7 @@ fn page(
         own_heading(lang, idx.len() > 1)
     );
     summary(&mut o, pr, idx, band_region, &years, opts);
+    survey(&mut o, pr, idx, &shared.survey, lang);
     for (p, drawn) in charts.iter().enumerate() {
         let at = At {
             p,
@@ -712,6 +727,111 @@ fn summary(
             "Gap = tillgång − efterfrågan i heltidsekvivalenter, all regi (region, kommun, privat); negativt är brist.",
             "Gap = supply − demand in full-time equivalents, all sectors (region, municipality, private); negative is a shortage."
         )
+    );
+}
+
+/// The principals' answers in the counties `idx`: per profession the regions' and the
+/// municipalities' answers and non-response, today's assessment, the change of balance and the
+/// horizon judged against today.
+fn survey(
+    o: &mut String,
+    pr: &Projection,
+    idx: &[usize],
+    survey: &crate::model::survey::Survey,
+    lang: Lang,
+) {
+    if survey.is_empty() {
+        return;
+    }
+    let g = &pr.inputs.grid;
+    let sc = &pr.scenario;
+    let nk = g.nk();
+    let types = report::asked_types(g, survey);
+    let _ = write!(
+        o,
+        "<h2 id=\"survey\">{}</h2><div class=\"scroll\"><table><tr><th>{}</th>",
+        tr(
+            lang,
+            "Huvudmännens bedömningar",
+            "The principals' assessments"
+        ),
+        tr(lang, "Yrke", "Profession")
+    );
+    for &k in &types {
+        let who = match g.sectors[k].as_str() {
+            "R" if idx.len() == 1 => tr(lang, "Regionen", "The region"),
+            "R" => tr(lang, "Regionerna", "The regions"),
+            "K" => tr(lang, "Kommunerna", "The municipalities"),
+            _ => tr(lang, "Privata vårdgivare", "Private providers"),
+        };
+        let _ = write!(
+            o,
+            "<th>{who}: {}</th><th>{}</th>",
+            tr(
+                lang,
+                "brist / balans / överskott",
+                "shortage / balance / surplus"
+            ),
+            tr(lang, "ej svar", "no answer")
+        );
+    }
+    let _ = writeln!(o, "{}", report::judgement_heads(sc, lang, ""));
+    for p in 0..g.np() {
+        if !types.iter().any(|&k| survey.asked[p * nk + k]) {
+            continue;
+        }
+        let _ = write!(
+            o,
+            "<tr><td><a href=\"#p-{}\">{}</a></td>",
+            g.professions[p],
+            esc(&prof_name(&g.professions[p], lang))
+        );
+        for &k in &types {
+            if !survey.asked[p * nk + k] {
+                o.push_str("<td>–</td><td>–</td>");
+                continue;
+            }
+            let mut counts = [0.0; 3];
+            let mut missing = Some(0.0);
+            for &c in idx {
+                let x = survey.county(p, c, k);
+                for (t, v) in counts.iter_mut().zip(x.counts) {
+                    *t += v;
+                }
+                missing = missing.zip(x.non_response()).map(|(a, b)| a + b);
+            }
+            let _ = write!(
+                o,
+                "<td>{} / {} / {}</td><td>{}</td>",
+                num(counts[0], 0, lang),
+                num(counts[1], 0, lang),
+                num(counts[2], 0, lang),
+                missing.map_or_else(|| "–".into(), |n| num(n, 0, lang))
+            );
+        }
+        let _ = writeln!(
+            o,
+            "{}",
+            report::judgement_cells(pr.judgement_in(survey, p, idx), lang)
+        );
+    }
+    let _ = writeln!(
+        o,
+        "</table></div><p><small>{}</small></p>",
+        match lang {
+            Lang::Sv => format!(
+                "Huvudmännens svar i enkäten {base}: regionens och länets kommuners. Ej svar: tillfrågade som inte svarat (räknas inte som balans). Bedömning {base}: det svar som har störst andel när varje huvudmannatyps svar vägs med yrkets årsarbetare hos den. Bedömt läge {h}: dagens bedömning flyttas ett steg mot överskott eller brist när modellens tillgång genom efterfrågan ändras mer än ±{tol} procentenheter till {h} (SCB:s sätt att läsa en prognos). Svaren ändrar inte efterfrågan i basåret.",
+                base = sc.base_year,
+                h = sc.horizon,
+                tol = num(100.0 * sc.balance.tolerance, 0, lang)
+            ),
+            Lang::En => format!(
+                "The principals' answers in the {base} survey: the region's and the county's municipalities'. No answer: asked but did not answer (never counted as balance). Assessment {base}: the answer with the largest share when each principal type's answers weigh by the profession's FTE with it. Judged position {h}: today's assessment moves one step toward surplus or shortage when the model's supply over demand changes by more than ±{tol} points to {h} (SCB's way of reading a projection). The answers do not change base-year demand.",
+                base = sc.base_year,
+                h = sc.horizon,
+                tol = num(100.0 * sc.balance.tolerance, 0, lang)
+            ),
+        }
     );
 }
 
