@@ -764,6 +764,57 @@ fn the_report_folder_has_everything_and_bad_runs_leave_nothing_behind() {
     assert!(summary.len() >= 24 * 7, "{}", summary.len());
     let swedish = std::fs::read(out.join("tables/summary_sv.csv")).unwrap();
     assert!(swedish.starts_with(b"\xEF\xBB\xBFprofession;"));
+    // The folder's manifest lists every file in it (but itself and hwf's own marker) with the
+    // SHA-256 of the bytes on disk; the page's manifest table lists the same checksums.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let listed: std::collections::BTreeMap<String, String> = manifest["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["file"].as_str().unwrap().to_string(),
+                o["sha256"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut on_disk = std::collections::BTreeMap::new();
+    let mut stack = vec![out.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let name = path
+                .strip_prefix(&out)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if name == "manifest.json" || name == ".hwf-output.json" {
+                continue;
+            }
+            use sha2::Digest;
+            let sum: String = sha2::Sha256::digest(std::fs::read(&path).unwrap())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            on_disk.insert(name, sum);
+        }
+    }
+    assert_eq!(listed, on_disk);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let table = &html[html.find("id=\"manifest\"").unwrap()..];
+    for (name, sum) in &on_disk {
+        if name != "report.html" {
+            assert!(
+                table.contains(&format!("<td>{name}</td>")) && table.contains(sum.as_str()),
+                "{name} not in the page's manifest"
+            );
+        }
+    }
     // Progress is shown without --quiet.
     let (_, _, err) = hwf(&["report", "--out", dir.path().join("o2").to_str().unwrap()]);
     assert!(

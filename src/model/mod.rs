@@ -176,6 +176,8 @@ pub struct UsedInput {
     /// Cells without a number imputed from the table's totals (`missing = "impute"`; see
     /// [`impute`]); 0 without.
     pub imputed: usize,
+    /// Cells (rows of the tidy table) read from the file.
+    pub cells: usize,
 }
 
 /// Required intake for one profession (see [`intake`] for the rule and its parts).
@@ -411,6 +413,7 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
             synthetic_why: why,
             notes: Vec::new(),
             imputed,
+            cells: t.len(),
         });
         tables.push(t);
     }
@@ -468,6 +471,7 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
             synthetic_why: why,
             notes,
             imputed: 0,
+            cells: t.len(),
         });
         pieces.push((piece, t, supp.is_embedded()));
     }

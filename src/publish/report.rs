@@ -1499,7 +1499,8 @@ pub(crate) fn gap_band(b: &crate::model::montecarlo::Bands, p: usize, r: usize) 
     (gap[0], gap[gap.len() - 1], b.shortage_of(p, r, last))
 }
 
-/// Charts beside the per-profession ones, drawn once by [`write`] and inlined by [`html_with`].
+/// What [`write`] makes before the page: the charts beside the per-profession ones (inlined by
+/// [`html_with`]) and the other files of the folder (listed in its run manifest).
 #[derive(Clone, Copy, Default)]
 pub struct SideCharts<'a> {
     /// Scenarios side by side.
@@ -1510,6 +1511,9 @@ pub struct SideCharts<'a> {
     pub calibration: Option<&'a Drawn>,
     /// The principals' assessments by county and profession ([`survey_chart`]).
     pub survey: Option<&'a Drawn>,
+    /// The folder's other files as [`write`] writes them (path in the folder, bytes), listed with
+    /// their SHA-256 in the run manifest; empty: the manifest refers to `manifest.json`.
+    pub outputs: &'a [(String, &'a [u8])],
 }
 
 /// The HTML report.
@@ -1778,42 +1782,47 @@ pub fn html_with(
     }
     method(&mut o, pr, opts, d);
     sources(&mut o, pr, lang);
-    let manifest = serde_json::to_string_pretty(&results::manifest(pr, &[])).unwrap_or_default();
-    let _ = writeln!(
-        o,
-        "<h2 id=\"manifest\">{}</h2><pre>{}</pre>",
-        tr(lang, "Körningsmanifest", "Run manifest"),
-        esc(&manifest)
-    );
+    manifest_section(&mut o, pr, side.outputs, lang);
     o.push_str("</body></html>\n");
     o
 }
 
-/// The data sources: every input with its file and SHA-256, and what happened to it on its way
-/// into the model.
+/// The data sources: every input with its file, whether it is synthetic, the cells read and its
+/// SHA-256, and what happened to it on its way into the model.
 pub(crate) fn sources(o: &mut String, pr: &Projection, lang: Lang) {
     let _ = writeln!(
         o,
-        "<h2 id=\"sources\">{}</h2><table><tr><th>{}</th><th>{}</th><th>SHA-256</th></tr>",
+        "<h2 id=\"sources\">{}</h2><div class=\"scroll\"><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>SHA-256</th></tr>",
         tr(lang, "Datakällor", "Data sources"),
         tr(lang, "Indata", "Input"),
-        tr(lang, "Fil", "File")
+        tr(lang, "Fil", "File"),
+        tr(lang, "Syntetisk", "Synthetic"),
+        tr(lang, "Celler", "Cells")
     );
     for u in &pr.used {
         let _ = writeln!(
             o,
-            "<tr><td>{}</td><td>{}{}</td><td><code>{}</code></td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
             esc(&u.key),
             esc(&u.file),
             if u.synthetic {
-                tr(lang, " (syntetisk)", " (synthetic)")
+                tr(lang, "ja", "yes")
             } else {
-                ""
+                tr(lang, "nej", "no")
             },
+            num(u.cells as f64, 0, lang),
             u.sha256
         );
     }
-    o.push_str("</table>\n");
+    let _ = writeln!(
+        o,
+        "</table></div><p><small>{}</small></p>",
+        tr(
+            lang,
+            "Celler: antal värden (rader i den långa tabellen) som lästes ur filen. SHA-256: filens kontrollsumma; en ändrad fil ger en annan.",
+            "Cells: values (rows of the tidy table) read from the file. SHA-256: the file's checksum; a changed file gives another."
+        )
+    );
     // What happened to an input on its way into the model (ages ungrouped from bands, totals and
     // ages outside the model left out), said where the sources are.
     let noted: Vec<&crate::model::UsedInput> =
@@ -2599,14 +2608,6 @@ pub fn write(
     };
     let survey = pr.survey();
     let survey_chart = survey_chart(pr, &survey, opts.lang).map_err(chart_err)?;
-    progress("HTML report");
-    let side = SideCharts {
-        comparison: comparison.as_ref(),
-        backtest: bt_chart.as_ref(),
-        calibration: cal_chart.as_ref(),
-        survey: survey_chart.as_ref(),
-    };
-    let page = html_with(pr, extra, side, opts, &d, &all);
     progress("tables");
     let mut tabs = tables(pr, &d, opts.disclosure);
     tabs.extend(survey_tables(pr, &survey));
@@ -2637,31 +2638,166 @@ pub fn write(
         "hwf_tables.xlsx".into(),
         results::workbook(&tabs).map_err(|e| enc(e.to_string()))?,
     ));
+    let projection = results::files_with(pr, opts.disclosure.protects()).map_err(|message| {
+        PublishError::Encode {
+            path: dir.join("projection"),
+            what: "Parquet".into(),
+            message,
+        }
+    })?;
+    // Every file but the page itself, by its path in the folder, in the order they are written.
+    let side_charts: Vec<&Drawn> = all
+        .iter()
+        .flatten()
+        .chain(comparison.iter())
+        .chain(bt_chart.iter())
+        .chain(cal_chart.iter())
+        .chain(survey_chart.iter())
+        .collect();
+    let mut files: Vec<(String, &[u8])> = Vec::new();
+    for ch in &side_charts {
+        files.push((format!("charts/{}.svg", ch.name), ch.svg.as_bytes()));
+        files.push((format!("charts/{}.png", ch.name), &ch.png));
+    }
+    for (n, b) in &table_files {
+        files.push((format!("tables/{n}"), b));
+    }
+    for (n, b) in &projection {
+        files.push((format!("projection/{n}"), b));
+    }
+    let protect = opts.disclosure.protects();
+    let listed: Vec<(String, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (published_path(n, protect), *b))
+        .collect();
+    progress("HTML report");
+    let side = SideCharts {
+        comparison: comparison.as_ref(),
+        backtest: bt_chart.as_ref(),
+        calibration: cal_chart.as_ref(),
+        survey: survey_chart.as_ref(),
+        outputs: &listed,
+    };
+    let page = html_with(pr, extra, side, opts, &d, &all);
+    // The folder's manifest: every file, the page included.
+    let mut all_files: Vec<(&str, &[u8])> = listed.iter().map(|(n, b)| (n.as_str(), *b)).collect();
+    let page_name = published_path("report.html", protect);
+    all_files.push((&page_name, page.as_bytes()));
+    let manifest =
+        serde_json::to_vec_pretty(&results::manifest(pr, &all_files)).unwrap_or_default();
     progress("writing the folder");
     atomic::write_dir(out, |tmp| {
         std::fs::write(tmp.join("report.html"), &page)?;
-        std::fs::create_dir(tmp.join("charts"))?;
-        for ch in all
-            .iter()
-            .flatten()
-            .chain(comparison.iter())
-            .chain(bt_chart.iter())
-            .chain(cal_chart.iter())
-            .chain(survey_chart.iter())
-        {
-            std::fs::write(tmp.join("charts").join(format!("{}.svg", ch.name)), &ch.svg)?;
-            std::fs::write(tmp.join("charts").join(format!("{}.png", ch.name)), &ch.png)?;
+        for sub in ["charts", "tables", "projection"] {
+            std::fs::create_dir(tmp.join(sub))?;
         }
-        std::fs::create_dir(tmp.join("tables"))?;
-        for (n, b) in &table_files {
-            std::fs::write(tmp.join("tables").join(n), b)?;
+        for (n, b) in &files {
+            std::fs::write(tmp.join(n), b)?;
         }
-        results::write_into(pr, &tmp.join("projection"), opts.disclosure.protects())?;
-        if !opts.disclosure.protects() {
+        std::fs::write(tmp.join("manifest.json"), &manifest)?;
+        if !protect {
             mark_not_for_publication(tmp)?;
         }
         Ok(())
     })
+}
+
+/// The run manifest as a person reads it: the engine and its revision, the scenario, seed and draws,
+/// and every other file of the folder with its size and SHA-256 (the inputs are under the data
+/// sources; `manifest.json` holds the same and the page's own checksum).
+fn manifest_section(o: &mut String, pr: &Projection, outputs: &[(String, &[u8])], lang: Lang) {
+    use sha2::{Digest, Sha256};
+    let sc = &pr.scenario;
+    let _ = writeln!(
+        o,
+        "<h2 id=\"manifest\">{}</h2><table>",
+        tr(lang, "Körningsmanifest", "Run manifest")
+    );
+    let draws = match &pr.bands {
+        Some(b) => format!(
+            "{} {} ({} {})",
+            num(b.draws as f64, 0, lang),
+            tr(lang, "dragningar", "draws"),
+            tr(lang, "frö", "seed"),
+            b.seed
+        ),
+        None => tr(lang, "inga", "none").to_string(),
+    };
+    let rows = [
+        (
+            tr(lang, "Program", "Engine"),
+            format!("hwf {}", env!("CARGO_PKG_VERSION")),
+        ),
+        (
+            tr(lang, "Git-revision", "Git revision"),
+            results::git_revision().to_string(),
+        ),
+        (tr(lang, "Scenario", "Scenario"), sc.name.clone()),
+        (tr(lang, "Frö", "Seed"), sc.seed.to_string()),
+        (tr(lang, "Monte Carlo", "Monte Carlo"), draws),
+        (
+            tr(lang, "Indata", "Inputs"),
+            format!(
+                "{} ({})",
+                num(pr.used.len() as f64, 0, lang),
+                tr(lang, "se Datakällor", "see Data sources")
+            ),
+        ),
+    ];
+    for (k, v) in rows {
+        let _ = writeln!(o, "<tr><th>{k}</th><td>{}</td></tr>", esc(&v));
+    }
+    o.push_str("</table>\n");
+    if outputs.is_empty() {
+        let _ = writeln!(
+            o,
+            "<p>{}</p>",
+            tr(
+                lang,
+                "Filerna som skrevs och deras kontrollsummor står i manifest.json.",
+                "The files written and their checksums are in manifest.json."
+            )
+        );
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "<details><summary>{} ({})</summary><div class=\"scroll\"><table><tr><th>{}</th><th>{}</th><th>SHA-256</th></tr>",
+        tr(lang, "Filer i mappen", "Files in the folder"),
+        num(outputs.len() as f64 + 2.0, 0, lang),
+        tr(lang, "Fil", "File"),
+        tr(lang, "Byte", "Bytes")
+    );
+    for (n, b) in outputs {
+        let _ = writeln!(
+            o,
+            "<tr><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+            esc(n),
+            num(b.len() as f64, 0, lang),
+            crate::model::scenario::hex(&Sha256::digest(b))
+        );
+    }
+    let _ = writeln!(
+        o,
+        "</table></div></details><p><small>{}</small></p>",
+        tr(
+            lang,
+            "Därtill den här sidan (report.html) och manifest.json, som listar alla filer med samma kontrollsummor, sidans egen medräknad, och hela scenariot.",
+            "Besides these, this page (report.html) and manifest.json, which lists every file with the same checksums, this page's own included, and the whole scenario."
+        )
+    );
+}
+
+/// A file's path in the folder as published: unchanged, or with [`NOT_FOR_PUBLICATION`] before its
+/// name when the folder is written without disclosure control ([`mark_not_for_publication`]).
+fn published_path(path: &str, protect: bool) -> String {
+    if protect {
+        return path.to_string();
+    }
+    match path.rsplit_once('/') {
+        Some((dir, name)) => format!("{dir}/{NOT_FOR_PUBLICATION}{name}"),
+        None => format!("{NOT_FOR_PUBLICATION}{path}"),
+    }
 }
 
 /// One paragraph on a profession's required intake: the figure, its parts, its band, and how it
