@@ -622,6 +622,134 @@ fn the_report_is_one_self_contained_file_in_either_language() {
     }
 }
 
+/// The words a reader sees: the page without its style, charts and `<code>` spans (scenario keys,
+/// checksums), split at anything that is not a letter, digit, `_`, `.` or `/`; tokens with `_`, `.`
+/// or `/` are file and table names, all-caps tokens are codes, and both are allowed in either
+/// language.
+fn visible_words(html: &str) -> std::collections::BTreeSet<String> {
+    let mut text = html.to_string();
+    for (open, close) in [
+        ("<style", "</style>"),
+        ("<svg", "</svg>"),
+        ("<code", "</code>"),
+    ] {
+        while let Some(i) = text.find(open) {
+            let j = text[i..]
+                .find(close)
+                .map_or(text.len(), |j| i + j + close.len());
+            text.replace_range(i..j, " ");
+        }
+    }
+    let mut plain = String::new();
+    let mut in_tag = false;
+    for ch in text.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                plain.push(' ');
+            }
+            _ if !in_tag => plain.push(ch),
+            _ => {}
+        }
+    }
+    plain
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.' || c == '/'))
+        .map(|w| w.trim_end_matches('.'))
+        .filter(|w| {
+            !w.is_empty() && !w.contains(['_', '.', '/']) && w.chars().any(char::is_lowercase)
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// One language at a time: the Swedish report (with bands, so the uncertainty text is there)
+/// holds none of the English labels below, the English one none of the Swedish. The lists are the
+/// words that leaked before: labels, parameter and method names, units.
+#[test]
+fn each_report_speaks_one_language() {
+    let mut pr = default_run().clone();
+    pr.simulate(8, Some(1), None).unwrap();
+    let d = report::disclosed(&pr, Profile::default());
+    let english = [
+        "none",
+        "shortage",
+        "surplus",
+        "balance",
+        "Supply",
+        "Demand",
+        "supply",
+        "demand",
+        "weight",
+        "alpha",
+        "fixed",
+        "estimated",
+        "seed",
+        "draws",
+        "exits",
+        "Exits",
+        "epidemiology",
+        "socio",
+        "cultural",
+        "technology",
+        "efficiency",
+        "working",
+        "hours",
+        "licensed",
+        "employed",
+        "admissions",
+        "population",
+        "projection",
+        "care",
+        "use",
+        "points",
+        "yes",
+        "no",
+        "Profession",
+        "County",
+        "Year",
+        "synthetic",
+        "Synthetic",
+    ];
+    let swedish = [
+        "brist",
+        "balans",
+        "överskott",
+        "och",
+        "län",
+        "Yrke",
+        "Tillgång",
+        "Efterfrågan",
+        "ingen",
+        "inga",
+        "frö",
+        "dragningar",
+        "Bedömning",
+        "procentenheter",
+        "syntetisk",
+        "Syntetisk",
+        "ja",
+        "nej",
+        "År",
+        "regi",
+        "kommun",
+        "vikt",
+    ];
+    for (lang, banned) in [
+        (hwf::table::Lang::Sv, &english[..]),
+        (hwf::table::Lang::En, &swedish[..]),
+    ] {
+        let opts = report::Options {
+            lang,
+            disclosure: Profile::default(),
+        };
+        let html = report::html(&pr, &opts, &d, &[]);
+        let words = visible_words(&html);
+        let found: Vec<&&str> = banned.iter().filter(|w| words.contains(**w)).collect();
+        assert!(found.is_empty(), "{lang:?} report holds {found:?}");
+    }
+}
+
 #[test]
 fn charts_are_deterministic_pngs_and_svgs() {
     let pr = default_run();
@@ -2166,4 +2294,23 @@ fn the_default_survey_has_every_principal() {
         .unwrap();
     assert_eq!(nums("answered")[row], Some(290.0));
     assert_eq!(nums("no_answer")[row], Some(0.0));
+}
+
+/// A declared one-off wave leaves the inflow windows: in the tiny case the window 2022–2023 has
+/// 0 and 100 Swedish licences (mean 50 a year); with 2022 declared one-off it is 2023 alone (100),
+/// and a year after the base year is refused with its key.
+#[test]
+fn a_one_off_wave_is_left_out_of_the_inflow_window() {
+    let (mut sc, inp) = tiny();
+    sc.supply.one_off_years.insert("SSK".into(), vec![2022]);
+    let pr = project(&sc, inp, vec![]).unwrap();
+    let women30 = pr.paths[0].licensed[2 * NA + NA + 10];
+    assert_eq!(women30, 100.0);
+    let (mut sc, _) = tiny();
+    sc.supply.one_off_years.insert("SSK".into(), vec![2024]);
+    let err = sc.check("s.toml").unwrap_err().to_string();
+    assert!(
+        err.contains("supply.one_off_years.SSK") && err.contains("2024"),
+        "{err}"
+    );
 }

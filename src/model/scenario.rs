@@ -199,6 +199,13 @@ pub struct Supply {
     /// national `FTE / employed`, applied as [`Supply::employment_trend`] is (without a cap).
     #[serde(default = "none")]
     pub fte_trend: String,
+    /// Licence years of a one-off wave per profession code (a new licence's transitional
+    /// provisions, as for health and medical care counsellors 2019–2021): left out of every inflow
+    /// window of that profession (Swedish and foreign licences, their age profiles, the share of
+    /// graduates licensed, a layer's share), which take the most recent years outside the wave
+    /// instead. Exits are still estimated over those years (the wave enters the stock it leaves).
+    #[serde(default)]
+    pub one_off_years: BTreeMap<String, Vec<i32>>,
 }
 
 fn none() -> String {
@@ -977,6 +984,32 @@ impl Scenario {
                     format!("{v:?}: {e}; or \"none\", \"auto\", \"linear\" or \"damped\""),
                 );
             }
+        }
+        // A wave is a fact about a licence, declared once for every dataset: a profession the
+        // data lack is passed over, a code no list knows is an error.
+        if let Some(p) = s
+            .one_off_years
+            .keys()
+            .find(|p| crate::codes::CodeLists::get().profession(p).is_none())
+        {
+            return bad(
+                &format!("supply.one_off_years.{p}"),
+                "an unknown profession code; expected one of the code list's (see `hwf codes professions`)"
+                    .to_string(),
+            );
+        }
+        if let Some((p, y)) = s.one_off_years.iter().find_map(|(p, ys)| {
+            ys.iter()
+                .find(|y| !(1900..=self.base_year).contains(*y))
+                .map(|y| (p, y))
+        }) {
+            return bad(
+                &format!("supply.one_off_years.{p}"),
+                format!(
+                    "{y}; expected licence years from 1900 up to the base year {}",
+                    self.base_year
+                ),
+            );
         }
         if !(-1.0..=10.0).contains(&s.admissions_change) {
             return bad(

@@ -390,8 +390,19 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
             }
         }
     }
-    // Inflow profiles.
-    let iw = window(ly, base, s.inflow_window);
+    // Inflow profiles: the last inflow_window years in which the licence existed (the profession
+    // has licensed persons), outside a declared one-off wave.
+    let one_off = s
+        .one_off_years
+        .get(&g.professions[p])
+        .map_or(&[][..], Vec::as_slice);
+    let existed =
+        |y: usize| (0..nc).any(|c| (0..2).any(|sx| (0..NA).any(|a| lic(y, c, sx, a) > 0.0)));
+    let inflow_years: Vec<usize> = window(ly, base, usize::MAX)
+        .into_iter()
+        .filter(|&y| !one_off.contains(&ly[y]) && existed(y))
+        .collect();
+    let iw = inflow_years[inflow_years.len().saturating_sub(s.inflow_window)..].to_vec();
     let per = nc * 2 * NA;
     let mut se_profile = vec![0.0; per];
     let mut foreign = [vec![0.0; per], vec![0.0; per]];

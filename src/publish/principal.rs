@@ -1005,7 +1005,11 @@ fn flows(o: &mut String, pr: &Projection, p: usize, idx: &[usize], years: &[usiz
             tr(lang, "Svensk utbildning", "Swedish education"),
             tr(lang, "EU/EES", "EU/EEA"),
             tr(lang, "Tredje land", "Third country"),
-            tr(lang, "Utflöde", "Exits"),
+            tr(
+                lang,
+                "Lämnar legitimationsbeståndet (netto)",
+                "Leaving the licence stock (net)"
+            ),
             tr(lang, "Netto", "Net"),
         ])
     );
@@ -1032,8 +1036,8 @@ fn flows(o: &mut String, pr: &Projection, p: usize, idx: &[usize], years: &[usiz
         "</table><p><small>{}</small></p>",
         tr(
             lang,
-            "Inflöden (nya legitimerade efter utbildningens ursprung) och utflöden (avgångar, netto efter flyttningar mellan län), personer per år, framskrivna.",
-            "Inflows (new licensed persons by where they were educated) and exits (net of movement between counties), persons a year, projected."
+            "Inflöden: nya legitimerade efter utbildningens ursprung. Lämnar legitimationsbeståndet: legitimerade bosatta i länet som dör, utvandrar, förlorar legitimationen, fyller 75 eller flyttar till ett annat län, minus dem som kommer tillbaka eller flyttar in – ett nettoflöde ur registret, inte pensionsavgångar ur arbete (vem som arbetar följer av sysselsättningsandelen). Personer per år, framskrivna.",
+            "Inflows: new licensed persons by where they were educated. Leaving the licence stock: licensed persons living in the county who die, emigrate, lose the licence, turn 75 or move to another county, less those who come back or move in – a net flow out of the register, not retirements from work (who works follows from the employment share). Persons a year, projected."
         )
     );
 }

@@ -714,7 +714,12 @@ pub(crate) fn part_charts(
                 tr(lang, "Svensk utbildning", "Swedish education").into(),
                 tr(lang, "EU/EES", "EU/EEA").into(),
                 tr(lang, "Tredje land", "Third country").into(),
-                tr(lang, "Utflöde", "Exits").into(),
+                tr(
+                    lang,
+                    "Lämnar legitimationsbeståndet (netto)",
+                    "Leaving the licence stock (net)",
+                )
+                .into(),
             ],
         },
         &years,
@@ -1802,7 +1807,8 @@ pub(crate) fn sources(o: &mut String, pr: &Projection, lang: Lang) {
     for u in &pr.used {
         let _ = writeln!(
             o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+            "<tr><td>{} (<code>{}</code>)</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+            esc(&input_name(&u.key, lang)),
             esc(&u.key),
             esc(&u.file),
             if u.synthetic {
@@ -1831,7 +1837,12 @@ pub(crate) fn sources(o: &mut String, pr: &Projection, lang: Lang) {
         let _ = writeln!(o, "<ul>");
         for u in noted {
             for n in &u.notes {
-                let _ = writeln!(o, "<li><b>{}</b>: {}</li>", esc(&u.key), esc(n));
+                let _ = writeln!(
+                    o,
+                    "<li><b>{}</b>: {}</li>",
+                    esc(&input_name(&u.key, lang)),
+                    esc(n)
+                );
             }
         }
         let _ = writeln!(o, "</ul>");
@@ -1850,13 +1861,14 @@ pub(crate) fn page_start(pr: &Projection, opts: &Options, title: &str) -> String
 <title>{}</title><style>\
 body{{font-family:'DejaVu Sans',system-ui,sans-serif;max-width:70rem;margin:1.5rem auto;padding:0 1rem;color:#1d1d1d;line-height:1.45}}\
 h1{{font-size:1.7rem}}h2{{border-top:2px solid #1f6fb2;padding-top:.6rem;margin-top:2.4rem}}\
-table{{border-collapse:collapse;margin:.8rem 0;font-size:.92rem}}th,td{{padding:.25rem .55rem;border-bottom:1px solid #ddd;text-align:right}}\
+table{{border-collapse:collapse;margin:.8rem 0;font-size:.92rem;display:block;max-width:100%;overflow-x:auto}}th,td{{padding:.25rem .55rem;border-bottom:1px solid #ddd;text-align:right}}\
 th{{background:#f2f5f8}}td:first-child,th:first-child{{text-align:left}}\
 .shortage{{color:#c0392b;font-weight:bold}}.surplus{{color:#2a7d72}}.balance{{color:#555}}\
 .banner{{background:#fff4d6;border:1px solid #e0b84a;padding:.6rem .9rem;margin:1rem 0}}\
-figure{{margin:1rem 0}}figure svg{{max-width:100%;height:auto}}figcaption{{font-size:.85rem;color:#555}}\
-nav ol{{columns:2}}.scroll{{overflow-x:auto}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-size:.8rem}}\
-@media print{{nav{{display:none}}h2{{page-break-before:always}}figure{{page-break-inside:avoid}}body{{max-width:none}}}}\
+figure{{margin:1rem 0;overflow-x:auto}}figure svg{{max-width:100%;height:auto}}figcaption{{font-size:.85rem;color:#555}}\
+nav ol{{columns:2}}.scroll{{overflow-x:auto}}code{{overflow-wrap:anywhere}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-size:.8rem}}\
+@media (max-width:50rem){{body{{margin:.8rem auto;padding:0 .6rem}}h1{{font-size:1.3rem}}nav ol{{columns:1}}figure svg{{max-width:none;width:52rem}}}}\
+@media print{{nav{{display:none}}h2{{page-break-before:always}}figure{{page-break-inside:avoid}}body{{max-width:none}}table{{display:table}}figure svg{{max-width:100%;width:auto}}}}\
 </style></head><body>\n<h1>{}</h1>\n",
         lang.code(),
         esc(title),
@@ -2150,28 +2162,52 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
         .demand
         .imbalance
         .iter()
-        .map(|(k, v)| format!("{k} {:+.0} %", 100.0 * v))
+        .map(|(k, v)| {
+            let word = crate::model::inputs::ASSESSMENTS
+                .iter()
+                .position(|a| a == k)
+                .and_then(crate::model::survey::Level::from_index)
+                .map_or(k.as_str(), |l| label_word(l.word(), lang));
+            format!("{word} {} %", signed(100.0 * v, 0, lang))
+        })
         .collect();
     let factors: Vec<String> = sc
         .demand
         .factors
         .iter()
         .flat_map(|(f, per)| {
-            per.iter()
-                .map(move |(p, v)| format!("{f} ({p}) {:+.2} %", 100.0 * v))
+            per.iter().map(move |(p, v)| {
+                let who = if p == "*" {
+                    tr(lang, "alla yrken", "all professions").to_string()
+                } else {
+                    p.clone()
+                };
+                format!(
+                    "{} ({who}) {} %",
+                    factor_word(f, lang),
+                    signed(100.0 * v, 2, lang)
+                )
+            })
         })
         .collect();
     let subs: Vec<String> = sc
         .demand
         .substitution
         .iter()
-        .map(|x| format!("{} → {} {:.2} %", x.from, x.to, 100.0 * x.share_per_year))
+        .map(|x| {
+            format!(
+                "{} → {} {} %",
+                x.from,
+                x.to,
+                num(100.0 * x.share_per_year, 2, lang)
+            )
+        })
         .collect();
     let dens: Vec<String> = sc
         .demand
         .density
         .iter()
-        .map(|(p, v)| format!("{p}: {v}"))
+        .map(|(p, v)| format!("{p}: {}", num(*v, 2, lang)))
         .collect();
     let none = tr(lang, "inga", "none");
     let or_none = |v: &[String]| {
@@ -2212,26 +2248,29 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
                 }
             ),
             format!(
-                "Utbildning: nybörjare per sjukvårdsregion × examensfrekvens (snitt över {} kullar) → examinerade efter programlängden → legitimationer (andel och fördröjning skattade ur historiken). Antagningen efter basåret: basårets nivå, trend {:?}, {:+.0} %.",
+                "Utbildning: nybörjare per sjukvårdsregion × examensfrekvens (snitt över {} kullar) → examinerade efter programlängden → legitimationer (andel och fördröjning skattade ur historiken). Antagningen efter basåret: basårets nivå, trend {}, {} %.",
                 s.completion_window,
-                s.admissions_trend,
-                100.0 * s.admissions_change
+                trend_word(&s.admissions_trend, lang),
+                signed(100.0 * s.admissions_change, 0, lang)
             ),
             format!(
-                "Utländsk utbildning: genomsnittet för de senaste {} åren, trend {:?}, EU/EES × {}, tredje land × {}.",
-                s.inflow_window, s.foreign_trend, s.foreign_eu_factor, s.foreign_tc_factor
+                "Utländsk utbildning: genomsnittet för de senaste {} åren, trend {}, EU/EES × {}, tredje land × {}.",
+                s.inflow_window,
+                trend_word(&s.foreign_trend, lang),
+                num(s.foreign_eu_factor, 2, lang),
+                num(s.foreign_tc_factor, 2, lang)
             ),
             format!(
-                "Sysselsättning och heltidsekvivalenter per anställd efter regi (region, kommun, privat), kön och ålder: genomsnitt för de {} senaste åren med sysselsättningsdata (till och med {last_emp}). Åren {} är nuläget skattat ur legitimationer × sysselsättningsandel (status skattad). Trend för sysselsättningsandelen {:?} och för heltidsekvivalenter per anställd {:?}: riksserien (sysselsatta/legitimerade, heltidsekvivalenter/sysselsatta) skattas med metoden och dess prognos i förhållande till nivån under perioden skalar alla celler år för år, också nulägesåren; faktorn för sysselsättningsandelen begränsas så att ingen andel överstiger 1.",
+                "Sysselsättning och heltidsekvivalenter per anställd efter regi (region, kommun, privat), kön och ålder: genomsnitt för de {} senaste åren med sysselsättningsdata (till och med {last_emp}). Åren {} är nuläget skattat ur legitimationer × sysselsättningsandel (status skattad). Trend för sysselsättningsandelen {} och för heltidsekvivalenter per anställd {}: riksserien (sysselsatta/legitimerade, heltidsekvivalenter/sysselsatta) skattas med metoden och dess prognos i förhållande till nivån under perioden skalar alla celler år för år, också nulägesåren; faktorn för sysselsättningsandelen begränsas så att ingen andel överstiger 1.",
                 s.employment_window,
                 nowcast.join(", "),
-                s.employment_trend,
-                s.fte_trend
+                trend_word(&s.employment_trend, lang),
+                trend_word(&s.fte_trend, lang)
             ),
             format!(
-                "Efterfrågan: basårets heltidsekvivalenter × (1 + basårets obalans efter huvudmännens bedömning: {}) × demografiskt index (befolkningsframskrivning × vårdkonsumtion efter ålder och kön per regi, basårets profil) × trend för vårdkonsumtionen {:?} (åldersstandardiserad till basårets befolkning) × faktorer ({}). Uppgiftsväxling mellan yrken: {}. Behovsbaserad täthet (heltidsekvivalenter per 1 000 invånare): {}.",
+                "Efterfrågan: basårets heltidsekvivalenter × (1 + basårets obalans efter huvudmännens bedömning: {}) × demografiskt index (befolkningsframskrivning × vårdkonsumtion efter ålder och kön per regi, basårets profil) × trend för vårdkonsumtionen {} (åldersstandardiserad till basårets befolkning) × faktorer ({}). Uppgiftsväxling mellan yrken: {}. Behovsbaserad täthet (heltidsekvivalenter per 1 000 invånare): {}.",
                 imbalance.join(", "),
-                sc.demand.care_use_trend,
+                trend_word(&sc.demand.care_use_trend, lang),
                 or_none(&factors),
                 or_none(&subs),
                 or_none(&dens)
@@ -2270,26 +2309,29 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
                 }
             ),
             format!(
-                "Education: beginners per health-care region × completion rate (mean of {} cohorts) → graduates a programme length later → licences (share and lag estimated from the history). Admissions after the base year: the base year's level, trend {:?}, {:+.0} %.",
+                "Education: beginners per health-care region × completion rate (mean of {} cohorts) → graduates a programme length later → licences (share and lag estimated from the history). Admissions after the base year: the base year's level, trend {}, {} %.",
                 s.completion_window,
-                s.admissions_trend,
-                100.0 * s.admissions_change
+                trend_word(&s.admissions_trend, lang),
+                signed(100.0 * s.admissions_change, 0, lang)
             ),
             format!(
-                "Foreign education: the mean of the last {} years, trend {:?}, EU/EEA × {}, third country × {}.",
-                s.inflow_window, s.foreign_trend, s.foreign_eu_factor, s.foreign_tc_factor
+                "Foreign education: the mean of the last {} years, trend {}, EU/EEA × {}, third country × {}.",
+                s.inflow_window,
+                trend_word(&s.foreign_trend, lang),
+                num(s.foreign_eu_factor, 2, lang),
+                num(s.foreign_tc_factor, 2, lang)
             ),
             format!(
-                "Employment share and FTE per employed person by sector, sex and age: mean of the last {} employment years (up to {last_emp}). The years {} are nowcast from licences × employment share (status estimated). Employment-share trend {:?}, FTE-per-employed trend {:?}: the national series (employed/licensed, FTE/employed) is fitted with the method, and its forecast over the level in those years scales every cell year by year, nowcast years included; the employment factor is capped so that no share exceeds 1.",
+                "Employment share and FTE per employed person by sector, sex and age: mean of the last {} employment years (up to {last_emp}). The years {} are nowcast from licences × employment share (status estimated). Employment-share trend {}, FTE-per-employed trend {}: the national series (employed/licensed, FTE/employed) is fitted with the method, and its forecast over the level in those years scales every cell year by year, nowcast years included; the employment factor is capped so that no share exceeds 1.",
                 s.employment_window,
                 nowcast.join(", "),
-                s.employment_trend,
-                s.fte_trend
+                trend_word(&s.employment_trend, lang),
+                trend_word(&s.fte_trend, lang)
             ),
             format!(
-                "Demand: base-year FTE × (1 + the principals' assessment: {}) × a demographic index (population projection × care use by age and sex, per sector, the base year's profile) × care-use trend {:?} (age-standardised to the base-year population) × factors ({}). Substitution between professions: {}. Needs-based density (FTE per 1,000 inhabitants): {}.",
+                "Demand: base-year FTE × (1 + the principals' assessment: {}) × a demographic index (population projection × care use by age and sex, per sector, the base year's profile) × care-use trend {} (age-standardised to the base-year population) × factors ({}). Substitution between professions: {}. Needs-based density (FTE per 1,000 inhabitants): {}.",
                 imbalance.join(", "),
-                sc.demand.care_use_trend,
+                trend_word(&sc.demand.care_use_trend, lang),
                 or_none(&factors),
                 or_none(&subs),
                 or_none(&dens)
@@ -2322,6 +2364,31 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
     let area = pr.area();
     if !area.whole {
         scope_items(&mut items, pr, lang);
+    }
+    let waves: Vec<String> = s
+        .one_off_years
+        .iter()
+        .filter(|(_, ys)| !ys.is_empty())
+        .map(|(p, ys)| {
+            let ys: Vec<String> = ys.iter().map(i32::to_string).collect();
+            format!("{} {}", prof_name(p, lang), ys.join(", "))
+        })
+        .collect();
+    if !waves.is_empty() {
+        items.push(format!(
+            "{} {}. {}",
+            tr(
+                lang,
+                "Engångsvågor av legitimationer (supply.one_off_years):",
+                "One-off waves of licences (supply.one_off_years):"
+            ),
+            waves.join("; "),
+            tr(
+                lang,
+                "De åren lämnas utanför yrkets inflödesfönster (svenska och utländska legitimationer, deras åldersprofiler, andelen examinerade som legitimeras); fönstren tar i stället de senaste åren utanför vågen och åren då legitimationen fanns. Avgångarna skattas fortfarande över dem.",
+                "Those years are left out of the profession's inflow windows (Swedish and foreign licences, their age profiles, the share of graduates licensed); the windows take the latest years outside the wave and in which the licence existed instead. Exits are still estimated over them."
+            )
+        ));
     }
     let imputed: Vec<String> = pr
         .used
@@ -2365,22 +2432,9 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
     }
     if let Some(b) = &pr.bands {
         let u = &sc.uncertainty;
-        let d = |x: &crate::model::scenario::Dist| {
-            let mut t = x.dist.clone();
-            for (k, v) in [
-                ("weight", x.weight),
-                ("alpha", x.alpha),
-                ("beta", x.beta),
-                ("sd", x.sd),
-            ] {
-                if let Some(v) = v {
-                    t.push_str(&format!(" {k}={v}"));
-                }
-            }
-            t
-        };
+        let d = |x: &crate::model::scenario::Dist| dist_word(x, lang);
         items.push(format!(
-            "{} {} {} (seed {}; P{}): {} {}; {} {}; {} {}; {} {}; {} {}; {} {}.",
+            "{} {} {} ({} {}; P{}): {} {}; {} {}; {} {}; {} {}; {} {}; {} {}.",
             tr(
                 lang,
                 "Osäkerhet: Monte Carlo med",
@@ -2388,6 +2442,7 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
             ),
             b.draws,
             tr(lang, "dragningar", "draws"),
+            tr(lang, "frö", "seed"),
             b.seed,
             b.percentiles
                 .iter()
@@ -2458,7 +2513,12 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
         tr(lang, "Metod och antaganden", "Method and assumptions")
     );
     for i in items {
-        let _ = write!(o, "<li>{}</li>", esc(&i));
+        // A command the text names is code, in either language.
+        let line = esc(&i).replace(
+            "hwf backtest --draws",
+            "<code>hwf backtest --draws</code>",
+        );
+        let _ = write!(o, "<li>{line}</li>");
     }
     o.push_str("</ul>\n");
 }
@@ -3124,6 +3184,115 @@ pub(crate) fn judgement_cells(
             label_word(judged.word(), lang)
         ),
         None => "<td>–</td><td>–</td><td>–</td></tr>".into(),
+    }
+}
+
+/// An input's name in the report's language (the scenario key as given for any other).
+pub(crate) fn input_name(key: &str, lang: Lang) -> String {
+    match key {
+        "licensed" => tr(lang, "Legitimerade", "Licensed persons").into(),
+        "employed" => tr(lang, "Sysselsatta", "Employed persons").into(),
+        "employed.fte" => tr(
+            lang,
+            "Sysselsatta: heltidsekvivalenter",
+            "Employed persons: full-time equivalents",
+        )
+        .into(),
+        "employed.sectors" => tr(lang, "Sysselsatta: regi", "Employed persons: sectors").into(),
+        "licences_issued" => tr(lang, "Utfärdade legitimationer", "Licences issued").into(),
+        "population" => tr(lang, "Befolkning", "Population").into(),
+        "population_projection" => tr(lang, "Befolkningsprognos", "Population projection").into(),
+        "admissions" => tr(lang, "Nybörjare och examinerade", "Beginners and graduates").into(),
+        "care_use" => tr(lang, "Vårdkonsumtion", "Care use").into(),
+        "balance" => tr(
+            lang,
+            "Huvudmännens bedömningar",
+            "The principals' assessments",
+        )
+        .into(),
+        other => other.into(),
+    }
+}
+
+/// A trend method as the report names it: `ingen`/`none`, `automatisk (AICc)`, `linjär`, … or
+/// the ETS model's letters.
+pub(crate) fn trend_word(method: &str, lang: Lang) -> String {
+    match method.trim().to_ascii_lowercase().as_str() {
+        "" | "none" => tr(lang, "ingen", "none").into(),
+        "auto" => tr(lang, "automatisk (lägst AICc)", "automatic (lowest AICc)").into(),
+        "linear" => tr(lang, "linjär", "linear").into(),
+        "damped" => tr(lang, "dämpad (ETS AAdN)", "damped (ETS AAdN)").into(),
+        _ => format!("ETS {}", method.trim()),
+    }
+}
+
+/// A named demand factor: the default scenario's keys in the report's language, any other key as
+/// the scenario names it.
+pub(crate) fn factor_word(key: &str, lang: Lang) -> String {
+    match key {
+        "epidemiology" => tr(lang, "epidemiologi", "epidemiology").into(),
+        "socio_cultural" => tr(lang, "sociokulturella faktorer", "socio-cultural factors").into(),
+        "technology" => tr(lang, "medicinsk teknik", "medical technology").into(),
+        "efficiency" => tr(lang, "effektivisering", "efficiency").into(),
+        "working_hours" => tr(lang, "arbetstid", "working hours").into(),
+        other => other.into(),
+    }
+}
+
+/// An uncertainty distribution as the method text names it (`beta (vikt 1; α 0,5; β 0,5)`).
+pub(crate) fn dist_word(x: &crate::model::scenario::Dist, lang: Lang) -> String {
+    let family = match x.dist.as_str() {
+        "fixed" => tr(
+            lang,
+            "fast (punktskattningen)",
+            "fixed (the point estimate)",
+        ),
+        "estimated" => tr(lang, "skattad ur historiken", "estimated from the history"),
+        "normal" => tr(lang, "normalfördelning", "normal"),
+        "lognormal" => tr(lang, "lognormalfördelning", "lognormal"),
+        "beta" => tr(lang, "betafördelning", "beta"),
+        "trend" => tr(
+            lang,
+            "trendens prognosfördelning",
+            "the trend's forecast distribution",
+        ),
+        other => return other.to_string(),
+    };
+    let params: Vec<String> = [
+        (tr(lang, "vikt", "weight"), x.weight),
+        ("α", x.alpha),
+        ("β", x.beta),
+        (tr(lang, "standardavvikelse", "sd"), x.sd),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| {
+        v.map(|v| {
+            let t = num(v, 3, lang);
+            let t = if t.contains([',', '.']) {
+                t.trim_end_matches('0')
+                    .trim_end_matches([',', '.'])
+                    .to_string()
+            } else {
+                t
+            };
+            format!("{k} {t}")
+        })
+    })
+    .collect();
+    if params.is_empty() {
+        family.to_string()
+    } else {
+        format!("{family} ({})", params.join("; "))
+    }
+}
+
+/// A signed number with `decimals` decimals in the report's language (`+0,50`, `−2`).
+pub(crate) fn signed(v: f64, decimals: usize, lang: Lang) -> String {
+    let t = num(v.abs(), decimals, lang);
+    if v < 0.0 && t.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        format!("−{t}")
+    } else {
+        format!("+{t}")
     }
 }
 
