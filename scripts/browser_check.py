@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Open hwf's HTML report in a real browser (Debian's headless Chromium) with the network off.
 
-Checks: no console errors, no request that leaves the file (every request other than the file
-itself is blocked and counted as a failure), every <img> loaded, and the charts (inline SVG) are
-there and have a size. Takes a full-page screenshot for a person to look at.
+At a phone's width (400 px) and a desktop's (1 400 px), checks: no console errors, no request that
+leaves the file (every request other than the file itself is blocked and counted as a failure),
+every <img> loaded, every chart (inline SVG) there and visible, the page no wider than the window
+(wide tables and charts scroll in their own box), and no text on screen under 10 px (chart text
+by its size times the scale the chart is drawn at). Takes a screenshot per width for a person to
+look at: PREFIX-400.png and PREFIX-1400.png.
 
-    python3 scripts/browser_check.py out/report.html out/report-screenshot.png
+    python3 scripts/browser_check.py out/report/report.html out/report-screenshot
 
 Needs `pip install playwright` (the Python package only; the browser is Debian's chromium, so no
 browser download is needed).
@@ -28,44 +31,98 @@ FLAGS = [
 ]
 
 
+WIDTHS = (400, 1400)
+
+# Text below this many CSS pixels on screen is a problem: HTML text by its computed size, chart
+# text by its font size times the scale the SVG is drawn at.
+MIN_TEXT_PX = 10.0
+
+SMALL_TEXT = """() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const seen = new Set();
+  while (walker.nextNode()) {
+    const n = walker.currentNode;
+    if (!n.textContent.trim()) continue;
+    const el = n.parentElement;
+    if (!el || seen.has(el)) continue;
+    seen.add(el);
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.visibility === 'hidden') continue;
+    let px = parseFloat(style.fontSize);
+    if (el instanceof SVGElement) {
+      const m = el.getScreenCTM();
+      if (m) px *= Math.hypot(m.a, m.b);
+    }
+    if (el.closest('details:not([open])')) continue;
+    if (px < %f) out.push([el.tagName, px.toFixed(1), n.textContent.trim().slice(0, 40)]);
+  }
+  return out;
+}""" % MIN_TEXT_PX
+
+
+def check(browser, url, width, shot, problems):
+    """Loads the page at `width` px, checks it and takes a screenshot; returns the chart count."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.on("console", lambda m: problems.append(f"{width} px: console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"{width} px: page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"{width} px: request failed: {r.url}"))
+
+    def route(r):
+        if r.request.url == url:
+            r.continue_()
+        else:
+            problems.append(f"request leaves the file: {r.request.url}")
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(url, wait_until="load")
+    images = page.evaluate(
+        "Array.from(document.images).map(i => [i.src.slice(0, 60), i.complete && i.naturalWidth > 0])"
+    )
+    for src, ok in images:
+        if not ok:
+            problems.append(f"{width} px: image not loaded: {src}")
+    svgs = page.evaluate(
+        "Array.from(document.querySelectorAll('figure svg')).map(s => { const r = s.getBoundingClientRect(); return [r.width, r.height]; })"
+    )
+    if not svgs:
+        problems.append(f"{width} px: no charts (figure svg) in the report")
+    hidden = [wh for wh in svgs if wh[0] < 100 or wh[1] < 50]
+    if hidden:
+        problems.append(f"{width} px: {len(hidden)} charts drawn smaller than 100 x 50 px: {hidden[:3]}")
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    inner = page.evaluate("window.innerWidth")
+    if scroll > inner:
+        wide = page.evaluate(
+            """(w) => Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > w + 1)
+                 .filter(e => !e.parentElement.closest('table, figure, pre, .scroll')).slice(0, 3)
+                 .map(e => e.tagName + (e.id ? '#' + e.id : '') + ' ' + Math.round(e.getBoundingClientRect().right))""",
+            inner,
+        )
+        problems.append(f"{width} px: the page scrolls sideways ({scroll} px wide in a {inner} px window): {wide}")
+    small = page.evaluate(SMALL_TEXT)
+    if small:
+        problems.append(f"{width} px: {len(small)} texts under {MIN_TEXT_PX} px, e.g. {small[:3]}")
+    page.screenshot(path=str(shot), full_page=False)
+    page.close()
+    print(f"  {width} px: {len(svgs)} charts, {len(images)} images, page {scroll} px wide, "
+          f"{len(small)} small texts; screenshot {shot}")
+    return len(svgs)
+
+
 def main() -> int:
     report = Path(sys.argv[1]).resolve()
-    shot = Path(sys.argv[2]) if len(sys.argv) > 2 else report.with_suffix(".png")
+    prefix = Path(sys.argv[2]) if len(sys.argv) > 2 else report.with_suffix("")
+    prefix = prefix.with_suffix("") if prefix.suffix == ".png" else prefix
     url = report.as_uri()
     problems = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
-
-        def route(r):
-            if r.request.url == url:
-                r.continue_()
-            else:
-                problems.append(f"request leaves the file: {r.request.url}")
-                r.abort()
-
-        page.route("**/*", route)
-        page.goto(url, wait_until="load")
-        images = page.evaluate(
-            "Array.from(document.images).map(i => [i.src.slice(0, 60), i.complete && i.naturalWidth > 0])"
-        )
-        for src, ok in images:
-            if not ok:
-                problems.append(f"image not loaded: {src}")
-        svgs = page.evaluate(
-            "Array.from(document.querySelectorAll('figure svg')).map(s => s.getBoundingClientRect().width)"
-        )
-        if not svgs:
-            problems.append("no charts (figure svg) in the report")
-        if any(w < 100 for w in svgs):
-            problems.append(f"a chart is drawn narrower than 100 px: {sorted(svgs)[:3]}")
-        title = page.title()
-        page.screenshot(path=str(shot), full_page=False)
+        print(f"{report}:")
+        for width in WIDTHS:
+            check(browser, url, width, Path(f"{prefix}-{width}.png"), problems)
         browser.close()
-    print(f"{report.name}: title {title!r}; {len(svgs)} charts, {len(images)} images; screenshot {shot}")
     for pr in problems:
         print("PROBLEM:", pr)
     print(f"browser: {0 if problems else 1} passed, {1 if problems else 0} failed")

@@ -1165,7 +1165,7 @@ impl Chart for AnswerGrid<'_> {
         let nr = self.rows.len().max(1) as i32;
         let cw = (SIZE.0 as i32 - left - 12) / nc;
         let rh = ((bottom - top) / nr).max(1);
-        let small = ("sans-serif", 12).into_font().color(&BLACK.mix(0.85));
+        let small = ("sans-serif", 13).into_font().color(&BLACK.mix(0.85));
         for (j, col) in self.columns.iter().enumerate() {
             let x = left + j as i32 * cw + cw / 2 - 4 * col.chars().count() as i32;
             root.draw(&Text::new(col.clone(), (x, top - 18), small.clone()))

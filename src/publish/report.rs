@@ -1867,7 +1867,7 @@ th{{background:#f2f5f8}}td:first-child,th:first-child{{text-align:left}}\
 .banner{{background:#fff4d6;border:1px solid #e0b84a;padding:.6rem .9rem;margin:1rem 0}}\
 figure{{margin:1rem 0;overflow-x:auto}}figure svg{{max-width:100%;height:auto}}figcaption{{font-size:.85rem;color:#555}}\
 nav ol{{columns:2}}.scroll{{overflow-x:auto}}code{{overflow-wrap:anywhere}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-size:.8rem}}\
-@media (max-width:50rem){{body{{margin:.8rem auto;padding:0 .6rem}}h1{{font-size:1.3rem}}nav ol{{columns:1}}figure svg{{max-width:none;width:52rem}}}}\
+@media (max-width:50rem){{body{{margin:.8rem auto;padding:0 .6rem}}h1{{font-size:1.3rem}}nav ol{{columns:1}}figure svg{{max-width:none;width:60rem}}}}\
 @media print{{nav{{display:none}}h2{{page-break-before:always}}figure{{page-break-inside:avoid}}body{{max-width:none}}table{{display:table}}figure svg{{max-width:100%;width:auto}}}}\
 </style></head><body>\n<h1>{}</h1>\n",
         lang.code(),
@@ -2514,10 +2514,7 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
     );
     for i in items {
         // A command the text names is code, in either language.
-        let line = esc(&i).replace(
-            "hwf backtest --draws",
-            "<code>hwf backtest --draws</code>",
-        );
+        let line = esc(&i).replace("hwf backtest --draws", "<code>hwf backtest --draws</code>");
         let _ = write!(o, "<li>{line}</li>");
     }
     o.push_str("</ul>\n");
