@@ -763,7 +763,69 @@ fn the_report_folder_has_everything_and_bad_runs_leave_nothing_behind() {
     .unwrap();
     assert!(summary.len() >= 24 * 7, "{}", summary.len());
     let swedish = std::fs::read(out.join("tables/summary_sv.csv")).unwrap();
-    assert!(swedish.starts_with(b"\xEF\xBB\xBFprofession;"));
+    assert!(swedish.starts_with(b"\xEF\xBB\xBFyrke;balans_2040;tillg\xC3\xA5ng_heltidsekv_2040;"));
+    // Every Swedish CSV is Swedish: no English part in a column name, no English word in a cell,
+    // decimal commas with at most three decimals.
+    let english = [
+        "profession",
+        "county",
+        "supply",
+        "demand",
+        "fte",
+        "balance",
+        "shortage",
+        "surplus",
+        "share",
+        "year",
+        "principal",
+        "answered",
+        "asked",
+        "observed",
+        "suppressed",
+        "true",
+        "false",
+        "beginners",
+        "required",
+        "probability",
+        "weighted",
+        "assessment",
+        "judged",
+        "sex",
+    ];
+    let mut n = 0;
+    for e in std::fs::read_dir(out.join("tables")).unwrap() {
+        let path = e.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.ends_with("_sv.csv") {
+            continue;
+        }
+        n += 1;
+        let text = String::from_utf8(std::fs::read(&path).unwrap()).unwrap();
+        let text = text.trim_start_matches('\u{feff}');
+        let mut lines = text.lines();
+        for part in lines.next().unwrap().split([';', '_']) {
+            assert!(
+                !english.contains(&part),
+                "{name}: English column part {part:?}"
+            );
+        }
+        for line in lines {
+            for cell in line.split(';') {
+                assert!(!english.contains(&cell), "{name}: English word {cell:?}");
+                if let Some((_, frac)) = cell.split_once(',') {
+                    assert!(
+                        frac.len() <= 3 && frac.chars().all(|c| c.is_ascii_digit()),
+                        "{name}: {cell:?}"
+                    );
+                }
+                assert!(
+                    !cell.contains('.') || cell.parse::<f64>().is_err(),
+                    "{name}: decimal point in {cell:?}"
+                );
+            }
+        }
+    }
+    assert!(n >= 5, "{n} Swedish CSVs");
     // The folder's manifest lists every file in it (but itself and hwf's own marker) with the
     // SHA-256 of the bytes on disk; the page's manifest table lists the same checksums.
     let manifest: serde_json::Value =

@@ -47,6 +47,121 @@ fn fmt(v: f64) -> String {
     if s == "-0" { "0".into() } else { s.to_string() }
 }
 
+/// A number to a reader's precision: one decimal from 10 up (persons and FTE), three below
+/// (shares, rates), trailing zeros dropped.
+pub fn fmt_reader(v: f64) -> String {
+    let s = if v.abs() >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.3}")
+    };
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_string() }
+}
+
+/// The Swedish words of the tables' column names, part by part (`supply_fte_2040` →
+/// `tillgång_heltidsekv_2040`); a part not listed (a year, a percentile, a code) stays.
+const SWEDISH_PARTS: &[(&str, &str)] = &[
+    ("profession", "yrke"),
+    ("county", "län"),
+    ("sector", "regi"),
+    ("principal", "huvudman"),
+    ("year", "år"),
+    ("years", "år"),
+    ("phase", "fas"),
+    ("employed", "sysselsatta"),
+    ("persons", "personer"),
+    ("supply", "tillgång"),
+    ("demand", "efterfrågan"),
+    ("fte", "heltidsekv"),
+    ("ratio", "kvot"),
+    ("balance", "balans"),
+    ("shortage", "brist"),
+    ("surplus", "överskott"),
+    ("probability", "sannolikhet"),
+    ("share", "andel"),
+    ("weighted", "viktad"),
+    ("answered", "svarat"),
+    ("asked", "tillfrågade"),
+    ("no", "ej"),
+    ("answer", "svar"),
+    ("covered", "täckt"),
+    ("assessment", "bedömning"),
+    ("judged", "bedömt"),
+    ("model", "modellens"),
+    ("change", "förändring"),
+    ("points", "procentenheter"),
+    ("percent", "procent"),
+    ("beginners", "nybörjare"),
+    ("required", "behövda"),
+    ("from", "från"),
+    ("intake", "antagning"),
+    ("per", "per"),
+    ("sex", "kön"),
+    ("base", "bas"),
+    ("horizon", "horisont"),
+    ("measure", "mått"),
+    ("predicted", "prognos"),
+    ("actual", "utfall"),
+    ("error", "fel"),
+    ("band", "band"),
+    ("low", "låg"),
+    ("high", "hög"),
+    ("inside", "inom"),
+    ("method", "metod"),
+    ("level", "nivå"),
+    ("cells", "celler"),
+    ("coverage", "täckning"),
+    ("interval", "intervall"),
+    ("score", "poäng"),
+    ("crps", "crps"),
+    ("pit", "pit"),
+    ("licensed", "legitimerade"),
+    ("inflow", "inflöde"),
+    ("exits", "lämnar"),
+    ("today", "i_dag"),
+];
+
+/// A column name in Swedish, part by part ([`SWEDISH_PARTS`]).
+pub fn swedish_header(name: &str) -> String {
+    name.split('_')
+        .map(|part| {
+            SWEDISH_PARTS
+                .iter()
+                .find(|(en, _)| *en == part)
+                .map_or(part, |(_, sv)| *sv)
+        })
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+/// The words the tables' text cells use, in Swedish (labels, phases, statuses, sexes, measures
+/// and methods); codes and anything else stay as they are.
+pub fn swedish_word(word: &str) -> &str {
+    match word {
+        "shortage" => "brist",
+        "balance" => "balans",
+        "surplus" => "överskott",
+        "observed" => "observerad",
+        "nowcast" => "nuläge",
+        "projection" => "framskrivning",
+        "estimated" => "skattad",
+        "suppressed" => "skyddad",
+        "true" => "ja",
+        "false" => "nej",
+        "men" => "män",
+        "women" => "kvinnor",
+        "all" => "alla",
+        "licensed" => "legitimerade",
+        "fte" => "heltidsekv",
+        "national" => "riket",
+        "county" => "län",
+        "no_change" => "oförändrad",
+        "linear_trend" => "linjär_trend",
+        _ => word,
+    }
+}
+
 impl Wide {
     fn len(&self) -> usize {
         self.cols.first().map_or(0, |(_, d)| match d {
@@ -60,29 +175,38 @@ impl Wide {
         self.csv_with(b',', false)
     }
 
-    /// CSV bytes the way Swedish Excel opens them: byte-order mark, `;`, decimal comma.
+    /// CSV bytes the way Swedish Excel opens them, in Swedish: byte-order mark, `;`, decimal
+    /// comma, Swedish column names and words ([`swedish_header`], [`swedish_word`]; codes and file
+    /// names stay as they are), and numbers to a reader's precision ([`fmt_reader`]).
     pub fn csv_swedish(&self) -> Vec<u8> {
         let mut out = b"\xEF\xBB\xBF".to_vec();
         out.extend(self.csv_with(b';', true));
         out
     }
 
-    fn csv_with(&self, delimiter: u8, comma: bool) -> Vec<u8> {
+    fn csv_with(&self, delimiter: u8, swedish: bool) -> Vec<u8> {
         let mut w = ::csv::WriterBuilder::new()
             .delimiter(delimiter)
             .terminator(::csv::Terminator::Any(b'\n'))
             .from_writer(Vec::new());
-        let _ = w.write_record(self.cols.iter().map(|(n, _)| n.as_str()));
+        let _ = w.write_record(self.cols.iter().map(|(n, _)| {
+            if swedish {
+                swedish_header(n)
+            } else {
+                n.clone()
+            }
+        }));
         for r in 0..self.len() {
             let rec: Vec<String> = self
                 .cols
                 .iter()
                 .map(|(_, d)| match d {
+                    Data::Text(v) if swedish => swedish_word(&v[r]).to_string(),
                     Data::Text(v) => v[r].clone(),
-                    Data::Num(v) => {
-                        let t = v[r].map(fmt).unwrap_or_default();
-                        if comma { t.replace('.', ",") } else { t }
+                    Data::Num(v) if swedish => {
+                        v[r].map(fmt_reader).unwrap_or_default().replace('.', ",")
                     }
+                    Data::Num(v) => v[r].map(fmt).unwrap_or_default(),
                 })
                 .collect();
             let _ = w.write_record(&rec);
