@@ -1916,6 +1916,17 @@ fn a_largest_change_a_year_gives_a_path_that_full_projections_reproduce() {
     sc.balance.max_change.insert("SSK".into(), 600.0);
     sc.balance.max_change.insert("APO".into(), 10.0);
     let pr = run(&sc).unwrap();
+    // The method text names the condition and its values.
+    let d = report::disclosed(&pr, Profile::default());
+    let opts = report::Options {
+        lang: hwf::table::Lang::En,
+        disclosure: Profile::default(),
+    };
+    let html = report::html(&pr, &opts, &d, &[]);
+    assert!(
+        html.contains("(balance.max_change): Pharmacist 10, Physician 100, Nurse 600"),
+        "the method text lacks the intake's limits"
+    );
     let b = &pr.scenario.balance;
     let window: Vec<i32> = (b.window_start()..=b.target_year).collect();
     for (code, n) in [("LAK", 100.0), ("SSK", 600.0), ("APO", 10.0)] {

@@ -2365,6 +2365,67 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
     if !area.whole {
         scope_items(&mut items, pr, lang);
     }
+    // The required intake's limits and groups, when the scenario sets them.
+    let b = &sc.balance;
+    let mut limits: Vec<String> = Vec::new();
+    if !b.max_change.is_empty() {
+        let v: Vec<String> = b
+            .max_change
+            .iter()
+            .map(|(p, n)| format!("{} {}", prof_name(p, lang), num(*n, 0, lang)))
+            .collect();
+        limits.push(format!(
+            "{} ({}): {}",
+            tr(
+                lang,
+                "högsta ändring av nybörjarna per år, så att behovet blir en bana från dagens nivå",
+                "the largest change of beginners a year, which makes the need a path from today's level"
+            ),
+            "balance.max_change",
+            v.join(", ")
+        ));
+    }
+    if !b.substitutable.is_empty() {
+        let v: Vec<String> = b.substitutable.iter().map(|g| g.join("+")).collect();
+        limits.push(format!(
+            "{} ({}): {}",
+            tr(
+                lang,
+                "yrken som löses gemensamt – gruppens tillgång ska möta gruppens efterfrågan, och gruppens behov delas efter dagens nybörjare",
+                "professions solved jointly – the group's supply is to meet the group's demand, and its need is split by today's beginners"
+            ),
+            "balance.substitutable",
+            v.join("; ")
+        ));
+    }
+    if !b.capacity.is_empty() {
+        let v: Vec<String> = b
+            .capacity
+            .iter()
+            .map(|(p, n)| format!("{} {}", prof_name(p, lang), num(*n, 0, lang)))
+            .collect();
+        limits.push(format!(
+            "{} ({}): {}",
+            tr(
+                lang,
+                "utbildningsplatser per år; ett behov över dem markeras",
+                "education places a year; a need above them is flagged"
+            ),
+            "balance.capacity",
+            v.join(", ")
+        ));
+    }
+    if !limits.is_empty() {
+        items.push(format!(
+            "{} {}.",
+            tr(
+                lang,
+                "Behövd antagning med villkor:",
+                "Required intake with conditions:"
+            ),
+            limits.join("; ")
+        ));
+    }
     let waves: Vec<String> = s
         .one_off_years
         .iter()
