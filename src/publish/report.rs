@@ -2367,54 +2367,49 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
     }
     // The required intake's limits and groups, when the scenario sets them.
     let b = &sc.balance;
-    let mut limits: Vec<String> = Vec::new();
-    if !b.max_change.is_empty() {
-        let v: Vec<String> = b
-            .max_change
-            .iter()
+    let per_profession = |m: &std::collections::BTreeMap<String, f64>| -> String {
+        m.iter()
             .map(|(p, n)| format!("{} {}", prof_name(p, lang), num(*n, 0, lang)))
-            .collect();
-        limits.push(format!(
-            "{} ({}): {}",
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let groups: Vec<String> = b.substitutable.iter().map(|g| g.join("+")).collect();
+    let limits: Vec<String> = [
+        (
+            !b.max_change.is_empty(),
             tr(
                 lang,
                 "högsta ändring av nybörjarna per år, så att behovet blir en bana från dagens nivå",
-                "the largest change of beginners a year, which makes the need a path from today's level"
+                "the largest change of beginners a year, which makes the need a path from today's level",
             ),
             "balance.max_change",
-            v.join(", ")
-        ));
-    }
-    if !b.substitutable.is_empty() {
-        let v: Vec<String> = b.substitutable.iter().map(|g| g.join("+")).collect();
-        limits.push(format!(
-            "{} ({}): {}",
+            per_profession(&b.max_change),
+        ),
+        (
+            !groups.is_empty(),
             tr(
                 lang,
                 "yrken som löses gemensamt – gruppens tillgång ska möta gruppens efterfrågan, och gruppens behov delas efter dagens nybörjare",
-                "professions solved jointly – the group's supply is to meet the group's demand, and its need is split by today's beginners"
+                "professions solved jointly – the group's supply is to meet the group's demand, and its need is split by today's beginners",
             ),
             "balance.substitutable",
-            v.join("; ")
-        ));
-    }
-    if !b.capacity.is_empty() {
-        let v: Vec<String> = b
-            .capacity
-            .iter()
-            .map(|(p, n)| format!("{} {}", prof_name(p, lang), num(*n, 0, lang)))
-            .collect();
-        limits.push(format!(
-            "{} ({}): {}",
+            groups.join("; "),
+        ),
+        (
+            !b.capacity.is_empty(),
             tr(
                 lang,
                 "utbildningsplatser per år; ett behov över dem markeras",
-                "education places a year; a need above them is flagged"
+                "education places a year; a need above them is flagged",
             ),
             "balance.capacity",
-            v.join(", ")
-        ));
-    }
+            per_profession(&b.capacity),
+        ),
+    ]
+    .into_iter()
+    .filter(|(set, ..)| *set)
+    .map(|(_, what, key, values)| format!("{what} ({key}): {values}"))
+    .collect();
     if !limits.is_empty() {
         items.push(format!(
             "{} {}.",
