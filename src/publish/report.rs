@@ -3182,7 +3182,7 @@ pub fn survey_chart(
             tr(lang, "brist", "shortage").into(),
             tr(lang, "balans", "balance").into(),
             tr(lang, "överskott", "surplus").into(),
-            tr(lang, "inget svar", "no answer").into(),
+            tr(lang, "inget svar, ej tillfrågad", "no answer, not asked").into(),
         ],
     };
     charts::answer_grid("survey_counties", &l, &g.professions, &rows).map(Some)
