@@ -123,6 +123,12 @@ impl Survey {
         self.today[p * (nc + 1) + c.unwrap_or(nc)]
     }
 
+    /// The FTE-weighted shares behind [`Survey::today_of`].
+    pub fn today_shares_of(&self, p: usize, c: Option<usize>) -> [f64; 3] {
+        let nc = self.grid.1;
+        self.today_shares[p * (nc + 1) + c.unwrap_or(nc)]
+    }
+
     /// Today's assessment of profession `p` in a set of counties (their answers of every principal
     /// type weighted by FTE, as for one county): the shares and the answer with the largest share.
     pub fn today_in(&self, p: usize, counties: &[usize]) -> ([f64; 3], Option<Level>) {

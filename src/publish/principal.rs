@@ -603,11 +603,7 @@ fn page(
         let _ = write!(
             o,
             "<li><a href=\"#survey\">{}</a></li>",
-            tr(
-                lang,
-                "Huvudmännens bedömningar",
-                "The principals' assessments"
-            )
+            report::survey_heading(lang)
         );
     }
     if funding.is_some() {
@@ -750,11 +746,7 @@ fn survey(
     let _ = write!(
         o,
         "<h2 id=\"survey\">{}</h2><div class=\"scroll\"><table><tr><th>{}</th>",
-        tr(
-            lang,
-            "Huvudmännens bedömningar",
-            "The principals' assessments"
-        ),
+        report::survey_heading(lang),
         tr(lang, "Yrke", "Profession")
     );
     for &k in &types {

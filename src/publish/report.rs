@@ -1602,11 +1602,7 @@ pub fn html_with(
     let _ = write!(
         o,
         "<li><a href=\"#survey\">{}</a></li>",
-        tr(
-            lang,
-            "Huvudmännens bedömningar",
-            "The principals' assessments"
-        )
+        survey_heading(lang)
     );
     let _ = writeln!(
         o,
@@ -3100,6 +3096,15 @@ fn intake_path_sentence(
     }
 }
 
+/// The survey section's heading (and its entry in the contents).
+pub(crate) fn survey_heading(lang: Lang) -> &'static str {
+    tr(
+        lang,
+        "Huvudmännens bedömningar",
+        "The principals' assessments",
+    )
+}
+
 /// County codes north to south, by the latitude of the county seat (the survey grid's rows).
 const NORTH_TO_SOUTH: [&str; 21] = [
     "25", "24", "23", "22", "21", "20", "03", "19", "17", "01", "18", "04", "05", "06", "14", "09",
@@ -3139,14 +3144,13 @@ pub fn survey_chart(
         return Ok(None);
     }
     let g = &pr.inputs.grid;
-    let nc = g.nc();
     let rows: Vec<charts::GridRow> = counties_north_to_south(g)
         .into_iter()
         .map(|c| charts::GridRow {
             label: crate::codes::county_short(&county_name(&g.counties[c], lang)),
             cells: (0..g.np())
                 .map(|p| {
-                    let s = survey.today_shares[p * (nc + 1) + c];
+                    let s = survey.today_shares_of(p, Some(c));
                     s[0].is_finite().then_some(s)
                 })
                 .collect(),
@@ -3257,12 +3261,7 @@ pub(crate) fn input_name(key: &str, lang: Lang) -> String {
         "population_projection" => tr(lang, "Befolkningsprognos", "Population projection").into(),
         "admissions" => tr(lang, "Nybörjare och examinerade", "Beginners and graduates").into(),
         "care_use" => tr(lang, "Vårdkonsumtion", "Care use").into(),
-        "balance" => tr(
-            lang,
-            "Huvudmännens bedömningar",
-            "The principals' assessments",
-        )
-        .into(),
+        "balance" => survey_heading(lang).into(),
         other => other.into(),
     }
 }
@@ -3385,15 +3384,7 @@ fn survey_section(
 ) {
     let g = &pr.inputs.grid;
     let sc = &pr.scenario;
-    let _ = writeln!(
-        o,
-        "<h2 id=\"survey\">{}</h2>",
-        tr(
-            lang,
-            "Huvudmännens bedömningar",
-            "The principals' assessments"
-        )
-    );
+    let _ = writeln!(o, "<h2 id=\"survey\">{}</h2>", survey_heading(lang));
     if survey.is_empty() {
         let _ = writeln!(
             o,
@@ -3532,6 +3523,7 @@ pub fn survey_tables(
     let g = &pr.inputs.grid;
     let sc = &pr.scenario;
     let (np, nc, nk) = (g.np(), g.nc(), g.nk());
+    let all: Vec<usize> = (0..nc).collect();
     let total = pr.area().total_code();
     let mut text: Vec<Vec<String>> = vec![Vec::new(); 3];
     let mut nums: Vec<Vec<Option<f64>>> = vec![Vec::new(); 12];
@@ -3593,26 +3585,15 @@ pub fn survey_tables(
             let Some((today, change, judged)) = pr.judgement(survey, p, c) else {
                 continue;
             };
-            let s = survey.today_shares[p * (nc + 1) + c.unwrap_or(nc)];
+            let s = survey.today_shares_of(p, c);
             text[0].push(g.professions[p].clone());
             text[1].push(c.map_or_else(|| total.to_string(), |c| g.counties[c].clone()));
             text[2].push(today.word().into());
             text[3].push(judged.word().into());
             let th = pr.years.iter().position(|&y| y == sc.horizon);
             let label = th.map_or_else(String::new, |th| {
-                let (s, d) = match c {
-                    None => {
-                        let (s, d) = pr.national(th, p);
-                        (s, d.unwrap_or(f64::NAN))
-                    }
-                    Some(c) => (0..nk).fold((0.0, 0.0), |(s, d), k| {
-                        (
-                            s + pr.supply[pr.at(th, p, c, k)],
-                            d + pr.demand_at(th, p, c, k).unwrap_or(f64::NAN),
-                        )
-                    }),
-                };
-                pr.label(s, d).to_string()
+                let (s, d) = part_sums(pr, th, p, &c.map_or_else(|| all.clone(), |c| vec![c]));
+                pr.label(s, d.unwrap_or(f64::NAN)).to_string()
             });
             text[4].push(label);
             for a in 0..3 {
