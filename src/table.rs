@@ -258,6 +258,10 @@ pub struct TableMeta {
     pub symbol_names: Vec<String>,
     /// Whether the data are synthetic (the embedded default data are).
     pub synthetic: bool,
+    /// The age bands, `(first, last)` single years, that the table's ages were ungrouped from
+    /// (`model::ungroup`); empty when its ages came as single years. Bands one year wide (single
+    /// years published beside bands) are listed too.
+    pub age_bands: Vec<(u32, u32)>,
 }
 
 /// A tidy table: dimensions, and per row a category index for each dimension, a value and a status.

@@ -65,6 +65,7 @@ fn tiny() -> (Scenario, Inputs) {
         beginners: vec![],
         graduates: vec![],
         balance,
+        exit_groups: vec![],
     };
     let mut sc = default_scenario();
     sc.horizon = 2026;
@@ -1710,6 +1711,7 @@ fn process_variation_by_hand() {
         beginners: vec![],
         graduates: vec![],
         balance: vec![0.0; 2 * 3],
+        exit_groups: vec![],
     };
     let mut sc = default_scenario();
     sc.base_year = 2023;

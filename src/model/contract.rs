@@ -99,6 +99,10 @@ pub enum Problem {
     MissingCells {
         /// The input file.
         file: String,
+        /// The scenario key when the file is a profile that supplies a piece of the employed
+        /// input (`inputs.employed.fte`, `.sectors`), which has no `missing = "impute"`; `None` for
+        /// an input.
+        profile_key: Option<String>,
         /// How many.
         cells: usize,
         /// One line per group of cells (all but age and year the same), with the first line, the
@@ -232,13 +236,20 @@ impl fmt::Display for Problem {
             ),
             Problem::MissingCells {
                 file,
+                profile_key,
                 cells,
                 groups,
             } => {
-                write!(
-                    f,
-                    "{file}: {cells} cell(s) the model uses hold no number (scenario key `missing = \"error\"`; `missing = \"impute\"` on the input's [inputs] entry fills them from the table's totals):"
-                )?;
+                match profile_key {
+                    None => write!(
+                        f,
+                        "{file}: {cells} cell(s) the model uses hold no number (scenario key `missing = \"error\"`; `missing = \"impute\"` on the input's [inputs] entry fills them from the table's totals):"
+                    )?,
+                    Some(key) => write!(
+                        f,
+                        "{file}: {cells} cell(s) of the profile `{key}` holds no number, and a profile is not imputed: give a table with numbers in these cells, or `{key} = \"embedded\"`:"
+                    )?,
+                }
                 for g in groups.iter().take(20) {
                     write!(f, "\n    {g}")?;
                 }

@@ -56,13 +56,38 @@ pub struct InputFile {
 /// `"embedded"` is the embedded profile: the ratios of the embedded `employed.px` by profession,
 /// sector, sex and age, pooled over its counties and years. A table (`{ file = "…", sha256 =
 /// "…" }`) gives the ratios over the dimensions it has (see [`super::inputs::Employ`]).
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum Supplement {
     /// A word: `"embedded"` (checked by [`Scenario::check`]).
     Word(String),
     /// A table.
     File(SupplementFile),
+}
+
+// By hand rather than `untagged`, so that a value of another kind says what is expected instead
+// of serde's "data did not match any variant"; a table's own errors (an unknown key, `file`
+// missing) come through as they are.
+impl<'de> Deserialize<'de> for Supplement {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Supplement;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "\"embedded\" or a table { file = \"…\", sha256 = \"…\" } (sha256 optional)",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Supplement, E> {
+                Ok(Supplement::Word(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> Result<Supplement, A::Error> {
+                SupplementFile::deserialize(serde::de::value::MapAccessDeserializer::new(m))
+                    .map(Supplement::File)
+            }
+        }
+        d.deserialize_any(Visit)
+    }
 }
 
 /// A table that supplies a piece of the employed input (see [`Supplement`]).

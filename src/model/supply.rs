@@ -275,6 +275,48 @@ pub fn pooled_counts(num: &[f64], den: &[f64], min: f64) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// The pooled `(num, den)` by age when ages are pooled in fixed `groups` (`(first, last)` indices,
+/// tiling the ages; see [`super::inputs::exit_groups`]): every age of a group takes the group's
+/// sums. A group with fewer than `min` at risk is widened by its neighbouring groups (up to two
+/// on each side) until it has them, as [`pooled_counts`] widens single ages. Ages no group holds
+/// keep their own counts.
+pub fn grouped_counts(
+    num: &[f64],
+    den: &[f64],
+    groups: &[(usize, usize)],
+    min: f64,
+) -> Vec<(f64, f64)> {
+    let n = num.len();
+    let sums = |lo: usize, hi: usize| -> (f64, f64) {
+        let hi = hi.min(n - 1);
+        if lo > hi {
+            return (0.0, 0.0);
+        }
+        (num[lo..=hi].iter().sum(), den[lo..=hi].iter().sum())
+    };
+    let mut out: Vec<(f64, f64)> = (0..n).map(|a| (num[a], den[a])).collect();
+    for (g, &(lo, _)) in groups.iter().enumerate() {
+        if lo >= n {
+            continue;
+        }
+        let mut k = 0usize;
+        let counts = loop {
+            let first = groups[g.saturating_sub(k)].0;
+            let last = groups[(g + k).min(groups.len() - 1)].1;
+            let (u, d) = sums(first, last);
+            if d >= min || k >= 2 {
+                break (u, d);
+            }
+            k += 1;
+        };
+        let hi = groups[g].1.min(n - 1);
+        for o in &mut out[lo..=hi] {
+            *o = counts;
+        }
+    }
+    out
+}
+
 /// Estimates one profession's parameters from the history up to the base year.
 ///
 /// # Errors
@@ -304,6 +346,7 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
     let mut exits = vec![0.0; 2 * NA];
     let mut county_exposure = vec![vec![0.0; 2 * NA]; nc];
     let mut county_exits = vec![0.0; nc];
+    let grouped = !inp.exit_groups.is_empty();
     for w in ends.windows(2) {
         let (y0, y1) = (w[0], w[1]);
         if ly[y1] != ly[y0] + 1 {
@@ -319,10 +362,18 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
                     } else {
                         0.0
                     };
+                    // With ages from bands, the first band's youngest age counts too: its persons
+                    // not licensed that year came from outside the workforce ages (a re-entry),
+                    // and its licences are only known with the band's.
+                    let entered = if a == 0 && grouped {
+                        lic(y1, c, sx, 0) - (0..3).map(|o| iss(y1, o, c, sx, 0)).sum::<f64>()
+                    } else {
+                        0.0
+                    };
                     exposure[sx * NA + a] += at_risk;
-                    exits[sx * NA + a] += at_risk - stay;
+                    exits[sx * NA + a] += at_risk - stay - entered;
                     county_exposure[c][sx * NA + a] += at_risk;
-                    county_exits[c] += at_risk - stay;
+                    county_exits[c] += at_risk - stay - entered;
                 }
             }
         }
@@ -330,11 +381,15 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
     let mut exit = Vec::with_capacity(2 * NA);
     let mut exit_counts = Vec::with_capacity(2 * NA);
     for sx in 0..2 {
-        let r = pooled_counts(
+        let (num, den) = (
             &exits[sx * NA..(sx + 1) * NA],
             &exposure[sx * NA..(sx + 1) * NA],
-            s.min_exposure,
         );
+        let r = if inp.exit_groups.is_empty() {
+            pooled_counts(num, den, s.min_exposure)
+        } else {
+            grouped_counts(num, den, &inp.exit_groups, s.min_exposure)
+        };
         exit.extend(r.iter().map(|&(u, d)| {
             if d > 0.0 {
                 (u / d).clamp(0.0, 1.0)
@@ -1017,5 +1072,92 @@ mod tests {
         // age 2 alone has 100 ≥ 3 → 10/100.
         assert!((r[2] - 0.1).abs() < 1e-12);
         assert_eq!(pooled_ratio(&[0.0], &[0.0], 1.0), vec![0.0]);
+    }
+
+    #[test]
+    fn bands_give_exit_groups_one_year_younger() {
+        use crate::model::inputs::{NA, exit_groups, workforce_bands};
+        // Single years: no groups.
+        assert!(workforce_bands(&[(20, 20), (21, 21)]).is_empty());
+        assert!(exit_groups(&workforce_bands(&[])).is_empty());
+        // 5-year bands 20-24 … 70-74: persons aged 20-23 move into 21-24 (the band 20-24 has no
+        // one aged 19 in the workforce), 24-28 into 25-29, …, 69-73 into 70-74; age 74 leaves.
+        let bands: Vec<(u32, u32)> = (20..=70).step_by(5).map(|lo| (lo, lo + 4)).collect();
+        let w = workforce_bands(&bands);
+        assert_eq!(w[0], (0, 4));
+        assert_eq!(w.len(), 11);
+        let g = exit_groups(&w);
+        assert_eq!(g[0], (0, 3));
+        assert_eq!(g[1], (4, 8));
+        assert_eq!(*g.last().unwrap(), (49, 53));
+        assert_eq!(g.len(), 11);
+        assert_eq!(g.last().unwrap().1, NA - 2);
+        // An open band 65+ read as 65-100 is clipped at 74; ages before the first band (20-29
+        // missing) are groups of their own.
+        let w = workforce_bands(&[(30, 64), (65, 100)]);
+        assert_eq!(w[..3], [(0, 0), (1, 1), (2, 2)]);
+        assert_eq!(w[10], (10, 44));
+        assert_eq!(w[11], (45, 54));
+        assert_eq!(w.len(), 12);
+        let g = exit_groups(&w);
+        assert_eq!(g[0], (0, 0));
+        assert_eq!(g[1], (1, 1));
+        assert_eq!(g[8], (8, 8));
+        assert_eq!(g[9], (9, 43));
+        assert_eq!(g[10], (44, 53));
+    }
+
+    #[test]
+    fn a_banded_register_follows_cohorts_and_keeps_its_band_totals() {
+        use crate::model::inputs::{Grid, follow_cohorts};
+        let grid = Grid {
+            professions: vec!["SSK".into()],
+            counties: vec!["23".into()],
+            sectors: vec!["R".into(), "K".into(), "P".into()],
+        };
+        let cells = grid.cells();
+        let at = |a: usize| grid.idx(0, 0, 1, a);
+        let years = [2020, 2021, 2022];
+        let mut licensed = vec![0.0; 3 * cells];
+        let mut issued = vec![0.0; 3 * 3 * cells];
+        // 2020: ages 20–24 as ungrouped; 2021: the band's 100 persons spread evenly by the
+        // ungrouping; 2022: a band of 4 persons.
+        for (a, v) in [0.0, 10.0, 20.0, 30.0, 40.0].into_iter().enumerate() {
+            licensed[at(a)] = v;
+            licensed[cells + at(a)] = 20.0;
+        }
+        licensed[2 * cells + at(0)] = 4.0;
+        // Licences: 2021 five Swedish at 20 and five from the EU at 21; 2022 four at 20 and 21.
+        issued[3 * cells + at(0)] = 5.0;
+        issued[(3 + 1) * cells + at(1)] = 5.0;
+        issued[6 * cells + at(0)] = 4.0;
+        issued[6 * cells + at(1)] = 4.0;
+        follow_cohorts(&grid, &years, &mut licensed, &issued, &[(0, 4)]);
+        // 2021: k = (100 − 10) / (0 + 10 + 20 + 30) = 1.5 on those one year younger in 2020.
+        let y1: Vec<f64> = (0..5).map(|a| licensed[cells + at(a)]).collect();
+        assert_eq!(y1, vec![5.0, 5.0, 15.0, 30.0, 45.0]);
+        // 2022: 8 licences in a band of 4: the licences, scaled to the band.
+        let y2: Vec<f64> = (0..5).map(|a| licensed[2 * cells + at(a)]).collect();
+        assert_eq!(y2, vec![2.0, 2.0, 0.0, 0.0, 0.0]);
+        // 2020 and the men (no one) are left as they were.
+        assert_eq!(licensed[at(4)], 40.0);
+        assert!((0..5).all(|a| licensed[cells + grid.idx(0, 0, 0, a)] == 0.0));
+    }
+
+    #[test]
+    fn grouped_counts_share_their_sums_and_widen_when_thin() {
+        let num = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+        let den = [10.0, 10.0, 10.0, 1.0, 1.0, 10.0];
+        let groups = [(0, 2), (3, 4), (5, 5)];
+        // Enough at risk everywhere: each age takes its group's sums.
+        let r = grouped_counts(&num, &den, &groups, 1.0);
+        assert_eq!(r[0], (6.0, 30.0));
+        assert_eq!(r[2], (6.0, 30.0));
+        assert_eq!(r[3], (9.0, 2.0));
+        assert_eq!(r[5], (6.0, 10.0));
+        // The middle group has 2 < 5 at risk: it takes its neighbours' too (all 21 / 42).
+        let r = grouped_counts(&num, &den, &groups, 5.0);
+        assert_eq!(r[3], (21.0, 42.0));
+        assert_eq!(r[0], (6.0, 30.0));
     }
 }

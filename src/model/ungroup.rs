@@ -1253,6 +1253,7 @@ fn assemble(
     };
     let mut meta = t.meta.clone();
     meta.notes.push(method_note(bands, first, last, opts));
+    meta.age_bands = bands.iter().map(|b| (b.lo, b.hi)).collect();
     let mut out = Table::new(meta, dims);
     let with_lines = t.lines.len() == t.len();
     let mut key = vec![0u32; t.dims.len()];
