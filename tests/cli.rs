@@ -573,6 +573,30 @@ fn allocating_by_population_alone_adds_up_and_keeps_the_floor() {
         html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count()
     );
     assert!(out.join("allocation.xlsx").exists() && out.join("allocation_sv.csv").exists());
+    // The Swedish CSV: Swedish column names, words and decimal commas, and the same amounts when
+    // read back as a published allocation.
+    let sv = std::fs::read_to_string(out.join("allocation_sv.csv")).unwrap();
+    let head = sv.lines().next().unwrap();
+    assert!(
+        head.starts_with(
+            "\u{feff}kod;namn;län;belopp_kr;golv_kr;rörligt_kr;nyckelandel;tak_nått;ersättningsvärde;"
+        ),
+        "{head}"
+    );
+    assert!(head.ends_with("_år"), "{head}");
+    let cells: Vec<&str> = sv.lines().skip(1).flat_map(|l| l.split(';')).collect();
+    assert!(!cells.iter().any(|c| *c == "yes" || *c == "no"));
+    assert!(cells.contains(&"nej"));
+    assert!(
+        !cells.iter().any(|c| c.starts_with("0.")),
+        "a decimal point"
+    );
+    assert!(
+        cells.iter().any(|c| c.starts_with("0,")),
+        "no decimal comma"
+    );
+    let back = hwf::allocate::audit::read_published(&out.join("allocation_sv.csv")).unwrap();
+    assert_eq!(back, rows);
 }
 
 #[test]
@@ -762,6 +786,10 @@ fn the_report_folder_has_everything_and_bad_runs_leave_nothing_behind() {
     )
     .unwrap();
     assert!(summary.len() >= 24 * 7, "{}", summary.len());
+    // The Swedish report's workbook speaks Swedish, as its `_sv.csv` files do.
+    let ids: Vec<&str> = summary.dims.iter().map(|d| d.id.as_str()).collect();
+    assert!(ids.contains(&"yrke"), "{ids:?}");
+    assert!(!ids.contains(&"profession"), "{ids:?}");
     let swedish = std::fs::read(out.join("tables/summary_sv.csv")).unwrap();
     assert!(swedish.starts_with(b"\xEF\xBB\xBFyrke;balans_2040;tillg\xC3\xA5ng_heltidsekv_2040;"));
     // Every Swedish CSV is Swedish: no English part in a column name, no English word in a cell,

@@ -20,14 +20,27 @@ const HEADER: [&str; 9] = [
     "stand_in",
 ];
 
-fn row(a: &Allocation, l: &Line, decimal_comma: bool) -> Vec<String> {
-    let num = |x: f64| {
-        let s = format!("{x:.10}");
-        if decimal_comma {
-            s.replace('.', ",")
-        } else {
-            s
-        }
+/// [`HEADER`] in Swedish, for `allocation_sv.csv` and the workbook (names that
+/// [`super::audit::read_published`] reads back: `kod`, `namn`, `belopp_kr`).
+const HEADER_SV: [&str; 9] = [
+    "kod",
+    "namn",
+    "län",
+    "belopp_kr",
+    "golv_kr",
+    "rörligt_kr",
+    "nyckelandel",
+    "tak_nått",
+    "ersättningsvärde",
+];
+
+fn row(a: &Allocation, l: &Line, swedish: bool) -> Vec<String> {
+    let comma = |s: String| if swedish { s.replace('.', ",") } else { s };
+    let num = |x: f64| comma(format!("{x:.10}"));
+    let (yes, no) = if swedish {
+        ("ja", "nej")
+    } else {
+        ("yes", "no")
     };
     let stand_ins: Vec<String> = a
         .indicators
@@ -44,26 +57,29 @@ fn row(a: &Allocation, l: &Line, decimal_comma: bool) -> Vec<String> {
         a.floor.min(l.amount).to_string(),
         l.amount.saturating_sub(a.floor).to_string(),
         num(l.key_share),
-        if l.capped { "yes" } else { "no" }.to_string(),
+        if l.capped { yes } else { no }.to_string(),
         stand_ins.join("; "),
     ];
     for v in &l.values {
-        r.push(crate::ingest::grid::format_number(v.value));
+        r.push(comma(crate::ingest::grid::format_number(v.value)));
         r.push(v.year.clone());
     }
     r
 }
 
-fn header(a: &Allocation) -> Vec<String> {
-    let mut h: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
+fn header(a: &Allocation, swedish: bool) -> Vec<String> {
+    let names = if swedish { &HEADER_SV } else { &HEADER };
+    let mut h: Vec<String> = names.iter().map(|s| s.to_string()).collect();
     for n in &a.indicators {
         h.push(n.clone());
-        h.push(format!("{n}_year"));
+        h.push(format!("{n}_{}", if swedish { "år" } else { "year" }));
     }
     h
 }
 
-/// The allocation as CSV bytes, in the appendix's order.
+/// The allocation as CSV bytes, in the appendix's order: plain (English column names, `,`,
+/// decimal point) or, with `swedish`, as Swedish Excel opens it (byte-order mark, `;`, decimal
+/// comma, Swedish column names and ja/nej).
 pub fn csv_bytes(a: &Allocation, swedish: bool) -> Vec<u8> {
     let mut out = Vec::new();
     if swedish {
@@ -73,7 +89,7 @@ pub fn csv_bytes(a: &Allocation, swedish: bool) -> Vec<u8> {
         .delimiter(if swedish { b';' } else { b',' })
         .terminator(::csv::Terminator::Any(b'\n'))
         .from_writer(out);
-    let _ = w.write_record(header(a));
+    let _ = w.write_record(header(a, swedish));
     for l in a.in_appendix_order() {
         let _ = w.write_record(row(a, l, swedish));
     }
@@ -94,18 +110,21 @@ pub fn xlsx_bytes(a: &Allocation) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError>
     let ws = wb.add_worksheet();
     ws.set_name("fördelning")?;
     let bold = Format::new().set_bold();
-    for (c, h) in header(a).iter().enumerate() {
+    for (c, h) in header(a, true).iter().enumerate() {
         ws.write_string_with_format(0, c as u16, h, &bold)?;
     }
     for (r, l) in a.in_appendix_order().into_iter().enumerate() {
-        for (c, v) in row(a, l, false).iter().enumerate() {
+        // Numbers are written as numbers (parsed from the plain row), words in Swedish.
+        let plain = row(a, l, false);
+        let words = row(a, l, true);
+        for (c, (v, w)) in plain.iter().zip(&words).enumerate() {
             let (rr, cc) = (r as u32 + 1, c as u16);
             // Amounts and indicator values as numbers; codes stay text (leading zeros).
             let numeric =
                 matches!(c, 3..=6) || (c >= HEADER.len() && (c - HEADER.len()).is_multiple_of(2));
             match v.parse::<f64>() {
                 Ok(x) if numeric => ws.write_number(rr, cc, x)?,
-                _ => ws.write_string(rr, cc, v)?,
+                _ => ws.write_string(rr, cc, w)?,
             };
         }
     }

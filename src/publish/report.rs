@@ -2745,7 +2745,7 @@ pub fn write(
     }
     table_files.push((
         "hwf_tables.xlsx".into(),
-        results::workbook(&tabs).map_err(|e| enc(e.to_string()))?,
+        results::workbook(&tabs, opts.lang == Lang::Sv).map_err(|e| enc(e.to_string()))?,
     ));
     let projection = results::files_with(pr, opts.disclosure.protects()).map_err(|message| {
         PublishError::Encode {

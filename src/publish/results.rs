@@ -882,12 +882,17 @@ pub fn manifest(pr: &Projection, files: &[(&str, &[u8])]) -> serde_json::Value {
     m
 }
 
-/// One xlsx workbook with a sheet per table (numbers as numbers, empty cells where there is none).
+/// One xlsx workbook with a sheet per table (numbers as numbers, empty cells where there is none;
+/// sheets named as the tables' files). With `swedish`, column names and text cells are in Swedish
+/// as in the `_sv.csv` files ([`swedish_header`], [`swedish_word`]); numbers keep their precision.
 ///
 /// # Errors
 ///
 /// The encoder's error (e.g. a sheet name over 31 characters).
-pub fn workbook(tables: &[(&str, Wide)]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+pub fn workbook(
+    tables: &[(&str, Wide)],
+    swedish: bool,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
     let mut wb = Workbook::new();
     wb.set_properties(
@@ -899,10 +904,16 @@ pub fn workbook(tables: &[(&str, Wide)]) -> Result<Vec<u8>, rust_xlsxwriter::Xls
         ws.set_name(*name)?;
         for (c, (h, d)) in t.cols.iter().enumerate() {
             let c = c as u16;
-            ws.write_string_with_format(0, c, h, &bold)?;
+            let h = if swedish {
+                swedish_header(h)
+            } else {
+                h.clone()
+            };
+            ws.write_string_with_format(0, c, &h, &bold)?;
             match d {
                 Data::Text(v) => {
                     for (r, x) in v.iter().enumerate() {
+                        let x = if swedish { swedish_word(x) } else { x };
                         ws.write_string(r as u32 + 1, c, x)?;
                     }
                 }
