@@ -94,6 +94,17 @@ fn stats(pairs: &[(f64, f64)]) -> (f64, f64, usize) {
     (max, median, pairs.len() - rel.len())
 }
 
+/// The `n` relative differences furthest from 0, with their names, as `name +x.xx %`.
+fn furthest(mut items: Vec<(f64, String)>, n: usize, decimals: usize) -> String {
+    items.sort_by(|x, y| y.0.abs().total_cmp(&x.0.abs()));
+    items
+        .iter()
+        .take(n)
+        .map(|(d, w)| format!("{w} {:+.decimals$} %", 100.0 * d))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// County cells below this many FTE in the single-year run are not judged in percent.
 const MIN_FTE: f64 = 100.0;
 
@@ -193,17 +204,8 @@ fn main() -> Result<(), Box<dyn Error>> {
                 100.0 * worst
             );
         }
-        let gather = |t: &[Table]| {
-            Inputs::gather(&Tables {
-                licensed: &t[0],
-                employed: &t[1],
-                issued: &t[2],
-                population: &t[3],
-                projection: &t[4],
-                admissions: &t[5],
-                care_use: &t[6],
-                balance: &t[7],
-            })
+        let gather = |t: &[Table]| -> Result<Inputs, Box<dyn Error>> {
+            Ok(Inputs::gather(&Tables::in_key_order(t.try_into()?))?)
         };
         // The run's own method (the register followed by cohorts, or exits pooled over the
         // licences' bands, as `Inputs::gather` decides from the tables' bands), and as a baseline
@@ -224,22 +226,16 @@ fn main() -> Result<(), Box<dyn Error>> {
             );
             let [ns, nd, cs, cd] = compare_runs(&base, &run, 2040)?;
             let g = &base.inputs.grid;
-            let mut worst: Vec<(f64, &str)> = ns
+            let national: Vec<(f64, String)> = ns
                 .iter()
                 .zip(&g.professions)
-                .map(|((a, b), p)| ((b - a) / a, p.as_str()))
+                .map(|((a, b), p)| ((b - a) / a, p.clone()))
                 .collect();
-            worst.sort_by(|x, y| y.0.abs().total_cmp(&x.0.abs()));
             println!(
                 "  [{label}] 2040 supply, national, furthest: {}",
-                worst
-                    .iter()
-                    .take(5)
-                    .map(|(d, p)| format!("{p} {:+.2} %", 100.0 * d))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                furthest(national, 5, 2)
             );
-            let mut county: Vec<(f64, String)> = cs
+            let county: Vec<(f64, String)> = cs
                 .iter()
                 .enumerate()
                 .filter(|(_, (a, _))| *a >= MIN_FTE)
@@ -251,15 +247,9 @@ fn main() -> Result<(), Box<dyn Error>> {
                     )
                 })
                 .collect();
-            county.sort_by(|x, y| y.0.abs().total_cmp(&x.0.abs()));
             println!(
                 "  [{label}] 2040 supply, per county (≥ {MIN_FTE} FTE), furthest: {}",
-                county
-                    .iter()
-                    .take(4)
-                    .map(|(d, w)| format!("{w} {:+.1} %", 100.0 * d))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                furthest(county, 4, 1)
             );
             // Counties: cells of at least MIN_FTE in the single-year run are judged; for the
             // smaller ones (a handful of persons, where a percentage says little) the largest

@@ -871,22 +871,23 @@ pub fn follow_cohorts(
             for c in 0..grid.nc() {
                 for sx in 0..2 {
                     let at = grid.idx(p, c, sx, 0);
-                    let iss = |a: usize| -> f64 {
-                        (0..3).map(|o| issued[(y * 3 + o) * cells + at + a]).sum()
-                    };
                     for &(lo, hi) in bands.iter().filter(|(lo, hi)| hi > lo) {
+                        // The year's licences at each age of the band, all origins.
+                        let iss: Vec<f64> = (lo..=hi)
+                            .map(|a| (0..3).map(|o| issued[(y * 3 + o) * cells + at + a]).sum())
+                            .collect();
                         let total: f64 = now[at + lo..=at + hi].iter().sum();
                         let follow: f64 = (lo.max(1)..=hi).map(|a| prev[at + a - 1]).sum();
-                        let new: f64 = (lo..=hi).map(iss).sum();
+                        let new: f64 = iss.iter().sum();
                         if follow > 0.0 && total >= new {
                             let k = (total - new) / follow;
-                            for a in lo..=hi {
+                            for (a, i) in (lo..=hi).zip(&iss) {
                                 let stay = if a > 0 { prev[at + a - 1] } else { 0.0 };
-                                now[at + a] = k * stay + iss(a);
+                                now[at + a] = k * stay + i;
                             }
                         } else if new > 0.0 {
-                            for a in lo..=hi {
-                                now[at + a] = iss(a) * total / new;
+                            for (a, i) in (lo..=hi).zip(&iss) {
+                                now[at + a] = i * total / new;
                             }
                         }
                     }
@@ -919,6 +920,23 @@ pub struct Tables<'a> {
     pub care_use: &'a Table,
     /// Balance assessments.
     pub balance: &'a Table,
+}
+
+impl<'a> Tables<'a> {
+    /// The tables given in the order of [`super::INPUT_KEYS`] (licensed, employed, licences
+    /// issued, population, its projection, admissions, care use, balance).
+    pub fn in_key_order(t: &'a [Table; 8]) -> Tables<'a> {
+        Tables {
+            licensed: &t[0],
+            employed: &t[1],
+            issued: &t[2],
+            population: &t[3],
+            projection: &t[4],
+            admissions: &t[5],
+            care_use: &t[6],
+            balance: &t[7],
+        }
+    }
 }
 
 /// The scenario key that supplies FTE per employed person ([`Employ::fte`]).

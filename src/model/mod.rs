@@ -493,17 +493,15 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
                 national: *embedded,
             })
     };
+    let eight: &[Table; 8] = tables
+        .as_slice()
+        .try_into()
+        .map_err(|_| ModelError::Input {
+            file: "scenario".into(),
+            message: format!("{} inputs read; the model reads eight", tables.len()),
+        })?;
     let (inp, notes) = Inputs::gather_with(
-        &Tables {
-            licensed: &tables[0],
-            employed: &tables[1],
-            issued: &tables[2],
-            population: &tables[3],
-            projection: &tables[4],
-            admissions: &tables[5],
-            care_use: &tables[6],
-            balance: &tables[7],
-        },
+        &Tables::in_key_order(eight),
         &area,
         &inputs::Employ {
             fte: profile("fte"),
