@@ -66,6 +66,7 @@ fn tiny() -> (Scenario, Inputs) {
         graduates: vec![],
         balance,
         exit_groups: vec![],
+        overrides: Default::default(),
     };
     let mut sc = default_scenario();
     sc.horizon = 2026;
@@ -1712,6 +1713,7 @@ fn process_variation_by_hand() {
         graduates: vec![],
         balance: vec![0.0; 2 * 3],
         exit_groups: vec![],
+        overrides: Default::default(),
     };
     let mut sc = default_scenario();
     sc.base_year = 2023;
@@ -2325,5 +2327,270 @@ fn a_one_off_wave_is_left_out_of_the_inflow_window() {
     assert!(
         err.contains("supply.one_off_years.SSK") && err.contains("2024"),
         "{err}"
+    );
+}
+
+/// Women licensed at 60–62 (no inflow, no exits): the tiny case moved to the ages a retirement
+/// shift moves.
+fn tiny_old() -> (Scenario, Inputs) {
+    let (sc, mut inp) = tiny();
+    let cells = inp.grid.cells();
+    let at = |age: usize| inp.grid.idx(0, 0, 1, age - 20);
+    inp.licensed = vec![0.0; 2 * cells];
+    inp.issued = vec![0.0; 2 * 3 * cells];
+    inp.employed = vec![0.0; cells];
+    inp.fte = vec![0.0; cells];
+    // 2022: 100 at 60 and 61; 2023: the same persons a year older (no exits at 60 or 61).
+    inp.licensed[at(60)] = 100.0;
+    inp.licensed[at(61)] = 100.0;
+    inp.licensed[cells + at(61)] = 100.0;
+    inp.licensed[cells + at(62)] = 100.0;
+    // Employment 2022: at 60, 80 employed with 72 FTE (0.8, 0.9); at 61, 50 with 40 (0.5, 0.8).
+    inp.employed[at(60)] = 80.0;
+    inp.fte[at(60)] = 72.0;
+    inp.employed[at(61)] = 50.0;
+    inp.fte[at(61)] = 40.0;
+    (sc, inp)
+}
+
+#[test]
+fn a_retirement_shift_moves_the_projection_years_and_not_the_base_year() {
+    let fte = |shift: Option<f64>| {
+        let (mut sc, inp) = tiny_old();
+        if let Some(k) = shift {
+            sc.supply.retirement_shift.insert("*".into(), k);
+        }
+        let pr = project(&sc, inp, vec![]).unwrap();
+        let y = |year: i32| pr.years.iter().position(|&x| x == year).unwrap();
+        (
+            pr.supply[pr.at(y(2023), 0, 0, 0)],
+            pr.supply[pr.at(y(2024), 0, 0, 0)],
+        )
+    };
+    // The nowcast base year 2023: 100 at 61 (0.5 · 0.8 = 40 FTE) and 100 at 62 (none employed at
+    // 62 in 2022), whatever the shift.
+    // 2024: the same persons at 62 and 63. Without a shift nobody is employed at those ages.
+    // Two years older: 62 works as 60 did (100 · 0.8 · 0.9 = 72), 63 as 61 (40): 112.
+    // One year: 62 as 61 (40), 63 as 62 (0): 40.
+    assert_eq!(fte(None), (40.0, 0.0));
+    let (b, y) = fte(Some(2.0));
+    assert!(
+        (b - 40.0).abs() < 1e-9 && (y - 112.0).abs() < 1e-9,
+        "{b} {y}"
+    );
+    let (b, y) = fte(Some(1.0));
+    assert!(
+        (b - 40.0).abs() < 1e-9 && (y - 40.0).abs() < 1e-9,
+        "{b} {y}"
+    );
+    // A profession's own entry wins over "*"; a shift out of range is refused naming its key.
+    let (mut sc, inp) = tiny_old();
+    sc.supply.retirement_shift.insert("*".into(), 1.0);
+    sc.supply.retirement_shift.insert("SSK".into(), 2.0);
+    let pr = project(&sc, inp, vec![]).unwrap();
+    let y2024 = pr.years.iter().position(|&x| x == 2024).unwrap();
+    assert!((pr.supply[pr.at(y2024, 0, 0, 0)] - 112.0).abs() < 1e-9);
+    sc.supply.retirement_shift.insert("SSK".into(), 12.0);
+    let e = sc.check("s.toml").unwrap_err().to_string();
+    assert!(e.contains("`supply.retirement_shift.SSK`: 12"), "{e}");
+}
+
+#[test]
+fn a_table_of_rates_replaces_the_estimates_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut sc, mut inp) = tiny();
+    // Women at 30 leave at 0.5 (estimated 0.1); the region employs every woman of 31 (0.5).
+    let file = write(
+        dir.path(),
+        "rates.csv",
+        "parameter;yrke;kön;ålder;regi;värde\nexit_rate;SSK;kvinnor;30;;0,5\nemployment_share;SSK;2;31;Regional regi;1\n",
+    );
+    let text = std::fs::read(&file).unwrap();
+    inp.overrides = hwf::model::levers::read_overrides(&file.display().to_string(), &text).unwrap();
+    sc.demand.imbalance.insert("brist".into(), 0.0);
+    let pr = project(&sc, inp, vec![]).unwrap();
+    let path = &pr.paths[0];
+    let women = |ti: usize, age: usize| path.licensed[ti * 2 * NA + NA + age - 20];
+    assert_eq!(pr.params[0].exit[NA + 10], 0.5);
+    // 2024: age 31 = 100 · (1 − 0.5) = 50 (90 with the estimate); the rest as by hand above.
+    assert!((women(1, 31) - 50.0).abs() < 1e-9);
+    assert!((women(1, 32) - 81.0).abs() < 1e-9);
+    // Nowcast 2023: 100 · 0.8 · 0.9 + 90 · 1 · 0.8 = 144 FTE; 2024: 50 · 0.72 + 50 · 0.8 = 76.
+    let y2023 = pr.years.iter().position(|&y| y == 2023).unwrap();
+    assert!((pr.supply[pr.at(y2023, 0, 0, 0)] - 144.0).abs() < 1e-9);
+    assert!((pr.supply[pr.at(y2023 + 1, 0, 0, 0)] - 76.0).abs() < 1e-9);
+    // A row for a profession the run lacks is refused with its line.
+    let (sc, mut inp) = tiny();
+    inp.overrides = hwf::model::levers::read_overrides(
+        "rates.csv",
+        b"parameter,profession,value\nlicensed_share,LAK,0.9\n",
+    )
+    .unwrap();
+    let e = project(&sc, inp, vec![]).unwrap_err().to_string();
+    assert!(
+        e.contains("rates.csv: line 2: the profession \"LAK\" is not in the data"),
+        "{e}"
+    );
+    // Without a programme, a programme's rate named for the profession is an error, not a no-op.
+    let (sc, mut inp) = tiny();
+    inp.overrides = hwf::model::levers::read_overrides(
+        "rates.csv",
+        b"parameter,profession,value\nlicensed_share,SSK,0.9\n",
+    )
+    .unwrap();
+    let e = project(&sc, inp, vec![]).unwrap_err().to_string();
+    assert!(
+        e.contains("line 2: SSK has no programme in the data"),
+        "{e}"
+    );
+}
+
+#[test]
+fn admissions_and_foreign_licences_move_by_programme_region_and_origin() {
+    let pr = default_run();
+    let inp = &pr.inputs;
+    let g = &inp.grid;
+    let ssk = g.prof("SSK").unwrap();
+    let lak = g.prof("LAK").unwrap();
+    let mut sc = default_scenario();
+    sc.supply
+        .admissions
+        .insert("SSK".into(), [("*".into(), 0.1), ("N".into(), 0.3)].into());
+    sc.supply.foreign.insert(
+        "LAK".into(),
+        scenario::OriginFactors {
+            eu: Some(1.5),
+            tc: None,
+        },
+    );
+    let t = sc.base_year + 1;
+    let regions = &inp.hc_regions;
+    let before = supply::beginners(
+        inp,
+        &default_scenario(),
+        ssk,
+        &pr.params[ssk],
+        t,
+        Intake::Baseline,
+    );
+    let after = supply::beginners(inp, &sc, ssk, &pr.params[ssk], t, Intake::Baseline);
+    for (r, code) in regions.iter().enumerate() {
+        let want = before[r] * if code == "N" { 1.3 } else { 1.1 };
+        assert!(
+            (after[r] - want).abs() < 1e-9,
+            "{code}: {} vs {want}",
+            after[r]
+        );
+    }
+    // Other programmes keep today's beginners.
+    let other = supply::beginners(inp, &sc, lak, &pr.params[lak], t, Intake::Baseline);
+    let today = supply::beginners(
+        inp,
+        &default_scenario(),
+        lak,
+        &pr.params[lak],
+        t,
+        Intake::Baseline,
+    );
+    assert_eq!(other, today);
+    // Physicians' EU/EEA licences × 1.5, third-country ones as estimated; nurses' untouched.
+    let prm = supply::estimate(inp, &sc, lak).unwrap();
+    for (a, b) in prm.foreign[0].iter().zip(&pr.params[lak].foreign[0]) {
+        assert!((a - 1.5 * b).abs() <= 1e-12 * b.abs().max(1.0));
+    }
+    assert_eq!(prm.foreign[1], pr.params[lak].foreign[1]);
+    assert_eq!(
+        supply::estimate(inp, &sc, ssk).unwrap().foreign,
+        pr.params[ssk].foreign
+    );
+    // Levers that would change nothing are refused, naming the key.
+    let dir = tempfile::tempdir().unwrap();
+    for (text, want) in [
+        (
+            "[supply.admissions]\nSPL = { \"*\" = 0.1 }\n",
+            "`supply.admissions.SPL`: SPL has no programme of its own",
+        ),
+        (
+            "[supply.admissions]\nSSK = { X = 0.1 }\n",
+            "`supply.admissions.SSK.X`: \"X\" is not a health-care region code",
+        ),
+        (
+            "[supply.foreign]\nSSX = { eu = 2.0 }\n",
+            "`supply.foreign.SSX`: \"SSX\" is not a profession code",
+        ),
+        (
+            "[supply.foreign]\nSSK = { eu = -1.0 }\n",
+            "`supply.foreign.SSK.eu`: -1; expected a multiplier",
+        ),
+        (
+            "[supply.foreign]\nSSK = { uk = 2.0 }\n",
+            "unknown field `uk`",
+        ),
+    ] {
+        let p = write(
+            dir.path(),
+            "l.toml",
+            &format!("inherits = \"default\"\n{text}"),
+        );
+        let e = scenario::load(Some(&p))
+            .and_then(|(sc, _, _)| project(&sc, pr.inputs.clone(), vec![]).map(|_| ()))
+            .expect_err(want)
+            .to_string();
+        assert!(e.contains(want), "wanted {want:?} in {e:?}");
+    }
+}
+
+#[test]
+fn a_table_of_rates_named_by_a_scenario_is_read_relative_to_it_and_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "rates.csv",
+        "parameter,profession,sex,age,value\nexit_rate,SSK,*,60-64,0.02\n",
+    );
+    let p = write(
+        dir.path(),
+        "s.toml",
+        "inherits = \"default\"\n[supply]\nrates = { file = \"rates.csv\" }\nretirement_shift = { \"*\" = 1 }\n",
+    );
+    let (sc, prov, _) = scenario::load(Some(&p)).unwrap();
+    assert!(prov["supply.rates.file"].ends_with("s.toml"));
+    let pr = run(&sc).unwrap();
+    let ssk = pr.inputs.grid.prof("SSK").unwrap();
+    assert!(
+        (40..45).all(|a| pr.params[ssk].exit[a] == 0.02 && pr.params[ssk].exit[NA + a] == 0.02)
+    );
+    let used = pr.used.iter().find(|u| u.key == "supply.rates").unwrap();
+    assert!(used.file.ends_with("rates.csv") && used.cells == 1);
+    assert_eq!(used.sha256.len(), 64);
+    // The method text names both levers.
+    for lang in [hwf::table::Lang::Sv, hwf::table::Lang::En] {
+        let text = hwf::publish::report::levers_text(&pr, lang).unwrap();
+        assert!(
+            text.contains("supply.rates") && text.contains("supply.retirement_shift"),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        hwf::publish::report::levers_text(default_run(), hwf::table::Lang::Sv),
+        None
+    );
+    // The example scenario of the README loads, with its table beside it.
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/levers.toml");
+    let (ex, _, _) = scenario::load(Some(&example)).unwrap();
+    let rates = ex.supply.rates.as_ref().unwrap();
+    let bytes = std::fs::read(&rates.file).unwrap();
+    let ov = hwf::model::levers::read_overrides(&rates.file, &bytes).unwrap();
+    assert_eq!(ov.rows.len(), 2);
+    // A bad row stops the run before any input is read, naming the file, line and column.
+    write(
+        dir.path(),
+        "rates.csv",
+        "parameter,profession,sex,age,value\nexit_rate,SSK,*,60-64,two\n",
+    );
+    let e = run(&sc).unwrap_err().to_string();
+    assert!(
+        e.contains("rates.csv") && e.contains("line 2, column value: \"two\""),
+        "{e}"
     );
 }

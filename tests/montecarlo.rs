@@ -48,7 +48,46 @@ fn all_fixed() -> Scenario {
     sc.supply.admissions_trend = "AAdN".into();
     sc.supply.foreign_trend = "auto".into();
     sc.supply.admissions_change = 0.05;
+    // Every lever, so that the kernel is checked against the point projection with them too.
+    sc.supply
+        .admissions
+        .insert("SSK".into(), [("*".into(), 0.1), ("N".into(), 0.3)].into());
+    sc.supply.foreign.insert(
+        "LAK".into(),
+        scenario::OriginFactors {
+            eu: Some(1.3),
+            tc: None,
+        },
+    );
+    sc.supply.retirement_shift.insert("*".into(), -0.5);
+    sc.supply.retirement_shift.insert("SSK".into(), 2.0);
+    sc.supply.rates = Some(scenario::SupplementFile {
+        file: rates_file(),
+        ..Default::default()
+    });
     sc
+}
+
+/// A table of rates for [`all_fixed`], written once (before any test reads it).
+fn rates_file() -> String {
+    static FILE: OnceLock<(tempfile::TempDir, String)> = OnceLock::new();
+    let (_, path) = FILE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rates.csv");
+        std::fs::write(
+            &path,
+            "parameter,profession,sex,age,sector,healthcare_region,value\n\
+             exit_rate,SSK,2,60-64,,,0.03\n\
+             employment_share,LAK,*,66+,R,,0.2\n\
+             fte_per_employed,*,1,40,,,0.95\n\
+             completion_rate,SSK,,,,N,0.9\n\
+             licensed_share,BMA,,,,,0.95\n",
+        )
+        .unwrap();
+        let path = path.display().to_string();
+        (dir, path)
+    });
+    path.clone()
 }
 
 fn default_run() -> &'static Projection {

@@ -795,6 +795,9 @@ pub struct Inputs {
     /// exit rates are pooled because the licences issued came in age bands and the register did
     /// not (see [`exit_groups`]); empty otherwise.
     pub exit_groups: Vec<(usize, usize)>,
+    /// The scenario's table of rates (`supply.rates`) that replaces estimates; empty without one
+    /// (see [`super::levers::read_overrides`]).
+    pub overrides: super::levers::Overrides,
 }
 
 /// The workforce ages as groups `(first, last)` (indices from [`AGE_MIN`], inclusive) that follow
@@ -1084,6 +1087,7 @@ impl Inputs {
             graduates: self.graduates.clone(),
             balance: fold(&self.balance, self.grid.nk() * 3),
             exit_groups: self.exit_groups.clone(),
+            overrides: self.overrides.clone(),
         }
     }
 
@@ -1788,6 +1792,7 @@ impl Inputs {
                 graduates,
                 balance,
                 exit_groups,
+                overrides: Default::default(),
             },
             sink.notes,
         ))

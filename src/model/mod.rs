@@ -13,6 +13,7 @@ pub mod forecast;
 pub mod impute;
 pub mod inputs;
 pub mod intake;
+pub mod levers;
 pub mod montecarlo;
 pub mod scenario;
 pub mod scope;
@@ -344,6 +345,34 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
         &i.care_use,
         &i.balance,
     ];
+    // The scenario's table of rates, read first: a bad row stops the run before any input is.
+    let rates = match &sc.supply.rates {
+        Some(r) => {
+            let f = scenario::InputFile {
+                file: r.file.clone(),
+                sha256: r.sha256.clone(),
+                pinned_by: r.pinned_by.clone(),
+                ..scenario::InputFile::default()
+            };
+            let (name, bytes, sum) = scenario::input_bytes("supply.rates", &f)?;
+            let ov = levers::read_overrides(&name, &bytes)?;
+            let used = UsedInput {
+                key: "supply.rates".into(),
+                file: name,
+                sha256: sum,
+                synthetic: false,
+                synthetic_why: String::new(),
+                notes: vec![format!(
+                    "{} row(s) replacing estimated rates (`supply.rates`)",
+                    ov.rows.len()
+                )],
+                imputed: 0,
+                cells: ov.rows.len(),
+            };
+            Some((ov, used))
+        }
+        None => None,
+    };
     let mut tables = Vec::new();
     let mut used = Vec::new();
     let mut findings = Vec::new();
@@ -500,7 +529,7 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
             file: "scenario".into(),
             message: format!("{} inputs read; the model reads eight", tables.len()),
         })?;
-    let (inp, notes) = Inputs::gather_with(
+    let (mut inp, notes) = Inputs::gather_with(
         &Tables::in_key_order(eight),
         &area,
         &inputs::Employ {
@@ -520,6 +549,10 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
     }
     for (u, n) in used.iter_mut().zip(ungrouped_notes) {
         u.notes.extend(n);
+    }
+    if let Some((ov, u)) = rates {
+        inp.overrides = ov;
+        used.push(u);
     }
     project(sc, inp, used)
 }
@@ -603,6 +636,38 @@ pub fn project(
             });
         }
     }
+    // A row of the table of rates that names a profession the data lack would change nothing.
+    if let Some(r) = inp
+        .overrides
+        .rows
+        .iter()
+        .find(|r| r.profession.as_deref().is_some_and(|p| g.prof(p).is_none()))
+    {
+        return Err(ModelError::Input {
+            file: inp.overrides.file.clone(),
+            message: format!(
+                "line {}: the profession {:?} is not in the data; expected one of {:?}",
+                r.line,
+                r.profession.as_deref().unwrap_or_default(),
+                g.professions
+            ),
+        });
+    }
+    // Admissions change only where there are admissions: a region of the run, a programme.
+    for (p, by) in &sc.supply.admissions {
+        for r in by.keys().filter(|r| *r != "*") {
+            if !inp.hc_regions.contains(r) {
+                return Err(ModelError::Scenario {
+                    file: "scenario".into(),
+                    key: format!("supply.admissions.{p}.{r}"),
+                    message: format!(
+                        "the health-care region {r:?} is not in this run; it has {:?}",
+                        inp.hc_regions
+                    ),
+                });
+            }
+        }
+    }
     let Some(base_i) = inp.licence_years.iter().position(|&y| y == sc.base_year) else {
         return Err(ModelError::Input {
             file: used.first().map(|u| u.file.clone()).unwrap_or_default(),
@@ -651,6 +716,20 @@ pub fn project(
     let params: Vec<Params> = (0..np)
         .map(|p| supply::estimate(&inp, sc, p))
         .collect::<Result<_, _>>()?;
+    if let Some(p) = sc
+        .supply
+        .admissions
+        .keys()
+        .find(|p| g.prof(p).is_some_and(|pi| params[pi].completion.is_none()))
+    {
+        return Err(ModelError::Scenario {
+            file: "scenario".into(),
+            key: format!("supply.admissions.{p}"),
+            message: format!(
+                "{p} has no programme of its own in the data (no beginners), so its admissions cannot change"
+            ),
+        });
+    }
     // Parents first: a layer fed by its parent's licences (specialist physicians) needs its path.
     let mut paths: Vec<Option<supply::Path>> = vec![None; np];
     for p in (0..np).filter(|&p| params[p].layer.is_none()) {
@@ -706,6 +785,7 @@ pub fn project(
             let prm = &params[p];
             // The trends of the employment share and FTE per employed person (1 without them).
             let (fe, fh) = (prm.employment_factor(y), prm.fte_factor(y));
+            let (employment, fte) = prm.profiles(phases[ti] == Phase::Projection);
             for c in 0..nc {
                 for k in 0..nk {
                     let o = ti * per + (p * nc + c) * nk + k;
@@ -723,8 +803,8 @@ pub fn project(
                                 paths[p].licensed[path_i * nc * 2 * NA + (c * 2 + sx) * NA + a]
                             };
                             let j = (k * 2 + sx) * NA + a;
-                            employed[o] += l * prm.employment[j] * fe;
-                            supply_fte[o] += l * prm.employment[j] * fe * prm.fte[j] * fh;
+                            employed[o] += l * employment[j] * fe;
+                            supply_fte[o] += l * employment[j] * fe * fte[j] * fh;
                         }
                     }
                 }

@@ -89,8 +89,9 @@ pub enum Pipeline {
         trend: Vec<f64>,
         /// The trend's model, for simulated paths.
         model: Option<Box<TrendModel>>,
-        /// `1 + admissions_change`.
-        change: f64,
+        /// `1 + ` the relative change of admissions after the base year, by health-care region
+        /// (see [`super::levers::admissions_change`]).
+        change: Vec<f64>,
     },
     /// A specialist layer fed by its parent's Swedish licences `lag` years earlier.
     Layer {
@@ -118,7 +119,8 @@ pub struct ProfKernel {
     pub exit_counts: Vec<(f64, f64)>,
     /// Regional scaling of exit rates, `[r]`.
     pub region_exit: Vec<f64>,
-    /// FTE per licensed person over all sectors, `[s][a]`.
+    /// FTE per licensed person over all sectors in the projection years (a retirement shift
+    /// applied), `[s][a]`.
     pub w: Vec<f64>,
     /// Profile of Swedish licences, `[r][s][a]` (sums to 1 or 0).
     pub se_profile: Vec<f64>,
@@ -735,12 +737,14 @@ impl Kernel {
                     }
                 }
             }
+            // The weights of the projection years (the base year's FTE is given).
+            let (employment, fte) = prm.profiles(true);
             let mut w = vec![0.0; 2 * NA];
             for k in 0..nk {
                 let at = k * 2 * NA..(k + 1) * 2 * NA;
                 for (w, (e, h)) in w
                     .iter_mut()
-                    .zip(prm.employment[at.clone()].iter().zip(&prm.fte[at]))
+                    .zip(employment[at.clone()].iter().zip(&fte[at]))
                 {
                     *w += e * h;
                 }
@@ -764,7 +768,13 @@ impl Kernel {
                     basis: upto.last().map_or_else(|| vec![0.0; nr], |&y| begs(y)),
                     trend: prm.admissions_trend.clone(),
                     model: prm.admissions_model.clone().map(Box::new),
-                    change: 1.0 + sc.supply.admissions_change,
+                    change: inp
+                        .hc_regions
+                        .iter()
+                        .map(|r| {
+                            1.0 + super::levers::admissions_change(&sc.supply, &g.professions[p], r)
+                        })
+                        .collect(),
                 }
             } else if let Some((parent, lag, share)) = prm.layer {
                 Pipeline::Layer {
@@ -1584,7 +1594,7 @@ impl Kernel {
                             None => {
                                 let ahead = (x - base) as usize;
                                 let tr = s.adm.get(ahead.wrapping_sub(1)).copied().unwrap_or(1.0);
-                                basis[r] * tr * change
+                                basis[r] * tr * change[r]
                             }
                         };
                         g += s.completion[r] * b;

@@ -231,6 +231,41 @@ pub struct Supply {
     /// instead. Exits are still estimated over those years (the wave enters the stock it leaves).
     #[serde(default)]
     pub one_off_years: BTreeMap<String, Vec<i32>>,
+    /// Relative change of admissions after the base year by programme (profession code) and
+    /// health-care region (code), `"*"` for all: `{ SSK = { "*" = 0.1 }, LAK = { N = 0.2 } }`.
+    /// The most specific entry wins (programme and region, programme, region, both `"*"`), then
+    /// [`Supply::admissions_change`]; see [`super::levers::admissions_change`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub admissions: BTreeMap<String, BTreeMap<String, f64>>,
+    /// Multipliers on licences issued on foreign education by profession (code or `"*"`) and
+    /// origin: `{ SSK = { eu = 1.2, tc = 0.8 } }`; an origin not given keeps
+    /// [`Supply::foreign_eu_factor`] / [`Supply::foreign_tc_factor`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub foreign: BTreeMap<String, OriginFactors>,
+    /// Years by which the employment profile (share employed and FTE per employed person, every
+    /// sector) from age [`super::levers::RETIREMENT_FROM`] on moves to older ages in the projection
+    /// years, by profession (code or `"*"`); negative moves it younger. See
+    /// [`super::levers::shift_profile`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub retirement_shift: BTreeMap<String, f64>,
+    /// A table of estimated rates replaced by the analyst's values (exit rates, employment shares,
+    /// FTE per employed person, completion rates, shares licensed); see
+    /// [`super::levers::read_overrides`] for its columns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rates: Option<SupplementFile>,
+}
+
+/// Multipliers on licences issued on foreign education for one profession (see
+/// [`Supply::foreign`]).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OriginFactors {
+    /// EU/EEA education.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eu: Option<f64>,
+    /// Third-country education.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tc: Option<f64>,
 }
 
 fn none() -> String {
@@ -734,7 +769,8 @@ fn merge(
         // parameters belong to the family); an input that names a file replaces the parent's
         // entry, whose checksum belongs to the parent's file.
         let replaces = (prefix == "uncertainty" && v.get("dist").is_some())
-            || ((prefix == "inputs" || prefix.starts_with("inputs.")) && v.get("file").is_some());
+            || ((prefix == "inputs" || prefix.starts_with("inputs.") || key == "supply.rates")
+                && v.get("file").is_some());
         match (base.get_mut(k), v) {
             (Some(toml::Value::Table(b)), toml::Value::Table(o)) if !replaces => {
                 merge(b, o, source, prov, &key)
@@ -869,6 +905,15 @@ pub fn load(path: Option<&Path>) -> Result<(Scenario, Provenance, PathBuf), Mode
                 }
             }
         }
+        if let Some(toml::Value::String(f)) = t
+            .get_mut("supply")
+            .and_then(|s| s.get_mut("rates"))
+            .and_then(|r| r.get_mut("file"))
+            && !f.starts_with("embedded:")
+            && Path::new(f.as_str()).is_relative()
+        {
+            *f = dir.join(&*f).display().to_string();
+        }
         merge(&mut merged, &t, source, &mut prov, "");
         base_dir = dir.clone();
     }
@@ -894,6 +939,11 @@ pub fn load(path: Option<&Path>) -> Result<(Scenario, Provenance, PathBuf), Mode
                 s.pinned_by = prov.get(&format!("inputs.{key}.{piece}.sha256")).cloned();
             }
         }
+    }
+    if let Some(r) = &mut scenario.supply.rates
+        && r.sha256.is_some()
+    {
+        r.pinned_by = prov.get("supply.rates.sha256").cloned();
     }
     scenario.check(&leaf)?;
     Ok((scenario, prov, base_dir))
@@ -1035,6 +1085,9 @@ impl Scenario {
                     self.base_year
                 ),
             );
+        }
+        if let Err((key, message)) = super::levers::check(s) {
+            return bad(&key, message);
         }
         if !(-1.0..=10.0).contains(&s.admissions_change) {
             return bad(
@@ -1248,6 +1301,16 @@ impl Scenario {
                 out.push((format!("balance.substitutable[{i}]"), p.clone()));
             }
         }
+        let s = &self.supply;
+        let keys = s
+            .admissions
+            .keys()
+            .map(|p| ("admissions", p))
+            .chain(s.foreign.keys().map(|p| ("foreign", p)))
+            .chain(s.retirement_shift.keys().map(|p| ("retirement_shift", p)));
+        for (lever, p) in keys.filter(|(_, p)| *p != "*") {
+            out.push((format!("supply.{lever}.{p}"), p.clone()));
+        }
         out
     }
 
@@ -1263,13 +1326,19 @@ impl Scenario {
 ///
 /// [`ModelError::Scenario`] for an unreadable file or a checksum that no longer matches.
 pub fn input_bytes(key: &str, f: &InputFile) -> Result<(String, Vec<u8>, String), ModelError> {
+    // Inputs are keyed under `[inputs]`; a scenario's own tables (`supply.rates`) by their key.
+    let dotted = if key.starts_with("supply.") {
+        key.to_string()
+    } else {
+        format!("inputs.{key}")
+    };
     let (name, bytes) = match f.file.strip_prefix("embedded:") {
         Some(n) => (
             format!("{}/{n}", crate::defaults::DIR),
             crate::defaults::bytes(n)
                 .ok_or_else(|| ModelError::Scenario {
                     file: f.file.clone(),
-                    key: format!("inputs.{key}.file"),
+                    key: format!("{dotted}.file"),
                     message: format!(
                         "no embedded file {n:?}; expected one of {:?}",
                         crate::defaults::FILES.map(|x| x.0)
@@ -1281,7 +1350,7 @@ pub fn input_bytes(key: &str, f: &InputFile) -> Result<(String, Vec<u8>, String)
             f.file.clone(),
             std::fs::read(&f.file).map_err(|e| ModelError::Scenario {
                 file: f.file.clone(),
-                key: format!("inputs.{key}.file"),
+                key: format!("{dotted}.file"),
                 message: e.to_string(),
             })?,
         ),
@@ -1297,7 +1366,7 @@ pub fn input_bytes(key: &str, f: &InputFile) -> Result<(String, Vec<u8>, String)
         };
         return Err(ModelError::Scenario {
             file: name,
-            key: format!("inputs.{key}.sha256"),
+            key: format!("{dotted}.sha256"),
             message: format!(
                 "the file's SHA-256 is {sum}, but {by} pins {want}: the input has changed (remove `sha256` or set it to the new checksum)"
             ),

@@ -37,6 +37,7 @@
 
 use super::ModelError;
 use super::inputs::{Inputs, NA, ORIGINS};
+use super::levers;
 use super::scenario::{Scenario, Trend};
 use super::trend::{first_gap, min_len};
 use crate::codes::CodeLists;
@@ -102,6 +103,11 @@ pub struct Params {
     pub employment_model: Option<TrendModel>,
     /// The fitted FTE-per-employed trend behind `fte_trend`.
     pub fte_model: Option<TrendModel>,
+    /// Employment share `[k][s][a]` in the projection years where a retirement shift
+    /// (`supply.retirement_shift`) moves it; empty without one (see [`Params::profiles`]).
+    pub employment_ahead: Vec<f64>,
+    /// FTE per employed person `[k][s][a]` in the projection years, as `employment_ahead`.
+    pub fte_ahead: Vec<f64>,
 }
 
 impl Params {
@@ -123,6 +129,16 @@ impl Params {
     /// `ĥ[year] / h̄`, forecast over the level over the employment window.
     pub fn fte_factor(&self, year: i32) -> f64 {
         ratio_at(&self.fte_trend, self.ratio_trend_from, year)
+    }
+
+    /// The employment shares and FTE per employed person `[k][s][a]` in force: as estimated up to
+    /// the base year, and in the projection years (`projected`) as a retirement shift moves them.
+    pub fn profiles(&self, projected: bool) -> (&[f64], &[f64]) {
+        if projected && !self.employment_ahead.is_empty() {
+            (&self.employment_ahead, &self.fte_ahead)
+        } else {
+            (&self.employment, &self.fte)
+        }
     }
 }
 
@@ -459,6 +475,7 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         .collect();
     let iw = inflow_years[inflow_years.len().saturating_sub(s.inflow_window)..].to_vec();
     let per = nc * 2 * NA;
+    let factors = [0, 1].map(|o| levers::foreign_factor(s, &g.professions[p], o));
     let mut se_profile = vec![0.0; per];
     let mut foreign = [vec![0.0; per], vec![0.0; per]];
     for &y in &iw {
@@ -467,8 +484,8 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
                 for a in 0..NA {
                     let j = (c * 2 + sx) * NA + a;
                     se_profile[j] += iss(y, 0, c, sx, a);
-                    foreign[0][j] += iss(y, 1, c, sx, a) * s.foreign_eu_factor / iw.len() as f64;
-                    foreign[1][j] += iss(y, 2, c, sx, a) * s.foreign_tc_factor / iw.len() as f64;
+                    foreign[0][j] += iss(y, 1, c, sx, a) * factors[0] / iw.len() as f64;
+                    foreign[1][j] += iss(y, 2, c, sx, a) * factors[1] / iw.len() as f64;
                 }
             }
         }
@@ -539,6 +556,35 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         (Some(completion), if den > 0.0 { num / den } else { 0.0 })
     } else {
         (None, 0.0)
+    };
+    // The scenario's table of rates replaces estimates (after the county levels, which stay
+    // relative to the estimated national rate).
+    let (mut completion, mut licensed_share) = (completion, licensed_share);
+    if !inp.overrides.rows.is_empty() {
+        let has_programme = completion.is_some();
+        levers::override_rates(
+            &inp.overrides,
+            &g.professions[p],
+            levers::Rates {
+                exit: &mut exit,
+                employment: &mut employment,
+                fte: &mut fte,
+                completion: completion.as_deref_mut(),
+                licensed_share: has_programme.then_some(&mut licensed_share),
+            },
+            &g.sectors,
+            &inp.hc_regions,
+        )?;
+    }
+    // A retirement shift moves the profiles of the projection years.
+    let shift = levers::retirement_shift(s, &g.professions[p]);
+    let (employment_ahead, fte_ahead) = if shift == 0.0 {
+        (Vec::new(), Vec::new())
+    } else {
+        (
+            levers::shift_profile(&employment, shift),
+            levers::shift_profile(&fte, shift),
+        )
     };
     // A layer fed from its parent's licences after a training time (specialist physicians: ST).
     let layer = match (&completion, prof.and_then(|x| x.layer_of.as_ref())) {
@@ -769,6 +815,8 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         .collect();
     let fte_trend = ratio(&fte_model);
     Ok(Params {
+        employment_ahead,
+        fte_ahead,
         employment_trend,
         fte_trend,
         ratio_trend_from,
@@ -894,9 +942,11 @@ pub fn beginners(
                 .get(ahead.wrapping_sub(1))
                 .copied()
                 .unwrap_or(1.0);
+            let code = &inp.grid.professions[p];
             basis
                 .iter()
-                .map(|b| b * trend * (1.0 + sc.supply.admissions_change))
+                .zip(&inp.hc_regions)
+                .map(|(b, r)| b * trend * (1.0 + levers::admissions_change(&sc.supply, code, r)))
                 .collect()
         }
     }
@@ -1042,13 +1092,14 @@ pub fn national_fte(inp: &Inputs, path: &Path, prm: &Params, ti: usize) -> f64 {
     let nc = inp.grid.nc();
     let per = nc * 2 * NA;
     let mut s = 0.0;
+    let (employment, fte) = prm.profiles(ti > 0);
     for c in 0..nc {
         for sx in 0..2 {
             for a in 0..NA {
                 let l = path.licensed[ti * per + (c * 2 + sx) * NA + a];
                 for k in 0..inp.grid.nk() {
                     let i = (k * 2 + sx) * NA + a;
-                    s += l * prm.employment[i] * prm.fte[i];
+                    s += l * employment[i] * fte[i];
                 }
             }
         }

@@ -2417,6 +2417,9 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
             limits.join("; ")
         ));
     }
+    if let Some(text) = levers_text(pr, lang) {
+        items.push(text);
+    }
     let waves: Vec<String> = s
         .one_off_years
         .iter()
@@ -3094,6 +3097,129 @@ fn intake_path_sentence(
             tr(lang, "årsarbetare", "FTE"),
         );
     }
+}
+
+/// The method text's sentence on the scenario's levers (`supply.admissions`, `supply.foreign`,
+/// `supply.retirement_shift`, `supply.rates`), each with its key; `None` when none is used.
+pub fn levers_text(pr: &Projection, lang: Lang) -> Option<String> {
+    let s = &pr.scenario.supply;
+    let who = |p: &str| {
+        if p == "*" {
+            tr(lang, "alla yrken", "every profession").to_string()
+        } else {
+            prof_name(p, lang)
+        }
+    };
+    let pct = |v: f64| format!("{} %", signed(100.0 * v, 0, lang));
+    let mut parts: Vec<String> = Vec::new();
+    if !s.admissions.is_empty() {
+        let by: Vec<String> = s
+            .admissions
+            .iter()
+            .map(|(p, m)| {
+                let regions: Vec<String> = m
+                    .iter()
+                    .map(|(r, v)| {
+                        let r = if r == "*" {
+                            tr(lang, "alla regioner", "every region").to_string()
+                        } else {
+                            r.clone()
+                        };
+                        format!("{r} {}", pct(*v))
+                    })
+                    .collect();
+                format!("{}: {}", who(p), regions.join(", "))
+            })
+            .collect();
+        parts.push(format!(
+            "{} (supply.admissions): {}",
+            tr(
+                lang,
+                "antagningen efter basåret per program och sjukvårdsregion",
+                "admissions after the base year by programme and health-care region"
+            ),
+            by.join("; ")
+        ));
+    }
+    if !s.foreign.is_empty() {
+        let by: Vec<String> = s
+            .foreign
+            .iter()
+            .map(|(p, f)| {
+                let o: Vec<String> = [
+                    (tr(lang, "EU/EES", "EU/EEA"), f.eu),
+                    (tr(lang, "tredje land", "third country"), f.tc),
+                ]
+                .into_iter()
+                .filter_map(|(o, v)| v.map(|v| format!("{o} × {}", num(v, 2, lang))))
+                .collect();
+                format!("{}: {}", who(p), o.join(", "))
+            })
+            .collect();
+        parts.push(format!(
+            "{} (supply.foreign): {}",
+            tr(
+                lang,
+                "legitimationer på utländsk utbildning per yrke",
+                "licences on foreign education by profession"
+            ),
+            by.join("; ")
+        ));
+    }
+    if !s.retirement_shift.is_empty() {
+        let by: Vec<String> = s
+            .retirement_shift
+            .iter()
+            .map(|(p, v)| {
+                format!(
+                    "{} {} {}",
+                    who(p),
+                    signed(*v, 1, lang),
+                    tr(lang, "år", "years")
+                )
+            })
+            .collect();
+        parts.push(format!(
+            "{} {} {} (supply.retirement_shift): {}",
+            tr(
+                lang,
+                "sysselsättningsandel och heltidsekvivalenter per anställd från",
+                "the employment share and FTE per employed person from age"
+            ),
+            crate::model::levers::RETIREMENT_FROM,
+            tr(
+                lang,
+                "års ålder förskjutna mot högre åldrar under framskrivningsåren (basåret som skattat)",
+                "moved to older ages in the projection years (the base year as estimated)"
+            ),
+            by.join(", ")
+        ));
+    }
+    let ov = &pr.inputs.overrides;
+    if !ov.rows.is_empty() {
+        let mut names: Vec<&str> = ov.rows.iter().map(|r| r.parameter.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        parts.push(format!(
+            "{} {} (supply.rates): {} {} ({})",
+            tr(
+                lang,
+                "skattade värden ersatta ur tabellen",
+                "estimates replaced from the table"
+            ),
+            ov.file,
+            ov.rows.len(),
+            tr(lang, "rader", "rows"),
+            names.join(", ")
+        ));
+    }
+    (!parts.is_empty()).then(|| {
+        format!(
+            "{} {}.",
+            tr(lang, "Scenariots reglage:", "The scenario's levers:"),
+            parts.join("; ")
+        )
+    })
 }
 
 /// The survey section's heading (and its entry in the contents).
