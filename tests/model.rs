@@ -2473,7 +2473,9 @@ fn admissions_and_foreign_licences_move_by_programme_region_and_origin() {
         t,
         Intake::Baseline,
     );
-    let after = supply::beginners(inp, &sc, ssk, &pr.params[ssk], t, Intake::Baseline);
+    // The change is estimated into the parameters, once per profession and region.
+    let ssk_prm = supply::estimate(inp, &sc, ssk).unwrap();
+    let after = supply::beginners(inp, &sc, ssk, &ssk_prm, t, Intake::Baseline);
     for (r, code) in regions.iter().enumerate() {
         let want = before[r] * if code == "N" { 1.3 } else { 1.1 };
         assert!(
@@ -2483,7 +2485,8 @@ fn admissions_and_foreign_licences_move_by_programme_region_and_origin() {
         );
     }
     // Other programmes keep today's beginners.
-    let other = supply::beginners(inp, &sc, lak, &pr.params[lak], t, Intake::Baseline);
+    let lak_prm = supply::estimate(inp, &sc, lak).unwrap();
+    let other = supply::beginners(inp, &sc, lak, &lak_prm, t, Intake::Baseline);
     let today = supply::beginners(
         inp,
         &default_scenario(),

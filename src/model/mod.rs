@@ -348,13 +348,7 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
     // The scenario's table of rates, read first: a bad row stops the run before any input is.
     let rates = match &sc.supply.rates {
         Some(r) => {
-            let f = scenario::InputFile {
-                file: r.file.clone(),
-                sha256: r.sha256.clone(),
-                pinned_by: r.pinned_by.clone(),
-                ..scenario::InputFile::default()
-            };
-            let (name, bytes, sum) = scenario::input_bytes("supply.rates", &f)?;
+            let (name, bytes, sum) = scenario::input_bytes("supply.rates", &r.input_file())?;
             let ov = levers::read_overrides(&name, &bytes)?;
             let used = UsedInput {
                 key: "supply.rates".into(),

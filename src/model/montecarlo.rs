@@ -89,8 +89,8 @@ pub enum Pipeline {
         trend: Vec<f64>,
         /// The trend's model, for simulated paths.
         model: Option<Box<TrendModel>>,
-        /// `1 + ` the relative change of admissions after the base year, by health-care region
-        /// (see [`super::levers::admissions_change`]).
+        /// `1 +` the relative change of admissions after the base year, by health-care region
+        /// ([`super::supply::Params::admissions_change`]).
         change: Vec<f64>,
     },
     /// A specialist layer fed by its parent's Swedish licences `lag` years earlier.
@@ -768,13 +768,7 @@ impl Kernel {
                     basis: upto.last().map_or_else(|| vec![0.0; nr], |&y| begs(y)),
                     trend: prm.admissions_trend.clone(),
                     model: prm.admissions_model.clone().map(Box::new),
-                    change: inp
-                        .hc_regions
-                        .iter()
-                        .map(|r| {
-                            1.0 + super::levers::admissions_change(&sc.supply, &g.professions[p], r)
-                        })
-                        .collect(),
+                    change: prm.admissions_change.iter().map(|c| 1.0 + c).collect(),
                 }
             } else if let Some((parent, lag, share)) = prm.layer {
                 Pipeline::Layer {

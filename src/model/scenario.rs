@@ -104,6 +104,18 @@ pub struct SupplementFile {
     pub pinned_by: Option<String>,
 }
 
+impl SupplementFile {
+    /// The input entry that reads this table, for [`input_bytes`].
+    pub fn input_file(&self) -> InputFile {
+        InputFile {
+            file: self.file.clone(),
+            sha256: self.sha256.clone(),
+            pinned_by: self.pinned_by.clone(),
+            ..InputFile::default()
+        }
+    }
+}
+
 /// The word that names the embedded profile in [`Supplement::Word`].
 pub const EMBEDDED_PROFILE: &str = "embedded";
 
@@ -116,12 +128,7 @@ impl Supplement {
                 file: "embedded:employed.px".into(),
                 ..InputFile::default()
             },
-            Supplement::File(f) => InputFile {
-                file: f.file.clone(),
-                sha256: f.sha256.clone(),
-                pinned_by: f.pinned_by.clone(),
-                ..InputFile::default()
-            },
+            Supplement::File(f) => f.input_file(),
         }
     }
 
@@ -885,12 +892,12 @@ pub fn load(path: Option<&Path>) -> Result<(Scenario, Provenance, PathBuf), Mode
     for (source, t, dir) in chain.iter().rev() {
         // Relative input paths are taken from the folder of the file that names them.
         let mut t = t.clone();
+        let relative = |f: &mut String| {
+            if !f.starts_with("embedded:") && Path::new(f.as_str()).is_relative() {
+                *f = dir.join(&*f).display().to_string();
+            }
+        };
         if let Some(toml::Value::Table(inputs)) = t.get_mut("inputs") {
-            let relative = |f: &mut String| {
-                if !f.starts_with("embedded:") && Path::new(f.as_str()).is_relative() {
-                    *f = dir.join(&*f).display().to_string();
-                }
-            };
             for (_, v) in inputs.iter_mut() {
                 if let Some(toml::Value::String(f)) = v.get_mut("file") {
                     relative(f);
@@ -905,14 +912,13 @@ pub fn load(path: Option<&Path>) -> Result<(Scenario, Provenance, PathBuf), Mode
                 }
             }
         }
+        // The table of rates likewise.
         if let Some(toml::Value::String(f)) = t
             .get_mut("supply")
             .and_then(|s| s.get_mut("rates"))
             .and_then(|r| r.get_mut("file"))
-            && !f.starts_with("embedded:")
-            && Path::new(f.as_str()).is_relative()
         {
-            *f = dir.join(&*f).display().to_string();
+            relative(f);
         }
         merge(&mut merged, &t, source, &mut prov, "");
         base_dir = dir.clone();
@@ -1320,7 +1326,9 @@ impl Scenario {
     }
 }
 
-/// The bytes of an input, and its checksum, verifying a pinned one.
+/// The bytes of an input, and its checksum, verifying a pinned one. `key` is the input's key
+/// under `[inputs]` (`licensed`, `employed.fte`) or a scenario key of its own (`supply.rates`), as
+/// messages name it.
 ///
 /// # Errors
 ///

@@ -108,6 +108,10 @@ pub struct Params {
     pub employment_ahead: Vec<f64>,
     /// FTE per employed person `[k][s][a]` in the projection years, as `employment_ahead`.
     pub fte_ahead: Vec<f64>,
+    /// Relative change of admissions after the base year by health-care region (0.1 = +10 %),
+    /// from `supply.admissions` and `supply.admissions_change` (see
+    /// [`levers::admissions_change`]).
+    pub admissions_change: Vec<f64>,
 }
 
 impl Params {
@@ -814,7 +818,13 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         .map(|f| f.min(employment_cap))
         .collect();
     let fte_trend = ratio(&fte_model);
+    let admissions_change = inp
+        .hc_regions
+        .iter()
+        .map(|r| levers::admissions_change(s, &g.professions[p], r))
+        .collect();
     Ok(Params {
+        admissions_change,
         employment_ahead,
         fte_ahead,
         employment_trend,
@@ -847,7 +857,8 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
 /// How beginners are set in projection years.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Intake {
-    /// The base year's beginners in every region, times `1 + admissions_change`.
+    /// The base year's beginners in every region, times `1 +` the region's change of admissions
+    /// ([`Params::admissions_change`]).
     Baseline,
     /// A national constant from `from` on (split over regions as in the base year); the baseline before.
     Constant {
@@ -942,11 +953,10 @@ pub fn beginners(
                 .get(ahead.wrapping_sub(1))
                 .copied()
                 .unwrap_or(1.0);
-            let code = &inp.grid.professions[p];
             basis
                 .iter()
-                .zip(&inp.hc_regions)
-                .map(|(b, r)| b * trend * (1.0 + levers::admissions_change(&sc.supply, code, r)))
+                .zip(&prm.admissions_change)
+                .map(|(b, c)| b * trend * (1.0 + c))
                 .collect()
         }
     }

@@ -3112,6 +3112,9 @@ pub fn levers_text(pr: &Projection, lang: Lang) -> Option<String> {
     };
     let pct = |v: f64| format!("{} %", signed(100.0 * v, 0, lang));
     let mut parts: Vec<String> = Vec::new();
+    // One lever: what it changes, its key, and its values joined.
+    let part =
+        |what: &str, key: &str, by: Vec<String>| format!("{what} ({key}): {}", by.join("; "));
     if !s.admissions.is_empty() {
         let by: Vec<String> = s
             .admissions
@@ -3131,14 +3134,14 @@ pub fn levers_text(pr: &Projection, lang: Lang) -> Option<String> {
                 format!("{}: {}", who(p), regions.join(", "))
             })
             .collect();
-        parts.push(format!(
-            "{} (supply.admissions): {}",
+        parts.push(part(
             tr(
                 lang,
                 "antagningen efter basåret per program och sjukvårdsregion",
-                "admissions after the base year by programme and health-care region"
+                "admissions after the base year by programme and health-care region",
             ),
-            by.join("; ")
+            "supply.admissions",
+            by,
         ));
     }
     if !s.foreign.is_empty() {
@@ -3156,14 +3159,14 @@ pub fn levers_text(pr: &Projection, lang: Lang) -> Option<String> {
                 format!("{}: {}", who(p), o.join(", "))
             })
             .collect();
-        parts.push(format!(
-            "{} (supply.foreign): {}",
+        parts.push(part(
             tr(
                 lang,
                 "legitimationer på utländsk utbildning per yrke",
-                "licences on foreign education by profession"
+                "licences on foreign education by profession",
             ),
-            by.join("; ")
+            "supply.foreign",
+            by,
         ));
     }
     if !s.retirement_shift.is_empty() {
