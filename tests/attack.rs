@@ -16,6 +16,11 @@
 //! - Suppressed cells hold at least one person when the table publishes all its true zeros.
 //! - For a respondent alone in a suppressed one-person cell: their own count.
 //!
+//! - `tables/describe_ages.csv` and `tables/describe_licences.csv`: employed persons by age band
+//!   with their national total, and licences issued by licence year × country of education with
+//!   both margins; each attacked as a table of its own (the age table's total is the national
+//!   total above, and no national split by age can narrow a county cell).
+//!
 //! The rest of the folder must not publish the register's counts at all: the history rows of
 //! `projection/results.csv`, the base year's licensed and the first projected year's exits in
 //! `projection/flows.csv` (they give the base year back exactly), and the base year's licensed in
@@ -603,6 +608,127 @@ fn attack(dir: &Path, profile: Profile) -> (usize, usize, Vec<String>) {
         }
         let _ = idx;
     }
+    let (s, n, f) = attack_describe(dir, profile);
+    (suppressed + s, tried + n, [failures, f].concat())
+}
+
+/// Sums of a default PX table's values by the codes of the dimensions `by` (ids as hwf reads
+/// them), over the rows with the codes `only` names (dimension id, code).
+fn px_sums(file: &str, by: &[&str], only: &[(&str, &str)]) -> BTreeMap<Vec<String>, f64> {
+    let t = hwf::ingest::read_table(&Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+    let mut out = BTreeMap::new();
+    for r in 0..t.len() {
+        let code = |id: &str| {
+            let d = t.dims.iter().position(|d| d.id == id).unwrap();
+            t.code(d, r).to_string()
+        };
+        if only.iter().all(|(d, v)| code(d) == *v) {
+            let k: Vec<String> = by.iter().map(|d| code(d)).collect();
+            *out.entry(k).or_insert(0.0) += t.value(r).unwrap_or(0.0);
+        }
+    }
+    out
+}
+
+/// The descriptive tables' own counts (`tables/describe_ages`: a column of age bands with its
+/// total; `tables/describe_licences`: licence years × countries of education with both margins),
+/// each rebuilt from the truth and the folder's statuses and attacked as a grid of its own. The
+/// age table's total is the national total of `employed_base_year`, and a national split by age
+/// cannot narrow a county cell (any county table and any age table with the same total fit
+/// together: a transport problem with equal totals has a non-negative integer solution), so each
+/// is attacked alone. Returns (suppressed cells, attacks, failures).
+fn attack_describe(dir: &Path, profile: Profile) -> (usize, usize, Vec<String>) {
+    let (mut suppressed, mut tried, mut failures) = (0, 0, Vec::new());
+    let get = |m: &BTreeMap<Vec<String>, f64>, k: [&str; 3]| -> f64 {
+        *m.get(&k.map(str::to_string).to_vec()).unwrap_or(&0.0)
+    };
+    // Age bands.
+    let (head, rows) = read_csv(&dir.join("tables/describe_ages.csv"));
+    let col = |h: &[String], n: &str| h.iter().position(|x| x.starts_with(n)).unwrap();
+    let (pc, ac, sc, vc) = (
+        col(&head, "profession"),
+        col(&head, "age"),
+        col(&head, "status"),
+        col(&head, "employed_persons_"),
+    );
+    let year = head[vc].trim_start_matches("employed_persons_").to_string();
+    let ages = px_sums(
+        "data/default/employed.px",
+        &["profession", "age", "year"],
+        &[("year", &year), ("contents", "EMP")],
+    );
+    let mut grids: Vec<(String, Grid, Vec<Vec<String>>)> = Vec::new();
+    let mut profs: Vec<String> = rows.iter().map(|r| r[pc].clone()).collect();
+    profs.dedup();
+    for prof in &profs {
+        let mine: Vec<Vec<String>> = rows.iter().filter(|r| r[pc] == *prof).cloned().collect();
+        let bands: Vec<f64> = mine[..mine.len() - 1]
+            .iter()
+            .map(|r| {
+                let (a, b) = r[ac].split_once('-').unwrap();
+                let (a, b): (u32, u32) = (a.parse().unwrap(), b.parse().unwrap());
+                (a..=b)
+                    .map(|x| get(&ages, [prof, &x.to_string(), &year]))
+                    .sum()
+            })
+            .collect();
+        // The extended grid's cells (r, 0) and their copy (r, 1) are the same row of the file.
+        let shown: Vec<Vec<String>> = mine.iter().flat_map(|r| [r.clone(), r.clone()]).collect();
+        grids.push((
+            format!("describe_ages {prof}"),
+            Grid::with_margins(bands.len(), 1, &bands),
+            shown,
+        ));
+    }
+    let ages_cols = (sc, vc);
+    // Licences issued.
+    let (head, rows) = read_csv(&dir.join("tables/describe_licences.csv"));
+    let (pc, yc) = (col(&head, "profession"), col(&head, "year"));
+    let lic_cols = (col(&head, "status"), col(&head, "licences"));
+    let issued = px_sums(
+        "data/default/licences_issued.px",
+        &["profession", "year", "education_country"],
+        &[],
+    );
+    let mut profs: Vec<String> = rows.iter().map(|r| r[pc].clone()).collect();
+    profs.dedup();
+    let first = grids.len();
+    for prof in &profs {
+        let mine: Vec<Vec<String>> = rows.iter().filter(|r| r[pc] == *prof).cloned().collect();
+        let mut years: Vec<String> = mine.iter().map(|r| r[yc].clone()).collect();
+        years.dedup();
+        let years = &years[..years.len() - 1]; // the last is the span's sum
+        let inner: Vec<f64> = years
+            .iter()
+            .flat_map(|y| ["SE", "EU", "TC"].map(|o| get(&issued, [prof, y, o])))
+            .collect();
+        grids.push((
+            format!("describe_licences {prof}"),
+            Grid::with_margins(years.len(), 3, &inner),
+            mine,
+        ));
+    }
+    for (i, (what, g, shown)) in grids.iter().enumerate() {
+        let (sc, vc) = if i < first { ages_cols } else { lic_cols };
+        assert_eq!(shown.len(), g.values.len(), "{what}");
+        let s: Vec<bool> = shown.iter().map(|r| r[sc] == "suppressed").collect();
+        for (r, &v) in shown.iter().zip(&g.values) {
+            if r[sc] == "suppressed" {
+                assert!(r[vc].is_empty(), "{what}: {r:?}");
+            } else {
+                let (lo, hi) = profile.published_range(r[vc].parse().unwrap());
+                assert!(lo <= v && v <= hi, "{what}: {r:?} but true {v}");
+                assert!(
+                    !profile.primary(v),
+                    "{what}: {r:?}: a small count published"
+                );
+            }
+        }
+        suppressed += s.iter().filter(|&&x| x).count();
+        let (n, f) = attack_grid(g, &s, profile);
+        tried += n;
+        failures.extend(f.into_iter().map(|f| format!("{what}: {f}")));
+    }
     (suppressed, tried, failures)
 }
 
@@ -759,6 +885,82 @@ fn grid_bounds(g: &Grid, s: &[bool], profile: Profile, e: usize, own: Option<usi
     (run(false), run(true))
 }
 
+/// Attacks every suppressed cell of a plain grid with margins (`s`: the suppression pattern over
+/// its extended cells) by integer programming, as an outsider and as each respondent alone in an
+/// inner one-person cell, and checks the bounds against hwf's own maximum-flow bounds; returns the
+/// attacks made and the cells whose interval fails the protection.
+fn attack_grid(g: &Grid, s: &[bool], profile: Profile) -> (usize, Vec<String>) {
+    let (rows, cols) = (g.rows, g.cols);
+    let w = cols + 1;
+    let inner: Vec<f64> = (0..rows)
+        .flat_map(|r| (0..cols).map(move |c| (r, c)))
+        .map(|(r, c)| g.values[r * w + c])
+        .collect();
+    let max_n = profile.max_n() as f64;
+    let (mut checked, mut failures) = (0, Vec::new());
+    let hidden: Vec<usize> = (0..s.len()).filter(|&i| s[i]).collect();
+    let singles: Vec<usize> = hidden
+        .iter()
+        .copied()
+        .filter(|&i| g.values[i] == 1.0 && i / w < rows && i % w < cols)
+        .collect();
+    for who in std::iter::once(None).chain(singles.iter().copied().map(Some)) {
+        for &e in &hidden {
+            if Some(e) == who {
+                continue;
+            }
+            let (low, high) = grid_bounds(g, s, profile, e, who);
+            // The same bounds as hwf's maximum-flow computation.
+            let flow = hwf::publish::disclosure::exposure_of(g, s, profile, e, who);
+            let less = match who {
+                Some(o) => {
+                    let (r, c, or, oc) = (e / w, e % w, o / w, o % w);
+                    let t = (c == cols && (r == or || r == rows))
+                        || (r == rows && (c == oc || c == cols));
+                    if t { 1.0 } else { 0.0 }
+                }
+                None => 0.0,
+            };
+            if let Some(fl) = flow
+                && (fl.low, fl.high) != (low - less, high - less)
+            {
+                failures.push(format!(
+                    "{profile:?} cell {e}: flow bounds {:?} against {:?}",
+                    (fl.low, fl.high),
+                    (low - less, high - less)
+                ));
+            }
+            let t = g.values[e] - less;
+            if t == 0.0 && less > 0.0 {
+                continue;
+            }
+            let (rr, cc) = (e / w, e % w);
+            let nonzero = (0..rows)
+                .filter(|&r| rr == rows || r == rr)
+                .flat_map(|r| {
+                    (0..cols)
+                        .filter(move |&c| cc == cols || c == cc)
+                        .map(move |c| (r, c))
+                })
+                .filter(|&(r, c)| inner[r * cols + c] > 0.0)
+                .count() as f64;
+            let zeros_published = !(0..s.len()).any(|i| s[i] && g.values[i] == 0.0);
+            let floor = if zeros_published { nonzero - less } else { 0.0 };
+            let f = Found {
+                value: t,
+                low: low - less,
+                high: high - less,
+                floor,
+            };
+            if let Some(why) = fails(&f, max_n) {
+                failures.push(format!("{profile:?} cell {e} by {who:?}: {why} {f:?}"));
+            }
+            checked += 1;
+        }
+    }
+    (checked, failures)
+}
+
 #[test]
 fn the_attacker_finds_nothing_in_random_tables_and_agrees_with_the_flow_bounds() {
     // The random tables of the disclosure unit tests' kind (a seeded xorshift, mostly small
@@ -782,73 +984,19 @@ fn the_attacker_finds_nothing_in_random_tables_and_agrees_with_the_flow_bounds()
             })
             .collect();
         let g = Grid::with_margins(rows, cols, &inner);
-        let w = cols + 1;
         for profile in [
             Profile::Threshold(3),
             Profile::Threshold(5),
             Profile::Ons10And5,
         ] {
             let s = suppress(&g, profile);
-            let max_n = profile.max_n() as f64;
-            let hidden: Vec<usize> = (0..s.len()).filter(|&i| s[i]).collect();
-            let singles: Vec<usize> = hidden
-                .iter()
-                .copied()
-                .filter(|&i| g.values[i] == 1.0 && i / w < rows && i % w < cols)
-                .collect();
-            for who in std::iter::once(None).chain(singles.iter().copied().map(Some)) {
-                for &e in &hidden {
-                    if Some(e) == who {
-                        continue;
-                    }
-                    let (low, high) = grid_bounds(&g, &s, profile, e, who);
-                    // The same bounds as hwf's maximum-flow computation.
-                    let flow = hwf::publish::disclosure::exposure_of(&g, &s, profile, e, who);
-                    let less = match who {
-                        Some(o) => {
-                            let (r, c, or, oc) = (e / w, e % w, o / w, o % w);
-                            let t = (c == cols && (r == or || r == rows))
-                                || (r == rows && (c == oc || c == cols));
-                            if t { 1.0 } else { 0.0 }
-                        }
-                        None => 0.0,
-                    };
-                    if let Some(fl) = flow {
-                        assert_eq!(
-                            (fl.low, fl.high),
-                            (low - less, high - less),
-                            "case {case} {profile:?} cell {e}"
-                        );
-                    }
-                    let t = g.values[e] - less;
-                    if t == 0.0 && less > 0.0 {
-                        continue;
-                    }
-                    let (rr, cc) = (e / w, e % w);
-                    let nonzero = (0..rows)
-                        .filter(|&r| rr == rows || r == rr)
-                        .flat_map(|r| {
-                            (0..cols)
-                                .filter(move |&c| cc == cols || c == cc)
-                                .map(move |c| (r, c))
-                        })
-                        .filter(|&(r, c)| inner[r * cols + c] > 0.0)
-                        .count() as f64;
-                    let zeros_published = !(0..s.len()).any(|i| s[i] && g.values[i] == 0.0);
-                    let floor = if zeros_published { nonzero - less } else { 0.0 };
-                    let f = Found {
-                        value: t,
-                        low: low - less,
-                        high: high - less,
-                        floor,
-                    };
-                    assert!(
-                        fails(&f, max_n).is_none(),
-                        "case {case} {profile:?} cell {e} by {who:?}: {f:?} in {inner:?}"
-                    );
-                    checked += 1;
-                }
-            }
+            let (n, failures) = attack_grid(&g, &s, profile);
+            assert!(
+                failures.is_empty(),
+                "case {case}: {}\n{inner:?}",
+                failures.join("\n")
+            );
+            checked += n;
         }
     }
     assert!(checked > 500, "{checked}");

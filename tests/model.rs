@@ -571,6 +571,159 @@ fn the_base_year_table_publishes_exactly_the_unsuppressed_cells() {
     assert_eq!(n, g.np() * (g.nc() + 1) * 3);
 }
 
+/// A row filter over a table's codes by dimension id.
+type Keep<'a> = &'a dyn Fn(&dyn Fn(&str) -> String) -> bool;
+
+/// Sums of a default PX table's values over the rows `keep` accepts, by the codes of the
+/// dimensions `by` names (read with hwf's PX reader: the raw table, not the model's arrays).
+fn px_sums(file: &str, keep: Keep<'_>, by: &str) -> std::collections::BTreeMap<String, f64> {
+    let t = hwf::ingest::read_table(&Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    for r in 0..t.len() {
+        let code = |id: &str| {
+            let d = t.dims.iter().position(|d| d.id == id).unwrap();
+            t.code(d, r).to_string()
+        };
+        if keep(&code) {
+            *out.entry(code(by)).or_insert(0.0) += t.value(r).unwrap_or(0.0);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_descriptive_tables_agree_with_the_source_tables_read_again() {
+    use hwf::publish::describe;
+    let pr = default_run();
+    let d = report::disclosed(pr, Profile::default());
+    let x = describe::describe(pr, &d);
+    let tables = describe::tables(pr, &d, &x);
+    let csv = |name: &str| -> Vec<std::collections::BTreeMap<String, String>> {
+        let (_, t) = tables.iter().find(|(n, _)| *n == name).unwrap();
+        let text = String::from_utf8(t.csv()).unwrap();
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+        r.records()
+            .map(|rec| {
+                head.iter()
+                    .cloned()
+                    .zip(rec.unwrap().iter().map(str::to_string))
+                    .collect()
+            })
+            .collect()
+    };
+    let num = |row: &std::collections::BTreeMap<String, String>, col: &str| -> f64 {
+        row[col]
+            .parse()
+            .unwrap_or_else(|_| panic!("{col} = {:?}", row[col]))
+    };
+    // Nurses employed in 2021 by single year of age, from employed.px itself.
+    let ages = px_sums(
+        "data/default/employed.px",
+        &|c| c("profession") == "SSK" && c("year") == "2021" && c("contents") == "EMP",
+        "age",
+    );
+    let by_age: Vec<(f64, f64)> = ages
+        .iter()
+        .map(|(a, n)| (a.parse::<f64>().unwrap(), *n))
+        .collect();
+    let total: f64 = by_age.iter().map(|x| x.1).sum();
+    let (mut below, mut median) = (0.0, f64::NAN);
+    let mut sorted = by_age.clone();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (age, n) in &sorted {
+        if below + n >= total / 2.0 {
+            median = age + (total / 2.0 - below) / n;
+            break;
+        }
+        below += n;
+    }
+    let from = |lo: f64| -> f64 { sorted.iter().filter(|x| x.0 >= lo).map(|x| x.1).sum() };
+    let population: f64 = px_sums(
+        "data/default/population.px",
+        &|c| c("year") == "2021",
+        "year",
+    )["2021"];
+    let profs = csv("describe_professions");
+    let ssk = profs.iter().find(|r| r["profession"] == "SSK").unwrap();
+    assert_eq!(num(ssk, "employed_persons_2021"), total);
+    assert_eq!(total, 114_970.0);
+    assert!(
+        (num(ssk, "median_age") - median).abs() < 0.05 + 1e-9,
+        "{median}"
+    );
+    assert!((num(ssk, "share_60_74_percent") - 100.0 * from(60.0) / total).abs() < 1e-4);
+    assert!((num(ssk, "share_67_74_percent") - 100.0 * from(67.0) / total).abs() < 1e-4);
+    assert!((num(ssk, "employed_per_100000") - 1e5 * total / population).abs() < 1e-4);
+    // Licences 2019–2023 by country of education, from licences_issued.px itself.
+    let lic = px_sums(
+        "data/default/licences_issued.px",
+        &|c| c("profession") == "SSK" && ("2019".."2024").contains(&c("year").as_str()),
+        "education_country",
+    );
+    assert_eq!(num(ssk, "licences_sweden_2019-2023"), lic["SE"]);
+    assert_eq!(num(ssk, "licences_eu_eea_2019-2023"), lic["EU"]);
+    assert_eq!(num(ssk, "licences_third_country_2019-2023"), lic["TC"]);
+    let foreign = 100.0 * (lic["EU"] + lic["TC"]) / (lic["SE"] + lic["EU"] + lic["TC"]);
+    assert!((num(ssk, "foreign_share_percent") - foreign).abs() < 1e-4);
+    // Stockholm's nurses per 100 000 inhabitants.
+    let sthlm = px_sums(
+        "data/default/employed.px",
+        &|c| c("profession") == "SSK" && c("year") == "2021" && c("contents") == "EMP",
+        "county",
+    )["01"];
+    let pop01 = px_sums(
+        "data/default/population.px",
+        &|c| c("year") == "2021",
+        "county",
+    )["01"];
+    let counties = csv("describe_counties");
+    let row = counties
+        .iter()
+        .find(|r| r["profession"] == "SSK" && r["county"] == "01")
+        .unwrap();
+    assert_eq!(num(row, "employed_persons_2021"), sthlm);
+    assert!((num(row, "employed_per_100000") - 1e5 * sthlm / pop01).abs() < 1e-4);
+    // Disclosure: every published count is 0 or above 3, and no sum of published cells less
+    // published cells gives back a withheld one: in every relation, none or at least two withheld.
+    let check = |name: &str, count: &str| {
+        let rows = csv(name);
+        for r in &rows {
+            if r["status"] == "suppressed" {
+                assert!(r[count].is_empty(), "{name}: {r:?}");
+            } else {
+                let v = num(r, count);
+                assert!(v == 0.0 || v > 3.0, "{name}: {r:?}");
+            }
+        }
+        rows.len()
+    };
+    assert_eq!(check("describe_ages", "employed_persons_2021"), 24 * 7);
+    let ages = csv("describe_ages");
+    for p in &pr.inputs.grid.professions {
+        let withheld = ages
+            .iter()
+            .filter(|r| &r["profession"] == p && r["status"] == "suppressed")
+            .count();
+        assert!(withheld != 1, "{p}: one age band withheld alone");
+    }
+    assert_eq!(check("describe_licences", "licences"), 24 * 6 * 4);
+    let lic = csv("describe_licences");
+    for p in &pr.inputs.grid.professions {
+        let mine: Vec<_> = lic.iter().filter(|r| &r["profession"] == p).collect();
+        for key in ["year", "education"] {
+            let mut per: std::collections::BTreeMap<&str, usize> = Default::default();
+            for r in &mine {
+                *per.entry(r[key].as_str()).or_default() +=
+                    usize::from(r["status"] == "suppressed");
+            }
+            for (k, n) in per {
+                assert!(n != 1, "{p} {key} {k}: one cell withheld alone");
+            }
+        }
+    }
+}
+
 #[test]
 fn the_report_is_one_self_contained_file_in_either_language() {
     let pr = default_run();

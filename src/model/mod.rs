@@ -181,6 +181,10 @@ pub struct UsedInput {
     pub cells: usize,
 }
 
+/// The note an input carries when its ages came in bands and were ungrouped to single years
+/// ([`ungroup::ungroup_ages`]); see [`Projection::ages_ungrouped`].
+pub const UNGROUPED_NOTE: &str = "ages given in bands were ungrouped to single years by the penalized composite link model (Rizzi, Gampe & Eilers 2015; band totals kept, cells estimated)";
+
 /// Required intake for one profession (see [`intake`] for the rule and its parts).
 #[derive(Clone, Debug, PartialEq)]
 pub struct RequiredIntake {
@@ -402,10 +406,7 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
                 file: name.clone(),
                 message: e.to_string(),
             })?;
-            ungrouped = Some(
-                "ages given in bands were ungrouped to single years by the penalized composite link model (Rizzi, Gampe & Eilers 2015; band totals kept, cells estimated)"
-                    .to_string(),
-            );
+            ungrouped = Some(UNGROUPED_NOTE.to_string());
         }
         extra.extend(ungrouped);
         ungrouped_notes.push(extra);
@@ -458,7 +459,7 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
                     message: e.to_string(),
                 }
             })?;
-            notes.push("ages given in bands were ungrouped to single years by the penalized composite link model (Rizzi, Gampe & Eilers 2015; band totals kept, cells estimated)".to_string());
+            notes.push(UNGROUPED_NOTE.to_string());
         }
         // A profile holds apart what it has: only its own key's dimension is required.
         let need = if piece == "fte" {
@@ -1185,6 +1186,14 @@ impl Projection {
             .as_ref()
             .and_then(|s| s.area().ok())
             .unwrap_or_else(scope::Area::whole)
+    }
+
+    /// Whether the input under `key` gave its ages in bands, ungrouped to single years on reading
+    /// (its single-year figures are then estimates).
+    pub fn ages_ungrouped(&self, key: &str) -> bool {
+        self.used
+            .iter()
+            .any(|u| u.key == key && u.notes.iter().any(|n| n == UNGROUPED_NOTE))
     }
 
     /// One line for the console counting the cells imputed from the tables' totals

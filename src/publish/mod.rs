@@ -3,6 +3,7 @@
 
 pub mod atomic;
 pub mod charts;
+pub mod describe;
 pub mod disclosure;
 pub mod forecast;
 pub mod principal;

@@ -11,8 +11,8 @@
 //! projection/                     results, flows, intake, graduates, parameters, scenario, manifest
 //! ```
 //!
-//! Base-year counts of persons go through [`super::disclosure`], and the register's counts appear
-//! nowhere else in the folder (the projection's history rows, the base year's licensed and the
+//! Base-year counts of persons go through [`super::disclosure`] (and so do the descriptive tables'
+//! own counts, [`super::describe`]), and the register's counts appear nowhere else in the folder (the projection's history rows, the base year's licensed and the
 //! backtest's county outcomes are left empty; see [`published_actual`]); projections are not
 //! counts of persons and are published as they are.
 
@@ -1384,10 +1384,11 @@ fn county_table(o: &mut String, pr: &Projection, p: usize, d: &Disclosed, opts: 
     let (grid, mask) = &d.grids[p];
     let _ = write!(
         o,
-        "<table><tr><th rowspan=\"2\">{}</th><th rowspan=\"2\">{} {}</th><th colspan=\"{n}\">{}</th><th colspan=\"{n}\">{}</th><th colspan=\"{n}\">{}</th>{}</tr>\n<tr>",
+        "<table><tr><th rowspan=\"2\">{}</th><th rowspan=\"2\">{} {}</th><th rowspan=\"2\">{}</th><th colspan=\"{n}\">{}</th><th colspan=\"{n}\">{}</th><th colspan=\"{n}\">{}</th>{}</tr>\n<tr>",
         tr(lang, "Län", "County"),
         tr(lang, "Anställda", "Employed"),
         d.year,
+        tr(lang, "per 100 000 inv.", "per 100,000 inhabitants"),
         tr(lang, "Tillgång", "Supply"),
         tr(lang, "Efterfrågan", "Demand"),
         tr(lang, "Gap", "Gap"),
@@ -1399,12 +1400,25 @@ fn county_table(o: &mut String, pr: &Projection, p: usize, d: &Disclosed, opts: 
         }
     }
     o.push_str("</tr>\n");
+    let pop = population_in(pr, d.year);
     for c in 0..=g.nc() {
         let cell = grid.at(c, 2);
-        let emp = if mask[cell] {
-            "..".to_string()
+        let people: f64 = if c == g.nc() {
+            pop.values().sum()
         } else {
-            num(opts.disclosure.publish_derived(d.fte[p][cell]), 0, lang)
+            pop.get(&g.counties[c]).copied().unwrap_or(0.0)
+        };
+        let (emp, per) = if mask[cell] {
+            ("..".to_string(), "..".to_string())
+        } else {
+            let f = opts.disclosure.publish_derived(d.fte[p][cell]);
+            let per = if people > 0.0 {
+                let v = 1e5 * f / people;
+                num(v, if v < 100.0 { 1 } else { 0 }, lang)
+            } else {
+                "–".into()
+            };
+            (num(f, 0, lang), per)
         };
         let range: Vec<usize> = if c == g.nc() {
             (0..g.nc()).collect()
@@ -1442,7 +1456,7 @@ fn county_table(o: &mut String, pr: &Projection, p: usize, d: &Disclosed, opts: 
         let county = (c < g.nc()).then(|| g.counties[c].as_str());
         let _ = writeln!(
             o,
-            "<tr><td>{}</td><td>{emp}</td>{sup}{dem}{gap}{}</tr>",
+            "<tr><td>{}</td><td>{emp}</td><td>{per}</td>{sup}{dem}{gap}{}</tr>",
             esc(&name),
             band_cells(pr, p, county, lang)
         );
@@ -1452,8 +1466,8 @@ fn county_table(o: &mut String, pr: &Projection, p: usize, d: &Disclosed, opts: 
         "</table><p><small>{}</small></p>",
         tr(
             lang,
-            "Alla värden är heltidsekvivalenter. Anställda: registrets heltidsekvivalenter det senaste året med sysselsättningsdata (samma celler som tabellen employed_base_year); \"..\" = uppgiften skyddas av röjandekontroll. Tillgång, efterfrågan och gap: framskrivna heltidsekvivalenter i basåret, 2030, 2035 och slutåret.",
-            "All figures are full-time equivalents. Employed: the register's FTE in the last year with employment data (the cells of the table employed_base_year); \"..\" = withheld by disclosure control. Supply, demand and gap: projected FTE in the base year, 2030, 2035 and the horizon."
+            "Alla värden är heltidsekvivalenter. Anställda: registrets heltidsekvivalenter det senaste året med sysselsättningsdata (samma celler som tabellen employed_base_year), också per 100 000 invånare det året; \"..\" = uppgiften skyddas av röjandekontroll. Tillgång, efterfrågan och gap: framskrivna heltidsekvivalenter i basåret, 2030, 2035 och slutåret.",
+            "All figures are full-time equivalents. Employed: the register's FTE in the last year with employment data (the cells of the table employed_base_year), also per 100,000 inhabitants that year; \"..\" = withheld by disclosure control. Supply, demand and gap: projected FTE in the base year, 2030, 2035 and the horizon."
         )
     );
 }
@@ -1604,6 +1618,11 @@ pub fn html_with(
         "<li><a href=\"#survey\">{}</a></li>",
         survey_heading(lang)
     );
+    let _ = write!(
+        o,
+        "<li><a href=\"#describe\">{}</a></li>",
+        super::describe::heading(lang)
+    );
     let _ = writeln!(
         o,
         "<li><a href=\"#method\">{}</a></li><li><a href=\"#sources\">{}</a></li><li><a href=\"#manifest\">{}</a></li></ol></nav>",
@@ -1720,6 +1739,7 @@ pub fn html_with(
     };
     let _ = writeln!(o, "</table><p><small>{caption}</small></p>");
     survey_section(&mut o, pr, &pr.survey(), side.survey, lang);
+    super::describe::section(&mut o, pr, &super::describe::describe(pr, d), lang);
     // One section per profession.
     for p in 0..g.np() {
         let code = &g.professions[p];
@@ -2723,6 +2743,11 @@ pub fn write(
     progress("tables");
     let mut tabs = tables(pr, &d, opts.disclosure);
     tabs.extend(survey_tables(pr, &survey));
+    tabs.extend(super::describe::tables(
+        pr,
+        &d,
+        &super::describe::describe(pr, &d),
+    ));
     if let Some(scores) = extra.backtest {
         tabs.push((
             "backtest",

@@ -120,6 +120,17 @@ const SWEDISH_PARTS: &[(&str, &str)] = &[
     ("inflow", "inflöde"),
     ("exits", "lämnar"),
     ("today", "i_dag"),
+    ("age", "ålder"),
+    ("population", "befolkning"),
+    ("median", "median"),
+    ("licences", "legitimationer"),
+    ("sweden", "sverige"),
+    ("eea", "ees"),
+    ("third", "tredje"),
+    ("country", "land"),
+    ("foreign", "utländsk"),
+    ("place", "plats"),
+    ("education", "utbildning"),
 ];
 
 /// A column name in Swedish, part by part ([`SWEDISH_PARTS`]).
@@ -158,6 +169,9 @@ pub fn swedish_word(word: &str) -> &str {
         "county" => "län",
         "no_change" => "oförändrad",
         "linear_trend" => "linjär_trend",
+        "sweden" => "sverige",
+        "eu_eea" => "eu_ees",
+        "third_country" => "tredje_land",
         _ => word,
     }
 }
