@@ -552,16 +552,25 @@ pub fn section(o: &mut String, pr: &Projection, x: &Described, lang: Lang) {
     } else {
         ""
     };
+    let area = pr.area();
+    let (where_sv, where_en) = if area.whole {
+        ("i alla län".to_string(), "in all counties".to_string())
+    } else {
+        (
+            format!("i {}", area.name(true)),
+            format!("in {}", area.name(false)),
+        )
+    };
     let _ = writeln!(
         o,
         "</table></div><p><small>{}{estimated}{places_note}</small></p></section>",
         match lang {
             Lang::Sv => format!(
-                "Anställda personer {y} i alla län och all regi, 20–74 år, och legitimationer utfärdade {span} efter land där utbildningen gavs, ur samma tabeller som framskrivningen. \"..\" = uppgiften skyddas av röjandekontroll (åldersgrupperna och legitimationerna är egna tabeller med sina summor; en andel visas bara där antalen bakom den går att räkna ut ur det som visas). Per 100 000 invånare: befolkningen {y}. Per län: tabellen describe_counties; åldersgrupper: describe_ages; legitimationer per år: describe_licences.",
+                "Anställda personer {y} {where_sv} och all regi, 20–74 år, och legitimationer utfärdade {span} efter land där utbildningen gavs, ur samma tabeller som framskrivningen. \"..\" = uppgiften skyddas av röjandekontroll (åldersgrupperna och legitimationerna är egna tabeller med sina summor; en andel visas bara där antalen bakom den går att räkna ut ur det som visas). Per 100 000 invånare: befolkningen {y}. Per län: tabellen describe_counties; åldersgrupper: describe_ages; legitimationer per år: describe_licences.",
                 y = x.year
             ),
             Lang::En => format!(
-                "Employed persons in {y} in all counties and sectors, aged 20–74, and licences issued {span} by country of education, from the tables the projection reads. \"..\" = withheld by disclosure control (age bands and licences are tables of their own with their totals; a share is shown only where the counts behind it follow from what is shown). Per 100,000 inhabitants: the population in {y}. By county: table describe_counties; age bands: describe_ages; licences by year: describe_licences.",
+                "Employed persons in {y} {where_en}, all sectors, aged 20–74, and licences issued {span} by country of education, from the tables the projection reads. \"..\" = withheld by disclosure control (age bands and licences are tables of their own with their totals; a share is shown only where the counts behind it follow from what is shown). Per 100,000 inhabitants: the population in {y}. By county: table describe_counties; age bands: describe_ages; licences by year: describe_licences.",
                 y = x.year
             ),
         }
