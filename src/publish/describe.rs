@@ -458,11 +458,7 @@ pub fn section(o: &mut String, pr: &Projection, x: &Described, lang: Lang) {
         _ => String::new(),
     };
     let places = !sc.balance.capacity.is_empty();
-    let _ = writeln!(
-        o,
-        "<section><h2 id=\"describe\">{}</h2>",
-        heading(lang)
-    );
+    let _ = writeln!(o, "<section><h2 id=\"describe\">{}</h2>", heading(lang));
     let _ = write!(
         o,
         "<div class=\"scroll\"><table><tr><th rowspan=\"2\">{}</th><th rowspan=\"2\">{} {}</th><th rowspan=\"2\">{}</th><th rowspan=\"2\">{}</th><th rowspan=\"2\">{}</th><th rowspan=\"2\">{}</th><th colspan=\"4\">{} {span}</th>{}</tr>\n<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",

@@ -1142,29 +1142,40 @@ fn own_data(
         own_heading(lang, idx.len() > 1),
         match (lang, idx.len() > 1) {
             (Lang::Sv, false) =>
-                "Länets rader i indata: registrets anställda (personer och heltidsekvivalenter) det senaste året med sysselsättningsdata, under samma röjandekontroll som i den nationella rapporten (\"..\" = skyddad uppgift), och länets folkmängd i basåret och slutåret. Indatafilerna, som täcker alla län, står under Datakällor.",
+                "Länets rader i indata: registrets anställda (personer och heltidsekvivalenter) det senaste året med sysselsättningsdata, också per 100 000 invånare det året bredvid riket, under samma röjandekontroll som i den nationella rapporten (\"..\" = skyddad uppgift), och länets folkmängd i basåret och slutåret. Indatafilerna, som täcker alla län, står under Datakällor.",
             (Lang::Sv, true) =>
-                "Länens rader i indata: registrets anställda (personer och heltidsekvivalenter) det senaste året med sysselsättningsdata, under samma röjandekontroll som i den nationella rapporten (\"..\" = skyddad uppgift), och länens folkmängd i basåret och slutåret. Indatafilerna, som täcker alla län, står under Datakällor.",
+                "Länens rader i indata: registrets anställda (personer och heltidsekvivalenter) det senaste året med sysselsättningsdata, också per 100 000 invånare det året bredvid riket, under samma röjandekontroll som i den nationella rapporten (\"..\" = skyddad uppgift), och länens folkmängd i basåret och slutåret. Indatafilerna, som täcker alla län, står under Datakällor.",
             (Lang::En, false) =>
-                "The county's rows of the inputs: the register's employed (persons and full-time equivalents) in the last year with employment data, under the same disclosure control as in the national report (\"..\" = withheld), and the county's inhabitants in the base year and the horizon. The input files, which cover every county, are listed under Data sources.",
+                "The county's rows of the inputs: the register's employed (persons and full-time equivalents) in the last year with employment data, also per 100,000 inhabitants that year beside Sweden, under the same disclosure control as in the national report (\"..\" = withheld), and the county's inhabitants in the base year and the horizon. The input files, which cover every county, are listed under Data sources.",
             (Lang::En, true) =>
-                "The counties' rows of the inputs: the register's employed (persons and full-time equivalents) in the last year with employment data, under the same disclosure control as in the national report (\"..\" = withheld), and the counties' inhabitants in the base year and the horizon. The input files, which cover every county, are listed under Data sources.",
+                "The counties' rows of the inputs: the register's employed (persons and full-time equivalents) in the last year with employment data, also per 100,000 inhabitants that year beside Sweden, under the same disclosure control as in the national report (\"..\" = withheld), and the counties' inhabitants in the base year and the horizon. The input files, which cover every county, are listed under Data sources.",
         }
     );
     let _ = write!(o, "<table><tr><th>{}</th>", tr(lang, "Yrke", "Profession"));
+    let per = tr(lang, "per 100 000 invånare", "per 100,000 inhabitants");
     for &c in idx {
+        let name = esc(&county_name(&g.counties[c], lang));
         let _ = write!(
             o,
-            "<th>{} {}, {}</th><th>{} {}, {}</th>",
-            esc(&county_name(&g.counties[c], lang)),
+            "<th>{name} {}, {}</th><th>{name} {}, {}</th><th>{name}, {per}</th>",
             d.year,
             tr(lang, "personer", "persons"),
-            esc(&county_name(&g.counties[c], lang)),
             d.year,
             tr(lang, "heltidsekvivalenter", "FTE"),
         );
     }
-    o.push_str("</tr>\n");
+    let _ = writeln!(o, "<th>{}, {per}</th></tr>", tr(lang, "Riket", "Sweden"));
+    // Persons per 100 000 inhabitants in the employment year, from the published cells only.
+    let pop = report::population_in(pr, d.year);
+    let nation: f64 = pop.values().sum();
+    let rate = |persons: f64, people: f64| {
+        if people > 0.0 {
+            let v = 1e5 * persons / people;
+            num(v, if v < 100.0 { 1 } else { 0 }, lang)
+        } else {
+            "–".into()
+        }
+    };
     for p in 0..g.np() {
         let (grid, mask) = &d.grids[p];
         let _ = write!(
@@ -1175,17 +1186,29 @@ fn own_data(
         for &c in idx {
             let cell = grid.at(c, 2);
             if mask[cell] {
-                o.push_str("<td>..</td><td>..</td>");
+                o.push_str("<td>..</td><td>..</td><td>..</td>");
             } else {
+                let persons = opts.disclosure.publish(grid.values[cell]);
+                let people = pop.get(&g.counties[c]).copied().unwrap_or(0.0);
                 let _ = write!(
                     o,
-                    "<td>{}</td><td>{}</td>",
-                    num(opts.disclosure.publish(grid.values[cell]), 0, lang),
-                    num(opts.disclosure.publish_derived(d.fte[p][cell]), 0, lang)
+                    "<td>{}</td><td>{}</td><td>{}</td>",
+                    num(persons, 0, lang),
+                    num(opts.disclosure.publish_derived(d.fte[p][cell]), 0, lang),
+                    rate(persons, people)
                 );
             }
         }
-        o.push_str("</tr>\n");
+        let all = grid.at(grid.rows, 2);
+        if mask[all] {
+            o.push_str("<td>..</td></tr>\n");
+        } else {
+            let _ = writeln!(
+                o,
+                "<td>{}</td></tr>",
+                rate(opts.disclosure.publish(grid.values[all]), nation)
+            );
+        }
     }
     o.push_str("</table>\n");
     let _ = writeln!(
