@@ -215,10 +215,30 @@ fn the_default_licensed_table_in_five_year_bands_runs_ungrouped() {
     let pr = run(&sc).unwrap();
     let used = pr.used.iter().find(|u| u.key == "licensed").unwrap();
     assert!(
-        used.notes.iter().any(|n| n.contains("ungrouped")),
+        used.notes.iter().any(|n| n.en.contains("ungrouped")),
         "{:?}",
         used.notes
     );
+    // The Swedish report says it in Swedish, the English one in English (the sources' notes).
+    {
+        use hwf::publish::disclosure::Profile;
+        use hwf::publish::report::{self, Options};
+        use hwf::table::Lang;
+        let d = report::disclosed(&pr, Profile::default());
+        for (lang, said, not) in [
+            (Lang::Sv, "fördelats på ettårsåldrar", "were ungrouped"),
+            (Lang::En, "were ungrouped to single years", "fördelats"),
+        ] {
+            let opts = Options {
+                lang,
+                disclosure: Profile::default(),
+            };
+            let html = report::html(&pr, &opts, &d, &[]);
+            let sources = &html[html.find("id=\"sources\"").unwrap()..];
+            assert!(sources.contains(said), "{lang:?}");
+            assert!(!sources.contains(not), "{lang:?}");
+        }
+    }
     // Band totals are kept: the base-year licensed persons of every profession are the banded
     // table's, summed (ages 20–74 in both).
     let base = default_run();
@@ -895,7 +915,7 @@ fn a_run_scoped_to_jamtland_on_its_own_rows_checks_against_the_national_run_and_
     assert!(
         lic_notes
             .iter()
-            .any(|n| n.contains("counties outside the scope")),
+            .any(|n| n.en.contains("counties outside the scope")),
         "{lic_notes:?}"
     );
 }
@@ -1084,10 +1104,9 @@ fn one_suppressed_cell_per_total_is_imputed_to_the_last_digit() {
         )
     );
     assert!(
-        pr.used[0]
-            .notes
-            .iter()
-            .any(|n| n.starts_with(&format!("{hidden} cell(s) without a number imputed"))),
+        pr.used[0].notes.iter().any(|n| n
+            .en
+            .starts_with(&format!("{hidden} cell(s) without a number imputed"))),
         "{:?}",
         pr.used[0].notes
     );
@@ -1296,6 +1315,7 @@ fn persons_by_sector_without_fte_take_fte_per_person_from_the_embedded_profile()
     let employed = pr.used.iter().find(|u| u.key == "employed").unwrap();
     assert!(
         employed.notes[0]
+            .en
             .starts_with("FTE per employed person (FTE/employed) from the embedded profile"),
         "{:?}",
         employed.notes
@@ -1386,7 +1406,7 @@ fn scb_persons_without_sector_or_fte_take_both_from_the_embedded_profile() {
         assert!(pr.used.iter().any(|u| u.key == key), "{key}");
     }
     let employed = pr.used.iter().find(|u| u.key == "employed").unwrap();
-    assert!(employed.notes.iter().any(|n| n.starts_with(
+    assert!(employed.notes.iter().any(|n| n.en.starts_with(
         "the split of employed persons over sectors (persons by sector over all sectors) from the embedded profile"
     )));
 }

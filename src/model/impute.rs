@@ -73,20 +73,30 @@ pub struct Imputed {
 
 impl Imputed {
     /// The note the run records for the input (`used.notes`, the manifest, stderr).
-    pub fn note(&self) -> String {
-        let mut s = format!(
+    pub fn note(&self) -> super::Note {
+        let mut en = format!(
             "{} cell(s) without a number imputed from the table's totals over {} (sum {:.1}; spread by the same cell in the rest of the country, raked to the totals; status estimated)",
             self.cells,
             self.over.join(", "),
             self.total
         );
+        let mut sv = format!(
+            "{} cell(er) utan tal imputerade från tabellens summor över {} (summa {}; fördelade som samma cell i resten av landet, anpassade till summorna; status skattad)",
+            self.cells,
+            self.over.join(", "),
+            format!("{:.1}", self.total).replace('.', ",")
+        );
         if self.negative_remainders > 0 {
-            s += &format!(
+            en += &format!(
                 "; {} total(s) were below their known parts, and their missing cells were set to 0",
                 self.negative_remainders
             );
+            sv += &format!(
+                "; {} summa/summor var mindre än sina kända delar, och deras saknade celler sattes till 0",
+                self.negative_remainders
+            );
         }
-        s
+        super::Note::new(en, sv)
     }
 }
 
@@ -354,6 +364,6 @@ mod tests {
         let (out, info) = impute(&t).unwrap();
         assert_eq!(out.values[0], 0.0);
         assert_eq!(info.negative_remainders, 1);
-        assert!(info.note().contains("set to 0"));
+        assert!(info.note().en.contains("set to 0"));
     }
 }

@@ -4,9 +4,9 @@
 //! (the inner loop of the projection runs over ages), and a sector or origin index where the table
 //! has one, just outside the profession: see the `idx` functions of [`Grid`].
 
-use super::ModelError;
 use super::contract::Problem;
 use super::scope::Area;
+use super::{ModelError, Note};
 use crate::codes::CodeLists;
 use crate::table::Table;
 use crate::validate::Concept;
@@ -228,7 +228,7 @@ fn place(concept: Concept, cat: &crate::table::Category, codes: &[String]) -> Pl
 #[derive(Default)]
 struct Sink {
     problems: Vec<Problem>,
-    notes: Vec<(String, String)>,
+    notes: Vec<(String, Note)>,
 }
 
 impl Sink {
@@ -250,11 +250,26 @@ impl Sink {
     }
 }
 
+/// Why rows were left out ([`Place::Leave`]), in Swedish.
+fn why_sv(why: &str) -> &'static str {
+    match why {
+        "totals over all ages" => "summor över alla åldrar",
+        "ages above 74, who have left the workforce" => "åldrar över 74, som lämnat arbetskraften",
+        "professions the licence register does not have" => {
+            "yrken som legitimationsregistret inte har"
+        }
+        "counties outside the scope" => "län utanför avgränsningen",
+        "health-care regions outside the scope" => "sjukvårdsregioner utanför avgränsningen",
+        "totals of other rows" => "summor av andra rader",
+        _ => "åldrar",
+    }
+}
+
 /// What a gather gives: the array, the problems found, and notes on rows left out.
 struct Gathered {
     values: Vec<f64>,
     problems: Vec<Problem>,
-    notes: Vec<String>,
+    notes: Vec<Note>,
 }
 
 /// Sums a table's cells into a dense array indexed by `axes` (first slowest), keeping only rows whose
@@ -367,8 +382,10 @@ fn gather(t: &Table, axes: &[Axis<'_>], fixed: &[(Concept, &str)], cover: Cover)
             } else {
                 codes.join(", ")
             };
-            out.notes
-                .push(format!("{} {shown} left out ({why})", dim.id));
+            out.notes.push(Note::new(
+                format!("{} {shown} left out ({why})", dim.id),
+                format!("{} {shown} utelämnade ({})", dim.id, why_sv(why)),
+            ));
         }
         maps.push((d, map));
     }
@@ -417,15 +434,28 @@ fn gather(t: &Table, axes: &[Axis<'_>], fixed: &[(Concept, &str)], cover: Cover)
             && dim.len() > 1
         {
             fixed_maps.push((d, k as u32));
-            out.notes.push(format!(
-                "{} {} used (the total over the dimension, which the model does not hold apart)",
-                dim.id, dim.categories[k].code
+            out.notes.push(Note::new(
+                format!(
+                    "{} {} used (the total over the dimension, which the model does not hold apart)",
+                    dim.id, dim.categories[k].code
+                ),
+                format!(
+                    "{} {} används (summan över dimensionen, som modellen inte håller isär)",
+                    dim.id, dim.categories[k].code
+                ),
             ));
         } else if dim.len() > 1 {
-            out.notes.push(format!(
-                "{} summed over its {} categories (the model does not hold it apart)",
-                dim.id,
-                dim.len()
+            out.notes.push(Note::new(
+                format!(
+                    "{} summed over its {} categories (the model does not hold it apart)",
+                    dim.id,
+                    dim.len()
+                ),
+                format!(
+                    "{} summerad över sina {} kategorier (modellen håller den inte isär)",
+                    dim.id,
+                    dim.len()
+                ),
             ));
         }
     }
@@ -1108,7 +1138,7 @@ impl Inputs {
     /// # Errors
     ///
     /// As [`Inputs::gather`].
-    pub fn gather_noted(t: &Tables<'_>) -> Result<(Inputs, Vec<(String, String)>), ModelError> {
+    pub fn gather_noted(t: &Tables<'_>) -> Result<(Inputs, Vec<(String, Note)>), ModelError> {
         Inputs::gather_in(t, &Area::whole())
     }
 
@@ -1123,7 +1153,7 @@ impl Inputs {
     pub fn gather_in(
         t: &Tables<'_>,
         area: &Area,
-    ) -> Result<(Inputs, Vec<(String, String)>), ModelError> {
+    ) -> Result<(Inputs, Vec<(String, Note)>), ModelError> {
         Inputs::gather_with(t, area, &Employ::default())
     }
 
@@ -1138,7 +1168,7 @@ impl Inputs {
         t: &Tables<'_>,
         area: &Area,
         employ: &Employ<'_>,
-    ) -> Result<(Inputs, Vec<(String, String)>), ModelError> {
+    ) -> Result<(Inputs, Vec<(String, Note)>), ModelError> {
         let lists = CodeLists::get();
         let mut sink = Sink::default();
         // The professions are the register's, as the code list names them.
@@ -1744,8 +1774,8 @@ impl Inputs {
         // are (README, "Age bands to single years", measures all three).
         let lic_bands = workforce_bands(&t.licensed.meta.age_bands);
         let iss_bands = workforce_bands(&t.issued.meta.age_bands);
-        let mut band_note = |t: &Table, note: &str| {
-            sink.notes.push((t.meta.origin.clone(), note.to_string()));
+        let mut band_note = |t: &Table, en: &str, sv: &str| {
+            sink.notes.push((t.meta.origin.clone(), Note::new(en, sv)));
         };
         let exit_groups = match (lic_bands.is_empty(), iss_bands.is_empty()) {
             (false, true) => {
@@ -1753,6 +1783,7 @@ impl Inputs {
                 band_note(
                     t.licensed,
                     "its single years after the first year were made to follow cohorts with the licences issued (each band's total kept), so that exit rates come from cohorts",
+                    "dess ettårsåldrar efter första året har fått följa kohorterna med de utfärdade legitimationerna (varje åldersgrupps summa behållen), så att avgångstalen kommer från kohorter",
                 );
                 Vec::new()
             }
@@ -1760,6 +1791,7 @@ impl Inputs {
                 band_note(
                     t.issued,
                     "exit rates were pooled over its age bands (those one year younger at risk), where the register's cohorts and the licences add up exactly",
+                    "avgångstalen har slagits samman över dess åldersgrupper (de ett år yngre i risk), där registrets kohorter och legitimationerna går jämnt ut",
                 );
                 exit_groups(&iss_bands)
             }
@@ -1767,6 +1799,7 @@ impl Inputs {
                 band_note(
                     t.licensed,
                     "with the licences issued in age bands too, the ungrouped single years are used as they are: exit rates follow the ungrouping's shapes, which moved 2040 supply by up to 13 % on the default data in 5-year bands (README, \"Age bands to single years\")",
+                    "när också de utfärdade legitimationerna kom i åldersgrupper används de fördelade ettårsåldrarna som de är: avgångstalen följer fördelningens former, som flyttade tillgången 2040 med upp till 13 % på standarddata i femårsgrupper (README, \"Age bands to single years\")",
                 );
                 Vec::new()
             }

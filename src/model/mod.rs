@@ -173,7 +173,7 @@ pub struct UsedInput {
     /// licensed.px`); empty when it is not.
     pub synthetic_why: String,
     /// Rows left out on purpose (totals of other rows, ages above 74), and dimensions summed over.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// Cells without a number imputed from the table's totals (`missing = "impute"`; see
     /// [`impute`]); 0 without.
     pub imputed: usize,
@@ -181,9 +181,58 @@ pub struct UsedInput {
     pub cells: usize,
 }
 
+/// A note on what happened to an input on its way into the model (rows left out, dimensions
+/// summed, ages ungrouped, cells imputed), in both languages of the report. The manifest and the
+/// console give the English; [`Note::text`] the report's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    /// In English.
+    pub en: String,
+    /// In Swedish.
+    pub sv: String,
+}
+
+impl Note {
+    /// A note in English and Swedish.
+    pub fn new(en: impl Into<String>, sv: impl Into<String>) -> Note {
+        Note {
+            en: en.into(),
+            sv: sv.into(),
+        }
+    }
+
+    /// The note in `lang`.
+    pub fn text(&self, lang: crate::table::Lang) -> &str {
+        match lang {
+            crate::table::Lang::Sv => &self.sv,
+            crate::table::Lang::En => &self.en,
+        }
+    }
+}
+
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
+impl serde::Serialize for Note {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.en)
+    }
+}
+
 /// The note an input carries when its ages came in bands and were ungrouped to single years
 /// ([`ungroup::ungroup_ages`]); see [`Projection::ages_ungrouped`].
 pub const UNGROUPED_NOTE: &str = "ages given in bands were ungrouped to single years by the penalized composite link model (Rizzi, Gampe & Eilers 2015; band totals kept, cells estimated)";
+
+/// [`UNGROUPED_NOTE`] in both languages.
+pub fn ungrouped_note() -> Note {
+    Note::new(
+        UNGROUPED_NOTE,
+        "åldrar angivna i åldersgrupper har fördelats på ettårsåldrar med den penaliserade kompositlänkmodellen (Rizzi, Gampe & Eilers 2015; gruppernas summor behållna, cellerna skattade)",
+    )
+}
 
 /// Required intake for one profession (see [`intake`] for the rule and its parts).
 #[derive(Clone, Debug, PartialEq)]
@@ -360,9 +409,15 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
                 sha256: sum,
                 synthetic: false,
                 synthetic_why: String::new(),
-                notes: vec![format!(
-                    "{} row(s) replacing estimated rates (`supply.rates`)",
-                    ov.rows.len()
+                notes: vec![Note::new(
+                    format!(
+                        "{} row(s) replacing estimated rates (`supply.rates`)",
+                        ov.rows.len()
+                    ),
+                    format!(
+                        "{} rad(er) som ersätter skattade värden (`supply.rates`)",
+                        ov.rows.len()
+                    ),
                 )],
                 imputed: 0,
                 cells: ov.rows.len(),
@@ -383,7 +438,7 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
         // Cells without a number, imputed from the table's own totals when the scenario says so
         // (before any ungrouping, so that bands are filled from their totals first).
         let mut imputed = 0;
-        let mut extra: Vec<String> = Vec::new();
+        let mut extra: Vec<Note> = Vec::new();
         if f.missing.as_deref().map(str::trim) == Some("impute") {
             let (filled, info) = impute::impute(&t)?;
             if info.cells > 0 {
@@ -406,7 +461,7 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
                 file: name.clone(),
                 message: e.to_string(),
             })?;
-            ungrouped = Some(UNGROUPED_NOTE.to_string());
+            ungrouped = Some(ungrouped_note());
         }
         extra.extend(ungrouped);
         ungrouped_notes.push(extra);
@@ -459,7 +514,7 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
                     message: e.to_string(),
                 }
             })?;
-            notes.push(UNGROUPED_NOTE.to_string());
+            notes.push(ungrouped_note());
         }
         // A profile holds apart what it has: only its own key's dimension is required.
         let need = if piece == "fte" {
@@ -554,39 +609,60 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
 
 /// What the method text and the manifest say about a piece of the employed input that a scenario
 /// key supplies (`piece` `fte` or `sectors`), from `t` (the embedded profile when `embedded`).
-pub fn employ_note(piece: &str, embedded: bool, t: &Table) -> String {
-    let what = if piece == "fte" {
-        "FTE per employed person (FTE/employed)"
+pub fn employ_note(piece: &str, embedded: bool, t: &Table) -> Note {
+    let (what, what_sv) = if piece == "fte" {
+        (
+            "FTE per employed person (FTE/employed)",
+            "heltidsekvivalenter per anställd (heltidsekvivalenter/anställda)",
+        )
     } else {
-        "the split of employed persons over sectors (persons by sector over all sectors)"
+        (
+            "the split of employed persons over sectors (persons by sector over all sectors)",
+            "fördelningen av anställda på regi (personer per regi av alla)",
+        )
     };
     let key = format!("inputs.employed.{piece}");
+    let origin = &t.meta.origin;
     if embedded {
-        return format!(
-            "{what} from the embedded profile (`{key} = \"embedded\"`: {}, by profession, sector, sex and age, pooled over its counties and years; synthetic)",
-            t.meta.origin
+        return Note::new(
+            format!(
+                "{what} from the embedded profile (`{key} = \"embedded\"`: {origin}, by profession, sector, sex and age, pooled over its counties and years; synthetic)"
+            ),
+            format!(
+                "{what_sv} från den inbyggda profilen (`{key} = \"embedded\"`: {origin}, per yrke, regi, kön och ålder, sammanvägd över dess län och år; syntetisk)"
+            ),
         );
     }
     use validate::Concept;
-    let held: Vec<&str> = [
-        (Concept::Profession, "profession"),
-        (Concept::County, "county"),
-        (Concept::Sector, "sector"),
-        (Concept::Sex, "sex"),
-        (Concept::Age, "age"),
+    let held: Vec<(&str, &str)> = [
+        (Concept::Profession, "profession", "yrke"),
+        (Concept::County, "county", "län"),
+        (Concept::Sector, "sector", "regi"),
+        (Concept::Sex, "sex", "kön"),
+        (Concept::Age, "age", "ålder"),
     ]
     .iter()
-    .filter(|(c, _)| t.dims.iter().any(|d| Concept::of(d) == Some(*c)))
-    .map(|(_, n)| *n)
+    .filter(|(c, ..)| t.dims.iter().any(|d| Concept::of(d) == Some(*c)))
+    .map(|(_, en, sv)| (*en, *sv))
     .collect();
-    format!(
-        "{what} from the table {} (`{key}`), by {}, pooled over its years and any other dimension",
-        t.meta.origin,
-        if held.is_empty() {
-            "nothing (one ratio for every cell)".to_string()
-        } else {
-            held.join(", ")
-        }
+    let (by, by_sv) = if held.is_empty() {
+        (
+            "nothing (one ratio for every cell)".to_string(),
+            "ingenting (en kvot för varje cell)".to_string(),
+        )
+    } else {
+        (
+            held.iter().map(|h| h.0).collect::<Vec<_>>().join(", "),
+            held.iter().map(|h| h.1).collect::<Vec<_>>().join(", "),
+        )
+    };
+    Note::new(
+        format!(
+            "{what} from the table {origin} (`{key}`), by {by}, pooled over its years and any other dimension"
+        ),
+        format!(
+            "{what_sv} från tabellen {origin} (`{key}`), per {by_sv}, sammanvägd över dess år och andra dimensioner"
+        ),
     )
 }
 
@@ -1193,7 +1269,7 @@ impl Projection {
     pub fn ages_ungrouped(&self, key: &str) -> bool {
         self.used
             .iter()
-            .any(|u| u.key == key && u.notes.iter().any(|n| n == UNGROUPED_NOTE))
+            .any(|u| u.key == key && u.notes.iter().any(|n| n.en == UNGROUPED_NOTE))
     }
 
     /// One line for the console counting the cells imputed from the tables' totals

@@ -1857,7 +1857,7 @@ pub(crate) fn sources(o: &mut String, pr: &Projection, lang: Lang) {
                     o,
                     "<li><b>{}</b>: {}</li>",
                     esc(&input_name(&u.key, lang)),
-                    esc(n)
+                    esc(n.text(lang))
                 );
             }
         }
@@ -2492,7 +2492,7 @@ fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
         .used
         .iter()
         .filter(|u| u.key.starts_with("employed."))
-        .filter_map(|u| u.notes.first().map(String::as_str))
+        .filter_map(|u| u.notes.first().map(|n| n.text(lang)))
         .collect();
     if !pieces.is_empty() {
         items.push(format!(
