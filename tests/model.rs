@@ -2438,7 +2438,7 @@ fn the_default_survey_has_every_principal() {
         judged,
         hwf::model::survey::judge(today, change, pr.scenario.balance.tolerance)
     );
-    let tabs = hwf::publish::report::survey_tables(pr, &s);
+    let tabs = hwf::publish::survey::survey_tables(pr, &s);
     let survey = &tabs[0].1;
     let col = |name: &str| {
         survey

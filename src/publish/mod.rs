@@ -9,6 +9,7 @@ pub mod forecast;
 pub mod principal;
 pub mod report;
 pub mod results;
+pub mod survey;
 pub mod tables;
 
 pub use atomic::PublishError;

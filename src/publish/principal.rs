@@ -31,6 +31,7 @@ use super::report::{
     self, Disclosed, Options, Part, county_name, esc, label_word, num, prof_name, tr,
 };
 use super::results::{Data, Wide};
+use super::survey;
 use crate::codes::{CodeLists, List, Lookup};
 use crate::model::Projection;
 use crate::model::inputs::NA;
@@ -603,7 +604,7 @@ fn page(
         let _ = write!(
             o,
             "<li><a href=\"#survey\">{}</a></li>",
-            report::survey_heading(lang)
+            survey::survey_heading(lang)
         );
     }
     if funding.is_some() {
@@ -742,11 +743,11 @@ fn survey(
     let g = &pr.inputs.grid;
     let sc = &pr.scenario;
     let nk = g.nk();
-    let types = report::asked_types(g, survey);
+    let types = survey::asked_types(g, survey);
     let _ = write!(
         o,
         "<h2 id=\"survey\">{}</h2><div class=\"scroll\"><table><tr><th>{}</th>",
-        report::survey_heading(lang),
+        survey::survey_heading(lang),
         tr(lang, "Yrke", "Profession")
     );
     for &k in &types {
@@ -767,7 +768,7 @@ fn survey(
             tr(lang, "ej svar", "no answer")
         );
     }
-    let _ = writeln!(o, "{}", report::judgement_heads(sc, lang, ""));
+    let _ = writeln!(o, "{}", survey::judgement_heads(sc, lang, ""));
     for p in 0..g.np() {
         if !types.iter().any(|&k| survey.asked[p * nk + k]) {
             continue;
@@ -804,7 +805,7 @@ fn survey(
         let _ = writeln!(
             o,
             "{}",
-            report::judgement_cells(pr.judgement_in(survey, p, idx), lang)
+            survey::judgement_cells(pr.judgement_in(survey, p, idx), lang)
         );
     }
     let _ = writeln!(
