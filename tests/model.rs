@@ -2721,14 +2721,14 @@ fn a_table_of_rates_named_by_a_scenario_is_read_relative_to_it_and_recorded() {
     assert_eq!(used.sha256.len(), 64);
     // The method text names both levers.
     for lang in [hwf::table::Lang::Sv, hwf::table::Lang::En] {
-        let text = hwf::publish::report::levers_text(&pr, lang).unwrap();
+        let text = hwf::publish::method::levers_text(&pr, lang).unwrap();
         assert!(
             text.contains("supply.rates") && text.contains("supply.retirement_shift"),
             "{text}"
         );
     }
     assert_eq!(
-        hwf::publish::report::levers_text(default_run(), hwf::table::Lang::Sv),
+        hwf::publish::method::levers_text(default_run(), hwf::table::Lang::Sv),
         None
     );
     // The example scenario of the README loads, with its table beside it.

@@ -6,6 +6,7 @@ pub mod charts;
 pub mod describe;
 pub mod disclosure;
 pub mod forecast;
+pub mod method;
 pub mod principal;
 pub mod report;
 pub mod results;

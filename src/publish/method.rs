@@ -1,0 +1,715 @@
+//! The report's method section (*Metod och antaganden*), written from the scenario that was run:
+//! supply, demand, balance, the required intake, the levers, uncertainty, scope and disclosure, each
+//! with the keys that set it.
+
+use super::disclosure::Profile;
+use super::report::{Disclosed, Options, esc, label_word, num, prof_name, signed, tr};
+use crate::codes::CodeLists;
+use crate::model::intake::Rule;
+use crate::model::{Phase, Projection};
+use crate::table::Lang;
+use std::fmt::Write as _;
+
+pub(crate) fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
+    let lang = opts.lang;
+    let sc = &pr.scenario;
+    let s = &sc.supply;
+    let last_emp = pr
+        .inputs
+        .employment_years
+        .last()
+        .copied()
+        .unwrap_or(sc.base_year);
+    let nowcast: Vec<String> = pr
+        .years
+        .iter()
+        .zip(&pr.phases)
+        .filter(|(_, ph)| **ph == Phase::Nowcast)
+        .map(|(y, _)| y.to_string())
+        .collect();
+    let imbalance: Vec<String> = sc
+        .demand
+        .imbalance
+        .iter()
+        .map(|(k, v)| {
+            let word = crate::model::inputs::ASSESSMENTS
+                .iter()
+                .position(|a| a == k)
+                .and_then(crate::model::survey::Level::from_index)
+                .map_or(k.as_str(), |l| label_word(l.word(), lang));
+            format!("{word} {} %", signed(100.0 * v, 0, lang))
+        })
+        .collect();
+    let factors: Vec<String> = sc
+        .demand
+        .factors
+        .iter()
+        .flat_map(|(f, per)| {
+            per.iter().map(move |(p, v)| {
+                let who = if p == "*" {
+                    tr(lang, "alla yrken", "all professions").to_string()
+                } else {
+                    p.clone()
+                };
+                format!(
+                    "{} ({who}) {} %",
+                    factor_word(f, lang),
+                    signed(100.0 * v, 2, lang)
+                )
+            })
+        })
+        .collect();
+    let subs: Vec<String> = sc
+        .demand
+        .substitution
+        .iter()
+        .map(|x| {
+            format!(
+                "{} → {} {} %",
+                x.from,
+                x.to,
+                num(100.0 * x.share_per_year, 2, lang)
+            )
+        })
+        .collect();
+    let dens: Vec<String> = sc
+        .demand
+        .density
+        .iter()
+        .map(|(p, v)| format!("{p}: {}", num(*v, 2, lang)))
+        .collect();
+    let none = tr(lang, "inga", "none");
+    let or_none = |v: &[String]| {
+        if v.is_empty() {
+            none.to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    let disclosure = match opts.disclosure {
+        Profile::Threshold(n) => format!(
+            "{} {n}",
+            tr(lang, "personer, tröskel", "persons, threshold")
+        ),
+        Profile::Ons10And5 => "ONS 10-5".to_string(),
+        Profile::Unprotected => tr(
+            lang,
+            "ingen – intern körning, inte för publicering",
+            "none – internal run, not for publication",
+        )
+        .to_string(),
+    };
+    let suppressed: usize = d
+        .grids
+        .iter()
+        .map(|(_, m)| m.iter().filter(|x| **x).count())
+        .sum();
+    let items: Vec<String> = match lang {
+        Lang::Sv => vec![
+            format!(
+                "Tillgång: kohortmodell per yrke, län, kön och ettårsålder 20–74. Avgångsintensiteter skattas ur legitimationsregistret för de senaste {} årsparen, sammanvägda över län; åldrar med färre än {} personer i risk slås ihop med grannåldrar. {}",
+                s.exit_window,
+                s.min_exposure,
+                if s.county_exits {
+                    "Varje läns nivå skalas med kvoten mellan observerade och förväntade avgångar (fångar nettoflyttningar mellan län)."
+                } else {
+                    ""
+                }
+            ),
+            format!(
+                "Utbildning: nybörjare per sjukvårdsregion × examensfrekvens (snitt över {} kullar) → examinerade efter programlängden → legitimationer (andel och fördröjning skattade ur historiken). Antagningen efter basåret: basårets nivå, trend {}, {} %.",
+                s.completion_window,
+                trend_word(&s.admissions_trend, lang),
+                signed(100.0 * s.admissions_change, 0, lang)
+            ),
+            format!(
+                "Utländsk utbildning: genomsnittet för de senaste {} åren, trend {}, EU/EES × {}, tredje land × {}.",
+                s.inflow_window,
+                trend_word(&s.foreign_trend, lang),
+                num(s.foreign_eu_factor, 2, lang),
+                num(s.foreign_tc_factor, 2, lang)
+            ),
+            format!(
+                "Sysselsättning och heltidsekvivalenter per anställd efter regi (region, kommun, privat), kön och ålder: genomsnitt för de {} senaste åren med sysselsättningsdata (till och med {last_emp}). Åren {} är nuläget skattat ur legitimationer × sysselsättningsandel (status skattad). Trend för sysselsättningsandelen {} och för heltidsekvivalenter per anställd {}: riksserien (sysselsatta/legitimerade, heltidsekvivalenter/sysselsatta) skattas med metoden och dess prognos i förhållande till nivån under perioden skalar alla celler år för år, också nulägesåren; faktorn för sysselsättningsandelen begränsas så att ingen andel överstiger 1.",
+                s.employment_window,
+                nowcast.join(", "),
+                trend_word(&s.employment_trend, lang),
+                trend_word(&s.fte_trend, lang)
+            ),
+            format!(
+                "Efterfrågan: basårets heltidsekvivalenter × (1 + basårets obalans efter huvudmännens bedömning: {}) × demografiskt index (befolkningsframskrivning × vårdkonsumtion efter ålder och kön per regi, basårets profil) × trend för vårdkonsumtionen {} (åldersstandardiserad till basårets befolkning) × faktorer ({}). Uppgiftsväxling mellan yrken: {}. Behovsbaserad täthet (heltidsekvivalenter per 1 000 invånare): {}.",
+                imbalance.join(", "),
+                trend_word(&sc.demand.care_use_trend, lang),
+                or_none(&factors),
+                or_none(&subs),
+                or_none(&dens)
+            ),
+            format!(
+                "Balans: tillgång inom ±{:.0} % av efterfrågan räknas som balans. Behövd antagning: det konstanta årliga antal nybörjare från {} som {} åren {}–{} (tillgången är linjär i antagningen, så värdet är exakt). Det delas upp i ersättning (avgångar, netto efter dem som redan utbildas och legitimationer från utlandet), expansion (efterfrågans ökning sedan basåret) och {}. Ett negativt behov publiceras som 0 och markeras; känsligheten för målåret och för basårets obalans (−5, 0, +5 %) finns i intake_sensitivity.csv.",
+                100.0 * sc.balance.tolerance,
+                sc.balance.intake_from,
+                match sc.balance.intake_rule {
+                    Rule::TargetYear => "ger balans i riket det sista av",
+                    Rule::FromYear => "ger minst balans i riket vart och ett av",
+                    Rule::LeastSquares => "kommer närmast balans i riket (minsta kvadrat) under",
+                },
+                sc.balance.window_start(),
+                sc.balance.target_year,
+                if sc.balance.close_gap {
+                    "att stänga basårets gap"
+                } else {
+                    "inget för basårets gap (det behålls)"
+                }
+            ),
+            format!(
+                "Röjandekontroll: observerade antal personer ({}) med 0 < n ≤ tröskeln undertrycks, och sekundärt så att ingen undertryckt cell kan avgränsas närmare än skyddsintervallet ur rad-, kolumn- och totalsummor (inte heller av den som själv utgör en ensam person i en cell); {} celler undertryckta. Heltidsekvivalenter följer sina antal (ONS 10-5: också de avrundade till 5). Registrets antal publiceras bara i denna tabell: historikens rader i projection/results och basårets legitimerade i projection/flows lämnas tomma, liksom länens utfall i efterhandsprövningen. Framskrivningar är inte antal personer och publiceras som de är.",
+                disclosure, suppressed
+            ),
+        ],
+        Lang::En => vec![
+            format!(
+                "Supply: a cohort model per profession, county, sex and single-year age 20–74. Exit rates are estimated from the licence register over the last {} year pairs, pooled over counties; ages with fewer than {} persons at risk are pooled with their neighbours. {}",
+                s.exit_window,
+                s.min_exposure,
+                if s.county_exits {
+                    "Each county's level is scaled by its observed over expected exits (which carries net movement between counties)."
+                } else {
+                    ""
+                }
+            ),
+            format!(
+                "Education: beginners per health-care region × completion rate (mean of {} cohorts) → graduates a programme length later → licences (share and lag estimated from the history). Admissions after the base year: the base year's level, trend {}, {} %.",
+                s.completion_window,
+                trend_word(&s.admissions_trend, lang),
+                signed(100.0 * s.admissions_change, 0, lang)
+            ),
+            format!(
+                "Foreign education: the mean of the last {} years, trend {}, EU/EEA × {}, third country × {}.",
+                s.inflow_window,
+                trend_word(&s.foreign_trend, lang),
+                num(s.foreign_eu_factor, 2, lang),
+                num(s.foreign_tc_factor, 2, lang)
+            ),
+            format!(
+                "Employment share and FTE per employed person by sector, sex and age: mean of the last {} employment years (up to {last_emp}). The years {} are nowcast from licences × employment share (status estimated). Employment-share trend {}, FTE-per-employed trend {}: the national series (employed/licensed, FTE/employed) is fitted with the method, and its forecast over the level in those years scales every cell year by year, nowcast years included; the employment factor is capped so that no share exceeds 1.",
+                s.employment_window,
+                nowcast.join(", "),
+                trend_word(&s.employment_trend, lang),
+                trend_word(&s.fte_trend, lang)
+            ),
+            format!(
+                "Demand: base-year FTE × (1 + the principals' assessment: {}) × a demographic index (population projection × care use by age and sex, per sector, the base year's profile) × care-use trend {} (age-standardised to the base-year population) × factors ({}). Substitution between professions: {}. Needs-based density (FTE per 1,000 inhabitants): {}.",
+                imbalance.join(", "),
+                trend_word(&sc.demand.care_use_trend, lang),
+                or_none(&factors),
+                or_none(&subs),
+                or_none(&dens)
+            ),
+            format!(
+                "Balance: supply within ±{:.0} % of demand is balance. Required intake: the constant annual beginners from {} that {} the years {}–{} (supply is linear in intake, so the value is exact). It is split into replacement (exits, net of those already in education and of licences from abroad), expansion (demand growth since the base year) and {}. A negative need is published as 0 and flagged; its sensitivity to the target year and to the base-year imbalance (−5, 0, +5 %) is in intake_sensitivity.csv.",
+                100.0 * sc.balance.tolerance,
+                sc.balance.intake_from,
+                match sc.balance.intake_rule {
+                    Rule::TargetYear => "bring national supply to demand in the last of",
+                    Rule::FromYear => "keep national supply at least at demand in each of",
+                    Rule::LeastSquares =>
+                        "bring national supply closest to demand (least squares) over",
+                },
+                sc.balance.window_start(),
+                sc.balance.target_year,
+                if sc.balance.close_gap {
+                    "closing the base year's gap"
+                } else {
+                    "nothing for the base year's gap (it is kept)"
+                }
+            ),
+            format!(
+                "Disclosure control: observed counts of persons ({}) with 0 < n ≤ the threshold are suppressed, and further cells so that no suppressed cell can be narrowed below its protection interval from the row, column and grand totals (not even by a person who is alone in a cell); {} cells suppressed. FTE follow their counts (under ONS 10-5 rounded to 5 as well). The register's counts are published in this table only: the history rows of projection/results and the base-year licensed of projection/flows are left empty, and so are the counties' outcomes in the backtest. Projections are not counts of persons and are published as they are.",
+                disclosure, suppressed
+            ),
+        ],
+    };
+    let mut items = items;
+    let area = pr.area();
+    if !area.whole {
+        scope_items(&mut items, pr, lang);
+    }
+    // The required intake's limits and groups, when the scenario sets them.
+    let b = &sc.balance;
+    let per_profession = |m: &std::collections::BTreeMap<String, f64>| -> String {
+        m.iter()
+            .map(|(p, n)| format!("{} {}", prof_name(p, lang), num(*n, 0, lang)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let groups: Vec<String> = b.substitutable.iter().map(|g| g.join("+")).collect();
+    let limits: Vec<String> = [
+        (
+            !b.max_change.is_empty(),
+            tr(
+                lang,
+                "högsta ändring av nybörjarna per år, så att behovet blir en bana från dagens nivå",
+                "the largest change of beginners a year, which makes the need a path from today's level",
+            ),
+            "balance.max_change",
+            per_profession(&b.max_change),
+        ),
+        (
+            !groups.is_empty(),
+            tr(
+                lang,
+                "yrken som löses gemensamt – gruppens tillgång ska möta gruppens efterfrågan, och gruppens behov delas efter dagens nybörjare",
+                "professions solved jointly – the group's supply is to meet the group's demand, and its need is split by today's beginners",
+            ),
+            "balance.substitutable",
+            groups.join("; "),
+        ),
+        (
+            !b.capacity.is_empty(),
+            tr(
+                lang,
+                "utbildningsplatser per år; ett behov över dem markeras",
+                "education places a year; a need above them is flagged",
+            ),
+            "balance.capacity",
+            per_profession(&b.capacity),
+        ),
+    ]
+    .into_iter()
+    .filter(|(set, ..)| *set)
+    .map(|(_, what, key, values)| format!("{what} ({key}): {values}"))
+    .collect();
+    if !limits.is_empty() {
+        items.push(format!(
+            "{} {}.",
+            tr(
+                lang,
+                "Behövd antagning med villkor:",
+                "Required intake with conditions:"
+            ),
+            limits.join("; ")
+        ));
+    }
+    if let Some(text) = levers_text(pr, lang) {
+        items.push(text);
+    }
+    let waves: Vec<String> = s
+        .one_off_years
+        .iter()
+        .filter(|(_, ys)| !ys.is_empty())
+        .map(|(p, ys)| {
+            let ys: Vec<String> = ys.iter().map(i32::to_string).collect();
+            format!("{} {}", prof_name(p, lang), ys.join(", "))
+        })
+        .collect();
+    if !waves.is_empty() {
+        items.push(format!(
+            "{} {}. {}",
+            tr(
+                lang,
+                "Engångsvågor av legitimationer (supply.one_off_years):",
+                "One-off waves of licences (supply.one_off_years):"
+            ),
+            waves.join("; "),
+            tr(
+                lang,
+                "De åren lämnas utanför yrkets inflödesfönster (svenska och utländska legitimationer, deras åldersprofiler, andelen examinerade som legitimeras); fönstren tar i stället de senaste åren utanför vågen och åren då legitimationen fanns. Avgångarna skattas fortfarande över dem.",
+                "Those years are left out of the profession's inflow windows (Swedish and foreign licences, their age profiles, the share of graduates licensed); the windows take the latest years outside the wave and in which the licence existed instead. Exits are still estimated over them."
+            )
+        ));
+    }
+    let imputed: Vec<String> = pr
+        .used
+        .iter()
+        .filter(|u| u.imputed > 0)
+        .map(|u| format!("{} ({})", u.key, u.imputed))
+        .collect();
+    if !imputed.is_empty() {
+        items.push(format!(
+            "{} {}. {}",
+            tr(
+                lang,
+                "Celler utan värde (\"..\", skyddade) imputerade ur tabellens egna summor (missing = \"impute\"):",
+                "Cells without a number (\"..\", suppressed) imputed from the table's own totals (missing = \"impute\"):"
+            ),
+            imputed.join(", "),
+            tr(
+                lang,
+                "Varje summa minus dess kända delar fördelas på dess saknade celler i proportion till samma cell i resten av landet (jämnt där den är 0) och räknas om tills alla summor stämmer (iterativ proportionell anpassning); cellerna har status skattad.",
+                "Each total less its known parts is spread over its missing cells in proportion to the same cell in the rest of the country (evenly where that is 0), raked until every total holds (iterative proportional fitting); the cells have status estimated."
+            )
+        ));
+    }
+    // Employment as published: which source supplied FTE and the sector split.
+    let pieces: Vec<&str> = pr
+        .used
+        .iter()
+        .filter(|u| u.key.starts_with("employed."))
+        .filter_map(|u| u.notes.first().map(|n| n.text(lang)))
+        .collect();
+    if !pieces.is_empty() {
+        items.push(format!(
+            "{} {}.",
+            tr(
+                lang,
+                "Sysselsatta enligt publicerad statistik (personer) kompletterade enligt scenariot:",
+                "Employed persons as published, completed as the scenario says:"
+            ),
+            pieces.join("; ")
+        ));
+    }
+    if let Some(b) = &pr.bands {
+        let u = &sc.uncertainty;
+        let d = |x: &crate::model::scenario::Dist| dist_word(x, lang);
+        items.push(format!(
+            "{} {} {} ({} {}; P{}): {} {}; {} {}; {} {}; {} {}; {} {}; {} {}.",
+            tr(
+                lang,
+                "Osäkerhet: Monte Carlo med",
+                "Uncertainty: Monte Carlo with"
+            ),
+            b.draws,
+            tr(lang, "dragningar", "draws"),
+            tr(lang, "frö", "seed"),
+            b.seed,
+            b.percentiles
+                .iter()
+                .map(|q| q.to_string())
+                .collect::<Vec<_>>()
+                .join("/P"),
+            tr(lang, "avgångsrisker", "exit rates"),
+            d(&u.exit),
+            tr(lang, "examensandelar", "completion rates"),
+            d(&u.completion),
+            tr(lang, "utländska legitimationer", "foreign licences"),
+            d(&u.foreign),
+            tr(lang, "antagning", "admissions"),
+            d(&u.admissions),
+            tr(
+                lang,
+                "efterfrågans tillväxtfaktorer",
+                "demand growth factors"
+            ),
+            d(&u.growth),
+            tr(lang, "obalans i basåret", "base-year imbalance"),
+            d(&u.imbalance),
+        ));
+        items.push(format!(
+            "{}: {} {}; {} {}; {} {}; {} {}.",
+            tr(
+                lang,
+                "Slumpvariation skattad ur historiken",
+                "Random variation estimated from the history"
+            ),
+            tr(
+                lang,
+                "länens bestånd år för år",
+                "the counties' stocks year by year"
+            ),
+            d(&u.process),
+            tr(
+                lang,
+                "årsarbetare per legitimerad (län och riket)",
+                "FTE per licensed person (counties and nation)"
+            ),
+            d(&u.ratio),
+            tr(
+                lang,
+                "befolkningsprognosens fel per län",
+                "the population projection's error by county"
+            ),
+            d(&u.population),
+            tr(
+                lang,
+                "modellens eget fel, ur omkörningar från tidigare basår",
+                "the model's own error, from reruns from earlier base years"
+            ),
+            d(&u.model),
+        ));
+        items.push(
+            tr(
+                lang,
+                "Osäkerhetsbanden omfattar inte plötsliga reformer, ändrade definitioner eller nivåskiften utan motstycke i historiken; hur väl de har hållit mäts med hwf backtest --draws (avsnittet om backtest när det finns med).",
+                "The bands do not include sudden reforms, changed definitions or shifts in level without precedent in the history; how well they have held is measured by hwf backtest --draws (the backtest section, when included).",
+            )
+            .to_string(),
+        );
+    }
+    let _ = write!(
+        o,
+        "<h2 id=\"method\">{}</h2><ul>",
+        tr(lang, "Metod och antaganden", "Method and assumptions")
+    );
+    for i in items {
+        // A command the text names is code, in either language.
+        let line = esc(&i).replace("hwf backtest --draws", "<code>hwf backtest --draws</code>");
+        let _ = write!(o, "<li>{line}</li>");
+    }
+    o.push_str("</ul>\n");
+}
+
+/// The method text of a run with a `[scope]`: what "national" means in it, and how flows across
+/// the scope's border are treated (`src/model/scope.rs`, `docs/MODEL.md` section 2.1).
+pub(crate) fn scope_items(items: &mut Vec<String>, pr: &Projection, lang: Lang) {
+    let area = pr.area();
+    let regions: Vec<String> = area
+        .regions
+        .iter()
+        .map(|r| {
+            CodeLists::get()
+                .healthcare_regions
+                .iter()
+                .find(|x| &x.code == r)
+                .map_or_else(
+                    || r.clone(),
+                    |x| {
+                        if lang == Lang::Sv {
+                            x.name_sv.clone()
+                        } else {
+                            x.name_en.clone()
+                        }
+                    },
+                )
+        })
+        .collect();
+    // The items above speak of the nation; in a scoped run their pools and series are the scope's.
+    let words: &[(&str, &str)] = match lang {
+        Lang::Sv => &[
+            (
+                "sammanvägda över län",
+                "sammanvägda över avgränsningens län",
+            ),
+            ("riksserien", "avgränsningens serie"),
+            ("i riket", "i avgränsningen"),
+        ],
+        Lang::En => &[
+            ("pooled over counties", "pooled over the scope's counties"),
+            ("the national series", "the scope's series"),
+            ("national supply", "the scope's supply"),
+        ],
+    };
+    for i in items.iter_mut() {
+        for (a, b) in words {
+            *i = i.replace(a, b);
+        }
+    }
+    items.insert(
+        0,
+        match lang {
+            Lang::Sv => format!(
+                "Avgränsning: körningen omfattar {} (län {}); indata behöver bara täcka dessa län, och antagningen de sjukvårdsregioner som länen hör till ({}). Flöden över gränsen: modellen har inga flyttströmmar mellan län; avgångsintensiteterna skattas ur avgränsningens eget register och är nettoutflöden, så att den som flyttar ut räknas som avgång och den som flyttar in som återinträde – avgränsningens tidigare nettoflyttning antas fortsätta. Svenska legitimationer följer de examinerade i regionerna {} genom en andel som skattas ur avgränsningens egna legitimationer i förhållande till regionernas examinerade: regionernas utbildning fördelas efter avgränsningens observerade andel av legitimationerna, och behövd antagning är regionernas nybörjare per år som skulle stänga avgränsningens gap om andelen består. Sysselsättningsandel, heltidsekvivalenter per anställd och trender skattas ur avgränsningens län. Summaraderna (kod {}) är avgränsningens summa, inte riket.",
+                area.name(true),
+                area.counties.join(", "),
+                regions.join(", "),
+                regions.join(", "),
+                area.total_code()
+            ),
+            Lang::En => format!(
+                "Scope: the run covers {} (counties {}); inputs need cover only these counties, and admissions the health-care regions that hold them ({}). Flows across the border: the model has no flows of movers between counties; exit rates are estimated from the scope's own register and are net outflows, so a person who moves out counts as an exit and one who moves in as a re-entry — the scope's past net movement is assumed to continue. Swedish licences follow the graduates of {} through a share estimated from the scope's own licences over the regions' graduates: the regions' education is apportioned by the scope's observed share of the licences, and the required intake is the regions' beginners a year that would close the scope's gap if that share holds. Employment share, FTE per employed person and the trends are estimated from the scope's counties. The total rows (code {}) are the scope's sum, not Sweden.",
+                area.name(false),
+                area.counties.join(", "),
+                regions.join(", "),
+                regions.join(", "),
+                area.total_code()
+            ),
+        },
+    );
+}
+
+/// The method text's sentence on the scenario's levers (`supply.admissions`, `supply.foreign`,
+/// `supply.retirement_shift`, `supply.rates`), each with its key; `None` when none is used.
+pub fn levers_text(pr: &Projection, lang: Lang) -> Option<String> {
+    let s = &pr.scenario.supply;
+    let who = |p: &str| {
+        if p == "*" {
+            tr(lang, "alla yrken", "every profession").to_string()
+        } else {
+            prof_name(p, lang)
+        }
+    };
+    let pct = |v: f64| format!("{} %", signed(100.0 * v, 0, lang));
+    let mut parts: Vec<String> = Vec::new();
+    // One lever: what it changes, its key, and its values joined.
+    let part =
+        |what: &str, key: &str, by: Vec<String>| format!("{what} ({key}): {}", by.join("; "));
+    if !s.admissions.is_empty() {
+        let by: Vec<String> = s
+            .admissions
+            .iter()
+            .map(|(p, m)| {
+                let regions: Vec<String> = m
+                    .iter()
+                    .map(|(r, v)| {
+                        let r = if r == "*" {
+                            tr(lang, "alla regioner", "every region").to_string()
+                        } else {
+                            r.clone()
+                        };
+                        format!("{r} {}", pct(*v))
+                    })
+                    .collect();
+                format!("{}: {}", who(p), regions.join(", "))
+            })
+            .collect();
+        parts.push(part(
+            tr(
+                lang,
+                "antagningen efter basåret per program och sjukvårdsregion",
+                "admissions after the base year by programme and health-care region",
+            ),
+            "supply.admissions",
+            by,
+        ));
+    }
+    if !s.foreign.is_empty() {
+        let by: Vec<String> = s
+            .foreign
+            .iter()
+            .map(|(p, f)| {
+                let o: Vec<String> = [
+                    (tr(lang, "EU/EES", "EU/EEA"), f.eu),
+                    (tr(lang, "tredje land", "third country"), f.tc),
+                ]
+                .into_iter()
+                .filter_map(|(o, v)| v.map(|v| format!("{o} × {}", num(v, 2, lang))))
+                .collect();
+                format!("{}: {}", who(p), o.join(", "))
+            })
+            .collect();
+        parts.push(part(
+            tr(
+                lang,
+                "legitimationer på utländsk utbildning per yrke",
+                "licences on foreign education by profession",
+            ),
+            "supply.foreign",
+            by,
+        ));
+    }
+    if !s.retirement_shift.is_empty() {
+        let by: Vec<String> = s
+            .retirement_shift
+            .iter()
+            .map(|(p, v)| {
+                format!(
+                    "{} {} {}",
+                    who(p),
+                    signed(*v, 1, lang),
+                    tr(lang, "år", "years")
+                )
+            })
+            .collect();
+        parts.push(format!(
+            "{} {} {} (supply.retirement_shift): {}",
+            tr(
+                lang,
+                "sysselsättningsandel och heltidsekvivalenter per anställd från",
+                "the employment share and FTE per employed person from age"
+            ),
+            crate::model::levers::RETIREMENT_FROM,
+            tr(
+                lang,
+                "års ålder förskjutna mot högre åldrar under framskrivningsåren (basåret som skattat)",
+                "moved to older ages in the projection years (the base year as estimated)"
+            ),
+            by.join(", ")
+        ));
+    }
+    let ov = &pr.inputs.overrides;
+    if !ov.rows.is_empty() {
+        let mut names: Vec<&str> = ov.rows.iter().map(|r| r.parameter.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        parts.push(format!(
+            "{} {} (supply.rates): {} {} ({})",
+            tr(
+                lang,
+                "skattade värden ersatta ur tabellen",
+                "estimates replaced from the table"
+            ),
+            ov.file,
+            ov.rows.len(),
+            tr(lang, "rader", "rows"),
+            names.join(", ")
+        ));
+    }
+    (!parts.is_empty()).then(|| {
+        format!(
+            "{} {}.",
+            tr(lang, "Scenariots reglage:", "The scenario's levers:"),
+            parts.join("; ")
+        )
+    })
+}
+
+/// A trend method as the report names it: `ingen`/`none`, `automatisk (AICc)`, `linjär`, … or
+/// the ETS model's letters.
+pub(crate) fn trend_word(method: &str, lang: Lang) -> String {
+    match method.trim().to_ascii_lowercase().as_str() {
+        "" | "none" => tr(lang, "ingen", "none").into(),
+        "auto" => tr(lang, "automatisk (lägst AICc)", "automatic (lowest AICc)").into(),
+        "linear" => tr(lang, "linjär", "linear").into(),
+        "damped" => tr(lang, "dämpad (ETS AAdN)", "damped (ETS AAdN)").into(),
+        _ => format!("ETS {}", method.trim()),
+    }
+}
+
+/// A named demand factor: the default scenario's keys in the report's language, any other key as
+/// the scenario names it.
+pub(crate) fn factor_word(key: &str, lang: Lang) -> String {
+    match key {
+        "epidemiology" => tr(lang, "epidemiologi", "epidemiology").into(),
+        "socio_cultural" => tr(lang, "sociokulturella faktorer", "socio-cultural factors").into(),
+        "technology" => tr(lang, "medicinsk teknik", "medical technology").into(),
+        "efficiency" => tr(lang, "effektivisering", "efficiency").into(),
+        "working_hours" => tr(lang, "arbetstid", "working hours").into(),
+        other => other.into(),
+    }
+}
+
+/// An uncertainty distribution as the method text names it (`beta (vikt 1; α 0,5; β 0,5)`).
+pub(crate) fn dist_word(x: &crate::model::scenario::Dist, lang: Lang) -> String {
+    let family = match x.dist.as_str() {
+        "fixed" => tr(
+            lang,
+            "fast (punktskattningen)",
+            "fixed (the point estimate)",
+        ),
+        "estimated" => tr(lang, "skattad ur historiken", "estimated from the history"),
+        "normal" => tr(lang, "normalfördelning", "normal"),
+        "lognormal" => tr(lang, "lognormalfördelning", "lognormal"),
+        "beta" => tr(lang, "betafördelning", "beta"),
+        "trend" => tr(
+            lang,
+            "trendens prognosfördelning",
+            "the trend's forecast distribution",
+        ),
+        other => return other.to_string(),
+    };
+    let params: Vec<String> = [
+        (tr(lang, "vikt", "weight"), x.weight),
+        ("α", x.alpha),
+        ("β", x.beta),
+        (tr(lang, "standardavvikelse", "sd"), x.sd),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| {
+        v.map(|v| {
+            let t = num(v, 3, lang);
+            let t = if t.contains([',', '.']) {
+                t.trim_end_matches('0')
+                    .trim_end_matches([',', '.'])
+                    .to_string()
+            } else {
+                t
+            };
+            format!("{k} {t}")
+        })
+    })
+    .collect();
+    if params.is_empty() {
+        family.to_string()
+    } else {
+        format!("{family} ({})", params.join("; "))
+    }
+}
