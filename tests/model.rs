@@ -684,6 +684,38 @@ fn the_descriptive_tables_agree_with_the_source_tables_read_again() {
         .unwrap();
     assert_eq!(num(row, "employed_persons_2021"), sthlm);
     assert!((num(row, "employed_per_100000") - 1e5 * sthlm / pop01).abs() < 1e-4);
+    // No capacity in the default scenario: no beginners per place. With one for physicians, their
+    // base-year beginners over it (2 288 / 2 300), and nobody else's.
+    assert!(profs.iter().all(|r| r["beginners_per_place"].is_empty()));
+    let mut sc = default_scenario();
+    sc.balance.capacity.insert("LAK".into(), 2300.0);
+    let pr2 = run(&sc).unwrap();
+    let d2 = report::disclosed(&pr2, Profile::default());
+    let t2 = describe::tables(&pr2, &d2, &describe::describe(&pr2, &d2));
+    let today = pr2
+        .intake
+        .iter()
+        .find(|r| pr2.inputs.grid.professions[r.profession] == "LAK")
+        .unwrap()
+        .today;
+    assert_eq!(today, 2288.0);
+    let text = String::from_utf8(t2[0].1.csv()).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let col = r
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "beginners_per_place")
+        .unwrap();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        if &rec[0] == "LAK" {
+            let v: f64 = rec[col].parse().unwrap();
+            assert!((v - 2288.0 / 2300.0).abs() < 1e-6, "{v}");
+        } else {
+            assert!(rec[col].is_empty(), "{:?}", &rec[0]);
+        }
+    }
     // Disclosure: every published count is 0 or above 3, and no sum of published cells less
     // published cells gives back a withheld one: in every relation, none or at least two withheld.
     let check = |name: &str, count: &str| {
