@@ -29,6 +29,8 @@
 //! The truth comes from `data/default/employed.px` read by hwf's PX reader (the reader, not the
 //! report code).
 
+mod common;
+use common::px_sums;
 use good_lp::{
     Expression, ProblemVariables, ResolutionError, Solution, SolverModel, Variable, constraint,
     microlp, variable,
@@ -610,24 +612,6 @@ fn attack(dir: &Path, profile: Profile) -> (usize, usize, Vec<String>) {
     }
     let (s, n, f) = attack_describe(dir, profile);
     (suppressed + s, tried + n, [failures, f].concat())
-}
-
-/// Sums of a default PX table's values by the codes of the dimensions `by` (ids as hwf reads
-/// them), over the rows with the codes `only` names (dimension id, code).
-fn px_sums(file: &str, by: &[&str], only: &[(&str, &str)]) -> BTreeMap<Vec<String>, f64> {
-    let t = hwf::ingest::read_table(&Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
-    let mut out = BTreeMap::new();
-    for r in 0..t.len() {
-        let code = |id: &str| {
-            let d = t.dims.iter().position(|d| d.id == id).unwrap();
-            t.code(d, r).to_string()
-        };
-        if only.iter().all(|(d, v)| code(d) == *v) {
-            let k: Vec<String> = by.iter().map(|d| code(d)).collect();
-            *out.entry(k).or_insert(0.0) += t.value(r).unwrap_or(0.0);
-        }
-    }
-    out
 }
 
 /// The descriptive tables' own counts (`tables/describe_ages`: a column of age bands with its

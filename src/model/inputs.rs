@@ -104,12 +104,18 @@ const DENSE: Cover = Cover {
     cells: true,
 };
 
+/// Why ages above [`AGE_MAX`] are left out, in English and Swedish.
+const ABOVE_WORKFORCE_AGES: (&str, &str) = (
+    "ages above 74, who have left the workforce",
+    "åldrar över 74, som lämnat arbetskraften",
+);
+
 /// Where a category of a table goes on an axis.
 enum Place {
     /// At this index.
     At(usize),
-    /// Left out, with the reason (a total; ages above the workforce's).
-    Leave(&'static str),
+    /// Left out, with the reason in English and Swedish (a total; ages above the workforce's).
+    Leave((&'static str, &'static str)),
     /// Not placeable.
     Bad {
         expected: String,
@@ -141,7 +147,9 @@ fn place(concept: Concept, cat: &crate::table::Category, codes: &[String]) -> Pl
             .flatten()
             .find_map(|t| age(t));
             match a {
-                Some(Age::Total) => Place::Leave("totals over all ages"),
+                Some(Age::Total) => {
+                    Place::Leave(("totals over all ages", "summor över alla åldrar"))
+                }
                 Some(Age::Single(x)) if x < bottom => Place::Bad {
                     expected: format!(
                         "single years of age {bottom}–{}{}",
@@ -155,11 +163,9 @@ fn place(concept: Concept, cat: &crate::table::Category, codes: &[String]) -> Pl
                     nearest: Vec::new(),
                 },
                 Some(Age::Single(x)) | Some(Age::OpenTop(x)) if population && x + 1 >= top => {
-                    at(&(top - 1).to_string()).map_or(Place::Leave("ages"), Place::At)
+                    at(&(top - 1).to_string()).map_or(Place::Leave(("ages", "åldrar")), Place::At)
                 }
-                Some(Age::Single(x)) if x >= top => {
-                    Place::Leave("ages above 74, who have left the workforce")
-                }
+                Some(Age::Single(x)) if x >= top => Place::Leave(ABOVE_WORKFORCE_AGES),
                 Some(Age::Single(x)) => at(&x.to_string()).map_or(
                     Place::Bad {
                         expected: format!("single years of age {bottom}–{}", top - 1),
@@ -168,7 +174,7 @@ fn place(concept: Concept, cat: &crate::table::Category, codes: &[String]) -> Pl
                     Place::At,
                 ),
                 Some(Age::OpenTop(x)) | Some(Age::Band(x, _)) if x >= top => {
-                    Place::Leave("ages above 74, who have left the workforce")
+                    Place::Leave(ABOVE_WORKFORCE_AGES)
                 }
                 Some(Age::OpenTop(_)) | Some(Age::Band(_, _)) => Place::Band,
                 None => Place::Bad {
@@ -187,12 +193,13 @@ fn place(concept: Concept, cat: &crate::table::Category, codes: &[String]) -> Pl
         _ => match crate::validate::resolve(concept, cat) {
             Lookup::Code(c) => match at(&c) {
                 Some(i) => Place::At(i),
-                None if concept == Concept::Profession => {
-                    Place::Leave("professions the licence register does not have")
-                }
+                None if concept == Concept::Profession => Place::Leave((
+                    "professions the licence register does not have",
+                    "yrken som legitimationsregistret inte har",
+                )),
                 // Only a scoped run's axes lack a county or region of the code lists.
                 None if concept == Concept::County && CodeLists::get().county(&c).is_some() => {
-                    Place::Leave("counties outside the scope")
+                    Place::Leave(("counties outside the scope", "län utanför avgränsningen"))
                 }
                 None if concept == Concept::HealthcareRegion
                     && CodeLists::get()
@@ -200,7 +207,10 @@ fn place(concept: Concept, cat: &crate::table::Category, codes: &[String]) -> Pl
                         .iter()
                         .any(|r| r.code == c) =>
                 {
-                    Place::Leave("health-care regions outside the scope")
+                    Place::Leave((
+                        "health-care regions outside the scope",
+                        "sjukvårdsregioner utanför avgränsningen",
+                    ))
                 }
                 None => Place::Bad {
                     expected: match crate::validate::list_of(concept) {
@@ -212,7 +222,7 @@ fn place(concept: Concept, cat: &crate::table::Category, codes: &[String]) -> Pl
                     nearest: Vec::new(),
                 },
             },
-            Lookup::Total => Place::Leave("totals of other rows"),
+            Lookup::Total => Place::Leave(("totals of other rows", "summor av andra rader")),
             Lookup::Unknown { nearest } => Place::Bad {
                 expected: crate::validate::list_of(concept).map_or_else(
                     || format!("one of {}", codes.join(", ")),
@@ -247,21 +257,6 @@ impl Sink {
             }
         }
         g.values
-    }
-}
-
-/// Why rows were left out ([`Place::Leave`]), in Swedish.
-fn why_sv(why: &str) -> &'static str {
-    match why {
-        "totals over all ages" => "summor över alla åldrar",
-        "ages above 74, who have left the workforce" => "åldrar över 74, som lämnat arbetskraften",
-        "professions the licence register does not have" => {
-            "yrken som legitimationsregistret inte har"
-        }
-        "counties outside the scope" => "län utanför avgränsningen",
-        "health-care regions outside the scope" => "sjukvårdsregioner utanför avgränsningen",
-        "totals of other rows" => "summor av andra rader",
-        _ => "åldrar",
     }
 }
 
@@ -313,7 +308,7 @@ fn gather(t: &Table, axes: &[Axis<'_>], fixed: &[(Concept, &str)], cover: Cover)
         };
         let dim = &t.dims[d];
         let mut map = vec![None; dim.len()];
-        let mut left: Vec<(&'static str, String)> = Vec::new();
+        let mut left: Vec<((&'static str, &'static str), String)> = Vec::new();
         let mut bands: Vec<String> = Vec::new();
         let mut owner: Vec<Option<usize>> = vec![None; ax.codes.len()];
         for (k, cat) in dim.categories.iter().enumerate() {
@@ -369,7 +364,7 @@ fn gather(t: &Table, axes: &[Axis<'_>], fixed: &[(Concept, &str)], cover: Cover)
                 bands: if detected.is_empty() { bands } else { detected },
             });
         }
-        let mut whys: Vec<&'static str> = left.iter().map(|l| l.0).collect();
+        let mut whys: Vec<(&'static str, &'static str)> = left.iter().map(|l| l.0).collect();
         whys.dedup();
         for why in whys {
             let codes: Vec<String> = left
@@ -377,14 +372,16 @@ fn gather(t: &Table, axes: &[Axis<'_>], fixed: &[(Concept, &str)], cover: Cover)
                 .filter(|l| l.0 == why)
                 .map(|l| l.1.clone())
                 .collect();
-            let shown = if codes.len() > 6 {
-                format!("{}, … ({} in all)", codes[..6].join(", "), codes.len())
-            } else {
-                codes.join(", ")
+            let shown = |in_all: &str| {
+                if codes.len() > 6 {
+                    format!("{}, … ({} {in_all})", codes[..6].join(", "), codes.len())
+                } else {
+                    codes.join(", ")
+                }
             };
             out.notes.push(Note::new(
-                format!("{} {shown} left out ({why})", dim.id),
-                format!("{} {shown} utelämnade ({})", dim.id, why_sv(why)),
+                format!("{} {} left out ({})", dim.id, shown("in all"), why.0),
+                format!("{} {} utelämnade ({})", dim.id, shown("totalt"), why.1),
             ));
         }
         maps.push((d, map));

@@ -30,7 +30,7 @@
 //! figures carry the status `estimated`.
 
 use super::disclosure::{self, Profile};
-use super::report::{Disclosed, esc, num, population_in, prof_name, tr};
+use super::report::{Disclosed, esc, num, population_in, prof_name, rate_text, tr};
 use super::results::{Data, Wide};
 use crate::model::Projection;
 use crate::model::inputs::{AGE_MIN, NA};
@@ -93,7 +93,7 @@ impl Facts {
 }
 
 /// The descriptive figures of a run.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Described {
     /// The employment year the workforce figures describe (the last with employment data).
     pub year: i32,
@@ -137,22 +137,22 @@ fn protect_parts(parts: &[f64], profile: Profile) -> Vec<Option<f64>> {
         .collect()
 }
 
-/// The descriptive figures of `pr`, protected as `d` (the base-year tables) is.
+/// The descriptive figures of `pr`, protected as `d` (the base-year tables) is; built once with
+/// the base-year tables ([`super::report::disclosed`]) and held there as `d.described`.
 pub fn describe(pr: &Projection, d: &Disclosed) -> Described {
     let inp = &pr.inputs;
     let g = &inp.grid;
     let profile = d.profile;
     let yi = inp.employment_years.len() - 1;
     let cells = g.cells();
-    let licence_years: Vec<i32> = {
-        let upto: Vec<i32> = inp
-            .licence_years
-            .iter()
-            .copied()
-            .filter(|&y| y <= pr.scenario.base_year)
-            .collect();
-        upto[upto.len().saturating_sub(LICENCE_YEARS)..].to_vec()
-    };
+    // The last licence years up to the base year, as indices into the licence arrays.
+    let upto = inp
+        .licence_years
+        .iter()
+        .filter(|&&y| y <= pr.scenario.base_year)
+        .count();
+    let licence_idx: Vec<usize> = (upto.saturating_sub(LICENCE_YEARS)..upto).collect();
+    let licence_years: Vec<i32> = licence_idx.iter().map(|&i| inp.licence_years[i]).collect();
     let mut professions = Vec::new();
     for p in 0..g.np() {
         let (grid, mask) = &d.grids[p];
@@ -191,10 +191,7 @@ pub fn describe(pr: &Projection, d: &Disclosed) -> Described {
             .and_then(|_| median_age(&ages));
         // Licences issued, national, by licence year × country of education.
         let mut inner = Vec::new();
-        for &y in &licence_years {
-            let Some(li) = inp.licence_years.iter().position(|&x| x == y) else {
-                continue;
-            };
+        for &li in &licence_idx {
             for o in 0..3 {
                 let mut n = 0.0;
                 for c in 0..g.nc() {
@@ -240,27 +237,28 @@ fn per_100k(n: Option<f64>, pop: f64) -> Option<f64> {
 }
 
 /// The four descriptive tables (see the module's documentation).
-pub fn tables(pr: &Projection, d: &Disclosed, x: &Described) -> Vec<(&'static str, Wide)> {
+pub fn tables(pr: &Projection, d: &Disclosed) -> Vec<(&'static str, Wide)> {
+    let x = &d.described;
     let g = &pr.inputs.grid;
     let sc = &pr.scenario;
     let profile = d.profile;
     let pop = population_in(pr, x.year);
     let national_pop: f64 = pop.values().sum();
     let total_code = pr.area().total_code();
-    let text = |v: Vec<String>| Data::Text(v);
     let span = match (x.licence_years.first(), x.licence_years.last()) {
         (Some(a), Some(b)) => format!("{a}-{b}"),
         _ => String::new(),
     };
+    let y = x.year;
     // Per profession.
-    let mut prof = Vec::new();
     let mut num_cols: Vec<Vec<Option<f64>>> = vec![Vec::new(); 13];
     for (p, f) in x.professions.iter().enumerate() {
-        prof.push(g.professions[p].clone());
         let sum = f.licences.last().copied().unwrap_or([None; 4]);
-        let intake = pr.intake.iter().find(|r| r.profession == p);
-        let places = sc.balance.capacity.get(&g.professions[p]).copied();
-        let beginners = intake.map(|r| r.today);
+        let beginners = pr
+            .intake
+            .iter()
+            .find(|r| r.profession == p)
+            .map(|r| r.today);
         let row = [
             f.employed,
             f.fte,
@@ -274,15 +272,12 @@ pub fn tables(pr: &Projection, d: &Disclosed, x: &Described) -> Vec<(&'static st
             sum[2],
             f.foreign_share(),
             beginners,
-            places
-                .filter(|&c| c > 0.0)
-                .and_then(|c| beginners.map(|b| b / c)),
+            beginners_per_place(pr, p),
         ];
         for (col, v) in num_cols.iter_mut().zip(row) {
             col.push(v);
         }
     }
-    let y = x.year;
     let names = [
         format!("employed_persons_{y}"),
         format!("employed_fte_{y}"),
@@ -298,58 +293,49 @@ pub fn tables(pr: &Projection, d: &Disclosed, x: &Described) -> Vec<(&'static st
         format!("beginners_{}", sc.base_year),
         "beginners_per_place".into(),
     ];
-    let mut cols = vec![("profession".to_string(), text(prof))];
+    let mut cols = vec![("profession".to_string(), Data::Text(g.professions.clone()))];
     cols.extend(names.into_iter().zip(num_cols.into_iter().map(Data::Num)));
     let professions = Wide { cols };
     // Per profession × county (the county table's own cells, both sexes).
-    let mut t: Vec<Vec<String>> = vec![Vec::new(); 3];
-    let mut v: Vec<Vec<Option<f64>>> = vec![Vec::new(); 5];
+    let (mut prof, mut county, mut status) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut people, mut persons, mut fte, mut persons_rate, mut fte_rate) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for p in 0..g.np() {
         let (grid, mask) = &d.grids[p];
         for c in 0..=grid.rows {
             let i = grid.at(c, grid.cols);
-            let (code, people) = if c == grid.rows {
+            let (code, n) = if c == grid.rows {
                 (total_code.to_string(), national_pop)
             } else {
                 let code = g.counties[c].clone();
-                let people = pop.get(&code).copied().unwrap_or(0.0);
-                (code, people)
+                let n = pop.get(&code).copied().unwrap_or(0.0);
+                (code, n)
             };
-            let persons = (!mask[i]).then(|| profile.publish(grid.values[i]));
-            let fte = (!mask[i]).then(|| profile.publish_derived(d.fte[p][i]));
-            t[0].push(g.professions[p].clone());
-            t[1].push(code);
-            t[2].push(if mask[i] { "suppressed" } else { "observed" }.into());
-            for (col, val) in v.iter_mut().zip([
-                Some(people),
-                persons,
-                fte,
-                per_100k(persons, people),
-                per_100k(fte, people),
-            ]) {
-                col.push(val);
-            }
+            let pe = (!mask[i]).then(|| profile.publish(grid.values[i]));
+            let fe = (!mask[i]).then(|| profile.publish_derived(d.fte[p][i]));
+            prof.push(g.professions[p].clone());
+            county.push(code);
+            status.push(if mask[i] { "suppressed" } else { "observed" }.to_string());
+            people.push(Some(n));
+            persons.push(pe);
+            fte.push(fe);
+            persons_rate.push(per_100k(pe, n));
+            fte_rate.push(per_100k(fe, n));
         }
     }
-    let mut tt = t.into_iter().map(text);
-    let mut vv = v.into_iter().map(Data::Num);
-    let mut next_t = || tt.next().unwrap_or(Data::Text(Vec::new()));
-    let mut next_v = || vv.next().unwrap_or(Data::Num(Vec::new()));
     let counties = Wide {
         cols: vec![
-            ("profession".into(), next_t()),
-            ("county".into(), next_t()),
-            ("status".into(), next_t()),
-            (format!("population_{y}"), next_v()),
-            (format!("employed_persons_{y}"), next_v()),
-            (format!("employed_fte_{y}"), next_v()),
-            ("employed_per_100000".into(), next_v()),
-            ("fte_per_100000".into(), next_v()),
+            ("profession".into(), Data::Text(prof)),
+            ("county".into(), Data::Text(county)),
+            ("status".into(), Data::Text(status)),
+            (format!("population_{y}"), Data::Num(people)),
+            (format!("employed_persons_{y}"), Data::Num(persons)),
+            (format!("employed_fte_{y}"), Data::Num(fte)),
+            ("employed_per_100000".into(), Data::Num(persons_rate)),
+            ("fte_per_100000".into(), Data::Num(fte_rate)),
         ],
     };
     // Per profession × age band.
-    let mut t: Vec<Vec<String>> = vec![Vec::new(); 3];
-    let mut v: Vec<Vec<Option<f64>>> = vec![Vec::new(); 2];
     let labels: Vec<String> = AGE_BANDS
         .iter()
         .map(|(a, b)| format!("{a}-{b}"))
@@ -359,21 +345,23 @@ pub fn tables(pr: &Projection, d: &Disclosed, x: &Described) -> Vec<(&'static st
             AGE_BANDS[AGE_BANDS.len() - 1].1
         )))
         .collect();
+    let (mut prof, mut age, mut status, mut count, mut share) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (p, f) in x.professions.iter().enumerate() {
         let total = f.bands.last().copied().flatten();
         for (b, label) in labels.iter().enumerate() {
-            t[0].push(g.professions[p].clone());
-            t[1].push(label.clone());
-            t[2].push(
+            prof.push(g.professions[p].clone());
+            age.push(label.clone());
+            status.push(
                 match f.bands[b] {
                     None => "suppressed",
                     Some(_) if x.ages_estimated => "estimated",
                     Some(_) => "observed",
                 }
-                .into(),
+                .to_string(),
             );
-            v[0].push(f.bands[b]);
-            v[1].push(
+            count.push(f.bands[b]);
+            share.push(
                 f.bands[b]
                     .zip(total)
                     .filter(|(_, t)| *t > 0.0)
@@ -381,53 +369,47 @@ pub fn tables(pr: &Projection, d: &Disclosed, x: &Described) -> Vec<(&'static st
             );
         }
     }
-    let mut tt = t.into_iter().map(text);
-    let mut vv = v.into_iter().map(Data::Num);
-    let mut next_t = || tt.next().unwrap_or(Data::Text(Vec::new()));
-    let mut next_v = || vv.next().unwrap_or(Data::Num(Vec::new()));
     let ages = Wide {
         cols: vec![
-            ("profession".into(), next_t()),
-            ("age".into(), next_t()),
-            ("status".into(), next_t()),
-            (format!("employed_persons_{y}"), next_v()),
-            ("share_percent".into(), next_v()),
+            ("profession".into(), Data::Text(prof)),
+            ("age".into(), Data::Text(age)),
+            ("status".into(), Data::Text(status)),
+            (format!("employed_persons_{y}"), Data::Num(count)),
+            ("share_percent".into(), Data::Num(share)),
         ],
     };
     // Per profession × licence year × country of education.
-    let mut t: Vec<Vec<String>> = vec![Vec::new(); 4];
-    let mut v: Vec<Option<f64>> = Vec::new();
+    let (mut prof, mut year, mut origin, mut status, mut count) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (p, f) in x.professions.iter().enumerate() {
         for (r, row) in f.licences.iter().enumerate() {
-            let year = x
+            let label = x
                 .licence_years
                 .get(r)
                 .map_or_else(|| span.clone(), |y| y.to_string());
             for (o, val) in row.iter().enumerate() {
-                t[0].push(g.professions[p].clone());
-                t[1].push(year.clone());
-                t[2].push(ORIGINS.get(o).copied().unwrap_or("all").into());
-                t[3].push(
+                prof.push(g.professions[p].clone());
+                year.push(label.clone());
+                origin.push(ORIGINS.get(o).copied().unwrap_or("all").to_string());
+                status.push(
                     if val.is_some() {
                         "observed"
                     } else {
                         "suppressed"
                     }
-                    .into(),
+                    .to_string(),
                 );
-                v.push(*val);
+                count.push(*val);
             }
         }
     }
-    let mut tt = t.into_iter().map(text);
-    let mut next_t = || tt.next().unwrap_or(Data::Text(Vec::new()));
     let licences = Wide {
         cols: vec![
-            ("profession".into(), next_t()),
-            ("year".into(), next_t()),
-            ("education".into(), next_t()),
-            ("status".into(), next_t()),
-            ("licences".into(), Data::Num(v)),
+            ("profession".into(), Data::Text(prof)),
+            ("year".into(), Data::Text(year)),
+            ("education".into(), Data::Text(origin)),
+            ("status".into(), Data::Text(status)),
+            ("licences".into(), Data::Num(count)),
         ],
     };
     vec![
@@ -436,6 +418,22 @@ pub fn tables(pr: &Projection, d: &Disclosed, x: &Described) -> Vec<(&'static st
         ("describe_ages", ages),
         ("describe_licences", licences),
     ]
+}
+
+/// Base-year beginners per education place, where the scenario states a capacity
+/// (`balance.capacity`) for profession `p`.
+fn beginners_per_place(pr: &Projection, p: usize) -> Option<f64> {
+    let places = pr
+        .scenario
+        .balance
+        .capacity
+        .get(&pr.inputs.grid.professions[p])
+        .copied()
+        .filter(|&c| c > 0.0)?;
+    pr.intake
+        .iter()
+        .find(|r| r.profession == p)
+        .map(|r| r.today / places)
 }
 
 /// A share in per cent for the page, or `..` when withheld.
@@ -489,20 +487,9 @@ pub fn section(o: &mut String, pr: &Projection, x: &Described, lang: Lang) {
         let pct =
             |v: Option<f64>| v.map_or_else(|| "..".into(), |v| format!("{} %", num(v, 1, lang)));
         let per_place = if places {
-            let v = sc
-                .balance
-                .capacity
-                .get(code)
-                .filter(|&&c| c > 0.0)
-                .and_then(|c| {
-                    pr.intake
-                        .iter()
-                        .find(|r| r.profession == p)
-                        .map(|r| r.today / c)
-                });
             format!(
                 "<td>{}</td>",
-                v.map_or_else(|| "–".into(), |v| num(v, 2, lang))
+                beginners_per_place(pr, p).map_or_else(|| "–".into(), |v| num(v, 2, lang))
             )
         } else {
             String::new()
@@ -512,15 +499,7 @@ pub fn section(o: &mut String, pr: &Projection, x: &Described, lang: Lang) {
             "<tr><td><a href=\"#p-{code}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{per_place}</tr>",
             esc(&prof_name(code, lang)),
             cell(f.employed, 0, lang),
-            cell(
-                per_100k(f.employed, pop),
-                if f.employed.is_some_and(|n| 1e5 * n < 100.0 * pop) {
-                    1
-                } else {
-                    0
-                },
-                lang
-            ),
+            per_100k(f.employed, pop).map_or_else(|| "..".into(), |v| rate_text(v, lang)),
             cell(f.median_age, 1, lang),
             pct(f.share_from(4)),
             pct(f.share_from(5)),

@@ -1171,8 +1171,7 @@ fn own_data(
     let nation: f64 = pop.values().sum();
     let rate = |persons: f64, people: f64| {
         if people > 0.0 {
-            let v = 1e5 * persons / people;
-            num(v, if v < 100.0 { 1 } else { 0 }, lang)
+            report::rate_text(1e5 * persons / people, lang)
         } else {
             "–".into()
         }

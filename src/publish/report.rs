@@ -78,6 +78,11 @@ pub(crate) fn num(v: f64, decimals: usize, lang: Lang) -> String {
     }
 }
 
+/// A rate per 100 000 inhabitants for the page: one decimal below 100, whole numbers from there.
+pub(crate) fn rate_text(v: f64, lang: Lang) -> String {
+    num(v, if v < 100.0 { 1 } else { 0 }, lang)
+}
+
 pub(crate) fn prof_name(code: &str, lang: Lang) -> String {
     CodeLists::get()
         .profession(code)
@@ -130,6 +135,9 @@ pub struct Disclosed {
     pub grids: Vec<(disclosure::Grid, Vec<bool>)>,
     /// FTE on the same extended grids.
     pub fte: Vec<Vec<f64>>,
+    /// The descriptive figures (the workforce today), protected under the same rule and against
+    /// these tables ([`super::describe::describe`]).
+    pub described: super::describe::Described,
 }
 
 /// Builds the disclosure-controlled base-year tables.
@@ -161,13 +169,16 @@ pub fn disclosed(pr: &Projection, profile: Profile) -> Disclosed {
         fte.push(f);
         grids.push((grid, mask));
     }
-    Disclosed {
+    let mut d = Disclosed {
         year,
         profile,
         professions: g.professions.clone(),
         grids,
         fte,
-    }
+        described: Default::default(),
+    };
+    d.described = super::describe::describe(pr, &d);
+    d
 }
 
 /// The report's tables.
@@ -1414,8 +1425,7 @@ fn county_table(o: &mut String, pr: &Projection, p: usize, d: &Disclosed, opts: 
         } else {
             let f = opts.disclosure.publish_derived(d.fte[p][cell]);
             let per = if people > 0.0 {
-                let v = 1e5 * f / people;
-                num(v, if v < 100.0 { 1 } else { 0 }, lang)
+                rate_text(1e5 * f / people, lang)
             } else {
                 "–".into()
             };
@@ -1740,7 +1750,7 @@ pub fn html_with(
     };
     let _ = writeln!(o, "</table><p><small>{caption}</small></p>");
     survey_section(&mut o, pr, &pr.survey(), side.survey, lang);
-    super::describe::section(&mut o, pr, &super::describe::describe(pr, d), lang);
+    super::describe::section(&mut o, pr, &d.described, lang);
     // One section per profession.
     for p in 0..g.np() {
         let code = &g.professions[p];
@@ -2238,11 +2248,7 @@ pub fn write(
     progress("tables");
     let mut tabs = tables(pr, &d, opts.disclosure);
     tabs.extend(survey_tables(pr, &survey));
-    tabs.extend(super::describe::tables(
-        pr,
-        &d,
-        &super::describe::describe(pr, &d),
-    ));
+    tabs.extend(super::describe::tables(pr, &d));
     if let Some(scores) = extra.backtest {
         tabs.push((
             "backtest",
