@@ -391,8 +391,9 @@ fn read(path: &Path, sheet: Option<&str>) -> Result<Table, String> {
         return hwf::defaults::table(name).map_err(|e| e.to_string());
     }
     if let Some(s) = sheet {
-        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        return ingest::xlsx::read(path, &bytes, Some(s)).map_err(|e| e.to_string());
+        let limits = ingest::Limits::from_env();
+        let bytes = ingest::read_capped(path, &limits, true).map_err(|e| e.to_string())?;
+        return ingest::xlsx::read_with(path, &bytes, Some(s), &limits).map_err(|e| e.to_string());
     }
     read_table(path).map_err(|e| e.to_string())
 }

@@ -93,23 +93,32 @@ pub fn read_table(path: &Path) -> Result<Table, IngestError> {
 ///
 /// As [`read_table`].
 pub fn read_table_with(path: &Path, limits: &Limits) -> Result<Table, IngestError> {
+    // One open for both passes: a FIFO opened twice would wait for a second writer that never comes.
+    let file = std::fs::File::open(path).map_err(|source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     if Format::detect(path, b"") == Some(Format::Csv) {
-        check_line_lengths(path, limits)?;
+        check_line_lengths(path, &file, limits)?;
     }
-    let bytes = read_capped(path, limits, true)?;
+    let bytes = read_capped_from(path, file, limits, true)?;
     read_bytes_with(path, &bytes, limits)
 }
 
 /// Streams a regular file's lines before it is loaded, refusing one longer than
-/// [`Limits::max_line_bytes`] with its line and length, in a few kilobytes of memory. Anything that
-/// is not a regular file is left to the reader's own check.
-fn check_line_lengths(path: &Path, limits: &Limits) -> Result<(), IngestError> {
-    use std::io::BufRead;
+/// [`Limits::max_line_bytes`] with its line and length, in a few kilobytes of memory, and rewinds
+/// the file for the read that follows. Anything that is not a regular file is left untouched (it
+/// cannot be read twice) to the reader's own check.
+fn check_line_lengths(
+    path: &Path,
+    file: &std::fs::File,
+    limits: &Limits,
+) -> Result<(), IngestError> {
+    use std::io::{BufRead, Seek};
     let io = |source| IngestError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(io)?;
     if !file.metadata().map_err(io)?.is_file() {
         return Ok(());
     }
@@ -150,6 +159,8 @@ fn check_line_lengths(path: &Path, limits: &Limits) -> Result<(), IngestError> {
         }
         reader.consume(n);
     }
+    let mut file = reader.into_inner();
+    file.rewind().map_err(io)?;
     Ok(())
 }
 
@@ -169,12 +180,25 @@ pub fn read_capped(
     limits: &Limits,
     tell_format: bool,
 ) -> Result<Vec<u8>, IngestError> {
+    let file = std::fs::File::open(path).map_err(|source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    read_capped_from(path, file, limits, tell_format)
+}
+
+/// As [`read_capped`], from a file already open (`path` names it in messages).
+fn read_capped_from(
+    path: &Path,
+    file: std::fs::File,
+    limits: &Limits,
+    tell_format: bool,
+) -> Result<Vec<u8>, IngestError> {
     use std::io::Read;
     let io = |source| IngestError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
     let too_large = |needed: u64| IngestError::TooLarge {
         path: path.to_path_buf(),
