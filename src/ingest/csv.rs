@@ -15,6 +15,7 @@ use super::limits::Limits;
 use super::text;
 use crate::table::Table;
 use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1252};
+use std::borrow::Cow;
 use std::path::Path;
 
 /// Reads a delimited text file's bytes into a tidy table.
@@ -127,92 +128,177 @@ fn read_text(path: &Path, text: &str, warnings: Vec<String>) -> Result<Table, In
         });
     }
     let delimiter = sniff_delimiter(text);
-    let rows = records(path, text, delimiter)?;
-    let grid = Grid {
-        rows,
-        locator: Locator::Lines,
-        decimal: if delimiter == b',' {
-            Decimal::Point
-        } else {
-            Decimal::Detect
-        },
-        format: "csv",
+    let decimal = if delimiter == b',' {
+        Decimal::Point
+    } else {
+        Decimal::Detect
     };
-    let mut table = grid::to_table(path, &grid)?;
+    // hwf's tidy layout is built while going through the lines; anything else (or any error) from
+    // the whole grid of cells.
+    let rows = Rows::new(path, text, delimiter);
+    let streamed = grid::tidy_streamed(path, rows.clone(), &Locator::Lines, decimal, "csv");
+    let mut table = match streamed {
+        Some(table) => table,
+        None => {
+            let grid = Grid {
+                rows: rows.collect::<Result<_, _>>()?,
+                locator: Locator::Lines,
+                decimal,
+                format: "csv",
+            };
+            grid::to_table(path, &grid)?
+        }
+    };
     table.meta.warnings.splice(0..0, warnings);
     Ok(table)
 }
 
-/// Splits the text into records with the `csv` crate, keeping each record's line.
-fn records(path: &Path, text: &str, delimiter: u8) -> Result<Vec<GridRow>, IngestError> {
-    let mut rdr = ::csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    let mut record = ::csv::StringRecord::new();
-    // Line of each byte offset: the csv crate's own line count is not always the record's first line.
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        )
-        .collect();
-    // The crate may place a record after CRLF at the LF: step over line ends first.
-    let line_of = |byte: u64| {
-        let mut b = byte as usize;
-        while matches!(text.as_bytes().get(b), Some(b'\r' | b'\n')) {
-            b += 1;
-        }
-        line_starts.partition_point(|&s| s <= b) as u32
-    };
-    loop {
-        match rdr.read_record(&mut record) {
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| line_of(p.byte()));
-                rows.push(GridRow {
-                    at: line,
-                    cells: record
-                        .iter()
-                        .map(|f| {
-                            if f.trim().is_empty() {
-                                RawCell::Empty
-                            } else {
-                                RawCell::Text(f.to_string())
-                            }
-                        })
-                        .collect(),
-                });
-            }
-            Ok(false) => break,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line()) as usize;
-                return Err(IngestError::syntax(
-                    path,
-                    super::Location::Line(line),
-                    e.to_string(),
-                    "well-formed delimited text",
-                ));
-            }
-        }
-    }
-    // A quote left open swallows the rest of the file into one field: report where it opened.
-    if let Some(r) = rows.iter().find(|r| {
-        r.cells
-            .iter()
-            .any(|c| matches!(c, RawCell::Text(s) if s.contains('\n')))
-    }) {
-        return Err(IngestError::syntax(
+/// All records at once (the tests compare them with the `csv` crate's reading of the whole text).
+#[cfg(test)]
+fn records<'t>(path: &Path, text: &'t str, delimiter: u8) -> Result<Vec<GridRow<'t>>, IngestError> {
+    Rows::new(path, text, delimiter).collect()
+}
+
+/// The records of a text, one at a time, each with its line; every cell is a slice of `text`
+/// unless quoting changed it.
+///
+/// A record never spans lines (a quoted field that runs over a line end is refused, below), so the
+/// text is taken a line at a time: a line with neither a quote nor a carriage return inside it is
+/// split at the delimiter where it stands; any other line goes through the `csv` crate (which also
+/// ends a record at a lone carriage return). Both give the records the crate gives for the whole
+/// text, which skips empty lines (`split_matches_the_csv_crate` checks this).
+///
+/// Cheap to clone, so that the text can be gone through more than once without holding its cells.
+#[derive(Clone)]
+struct Rows<'p, 't> {
+    path: &'p Path,
+    delimiter: u8,
+    lines: std::iter::Enumerate<std::str::SplitInclusive<'t, char>>,
+    /// Further records of a line the `csv` crate split at a lone carriage return.
+    pending: std::vec::IntoIter<GridRow<'t>>,
+    failed: bool,
+    /// The number of cells of the last plain line.
+    width: usize,
+}
+
+impl<'p, 't> Rows<'p, 't> {
+    fn new(path: &'p Path, text: &'t str, delimiter: u8) -> Self {
+        Rows {
             path,
-            super::Location::Line(r.at as usize),
-            "a quoted field that runs over a line end (an unbalanced '\"'?)",
-            "each quote closed on its own line",
-        ));
+            delimiter,
+            lines: text.split_inclusive('\n').enumerate(),
+            pending: Vec::new().into_iter(),
+            failed: false,
+            width: 0,
+        }
     }
-    Ok(rows)
+
+    /// The cells of a line with neither a quote nor a carriage return in it, split at the
+    /// delimiter in one pass over its bytes; `None` for any other line.
+    fn plain(&mut self, line: &'t str) -> Option<Vec<RawCell<'t>>> {
+        // Sized as the previous row (exactly, in a rectangular file): grown by doubling, the
+        // cells of a 19-column file would take 32 places.
+        let mut cells = Vec::with_capacity(self.width);
+        let mut start = 0;
+        for (i, &b) in line.as_bytes().iter().enumerate() {
+            if b == self.delimiter {
+                cells.push(cell(Cow::Borrowed(&line[start..i])));
+                start = i + 1;
+            } else if b == b'"' || b == b'\r' {
+                return None;
+            }
+        }
+        cells.push(cell(Cow::Borrowed(&line[start..])));
+        self.width = cells.len();
+        Some(cells)
+    }
+
+    /// The records of a line that needs the `csv` crate (a quote or a carriage return in it).
+    fn quoted(&self, at: u32, raw: &str) -> Result<Vec<GridRow<'t>>, IngestError> {
+        // The line with its end, so that a quote left open shows as a field holding a line end
+        // (a quote left open on a last line with no line end closes at the end of the file, as
+        // the crate reads it).
+        let mut rdr = ::csv::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(raw.as_bytes());
+        let mut record = ::csv::StringRecord::new();
+        let mut out = Vec::new();
+        loop {
+            match rdr.read_record(&mut record) {
+                Ok(true) => {
+                    if record.iter().any(|f| f.contains('\n')) {
+                        // A quote left open swallows the rest of the file into one field: report
+                        // where it opened.
+                        return Err(IngestError::syntax(
+                            self.path,
+                            super::Location::Line(at as usize),
+                            "a quoted field that runs over a line end (an unbalanced '\"'?)",
+                            "each quote closed on its own line",
+                        ));
+                    }
+                    out.push(GridRow {
+                        at,
+                        cells: record
+                            .iter()
+                            .map(|f| cell(Cow::Owned(f.to_string())))
+                            .collect(),
+                    });
+                }
+                Ok(false) => return Ok(out),
+                Err(e) => {
+                    return Err(IngestError::syntax(
+                        self.path,
+                        super::Location::Line(at as usize),
+                        e.to_string(),
+                        "well-formed delimited text",
+                    ));
+                }
+            }
+        }
+    }
+}
+
+impl<'t> Iterator for Rows<'_, 't> {
+    type Item = Result<GridRow<'t>, IngestError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        loop {
+            if let Some(r) = self.pending.next() {
+                return Some(Ok(r));
+            }
+            let (i, raw) = self.lines.next()?;
+            let at = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            let line = raw.strip_suffix('\n').unwrap_or(raw);
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if line.is_empty() {
+                continue;
+            }
+            if let Some(cells) = self.plain(line) {
+                return Some(Ok(GridRow { at, cells }));
+            }
+            match self.quoted(at, raw) {
+                Ok(rows) => self.pending = rows.into_iter(),
+                Err(e) => {
+                    self.failed = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+    }
+}
+
+/// A field as a cell: blank text is an empty cell.
+fn cell(f: Cow<'_, str>) -> RawCell<'_> {
+    if grid::trim(&f).is_empty() {
+        RawCell::Empty
+    } else {
+        RawCell::Text(f)
+    }
 }
 
 /// Picks the separator that splits the first lines into the same number of fields most often.
@@ -377,6 +463,251 @@ mod tests {
                 }
             ),
             "{e}"
+        );
+    }
+
+    /// The records as the `csv` crate reads the whole text, each at the line where it starts, and
+    /// the first record holding a line end refused (the reading before the line-at-a-time split).
+    fn crate_records(text: &str, delimiter: u8) -> Result<Vec<(u32, Vec<String>)>, usize> {
+        let mut rdr = ::csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let line_starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let line_of = |byte: u64| {
+            let mut b = byte as usize;
+            while matches!(text.as_bytes().get(b), Some(b'\r' | b'\n')) {
+                b += 1;
+            }
+            line_starts.partition_point(|&s| s <= b) as u32
+        };
+        let mut out = Vec::new();
+        let mut record = ::csv::StringRecord::new();
+        while rdr.read_record(&mut record).unwrap() {
+            let at = line_of(record.position().unwrap().byte());
+            out.push((at, record.iter().map(str::to_string).collect::<Vec<_>>()));
+        }
+        match out.iter().find(|(_, f)| f.iter().any(|f| f.contains('\n'))) {
+            Some((at, _)) => Err(*at as usize),
+            None => Ok(out),
+        }
+    }
+
+    #[test]
+    fn split_matches_the_csv_crate() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let alphabet: &[&str] = &[
+            "a", "1", ";", ",", "\"", "\n", "\r\n", "\r", " ", "\"\"", "å",
+        ];
+        let mut fixed: Vec<String> = vec![
+            "a;b\n1;2\n".into(),
+            "a;b\r\n\r\n1;\"2;3\"\r\n".into(),
+            "a;b\r1;2\n\n\n x ;\n".into(),
+            "a;\"b\nc\";d\n".into(),
+            "ab\"c;1\n\"q\"\"r\";2".into(),
+        ];
+        for _ in 0..30_000 {
+            let len = (x % 24) as usize;
+            let mut s = String::new();
+            for _ in 0..len {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                s.push_str(alphabet[(x % alphabet.len() as u64) as usize]);
+            }
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            fixed.push(s);
+        }
+        let mut errors = 0;
+        for text in &fixed {
+            for d in [b';', b','] {
+                let ours = records(Path::new("t.csv"), text, d).map(|rows| {
+                    rows.into_iter()
+                        .map(|r| {
+                            let cells = r.cells.iter().map(|c| match c {
+                                RawCell::Text(s) => s.to_string(),
+                                _ => String::new(),
+                            });
+                            (r.at, cells.collect::<Vec<_>>())
+                        })
+                        .collect::<Vec<_>>()
+                });
+                let theirs = crate_records(text, d).map(|rows| {
+                    rows.into_iter()
+                        .map(|(at, f)| {
+                            let f = f.into_iter().map(|f| {
+                                if f.trim().is_empty() {
+                                    String::new()
+                                } else {
+                                    f
+                                }
+                            });
+                            (at, f.collect::<Vec<_>>())
+                        })
+                        .collect::<Vec<_>>()
+                });
+                match (ours, theirs) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{text:?}"),
+                    (
+                        Err(IngestError::Syntax {
+                            location: Location::Line(l),
+                            ..
+                        }),
+                        Err(m),
+                    ) => {
+                        errors += 1;
+                        assert_eq!(l, m, "{text:?}");
+                    }
+                    (a, b) => panic!("{text:?}: {a:?} against {b:?}"),
+                }
+            }
+        }
+        assert!(errors > 1_000, "{errors}");
+    }
+
+    /// A small generator (xorshift), so that the cases are the same on every run.
+    struct Gen(u64);
+
+    impl Gen {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+        fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+            xs[self.below(xs.len())]
+        }
+    }
+
+    /// A tidy file as hwf writes it or a person edits it: titles, labels, symbols, decimal commas,
+    /// quoted cells, CRLF, footnotes.
+    fn tidy_text(g: &mut Gen) -> String {
+        let sep = g.pick(&[",", ";", "\t"]);
+        let nl = g.pick(&["\n", "\r\n"]);
+        let comma = sep != "," && g.below(2) == 0;
+        let labels = g.below(2) == 0;
+        let symbol = g.below(3) == 0;
+        let dims = 1 + g.below(3);
+        let mut head: Vec<String> = Vec::new();
+        for d in 0..dims {
+            head.push(format!("d{d}"));
+            if labels {
+                head.push(format!("d{d}_sv"));
+                head.push(format!("d{d}_en"));
+            }
+        }
+        head.extend(["value".into(), "status".into()]);
+        if symbol {
+            head.push("symbol".into());
+        }
+        let mut out = String::new();
+        if g.below(3) == 0 {
+            out.push_str(&format!("Syntetisk tabell{nl}"));
+        }
+        out.push_str(&head.join(sep));
+        out.push_str(nl);
+        for _ in 0..1 + g.below(12) {
+            let mut cells: Vec<String> = Vec::new();
+            for _ in 0..dims {
+                let code = g.pick(&["01", "1", "A", "B", " C ", "Skåne"]);
+                cells.push(code.to_string());
+                if labels {
+                    cells.push(g.pick(&["län", "\"Län, norra\"", ""]).to_string());
+                    cells.push(g.pick(&["county", ""]).to_string());
+                }
+            }
+            let (value, status, sym) = match g.below(6) {
+                0 => ("", "missing", ".."),
+                1 => ("", "suppressed", "x"),
+                2 => ("0", "zero", "-"),
+                3 if comma => ("78,4", "observed", ""),
+                3 => ("78.4", "observed", ""),
+                4 if comma => ("1500", "estimated", ""),
+                4 => ("1.500", "estimated", ""),
+                _ => ("45543", "observed", ""),
+            };
+            cells.extend([value.to_string(), status.to_string()]);
+            if symbol {
+                cells.push(sym.to_string());
+            }
+            out.push_str(&cells.join(sep));
+            out.push_str(nl);
+        }
+        if g.below(3) == 0 {
+            out.push_str(&format!("{nl}Källa: hwf{nl}"));
+        }
+        out
+    }
+
+    fn both_ways(text: &str) -> (Option<Table>, Result<Table, IngestError>) {
+        let path = Path::new("t.csv");
+        let d = sniff_delimiter(text);
+        let decimal = if d == b',' {
+            Decimal::Point
+        } else {
+            Decimal::Detect
+        };
+        let rows = Rows::new(path, text, d);
+        let streamed = grid::tidy_streamed(path, rows.clone(), &Locator::Lines, decimal, "csv");
+        let whole = rows.collect::<Result<_, _>>().and_then(|rows| {
+            let g = Grid {
+                rows,
+                locator: Locator::Lines,
+                decimal,
+                format: "csv",
+            };
+            grid::to_table(path, &g)
+        });
+        (streamed, whole)
+    }
+
+    #[test]
+    fn streamed_tidy_tables_equal_the_grid_ones() {
+        let mut g = Gen(0x853c_49e6_748f_ea9b);
+        let (mut streamed, mut fell_back, mut refused) = (0, 0, 0);
+        for case in 0..6_000 {
+            let mut text = tidy_text(&mut g);
+            // Two cases in three are edited at random: cells, separators, quotes, line ends.
+            if case % 3 != 0 {
+                for _ in 0..1 + g.below(3) {
+                    let mut at = g.below(text.len() + 1);
+                    while !text.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    let bit = g.pick(&[",", ";", "\"", "\n", ".", "x", "\r", " ", "7", "\u{1}"]);
+                    if g.below(2) == 0 {
+                        text.insert_str(at, bit);
+                    } else if let Some(c) = text[at..].chars().next() {
+                        text.replace_range(at..at + c.len_utf8(), "");
+                    }
+                }
+            }
+            match both_ways(&text) {
+                (Some(a), Ok(b)) => {
+                    streamed += 1;
+                    assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text:?}");
+                }
+                (Some(a), Err(e)) => panic!("{text:?}: streamed {a:?}, whole {e}"),
+                (None, Ok(_)) => fell_back += 1,
+                (None, Err(_)) => refused += 1,
+            }
+            // An unedited file that reads is always read line by line.
+            if case % 3 == 0
+                && let (None, Ok(_)) = both_ways(&text)
+            {
+                panic!("{text:?} was read whole");
+            }
+        }
+        assert!(
+            streamed > 2_500 && refused > 500,
+            "{streamed} {fell_back} {refused}"
         );
     }
 

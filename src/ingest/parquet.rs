@@ -108,7 +108,7 @@ fn guarded<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T, IngestError> {
 }
 
 /// The frame polars reads, as a grid of cells (header row first).
-fn frame_to_grid(path: &Path, bytes: &[u8]) -> Result<Grid, IngestError> {
+fn frame_to_grid(path: &Path, bytes: &[u8]) -> Result<Grid<'static>, IngestError> {
     let df = ParquetReader::new(Cursor::new(bytes))
         .finish()
         .map_err(|e| {
@@ -138,7 +138,7 @@ fn frame_to_grid(path: &Path, bytes: &[u8]) -> Result<Grid, IngestError> {
                 (0..height)
                     .map(|r| {
                         ca.get(r)
-                            .map_or(RawCell::Empty, |s| RawCell::Text(s.to_string()))
+                            .map_or(RawCell::Empty, |s| RawCell::Text(s.to_string().into()))
                     })
                     .collect()
             }
@@ -167,7 +167,10 @@ fn frame_to_grid(path: &Path, bytes: &[u8]) -> Result<Grid, IngestError> {
     let mut rows = Vec::with_capacity(height + 1);
     rows.push(GridRow {
         at: 1,
-        cells: names.iter().map(|n| RawCell::Text(n.clone())).collect(),
+        cells: names
+            .iter()
+            .map(|n| RawCell::Text(n.clone().into()))
+            .collect(),
     });
     for r in 0..height {
         rows.push(GridRow {

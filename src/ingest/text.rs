@@ -116,6 +116,10 @@ pub fn decode<'a>(
 /// back, and XML (hwf's xlsx, SVG and HTML outputs) cannot carry the others. The readers refuse them
 /// at their place (see [`control_message`]).
 pub fn control_char(s: &str) -> Option<(usize, char)> {
+    // The C0 controls are single bytes, and no byte of a longer UTF-8 sequence is below 0x80.
+    if !s.bytes().any(|b| b < 0x20) {
+        return None;
+    }
     s.chars()
         .enumerate()
         .find(|(_, c)| (*c as u32) < 0x20)

@@ -83,8 +83,8 @@ pub fn read_with(
                 Data::Empty => RawCell::Empty,
                 Data::Int(v) => RawCell::Number(*v as f64),
                 Data::Float(v) => RawCell::Number(*v),
-                Data::String(s) => RawCell::Text(s.clone()),
-                Data::Bool(b) => RawCell::Text(b.to_string()),
+                Data::String(s) => RawCell::Text(s.as_str().into()),
+                Data::Bool(b) => RawCell::Text(b.to_string().into()),
                 Data::DateTime(dt) if dt.is_duration() => {
                     RawCell::Date(format!("a duration of {} days", dt.as_f64()))
                 }
