@@ -264,6 +264,10 @@ pub struct TableMeta {
     pub age_bands: Vec<(u32, u32)>,
 }
 
+/// The most distinct status symbols one table may hold. Statistics agencies use a handful (`..`,
+/// `.`, `-`, `x`, `:`, `e`); a file with more is not marking statuses.
+pub const MAX_SYMBOLS: usize = 255;
+
 /// A tidy table: dimensions, and per row a category index for each dimension, a value and a status.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Table {
@@ -381,13 +385,18 @@ impl Table {
         }
     }
 
-    /// The symbol index for `name`, adding it to [`TableMeta::symbol_names`] when new.
-    pub fn intern_symbol(&mut self, name: &str) -> u16 {
+    /// The symbol index for `name`, adding it to [`TableMeta::symbol_names`] when new; `None` for
+    /// a new symbol once the table holds [`MAX_SYMBOLS`] (the readers make that an error at the
+    /// cell, so that an index never wraps and a search never grows with the file).
+    pub fn intern_symbol(&mut self, name: &str) -> Option<u16> {
         if let Some(i) = self.meta.symbol_names.iter().position(|s| s == name) {
-            return (i + 1) as u16;
+            return Some((i + 1) as u16);
+        }
+        if self.meta.symbol_names.len() >= MAX_SYMBOLS {
+            return None;
         }
         self.meta.symbol_names.push(name.to_string());
-        self.meta.symbol_names.len() as u16
+        Some(self.meta.symbol_names.len() as u16)
     }
 
     /// Counts of rows by status, in [`Status::ALL`] order.

@@ -260,7 +260,7 @@ fn table(cells: &[(&str, &str, f64, Status, &str)]) -> Table {
         let s = if sym.is_empty() {
             0
         } else {
-            t.intern_symbol(sym)
+            t.intern_symbol(sym).expect("a handful of symbols")
         };
         let key = [
             regions.iter().position(|x| x == r).unwrap() as u32,

@@ -802,3 +802,42 @@ fn control_characters_are_refused_where_they_stand() {
         }
     }
 }
+
+#[test]
+fn status_symbols_beyond_the_limit_are_errors_at_their_cell() {
+    // 300 distinct symbols: the 256th is refused where it stands (it wrapped to a wrong index
+    // past 65 535 before, after a search that grew with the file).
+    let mut csv = String::from("kod,value,status,symbol\n");
+    for k in 0..300 {
+        csv.push_str(&format!("A{k},,missing,s{k}\n"));
+    }
+    let limits = Limits::default();
+    match hwf::ingest::read_bytes_with(Path::new("many.csv"), csv.as_bytes(), &limits) {
+        Err(IngestError::Syntax {
+            location: Location::LineCol(257, 4),
+            found,
+            ..
+        }) => assert!(
+            found.contains("\"s255\"") && found.contains("255 distinct"),
+            "{found}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    let index: Vec<String> = (0..300).map(|k| format!("\"c{k}\"")).collect();
+    let status: Vec<String> = (0..300).map(|k| format!("\"s{k}\"")).collect();
+    let json = format!(
+        r#"{{"version":"2.0","class":"dataset","id":["kod"],"size":[300],
+        "dimension":{{"kod":{{"category":{{"index":[{}]}}}}}},
+        "value":[{}],"status":[{}]}}"#,
+        index.join(","),
+        vec!["null"; 300].join(","),
+        status.join(",")
+    );
+    match hwf::ingest::read_bytes_with(Path::new("many.json"), json.as_bytes(), &limits) {
+        Err(IngestError::Syntax {
+            location: Location::Path(p),
+            ..
+        }) => assert_eq!(p, "$.status[255]"),
+        other => panic!("{other:?}"),
+    }
+}

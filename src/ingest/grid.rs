@@ -746,7 +746,13 @@ pub fn to_table(path: &Path, grid: &Grid) -> Result<Table, IngestError> {
                 }
             };
             let sym = match sym {
-                Some(s) => table.intern_symbol(&s),
+                Some(s) => match table.intern_symbol(&s) {
+                    Some(i) => i,
+                    None => {
+                        bad.push(too_many_symbols(path, loc.cell(r.at, c), &s));
+                        continue;
+                    }
+                },
                 None => 0,
             };
             table.push(&key, value, status, sym);
@@ -796,6 +802,21 @@ fn value_cell(
                 .map_err(|t| number_error(path, loc.cell(at, col), s, t, decimal))
         }
     }
+}
+
+/// A symbol beyond [`crate::table::MAX_SYMBOLS`] distinct ones, at its cell.
+pub(super) fn too_many_symbols(path: &Path, location: Location, symbol: &str) -> IngestError {
+    IngestError::syntax(
+        path,
+        location,
+        format!(
+            "the status symbol {:?}, one more than the {} distinct symbols a table may hold",
+            super::error::excerpt(symbol),
+            crate::table::MAX_SYMBOLS
+        ),
+        "a handful of status symbols (\"..\", \"x\", \"-\"); free text belongs in a column of \
+         its own",
+    )
 }
 
 fn date_error(path: &Path, location: Location, date: &str) -> IngestError {
@@ -1063,13 +1084,12 @@ impl Tidy {
                 },
             ));
         }
-        let sym = match self
-            .symbol
-            .map(|c| r.cells[c].text())
-            .filter(|s| !s.is_empty())
-        {
-            Some(s) => self.table.intern_symbol(&s),
-            None => 0,
+        let sym = match self.symbol.map(|c| (c, r.cells[c].text())) {
+            Some((c, s)) if !s.is_empty() => self
+                .table
+                .intern_symbol(&s)
+                .ok_or_else(|| too_many_symbols(path, loc.cell(r.at, c), &s))?,
+            _ => 0,
         };
         self.table.push(&self.key, value, status, sym);
         self.table.lines.push(loc.line_number(r.at));

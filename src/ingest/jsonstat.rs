@@ -561,7 +561,9 @@ fn dataset(
             (None, None) => (f64::NAN, Status::Missing),
         };
         let sym = match sym {
-            Some(s) => table.intern_symbol(s),
+            Some(s) => table
+                .intern_symbol(s)
+                .ok_or_else(|| super::grid::too_many_symbols(path, at(&format!("{sp}[{i}]")), s))?,
             None => 0,
         };
         table.push(&key, value, status, sym);
