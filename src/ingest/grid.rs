@@ -1148,8 +1148,9 @@ where
     if !is_tidy(&headers) {
         return None;
     }
-    let probe = Tidy::new(&headers, TableMeta::default());
-    let value_col = probe.value;
+    // The builder is made here for its columns; the metadata comes with the footnotes below.
+    let mut tidy = Tidy::new(&headers, TableMeta::default());
+    let value_col = tidy.value;
     // First pass: the data rows (up to an empty row or footnotes to the end), their shape and
     // text, and the decimal separator as `resolve_decimal` settles it.
     let data_start = it.clone();
@@ -1181,17 +1182,21 @@ where
         }
         for cell in &r.cells[..width] {
             if let RawCell::Text(s) = cell
-                && super::text::control_char(s.trim()).is_some()
+                && super::text::control_char(trim(s)).is_some()
             {
                 return None;
             }
         }
-        if let RawCell::Text(s) = &r.cells[value_col] {
-            let s = s.trim();
+        // The separator, only where it is to be told, and each test only until it has an answer
+        // (`thousands_with_points` splits the cell).
+        if decimal == Decimal::Detect
+            && let RawCell::Text(s) = &r.cells[value_col]
+        {
+            let s = trim(s);
             if symbol_status(s).is_none() {
-                comma |= s.contains(',') && !s.contains('.');
-                point |= s.contains('.') && !s.contains(',');
-                plain_point |= s.contains('.') && !thousands_with_points(s);
+                comma = comma || (s.contains(',') && !s.contains('.'));
+                point = point || (s.contains('.') && !s.contains(','));
+                plain_point = plain_point || (s.contains('.') && !thousands_with_points(s));
             }
         }
         n_data += 1;
@@ -1206,9 +1211,8 @@ where
         (Decimal::Detect, _, _) => Decimal::Point,
         (d, _, _) => d,
     };
-    let meta = grid_meta(path, format, &titles, footer);
+    tidy.table.meta = grid_meta(path, format, &titles, footer);
     // Second pass: the table.
-    let mut tidy = Tidy::new(&headers, meta);
     tidy.table.reserve(n_data);
     tidy.table.lines.reserve(n_data);
     for r in data_start.take(n_data) {
@@ -1254,19 +1258,15 @@ mod tests {
         .map(|s| s.to_string())
         .collect();
         cases.push("9".repeat(400));
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        use rand_core::{Rng, SeedableRng};
+        let mut rng = rand_pcg::Pcg64::seed_from_u64(3);
         let alphabet = b"0123456789.-,e+ ";
         for _ in 0..20_000 {
-            let len = (x % 9) as usize;
-            let mut s = String::new();
-            for _ in 0..len {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                s.push(alphabet[(x % alphabet.len() as u64) as usize] as char);
-            }
-            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            cases.push(s);
+            let len = rng.next_u64() % 9;
+            let pick = |r: &mut rand_pcg::Pcg64| {
+                alphabet[(r.next_u64() % alphabet.len() as u64) as usize] as char
+            };
+            cases.push((0..len).map(|_| pick(&mut rng)).collect());
         }
         let mut taken = 0;
         for s in &cases {
