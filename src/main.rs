@@ -196,6 +196,9 @@ enum Command {
         #[command(flatten)]
         keep: KeepArgs,
     },
+    /// Fetch tables from SCB's statistical database (PxWebApi 2) or another PxWeb server, each
+    /// saved with the request that made it (FILE.source.json beside FILE).
+    Fetch(FetchArgs),
     /// Scenarios: `hwf scenario show [FILE]` prints the effective parameters and where each came from.
     Scenario {
         #[command(subcommand)]
@@ -436,6 +439,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             println!("wrote {}", out.path().display());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Fetch(args) => fetch(args),
         Command::Convert {
             input,
             output,
@@ -719,6 +723,11 @@ fn collect_tables(paths: &[PathBuf]) -> Result<Vec<Named>, String> {
             let mut files: Vec<PathBuf> = std::fs::read_dir(p)
                 .map_err(|e| format!("{}: {e}", p.display()))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
+                // A fetch's record (`FILE.source.json`) describes a table; it is not one.
+                .filter(|f| {
+                    !f.file_name()
+                        .is_some_and(|n| n.to_string_lossy().ends_with(".source.json"))
+                })
                 .filter(|f| {
                     f.extension()
                         .and_then(|e| e.to_str())
@@ -1430,4 +1439,161 @@ fn print_calibration(rows: &[hwf::model::calibration::Row]) {
             );
         }
     }
+}
+
+/// The options of `hwf fetch`.
+#[derive(clap::Args)]
+struct FetchArgs {
+    /// The table's id (e.g. TAB638).
+    #[arg(required_unless_present_any = ["sources", "search"])]
+    table: Option<String>,
+    /// The API's root.
+    #[arg(long, default_value = hwf::ingest::fetch::SCB_API)]
+    api: String,
+    /// Values of a variable, as VAR=ITEM,ITEM (repeatable). Items: codes, * (all), PREFIX*,
+    /// from(CODE), to(CODE), range(FIRST,LAST). Variables not named are left out where the
+    /// table allows it (summed), else taken whole.
+    #[arg(long)]
+    select: Vec<String>,
+    /// A code list (value set or aggregation) for a variable, as VAR=ID (repeatable).
+    #[arg(long)]
+    codelist: Vec<String>,
+    /// The language of labels (sv or en).
+    #[arg(long, default_value = "sv")]
+    lang: String,
+    /// The output file; its extension (.csv, .parquet, .xlsx) picks the format.
+    #[arg(long, required_unless_present_any = ["sources", "search"])]
+    out: Option<PathBuf>,
+    /// The format asked of the server: json-stat2 or px.
+    #[arg(long, default_value = "json-stat2")]
+    via: String,
+    /// A sources file (TOML) naming the tables to fetch and where to save them.
+    #[arg(long, conflicts_with_all = ["table", "select", "codelist", "out", "search"])]
+    sources: Option<PathBuf>,
+    /// List the tables whose text matches (id, label, periods, last update).
+    #[arg(long, conflicts_with_all = ["table", "select", "codelist", "out"])]
+    search: Option<String>,
+    /// The folder of cached answers (default $HWF_CACHE, else ~/.cache/hwf/fetch).
+    #[arg(long)]
+    cache: Option<PathBuf>,
+    /// Keep no cache.
+    #[arg(long, conflicts_with = "cache")]
+    no_cache: bool,
+    /// Call the server even for answers the cache holds (and keep the new ones).
+    #[arg(long)]
+    refresh: bool,
+    /// The longest one call may take, in seconds.
+    #[arg(long, default_value_t = 60)]
+    timeout: u64,
+}
+
+/// `VAR=VALUE` of `--select` and `--codelist`.
+fn var_value<'a>(opt: &str, s: &'a str) -> Result<(&'a str, &'a str), String> {
+    match s.split_once('=') {
+        Some((v, rest)) if !v.trim().is_empty() && !rest.trim().is_empty() => {
+            Ok((v.trim(), rest.trim()))
+        }
+        _ => Err(format!(
+            "{opt} {s:?}: expected VARIABLE=VALUES, e.g. Region=01,03"
+        )),
+    }
+}
+
+fn fetch(a: FetchArgs) -> Result<ExitCode, String> {
+    use hwf::ingest::fetch::{self, client};
+    if a.timeout == 0 {
+        return Err("--timeout 0: expected seconds, 1 or more".into());
+    }
+    let limits = ingest::Limits::from_env();
+    let mut http = client::Client::new(client::ClientOptions {
+        cache: if a.no_cache {
+            None
+        } else {
+            a.cache.or_else(client::ClientOptions::default_cache)
+        },
+        refresh: a.refresh,
+        timeout: std::time::Duration::from_secs(a.timeout),
+        max_bytes: limits.max_input_bytes,
+    });
+    let mut configs = fetch::Configs::default();
+    let api = a.api.trim_end_matches('/').to_string();
+    if let Some(text) = a.search {
+        let (cards, total) = fetch::search(&api, &a.lang, &text, 50, &mut http, &mut configs)
+            .map_err(|e| e.to_string())?;
+        for c in &cards {
+            println!(
+                "{}\t{}\t{}–{}\t{}",
+                c.id,
+                c.label,
+                c.first_period.as_deref().unwrap_or(""),
+                c.last_period.as_deref().unwrap_or(""),
+                c.updated.as_deref().unwrap_or("")
+            );
+        }
+        eprintln!("{} of {total} table(s) listed", cards.len());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let jobs = match a.sources {
+        Some(path) => fetch::read_sources(&path).map_err(|e| e.to_string())?,
+        None => {
+            let via = fetch::Via::parse(&a.via)
+                .ok_or_else(|| format!("--via {:?}: expected json-stat2 or px", a.via))?;
+            let mut select = Vec::new();
+            for s in &a.select {
+                let (v, items) = var_value("--select", s)?;
+                select.push((v.to_string(), fetch::split_items(items)));
+            }
+            let mut codelists = Vec::new();
+            for s in &a.codelist {
+                let (v, id) = var_value("--codelist", s)?;
+                codelists.push((v.to_string(), id.to_string()));
+            }
+            let (Some(table), Some(out)) = (a.table, a.out) else {
+                return Err("a table id and --out FILE are needed (or --sources FILE)".into());
+            };
+            vec![(
+                fetch::Query {
+                    api,
+                    table,
+                    lang: a.lang,
+                    select,
+                    codelists,
+                    via,
+                },
+                out,
+            )]
+        }
+    };
+    // Every output is checked before any call, and nothing is written until every table is in.
+    for (_, out) in &jobs {
+        fetch::check_output(out).map_err(|e| e.to_string())?;
+    }
+    let mut got = Vec::new();
+    for (q, out) in &jobs {
+        let before = http.network_calls;
+        let f = fetch::fetch(q, &mut http, &mut configs, &limits).map_err(|e| e.to_string())?;
+        let data_calls = f.source.calls.len() - 2;
+        eprintln!(
+            "{}: {} cell(s) in {} data call(s) of at most {} cells; {} call(s) to the server, the rest from the cache",
+            q.table,
+            f.table.len(),
+            data_calls,
+            f.source.config.max_data_cells,
+            http.network_calls - before
+        );
+        for w in &f.table.meta.warnings {
+            eprintln!("warning: {}: {w}", q.table);
+        }
+        got.push((f, out));
+    }
+    for (f, out) in &got {
+        let source = fetch::save(f, out).map_err(|e| e.to_string())?;
+        eprintln!(
+            "wrote {} ({} rows) and {}",
+            out.display(),
+            source.cells,
+            fetch::record_path(out).display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

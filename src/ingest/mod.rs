@@ -8,11 +8,15 @@
 //! | xlsx | [`xlsx`] | spreadsheets with a header row |
 //! | Parquet | [`parquet`] | hwf's own tidy Parquet |
 //!
+//! [`fetch`] takes tables from a PxWebApi 2 server (SCB's statistical database) and reads them with
+//! these readers.
+//!
 //! Every reader takes the file's bytes and its path (for messages) so that tests and fuzz targets can
 //! feed it from memory; [`read_table`] reads a file and picks the reader.
 
 pub mod csv;
 pub mod error;
+pub mod fetch;
 pub mod grid;
 pub mod jsonstat;
 pub mod limits;

@@ -179,6 +179,33 @@ pub struct UsedInput {
     pub imputed: usize,
     /// Cells (rows of the tidy table) read from the file.
     pub cells: usize,
+    /// Where `hwf fetch` took the file from (its record, `FILE.source.json`), when the record
+    /// describes the file as it is.
+    pub fetched: Option<crate::ingest::fetch::Source>,
+}
+
+/// The record `hwf fetch` left beside an input file, when it describes the file as read (same
+/// SHA-256), and a note when a record is there but the file has changed since.
+fn fetched_record(file: &str, sum: &str) -> (Option<crate::ingest::fetch::Source>, Option<Note>) {
+    if file.starts_with(crate::defaults::DIR) {
+        return (None, None);
+    }
+    let Some(rec) = crate::ingest::fetch::read_record(Path::new(file)) else {
+        return (None, None);
+    };
+    if rec.output.as_ref().is_some_and(|o| o.sha256 == sum) {
+        return (Some(rec), None);
+    }
+    let name = crate::ingest::fetch::record_path(Path::new(file))
+        .display()
+        .to_string();
+    (
+        None,
+        Some(Note::new(
+            format!("changed since hwf fetch wrote it: {name} describes another file"),
+            format!("ändrad sedan hwf fetch skrev den: {name} beskriver en annan fil"),
+        )),
+    )
 }
 
 /// A note on what happened to an input on its way into the model (rows left out, dimensions
@@ -421,6 +448,7 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
                 )],
                 imputed: 0,
                 cells: ov.rows.len(),
+                fetched: None,
             };
             Some((ov, used))
         }
@@ -435,10 +463,11 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
         let mut t = read_bytes(Path::new(&name), &bytes)?;
         let why = synthetic::recognise(f, &t);
         t.meta.synthetic = !why.is_empty();
+        let (fetched, changed) = fetched_record(&name, &sum);
         // Cells without a number, imputed from the table's own totals when the scenario says so
         // (before any ungrouping, so that bands are filled from their totals first).
         let mut imputed = 0;
-        let mut extra: Vec<Note> = Vec::new();
+        let mut extra: Vec<Note> = changed.into_iter().collect();
         if f.missing.as_deref().map(str::trim) == Some("impute") {
             let (filled, info) = impute::impute(&t)?;
             if info.cells > 0 {
@@ -493,6 +522,7 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
             notes: Vec::new(),
             imputed,
             cells: t.len(),
+            fetched,
         });
         tables.push(t);
     }
@@ -506,7 +536,8 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
         let mut t = read_bytes(Path::new(&name), &bytes)?;
         let why = synthetic::recognise(&f, &t);
         t.meta.synthetic = !why.is_empty();
-        let mut notes = Vec::new();
+        let (fetched, changed) = fetched_record(&name, &sum);
+        let mut notes: Vec<Note> = changed.into_iter().collect();
         if ungroup::has_age_bands(&t) {
             t = ungroup::ungroup_ages(&t, &ungroup::Options::workforce()).map_err(|e| {
                 ModelError::Input {
@@ -551,6 +582,7 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
             notes,
             imputed: 0,
             cells: t.len(),
+            fetched,
         });
         pieces.push((piece, t, supp.is_embedded()));
     }
@@ -1474,5 +1506,44 @@ impl Projection {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fetch_record_counts_only_for_the_file_it_describes() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("pop.csv");
+        std::fs::write(&file, "a,value\n1,2\n").unwrap();
+        let name = file.display().to_string();
+        let record = |sha: &str| {
+            let rec = serde_json::json!({
+                "fetched_by": "hwf", "api": "http://x/api/v2", "table": "T1", "label": "", "lang": "sv",
+                "via": "json-stat2", "asked": {}, "selection": [], "cells": 1, "calls": [],
+                "config": {"apiVersion": "2", "maxDataCells": 1, "maxCallsPerTimeWindow": 1, "timeWindow": 1},
+                "output": {"file": "pop.csv", "sha256": sha}
+            });
+            std::fs::write(
+                crate::ingest::fetch::record_path(&file),
+                serde_json::to_vec(&rec).unwrap(),
+            )
+            .unwrap();
+        };
+        assert_eq!(fetched_record(&name, "abc"), (None, None));
+        record("abc");
+        let (rec, note) = fetched_record(&name, "abc");
+        assert_eq!(rec.unwrap().table, "T1");
+        assert!(note.is_none());
+        // The file was edited after the fetch: the record no longer describes it.
+        let (rec, note) = fetched_record(&name, "def");
+        assert!(rec.is_none());
+        assert!(
+            note.unwrap()
+                .en
+                .starts_with("changed since hwf fetch wrote it")
+        );
     }
 }

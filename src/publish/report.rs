@@ -1856,6 +1856,39 @@ pub(crate) fn sources(o: &mut String, pr: &Projection, lang: Lang) {
             "Cells: values (rows of the tidy table) read from the file. SHA-256: the file's checksum; a changed file gives another."
         )
     );
+    // Inputs taken from a statistics API by `hwf fetch`: the table, the server and when.
+    let fetched: Vec<&crate::model::UsedInput> =
+        pr.used.iter().filter(|u| u.fetched.is_some()).collect();
+    if !fetched.is_empty() {
+        let _ = writeln!(o, "<ul>");
+        for u in fetched {
+            let Some(f) = &u.fetched else { continue };
+            let when = f
+                .calls
+                .iter()
+                .map(|c| c.retrieved.as_str())
+                .max()
+                .unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "<li><b>{}</b>: {} <code>{}</code> ({}) {} <code>{}</code>, {} {} {}</li>",
+                esc(&input_name(&u.key, lang)),
+                tr(lang, "tabell", "table"),
+                esc(&f.table),
+                esc(&f.label),
+                tr(lang, "hämtad från", "fetched from"),
+                esc(&f.api),
+                esc(when.get(..10).unwrap_or(when)),
+                tr(
+                    lang,
+                    "med hwf fetch; anropen står i",
+                    "by hwf fetch; the calls are in"
+                ),
+                esc(&format!("{}.source.json", u.file)),
+            );
+        }
+        let _ = writeln!(o, "</ul>");
+    }
     // What happened to an input on its way into the model (ages ungrouped from bands, totals and
     // ages outside the model left out), said where the sources are.
     let noted: Vec<&crate::model::UsedInput> =

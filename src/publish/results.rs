@@ -880,6 +880,10 @@ pub fn manifest(pr: &Projection, files: &[(&str, &[u8])]) -> serde_json::Value {
             if u.imputed > 0 {
                 v["imputed_cells"] = json!(u.imputed);
             }
+            // The requests that made a fetched file (`hwf fetch`'s record of it).
+            if let Some(f) = &u.fetched {
+                v["fetched"] = serde_json::to_value(f).unwrap_or_default();
+            }
             v
         }).collect::<Vec<_>>(),
         "outputs": files.iter().map(|(n, b)| json!({"file": n, "sha256": crate::model::scenario::hex(&Sha256::digest(b))})).collect::<Vec<_>>(),
