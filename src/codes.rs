@@ -331,13 +331,19 @@ pub fn fold(s: &str) -> String {
 }
 
 /// Whether a label is one of the total categories publishers use (`tot`, `totalt`, `1+2`,
-/// `samtliga`, `Riket`, `00`, `båda könen`, `alla åldrar`, …).
+/// `samtliga`, `Riket`, `00`, `båda könen`, `alla åldrar`, SCB's `TotSa` and `totalt, samtliga
+/// åldrar`, …).
 pub fn is_total_label(s: &str) -> bool {
     let raw = s.trim().to_lowercase();
-    if matches!(raw.as_str(), "1+2" | "00" | "t") {
+    // `TotSa`/`TotSA`: SCB's API codes for all sexes and all ages.
+    if matches!(raw.as_str(), "1+2" | "00" | "t" | "totsa") {
         return true;
     }
     let n = normalise(s);
+    // SCB's labels of totals: `totalt, samtliga åldrar`, `totalt, samtliga män och kvinnor`.
+    if n.starts_with("totalt samtliga ") {
+        return true;
+    }
     matches!(
         n.as_str(),
         "tot"

@@ -33,6 +33,10 @@ enum Command {
         /// The sheet to read from an xlsx input (default: the first).
         #[arg(long)]
         sheet: Option<String>,
+        /// The input's format (px, json, csv, xlsx, parquet) where its name and first bytes do not
+        /// tell it (a pipe such as <(…), a name without extension).
+        #[arg(long, value_parser = parse_format)]
+        format: Option<ingest::Format>,
     },
     /// Show a table's dimensions, their sizes and codes, its value range and counts by status.
     Inspect {
@@ -47,6 +51,10 @@ enum Command {
         /// How many codes to list per dimension (all with --json).
         #[arg(long, default_value_t = 12)]
         codes: usize,
+        /// The input's format (px, json, csv, xlsx, parquet) where its name and first bytes do not
+        /// tell it (a pipe such as <(…), a name without extension).
+        #[arg(long, value_parser = parse_format)]
+        format: Option<ingest::Format>,
     },
     /// Check tables against the code lists and the rules of their kind; with no path, the embedded
     /// default data. A folder means every table in it.
@@ -66,6 +74,10 @@ enum Command {
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
+        /// The format of the files named (px, json, csv, xlsx, parquet) where their names and
+        /// first bytes do not tell it; a folder's files are told by their extensions.
+        #[arg(long, value_parser = parse_format)]
+        format: Option<ingest::Format>,
     },
     /// Distribute money by key (`--spec FILE`), audit a published distribution, or summarise funding
     /// streams.
@@ -190,6 +202,10 @@ enum Command {
         /// The sheet to read from an xlsx input (default: the first).
         #[arg(long)]
         sheet: Option<String>,
+        /// The input's format (px, json, csv, xlsx, parquet) where its name and first bytes do not
+        /// tell it (a pipe such as <(…), a name without extension).
+        #[arg(long, value_parser = parse_format)]
+        format: Option<ingest::Format>,
         /// The output folder (forecast.csv, scores.csv, charts/).
         #[arg(long, default_value = "out/forecast")]
         out: PathBuf,
@@ -388,17 +404,28 @@ fn main() -> ExitCode {
     }
 }
 
-fn read(path: &Path, sheet: Option<&str>) -> Result<Table, String> {
+/// `--format`'s value.
+fn parse_format(s: &str) -> Result<ingest::Format, String> {
+    ingest::Format::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = ingest::Format::ALL.iter().map(|f| f.name()).collect();
+        format!("{s:?}: expected one of {}", names.join(", "))
+    })
+}
+
+fn read(path: &Path, sheet: Option<&str>, format: Option<ingest::Format>) -> Result<Table, String> {
     // `embedded:NAME`: one of the embedded default tables (marked synthetic).
     if let Some(name) = path.to_str().and_then(|p| p.strip_prefix("embedded:")) {
         return hwf::defaults::table(name).map_err(|e| e.to_string());
+    }
+    if sheet.is_some() && format.is_some_and(|f| f != ingest::Format::Xlsx) {
+        return Err("--sheet is for xlsx inputs; --format names another format".into());
     }
     if let Some(s) = sheet {
         let limits = ingest::Limits::from_env();
         let bytes = ingest::read_capped(path, &limits, true).map_err(|e| e.to_string())?;
         return ingest::xlsx::read_with(path, &bytes, Some(s), &limits).map_err(|e| e.to_string());
     }
-    read_table(path).map_err(|e| e.to_string())
+    ingest::read_table_as(path, format, &ingest::Limits::from_env()).map_err(|e| e.to_string())
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
@@ -413,6 +440,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             seed,
             paths,
             sheet,
+            format,
             out,
             keep,
         } => {
@@ -429,7 +457,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             opts.check().map_err(|e| e.to_string())?;
             let out = keep.out(out)?;
-            let table = read(&file, sheet.as_deref())?;
+            let table = read(&file, sheet.as_deref(), format)?;
             for w in &table.meta.warnings {
                 eprintln!("warning: {}: {w}", file.display());
             }
@@ -445,8 +473,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             output,
             swedish,
             sheet,
+            format,
         } => {
-            let table = read(&input, sheet.as_deref())?;
+            let table = read(&input, sheet.as_deref(), format)?;
             let format = match TableFormat::from_path(&output) {
                 Some(TableFormat::Csv) if swedish => TableFormat::CsvSwedish,
                 Some(f) => f,
@@ -469,8 +498,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             json,
             sheet,
             codes,
+            format,
         } => {
-            let t = read(&file, sheet.as_deref())?;
+            let t = read(&file, sheet.as_deref(), format)?;
             if json {
                 println!(
                     "{}",
@@ -487,6 +517,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             years,
             total_tolerance,
             json,
+            format,
         } => {
             let kind = kind.map(|k| TableKind::try_from(k.as_str())).transpose()?;
             let years = parse_years(&years)?;
@@ -503,7 +534,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             let mut findings: Vec<Finding> = Vec::new();
             let mut checked = 0usize;
-            let tables = collect_tables(&paths)?;
+            let tables = collect_tables(&paths, format)?;
             for (name, result) in tables {
                 checked += 1;
                 match result {
@@ -710,7 +741,7 @@ fn parse_years(s: &str) -> Result<(i32, i32), String> {
 /// A table to check, by name, or why it could not be read.
 type Named = (String, Result<Table, String>);
 
-fn collect_tables(paths: &[PathBuf]) -> Result<Vec<Named>, String> {
+fn collect_tables(paths: &[PathBuf], format: Option<ingest::Format>) -> Result<Vec<Named>, String> {
     if paths.is_empty() {
         return Ok(hwf::defaults::tables()
             .into_iter()
@@ -747,7 +778,8 @@ fn collect_tables(paths: &[PathBuf]) -> Result<Vec<Named>, String> {
         } else {
             out.push((
                 p.display().to_string(),
-                read_table(p).map_err(|e| e.to_string()),
+                ingest::read_table_as(p, format, &ingest::Limits::from_env())
+                    .map_err(|e| e.to_string()),
             ));
         }
     }
@@ -1467,6 +1499,11 @@ struct FetchArgs {
     /// The format asked of the server: json-stat2 or px.
     #[arg(long, default_value = "json-stat2")]
     via: String,
+    /// The server's protocol: v2 (PxWebApi 2) or v1 (the PxWeb API of Statistics Norway, Finland
+    /// and Greenland, and SCB's older service; TABLE is then the table's path below --api). By
+    /// default v1 where --api has /v1/ or /api/v0/ in its path, else v2.
+    #[arg(long)]
+    protocol: Option<String>,
     /// A sources file (TOML) naming the tables to fetch and where to save them.
     #[arg(long, conflicts_with_all = ["table", "select", "codelist", "out", "search"])]
     sources: Option<PathBuf>,
@@ -1518,6 +1555,15 @@ fn fetch(a: FetchArgs) -> Result<ExitCode, String> {
     let mut configs = fetch::Configs::default();
     let api = a.api.trim_end_matches('/').to_string();
     if let Some(text) = a.search {
+        let v1 = match &a.protocol {
+            Some(p) => fetch::Protocol::parse(p) == Some(fetch::Protocol::V1),
+            None => fetch::Protocol::of_api(&api) == fetch::Protocol::V1,
+        };
+        if v1 {
+            return Err(format!(
+                "--search lists tables through PxWebApi 2's /tables; {api} speaks v1, whose tables are browsed by their path"
+            ));
+        }
         let (cards, total) = fetch::search(&api, &a.lang, &text, 50, &mut http, &mut configs)
             .map_err(|e| e.to_string())?;
         for c in &cards {
@@ -1551,9 +1597,15 @@ fn fetch(a: FetchArgs) -> Result<ExitCode, String> {
             let (Some(table), Some(out)) = (a.table, a.out) else {
                 return Err("a table id and --out FILE are needed (or --sources FILE)".into());
             };
+            let protocol = match &a.protocol {
+                None => fetch::Protocol::of_api(&api),
+                Some(p) => fetch::Protocol::parse(p)
+                    .ok_or_else(|| format!("--protocol {p:?}: expected v1 or v2"))?,
+            };
             vec![(
                 fetch::Query {
                     api,
+                    protocol,
                     table,
                     lang: a.lang,
                     select,
@@ -1572,7 +1624,7 @@ fn fetch(a: FetchArgs) -> Result<ExitCode, String> {
     for (q, out) in &jobs {
         let before = http.network_calls;
         let f = fetch::fetch(q, &mut http, &mut configs, &limits).map_err(|e| e.to_string())?;
-        let data_calls = f.source.calls.len() - 2;
+        let data_calls = f.source.calls.iter().filter(|c| c.method == "POST").count();
         eprintln!(
             "{}: {} cell(s) in {} data call(s) of at most {} cells; {} call(s) to the server, the rest from the cache",
             q.table,

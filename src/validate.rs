@@ -562,7 +562,14 @@ fn code_problem(
     }
     match concept {
         Concept::Age => {
-            if is_total_code(c) || age_range(c).is_some() {
+            // A code that is no age may carry it in its label: SCB's aggregated age groups have
+            // codes such as `100+10` for the label `100+ år`.
+            let labels = [cat.label_sv.as_deref(), cat.label_en.as_deref()];
+            let label_age = labels
+                .into_iter()
+                .flatten()
+                .any(|l| is_total_code(l) || age_range(l).is_some());
+            if is_total_code(c) || age_range(c).is_some() || label_age {
                 None
             } else {
                 Some((
@@ -946,6 +953,33 @@ mod tests {
         assert_eq!(year_of("2019K1"), Some(2019));
         assert_eq!(year_of("2019M01"), Some(2019));
         assert_eq!(year_of("20x9"), None);
+    }
+
+    #[test]
+    fn scb_api_codes_read_through_their_labels() {
+        // SCB's PxWebApi 2 with the aggregation agg_Ålder10årJ: `100+10` labelled `100+ år`,
+        // `TotSa` for both sexes, `TotSA` for all ages (pxwebpy's recording of TAB6471).
+        let cat = |code: &str, label: Option<&str>| crate::table::Category {
+            label_sv: label.map(str::to_string),
+            ..crate::table::Category::code(code)
+        };
+        let opts = Options::default();
+        assert_eq!(
+            code_problem(Concept::Age, &cat("100+10", Some("100+ år")), &opts),
+            None
+        );
+        assert!(code_problem(Concept::Age, &cat("100+10", None), &opts).is_some());
+        assert_eq!(
+            code_problem(
+                Concept::Age,
+                &cat("TotSA", Some("totalt, samtliga åldrar")),
+                &opts
+            ),
+            None
+        );
+        assert!(is_total_code("TotSa"));
+        assert!(is_total_code("totalt, samtliga män och kvinnor"));
+        assert!(!is_total_code("totaltid"));
     }
 
     #[test]

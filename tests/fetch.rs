@@ -430,6 +430,21 @@ fn a_table_larger_than_the_limit_comes_in_calls_that_join_to_the_whole() {
         json!(["TotSa", "1", "2"])
     );
     assert_eq!(rec["asked"]["Tid"], json!(["from(2026M01)"]));
+    // SCB's notes travel in the record, which every output format has: the cell-key method's
+    // note says totals need not equal the sums of their parts from 2025.
+    assert_eq!(rec["updated"], "2026-06-08T06:00:00Z");
+    let ckm = rec["notes"][0].as_str().unwrap();
+    assert!(ckm.contains("Cell Key Method (CKM)"));
+    // Its paragraphs are broken by `\r\n` in the answer, kept as they are.
+    assert!(ckm.contains("delar. \r\n"), "{ckm:?}");
+    // The aggregation's codes are kept as they come (`100+10` is labelled `100+ år`, `TotSa` is
+    // both sexes), and validation reads them through their labels: a population table with no
+    // errors (its totals against the parts are warnings, for the perturbed years).
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.contains(",100+10,100+ år,TotSa,"), "{csv}");
+    let v = hwf(&["validate", "--kind", "population", &out]);
+    assert_eq!(v.status.code(), Some(0), "{}", text(&v));
+    assert!(text(&v).contains(": 0 error(s)"), "{}", text(&v));
 }
 
 #[test]
@@ -980,4 +995,167 @@ fn the_manifest_traces_a_fetched_input_to_its_requests() {
             .iter()
             .all(|c| c["url"].as_str().unwrap().starts_with(&srv.root))
     );
+}
+
+/// A v1 table description made from a recorded answer: its variables and values; a variable the
+/// recorded query left out may be eliminated (the server answered for it anyway).
+fn v1_metadata_from(answer: &Value, query: &Value) -> Vec<u8> {
+    let asked: Vec<&str> = query["query"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["code"].as_str().unwrap())
+        .collect();
+    let vars: Vec<Value> = answer["id"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| {
+            let id = id.as_str().unwrap();
+            let index = &answer["dimension"][id]["category"]["index"];
+            let mut codes: Vec<(u64, String)> = match index {
+                Value::Object(o) => o
+                    .iter()
+                    .map(|(k, v)| (v.as_u64().unwrap(), k.clone()))
+                    .collect(),
+                Value::Array(a) => a
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (i as u64, c.as_str().unwrap().to_string()))
+                    .collect(),
+                _ => unreachable!(),
+            };
+            codes.sort();
+            let values: Vec<String> = codes.into_iter().map(|(_, c)| c).collect();
+            json!({"code": id, "text": answer["dimension"][id]["label"], "values": values,
+                   "valueTexts": values, "elimination": !asked.contains(&id)})
+        })
+        .collect();
+    serde_json::to_vec(&json!({"title": answer["label"], "variables": vars})).unwrap()
+}
+
+/// The `--select` options that ask for what a recorded v1 query asks for.
+fn selects_of(query: &Value) -> Vec<String> {
+    query["query"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|q| q["selection"]["filter"] == "item")
+        .flat_map(|q| {
+            let values: Vec<&str> = q["selection"]["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            [
+                "--select".to_string(),
+                format!("{}={}", q["code"].as_str().unwrap(), values.join(",")),
+            ]
+        })
+        .collect()
+}
+
+/// Statistics Norway, Finland and Greenland speak the PxWeb API v1: hwf's request is the one
+/// pxwebpy recorded, and the answers' status symbols (`..` in Norway's, `-` in Greenland's) are
+/// kept, not made into numbers.
+#[test]
+fn v1_servers_get_the_recorded_queries_and_keep_their_symbols() {
+    for (country, missing, zero) in [("no", 24, 0), ("gl", 0, 11), ("fi", 0, 0)] {
+        let query = fixture_json(&format!("v1_query_{country}.json"));
+        let answer = fixture(&format!("v1_response_{country}.json"));
+        let meta = v1_metadata_from(&serde_json::from_slice(&answer).unwrap(), &query);
+        let sent = Arc::new(Mutex::new(String::new()));
+        let s2 = sent.clone();
+        let srv = Server::start(move |r, _| match r.method.as_str() {
+            // No `?config` on these servers: hwf assumes limits well below theirs.
+            "GET" if r.target.ends_with("?config") => Resp::status(404, ""),
+            "GET" => Resp::ok(meta.clone()),
+            _ => {
+                *s2.lock().unwrap() = r.body.clone();
+                Resp::ok(answer.clone())
+            }
+        });
+        let api = srv.root.replace("/api/v2", "/api/v0/no/table");
+        let d = Dir::new();
+        let out = d.s("t.csv");
+        let selects = selects_of(&query);
+        let mut args = vec!["fetch", "07221", "--api", &api, "--no-cache", "--out", &out];
+        args.extend(selects.iter().map(String::as_str));
+        let o = hwf(&args);
+        assert!(o.status.success(), "{country}: {}", text(&o));
+        let body: Value = serde_json::from_str(&sent.lock().unwrap()).unwrap();
+        assert_eq!(body, query, "{country}: the request pxwebpy recorded");
+        let j: Value = serde_json::from_slice(&hwf(&["inspect", "--json", &out]).stdout).unwrap();
+        let count = |s: &str| j["status"][s].as_u64().unwrap_or(0);
+        assert_eq!(count("missing"), missing, "{country}: {j}");
+        assert_eq!(count("zero"), zero, "{country}: {j}");
+        let rec: Value =
+            serde_json::from_slice(&std::fs::read(d.p("t.csv.source.json")).unwrap()).unwrap();
+        assert_eq!(rec["protocol"], "v1");
+        assert_eq!(rec["config"]["maxDataCells"], 50000, "assumed limits");
+        assert_eq!(
+            rec["calls"].as_array().unwrap().len(),
+            2,
+            "metadata and data"
+        );
+    }
+}
+
+/// SCB's v1 service: its real table description (TAB3554's variables), the income answer with a
+/// malformed time (`2024-01-12T05: 52: 00Z`), repaired with a warning; `?config` obeyed.
+#[test]
+fn scbs_v1_service_and_its_malformed_time() {
+    let meta = fixture("v1_response_table_variables.json");
+    let answer = fixture("v1_response_se.json");
+    let query = fixture_json("v1_query_se.json");
+    let sent = Arc::new(Mutex::new(String::new()));
+    let s2 = sent.clone();
+    let srv = Server::start(move |r, _| {
+        if r.target.ends_with("?config") {
+            Resp::ok(r#"{"maxValues":150000,"maxCalls":30,"timeWindow":10,"CORS":true}"#)
+        } else if r.target.ends_with("/HE/HE0110/HE0110A/SamForvInk1") && r.method == "GET" {
+            Resp::ok(meta.clone())
+        } else if r.method == "POST" {
+            *s2.lock().unwrap() = r.body.clone();
+            Resp::ok(answer.clone())
+        } else {
+            Resp::status(404, "")
+        }
+    });
+    let api = srv.root.replace("/api/v2", "/OV0104/v1/doris/sv/ssd");
+    let d = Dir::new();
+    let out = d.s("income.csv");
+    let mut args = vec![
+        "fetch",
+        "HE/HE0110/HE0110A/SamForvInk1",
+        "--api",
+        &api,
+        "--no-cache",
+        "--out",
+        &out,
+        "--select",
+        "Region=00",
+    ];
+    let selects = selects_of(&query);
+    args.extend(selects.iter().map(String::as_str));
+    let o = hwf(&args);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("read as 2024-01-12T05:52:00Z (spaces removed)"),
+        "{}",
+        text(&o)
+    );
+    let body: Value = serde_json::from_str(&sent.lock().unwrap()).unwrap();
+    // As pxwebpy's query but for the region, selected here by code (its query used the value set
+    // vs:RegionRiket99, which the server eliminates from the answer); Inkomstklass left out.
+    let mut want = query.clone();
+    want["query"][0] = json!({"code": "Region", "selection": {"filter": "item", "values": ["00"]}});
+    assert_eq!(body, want);
+    let rec: Value =
+        serde_json::from_slice(&std::fs::read(d.p("income.csv.source.json")).unwrap()).unwrap();
+    assert_eq!(rec["updated"], "2024-01-12T05:52:00Z");
+    assert_eq!(rec["config"]["maxCallsPerTimeWindow"], 30);
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 9, "{csv}");
 }

@@ -377,6 +377,56 @@ fn dev_zero_and_fifos_are_read_with_a_cap() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// A pipe as `hwf inspect <(cat x.csv)` gives it (`/dev/fd/63`: no extension) holding CSV, which has
+/// no signature: refused with a word on `--format`, read with it; `--format` is no way around the
+/// cap on a stream of NUL bytes.
+#[test]
+fn a_pipe_without_a_name_is_read_in_the_format_named() {
+    let dir = scratch("format");
+    let fifo = dir.join("63");
+    if !Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        eprintln!("mkfifo not available: case skipped");
+        return;
+    }
+    let write = |fifo: PathBuf| {
+        std::thread::spawn(move || {
+            use std::io::Write;
+            if let Ok(mut f) = std::fs::OpenOptions::new().write(true).open(&fifo) {
+                let _ = f.write_all(b"kommun;antal\n0114;5\n0115;7\n0117;9\n");
+            }
+        })
+    };
+    let f = fifo.to_str().unwrap();
+    let writer = write(fifo.clone());
+    let (code, _, err) = hwf_deadline(&["inspect", f], &[], 60);
+    let _ = writer.join();
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("or the format named with --format"), "{err}");
+    let writer = write(fifo.clone());
+    let (code, out, err) = hwf_deadline(&["inspect", "--format", "csv", f], &[], 60);
+    let _ = writer.join();
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("cells:      3\n"), "{out}");
+    let writer = write(fifo.clone());
+    let (code, _, err) = hwf_deadline(&["validate", "--format", "csv", f], &[], 60);
+    let _ = writer.join();
+    assert!(err.is_empty() && code != 2, "{code} {err}");
+    let (code, _, err) = hwf_deadline(&["inspect", "--format", "csv", "/dev/zero"], &[], 60);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("all NUL bytes"), "{err}");
+    let (code, _, err) = hwf_deadline(&["inspect", "--format", "ods", f], &[], 60);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("expected one of px, json, csv, xlsx, parquet"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Nothing wrong accepted.
 

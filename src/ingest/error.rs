@@ -90,7 +90,7 @@ pub enum IngestError {
     },
     /// The file's kind could not be told from its extension or content.
     #[error(
-        "{path}: cannot tell the format ({found}); expected .px, .json, .csv, .xlsx or .parquet"
+        "{path}: cannot tell the format ({found}); expected .px, .json, .csv, .xlsx or .parquet, or the format named with --format"
     )]
     UnknownFormat {
         /// The file.

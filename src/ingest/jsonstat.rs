@@ -438,10 +438,9 @@ fn dataset(
         _ => meta.title_sv = title,
     }
     meta.source = ds.get("source").and_then(Value::as_str).map(str::to_string);
-    meta.updated = ds
-        .get("updated")
-        .and_then(Value::as_str)
-        .map(str::to_string);
+    if let Some(u) = ds.get("updated").and_then(Value::as_str) {
+        meta.updated = updated_time(u, &mut meta.warnings);
+    }
     meta.table_id = ds
         .get("extension")
         .and_then(|e| e.pointer("/px/tableid").or_else(|| e.get("id")))
@@ -676,9 +675,120 @@ fn number(path: &Path, p: &str, v: &Value) -> Result<Option<f64>, IngestError> {
     }
 }
 
+/// Whether `s` is an ISO 8601 date or time as JSON-stat's `updated` holds it: `YYYY-MM-DD`,
+/// optionally `Thh:mm`, `:ss`, a fraction, and `Z` or an offset.
+fn is_iso_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    if !(digits(0..4)
+        && b.get(4) == Some(&b'-')
+        && digits(5..7)
+        && b.get(7) == Some(&b'-')
+        && digits(8..10))
+    {
+        return false;
+    }
+    let mut rest = &s[10..];
+    if rest.is_empty() {
+        return true;
+    }
+    let Some(t) = rest.strip_prefix(['T', ' ']) else {
+        return false;
+    };
+    let tb = t.as_bytes();
+    let two = |i: usize| {
+        tb.get(i..i + 2)
+            .is_some_and(|x| x.iter().all(u8::is_ascii_digit))
+    };
+    if !(two(0) && tb.get(2) == Some(&b':') && two(3)) {
+        return false;
+    }
+    rest = &t[5..];
+    if let Some(sec) = rest.strip_prefix(':') {
+        let sb = sec.as_bytes();
+        if !sb
+            .get(0..2)
+            .is_some_and(|x| x.iter().all(u8::is_ascii_digit))
+        {
+            return false;
+        }
+        rest = &sec[2..];
+        if let Some(frac) = rest.strip_prefix('.') {
+            let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+            if n == 0 {
+                return false;
+            }
+            rest = &frac[n..];
+        }
+    }
+    match rest {
+        "" | "Z" => true,
+        off => {
+            let ob = off.as_bytes();
+            matches!(ob.first(), Some(b'+' | b'-'))
+                && ob.len() == 6
+                && ob[1..3].iter().all(u8::is_ascii_digit)
+                && ob[3] == b':'
+                && ob[4..6].iter().all(u8::is_ascii_digit)
+        }
+    }
+}
+
+/// The dataset's `updated`, checked: an ISO 8601 time as it is; one that becomes ISO 8601 without
+/// its spaces (`2024-01-12T05: 52: 00Z`, as a recorded SCB answer has it) repaired, with a warning;
+/// anything else left out, with a warning.
+fn updated_time(s: &str, warnings: &mut Vec<String>) -> Option<String> {
+    let s = s.trim();
+    if is_iso_time(s) {
+        return Some(s.to_string());
+    }
+    let squeezed: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    if is_iso_time(&squeezed) {
+        warnings.push(format!(
+            "\"updated\": {s:?} is not an ISO 8601 time; read as {squeezed} (spaces removed)"
+        ));
+        return Some(squeezed);
+    }
+    warnings.push(format!(
+        "\"updated\": {s:?} is not an ISO 8601 time (expected e.g. 2024-01-12T05:52:00Z); left out"
+    ));
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn update_times_are_checked_and_spaces_repaired() {
+        let mut w = Vec::new();
+        for ok in [
+            "2026-06-08T06:00:00Z",
+            "2025-02-21",
+            "2024-01-12T05:52",
+            "2024-01-12T05:52:00.123+01:00",
+        ] {
+            assert_eq!(updated_time(ok, &mut w).as_deref(), Some(ok));
+        }
+        assert!(w.is_empty());
+        // Statistics Sweden's v1 answer recorded by pxwebpy (tests/mock/response_se.json).
+        assert_eq!(
+            updated_time("2024-01-12T05: 52: 00Z", &mut w).as_deref(),
+            Some("2024-01-12T05:52:00Z")
+        );
+        assert!(w[0].contains("spaces removed"));
+        assert_eq!(updated_time("last Tuesday", &mut w), None);
+        assert!(w[1].contains("left out"));
+        for bad in [
+            "2024-13",
+            "2024-01-12T5:52",
+            "2024-01-12T05:52:00+0100",
+            "2024-01-12X",
+        ] {
+            assert!(!is_iso_time(bad), "{bad}");
+        }
+    }
 
     fn js(s: &str) -> Result<Table, IngestError> {
         read(Path::new("t.json"), s.as_bytes())

@@ -48,6 +48,35 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order they are listed to users.
+    pub const ALL: [Format; 5] = [
+        Format::Px,
+        Format::JsonStat,
+        Format::Csv,
+        Format::Xlsx,
+        Format::Parquet,
+    ];
+
+    /// The name users give the format (`px`, `json`, `csv`, `xlsx`, `parquet`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Px => "px",
+            Format::JsonStat => "json",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Parquet => "parquet",
+        }
+    }
+
+    /// The format of a name (`px`, `json` or `json-stat`, `csv`, `xlsx`, `parquet`; any case).
+    pub fn parse(s: &str) -> Option<Format> {
+        let s = s.trim().to_ascii_lowercase();
+        if s == "json-stat" || s == "jsonstat" {
+            return Some(Format::JsonStat);
+        }
+        Format::ALL.into_iter().find(|f| f.name() == s)
+    }
+
     /// Tells the format from the file's extension, then from its first bytes.
     pub fn detect(path: &Path, head: &[u8]) -> Option<Format> {
         let ext = path
@@ -97,16 +126,31 @@ pub fn read_table(path: &Path) -> Result<Table, IngestError> {
 ///
 /// As [`read_table`].
 pub fn read_table_with(path: &Path, limits: &Limits) -> Result<Table, IngestError> {
+    read_table_as(path, None, limits)
+}
+
+/// As [`read_table_with`], in the given format when there is one (for a file whose name and start
+/// do not tell it: a pipe such as `<(…)`, a name without extension); `None` tells it as
+/// [`read_table`] does.
+///
+/// # Errors
+///
+/// As [`read_table`].
+pub fn read_table_as(
+    path: &Path,
+    format: Option<Format>,
+    limits: &Limits,
+) -> Result<Table, IngestError> {
     // One open for both passes: a FIFO opened twice would wait for a second writer that never comes.
     let file = std::fs::File::open(path).map_err(|source| IngestError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    if Format::detect(path, b"") == Some(Format::Csv) {
+    if format.or_else(|| Format::detect(path, b"")) == Some(Format::Csv) {
         check_line_lengths(path, &file, limits)?;
     }
-    let bytes = read_capped_from(path, file, limits, true)?;
-    read_bytes_with(path, &bytes, limits)
+    let bytes = read_capped_from(path, file, limits, format.is_none())?;
+    read_bytes_as(path, &bytes, format, limits)
 }
 
 /// Streams a regular file's lines before it is loaded, refusing one longer than
@@ -171,9 +215,9 @@ fn check_line_lengths(
 /// Reads a whole input, never more than [`Limits::max_input_bytes`].
 ///
 /// A regular file larger than the limit is refused from its size, before anything is read. Anything
-/// else (a FIFO, `/dev/zero`, a character device) is read up to the limit and refused beyond it; when
-/// `tell_format` is set, its first 8 KiB must already show a format hwf reads (so `/dev/zero` is
-/// refused after 8 KiB, not after a gigabyte).
+/// else (a FIFO, `/dev/zero`, a character device) is read up to the limit and refused beyond it; its
+/// first 8 KiB may not be all NUL bytes (so `/dev/zero` is refused after 8 KiB, not after a
+/// gigabyte), and when `tell_format` is set they must already show a format hwf reads.
 ///
 /// # Errors
 ///
@@ -235,7 +279,9 @@ fn read_capped_from(
         .take(8192)
         .read_to_end(&mut bytes)
         .map_err(io)?;
-    if tell_format && Format::detect(path, &bytes).is_none() {
+    // No format hwf reads starts with 8 KiB of NUL bytes (`/dev/zero`), whether told or named.
+    let nul = !bytes.is_empty() && bytes.iter().all(|&b| b == 0);
+    if nul || (tell_format && Format::detect(path, &bytes).is_none()) {
         return Err(IngestError::UnknownFormat {
             path: path.to_path_buf(),
             found: format!(
@@ -271,14 +317,31 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Table, IngestError> {
 ///
 /// As [`read_table`].
 pub fn read_bytes_with(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Table, IngestError> {
+    read_bytes_as(path, bytes, None, limits)
+}
+
+/// As [`read_bytes_with`], in the given format when there is one.
+///
+/// # Errors
+///
+/// As [`read_table`].
+pub fn read_bytes_as(
+    path: &Path,
+    bytes: &[u8],
+    format: Option<Format>,
+    limits: &Limits,
+) -> Result<Table, IngestError> {
     let head = &bytes[..bytes.len().min(8192)];
-    let format = Format::detect(path, head).ok_or_else(|| IngestError::UnknownFormat {
-        path: path.to_path_buf(),
-        found: match path.extension() {
-            Some(e) => format!("extension .{}", e.to_string_lossy()),
-            None => "no extension and no recognisable header".into(),
-        },
-    })?;
+    let format = match format {
+        Some(f) => f,
+        None => Format::detect(path, head).ok_or_else(|| IngestError::UnknownFormat {
+            path: path.to_path_buf(),
+            found: match path.extension() {
+                Some(e) => format!("extension .{}", e.to_string_lossy()),
+                None => "no extension and no recognisable header".into(),
+            },
+        })?,
+    };
     let mut table = match format {
         Format::Px => px::read_with(path, bytes, limits)?,
         Format::JsonStat => jsonstat::read_with(path, bytes, limits)?,

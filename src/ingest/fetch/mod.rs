@@ -153,12 +153,53 @@ impl Via {
     }
 }
 
+/// The server's protocol: PxWebApi 2 (SCB's statistical database since 2025), or the PxWeb API v1
+/// that Statistics Norway, Statistics Finland, Statistics Greenland and SCB's older service speak.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Protocol {
+    /// PxWebApi 2: `/config`, `/tables/{id}/metadata`, `POST /tables/{id}/data`.
+    #[default]
+    #[serde(rename = "v2")]
+    V2,
+    /// PxWeb API v1: `?config`, `GET` the table's path for its variables, `POST` a query to it.
+    #[serde(rename = "v1")]
+    V1,
+}
+
+impl Protocol {
+    /// The protocol an API root speaks by its path: `/v1/` (SCB's `OV0104/v1/doris`) and
+    /// `/api/v0/` (Statistics Norway) are v1; anything else is taken as PxWebApi 2.
+    pub fn of_api(api: &str) -> Protocol {
+        if api.contains("/v1/") || api.contains("/api/v0/") || api.ends_with("/v1") {
+            Protocol::V1
+        } else {
+            Protocol::V2
+        }
+    }
+
+    /// From `v1`/`v2`.
+    pub fn parse(s: &str) -> Option<Protocol> {
+        match s.to_ascii_lowercase().as_str() {
+            "v1" | "1" => Some(Protocol::V1),
+            "v2" | "2" => Some(Protocol::V2),
+            _ => None,
+        }
+    }
+}
+
+/// Limits assumed for a v1 server that does not answer `?config`: conservative, below every
+/// published v1 limit seen (SCB 150 000 cells and 30 calls per 10 s).
+pub const V1_ASSUMED: (u64, u64, u64) = (50_000, 10, 10);
+
 /// One table to fetch.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Query {
     /// The API's root (e.g. [`SCB_API`]), without a trailing `/`.
     pub api: String,
-    /// The table's id (`TAB638`).
+    /// The server's protocol.
+    pub protocol: Protocol,
+    /// The table's id (`TAB638`), or on a v1 server its path below the root
+    /// (`HE/HE0110/HE0110A/SamForvInk1`, `07221`).
     pub table: String,
     /// The language of labels (`sv`, `en`).
     pub lang: String,
@@ -305,6 +346,53 @@ pub fn parse_metadata(bytes: &[u8]) -> Result<Metadata, String> {
             .unwrap_or_default()
             .to_string(),
         variables,
+    })
+}
+
+/// Reads a PxWeb API v1 table description (`GET` on the table's path): its title and variables.
+///
+/// # Errors
+///
+/// A message saying what is missing, for [`FetchError::Answer`].
+pub fn parse_metadata_v1(bytes: &[u8]) -> Result<Metadata, String> {
+    #[derive(Deserialize)]
+    struct V1Table {
+        #[serde(default)]
+        title: String,
+        variables: Vec<V1Variable>,
+    }
+    #[derive(Deserialize)]
+    struct V1Variable {
+        code: String,
+        #[serde(default)]
+        text: String,
+        values: Vec<String>,
+        #[serde(default)]
+        elimination: bool,
+    }
+    let t: V1Table = serde_json::from_slice(bytes).map_err(|e| {
+        if serde_json::from_slice::<Value>(bytes).is_ok() {
+            format!("is not a PxWeb v1 table description ({e})")
+        } else {
+            not_json(bytes, &e)
+        }
+    })?;
+    Ok(Metadata {
+        label: t.title,
+        variables: t
+            .variables
+            .into_iter()
+            .map(|v| Variable {
+                label: if v.text.is_empty() {
+                    v.code.clone()
+                } else {
+                    v.text
+                },
+                id: v.code,
+                codes: v.values,
+                elimination: v.elimination,
+            })
+            .collect(),
     })
 }
 
@@ -559,6 +647,9 @@ pub struct Source {
     pub fetched_by: String,
     /// The API's root.
     pub api: String,
+    /// The server's protocol.
+    #[serde(default)]
+    pub protocol: Protocol,
     /// The table's id.
     pub table: String,
     /// The table's label as the metadata gives it.
@@ -575,6 +666,13 @@ pub struct Source {
     pub config: ApiConfig,
     /// Cells in the table.
     pub cells: u64,
+    /// When the publisher last updated the table, as its answer says.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub updated: Option<String>,
+    /// The publisher's notes on the table (e.g. SCB's on the cell-key method: totals need not be
+    /// the sums of their parts from 2025), which no CSV can carry.
+    #[serde(default)]
+    pub notes: Vec<String>,
     /// Every call: configuration, metadata and data.
     pub calls: Vec<Call>,
     /// The file written and its SHA-256 (filled in by [`save`]).
@@ -607,36 +705,87 @@ pub fn encode(s: &str) -> String {
 /// An API's configuration, read once per API root per run.
 #[derive(Default)]
 pub struct Configs {
-    known: HashMap<String, (ApiConfig, Call)>,
+    known: HashMap<String, (ApiConfig, Option<Call>)>,
 }
 
 impl Configs {
-    /// The configuration of `api` (calling `/config` the first time), and the client kept to its
-    /// rate limit.
+    /// The configuration of `api` (calling `/config`, or `?config` on a v1 server, the first
+    /// time), and the client kept to its rate limit. A v1 server that does not answer `?config`
+    /// gets [`V1_ASSUMED`] (no call recorded).
     ///
     /// # Errors
     ///
     /// As [`Client::call`], and [`FetchError::Answer`] for a `/config` without the limits.
-    pub fn of(&mut self, api: &str, client: &mut Client) -> Result<(ApiConfig, Call), FetchError> {
+    pub fn of(
+        &mut self,
+        api: &str,
+        protocol: Protocol,
+        client: &mut Client,
+    ) -> Result<(ApiConfig, Option<Call>), FetchError> {
         if let Some(c) = self.known.get(api) {
             client.limit_rate(c.0.max_calls as usize, Duration::from_secs(c.0.time_window));
             return Ok(c.clone());
         }
-        let url = format!("{api}/config");
-        let a = client.get("the API's configuration", &url)?;
-        let cfg: ApiConfig = serde_json::from_slice(&a.body).map_err(|e| FetchError::Answer {
-            what: "the API's configuration".into(),
-            url: url.clone(),
-            message: if serde_json::from_slice::<Value>(&a.body).is_ok() {
-                format!("lacks the limits a PxWebApi 2 /config states ({e})")
-            } else {
-                not_json(&a.body, &e)
-            },
-        })?;
-        client.limit_rate(cfg.max_calls as usize, Duration::from_secs(cfg.time_window));
-        self.known
-            .insert(api.to_string(), (cfg.clone(), a.call.clone()));
-        Ok((cfg, a.call))
+        let what = "the API's configuration";
+        let found = match protocol {
+            Protocol::V2 => {
+                let url = format!("{api}/config");
+                let a = client.get(what, &url)?;
+                let cfg: ApiConfig =
+                    serde_json::from_slice(&a.body).map_err(|e| FetchError::Answer {
+                        what: what.into(),
+                        url: url.clone(),
+                        message: if serde_json::from_slice::<Value>(&a.body).is_ok() {
+                            format!("lacks the limits a PxWebApi 2 /config states ({e})")
+                        } else {
+                            not_json(&a.body, &e)
+                        },
+                    })?;
+                (cfg, Some(a.call))
+            }
+            Protocol::V1 => {
+                #[derive(Deserialize)]
+                struct V1Config {
+                    #[serde(rename = "maxValues")]
+                    max_values: u64,
+                    #[serde(rename = "maxCalls")]
+                    max_calls: u64,
+                    #[serde(rename = "timeWindow")]
+                    time_window: u64,
+                }
+                let url = format!("{api}/?config");
+                let read = client
+                    .get(what, &url)
+                    .ok()
+                    .and_then(|a| Some((serde_json::from_slice::<V1Config>(&a.body).ok()?, a)));
+                match read {
+                    Some((c, a)) => (
+                        ApiConfig {
+                            api_version: "1".into(),
+                            max_data_cells: c.max_values,
+                            max_calls: c.max_calls,
+                            time_window: c.time_window,
+                        },
+                        Some(a.call),
+                    ),
+                    None => (
+                        ApiConfig {
+                            api_version: "1 (no ?config answer: limits assumed)".into(),
+                            max_data_cells: V1_ASSUMED.0,
+                            max_calls: V1_ASSUMED.1,
+                            time_window: V1_ASSUMED.2,
+                        },
+                        None,
+                    ),
+                }
+            }
+        };
+        client.limit_rate(
+            found.0.max_calls as usize,
+            Duration::from_secs(found.0.time_window),
+        );
+        self.known.insert(api.to_string(), found.clone());
+        Ok(found)
     }
 }
 
@@ -653,19 +802,44 @@ pub fn fetch(
     limits: &Limits,
 ) -> Result<Fetched, FetchError> {
     let what = format!("table {}", q.table);
-    let (config, config_call) = configs.of(&q.api, client)?;
-    let mut calls = vec![config_call];
-    let mut url = format!(
-        "{}/tables/{}/metadata?lang={}",
-        q.api,
-        encode(&q.table),
-        encode(&q.lang)
-    );
-    for (var, list) in &q.codelists {
-        url.push_str(&format!("&codelist[{}]={}", encode(var), encode(list)));
-    }
+    let (config, config_call) = configs.of(&q.api, q.protocol, client)?;
+    let mut calls: Vec<Call> = config_call.into_iter().collect();
+    // A v1 table is a path below the root; each segment is encoded, the slashes kept.
+    let v1_url = || {
+        let path: Vec<String> = q.table.split('/').map(encode).collect();
+        format!("{}/{}", q.api, path.join("/"))
+    };
+    let url = match q.protocol {
+        Protocol::V2 => {
+            let mut url = format!(
+                "{}/tables/{}/metadata?lang={}",
+                q.api,
+                encode(&q.table),
+                encode(&q.lang)
+            );
+            for (var, list) in &q.codelists {
+                url.push_str(&format!("&codelist[{}]={}", encode(var), encode(list)));
+            }
+            url
+        }
+        Protocol::V1 => {
+            if let Some((var, _)) = q.codelists.first() {
+                return Err(FetchError::Selection {
+                    table: q.table.clone(),
+                    message: format!(
+                        "--codelist {var}: code lists are a PxWebApi 2 feature; on a v1 server select the codes"
+                    ),
+                });
+            }
+            v1_url()
+        }
+    };
     let a = client.get(&what, &url)?;
-    let meta = parse_metadata(&a.body).map_err(|message| FetchError::Answer {
+    let parsed = match q.protocol {
+        Protocol::V2 => parse_metadata(&a.body),
+        Protocol::V1 => parse_metadata_v1(&a.body),
+    };
+    let meta = parsed.map_err(|message| FetchError::Answer {
         what: what.clone(),
         url: url.clone(),
         message,
@@ -682,13 +856,16 @@ pub fn fetch(
             ),
         });
     }
-    let data_url = format!(
-        "{}/tables/{}/data?lang={}&outputFormat={}",
-        q.api,
-        encode(&q.table),
-        encode(&q.lang),
-        q.via.as_str()
-    );
+    let data_url = match q.protocol {
+        Protocol::V2 => format!(
+            "{}/tables/{}/data?lang={}&outputFormat={}",
+            q.api,
+            encode(&q.table),
+            encode(&q.lang),
+            q.via.as_str()
+        ),
+        Protocol::V1 => v1_url(),
+    };
     let name = PathBuf::from(format!(
         "{}.{}",
         q.table,
@@ -699,8 +876,17 @@ pub fn fetch(
     ));
     let mut parts = Vec::new();
     for part in split(&selection, config.max_data_cells) {
-        let body = serde_json::to_string(&serde_json::json!({ "selection": part }))
-            .expect("a selection serialises");
+        let body = match q.protocol {
+            Protocol::V2 => serde_json::json!({ "selection": part }),
+            Protocol::V1 => serde_json::json!({
+                "query": part.iter().map(|s| serde_json::json!({
+                    "code": s.variable,
+                    "selection": {"filter": "item", "values": s.values},
+                })).collect::<Vec<_>>(),
+                "response": {"format": q.via.as_str()},
+            }),
+        }
+        .to_string();
         let a = client.post(&what, &data_url, &body)?;
         let answer_err = |message: String| FetchError::Answer {
             what: what.clone(),
@@ -732,6 +918,7 @@ pub fn fetch(
         source: Source {
             fetched_by: concat!("hwf ", env!("CARGO_PKG_VERSION")).into(),
             api: q.api.clone(),
+            protocol: q.protocol,
             table: q.table.clone(),
             label: meta.label,
             lang: q.lang.clone(),
@@ -740,6 +927,8 @@ pub fn fetch(
             selection,
             config,
             cells: table.len() as u64,
+            updated: table.meta.updated.clone(),
+            notes: table.meta.notes.clone(),
             calls,
             output: None,
         },
@@ -939,6 +1128,7 @@ pub fn save(f: &Fetched, out: &Path) -> Result<Source, FetchError> {
 #[serde(deny_unknown_fields)]
 struct SourcesFile {
     api: Option<String>,
+    protocol: Option<String>,
     lang: Option<String>,
     via: Option<String>,
     #[serde(rename = "table", default)]
@@ -951,6 +1141,7 @@ struct SourceTable {
     id: String,
     out: PathBuf,
     api: Option<String>,
+    protocol: Option<String>,
     lang: Option<String>,
     via: Option<String>,
     #[serde(default)]
@@ -1019,14 +1210,21 @@ pub fn read_sources(path: &Path) -> Result<Vec<(Query, PathBuf)>, FetchError> {
                 t.out.display().to_string()
             )));
         }
+        let api = t
+            .api
+            .or(file.api.clone())
+            .unwrap_or_else(|| SCB_API.to_string())
+            .trim_end_matches('/')
+            .to_string();
+        let protocol = match t.protocol.or(file.protocol.clone()) {
+            None => Protocol::of_api(&api),
+            Some(p) => Protocol::parse(&p)
+                .ok_or_else(|| err(format!("{at}: protocol = {p:?}; expected \"v1\" or \"v2\"")))?,
+        };
         out.push((
             Query {
-                api: t
-                    .api
-                    .or(file.api.clone())
-                    .unwrap_or_else(|| SCB_API.to_string())
-                    .trim_end_matches('/')
-                    .to_string(),
+                api,
+                protocol,
                 table: t.id,
                 lang: t.lang.or(file.lang.clone()).unwrap_or_else(|| "sv".into()),
                 select,
@@ -1072,7 +1270,7 @@ pub fn search(
     client: &mut Client,
     configs: &mut Configs,
 ) -> Result<(Vec<TableCard>, u64), FetchError> {
-    configs.of(api, client)?;
+    configs.of(api, Protocol::V2, client)?;
     let what = format!("tables matching {query:?}");
     let mut cards = Vec::new();
     let mut page = 1u64;
