@@ -232,34 +232,32 @@ impl Spec {
     /// Runs the recursion; returns (log-likelihood, Σε², final state), or `None` when the states
     /// leave the domain (a non-positive forecast in a multiplicative model).
     pub fn filter(self, y: &[f64], p: &Params) -> Option<(f64, f64, (f64, f64))> {
-        let (mut l, mut b) = (p.l0, p.b0);
-        let phi = if self.damped { p.phi } else { 1.0 };
-        let mut sse = 0.0;
-        let mut log_mu = 0.0;
-        for &yt in y {
-            let mu = self.trend_step(l, b, phi);
-            let mult = self.error == ErrorKind::Multiplicative;
-            if (mult || self.trend == TrendKind::Multiplicative) && (mu.is_nan() || mu <= 0.0) {
-                return None;
+        match (self.error, self.trend, self.damped) {
+            (ErrorKind::Additive, TrendKind::None, _) => filter_with::<false, 0, false>(y, p),
+            (ErrorKind::Multiplicative, TrendKind::None, _) => filter_with::<true, 0, false>(y, p),
+            (ErrorKind::Additive, TrendKind::Additive, false) => {
+                filter_with::<false, 1, false>(y, p)
             }
-            let e = if mult { (yt - mu) / mu } else { yt - mu };
-            sse += e * e;
-            if mult {
-                log_mu += mu.abs().ln();
+            (ErrorKind::Additive, TrendKind::Additive, true) => filter_with::<false, 1, true>(y, p),
+            (ErrorKind::Multiplicative, TrendKind::Additive, false) => {
+                filter_with::<true, 1, false>(y, p)
             }
-            let (nl, nb) = self.update(l, b, phi, e, p);
-            l = nl;
-            b = nb;
-            if !l.is_finite() || !b.is_finite() {
-                return None;
+            (ErrorKind::Multiplicative, TrendKind::Additive, true) => {
+                filter_with::<true, 1, true>(y, p)
+            }
+            (ErrorKind::Additive, TrendKind::Multiplicative, false) => {
+                filter_with::<false, 2, false>(y, p)
+            }
+            (ErrorKind::Additive, TrendKind::Multiplicative, true) => {
+                filter_with::<false, 2, true>(y, p)
+            }
+            (ErrorKind::Multiplicative, TrendKind::Multiplicative, false) => {
+                filter_with::<true, 2, false>(y, p)
+            }
+            (ErrorKind::Multiplicative, TrendKind::Multiplicative, true) => {
+                filter_with::<true, 2, true>(y, p)
             }
         }
-        let n = y.len() as f64;
-        let mut lik = n * sse.ln();
-        if self.error == ErrorKind::Multiplicative {
-            lik += 2.0 * log_mu;
-        }
-        Some((-0.5 * lik, sse, (l, b)))
     }
 
     /// Forecasts `h` steps from a final state.
@@ -550,7 +548,73 @@ pub fn auto(y: &[f64]) -> Result<Fit, EtsError> {
     })
 }
 
-/// Minimises `f` over the active coordinates of `x0` (Nelder–Mead, standard coefficients).
+/// The recursion of [`Spec::filter`] for one model, its kind in the type (`MULT`: multiplicative
+/// error; `TREND`: 0 none, 1 additive, 2 multiplicative; `DAMPED`), so that the loop holds no branch
+/// on the kind and a multiplicative trend takes `b^φ` once per step (and not at all undamped, where
+/// `b^1 = b` exactly). The same arithmetic as the general form, operation for operation.
+fn filter_with<const MULT: bool, const TREND: u8, const DAMPED: bool>(
+    y: &[f64],
+    p: &Params,
+) -> Option<(f64, f64, (f64, f64))> {
+    let (mut l, mut b) = (p.l0, p.b0);
+    let phi = if DAMPED { p.phi } else { 1.0 };
+    let mut sse = 0.0;
+    let mut log_mu = 0.0;
+    for &yt in y {
+        // `bp`: φb (additive trend) or b^φ (multiplicative); unused without a trend.
+        let bp = match TREND {
+            1 => phi * b,
+            2 => {
+                if DAMPED {
+                    b.powf(phi)
+                } else {
+                    b
+                }
+            }
+            _ => 0.0,
+        };
+        let mu = match TREND {
+            1 => l + bp,
+            2 => l * bp,
+            _ => l,
+        };
+        if (MULT || TREND == 2) && (mu.is_nan() || mu <= 0.0) {
+            return None;
+        }
+        let e = if MULT { (yt - mu) / mu } else { yt - mu };
+        sse += e * e;
+        if MULT {
+            log_mu += mu.abs().ln();
+        }
+        (l, b) = match (MULT, TREND) {
+            (false, 0) => (l + p.alpha * e, b),
+            (true, 0) => (l * (1.0 + p.alpha * e), b),
+            (false, 1) => (l + bp + p.alpha * e, bp + p.beta * e),
+            (true, 1) => {
+                let m = l + bp;
+                (m * (1.0 + p.alpha * e), bp + p.beta * m * e)
+            }
+            (false, _) => (l * bp + p.alpha * e, bp + p.beta * e / l),
+            (true, _) => (l * bp * (1.0 + p.alpha * e), bp * (1.0 + p.beta * e)),
+        };
+        if !l.is_finite() || !b.is_finite() {
+            return None;
+        }
+    }
+    let n = y.len() as f64;
+    let mut lik = n * sse.ln();
+    if MULT {
+        lik += 2.0 * log_mu;
+    }
+    Some((-0.5 * lik, sse, (l, b)))
+}
+
+/// The most coordinates [`nelder_mead`] searches (alpha, beta, phi, l0, b0).
+const DIM: usize = 5;
+
+/// Minimises `f` over the active coordinates of `x0` (Nelder–Mead, standard coefficients). The
+/// simplex lives in fixed arrays and is kept sorted by a stable insertion sort, so an iteration
+/// allocates nothing: the time goes to `f`.
 fn nelder_mead(
     f: &dyn Fn(&[f64]) -> f64,
     x0: &[f64],
@@ -558,43 +622,61 @@ fn nelder_mead(
     max_iter: usize,
     tol: f64,
 ) -> (f64, Vec<f64>) {
-    let idx: Vec<usize> = (0..x0.len()).filter(|&i| active[i]).collect();
-    let n = idx.len();
-    let mut pts: Vec<Vec<f64>> = vec![x0.to_vec()];
-    for &i in &idx {
-        let mut p = x0.to_vec();
-        p[i] += if p[i].abs() > 1e-3 {
-            0.1 * p[i].abs()
+    let dim = x0.len().min(DIM);
+    let mut idx = [0usize; DIM];
+    let mut n = 0;
+    for (i, _) in active.iter().enumerate().take(dim).filter(|(_, a)| **a) {
+        idx[n] = i;
+        n += 1;
+    }
+    let idx = &idx[..n];
+    let mut base = [0.0; DIM];
+    base[..dim].copy_from_slice(&x0[..dim]);
+    let mut pts = [base; DIM + 1];
+    for (k, &i) in idx.iter().enumerate() {
+        pts[k + 1][i] += if base[i].abs() > 1e-3 {
+            0.1 * base[i].abs()
         } else {
             0.05
         };
-        pts.push(p);
     }
-    let mut vals: Vec<f64> = pts.iter().map(|p| f(p)).collect();
+    let mut vals = [0.0; DIM + 1];
+    for k in 0..=n {
+        vals[k] = f(&pts[k][..dim]);
+    }
     for _ in 0..max_iter {
-        let mut order: Vec<usize> = (0..=n).collect();
-        order.sort_by(|&a, &b| vals[a].total_cmp(&vals[b]));
-        pts = order.iter().map(|&i| pts[i].clone()).collect();
-        vals = order.iter().map(|&i| vals[i]).collect();
+        // Stable: equal values keep their order, as a stable sort would.
+        for k in 1..=n {
+            let (p, v) = (pts[k], vals[k]);
+            let mut j = k;
+            while j > 0 && vals[j - 1].total_cmp(&v).is_gt() {
+                pts[j] = pts[j - 1];
+                vals[j] = vals[j - 1];
+                j -= 1;
+            }
+            pts[j] = p;
+            vals[j] = v;
+        }
         if (vals[n] - vals[0]).abs() <= tol * (1.0 + vals[0].abs()) && vals[0].is_finite() {
             break;
         }
-        let mut centroid = x0.to_vec();
-        for &i in &idx {
+        let mut centroid = base;
+        for &i in idx {
             centroid[i] = pts[..n].iter().map(|p| p[i]).sum::<f64>() / n as f64;
         }
+        let worst = pts[n];
         let along = |t: f64| {
-            let mut p = centroid.clone();
-            for &i in &idx {
-                p[i] = centroid[i] + t * (pts[n][i] - centroid[i]);
+            let mut p = centroid;
+            for &i in idx {
+                p[i] = centroid[i] + t * (worst[i] - centroid[i]);
             }
             p
         };
         let xr = along(-1.0);
-        let fr = f(&xr);
+        let fr = f(&xr[..dim]);
         if fr < vals[0] {
             let xe = along(-2.0);
-            let fe = f(&xe);
+            let fe = f(&xe[..dim]);
             if fe < fr {
                 pts[n] = xe;
                 vals[n] = fe;
@@ -611,16 +693,16 @@ fn nelder_mead(
             } else {
                 along(0.5)
             };
-            let fc = f(&xc);
+            let fc = f(&xc[..dim]);
             if fc < vals[n].min(fr) {
                 pts[n] = xc;
                 vals[n] = fc;
             } else {
                 for k in 1..=n {
-                    for &i in &idx {
+                    for &i in idx {
                         pts[k][i] = pts[0][i] + 0.5 * (pts[k][i] - pts[0][i]);
                     }
-                    vals[k] = f(&pts[k]);
+                    vals[k] = f(&pts[k][..dim]);
                 }
             }
         }
@@ -628,7 +710,7 @@ fn nelder_mead(
     let best = (0..=n)
         .min_by(|&a, &b| vals[a].total_cmp(&vals[b]))
         .unwrap_or(0);
-    (vals[best], pts[best].clone())
+    (vals[best], pts[best][..dim].to_vec())
 }
 
 #[cfg(test)]
