@@ -611,6 +611,8 @@ fn filter_with<const MULT: bool, const TREND: u8, const DAMPED: bool>(
 
 /// The most coordinates [`nelder_mead`] searches (alpha, beta, phi, l0, b0).
 const DIM: usize = 5;
+/// Moves [`nelder_mead`] makes on a simplex with no finite vertex before giving the start up.
+const LOST_ITER: usize = 200;
 
 /// Minimises `f` over the active coordinates of `x0` (Nelder–Mead, standard coefficients). The
 /// simplex lives in fixed arrays and is kept sorted by a stable insertion sort, so an iteration
@@ -644,7 +646,7 @@ fn nelder_mead(
     for k in 0..=n {
         vals[k] = f(&pts[k][..dim]);
     }
-    for _ in 0..max_iter {
+    for iter in 0..max_iter {
         // Stable: equal values keep their order, as a stable sort would.
         for k in 1..=n {
             let (p, v) = (pts[k], vals[k]);
@@ -658,6 +660,13 @@ fn nelder_mead(
             vals[j] = v;
         }
         if (vals[n] - vals[0]).abs() <= tol * (1.0 + vals[0].abs()) && vals[0].is_finite() {
+            break;
+        }
+        // Every vertex outside the domain (a start whose forecasts turn negative, in a model
+        // with a multiplicative error or trend): the simplex has no slope to follow. A start that
+        // has found no finite point in [`LOST_ITER`] moves is given up; on the peer series none
+        // that wandered the full 4 000 ever found one.
+        if !vals[0].is_finite() && iter >= LOST_ITER {
             break;
         }
         let mut centroid = base;
