@@ -1552,7 +1552,6 @@ fn fetch(a: FetchArgs) -> Result<ExitCode, String> {
         timeout: std::time::Duration::from_secs(a.timeout),
         max_bytes: limits.max_input_bytes,
     });
-    let mut configs = fetch::Configs::default();
     let api = a.api.trim_end_matches('/').to_string();
     if let Some(text) = a.search {
         let v1 = match &a.protocol {
@@ -1564,8 +1563,15 @@ fn fetch(a: FetchArgs) -> Result<ExitCode, String> {
                 "--search lists tables through PxWebApi 2's /tables; {api} speaks v1, whose tables are browsed by their path"
             ));
         }
-        let (cards, total) = fetch::search(&api, &a.lang, &text, 50, &mut http, &mut configs)
-            .map_err(|e| e.to_string())?;
+        let (cards, total) = fetch::search(
+            &api,
+            &a.lang,
+            &text,
+            50,
+            &mut http,
+            &mut fetch::Configs::default(),
+        )
+        .map_err(|e| e.to_string())?;
         for c in &cards {
             println!(
                 "{}\t{}\t{}–{}\t{}",
@@ -1616,36 +1622,7 @@ fn fetch(a: FetchArgs) -> Result<ExitCode, String> {
             )]
         }
     };
-    // Every output is checked before any call, and nothing is written until every table is in.
-    for (_, out) in &jobs {
-        fetch::check_output(out).map_err(|e| e.to_string())?;
-    }
-    let mut got = Vec::new();
-    for (q, out) in &jobs {
-        let before = http.network_calls;
-        let f = fetch::fetch(q, &mut http, &mut configs, &limits).map_err(|e| e.to_string())?;
-        let data_calls = f.source.calls.iter().filter(|c| c.method == "POST").count();
-        eprintln!(
-            "{}: {} cell(s) in {} data call(s) of at most {} cells; {} call(s) to the server, the rest from the cache",
-            q.table,
-            f.table.len(),
-            data_calls,
-            f.source.config.max_data_cells,
-            http.network_calls - before
-        );
-        for w in &f.table.meta.warnings {
-            eprintln!("warning: {}: {w}", q.table);
-        }
-        got.push((f, out));
-    }
-    for (f, out) in &got {
-        let source = fetch::save(f, out).map_err(|e| e.to_string())?;
-        eprintln!(
-            "wrote {} ({} rows) and {}",
-            out.display(),
-            source.cells,
-            fetch::record_path(out).display()
-        );
-    }
+    fetch::run(&jobs, &mut http, &limits, &mut |line| eprintln!("{line}"))
+        .map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -757,9 +757,51 @@ fn a_missing_table_and_a_wrong_selection_are_named() {
         ),
         "{msg}"
     );
-    // No data call was made for either.
-    assert!(srv.requests().iter().all(|r| r.method == "GET"));
+    // All 312 regions × 134 ages × 3 × 1 × 16 months (2 006 784 cells) at the recorded SCB
+    // limit (150 000 per call) is 14 calls; at one cell per call it would be two million.
+    let o = fetch(
+        &srv,
+        "TAB6471",
+        &out,
+        &[
+            "--select", "Region=*", "--select", "Alder=*", "--select", "Kon=*",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("Internal Server Error"),
+        "it got as far as the data calls: {}",
+        text(&o)
+    );
+    // No data call was made for any of the others.
+    assert_eq!(
+        srv.requests().iter().filter(|r| r.method == "POST").count(),
+        1
+    );
     assert!(!d.p("x.csv").exists());
+    let mut cfg = fixture_json("scb_config_v2.3.2.json");
+    cfg["maxDataCells"] = json!(1);
+    let srv = table_server(
+        "TAB6471",
+        serde_json::to_vec(&cfg).unwrap(),
+        fixture("pxwebpy_TAB6471_metadata.json"),
+        |_, _| Resp::status(500, ""),
+    );
+    let o = fetch(
+        &srv,
+        "TAB6471",
+        &out,
+        &[
+            "--select", "Region=*", "--select", "Alder=*", "--select", "Kon=*",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains("makes 2006784 calls, more than hwf makes for one table (10000)"),
+        "{}",
+        text(&o)
+    );
+    assert!(srv.requests().iter().all(|r| r.method == "GET"));
 }
 
 #[test]

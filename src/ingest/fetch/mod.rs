@@ -187,6 +187,13 @@ impl Protocol {
     }
 }
 
+/// The most data calls one table may take: a selection that the server's `maxDataCells` would cut
+/// into more is refused before the first (narrow it, or fetch it in parts).
+pub const MAX_CALLS: u64 = 10_000;
+/// The longest rate window hwf keeps, in seconds, whatever `/config` says (SCB's is 10 s): a window
+/// of a day would make a fetch of two calls wait a day.
+pub const MAX_WINDOW_SECS: u64 = 300;
+
 /// Limits assumed for a v1 server that does not answer `?config`: conservative, below every
 /// published v1 limit seen (SCB 150 000 cells and 30 calls per 10 s).
 pub const V1_ASSUMED: (u64, u64, u64) = (50_000, 10, 10);
@@ -578,25 +585,7 @@ pub fn plan(q: &Query, meta: &Metadata) -> Result<Vec<Selected>, FetchError> {
 /// counts), in row-major order: the largest variables are split first, and a variable is split only
 /// when the others together still exceed the limit.
 pub fn split(sel: &[Selected], max_cells: u64) -> Vec<Vec<Selected>> {
-    let max_cells = max_cells.max(1) as u128;
-    let n: Vec<u128> = sel.iter().map(|s| s.values.len() as u128).collect();
-    // Chunk size per variable (its whole length where it is not split).
-    let mut chunk: Vec<usize> = sel.iter().map(|s| s.values.len()).collect();
-    let mut order: Vec<usize> = (0..sel.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(n[i]));
-    let mut rest: u128 = n.iter().product();
-    for &i in &order {
-        if rest <= max_cells {
-            break;
-        }
-        let others = rest / n[i].max(1);
-        if others <= max_cells {
-            chunk[i] = ((max_cells / others.max(1)) as usize).max(1);
-            break;
-        }
-        chunk[i] = 1;
-        rest = others;
-    }
+    let chunk = chunks(sel, max_cells);
     // The calls: the Cartesian product of every variable's chunks, first variable outermost.
     let pieces: Vec<Vec<&[String]>> = sel
         .iter()
@@ -629,6 +618,38 @@ pub fn split(sel: &[Selected], max_cells: u64) -> Vec<Vec<Selected>> {
             idx[v] = 0;
         }
     }
+}
+
+/// How many calls [`split`] makes of a selection, without making them.
+pub fn calls_for(sel: &[Selected], max_cells: u64) -> u128 {
+    sel.iter()
+        .zip(chunks(sel, max_cells))
+        .map(|(s, c)| s.values.len().div_ceil(c.max(1)) as u128)
+        .product()
+}
+
+/// The chunk length of each variable in [`split`] (its whole length where it is not split).
+fn chunks(sel: &[Selected], max_cells: u64) -> Vec<usize> {
+    let max_cells = max_cells.max(1) as u128;
+    let n: Vec<u128> = sel.iter().map(|s| s.values.len() as u128).collect();
+    // Chunk size per variable (its whole length where it is not split).
+    let mut chunk: Vec<usize> = sel.iter().map(|s| s.values.len()).collect();
+    let mut order: Vec<usize> = (0..sel.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(n[i]));
+    let mut rest: u128 = n.iter().product();
+    for &i in &order {
+        if rest <= max_cells {
+            break;
+        }
+        let others = rest / n[i].max(1);
+        if others <= max_cells {
+            chunk[i] = ((max_cells / others.max(1)) as usize).max(1);
+            break;
+        }
+        chunk[i] = 1;
+        rest = others;
+    }
+    chunk
 }
 
 /// A fetched table with its record.
@@ -723,7 +744,10 @@ impl Configs {
         client: &mut Client,
     ) -> Result<(ApiConfig, Option<Call>), FetchError> {
         if let Some(c) = self.known.get(api) {
-            client.limit_rate(c.0.max_calls as usize, Duration::from_secs(c.0.time_window));
+            client.limit_rate(
+                c.0.max_calls as usize,
+                Duration::from_secs(c.0.time_window.min(MAX_WINDOW_SECS)),
+            );
             return Ok(c.clone());
         }
         let what = "the API's configuration";
@@ -782,7 +806,7 @@ impl Configs {
         };
         client.limit_rate(
             found.0.max_calls as usize,
-            Duration::from_secs(found.0.time_window),
+            Duration::from_secs(found.0.time_window.min(MAX_WINDOW_SECS)),
         );
         self.known.insert(api.to_string(), found.clone());
         Ok(found)
@@ -874,8 +898,18 @@ pub fn fetch(
             Via::Px => "px",
         }
     ));
+    let max_cells = config.max_data_cells.max(1);
+    let calls_needed = calls_for(&selection, max_cells);
+    if calls_needed > MAX_CALLS as u128 {
+        return Err(FetchError::Selection {
+            table: q.table.clone(),
+            message: format!(
+                "the selection has {cells} cells, which the server's limit of {max_cells} cells per call makes {calls_needed} calls, more than hwf makes for one table ({MAX_CALLS}); narrow the selection or fetch it in parts"
+            ),
+        });
+    }
     let mut parts = Vec::new();
-    for part in split(&selection, config.max_data_cells) {
+    for part in split(&selection, max_cells) {
         let body = match q.protocol {
             Protocol::V2 => serde_json::json!({ "selection": part }),
             Protocol::V1 => serde_json::json!({
@@ -1121,6 +1155,55 @@ pub fn save(f: &Fetched, out: &Path) -> Result<Source, FetchError> {
         return Err(e.into());
     }
     Ok(source)
+}
+
+/// Fetches every table and then writes them: every output is checked before the first call, and
+/// nothing is written until every table is in (so a failed set leaves the folder as it was; its
+/// answers stay in the cache for the next try). `say` hears a line per table fetched (cells, calls)
+/// and per file written, and the readers' warnings.
+///
+/// # Errors
+///
+/// The first [`FetchError`] of any table or output.
+pub fn run(
+    jobs: &[(Query, PathBuf)],
+    client: &mut Client,
+    limits: &Limits,
+    say: &mut dyn FnMut(String),
+) -> Result<Vec<Source>, FetchError> {
+    for (_, out) in jobs {
+        check_output(out)?;
+    }
+    let mut configs = Configs::default();
+    let mut got = Vec::new();
+    for (q, out) in jobs {
+        let before = client.network_calls;
+        let f = fetch(q, client, &mut configs, limits)?;
+        let data_calls = f.source.calls.iter().filter(|c| c.method == "POST").count();
+        say(format!(
+            "{}: {} cell(s) in {data_calls} data call(s) of at most {} cells; {} call(s) to the server, the rest from the cache",
+            q.table,
+            f.table.len(),
+            f.source.config.max_data_cells,
+            client.network_calls - before
+        ));
+        for w in &f.table.meta.warnings {
+            say(format!("warning: {}: {w}", q.table));
+        }
+        got.push((f, out));
+    }
+    let mut written = Vec::new();
+    for (f, out) in got {
+        let source = save(&f, out)?;
+        say(format!(
+            "wrote {} ({} rows) and {}",
+            out.display(),
+            source.cells,
+            record_path(out).display()
+        ));
+        written.push(source);
+    }
+    Ok(written)
 }
 
 /// A sources file: the tables an annual forecast takes from the APIs, each with its output file.
@@ -1394,6 +1477,10 @@ mod tests {
         assert_eq!(calls[2][0].values, ["1"]);
         // A selection within the limit is one call.
         assert_eq!(split(&s, 2772).len(), 1);
+        // The count without the calls.
+        for max in [1, 7, 100, 1000, 2772, 5000] {
+            assert_eq!(calls_for(&s, max), split(&s, max).len() as u128, "{max}");
+        }
     }
 
     #[test]
