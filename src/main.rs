@@ -962,32 +962,8 @@ fn allocate(
             weight,
             csv,
         }) => {
-            let pubd = audit::read_published(&published).map_err(|e| e.to_string())?;
-            // Before the indicator is read: a partial table is the table's fault, not the indicator's.
-            audit::check_coverage(&pubd).map_err(|e| format!("{}: {e}", published.display()))?;
-            let t = read_table(&indicator).map_err(|e| e.to_string())?;
-            let recips: Vec<hwf::allocate::Recipient> = hwf::allocate::recipients("municipalities")
-                .map_err(|e| e.to_string())?
-                .into_iter()
-                .chain(hwf::allocate::recipients("counties").map_err(|e| e.to_string())?)
-                .filter(|r| pubd.iter().any(|p| p.0 == r.code))
-                .collect();
-            let ind = hwf::allocate::Indicator {
-                name: "indicator".into(),
-                table: indicator.clone(),
-                year,
-                stand_in_year: None,
-                weight: 1.0,
-            };
-            let vals = hwf::allocate::spec::indicator_values(&t, &ind, &recips)
+            let a = audit::audit_files(&published, total, floor, &indicator, year, weight)
                 .map_err(|e| e.to_string())?;
-            let map: std::collections::HashMap<String, f64> = recips
-                .iter()
-                .zip(&vals)
-                .map(|(r, v)| (r.code.clone(), v.value))
-                .collect();
-            let a = audit::audit(&pubd, &map, total, floor, weight)
-                .map_err(|e| format!("{}: {e}", published.display()))?;
             println!(
                 "published: {} recipients, {} kr (stated total {} kr{})",
                 a.lines.len(),
@@ -1039,30 +1015,7 @@ fn allocate(
                 );
             }
             if let Some(path) = csv {
-                let mut w = ::csv::Writer::from_writer(Vec::new());
-                let _ = w.write_record([
-                    "code",
-                    "name",
-                    "amount_kr",
-                    "variable_share",
-                    "indicator_share",
-                    "ratio",
-                    "implied_share",
-                ]);
-                for l in &a.lines {
-                    let _ = w.write_record([
-                        l.code.clone(),
-                        l.name.clone(),
-                        l.amount.to_string(),
-                        format!("{:.10}", l.variable_share),
-                        format!("{:.10}", l.indicator_share),
-                        format!("{:.10}", l.ratio),
-                        l.implied_share
-                            .map(|q| format!("{q:.10}"))
-                            .unwrap_or_default(),
-                    ]);
-                }
-                let bytes = w.into_inner().unwrap_or_default();
+                let bytes = a.csv_bytes();
                 hwf::publish::atomic::write(&path, &bytes).map_err(|e| e.to_string())?;
                 println!("wrote {}", path.display());
             }
@@ -1074,32 +1027,9 @@ fn allocate(
         }
         Some(AllocateAction::Funding { file }) => {
             let streams = funding::read(&file).map_err(|e| e.to_string())?;
-            let pop_t = hwf::defaults::table("population.px").map_err(|e| e.to_string())?;
-            let county = pop_t
-                .dim_index("county")
-                .ok_or("the default population has no county dimension")?;
-            let year = pop_t
-                .dim_index("year")
-                .ok_or("the default population has no year dimension")?;
-            let last = pop_t.dims[year]
-                .categories
-                .last()
-                .map(|c| c.code.clone())
-                .unwrap_or_default();
-            let mut pop = std::collections::BTreeMap::new();
-            for r in 0..pop_t.len() {
-                if pop_t.code(year, r) == last
-                    && let Some(v) = pop_t.value(r)
-                {
-                    *pop.entry(pop_t.code(county, r).to_string()).or_insert(0.0) += v;
-                }
-            }
+            let (last, pop) = funding::default_population().map_err(|e| e.to_string())?;
             let m = funding::per_county_year(&streams, &pop);
-            let national: f64 = streams
-                .iter()
-                .filter(|s| s.recipient == "00")
-                .map(|s| s.amount_sek)
-                .sum();
+            let national = funding::national(&streams);
             println!(
                 "county\tyear\tkronor\tkronor per inhabitant ({last} population, synthetic default data)"
             );

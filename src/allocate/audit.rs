@@ -363,3 +363,81 @@ pub fn audit(
         below_floor,
     })
 }
+
+/// What `hwf allocate audit` runs: the published amounts (`published`, checked to cover every
+/// recipient of their kind) against an indicator table (`indicator`, of the recipients the published
+/// table names; `year` picks its year), with the stated total and floor and, where given, the
+/// weight of the available indicator to evaluate.
+///
+/// # Errors
+///
+/// The published file's and the indicator table's read errors; [`check_coverage`]'s and [`audit`]'s,
+/// named by the published file.
+pub fn audit_files(
+    published: &Path,
+    total: u64,
+    floor: u64,
+    indicator: &Path,
+    year: Option<String>,
+    weight: Option<f64>,
+) -> Result<Audit, AllocationError> {
+    let at = |e: AllocationError| AllocationError::File {
+        path: published.to_path_buf(),
+        message: e.to_string(),
+    };
+    let pubd = read_published(published)?;
+    // Before the indicator is read: a partial table is the table's fault, not the indicator's.
+    check_coverage(&pubd).map_err(at)?;
+    let t = crate::ingest::read_table(indicator)?;
+    let recips: Vec<super::Recipient> = super::recipients("municipalities")?
+        .into_iter()
+        .chain(super::recipients("counties")?)
+        .filter(|r| pubd.iter().any(|p| p.0 == r.code))
+        .collect();
+    let ind = super::Indicator {
+        name: "indicator".into(),
+        table: indicator.to_path_buf(),
+        year,
+        stand_in_year: None,
+        weight: 1.0,
+    };
+    let vals = super::spec::indicator_values(&t, &ind, &recips)?;
+    let map: HashMap<String, f64> = recips
+        .iter()
+        .zip(&vals)
+        .map(|(r, v)| (r.code.clone(), v.value))
+        .collect();
+    audit(&pubd, &map, total, floor, weight).map_err(at)
+}
+
+impl Audit {
+    /// The audit per recipient as CSV: code, name, amount, the variable and indicator shares, their
+    /// ratio and the implied share of the unavailable indicator (at the weight evaluated; empty
+    /// without one), shares to ten decimals.
+    pub fn csv_bytes(&self) -> Vec<u8> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let _ = w.write_record([
+            "code",
+            "name",
+            "amount_kr",
+            "variable_share",
+            "indicator_share",
+            "ratio",
+            "implied_share",
+        ]);
+        for l in &self.lines {
+            let _ = w.write_record([
+                l.code.clone(),
+                l.name.clone(),
+                l.amount.to_string(),
+                format!("{:.10}", l.variable_share),
+                format!("{:.10}", l.indicator_share),
+                format!("{:.10}", l.ratio),
+                l.implied_share
+                    .map(|q| format!("{q:.10}"))
+                    .unwrap_or_default(),
+            ]);
+        }
+        w.into_inner().unwrap_or_default()
+    }
+}

@@ -230,6 +230,45 @@ pub fn per_county_year(
     out
 }
 
+/// The embedded default population by county in its last year: (that year, county code →
+/// inhabitants), for the per-inhabitant view of `hwf allocate funding`.
+///
+/// # Errors
+///
+/// [`AllocationError::File`] if the embedded table lacks a county or year dimension.
+pub fn default_population() -> Result<(String, BTreeMap<String, f64>), AllocationError> {
+    let missing = |what: &str| AllocationError::File {
+        path: "embedded:population.px".into(),
+        message: format!("the default population has no {what} dimension"),
+    };
+    let t = crate::defaults::table("population.px")?;
+    let county = t.dim_index("county").ok_or_else(|| missing("county"))?;
+    let year = t.dim_index("year").ok_or_else(|| missing("year"))?;
+    let last = t.dims[year]
+        .categories
+        .last()
+        .map(|c| c.code.clone())
+        .unwrap_or_default();
+    let mut pop = BTreeMap::new();
+    for r in 0..t.len() {
+        if t.code(year, r) == last
+            && let Some(v) = t.value(r)
+        {
+            *pop.entry(t.code(county, r).to_string()).or_insert(0.0) += v;
+        }
+    }
+    Ok((last, pop))
+}
+
+/// The kronor of the national streams (`00`), which no county view holds.
+pub fn national(streams: &[Stream]) -> f64 {
+    streams
+        .iter()
+        .filter(|s| s.recipient == "00")
+        .map(|s| s.amount_sek)
+        .sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
