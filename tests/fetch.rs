@@ -820,6 +820,14 @@ fn a_file_of_the_users_is_never_replaced() {
         std::fs::read_to_string(d.p("mine.csv")).unwrap(),
         "my own work\n"
     );
+    // A folder that is a file of the user's.
+    let o = fetch(&srv, "TAB638", &d.s("mine.csv/x.csv"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains("mine.csv is not a folder"),
+        "{}",
+        text(&o)
+    );
     assert!(srv.requests().is_empty(), "refused before any call");
 }
 
@@ -827,7 +835,7 @@ fn a_file_of_the_users_is_never_replaced() {
 fn a_sources_file_fetches_every_table_or_writes_none() {
     let srv = tab6471_server(false);
     let d = Dir::new();
-    std::fs::create_dir(d.p("inputs")).unwrap();
+    // `inputs/` is not there: the fetch makes it.
     let sources = format!(
         r#"api = "{}"
 lang = "sv"

@@ -578,6 +578,13 @@ pub fn plan(q: &Query, meta: &Metadata) -> Result<Vec<Selected>, FetchError> {
             values: positions.iter().map(|&p| var.codes[p].clone()).collect(),
         });
     }
+    if out.is_empty() {
+        let ids: Vec<&str> = meta.variables.iter().map(|v| v.id.as_str()).collect();
+        return Err(sel_err(format!(
+            "nothing is selected and every variable may be left out, which leaves no table; select values of one or more of {}",
+            ids.join(", ")
+        )));
+    }
     Ok(out)
 }
 
@@ -1090,6 +1097,15 @@ pub fn check_output(out: &Path) -> Result<TableFormat, FetchError> {
             "cannot tell the output format from the extension; expected .csv, .parquet or .xlsx"
                 .into(),
     })?;
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty())
+        && parent.exists()
+        && !parent.is_dir()
+    {
+        return Err(FetchError::Output {
+            path: out.to_path_buf(),
+            message: format!("{} is not a folder", parent.display()),
+        });
+    }
     if out.exists() && read_record(out).is_none() {
         return Err(FetchError::Output {
             path: out.to_path_buf(),
@@ -1105,8 +1121,8 @@ pub fn check_output(out: &Path) -> Result<TableFormat, FetchError> {
     Ok(format)
 }
 
-/// Writes the table to `out` (format from the extension) and its record beside it; either both are
-/// written or neither is changed.
+/// Writes the table to `out` (format from the extension, its folder made when missing) and its
+/// record beside it; either both are written or neither is changed.
 ///
 /// # Errors
 ///
@@ -1139,6 +1155,13 @@ pub fn save(f: &Fetched, out: &Path) -> Result<Source, FetchError> {
         sha256: client::hex(&sha2::Sha256::digest(&bytes)),
     });
     let record = serde_json::to_vec_pretty(&source).expect("a record serialises");
+    // A folder the sources file names (`fetched/population.csv`) is made when it is not there.
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| FetchError::Output {
+            path: out.to_path_buf(),
+            message: format!("cannot make the folder {}: {e}", parent.display()),
+        })?;
+    }
     let rec_path = record_path(out);
     let old_record = std::fs::read(&rec_path).ok();
     atomic::write(&rec_path, &record)?;
@@ -1408,6 +1431,27 @@ mod tests {
             codelist: None,
             values: (0..n).map(|i| i.to_string()).collect(),
         }
+    }
+
+    #[test]
+    fn a_query_that_selects_nothing_is_refused() {
+        let mut v = var("Kon", &["1", "2"]);
+        v.elimination = true;
+        let meta = Metadata {
+            label: String::new(),
+            variables: vec![v],
+        };
+        let q = Query {
+            api: "http://x".into(),
+            protocol: Protocol::V2,
+            table: "T".into(),
+            lang: "sv".into(),
+            select: Vec::new(),
+            codelists: Vec::new(),
+            via: Via::JsonStat2,
+        };
+        let e = plan(&q, &meta).unwrap_err().to_string();
+        assert!(e.contains("nothing is selected"), "{e}");
     }
 
     #[test]
