@@ -405,11 +405,13 @@ fn a_table_larger_than_the_limit_comes_in_calls_that_join_to_the_whole() {
     }
     // The retry waited for Retry-After (1 s) ...
     assert!(posts[3].at.duration_since(posts[2].at) >= Duration::from_millis(950));
-    // ... and no second held more than the 3 calls /config allows.
+    // ... and no second held more than the 3 calls /config allows (measured where the server
+    // received them, with 100 ms for the time between sending and receiving on a loaded machine;
+    // without the limit all six would come within milliseconds).
     for (i, r) in reqs.iter().enumerate() {
         let within = reqs[i..]
             .iter()
-            .filter(|s| s.at.duration_since(r.at) < Duration::from_millis(990))
+            .filter(|s| s.at.duration_since(r.at) < Duration::from_millis(900))
             .count();
         assert!(within <= 3, "{within} calls within a second from call {i}");
     }
