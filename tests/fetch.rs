@@ -493,6 +493,23 @@ fn a_repeated_fetch_takes_the_cache_and_refresh_calls_again() {
     assert_eq!(first, third);
     // The same output again replaces hwf's own file (its record beside it).
     run("a.csv", &[]);
+    // A cache that cannot be written (here a file where the folder should be) is a warning: the
+    // answers are used and the output written.
+    std::fs::write(d.p("not-a-folder"), "x").unwrap();
+    let out = d.s("d.csv");
+    let blocked = d.s("not-a-folder");
+    let mut args = vec![
+        "fetch", "TAB6471", "--api", &srv.root, "--cache", &blocked, "--out", &out,
+    ];
+    args.extend(TAB6471_ARGS);
+    let o = hwf(&args);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("warning: answers not kept in the cache"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), first);
 }
 
 /// SCB's TAB638 (population by region, marital status, age, sex; R pxweb's recording): one cell.

@@ -111,6 +111,8 @@ pub struct Client {
     window: Window,
     /// Calls that went to the network in this run (not the cache), for summaries and tests.
     pub network_calls: usize,
+    /// Why answers could not be kept in the cache (once per run): the fetch goes on without it.
+    pub cache_trouble: Option<String>,
 }
 
 impl Client {
@@ -131,6 +133,7 @@ impl Client {
                 calls: VecDeque::new(),
             },
             network_calls: 0,
+            cache_trouble: None,
         }
     }
 
@@ -165,7 +168,8 @@ impl Client {
     ///
     /// [`FetchError::Status`] for any other answer than 200, or a retried one still failing;
     /// [`FetchError::Transport`] when the server cannot be reached, the call times out or the answer
-    /// is cut short or too large; [`FetchError::Cache`] when an answer cannot be kept.
+    /// is cut short or too large. An answer that cannot be kept in the cache is used all the same
+    /// ([`Client::cache_trouble`] says why).
     pub fn call(
         &mut self,
         what: &str,
@@ -213,7 +217,13 @@ impl Client {
             bytes: bytes.len() as u64,
             from_cache: false,
         };
-        self.store(&key, &call, &bytes)?;
+        // A cache that cannot be written (a read-only home, a full disk) costs only the next
+        // fetch's calls: said once, and the answer used.
+        if let Err(e) = self.store(&key, &call, &bytes)
+            && self.cache_trouble.is_none()
+        {
+            self.cache_trouble = Some(e.to_string());
+        }
         Ok(Answer { body: bytes, call })
     }
 

@@ -78,7 +78,7 @@ pub enum FetchError {
         /// What does not fit.
         message: String,
     },
-    /// The cache folder cannot be written.
+    /// The cache folder cannot be written (reported as a warning by [`run`]; the fetch goes on).
     #[error("cache {}: {message}", path.display())]
     Cache {
         /// The cache folder.
@@ -1214,6 +1214,11 @@ pub fn run(
             say(format!("warning: {}: {w}", q.table));
         }
         got.push((f, out));
+    }
+    if let Some(why) = client.cache_trouble.take() {
+        say(format!(
+            "warning: answers not kept in the cache ({why}); the next fetch asks the server again"
+        ));
     }
     let mut written = Vec::new();
     for (f, out) in got {
