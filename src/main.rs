@@ -501,13 +501,29 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             format,
         } => {
             let t = read(&file, sheet.as_deref(), format)?;
+            // A file `hwf fetch` wrote: where from, and whether it is still as fetched.
+            let fetched = hwf::ingest::fetch::record_of(&file);
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&inspect_json(&t)).unwrap_or_default()
-                );
+                let mut j = inspect_json(&t);
+                if let Some((rec, same, when)) = &fetched {
+                    j["fetched"] = json!({"table": rec.table, "api": rec.api, "retrieved": when,
+                                          "unchanged": same});
+                }
+                println!("{}", serde_json::to_string_pretty(&j).unwrap_or_default());
             } else {
                 print!("{}", inspect_text(&t, codes));
+                if let Some((rec, same, when)) = &fetched {
+                    println!(
+                        "fetched:    table {} from {} ({when}){}",
+                        rec.table,
+                        rec.api,
+                        if *same {
+                            ""
+                        } else {
+                            "; the file has changed since (its record describes another)"
+                        }
+                    );
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -565,7 +565,19 @@ fn one_cell_of_scb_population_as_recorded() {
     );
     // ContentsCode was not named and cannot be eliminated: all its values (one) are asked for.
     assert_eq!(body["selection"][3]["valueCodes"], json!(["BE0101N1"]));
+    // `hwf inspect` says where the file came from, and whether it is still as fetched.
+    let i = hwf(&["inspect", &out]);
+    assert!(
+        String::from_utf8_lossy(&i.stdout)
+            .contains(&format!("fetched:    table TAB638 from {} (", srv.root)),
+        "{}",
+        text(&i)
+    );
     let csv = std::fs::read_to_string(&out).unwrap();
+    std::fs::write(&out, csv.replace("50937", "50938")).unwrap();
+    let j: Value = serde_json::from_slice(&hwf(&["inspect", "--json", &out]).stdout).unwrap();
+    assert_eq!(j["fetched"]["unchanged"], false, "{j}");
+    std::fs::write(&out, &csv).unwrap();
     // SCB: unmarried men aged 0 in Sweden, 2024: 50 937 (the recorded answer).
     assert!(
         csv.lines().nth(1).unwrap().contains(",50937,observed"),

@@ -1084,6 +1084,23 @@ pub fn read_record(file: &Path) -> Option<Source> {
     serde_json::from_slice(&bytes).ok()
 }
 
+/// The record beside `file`, whether it describes the file as it is (same SHA-256), and when the
+/// last answer behind it was retrieved.
+pub fn record_of(file: &Path) -> Option<(Source, bool, String)> {
+    use sha2::Digest;
+    let rec = read_record(file)?;
+    let bytes = std::fs::read(file).ok()?;
+    let sum = client::hex(&sha2::Sha256::digest(&bytes));
+    let same = rec.output.as_ref().is_some_and(|o| o.sha256 == sum);
+    let when = rec
+        .calls
+        .iter()
+        .map(|c| c.retrieved.clone())
+        .max()
+        .unwrap_or_default();
+    Some((rec, same, when))
+}
+
 /// Checks that `out` may be written: a new file, or one an earlier fetch wrote (its record beside
 /// it). hwf does not replace a file it did not write.
 ///
