@@ -1076,6 +1076,19 @@ fn the_manifest_traces_a_fetched_input_to_its_requests() {
             .iter()
             .all(|c| c["url"].as_str().unwrap().starts_with(&srv.root))
     );
+    // The report's data sources say it, in either language.
+    let sv = hwf::publish::report::sources_html(&pr, hwf::table::Lang::Sv);
+    assert!(sv.contains("tabell <code>POP1</code>"), "{sv}");
+    assert!(
+        sv.contains(&format!("hämtad från <code>{}</code>", srv.root)),
+        "{sv}"
+    );
+    assert!(sv.contains("population.csv.source.json"), "{sv}");
+    let en = hwf::publish::report::sources_html(&pr, hwf::table::Lang::En);
+    assert!(
+        en.contains("table <code>POP1</code>") && en.contains("by hwf fetch"),
+        "{en}"
+    );
 }
 
 /// A v1 table description made from a recorded answer: its variables and values; a variable the

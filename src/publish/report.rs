@@ -1819,8 +1819,15 @@ pub fn html_with(
     o
 }
 
+/// The report's data-sources section on its own, as HTML (see [`sources`]).
+pub fn sources_html(pr: &Projection, lang: Lang) -> String {
+    let mut o = String::new();
+    sources(&mut o, pr, lang);
+    o
+}
+
 /// The data sources: every input with its file, whether it is synthetic, the cells read and its
-/// SHA-256, and what happened to it on its way into the model.
+/// SHA-256, what happened to it on its way into the model, and where `hwf fetch` took it from.
 pub(crate) fn sources(o: &mut String, pr: &Projection, lang: Lang) {
     let _ = writeln!(
         o,
@@ -1863,12 +1870,7 @@ pub(crate) fn sources(o: &mut String, pr: &Projection, lang: Lang) {
         let _ = writeln!(o, "<ul>");
         for u in fetched {
             let Some(f) = &u.fetched else { continue };
-            let when = f
-                .calls
-                .iter()
-                .map(|c| c.retrieved.as_str())
-                .max()
-                .unwrap_or_default();
+            let when = f.retrieved();
             let _ = writeln!(
                 o,
                 "<li><b>{}</b>: {} <code>{}</code> ({}) {} <code>{}</code>, {} {} {}</li>",

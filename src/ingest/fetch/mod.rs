@@ -708,6 +708,18 @@ pub struct Source {
     pub output: Option<Output>,
 }
 
+impl Source {
+    /// When the last answer behind the table was received from the server (RFC 3339; empty for a
+    /// record without calls).
+    pub fn retrieved(&self) -> &str {
+        self.calls
+            .iter()
+            .map(|c| c.retrieved.as_str())
+            .max()
+            .unwrap_or_default()
+    }
+}
+
 /// A file written by [`save`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Output {
@@ -1092,12 +1104,7 @@ pub fn record_of(file: &Path) -> Option<(Source, bool, String)> {
     let bytes = std::fs::read(file).ok()?;
     let sum = client::hex(&sha2::Sha256::digest(&bytes));
     let same = rec.output.as_ref().is_some_and(|o| o.sha256 == sum);
-    let when = rec
-        .calls
-        .iter()
-        .map(|c| c.retrieved.clone())
-        .max()
-        .unwrap_or_default();
+    let when = rec.retrieved().to_string();
     Some((rec, same, when))
 }
 
