@@ -113,7 +113,16 @@ fn text(t: &Table, row: usize, col: &Col, decimal_comma: bool) -> String {
 /// [`PublishError::Io`] when the file cannot be written (nothing is left under `path` then), and
 /// [`PublishError::Encode`] when the Parquet or xlsx encoder fails.
 pub fn write(table: &Table, path: &Path, format: TableFormat) -> Result<(), PublishError> {
-    let bytes = match format {
+    atomic::write(path, &encode(table, path, format)?)
+}
+
+/// The bytes [`write`] writes (`path` names the file in messages).
+///
+/// # Errors
+///
+/// [`PublishError::Encode`] when the Parquet or xlsx encoder fails.
+pub fn encode(table: &Table, path: &Path, format: TableFormat) -> Result<Vec<u8>, PublishError> {
+    Ok(match format {
         TableFormat::Csv => csv_bytes(table, b',', false, false),
         TableFormat::CsvSwedish => csv_bytes(table, b';', true, true),
         TableFormat::Parquet => parquet_bytes(table).map_err(|e| PublishError::Encode {
@@ -126,8 +135,7 @@ pub fn write(table: &Table, path: &Path, format: TableFormat) -> Result<(), Publ
             what: "xlsx".into(),
             message: e.to_string(),
         })?,
-    };
-    atomic::write(path, &bytes)
+    })
 }
 
 /// The table as CSV bytes.

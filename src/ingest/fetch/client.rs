@@ -3,6 +3,7 @@
 //! repeated fetch does not call the server again unless asked to.
 
 use super::FetchError;
+use crate::model::scenario::hex;
 use crate::publish::atomic;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -301,15 +302,6 @@ fn cache_key(method: &str, url: &str, body: Option<&str>) -> String {
     h.update(b"\n");
     h.update(body.unwrap_or("").as_bytes());
     hex(&h.finalize())
-}
-
-/// Lower-case hexadecimal.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 /// Says what went wrong with a call in words: time-outs, answers cut short, unreachable hosts.

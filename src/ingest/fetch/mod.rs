@@ -946,12 +946,14 @@ pub fn fetch(
             url: data_url.clone(),
             message,
         };
-        if q.via == Via::JsonStat2 {
-            serde_json::from_slice::<serde::de::IgnoredAny>(&a.body)
-                .map_err(|e| answer_err(not_json(&a.body, &e)))?;
-        }
-        let t = ingest::read_bytes_with(&name, &a.body, limits)
-            .map_err(|e| answer_err(format!("cannot be read: {e}")))?;
+        // Read once; only an answer that fails is asked whether it is JSON at all (an HTML page
+        // from a proxy, say), for a message about that instead of the reader's.
+        let t = ingest::read_bytes_with(&name, &a.body, limits).map_err(|e| {
+            match serde_json::from_slice::<serde::de::IgnoredAny>(&a.body) {
+                Err(j) if q.via == Via::JsonStat2 => answer_err(not_json(&a.body, &j)),
+                _ => answer_err(format!("cannot be read: {e}")),
+            }
+        })?;
         let want: u128 = part.iter().map(|s| s.values.len() as u128).product();
         if t.len() as u128 != want {
             return Err(answer_err(format!(
@@ -1102,7 +1104,7 @@ pub fn record_of(file: &Path) -> Option<(Source, bool, String)> {
     use sha2::Digest;
     let rec = read_record(file)?;
     let bytes = std::fs::read(file).ok()?;
-    let sum = client::hex(&sha2::Sha256::digest(&bytes));
+    let sum = crate::model::scenario::hex(&sha2::Sha256::digest(&bytes));
     let same = rec.output.as_ref().is_some_and(|o| o.sha256 == sum);
     let when = rec.retrieved().to_string();
     Some((rec, same, when))
@@ -1154,20 +1156,7 @@ pub fn check_output(out: &Path) -> Result<TableFormat, FetchError> {
 /// written.
 pub fn save(f: &Fetched, out: &Path) -> Result<Source, FetchError> {
     let format = check_output(out)?;
-    let bytes = match format {
-        TableFormat::Csv => tables::csv_bytes(&f.table, b',', false, false),
-        TableFormat::CsvSwedish => tables::csv_bytes(&f.table, b';', true, true),
-        TableFormat::Parquet => {
-            tables::parquet_bytes(&f.table).map_err(|e| FetchError::Output {
-                path: out.to_path_buf(),
-                message: format!("Parquet encoder: {e}"),
-            })?
-        }
-        TableFormat::Xlsx => tables::xlsx_bytes(&f.table).map_err(|e| FetchError::Output {
-            path: out.to_path_buf(),
-            message: format!("xlsx encoder: {e}"),
-        })?,
-    };
+    let bytes = tables::encode(&f.table, out, format)?;
     use sha2::Digest;
     let mut source = f.source.clone();
     source.output = Some(Output {
@@ -1176,7 +1165,7 @@ pub fn save(f: &Fetched, out: &Path) -> Result<Source, FetchError> {
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned(),
-        sha256: client::hex(&sha2::Sha256::digest(&bytes)),
+        sha256: crate::model::scenario::hex(&sha2::Sha256::digest(&bytes)),
     });
     let record = serde_json::to_vec_pretty(&source).expect("a record serialises");
     // A folder the sources file names (`fetched/population.csv`) is made when it is not there.
