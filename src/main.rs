@@ -215,6 +215,43 @@ enum Command {
     /// Fetch tables from SCB's statistical database (PxWebApi 2) or another PxWeb server, each
     /// saved with the request that made it (FILE.source.json beside FILE).
     Fetch(FetchArgs),
+    /// Aggregate person-level register extracts (Parquet or CSV: person-years, licences, students)
+    /// to the input tables the model reads, with a report of every row not counted and why.
+    Aggregate {
+        /// The spec (TOML) naming the extracts and their columns (docs/register.md).
+        #[arg(long)]
+        spec: PathBuf,
+        /// The output folder: the tables, aggregate_report.txt and .json, and scenario.toml naming
+        /// the tables as inputs.
+        #[arg(long, default_value = "out/register")]
+        out: PathBuf,
+        #[command(flatten)]
+        keep: KeepArgs,
+    },
+    /// Make a seeded SYNTHETIC person-level register consistent with the default data
+    /// (persons, licences, education extracts and their spec), for trying and timing `aggregate`.
+    SynthRegister {
+        /// The output folder.
+        #[arg(long, default_value = "out/synthetic-register")]
+        out: PathBuf,
+        /// Multiply every count of the default data by this (1: the default data, 5.2 M person-years).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// The seed.
+        #[arg(long, default_value_t = 2023)]
+        seed: u64,
+        /// Only this county (code; repeatable).
+        #[arg(long)]
+        county: Vec<String>,
+        /// Write CSV instead of Parquet.
+        #[arg(long)]
+        csv: bool,
+        /// Add a known set of faulty rows (what aggregate's report must then list).
+        #[arg(long)]
+        dirty: bool,
+        #[command(flatten)]
+        keep: KeepArgs,
+    },
     /// Scenarios: `hwf scenario show [FILE]` prints the effective parameters and where each came from.
     Scenario {
         #[command(subcommand)]
@@ -468,6 +505,51 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Fetch(args) => fetch(args),
+        Command::Aggregate { spec, out, keep } => aggregate(&spec, keep.out(out)?),
+        Command::SynthRegister {
+            out,
+            scale,
+            seed,
+            county,
+            csv,
+            dirty,
+            keep,
+        } => {
+            let out = keep.out(out)?;
+            let o = hwf::ingest::register::synth::Options {
+                scale,
+                seed,
+                counties: county,
+                csv,
+                dirty,
+            };
+            let mut summary = None;
+            hwf::publish::atomic::write_dir(&out, |tmp| {
+                let s = hwf::ingest::register::synth::write(tmp, &o)
+                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+                summary = Some(s);
+                Ok(())
+            })
+            .map_err(|e| e.to_string())?;
+            if let Some(s) = summary {
+                eprintln!(
+                    "SYNTHETIC register: {} person-years, {} licences, {} student events{}",
+                    s.rows[0],
+                    s.rows[1],
+                    s.rows[2],
+                    if s.excess_employed > 0 {
+                        format!(
+                            " ({} employed beyond the licensed of their cell made licensed too)",
+                            s.excess_employed
+                        )
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+            println!("wrote {}", out.path().display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Convert {
             input,
             output,
@@ -770,10 +852,15 @@ fn collect_tables(paths: &[PathBuf], format: Option<ingest::Format>) -> Result<V
             let mut files: Vec<PathBuf> = std::fs::read_dir(p)
                 .map_err(|e| format!("{}: {e}", p.display()))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                // A fetch's record (`FILE.source.json`) describes a table; it is not one.
+                // hwf's own records describe tables or folders; they are not tables: a fetch's
+                // `FILE.source.json`, an output folder's marker, aggregate's report.
                 .filter(|f| {
-                    !f.file_name()
-                        .is_some_and(|n| n.to_string_lossy().ends_with(".source.json"))
+                    !f.file_name().is_some_and(|n| {
+                        let n = n.to_string_lossy();
+                        n.ends_with(".source.json")
+                            || n == hwf::publish::atomic::MARKER
+                            || n == "aggregate_report.json"
+                    })
                 })
                 .filter(|f| {
                     f.extension()
@@ -1468,6 +1555,42 @@ struct FetchArgs {
     /// The longest one call may take, in seconds.
     #[arg(long, default_value_t = 60)]
     timeout: u64,
+}
+
+/// `hwf aggregate`: the tables, the report and a scenario naming them, in one output folder.
+fn aggregate(spec: &Path, out: OutDir) -> Result<ExitCode, String> {
+    use hwf::ingest::register;
+    let spec = register::Spec::read(spec).map_err(|e| e.to_string())?;
+    let format = spec.table_format()?;
+    let done = register::aggregate(&spec).map_err(|e| e.to_string())?;
+    let ext = match format {
+        TableFormat::Parquet => "parquet",
+        TableFormat::Xlsx => "xlsx",
+        _ => "csv",
+    };
+    let mut files = Vec::new();
+    for (name, t) in &done.tables {
+        let file = format!("{name}.{ext}");
+        let bytes =
+            tables::encode(t, &out.path().join(&file), format).map_err(|e| e.to_string())?;
+        files.push((file, bytes));
+    }
+    let text = done.report_text();
+    let json = serde_json::to_string_pretty(&done.report_json()).map_err(|e| e.to_string())?;
+    let scenario = done.scenario(ext);
+    hwf::publish::atomic::write_dir(&out, |tmp| {
+        for (f, b) in &files {
+            std::fs::write(tmp.join(f), b)?;
+        }
+        std::fs::write(tmp.join("aggregate_report.txt"), &text)?;
+        std::fs::write(tmp.join("aggregate_report.json"), format!("{json}\n"))?;
+        std::fs::write(tmp.join("scenario.toml"), &scenario)?;
+        Ok(())
+    })
+    .map_err(|e| e.to_string())?;
+    print!("{text}");
+    println!("wrote {}", out.path().display());
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `VAR=VALUE` of `--select` and `--codelist`.

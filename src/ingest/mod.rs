@@ -23,6 +23,7 @@ pub mod limits;
 pub mod package;
 pub mod parquet;
 pub mod px;
+pub mod register;
 pub mod text;
 pub mod xlsx;
 

@@ -54,7 +54,55 @@ pub fn check_declarations(path: &Path, bytes: &[u8], limits: &Limits) -> Result<
 pub fn read_with(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Table, IngestError> {
     guard::check(path, bytes, limits)?;
     let grid = guarded(path, || frame_to_grid(path, bytes))??;
-    grid::to_table(path, &grid)
+    let mut t = grid::to_table(path, &grid)?;
+    let kv = guarded(path, || key_values(bytes))?;
+    apply_meta(&mut t, &kv);
+    Ok(t)
+}
+
+/// The file's key-value metadata (empty when it has none or it cannot be read: the data were).
+fn key_values(bytes: &[u8]) -> Vec<(String, String)> {
+    let mut r = ParquetReader::new(Cursor::new(bytes));
+    match r.get_metadata() {
+        Ok(m) => m
+            .key_value_metadata()
+            .iter()
+            .flatten()
+            .filter_map(|kv| Some((kv.key.clone(), kv.value.clone()?)))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Takes what hwf wrote of a table's metadata (`hwf.title_sv`, …, `hwf.synthetic`, `hwf.note.N`;
+/// see `publish::tables::parquet_meta`) back into the table read.
+fn apply_meta(t: &mut Table, kv: &[(String, String)]) {
+    let m = &mut t.meta;
+    let mut notes = Vec::new();
+    for (k, v) in kv {
+        let Some(k) = k.strip_prefix("hwf.") else {
+            continue;
+        };
+        match k {
+            "title_sv" => m.title_sv = Some(v.clone()),
+            "title_en" => m.title_en = Some(v.clone()),
+            "table_id" => m.table_id = Some(v.clone()),
+            "source" => m.source = Some(v.clone()),
+            "unit" => m.unit = Some(v.clone()),
+            "synthetic" => m.synthetic |= v == "yes",
+            _ if k.starts_with("note.") => notes.push((k.to_string(), v.clone())),
+            _ => {}
+        }
+    }
+    notes.sort();
+    m.notes.extend(notes.into_iter().map(|(_, v)| v));
+    let says = |s: &str| {
+        let s = s.to_lowercase();
+        s.contains("synthetic") || s.contains("syntetisk")
+    };
+    m.synthetic |= m.title_sv.as_deref().is_some_and(says)
+        || m.title_en.as_deref().is_some_and(says)
+        || m.notes.iter().any(|n| says(n));
 }
 
 thread_local! {

@@ -201,8 +201,36 @@ fn columns_of(t: &Table) -> Vec<(String, Col)> {
 pub fn parquet_bytes(t: &Table) -> PolarsResult<Vec<u8>> {
     let mut df = to_frame(t)?;
     let mut buf = Vec::new();
-    ParquetWriter::new(&mut buf).finish(&mut df)?;
+    ParquetWriter::new(&mut buf)
+        .with_key_value_metadata(Some(KeyValueMetadata::from_static(parquet_meta(t))))
+        .finish(&mut df)?;
     Ok(buf)
+}
+
+/// The table's metadata as the Parquet file's key-value pairs (keys `hwf.…`, read back by
+/// `ingest::parquet`): titles, source, unit, the synthetic mark and the notes, which a Parquet
+/// file would otherwise lose.
+pub fn parquet_meta(t: &Table) -> Vec<(String, String)> {
+    let m = &t.meta;
+    let mut kv = Vec::new();
+    for (k, v) in [
+        ("title_sv", &m.title_sv),
+        ("title_en", &m.title_en),
+        ("table_id", &m.table_id),
+        ("source", &m.source),
+        ("unit", &m.unit),
+    ] {
+        if let Some(v) = v {
+            kv.push((format!("hwf.{k}"), v.clone()));
+        }
+    }
+    if m.synthetic {
+        kv.push(("hwf.synthetic".into(), "yes".into()));
+    }
+    for (i, n) in m.notes.iter().enumerate() {
+        kv.push((format!("hwf.note.{i:04}"), n.clone()));
+    }
+    kv
 }
 
 /// The table as an xlsx workbook: sheet `data` (the tidy table, numbers as numbers) and sheet `meta`.
