@@ -166,6 +166,13 @@ pub fn csv_bytes(t: &Table, delimiter: u8, decimal_comma: bool, bom: bool) -> Ve
 ///
 /// A polars error if the columns cannot form a frame (they always have the same height).
 pub fn to_frame(t: &Table) -> PolarsResult<DataFrame> {
+    // Text columns are the few strings of a dimension's categories (or the five statuses) gathered
+    // by each row's index: no string is made per row, so a table of millions of cells costs its
+    // indices, not millions of small allocations.
+    let gather = |name: &str, texts: Vec<String>, idx: Vec<IdxSize>| -> PolarsResult<Column> {
+        let idx = IdxCa::from_vec(PlSmallStr::EMPTY, idx);
+        Ok(Series::new(name.into(), texts).take(&idx)?.into_column())
+    };
     let mut columns = Vec::new();
     for (name, col) in columns_of(t) {
         let c = match col {
@@ -177,12 +184,28 @@ pub fn to_frame(t: &Table) -> PolarsResult<DataFrame> {
                 name.as_str().into(),
                 (0..t.len()).map(|r| t.symbol(r)).collect::<Vec<_>>(),
             ),
-            other => Column::new(
-                name.as_str().into(),
-                (0..t.len())
-                    .map(|r| text(t, r, &other, false))
-                    .collect::<Vec<_>>(),
-            ),
+            Col::Code(d) | Col::Label(d, _) => {
+                let texts = t.dims[d]
+                    .categories
+                    .iter()
+                    .map(|c| match col {
+                        Col::Label(_, Lang::Sv) => c.label_sv.clone().unwrap_or_default(),
+                        Col::Label(_, Lang::En) => c.label_en.clone().unwrap_or_default(),
+                        _ => c.code.clone(),
+                    })
+                    .collect();
+                let idx = t.keys[d].iter().map(|&k| k as IdxSize).collect();
+                gather(&name, texts, idx)?
+            }
+            Col::Status => {
+                let texts = Status::ALL.iter().map(|s| s.as_str().to_string()).collect();
+                let idx = t
+                    .status
+                    .iter()
+                    .map(|s| Status::ALL.iter().position(|x| x == s).unwrap_or(0) as IdxSize)
+                    .collect();
+                gather(&name, texts, idx)?
+            }
         };
         columns.push(c);
     }

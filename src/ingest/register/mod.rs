@@ -617,6 +617,14 @@ fn text(c: &HashMap<&str, String>, role: &str) -> Expr {
     }
 }
 
+/// A column of codes (a few distinct spellings) as categories: grouping and comparing them then
+/// works on small integers instead of text. Which of two conflicting codes a key's minimum takes
+/// may vary with the categories' order; a conflicting key is left out, and an agreeing one has
+/// one code.
+fn code(c: &HashMap<&str, String>, role: &str) -> Expr {
+    text(c, role).cast(DataType::from_categories(Categories::global()))
+}
+
 fn int(c: &HashMap<&str, String>, role: &str) -> Expr {
     col(c[role].as_str()).cast(DataType::Int32).alias(role)
 }
@@ -640,7 +648,11 @@ impl Cols<'_> {
 
     fn text(&self, name: &str) -> Result<Vec<Option<String>>, RegisterError> {
         let s = self.df.column(name).map_err(|e| self.err(e))?;
-        let s = s.as_materialized_series().str().map_err(|e| self.err(e))?;
+        let s = s
+            .as_materialized_series()
+            .cast(&DataType::String)
+            .map_err(|e| self.err(e))?;
+        let s = s.str().map_err(|e| self.err(e))?;
         Ok(s.iter().map(|v| v.map(str::to_string)).collect())
     }
 
@@ -1180,10 +1192,10 @@ fn persons(
         col(c["person_id"].as_str()).alias("id"),
         int(&c, "year"),
         int(&c, "birth_year"),
-        text(&c, "sex"),
-        text(&c, "county"),
-        text(&c, "profession"),
-        text(&c, "sector"),
+        code(&c, "sex"),
+        code(&c, "county"),
+        code(&c, "profession"),
+        code(&c, "sector"),
         fte.alias("fte"),
     ]);
     let age = col("year") - col("birth_year");
@@ -1381,12 +1393,12 @@ fn licences(
     let c = columns(&mut lf, path, "licences", e)?;
     let rows = lf.clone().select([
         col(c["person_id"].as_str()).alias("id"),
-        text(&c, "profession"),
+        code(&c, "profession"),
         text(&c, "licence_date"),
         int(&c, "birth_year"),
-        text(&c, "sex"),
-        text(&c, "county"),
-        text(&c, "education_country"),
+        code(&c, "sex"),
+        code(&c, "county"),
+        code(&c, "education_country"),
     ]);
     // One licence per person and profession: a repeated one counts once, at the earliest date.
     let plan = Plan {
@@ -1543,10 +1555,10 @@ fn education(
     let c = columns(&mut lf, path, "education", e)?;
     let rows = lf.clone().select([
         col(c["person_id"].as_str()).alias("id"),
-        text(&c, "programme"),
-        text(&c, "region"),
+        code(&c, "programme"),
+        code(&c, "region"),
         int(&c, "year"),
-        text(&c, "event"),
+        code(&c, "event"),
     ]);
     // One beginning and one degree per person and programme: a repeated one counts once, in the
     // earliest year.
