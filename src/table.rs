@@ -225,6 +225,13 @@ impl Dimension {
     }
 }
 
+/// Whether a title, note or source statement calls the data synthetic (`synthetic`, `syntetisk…`, in
+/// any case): the readers mark such a table [`TableMeta::synthetic`].
+pub fn says_synthetic(text: &str) -> bool {
+    let t = text.to_lowercase();
+    t.contains("synthetic") || t.contains("syntetisk")
+}
+
 /// Facts about a table as a whole.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct TableMeta {

@@ -452,10 +452,11 @@ fn grid_meta(path: &Path, format: &str, titles: &[String], notes: Vec<String>) -
     if !titles.is_empty() {
         meta.title_sv = Some(titles.join(" "));
     }
-    meta.synthetic =
-        meta.notes.iter().chain(meta.title_sv.iter()).any(|n| {
-            n.to_lowercase().contains("synthetic") || n.to_lowercase().contains("syntetisk")
-        });
+    meta.synthetic = meta
+        .notes
+        .iter()
+        .chain(meta.title_sv.iter())
+        .any(|n| crate::table::says_synthetic(n));
     meta
 }
 

@@ -96,13 +96,12 @@ fn apply_meta(t: &mut Table, kv: &[(String, String)]) {
     }
     notes.sort();
     m.notes.extend(notes.into_iter().map(|(_, v)| v));
-    let says = |s: &str| {
-        let s = s.to_lowercase();
-        s.contains("synthetic") || s.contains("syntetisk")
-    };
-    m.synthetic |= m.title_sv.as_deref().is_some_and(says)
-        || m.title_en.as_deref().is_some_and(says)
-        || m.notes.iter().any(|n| says(n));
+    m.synthetic |= m
+        .title_sv
+        .iter()
+        .chain(m.title_en.iter())
+        .chain(m.notes.iter())
+        .any(|n| crate::table::says_synthetic(n));
 }
 
 thread_local! {

@@ -889,10 +889,11 @@ fn build(path: &Path, h: &Header, data: &str, limits: &Limits) -> Result<Table, 
             meta.notes.push(e.items.join(" "));
         }
     }
-    meta.synthetic =
-        meta.notes.iter().chain(meta.source.iter()).any(|n| {
-            n.to_lowercase().contains("synthetic") || n.to_lowercase().contains("syntetisk")
-        });
+    meta.synthetic = meta
+        .notes
+        .iter()
+        .chain(meta.source.iter())
+        .any(|n| crate::table::says_synthetic(n));
     meta.origin = path.display().to_string();
     meta.warnings = warnings;
 

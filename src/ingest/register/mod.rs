@@ -23,7 +23,7 @@ pub mod synth;
 
 use crate::codes::{CodeLists, List, Lookup};
 use crate::publish::tables::TableFormat;
-use crate::table::{Category, Dimension, Role, Status, Table, TableMeta};
+use crate::table::{Category, Dimension, Odometer, Role, Status, Table, TableMeta};
 use polars::prelude::*;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -692,7 +692,8 @@ fn differs(a: &str, b: &str) -> Expr {
 /// Translations of distinct spellings, each looked up once.
 struct Codes {
     lists: &'static CodeLists,
-    memo: HashMap<(u8, String), Option<usize>>,
+    /// Per list ([`Of`] as index), each spelling seen and its index.
+    memo: [HashMap<String, Option<usize>>; 6],
 }
 
 /// The lists an extract's values are looked up in.
@@ -710,19 +711,18 @@ impl Codes {
     fn new() -> Codes {
         Codes {
             lists: CodeLists::get(),
-            memo: HashMap::new(),
+            memo: Default::default(),
         }
     }
 
     /// The index of `v` in its list (professions, counties, sexes `1`/`2`, sectors `R`/`K`/`P`,
     /// origins `SE`/`EU`/`TC`, health-care regions).
     fn index(&mut self, of: Of, v: &str) -> Option<usize> {
-        let key = (of as u8, v.to_string());
-        if let Some(&i) = self.memo.get(&key) {
+        if let Some(&i) = self.memo[of as usize].get(v) {
             return i;
         }
         let i = self.look(of, v.trim());
-        self.memo.insert(key, i);
+        self.memo[of as usize].insert(v.to_string(), i);
         i
     }
 
@@ -844,16 +844,11 @@ impl Dense {
     fn table(self, meta: TableMeta, dims: Vec<Dimension>, decimals: i32) -> Table {
         let mut t = Table::new(meta, dims);
         t.reserve(self.values.len());
-        let mut key = vec![0u32; self.sizes.len()];
         let scale = 10f64.powi(decimals);
+        let mut keys = Odometer::new(self.sizes.clone());
         for v in &self.values {
-            t.push(&key, (v * scale).round() / scale, Status::Observed, 0);
-            for d in (0..key.len()).rev() {
-                key[d] += 1;
-                if (key[d] as usize) < self.sizes[d] {
-                    break;
-                }
-                key[d] = 0;
+            if let Some(key) = keys.next_key() {
+                t.push(key, (v * scale).round() / scale, Status::Observed, 0);
             }
         }
         t
