@@ -189,7 +189,12 @@ fn export(k: &Kernel, seed: u64, dir: &Path) {
         &[np, nr],
         &cat(&|p| k.profs[p].region_exit.clone()),
     );
-    npy(dir, "w", &[np, 2 * NA], &cat(&|p| k.profs[p].w.clone()));
+    npy(
+        dir,
+        "w",
+        &[np, nr * 2 * NA],
+        &cat(&|p| k.profs[p].w.clone()),
+    );
     npy(
         dir,
         "process",

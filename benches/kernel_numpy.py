@@ -213,7 +213,7 @@ def project(meta, A, S):
         prof = A["se_profile"][p].reshape(nr, 2, na)
         f0 = A["foreign0"][p].reshape(nr, 2, na)
         f1 = A["foreign1"][p].reshape(nr, 2, na)
-        w = A["w"][p].reshape(2, na)
+        w = A["w"][p].reshape(nr, 2, na)
         fe = S["foreign"][:, p, 0]
         ft = S["foreign"][:, p, 1]
         lic = np.zeros((D, nr + 1, ny))

@@ -20,6 +20,29 @@ fn default_run() -> &'static Projection {
     P.get_or_init(|| run(&default_scenario()).unwrap())
 }
 
+/// The default scenario cut to a small case: base year `base`, horizon and target year `horizon`
+/// (intake from the year after the base, a one-year window), the given exit and employment
+/// windows, inflows over two years, no pooling of ages and no county exit levels.
+fn small_scenario(
+    base: i32,
+    horizon: i32,
+    exit_window: usize,
+    employment_window: usize,
+) -> Scenario {
+    let mut sc = default_scenario();
+    sc.base_year = base;
+    sc.horizon = horizon;
+    sc.balance.target_year = horizon;
+    sc.balance.intake_from = base + 1;
+    sc.balance.window_years = 1;
+    sc.supply.exit_window = exit_window;
+    sc.supply.employment_window = employment_window;
+    sc.supply.inflow_window = 2;
+    sc.supply.min_exposure = 0.0;
+    sc.supply.county_exits = false;
+    sc
+}
+
 /// One profession (SSK), one county, one sector, licence years 2022–2023, employment 2022.
 fn tiny() -> (Scenario, Inputs) {
     let grid = Grid {
@@ -70,18 +93,9 @@ fn tiny() -> (Scenario, Inputs) {
         exit_groups: vec![],
         overrides: Default::default(),
     };
-    let mut sc = default_scenario();
-    sc.horizon = 2026;
-    sc.balance.target_year = 2026;
-    sc.balance.intake_from = 2024;
-    sc.balance.window_years = 1;
+    let mut sc = small_scenario(2023, 2026, 1, 1);
     // A quantified base-year imbalance (the default has none), to check that it reaches demand.
     sc.demand.imbalance.insert("brist".into(), 0.05);
-    sc.supply.exit_window = 1;
-    sc.supply.employment_window = 1;
-    sc.supply.inflow_window = 2;
-    sc.supply.min_exposure = 0.0;
-    sc.supply.county_exits = false;
     (sc, inp)
 }
 
@@ -125,6 +139,164 @@ fn a_hand_worked_projection() {
         None,
         "no demand before the base year"
     );
+}
+
+/// Three counties of nurses, one sector, women aged 30, licence years 2020–2022, employment years
+/// 2020–2021 (the window), base year 2022 (a nowcast year). Persons employed = FTE (one FTE each).
+fn three_counties() -> (Scenario, Inputs) {
+    let grid = Grid {
+        professions: vec!["SSK".into()],
+        counties: vec!["01".into(), "03".into(), "09".into()],
+        sectors: vec!["R".into()],
+    };
+    let cells = grid.cells();
+    let at = |c: usize| grid.idx(0, c, 1, 10);
+    let stock = [100.0, 400.0, 50.0];
+    let employed_by_year = [[55.0, 65.0], [190.0, 210.0], [20.0, 20.0]];
+    let mut licensed = vec![0.0; 3 * cells];
+    for y in 0..3 {
+        for c in 0..3 {
+            licensed[y * cells + at(c)] = stock[c];
+        }
+    }
+    let mut employed = vec![0.0; 2 * cells];
+    for y in 0..2 {
+        for c in 0..3 {
+            employed[y * cells + at(c)] = employed_by_year[c][y];
+        }
+    }
+    let (_, mut inp) = tiny();
+    inp.grid = grid;
+    inp.licence_years = vec![2020, 2021, 2022];
+    inp.licensed = licensed;
+    inp.issued = vec![0.0; 3 * 3 * cells];
+    inp.employment_years = vec![2020, 2021];
+    inp.fte = employed.clone();
+    inp.employed = employed;
+    inp.population_years = vec![2022, 2023, 2024];
+    inp.population = vec![10.0; 3 * 3 * 2 * POP_AGES];
+    inp.balance = vec![0.0; 3 * 3];
+    inp.hc_regions = vec!["N".into(), "S".into(), "SG".into()];
+    (small_scenario(2022, 2024, 1, 2), inp)
+}
+
+#[test]
+fn each_county_keeps_its_own_level_shrunk_by_its_precision() {
+    use hwf::model::anchor::Anchoring;
+    let (mut sc, inp) = three_counties();
+    // By hand. National share: 560 employed of 1 100 licensed-years. Expected a year at it: 100·e,
+    // 400·e, 50·e.
+    let e = 560.0 / 1100.0;
+    let x = [200.0 * e, 800.0 * e, 100.0 * e];
+    let o: [f64; 3] = [120.0, 400.0, 40.0];
+    // Pearson's dispersion around each county's own level ρ = O/X: county 01 expects 60 a year
+    // (55, 65), 03 200 (190, 210), 09 20 (20, 20); three degrees of freedom.
+    let phi = (25.0 / 60.0 * 2.0 + 100.0 / 200.0 * 2.0 + 0.0) / 3.0;
+    let y: Vec<f64> = (0..3).map(|c| ((o[c] + 0.5) / (x[c] + 0.5)).ln()).collect();
+    let w: Vec<f64> = x.iter().map(|x| x / phi).collect();
+    let sw: f64 = w.iter().sum();
+    let mean: f64 = (0..3).map(|c| w[c] * y[c]).sum::<f64>() / sw;
+    let q: f64 = (0..3).map(|c| w[c] * (y[c] - mean).powi(2)).sum();
+    let tau2 = (q - 2.0) / (sw - w.iter().map(|w| w * w).sum::<f64>() / sw);
+    assert!(tau2 > 0.0, "the counties differ by more than their noise");
+    let b: Vec<f64> = x.iter().map(|x| tau2 / (tau2 + phi / x)).collect();
+    let raw: Vec<f64> = (0..3).map(|c| (b[c] * y[c]).exp()).collect();
+    let n = 560.0 / (0..3).map(|c| x[c] * raw[c]).sum::<f64>();
+    let f: Vec<f64> = raw.iter().map(|r| n * r).collect();
+    // Each county's nowcast 2022: its licensed persons × the national share × its factor.
+    let stock = [100.0, 400.0, 50.0];
+    let pr = project(&sc, inp.clone(), vec![]).unwrap();
+    let t = pr.years.iter().position(|&y| y == 2022).unwrap();
+    assert_eq!(pr.phases[t], Phase::Nowcast);
+    for c in 0..3 {
+        let got = pr.supply[pr.at(t, 0, c, 0)];
+        let want = stock[c] * e * f[c];
+        assert!((got - want).abs() < 1e-9, "county {c}: {got} vs {want}");
+        assert!((pr.params[0].county_levels.employment_weight[c] - b[c]).abs() < 1e-12);
+    }
+    // The larger county keeps more of its own figure; the nation's window total is the observed.
+    assert!(b[1] > b[0] && b[0] > b[2]);
+    let nation: f64 = (0..3).map(|c| pr.supply[pr.at(t, 0, c, 0)]).sum();
+    // The same stock as in the two window years, whose 560 employed it keeps: 280 a year.
+    assert!((nation - 280.0).abs() < 1e-9, "{nation}");
+    // Unshrunk: each county's own window ratio, normalised (the ratios with ½ do not sum exactly).
+    sc.supply.county_levels = Anchoring::Observed;
+    let pr = project(&sc, inp.clone(), vec![]).unwrap();
+    let raw: Vec<f64> = y.iter().map(|y| y.exp()).collect();
+    let n = 560.0 / (0..3).map(|c| x[c] * raw[c]).sum::<f64>();
+    for c in 0..3 {
+        let got = pr.supply[pr.at(t, 0, c, 0)];
+        assert!(
+            (got - stock[c] * e * n * raw[c]).abs() < 1e-9,
+            "observed, county {c}"
+        );
+    }
+    // The national rates everywhere: hwf before local anchoring.
+    sc.supply.county_levels = Anchoring::National;
+    let pr = project(&sc, inp, vec![]).unwrap();
+    for (c, l) in stock.iter().enumerate() {
+        let got = pr.supply[pr.at(t, 0, c, 0)];
+        assert!((got - l * e).abs() < 1e-9, "national, county {c}");
+    }
+}
+
+/// The county levels against the truth: the second world's generator drew a lasting county effect
+/// on the employment share (`u_c`) and on FTE per employed person (`w_c`) and printed them in
+/// `data/world2/README.md`; the default world has none. Nurses in region-run care (the largest
+/// cells) must find the first and recover the second, and find nothing in the default world.
+#[test]
+fn county_levels_find_the_county_effects_the_generator_drew() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("data/world2/README.md")).unwrap();
+    // The by-county table: `| 01 Stockholm County | … | u_c | w_c | … |` (13 columns).
+    let mut truth = std::collections::BTreeMap::new();
+    for line in readme.lines() {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        if cells.len() == 15
+            && cells[1].len() > 3
+            && cells[1].as_bytes()[..2].iter().all(u8::is_ascii_digit)
+        {
+            let u: f64 = cells[10].parse().unwrap();
+            let w: f64 = cells[11].parse().unwrap();
+            truth.insert(cells[1][..2].to_string(), (u, w));
+        }
+    }
+    assert_eq!(truth.len(), 21, "the README's county table");
+    let corr = |a: &[f64], b: &[f64]| {
+        let n = a.len() as f64;
+        let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+        let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
+        let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
+        let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
+        cov / (va * vb).sqrt()
+    };
+    let (sc, _, _) = scenario::load(Some(&root.join("data/scenarios/world2.toml"))).unwrap();
+    let w2 = run(&sc).unwrap();
+    let g = &w2.inputs.grid;
+    let (p, k) = (
+        g.prof("SSK").unwrap(),
+        g.sectors.iter().position(|s| s == "R").unwrap(),
+    );
+    let l = &w2.params[p].county_levels;
+    let (mut u, mut w, mut fe, mut fh) = (vec![], vec![], vec![], vec![]);
+    for (c, code) in g.counties.iter().enumerate() {
+        let i = c * g.nk() + k;
+        u.push(truth[code].0);
+        w.push(truth[code].1);
+        fe.push(l.employment[i].ln());
+        fh.push((l.fte[i] / l.employment[i]).ln());
+    }
+    let (ce, ch) = (corr(&fe, &u), corr(&fh, &w));
+    assert!(ce > 0.75, "employment share against u_c: {ce}");
+    assert!(ch > 0.9, "FTE per employed against w_c: {ch}");
+    // The default world: nurses' factors within 1.5 % of the national rate in every county and
+    // sector.
+    let d = default_run();
+    let p = d.inputs.grid.prof("SSK").unwrap();
+    let l = &d.params[p].county_levels;
+    for f in l.employment.iter().chain(&l.fte) {
+        assert!((f - 1.0).abs() < 0.015, "default world, nurses: {f}");
+    }
 }
 
 #[test]
@@ -403,6 +575,10 @@ fn bad_scenarios_name_the_key() {
         (
             "inherits = \"default\"\n[supply]\nadmissions_change = -1.5\n",
             "`supply.admissions_change`",
+        ),
+        (
+            "inherits = \"default\"\n[supply]\ncounty_levels = \"local\"\n",
+            "unknown variant `local`, expected one of `shrunk`, `observed`, `national` in `supply.county_levels`",
         ),
         (
             "inherits = \"default\"\n[demand.factors]\ntechnology = { \"*\" = 0.9 }\n",
@@ -993,6 +1169,7 @@ fn reproduces_the_dutch_gp_projection_of_van_greuningen_2012() {
     prm.fte = (0..2 * NA)
         .map(|i| if i < NA { 0.822 } else { 0.551 })
         .collect();
+    prm.refresh_county_profiles(1, 1);
     prm.completion = None;
     prm.layer = None;
     prm.se_mean = 5157.0;
@@ -1878,17 +2055,7 @@ fn process_variation_by_hand() {
         exit_groups: vec![],
         overrides: Default::default(),
     };
-    let mut sc = default_scenario();
-    sc.base_year = 2023;
-    sc.horizon = 2026;
-    sc.balance.target_year = 2026;
-    sc.balance.intake_from = 2024;
-    sc.balance.window_years = 1;
-    sc.supply.exit_window = 2;
-    sc.supply.employment_window = 1;
-    sc.supply.inflow_window = 2;
-    sc.supply.min_exposure = 0.0;
-    sc.supply.county_exits = false;
+    let sc = small_scenario(2023, 2026, 2, 1);
     let pr = project(&sc, inp.clone(), vec![]).unwrap();
     let prm = &pr.params[0];
     // Exit rates pooled over both transitions: age 30 loses 40 of 300 and 3 of 30; age 31 20 of 260.

@@ -4,6 +4,7 @@
 //! estimates every rate from the history, projects each profession, and returns a [`Projection`]
 //! that [`crate::publish::results`] writes out.
 
+pub mod anchor;
 pub mod backtest;
 pub mod calibration;
 pub mod contract;
@@ -888,7 +889,7 @@ pub fn project(
             let prm = &params[p];
             // The trends of the employment share and FTE per employed person (1 without them).
             let (fe, fh) = (prm.employment_factor(y), prm.fte_factor(y));
-            let (employment, fte) = prm.profiles(phases[ti] == Phase::Projection);
+            let (employment, fte) = prm.county_profiles(phases[ti] == Phase::Projection);
             for c in 0..nc {
                 for k in 0..nk {
                     let o = ti * per + (p * nc + c) * nk + k;
@@ -905,7 +906,7 @@ pub fn project(
                             } else {
                                 paths[p].licensed[path_i * nc * 2 * NA + (c * 2 + sx) * NA + a]
                             };
-                            let j = (k * 2 + sx) * NA + a;
+                            let j = ((c * nk + k) * 2 + sx) * NA + a;
                             employed[o] += l * employment[j] * fe;
                             supply_fte[o] += l * employment[j] * fe * fte[j] * fh;
                         }

@@ -120,7 +120,7 @@ pub struct ProfKernel {
     /// Regional scaling of exit rates, `[r]`.
     pub region_exit: Vec<f64>,
     /// FTE per licensed person over all sectors in the projection years (a retirement shift
-    /// applied), `[s][a]`.
+    /// applied), each region at its own level, `[r][s][a]`.
     pub w: Vec<f64>,
     /// Profile of Swedish licences, `[r][s][a]` (sums to 1 or 0).
     pub se_profile: Vec<f64>,
@@ -738,15 +738,18 @@ impl Kernel {
                 }
             }
             // The weights of the projection years (the base year's FTE is given).
-            let (employment, fte) = prm.profiles(true);
-            let mut w = vec![0.0; 2 * NA];
-            for k in 0..nk {
-                let at = k * 2 * NA..(k + 1) * 2 * NA;
-                for (w, (e, h)) in w
-                    .iter_mut()
-                    .zip(employment[at.clone()].iter().zip(&fte[at]))
-                {
-                    *w += e * h;
+            let (employment, fte) = prm.county_profiles(true);
+            let mut w = vec![0.0; nc * 2 * NA];
+            for c in 0..nc {
+                let w = &mut w[c * 2 * NA..(c + 1) * 2 * NA];
+                for k in 0..nk {
+                    let at = (c * nk + k) * 2 * NA..(c * nk + k + 1) * 2 * NA;
+                    for (w, (e, h)) in w
+                        .iter_mut()
+                        .zip(employment[at.clone()].iter().zip(&fte[at]))
+                    {
+                        *w += e * h;
+                    }
                 }
             }
             let pipeline = if let Some(c) = &prm.completion {
@@ -1042,6 +1045,11 @@ impl Kernel {
             .iter()
             .map(|k| ProfKernel {
                 l0: per_region(&k.l0, 2 * NA),
+                // A part keeps its region's FTE per licensed person.
+                w: parts
+                    .iter()
+                    .flat_map(|&(r, _)| k.w[r * 2 * NA..(r + 1) * 2 * NA].iter().copied())
+                    .collect(),
                 region_exit: parts.iter().map(|&(r, _)| k.region_exit[r]).collect(),
                 process: parts.iter().map(|&(r, _)| k.process[r]).collect(),
                 drift: parts.iter().map(|&(r, _)| k.drift[r]).collect(),
@@ -2466,7 +2474,7 @@ fn forward_body<O: RowOps>(x: &Rows<'_>, lic: &mut [f64], sup: &mut [f64]) {
                             row(x.surv, at),
                             row(&x.pad.prof, at),
                             fx,
-                            row(&x.pad.w, sx),
+                            row(&x.pad.w, at),
                             se,
                             &mut acc,
                         );
@@ -2509,7 +2517,7 @@ fn adjoint_body<O: RowOps>(surv: &[f64], pad: &Padded, target: usize, g: &mut [f
             continue;
         };
         let (survs, prof) = (row(surv, i), row(&pad.prof, i));
-        v[0] = *row(&pad.w, i % 2);
+        v[0] = *row(&pad.w, i);
         for ti in (1..=target).rev() {
             let [a, b] = &mut v;
             let (old, new) = if (target - ti) % 2 == 1 {
@@ -2794,7 +2802,8 @@ mod tests {
         for row in 0..4 {
             surv[row * NA + NA - 1] = 0.0;
         }
-        let w: Vec<f64> = (0..2 * NA).map(|i| 0.5 + i as f64 / 1000.0).collect();
+        // FTE weights per region and sex, different in each region.
+        let w: Vec<f64> = (0..n).map(|i| 0.5 + i as f64 / 1000.0).collect();
         let (se, fe, ft) = (vec![0.0, 2.0, 5.0], vec![3.0, 1.0], vec![4.0, 0.5]);
         let (mut lic, mut sup) = (vec![0.0; 6], vec![0.0; 6]);
         let pad = Padded {
@@ -2836,7 +2845,7 @@ mod tests {
             for r in 0..2 {
                 let part = &cur[r * 2 * NA..(r + 1) * 2 * NA];
                 let l: f64 = part.iter().sum();
-                let f: f64 = part.iter().zip(&w).map(|(c, w)| c * w).sum();
+                let f: f64 = part.iter().zip(&w[r * 2 * NA..]).map(|(c, w)| c * w).sum();
                 assert!((lic[r * 3 + ti] - l).abs() < 1e-9 * l, "{ti} {r}");
                 assert!((sup[r * 3 + ti] - f).abs() < 1e-9 * f, "{ti} {r}");
             }
@@ -2855,7 +2864,7 @@ mod tests {
                 }
             })
             .collect();
-        let fte = |v: &[f64]| -> f64 { (0..n).map(|j| v[j] * w[j % (2 * NA)]).sum() };
+        let fte = |v: &[f64]| -> f64 { (0..n).map(|j| v[j] * w[j]).sum() };
         assert!((g[1] - fte(&unit)).abs() < 1e-9 * g[1]);
         assert!((g[2] - fte(&prof)).abs() < 1e-9 * g[2]);
         let mut keys: Vec<u64> = v.iter().map(|&x| order_key(x)).collect();
@@ -2883,7 +2892,7 @@ mod tests {
                 prof[r * NA + a] = normal(&mut rng).abs();
             }
         }
-        let w = pad_rows(&rnd(&mut rng, 2 * NA));
+        let w = pad_rows(&rnd(&mut rng, rows * NA));
         let mut survs = vec![0.0; rows * S];
         for r in 0..rows {
             for a in 1..NA {

@@ -212,6 +212,12 @@ pub struct Supply {
     pub admissions_change: f64,
     /// Whether county-specific exit levels (which include net movement between counties) are used.
     pub county_exits: bool,
+    /// Each county's level of the employment share and of FTE per licensed person: `"shrunk"` (its
+    /// own level over `employment_window`, shrunk toward the national rate by its precision; the
+    /// default), `"observed"` (its own level, unshrunk) or `"national"` (the national rates in
+    /// every county). See [`super::anchor`].
+    #[serde(default)]
+    pub county_levels: super::anchor::Anchoring,
     /// How admissions continue after the base year: `"none"` (the base year's level), `"auto"` (the
     /// linear trend or ETS model with the lowest AICc on each programme's national beginners),
     /// `"linear"`, `"damped"` or an ETS model (`"AAN"`, `"AAdN"`, …); see [`Trend`].

@@ -23,7 +23,9 @@
 //! - `EU`, `TC`: the recent mean of licences on foreign education, by county, sex and age, times the
 //!   scenario's factors.
 //! - `e_k`, `h_k`: employment share and FTE per employed person by profession, sex and age, pooled
-//!   over counties and the last `employment_window` employment years. With `employment_trend` /
+//!   over counties and the last `employment_window` employment years; each county keeps its own
+//!   level per sector over the same years, shrunk toward these national rates by its precision
+//!   (`e_ck`, `h_ck`, see [`super::anchor`] and `supply.county_levels`). With `employment_trend` /
 //!   `fte_trend`, each year after the last employment year (nowcast and projection) takes
 //!   `E_k[t] = L[t]·e_k·f_e[t]` and `S_k[t] = E_k[t]·h_k·f_h[t]`, where `f_e[t] = min(ê[t]/ē, 1/max_{s,a}
 //!   Σ_k e_k)` and `f_h[t] = ĥ[t]/h̄`: the forecast of the national ratio (employed/licensed,
@@ -36,6 +38,7 @@
 //! Supply is linear in the beginners `B`: that makes the required intake exact.
 
 use super::ModelError;
+use super::anchor;
 use super::inputs::{Inputs, NA, ORIGINS};
 use super::levers;
 use super::scenario::{Scenario, Trend};
@@ -112,6 +115,20 @@ pub struct Params {
     /// from `supply.admissions` and `supply.admissions_change` (see
     /// [`levers::admissions_change`]).
     pub admissions_change: Vec<f64>,
+    /// Each county's level of the employment share and of FTE per licensed person relative to the
+    /// national rates, `[c][k]` (`supply.county_levels`; see [`anchor`]).
+    pub county_levels: anchor::Levels,
+    /// Employment share by county, sector, sex and age `[c][k][s][a]`: [`Params::employment`]
+    /// times the county's level (see [`anchor::county_profiles`]).
+    pub county_employment: Vec<f64>,
+    /// FTE per employed person `[c][k][s][a]`, such that FTE per licensed person is the national
+    /// one times the county's level.
+    pub county_fte: Vec<f64>,
+    /// [`Params::county_employment`] in the projection years under a retirement shift; empty
+    /// without one.
+    pub county_employment_ahead: Vec<f64>,
+    /// [`Params::county_fte`] in the projection years under a retirement shift; empty without one.
+    pub county_fte_ahead: Vec<f64>,
 }
 
 impl Params {
@@ -142,6 +159,43 @@ impl Params {
             (&self.employment_ahead, &self.fte_ahead)
         } else {
             (&self.employment, &self.fte)
+        }
+    }
+
+    /// Recomputes the county profiles from the national ones and the county levels, for a caller
+    /// that changed [`Params::employment`] or [`Params::fte`] (or their projection-year versions).
+    pub fn refresh_county_profiles(&mut self, nc: usize, nk: usize) {
+        let per = 2 * NA;
+        (self.county_employment, self.county_fte) = anchor::county_profiles(
+            &self.employment,
+            &self.fte,
+            &self.county_levels,
+            nc,
+            nk,
+            per,
+        );
+        (self.county_employment_ahead, self.county_fte_ahead) = if self.employment_ahead.is_empty()
+        {
+            (Vec::new(), Vec::new())
+        } else {
+            anchor::county_profiles(
+                &self.employment_ahead,
+                &self.fte_ahead,
+                &self.county_levels,
+                nc,
+                nk,
+                per,
+            )
+        };
+    }
+
+    /// The county profiles `[c][k][s][a]` in force, as [`Params::profiles`] gives the national
+    /// ones.
+    pub fn county_profiles(&self, projected: bool) -> (&[f64], &[f64]) {
+        if projected && !self.county_employment_ahead.is_empty() {
+            (&self.county_employment_ahead, &self.county_fte_ahead)
+        } else {
+            (&self.county_employment, &self.county_fte)
         }
     }
 }
@@ -465,6 +519,60 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
             }
         }
     }
+    // Each county's level against the national rates over the same window (see `anchor`).
+    let county_levels = {
+        // Per county and sector, per window year: (expected, observed) employed and FTE.
+        let mut windows = [
+            vec![anchor::Window::new(); nc * nk],
+            vec![anchor::Window::new(); nc * nk],
+        ];
+        for &yi in &ew {
+            let Some(li) = ly.iter().position(|&y| y == ey[yi]) else {
+                continue;
+            };
+            for c in 0..nc {
+                for k in 0..nk {
+                    let mut v = [(0.0, 0.0); 2];
+                    for sx in 0..2 {
+                        for a in 0..NA {
+                            let l = lic(li, c, sx, a);
+                            let j = (k * 2 + sx) * NA + a;
+                            let i = ((yi * nk + k) * cells) + g.idx(p, c, sx, a);
+                            v[0].0 += l * employment[j];
+                            v[0].1 += inp.employed[i];
+                            v[1].0 += l * employment[j] * fte[j];
+                            v[1].1 += inp.fte[i];
+                        }
+                    }
+                    windows[0][c * nk + k].push(v[0]);
+                    windows[1][c * nk + k].push(v[1]);
+                }
+            }
+        }
+        let mut levels = anchor::Levels {
+            anchoring: s.county_levels,
+            employment: vec![1.0; nc * nk],
+            fte: vec![1.0; nc * nk],
+            employment_weight: vec![0.0; nc * nk],
+            fte_weight: vec![0.0; nc * nk],
+        };
+        for k in 0..nk {
+            for (m, w) in windows.iter().enumerate() {
+                let per: Vec<anchor::Window> = (0..nc).map(|c| w[c * nk + k].clone()).collect();
+                let shrunk = anchor::shrink(&per, s.county_levels);
+                let (f, b) = if m == 0 {
+                    (&mut levels.employment, &mut levels.employment_weight)
+                } else {
+                    (&mut levels.fte, &mut levels.fte_weight)
+                };
+                for c in 0..nc {
+                    f[c * nk + k] = shrunk.factor[c];
+                    b[c * nk + k] = shrunk.weight[c];
+                }
+            }
+        }
+        levels
+    };
     // Inflow profiles: the last inflow_window years in which the licence existed (the profession
     // has licensed persons), outside a declared one-off wave.
     let one_off = s
@@ -590,6 +698,16 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
             levers::shift_profile(&fte, shift),
         )
     };
+    // The county profiles, from the national ones in force (a table of rates and a retirement
+    // shift included).
+    let county =
+        |e: &[f64], h: &[f64]| anchor::county_profiles(e, h, &county_levels, nc, nk, 2 * NA);
+    let (county_employment, county_fte) = county(&employment, &fte);
+    let (county_employment_ahead, county_fte_ahead) = if employment_ahead.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        county(&employment_ahead, &fte_ahead)
+    };
     // A layer fed from its parent's licences after a training time (specialist physicians: ST).
     let layer = match (&completion, prof.and_then(|x| x.layer_of.as_ref())) {
         (None, Some(parent)) => g.prof(parent).and_then(|pi| {
@@ -679,8 +797,14 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
     let e_method = method("supply.employment_trend", &s.employment_trend)?;
     let h_method = method("supply.fte_trend", &s.fte_trend)?;
     let employment_cap = {
-        let max = (0..2 * NA)
-            .map(|j| (0..nk).map(|k| employment[k * 2 * NA + j]).sum::<f64>())
+        // Over every county's profile (the national one where every level is 1).
+        let max = (0..nc * 2 * NA)
+            .map(|j| {
+                let (c, j) = (j / (2 * NA), j % (2 * NA));
+                (0..nk)
+                    .map(|k| county_employment[(c * nk + k) * 2 * NA + j])
+                    .sum::<f64>()
+            })
             .fold(0.0, f64::max);
         if max > 0.0 { 1.0 / max } else { f64::INFINITY }
     };
@@ -825,6 +949,11 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         .collect();
     Ok(Params {
         admissions_change,
+        county_levels,
+        county_employment,
+        county_fte,
+        county_employment_ahead,
+        county_fte_ahead,
         employment_ahead,
         fte_ahead,
         employment_trend,
@@ -1097,18 +1226,20 @@ pub fn project_with(
 ///
 /// # Formula
 ///
-/// `S[t] = f_e[t]·f_h[t]·Σ_{c,s,a} L[t,c,s,a]·Σ_k e_k[s,a]·h_k[s,a]`
+/// `S[t] = f_e[t]·f_h[t]·Σ_{c,s,a} L[t,c,s,a]·Σ_k e_ck[s,a]·h_ck[s,a]`, with each county's
+/// profiles ([`Params::county_profiles`]).
 pub fn national_fte(inp: &Inputs, path: &Path, prm: &Params, ti: usize) -> f64 {
     let nc = inp.grid.nc();
     let per = nc * 2 * NA;
     let mut s = 0.0;
-    let (employment, fte) = prm.profiles(ti > 0);
+    let nk = inp.grid.nk();
+    let (employment, fte) = prm.county_profiles(ti > 0);
     for c in 0..nc {
         for sx in 0..2 {
             for a in 0..NA {
                 let l = path.licensed[ti * per + (c * 2 + sx) * NA + a];
-                for k in 0..inp.grid.nk() {
-                    let i = (k * 2 + sx) * NA + a;
+                for k in 0..nk {
+                    let i = ((c * nk + k) * 2 + sx) * NA + a;
                     s += l * employment[i] * fte[i];
                 }
             }

@@ -318,11 +318,14 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize, prm: &Params) -> Variatio
     let ey = &inp.employment_years;
     let upto_e: Vec<usize> = (0..ey.len()).filter(|&y| ey[y] <= sc.base_year).collect();
     let from_e = upto_e.len().saturating_sub(sc.supply.employment_window);
-    let mut w = vec![0.0; 2 * NA];
-    for k in 0..nk {
-        for (j, w) in w.iter_mut().enumerate() {
-            let i = k * 2 * NA + j;
-            *w += prm.employment[i] * prm.fte[i];
+    // FTE per licensed person by county, sex and age, each county at its own level.
+    let mut w = vec![0.0; nc * 2 * NA];
+    for c in 0..nc {
+        for k in 0..nk {
+            for j in 0..2 * NA {
+                let i = (c * nk + k) * 2 * NA + j;
+                w[c * 2 * NA + j] += prm.county_employment[i] * prm.county_fte[i];
+            }
         }
     }
     // u[c] per year: ln(observed / expected) with the year's national part taken out.
@@ -343,7 +346,7 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize, prm: &Params) -> Variatio
             for sx in 0..2 {
                 for a in 0..NA {
                     let idx = g.idx(p, c, sx, a);
-                    exp[c] += inp.licensed[li * cells + idx] * w[sx * NA + a];
+                    exp[c] += inp.licensed[li * cells + idx] * w[(c * 2 + sx) * NA + a];
                     for k in 0..nk {
                         obs[c] += inp.fte[(ei * nk + k) * cells + idx];
                     }

@@ -130,11 +130,12 @@ pub(crate) fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclo
                 num(s.foreign_tc_factor, 2, lang)
             ),
             format!(
-                "Sysselsättning och heltidsekvivalenter per anställd efter regi (region, kommun, privat), kön och ålder: genomsnitt för de {} senaste åren med sysselsättningsdata (till och med {last_emp}). Åren {} är nuläget skattat ur legitimationer × sysselsättningsandel (status skattad). Trend för sysselsättningsandelen {} och för heltidsekvivalenter per anställd {}: riksserien (sysselsatta/legitimerade, heltidsekvivalenter/sysselsatta) skattas med metoden och dess prognos i förhållande till nivån under perioden skalar alla celler år för år, också nulägesåren; faktorn för sysselsättningsandelen begränsas så att ingen andel överstiger 1.",
+                "Sysselsättning och heltidsekvivalenter per anställd efter regi (region, kommun, privat), kön och ålder: genomsnitt för de {} senaste åren med sysselsättningsdata (till och med {last_emp}). Åren {} är nuläget skattat ur legitimationer × sysselsättningsandel (status skattad). Trend för sysselsättningsandelen {} och för heltidsekvivalenter per anställd {}: riksserien (sysselsatta/legitimerade, heltidsekvivalenter/sysselsatta) skattas med metoden och dess prognos i förhållande till nivån under perioden skalar alla celler år för år, också nulägesåren; faktorn för sysselsättningsandelen begränsas så att ingen andel överstiger 1. {}",
                 s.employment_window,
                 nowcast.join(", "),
                 trend_word(&s.employment_trend, lang),
-                trend_word(&s.fte_trend, lang)
+                trend_word(&s.fte_trend, lang),
+                county_levels_text(s.county_levels, lang)
             ),
             format!(
                 "Efterfrågan: basårets heltidsekvivalenter × (1 + basårets obalans efter huvudmännens bedömning: {}) × demografiskt index (befolkningsframskrivning × vårdkonsumtion efter ålder och kön per regi, basårets profil) × trend för vårdkonsumtionen {} (åldersstandardiserad till basårets befolkning) × faktorer ({}). Uppgiftsväxling mellan yrken: {}. Behovsbaserad täthet (heltidsekvivalenter per 1 000 invånare): {}.",
@@ -191,11 +192,12 @@ pub(crate) fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclo
                 num(s.foreign_tc_factor, 2, lang)
             ),
             format!(
-                "Employment share and FTE per employed person by sector, sex and age: mean of the last {} employment years (up to {last_emp}). The years {} are nowcast from licences × employment share (status estimated). Employment-share trend {}, FTE-per-employed trend {}: the national series (employed/licensed, FTE/employed) is fitted with the method, and its forecast over the level in those years scales every cell year by year, nowcast years included; the employment factor is capped so that no share exceeds 1.",
+                "Employment share and FTE per employed person by sector, sex and age: mean of the last {} employment years (up to {last_emp}). The years {} are nowcast from licences × employment share (status estimated). Employment-share trend {}, FTE-per-employed trend {}: the national series (employed/licensed, FTE/employed) is fitted with the method, and its forecast over the level in those years scales every cell year by year, nowcast years included; the employment factor is capped so that no share exceeds 1. {}",
                 s.employment_window,
                 nowcast.join(", "),
                 trend_word(&s.employment_trend, lang),
-                trend_word(&s.fte_trend, lang)
+                trend_word(&s.fte_trend, lang),
+                county_levels_text(s.county_levels, lang)
             ),
             format!(
                 "Demand: base-year FTE × (1 + the principals' assessment: {}) × a demographic index (population projection × care use by age and sex, per sector, the base year's profile) × care-use trend {} (age-standardised to the base-year population) × factors ({}). Substitution between professions: {}. Needs-based density (FTE per 1,000 inhabitants): {}.",
@@ -711,5 +713,31 @@ pub(crate) fn dist_word(x: &crate::model::scenario::Dist, lang: Lang) -> String 
         family.to_string()
     } else {
         format!("{family} ({})", params.join("; "))
+    }
+}
+
+/// The method sentence on each county's own level of the employment share and FTE
+/// (`supply.county_levels`).
+fn county_levels_text(a: crate::model::anchor::Anchoring, lang: Lang) -> &'static str {
+    use crate::model::anchor::Anchoring;
+    match (a, lang) {
+        (Anchoring::Shrunk, Lang::Sv) => {
+            "Varje län behåller sin egen nivå per regi under samma period, krympt mot rikets efter hur säker den är (ett litet län med få personer i en regi får i stort sett rikets nivå, ett stort län sin egen); faktorerna finns i county_levels.csv."
+        }
+        (Anchoring::Shrunk, Lang::En) => {
+            "Each county keeps its own level per sector over the same years, shrunk toward the nation's by its precision (a small county with few persons in a sector gets about the nation's level, a large county its own); the factors are in county_levels.csv."
+        }
+        (Anchoring::Observed, Lang::Sv) => {
+            "Varje län behåller sin egen observerade nivå per regi under samma period (utan krympning); faktorerna finns i county_levels.csv."
+        }
+        (Anchoring::Observed, Lang::En) => {
+            "Each county keeps its own observed level per sector over the same years (unshrunk); the factors are in county_levels.csv."
+        }
+        (Anchoring::National, Lang::Sv) => {
+            "Andelarna är rikets i varje län; länen skiljer sig bara genom sitt bestånd."
+        }
+        (Anchoring::National, Lang::En) => {
+            "The shares are the nation's in every county; the counties differ through their stock only."
+        }
     }
 }

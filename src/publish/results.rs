@@ -11,6 +11,7 @@
 //! | `intake_sensitivity.csv` | profession × setting | the required intake exact in each year of the window alone, and with a base-year imbalance of −5 %, 0, +5 % |
 //! | `graduates_forecast.csv` | programme × health-care region × year (base+1 … base+3) | graduates |
 //! | `parameters.csv` | profession × sex × age | exit rate, employment share and FTE per employed by sector |
+//! | `county_levels.csv` | profession × county × sector | each county's factor on the national employment share and on FTE per licensed person (`supply.county_levels`), and the weight of its own figure |
 //! | `trends.csv` | input × profession × sector × year, for each input that follows a trend | method, level, factor (admissions, foreign licences EU/TC, employment share, FTE per employed, care use) |
 //! | `bands.csv/.parquet` (with draws) | profession × county × variable × year | mean and the percentiles (`p10`, `p50`, `p90`, …) of licensed, supply_fte, demand_fte, gap_fte; probability of shortage; licensed in the base year (the register's count) empty |
 //! | `intake_bands.csv` (with draws) | profession with a programme | the required intake's point value and percentiles (each draw floored at 0, as the point value) |
@@ -758,6 +759,52 @@ pub fn parameters_table(pr: &Projection) -> Wide {
     Wide { cols }
 }
 
+/// Each county's level of the employment share and of FTE per licensed person relative to the
+/// national rates (`supply.county_levels`), by profession, county and sector, with the weight of
+/// the county's own figure. Factors are rounded to three decimals and weights to two: they are
+/// ratios of the county's own counts over the employment window, and rounded they cannot be turned
+/// back into a county's count of employed persons.
+pub fn county_levels_table(pr: &Projection) -> Wide {
+    let g = &pr.inputs.grid;
+    let (nc, nk) = (g.nc(), g.nk());
+    let round = |v: f64, d: i32| {
+        let m = 10f64.powi(d);
+        Some((v * m).round() / m)
+    };
+    let mut text: Vec<Vec<String>> = vec![Vec::new(); 3];
+    let mut nums: Vec<Vec<Option<f64>>> = vec![Vec::new(); 4];
+    for (p, prm) in pr.params.iter().enumerate() {
+        let l = &prm.county_levels;
+        for c in 0..nc {
+            for k in 0..nk {
+                let i = c * nk + k;
+                text[0].push(g.professions[p].clone());
+                text[1].push(g.counties[c].clone());
+                text[2].push(g.sectors[k].clone());
+                nums[0].push(round(l.employment[i], 3));
+                nums[1].push(round(l.employment_weight[i], 2));
+                nums[2].push(round(l.fte[i], 3));
+                nums[3].push(round(l.fte_weight[i], 2));
+            }
+        }
+    }
+    let mut text = text.into_iter();
+    let mut nums = nums.into_iter();
+    let mut next_text = || Data::Text(text.next().unwrap_or_default());
+    let mut next_num = || Data::Num(nums.next().unwrap_or_default());
+    Wide {
+        cols: vec![
+            ("profession".into(), next_text()),
+            ("county".into(), next_text()),
+            ("sector".into(), next_text()),
+            ("employment_factor".into(), next_num()),
+            ("employment_weight".into(), next_num()),
+            ("fte_factor".into(), next_num()),
+            ("fte_weight".into(), next_num()),
+        ],
+    }
+}
+
 /// The trend factors of every input that follows a trend: `input` (`admissions`, `foreign_eu`,
 /// `foreign_tc`, `employment_share`, `fte_per_employed`, `care_use`), `profession` (`*` for care
 /// use), `sector` (`*` for the supply inputs), the fitted `method`, the `level` the factor is
@@ -982,6 +1029,7 @@ pub fn files_with(pr: &Projection, protect: bool) -> Result<Vec<(&'static str, V
     files.extend([
         ("graduates_forecast.csv", graduates_table(pr).csv()),
         ("parameters.csv", parameters_table(pr).csv()),
+        ("county_levels.csv", county_levels_table(pr).csv()),
         ("trends.csv", trends_table(pr).csv()),
         ("scenario.toml", pr.scenario.to_toml().into_bytes()),
     ]);
