@@ -9,6 +9,10 @@ by its size times the scale the chart is drawn at). Takes a screenshot per width
 look at: PREFIX-400.png and PREFIX-1400.png.
 
     python3 scripts/browser_check.py out/report/report.html out/report-screenshot
+    python3 scripts/browser_check.py out/report/explorer.html out/explorer-screenshot
+
+For the explorer (a file named ...explorer.html) it also picks a profession and a county and checks
+the chart changes and the table's last year shows the supply and demand of projection/results.csv.
 
 Needs `pip install playwright` (the Python package only; the browser is Debian's chromium, so no
 browser download is needed).
@@ -50,7 +54,8 @@ SMALL_TEXT = """() => {
     const style = getComputedStyle(el);
     if (style.display === 'none' || style.visibility === 'hidden') continue;
     let px = parseFloat(style.fontSize);
-    if (el instanceof SVGElement) {
+    if (el.closest('title')) continue;
+    if (el instanceof SVGElement && el.getScreenCTM) {
       const m = el.getScreenCTM();
       if (m) px *= Math.hypot(m.a, m.b);
     }
@@ -111,6 +116,62 @@ def check(browser, url, width, shot, problems):
     return len(svgs)
 
 
+def shown_number(text: str, lang: str) -> float:
+    """A number as the page shows it: in Swedish spaces between thousands and a decimal comma, in
+    English commas between thousands; the minus sign U+2212."""
+    t = text.replace("\u2212", "-").replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    return float(t.replace(",", ".") if lang == "sv" else t.replace(",", ""))
+
+
+def check_explorer(browser, url, results_csv, problems):
+    """The explorer: pick a profession and a county, check that the chart changed and that the
+    table's horizon row shows results.csv's supply and demand for them (summed over sectors)."""
+    import csv
+
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.on("pageerror", lambda e: problems.append(f"explorer: page error: {e}"))
+    page.goto(url, wait_until="load")
+    profs = page.evaluate("Array.from(document.getElementById('prof').options).map(o => o.value)")
+    areas = page.evaluate("Array.from(document.getElementById('area').options).map(o => o.value)")
+    if not profs or len(areas) < 2:
+        problems.append(f"explorer: {len(profs)} professions and {len(areas)} areas to pick from")
+        page.close()
+        return
+    supply_path = "document.querySelector('#chart path[stroke=\"#1f77b4\"]').getAttribute('d')"
+    before = page.evaluate(supply_path)
+    prof = "SSK" if "SSK" in profs else profs[-1]
+    area = "23" if "23" in areas else areas[-1]
+    page.select_option("#prof", prof)
+    page.select_option("#area", area)
+    after = page.evaluate(supply_path)
+    if before == after:
+        problems.append(f"explorer: the chart did not change for {prof} in {area}")
+    if page.evaluate("location.hash") != f"#{prof}/{area}":
+        problems.append(f"explorer: the address does not keep the view: {page.evaluate('location.hash')}")
+    row = page.evaluate(
+        "(() => { const r = document.querySelector('#tab tbody tr:last-child');"
+        " return [r.dataset.year, Array.from(r.cells).map(c => c.textContent)]; })()"
+    )
+    year, cells = row[0], row[1]
+    want = {"supply_fte": 0.0, "demand_fte": 0.0}
+    found = False
+    with open(results_csv, encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["profession"] == prof and r["county"] == area and r["year"] == year:
+                found = True
+                for k in want:
+                    want[k] += float(r[k] or 0)
+    if not found:
+        problems.append(f"explorer: no rows for {prof}, {area}, {year} in {results_csv}")
+    for k, cell in (("supply_fte", cells[1]), ("demand_fte", cells[2])):
+        got = shown_number(cell, page.evaluate("document.documentElement.lang"))
+        if abs(got - want[k]) > 0.5 + 1e-9:
+            problems.append(f"explorer: {prof} {area} {year} {k} shows {cell!r}, results.csv has {want[k]:.1f}")
+    print(f"  explorer: {len(profs)} professions, {len(areas)} areas; {prof} in {area}, {year}: "
+          f"supply {cells[1]}, demand {cells[2]} (results.csv {want['supply_fte']:.1f}, {want['demand_fte']:.1f})")
+    page.close()
+
+
 def main() -> int:
     report = Path(sys.argv[1]).resolve()
     prefix = Path(sys.argv[2]) if len(sys.argv) > 2 else report.with_suffix("")
@@ -122,6 +183,8 @@ def main() -> int:
         print(f"{report}:")
         for width in WIDTHS:
             check(browser, url, width, Path(f"{prefix}-{width}.png"), problems)
+        if report.name.endswith("explorer.html"):
+            check_explorer(browser, url, report.parent / "projection" / "results.csv", problems)
         browser.close()
     for pr in problems:
         print("PROBLEM:", pr)

@@ -1470,11 +1470,19 @@ fn print_calibration(rows: &[hwf::model::calibration::Row]) {
     }
     println!();
     println!(
-        "calibration (P10–P90 band, nominal 80 %; interval score and CRPS in % of the outcome)"
+        "calibration (P10–P90 band, nominal 80 %, ± its standard error clustered by base year; interval score and CRPS in % of the outcome)"
     );
     println!(
-        "{:<9} {:>7} {:>6} {:>9} {:>9} {:>9} {:>12} {:>12}",
-        "level", "horizon", "cells", "inside%", "IS hwf", "CRPS hwf", "IS no-chg", "IS trend"
+        "{:<9} {:>7} {:>6} {:>9} {:>6} {:>9} {:>9} {:>12} {:>12}",
+        "level",
+        "horizon",
+        "cells",
+        "inside%",
+        "±se",
+        "IS hwf",
+        "CRPS hwf",
+        "IS no-chg",
+        "IS trend"
     );
     let find = |m: &str, level: &str, h: Option<i32>| {
         rows.iter()
@@ -1492,11 +1500,13 @@ fn print_calibration(rows: &[hwf::model::calibration::Row]) {
                 find(m, level, h).map_or("–".to_string(), |r| format!("{:.2}", r.interval_score))
             };
             println!(
-                "{:<9} {:>7} {:>6} {:>9.1} {:>9.2} {:>9.2} {:>12} {:>12}",
+                "{:<9} {:>7} {:>6} {:>9.1} {:>6} {:>9.2} {:>9.2} {:>12} {:>12}",
                 level,
                 h.map_or("all".to_string(), |h| h.to_string()),
                 own.n,
                 100.0 * own.coverage,
+                own.coverage_se
+                    .map_or("–".to_string(), |s| format!("{:.1}", 100.0 * s)),
                 own.interval_score,
                 own.crps,
                 naive("no_change"),

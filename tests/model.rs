@@ -910,6 +910,105 @@ fn the_descriptive_tables_agree_with_the_source_tables_read_again() {
     }
 }
 
+/// The explorer's figures are results.csv's, summed over sectors (the CSV read back as text, a
+/// second path), from the first nowcast year to the horizon; the page carries the same data.
+#[test]
+fn the_explorer_holds_the_figures_of_results_csv() {
+    use hwf::publish::explorer;
+    use hwf::table::Lang;
+    let pr = default_run();
+    let files = hwf::publish::results::files_with(pr, true).unwrap();
+    let csv = String::from_utf8(
+        files
+            .iter()
+            .find(|f| f.0 == "results.csv")
+            .unwrap()
+            .1
+            .clone(),
+    )
+    .unwrap();
+    let mut lines = csv.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |n: &str| head.iter().position(|h| *h == n).unwrap();
+    let (cp, cc, cy, cs, cd, cg) = (
+        col("profession"),
+        col("county"),
+        col("year"),
+        col("supply_fte"),
+        col("demand_fte"),
+        col("gap_fte"),
+    );
+    let mut sums = std::collections::BTreeMap::new();
+    for l in lines {
+        let f: Vec<&str> = l.split(',').collect();
+        let e = sums
+            .entry((f[cp].to_string(), f[cc].to_string(), f[cy].to_string()))
+            .or_insert((0.0, 0.0, 0.0));
+        e.0 += f[cs].parse::<f64>().unwrap_or(0.0);
+        e.1 += f[cd].parse::<f64>().unwrap_or(0.0);
+        e.2 += f[cg].parse::<f64>().unwrap_or(0.0);
+    }
+    let d = explorer::data(pr, Lang::En);
+    let years: Vec<i64> = d["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| y.as_i64().unwrap())
+        .collect();
+    let first = pr.years[pr
+        .phases
+        .iter()
+        .position(|p| *p != Phase::Observed)
+        .unwrap()];
+    assert_eq!(years.first().copied(), Some(i64::from(first)));
+    assert_eq!(years.last().copied(), Some(i64::from(pr.scenario.horizon)));
+    assert_eq!(d["areas"][0][0], "00");
+    assert_eq!(d["areas"].as_array().unwrap().len(), 22);
+    let mut checked = 0;
+    for prof in ["SSK", "LAK", "ORT"] {
+        for area in ["00", "23", "09"] {
+            let s = &d["series"][prof][area];
+            for (i, y) in years.iter().enumerate() {
+                let (want_s, want_d, want_g) =
+                    sums[&(prof.to_string(), area.to_string(), y.to_string())];
+                let got_s = s["s"][i].as_f64().unwrap();
+                // A tenth below 100, whole from there.
+                let tol = if want_s.abs() < 100.0 { 0.05 } else { 0.5 } + 1e-6;
+                assert!(
+                    (got_s - want_s).abs() <= tol,
+                    "{prof} {area} {y}: {got_s} vs {want_s}"
+                );
+                if i64::from(pr.scenario.base_year) <= *y {
+                    let got_d = s["d"][i].as_f64().unwrap();
+                    let tol = if want_d.abs() < 100.0 { 0.05 } else { 0.5 } + 1e-6;
+                    assert!((got_d - want_d).abs() <= tol, "{prof} {area} {y} demand");
+                    let got_g = s["g"][i].as_f64().unwrap();
+                    let tol = if want_g.abs() < 100.0 { 0.05 } else { 0.5 } + 1e-6;
+                    assert!((got_g - want_g).abs() <= tol, "{prof} {area} {y} gap");
+                } else {
+                    assert!(s["d"][i].is_null(), "no demand before the base year");
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100);
+    // The page holds the same data, its script safe inside the element.
+    let html = explorer::html(pr, Lang::Sv);
+    let start = html
+        .find("<script id=\"data\" type=\"application/json\">")
+        .unwrap();
+    let body = &html[start..];
+    let json = &body[body.find('>').unwrap() + 1..body.find("</script>").unwrap()];
+    let again: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(again["series"], explorer::data(pr, Lang::Sv)["series"]);
+    assert!(html.contains("Syntetiska data"), "the synthetic warning");
+    assert!(
+        !html.contains("http://") || html.matches("http://").count() == 1,
+        "only the SVG namespace"
+    );
+}
+
 #[test]
 fn the_report_is_one_self_contained_file_in_either_language() {
     let pr = default_run();

@@ -14,7 +14,10 @@
 //!
 //! From these, per group (method × level × measure × horizon, and over all horizons):
 //!
-//! - **coverage** of the P10–P90 band (nominal 80 %);
+//! - **coverage** of the P10–P90 band (nominal 80 %), with its standard error clustered by base
+//!   year ([`clustered_se`]): the cells of one rerun share its base year's shocks (every county
+//!   and profession meets the same year), so they are far from independent, and a binomial
+//!   standard error over the cells would claim a precision the backtest does not have;
 //! - the **interval score** of that band (Gneiting & Raftery 2007, eq. 43: width plus `2/α` times
 //!   the distance by which the outcome falls outside, `α = 0.2`), in percent of the outcome so
 //!   that counties of any size weigh alike;
@@ -154,6 +157,9 @@ pub struct Row {
     pub n: usize,
     /// Share of outcomes inside the P10–P90 band.
     pub coverage: f64,
+    /// The coverage's standard error clustered by base year ([`clustered_se`]); `None` with
+    /// fewer than two base years.
+    pub coverage_se: Option<f64>,
     /// Mean interval score of the P10–P90 band, in percent of the outcome.
     pub interval_score: f64,
     /// Mean CRPS, in percent of the outcome.
@@ -176,6 +182,7 @@ pub fn table(cases: &[Case]) -> Vec<Row> {
                 for h in std::iter::once(None).chain(horizons.iter().map(|&h| Some(h))) {
                     let mut n = 0usize;
                     let (mut inside, mut is, mut cr) = (0usize, 0.0, 0.0);
+                    let mut hits: Vec<(i32, bool)> = Vec::new();
                     let mut pit = vec![0usize; GRID.len() + 1];
                     for c in cases.iter().filter(|c| {
                         c.national == national
@@ -186,7 +193,9 @@ pub fn table(cases: &[Case]) -> Vec<Row> {
                         let Some(q) = &c.quantiles[m] else { continue };
                         let y = c.actual;
                         n += 1;
-                        inside += usize::from(q[P10] <= y && y <= q[P90]);
+                        let hit = q[P10] <= y && y <= q[P90];
+                        inside += usize::from(hit);
+                        hits.push((c.base_year, hit));
                         is += 100.0 * interval_score(q[P10], q[P90], y, 0.2) / y.abs();
                         cr += 100.0 * crps(q, y) / y.abs();
                         pit[pit_bin(q, y)] += 1;
@@ -202,6 +211,7 @@ pub fn table(cases: &[Case]) -> Vec<Row> {
                         horizon: h,
                         n,
                         coverage: inside as f64 / nf,
+                        coverage_se: clustered_se(&hits),
                         interval_score: is / nf,
                         crps: cr / nf,
                         pit: pit.iter().map(|&k| k as f64 / nf).collect(),
@@ -213,9 +223,53 @@ pub fn table(cases: &[Case]) -> Vec<Row> {
     out
 }
 
+/// The standard error of a share of hits, clustered by their group (here the base year): with
+/// `p̂ = Σ y_i / n` and each group's sum of residuals `e_g = Σ_{i∈g} (y_i − p̂)`,
+/// `SE² = G/(G − 1) · Σ_g e_g² / n²` over the `G` groups (the sandwich estimator with the usual
+/// small-sample factor; Cameron & Miller 2015, eq. 11). `None` with fewer than two groups, where
+/// the backtest says nothing about how the share varies between years.
+pub fn clustered_se(hits: &[(i32, bool)]) -> Option<f64> {
+    let n = hits.len() as f64;
+    if hits.is_empty() {
+        return None;
+    }
+    let p = hits.iter().filter(|h| h.1).count() as f64 / n;
+    let mut groups: Vec<(i32, f64)> = Vec::new();
+    for &(g, hit) in hits {
+        let e = f64::from(u8::from(hit)) - p;
+        match groups.iter_mut().find(|x| x.0 == g) {
+            Some(x) => x.1 += e,
+            None => groups.push((g, e)),
+        }
+    }
+    let ng = groups.len() as f64;
+    (groups.len() >= 2).then(|| {
+        let sum: f64 = groups.iter().map(|g| g.1 * g.1).sum();
+        (ng / (ng - 1.0) * sum / (n * n)).sqrt()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clustered_standard_error_by_hand() {
+        // Two base years: 2015 with 3 hits of 4, 2016 with 1 of 4. p̂ = 0.5; residual sums
+        // 3·0.5 − 1·0.5 = 1 and 1·0.5 − 3·0.5 = −1; SE² = 2/1 · (1 + 1) / 64 = 1/16.
+        let mut hits = Vec::new();
+        for (year, k) in [(2015, 3), (2016, 1)] {
+            for i in 0..4 {
+                hits.push((year, i < k));
+            }
+        }
+        assert!((clustered_se(&hits).unwrap() - 0.25).abs() < 1e-15);
+        // Every year alike: no spread between years, SE 0, whatever the binomial error.
+        let even: Vec<(i32, bool)> = (0..8).map(|i| (2015 + i / 4, i % 2 == 0)).collect();
+        assert_eq!(clustered_se(&even), Some(0.0));
+        // One base year: nothing to say.
+        assert_eq!(clustered_se(&hits[..4]), None);
+    }
 
     #[test]
     fn scores_by_hand() {

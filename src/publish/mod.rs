@@ -5,6 +5,7 @@ pub mod atomic;
 pub mod charts;
 pub mod describe;
 pub mod disclosure;
+pub mod explorer;
 pub mod forecast;
 pub mod method;
 pub mod principal;

@@ -5,6 +5,7 @@
 //!
 //! ```text
 //! report.html                     one file; charts inlined as SVG; no request leaves it
+//! explorer.html                   pick a profession and a county: supply, demand, bands, table
 //! charts/<chart>_<prof>.png|svg   supply_demand, gap_by_county, age_pyramid, flows
 //! tables/<table>.csv              plain UTF-8; <table>_sv.csv Swedish Excel style; <table>.parquet
 //! tables/hwf_tables.xlsx          one sheet per table
@@ -890,6 +891,10 @@ pub fn calibration_table(rows: &[crate::model::calibration::Row]) -> Wide {
         ),
         ("cells".into(), num(&|r| r.n as f64)),
         ("coverage_p10_p90".into(), num(&|r| r.coverage)),
+        (
+            "coverage_se_by_base_year".into(),
+            Data::Num(rows.iter().map(|r| r.coverage_se).collect()),
+        ),
         ("interval_score_percent".into(), num(&|r| r.interval_score)),
         ("crps_percent".into(), num(&|r| r.crps)),
     ];
@@ -1298,8 +1303,8 @@ fn calibration_section(
         tr(lang, "Håller osäkerhetsbanden?", "Do the bands hold?"),
         tr(
             lang,
-            "Bandet P10–P90 är det intervall som prognosen ger 80 % sannolikhet: i 8 fall av 10 bör utfallet hamna inom det. Tabellen visar hur ofta det gjorde det när modellen kördes från tidigare basår. Intervallpoängen (bredd plus straff för utfall utanför, i procent av utfallet; lägre är bättre) jämförs med två enkla prognoser: oförändrat värde och linjär trend.",
-            "The P10–P90 band is the range the forecast gives an 80 % probability: in 8 cases out of 10 the outcome should fall inside it. The table shows how often it did when the model was rerun from earlier base years. The interval score (width plus a penalty for outcomes outside, in percent of the outcome; lower is better) is compared with two naive forecasts: no change and a linear trend."
+            "Bandet P10–P90 är det intervall som prognosen ger 80 % sannolikhet: i 8 fall av 10 bör utfallet hamna inom det. Tabellen visar hur ofta det gjorde det när modellen kördes från tidigare basår. Intervallpoängen (bredd plus straff för utfall utanför, i procent av utfallet; lägre är bättre) jämförs med två enkla prognoser: oförändrat värde och linjär trend. Medelfelet räknas per basår: cellerna från en och samma omkörning delar det årets störningar och är inte oberoende.",
+            "The P10–P90 band is the range the forecast gives an 80 % probability: in 8 cases out of 10 the outcome should fall inside it. The table shows how often it did when the model was rerun from earlier base years. The interval score (width plus a penalty for outcomes outside, in percent of the outcome; lower is better) is compared with two naive forecasts: no change and a linear trend. The standard error is taken over base years: the cells of one rerun share that year's shocks and are not independent."
         )
     );
     if let Some(ch) = chart {
@@ -1311,7 +1316,11 @@ fn calibration_section(
         tr(lang, "Nivå", "Level"),
         tr(lang, "År framåt", "Years ahead"),
         tr(lang, "Celler", "Cells"),
-        tr(lang, "Inom bandet, %", "Inside the band, %"),
+        tr(
+            lang,
+            "Inom bandet, % (± medelfel)",
+            "Inside the band, % (± standard error)"
+        ),
         tr(lang, "Intervallpoäng hwf", "Interval score hwf"),
         tr(lang, "Oförändrat", "No change"),
         tr(lang, "Linjär trend", "Linear trend"),
@@ -1339,7 +1348,14 @@ fn calibration_section(
             r.horizon
                 .map_or(tr(lang, "alla", "all").to_string(), |h| h.to_string()),
             r.n,
-            num(100.0 * r.coverage, 0, lang),
+            match r.coverage_se {
+                Some(se) => format!(
+                    "{} ± {}",
+                    num(100.0 * r.coverage, 0, lang),
+                    num(100.0 * se, 0, lang)
+                ),
+                None => num(100.0 * r.coverage, 0, lang),
+            },
             num(r.interval_score, 2, lang),
             naive("no_change"),
             naive("linear_trend"),
@@ -1602,6 +1618,24 @@ pub fn html_with(
                 lang,
                 "Rapporten gäller bara dessa län; summaraderna är deras summa, inte riket. Hur flöden över gränsen behandlas står under Metod och antaganden.",
                 "The report covers these counties only; the total rows are their sum, not Sweden. How flows across the border are treated is under Method and assumptions."
+            )
+        );
+    }
+    // The explorer beside the page, when the folder has one.
+    if let Some((name, _)) = side
+        .outputs
+        .iter()
+        .find(|(n, _)| n.ends_with("explorer.html") && !n.contains('/'))
+    {
+        let _ = writeln!(
+            o,
+            "<p id=\"explorer\"><a href=\"{}\">{}</a> {}</p>",
+            esc(name),
+            tr(lang, "Utforska prognosen", "Explore the projection"),
+            tr(
+                lang,
+                "– välj yrke och län och se tillgång, efterfrågan och osäkerhetsband år för år.",
+                "– pick a profession and a county and see supply, demand and the bands year by year."
             )
         );
     }
@@ -2327,7 +2361,8 @@ pub fn write(
         .chain(cal_chart.iter())
         .chain(survey_chart.iter())
         .collect();
-    let mut files: Vec<(String, &[u8])> = Vec::new();
+    let explorer = super::explorer::html(pr, opts.lang);
+    let mut files: Vec<(String, &[u8])> = vec![("explorer.html".into(), explorer.as_bytes())];
     for ch in &side_charts {
         files.push((format!("charts/{}.svg", ch.name), ch.svg.as_bytes()));
         files.push((format!("charts/{}.png", ch.name), &ch.png));
