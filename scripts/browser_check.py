@@ -167,6 +167,18 @@ def check_explorer(browser, url, results_csv, problems):
         got = shown_number(cell, page.evaluate("document.documentElement.lang"))
         if abs(got - want[k]) > 0.5 + 1e-9:
             problems.append(f"explorer: {prof} {area} {year} {k} shows {cell!r}, results.csv has {want[k]:.1f}")
+    # Compared scenarios: the third menu switches the figures (and the address keeps it).
+    scens = page.evaluate("Array.from(document.getElementById('scen').options).map(o => o.value)")
+    if len(scens) > 1:
+        last_row = "Array.from(document.querySelector('#tab tbody tr:last-child').cells).map(c => c.textContent)"
+        first = page.evaluate(last_row)
+        page.select_option("#scen", scens[1])
+        second = page.evaluate(last_row)
+        if first == second:
+            problems.append(f"explorer: scenario {scens[1]} shows the same figures as the main one: {first}")
+        if not page.evaluate("location.hash").endswith(f"/{scens[1]}"):
+            problems.append(f"explorer: the address does not keep the scenario: {page.evaluate('location.hash')}")
+        print(f"  explorer: {len(scens)} scenarios; the second's {year} row: {second[1:3]}")
     print(f"  explorer: {len(profs)} professions, {len(areas)} areas; {prof} in {area}, {year}: "
           f"supply {cells[1]}, demand {cells[2]} (results.csv {want['supply_fte']:.1f}, {want['demand_fte']:.1f})")
     page.close()

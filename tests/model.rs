@@ -948,8 +948,9 @@ fn the_explorer_holds_the_figures_of_results_csv() {
         e.1 += f[cd].parse::<f64>().unwrap_or(0.0);
         e.2 += f[cg].parse::<f64>().unwrap_or(0.0);
     }
-    let d = explorer::data(pr, Lang::En);
-    let years: Vec<i64> = d["years"]
+    let d = explorer::data(pr, &[], Lang::En);
+    assert_eq!(d["scenarios"].as_array().unwrap().len(), 1);
+    let years: Vec<i64> = d["scenarios"][0]["years"]
         .as_array()
         .unwrap()
         .iter()
@@ -967,7 +968,7 @@ fn the_explorer_holds_the_figures_of_results_csv() {
     let mut checked = 0;
     for prof in ["SSK", "LAK", "ORT"] {
         for area in ["00", "23", "09"] {
-            let s = &d["series"][prof][area];
+            let s = &d["scenarios"][0]["series"][prof][area];
             for (i, y) in years.iter().enumerate() {
                 let (want_s, want_d, want_g) =
                     sums[&(prof.to_string(), area.to_string(), y.to_string())];
@@ -994,14 +995,14 @@ fn the_explorer_holds_the_figures_of_results_csv() {
     }
     assert!(checked > 100);
     // The page holds the same data, its script safe inside the element.
-    let html = explorer::html(pr, Lang::Sv);
+    let html = explorer::html(pr, &[], Lang::Sv);
     let start = html
         .find("<script id=\"data\" type=\"application/json\">")
         .unwrap();
     let body = &html[start..];
     let json = &body[body.find('>').unwrap() + 1..body.find("</script>").unwrap()];
     let again: serde_json::Value = serde_json::from_str(json).unwrap();
-    assert_eq!(again["series"], explorer::data(pr, Lang::Sv)["series"]);
+    assert_eq!(again, explorer::data(pr, &[], Lang::Sv));
     assert!(html.contains("Syntetiska data"), "the synthetic warning");
     assert!(
         !html.contains("http://") || html.matches("http://").count() == 1,

@@ -23,18 +23,15 @@ fn tenth(v: Option<f64>) -> Value {
     }
 }
 
-/// The explorer's data: years (the modelled ones, from the first nowcast year to the horizon),
-/// professions and areas (the run's total first, then its counties) with their names, and per
-/// profession and area the series `s` (supply FTE), `d` (demand FTE), `g` (the gap, supply less
+/// The explorer's data: the main run's professions and areas (the run's total first, then its
+/// counties) with their names, and one entry per scenario (the main run first, then those compared
+/// with it) with its name, years (the modelled ones, from the first nowcast year to the horizon),
+/// base year, band percentiles and per profession and area the series `s` (supply FTE), `d` (demand FTE), `g` (the gap, supply less
 /// demand, from the unrounded figures) and, with draws, `sl`/`sh`
 /// and `dl`/`dh` (the lowest and highest percentile of supply and demand) and `p` (the probability
 /// of shortage, in percent).
-pub fn data(pr: &Projection, lang: Lang) -> Value {
+pub fn data(pr: &Projection, others: &[Projection], lang: Lang) -> Value {
     let g = &pr.inputs.grid;
-    let (nc, nk) = (g.nc(), g.nk());
-    let years: Vec<usize> = (0..pr.years.len())
-        .filter(|&ti| pr.phases[ti] != Phase::Observed)
-        .collect();
     let total = pr.area().total_code();
     let total_name = {
         let n = pr.area().name(lang == Lang::Sv);
@@ -50,6 +47,25 @@ pub fn data(pr: &Projection, lang: Lang) -> Value {
         .iter()
         .map(|p| json!([p, prof_name(p, lang)]))
         .collect();
+    let scenarios: Vec<Value> = std::iter::once(pr)
+        .chain(others)
+        .map(scenario_data)
+        .collect();
+    json!({
+        "professions": professions,
+        "areas": areas,
+        "scenarios": scenarios,
+    })
+}
+
+/// One scenario's entry in [`data`].
+fn scenario_data(pr: &Projection) -> Value {
+    let g = &pr.inputs.grid;
+    let (nc, nk) = (g.nc(), g.nk());
+    let years: Vec<usize> = (0..pr.years.len())
+        .filter(|&ti| pr.phases[ti] != Phase::Observed)
+        .collect();
+    let total = pr.area().total_code();
     let bands = pr.bands.as_ref();
     let mut series = serde_json::Map::new();
     for (p, code) in g.professions.iter().enumerate() {
@@ -141,21 +157,21 @@ pub fn data(pr: &Projection, lang: Lang) -> Value {
         json!([p[0], p[p.len() - 1]])
     });
     json!({
+        "name": pr.scenario.name,
         "years": years.iter().map(|&ti| pr.years[ti]).collect::<Vec<i32>>(),
         "base": pr.scenario.base_year,
-        "professions": professions,
-        "areas": areas,
         "percentiles": percentiles,
         "series": series,
     })
 }
 
-/// The page: the data, the controls, and the script that draws the chart and fills the table.
-pub fn html(pr: &Projection, lang: Lang) -> String {
+/// The page: the data of `pr` and of the scenarios compared with it (`others`, picked from a third
+/// menu), the controls, and the script that draws the chart and fills the table.
+pub fn html(pr: &Projection, others: &[Projection], lang: Lang) -> String {
     let synthetic = pr.used.iter().any(|u| u.synthetic);
     // `</` cannot end the script element from inside the data (no name holds it, but a user's
     // code list could).
-    let data = data(pr, lang).to_string().replace("</", "<\\/");
+    let data = data(pr, others, lang).to_string().replace("</", "<\\/");
     let words = json!({
         "supply": tr(lang, "Tillgång", "Supply"),
         "demand": tr(lang, "Efterfrågan", "Demand"),
@@ -170,6 +186,7 @@ pub fn html(pr: &Projection, lang: Lang) -> String {
             "{prof}, {area}: supply and demand in full-time equivalents, all sectors"
         ),
         "nowcast": tr(lang, "skattat nuläge", "nowcast"),
+        "missing": tr(lang, "Finns inte i det här scenariot.", "Not in this scenario."),
         "locale": tr(lang, "sv-SE", "en-GB"),
     })
     .to_string();
@@ -217,6 +234,7 @@ th:first-child, td:first-child {{ text-align: left; }}
 <form id="pick" onsubmit="return false">
 <label for="prof">{prof_label}<select id="prof"></select></label>
 <label for="area">{area_label}<select id="area"></select></label>
+<label for="scen" id="scen-label">{scen_label}<select id="scen"></select></label>
 </form>
 <p class="key" id="key"></p>
 <figure><svg id="chart" viewBox="0 0 640 300" role="img" aria-labelledby="chart-title"><title id="chart-title"></title></svg></figure>
@@ -239,6 +257,8 @@ function fill(sel, items) {{
 }}
 fill($("prof"), D.professions);
 fill($("area"), D.areas);
+fill($("scen"), D.scenarios.map((x, i) => [String(i), x.name]));
+if (D.scenarios.length < 2) $("scen-label").hidden = true;
 const SVG = "http://www.w3.org/2000/svg";
 function el(name, attrs, text) {{
   const e = document.createElementNS(SVG, name);
@@ -252,12 +272,22 @@ function niceStep(span) {{
   return 10 * p;
 }}
 function draw(prof, area) {{
-  const s = D.series[prof][area], ys = D.years, n = ys.length;
+  const S = D.scenarios[+$("scen").value] || D.scenarios[0];
+  const s = S.series[prof] && S.series[prof][area], ys = S.years, n = ys.length;
   const svg = $("chart");
   while (svg.lastChild && svg.lastChild.nodeName !== "title") svg.removeChild(svg.lastChild);
   const profName = D.professions.find((p) => p[0] === prof)[1];
   const areaName = D.areas.find((a) => a[0] === area)[1];
-  const cap = W.caption.replace("{{prof}}", profName).replace("{{area}}", areaName);
+  let cap = W.caption.replace("{{prof}}", profName).replace("{{area}}", areaName);
+  if (D.scenarios.length > 1) cap += " (" + S.name + ")";
+  if (!s) {{
+    $("chart-title").textContent = cap;
+    $("cap").textContent = cap + ": " + W.missing;
+    $("key").textContent = "";
+    $("tab").tHead.innerHTML = "";
+    $("tab").tBodies[0].innerHTML = "";
+    return;
+  }}
   $("chart-title").textContent = cap;
   $("cap").textContent = cap;
   const vals = [].concat(s.s, s.d, s.sl || [], s.sh || [], s.dl || [], s.dh || []).filter((v) => v !== null);
@@ -295,9 +325,9 @@ function draw(prof, area) {{
   }}
   svg.appendChild(el("path", {{ d: path(s.s), fill: "none", stroke: "#1f77b4", "stroke-width": 2.5 }}));
   svg.appendChild(el("path", {{ d: path(s.d), fill: "none", stroke: "#d62728", "stroke-width": 2.5, "stroke-dasharray": "7 4" }}));
-  const bi = ys.indexOf(D.base);
+  const bi = ys.indexOf(S.base);
   if (bi >= 0) svg.appendChild(el("line", {{ x1: x(bi), x2: x(bi), y1: T, y2: T + h, stroke: "#999", "stroke-dasharray": "2 3" }}));
-  const band = D.percentiles ? W.band.replace("{{lo}}", D.percentiles[0]).replace("{{hi}}", D.percentiles[1]) : "";
+  const band = S.percentiles ? W.band.replace("{{lo}}", S.percentiles[0]).replace("{{hi}}", S.percentiles[1]) : "";
   $("key").innerHTML = "";
   const key = $("key");
   for (const [c, t, dash] of [["#1f77b4", W.supply, ""], ["#d62728", W.demand, "dashed"]]) {{
@@ -311,7 +341,7 @@ function draw(prof, area) {{
   const body = $("tab").tBodies[0];
   body.innerHTML = "";
   ys.forEach((yr, i) => {{
-    const cells = [yr < D.base ? yr + " (" + W.nowcast + ")" : String(yr), fmt(s.s[i]), fmt(s.d[i]), fmt(s.g[i])];
+    const cells = [yr < S.base ? yr + " (" + W.nowcast + ")" : String(yr), fmt(s.s[i]), fmt(s.d[i]), fmt(s.g[i])];
     if (s.sl) cells.push(
       s.sl[i] === null ? "–" : fmt(s.sl[i]) + "–" + fmt(s.sh[i]),
       s.dl[i] === null ? "–" : fmt(s.dl[i]) + "–" + fmt(s.dh[i]),
@@ -329,13 +359,16 @@ function draw(prof, area) {{
 }}
 function show() {{
   draw($("prof").value, $("area").value);
-  history.replaceState(null, "", "#" + $("prof").value + "/" + $("area").value);
+  const sc = $("scen").value === "0" ? "" : "/" + $("scen").value;
+  history.replaceState(null, "", "#" + $("prof").value + "/" + $("area").value + sc);
 }}
 const want = decodeURIComponent(location.hash.slice(1)).split("/");
-if (D.series[want[0]]) $("prof").value = want[0];
-if (want[1] && D.series[$("prof").value][want[1]]) $("area").value = want[1];
+if (D.professions.some((p) => p[0] === want[0])) $("prof").value = want[0];
+if (D.areas.some((a) => a[0] === want[1])) $("area").value = want[1];
+if (D.scenarios[+want[2]]) $("scen").value = want[2];
 $("prof").addEventListener("change", show);
 $("area").addEventListener("change", show);
+$("scen").addEventListener("change", show);
 window.addEventListener("resize", () => draw($("prof").value, $("area").value));
 draw($("prof").value, $("area").value);
 </script>
@@ -347,6 +380,7 @@ draw($("prof").value, $("area").value);
         banner = banner,
         prof_label = tr(lang, "Yrke", "Profession"),
         area_label = tr(lang, "Län", "County"),
+        scen_label = tr(lang, "Scenario", "Scenario"),
         note = tr(
             lang,
             "Modellens år (skattat nuläge och prognos), summerat över regiformer: samma tal som results.csv och bands.csv. Registrets observerade antal visas inte här.",

@@ -2361,7 +2361,7 @@ pub fn write(
         .chain(cal_chart.iter())
         .chain(survey_chart.iter())
         .collect();
-    let explorer = super::explorer::html(pr, opts.lang);
+    let explorer = super::explorer::html(pr, extra.others, opts.lang);
     let mut files: Vec<(String, &[u8])> = vec![("explorer.html".into(), explorer.as_bytes())];
     for ch in &side_charts {
         files.push((format!("charts/{}.svg", ch.name), ch.svg.as_bytes()));
