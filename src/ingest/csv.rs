@@ -56,13 +56,16 @@ pub fn read_with(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Table, In
     }
     check_line_lengths(path, bytes, limits)?;
     let (body, bom) = text::strip_bom(bytes);
-    let mut warnings = Vec::new();
-    let decoded = if bom || std::str::from_utf8(body).is_ok() {
-        text::decode(path, bytes, None)?
-    } else {
-        warnings.push("the file is not UTF-8; read as windows-1252".to_string());
-        text::decode(path, bytes, Some(WINDOWS_1252))?
-    };
+    // UTF-8 is validated once: valid text is read as it is; only the other cases go through
+    // `text::decode` (a file with a UTF-8 mark that is not UTF-8 throughout gets its error there).
+    if let Ok(s) = std::str::from_utf8(body) {
+        return read_text(path, s, Vec::new());
+    }
+    if bom {
+        text::decode(path, bytes, None)?;
+    }
+    let decoded = text::decode(path, bytes, Some(WINDOWS_1252))?;
+    let warnings = vec!["the file is not UTF-8; read as windows-1252".to_string()];
     read_text(path, decoded.text.as_ref(), warnings)
 }
 
