@@ -101,6 +101,19 @@ pub struct Levels {
     pub fte_weight: Vec<f64>,
 }
 
+impl Levels {
+    /// Every county at the national rates (factor 1, weight 0), `anchoring` national.
+    pub fn national(nc: usize, nk: usize) -> Levels {
+        Levels {
+            anchoring: Anchoring::National,
+            employment: vec![1.0; nc * nk],
+            fte: vec![1.0; nc * nk],
+            employment_weight: vec![0.0; nc * nk],
+            fte_weight: vec![0.0; nc * nk],
+        }
+    }
+}
+
 /// Shrinks the counties' levels of one profession, sector and measure (see the module's formula).
 /// `windows[c]` holds county `c`'s (expected, observed) per window year.
 pub fn shrink(windows: &[Window], anchoring: Anchoring) -> Shrunk {

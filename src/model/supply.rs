@@ -165,28 +165,18 @@ impl Params {
     /// Recomputes the county profiles from the national ones and the county levels, for a caller
     /// that changed [`Params::employment`] or [`Params::fte`] (or their projection-year versions).
     pub fn refresh_county_profiles(&mut self, nc: usize, nk: usize) {
-        let per = 2 * NA;
-        (self.county_employment, self.county_fte) = anchor::county_profiles(
-            &self.employment,
-            &self.fte,
+        [
+            (self.county_employment, self.county_fte),
+            (self.county_employment_ahead, self.county_fte_ahead),
+        ] = county_profiles(
             &self.county_levels,
+            [
+                (&self.employment, &self.fte),
+                (&self.employment_ahead, &self.fte_ahead),
+            ],
             nc,
             nk,
-            per,
         );
-        (self.county_employment_ahead, self.county_fte_ahead) = if self.employment_ahead.is_empty()
-        {
-            (Vec::new(), Vec::new())
-        } else {
-            anchor::county_profiles(
-                &self.employment_ahead,
-                &self.fte_ahead,
-                &self.county_levels,
-                nc,
-                nk,
-                per,
-            )
-        };
     }
 
     /// The county profiles `[c][k][s][a]` in force, as [`Params::profiles`] gives the national
@@ -198,6 +188,23 @@ impl Params {
             (&self.county_employment, &self.county_fte)
         }
     }
+}
+
+/// The county profiles `[c][k][s][a]` of each pair of national profiles (employment share, FTE per
+/// employed person) at the county levels; an empty pair (no retirement shift) stays empty.
+fn county_profiles(
+    levels: &anchor::Levels,
+    national: [(&[f64], &[f64]); 2],
+    nc: usize,
+    nk: usize,
+) -> [(Vec<f64>, Vec<f64>); 2] {
+    national.map(|(e, h)| {
+        if e.is_empty() {
+            (Vec::new(), Vec::new())
+        } else {
+            anchor::county_profiles(e, h, levels, nc, nk, 2 * NA)
+        }
+    })
 }
 
 fn ratio_at(v: &[f64], from: i32, year: i32) -> f64 {
@@ -520,11 +527,14 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         }
     }
     // Each county's level against the national rates over the same window (see `anchor`).
-    let county_levels = {
-        // Per county and sector, per window year: (expected, observed) employed and FTE.
+    let county_levels = if s.county_levels == anchor::Anchoring::National {
+        // Nothing to measure: the national rates everywhere.
+        anchor::Levels::national(nc, nk)
+    } else {
+        // Per sector and county (`[k][c]`), per window year: (expected, observed) employed and FTE.
         let mut windows = [
-            vec![anchor::Window::new(); nc * nk],
-            vec![anchor::Window::new(); nc * nk],
+            vec![anchor::Window::new(); nk * nc],
+            vec![anchor::Window::new(); nk * nc],
         ];
         for &yi in &ew {
             let Some(li) = ly.iter().position(|&y| y == ey[yi]) else {
@@ -544,22 +554,18 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
                             v[1].1 += inp.fte[i];
                         }
                     }
-                    windows[0][c * nk + k].push(v[0]);
-                    windows[1][c * nk + k].push(v[1]);
+                    windows[0][k * nc + c].push(v[0]);
+                    windows[1][k * nc + c].push(v[1]);
                 }
             }
         }
         let mut levels = anchor::Levels {
             anchoring: s.county_levels,
-            employment: vec![1.0; nc * nk],
-            fte: vec![1.0; nc * nk],
-            employment_weight: vec![0.0; nc * nk],
-            fte_weight: vec![0.0; nc * nk],
+            ..anchor::Levels::national(nc, nk)
         };
         for k in 0..nk {
             for (m, w) in windows.iter().enumerate() {
-                let per: Vec<anchor::Window> = (0..nc).map(|c| w[c * nk + k].clone()).collect();
-                let shrunk = anchor::shrink(&per, s.county_levels);
+                let shrunk = anchor::shrink(&w[k * nc..(k + 1) * nc], s.county_levels);
                 let (f, b) = if m == 0 {
                     (&mut levels.employment, &mut levels.employment_weight)
                 } else {
@@ -700,14 +706,15 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
     };
     // The county profiles, from the national ones in force (a table of rates and a retirement
     // shift included).
-    let county =
-        |e: &[f64], h: &[f64]| anchor::county_profiles(e, h, &county_levels, nc, nk, 2 * NA);
-    let (county_employment, county_fte) = county(&employment, &fte);
-    let (county_employment_ahead, county_fte_ahead) = if employment_ahead.is_empty() {
-        (Vec::new(), Vec::new())
-    } else {
-        county(&employment_ahead, &fte_ahead)
-    };
+    let [
+        (county_employment, county_fte),
+        (county_employment_ahead, county_fte_ahead),
+    ] = county_profiles(
+        &county_levels,
+        [(&employment, &fte), (&employment_ahead, &fte_ahead)],
+        nc,
+        nk,
+    );
     // A layer fed from its parent's licences after a training time (specialist physicians: ST).
     let layer = match (&completion, prof.and_then(|x| x.layer_of.as_ref())) {
         (None, Some(parent)) => g.prof(parent).and_then(|pi| {

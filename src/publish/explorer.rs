@@ -67,6 +67,11 @@ fn scenario_data(pr: &Projection) -> Value {
         .collect();
     let total = pr.area().total_code();
     let bands = pr.bands.as_ref();
+    // Where each of the page's years sits among the bands' years, found once.
+    let band_years: Vec<Option<usize>> = years
+        .iter()
+        .map(|&ti| bands.and_then(|b| b.years.iter().position(|&y| y == pr.years[ti])))
+        .collect();
     let mut series = serde_json::Map::new();
     for (p, code) in g.professions.iter().enumerate() {
         let mut by_area = serde_json::Map::new();
@@ -109,12 +114,11 @@ fn scenario_data(pr: &Projection) -> Value {
             if let Some(b) = bands {
                 // The bands' regions are the run's counties, the total after them.
                 let region = if area == 0 { b.national() } else { area - 1 };
-                let at = |ti: usize| b.years.iter().position(|&y| y == pr.years[ti]);
                 let q = |var: usize, last: bool| -> Vec<Value> {
-                    years
+                    band_years
                         .iter()
-                        .map(|&ti| {
-                            tenth(at(ti).map(|bi| {
+                        .map(|at| {
+                            tenth(at.map(|bi| {
                                 let q = b.q(p, var, region, bi);
                                 if last { q[q.len() - 1] } else { q[0] }
                             }))
@@ -130,8 +134,9 @@ fn scenario_data(pr: &Projection) -> Value {
                     Value::Array(
                         years
                             .iter()
-                            .map(|&ti| {
-                                let v = at(ti)
+                            .zip(&band_years)
+                            .map(|(&ti, at)| {
+                                let v = at
                                     .filter(|_| pr.years[ti] > pr.scenario.base_year)
                                     .map(|bi| 100.0 * b.shortage_of(p, region, bi));
                                 match v {

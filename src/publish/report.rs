@@ -1560,7 +1560,13 @@ pub struct SideCharts<'a> {
     /// The folder's other files as [`write`] writes them (path in the folder, bytes), listed with
     /// their SHA-256 in the run manifest; empty: the manifest refers to `manifest.json`.
     pub outputs: &'a [(String, &'a [u8])],
+    /// The name of the folder's explorer page ([`super::explorer`]), linked from the top of the
+    /// report; `None` when the folder has none.
+    pub explorer: Option<&'a str>,
 }
+
+/// The explorer page's name in a report folder (before [`published_path`]).
+const EXPLORER: &str = "explorer.html";
 
 /// The HTML report.
 pub fn html(pr: &Projection, opts: &Options, d: &Disclosed, charts: &[Vec<Drawn>]) -> String {
@@ -1622,11 +1628,7 @@ pub fn html_with(
         );
     }
     // The explorer beside the page, when the folder has one.
-    if let Some((name, _)) = side
-        .outputs
-        .iter()
-        .find(|(n, _)| n.ends_with("explorer.html") && !n.contains('/'))
-    {
+    if let Some(name) = side.explorer {
         let _ = writeln!(
             o,
             "<p id=\"explorer\"><a href=\"{}\">{}</a> {}</p>",
@@ -2362,7 +2364,7 @@ pub fn write(
         .chain(survey_chart.iter())
         .collect();
     let explorer = super::explorer::html(pr, extra.others, opts.lang);
-    let mut files: Vec<(String, &[u8])> = vec![("explorer.html".into(), explorer.as_bytes())];
+    let mut files: Vec<(String, &[u8])> = vec![(EXPLORER.into(), explorer.as_bytes())];
     for ch in &side_charts {
         files.push((format!("charts/{}.svg", ch.name), ch.svg.as_bytes()));
         files.push((format!("charts/{}.png", ch.name), &ch.png));
@@ -2374,6 +2376,7 @@ pub fn write(
         files.push((format!("projection/{n}"), b));
     }
     let protect = opts.disclosure.protects();
+    let explorer_name = published_path(EXPLORER, protect);
     let listed: Vec<(String, &[u8])> = files
         .iter()
         .map(|(n, b)| (published_path(n, protect), *b))
@@ -2385,6 +2388,7 @@ pub fn write(
         calibration: cal_chart.as_ref(),
         survey: survey_chart.as_ref(),
         outputs: &listed,
+        explorer: Some(&explorer_name),
     };
     let page = html_with(pr, extra, side, opts, &d, &all);
     // The folder's manifest: every file, the page included.
