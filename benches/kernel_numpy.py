@@ -1,4 +1,4 @@
-"""The numpy baseline of hwf's Monte Carlo kernel (`src/model/montecarlo.rs`).
+"""The numpy baseline of hwf's Monte Carlo kernel (`src/model/montecarlo/`).
 
 The same projection, vectorised the way numpy is at its best: every draw and every cell of a
 profession at once (arrays draws × regions × sexes × ages), a Python loop only over professions

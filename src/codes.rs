@@ -55,6 +55,25 @@ pub struct Profession {
     pub licence_lag_years: f64,
 }
 
+/// A change of a programme's length or licence route for the cohorts admitted from a year on
+/// (`data/codes/programme_rules.csv`): the physician programme's 2021 reform, for one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProgrammeRule {
+    /// The profession whose programme changes.
+    pub profession: String,
+    /// First admission year (cohort) the rule applies to.
+    pub first_cohort: i32,
+    /// Share of the first cohort's beginners under the rule (those admitted after the change
+    /// within the year); the rest stay with the rule before.
+    pub first_cohort_share: f64,
+    /// Programme length for these cohorts, in years.
+    pub programme_years: f64,
+    /// Years from degree to licence for these cohorts.
+    pub licence_lag_years: f64,
+    /// Where the rule is laid down.
+    pub source: String,
+}
+
 /// A code with Swedish and English names (health-care regions, sectors).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Named {
@@ -79,6 +98,8 @@ pub struct CodeLists {
     pub sectors: Vec<Named>,
     /// The 22 licensed professions and the specialist layers.
     pub professions: Vec<Profession>,
+    /// Changes of programme length or licence route by cohort, in order of profession and year.
+    pub programme_rules: Vec<ProgrammeRule>,
     /// Every accepted spelling per list.
     vocabularies: Vec<Vocabulary>,
 }
@@ -454,6 +475,7 @@ const MUNICIPALITIES: &str = include_str!("../data/codes/municipalities.csv");
 const SECTORS: &str = include_str!("../data/codes/sectors.csv");
 const PROFESSIONS: &str = include_str!("../data/codes/professions.csv");
 const ALIASES: &str = include_str!("../data/codes/aliases.csv");
+const PROGRAMME_RULES: &str = include_str!("../data/codes/programme_rules.csv");
 
 /// Rows of a small embedded CSV as maps from column name to field.
 fn rows(text: &str) -> Vec<HashMap<String, String>> {
@@ -522,6 +544,17 @@ impl CodeLists {
                         licence_lag_years: field(r, "licence_lag_years").parse().unwrap_or(0.0),
                     })
                     .collect(),
+                programme_rules: rows(PROGRAMME_RULES)
+                    .iter()
+                    .map(|r| ProgrammeRule {
+                        profession: field(r, "profession"),
+                        first_cohort: field(r, "first_cohort").parse().unwrap_or(i32::MAX),
+                        first_cohort_share: field(r, "first_cohort_share").parse().unwrap_or(1.0),
+                        programme_years: field(r, "programme_years").parse().unwrap_or(0.0),
+                        licence_lag_years: field(r, "licence_lag_years").parse().unwrap_or(0.0),
+                        source: field(r, "source"),
+                    })
+                    .collect(),
                 vocabularies: Vec::new(),
             };
             lists.vocabularies = vocabularies(&lists);
@@ -552,6 +585,17 @@ impl CodeLists {
     /// The profession or layer with this code.
     pub fn profession(&self, code: &str) -> Option<&Profession> {
         self.professions.iter().find(|p| p.code == code)
+    }
+
+    /// The programme rules of a profession, in order of their first cohort.
+    pub fn programme_rules(&self, code: &str) -> Vec<&ProgrammeRule> {
+        let mut rules: Vec<&ProgrammeRule> = self
+            .programme_rules
+            .iter()
+            .filter(|r| r.profession == code)
+            .collect();
+        rules.sort_by_key(|r| r.first_cohort);
+        rules
     }
 
     /// The municipality with exactly this Swedish name.
@@ -685,6 +729,41 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn programme_rules_name_a_programme_and_follow_each_other() {
+        let c = CodeLists::get();
+        assert!(!c.programme_rules.is_empty());
+        for r in &c.programme_rules {
+            let p = c.profession(&r.profession).expect("a known profession");
+            assert!(p.programme_years > 0.0, "{r:?}");
+            assert!((1900..2100).contains(&r.first_cohort), "{r:?}");
+            assert!(
+                r.first_cohort_share > 0.0 && r.first_cohort_share <= 1.0,
+                "{r:?}"
+            );
+            assert!(
+                r.programme_years > 0.0 && r.licence_lag_years >= 0.0,
+                "{r:?}"
+            );
+            assert!(!r.source.is_empty(), "{r:?}");
+            let mine = c.programme_rules(&r.profession);
+            assert!(
+                mine.windows(2)
+                    .all(|w| w[0].first_cohort < w[1].first_cohort)
+            );
+        }
+        // The physicians' reform: six years and the licence at the degree from the autumn of 2021.
+        let lak = c.programme_rules("LAK");
+        assert_eq!(
+            (
+                lak[0].first_cohort,
+                lak[0].programme_years,
+                lak[0].licence_lag_years
+            ),
+            (2021, 6.0, 0.0)
+        );
+    }
 
     #[test]
     fn the_lists_have_their_published_sizes() {

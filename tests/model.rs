@@ -1231,6 +1231,167 @@ fn specialist_physicians_follow_physicians_licensed_a_training_time_earlier() {
     assert!((got - want).abs() < 1e-9, "{got} vs {want}");
 }
 
+/// The physician programme's 2021 reform (`data/codes/programme_rules.csv`): cohorts admitted
+/// up to 2020 study 5.5 years (graduation 6 years after admission) and are licensed after AT, half
+/// a year later and half two; from 2021 (half of that year's cohort, the autumn term) they study
+/// six years and are licensed at the degree. With the base year 2023, the licences of 2027–2029
+/// come from observed cohorts alone, so they can be written out by hand from the beginners, the
+/// completion rates and the licensed share: the old route's last cohorts and the new route's first
+/// arrive together, one and a half cohorts more than the programme's steady flow over three years.
+#[test]
+fn the_physician_reform_brings_the_old_and_new_routes_licences_together() {
+    let pr = default_run();
+    let inp = &pr.inputs;
+    let lak = inp.grid.prof("LAK").unwrap();
+    let prm = &pr.params[lak];
+    assert_eq!(pr.scenario.base_year, 2023);
+    let routes: Vec<(i32, f64, usize, (usize, f64))> = prm
+        .routes
+        .iter()
+        .map(|r| (r.from, r.first_share, r.programme_lag, r.licence_lag))
+        .collect();
+    assert_eq!(
+        routes,
+        vec![(i32::MIN, 1.0, 6, (1, 0.5)), (2021, 0.5, 6, (0, 0.0))]
+    );
+    let c = prm.completion.as_ref().unwrap();
+    let nr = inp.hc_regions.len();
+    // Graduates of cohort y (all observed beginners here), before the route split.
+    let cohort = |y: i32| -> f64 {
+        let yi = inp.admission_years.iter().position(|&x| x == y).unwrap();
+        (0..nr)
+            .map(|r| c[r] * inp.beginners[(yi * inp.grid.np() + lak) * nr + r])
+            .sum()
+    };
+    let l = prm.licensed_share;
+    let want = [
+        // 2027: old 2019 (second half) and 2020 (first half); new: half of 2021 at its degree.
+        (
+            2027,
+            l * (0.5 * cohort(2019) + 0.5 * cohort(2020) + 0.5 * cohort(2021)),
+        ),
+        // 2028: old 2020 (second half), the old half of 2021 (first half); new: 2022.
+        (
+            2028,
+            l * (0.5 * cohort(2020) + 0.25 * cohort(2021) + cohort(2022)),
+        ),
+        // 2029: the old half of 2021 (second half); new: 2023.
+        (2029, l * (0.25 * cohort(2021) + cohort(2023))),
+    ];
+    let path = &pr.paths[lak];
+    for (year, want) in want {
+        let ti = path.years.iter().position(|&y| y == year).unwrap();
+        let got = supply::path_se(path, ti);
+        assert!((got - want).abs() < 1e-9 * want, "{year}: {got} vs {want}");
+    }
+    // Before the wave the old route alone: 2026 = old 2018 (second half) and 2019 (first half).
+    let ti = path.years.iter().position(|&y| y == 2026).unwrap();
+    let want = l * 0.5 * (cohort(2018) + cohort(2019));
+    let got = supply::path_se(path, ti);
+    assert!((got - want).abs() < 1e-9 * want, "2026: {got} vs {want}");
+    // Over 2026–2029 the licences hold five and a half cohorts' graduates (2018 half, 2019–2023)
+    // where four would arrive without the reform.
+    let wave: f64 = (2026..=2029)
+        .map(|y| supply::path_se(path, path.years.iter().position(|&x| x == y).unwrap()))
+        .sum();
+    let cohorts = 0.5 * cohort(2018) + (2019..=2023).map(cohort).sum::<f64>();
+    assert!((wave - l * cohorts).abs() < 1e-9 * wave, "{wave}");
+    // UKÄ's short-term forecast says whose beginners are observed: physicians' (six years) in all
+    // three years ahead; specialist nurses' (one year) in the first only.
+    let ssk = inp.grid.prof("SSSK").unwrap();
+    let forecast = pr.graduate_forecast();
+    let observed = |p: usize, year: i32| {
+        let rows: Vec<bool> = forecast
+            .iter()
+            .filter(|x| x.0 == p && x.2 == year)
+            .map(|x| x.4)
+            .collect();
+        assert_eq!(rows.len(), nr);
+        rows[0] && rows.iter().all(|&o| o == rows[0])
+    };
+    assert!((2024..=2026).all(|y| observed(lak, y)));
+    assert!(observed(ssk, 2024) && !observed(ssk, 2025) && !observed(ssk, 2026));
+    // Graduates of 2026 are the 2020 cohort's (both routes take six years to the degree).
+    let g: f64 = forecast
+        .iter()
+        .filter(|x| x.0 == lak && x.2 == 2026)
+        .map(|x| x.3)
+        .sum();
+    assert!((g - cohort(2020)).abs() < 1e-9 * g, "{g}");
+}
+
+/// The backtest's small multiples: a panel per profession with national licensed scores, the
+/// registered line from the register's own sums (none before the licence existed), each base
+/// year's forecast starting from the registered value of that year, county rows and FTE ignored,
+/// and every registered total that the disclosure rule suppresses left out.
+#[test]
+fn the_backtest_panels_draw_the_register_and_each_forecast_per_profession() {
+    use hwf::model::backtest::Score;
+    use hwf::publish::disclosure::Profile;
+    use hwf::publish::report::backtest_panel_data;
+    use hwf::table::Lang;
+    let pr = default_run();
+    let inp = &pr.inputs;
+    let g = &inp.grid;
+    let score = |p: &str, county: &str, measure: &'static str, base: i32, h: i32, v: f64| Score {
+        base_year: base,
+        horizon: h,
+        profession: p.into(),
+        county: county.into(),
+        measure,
+        predicted: v,
+        band: None,
+        quantiles: None,
+        actual: 0.0,
+    };
+    let scores = vec![
+        score("SSK", "00", "licensed", 2018, 3, 300.0),
+        score("SSK", "00", "licensed", 2018, 1, 100.0),
+        score("SSK", "00", "licensed", 2015, 5, 500.0),
+        score("SSK", "01", "licensed", 2018, 1, 1.0),
+        score("SSK", "00", "fte", 2018, 1, 2.0),
+        // Counsellors were first licensed in 2019: no forecast from 2018.
+        score("HSK", "00", "licensed", 2018, 1, 7.0),
+    ];
+    let panels = backtest_panel_data(pr, &scores, Lang::En, Profile::Unprotected);
+    let titles: Vec<&str> = panels.iter().map(|p| p.title.as_str()).collect();
+    assert_eq!(titles, ["Health and medical care counsellor", "Nurse"]);
+    let ssk = g.prof("SSK").unwrap();
+    let registered = |p: usize, year: i32| -> f64 {
+        let y = inp.licence_years.iter().position(|&x| x == year).unwrap();
+        (0..g.nc())
+            .flat_map(|c| (0..2).flat_map(move |sx| (0..NA).map(move |a| (c, sx, a))))
+            .map(|(c, sx, a)| inp.licensed[y * g.cells() + g.idx(p, c, sx, a)])
+            .sum()
+    };
+    let nurses = &panels[1].lines;
+    assert_eq!(nurses.len(), 3, "registered, from 2015, from 2018");
+    let years: Vec<i32> = nurses[0].1.iter().map(|q| q.0).collect();
+    assert_eq!(years.first(), Some(&2015));
+    assert_eq!(years.last(), inp.licence_years.last());
+    for &(year, v) in &nurses[0].1 {
+        let want = registered(ssk, year);
+        assert!((v - want).abs() < 1e-6 * want, "{year}: {v} vs {want}");
+    }
+    assert_eq!(nurses[1].0, "Forecast from 2015");
+    assert_eq!(nurses[1].1[1..], [(2020, 500.0)]);
+    assert_eq!(nurses[2].0, "Forecast from 2018");
+    let from_2018: Vec<(i32, f64)> = nurses[2].1.clone();
+    assert_eq!(from_2018[0].0, 2018);
+    assert!((from_2018[0].1 - registered(ssk, 2018)).abs() < 1e-6 * from_2018[0].1);
+    assert_eq!(from_2018[1..], [(2019, 100.0), (2021, 300.0)]);
+    let counsellors = &panels[0].lines;
+    assert_eq!(counsellors.len(), 1, "no forecast where none were licensed");
+    assert_eq!(counsellors[0].1[0].0, 2019);
+    // A rule that suppresses every count leaves the register out, and so the forecasts' start.
+    let hidden = backtest_panel_data(pr, &scores, Lang::En, Profile::Threshold(u32::MAX));
+    assert!(
+        hidden
+            .iter()
+            .all(|p| p.lines.len() == 1 && p.lines[0].1.is_empty())
+    );
+}
+
 /// van Greuningen M, Batenburg RS, Van der Velden LFJ. "Ten years of health workforce planning in
 /// the Netherlands: a tentative evaluation of GP planning as an example." Human Resources for Health
 /// 2012;10:21, doi:10.1186/1478-4491-10-21, Tables 2–4 (the Dutch Capaciteitsorgaan/NIVEL model,

@@ -5,6 +5,7 @@ use hwf::model::inputs::NA;
 use hwf::model::montecarlo::{Bands, IntakeBand, Kernel, Pipeline, VARIABLES};
 use hwf::model::scenario::{self, Dist, Scenario};
 use hwf::model::{Projection, run};
+use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
 fn fixed() -> Dist {
@@ -531,4 +532,76 @@ fn random_trends_count_from_their_windows_middle() {
         fte > 0 && stock > 0,
         "the second world gives trends ({fte} FTE, {stock} stock)"
     );
+}
+
+/// The exact bits of a few draws on the default data, committed in
+/// `tests/fixtures/golden/montecarlo_default.json`: "the same bits on any machine" made checkable.
+/// A change that moves any draw fails here; when the change is meant to (a model change), write
+/// the file again with `HWF_BLESS=1 cargo test --test montecarlo golden` and say so in the commit.
+/// The file holds the SHA-256 of every quantile, mean, probability of shortage and intake quantile
+/// as little-endian bits, and a few of them readable (with their bits) to say where a change is.
+#[test]
+fn golden_draws_of_the_default_data() {
+    let proj = default_run();
+    let kernel = Kernel::new(proj).unwrap();
+    let percentiles = [0.0, 50.0, 100.0];
+    let (draws, seed) = (6, 2026);
+    let b = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap()
+        .install(|| kernel.run(draws, seed, &percentiles).unwrap());
+    let mut hasher = Sha256::new();
+    for x in bits(&b) {
+        hasher.update(x.to_le_bytes());
+    }
+    let digest: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    // A value as text that reads back to the same bits, and the bits.
+    let exact = |x: f64| format!("{x:?} ({:016x})", x.to_bits());
+    let g = &proj.inputs.grid;
+    let (nation, horizon) = (b.nr() - 1, b.years.len() - 1);
+    let mut values = Vec::new();
+    for code in ["SSK", "LAK", "SPL", "APO"] {
+        let p = g.prof(code).unwrap();
+        for (v, var) in VARIABLES.iter().enumerate().skip(1) {
+            let q = b.q(p, v, nation, horizon);
+            values.push(serde_json::json!({
+                "profession": code,
+                "variable": var,
+                "year": b.years[horizon],
+                "mean": exact(b.mean_of(p, v, nation, horizon)),
+                "min_median_max": q.iter().copied().map(exact).collect::<Vec<_>>(),
+            }));
+        }
+        if let Some(i) = b.intake.iter().find(|i| i.profession == p) {
+            values.push(serde_json::json!({
+                "profession": code,
+                "variable": "required_intake",
+                "min_median_max": i.quantiles.iter().copied().map(exact).collect::<Vec<_>>(),
+            }));
+        }
+    }
+    let got = serde_json::json!({
+        "draws": draws,
+        "seed": seed,
+        "percentiles": percentiles,
+        "sha256_of_bits": digest,
+        "values": values,
+    });
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/golden/montecarlo_default.json");
+    if std::env::var_os("HWF_BLESS").is_some() {
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, serde_json::to_string_pretty(&got).unwrap() + "\n").unwrap();
+        return;
+    }
+    let want: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("the golden file")).unwrap();
+    // The readable values first, so that a failure says where the draws moved.
+    assert_eq!(got["values"], want["values"]);
+    assert_eq!(got["sha256_of_bits"], want["sha256_of_bits"]);
 }

@@ -1061,6 +1061,14 @@ impl Ratios {
 }
 
 impl Inputs {
+    /// Licensed persons of profession `p` in Sweden in licence year index `y` (the register's
+    /// counties, sexes and ages summed in their storage order).
+    pub fn national_licensed(&self, p: usize, y: usize) -> f64 {
+        let g = &self.grid;
+        let at = y * g.cells() + g.idx(p, 0, 0, 0);
+        self.licensed[at..at + g.nc() * 2 * NA].iter().sum()
+    }
+
     /// The same inputs with the counties summed into one (`00`, Sweden): a national projection.
     pub fn national(&self) -> Inputs {
         let g = &self.grid;

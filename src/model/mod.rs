@@ -1483,26 +1483,28 @@ impl Projection {
         }
     }
 
-    /// UKÄ's short-term graduate forecast: `(profession, health-care region, year, graduates)` for the
-    /// three years after the base year, from beginners × the historical completion rate.
-    pub fn graduate_forecast(&self) -> Vec<(usize, usize, i32, f64)> {
+    /// UKÄ's short-term graduate forecast: `(profession, health-care region, year, graduates,
+    /// observed)` for the three years after the base year, from beginners × the historical
+    /// completion rate; `observed` is false where a cohort behind the year was admitted after the
+    /// base year (a programme shorter than the horizon), so its beginners are assumed.
+    pub fn graduate_forecast(&self) -> Vec<(usize, usize, i32, f64, bool)> {
         let inp = &self.inputs;
         let sc = &self.scenario;
         let mut out = Vec::new();
         for (p, prm) in self.params.iter().enumerate() {
-            let Some(c) = &prm.completion else { continue };
+            if prm.completion.is_none() {
+                continue;
+            }
             for dy in 1..=3 {
                 let t = sc.base_year + dy;
-                let b = supply::beginners(
-                    inp,
-                    sc,
-                    p,
-                    prm,
-                    t - prm.programme_lag as i32,
-                    Intake::Baseline,
-                );
-                for r in 0..inp.hc_regions.len() {
-                    out.push((p, r, t, c[r] * b[r]));
+                let g = supply::graduates_by_region(inp, sc, p, prm, t, Intake::Baseline);
+                let observed = prm.routes.iter().enumerate().all(|(i, route)| {
+                    let x = t - route.programme_lag as i32;
+                    supply::Route::share(&prm.routes, i, x) == 0.0
+                        || (x <= sc.base_year && inp.admission_years.contains(&x))
+                });
+                for (r, g) in g.into_iter().enumerate() {
+                    out.push((p, r, t, g, observed));
                 }
             }
         }

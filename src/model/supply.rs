@@ -45,6 +45,76 @@ use super::scenario::{Scenario, Trend};
 use super::trend::{first_gap, min_len};
 use crate::codes::CodeLists;
 
+/// One way from admission to licence, for the cohorts (admission years) from `from` on until the
+/// next route's: a programme length and a licence lag. A reform is a second route (the physician
+/// programme from the autumn of 2021: six years and the licence at the degree, against 5.5 years
+/// and at least 18 months of AT before).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Route {
+    /// First cohort; `i32::MIN` for the profession's standing rule.
+    pub from: i32,
+    /// Share of the first cohort's beginners on this route (the rest stay on the route before).
+    pub first_share: f64,
+    /// Graduation `d` whole years after admission (`⌈programme_years⌉`).
+    pub programme_lag: usize,
+    /// Licence lag: (whole years, fraction at one year more).
+    pub licence_lag: (usize, f64),
+}
+
+impl Route {
+    /// A route from a programme length and a licence lag in years.
+    pub fn new(from: i32, first_share: f64, programme_years: f64, licence_lag_years: f64) -> Route {
+        Route {
+            from,
+            first_share,
+            programme_lag: programme_years.ceil() as usize,
+            licence_lag: (
+                licence_lag_years.floor() as usize,
+                licence_lag_years - licence_lag_years.floor(),
+            ),
+        }
+    }
+
+    /// A profession's routes: the standing rule of `professions.csv`, then its dated rules.
+    pub fn of(code: &str) -> Vec<Route> {
+        let lists = CodeLists::get();
+        let prof = lists.profession(code);
+        let mut routes = vec![Route::new(
+            i32::MIN,
+            1.0,
+            prof.map_or(0.0, |x| x.programme_years),
+            prof.map_or(0.0, |x| x.licence_lag_years),
+        )];
+        routes.extend(lists.programme_rules(code).into_iter().map(|r| {
+            Route::new(
+                r.first_cohort,
+                r.first_cohort_share,
+                r.programme_years,
+                r.licence_lag_years,
+            )
+        }));
+        routes
+    }
+
+    /// The share of cohort `y`'s beginners on route `i` of `routes` (the shares of a cohort over
+    /// the routes sum to 1; exactly 1 with a single route).
+    pub fn share(routes: &[Route], i: usize, y: i32) -> f64 {
+        let on = |r: &Route| {
+            if y > r.from {
+                1.0
+            } else if y == r.from {
+                r.first_share
+            } else {
+                0.0
+            }
+        };
+        match routes.get(i + 1) {
+            None => on(&routes[i]),
+            Some(next) => on(&routes[i]) - on(next),
+        }
+    }
+}
+
 /// Estimated parameters for one profession.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Params {
@@ -60,10 +130,10 @@ pub struct Params {
     pub completion: Option<Vec<f64>>,
     /// Share of graduates licensed.
     pub licensed_share: f64,
-    /// Programme length in whole years (graduation `d` years after admission).
-    pub programme_lag: usize,
-    /// Licence lag: (whole years, fraction at one year more).
-    pub licence_lag: (usize, f64),
+    /// The ways from admission to licence, in order of the cohorts they apply to: the
+    /// profession's standing programme first, then each dated rule of
+    /// `data/codes/programme_rules.csv` (see [`Route`]).
+    pub routes: Vec<Route>,
     /// Profile of new Swedish licences over `[c][s][a]` (sums to 1, or all zero).
     pub se_profile: Vec<f64>,
     /// Mean annual Swedish licences (used without a programme).
@@ -616,9 +686,8 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
     // The pipeline.
     let code = &g.professions[p];
     let prof = CodeLists::get().profession(code);
-    let programme_lag = prof.map_or(0, |x| x.programme_years.ceil() as usize);
-    let lag = prof.map_or(0.0, |x| x.licence_lag_years);
-    let licence_lag = (lag.floor() as usize, lag - lag.floor());
+    let routes = Route::of(code);
+    let programme_lag = routes[0].programme_lag;
     let nr = inp.hc_regions.len();
     let ay = &inp.admission_years;
     let b = |y: usize, r: usize| inp.beginners[(y * g.np() + p) * nr + r];
@@ -631,12 +700,32 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         let mut c_num = vec![0.0; nr];
         let mut c_den = vec![0.0; nr];
         for &y in &cw {
-            let Some(y0) = ay.iter().position(|&x| x == ay[y] - programme_lag as i32) else {
+            // The beginners due to graduate in year y, over the routes (cohort y − d of each).
+            let mut due = vec![0.0; nr];
+            let (mut complete, mut any) = (true, false);
+            for (i, route) in routes.iter().enumerate() {
+                let x = ay[y] - route.programme_lag as i32;
+                let w = Route::share(&routes, i, x);
+                if w == 0.0 {
+                    continue;
+                }
+                let Some(y0) = ay.iter().position(|&v| v == x) else {
+                    complete = false;
+                    break;
+                };
+                any = true;
+                for (r, d) in due.iter_mut().enumerate() {
+                    *d += w * b(y0, r);
+                }
+            }
+            // A year without its cohorts in the table, or that no cohort is due to graduate in
+            // (between two programme lengths), says nothing about completion.
+            if !complete || !any {
                 continue;
-            };
+            }
             for r in 0..nr {
                 c_num[r] += gr(y, r);
-                c_den[r] += b(y0, r);
+                c_den[r] += due[r];
             }
         }
         let all = c_num.iter().sum::<f64>() / c_den.iter().sum::<f64>().max(1e-9);
@@ -650,18 +739,24 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
                 }
             })
             .collect();
-        // Share licensed: Swedish licences over graduates a licence lag earlier.
+        // Share licensed: Swedish licences over graduates a licence lag earlier (each route's
+        // graduates its own lag earlier).
         let mut num = 0.0;
         let mut den = 0.0;
         for &y in &iw {
             let year = ly[y];
-            let grads_at = |t: i32| -> f64 {
-                ay.iter()
-                    .position(|&x| x == t)
-                    .map_or(0.0, |yi| (0..nr).map(|r| gr(yi, r)).sum())
+            let grads_at = |i: usize, t: i32| -> f64 {
+                observed_graduates(inp, p, t) * route_split(inp, p, &routes, t)[i]
             };
-            let lagged = (1.0 - licence_lag.1) * grads_at(year - licence_lag.0 as i32)
-                + licence_lag.1 * grads_at(year - licence_lag.0 as i32 - 1);
+            let lagged: f64 = routes
+                .iter()
+                .enumerate()
+                .map(|(i, route)| {
+                    let (l0, f) = route.licence_lag;
+                    (1.0 - f) * grads_at(i, year - l0 as i32)
+                        + f * grads_at(i, year - l0 as i32 - 1)
+                })
+                .sum();
             num += (0..nc)
                 .map(|c| {
                     (0..2)
@@ -982,8 +1077,7 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         fte,
         completion,
         licensed_share,
-        programme_lag,
-        licence_lag,
+        routes,
         se_profile,
         se_mean,
         foreign,
@@ -1098,6 +1192,88 @@ pub fn beginners(
     }
 }
 
+/// National graduates of year `t` in the admissions table (0 for a year it lacks).
+pub fn observed_graduates(inp: &Inputs, p: usize, t: i32) -> f64 {
+    let (np, nr) = (inp.grid.np(), inp.hc_regions.len());
+    inp.admission_years
+        .iter()
+        .position(|&x| x == t)
+        .map_or(0.0, |y| {
+            (0..nr).map(|r| inp.graduates[(y * np + p) * nr + r]).sum()
+        })
+}
+
+/// How the observed graduates of year `t` divide over a profession's routes: by the beginners
+/// each route has due to graduate in `t` (cohort `t − d` of each, times the route's share of it);
+/// by the routes' shares of those cohorts alone where the admissions table lacks a cohort; all on
+/// the last route begun by then when no cohort is due. `[1.0]` with a single route.
+pub fn route_split(inp: &Inputs, p: usize, routes: &[Route], t: i32) -> Vec<f64> {
+    if routes.len() == 1 {
+        return vec![1.0];
+    }
+    let (np, nr) = (inp.grid.np(), inp.hc_regions.len());
+    let cohort = |i: usize| t - routes[i].programme_lag as i32;
+    let shares: Vec<f64> = (0..routes.len())
+        .map(|i| Route::share(routes, i, cohort(i)))
+        .collect();
+    let due: Option<Vec<f64>> = shares
+        .iter()
+        .enumerate()
+        .map(|(i, &w)| {
+            if w == 0.0 {
+                return Some(0.0);
+            }
+            let y = inp.admission_years.iter().position(|&x| x == cohort(i))?;
+            Some(
+                w * (0..nr)
+                    .map(|r| inp.beginners[(y * np + p) * nr + r])
+                    .sum::<f64>(),
+            )
+        })
+        .collect();
+    let weights = match due {
+        Some(d) if d.iter().sum::<f64>() > 0.0 => d,
+        _ => shares,
+    };
+    let total: f64 = weights.iter().sum();
+    if total > 0.0 {
+        weights.iter().map(|w| w / total).collect()
+    } else {
+        let last = (0..routes.len())
+            .rev()
+            .find(|&i| cohort(i) >= routes[i].from)
+            .unwrap_or(0);
+        (0..routes.len())
+            .map(|i| f64::from(u8::from(i == last)))
+            .collect()
+    }
+}
+
+/// Graduates of year `t` on route `i` of the profession's routes, nationally: observed up to the
+/// base year (divided by [`route_split`]), else the route's share of the cohort `d` years earlier
+/// times the regions' completion rates.
+pub fn route_graduates(
+    inp: &Inputs,
+    sc: &Scenario,
+    p: usize,
+    prm: &Params,
+    i: usize,
+    t: i32,
+    intake: Intake,
+) -> f64 {
+    let Some(c) = &prm.completion else { return 0.0 };
+    if t <= sc.base_year {
+        return observed_graduates(inp, p, t) * route_split(inp, p, &prm.routes, t)[i];
+    }
+    let x = t - prm.routes[i].programme_lag as i32;
+    let w = Route::share(&prm.routes, i, x);
+    if w == 0.0 {
+        return 0.0;
+    }
+    let b = beginners(inp, sc, p, prm, x, intake);
+    (0..inp.hc_regions.len()).map(|r| c[r] * b[r] * w).sum()
+}
+
 /// National graduates of year `t` from the pipeline (observed up to the base year).
 pub fn graduates(
     inp: &Inputs,
@@ -1107,20 +1283,36 @@ pub fn graduates(
     t: i32,
     intake: Intake,
 ) -> f64 {
-    let Some(c) = &prm.completion else { return 0.0 };
+    (0..prm.routes.len())
+        .map(|i| route_graduates(inp, sc, p, prm, i, t, intake))
+        .sum()
+}
+
+/// Graduates of a projection year `t` (after the base year) by health-care region, over the
+/// routes: the regions' completion rates times their beginners `d` years earlier.
+pub fn graduates_by_region(
+    inp: &Inputs,
+    sc: &Scenario,
+    p: usize,
+    prm: &Params,
+    t: i32,
+    intake: Intake,
+) -> Vec<f64> {
     let nr = inp.hc_regions.len();
-    if t <= sc.base_year {
-        let np = inp.grid.np();
-        return inp
-            .admission_years
-            .iter()
-            .position(|&x| x == t)
-            .map_or(0.0, |y| {
-                (0..nr).map(|r| inp.graduates[(y * np + p) * nr + r]).sum()
-            });
+    let mut out = vec![0.0; nr];
+    let Some(c) = &prm.completion else { return out };
+    for (i, route) in prm.routes.iter().enumerate() {
+        let x = t - route.programme_lag as i32;
+        let w = Route::share(&prm.routes, i, x);
+        if w == 0.0 {
+            continue;
+        }
+        let b = beginners(inp, sc, p, prm, x, intake);
+        for r in 0..nr {
+            out[r] += c[r] * b[r] * w;
+        }
     }
-    let b = beginners(inp, sc, p, prm, t - prm.programme_lag as i32, intake);
-    (0..nr).map(|r| c[r] * b[r]).sum()
+    out
 }
 
 /// Projects one profession from the base year to the horizon.
@@ -1174,10 +1366,15 @@ pub fn project_with(
             continue;
         }
         let se_total = if prm.completion.is_some() {
-            let (l0, f) = prm.licence_lag;
             prm.licensed_share
-                * ((1.0 - f) * graduates(inp, sc, p, prm, t - l0 as i32, intake)
-                    + f * graduates(inp, sc, p, prm, t - l0 as i32 - 1, intake))
+                * (0..prm.routes.len())
+                    .map(|i| {
+                        let (l0, f) = prm.routes[i].licence_lag;
+                        let l0 = l0 as i32;
+                        (1.0 - f) * route_graduates(inp, sc, p, prm, i, t - l0, intake)
+                            + f * route_graduates(inp, sc, p, prm, i, t - l0 - 1, intake)
+                    })
+                    .sum::<f64>()
         } else if let (Some((pi, d, share)), Some(pp)) = (prm.layer, parent) {
             let from = t - d as i32;
             share
@@ -1259,6 +1456,38 @@ pub fn national_fte(inp: &Inputs, path: &Path, prm: &Params, ti: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cohort_divides_over_the_routes_by_their_first_years() {
+        // Standing 5.5 years + 1.5; from 2021 (half of that cohort) six years and no lag.
+        let routes = [
+            Route::new(i32::MIN, 1.0, 5.5, 1.5),
+            Route::new(2021, 0.5, 6.0, 0.0),
+        ];
+        assert_eq!(
+            (routes[0].programme_lag, routes[0].licence_lag),
+            (6, (1, 0.5))
+        );
+        assert_eq!(
+            (routes[1].programme_lag, routes[1].licence_lag),
+            (6, (0, 0.0))
+        );
+        let shares = |y| [0, 1].map(|i| Route::share(&routes, i, y));
+        assert_eq!(shares(2020), [1.0, 0.0]);
+        assert_eq!(shares(2021), [0.5, 0.5]);
+        assert_eq!(shares(2022), [0.0, 1.0]);
+        // A third route taking all of its first cohort.
+        let three = [
+            routes[0].clone(),
+            routes[1].clone(),
+            Route::new(2030, 1.0, 6.0, 0.5),
+        ];
+        let shares = |y| [0, 1, 2].map(|i| Route::share(&three, i, y));
+        assert_eq!(shares(2029), [0.0, 1.0, 0.0]);
+        assert_eq!(shares(2030), [0.0, 0.0, 1.0]);
+        // One route: the whole cohort, exactly.
+        assert_eq!(Route::share(&routes[..1], 0, 2050), 1.0);
+    }
 
     #[test]
     fn pooling_widens_until_enough_are_at_risk() {

@@ -1,11 +1,15 @@
-//! Charts with plotters, each drawn once into SVG (inlined in the HTML report) and once into PNG.
+//! Charts with plotters, each drawn once into SVG (inlined in the HTML report) and rendered from
+//! that SVG into PNG by resvg.
 //!
 //! One colour per meaning across all charts ([`SUPPLY`], [`DEMAND`], [`SHORTAGE`], [`SURPLUS`],
-//! [`WOMEN`], [`MEN`]); units on the axes; a caption naming the source, and "synthetic data" when the
-//! inputs are. Text is drawn with the DejaVu Sans font shipped in `assets/fonts/`, so PNGs render the
-//! same on machines without system fonts and Swedish letters come out right.
+//! [`WOMEN`], [`MEN`]); units on the axes; a light grid (major lines only); a caption naming the
+//! source, and "synthetic data" when the inputs are. Text is measured and rendered with the DejaVu
+//! Sans font shipped in `assets/fonts/`, so PNGs render the same on machines without system fonts and
+//! Swedish letters come out right; resvg shapes it (kerning, as a browser does with the SVG), where
+//! plotters' own bitmap text put glyphs one by one ("Västerbotten s län").
 
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::ValueFormatter;
 use plotters::prelude::*;
 use std::sync::Once;
 
@@ -32,6 +36,74 @@ fn register_font() {
         // The font is compiled in; registering it cannot fail unless the file is not a font.
         let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
     });
+}
+
+/// The fonts resvg renders with: only the compiled-in DejaVu Sans, as every generic family.
+fn render_fonts() -> std::sync::Arc<resvg::usvg::fontdb::Database> {
+    static FONTS: std::sync::OnceLock<std::sync::Arc<resvg::usvg::fontdb::Database>> =
+        std::sync::OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            let mut db = resvg::usvg::fontdb::Database::new();
+            db.load_font_data(FONT.to_vec());
+            let family = db
+                .faces()
+                .next()
+                .and_then(|f| f.families.first().map(|n| n.0.clone()))
+                .unwrap_or_else(|| "DejaVu Sans".to_string());
+            db.set_sans_serif_family(family.clone());
+            db.set_serif_family(family.clone());
+            db.set_monospace_family(family);
+            std::sync::Arc::new(db)
+        })
+        .clone()
+}
+
+/// Renders an SVG document of `size` pixels into an 8-bit RGB PNG (on white).
+fn render_png(svg: &str, size: (u32, u32)) -> Result<Vec<u8>, String> {
+    use resvg::tiny_skia;
+    let opt = resvg::usvg::Options {
+        fontdb: render_fonts(),
+        ..Default::default()
+    };
+    let tree = resvg::usvg::Tree::from_str(svg, &opt).map_err(|e| e.to_string())?;
+    let mut pixmap = tiny_skia::Pixmap::new(size.0, size.1).ok_or("empty chart")?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    // Opaque on white, so the premultiplied pixels are the colours themselves.
+    let rgb: Vec<u8> = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    let mut png = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut png, size.0, size.1);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut w = enc.write_header().map_err(|e| e.to_string())?;
+        w.write_image_data(&rgb).map_err(|e| e.to_string())?;
+    }
+    Ok(png)
+}
+
+/// The house grid on a chart's mesh: no minor lines, major lines light grey.
+fn light_grid<'m, 'a, 'b, X, Y, XT, YT, DB>(
+    mesh: &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>,
+) -> &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged<ValueType = XT> + ValueFormatter<XT>,
+    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
+    DB: DrawingBackend,
+{
+    mesh.light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.08))
+}
+
+/// A name on an axis without tick marks, kept off the axis line: plotters sets a label off by twice
+/// the tick's length, so with no tick the gap is two no-break spaces (which SVG does not collapse).
+fn beside_axis(name: &String) -> String {
+    format!("{name}\u{a0}\u{a0}")
 }
 
 /// A chart that failed to draw.
@@ -84,12 +156,17 @@ pub(crate) fn svg_only<T>(f: impl FnOnce() -> T) -> T {
     out
 }
 
-/// Draws a chart into both backends (the SVG alone inside [`svg_only`]).
+/// Draws a chart as SVG and renders the PNG from it (the SVG alone inside [`svg_only`]).
 fn both(name: &str, chart: &impl Chart) -> Result<Drawn, ChartError> {
+    both_sized(name, chart, SIZE)
+}
+
+/// [`both`] at another size than [`SIZE`].
+fn both_sized(name: &str, chart: &impl Chart, size: (u32, u32)) -> Result<Drawn, ChartError> {
     register_font();
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         chart.draw(&root).map_err(err(name))?;
         root.present().map_err(err(name))?;
     }
@@ -100,20 +177,7 @@ fn both(name: &str, chart: &impl Chart) -> Result<Drawn, ChartError> {
             png: Vec::new(),
         });
     }
-    let mut rgb = vec![0u8; (SIZE.0 * SIZE.1 * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
-        chart.draw(&root).map_err(err(name))?;
-        root.present().map_err(err(name))?;
-    }
-    let mut png = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut png, SIZE.0, SIZE.1);
-        enc.set_color(png::ColorType::Rgb);
-        enc.set_depth(png::BitDepth::Eight);
-        let mut w = enc.write_header().map_err(err(name))?;
-        w.write_image_data(&rgb).map_err(err(name))?;
-    }
+    let png = render_png(&svg, size).map_err(err(name))?;
     Ok(Drawn {
         name: name.to_string(),
         svg,
@@ -139,7 +203,7 @@ pub struct Labels {
 fn caption<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, text: &str) -> Result<(), String> {
     root.draw(&Text::new(
         text.to_string(),
-        (12, SIZE.1 as i32 - 22),
+        (12, root.dim_in_pixel().1 as i32 - 22),
         ("sans-serif", 14).into_font().color(&BLACK.mix(0.75)),
     ))
     .map_err(|e| format!("{e:?}"))
@@ -270,8 +334,7 @@ impl Chart for SupplyDemand<'_> {
             .y_label_area_size(86)
             .build_cartesian_2d(x0..x1, ymin..ymax)
             .map_err(|e| format!("{e:?}"))?;
-        chart
-            .configure_mesh()
+        light_grid(&mut chart.configure_mesh())
             .x_desc(&l.x)
             .y_desc(&l.y)
             .x_labels(12)
@@ -279,7 +342,6 @@ impl Chart for SupplyDemand<'_> {
             .y_label_formatter(&|v| thousands(*v))
             .label_style(("sans-serif", 15))
             .axis_desc_style(("sans-serif", 16))
-            .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(|e| format!("{e:?}"))?;
         if let Some(fan) = fan {
@@ -470,18 +532,21 @@ impl Chart for RankedBars<'_> {
             .y_label_area_size(190)
             .build_cartesian_2d((lo - pad)..(hi + pad), (0..n).into_segmented())
             .map_err(|e| format!("{e:?}"))?;
-        chart
-            .configure_mesh()
+        light_grid(&mut chart.configure_mesh())
             .x_desc(&l.x)
             .y_labels(bars.len())
             .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => names.get(*i as usize).cloned().unwrap_or_default(),
+                SegmentValue::CenterOf(i) => {
+                    names.get(*i as usize).map_or_else(String::new, beside_axis)
+                }
                 _ => String::new(),
             })
             .x_label_formatter(&|v| thousands(*v))
             .label_style(("sans-serif", 14))
             .axis_desc_style(("sans-serif", 16))
             .disable_y_mesh()
+            // Labels name the bars; a tick between two bars would name nothing.
+            .set_tick_mark_size(LabelAreaPosition::Left, 0)
             .draw()
             .map_err(|e| format!("{e:?}"))?;
         chart
@@ -553,19 +618,22 @@ impl Chart for Pyramid<'_> {
             .y_label_area_size(70)
             .build_cartesian_2d(-m..m, (0..n).into_segmented())
             .map_err(|e| format!("{e:?}"))?;
-        chart
-            .configure_mesh()
+        light_grid(&mut chart.configure_mesh())
             .x_desc(&l.x)
             .y_desc(&l.y)
             .y_labels(bands.len())
             .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => bands.get(*i as usize).cloned().unwrap_or_default(),
+                SegmentValue::CenterOf(i) => {
+                    bands.get(*i as usize).map_or_else(String::new, beside_axis)
+                }
                 _ => String::new(),
             })
             .x_label_formatter(&|v| thousands(v.abs()))
             .label_style(("sans-serif", 14))
             .axis_desc_style(("sans-serif", 16))
             .disable_y_mesh()
+            // Labels name the bars; a tick between two bars would name nothing.
+            .set_tick_mark_size(LabelAreaPosition::Left, 0)
             .draw()
             .map_err(|e| format!("{e:?}"))?;
         let bar = |i: usize, from: f64, to: f64, style: ShapeStyle| {
@@ -656,6 +724,7 @@ struct Flows<'a> {
     x0: f64,
     x1: f64,
     origin_colours: [RGBColor; 3],
+    corner: SeriesLabelPosition,
 }
 
 impl Chart for Flows<'_> {
@@ -669,6 +738,7 @@ impl Chart for Flows<'_> {
             x0,
             x1,
             origin_colours,
+            ref corner,
         } = *self;
         root.fill(&WHITE).map_err(|e| format!("{e:?}"))?;
         let (area, _) = root.split_vertically(SIZE.1 - 36);
@@ -679,8 +749,7 @@ impl Chart for Flows<'_> {
             .y_label_area_size(86)
             .build_cartesian_2d(x0..x1, 0.0..ymax)
             .map_err(|e| format!("{e:?}"))?;
-        chart
-            .configure_mesh()
+        light_grid(&mut chart.configure_mesh())
             .x_desc(&l.x)
             .y_desc(&l.y)
             .x_labels(12)
@@ -714,7 +783,7 @@ impl Chart for Flows<'_> {
             .map_err(|e| format!("{e:?}"))?
             .label(&l.series[3])
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], EXITS.stroke_width(3)));
-        legend(&mut chart, SeriesLabelPosition::UpperLeft, 15)?;
+        legend(&mut chart, corner.clone(), 15)?;
         caption(root, &l.caption)
     }
 }
@@ -727,14 +796,28 @@ pub fn flows(
     inflows: &[[f64; 3]],
     exits: &[f64],
 ) -> Result<Drawn, ChartError> {
-    let ymax = nice_max(
-        inflows
-            .iter()
-            .map(|f| f.iter().sum::<f64>())
-            .chain(exits.iter().copied())
-            .fold(0.0, f64::max)
-            * 1.1,
-    );
+    // The legend (four rows, about 40 % of the width and 30 % of the height) goes into the upper
+    // corner over the half of the years with the lower bars and line, and the value axis leaves
+    // room for it there above the highest of them.
+    let tops: Vec<f64> = inflows
+        .iter()
+        .map(|f| f.iter().sum::<f64>())
+        .zip(exits.iter().copied().chain(std::iter::repeat(0.0)))
+        .map(|(a, b)| a.max(b))
+        .collect();
+    let half = |right: bool| {
+        let mid = tops.len() / 2;
+        let part = if right { &tops[mid..] } else { &tops[..mid] };
+        part.iter().copied().fold(0.0, f64::max)
+    };
+    let right = half(true) < half(false);
+    let top = tops.iter().copied().fold(0.0, f64::max);
+    let ymax = nice_max((top * 1.1).max(half(right) / 0.66));
+    let corner = if right {
+        SeriesLabelPosition::UpperRight
+    } else {
+        SeriesLabelPosition::UpperLeft
+    };
     let x0 = years.first().copied().unwrap_or(0) as f64 - 0.6;
     let x1 = years.last().copied().unwrap_or(1) as f64 + 0.6;
     let origin_colours = [
@@ -753,6 +836,7 @@ pub fn flows(
             x0,
             x1,
             origin_colours,
+            corner,
         },
     )
 }
@@ -794,14 +878,15 @@ impl Chart for Grouped<'_> {
             .y_label_area_size(220)
             .build_cartesian_2d(lo..hi, 0.0..n as f64)
             .map_err(|e| format!("{e:?}"))?;
-        chart
-            .configure_mesh()
+        light_grid(&mut chart.configure_mesh())
             .x_desc(&l.x)
             .y_labels(categories.len() * 2 + 1)
             .y_label_formatter(&|v| {
                 let i = (v - 0.5).round();
                 if (v - 0.5 - i).abs() < 1e-6 && i >= 0.0 {
-                    categories.get(i as usize).cloned().unwrap_or_default()
+                    categories
+                        .get(i as usize)
+                        .map_or_else(String::new, beside_axis)
                 } else {
                     String::new()
                 }
@@ -810,6 +895,8 @@ impl Chart for Grouped<'_> {
             .label_style(("sans-serif", 13))
             .axis_desc_style(("sans-serif", 16))
             .disable_y_mesh()
+            // Labels name the bars; a tick between two bars would name nothing.
+            .set_tick_mark_size(LabelAreaPosition::Left, 0)
             .draw()
             .map_err(|e| format!("{e:?}"))?;
         for (s, values) in series.iter().enumerate() {
@@ -883,8 +970,7 @@ impl Chart for Lines<'_> {
             .y_label_area_size(86)
             .build_cartesian_2d(x0..x1, 0.0..ymax)
             .map_err(|e| format!("{e:?}"))?;
-        chart
-            .configure_mesh()
+        light_grid(&mut chart.configure_mesh())
             .x_desc(&l.x)
             .y_desc(&l.y)
             .x_labels(12)
@@ -950,6 +1036,156 @@ pub fn lines(name: &str, l: &Labels, lines: &[Line]) -> Result<Drawn, ChartError
     )
 }
 
+/// One panel of [`small_multiples`]: its title and lines.
+#[derive(Clone, Debug)]
+pub struct Panel {
+    /// The panel's title (a profession's name).
+    pub title: String,
+    /// Its lines; a line whose name is in no other panel still gets its legend entry.
+    pub lines: Vec<Line>,
+}
+
+/// Columns of [`small_multiples`].
+const PANEL_COLUMNS: usize = 4;
+
+/// Many small line charts on one common year axis, each with its own value axis fitted to its
+/// lines (the point is the difference between them, not the level), in rows of four, one legend
+/// for all above them. As wide as every other chart ([`SIZE`]) and with text no smaller than
+/// theirs, so that it reads at the same scale in the report.
+pub fn small_multiples(name: &str, l: &Labels, panels: &[Panel]) -> Result<Drawn, ChartError> {
+    let years = panels
+        .iter()
+        .flat_map(|p| p.lines.iter().flat_map(|x| x.1.iter().map(|q| q.0)));
+    let (x0, x1) = years.fold((i32::MAX, i32::MIN), |(a, b), y| (a.min(y), b.max(y)));
+    let (x0, x1) = if x0 > x1 {
+        (0, 1)
+    } else {
+        (x0, x1.max(x0 + 1))
+    };
+    let rows = panels.len().div_ceil(PANEL_COLUMNS).max(1);
+    let size = (SIZE.0, (HEAD + rows as u32 * PANEL_HEIGHT + 40).max(300));
+    both_sized(
+        name,
+        &Multiples {
+            l,
+            panels,
+            x0,
+            x1,
+            rows,
+        },
+        size,
+    )
+}
+
+/// Height of one row of panels, and of the title and legend above them, in pixels.
+const PANEL_HEIGHT: u32 = 210;
+const HEAD: u32 = 84;
+
+struct Multiples<'a> {
+    l: &'a Labels,
+    panels: &'a [Panel],
+    x0: i32,
+    x1: i32,
+    rows: usize,
+}
+
+/// A value range around `lo..hi` with a margin, never empty.
+fn fitted_range(lo: f64, hi: f64) -> (f64, f64) {
+    if !(lo.is_finite() && hi.is_finite()) {
+        return (0.0, 1.0);
+    }
+    let pad = ((hi - lo) * 0.12).max(hi.abs() * 0.02).max(1.0);
+    ((lo - pad).max(0.0), hi + pad)
+}
+
+impl Chart for Multiples<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let Multiples {
+            l,
+            panels,
+            x0,
+            x1,
+            rows,
+        } = *self;
+        let e = |e: DrawingAreaErrorKind<_>| format!("{e:?}");
+        root.fill(&WHITE).map_err(e)?;
+        root.draw(&Text::new(
+            l.title.clone(),
+            (14, 10),
+            ("sans-serif", 24).into_font().color(&BLACK),
+        ))
+        .map_err(e)?;
+        // The legend: every line name once, in the order first met.
+        let mut seen: Vec<(&str, RGBColor, bool)> = Vec::new();
+        for line in panels.iter().flat_map(|p| &p.lines) {
+            if !seen.iter().any(|s| s.0 == line.0) {
+                seen.push((&line.0, line.2, line.3));
+            }
+        }
+        let mut x = 16;
+        for (label, colour, dashed) in &seen {
+            let y = 56;
+            let style = colour.stroke_width(3);
+            if *dashed {
+                root.draw(&PathElement::new(vec![(x, y), (x + 10, y)], style))
+                    .map_err(e)?;
+                root.draw(&PathElement::new(vec![(x + 16, y), (x + 26, y)], style))
+                    .map_err(e)?;
+            } else {
+                root.draw(&PathElement::new(vec![(x, y), (x + 26, y)], style))
+                    .map_err(e)?;
+            }
+            root.draw(&Text::new(
+                label.to_string(),
+                (x + 32, y - 8),
+                ("sans-serif", 15).into_font().color(&BLACK),
+            ))
+            .map_err(e)?;
+            x += 44 + 8 * label.chars().count() as i32;
+        }
+        let grid = root.margin(HEAD, 40, 0, 0);
+        let cells = grid.split_evenly((rows, PANEL_COLUMNS));
+        for (panel, cell) in panels.iter().zip(&cells) {
+            let (lo, hi) = panel
+                .lines
+                .iter()
+                .flat_map(|x| x.1.iter().map(|q| q.1))
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                    (a.min(v), b.max(v))
+                });
+            let (y0, y1) = fitted_range(lo, hi);
+            let mut chart = ChartBuilder::on(cell)
+                .caption(&panel.title, ("sans-serif", 16))
+                .margin(6)
+                .x_label_area_size(24)
+                .y_label_area_size(62)
+                .build_cartesian_2d(x0..x1, y0..y1)
+                .map_err(|e| format!("{e:?}"))?;
+            light_grid(&mut chart.configure_mesh())
+                .x_labels(3)
+                .y_labels(4)
+                .x_label_formatter(&|y| format!("{y}"))
+                .y_label_formatter(&|v| thousands(*v))
+                .label_style(("sans-serif", 14))
+                .draw()
+                .map_err(|e| format!("{e:?}"))?;
+            for (_, pts, colour, dashed) in &panel.lines {
+                let style = colour.stroke_width(2);
+                if *dashed {
+                    chart
+                        .draw_series(DashedLineSeries::new(pts.clone(), 5, 3, style))
+                        .map_err(|e| format!("{e:?}"))?;
+                } else {
+                    chart
+                        .draw_series(LineSeries::new(pts.clone(), style))
+                        .map_err(|e| format!("{e:?}"))?;
+                }
+            }
+        }
+        caption(root, &l.caption)
+    }
+}
+
 /// What a forecast chart draws: the years used, the forecast, its intervals and the hold-out.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ForecastFan {
@@ -1002,8 +1238,7 @@ impl Chart for ForecastChart<'_> {
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(|e| format!("{e:?}"))?;
         let small = y1 - y0 < 20.0;
-        chart
-            .configure_mesh()
+        light_grid(&mut chart.configure_mesh())
             .x_desc(&l.x)
             .y_desc(&l.y)
             .x_labels(12)
@@ -1017,7 +1252,6 @@ impl Chart for ForecastChart<'_> {
             })
             .label_style(("sans-serif", 15))
             .axis_desc_style(("sans-serif", 16))
-            .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(|e| format!("{e:?}"))?;
         let k = f.bands.len().max(1) as f64;
@@ -1232,4 +1466,124 @@ pub fn answer_grid(
     rows: &[GridRow],
 ) -> Result<Drawn, ChartError> {
     both(name, &AnswerGrid { l, columns, rows })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(title: &str) -> Labels {
+        Labels {
+            title: title.into(),
+            caption: String::new(),
+            x: String::new(),
+            y: String::new(),
+            series: vec![],
+        }
+    }
+
+    fn bars() -> Vec<(String, f64)> {
+        ["Västerbottens län", "Gävleborgs län", "Kalmar län"]
+            .iter()
+            .zip([-120.0, 40.0, 15.0])
+            .map(|(n, v)| (n.to_string(), v))
+            .collect()
+    }
+
+    /// The PNG's pixels as grey levels, with its size.
+    fn grey(png_bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+        let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes))
+            .read_info()
+            .unwrap();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!(info.color_type, png::ColorType::Rgb);
+        let g = buf[..info.buffer_size()]
+            .chunks_exact(3)
+            .map(|p| ((p[0] as u32 + p[1] as u32 + p[2] as u32) / 3) as u8)
+            .collect();
+        (info.width, info.height, g)
+    }
+
+    /// Dark pixels in rows `y0..y1`.
+    fn dark_in_rows(g: &(u32, u32, Vec<u8>), y0: u32, y1: u32) -> usize {
+        let (w, _, px) = g;
+        (y0 * w..y1 * w).filter(|&i| px[i as usize] < 96).count()
+    }
+
+    #[test]
+    fn the_png_is_the_svg_rendered_with_the_compiled_in_font() {
+        // Only the title differs, so the dark pixels in the title's band are its letters: the
+        // renderer found the font (with no font, resvg leaves text out without an error).
+        let with = ranked_bars("t", &labels("Västerbottens län"), &bars()).unwrap();
+        let without = ranked_bars("t", &labels(""), &bars()).unwrap();
+        let (a, b) = (grey(&with.png), grey(&without.png));
+        assert_eq!((a.0, a.1), SIZE);
+        assert!(
+            dark_in_rows(&a, 14, 44) > 200,
+            "{}",
+            dark_in_rows(&a, 14, 44)
+        );
+        assert_eq!(dark_in_rows(&b, 14, 44), 0);
+        // Everything below the title is the same drawing.
+        let w = SIZE.0 as usize;
+        assert_eq!(a.2[60 * w..], b.2[60 * w..]);
+    }
+
+    #[test]
+    fn the_flows_legend_sits_over_the_lower_half_of_the_years() {
+        let l = Labels {
+            series: ["a", "b", "c", "exits"].map(String::from).to_vec(),
+            ..labels("x")
+        };
+        let years: Vec<i32> = (2024..2034).collect();
+        // The x of the legend's first label ("a", the only text exactly "a").
+        let legend_x = |inflows: &[[f64; 3]]| -> f64 {
+            let d = flows("f", &l, &years, inflows, &[100.0; 10]).unwrap();
+            let at = d.svg.find(">\na\n</text>").unwrap();
+            let tag = &d.svg[d.svg[..at].rfind("<text").unwrap()..at];
+            let x = &tag[tag.find("x=\"").unwrap() + 3..];
+            x[..x.find('"').unwrap()].parse().unwrap()
+        };
+        let early: Vec<[f64; 3]> = (0..10)
+            .map(|i| [if i < 3 { 4000.0 } else { 1000.0 }, 100.0, 50.0])
+            .collect();
+        let late: Vec<[f64; 3]> = early.iter().rev().copied().collect();
+        assert!(legend_x(&early) > SIZE.0 as f64 / 2.0);
+        assert!(legend_x(&late) < SIZE.0 as f64 / 2.0);
+    }
+
+    #[test]
+    fn bar_charts_have_no_tick_without_a_label_and_a_light_grid() {
+        let d = ranked_bars("t", &labels("x"), &bars()).unwrap();
+        // plotters draws a tick as a two-point polyline; on the names' axis a tick between two
+        // bars (or above the first) names nothing, so there are none: no short horizontal ones.
+        let short_horizontal = d
+            .svg
+            .split("points=\"")
+            .skip(1)
+            .filter(|l| {
+                let pts: Vec<f64> = l[..l.find('"').unwrap()]
+                    .split([',', ' '])
+                    .filter(|t| !t.is_empty())
+                    .map(|t| t.parse().unwrap())
+                    .collect();
+                pts.len() == 4 && pts[1] == pts[3] && (pts[2] - pts[0]).abs() < 12.0
+            })
+            .count();
+        assert_eq!(short_horizontal, 0);
+        // Every name is drawn once.
+        for (n, _) in bars() {
+            assert_eq!(
+                d.svg.matches(&format!("\n{n}\u{a0}\u{a0}\n")).count(),
+                1,
+                "{n}"
+            );
+        }
+        // The grid: major lines at 8 % black; no minor lines (plotters' default draws them at
+        // 10 % black and the major ones at 20 %).
+        assert!(d.svg.contains("<line opacity=\"0.08\""));
+        assert!(!d.svg.contains("<line opacity=\"0.1\""));
+        assert!(!d.svg.contains("<line opacity=\"0.2\""));
+    }
 }

@@ -84,6 +84,11 @@ impl Profile {
         }
     }
 
+    /// A count as published: `None` where the primary rule suppresses it, else [`Profile::publish`].
+    pub fn shown(self, n: f64) -> Option<f64> {
+        (!self.primary(n)).then(|| self.publish(n))
+    }
+
     /// Whether the profile protects anything (every profile but [`Profile::Unprotected`]).
     pub fn protects(self) -> bool {
         self != Profile::Unprotected

@@ -295,6 +295,9 @@ pub(crate) fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclo
     if let Some(text) = levers_text(pr, lang) {
         items.push(text);
     }
+    if let Some(text) = programme_rules_text(pr, lang) {
+        items.push(text);
+    }
     let waves: Vec<String> = s
         .one_off_years
         .iter()
@@ -738,6 +741,78 @@ fn county_levels_text(a: crate::model::anchor::Anchoring, lang: Lang) -> &'stati
         }
         (Anchoring::National, Lang::En) => {
             "The shares are the nation's in every county; the counties differ through their stock only."
+        }
+    }
+}
+
+/// The dated programme rules in force for the run's professions with a programme
+/// (`data/codes/programme_rules.csv`), each with the rule before it.
+fn programme_rules_text(pr: &Projection, lang: Lang) -> Option<String> {
+    let lists = CodeLists::get();
+    let years = |y: f64| num(y, 1, lang).replace(",0", "").replace(".0", "");
+    let rules: Vec<String> = pr
+        .inputs
+        .grid
+        .professions
+        .iter()
+        .zip(&pr.params)
+        .filter(|(_, prm)| prm.completion.is_some() && prm.routes.len() > 1)
+        .filter_map(|(code, _)| {
+            let prof = lists.profession(code)?;
+            let mut before = (prof.programme_years, prof.licence_lag_years);
+            let parts: Vec<String> = lists
+                .programme_rules(code)
+                .iter()
+                .map(|r| {
+                    let (from, of, yrs, was) = match lang {
+                        Lang::Sv => ("kullar från", "av", "år", "före"),
+                        Lang::En => ("cohorts from", "of", "years", "before"),
+                    };
+                    let text = format!(
+                        "{from} {} ({} % {of} {}) {} {yrs}, {} ({was}: {} {yrs}, {})",
+                        r.first_cohort,
+                        num(100.0 * r.first_cohort_share, 0, lang),
+                        r.first_cohort,
+                        years(r.programme_years),
+                        lag_words(r.licence_lag_years, lang),
+                        years(before.0),
+                        lag_words(before.1, lang),
+                    );
+                    before = (r.programme_years, r.licence_lag_years);
+                    text
+                })
+                .collect();
+            Some(format!("{}: {}", prof_name(code, lang), parts.join("; ")))
+        })
+        .collect();
+    if rules.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{} {}. {}",
+        tr(
+            lang,
+            "Programregler per kull (data/codes/programme_rules.csv):",
+            "Programme rules by cohort (data/codes/programme_rules.csv):"
+        ),
+        rules.join("; "),
+        tr(
+            lang,
+            "Varje kull följer sin regel från antagning till legitimation; examensfrekvens och andel legitimerade skattas ur historiken och gäller alla kullar, så när två regler möts (kullar som legitimeras samma år) kommer fler legitimationer under några år.",
+            "Each cohort follows its own rule from admission to licence; the completion rate and share licensed are estimated from the history and hold for every cohort, so where two rules meet (cohorts licensed in the same year) more licences arrive for a few years."
+        )
+    ))
+}
+
+/// A licence lag in words (`legitimation vid examen` / `licence at the degree` for none).
+fn lag_words(lag: f64, lang: Lang) -> String {
+    if lag == 0.0 {
+        tr(lang, "legitimation vid examen", "licence at the degree").to_string()
+    } else {
+        let y = num(lag, 1, lang);
+        match lang {
+            Lang::Sv => format!("legitimation {y} år efter examen"),
+            Lang::En => format!("licence {y} years after the degree"),
         }
     }
 }

@@ -9,7 +9,7 @@
 //! | `intake.csv` | profession with a Swedish programme | today's beginners; required beginners a year (floored at 0, with the flag), its unfloored value and parts (replacement, expansion, closing the gap), rule and window; target-year supply and demand; capacity and the gap left at capacity; with `balance.max_change` the limit, the constant intake without it, the year the path reaches its level and whether it is the fastest path the limit allows; with `balance.substitutable` the group, the share of the group's intake and the profession's own target-year gap |
 //! | `intake_path.csv` (with `balance.max_change`) | profession × year from `intake_from` to the horizon | beginners on the path under the largest change a year, national supply, demand and gap with them |
 //! | `intake_sensitivity.csv` | profession × setting | the required intake exact in each year of the window alone, and with a base-year imbalance of −5 %, 0, +5 % |
-//! | `graduates_forecast.csv` | programme × health-care region × year (base+1 … base+3) | graduates |
+//! | `graduates_forecast.csv` | programme × health-care region × year (base+1 … base+3) | graduates; whether the cohorts' beginners are observed or assumed |
 //! | `parameters.csv` | profession × sex × age | exit rate, employment share and FTE per employed by sector |
 //! | `county_levels.csv` | profession × county × sector | each county's factor on the national employment share and on FTE per licensed person (`supply.county_levels`), and the weight of its own figure |
 //! | `trends.csv` | input × profession × sector × year, for each input that follows a trend | method, level, factor (admissions, foreign licences EU/TC, employment share, FTE per employed, care use) |
@@ -711,6 +711,14 @@ pub fn graduates_table(pr: &Projection) -> Wide {
             (
                 "graduates".into(),
                 Data::Num(f.iter().map(|x| Some(x.3)).collect()),
+            ),
+            (
+                "beginners".into(),
+                Data::Text(
+                    f.iter()
+                        .map(|x| if x.4 { "observed" } else { "assumed" }.to_string())
+                        .collect(),
+                ),
             ),
         ],
     }

@@ -1,0 +1,155 @@
+//! The report's small helpers: the translation of a phrase, HTML escaping, numbers as the page
+//! writes them, the names of professions, counties, the run's area and inputs, and inline figures.
+
+use crate::codes::CodeLists;
+use crate::model::Projection;
+use crate::publish::charts;
+use crate::publish::survey::survey_heading;
+use crate::table::Lang;
+use std::fmt::Write as _;
+
+pub(crate) fn tr(lang: Lang, sv: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Sv => sv,
+        Lang::En => en,
+    }
+}
+
+pub(crate) fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A number with thousands groups separated by a narrow no-break space, U+202F (and a decimal
+/// comma in Swedish).
+pub(crate) fn num(v: f64, decimals: usize, lang: Lang) -> String {
+    let s = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(a, b)| (a, b));
+    let mut out = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
+            out.push('\u{202f}');
+        }
+        out.push(ch);
+    }
+    if !frac.is_empty() {
+        out.push(if lang == Lang::Sv { ',' } else { '.' });
+        out.push_str(frac);
+    }
+    if v < 0.0
+        && !out
+            .trim_start_matches(['0', '\u{202f}', ',', '.'])
+            .is_empty()
+    {
+        format!("−{out}")
+    } else {
+        out
+    }
+}
+
+/// A rate per 100 000 inhabitants for the page: one decimal below 100, whole numbers from there.
+pub(crate) fn rate_text(v: f64, lang: Lang) -> String {
+    num(v, if v < 100.0 { 1 } else { 0 }, lang)
+}
+
+pub(crate) fn prof_name(code: &str, lang: Lang) -> String {
+    CodeLists::get()
+        .profession(code)
+        .map(|p| {
+            if lang == Lang::Sv {
+                p.name_sv.clone()
+            } else {
+                p.name_en.clone()
+            }
+        })
+        .unwrap_or_else(|| code.to_string())
+}
+
+pub(crate) fn county_name(code: &str, lang: Lang) -> String {
+    CodeLists::get()
+        .county(code)
+        .map(|c| {
+            if lang == Lang::Sv {
+                c.name_sv.clone()
+            } else {
+                c.name_en.clone()
+            }
+        })
+        .unwrap_or_else(|| code.to_string())
+}
+
+/// What the run covers, as the report names it: `riket`/`Sweden`, or the `[scope]`'s counties.
+pub(super) fn area_name(pr: &Projection, lang: Lang) -> String {
+    pr.area().name(lang == Lang::Sv)
+}
+
+pub(crate) fn label_word(l: &str, lang: Lang) -> &'static str {
+    match l {
+        "shortage" => tr(lang, "brist", "shortage"),
+        "surplus" => tr(lang, "överskott", "surplus"),
+        _ => tr(lang, "balans", "balance"),
+    }
+}
+
+/// A signed number with `decimals` decimals in the report's language (`+0,50`, `−2`).
+pub(crate) fn signed(v: f64, decimals: usize, lang: Lang) -> String {
+    let t = num(v.abs(), decimals, lang);
+    if v < 0.0 && t.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        format!("−{t}")
+    } else {
+        format!("+{t}")
+    }
+}
+
+/// An input's name in the report's language (the scenario key as given for any other).
+pub(crate) fn input_name(key: &str, lang: Lang) -> String {
+    match key {
+        "licensed" => tr(lang, "Legitimerade", "Licensed persons").into(),
+        "employed" => tr(lang, "Sysselsatta", "Employed persons").into(),
+        "employed.fte" => tr(
+            lang,
+            "Sysselsatta: heltidsekvivalenter",
+            "Employed persons: full-time equivalents",
+        )
+        .into(),
+        "employed.sectors" => tr(lang, "Sysselsatta: regi", "Employed persons: sectors").into(),
+        "licences_issued" => tr(lang, "Utfärdade legitimationer", "Licences issued").into(),
+        "population" => tr(lang, "Befolkning", "Population").into(),
+        "population_projection" => tr(lang, "Befolkningsprognos", "Population projection").into(),
+        "admissions" => tr(lang, "Nybörjare och examinerade", "Beginners and graduates").into(),
+        "care_use" => tr(lang, "Vårdkonsumtion", "Care use").into(),
+        "balance" => survey_heading(lang).into(),
+        other => other.into(),
+    }
+}
+
+/// An inline chart with a caption naming its files.
+pub(crate) fn figure(o: &mut String, ch: &charts::Drawn, lang: Lang) {
+    let _ = write!(
+        o,
+        "<figure>{}<figcaption>{}: charts/{n}.png, charts/{n}.svg</figcaption></figure>",
+        strip_xml_decl(&ch.svg),
+        tr(lang, "Som fil", "As a file"),
+        n = esc(&ch.name)
+    );
+}
+
+/// An inline chart whose caption names its SVG file only (reports that write no PNG).
+pub(crate) fn figure_svg(o: &mut String, ch: &charts::Drawn, lang: Lang) {
+    let _ = write!(
+        o,
+        "<figure>{}<figcaption>{}: charts/{n}.svg</figcaption></figure>",
+        strip_xml_decl(&ch.svg),
+        tr(lang, "Som fil", "As a file"),
+        n = esc(&ch.name)
+    );
+}
+
+fn strip_xml_decl(svg: &str) -> &str {
+    match svg.find("<svg") {
+        Some(i) => &svg[i..],
+        None => svg,
+    }
+}
