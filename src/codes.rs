@@ -477,24 +477,48 @@ const PROFESSIONS: &str = include_str!("../data/codes/professions.csv");
 const ALIASES: &str = include_str!("../data/codes/aliases.csv");
 const PROGRAMME_RULES: &str = include_str!("../data/codes/programme_rules.csv");
 
-/// Rows of a small embedded CSV as maps from column name to field.
-fn rows(text: &str) -> Vec<HashMap<String, String>> {
+/// Rows of a small embedded CSV as maps from column name to field, each with its line (key
+/// `LINE`). The lists are compiled in and every test loads them, so a malformed row stops at once
+/// (naming the list and line) instead of being skipped.
+fn rows(list: &str, text: &str) -> Vec<HashMap<String, String>> {
     let mut rdr = ::csv::Reader::from_reader(text.as_bytes());
     let headers = rdr.headers().cloned().unwrap_or_default();
     rdr.records()
-        .filter_map(Result::ok)
         .map(|r| {
-            headers
+            let r = r.unwrap_or_else(|e| panic!("embedded code list {list}: {e}"));
+            let line = r.position().map_or(0, |p| p.line());
+            let mut m: HashMap<String, String> = headers
                 .iter()
                 .zip(r.iter())
                 .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
+                .collect();
+            m.insert(LINE.into(), format!("{list}, line {line}"));
+            m
         })
         .collect()
 }
 
+/// The key under which [`rows`] keeps where a row came from.
+const LINE: &str = "\u{0}line";
+
 fn field(r: &HashMap<String, String>, k: &str) -> String {
     r.get(k).cloned().unwrap_or_default()
+}
+
+/// A number of an embedded code list: a blank field is `default`; anything else must parse (a
+/// typo such as `0,5` stops at once, naming the list, line and column, rather than reading as the
+/// default).
+fn number<T: std::str::FromStr>(r: &HashMap<String, String>, k: &str, default: T) -> T {
+    let text = field(r, k);
+    if text.trim().is_empty() {
+        return default;
+    }
+    text.trim().parse().unwrap_or_else(|_| {
+        panic!(
+            "embedded code list {}, column {k}: {text:?} is not a number",
+            field(r, LINE)
+        )
+    })
 }
 
 impl CodeLists {
@@ -502,8 +526,8 @@ impl CodeLists {
     pub fn get() -> &'static CodeLists {
         static LISTS: OnceLock<CodeLists> = OnceLock::new();
         LISTS.get_or_init(|| {
-            let named = |text| {
-                rows(text)
+            let named = |list, text| {
+                rows(list, text)
                     .iter()
                     .map(|r| Named {
                         code: field(r, "code"),
@@ -513,7 +537,7 @@ impl CodeLists {
                     .collect()
             };
             let mut lists = CodeLists {
-                counties: rows(COUNTIES)
+                counties: rows("counties.csv", COUNTIES)
                     .iter()
                     .map(|r| County {
                         code: field(r, "code"),
@@ -522,8 +546,8 @@ impl CodeLists {
                         healthcare_region: field(r, "healthcare_region"),
                     })
                     .collect(),
-                healthcare_regions: named(REGIONS),
-                municipalities: rows(MUNICIPALITIES)
+                healthcare_regions: named("healthcare_regions.csv", REGIONS),
+                municipalities: rows("municipalities.csv", MUNICIPALITIES)
                     .iter()
                     .map(|r| Municipality {
                         code: field(r, "code"),
@@ -531,8 +555,8 @@ impl CodeLists {
                         county: field(r, "county"),
                     })
                     .collect(),
-                sectors: named(SECTORS),
-                professions: rows(PROFESSIONS)
+                sectors: named("sectors.csv", SECTORS),
+                professions: rows("professions.csv", PROFESSIONS)
                     .iter()
                     .map(|r| Profession {
                         code: field(r, "code"),
@@ -540,18 +564,18 @@ impl CodeLists {
                         name_en: field(r, "name_en"),
                         licensed: field(r, "licensed") == "yes",
                         layer_of: Some(field(r, "layer_of")).filter(|s| !s.is_empty()),
-                        programme_years: field(r, "programme_years").parse().unwrap_or(0.0),
-                        licence_lag_years: field(r, "licence_lag_years").parse().unwrap_or(0.0),
+                        programme_years: number(r, "programme_years", 0.0),
+                        licence_lag_years: number(r, "licence_lag_years", 0.0),
                     })
                     .collect(),
-                programme_rules: rows(PROGRAMME_RULES)
+                programme_rules: rows("programme_rules.csv", PROGRAMME_RULES)
                     .iter()
                     .map(|r| ProgrammeRule {
                         profession: field(r, "profession"),
-                        first_cohort: field(r, "first_cohort").parse().unwrap_or(i32::MAX),
-                        first_cohort_share: field(r, "first_cohort_share").parse().unwrap_or(1.0),
-                        programme_years: field(r, "programme_years").parse().unwrap_or(0.0),
-                        licence_lag_years: field(r, "licence_lag_years").parse().unwrap_or(0.0),
+                        first_cohort: number(r, "first_cohort", i32::MAX),
+                        first_cohort_share: number(r, "first_cohort_share", 1.0),
+                        programme_years: number(r, "programme_years", 0.0),
+                        licence_lag_years: number(r, "licence_lag_years", 0.0),
                         source: field(r, "source"),
                     })
                     .collect(),
@@ -645,7 +669,7 @@ fn vocabularies(c: &CodeLists) -> Vec<Vocabulary> {
         }
     }
     {
-        let regions = rows(COUNTIES);
+        let regions = rows("counties.csv", COUNTIES);
         let v = &mut out[at(List::Counties)];
         for k in &c.counties {
             v.official(&k.code, &k.name_sv);
@@ -701,7 +725,7 @@ fn vocabularies(c: &CodeLists) -> Vec<Vocabulary> {
             v.official(a, a);
         }
     }
-    for r in rows(ALIASES) {
+    for r in rows("aliases.csv", ALIASES) {
         let list = field(&r, "list");
         if let Some(l) = List::ALL.iter().find(|l| l.key() == list) {
             out[at(*l)].add(&field(&r, "code"), &field(&r, "alias"));
@@ -763,6 +787,20 @@ mod tests {
             ),
             (2021, 6.0, 0.0)
         );
+    }
+
+    #[test]
+    fn a_code_list_number_is_blank_for_its_default_or_a_number() {
+        let r = &rows("rules.csv", "profession,share\nSSK,0.5\nLAK,\n")[..];
+        assert_eq!(number(&r[0], "share", 1.0), 0.5);
+        assert_eq!(number(&r[1], "share", 1.0), 1.0);
+    }
+
+    #[test]
+    #[should_panic(expected = "rules.csv, line 3, column share: \"0,5\" is not a number")]
+    fn a_typo_in_a_code_list_number_stops_naming_list_line_and_column() {
+        let r = rows("rules.csv", "profession,share\nSSK,0.5\nLAK,\"0,5\"\n");
+        number(&r[1], "share", 1.0);
     }
 
     #[test]

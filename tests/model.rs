@@ -551,7 +551,12 @@ fn scenarios_inherit_and_say_where_each_value_came_from() {
         "inherits = \"base.toml\"\nhorizon = 2035\n[balance]\ntarget_year = 2035\n",
     );
     let (sc, prov, _) = scenario::load(Some(&child)).unwrap();
-    assert_eq!(sc.name, "high intake");
+    // The child sets no name of its own: it is another scenario, called by its file name.
+    assert_eq!(sc.name, "child");
+    assert!(prov["name"].ends_with("child.toml (its file name)"));
+    let (parent, prov_parent, _) = scenario::load(Some(&dir.path().join("base.toml"))).unwrap();
+    assert_eq!(parent.name, "high intake");
+    assert!(prov_parent["name"].ends_with("base.toml"));
     assert_eq!(sc.horizon, 2035);
     assert_eq!(sc.supply.admissions_change, 0.1);
     assert_eq!(sc.supply.exit_window, 5);

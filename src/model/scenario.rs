@@ -848,6 +848,19 @@ fn parse_table(text: &str, source: &str) -> Result<toml::Table, ModelError> {
         })
 }
 
+/// The name a scenario file that sets no `name` goes by: its file name without `.toml`. `None`
+/// for the embedded default and for a file that names its scenario.
+fn file_name_as_scenario_name(
+    (source, table, _): &(String, toml::Table, PathBuf),
+) -> Option<String> {
+    if source == "embedded default" || table.contains_key("name") {
+        return None;
+    }
+    let path = Path::new(source);
+    let stem = path.file_stem().unwrap_or(path.as_os_str());
+    Some(stem.to_string_lossy().into_owned())
+}
+
 /// Loads a scenario file (or the embedded default with `None`), resolving inheritance.
 ///
 /// # Errors
@@ -932,6 +945,12 @@ pub fn load(path: Option<&Path>) -> Result<(Scenario, Provenance, PathBuf), Mode
     merged.remove("inherits");
     prov.remove("inherits");
     let leaf = chain.first().map(|c| c.0.clone()).unwrap_or_default();
+    // A file that names no scenario is called by its file name: a variant of a named scenario is
+    // another scenario, and a planner's file of own inputs is not "default".
+    if let Some(stem) = file_name_as_scenario_name(&chain[0]) {
+        merged.insert("name".into(), toml::Value::String(stem));
+        prov.insert("name".into(), format!("{leaf} (its file name)"));
+    }
     let mut scenario: Scenario =
         toml::Value::Table(merged)
             .try_into()

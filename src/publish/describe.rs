@@ -60,7 +60,7 @@ pub struct Facts {
     /// Median age of the employed (persons spread evenly over each year of age).
     pub median_age: Option<f64>,
     /// Licences issued per licence year of [`Described::licence_years`] and then the sum over them;
-    /// each row by country of education ([`ORIGINS`]) and then all.
+    /// each row by country of education (`ORIGINS`) and then all.
     pub licences: Vec<[Option<f64>; 4]>,
 }
 

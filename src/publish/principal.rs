@@ -447,9 +447,10 @@ fn shortage_probability(pr: &Projection, p: usize, r: Option<usize>, year: i32) 
     Some(b.shortage_of(p, r?, ti)).filter(|x| x.is_finite())
 }
 
-/// The principal's table: profession × planning year ([`report::plan_years`]): supply, demand and
-/// gap in FTE, the balance, the probability of shortage (a county's, with draws), and supply and
-/// demand per 1 000 inhabitants beside the run's total (Sweden, or the scope).
+/// The principal's table: profession × planning year (the base year, 2030, 2035 and the horizon):
+/// supply, demand and gap in FTE, the balance, the probability of shortage (a county's, with
+/// draws), and supply and demand per 1 000 inhabitants beside the run's total (Sweden, or the
+/// scope).
 pub fn years_table(
     pr: &Projection,
     idx: &[usize],
@@ -1280,7 +1281,7 @@ pub fn write(
 ///
 /// # Errors
 ///
-/// As [`write`].
+/// As [`write()`].
 pub fn write_all(
     pr: &Projection,
     funding: Option<&[crate::allocate::funding::Stream]>,

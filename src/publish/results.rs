@@ -134,7 +134,7 @@ const SWEDISH_PARTS: &[(&str, &str)] = &[
     ("education", "utbildning"),
 ];
 
-/// A column name in Swedish, part by part ([`SWEDISH_PARTS`]).
+/// A column name in Swedish, part by part (`SWEDISH_PARTS`).
 pub fn swedish_header(name: &str) -> String {
     name.split('_')
         .map(|part| {
@@ -1054,7 +1054,7 @@ pub fn files_with(pr: &Projection, protect: bool) -> Result<Vec<(&'static str, V
 }
 
 /// Writes the projection's files into a new folder `dir` inside a folder being built (not atomic on
-/// its own; [`write`] and the report wrap it); `protect` as in [`results_table_with`].
+/// its own; [`write()`] and the report wrap it); `protect` as in [`results_table_with`].
 ///
 /// # Errors
 ///

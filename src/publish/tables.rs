@@ -116,7 +116,7 @@ pub fn write(table: &Table, path: &Path, format: TableFormat) -> Result<(), Publ
     atomic::write(path, &encode(table, path, format)?)
 }
 
-/// The bytes [`write`] writes (`path` names the file in messages).
+/// The bytes [`write()`] writes (`path` names the file in messages).
 ///
 /// # Errors
 ///

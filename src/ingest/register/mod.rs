@@ -6,7 +6,7 @@
 //! person lives, and in which sector and how much they work in health care), and the education
 //! register (one row per student and event: beginning a programme, taking the degree). This module
 //! turns them into [`licensed`](TABLES), `employed`, `licences_issued` and `admissions`, with the
-//! codes, dimensions and statuses of the published tables, and a [`Report`] of every row that was
+//! codes, dimensions and statuses of the published tables, and an [`ExtractReport`] of every row that was
 //! not counted and why: nothing is dropped silently.
 //!
 //! The work is done by polars' lazy engine with streaming ([`Engine::Streaming`]): each extract is

@@ -1,6 +1,6 @@
 //! A seeded synthetic person-level register, consistent with the embedded default data.
 //!
-//! Every person-year, licence and student event of [`write`]'s extracts is made from a cell of the
+//! Every person-year, licence and student event of [`write()`]'s extracts is made from a cell of the
 //! embedded tables, so that `hwf aggregate` on them gives those tables back (at `scale` 1 exactly,
 //! for the counties asked): a test of the aggregation against numbers it did not make, and data of
 //! any size for its benchmark. Where the default data hold more employed persons in a cell than

@@ -206,7 +206,7 @@ pub struct ProfKernel {
     /// licensed persons (and so of FTE), and of the nation's FTE per licensed person beyond it,
     /// each the log factor `δ·ω·t` in year index `t` with `ω ~ N(0, 1)`, from reruns from
     /// earlier base years ([`super::backtest::model_slopes`]) where the other sources do not
-    /// already hold it (see [`Kernel::model_drifts`]; zero: none).
+    /// already hold it (see `Kernel::model_drifts`; zero: none).
     pub model_drift: (f64, f64),
 }
 
@@ -337,7 +337,7 @@ impl Bands {
 }
 
 /// Draws of the probe run that measures how much of the model's own error the other sources of
-/// variation already hold ([`Kernel::model_drifts`]).
+/// variation already hold (`Kernel::model_drifts`).
 pub const PROBE_DRAWS: usize = 200;
 
 /// The probe run's seed (fixed: the probe is part of the estimate, not of the draws).

@@ -3,7 +3,7 @@
 //! report's section.
 
 use super::disclosed::Disclosed;
-use super::html::{esc, figure, num, prof_name, tr};
+use super::html::{chart_source, esc, figure, num, prof_name, tr};
 use crate::codes::CodeLists;
 use crate::model::Projection;
 use crate::publish::charts::{self, Drawn, Labels};
@@ -283,15 +283,7 @@ pub fn backtest_chart(
                 "Backtest: licensed in Sweden, forecast against outcome",
             )
             .into(),
-            caption: format!(
-                "{}: hwf{}",
-                tr(lang, "Källa", "Source"),
-                if pr.used.iter().any(|u| u.synthetic) {
-                    tr(lang, " — syntetiska data", " — synthetic data")
-                } else {
-                    ""
-                }
-            ),
+            caption: chart_source(lang, "", pr.used.iter().any(|u| u.synthetic)),
             x: tr(lang, "År", "Year").into(),
             y: tr(lang, "Personer", "Persons").into(),
             series: vec![],
@@ -324,13 +316,8 @@ pub fn backtest_panels(
             )
             .into(),
             caption: format!(
-                "{}: hwf{}. {}",
-                tr(lang, "Källa", "Source"),
-                if pr.used.iter().any(|u| u.synthetic) {
-                    tr(lang, " — syntetiska data", " — synthetic data")
-                } else {
-                    ""
-                },
+                "{}. {}",
+                chart_source(lang, "", pr.used.iter().any(|u| u.synthetic)),
                 tr(
                     lang,
                     "Varje yrke har sin egen skala.",

@@ -1,7 +1,7 @@
 //! Whether the bands hold: the calibration table of a backtest with draws, the chart of the P10–P90
 //! band's coverage by horizon, and the report's calibration section.
 
-use super::html::{figure, num, tr};
+use super::html::{chart_source, figure, num, tr};
 use crate::publish::charts::{self, Drawn, Labels};
 use crate::publish::results::{Data, Wide};
 use crate::table::Lang;
@@ -45,10 +45,12 @@ pub fn calibration_table(rows: &[crate::model::calibration::Row]) -> Wide {
 }
 
 /// The calibration chart: the share of outcomes inside hwf's P10–P90 band by horizon, for the
-/// nation and the counties (both measures), with the nominal 80 % drawn.
+/// nation and the counties (both measures), with the nominal 80 % drawn; `synthetic` when the
+/// backtest ran on the embedded synthetic data (the caption says so).
 pub fn calibration_chart(
     rows: &[crate::model::calibration::Row],
     lang: Lang,
+    synthetic: bool,
 ) -> Result<Drawn, charts::ChartError> {
     let series = |level: &str| -> Vec<(i32, f64)> {
         rows.iter()
@@ -93,14 +95,14 @@ pub fn calibration_chart(
                 "Share of outcomes inside the P10–P90 band, by horizon",
             )
             .into(),
-            caption: format!(
-                "{}: hwf, {}",
-                tr(lang, "Källa", "Source"),
+            caption: chart_source(
+                lang,
                 tr(
                     lang,
                     "efterhandsprövning, legitimerade och årsarbetare",
-                    "backtest, licensed persons and FTE"
-                )
+                    "backtest, licensed persons and FTE",
+                ),
+                synthetic,
             ),
             x: tr(lang, "År framåt", "Years ahead").into(),
             y: tr(lang, "Procent", "Percent").into(),

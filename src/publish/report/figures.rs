@@ -2,7 +2,7 @@
 //! pyramid, the flows), for the whole run or for a part of its counties ([`Part`]), and the sums
 //! over a part's counties they are drawn from.
 
-use super::html::{area_name, county_name, prof_name, tr};
+use super::html::{area_name, chart_source, county_name, prof_name, tr};
 use crate::model::Projection;
 use crate::model::inputs::{AGE_MIN, NA};
 use crate::publish::charts::{self, Drawn, Labels};
@@ -145,20 +145,10 @@ pub(crate) fn part_charts(
     let code = &g.professions[p];
     let name = prof_name(code, lang);
     let synthetic = pr.used.iter().any(|u| u.synthetic);
-    let caption = format!(
-        "{}: hwf, {} {}{}",
-        tr(lang, "Källa", "Source"),
-        tr(lang, "scenario", "scenario"),
-        sc.name,
-        if synthetic {
-            tr(
-                lang,
-                " — syntetiska data, inte statistik om Sverige",
-                " — synthetic data, not statistics about Sweden",
-            )
-        } else {
-            ""
-        }
+    let caption = chart_source(
+        lang,
+        &format!("{} {}", tr(lang, "scenario", "scenario"), sc.name),
+        synthetic,
     );
     let mut out = Vec::new();
     // Years before the licence existed (no one held it, as HSK before 2019) are not drawn as 0.

@@ -15,6 +15,25 @@ pub(crate) fn tr(lang: Lang, sv: &'static str, en: &'static str) -> &'static str
     }
 }
 
+/// A report chart's caption: "Source: hwf", then `detail` if any, then the synthetic-data warning
+/// when any input was the embedded synthetic data (every chart says it, so a chart copied out of
+/// the report keeps it).
+pub(crate) fn chart_source(lang: Lang, detail: &str, synthetic: bool) -> String {
+    let mut s = format!("{}: hwf", tr(lang, "Källa", "Source"));
+    if !detail.is_empty() {
+        s.push_str(", ");
+        s.push_str(detail);
+    }
+    if synthetic {
+        s.push_str(tr(
+            lang,
+            " — syntetiska data, inte statistik om Sverige",
+            " — synthetic data, not statistics about Sweden",
+        ));
+    }
+    s
+}
+
 pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")

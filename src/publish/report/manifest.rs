@@ -7,7 +7,7 @@ use crate::publish::results;
 use crate::table::Lang;
 use std::fmt::Write as _;
 
-/// The report's data-sources section on its own, as HTML (see [`sources`]).
+/// The report's data-sources section on its own, as HTML (every input with its file, checksum and whether it is synthetic).
 pub fn sources_html(pr: &Projection, lang: Lang) -> String {
     let mut o = String::new();
     sources(&mut o, pr, lang);

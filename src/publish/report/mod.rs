@@ -89,7 +89,7 @@ pub struct Extra<'a> {
     pub backtest: Option<&'a [crate::model::backtest::Score]>,
 }
 
-/// What [`write`] makes before the page: the charts beside the per-profession ones (inlined by
+/// What [`write()`] makes before the page: the charts beside the per-profession ones (inlined by
 /// [`html_with`]) and the other files of the folder (listed in its run manifest).
 #[derive(Clone, Copy, Default)]
 pub struct SideCharts<'a> {
@@ -103,7 +103,7 @@ pub struct SideCharts<'a> {
     pub calibration: Option<&'a Drawn>,
     /// The principals' assessments by county and profession ([`survey_chart`]).
     pub survey: Option<&'a Drawn>,
-    /// The folder's other files as [`write`] writes them (path in the folder, bytes), listed with
+    /// The folder's other files as [`write()`] writes them (path in the folder, bytes), listed with
     /// their SHA-256 in the run manifest; empty: the manifest refers to `manifest.json`.
     pub outputs: &'a [(String, &'a [u8])],
     /// The name of the folder's explorer page ([`super::explorer`]), linked from the top of the
@@ -193,7 +193,10 @@ pub fn write(
     let cal_chart = if calibration.is_empty() {
         None
     } else {
-        Some(calibration_chart(&calibration, opts.lang).map_err(chart_err)?)
+        Some(
+            calibration_chart(&calibration, opts.lang, pr.used.iter().any(|u| u.synthetic))
+                .map_err(chart_err)?,
+        )
     };
     let survey = pr.survey();
     let survey_chart = survey_chart(pr, &survey, opts.lang).map_err(chart_err)?;

@@ -249,7 +249,7 @@ pub fn html_with(
         );
         let _ = writeln!(
             o,
-            "<p>{} {}: {} {} {}, {} {} {} ({}).</p>",
+            "<p>{} {}: {} {} {}, {} {} ({}).</p>",
             tr(lang, "År", "In"),
             sc.horizon,
             tr(lang, "tillgång", "supply"),
@@ -257,7 +257,6 @@ pub fn html_with(
             tr(lang, "heltidsekvivalenter", "full-time equivalents"),
             tr(lang, "efterfrågan", "demand"),
             num(dd, 0, lang),
-            tr(lang, "", ""),
             label_word(pr.label(s, dd), lang)
         );
         if let Some(b) = &pr.bands {

@@ -1,7 +1,7 @@
 //! The scenarios side by side: the chart of the national gap per profession in each scenario's
 //! horizon year, and the report's section with the gaps and each further scenario's settings.
 
-use super::html::{area_name, esc, figure, num, prof_name, tr};
+use super::html::{area_name, chart_source, esc, figure, num, prof_name, tr};
 use crate::model::Projection;
 use crate::publish::charts::{self, Drawn, Labels};
 use crate::table::Lang;
@@ -50,19 +50,7 @@ pub fn comparison_chart(all: &[&Projection], lang: Lang) -> Result<Drawn, charts
                     area_name(pr, lang)
                 )
             },
-            caption: format!(
-                "{}: hwf{}",
-                tr(lang, "Källa", "Source"),
-                if synthetic {
-                    tr(
-                        lang,
-                        " — syntetiska data, inte statistik om Sverige",
-                        " — synthetic data, not statistics about Sweden",
-                    )
-                } else {
-                    ""
-                }
-            ),
+            caption: chart_source(lang, "", synthetic),
             x: tr(
                 lang,
                 "Tillgång − efterfrågan, heltidsekvivalenter",
