@@ -3,7 +3,8 @@
 
 At a phone's width (400 px) and a desktop's (1 400 px), checks: no console errors, no request that
 leaves the file (every request other than the file itself is blocked and counted as a failure),
-every <img> loaded, every chart (inline SVG) there and visible, the page no wider than the window
+every <img> loaded, every chart (inline SVG) there and visible, one drawing shown per chart (the
+narrow one of a chart drawn twice below 800 px, the wide one above), the page no wider than the window
 (wide tables and charts scroll in their own box), and no text on screen under 10 px (chart text
 by its size times the scale the chart is drawn at). Takes a screenshot per width for a person to
 look at: PREFIX-400.png and PREFIX-1400.png.
@@ -88,11 +89,26 @@ def check(browser, url, width, shot, problems):
     for src, ok in images:
         if not ok:
             problems.append(f"{width} px: image not loaded: {src}")
-    svgs = page.evaluate(
-        "Array.from(document.querySelectorAll('figure svg')).map(s => { const r = s.getBoundingClientRect(); return [r.width, r.height]; })"
+    # Each figure: its shown drawings (a chart drawn twice shows its narrow drawing on a phone and
+    # its wide one on a desktop, never both or neither).
+    figures = page.evaluate(
+        """() => Array.from(document.querySelectorAll('figure')).filter(f => f.querySelector('svg')).map(f => {
+             const shown = Array.from(f.querySelectorAll('svg')).filter(s => s.getBoundingClientRect().width > 0);
+             return [f.classList.contains('two'), shown.some(s => s.closest('.narrow') !== null),
+                     shown.map(s => { const r = s.getBoundingClientRect(); return [r.width, r.height]; })];
+           })"""
     )
-    if not svgs:
+    svgs = [wh for _, _, shown in figures for wh in shown]
+    if not figures:
         problems.append(f"{width} px: no charts (figure svg) in the report")
+    not_one = [len(shown) for _, _, shown in figures if len(shown) != 1]
+    if not_one:
+        problems.append(f"{width} px: {len(not_one)} figures show {not_one[:3]} drawings instead of one")
+    narrow_wanted = width < 800
+    wrong = [1 for two, narrow, _ in figures if two and narrow != narrow_wanted]
+    if wrong:
+        which = "narrow" if narrow_wanted else "wide"
+        problems.append(f"{width} px: {len(wrong)} charts drawn twice do not show their {which} drawing")
     hidden = [wh for wh in svgs if wh[0] < 100 or wh[1] < 50]
     if hidden:
         problems.append(f"{width} px: {len(hidden)} charts drawn smaller than 100 x 50 px: {hidden[:3]}")
@@ -111,7 +127,8 @@ def check(browser, url, width, shot, problems):
         problems.append(f"{width} px: {len(small)} texts under {MIN_TEXT_PX} px, e.g. {small[:3]}")
     page.screenshot(path=str(shot), full_page=False)
     page.close()
-    print(f"  {width} px: {len(svgs)} charts, {len(images)} images, page {scroll} px wide, "
+    twice = sum(1 for two, _, _ in figures if two)
+    print(f"  {width} px: {len(svgs)} charts ({twice} drawn twice), {len(images)} images, page {scroll} px wide, "
           f"{len(small)} small texts; screenshot {shot}")
     return len(svgs)
 

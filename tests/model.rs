@@ -1058,9 +1058,10 @@ fn the_report_is_one_self_contained_file_in_either_language() {
         }
         assert_eq!(
             html.matches("<svg").count(),
-            4,
-            "the four SSK charts, inlined"
+            8,
+            "the four SSK charts, inlined, each drawn wide and narrow"
         );
+        assert_eq!(html.matches("<figure class=\"two\">").count(), 4);
         assert!(
             html.contains(&pr.used[0].sha256),
             "input checksums in the sources section"

@@ -10,7 +10,9 @@
 
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::ValueFormatter;
+use plotters::element::{Drawable, PointCollection};
 use plotters::prelude::*;
+use plotters_backend::{BackendCoord, DrawingErrorKind};
 use std::sync::Once;
 
 /// Supply (FTE).
@@ -116,15 +118,23 @@ pub struct ChartError {
     pub message: String,
 }
 
-/// A chart drawn twice: SVG text and PNG bytes.
+/// A drawn chart: the wide drawing as SVG text and PNG bytes, and for a report's page a narrow
+/// drawing for phones with the title and caption it leaves to the page.
 #[derive(Clone, Debug)]
 pub struct Drawn {
     /// File stem (`supply_demand_SSK`).
     pub name: String,
-    /// The SVG document.
+    /// The SVG document (the wide drawing, [`SIZE`] or as tall as the chart needs).
     pub svg: String,
-    /// The PNG image.
+    /// The PNG image (the wide drawing).
     pub png: Vec<u8>,
+    /// The narrow drawing ([`NARROW_WIDTH`] wide, larger type, legend below the plot, no title or
+    /// caption in the picture); `None` for a chart that keeps its wide drawing on a phone.
+    pub narrow: Option<String>,
+    /// The chart's title (in the wide picture; the page sets it above the narrow one).
+    pub title: String,
+    /// The chart's caption (likewise).
+    pub caption: String,
 }
 
 /// Size of every chart, in pixels (PNG at this size; SVG scales).
@@ -137,10 +147,236 @@ fn err<E: std::fmt::Debug>(name: &str) -> impl Fn(E) -> ChartError + '_ {
     }
 }
 
-/// Something that can draw itself on any plotters backend.
+/// Width of a chart's narrow drawing, in pixels: a phone 360–420 px wide shows it at about three
+/// quarters of its size, where the wide drawing would shrink to under two fifths.
+pub const NARROW_WIDTH: u32 = 480;
+
+/// Height of one entry of a narrow drawing's legend, in pixels.
+const KEY_ROW: u32 = 24;
+
+/// Something that can draw itself on any plotters backend, wide or narrow.
 trait Chart {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        layout: Layout,
+    ) -> Result<(), String>;
+    /// The texts: the title and caption go into the wide picture and around the narrow one.
+    fn labels(&self) -> &Labels;
+    /// The narrow drawing's height, or `None` for a chart that keeps its wide drawing on a phone
+    /// (and scrolls in its box there).
+    fn narrow_height(&self) -> Option<u32> {
+        None
+    }
 }
+
+/// Which drawing of a chart is being made, and its size.
+#[derive(Clone, Copy, Debug)]
+struct Layout {
+    size: (u32, u32),
+    narrow: bool,
+}
+
+impl Layout {
+    fn wide(size: (u32, u32)) -> Layout {
+        Layout {
+            size,
+            narrow: false,
+        }
+    }
+
+    /// A text size: three pixels larger in the narrow drawing, so that 14-px labels read at about
+    /// 12 px on a phone.
+    fn font(self, px: u32) -> u32 {
+        if self.narrow { px + 3 } else { px }
+    }
+
+    /// How many labels an axis asks for: half as many in the narrow drawing (at least two).
+    fn labels(self, n: usize) -> usize {
+        if self.narrow { n.div_ceil(2).max(2) } else { n }
+    }
+
+    /// How many labels a horizontal value axis asks for: four in the narrow drawing, where
+    /// numbers such as "−10 000" side by side would run into each other.
+    fn value_labels(self) -> usize {
+        if self.narrow { 4 } else { 11 }
+    }
+
+    /// The plot's area and the foot below it: the wide drawing keeps 36 px for its caption, the
+    /// narrow one room for the legend `key` (an entry a row).
+    #[allow(clippy::type_complexity)]
+    fn split<DB: DrawingBackend>(
+        self,
+        root: &DrawingArea<DB, Shift>,
+        key: &[(String, Mark)],
+    ) -> (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>) {
+        let foot = if self.narrow { key_height(key) } else { 36 };
+        root.split_vertically(self.size.1.saturating_sub(foot))
+    }
+
+    /// A chart builder on `area` with the title in the wide drawing only.
+    fn builder<'a, 'b, DB: DrawingBackend>(
+        self,
+        area: &'a DrawingArea<DB, Shift>,
+        title: &str,
+        px: u32,
+    ) -> ChartBuilder<'a, 'b, DB> {
+        let mut b = ChartBuilder::on(area);
+        if !self.narrow {
+            b.caption(title, ("sans-serif", px));
+        }
+        b.margin(14);
+        if self.narrow {
+            // Room for half of the last year's label, in the larger type.
+            b.margin_right(26);
+        }
+        b
+    }
+
+    /// The wide drawing's legend box at `pos` in `px`-point type; nothing in the narrow drawing,
+    /// whose legend [`Layout::close`] puts below the plot.
+    fn legend<'a, DB, CT>(
+        self,
+        chart: &mut ChartContext<'a, DB, CT>,
+        pos: SeriesLabelPosition,
+        px: i32,
+    ) -> Result<(), String>
+    where
+        DB: DrawingBackend + 'a,
+        CT: CoordTranslate,
+    {
+        if self.narrow {
+            return Ok(());
+        }
+        legend(chart, pos, px)
+    }
+
+    /// Ends a drawing: the wide one with the caption at its foot, the narrow one with its legend
+    /// in the foot, an entry a row.
+    fn close<DB: DrawingBackend>(
+        self,
+        (root, foot): (&DrawingArea<DB, Shift>, &DrawingArea<DB, Shift>),
+        key: &[(String, Mark)],
+        caption_text: &str,
+    ) -> Result<(), String> {
+        if self.narrow {
+            draw_key(foot, key, self)
+        } else {
+            caption(root, caption_text)
+        }
+    }
+}
+
+/// How a series shows in a legend; one definition serves the wide drawing's legend box
+/// (plotters') and the narrow drawing's legend below the plot (hwf's).
+#[derive(Clone, Copy, Debug)]
+enum Mark {
+    /// A line of this colour and width, 24 px long.
+    Line(RGBColor, u32),
+    /// A filled box of this colour at this opacity, this wide.
+    Fill(RGBColor, f64, i32),
+    /// A box's outline, 2 px.
+    Outline(RGBColor),
+    /// A dashed line of this colour and width, 24 px long (two dashes).
+    Dashed(RGBColor, u32),
+}
+
+impl Mark {
+    /// The mark with its left end at `(x, y)` (the middle of its height), as an element.
+    fn at(self, (x, y): (i32, i32)) -> MarkAt {
+        MarkAt(self, (x, y))
+    }
+}
+
+/// A [`Mark`] placed on a chart: an element of its own (plotters' legend takes one element type
+/// per series), drawn with plotters' own path and rectangle elements.
+struct MarkAt(Mark, (i32, i32));
+
+impl<'a> PointCollection<'a, (i32, i32)> for &'a MarkAt {
+    type Point = &'a (i32, i32);
+    type IntoIter = std::iter::Once<&'a (i32, i32)>;
+    fn point_iter(self) -> Self::IntoIter {
+        std::iter::once(&self.1)
+    }
+}
+
+impl<DB: DrawingBackend> Drawable<DB> for MarkAt {
+    fn draw<I: Iterator<Item = BackendCoord>>(
+        &self,
+        mut pos: I,
+        backend: &mut DB,
+        dim: (u32, u32),
+    ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
+        let Some((x, y)) = pos.next() else {
+            return Ok(());
+        };
+        let path = |from: i32, to: i32, style: ShapeStyle| {
+            let pts = vec![(x + from, y), (x + to, y)];
+            (PathElement::new(pts.clone(), style), pts)
+        };
+        let rect = |w: i32, style: ShapeStyle| {
+            let pts = [(x, y - 6), (x + w, y + 6)];
+            (Rectangle::new(pts, style), pts)
+        };
+        match self.0 {
+            Mark::Line(c, w) => {
+                let (e, pts) = path(0, 24, c.stroke_width(w));
+                e.draw(pts.into_iter(), backend, dim)
+            }
+            Mark::Dashed(c, w) => {
+                for (from, to) in [(0, 10), (14, 24)] {
+                    let (e, pts) = path(from, to, c.stroke_width(w));
+                    e.draw(pts.into_iter(), backend, dim)?;
+                }
+                Ok(())
+            }
+            Mark::Fill(c, a, w) => {
+                let (e, pts) = rect(w, c.mix(a).filled());
+                e.draw(pts.into_iter(), backend, dim)
+            }
+            Mark::Outline(c) => {
+                let (e, pts) = rect(16, c.stroke_width(2));
+                e.draw(pts.into_iter(), backend, dim)
+            }
+        }
+    }
+}
+
+/// A narrow drawing's legend: each entry on its own row (a phone has no room for a box beside
+/// the lines, and plotters keeps a legend inside the plot); entries with no name are left out, as
+/// plotters leaves them out of its box.
+fn draw_key<DB: DrawingBackend>(
+    foot: &DrawingArea<DB, Shift>,
+    key: &[(String, Mark)],
+    layout: Layout,
+) -> Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("{e:?}");
+    let px = layout.font(15);
+    for (i, (label, mark)) in key.iter().filter(|k| !k.0.is_empty()).enumerate() {
+        let y = 4 + (i as u32 * KEY_ROW + KEY_ROW / 2) as i32;
+        foot.draw(&mark.at((16, y))).map_err(e)?;
+        foot.draw(&Text::new(
+            label.clone(),
+            (48, y - px as i32 / 2 - 1),
+            ("sans-serif", px).into_font().color(&BLACK),
+        ))
+        .map_err(e)?;
+    }
+    Ok(())
+}
+
+/// The legend entries of `key` that the narrow drawing lists (those with a name).
+fn key_rows(key: &[(String, Mark)]) -> usize {
+    key.iter().filter(|k| !k.0.is_empty()).count()
+}
+
+/// The height of a narrow drawing's legend below the plot.
+fn key_height(key: &[(String, Mark)]) -> u32 {
+    key_rows(key) as u32 * KEY_ROW + 10
+}
+
+/// The height of a narrow line or bar chart's plot over years, axes included.
+const NARROW_PLOT: u32 = 330;
 
 thread_local! {
     /// Set by [`svg_only`]: charts drawn on this thread skip the PNG.
@@ -164,24 +400,35 @@ fn both(name: &str, chart: &impl Chart) -> Result<Drawn, ChartError> {
 /// [`both`] at another size than [`SIZE`].
 fn both_sized(name: &str, chart: &impl Chart, size: (u32, u32)) -> Result<Drawn, ChartError> {
     register_font();
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        chart.draw(&root).map_err(err(name))?;
-        root.present().map_err(err(name))?;
-    }
-    if SVG_ONLY.with(std::cell::Cell::get) {
-        return Ok(Drawn {
-            name: name.to_string(),
-            svg,
-            png: Vec::new(),
-        });
-    }
-    let png = render_png(&svg, size).map_err(err(name))?;
+    let draw = |layout: Layout| -> Result<String, ChartError> {
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, layout.size).into_drawing_area();
+            chart.draw(&root, layout).map_err(err(name))?;
+            root.present().map_err(err(name))?;
+        }
+        Ok(svg)
+    };
+    let svg = draw(Layout::wide(size))?;
+    let narrow = match chart.narrow_height() {
+        Some(h) => Some(draw(Layout {
+            size: (NARROW_WIDTH, h),
+            narrow: true,
+        })?),
+        None => None,
+    };
+    let png = if SVG_ONLY.with(std::cell::Cell::get) {
+        Vec::new()
+    } else {
+        render_png(&svg, size).map_err(err(name))?
+    };
     Ok(Drawn {
         name: name.to_string(),
         svg,
         png,
+        narrow,
+        title: chart.labels().title.clone(),
+        caption: chart.labels().caption.clone(),
     })
 }
 
@@ -312,7 +559,19 @@ struct SupplyDemand<'a> {
 }
 
 impl Chart for SupplyDemand<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn labels(&self) -> &Labels {
+        self.l
+    }
+
+    fn narrow_height(&self) -> Option<u32> {
+        Some(NARROW_PLOT + key_height(&self.key()))
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        layout: Layout,
+    ) -> Result<(), String> {
         let SupplyDemand {
             l,
             supply,
@@ -326,10 +585,10 @@ impl Chart for SupplyDemand<'_> {
         } = *self;
         let e = |e: DrawingAreaErrorKind<_>| format!("{e:?}");
         root.fill(&WHITE).map_err(e)?;
-        let (area, _) = root.split_vertically(SIZE.1 - 36);
-        let mut chart = ChartBuilder::on(&area)
-            .caption(&l.title, ("sans-serif", 24))
-            .margin(14)
+        let key = self.key();
+        let (area, foot) = layout.split(root, &key);
+        let mut chart = layout
+            .builder(&area, &l.title, 24)
             .x_label_area_size(44)
             .y_label_area_size(86)
             .build_cartesian_2d(x0..x1, ymin..ymax)
@@ -337,20 +596,22 @@ impl Chart for SupplyDemand<'_> {
         light_grid(&mut chart.configure_mesh())
             .x_desc(&l.x)
             .y_desc(&l.y)
-            .x_labels(12)
+            .x_labels(layout.labels(12))
+            .y_labels(layout.labels(11))
             .x_label_formatter(&|y| format!("{y}"))
             .y_label_formatter(&|v| thousands(*v))
-            .label_style(("sans-serif", 15))
-            .axis_desc_style(("sans-serif", 16))
+            .label_style(("sans-serif", layout.font(15)))
+            .axis_desc_style(("sans-serif", layout.font(16)))
             .draw()
             .map_err(|e| format!("{e:?}"))?;
         if let Some(fan) = fan {
-            for (band, colour, label) in [
-                (&fan.supply, SUPPLY, &fan.labels[0]),
-                (&fan.demand, DEMAND, &fan.labels[1]),
-            ] {
+            for ((band, colour), (label, mark)) in [(&fan.supply, SUPPLY), (&fan.demand, DEMAND)]
+                .into_iter()
+                .zip(&key[2..])
+            {
                 let mut pts: Vec<(i32, f64)> = band.iter().map(|b| (b.0, b.1)).collect();
                 pts.extend(band.iter().rev().map(|b| (b.0, b.2)));
+                let mark = *mark;
                 chart
                     .draw_series(std::iter::once(Polygon::new(
                         pts,
@@ -358,9 +619,7 @@ impl Chart for SupplyDemand<'_> {
                     )))
                     .map_err(|e| format!("{e:?}"))?
                     .label(label)
-                    .legend(move |(x, y)| {
-                        Rectangle::new([(x, y - 6), (x + 24, y + 6)], colour.mix(0.25).filled())
-                    });
+                    .legend(move |p| mark.at(p));
             }
         }
         let observed: Vec<(i32, f64)> = supply
@@ -373,11 +632,12 @@ impl Chart for SupplyDemand<'_> {
             .copied()
             .filter(|p| p.0 >= last_observed)
             .collect();
+        let (supply_mark, demand_mark) = (key[0].1, key[1].1);
         chart
             .draw_series(LineSeries::new(observed, SUPPLY.stroke_width(3)))
             .map_err(|e| format!("{e:?}"))?
-            .label(&l.series[0])
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], SUPPLY.stroke_width(3)));
+            .label(&key[0].0)
+            .legend(move |p| supply_mark.at(p));
         chart
             .draw_series(DashedLineSeries::new(
                 projected,
@@ -394,20 +654,33 @@ impl Chart for SupplyDemand<'_> {
                 DEMAND.stroke_width(3),
             ))
             .map_err(|e| format!("{e:?}"))?
-            .label(&l.series[1])
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], DEMAND.stroke_width(3)));
+            .label(&key[1].0)
+            .legend(move |p| demand_mark.at(p));
         chart
             .draw_series(std::iter::once(PathElement::new(
                 vec![(base_year, ymin), (base_year, ymax)],
                 BLACK.mix(0.35),
             )))
             .map_err(|e| format!("{e:?}"))?;
-        legend(&mut chart, self.legend_corner(), 15)?;
-        caption(root, &l.caption)
+        layout.legend(&mut chart, self.legend_corner(), 15)?;
+        layout.close((root, &foot), &key, &l.caption)
     }
 }
 
 impl SupplyDemand<'_> {
+    /// The legend: supply, demand, then the bands when drawn.
+    fn key(&self) -> Vec<(String, Mark)> {
+        let mut key = vec![
+            (self.l.series[0].clone(), Mark::Line(SUPPLY, 3)),
+            (self.l.series[1].clone(), Mark::Line(DEMAND, 3)),
+        ];
+        if let Some(fan) = self.fan {
+            key.push((fan.labels[0].clone(), Mark::Fill(SUPPLY, 0.25, 24)));
+            key.push((fan.labels[1].clone(), Mark::Fill(DEMAND, 0.25, 24)));
+        }
+        key
+    }
+
     /// The corner of the plot whose box (the legend's size, about 45 % of the width and 30 % of
     /// the height) holds the fewest points of the lines and bands, so that the legend covers as
     /// little of them as it can.
@@ -513,7 +786,20 @@ struct RankedBars<'a> {
 }
 
 impl Chart for RankedBars<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn labels(&self) -> &Labels {
+        self.l
+    }
+
+    /// 19 px a bar, and the axis below them.
+    fn narrow_height(&self) -> Option<u32> {
+        Some(self.bars.len() as u32 * 19 + 86)
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        layout: Layout,
+    ) -> Result<(), String> {
         let RankedBars {
             l,
             bars,
@@ -524,16 +810,16 @@ impl Chart for RankedBars<'_> {
             n,
         } = *self;
         root.fill(&WHITE).map_err(|e| format!("{e:?}"))?;
-        let (area, _) = root.split_vertically(SIZE.1 - 36);
-        let mut chart = ChartBuilder::on(&area)
-            .caption(&l.title, ("sans-serif", 24))
-            .margin(14)
+        let (area, foot) = layout.split(root, &[]);
+        let mut chart = layout
+            .builder(&area, &l.title, 24)
             .x_label_area_size(44)
             .y_label_area_size(190)
             .build_cartesian_2d((lo - pad)..(hi + pad), (0..n).into_segmented())
             .map_err(|e| format!("{e:?}"))?;
         light_grid(&mut chart.configure_mesh())
             .x_desc(&l.x)
+            .x_labels(layout.value_labels())
             .y_labels(bars.len())
             .y_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) => {
@@ -542,8 +828,8 @@ impl Chart for RankedBars<'_> {
                 _ => String::new(),
             })
             .x_label_formatter(&|v| thousands(*v))
-            .label_style(("sans-serif", 14))
-            .axis_desc_style(("sans-serif", 16))
+            .label_style(("sans-serif", layout.font(14)))
+            .axis_desc_style(("sans-serif", layout.font(16)))
             .disable_y_mesh()
             // Labels name the bars; a tick between two bars would name nothing.
             .set_tick_mark_size(LabelAreaPosition::Left, 0)
@@ -563,7 +849,7 @@ impl Chart for RankedBars<'_> {
                 r
             }))
             .map_err(|e| format!("{e:?}"))?;
-        caption(root, &l.caption)
+        layout.close((root, &foot), &[], &l.caption)
     }
 }
 
@@ -600,7 +886,20 @@ struct Pyramid<'a> {
 }
 
 impl Chart for Pyramid<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn labels(&self) -> &Labels {
+        self.l
+    }
+
+    /// 22 px an age band, the axis and the legend.
+    fn narrow_height(&self) -> Option<u32> {
+        Some(self.bands.len() as u32 * 22 + 86 + key_height(&self.key()))
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        layout: Layout,
+    ) -> Result<(), String> {
         let Pyramid {
             l,
             bands,
@@ -610,10 +909,10 @@ impl Chart for Pyramid<'_> {
             n,
         } = *self;
         root.fill(&WHITE).map_err(|e| format!("{e:?}"))?;
-        let (area, _) = root.split_vertically(SIZE.1 - 36);
-        let mut chart = ChartBuilder::on(&area)
-            .caption(&l.title, ("sans-serif", 24))
-            .margin(14)
+        let key = self.key();
+        let (area, foot) = layout.split(root, &key);
+        let mut chart = layout
+            .builder(&area, &l.title, 24)
             .x_label_area_size(44)
             .y_label_area_size(70)
             .build_cartesian_2d(-m..m, (0..n).into_segmented())
@@ -621,6 +920,7 @@ impl Chart for Pyramid<'_> {
         light_grid(&mut chart.configure_mesh())
             .x_desc(&l.x)
             .y_desc(&l.y)
+            .x_labels(layout.value_labels())
             .y_labels(bands.len())
             .y_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) => {
@@ -629,8 +929,8 @@ impl Chart for Pyramid<'_> {
                 _ => String::new(),
             })
             .x_label_formatter(&|v| thousands(v.abs()))
-            .label_style(("sans-serif", 14))
-            .axis_desc_style(("sans-serif", 16))
+            .label_style(("sans-serif", layout.font(14)))
+            .axis_desc_style(("sans-serif", layout.font(16)))
             .disable_y_mesh()
             // Labels name the bars; a tick between two bars would name nothing.
             .set_tick_mark_size(LabelAreaPosition::Left, 0)
@@ -647,6 +947,7 @@ impl Chart for Pyramid<'_> {
             r.set_margin(2, 2, 0, 0);
             r
         };
+        let (m0, m1, m2) = (key[0].1, key[1].1, key[2].1);
         chart
             .draw_series(
                 base.iter()
@@ -655,8 +956,8 @@ impl Chart for Pyramid<'_> {
                     .map(|(i, p)| bar(i, -p.0, 0.0, MEN.mix(0.75).filled())),
             )
             .map_err(|e| format!("{e:?}"))?
-            .label(&l.series[0])
-            .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], MEN.mix(0.75).filled()));
+            .label(&key[0].0)
+            .legend(move |p| m0.at(p));
         chart
             .draw_series(
                 base.iter()
@@ -665,10 +966,8 @@ impl Chart for Pyramid<'_> {
                     .map(|(i, p)| bar(i, 0.0, p.1, WOMEN.mix(0.75).filled())),
             )
             .map_err(|e| format!("{e:?}"))?
-            .label(&l.series[1])
-            .legend(|(x, y)| {
-                Rectangle::new([(x, y - 6), (x + 16, y + 6)], WOMEN.mix(0.75).filled())
-            });
+            .label(&key[1].0)
+            .legend(move |p| m1.at(p));
         chart
             .draw_series(horizon.iter().enumerate().flat_map(|(i, p)| {
                 [
@@ -677,10 +976,21 @@ impl Chart for Pyramid<'_> {
                 ]
             }))
             .map_err(|e| format!("{e:?}"))?
-            .label(&l.series[2])
-            .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], BLACK.stroke_width(2)));
-        legend(&mut chart, SeriesLabelPosition::UpperRight, 15)?;
-        caption(root, &l.caption)
+            .label(&key[2].0)
+            .legend(move |p| m2.at(p));
+        layout.legend(&mut chart, SeriesLabelPosition::UpperRight, 15)?;
+        layout.close((root, &foot), &key, &l.caption)
+    }
+}
+
+impl Pyramid<'_> {
+    /// The legend: men and women in the base year (bars), the horizon (outlines).
+    fn key(&self) -> Vec<(String, Mark)> {
+        vec![
+            (self.l.series[0].clone(), Mark::Fill(MEN, 0.75, 16)),
+            (self.l.series[1].clone(), Mark::Fill(WOMEN, 0.75, 16)),
+            (self.l.series[2].clone(), Mark::Outline(BLACK)),
+        ]
     }
 }
 
@@ -720,7 +1030,9 @@ struct Flows<'a> {
     years: &'a [i32],
     inflows: &'a [[f64; 3]],
     exits: &'a [f64],
-    ymax: f64,
+    /// The value axis's top: in the wide drawing with room for the legend box, in the narrow one
+    /// (legend below the plot) just above the highest bar or line.
+    ymax: (f64, f64),
     x0: f64,
     x1: f64,
     origin_colours: [RGBColor; 3],
@@ -728,7 +1040,19 @@ struct Flows<'a> {
 }
 
 impl Chart for Flows<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn labels(&self) -> &Labels {
+        self.l
+    }
+
+    fn narrow_height(&self) -> Option<u32> {
+        Some(NARROW_PLOT + key_height(&self.key()))
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        layout: Layout,
+    ) -> Result<(), String> {
         let Flows {
             l,
             years,
@@ -741,26 +1065,28 @@ impl Chart for Flows<'_> {
             ref corner,
         } = *self;
         root.fill(&WHITE).map_err(|e| format!("{e:?}"))?;
-        let (area, _) = root.split_vertically(SIZE.1 - 36);
-        let mut chart = ChartBuilder::on(&area)
-            .caption(&l.title, ("sans-serif", 24))
-            .margin(14)
+        let key = self.key();
+        let (area, foot) = layout.split(root, &key);
+        let mut chart = layout
+            .builder(&area, &l.title, 24)
             .x_label_area_size(44)
             .y_label_area_size(86)
-            .build_cartesian_2d(x0..x1, 0.0..ymax)
+            .build_cartesian_2d(x0..x1, 0.0..if layout.narrow { ymax.1 } else { ymax.0 })
             .map_err(|e| format!("{e:?}"))?;
         light_grid(&mut chart.configure_mesh())
             .x_desc(&l.x)
             .y_desc(&l.y)
-            .x_labels(12)
+            .x_labels(layout.labels(12))
+            .y_labels(layout.labels(11))
             .x_label_formatter(&|y| format!("{y:.0}"))
             .y_label_formatter(&|v| thousands(*v))
-            .label_style(("sans-serif", 15))
-            .axis_desc_style(("sans-serif", 16))
+            .label_style(("sans-serif", layout.font(15)))
+            .axis_desc_style(("sans-serif", layout.font(16)))
             .draw()
             .map_err(|e| format!("{e:?}"))?;
         for o in 0..3 {
             let colour = origin_colours[o];
+            let mark = key[o].1;
             chart
                 .draw_series(years.iter().zip(inflows).map(|(&y, f)| {
                     let below: f64 = f[..o].iter().sum();
@@ -770,21 +1096,36 @@ impl Chart for Flows<'_> {
                     )
                 }))
                 .map_err(|e| format!("{e:?}"))?
-                .label(&l.series[o])
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 16, y + 6)], colour.filled())
-                });
+                .label(&key[o].0)
+                .legend(move |p| mark.at(p));
         }
+        let exit_mark = key[3].1;
         chart
             .draw_series(LineSeries::new(
                 years.iter().zip(exits).map(|(&y, &e)| (y as f64, e)),
                 EXITS.stroke_width(3),
             ))
             .map_err(|e| format!("{e:?}"))?
-            .label(&l.series[3])
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], EXITS.stroke_width(3)));
-        legend(&mut chart, corner.clone(), 15)?;
-        caption(root, &l.caption)
+            .label(&key[3].0)
+            .legend(move |p| exit_mark.at(p));
+        layout.legend(&mut chart, corner.clone(), 15)?;
+        layout.close((root, &foot), &key, &l.caption)
+    }
+}
+
+impl Flows<'_> {
+    /// The legend: the three origins (stacked bars), then exits (a line).
+    fn key(&self) -> Vec<(String, Mark)> {
+        let mut key: Vec<(String, Mark)> = (0..3)
+            .map(|o| {
+                (
+                    self.l.series[o].clone(),
+                    Mark::Fill(self.origin_colours[o], 1.0, 16),
+                )
+            })
+            .collect();
+        key.push((self.l.series[3].clone(), Mark::Line(EXITS, 3)));
+        key
     }
 }
 
@@ -812,7 +1153,10 @@ pub fn flows(
     };
     let right = half(true) < half(false);
     let top = tops.iter().copied().fold(0.0, f64::max);
-    let ymax = nice_max((top * 1.1).max(half(right) / 0.66));
+    let ymax = (
+        nice_max((top * 1.1).max(half(right) / 0.66)),
+        nice_max(top * 1.1),
+    );
     let corner = if right {
         SeriesLabelPosition::UpperRight
     } else {
@@ -859,7 +1203,21 @@ struct Grouped<'a> {
 }
 
 impl Chart for Grouped<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn labels(&self) -> &Labels {
+        self.l
+    }
+
+    /// A category's bars 9 px each and 8 px between categories, the axis and the legend.
+    fn narrow_height(&self) -> Option<u32> {
+        let k = self.series.len().max(1) as u32;
+        Some(self.categories.len() as u32 * (9 * k + 8) + 86 + key_height(&self.key()))
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        layout: Layout,
+    ) -> Result<(), String> {
         let Grouped {
             l,
             categories,
@@ -870,16 +1228,17 @@ impl Chart for Grouped<'_> {
         let n = categories.len() as i32;
         let k = series.len().max(1) as f64;
         root.fill(&WHITE).map_err(|e| format!("{e:?}"))?;
-        let (area, _) = root.split_vertically(SIZE.1 - 36);
-        let mut chart = ChartBuilder::on(&area)
-            .caption(&l.title, ("sans-serif", 24))
-            .margin(14)
+        let key = self.key();
+        let (area, foot) = layout.split(root, &key);
+        let mut chart = layout
+            .builder(&area, &l.title, 24)
             .x_label_area_size(44)
             .y_label_area_size(220)
             .build_cartesian_2d(lo..hi, 0.0..n as f64)
             .map_err(|e| format!("{e:?}"))?;
         light_grid(&mut chart.configure_mesh())
             .x_desc(&l.x)
+            .x_labels(layout.value_labels())
             .y_labels(categories.len() * 2 + 1)
             .y_label_formatter(&|v| {
                 let i = (v - 0.5).round();
@@ -892,8 +1251,8 @@ impl Chart for Grouped<'_> {
                 }
             })
             .x_label_formatter(&|v| thousands(*v))
-            .label_style(("sans-serif", 13))
-            .axis_desc_style(("sans-serif", 16))
+            .label_style(("sans-serif", layout.font(13)))
+            .axis_desc_style(("sans-serif", layout.font(16)))
             .disable_y_mesh()
             // Labels name the bars; a tick between two bars would name nothing.
             .set_tick_mark_size(LabelAreaPosition::Left, 0)
@@ -901,6 +1260,7 @@ impl Chart for Grouped<'_> {
             .map_err(|e| format!("{e:?}"))?;
         for (s, values) in series.iter().enumerate() {
             let colour = SCENARIOS[s % SCENARIOS.len()];
+            let (label, mark) = key[s].clone();
             let band = 0.8 / k;
             chart
                 .draw_series(values.iter().enumerate().map(|(i, v)| {
@@ -908,14 +1268,25 @@ impl Chart for Grouped<'_> {
                     Rectangle::new([(0.0, y0), (*v, y0 + band * 0.9)], colour.filled())
                 }))
                 .map_err(|e| format!("{e:?}"))?
-                .label(l.series.get(s).cloned().unwrap_or_default())
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 16, y + 6)], colour.filled())
-                });
+                .label(label)
+                .legend(move |p| mark.at(p));
         }
-        legend(&mut chart, SeriesLabelPosition::LowerLeft, 14)?;
-        let _ = n;
-        caption(root, &l.caption)
+        layout.legend(&mut chart, SeriesLabelPosition::LowerLeft, 14)?;
+        layout.close((root, &foot), &key, &l.caption)
+    }
+}
+
+impl Grouped<'_> {
+    /// The legend: a box of each series' colour (a scenario each).
+    fn key(&self) -> Vec<(String, Mark)> {
+        (0..self.series.len())
+            .map(|s| {
+                (
+                    self.l.series.get(s).cloned().unwrap_or_default(),
+                    Mark::Fill(SCENARIOS[s % SCENARIOS.len()], 1.0, 16),
+                )
+            })
+            .collect()
     }
 }
 
@@ -953,7 +1324,19 @@ struct Lines<'a> {
 }
 
 impl Chart for Lines<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn labels(&self) -> &Labels {
+        self.l
+    }
+
+    fn narrow_height(&self) -> Option<u32> {
+        Some(NARROW_PLOT + key_height(&self.key()))
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        layout: Layout,
+    ) -> Result<(), String> {
         let Lines {
             l,
             lines,
@@ -962,10 +1345,10 @@ impl Chart for Lines<'_> {
             ymax,
         } = *self;
         root.fill(&WHITE).map_err(|e| format!("{e:?}"))?;
-        let (area, _) = root.split_vertically(SIZE.1 - 36);
-        let mut chart = ChartBuilder::on(&area)
-            .caption(&l.title, ("sans-serif", 24))
-            .margin(14)
+        let key = self.key();
+        let (area, foot) = layout.split(root, &key);
+        let mut chart = layout
+            .builder(&area, &l.title, 24)
             .x_label_area_size(44)
             .y_label_area_size(86)
             .build_cartesian_2d(x0..x1, 0.0..ymax)
@@ -973,14 +1356,15 @@ impl Chart for Lines<'_> {
         light_grid(&mut chart.configure_mesh())
             .x_desc(&l.x)
             .y_desc(&l.y)
-            .x_labels(12)
+            .x_labels(layout.labels(12))
+            .y_labels(layout.labels(11))
             .x_label_formatter(&|y| format!("{y}"))
             .y_label_formatter(&|v| thousands(*v))
-            .label_style(("sans-serif", 15))
-            .axis_desc_style(("sans-serif", 16))
+            .label_style(("sans-serif", layout.font(15)))
+            .axis_desc_style(("sans-serif", layout.font(16)))
             .draw()
             .map_err(|e| format!("{e:?}"))?;
-        for (name, pts, colour, dashed) in lines {
+        for ((name, pts, colour, dashed), (_, mark)) in lines.iter().zip(&key) {
             let style = colour.stroke_width(3);
             let series = if *dashed {
                 chart
@@ -991,16 +1375,24 @@ impl Chart for Lines<'_> {
                     .draw_series(LineSeries::new(pts.clone(), style))
                     .map_err(|e| format!("{e:?}"))?
             };
-            let c = *colour;
-            series.label(name).legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3))
-            });
+            let mark = *mark;
+            series.label(name).legend(move |p| mark.at(p));
             chart
                 .draw_series(pts.iter().map(|p| Circle::new(*p, 4, colour.filled())))
                 .map_err(|e| format!("{e:?}"))?;
         }
-        legend(&mut chart, SeriesLabelPosition::LowerRight, 15)?;
-        caption(root, &l.caption)
+        layout.legend(&mut chart, SeriesLabelPosition::LowerRight, 15)?;
+        layout.close((root, &foot), &key, &l.caption)
+    }
+}
+
+impl Lines<'_> {
+    /// The legend: a line of each colour.
+    fn key(&self) -> Vec<(String, Mark)> {
+        self.lines
+            .iter()
+            .map(|(name, _, colour, _)| (name.clone(), Mark::Line(*colour, 3)))
+            .collect()
     }
 }
 
@@ -1064,18 +1456,12 @@ pub fn small_multiples(name: &str, l: &Labels, panels: &[Panel]) -> Result<Drawn
     };
     let rows = panels.len().div_ceil(PANEL_COLUMNS).max(1);
     let size = (SIZE.0, (HEAD + rows as u32 * PANEL_HEIGHT + 40).max(300));
-    both_sized(
-        name,
-        &Multiples {
-            l,
-            panels,
-            x0,
-            x1,
-            rows,
-        },
-        size,
-    )
+    both_sized(name, &Multiples { l, panels, x0, x1 }, size)
 }
+
+/// Columns of [`small_multiples`]' narrow drawing, and the height of a row of its panels.
+const NARROW_COLUMNS: usize = 2;
+const NARROW_PANEL_HEIGHT: u32 = 190;
 
 /// Height of one row of panels, and of the title and legend above them, in pixels.
 const PANEL_HEIGHT: u32 = 210;
@@ -1086,7 +1472,24 @@ struct Multiples<'a> {
     panels: &'a [Panel],
     x0: i32,
     x1: i32,
-    rows: usize,
+}
+
+impl Multiples<'_> {
+    /// The legend: every line name once, in the order first met.
+    fn key(&self) -> Vec<(String, Mark)> {
+        let mut key: Vec<(String, Mark)> = Vec::new();
+        for (name, _, colour, dashed) in self.panels.iter().flat_map(|p| &p.lines) {
+            if !key.iter().any(|k| k.0 == *name) {
+                let mark = if *dashed {
+                    Mark::Dashed(*colour, 3)
+                } else {
+                    Mark::Line(*colour, 3)
+                };
+                key.push((name.clone(), mark));
+            }
+        }
+        key
+    }
 }
 
 /// A value range around `lo..hi` with a margin, never empty.
@@ -1099,52 +1502,40 @@ fn fitted_range(lo: f64, hi: f64) -> (f64, f64) {
 }
 
 impl Chart for Multiples<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        let Multiples {
-            l,
-            panels,
-            x0,
-            x1,
-            rows,
-        } = *self;
+    fn labels(&self) -> &Labels {
+        self.l
+    }
+
+    /// Two columns of panels, and the legend below them.
+    fn narrow_height(&self) -> Option<u32> {
+        let rows = self.panels.len().div_ceil(NARROW_COLUMNS).max(1) as u32;
+        Some(rows * NARROW_PANEL_HEIGHT + key_height(&self.key()))
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        layout: Layout,
+    ) -> Result<(), String> {
+        let Multiples { l, panels, x0, x1 } = *self;
         let e = |e: DrawingAreaErrorKind<_>| format!("{e:?}");
         root.fill(&WHITE).map_err(e)?;
-        root.draw(&Text::new(
-            l.title.clone(),
-            (14, 10),
-            ("sans-serif", 24).into_font().color(&BLACK),
-        ))
-        .map_err(e)?;
-        // The legend: every line name once, in the order first met.
-        let mut seen: Vec<(&str, RGBColor, bool)> = Vec::new();
-        for line in panels.iter().flat_map(|p| &p.lines) {
-            if !seen.iter().any(|s| s.0 == line.0) {
-                seen.push((&line.0, line.2, line.3));
-            }
+        let columns = if layout.narrow {
+            NARROW_COLUMNS
+        } else {
+            PANEL_COLUMNS
+        };
+        let rows = panels.len().div_ceil(columns).max(1);
+        let key = self.key();
+        let (grid, foot) = if layout.narrow {
+            layout.split(root, &key)
+        } else {
+            (root.margin(HEAD, 40, 0, 0), root.clone())
+        };
+        if !layout.narrow {
+            self.wide_head(root)?;
         }
-        let mut x = 16;
-        for (label, colour, dashed) in &seen {
-            let y = 56;
-            let style = colour.stroke_width(3);
-            if *dashed {
-                root.draw(&PathElement::new(vec![(x, y), (x + 10, y)], style))
-                    .map_err(e)?;
-                root.draw(&PathElement::new(vec![(x + 16, y), (x + 26, y)], style))
-                    .map_err(e)?;
-            } else {
-                root.draw(&PathElement::new(vec![(x, y), (x + 26, y)], style))
-                    .map_err(e)?;
-            }
-            root.draw(&Text::new(
-                label.to_string(),
-                (x + 32, y - 8),
-                ("sans-serif", 15).into_font().color(&BLACK),
-            ))
-            .map_err(e)?;
-            x += 44 + 8 * label.chars().count() as i32;
-        }
-        let grid = root.margin(HEAD, 40, 0, 0);
-        let cells = grid.split_evenly((rows, PANEL_COLUMNS));
+        let cells = grid.split_evenly((rows, columns));
         for (panel, cell) in panels.iter().zip(&cells) {
             let (lo, hi) = panel
                 .lines
@@ -1155,10 +1546,10 @@ impl Chart for Multiples<'_> {
                 });
             let (y0, y1) = fitted_range(lo, hi);
             let mut chart = ChartBuilder::on(cell)
-                .caption(&panel.title, ("sans-serif", 16))
+                .caption(&panel.title, ("sans-serif", layout.font(16)))
                 .margin(6)
                 .x_label_area_size(24)
-                .y_label_area_size(62)
+                .y_label_area_size(if layout.narrow { 70 } else { 62 })
                 .build_cartesian_2d(x0..x1, y0..y1)
                 .map_err(|e| format!("{e:?}"))?;
             light_grid(&mut chart.configure_mesh())
@@ -1166,7 +1557,7 @@ impl Chart for Multiples<'_> {
                 .y_labels(4)
                 .x_label_formatter(&|y| format!("{y}"))
                 .y_label_formatter(&|v| thousands(*v))
-                .label_style(("sans-serif", 14))
+                .label_style(("sans-serif", layout.font(14)))
                 .draw()
                 .map_err(|e| format!("{e:?}"))?;
             for (_, pts, colour, dashed) in &panel.lines {
@@ -1182,7 +1573,45 @@ impl Chart for Multiples<'_> {
                 }
             }
         }
-        caption(root, &l.caption)
+        layout.close((root, &foot), &key, &l.caption)
+    }
+}
+
+impl Multiples<'_> {
+    /// The wide drawing's head: the title, then the legend in one row.
+    fn wide_head<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let e = |e: DrawingAreaErrorKind<_>| format!("{e:?}");
+        root.draw(&Text::new(
+            self.l.title.clone(),
+            (14, 10),
+            ("sans-serif", 24).into_font().color(&BLACK),
+        ))
+        .map_err(e)?;
+        let mut x = 16;
+        for (label, mark) in self.key() {
+            let y = 56;
+            let (Mark::Line(colour, w) | Mark::Dashed(colour, w)) = mark else {
+                continue;
+            };
+            let style = colour.stroke_width(w);
+            if matches!(mark, Mark::Dashed(..)) {
+                root.draw(&PathElement::new(vec![(x, y), (x + 10, y)], style))
+                    .map_err(e)?;
+                root.draw(&PathElement::new(vec![(x + 16, y), (x + 26, y)], style))
+                    .map_err(e)?;
+            } else {
+                root.draw(&PathElement::new(vec![(x, y), (x + 26, y)], style))
+                    .map_err(e)?;
+            }
+            root.draw(&Text::new(
+                label.clone(),
+                (x + 32, y - 8),
+                ("sans-serif", 15).into_font().color(&BLACK),
+            ))
+            .map_err(e)?;
+            x += 44 + 8 * label.chars().count() as i32;
+        }
+        Ok(())
     }
 }
 
@@ -1218,7 +1647,15 @@ struct ForecastChart<'a> {
 }
 
 impl Chart for ForecastChart<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn labels(&self) -> &Labels {
+        self.l
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        _: Layout,
+    ) -> Result<(), String> {
         let ForecastChart {
             l,
             f,
@@ -1383,7 +1820,15 @@ fn answer_colour(s: &[f64; 3]) -> RGBColor {
 }
 
 impl Chart for AnswerGrid<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn labels(&self) -> &Labels {
+        self.l
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        _: Layout,
+    ) -> Result<(), String> {
         let e = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("{e:?}");
         root.fill(&WHITE).map_err(e)?;
         root.draw(&Text::new(
@@ -1509,6 +1954,116 @@ mod tests {
     fn dark_in_rows(g: &(u32, u32, Vec<u8>), y0: u32, y1: u32) -> usize {
         let (w, _, px) = g;
         (y0 * w..y1 * w).filter(|&i| px[i as usize] < 96).count()
+    }
+
+    /// Every text of an SVG from plotters: (y, font size, text).
+    fn texts(svg: &str) -> Vec<(f64, f64, String)> {
+        let attr = |tag: &str, name: &str| -> f64 {
+            let from = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+            let len = tag[from..].find('"').unwrap();
+            tag[from..from + len].parse().unwrap()
+        };
+        svg.split("<text")
+            .skip(1)
+            .map(|t| {
+                let end = t.find('>').unwrap();
+                let body = &t[end + 1..t.find("</text>").unwrap()];
+                (
+                    attr(&t[..end], "y"),
+                    attr(&t[..end], "font-size"),
+                    body.trim().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_narrow_drawing_leaves_title_and_caption_to_the_page_and_puts_the_legend_below() {
+        let l = Labels {
+            title: "Titel T".into(),
+            caption: "Källa K".into(),
+            x: "År".into(),
+            y: "Heltidsekvivalenter".into(),
+            series: vec!["Tillgång S".into(), "Efterfrågan D".into()],
+        };
+        let supply: Vec<(i32, f64)> = (2010..=2040).map(|y| (y, f64::from(y) - 1500.0)).collect();
+        let demand: Vec<(i32, f64)> = (2023..=2040).map(|y| (y, f64::from(y) - 1480.0)).collect();
+        let d = supply_demand("sd", &l, &supply, &demand, 2023, 2021, None).unwrap();
+        let narrow = d.narrow.as_deref().unwrap();
+        assert!(narrow.starts_with("<svg width=\"480\" height=\"388\""));
+        // The page sets title and caption around the narrow drawing; the wide one keeps them.
+        for text in ["Titel T", "Källa K"] {
+            assert!(!narrow.contains(text) && d.svg.contains(text));
+        }
+        assert_eq!(
+            (d.title.as_str(), d.caption.as_str()),
+            ("Titel T", "Källa K")
+        );
+        let (wide, narrow) = (texts(&d.svg), texts(narrow));
+        let years = |t: &[(f64, f64, String)]| -> Vec<f64> {
+            t.iter()
+                .filter(|x| x.2.len() == 4 && x.2.parse::<i32>().is_ok())
+                .map(|x| x.0)
+                .collect()
+        };
+        // Half the year labels (7 → 4), and the legend's entries below them, a row each.
+        assert_eq!((years(&wide).len(), years(&narrow).len()), (7, 4));
+        let lowest_year = years(&narrow).into_iter().fold(0.0, f64::max);
+        let key: Vec<f64> = narrow
+            .iter()
+            .filter(|x| x.2.ends_with(" S") || x.2.ends_with(" D"))
+            .map(|x| x.0)
+            .collect();
+        assert_eq!(key.len(), 2);
+        assert!(key[0] > lowest_year && key[1] - key[0] == f64::from(KEY_ROW));
+        // On a 380-px phone no text is under 10 px; the wide drawing there would be under 5.
+        let smallest = |t: &[(f64, f64, String)], w: f64| {
+            t.iter()
+                .map(|x| x.1 * 380.0 / w)
+                .fold(f64::INFINITY, f64::min)
+        };
+        assert!(
+            smallest(&narrow, 480.0) >= 10.0,
+            "{}",
+            smallest(&narrow, 480.0)
+        );
+        assert!(smallest(&wide, 960.0) < 5.0);
+    }
+
+    #[test]
+    fn a_narrow_drawing_grows_with_its_bars_and_panels() {
+        let many: Vec<(String, f64)> = (0..21)
+            .map(|i| (format!("län {i}"), i as f64 - 10.0))
+            .collect();
+        let d = ranked_bars("r", &labels("t"), &many).unwrap();
+        assert!(
+            d.narrow
+                .unwrap()
+                .starts_with("<svg width=\"480\" height=\"485\"")
+        );
+        let line = |name: &str| {
+            (
+                name.to_string(),
+                vec![(2015, 1.0), (2020, 2.0)],
+                SUPPLY,
+                false,
+            )
+        };
+        let panel = |t: &str| Panel {
+            title: t.into(),
+            lines: vec![line("registrerat")],
+        };
+        let d = small_multiples("m", &labels("t"), &[panel("a"), panel("b"), panel("c")]).unwrap();
+        // Three panels in two columns: two rows of 190 px, and one legend entry below.
+        let h = 2 * NARROW_PANEL_HEIGHT + KEY_ROW + 10;
+        assert!(
+            d.narrow
+                .unwrap()
+                .starts_with(&format!("<svg width=\"480\" height=\"{h}\""))
+        );
+        // The survey grid and the forecast fan keep their wide drawing only.
+        let g = answer_grid("g", &labels("t"), &["SSK".into()], &[]).unwrap();
+        assert!(g.narrow.is_none());
     }
 
     #[test]

@@ -146,23 +146,36 @@ pub(crate) fn input_name(key: &str, lang: Lang) -> String {
 
 /// An inline chart with a caption naming its files.
 pub(crate) fn figure(o: &mut String, ch: &charts::Drawn, lang: Lang) {
-    let _ = write!(
-        o,
-        "<figure>{}<figcaption>{}: charts/{n}.png, charts/{n}.svg</figcaption></figure>",
-        strip_xml_decl(&ch.svg),
-        tr(lang, "Som fil", "As a file"),
-        n = esc(&ch.name)
-    );
+    let files = format!("charts/{n}.png, charts/{n}.svg", n = esc(&ch.name));
+    figure_with(o, ch, lang, &files);
 }
 
 /// An inline chart whose caption names its SVG file only (reports that write no PNG).
 pub(crate) fn figure_svg(o: &mut String, ch: &charts::Drawn, lang: Lang) {
+    let files = format!("charts/{}.svg", esc(&ch.name));
+    figure_with(o, ch, lang, &files);
+}
+
+/// A chart in the page: its wide drawing, and where it has one its narrow drawing with the title
+/// and caption set as text around it (the style shows one of the two by the screen's width, and
+/// the wide one in print); then the files it was written to.
+fn figure_with(o: &mut String, ch: &charts::Drawn, lang: Lang, files: &str) {
+    let _ = match &ch.narrow {
+        Some(narrow) => write!(
+            o,
+            "<figure class=\"two\"><div class=\"wide\">{}</div><div class=\"narrow\">\
+             <p class=\"chart-title\">{}</p>{}<p class=\"chart-caption\">{}</p></div>",
+            strip_xml_decl(&ch.svg),
+            esc(&ch.title),
+            strip_xml_decl(narrow),
+            esc(&ch.caption)
+        ),
+        None => write!(o, "<figure>{}", strip_xml_decl(&ch.svg)),
+    };
     let _ = write!(
         o,
-        "<figure>{}<figcaption>{}: charts/{n}.svg</figcaption></figure>",
-        strip_xml_decl(&ch.svg),
-        tr(lang, "Som fil", "As a file"),
-        n = esc(&ch.name)
+        "<figcaption>{}: {files}</figcaption></figure>",
+        tr(lang, "Som fil", "As a file")
     );
 }
 

@@ -327,9 +327,11 @@ th{{background:#f2f5f8}}td:first-child,th:first-child{{text-align:left}}\
 .shortage{{color:#c0392b;font-weight:bold}}.surplus{{color:#2a7d72}}.balance{{color:#555}}\
 .banner{{background:#fff4d6;border:1px solid #e0b84a;padding:.6rem .9rem;margin:1rem 0}}\
 figure{{margin:1rem 0;overflow-x:auto}}figure svg{{max-width:100%;height:auto}}figcaption{{font-size:.85rem;color:#555}}\
+figure .narrow{{display:none}}.chart-title{{font-weight:bold;margin:.3rem 0}}.chart-caption{{font-size:.85rem;color:#555;margin:.2rem 0}}\
 nav ol{{columns:2}}.scroll{{overflow-x:auto}}code{{overflow-wrap:anywhere}}pre{{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-size:.8rem}}\
-@media (max-width:50rem){{body{{margin:.8rem auto;padding:0 .6rem}}h1{{font-size:1.3rem}}nav ol{{columns:1}}figure svg{{max-width:none;width:60rem}}}}\
-@media print{{nav{{display:none}}h2{{page-break-before:always}}figure{{page-break-inside:avoid}}body{{max-width:none}}table{{display:table}}figure svg{{max-width:100%;width:auto}}}}\
+@media (max-width:50rem){{body{{margin:.8rem auto;padding:0 .6rem}}h1{{font-size:1.3rem}}nav ol{{columns:1}}figure svg{{max-width:none;width:60rem}}\
+figure.two .wide{{display:none}}figure.two .narrow{{display:block}}figure.two .narrow svg{{max-width:100%;width:100%}}}}\
+@media print{{nav{{display:none}}h2{{page-break-before:always}}figure{{page-break-inside:avoid}}body{{max-width:none}}table{{display:table}}figure svg{{max-width:100%;width:auto}}figure.two .wide{{display:block}}figure.two .narrow{{display:none}}}}\
 </style></head><body>\n<h1>{}</h1>\n",
         lang.code(),
         esc(title),
