@@ -1326,6 +1326,42 @@ fn the_physician_reform_brings_the_old_and_new_routes_licences_together() {
     assert!((g - cohort(2020)).abs() < 1e-9 * g, "{g}");
 }
 
+/// How the graduates of a year divide over two routes when one route's cohort is in the admissions
+/// table and the other's is not (a reform that shortened the programme from six years to five,
+/// from the first admission year F, half of that cohort on the new route). In F + 6 both cohorts
+/// are observed (F on the old route, half of it; F + 1 on the new one, all of it), so the split
+/// follows their beginners; in F + 5 the old route's cohort (F − 1) is before the table, so the
+/// split falls back on the routes' shares of those cohorts alone (1 and ½ → ⅔ and ⅓) rather than
+/// counting the unobserved cohort as empty.
+#[test]
+fn graduates_split_over_routes_by_beginners_or_by_shares_where_a_cohort_is_unobserved() {
+    let inp = &default_run().inputs;
+    let p = inp.grid.prof("SSK").unwrap();
+    let f = inp.admission_years[0];
+    let routes = [
+        supply::Route::new(i32::MIN, 1.0, 6.0, 0.0),
+        supply::Route::new(f, 0.5, 5.0, 0.0),
+    ];
+    let nr = inp.hc_regions.len();
+    let beginners = |y: i32| -> f64 {
+        let yi = inp.admission_years.iter().position(|&x| x == y).unwrap();
+        (0..nr)
+            .map(|r| inp.beginners[(yi * inp.grid.np() + p) * nr + r])
+            .sum()
+    };
+    let (old, new) = (0.5 * beginners(f), beginners(f + 1));
+    let both = supply::route_split(inp, p, &routes, f + 6);
+    let want = [old / (old + new), new / (old + new)];
+    for (got, want) in both.iter().zip(want) {
+        assert!((got - want).abs() < 1e-12, "{both:?} vs {want}");
+    }
+    let mixed = supply::route_split(inp, p, &routes, f + 5);
+    assert!(!inp.admission_years.contains(&(f - 1)));
+    for (got, want) in mixed.iter().zip([2.0 / 3.0, 1.0 / 3.0]) {
+        assert!((got - want).abs() < 1e-12, "{mixed:?}");
+    }
+}
+
 /// The backtest's small multiples: a panel per profession with national licensed scores, the
 /// registered line from the register's own sums (none before the licence existed), each base
 /// year's forecast starting from the registered value of that year, county rows and FTE ignored,
