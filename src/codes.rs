@@ -139,6 +139,19 @@ impl List {
         List::Assessments,
     ];
 
+    /// The list `hwf codes NAME` prints: counties (län), regions (healthcare_regions),
+    /// municipalities (kommuner), sectors or professions (yrken); `None` for any other name.
+    pub fn printed(name: &str) -> Option<List> {
+        Some(match name {
+            "counties" | "län" => List::Counties,
+            "regions" | "healthcare_regions" => List::HealthcareRegions,
+            "municipalities" | "kommuner" => List::Municipalities,
+            "sectors" => List::Sectors,
+            "professions" | "yrken" => List::Professions,
+            _ => return None,
+        })
+    }
+
     /// What a message says the list expects, pointing to `hwf codes …` where the list is printed.
     pub fn expected(self) -> &'static str {
         match self {
@@ -522,6 +535,59 @@ fn number<T: std::str::FromStr>(r: &HashMap<String, String>, k: &str, default: T
 }
 
 impl CodeLists {
+    /// A list as `hwf codes` prints it, a line per code, fields tab-separated: the code, the
+    /// Swedish and English names, and a county's health-care region, a municipality's county
+    /// (instead of the English name) or a profession's kind (`licensed`, `layer of P`). Empty for
+    /// the lists without a file of their own (sexes, origins, assessments).
+    pub fn listing(&self, list: List) -> String {
+        let rows: Vec<String> = match list {
+            List::Counties => self
+                .counties
+                .iter()
+                .map(|x| {
+                    format!(
+                        "{}\t{}\t{}\t{}",
+                        x.code, x.name_sv, x.name_en, x.healthcare_region
+                    )
+                })
+                .collect(),
+            List::HealthcareRegions => self
+                .healthcare_regions
+                .iter()
+                .map(|x| format!("{}\t{}\t{}", x.code, x.name_sv, x.name_en))
+                .collect(),
+            List::Municipalities => self
+                .municipalities
+                .iter()
+                .map(|x| format!("{}\t{}\t{}", x.code, x.name_sv, x.county))
+                .collect(),
+            List::Sectors => self
+                .sectors
+                .iter()
+                .map(|x| format!("{}\t{}\t{}", x.code, x.name_sv, x.name_en))
+                .collect(),
+            List::Professions => self
+                .professions
+                .iter()
+                .map(|x| {
+                    format!(
+                        "{}\t{}\t{}\t{}",
+                        x.code,
+                        x.name_sv,
+                        x.name_en,
+                        match (&x.layer_of, x.licensed) {
+                            (Some(p), _) => format!("layer of {p}"),
+                            (None, true) => "licensed".into(),
+                            (None, false) => String::new(),
+                        }
+                    )
+                })
+                .collect(),
+            List::Sexes | List::Origins | List::Assessments => Vec::new(),
+        };
+        rows.iter().map(|r| format!("{r}\n")).collect()
+    }
+
     /// The embedded code lists (parsed once).
     pub fn get() -> &'static CodeLists {
         static LISTS: OnceLock<CodeLists> = OnceLock::new();
@@ -753,6 +819,22 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_printed_lists_by_their_names_a_line_per_code() {
+        let c = CodeLists::get();
+        assert_eq!(List::printed("län"), Some(List::Counties));
+        assert_eq!(List::printed("yrken"), Some(List::Professions));
+        assert_eq!(List::printed("sexes"), None);
+        let counties = c.listing(List::Counties);
+        assert_eq!(counties.lines().count(), c.counties.len());
+        assert!(
+            counties.lines().all(|l| l.split('\t').count() == 4),
+            "{counties}"
+        );
+        assert!(counties.contains("23\tJämtlands län\t"), "{counties}");
+        assert_eq!(c.listing(List::Sexes), "");
+    }
 
     #[test]
     fn programme_rules_name_a_programme_and_follow_each_other() {

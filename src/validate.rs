@@ -809,10 +809,131 @@ fn layers(t: &Table, concepts: &[Option<Concept>], index: &KeyIndex, push: &mut 
     }
 }
 
+/// The findings of one run over several tables (`hwf validate`).
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    /// How many tables were checked (read or not).
+    pub files: usize,
+    /// Every finding, table by table.
+    pub findings: Vec<Finding>,
+}
+
+/// Checks each table with `base`'s options, as the kind `kind` or, without one, the kind its name
+/// tells ([`TableKind::from_file_name`]). A table that could not be read is one `read` error per
+/// line of its message, so that a file with several read errors lists them all.
+pub fn check_all(
+    tables: Vec<crate::ingest::Named>,
+    kind: Option<TableKind>,
+    base: &Options,
+) -> Report {
+    let mut report = Report::default();
+    for (name, result) in tables {
+        report.files += 1;
+        match result {
+            Ok(t) => {
+                let opts = Options {
+                    kind: kind.unwrap_or_else(|| TableKind::from_file_name(&name)),
+                    ..base.clone()
+                };
+                report.findings.extend(check(&t, &opts));
+            }
+            Err(e) => report
+                .findings
+                .extend(e.to_string().lines().map(|line| Finding {
+                    severity: Severity::Error,
+                    check: "read",
+                    file: name.clone(),
+                    place: String::new(),
+                    found: line.to_string(),
+                    expected: "a readable table".into(),
+                })),
+        }
+    }
+    report
+}
+
+impl Report {
+    /// The number of errors.
+    pub fn errors(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count()
+    }
+
+    /// The number of warnings.
+    pub fn warnings(&self) -> usize {
+        self.findings.len() - self.errors()
+    }
+
+    /// For people: the errors, then the warnings, one a line, and a count of both.
+    pub fn text(&self) -> String {
+        use fmt::Write as _;
+        let (errors, warnings) = (self.errors(), self.warnings());
+        let mut s = String::new();
+        for (n, head, severity) in [
+            (errors, "Errors:", Severity::Error),
+            (warnings, "Warnings:", Severity::Warning),
+        ] {
+            if n > 0 {
+                let _ = writeln!(s, "{head}");
+                for f in self.findings.iter().filter(|f| f.severity == severity) {
+                    let _ = writeln!(s, "  {f}");
+                }
+            }
+        }
+        let _ = writeln!(
+            s,
+            "{} file(s) checked: {errors} error(s), {warnings} warning(s)",
+            self.files
+        );
+        s
+    }
+
+    /// For scripts: the counts and every finding with its fields.
+    pub fn json(&self) -> serde_json::Value {
+        let list: Vec<_> = self
+            .findings
+            .iter()
+            .map(|f| {
+                serde_json::json!({"severity": f.severity.as_str(), "check": f.check,
+                    "file": f.file, "place": f.place, "found": f.found, "expected": f.expected})
+            })
+            .collect();
+        serde_json::json!({"files": self.files, "errors": self.errors(),
+            "warnings": self.warnings(), "findings": list})
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::table::{Category, Status, TableMeta};
+
+    #[test]
+    fn a_report_lists_errors_then_warnings_and_counts_unreadable_tables() {
+        let unreadable = crate::ingest::IngestError::Io {
+            path: "gone.csv".into(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        };
+        let r = check_all(
+            vec![("gone.csv".into(), Err(unreadable))],
+            None,
+            &Options::default(),
+        );
+        assert_eq!((r.files, r.errors(), r.warnings()), (1, 1, 0));
+        let text = r.text();
+        assert!(text.starts_with("Errors:\n  "), "{text}");
+        assert!(
+            text.ends_with("1 file(s) checked: 1 error(s), 0 warning(s)\n"),
+            "{text}"
+        );
+        assert_eq!(r.json()["findings"][0]["check"], "read");
+        assert_eq!(
+            Report::default().text(),
+            "0 file(s) checked: 0 error(s), 0 warning(s)\n"
+        );
+    }
 
     fn table(dims: Vec<Dimension>, rows: &[(&[u32], f64)]) -> Table {
         let mut t = Table::new(

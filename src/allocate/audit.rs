@@ -440,4 +440,72 @@ impl Audit {
         }
         w.into_inner().unwrap_or_default()
     }
+
+    /// The audit for people (`hwf allocate audit`): the published and stated totals, recipients
+    /// paid below the floor, `w_max` and the five recipients that bind it, and at the weight
+    /// evaluated the smallest implied share and whether the stated key is consistent.
+    pub fn text(&self) -> String {
+        use std::fmt::Write as _;
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "published: {} recipients, {} kr (stated total {} kr{})",
+            self.lines.len(),
+            self.published_total,
+            self.total,
+            if self.published_total == self.total {
+                ", equal"
+            } else {
+                ", DIFFERENT"
+            }
+        );
+        if !self.below_floor.is_empty() {
+            let _ = writeln!(
+                s,
+                "paid below the floor of {} kr: {}",
+                self.floor,
+                self.below_floor.join(", ")
+            );
+        }
+        let _ = writeln!(
+            s,
+            "every implied share of the unavailable indicator is non-negative for a weight of the available one up to w_max = {:.4}",
+            self.w_max
+        );
+        let _ = writeln!(
+            s,
+            "recipients that bind the range (lowest variable share / indicator share):"
+        );
+        for l in self.binding(5) {
+            let _ = writeln!(
+                s,
+                "  {} {:<20} amount {:>9}  variable share {:.6}  indicator share {:.6}  ratio {:.4}",
+                l.code, l.name, l.amount, l.variable_share, l.indicator_share, l.ratio
+            );
+        }
+        if let Some(w) = self.weight {
+            let min = self
+                .lines
+                .iter()
+                .filter_map(|l| l.implied_share.map(|q| (q, l)))
+                .min_by(|x, y| x.0.total_cmp(&y.0));
+            if let Some((q, l)) = min {
+                let _ = writeln!(
+                    s,
+                    "at weight {w}: smallest implied share {q:.6} ({} {})",
+                    l.code, l.name
+                );
+            }
+            let _ = writeln!(
+                s,
+                "{}",
+                if self.consistent() {
+                    "consistent with the stated key"
+                } else {
+                    "INCONSISTENT: the stated key would need a negative share"
+                }
+            );
+        }
+        s
+    }
 }

@@ -269,6 +269,33 @@ pub fn national(streams: &[Stream]) -> f64 {
         .sum()
 }
 
+/// The funding streams for people (`hwf allocate funding`): kronor per county and year, and per
+/// inhabitant of the embedded default population's last year, a line each, tab-separated under a
+/// header; then the national streams, which no county holds.
+///
+/// # Errors
+///
+/// As [`default_population`].
+pub fn summary(streams: &[Stream]) -> Result<String, AllocationError> {
+    use std::fmt::Write as _;
+    let (last, pop) = default_population()?;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "county\tyear\tkronor\tkronor per inhabitant ({last} population, synthetic default data)"
+    );
+    for ((c, y), v) in &per_county_year(streams, &pop) {
+        let p = pop.get(c).copied().unwrap_or(f64::NAN);
+        let _ = writeln!(s, "{c}\t{y}\t{v:.0}\t{:.2}", v / p);
+    }
+    let _ = writeln!(
+        s,
+        "national streams not earmarked for a county: {:.0} kr",
+        national(streams)
+    );
+    Ok(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -122,6 +122,25 @@ pub struct Allocation {
     pub indicators: Vec<String>,
 }
 
+impl Allocation {
+    /// One line for people (`hwf allocate --spec`): how many recipients, the kronor in all (the
+    /// amounts' sum), the floor, and how many recipients used a stand-in year for an indicator.
+    pub fn summary(&self) -> String {
+        let sum: u64 = self.lines.iter().map(|l| l.amount).sum();
+        let stand = self
+            .lines
+            .iter()
+            .filter(|l| l.values.iter().any(|v| v.stand_in))
+            .count();
+        format!(
+            "{} recipients, {} kr in all (floor {} kr each); {stand} used a stand-in year",
+            self.lines.len(),
+            sum,
+            self.floor
+        )
+    }
+}
+
 /// Computes the allocation from checked inputs: the indicator values per recipient (in recipient
 /// order) and the weights.
 ///

@@ -38,9 +38,6 @@ pub enum CliError {
     /// A scenario that cannot be written as TOML.
     #[error(transparent)]
     Toml(#[from] toml::ser::Error),
-    /// A document that cannot be written as JSON.
-    #[error(transparent)]
-    Json(#[from] serde_json::Error),
 }
 
 impl From<String> for CliError {

@@ -2,40 +2,16 @@
 
 use super::CliError;
 use super::args::{AggregateArgs, SynthRegisterArgs};
-use hwf::publish::tables::{self, TableFormat};
 use std::process::ExitCode;
 
 /// `hwf aggregate`: the tables, the report and a scenario naming them, in one output folder.
 pub fn aggregate(a: AggregateArgs) -> Result<ExitCode, CliError> {
     let out = a.keep.out(a.out)?;
-    use hwf::ingest::register;
-    let spec = register::Spec::read(&a.spec)?;
+    let spec = hwf::ingest::register::Spec::read(&a.spec)?;
     let format = spec.table_format()?;
-    let done = register::aggregate(&spec)?;
-    let ext = match format {
-        TableFormat::Parquet => "parquet",
-        TableFormat::Xlsx => "xlsx",
-        _ => "csv",
-    };
-    let mut files = Vec::new();
-    for (name, t) in &done.tables {
-        let file = format!("{name}.{ext}");
-        let bytes = tables::encode(t, &out.path().join(&file), format)?;
-        files.push((file, bytes));
-    }
-    let text = done.report_text();
-    let json = serde_json::to_string_pretty(&done.report_json())?;
-    let scenario = done.scenario(ext);
-    hwf::publish::atomic::write_dir(&out, |tmp| {
-        for (f, b) in &files {
-            std::fs::write(tmp.join(f), b)?;
-        }
-        std::fs::write(tmp.join("aggregate_report.txt"), &text)?;
-        std::fs::write(tmp.join("aggregate_report.json"), format!("{json}\n"))?;
-        std::fs::write(tmp.join("scenario.toml"), &scenario)?;
-        Ok(())
-    })?;
-    print!("{text}");
+    let done = hwf::ingest::register::aggregate(&spec)?;
+    done.write(format, &out)?;
+    print!("{}", done.report_text());
     println!("wrote {}", out.path().display());
     Ok(ExitCode::SUCCESS)
 }

@@ -1,28 +1,19 @@
 //! `hwf report`: the national report, one county's or region's, or one per county.
 
-use super::args::{McArgs, ReportArgs};
+use super::args::ReportArgs;
 use super::{CliError, print_notes};
 use hwf::publish::atomic::OutDir;
 use hwf::table::Lang;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// `hwf report`: whose report, checked before any work, then the report.
 pub fn run(a: ReportArgs) -> Result<ExitCode, CliError> {
     let who = Who::of(a.county.as_deref(), a.region.as_deref(), a.all_counties)?;
-    let out = a.out.unwrap_or_else(|| who.default_out());
-    report(
-        &a.mc,
-        a.scenario,
-        a.keep.out(out)?,
-        &who,
-        &a.lang,
-        &a.disclosure,
-        a.quiet,
-        &a.compare,
-        a.funding.as_deref(),
-        &a.backtest,
-    )
+    let out = a
+        .keep
+        .out(a.out.clone().unwrap_or_else(|| who.default_out()))?;
+    report(&a, &who, out)
 }
 
 /// Whose report `hwf report` writes.
@@ -61,22 +52,23 @@ impl Who {
     }
 }
 
-#[allow(clippy::too_many_arguments)] // one argument per command-line option
-fn report(
-    mc: &McArgs,
-    scenario: Option<PathBuf>,
-    out: OutDir,
-    who: &Who,
-    lang: &str,
-    disclosure: &str,
-    quiet: bool,
-    compare: &[PathBuf],
-    funding: Option<&Path>,
-    backtest: &[i32],
-) -> Result<ExitCode, CliError> {
+/// The report of `who` into `out`, with the options of `a`.
+fn report(a: &ReportArgs, who: &Who, out: OutDir) -> Result<ExitCode, CliError> {
+    let ReportArgs {
+        scenario,
+        lang,
+        disclosure,
+        quiet,
+        compare,
+        funding,
+        backtest,
+        mc,
+        ..
+    } = a;
+    let quiet = *quiet;
     let lang =
         Lang::from_code(lang).ok_or_else(|| format!("--lang {lang:?}: expected sv or en"))?;
-    let profile = hwf::publish::disclosure::Profile::try_from(disclosure)
+    let profile = hwf::publish::disclosure::Profile::try_from(disclosure.as_str())
         .map_err(|e| format!("--disclosure: {e}"))?;
     let start = std::time::Instant::now();
     let mut progress = |what: &str| {
@@ -92,7 +84,10 @@ fn report(
         principal.check_in(&area)?;
     }
     // Read before any projection, so that a bad funding file is refused in milliseconds.
-    let streams = funding.map(hwf::allocate::funding::read).transpose()?;
+    let streams = funding
+        .as_deref()
+        .map(hwf::allocate::funding::read)
+        .transpose()?;
     progress(&format!(
         "reading the inputs and projecting {} to {}",
         sc.name, sc.horizon

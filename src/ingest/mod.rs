@@ -31,7 +31,7 @@ pub use error::{IngestError, Location};
 pub use limits::Limits;
 
 use crate::table::Table;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The input formats hwf reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -354,4 +354,63 @@ pub fn read_bytes_as(
         table.meta.origin = path.display().to_string();
     }
     Ok(table)
+}
+
+/// A table named on a command line: its name (the path as given, or the embedded table's name),
+/// and the table or why it could not be read.
+pub type Named = (String, Result<Table, IngestError>);
+
+/// The tables at `paths`, a folder meaning every table in it (by extension, in name order), each
+/// file read on its own so that one unreadable table does not hide the others; with no path, the
+/// embedded default data. `format` is for the files named, where their names and first bytes do
+/// not tell it; a folder's files are told by their extensions.
+///
+/// # Errors
+///
+/// [`IngestError::Io`] when a folder cannot be listed.
+pub fn read_named(paths: &[PathBuf], format: Option<Format>) -> Result<Vec<Named>, IngestError> {
+    if paths.is_empty() {
+        return Ok(crate::defaults::tables());
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let io = |source| IngestError::Io {
+                path: p.clone(),
+                source,
+            };
+            let mut files: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(io)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                // hwf's own records describe tables or folders; they are not tables: a fetch's
+                // `FILE.source.json`, an output folder's marker, aggregate's report.
+                .filter(|f| {
+                    !f.file_name().is_some_and(|n| {
+                        let n = n.to_string_lossy();
+                        n.ends_with(".source.json")
+                            || n == crate::publish::atomic::MARKER
+                            || n == "aggregate_report.json"
+                    })
+                })
+                .filter(|f| {
+                    f.extension()
+                        .and_then(|e| e.to_str())
+                        .map(str::to_ascii_lowercase)
+                        .is_some_and(|e| {
+                            matches!(e.as_str(), "px" | "json" | "csv" | "xlsx" | "parquet")
+                        })
+                })
+                .collect();
+            files.sort();
+            for f in files {
+                out.push((f.display().to_string(), read_table(&f)));
+            }
+        } else {
+            out.push((
+                p.display().to_string(),
+                read_table_as(p, format, &Limits::from_env()),
+            ));
+        }
+    }
+    Ok(out)
 }

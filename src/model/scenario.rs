@@ -1412,3 +1412,45 @@ pub fn input_bytes(key: &str, f: &InputFile) -> Result<(String, Vec<u8>, String)
 pub fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
+
+/// The effective scenario for people (`hwf scenario show`): a line per value, as `dotted.key =
+/// value`, keys aligned, each followed by the file it came from (the longest key of `prov` that
+/// is the value's key or a table above it; `embedded default` where none is).
+///
+/// # Errors
+///
+/// When the scenario cannot be written as TOML.
+pub fn show(sc: &Scenario, prov: &Provenance) -> Result<String, toml::ser::Error> {
+    use std::fmt::Write as _;
+    let flat = flatten(&toml::Value::try_from(sc)?, "");
+    let width = flat.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut s = String::new();
+    for (k, v) in flat {
+        let from = prov
+            .iter()
+            .filter(|(p, _)| k == **p || k.starts_with(&format!("{p}.")))
+            .max_by_key(|(p, _)| p.len())
+            .map(|(_, s)| s.as_str())
+            .unwrap_or("embedded default");
+        let _ = writeln!(s, "{k:<width$} = {v}    # {from}");
+    }
+    Ok(s)
+}
+
+/// Every value below `v` with its dotted key, tables in their order.
+fn flatten(v: &toml::Value, prefix: &str) -> Vec<(String, String)> {
+    match v {
+        toml::Value::Table(t) => t
+            .iter()
+            .flat_map(|(k, x)| {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(x, &key)
+            })
+            .collect(),
+        other => vec![(prefix.to_string(), other.to_string())],
+    }
+}

@@ -7,6 +7,7 @@ pub mod describe;
 pub mod disclosure;
 pub mod explorer;
 pub mod forecast;
+pub mod inspect;
 pub mod method;
 pub mod principal;
 pub mod report;

@@ -1086,3 +1086,68 @@ pub fn write(pr: &Projection, out: &atomic::OutDir) -> Result<(), PublishError> 
         Ok(())
     })
 }
+
+/// The projection at its horizon for people (`hwf project`): the scope when the run covers part of
+/// Sweden, then per profession supply, demand, gap and the balance label, with the gap's band and
+/// the probability of shortage when there were draws; then the lines on synthetic and imputed
+/// inputs, where there are any.
+pub fn balance_text(pr: &Projection) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let horizon = pr.scenario.horizon;
+    let g = &pr.inputs.grid;
+    let ti = pr.years.iter().position(|&y| y == horizon).unwrap_or(0);
+    let bands = pr.bands.as_ref();
+    let band_head = bands.map_or(String::new(), |b| {
+        let q = &b.percentiles;
+        format!(
+            "  gap P{}–P{} ({} draws)   P(shortage)",
+            q[0],
+            q[q.len() - 1],
+            b.draws
+        )
+    });
+    let area = pr.area();
+    if !area.whole {
+        let _ = writeln!(
+            s,
+            "scope: {} (the figures are these counties' sum, not Sweden)",
+            area.name(false)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "{:<6} {:>10} {:>10} {:>9}  balance {horizon}{band_head}",
+        "prof", "supply", "demand", "gap"
+    );
+    for p in 0..g.np() {
+        let (supply, demand) = pr.national(ti, p);
+        let demand = demand.unwrap_or(f64::NAN);
+        let band = bands.map_or(String::new(), |b| {
+            let last = b.years.len() - 1;
+            let q = b.q(p, 3, b.national(), last);
+            format!(
+                "  {:>9.0} … {:<9.0} {:>5.0} %",
+                q[0],
+                q[q.len() - 1],
+                100.0 * b.shortage_of(p, b.national(), last)
+            )
+        });
+        let _ = writeln!(
+            s,
+            "{:<6} {:>10.0} {:>10.0} {:>9.0}  {:<8}{band}",
+            g.professions[p],
+            supply,
+            demand,
+            supply - demand,
+            pr.label(supply, demand)
+        );
+    }
+    for line in [pr.synthetic_summary(), pr.imputed_summary()]
+        .into_iter()
+        .flatten()
+    {
+        let _ = writeln!(s, "{line}");
+    }
+    s
+}

@@ -22,6 +22,7 @@
 pub mod synth;
 
 use crate::codes::{CodeLists, List, Lookup};
+use crate::publish::atomic::{OutDir, PublishError};
 use crate::publish::tables::TableFormat;
 use crate::table::{Category, Dimension, Odometer, Role, Status, Table, TableMeta};
 use polars::prelude::*;
@@ -457,6 +458,45 @@ impl Aggregated {
                 })
                 .collect(),
         )
+    }
+
+    /// Writes the aggregation into `out` whole (`hwf aggregate`): each table in `format`
+    /// (`NAME.parquet`, `.xlsx` or `.csv`), the report as `aggregate_report.txt` and `.json`, and
+    /// `scenario.toml` naming the tables as inputs.
+    ///
+    /// # Errors
+    ///
+    /// [`PublishError`] when a table cannot be encoded or the folder cannot be written.
+    pub fn write(&self, format: TableFormat, out: &OutDir) -> Result<(), PublishError> {
+        let ext = match format {
+            TableFormat::Parquet => "parquet",
+            TableFormat::Xlsx => "xlsx",
+            _ => "csv",
+        };
+        let mut files = Vec::new();
+        for (name, t) in &self.tables {
+            let file = format!("{name}.{ext}");
+            let bytes = crate::publish::tables::encode(t, &out.path().join(&file), format)?;
+            files.push((file, bytes));
+        }
+        let text = self.report_text();
+        let json = serde_json::to_string_pretty(&self.report_json()).map_err(|e| {
+            PublishError::Encode {
+                path: out.path().join("aggregate_report.json"),
+                what: "JSON".into(),
+                message: e.to_string(),
+            }
+        })?;
+        let scenario = self.scenario(ext);
+        crate::publish::atomic::write_dir(out, |tmp| {
+            for (f, b) in &files {
+                std::fs::write(tmp.join(f), b)?;
+            }
+            std::fs::write(tmp.join("aggregate_report.txt"), &text)?;
+            std::fs::write(tmp.join("aggregate_report.json"), format!("{json}\n"))?;
+            std::fs::write(tmp.join("scenario.toml"), &scenario)?;
+            Ok(())
+        })
     }
 }
 

@@ -6,6 +6,7 @@ use super::disclosed::Disclosed;
 use super::html::{chart_source, esc, figure, num, prof_name, tr};
 use crate::codes::CodeLists;
 use crate::model::Projection;
+use crate::publish::atomic::{self, PublishError};
 use crate::publish::charts::{self, Drawn, Labels};
 use crate::publish::disclosure::Profile;
 use crate::publish::results::{Data, Wide};
@@ -479,4 +480,61 @@ pub(super) fn backtest_section(
             "A selection of professions; every profession and county is in tables/backtest.csv."
         )
     );
+}
+
+/// The files of `hwf backtest`, written into `out` whole: `backtest.csv` (every score),
+/// `backtest_summary.csv` (the summary beside it) and, where any case could be scored,
+/// `calibration.csv`.
+///
+/// # Errors
+///
+/// As [`atomic::write_dir`].
+pub fn write_backtest(
+    scores: &[crate::model::backtest::Score],
+    summary: &[crate::model::backtest::Summary],
+    calibration: &[crate::model::calibration::Row],
+    out: &atomic::OutDir,
+) -> Result<(), PublishError> {
+    let a = backtest_table(scores).csv();
+    let b = backtest_summary_table(summary, scores).csv();
+    let c = (!calibration.is_empty()).then(|| super::calibration_table(calibration).csv());
+    atomic::write_dir(out, |tmp| {
+        std::fs::write(tmp.join("backtest.csv"), &a)?;
+        std::fs::write(tmp.join("backtest_summary.csv"), &b)?;
+        if let Some(c) = &c {
+            std::fs::write(tmp.join("calibration.csv"), c)?;
+        }
+        Ok(())
+    })
+}
+
+/// The backtest for people (`hwf backtest`): the summary, a line per base year, horizon, measure
+/// and profession, then the calibration table ([`super::calibration_text`]).
+pub fn backtest_text(
+    summary: &[crate::model::backtest::Summary],
+    calibration: &[crate::model::calibration::Row],
+) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{:<5} {:>4} {:>8} {:<6} {:>9} {:>9} {:>9} {:>9}",
+        "base", "h", "measure", "prof", "national%", "MAPE%", "bias%", "inside%"
+    );
+    for x in summary {
+        let _ = writeln!(
+            s,
+            "{:<5} {:>4} {:>8} {:<6} {:>9.2} {:>9.2} {:>9.2} {:>9}",
+            x.base_year,
+            x.horizon,
+            x.measure,
+            x.profession,
+            x.national,
+            x.mape,
+            x.bias,
+            x.coverage
+                .map_or("–".to_string(), |c| format!("{:.0}", 100.0 * c))
+        );
+    }
+    s.push_str(&super::calibration_text(calibration));
+    s
 }

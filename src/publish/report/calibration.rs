@@ -198,3 +198,63 @@ pub(super) fn calibration_section(
         )
     );
 }
+
+/// The calibration table for people (`hwf backtest`): P10–P90 coverage by horizon for the nation
+/// and the counties (both measures), and the interval score of hwf against the naive forecasts;
+/// empty without rows.
+pub fn calibration_text(rows: &[crate::model::calibration::Row]) -> String {
+    let mut s = String::new();
+    if rows.is_empty() {
+        return s;
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "calibration (P10–P90 band, nominal 80 %, ± its standard error clustered by base year; interval score and CRPS in % of the outcome)"
+    );
+    let _ = writeln!(
+        s,
+        "{:<9} {:>7} {:>6} {:>9} {:>6} {:>9} {:>9} {:>12} {:>12}",
+        "level",
+        "horizon",
+        "cells",
+        "inside%",
+        "±se",
+        "IS hwf",
+        "CRPS hwf",
+        "IS no-chg",
+        "IS trend"
+    );
+    let find = |m: &str, level: &str, h: Option<i32>| {
+        rows.iter()
+            .find(|r| r.method == m && r.level == level && r.measure == "all" && r.horizon == h)
+    };
+    let mut horizons: Vec<Option<i32>> = rows.iter().map(|r| r.horizon).collect();
+    horizons.sort_unstable();
+    horizons.dedup();
+    for level in ["national", "county"] {
+        for &h in horizons.iter().skip(1).chain(std::iter::once(&None)) {
+            let Some(own) = find("hwf", level, h) else {
+                continue;
+            };
+            let naive = |m: &str| {
+                find(m, level, h).map_or("–".to_string(), |r| format!("{:.2}", r.interval_score))
+            };
+            let _ = writeln!(
+                s,
+                "{:<9} {:>7} {:>6} {:>9.1} {:>6} {:>9.2} {:>9.2} {:>12} {:>12}",
+                level,
+                h.map_or("all".to_string(), |h| h.to_string()),
+                own.n,
+                100.0 * own.coverage,
+                own.coverage_se
+                    .map_or("–".to_string(), |s| format!("{:.1}", 100.0 * s)),
+                own.interval_score,
+                own.crps,
+                naive("no_change"),
+                naive("linear_trend"),
+            );
+        }
+    }
+    s
+}

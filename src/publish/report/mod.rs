@@ -43,10 +43,10 @@ mod scenarios;
 
 pub use backtest::{
     backtest_chart, backtest_panel_data, backtest_panels, backtest_summary_table,
-    backtest_summary_table_with, backtest_table, backtest_table_with, published_actual,
-    published_national,
+    backtest_summary_table_with, backtest_table, backtest_table_with, backtest_text,
+    published_actual, published_national, write_backtest,
 };
-pub use calibration::{calibration_chart, calibration_table};
+pub use calibration::{calibration_chart, calibration_table, calibration_text};
 pub use disclosed::{Disclosed, disclosed, tables};
 pub(crate) use figures::{Part, part_charts, part_sum, part_sums, pyramid_bars};
 pub use figures::{profession_charts, profession_charts_with, pyramid_base};
