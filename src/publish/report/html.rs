@@ -184,27 +184,26 @@ fn figure_with(o: &mut String, ch: &charts::Drawn, lang: Lang, files: &str) {
 /// (`14.516129032258064` → `14.52`), about a tenth of the page. The files in `charts/` keep the
 /// SVG as drawn.
 fn inline_svg(svg: &str) -> String {
-    let svg = svg.find("<svg").map_or(svg, |i| &svg[i..]);
-    let mut out = String::with_capacity(svg.len());
-    let mut rest = svg.replace(" opacity=\"1\"", "");
     const SIZE: &str = "font-size=\"";
+    let svg = svg.find("<svg").map_or(svg, |i| &svg[i..]);
+    let svg = svg.replace(" opacity=\"1\"", "");
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg.as_str();
     while let Some(i) = rest.find(SIZE) {
         let from = i + SIZE.len();
         let len = rest[from..].find('"').unwrap_or(0);
         out.push_str(&rest[..from]);
-        match rest[from..from + len].parse::<f64>() {
+        let value = &rest[from..from + len];
+        match value.parse::<f64>() {
             Ok(v) => {
-                let mut t = format!("{v:.2}");
-                while t.ends_with('0') {
-                    t.pop();
-                }
-                out.push_str(t.trim_end_matches('.'));
+                let t = format!("{v:.2}");
+                out.push_str(t.trim_end_matches('0').trim_end_matches('.'));
             }
-            Err(_) => out.push_str(&rest[from..from + len]),
+            Err(_) => out.push_str(value),
         }
-        rest = rest.split_off(from + len);
+        rest = &rest[from + len..];
     }
-    out.push_str(&rest);
+    out.push_str(rest);
     out
 }
 
