@@ -1425,6 +1425,98 @@ def care_use(pop2023: list[list[float]]) -> list[tuple[str, int, int, float]]:
     return rows
 
 
+# Service areas (data/codes/services.csv): care use per person by sex and age for each, and the
+# split of each profession's FTE over them. Maternity care is driven by births: its "use" is the
+# population aged 0 at the end of the year (1 at age 0, nothing at any other age). Municipal health
+# care follows the municipal sector's profile.
+SERVICE_USE = {
+    "PV": [(0, 1.3), (5, 0.6), (17, 0.55), (18, 0.7), (44, 0.8), (64, 1.05), (79, 1.7), (90, 2.2), (100, 2.2)],
+    "SOM": [(0, 2.2), (1, 0.7), (5, 0.35), (17, 0.35), (40, 0.55), (50, 0.9), (65, 1.8), (75, 2.8), (85, 3.2),
+            (100, 2.6)],
+    "PSYK": [(0, 0.1), (11, 0.25), (15, 1.2), (20, 1.9), (29, 1.8), (44, 1.3), (64, 0.8), (79, 0.5), (100, 0.6)],
+    "TV": [(0, 0.05), (2, 0.3), (3, 1.2), (19, 1.2), (20, 0.7), (29, 0.7), (30, 0.9), (64, 1.0), (84, 1.3),
+           (90, 0.8), (100, 0.6)],
+    "KHS": CARE_K,
+}
+# Share of a profession's FTE in region-run and private care by service; municipality-run care is
+# municipal health care (KHS) throughout. Private care has more primary care (PV weight x 1.6).
+STAFF_MIX = {
+    "APO": {"SOM": 0.7, "PV": 0.2, "PSYK": 0.1}, "ATP": {"SOM": 0.45, "PSYK": 0.35, "PV": 0.2},
+    "AUD": {"SOM": 0.6, "PV": 0.4}, "BMO": {"MOD": 0.85, "PV": 0.1, "SOM": 0.05},
+    "BMA": {"SOM": 0.85, "PV": 0.1, "PSYK": 0.05}, "DIE": {"SOM": 0.6, "PV": 0.4},
+    "FYS": {"PV": 0.55, "SOM": 0.4, "PSYK": 0.05}, "HSK": {"PSYK": 0.45, "SOM": 0.3, "PV": 0.25},
+    "KIR": {"PV": 1.0}, "LOG": {"SOM": 0.55, "PV": 0.3, "PSYK": 0.15},
+    "LAK": {"SOM": 0.58, "PV": 0.25, "PSYK": 0.12, "MOD": 0.05}, "NAP": {"PV": 1.0},
+    "OPT": {"SOM": 0.7, "PV": 0.3}, "ORT": {"SOM": 1.0}, "PSY": {"PSYK": 0.6, "PV": 0.3, "SOM": 0.1},
+    "PST": {"PSYK": 0.85, "PV": 0.15}, "REC": {"SOM": 0.8, "PV": 0.2}, "RSK": {"SOM": 0.95, "PV": 0.05},
+    "SJF": {"SOM": 1.0}, "SSK": {"SOM": 0.62, "PV": 0.22, "PSYK": 0.1, "MOD": 0.06},
+    "THY": {"TV": 1.0}, "TLK": {"TV": 0.95, "SOM": 0.05},
+    "SPL": {"SOM": 0.62, "PV": 0.2, "PSYK": 0.13, "MOD": 0.05},
+    "SSSK": {"SOM": 0.5, "PV": 0.3, "PSYK": 0.08, "MOD": 0.12},
+}
+S_CODES = [r["code"] for r in read_codes("services.csv")]
+
+
+def service_use(pop2023: list[list[float]]) -> list[tuple[str, int, int, float]]:
+    rows = []
+    den = sum(pop2023[s][a] for s in (0, 1) for a in range(101))
+    for code in S_CODES:
+        if code == "MOD":
+            w = [[1.0 if a == 0 else 0.0 for a in range(101)] for _ in (0, 1)]
+        else:
+            w = [[interp(SERVICE_USE[code], a) for a in range(101)] for _ in (0, 1)]
+            for a in range(101):
+                if code in ("PV", "PSYK") and 15 <= a <= 64:
+                    w[1][a] *= 1.15  # women use more primary care and psychiatry in working ages
+                if code == "KHS" and a >= 80:
+                    w[1][a] *= 1.1
+        num = sum(w[s][a] * pop2023[s][a] for s in (0, 1) for a in range(101))
+        for s in (0, 1):
+            for a in range(101):
+                rows.append((code, s + 1, a, w[s][a] * den / num))
+    return rows
+
+
+def make_staffing(emp) -> list[tuple[str, str, str, str, int]]:
+    """FTE (tenths) of the last employment year by profession, county, sector and service: each
+    profession x county x sector's FTE split by STAFF_MIX with a county tilt (its own stream of
+    random numbers, so that the other files do not change), the parts summing to the whole."""
+    rng = Rng(SEED + 1)
+    rows = []
+    t = len(EMP_YEARS) - 1
+    for p in P_CODES:
+        for ci, c in enumerate(C_CODES):
+            tilt = {sv: math.exp(0.15 * rng.gauss()) for sv in S_CODES}
+            for k, sec in enumerate(("R", "K", "P")):
+                total = sum(emp[p][t][1][k])
+                if total == 0:
+                    continue
+                if sec == "K":
+                    mix = {"KHS": 1.0}
+                else:
+                    mix = {sv: w * tilt[sv] * (1.6 if sec == "P" and sv == "PV" else 1.0)
+                           for sv, w in STAFF_MIX[p].items()}
+                codes = [sv for sv in S_CODES if sv in mix]
+                parts = largest_remainder([mix[sv] * total / sum(mix.values()) for sv in codes], total)
+                for sv, x in zip(codes, parts):
+                    if x:
+                        rows.append((p, c, sec, sv, x))
+    return rows
+
+
+def write_service_use(rows, manifest) -> None:
+    write_semicolon_csv("service_use.csv", "verksamhetsområde;kön;ålder;vårdkonsumtion", use_lines(rows), manifest,
+                        "Relativ vårdkonsumtion per person efter verksamhetsområde, kön och ålder",
+                        "Relative care use per person by service area, sex and age")
+
+
+def write_staffing(rows, manifest) -> None:
+    lines = ["%s;%s;%s;%s;%s" % (p, c, sec, sv, tenths(x).replace(".", ",")) for p, c, sec, sv, x in rows]
+    write_semicolon_csv("staffing.csv", "yrke;län;huvudman;verksamhetsområde;heltidsekvivalenter", lines, manifest,
+                        "Heltidsekvivalenter efter yrke, län, huvudman och verksamhetsområde %d" % EMP_YEARS[-1],
+                        "Full-time equivalents by profession, county, sector and service area %d" % EMP_YEARS[-1])
+
+
 def make_balance(rng: Rng) -> list[tuple]:
     rows = []
     for c in C_CODES:
@@ -1678,15 +1770,24 @@ def write_admissions(beg, grad, manifest) -> list[str]:
     return lines
 
 
-def write_care_use(rows, manifest) -> None:
-    lines = ["huvudman;kön;ålder;vårdkonsumtion"]
-    for code, s, a, v in rows:
-        lines.append("%s;%d;%d;%s" % (code, s, a, ("%.4f" % v).replace(".", ",")))
+def write_semicolon_csv(name, header, lines, manifest, title_sv, title_en) -> None:
+    """A UTF-8 CSV with BOM, ';' and CRLF (decimal comma in its values), with the drift world's title
+    line above the header (the title line is not a row)."""
+    lines = [header] + lines
     if DRIFT:
         lines.insert(0, CSV_TITLE_DRIFT)
     data = b"\xef\xbb\xbf" + ("\r\n".join(lines) + "\r\n").encode("utf-8")
-    write("care_use.csv", data, manifest, "csv", "Relativ vårdkonsumtion per person efter huvudman, kön och ålder",
-          "Relative care use per person by sector, sex and age", rows=len(lines) - 1 - int(DRIFT))  # the title line is not a row
+    write(name, data, manifest, "csv", title_sv, title_en, rows=len(lines) - 1 - int(DRIFT))
+
+
+def use_lines(rows) -> list[str]:
+    return ["%s;%d;%d;%s" % (code, s, a, ("%.4f" % v).replace(".", ",")) for code, s, a, v in rows]
+
+
+def write_care_use(rows, manifest) -> None:
+    write_semicolon_csv("care_use.csv", "huvudman;kön;ålder;vårdkonsumtion", use_lines(rows), manifest,
+                        "Relativ vårdkonsumtion per person efter huvudman, kön och ålder",
+                        "Relative care use per person by sector, sex and age")
 
 
 def write_balance(rows, manifest) -> None:
@@ -1883,6 +1984,20 @@ population ages 0–100 (`100` = 100+). Codes come from `data/codes/`.
   `år,län,yrke,huvudman,bedömning,antal`. `R`: one answer per region (`antal` = 1); `K`: the number
   of municipalities of the county giving each answer (only non-zero counts are written; they add up
   to the county's number of municipalities, 290 in all). `bedömning` ∈ {{brist, balans, överskott}}.
+- **`service_use.csv`** — relative care use per person by service area (UTF-8 with BOM, `;`,
+  decimal comma, CRLF): `verksamhetsområde;kön;ålder;vårdkonsumtion` for the six service areas of
+  `data/codes/services.csv`, ages 0–100, each with mean 1,0 over the 2023 population. Primary care
+  (PV) U-shaped, specialised somatic care (SOM) steep after 60, psychiatry (PSYK) highest 15–44,
+  dental care (TV) high for children 3–19 (free dental care) and again 65–84, municipal health care
+  (KHS) the municipal sector's profile. Maternity care (MOD) is driven by births: its profile is the
+  population aged 0 at the end of the year (a value at age 0, zero at every other age).
+- **`staffing.csv`** — the staffing matrix: FTE of {EMP_YEARS[-1]} by `yrke;län;huvudman;verksamhetsområde;heltidsekvivalenter`
+  (UTF-8 with BOM, `;`, decimal comma, CRLF). Each profession × county × sector's FTE in `employed.px`
+  split over the service areas by a profession's mix (midwives 85 % maternity care, psychologists
+  60 % psychiatry, dentists and dental hygienists dental care, …; private care with more primary
+  care) tilted per county (a log-normal factor, sd 0.15, per service); municipality-run care is
+  municipal health care throughout. The parts sum to the employed FTE of the cell exactly. Drawn
+  from a stream of random numbers of its own (seed + 1), so the other files do not depend on it.
 - **`manifest.toml`** — name, format, titles, `synthetic = true`, sha256, bytes, rows (and cells for
   PX: values written in DATA) of every data file.
 
@@ -2336,6 +2451,8 @@ def main() -> None:
     write_admissions(beg, grad, manifest)
     write_care_use(care, manifest)
     write_balance(balance_rows, manifest)
+    write_service_use(service_use(pops[2023]), manifest)
+    write_staffing(make_staffing(emp), manifest)
     write_manifest(manifest)
     ach = achieved(stocks, emp, issued, beg, cpop, pops, balance_rows)
     ach["hsk_wave_2019"] = info["HSK"]["wave_2019"]

@@ -96,6 +96,9 @@ pub struct CodeLists {
     pub municipalities: Vec<Municipality>,
     /// Region-run, municipality-run, private.
     pub sectors: Vec<Named>,
+    /// The service areas demand is driven by (primary care, specialised somatic care, psychiatry,
+    /// maternity care, dental care, municipal health care).
+    pub services: Vec<Named>,
     /// The 22 licensed professions and the specialist layers.
     pub professions: Vec<Profession>,
     /// Changes of programme length or licence route by cohort, in order of profession and year.
@@ -124,11 +127,13 @@ pub enum List {
     Origins,
     /// The principals' balance assessments (`brist`, `balans`, `överskott`).
     Assessments,
+    /// Service areas (`PV`, `Primärvård`, `Primary care`, `MOD`, `Mödra- och förlossningsvård`).
+    Services,
 }
 
 impl List {
     /// All lists.
-    pub const ALL: [List; 8] = [
+    pub const ALL: [List; 9] = [
         List::Professions,
         List::Counties,
         List::Municipalities,
@@ -137,16 +142,19 @@ impl List {
         List::Sexes,
         List::Origins,
         List::Assessments,
+        List::Services,
     ];
 
     /// The list `hwf codes NAME` prints: counties (län), regions (healthcare_regions),
-    /// municipalities (kommuner), sectors or professions (yrken); `None` for any other name.
+    /// municipalities (kommuner), sectors, services (verksamhetsområden) or professions (yrken);
+    /// `None` for any other name.
     pub fn printed(name: &str) -> Option<List> {
         Some(match name {
             "counties" | "län" => List::Counties,
             "regions" | "healthcare_regions" => List::HealthcareRegions,
             "municipalities" | "kommuner" => List::Municipalities,
             "sectors" => List::Sectors,
+            "services" | "verksamhetsområden" => List::Services,
             "professions" | "yrken" => List::Professions,
             _ => return None,
         })
@@ -175,6 +183,9 @@ impl List {
                 "a country of education: SE (Sverige), EU (EU/EES) or TC (tredje land)"
             }
             List::Assessments => "an assessment: brist, balans or överskott",
+            List::Services => {
+                "a service area: PV, SOM, PSYK, MOD, TV or KHS, or its name (see `hwf codes services`)"
+            }
         }
     }
 
@@ -188,6 +199,7 @@ impl List {
             List::Sexes => "sexes",
             List::Origins => "origins",
             List::Assessments => "assessments",
+            List::Services => "services",
         }
     }
 }
@@ -486,6 +498,7 @@ const COUNTIES: &str = include_str!("../data/codes/counties.csv");
 const REGIONS: &str = include_str!("../data/codes/healthcare_regions.csv");
 const MUNICIPALITIES: &str = include_str!("../data/codes/municipalities.csv");
 const SECTORS: &str = include_str!("../data/codes/sectors.csv");
+const SERVICES: &str = include_str!("../data/codes/services.csv");
 const PROFESSIONS: &str = include_str!("../data/codes/professions.csv");
 const ALIASES: &str = include_str!("../data/codes/aliases.csv");
 const PROGRAMME_RULES: &str = include_str!("../data/codes/programme_rules.csv");
@@ -566,6 +579,11 @@ impl CodeLists {
                 .iter()
                 .map(|x| format!("{}\t{}\t{}", x.code, x.name_sv, x.name_en))
                 .collect(),
+            List::Services => self
+                .services
+                .iter()
+                .map(|x| format!("{}\t{}\t{}", x.code, x.name_sv, x.name_en))
+                .collect(),
             List::Professions => self
                 .professions
                 .iter()
@@ -622,6 +640,7 @@ impl CodeLists {
                     })
                     .collect(),
                 sectors: named("sectors.csv", SECTORS),
+                services: named("services.csv", SERVICES),
                 professions: rows("professions.csv", PROFESSIONS)
                     .iter()
                     .map(|r| Profession {
@@ -759,6 +778,7 @@ fn vocabularies(c: &CodeLists) -> Vec<Vocabulary> {
     for (list, named) in [
         (List::Sectors, &c.sectors),
         (List::HealthcareRegions, &c.healthcare_regions),
+        (List::Services, &c.services),
     ] {
         let v = &mut out[at(list)];
         for n in named {

@@ -16,7 +16,7 @@ pub const DIR: &str = "data/default";
 pub const MANIFEST: &str = include_str!("../data/default/manifest.toml");
 
 /// The embedded files: name and bytes, in manifest order.
-pub const FILES: [(&str, &[u8]); 8] = [
+pub const FILES: [(&str, &[u8]); 10] = [
     ("licensed.px", include_bytes!("../data/default/licensed.px")),
     ("employed.px", include_bytes!("../data/default/employed.px")),
     (
@@ -40,12 +40,20 @@ pub const FILES: [(&str, &[u8]); 8] = [
         include_bytes!("../data/default/care_use.csv"),
     ),
     ("balance.csv", include_bytes!("../data/default/balance.csv")),
+    (
+        "service_use.csv",
+        include_bytes!("../data/default/service_use.csv"),
+    ),
+    (
+        "staffing.csv",
+        include_bytes!("../data/default/staffing.csv"),
+    ),
 ];
 
 /// The number of rows (cells) of each embedded table once read, in the order of [`FILES`] (a test
 /// reads every file and compares): a table with another count cannot be one of them.
-pub const ROWS: [usize; 8] = [
-    776_160, 3_991_680, 2_328_480, 59_388, 93_324, 6_156, 606, 636,
+pub const ROWS: [usize; 10] = [
+    776_160, 3_991_680, 2_328_480, 59_388, 93_324, 6_156, 606, 636, 1_212, 2_793,
 ];
 
 /// The bytes of one embedded file.

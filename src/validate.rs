@@ -103,6 +103,8 @@ pub enum Concept {
     Contents,
     /// The principals' balance assessment.
     Assessment,
+    /// Service area (verksamhetsområde: primary care, psychiatry, maternity care, …).
+    Service,
 }
 
 impl Concept {
@@ -155,6 +157,8 @@ impl TryFrom<&str> for Concept {
             | "utbildningsland (grupp)" => Concept::Origin,
             "contents" | "tabellinnehåll" | "contentscode" | "contents code" => Concept::Contents,
             "assessment" | "bedömning" | "bedomning" => Concept::Assessment,
+            "service" | "service area" | "verksamhetsområde" | "verksamhetsomrade"
+            | "verksamhet" | "vårdområde" => Concept::Service,
             _ => return Err(format!("no known dimension is called {s:?}")),
         })
     }
@@ -177,6 +181,10 @@ pub enum TableKind {
     CareUse,
     /// Principals' balance assessments by year, county, profession, sector, assessment.
     Balance,
+    /// Care use per person by service area, sex, age.
+    ServiceUse,
+    /// The staffing matrix: FTE by profession, sector and service area (and county).
+    Staffing,
     /// Any other table: only the generic checks.
     Other,
 }
@@ -193,13 +201,18 @@ impl TableKind {
             TableKind::Admissions => &[Profession, HealthcareRegion, Year],
             TableKind::CareUse => &[Sector, Sex, Age],
             TableKind::Balance => &[Year, County, Profession, Sector, Assessment],
+            TableKind::ServiceUse => &[Service, Sex, Age],
+            TableKind::Staffing => &[Profession, Sector, Service],
             TableKind::Other => &[],
         }
     }
 
     /// Whether the values are counts of persons (or FTE), which cannot be negative.
     pub fn counts(self) -> bool {
-        !matches!(self, TableKind::CareUse | TableKind::Other)
+        !matches!(
+            self,
+            TableKind::CareUse | TableKind::ServiceUse | TableKind::Other
+        )
     }
 
     /// The name used on the command line and in manifests.
@@ -212,12 +225,14 @@ impl TableKind {
             TableKind::Admissions => "admissions",
             TableKind::CareUse => "care_use",
             TableKind::Balance => "balance",
+            TableKind::ServiceUse => "service_use",
+            TableKind::Staffing => "staffing",
             TableKind::Other => "other",
         }
     }
 
     /// All kinds.
-    pub const ALL: [TableKind; 8] = [
+    pub const ALL: [TableKind; 10] = [
         TableKind::Licensed,
         TableKind::Employed,
         TableKind::LicencesIssued,
@@ -225,6 +240,8 @@ impl TableKind {
         TableKind::Admissions,
         TableKind::CareUse,
         TableKind::Balance,
+        TableKind::ServiceUse,
+        TableKind::Staffing,
         TableKind::Other,
     ];
 
@@ -497,6 +514,7 @@ pub fn list_of(c: Concept) -> Option<List> {
         Concept::Sex => Some(List::Sexes),
         Concept::Origin => Some(List::Origins),
         Concept::Assessment => Some(List::Assessments),
+        Concept::Service => Some(List::Services),
         Concept::Age | Concept::Year | Concept::Contents => None,
     }
 }

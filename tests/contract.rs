@@ -501,7 +501,7 @@ fn all_eight_embedded_tables_round_trip_through_csv_xlsx_and_parquet() {
 }
 
 #[test]
-fn the_eight_embedded_tables_converted_and_fed_back_give_the_same_results() {
+fn the_ten_embedded_tables_converted_and_fed_back_give_the_same_results() {
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
     for ((name, _), key) in hwf::defaults::FILES.iter().zip(hwf::model::INPUT_KEYS) {
@@ -511,7 +511,22 @@ fn the_eight_embedded_tables_converted_and_fed_back_give_the_same_results() {
         files.push((key, path));
     }
     let inputs: Vec<(&str, &Path)> = files.iter().map(|(k, p)| (*k, p.as_path())).collect();
-    let sc = scenario_with(dir.path(), &inputs);
+    let mut sc = scenario_with(dir.path(), &inputs);
+    // The demand's service-area tables too, as xlsx.
+    for name in ["service_use", "staffing"] {
+        let t = hwf::defaults::table(&format!("{name}.csv")).unwrap();
+        let path = dir.path().join(format!("{name}.xlsx"));
+        tables::write(&t, &path, TableFormat::Xlsx).unwrap();
+        let f = Some(scenario::SupplementFile {
+            file: path.display().to_string(),
+            ..Default::default()
+        });
+        if name == "staffing" {
+            sc.demand.staffing = f;
+        } else {
+            sc.demand.service_use = f;
+        }
+    }
     let pr = run(&sc).unwrap();
     assert_same_results(&pr, default_run());
     for u in &pr.used {
@@ -1327,7 +1342,10 @@ fn persons_by_sector_without_fte_take_fte_per_person_from_the_embedded_profile()
         .iter()
         .map(|i| i["key"].as_str().unwrap())
         .collect();
-    assert_eq!(keys.last(), Some(&"employed.fte"));
+    assert_eq!(
+        keys[8..],
+        ["employed.fte", "demand.service_use", "demand.staffing"]
+    );
     assert_eq!(m["scenario"]["inputs"]["employed"]["fte"], "embedded");
 }
 

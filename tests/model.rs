@@ -92,6 +92,7 @@ fn tiny() -> (Scenario, Inputs) {
         balance,
         exit_groups: vec![],
         overrides: Default::default(),
+        services: None,
     };
     let mut sc = small_scenario(2023, 2026, 1, 1);
     // A quantified base-year imbalance (the default has none), to check that it reaches demand.
@@ -321,6 +322,189 @@ fn demand_follows_the_demographic_index_and_factors() {
     assert!((pr.demand_at(ti, 0, 0, 0).unwrap() - want).abs() < 1e-9);
 }
 
+/// Two service areas in the tiny case: maternity care driven by births (use at age 0 alone) and
+/// municipal health care (use from 80); the nurses' FTE in region-run care 30 in the first, 10 in
+/// the second.
+fn two_services(fte: Vec<f64>) -> hwf::model::services::Services {
+    let mut profile = vec![0.0; 2 * 2 * POP_AGES];
+    for s in 0..2 {
+        profile[s * POP_AGES] = 1.0; // MOD: age 0
+        for a in 80..POP_AGES {
+            profile[(2 + s) * POP_AGES + a] = 1.0; // KHS: 80+
+        }
+    }
+    hwf::model::services::Services {
+        codes: vec!["MOD".into(), "KHS".into()],
+        profile,
+        fte,
+        by_county: true,
+    }
+}
+
+#[test]
+fn demand_by_service_area_weights_each_service_by_the_staffing_mix() {
+    let (sc, mut inp) = tiny();
+    // 2026: twice as many aged 0 (births), the same number aged 80+.
+    for s in 0..2 {
+        inp.population[(3 * 2 + s) * POP_AGES] = 20.0;
+    }
+    inp.services = Some(two_services(vec![30.0, 10.0]));
+    let pr = project(&sc, inp.clone(), vec![]).unwrap();
+    let t0 = pr.years.iter().position(|&y| y == 2023).unwrap();
+    let t3 = pr.years.iter().position(|&y| y == 2026).unwrap();
+    // Base 108 FTE × 1.05 (the quantified "brist") = 113.4; in 2026 the index is
+    // 0.75 · (20/10) + 0.25 · 1 = 1.75: 198.45.
+    assert!((pr.demand_at(t0, 0, 0, 0).unwrap() - 113.4).abs() < 1e-9);
+    assert!((pr.demand_at(t0 + 1, 0, 0, 0).unwrap() - 113.4).abs() < 1e-9);
+    assert!((pr.demand_at(t3, 0, 0, 0).unwrap() - 198.45).abs() < 1e-9);
+    assert!(pr.demand.unstaffed.is_empty());
+    // Staffing that gives the nurses nothing: they keep the sector's index (care use 1 at every
+    // age: (2·101·10 + 2·10)/(2·101·10) in 2026), and the run says which cell.
+    inp.services = Some(two_services(vec![0.0, 0.0]));
+    let pr = project(&sc, inp, vec![]).unwrap();
+    assert_eq!(pr.demand.unstaffed, vec![[0, 0, 0]]);
+    let want = 113.4 * (2020.0 + 20.0) / 2020.0;
+    assert!((pr.demand_at(t3, 0, 0, 0).unwrap() - want).abs() < 1e-9);
+}
+
+#[test]
+fn demand_grows_differently_per_profession_by_its_service_areas() {
+    let pr = default_run();
+    let g = &pr.inputs.grid;
+    let t0 = pr.years.iter().position(|&y| y == 2023).unwrap();
+    // Demand now grows differently per profession: dental care, psychiatry, births.
+    let growth = |code: &str| {
+        let p = g.prof(code).unwrap();
+        let sum = |ti: usize| -> f64 {
+            (0..g.nc())
+                .flat_map(|c| (0..g.nk()).map(move |k| (c, k)))
+                .map(|(c, k)| pr.demand_at(ti, p, c, k).unwrap())
+                .sum()
+        };
+        sum(pr.years.len() - 1) / sum(t0)
+    };
+    let (nurses, midwives, dentists) = (growth("SSK"), growth("BMO"), growth("TLK"));
+    assert!(
+        nurses > midwives + 0.05 && nurses > dentists + 0.05,
+        "{nurses} {midwives} {dentists}"
+    );
+}
+
+/// Persons aged 0 at the end of each year by county, read from the embedded population tables.
+fn births_by_county_and_year() -> std::collections::HashMap<(String, i32), f64> {
+    let mut out = std::collections::HashMap::new();
+    for name in ["population.px", "population_projection.px"] {
+        let t = hwf::defaults::table(name).unwrap();
+        use hwf::validate::Concept;
+        let dim = |x: Concept| {
+            t.dims
+                .iter()
+                .position(|d| Concept::of(d) == Some(x))
+                .unwrap()
+        };
+        let (c, a, y) = (dim(Concept::County), dim(Concept::Age), dim(Concept::Year));
+        for r in 0..t.len() {
+            if t.code(a, r) == "0" {
+                let key = (t.code(c, r).to_string(), t.code(y, r).parse().unwrap());
+                *out.entry(key).or_insert(0.0) += t.value(r).unwrap();
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn midwives_demand_follows_births() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(
+        dir,
+        "staffing.csv",
+        "yrke;huvudman;verksamhetsområde;heltidsekvivalenter\nBMO;R;MOD;100\nBMO;P;MOD;10\n",
+    );
+    let file = write(
+        dir,
+        "births.toml",
+        "inherits = \"default\"\n[demand]\nstaffing = { file = \"staffing.csv\" }\n",
+    );
+    let sc = scenario::load(Some(&file)).unwrap().0;
+    let pr = run(&sc).unwrap();
+    let g = &pr.inputs.grid;
+    let births = births_by_county_and_year();
+    let bmo = g.prof("BMO").unwrap();
+    let t0 = pr.years.iter().position(|&y| y == 2023).unwrap();
+    let mut checked = 0;
+    for (ti, &year) in pr.years.iter().enumerate().skip(t0) {
+        for (c, county) in g.counties.iter().enumerate() {
+            let want = births[&(county.clone(), year)] / births[&(county.clone(), 2023)];
+            for k in [0, 2] {
+                let base = pr.demand_at(t0, bmo, c, k).unwrap();
+                let d = pr.demand_at(ti, bmo, c, k).unwrap();
+                assert!(
+                    (d - base * want).abs() <= 1e-9 * base.max(1.0),
+                    "{county} {year}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 18 * 21 * 2);
+    // Every other profession, and the midwives in municipality-run care, have no staffing here and
+    // keep their sector's index: named in the run.
+    assert!(
+        pr.demand
+            .unstaffed
+            .iter()
+            .all(|[p, _, k]| *p != bmo || g.sectors[*k] == "K")
+    );
+    assert!(pr.demand.unstaffed.len() > 100);
+}
+
+#[test]
+fn service_area_tables_that_do_not_fit_are_errors_naming_the_file_line_and_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    // Care use for primary care alone (every sex and age), and staffing in an area it lacks.
+    let mut care = String::from("verksamhetsområde;kön;ålder;vårdkonsumtion\n");
+    for sex in 1..=2 {
+        for age in 0..POP_AGES {
+            care.push_str(&format!("PV;{sex};{age};1\n"));
+        }
+    }
+    write(dir, "pv.csv", &care);
+    write(
+        dir,
+        "staffing.csv",
+        "yrke;huvudman;verksamhetsområde;heltidsekvivalenter\nBMO;R;Primärvård;10\nBMO;R;MOD;90\n",
+    );
+    let file = write(
+        dir,
+        "s.toml",
+        "inherits = \"default\"\n[demand]\nservice_use = { file = \"pv.csv\" }\nstaffing = { file = \"staffing.csv\" }\n",
+    );
+    let sc = scenario::load(Some(&file)).unwrap().0;
+    let msg = run(&sc).unwrap_err().to_string();
+    assert!(msg.contains("staffing.csv:3"), "{msg}");
+    assert!(msg.contains("\"MOD\" cannot be placed"), "{msg}");
+    assert!(msg.contains("`demand.service_use`) has: PV"), "{msg}");
+    // One table without the other is refused when the scenario is checked, naming the missing key;
+    // `by = "sector"` needs neither.
+    let mut lone = default_scenario();
+    lone.demand.service_use = None;
+    let err = lone.check("lone.toml").unwrap_err().to_string();
+    assert!(
+        err.contains("lone.toml") && err.contains("demand.service_use"),
+        "{err}"
+    );
+    lone.demand.by = scenario::DemandBy::Sector;
+    assert!(lone.check("lone.toml").is_ok() && !lone.demand.by_service());
+    lone.demand.staffing = None;
+    lone.demand.by = scenario::DemandBy::Service;
+    let err = lone.check("lone.toml").unwrap_err().to_string();
+    assert!(err.contains("demand.by"), "{err}");
+    assert!(err.contains("demand.service_use"), "{err}");
+}
+
 #[test]
 fn conservation_every_year_and_no_negative_stocks() {
     let pr = default_run();
@@ -518,7 +702,9 @@ fn national_is_the_sum_of_the_counties_in_the_results_file() {
     let m: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("p/manifest.json")).unwrap())
             .unwrap();
-    assert_eq!(m["inputs"].as_array().unwrap().len(), 8);
+    // The eight inputs and demand's two service-area tables.
+    assert_eq!(m["inputs"].as_array().unwrap().len(), 10);
+    assert_eq!(m["inputs"][9]["key"], "demand.staffing");
     assert_eq!(m["scenario"]["base_year"], 2023);
     assert_eq!(m["synthetic_inputs"], true);
 }
@@ -2357,6 +2543,7 @@ fn process_variation_by_hand() {
         balance: vec![0.0; 2 * 3],
         exit_groups: vec![],
         overrides: Default::default(),
+        services: None,
     };
     let sc = small_scenario(2023, 2026, 2, 1);
     let pr = project(&sc, inp.clone(), vec![]).unwrap();

@@ -52,7 +52,7 @@ pub enum Command {
         #[command(subcommand)]
         action: ScenarioAction,
     },
-    /// List a code list: counties, regions, municipalities, sectors or professions.
+    /// List a code list: counties, regions, municipalities, sectors, services or professions.
     Codes {
         /// Which list.
         list: String,

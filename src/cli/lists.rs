@@ -20,7 +20,7 @@ pub fn scenario(action: ScenarioAction) -> Result<ExitCode, CliError> {
 pub fn codes(list: &str) -> Result<ExitCode, CliError> {
     let Some(list) = List::printed(list) else {
         return Err(format!(
-            "unknown code list {list:?}; expected counties, regions, municipalities, sectors or professions"
+            "unknown code list {list:?}; expected counties, regions, municipalities, sectors, services or professions"
         )
         .into());
     };

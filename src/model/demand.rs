@@ -7,6 +7,8 @@
 //! D[t] = D[t0] · I[t] · C[t] · Π_j (1 + g_j)^(t − t0)
 //! D[t0] = FTE[t0] · (1 + u)            u = Σ_answers n_answer · imbalance[answer] / Σ n_answer
 //! I[t]  = Σ_{s,a} P[t,s,a] · w[s,a] / Σ_{s,a} P[t0,s,a] · w[s,a]     (per county and sector)
+//!         or, with demand by service area, Σ_v σ[v] · I_v[t]          (per profession, county, sector;
+//!         see [`super::services`])
 //! C[t]  = F[t] / F[t0]                  (care-use trend per sector; 1 without one)
 //! ```
 //!
@@ -36,8 +38,15 @@ pub struct DemandPath {
     pub fte: Vec<f64>,
     /// The base-year imbalance used, `[p][c][k]`.
     pub imbalance: Vec<f64>,
-    /// The demographic index, `[year][c][k]`.
+    /// The demographic index, `[year][p][c][k]`: the sector's care-use index, or the mix of the
+    /// profession's service areas ([`super::services`]).
     pub index: Vec<f64>,
+    /// The index of each service area, `[year][c][service]`, when demand is driven by service
+    /// area (empty otherwise).
+    pub service_index: Vec<f64>,
+    /// The profession × county × sector cells (`[p, c, k]`) with employed FTE in the base year
+    /// that the staffing matrix gives no FTE for: they keep their sector's index.
+    pub unstaffed: Vec<[usize; 3]>,
     /// The care-use trend factor `C[t]`, `[year][k]`; empty without a trend.
     pub care_use: Vec<f64>,
 }
@@ -161,26 +170,29 @@ pub fn care_use_trend(
 
 /// The demographic index per year, county and sector.
 pub fn demographic_index(inp: &Inputs, years: &[i32], base: i32) -> Vec<f64> {
+    population_index(inp, years, base, &inp.care_use)
+}
+
+/// The population of each county weighted by each of `profiles` (`[profile][sex][age 0..=100]`,
+/// care use per person), year by year over the same in `base`: `[year][c][profile]` over `years`;
+/// 1 where the base has no use, NaN for a year without population.
+pub fn population_index(inp: &Inputs, years: &[i32], base: i32, profiles: &[f64]) -> Vec<f64> {
     let nc = inp.grid.nc();
-    let nk = inp.grid.nk();
+    let block = 2 * POP_AGES;
+    let n = profiles.len() / block;
     let py = &inp.population_years;
     let weighted = |t: i32, c: usize, k: usize| -> f64 {
         let Some(y) = py.iter().position(|&x| x == t) else {
             return f64::NAN;
         };
-        let mut s = 0.0;
-        for sx in 0..2 {
-            for a in 0..POP_AGES {
-                s += inp.population[((y * nc + c) * 2 + sx) * POP_AGES + a]
-                    * inp.care_use[(k * 2 + sx) * POP_AGES + a];
-            }
-        }
-        s
+        let pop = &inp.population[(y * nc + c) * block..(y * nc + c + 1) * block];
+        let w = &profiles[k * block..(k + 1) * block];
+        pop.iter().zip(w).map(|(p, u)| p * u).sum()
     };
-    let mut out = Vec::with_capacity(years.len() * nc * nk);
+    let mut out = Vec::with_capacity(years.len() * nc * n);
     for &t in years {
         for c in 0..nc {
-            for k in 0..nk {
+            for k in 0..n {
                 let b = weighted(base, c, k);
                 out.push(if b > 0.0 { weighted(t, c, k) / b } else { 1.0 });
             }
@@ -208,7 +220,38 @@ pub fn project(inp: &Inputs, sc: &Scenario, base_fte: &[f64], care_use: &[f64]) 
     let g = &inp.grid;
     let (np, nc, nk) = (g.np(), g.nc(), g.nk());
     let years: Vec<i32> = (sc.base_year..=sc.horizon).collect();
-    let index = demographic_index(inp, &years, sc.base_year);
+    let sector_index = demographic_index(inp, &years, sc.base_year);
+    let (mut index, mut service_index, mut unstaffed) = (Vec::new(), Vec::new(), Vec::new());
+    match &inp.services {
+        Some(sv) => {
+            let ns = sv.ns();
+            service_index = sv.index(inp, &years, sc.base_year);
+            unstaffed = sv.unstaffed(base_fte, np, nc, nk);
+            let mixes: Vec<Option<Vec<f64>>> = (0..np * nc * nk)
+                .map(|i| sv.mix(i / (nc * nk), (i / nk) % nc, i % nk, nc, nk))
+                .collect();
+            for ti in 0..years.len() {
+                for (i, mix) in mixes.iter().enumerate() {
+                    let (c, k) = ((i / nk) % nc, i % nk);
+                    index.push(match mix {
+                        Some(m) => m
+                            .iter()
+                            .enumerate()
+                            .map(|(v, share)| share * service_index[(ti * nc + c) * ns + v])
+                            .sum(),
+                        None => sector_index[(ti * nc + c) * nk + k],
+                    });
+                }
+            }
+        }
+        None => {
+            for ti in 0..years.len() {
+                for _ in 0..np {
+                    index.extend_from_slice(&sector_index[ti * nc * nk..(ti + 1) * nc * nk]);
+                }
+            }
+        }
+    }
     let mut imbalance = vec![0.0; np * nc * nk];
     for p in 0..np {
         for c in 0..nc {
@@ -251,11 +294,8 @@ pub fn project(inp: &Inputs, sc: &Scenario, base_fte: &[f64], care_use: &[f64]) 
                 for k in 0..nk {
                     let i = (p * nc + c) * nk + k;
                     let cu = care_use.get(ti * nk + k).copied().unwrap_or(1.0);
-                    fte[ti * per + i] = base_fte[i]
-                        * (1.0 + imbalance[i])
-                        * index[(ti * nc + c) * nk + k]
-                        * cu
-                        * gp;
+                    fte[ti * per + i] =
+                        base_fte[i] * (1.0 + imbalance[i]) * index[ti * per + i] * cu * gp;
                 }
             }
         }
@@ -300,6 +340,8 @@ pub fn project(inp: &Inputs, sc: &Scenario, base_fte: &[f64], care_use: &[f64]) 
         fte,
         imbalance,
         index,
+        service_index,
+        unstaffed,
         care_use: care_use.to_vec(),
     }
 }

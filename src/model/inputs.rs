@@ -212,6 +212,13 @@ fn place(concept: Concept, cat: &crate::table::Category, codes: &[String]) -> Pl
                         "sjukvårdsregioner utanför avgränsningen",
                     ))
                 }
+                None if concept == Concept::Service => Place::Bad {
+                    expected: format!(
+                        "a service area the care use per service area (`demand.service_use`) has: {} (the staffing matrix weights only areas whose care use is given)",
+                        codes.join(", ")
+                    ),
+                    nearest: Vec::new(),
+                },
                 None => Place::Bad {
                     expected: match crate::validate::list_of(concept) {
                         Some(crate::codes::List::Counties) => {
@@ -825,6 +832,9 @@ pub struct Inputs {
     /// The scenario's table of rates (`supply.rates`) that replaces estimates; empty without one
     /// (see [`super::levers::read_overrides`]).
     pub overrides: super::levers::Overrides,
+    /// Care use per service area and the staffing matrix (`demand.service_use`,
+    /// `demand.staffing`), when the scenario drives demand by service; see [`gather_services`].
+    pub services: Option<super::services::Services>,
 }
 
 /// The workforce ages as groups `(first, last)` (indices from [`AGE_MIN`], inclusive) that follow
@@ -1123,6 +1133,10 @@ impl Inputs {
             balance: fold(&self.balance, self.grid.nk() * 3),
             exit_groups: self.exit_groups.clone(),
             overrides: self.overrides.clone(),
+            services: self
+                .services
+                .as_ref()
+                .map(|s| s.national(np, nc, self.grid.nk())),
         }
     }
 
@@ -1831,8 +1845,117 @@ impl Inputs {
                 balance,
                 exit_groups,
                 overrides: Default::default(),
+                services: None,
             },
             sink.notes,
         ))
     }
+}
+
+/// Gathers the care use per service area (`use_t`: service area × sex × age 0–100) and the staffing
+/// matrix (`staff_t`: FTE by profession, sector and service area, by county where it has counties;
+/// other dimensions, such as a year, summed) onto `grid`, with notes on rows left out as
+/// `(file, note)`. The service areas are those of the care-use table, in the code list's order.
+///
+/// # Errors
+///
+/// [`ModelError::Contract`] with every [`Problem`]: a row that cannot be placed (an unknown
+/// service, one the care-use table lacks, a sector or county not in the run), a sex or age of the
+/// care use missing, cells without a number.
+pub fn gather_services(
+    use_t: &Table,
+    staff_t: &Table,
+    grid: &Grid,
+) -> Result<(super::services::Services, Vec<(String, Note)>), ModelError> {
+    let ax = |concept, codes| Axis {
+        concept,
+        codes,
+        need: Need::Full,
+    };
+    let any = |concept, codes| Axis {
+        concept,
+        codes,
+        need: Need::Any,
+    };
+    let mut sink = Sink::default();
+    let have = codes_present(use_t, Concept::Service);
+    let codes: Vec<String> = CodeLists::get()
+        .services
+        .iter()
+        .map(|s| s.code.clone())
+        .filter(|c| have.contains(c))
+        .collect();
+    let sexes: Vec<String> = SEXES.iter().map(|s| s.to_string()).collect();
+    let ages: Vec<String> = (0..POP_AGES).map(|a| a.to_string()).collect();
+    let g = gather(
+        use_t,
+        &[
+            ax(Concept::Service, &codes),
+            ax(Concept::Sex, &sexes),
+            ax(Concept::Age, &ages),
+        ],
+        &[],
+        Cover {
+            per_profession: false,
+            cells: true,
+        },
+    );
+    let profile = sink.take(use_t, g);
+    let by_county = staff_t
+        .dims
+        .iter()
+        .any(|d| Concept::of(d) == Some(Concept::County));
+    let sparse = Cover {
+        per_profession: false,
+        cells: false,
+    };
+    let (np, nc, nk, ns) = (grid.np(), grid.nc(), grid.nk(), codes.len());
+    let fte = if by_county {
+        let g = gather(
+            staff_t,
+            &[
+                any(Concept::Profession, &grid.professions),
+                any(Concept::County, &grid.counties),
+                any(Concept::Sector, &grid.sectors),
+                any(Concept::Service, &codes),
+            ],
+            &[],
+            sparse,
+        );
+        sink.take(staff_t, g)
+    } else {
+        let g = gather(
+            staff_t,
+            &[
+                any(Concept::Profession, &grid.professions),
+                any(Concept::Sector, &grid.sectors),
+                any(Concept::Service, &codes),
+            ],
+            &[],
+            sparse,
+        );
+        let national = sink.take(staff_t, g);
+        let mut fte = vec![0.0; np * nc * nk * ns];
+        for p in 0..np {
+            for c in 0..nc {
+                let at = (p * nc + c) * nk * ns;
+                fte[at..at + nk * ns].copy_from_slice(&national[p * nk * ns..(p + 1) * nk * ns]);
+            }
+        }
+        fte
+    };
+    if !sink.problems.is_empty() {
+        return Err(ModelError::Contract {
+            problems: sink.problems,
+        });
+    }
+    Ok((
+        super::services::Services {
+            codes,
+            profile,
+            fte,
+            by_county,
+        },
+        sink.notes,
+    ))
 }

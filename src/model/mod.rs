@@ -18,6 +18,7 @@ pub mod levers;
 pub mod montecarlo;
 pub mod scenario;
 pub mod scope;
+pub mod services;
 pub mod supply;
 pub mod survey;
 pub mod synthetic;
@@ -392,6 +393,8 @@ pub fn kind_of(key: &str) -> validate::TableKind {
         "admissions" => TableKind::Admissions,
         "care_use" => TableKind::CareUse,
         "balance" => TableKind::Balance,
+        "demand.service_use" => TableKind::ServiceUse,
+        "demand.staffing" => TableKind::Staffing,
         _ => TableKind::Other,
     }
 }
@@ -460,20 +463,16 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
     let mut findings = Vec::new();
     let mut ungrouped_notes = Vec::new();
     for (key, f) in INPUT_KEYS.iter().zip(files) {
-        let (name, bytes, sum) = scenario::input_bytes(key, f)?;
-        let mut t = read_bytes(Path::new(&name), &bytes)?;
-        let why = synthetic::recognise(f, &t);
-        t.meta.synthetic = !why.is_empty();
-        let (fetched, changed) = fetched_record(&name, &sum);
+        let (mut t, mut u) = read_input(key, f)?;
+        let name = u.file.clone();
         // Cells without a number, imputed from the table's own totals when the scenario says so
         // (before any ungrouping, so that bands are filled from their totals first).
-        let mut imputed = 0;
-        let mut extra: Vec<Note> = changed.into_iter().collect();
+        let mut extra: Vec<Note> = std::mem::take(&mut u.notes);
         if f.missing.as_deref().map(str::trim) == Some("impute") {
             let (filled, info) = impute::impute(&t)?;
             if info.cells > 0 {
                 t = filled;
-                imputed = info.cells;
+                u.imputed = info.cells;
                 extra.push(info.note());
             }
         }
@@ -502,29 +501,9 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
         } else {
             Vec::new()
         };
-        findings.extend(
-            validate::check(
-                &t,
-                &validate::Options {
-                    kind: kind_of(key),
-                    supplied,
-                    ..Default::default()
-                },
-            )
-            .into_iter()
-            .filter(|x| x.severity == validate::Severity::Error),
-        );
-        used.push(UsedInput {
-            key: key.to_string(),
-            file: name,
-            sha256: sum,
-            synthetic: t.meta.synthetic,
-            synthetic_why: why,
-            notes: Vec::new(),
-            imputed,
-            cells: t.len(),
-            fetched,
-        });
+        findings.extend(errors(&t, kind_of(key), supplied));
+        u.cells = t.len();
+        used.push(u);
         tables.push(t);
     }
     // The tables that supply pieces of the employed input (`inputs.employed.fte`, `.sectors`).
@@ -532,17 +511,12 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
     for (piece, supp) in [("fte", &i.employed.fte), ("sectors", &i.employed.sectors)] {
         let Some(supp) = supp else { continue };
         let key = format!("employed.{piece}");
-        let f = supp.input_file();
-        let (name, bytes, sum) = scenario::input_bytes(&key, &f)?;
-        let mut t = read_bytes(Path::new(&name), &bytes)?;
-        let why = synthetic::recognise(&f, &t);
-        t.meta.synthetic = !why.is_empty();
-        let (fetched, changed) = fetched_record(&name, &sum);
-        let mut notes: Vec<Note> = changed.into_iter().collect();
+        let (mut t, mut u) = read_input(&key, &supp.input_file())?;
+        let mut notes: Vec<Note> = std::mem::take(&mut u.notes);
         if ungroup::has_age_bands(&t) {
             t = ungroup::ungroup_ages(&t, &ungroup::Options::workforce()).map_err(|e| {
                 ModelError::Input {
-                    file: name.clone(),
+                    file: u.file.clone(),
                     message: e.to_string(),
                 }
             })?;
@@ -560,32 +534,27 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
             .copied()
             .filter(|c| *c != need)
             .collect();
-        findings.extend(
-            validate::check(
-                &t,
-                &validate::Options {
-                    kind: validate::TableKind::Employed,
-                    supplied,
-                    ..Default::default()
-                },
-            )
-            .into_iter()
-            .filter(|x| x.severity == validate::Severity::Error),
-        );
+        findings.extend(errors(&t, validate::TableKind::Employed, supplied));
         notes.insert(0, employ_note(piece, supp.is_embedded(), &t));
         used[1].notes.push(notes[0].clone());
-        used.push(UsedInput {
-            key,
-            file: name,
-            sha256: sum,
-            synthetic: t.meta.synthetic,
-            synthetic_why: why,
-            notes,
-            imputed: 0,
-            cells: t.len(),
-            fetched,
-        });
+        u.notes = notes;
+        u.cells = t.len();
+        used.push(u);
         pieces.push((piece, t, supp.is_embedded()));
+    }
+    // Demand per service area: the care use by service and the staffing matrix.
+    let mut service_tables: Vec<(Table, usize)> = Vec::new();
+    if sc.demand.by_service() {
+        for (key, f) in [
+            ("demand.service_use", &sc.demand.service_use),
+            ("demand.staffing", &sc.demand.staffing),
+        ] {
+            let Some(f) = f else { continue };
+            let (t, u) = read_input(key, &f.input_file())?;
+            findings.extend(errors(&t, kind_of(key), Vec::new()));
+            used.push(u);
+            service_tables.push((t, used.len() - 1));
+        }
     }
     if !findings.is_empty() {
         return Err(ModelError::Invalid { findings });
@@ -633,11 +602,66 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
     for (u, n) in used.iter_mut().zip(ungrouped_notes) {
         u.notes.extend(n);
     }
+    if let [(use_t, use_at), (staff_t, staff_at)] = service_tables.as_slice() {
+        let (services, notes) = inputs::gather_services(use_t, staff_t, &inp.grid)?;
+        for (file, n) in notes {
+            let at = if file == staff_t.meta.origin {
+                *staff_at
+            } else {
+                *use_at
+            };
+            used[at].notes.push(n);
+        }
+        inp.services = Some(services);
+    }
     if let Some((ov, u)) = rates {
         inp.overrides = ov;
         used.push(u);
     }
     project(sc, inp, used)
+}
+
+/// Reads the input `key` from `f` (checking its pinned checksum), marks it synthetic where it is,
+/// and describes it for the manifest (`notes`: whether a fetched file changed since its fetch;
+/// `cells`: the table's rows as read).
+fn read_input(key: &str, f: &scenario::InputFile) -> Result<(Table, UsedInput), ModelError> {
+    let (name, bytes, sum) = scenario::input_bytes(key, f)?;
+    let mut t = read_bytes(Path::new(&name), &bytes)?;
+    let why = synthetic::recognise(f, &t);
+    t.meta.synthetic = !why.is_empty();
+    let (fetched, changed) = fetched_record(&name, &sum);
+    let used = UsedInput {
+        key: key.to_string(),
+        file: name,
+        sha256: sum,
+        synthetic: t.meta.synthetic,
+        synthetic_why: why,
+        notes: changed.into_iter().collect(),
+        imputed: 0,
+        cells: t.len(),
+        fetched,
+    };
+    Ok((t, used))
+}
+
+/// The errors [`validate::check`] finds in an input read as `kind`, with the dimensions the
+/// scenario supplies another way (`supplied`).
+fn errors(
+    t: &Table,
+    kind: validate::TableKind,
+    supplied: Vec<validate::Concept>,
+) -> Vec<validate::Finding> {
+    validate::check(
+        t,
+        &validate::Options {
+            kind,
+            supplied,
+            ..Default::default()
+        },
+    )
+    .into_iter()
+    .filter(|x| x.severity == validate::Severity::Error)
+    .collect()
 }
 
 /// What the method text and the manifest say about a piece of the employed input that a scenario

@@ -349,6 +349,42 @@ pub struct Demand {
     /// table has a year dimension.
     #[serde(default = "none")]
     pub care_use_trend: String,
+    /// Care use per person by service area, sex and age: with [`Demand::staffing`], demand is
+    /// driven per service area (see [`super::services`]); without both, per sector by `care_use`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_use: Option<SupplementFile>,
+    /// The staffing matrix: FTE by profession, sector and service area (and county), whose shares
+    /// weight each profession's service areas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staffing: Option<SupplementFile>,
+    /// What drives demand: the service areas (when both tables are given, the default) or the
+    /// sectors' care use (`"sector"`, also for a scenario that inherits the tables).
+    #[serde(default)]
+    pub by: DemandBy,
+}
+
+/// What drives demand ([`Demand::by`]).
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DemandBy {
+    /// The service areas when `service_use` and `staffing` are both given, else the sectors.
+    #[default]
+    Auto,
+    /// The sectors' care use (`care_use`), one profile per sector for every profession.
+    Sector,
+    /// The service areas (`service_use` and `staffing` required).
+    Service,
+}
+
+impl Demand {
+    /// Whether demand is driven by service area (see [`DemandBy`]).
+    pub fn by_service(&self) -> bool {
+        let tables = self.service_use.is_some() && self.staffing.is_some();
+        match self.by {
+            DemandBy::Auto | DemandBy::Service => tables,
+            DemandBy::Sector => false,
+        }
+    }
 }
 
 /// Balance labels and the required-intake question.
@@ -782,7 +818,11 @@ fn merge(
         // parameters belong to the family); an input that names a file replaces the parent's
         // entry, whose checksum belongs to the parent's file.
         let replaces = (prefix == "uncertainty" && v.get("dist").is_some())
-            || ((prefix == "inputs" || prefix.starts_with("inputs.") || key == "supply.rates")
+            || ((prefix == "inputs"
+                || prefix.starts_with("inputs.")
+                || key == "supply.rates"
+                || key == "demand.service_use"
+                || key == "demand.staffing")
                 && v.get("file").is_some());
         match (base.get_mut(k), v) {
             (Some(toml::Value::Table(b)), toml::Value::Table(o)) if !replaces => {
@@ -931,13 +971,19 @@ pub fn load(path: Option<&Path>) -> Result<(Scenario, Provenance, PathBuf), Mode
                 }
             }
         }
-        // The table of rates likewise.
-        if let Some(toml::Value::String(f)) = t
-            .get_mut("supply")
-            .and_then(|s| s.get_mut("rates"))
-            .and_then(|r| r.get_mut("file"))
-        {
-            relative(f);
+        // The table of rates and demand's service tables likewise.
+        for (section, key) in [
+            ("supply", "rates"),
+            ("demand", "service_use"),
+            ("demand", "staffing"),
+        ] {
+            if let Some(toml::Value::String(f)) = t
+                .get_mut(section)
+                .and_then(|s| s.get_mut(key))
+                .and_then(|r| r.get_mut("file"))
+            {
+                relative(f);
+            }
         }
         merge(&mut merged, &t, source, &mut prov, "");
         base_dir = dir.clone();
@@ -971,10 +1017,16 @@ pub fn load(path: Option<&Path>) -> Result<(Scenario, Provenance, PathBuf), Mode
             }
         }
     }
-    if let Some(r) = &mut scenario.supply.rates
-        && r.sha256.is_some()
-    {
-        r.pinned_by = prov.get("supply.rates.sha256").cloned();
+    for (key, table) in [
+        ("supply.rates", &mut scenario.supply.rates),
+        ("demand.service_use", &mut scenario.demand.service_use),
+        ("demand.staffing", &mut scenario.demand.staffing),
+    ] {
+        if let Some(r) = table
+            && r.sha256.is_some()
+        {
+            r.pinned_by = prov.get(&format!("{key}.sha256")).cloned();
+        }
     }
     scenario.check(&leaf)?;
     Ok((scenario, prov, base_dir))
@@ -1008,6 +1060,31 @@ impl Scenario {
                 "horizon",
                 format!("{} is more than 60 years after the base year", self.horizon),
             );
+        }
+        match (
+            &self.demand.service_use,
+            &self.demand.staffing,
+            self.demand.by,
+        ) {
+            (Some(_), None, DemandBy::Auto | DemandBy::Service) => {
+                return bad(
+                    "demand.staffing",
+                    "missing: care use by service area (`demand.service_use`) needs the staffing matrix that weights it per profession; expected `staffing = { file = \"…\" }` (or `by = \"sector\"`)".into(),
+                );
+            }
+            (None, Some(_), DemandBy::Auto | DemandBy::Service) => {
+                return bad(
+                    "demand.service_use",
+                    "missing: the staffing matrix (`demand.staffing`) needs the care use per service area it weights; expected `service_use = { file = \"…\" }` (or `by = \"sector\"`)".into(),
+                );
+            }
+            (None, None, DemandBy::Service) => {
+                return bad(
+                    "demand.by",
+                    "\"service\" needs `demand.service_use` and `demand.staffing`; expected both tables, or \"sector\"".into(),
+                );
+            }
+            _ => {}
         }
         for (key, f) in self.inputs.entries() {
             for (piece, s) in [("fte", &f.fte), ("sectors", &f.sectors)] {
@@ -1360,7 +1437,7 @@ impl Scenario {
 /// [`ModelError::Scenario`] for an unreadable file or a checksum that no longer matches.
 pub fn input_bytes(key: &str, f: &InputFile) -> Result<(String, Vec<u8>, String), ModelError> {
     // Inputs are keyed under `[inputs]`; a scenario's own tables (`supply.rates`) by their key.
-    let dotted = if key.starts_with("supply.") {
+    let dotted = if key.starts_with("supply.") || key.starts_with("demand.") {
         key.to_string()
     } else {
         format!("inputs.{key}")

@@ -140,7 +140,7 @@ pub fn same_as_embedded(t: &Table) -> Option<String> {
 /// The signatures ([`signature`]) of the embedded tables, in the order of
 /// [`crate::defaults::FILES`] (checked against the tables by a test): which embedded table an
 /// input can be a part of is known without reading any.
-const SIGNATURES: [&[&str]; 8] = [
+const SIGNATURES: [&[&str]; crate::defaults::FILES.len()] = [
     &["Age", "County", "Profession", "Sex", "Year"],
     &[
         "Age",
@@ -157,12 +157,15 @@ const SIGNATURES: [&[&str]; 8] = [
     &["HealthcareRegion", "Profession", "Year", "uppgift"],
     &["Age", "Sector", "Sex"],
     &["Assessment", "County", "Profession", "Sector", "Year"],
+    &["Age", "Service", "Sex"],
+    &["County", "Profession", "Sector", "Service"],
 ];
 
 /// The sorted row hashes of embedded table `i` (of [`crate::defaults::FILES`]), computed the
 /// first time an input could be a part of it.
 fn rows_of_embedded(i: usize) -> &'static [u64] {
-    static ROWS: [OnceLock<Vec<u64>>; 8] = [const { OnceLock::new() }; 8];
+    static ROWS: [OnceLock<Vec<u64>>; crate::defaults::FILES.len()] =
+        [const { OnceLock::new() }; crate::defaults::FILES.len()];
     ROWS[i].get_or_init(|| {
         let mut h = crate::defaults::table(crate::defaults::FILES[i].0)
             .map(|t| row_hashes(&t))

@@ -138,8 +138,9 @@ pub(crate) fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclo
                 county_levels_text(s.county_levels, lang)
             ),
             format!(
-                "Efterfrågan: basårets heltidsekvivalenter × (1 + basårets obalans efter huvudmännens bedömning: {}) × demografiskt index (befolkningsframskrivning × vårdkonsumtion efter ålder och kön per regi, basårets profil) × trend för vårdkonsumtionen {} (åldersstandardiserad till basårets befolkning) × faktorer ({}). Uppgiftsväxling mellan yrken: {}. Behovsbaserad täthet (heltidsekvivalenter per 1 000 invånare): {}.",
+                "Efterfrågan: basårets heltidsekvivalenter × (1 + basårets obalans efter huvudmännens bedömning: {}) × demografiskt index ({}) × trend för vårdkonsumtionen {} (åldersstandardiserad till basårets befolkning) × faktorer ({}). Uppgiftsväxling mellan yrken: {}. Behovsbaserad täthet (heltidsekvivalenter per 1 000 invånare): {}.",
                 imbalance.join(", "),
+                index_text(pr, lang),
                 trend_word(&sc.demand.care_use_trend, lang),
                 or_none(&factors),
                 or_none(&subs),
@@ -200,8 +201,9 @@ pub(crate) fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclo
                 county_levels_text(s.county_levels, lang)
             ),
             format!(
-                "Demand: base-year FTE × (1 + the principals' assessment: {}) × a demographic index (population projection × care use by age and sex, per sector, the base year's profile) × care-use trend {} (age-standardised to the base-year population) × factors ({}). Substitution between professions: {}. Needs-based density (FTE per 1,000 inhabitants): {}.",
+                "Demand: base-year FTE × (1 + the principals' assessment: {}) × a demographic index ({}) × care-use trend {} (age-standardised to the base-year population) × factors ({}). Substitution between professions: {}. Needs-based density (FTE per 1,000 inhabitants): {}.",
                 imbalance.join(", "),
+                index_text(pr, lang),
                 trend_word(&sc.demand.care_use_trend, lang),
                 or_none(&factors),
                 or_none(&subs),
@@ -814,5 +816,55 @@ fn lag_words(lag: f64, lang: Lang) -> String {
             Lang::Sv => format!("legitimation {y} år efter examen"),
             Lang::En => format!("licence {y} years after the degree"),
         }
+    }
+}
+
+/// What the demand's demographic index is: per sector, or per service area weighted by the staffing
+/// matrix (with the cells that have no staffing and keep their sector's index).
+fn index_text(pr: &Projection, lang: Lang) -> String {
+    let Some(sv) = &pr.inputs.services else {
+        return match lang {
+            Lang::Sv => "befolkningsframskrivning × vårdkonsumtion efter ålder och kön per regi, basårets profil".into(),
+            Lang::En => "population projection × care use by age and sex, per sector, the base year's profile".into(),
+        };
+    };
+    let lists = crate::codes::CodeLists::get();
+    let names: Vec<String> = sv
+        .codes
+        .iter()
+        .map(|c| {
+            lists.services.iter().find(|n| &n.code == c).map_or_else(
+                || c.clone(),
+                |n| match lang {
+                    Lang::Sv => n.name_sv.to_lowercase(),
+                    Lang::En => n.name_en.to_lowercase(),
+                },
+            )
+        })
+        .collect();
+    let n = pr.demand.unstaffed.len();
+    match lang {
+        Lang::Sv => format!(
+            "per verksamhetsområde ({}): befolkningsframskrivning × vårdkonsumtion efter ålder och kön inom området (mödra- och förlossningsvården följer antalet födda, befolkningen 0 år vid årets slut), vägt per yrke, län och regi med yrkets andel heltidsekvivalenter i området enligt bemanningstabellen{}",
+            names.join(", "),
+            if n == 0 {
+                String::new()
+            } else {
+                format!(
+                    "; {n} kombinationer av yrke, län och regi utan bemanningsuppgift följer regins vårdkonsumtion"
+                )
+            }
+        ),
+        Lang::En => format!(
+            "per service area ({}): population projection × care use by age and sex in the area (maternity care follows births, the population aged 0 at the end of the year), weighted per profession, county and sector by the profession's share of FTE in the area from the staffing matrix{}",
+            names.join(", "),
+            if n == 0 {
+                String::new()
+            } else {
+                format!(
+                    "; {n} profession × county × sector combinations without staffing follow their sector's care use"
+                )
+            }
+        ),
     }
 }

@@ -12,6 +12,7 @@
 //! | `graduates_forecast.csv` | programme × health-care region × year (base+1 … base+3) | graduates; whether the cohorts' beginners are observed or assumed |
 //! | `parameters.csv` | profession × sex × age | exit rate, employment share and FTE per employed by sector |
 //! | `county_levels.csv` | profession × county × sector | each county's factor on the national employment share and on FTE per licensed person (`supply.county_levels`), and the weight of its own figure |
+//! | `demand_services.csv` (demand by service area) | profession × service area | the share of the profession's base-year FTE in the area (staffing matrix, over the cells it covers) and the area's demographic index at the horizon for the profession's counties and sectors (before care-use trend, factors and substitution) |
 //! | `trends.csv` | input × profession × sector × year, for each input that follows a trend | method, level, factor (admissions, foreign licences EU/TC, employment share, FTE per employed, care use) |
 //! | `bands.csv/.parquet` (with draws) | profession × county × variable × year | mean and the percentiles (`p10`, `p50`, `p90`, …) of licensed, supply_fte, demand_fte, gap_fte; probability of shortage; licensed in the base year (the register's count) empty |
 //! | `intake_bands.csv` (with draws) | profession with a programme | the required intake's point value and percentiles (each draw floored at 0, as the point value) |
@@ -813,6 +814,62 @@ pub fn county_levels_table(pr: &Projection) -> Wide {
     }
 }
 
+/// Demand by service area, per profession × service area (empty without service areas):
+/// `fte_share`, the share of the profession's base-year FTE the staffing matrix puts in the area
+/// (over the profession × county × sector cells it covers), and `index_horizon`, the area's
+/// demographic index at the horizon weighted by that FTE over the counties and sectors (the growth
+/// of the profession's demand in the area before care-use trend, factors and substitution).
+pub fn demand_services_table(pr: &Projection) -> Wide {
+    let g = &pr.inputs.grid;
+    let (np, nc, nk) = (g.np(), g.nc(), g.nk());
+    let (mut profession, mut service) = (Vec::new(), Vec::new());
+    let (mut share, mut index) = (Vec::new(), Vec::new());
+    if let Some(sv) = &pr.inputs.services {
+        let ns = sv.ns();
+        let t0 = pr
+            .years
+            .iter()
+            .position(|&y| y == pr.scenario.base_year)
+            .unwrap_or(0);
+        let last = pr.demand.years.len().saturating_sub(1);
+        let round = |v: f64, d: i32| {
+            let m = 10f64.powi(d);
+            (v * m).round() / m
+        };
+        for p in 0..np {
+            let mut base = vec![0.0; ns];
+            let mut later = vec![0.0; ns];
+            for c in 0..nc {
+                for k in 0..nk {
+                    let Some(mix) = sv.mix(p, c, k, nc, nk) else {
+                        continue;
+                    };
+                    let fte = pr.supply[pr.at(t0, p, c, k)];
+                    for (v, s) in mix.iter().enumerate() {
+                        base[v] += fte * s;
+                        later[v] += fte * s * pr.demand.service_index[(last * nc + c) * ns + v];
+                    }
+                }
+            }
+            let total: f64 = base.iter().sum();
+            for v in (0..ns).filter(|&v| base[v] > 0.0) {
+                profession.push(g.professions[p].clone());
+                service.push(sv.codes[v].clone());
+                share.push(Some(round(base[v] / total, 3)));
+                index.push(Some(round(later[v] / base[v], 4)));
+            }
+        }
+    }
+    Wide {
+        cols: vec![
+            ("profession".into(), Data::Text(profession)),
+            ("service".into(), Data::Text(service)),
+            ("fte_share".into(), Data::Num(share)),
+            ("index_horizon".into(), Data::Num(index)),
+        ],
+    }
+}
+
 /// The trend factors of every input that follows a trend: `input` (`admissions`, `foreign_eu`,
 /// `foreign_tc`, `employment_share`, `fte_per_employed`, `care_use`), `profession` (`*` for care
 /// use), `sector` (`*` for the supply inputs), the fitted `method`, the `level` the factor is
@@ -1038,6 +1095,11 @@ pub fn files_with(pr: &Projection, protect: bool) -> Result<Vec<(&'static str, V
         ("graduates_forecast.csv", graduates_table(pr).csv()),
         ("parameters.csv", parameters_table(pr).csv()),
         ("county_levels.csv", county_levels_table(pr).csv()),
+    ]);
+    if pr.inputs.services.is_some() {
+        files.push(("demand_services.csv", demand_services_table(pr).csv()));
+    }
+    files.extend([
         ("trends.csv", trends_table(pr).csv()),
         ("scenario.toml", pr.scenario.to_toml().into_bytes()),
     ]);

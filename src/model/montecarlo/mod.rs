@@ -683,7 +683,7 @@ impl Kernel {
                     for k in 0..nk {
                         let i = (p * nc + c) * nk + k;
                         let base_fte = proj.supply[proj.at(base_ti, p, c, k)];
-                        let index = proj.demand.index[(ti * nc + c) * nk + k]
+                        let index = proj.demand.index[((ti * np + p) * nc + c) * nk + k]
                             * proj
                                 .demand
                                 .care_use

@@ -40,6 +40,7 @@ mod manifest;
 mod page;
 mod profession;
 mod scenarios;
+mod services;
 
 pub use backtest::{
     backtest_chart, backtest_panel_data, backtest_panels, backtest_summary_table,

@@ -10,6 +10,7 @@ use super::html::{esc, figure, label_word, num, prof_name, tr};
 use super::manifest::{manifest_section, sources};
 use super::profession::{band_cells, band_headings, county_table, gap_band, intake_paragraph};
 use super::scenarios::scenarios_section;
+use super::services::{services_heading, services_section};
 use super::{Extra, Options, SideCharts};
 use crate::model::Projection;
 use crate::publish::charts::Drawn;
@@ -120,6 +121,13 @@ pub fn html_with(
         "<li><a href=\"#describe\">{}</a></li>",
         crate::publish::describe::heading(lang)
     );
+    if pr.inputs.services.is_some() {
+        let _ = write!(
+            o,
+            "<li><a href=\"#services\">{}</a></li>",
+            services_heading(lang)
+        );
+    }
     let _ = writeln!(
         o,
         "<li><a href=\"#method\">{}</a></li><li><a href=\"#sources\">{}</a></li><li><a href=\"#manifest\">{}</a></li></ol></nav>",
@@ -237,6 +245,7 @@ pub fn html_with(
     let _ = writeln!(o, "</table><p><small>{caption}</small></p>");
     survey_section(&mut o, pr, &pr.survey(), side.survey, lang);
     crate::publish::describe::section(&mut o, pr, &d.described, lang);
+    services_section(&mut o, pr, lang);
     // One section per profession.
     for p in 0..g.np() {
         let code = &g.professions[p];

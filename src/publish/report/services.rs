@@ -1,0 +1,139 @@
+//! The report's section on demand by service area: each profession's demand growth, the share of
+//! its FTE in each service area (the staffing matrix) and each area's index to the horizon.
+
+use super::html::{esc, num, prof_name, tr};
+use crate::codes::CodeLists;
+use crate::model::Projection;
+use crate::table::Lang;
+use std::fmt::Write as _;
+
+/// The heading of the section.
+pub(crate) fn services_heading(lang: Lang) -> &'static str {
+    tr(
+        lang,
+        "Efterfrågan per verksamhetsområde",
+        "Demand by service area",
+    )
+}
+
+/// The section (nothing when demand is driven by sector).
+pub(crate) fn services_section(o: &mut String, pr: &Projection, lang: Lang) {
+    let Some(sv) = &pr.inputs.services else {
+        return;
+    };
+    let g = &pr.inputs.grid;
+    let sc = &pr.scenario;
+    let (nc, nk, ns) = (g.nc(), g.nk(), sv.ns());
+    let Some(t0) = pr.years.iter().position(|&y| y == sc.base_year) else {
+        return;
+    };
+    let h = pr.years.iter().position(|&y| y == sc.horizon).unwrap_or(t0);
+    let lists = CodeLists::get();
+    let name = |code: &str| {
+        lists.services.iter().find(|n| n.code == code).map_or_else(
+            || code.to_string(),
+            |n| match lang {
+                Lang::Sv => n.name_sv.clone(),
+                Lang::En => n.name_en.clone(),
+            },
+        )
+    };
+    let index = sv.national_index(&pr.inputs, sc.horizon, sc.base_year);
+    let _ = writeln!(
+        o,
+        "<section><h2 id=\"services\">{}</h2>",
+        services_heading(lang)
+    );
+    let _ = writeln!(
+        o,
+        "<p>{}</p>",
+        match lang {
+            Lang::Sv => format!(
+                "Varje yrkes efterfrågan följer befolkningen i de verksamhetsområden yrket arbetar i, vägd med vårdkonsumtionen per person efter kön och ålder inom området, och med yrkets andel heltidsekvivalenter i varje område per län och regi (bemanningstabellen). Mödra- och förlossningsvården följer antalet födda. Tabellen visar yrkenas andelar i riket {}, rikets efterfrågan {}–{} och varje områdes index (befolkningens förändring vägd med områdets vårdkonsumtion, före trend och faktorer).",
+                sc.base_year, sc.base_year, sc.horizon
+            ),
+            Lang::En => format!(
+                "Each profession's demand follows the population of the service areas it works in, weighted by care use per person by sex and age within the area, and by the profession's share of FTE in each area per county and sector (the staffing matrix). Maternity care follows births. The table shows the professions' national shares in {}, national demand {}–{} and each area's index (the population's change weighted by the area's care use, before trend and factors).",
+                sc.base_year, sc.base_year, sc.horizon
+            ),
+        }
+    );
+    let _ = write!(
+        o,
+        "<div class=\"scroll\"><table><tr><th>{}</th><th>{} {}–{}</th>",
+        tr(lang, "Yrke", "Profession"),
+        tr(lang, "Efterfrågan", "Demand"),
+        sc.base_year,
+        sc.horizon
+    );
+    for code in &sv.codes {
+        let _ = write!(o, "<th>{}</th>", esc(&name(code)));
+    }
+    o.push_str("</tr>\n");
+    let _ = write!(
+        o,
+        "<tr><td><em>{} {}</em></td><td></td>",
+        tr(lang, "Områdets index", "The area's index"),
+        sc.horizon
+    );
+    for x in &index {
+        let _ = write!(o, "<td>×{}</td>", num(*x, 3, lang));
+    }
+    o.push_str("</tr>\n");
+    for p in 0..g.np() {
+        let mut fte = vec![0.0; ns];
+        for c in 0..nc {
+            for k in 0..nk {
+                if let Some(mix) = sv.mix(p, c, k, nc, nk) {
+                    let base = pr.supply[pr.at(t0, p, c, k)];
+                    for (v, share) in mix.iter().enumerate() {
+                        fte[v] += base * share;
+                    }
+                }
+            }
+        }
+        let total: f64 = fte.iter().sum();
+        let (_, d0) = pr.national(t0, p);
+        let (_, dh) = pr.national(h, p);
+        let growth = d0.zip(dh).filter(|(a, _)| *a > 0.0).map(|(a, b)| b / a);
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td>{}</td>",
+            esc(&prof_name(&g.professions[p], lang)),
+            growth.map_or_else(|| "..".into(), |x| format!("×{}", num(x, 3, lang)))
+        );
+        for f in &fte {
+            let cell = if total > 0.0 && *f > 0.0 {
+                format!("{} %", num(100.0 * f / total, 0, lang))
+            } else {
+                "–".into()
+            };
+            let _ = write!(o, "<td>{cell}</td>");
+        }
+        o.push_str("</tr>\n");
+    }
+    let n = pr.demand.unstaffed.len();
+    let unstaffed = match (n, lang) {
+        (0, _) => String::new(),
+        (_, Lang::Sv) => format!(
+            " {n} kombinationer av yrke, län och regi saknar bemanningsuppgift och följer regins vårdkonsumtion."
+        ),
+        (_, Lang::En) => format!(
+            " {n} profession × county × sector combinations have no staffing and follow their sector's care use."
+        ),
+    };
+    let _ = writeln!(
+        o,
+        "</table></div><p><small>{}{unstaffed}</small></p></section>",
+        match lang {
+            Lang::Sv => format!(
+                "Efterfrågan {}–{}: rikets efterfrågan i heltidsekvivalenter, med trend och faktorer. Andelar: yrkets heltidsekvivalenter {} per område enligt bemanningstabellen.",
+                sc.base_year, sc.horizon, sc.base_year
+            ),
+            Lang::En => format!(
+                "Demand {}–{}: national demand in FTE, with trend and factors. Shares: the profession's FTE in {} by area from the staffing matrix.",
+                sc.base_year, sc.horizon, sc.base_year
+            ),
+        }
+    );
+}
