@@ -29,7 +29,7 @@ fn main() -> ExitCode {
         Command::Aggregate(a) => cli::register::aggregate(a),
         Command::SynthRegister(a) => cli::register::synth_register(a),
         Command::Scenario { action } => cli::lists::scenario(action),
-        Command::Codes { list } => cli::lists::codes(&list),
+        Command::Codes { list } => cli::lists::codes(list),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e}");

@@ -510,7 +510,58 @@ fn code_lists_on_the_command_line() {
     );
     let (code, _, err) = hwf(&["codes", "planets"]);
     assert_eq!(code, 2);
-    assert!(err.contains("unknown code list"), "{err}");
+    // clap's message lists the lists (and `--help` does too).
+    assert!(
+        err.contains("invalid value 'planets'")
+            && err.contains("counties, regions, municipalities, sectors, services, professions"),
+        "{err}"
+    );
+    let (code, out, _) = hwf(&["codes", "verksamhetsområden"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 6);
+    assert!(out.starts_with("PV\tPrimärvård\tPrimary care\n"), "{out}");
+    // Every option with a fixed set of values is refused by clap before any work, naming the
+    // values it takes.
+    for (args, values) in [
+        (vec!["report", "--lang", "fi"], "[possible values: sv, en]"),
+        (
+            vec!["validate", "--kind", "popluation", "x.csv"],
+            "[possible values: licensed, employed, licences_issued,",
+        ),
+        (
+            vec![
+                "fetch",
+                "--api",
+                "http://127.0.0.1:9",
+                "--protocol",
+                "v3",
+                "--search",
+                "x",
+            ],
+            "[possible values: v2, v1]",
+        ),
+        (
+            vec![
+                "fetch",
+                "T",
+                "--api",
+                "http://127.0.0.1:9",
+                "--via",
+                "csv",
+                "--out",
+                "x.csv",
+            ],
+            "[possible values: json-stat2, px]",
+        ),
+    ] {
+        let (code, _, err) = hwf(&args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(err.contains(values), "{args:?}: {err}");
+    }
+    // Aliases and case as before: a hyphen for an underscore, a capital letter.
+    let f = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/default/licences_issued.px");
+    let (code, out, err) = hwf(&["validate", "--kind", "Licences-Issued", f.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
 }
 
 // ---------------------------------------------------------------------------------------------

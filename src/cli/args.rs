@@ -1,7 +1,13 @@
 //! The command line as clap reads it: every command, its options and their help text. No work is
 //! done here; each command's options go to its handler (one module of `cli` each) as they are.
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use hwf::codes::List;
 use hwf::ingest;
+use hwf::ingest::fetch::{Protocol, Via};
+use hwf::publish::disclosure::Profile;
+use hwf::table::Lang;
+use hwf::validate::TableKind;
 use std::path::PathBuf;
 
 /// Health-care workforce statistics and forecasting.
@@ -55,7 +61,8 @@ pub enum Command {
     /// List a code list: counties, regions, municipalities, sectors, services or professions.
     Codes {
         /// Which list.
-        list: String,
+        #[arg(value_parser = list_value())]
+        list: List,
     },
 }
 
@@ -103,10 +110,9 @@ pub struct InspectArgs {
 pub struct ValidateArgs {
     /// Files or folders to check.
     pub paths: Vec<PathBuf>,
-    /// The tables' kind (licensed, employed, licences_issued, population, admissions, care_use,
-    /// balance, other); by default told from the file name.
-    #[arg(long)]
-    pub kind: Option<String>,
+    /// The tables' kind; by default told from the file name.
+    #[arg(long, value_parser = kind_value(), ignore_case = true)]
+    pub kind: Option<TableKind>,
     /// Accepted years, as FROM-TO.
     #[arg(long, default_value = "1900-2100")]
     pub years: String,
@@ -175,12 +181,12 @@ pub struct ReportArgs {
     /// Write one report per county (a folder each, named by its code) and an index.html.
     #[arg(long, conflicts_with_all = ["compare", "backtest"])]
     pub all_counties: bool,
-    /// The report's language: sv or en.
-    #[arg(long, default_value = "sv")]
-    pub lang: String,
+    /// The report's language.
+    #[arg(long, default_value = "sv", value_parser = lang_value(), ignore_case = true)]
+    pub lang: Lang,
     /// Disclosure rule for counts of persons: 3, 5, threshold:N or ons-10-5.
-    #[arg(long, default_value = "3")]
-    pub disclosure: String,
+    #[arg(long, default_value = "3", value_parser = disclosure_value)]
+    pub disclosure: Profile,
     /// No progress messages.
     #[arg(long)]
     pub quiet: bool,
@@ -393,14 +399,14 @@ pub struct FetchArgs {
     /// The output file; its extension (.csv, .parquet, .xlsx) picks the format.
     #[arg(long, required_unless_present_any = ["sources", "search"])]
     pub out: Option<PathBuf>,
-    /// The format asked of the server: json-stat2 or px.
-    #[arg(long, default_value = "json-stat2")]
-    pub via: String,
+    /// The format asked of the server.
+    #[arg(long, default_value = "json-stat2", value_parser = via_value(), ignore_case = true)]
+    pub via: Via,
     /// The server's protocol: v2 (PxWebApi 2) or v1 (the PxWeb API of Statistics Norway, Finland
     /// and Greenland, and SCB's older service; TABLE is then the table's path below --api). By
     /// default v1 where --api has /v1/ or /api/v0/ in its path, else v2.
-    #[arg(long)]
-    pub protocol: Option<String>,
+    #[arg(long, value_parser = protocol_value(), ignore_case = true)]
+    pub protocol: Option<Protocol>,
     /// A sources file (TOML) naming the tables to fetch and where to save them.
     #[arg(long, conflicts_with_all = ["table", "select", "codelist", "out", "search"])]
     pub sources: Option<PathBuf>,
@@ -427,4 +433,60 @@ fn parse_format(s: &str) -> Result<ingest::Format, String> {
         let names: Vec<&str> = ingest::Format::ALL.iter().map(|f| f.name()).collect();
         format!("{s:?}: expected one of {}", names.join(", "))
     })
+}
+
+/// `--lang` of a report: `sv` or `en`, listed in the help and in clap's message for another value.
+fn lang_value() -> impl TypedValueParser<Value = Lang> {
+    PossibleValuesParser::new(["sv", "en"])
+        .map(|s| Lang::from_code(&s.to_lowercase()).unwrap_or_default())
+}
+
+/// `--disclosure`: the library's profile, its message for a value it does not know.
+fn disclosure_value(s: &str) -> Result<Profile, String> {
+    Profile::try_from(s)
+}
+
+/// `--kind`: the table kinds, listed (`licences-issued` for `licences_issued` too).
+fn kind_value() -> impl TypedValueParser<Value = TableKind> {
+    PossibleValuesParser::new(TableKind::ALL.map(|k| {
+        let v = PossibleValue::new(k.as_str());
+        match k {
+            TableKind::LicencesIssued => v.alias("licences-issued"),
+            TableKind::CareUse => v.alias("care-use"),
+            TableKind::ServiceUse => v.alias("service-use"),
+            _ => v,
+        }
+    }))
+    .map(|s| TableKind::try_from(s.as_str()).unwrap_or(TableKind::Other))
+}
+
+/// `--via`: the formats a PxWeb server answers in.
+fn via_value() -> impl TypedValueParser<Value = Via> {
+    PossibleValuesParser::new([
+        PossibleValue::new("json-stat2").aliases(["jsonstat2", "json-stat"]),
+        PossibleValue::new("px"),
+    ])
+    .map(|s| Via::parse(&s).unwrap_or_default())
+}
+
+/// `--protocol`: PxWebApi 2 or the PxWeb API v1.
+fn protocol_value() -> impl TypedValueParser<Value = Protocol> {
+    PossibleValuesParser::new([
+        PossibleValue::new("v2").alias("2"),
+        PossibleValue::new("v1").alias("1"),
+    ])
+    .map(|s| Protocol::parse(&s).unwrap_or_default())
+}
+
+/// `hwf codes LIST`: the printed lists under their names, Swedish names as aliases.
+fn list_value() -> impl TypedValueParser<Value = List> {
+    PossibleValuesParser::new([
+        PossibleValue::new("counties").alias("län"),
+        PossibleValue::new("regions").alias("healthcare_regions"),
+        PossibleValue::new("municipalities").alias("kommuner"),
+        PossibleValue::new("sectors"),
+        PossibleValue::new("services").alias("verksamhetsområden"),
+        PossibleValue::new("professions").alias("yrken"),
+    ])
+    .map(|s| List::printed(&s).unwrap_or(List::Professions))
 }

@@ -36,11 +36,7 @@ pub fn fetch(a: FetchArgs) -> Result<ExitCode, CliError> {
     });
     let api = a.api.trim_end_matches('/').to_string();
     if let Some(text) = a.search {
-        let v1 = match &a.protocol {
-            Some(p) => fetch::Protocol::parse(p) == Some(fetch::Protocol::V1),
-            None => fetch::Protocol::of_api(&api) == fetch::Protocol::V1,
-        };
-        if v1 {
+        if a.protocol.unwrap_or_else(|| fetch::Protocol::of_api(&api)) == fetch::Protocol::V1 {
             return Err(format!(
                 "--search lists tables through PxWebApi 2's /tables; {api} speaks v1, whose tables are browsed by their path"
             ).into());
@@ -69,8 +65,7 @@ pub fn fetch(a: FetchArgs) -> Result<ExitCode, CliError> {
     let jobs = match a.sources {
         Some(path) => fetch::read_sources(&path)?,
         None => {
-            let via = fetch::Via::parse(&a.via)
-                .ok_or_else(|| format!("--via {:?}: expected json-stat2 or px", a.via))?;
+            let via = a.via;
             let mut select = Vec::new();
             for s in &a.select {
                 let (v, items) = var_value("--select", s)?;
@@ -84,11 +79,7 @@ pub fn fetch(a: FetchArgs) -> Result<ExitCode, CliError> {
             let (Some(table), Some(out)) = (a.table, a.out) else {
                 return Err("a table id and --out FILE are needed (or --sources FILE)".into());
             };
-            let protocol = match &a.protocol {
-                None => fetch::Protocol::of_api(&api),
-                Some(p) => fetch::Protocol::parse(p)
-                    .ok_or_else(|| format!("--protocol {p:?}: expected v1 or v2"))?,
-            };
+            let protocol = a.protocol.unwrap_or_else(|| fetch::Protocol::of_api(&api));
             vec![(
                 fetch::Query {
                     api,

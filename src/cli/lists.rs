@@ -17,13 +17,7 @@ pub fn scenario(action: ScenarioAction) -> Result<ExitCode, CliError> {
 }
 
 /// `hwf codes LIST`: one code list, a line per code, its fields separated by tabs.
-pub fn codes(list: &str) -> Result<ExitCode, CliError> {
-    let Some(list) = List::printed(list) else {
-        return Err(format!(
-            "unknown code list {list:?}; expected counties, regions, municipalities, sectors, services or professions"
-        )
-        .into());
-    };
+pub fn codes(list: List) -> Result<ExitCode, CliError> {
     print!("{}", CodeLists::get().listing(list));
     Ok(ExitCode::SUCCESS)
 }

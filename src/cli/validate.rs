@@ -7,10 +7,7 @@ use std::process::ExitCode;
 
 /// `hwf validate`: the findings, and exit code 1 when any is an error.
 pub fn validate(a: ValidateArgs) -> Result<ExitCode, CliError> {
-    let kind = a
-        .kind
-        .map(|k| TableKind::try_from(k.as_str()))
-        .transpose()?;
+    let kind = a.kind;
     let years = parse_years(&a.years)?;
     let total_tolerance = a.total_tolerance;
     if !(0.0..1.0).contains(&total_tolerance) {
