@@ -506,6 +506,54 @@ fn service_area_tables_that_do_not_fit_are_errors_naming_the_file_line_and_key()
 }
 
 #[test]
+fn a_staffing_table_as_published_with_labels_totals_and_a_missing_cell() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    // Swedish labels, plural names, county names, a space as thousands separator, the nation's
+    // and the areas' totals as rows of their own, and a cell withheld (`..`).
+    let table = "Yrke;Län;Regi;Verksamhetsområde;Årsarbetare\n\
+        Barnmorskor;Stockholms län;Regional regi;Mödra- och förlossningsvård;1 234,5\n\
+        Barnmorskor;Stockholms län;Regional regi;Primärvård;120,0\n\
+        Barnmorskor;Stockholms län;Regional regi;Totalt;1 354,5\n\
+        Barnmorskor;Riket;Regional regi;Mödra- och förlossningsvård;1 234,5\n\
+        Sjuksköterskor;Jämtlands län;Privat regi;Primärvård;..\n";
+    write(dir, "staffing.csv", table);
+    let file = write(
+        dir,
+        "s.toml",
+        "inherits = \"default\"\n[demand]\nstaffing = { file = \"staffing.csv\" }\n",
+    );
+    let sc = scenario::load(Some(&file)).unwrap().0;
+    let msg = run(&sc).unwrap_err().to_string();
+    assert!(
+        msg.contains("1 cell(s) of `demand.staffing` hold no number")
+            && msg.contains("line 6: SSK 23 P PV"),
+        "{msg}"
+    );
+    write(dir, "staffing.csv", &table.replace(";..", ";3,0"));
+    let pr = run(&sc).unwrap();
+    let sv = pr.inputs.services.as_ref().unwrap();
+    let g = &pr.inputs.grid;
+    let (bmo, ssk) = (g.prof("BMO").unwrap(), g.prof("SSK").unwrap());
+    let (c01, c23) = (0, g.counties.iter().position(|c| c == "23").unwrap());
+    let (r, p) = (0, 2);
+    let mix = sv.mix(bmo, c01, r, g.nc(), g.nk()).unwrap();
+    let at = |code: &str| sv.codes.iter().position(|c| c == code).unwrap();
+    assert!((mix[at("MOD")] - 1234.5 / 1354.5).abs() < 1e-12, "{mix:?}");
+    assert!((mix[at("PV")] - 120.0 / 1354.5).abs() < 1e-12);
+    assert_eq!(sv.mix(ssk, c23, p, g.nc(), g.nk()).unwrap()[at("PV")], 1.0);
+    let used = pr.used.iter().find(|u| u.key == "demand.staffing").unwrap();
+    let notes: Vec<&str> = used.notes.iter().map(|n| n.en.as_str()).collect();
+    assert_eq!(
+        notes,
+        [
+            "Län Riket left out (totals of other rows)",
+            "Verksamhetsområde Totalt left out (totals of other rows)"
+        ]
+    );
+}
+
+#[test]
 fn conservation_every_year_and_no_negative_stocks() {
     let pr = default_run();
     let per = pr.inputs.grid.nc() * 2 * NA;

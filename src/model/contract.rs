@@ -99,8 +99,9 @@ pub enum Problem {
     MissingCells {
         /// The input file.
         file: String,
-        /// The scenario key when the file is a profile that supplies a piece of the employed
-        /// input (`inputs.employed.fte`, `.sectors`), which has no `missing = "impute"`; `None` for
+        /// The scenario key when the file is a table that has no `missing = "impute"`: a profile
+        /// that supplies a piece of the employed input (`inputs.employed.fte`, `.sectors`) or one
+        /// of demand's service-area tables (`demand.service_use`, `demand.staffing`); `None` for
         /// an input.
         profile_key: Option<String>,
         /// How many.
@@ -245,9 +246,13 @@ impl fmt::Display for Problem {
                         f,
                         "{file}: {cells} cell(s) the model uses hold no number (scenario key `missing = \"error\"`; `missing = \"impute\"` on the input's [inputs] entry fills them from the table's totals):"
                     )?,
-                    Some(key) => write!(
+                    Some(key) if key.starts_with("inputs.") => write!(
                         f,
                         "{file}: {cells} cell(s) of the profile `{key}` holds no number, and a profile is not imputed: give a table with numbers in these cells, or `{key} = \"embedded\"`:"
+                    )?,
+                    Some(key) => write!(
+                        f,
+                        "{file}: {cells} cell(s) of `{key}` hold no number, and the table is not imputed: give it numbers in these cells:"
                     )?,
                 }
                 for g in groups.iter().take(20) {

@@ -1410,13 +1410,11 @@ impl Inputs {
                     .map(|c| (Concept::Contents, c))
                     .into_iter()
                     .collect();
-                let mut g = gather(table, &axes, &fixed, loose);
                 // A profile has no `missing` key: its message names the profile's own key.
-                for p in &mut g.problems {
-                    if let Problem::MissingCells { profile_key, .. } = p {
-                        *profile_key = Some(if need_sector { SECTORS_KEY } else { FTE_KEY }.into());
-                    }
-                }
+                let g = not_imputed(
+                    gather(table, &axes, &fixed, loose),
+                    if need_sector { SECTORS_KEY } else { FTE_KEY },
+                );
                 sink.take(table, g)
             };
             let n = values(n);
@@ -1852,6 +1850,17 @@ impl Inputs {
     }
 }
 
+/// A gather's problems with its cells without a number named by the scenario `key` of a table
+/// that has no `missing = "impute"`.
+fn not_imputed(mut g: Gathered, key: &str) -> Gathered {
+    for p in &mut g.problems {
+        if let Problem::MissingCells { profile_key, .. } = p {
+            *profile_key = Some(key.to_string());
+        }
+    }
+    g
+}
+
 /// Gathers the care use per service area (`use_t`: service area × sex × age 0–100) and the staffing
 /// matrix (`staff_t`: FTE by profession, sector and service area, by county where it has counties;
 /// other dimensions, such as a year, summed) onto `grid`, with notes on rows left out as
@@ -1900,7 +1909,7 @@ pub fn gather_services(
             cells: true,
         },
     );
-    let profile = sink.take(use_t, g);
+    let profile = sink.take(use_t, not_imputed(g, "demand.service_use"));
     let by_county = staff_t
         .dims
         .iter()
@@ -1922,7 +1931,7 @@ pub fn gather_services(
             &[],
             sparse,
         );
-        sink.take(staff_t, g)
+        sink.take(staff_t, not_imputed(g, "demand.staffing"))
     } else {
         let g = gather(
             staff_t,
@@ -1934,7 +1943,7 @@ pub fn gather_services(
             &[],
             sparse,
         );
-        let national = sink.take(staff_t, g);
+        let national = sink.take(staff_t, not_imputed(g, "demand.staffing"));
         let mut fte = vec![0.0; np * nc * nk * ns];
         for p in 0..np {
             for c in 0..nc {
