@@ -308,6 +308,15 @@ fn the_model_runs_on_aggregated_tables_as_on_the_published_ones() {
     let reg = dir.path().join("register");
     let (code, out, err) = hwf(&["synth-register", "--county", "23", "--out", s(&reg)]);
     assert_eq!(code, 0, "{out}\n{err}");
+    // A refused option is the generator's own message, and nothing is left behind.
+    let bad = dir.path().join("bad");
+    let (code, _, err) = hwf(&["synth-register", "--scale", "0", "--out", s(&bad)]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("error: scale 0: expected a number above 0"),
+        "{err}"
+    );
+    assert!(!bad.exists());
     let agg = dir.path().join("tables");
     let (code, out, err) = hwf(&[
         "aggregate",

@@ -32,6 +32,9 @@ pub enum CliError {
     /// A register spec or extract refused.
     #[error(transparent)]
     Register(#[from] hwf::ingest::register::RegisterError),
+    /// A synthetic register that could not be made.
+    #[error(transparent)]
+    Synth(#[from] hwf::ingest::register::synth::SynthError),
     /// A fetch that failed.
     #[error(transparent)]
     Fetch(#[from] hwf::ingest::fetch::FetchError),

@@ -26,29 +26,8 @@ pub fn synth_register(a: SynthRegisterArgs) -> Result<ExitCode, CliError> {
         csv: a.csv,
         dirty: a.dirty,
     };
-    let mut summary = None;
-    hwf::publish::atomic::write_dir(&out, |tmp| {
-        let s = hwf::ingest::register::synth::write(tmp, &o)
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
-        summary = Some(s);
-        Ok(())
-    })?;
-    if let Some(s) = summary {
-        eprintln!(
-            "SYNTHETIC register: {} person-years, {} licences, {} student events{}",
-            s.rows[0],
-            s.rows[1],
-            s.rows[2],
-            if s.excess_employed > 0 {
-                format!(
-                    " ({} employed beyond the licensed of their cell made licensed too)",
-                    s.excess_employed
-                )
-            } else {
-                String::new()
-            }
-        );
-    }
+    let s = hwf::ingest::register::synth::write_folder(&out, &o)?;
+    eprintln!("{}", s.text());
     println!("wrote {}", out.path().display());
     Ok(ExitCode::SUCCESS)
 }

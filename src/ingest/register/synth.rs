@@ -91,6 +91,27 @@ pub struct Summary {
     pub excess_employed: u64,
 }
 
+impl Summary {
+    /// The line `hwf synth-register` prints: the rows of each extract, and the employed persons
+    /// made licensed where there were any.
+    pub fn text(&self) -> String {
+        format!(
+            "SYNTHETIC register: {} person-years, {} licences, {} student events{}",
+            self.rows[0],
+            self.rows[1],
+            self.rows[2],
+            if self.excess_employed > 0 {
+                format!(
+                    " ({} employed beyond the licensed of their cell made licensed too)",
+                    self.excess_employed
+                )
+            } else {
+                String::new()
+            }
+        )
+    }
+}
+
 /// Errors of the generator.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -109,6 +130,9 @@ pub enum SynthError {
         /// What failed.
         message: String,
     },
+    /// The output folder could not be made, or must not be replaced.
+    #[error(transparent)]
+    Publish(#[from] crate::publish::atomic::PublishError),
 }
 
 /// The mixing of a packed cohort and rank into a pseudonymous id: a bijection of 48-bit integers
@@ -288,6 +312,40 @@ fn write_err(path: &Path, e: impl std::fmt::Display) -> SynthError {
     SynthError::Write {
         path: path.to_path_buf(),
         message: e.to_string(),
+    }
+}
+
+/// [`write`] into an output folder that appears whole or not at all
+/// ([`crate::publish::atomic::write_dir`]).
+///
+/// # Errors
+///
+/// As [`write`] (the register's own error, not wrapped), and [`SynthError::Publish`] when the
+/// folder must not be replaced or cannot be made.
+pub fn write_folder(
+    out: &crate::publish::atomic::OutDir,
+    o: &Options,
+) -> Result<Summary, SynthError> {
+    let mut done = None;
+    let mut failed = None;
+    let placed = crate::publish::atomic::write_dir(out, |tmp| match write(tmp, o) {
+        Ok(s) => {
+            done = Some(s);
+            Ok(())
+        }
+        Err(e) => {
+            let message = e.to_string();
+            failed = Some(e);
+            Err(std::io::Error::other(message))
+        }
+    });
+    match (placed, failed, done) {
+        (_, Some(e), _) => Err(e),
+        (Err(e), None, _) => Err(e.into()),
+        (Ok(()), None, Some(s)) => Ok(s),
+        (Ok(()), None, None) => Err(SynthError::Option(
+            "the register was not written (no summary)".into(),
+        )),
     }
 }
 
