@@ -50,14 +50,7 @@ pub fn fetch(a: FetchArgs) -> Result<ExitCode, CliError> {
             &mut fetch::Configs::default(),
         )?;
         for c in &cards {
-            println!(
-                "{}\t{}\t{}–{}\t{}",
-                c.id,
-                c.label,
-                c.first_period.as_deref().unwrap_or(""),
-                c.last_period.as_deref().unwrap_or(""),
-                c.updated.as_deref().unwrap_or("")
-            );
+            println!("{}", c.line());
         }
         eprintln!("{} of {total} table(s) listed", cards.len());
         return Ok(ExitCode::SUCCESS);

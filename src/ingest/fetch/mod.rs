@@ -1380,6 +1380,21 @@ pub struct TableCard {
     pub updated: Option<String>,
 }
 
+impl TableCard {
+    /// The card as `hwf fetch --search` lists it: id, label, first–last period and last update,
+    /// separated by tabs (empty where the server gives none).
+    pub fn line(&self) -> String {
+        format!(
+            "{}\t{}\t{}–{}\t{}",
+            self.id,
+            self.label,
+            self.first_period.as_deref().unwrap_or(""),
+            self.last_period.as_deref().unwrap_or(""),
+            self.updated.as_deref().unwrap_or("")
+        )
+    }
+}
+
 /// Lists the tables matching `query` (all pages, up to `max_pages`), as `/tables` pages them.
 /// Returns the cards and the total the server reports.
 ///
