@@ -1488,7 +1488,7 @@ def make_staffing(emp) -> list[tuple[str, str, str, str, int]]:
         for ci, c in enumerate(C_CODES):
             tilt = {sv: math.exp(0.15 * rng.gauss()) for sv in S_CODES}
             for k, sec in enumerate(("R", "K", "P")):
-                total = sum(emp[p][t][1][k])
+                total = sum(emp[p][t][1][k][idx(ci, s, ai)] for s in (0, 1) for ai in range(NA))
                 if total == 0:
                     continue
                 if sec == "K":

@@ -554,6 +554,62 @@ fn a_staffing_table_as_published_with_labels_totals_and_a_missing_cell() {
 }
 
 #[test]
+fn the_default_staffing_matrix_adds_up_to_the_employed_fte_of_its_year() {
+    // Both embedded tables read as they are: the staffing matrix's FTE summed over service areas
+    // is the employed table's FTE of 2021 in every profession × county × sector, to the tenth.
+    use hwf::validate::Concept;
+    use std::collections::HashMap;
+    let key = |t: &hwf::table::Table, r: usize, dims: &[usize]| -> String {
+        dims.iter()
+            .map(|&d| t.code(d, r))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let dim = |t: &hwf::table::Table, x: Concept| {
+        t.dims
+            .iter()
+            .position(|d| Concept::of(d) == Some(x))
+            .unwrap()
+    };
+    let staff = hwf::defaults::table("staffing.csv").unwrap();
+    let dims = [Concept::Profession, Concept::County, Concept::Sector].map(|x| dim(&staff, x));
+    let mut by_cell: HashMap<String, f64> = HashMap::new();
+    for r in 0..staff.len() {
+        *by_cell.entry(key(&staff, r, &dims)).or_default() += staff.value(r).unwrap();
+    }
+    let emp = hwf::defaults::table("employed.px").unwrap();
+    let edims = [Concept::Profession, Concept::County, Concept::Sector].map(|x| dim(&emp, x));
+    let (year, contents) = (dim(&emp, Concept::Year), dim(&emp, Concept::Contents));
+    let mut employed: HashMap<String, f64> = HashMap::new();
+    for r in 0..emp.len() {
+        if emp.code(year, r) == "2021" && emp.code(contents, r) == "FTE" {
+            *employed.entry(key(&emp, r, &edims)).or_default() += emp.value(r).unwrap();
+        }
+    }
+    employed.retain(|_, v| *v > 0.0);
+    assert_eq!(by_cell.len(), employed.len());
+    for (k, v) in &employed {
+        let s = by_cell.get(k).unwrap_or_else(|| panic!("{k} not staffed"));
+        assert!((s - v).abs() < 0.05, "{k}: staffing {s} vs employed {v}");
+    }
+    // Midwives work mostly in maternity care, dental hygienists only in dental care.
+    let service = dim(&staff, Concept::Service);
+    let share = |prof: &str, area: &str| -> f64 {
+        let (mut part, mut all) = (0.0, 0.0);
+        for r in 0..staff.len() {
+            if staff.code(dims[0], r) == prof {
+                all += staff.value(r).unwrap();
+                if staff.code(service, r) == area {
+                    part += staff.value(r).unwrap();
+                }
+            }
+        }
+        part / all
+    };
+    assert!(share("BMO", "MOD") > 0.8 && share("THY", "TV") == 1.0);
+}
+
+#[test]
 fn conservation_every_year_and_no_negative_stocks() {
     let pr = default_run();
     let per = pr.inputs.grid.nc() * 2 * NA;

@@ -76,20 +76,24 @@ impl Services {
         super::demand::population_index(inp, years, base, &self.profile)
     }
 
-    /// The index of each service area for all the run's counties together in year `t` (their
-    /// population weighted by the area's care use, over the same in `base`); 1 where the base has
-    /// no use, NaN for a year without population.
-    pub fn national_index(&self, inp: &Inputs, t: i32, base: i32) -> Vec<f64> {
+    /// The index of each service area for the counties `counties` (indices of the run's grid)
+    /// together in year `t`: their population weighted by the area's care use, over the same in
+    /// `base`; 1 where the base has no use, NaN for a year without population.
+    pub fn index_in(&self, inp: &Inputs, counties: &[usize], t: i32, base: i32) -> Vec<f64> {
         let nc = inp.grid.nc();
         let ns = self.ns();
+        let block = 2 * POP_AGES;
         let weighted = |year: i32, s: usize| -> f64 {
             let Some(y) = inp.population_years.iter().position(|&x| x == year) else {
                 return f64::NAN;
             };
-            let pop = &inp.population[y * nc * 2 * POP_AGES..(y + 1) * nc * 2 * POP_AGES];
-            let w = &self.profile[s * 2 * POP_AGES..(s + 1) * 2 * POP_AGES];
-            pop.chunks(2 * POP_AGES)
-                .map(|c| c.iter().zip(w).map(|(p, u)| p * u).sum::<f64>())
+            let w = &self.profile[s * block..(s + 1) * block];
+            counties
+                .iter()
+                .map(|&c| {
+                    let pop = &inp.population[(y * nc + c) * block..(y * nc + c + 1) * block];
+                    pop.iter().zip(w).map(|(p, u)| p * u).sum::<f64>()
+                })
                 .sum()
         };
         (0..ns)

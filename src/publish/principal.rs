@@ -608,6 +608,13 @@ fn page(
             survey::survey_heading(lang)
         );
     }
+    if pr.inputs.services.is_some() {
+        let _ = write!(
+            o,
+            "<li><a href=\"#services\">{}</a></li>",
+            report::services_heading(lang)
+        );
+    }
     if funding.is_some() {
         let _ = write!(
             o,
@@ -622,6 +629,7 @@ fn page(
     );
     summary(&mut o, pr, idx, band_region, &years, opts);
     survey(&mut o, pr, idx, &shared.survey, lang);
+    report::services_section(&mut o, pr, idx, &name, lang);
     for (p, drawn) in charts.iter().enumerate() {
         let at = At {
             p,

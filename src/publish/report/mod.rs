@@ -61,6 +61,7 @@ pub(crate) use page::page_start;
 pub use page::{html, html_with};
 pub(crate) use profession::{plan_years, published_supply};
 pub use scenarios::comparison_chart;
+pub(crate) use services::{services_heading, services_section};
 
 use super::atomic::{self, PublishError};
 use super::charts::{self, Drawn};

@@ -245,7 +245,13 @@ pub fn html_with(
     let _ = writeln!(o, "</table><p><small>{caption}</small></p>");
     survey_section(&mut o, pr, &pr.survey(), side.survey, lang);
     crate::publish::describe::section(&mut o, pr, &d.described, lang);
-    services_section(&mut o, pr, lang);
+    let everywhere: Vec<usize> = (0..g.nc()).collect();
+    let nation = if pr.area().whole {
+        tr(lang, "riket", "Sweden").to_string()
+    } else {
+        pr.area().name(lang == Lang::Sv)
+    };
+    services_section(&mut o, pr, &everywhere, &nation, lang);
     // One section per profession.
     for p in 0..g.np() {
         let code = &g.professions[p];
