@@ -2,7 +2,7 @@
 //! the bands, and the trend models' simulated paths.
 
 use hwf::model::inputs::NA;
-use hwf::model::montecarlo::{Bands, IntakeBand, Kernel, Pipeline, VARIABLES};
+use hwf::model::montecarlo::{Bands, IntakeBand, Kernel, Pipeline, Variable};
 use hwf::model::scenario::{self, Dist, Scenario};
 use hwf::model::{Projection, run};
 use sha2::{Digest, Sha256};
@@ -127,13 +127,17 @@ fn fixed_distributions_reproduce_the_point_projection() {
                 let d: f64 = (0..nk).map(|k| proj.demand_at(pti, p, c, k).unwrap()).sum();
                 nat.0 += s;
                 nat.1 += d;
-                for (var, want) in [(1, s), (2, d), (3, s - d)] {
+                for (var, want) in [
+                    (Variable::Supply, s),
+                    (Variable::Demand, d),
+                    (Variable::Gap, s - d),
+                ] {
                     for &q in bands.q(p, var, c, ti) {
                         assert!(
                             close(q, want),
                             "{} {} county {c} {}: {q} vs {want}",
                             g.professions[p],
-                            VARIABLES[var],
+                            var.name(),
                             bands.years[ti]
                         );
                     }
@@ -144,12 +148,18 @@ fn fixed_distributions_reproduce_the_point_projection() {
                         [ti * per + c * 2 * NA..ti * per + (c + 1) * 2 * NA]
                         .iter()
                         .sum();
-                    assert!(close(bands.q(p, 0, c, ti)[1], lic));
+                    assert!(close(bands.q(p, Variable::Licensed, c, ti)[1], lic));
                 }
                 checked += 1;
             }
-            assert!(close(bands.q(p, 1, bands.national(), ti)[0], nat.0));
-            assert!(close(bands.q(p, 2, bands.national(), ti)[2], nat.1));
+            assert!(close(
+                bands.q(p, Variable::Supply, bands.national(), ti)[0],
+                nat.0
+            ));
+            assert!(close(
+                bands.q(p, Variable::Demand, bands.national(), ti)[2],
+                nat.1
+            ));
         }
     }
     assert!(checked > 20 * 21 * 17);
@@ -204,7 +214,7 @@ fn bands_are_ordered_start_at_the_observed_base_and_widen() {
     let nat = b.national();
     let last = b.years.len() - 1;
     for p in 0..kernel.professions.len() {
-        for var in 0..VARIABLES.len() {
+        for var in Variable::ALL {
             for r in 0..b.nr() {
                 for ti in 0..b.years.len() {
                     let q = b.q(p, var, r, ti);
@@ -213,10 +223,10 @@ fn bands_are_ordered_start_at_the_observed_base_and_widen() {
             }
         }
         // No uncertainty in the observed base year; supply uncertainty grows with the horizon.
-        let base = b.q(p, 1, nat, 0);
+        let base = b.q(p, Variable::Supply, nat, 0);
         assert_eq!(base[0], base[2]);
         let width = |ti| {
-            let q = b.q(p, 1, nat, ti);
+            let q = b.q(p, Variable::Supply, nat, ti);
             q[2] - q[0]
         };
         assert!(width(last) > width(1), "{}", kernel.professions[p]);
@@ -261,7 +271,7 @@ fn bands_are_ordered_start_at_the_observed_base_and_widen() {
         exercised += usize::from(short > 0 && short < 200);
         let mut gaps: Vec<f64> = draws.iter().map(|r| rec_sup(r) - rec_dem(r)).collect();
         gaps.sort_by(f64::total_cmp);
-        let q = b.q(p, 3, nat, last);
+        let q = b.q(p, Variable::Gap, nat, last);
         for (i, want) in [10.0, 50.0, 90.0].iter().enumerate() {
             let h: f64 = 199.0 * want / 100.0;
             let lo = h.floor() as usize;
@@ -333,7 +343,7 @@ fn employment_and_fte_trends_reach_the_kernel_and_their_draws() {
     for p in 0..g.np() {
         for ti in 0..bands.years.len() {
             let (s, _) = proj.national(first + ti, p);
-            let q = bands.q(p, 1, bands.national(), ti)[0];
+            let q = bands.q(p, Variable::Supply, bands.national(), ti)[0];
             assert!(
                 close(q, s),
                 "{} {}: {q} vs {s}",
@@ -567,11 +577,11 @@ fn golden_draws_of_the_default_data() {
     let mut values = Vec::new();
     for code in ["SSK", "LAK", "SPL", "APO"] {
         let p = g.prof(code).unwrap();
-        for (v, var) in VARIABLES.iter().enumerate().skip(1) {
+        for v in Variable::ALL.into_iter().skip(1) {
             let q = b.q(p, v, nation, horizon);
             values.push(serde_json::json!({
                 "profession": code,
-                "variable": var,
+                "variable": v.name(),
                 "year": b.years[horizon],
                 "mean": exact(b.mean_of(p, v, nation, horizon)),
                 "min_median_max": q.iter().copied().map(exact).collect::<Vec<_>>(),

@@ -209,7 +209,7 @@ pub fn backtest_with(
     // Band of variable `var` (0 licensed, 1 FTE) in region `r` at horizon `h`.
     let band = |p: usize, var: usize, r: usize, h: i32| {
         bands.as_ref().zip(edges).map(|(b, (lo, hi))| {
-            let q = b.q(p, var, r, h as usize);
+            let q = b.q(p, measure_variable(var), r, h as usize);
             (q[lo], q[hi])
         })
     };
@@ -242,7 +242,7 @@ pub fn backtest_with(
             return None;
         }
         let b = bands.as_ref()?;
-        let q = b.q(p, var, r, h as usize);
+        let q = b.q(p, measure_variable(var), r, h as usize);
         let own: Vec<f64> = grid.iter().map(|&i| q[i]).collect();
         let (hist, last) = &histories[(p * (g.nc() + 1) + r) * 2 + var];
         let (hist, last) = (hist.as_slice(), *last);
@@ -355,6 +355,15 @@ pub fn backtest_with(
 /// counties) as the rerun knew it: licensed persons (`var` 0) by licence year, or FTE in all
 /// sectors (`var` 1) by employment year; the trailing run of consecutive years, oldest first, and
 /// its last year.
+/// The bands' variable of a backtest measure (0 licensed persons, 1 FTE).
+fn measure_variable(m: usize) -> super::montecarlo::Variable {
+    if m == 0 {
+        super::montecarlo::Variable::Licensed
+    } else {
+        super::montecarlo::Variable::Supply
+    }
+}
+
 fn history(past: &Inputs, p: usize, c: usize, var: usize) -> (Vec<f64>, i32) {
     let g = &past.grid;
     let cells = g.cells();

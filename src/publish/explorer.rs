@@ -9,6 +9,7 @@
 //! (`explorer.html#SSK/23`), so a planner can send a link to a view.
 
 use super::report::{county_name, esc, prof_name, tr};
+use crate::model::montecarlo::Variable;
 use crate::model::{Phase, Projection};
 use crate::table::Lang;
 use serde_json::{Value, json};
@@ -114,7 +115,7 @@ fn scenario_data(pr: &Projection) -> Value {
             if let Some(b) = bands {
                 // The bands' regions are the run's counties, the total after them.
                 let region = if area == 0 { b.national() } else { area - 1 };
-                let q = |var: usize, last: bool| -> Vec<Value> {
+                let q = |var: Variable, last: bool| -> Vec<Value> {
                     band_years
                         .iter()
                         .map(|at| {
@@ -125,10 +126,10 @@ fn scenario_data(pr: &Projection) -> Value {
                         })
                         .collect()
                 };
-                o.insert("sl".into(), Value::Array(q(1, false)));
-                o.insert("sh".into(), Value::Array(q(1, true)));
-                o.insert("dl".into(), Value::Array(q(2, false)));
-                o.insert("dh".into(), Value::Array(q(2, true)));
+                o.insert("sl".into(), Value::Array(q(Variable::Supply, false)));
+                o.insert("sh".into(), Value::Array(q(Variable::Supply, true)));
+                o.insert("dl".into(), Value::Array(q(Variable::Demand, false)));
+                o.insert("dh".into(), Value::Array(q(Variable::Demand, true)));
                 o.insert(
                     "p".into(),
                     Value::Array(

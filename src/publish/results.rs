@@ -23,6 +23,7 @@
 
 use super::atomic::{self, PublishError};
 use crate::model::inputs::{AGE_MIN, NA, SEXES};
+use crate::model::montecarlo::Variable;
 use crate::model::{Phase, Projection};
 use polars::prelude::*;
 use serde_json::json;
@@ -626,19 +627,19 @@ pub fn bands_table_with(pr: &Projection, protect: bool) -> Wide {
             } else {
                 b.regions[r].clone()
             };
-            for (v, name) in names.iter().enumerate() {
+            for (v, name) in Variable::ALL.into_iter().zip(names) {
                 for (ti, &y) in b.years.iter().enumerate() {
                     prof.push(g.professions[p].clone());
                     county.push(code.clone());
                     var.push((*name).to_string());
                     year.push(y.to_string());
                     // Licensed in the base year is the register's count, the same in every draw.
-                    let observed = protect && v == 0 && ti == 0;
+                    let observed = protect && v == Variable::Licensed && ti == 0;
                     mean.push((!observed).then(|| b.mean_of(p, v, r, ti)));
                     for (i, x) in b.q(p, v, r, ti).iter().enumerate() {
                         qs[i].push((!observed).then_some(*x));
                     }
-                    short.push((v == 3).then(|| b.shortage_of(p, r, ti)));
+                    short.push((v == Variable::Gap).then(|| b.shortage_of(p, r, ti)));
                 }
             }
         }
@@ -1187,7 +1188,7 @@ pub fn balance_text(pr: &Projection) -> String {
         let demand = demand.unwrap_or(f64::NAN);
         let band = bands.map_or(String::new(), |b| {
             let last = b.years.len() - 1;
-            let q = b.q(p, 3, b.national(), last);
+            let q = b.q(p, Variable::Gap, b.national(), last);
             format!(
                 "  {:>9.0} … {:<9.0} {:>5.0} %",
                 q[0],

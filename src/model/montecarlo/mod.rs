@@ -272,6 +272,39 @@ pub struct Unit {
 /// Variables that get bands.
 pub const VARIABLES: [&str; 4] = ["licensed", "supply", "demand", "gap"];
 
+/// A variable that gets bands: where it sits in [`Bands`]' arrays is [`Variable::index`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Variable {
+    /// Licensed persons.
+    Licensed,
+    /// Supply in FTE.
+    Supply,
+    /// Demand in FTE.
+    Demand,
+    /// Supply less demand in FTE.
+    Gap,
+}
+
+impl Variable {
+    /// All four, in the order of [`VARIABLES`] and of the arrays.
+    pub const ALL: [Variable; 4] = [
+        Variable::Licensed,
+        Variable::Supply,
+        Variable::Demand,
+        Variable::Gap,
+    ];
+
+    /// Its position in [`Bands`]' arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Its name in [`VARIABLES`].
+    pub fn name(self) -> &'static str {
+        VARIABLES[self.index()]
+    }
+}
+
 /// Quantiles of one profession's required intake over the draws.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IntakeBand {
@@ -314,15 +347,17 @@ impl Bands {
     }
 
     /// The quantiles of a variable.
-    pub fn q(&self, p: usize, var: usize, region: usize, ti: usize) -> &[f64] {
-        let i =
-            (((p * VARIABLES.len() + var) * self.nr() + region) * self.years.len() + ti) * self.nq;
+    pub fn q(&self, p: usize, var: Variable, region: usize, ti: usize) -> &[f64] {
+        let i = (((p * VARIABLES.len() + var.index()) * self.nr() + region) * self.years.len()
+            + ti)
+            * self.nq;
         &self.quantiles[i..i + self.nq]
     }
 
     /// The mean of a variable.
-    pub fn mean_of(&self, p: usize, var: usize, region: usize, ti: usize) -> f64 {
-        self.mean[((p * VARIABLES.len() + var) * self.nr() + region) * self.years.len() + ti]
+    pub fn mean_of(&self, p: usize, var: Variable, region: usize, ti: usize) -> f64 {
+        self.mean
+            [((p * VARIABLES.len() + var.index()) * self.nr() + region) * self.years.len() + ti]
     }
 
     /// The probability that supply falls short of demand beyond the tolerance.
@@ -888,7 +923,7 @@ impl Kernel {
         let z = 2.0 * 1.281_551_565_545;
         let reach = (self.years.len() - 1).min(super::backtest::MODEL_BASES as usize);
         // The slope variance profession p's band of variable `var` already holds.
-        let held = |p: usize, var: usize| {
+        let held = |p: usize, var: Variable| {
             let (mut num, mut den) = (0.0, 0.0);
             for h in 1..=reach {
                 let q = probe.q(p, var, nation, h);
@@ -906,13 +941,13 @@ impl Kernel {
             .iter()
             .enumerate()
             .map(|(p, [lic, fte])| {
-                let excess = |s: &super::backtest::Slope, var: usize, less: f64| {
+                let excess = |s: &super::backtest::Slope, var: Variable, less: f64| {
                     s.map_or(0.0, |(b, se2)| {
                         (b * b - se2 - held(p, var) - less).clamp(0.0, cap)
                     })
                 };
-                let stock = excess(lic, 0, 0.0);
-                (stock.sqrt(), excess(fte, 1, stock).sqrt())
+                let stock = excess(lic, Variable::Licensed, 0.0);
+                (stock.sqrt(), excess(fte, Variable::Supply, stock).sqrt())
             })
             .collect())
     }

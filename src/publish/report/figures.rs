@@ -164,7 +164,7 @@ pub(crate) fn part_charts(
         .collect();
     let fan = pr.bands.as_ref().zip(part.band_region).map(|(b, region)| {
         let (lo, hi) = (b.percentiles[0], b.percentiles[b.percentiles.len() - 1]);
-        let band = |var: usize| -> Vec<(i32, f64, f64)> {
+        let band = |var: crate::model::montecarlo::Variable| -> Vec<(i32, f64, f64)> {
             b.years
                 .iter()
                 .enumerate()
@@ -175,8 +175,8 @@ pub(crate) fn part_charts(
                 .collect()
         };
         charts::Fan {
-            supply: band(1),
-            demand: band(2),
+            supply: band(crate::model::montecarlo::Variable::Supply),
+            demand: band(crate::model::montecarlo::Variable::Demand),
             labels: [
                 format!("{} P{lo}–P{hi}", tr(lang, "Tillgång", "Supply")),
                 format!("{} P{lo}–P{hi}", tr(lang, "Efterfrågan", "Demand")),

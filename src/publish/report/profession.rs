@@ -186,7 +186,7 @@ pub(super) fn band_cells(pr: &Projection, p: usize, county: Option<&str>, lang: 
 /// the probability of shortage.
 pub(crate) fn gap_band(b: &crate::model::montecarlo::Bands, p: usize, r: usize) -> (f64, f64, f64) {
     let last = b.years.len() - 1;
-    let gap = b.q(p, 3, r, last);
+    let gap = b.q(p, crate::model::montecarlo::Variable::Gap, r, last);
     (gap[0], gap[gap.len() - 1], b.shortage_of(p, r, last))
 }
 
