@@ -315,12 +315,12 @@ fn write_err(path: &Path, e: impl std::fmt::Display) -> SynthError {
     }
 }
 
-/// [`write`] into an output folder that appears whole or not at all
+/// [`write()`] into an output folder that appears whole or not at all
 /// ([`crate::publish::atomic::write_dir`]).
 ///
 /// # Errors
 ///
-/// As [`write`] (the register's own error, not wrapped), and [`SynthError::Publish`] when the
+/// As [`write()`] (the register's own error, not wrapped), and [`SynthError::Publish`] when the
 /// folder must not be replaced or cannot be made.
 pub fn write_folder(
     out: &crate::publish::atomic::OutDir,
