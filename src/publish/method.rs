@@ -828,19 +828,10 @@ fn index_text(pr: &Projection, lang: Lang) -> String {
             Lang::En => "population projection × care use by age and sex, per sector, the base year's profile".into(),
         };
     };
-    let lists = crate::codes::CodeLists::get();
     let names: Vec<String> = sv
         .codes
         .iter()
-        .map(|c| {
-            lists.services.iter().find(|n| &n.code == c).map_or_else(
-                || c.clone(),
-                |n| match lang {
-                    Lang::Sv => n.name_sv.to_lowercase(),
-                    Lang::En => n.name_en.to_lowercase(),
-                },
-            )
-        })
+        .map(|c| super::report::service_name(c, lang).to_lowercase())
         .collect();
     let n = pr.demand.unstaffed.len();
     match lang {

@@ -73,6 +73,22 @@ pub(crate) fn rate_text(v: f64, lang: Lang) -> String {
     num(v, if v < 100.0 { 1 } else { 0 }, lang)
 }
 
+/// A service area's name in the report's language (its code when the code list lacks it).
+pub(crate) fn service_name(code: &str, lang: Lang) -> String {
+    CodeLists::get()
+        .services
+        .iter()
+        .find(|n| n.code == code)
+        .map_or_else(
+            || code.to_string(),
+            |n| match lang {
+                Lang::Sv => n.name_sv.clone(),
+                Lang::En => n.name_en.clone(),
+            },
+        )
+}
+
+/// A profession's name in the report's language (its code when the code list lacks it).
 pub(crate) fn prof_name(code: &str, lang: Lang) -> String {
     CodeLists::get()
         .profession(code)

@@ -1,8 +1,7 @@
 //! The report's section on demand by service area: each profession's demand growth, the share of
 //! its FTE in each service area (the staffing matrix) and each area's index to the horizon.
 
-use super::html::{esc, num, prof_name, tr};
-use crate::codes::CodeLists;
+use super::html::{esc, num, prof_name, service_name, tr};
 use crate::model::Projection;
 use crate::table::Lang;
 use std::fmt::Write as _;
@@ -46,16 +45,6 @@ pub(crate) fn services_section(
         return;
     };
     let h = pr.years.iter().position(|&y| y == sc.horizon).unwrap_or(t0);
-    let lists = CodeLists::get();
-    let name = |code: &str| {
-        lists.services.iter().find(|n| n.code == code).map_or_else(
-            || code.to_string(),
-            |n| match lang {
-                Lang::Sv => n.name_sv.clone(),
-                Lang::En => n.name_en.clone(),
-            },
-        )
-    };
     let index = sv.index_in(&pr.inputs, counties, sc.horizon, sc.base_year);
     let _ = writeln!(
         o,
@@ -91,7 +80,7 @@ pub(crate) fn services_section(
         sc.horizon
     );
     for code in &sv.codes {
-        let _ = write!(o, "<th>{}</th>", esc(&name(code)));
+        let _ = write!(o, "<th>{}</th>", esc(&service_name(code, lang)));
     }
     o.push_str("</tr>\n");
     let _ = write!(
