@@ -3521,3 +3521,134 @@ fn a_table_of_rates_named_by_a_scenario_is_read_relative_to_it_and_recorded() {
         "{e}"
     );
 }
+
+/// Two counties of nurses (women), licence years 2021–2023, no licences issued: 100 and then 120
+/// nurses aged 29 move each year from county 01 to county 02, and nobody leaves the country's
+/// stock, so the national rates are 0 at every age.
+fn two_counties_with_moves() -> (Scenario, Inputs) {
+    let grid = Grid {
+        professions: vec!["SSK".into()],
+        counties: vec!["01".into(), "02".into()],
+        sectors: vec!["R".into()],
+    };
+    let cells = grid.cells();
+    let mut licensed = vec![0.0; 3 * cells];
+    let mut set = |y: usize, c: usize, age: usize, v: f64| {
+        licensed[y * cells + grid.idx(0, c, 1, age - 20)] = v;
+    };
+    for y in 0..3 {
+        set(y, 0, 29, 1000.0);
+        set(y, 1, 29, 1000.0);
+    }
+    set(1, 0, 30, 900.0); // 2022: 100 of county 01's 29-year-olds live in 02
+    set(1, 1, 30, 1100.0);
+    set(2, 0, 30, 880.0); // 2023: 120 moved
+    set(2, 1, 30, 1120.0);
+    set(2, 0, 31, 900.0); // and last year's stay where they are
+    set(2, 1, 31, 1100.0);
+    let (_, mut inp) = tiny();
+    inp.grid = grid;
+    inp.licence_years = vec![2021, 2022, 2023];
+    inp.licensed = licensed;
+    inp.issued = vec![0.0; 3 * 3 * cells];
+    inp.employed = vec![1.0; cells];
+    inp.fte = vec![1.0; cells];
+    inp.population = vec![10.0; 4 * 2 * 2 * POP_AGES];
+    inp.balance = vec![0.0; 2 * 3];
+    let mut sc = small_scenario(2023, 2024, 2, 1);
+    sc.demand.imbalance.clear();
+    sc.supply.county_exits = true;
+    (sc, inp)
+}
+
+#[test]
+fn moves_between_counties_are_a_flow_at_the_ages_people_move() {
+    use hwf::model::movement::CountyExits;
+    let (mut sc, inp) = two_counties_with_moves();
+    sc.supply.county_exits_by = CountyExits::Age;
+    let pr = project(&sc, inp.clone(), vec![]).unwrap();
+    let prm = &pr.params[0];
+    // Nationally nobody leaves: every rate 0.
+    assert!(prm.exit.iter().take(NA - 1).all(|x| *x == 0.0));
+    // Ages 20–29, by hand (see movement::tests::a_hand_worked_group for the same figures):
+    // d = ±0.11, φ = 0.2, τ² = 0.0241, B = 0.0241/0.0242; ages 30–39 have no moves.
+    let b = 0.0241 / 0.0242;
+    let m = &prm.movement;
+    assert!((m.at(0, 9) - 0.11 * b).abs() < 1e-12, "{}", m.at(0, 9));
+    assert!((m.at(1, 0) + 0.11 * b).abs() < 1e-12);
+    assert_eq!(m.at(0, 10), 0.0);
+    assert_eq!(m.at(1, NA - 1), 0.0);
+    // 2024: county 01's 29-year-olds of 2023 are 1 000·(1 − 0.11·B) at 30, county 02's 1 000·(1 +
+    // 0.11·B); the moves are their own flow, at the age moved at, and cancel nationally; no exits.
+    let path = &pr.paths[0];
+    let per = 2 * 2 * NA;
+    let at = |v: &[f64], c: usize, age: usize| v[per + (c * 2 + 1) * NA + age - 20];
+    assert!((at(&path.licensed, 0, 30) - 1000.0 * (1.0 - 0.11 * b)).abs() < 1e-9);
+    assert!((at(&path.licensed, 1, 30) - 1000.0 * (1.0 + 0.11 * b)).abs() < 1e-9);
+    assert!((at(&path.moved, 0, 29) + 110.0 * b).abs() < 1e-9);
+    assert!((at(&path.moved, 1, 29) - 110.0 * b).abs() < 1e-9);
+    let moved: f64 = path.moved[per..2 * per].iter().sum();
+    assert!(moved.abs() < 1e-9, "{moved}");
+    assert!(
+        path.exits[per..2 * per]
+            .iter()
+            .take(NA - 1)
+            .all(|x| *x == 0.0)
+    );
+    // The national stock is that of no moves at all (county_exits off) to the last digit's noise.
+    let mut off = sc.clone();
+    off.supply.county_exits = false;
+    let flat = project(&off, inp.clone(), vec![]).unwrap();
+    let total = |p: &Projection| p.paths[0].licensed[per..2 * per].iter().sum::<f64>();
+    assert!((total(&pr) - total(&flat)).abs() < 1e-9);
+    // One factor per county cannot carry these moves: the national rates it would scale are 0.
+    let mut level = sc.clone();
+    level.supply.county_exits_by = CountyExits::Level;
+    let lv = project(&level, inp, vec![]).unwrap();
+    assert_eq!(lv.params[0].county_exit, vec![1.0, 1.0]);
+    assert_eq!(at(&lv.paths[0].licensed, 0, 30), 1000.0);
+    assert!(lv.paths[0].moved.iter().all(|x| *x == 0.0));
+    // The tables: flows carry moved_in by county (empty in the first projected year, which would
+    // give back the base year's count), and county_exits.csv the deviations.
+    let flows = hwf::publish::results::flows_table_with(&pr, false).csv();
+    let flows = String::from_utf8(flows).unwrap();
+    assert!(flows.starts_with(
+        "profession,county,year,licensed,inflow_se,inflow_eu,inflow_tc,exits,moved_in\n"
+    ));
+    let row = flows
+        .lines()
+        .find(|l| l.starts_with("SSK,02,2024,"))
+        .unwrap();
+    let v: f64 = row.rsplit(',').next().unwrap().parse().unwrap();
+    assert!((v - 110.0 * b).abs() < 1e-3, "{row}");
+    let protected = String::from_utf8(hwf::publish::results::flows_table(&pr).csv()).unwrap();
+    // 2024 in county 02: 1 109.5 aged 30, 1 120 aged 31, 1 100 aged 32 (nobody new at 29).
+    let licensed = 1000.0 * (1.0 + 0.11 * b) + 2220.0;
+    assert!(
+        protected
+            .lines()
+            .any(|l| l == format!("SSK,02,2024,{licensed:.6},0,0,0,,")),
+        "{protected}"
+    );
+    let table = String::from_utf8(hwf::publish::results::county_exits_table(&pr).csv()).unwrap();
+    assert!(table.contains("SSK,01,20-29,0.1095,0.11,1\n"), "{table}");
+    assert!(table.contains("SSK,02,30-39,0,0,1\n"), "{table}");
+}
+
+#[test]
+fn a_net_re_entry_is_kept_as_a_negative_exit_rate() {
+    // tiny(): 200 women aged 31 in 2022; 220 aged 32 in 2023 with no licence issued at 32 — 20 came
+    // back (from abroad, or with a licence renewed). The rate is 1 − 220/200 = −0.1, no longer 0.
+    let (sc, mut inp) = tiny();
+    let cells = inp.grid.cells();
+    inp.licensed[cells + inp.grid.idx(0, 0, 1, 12)] = 220.0;
+    let prm = supply::estimate(&inp, &sc, 0).unwrap();
+    assert!(
+        (prm.exit[NA + 11] + 0.1).abs() < 1e-12,
+        "{}",
+        prm.exit[NA + 11]
+    );
+    // Projected: the 90 aged 31 in 2023 are 99 aged 32 in 2024.
+    let path = supply::project(&inp, &sc, 0, &prm, Intake::Baseline);
+    assert!((path.licensed[2 * NA + NA + 12] - 99.0).abs() < 1e-9);
+}

@@ -110,7 +110,21 @@ fn close(a: f64, b: f64) -> bool {
 
 #[test]
 fn fixed_distributions_reproduce_the_point_projection() {
-    let sc = all_fixed();
+    reproduces_the_point_projection(all_fixed());
+}
+
+/// As [`fixed_distributions_reproduce_the_point_projection`], with each county's exits differing
+/// by age group (movement between counties a flow of its own, see `hwf::model::movement`).
+#[test]
+fn fixed_distributions_reproduce_the_point_projection_with_moves_by_age() {
+    let mut sc = all_fixed();
+    sc.supply.county_exits_by = hwf::model::movement::CountyExits::Age;
+    let proj = run(&sc).unwrap();
+    assert!(proj.params.iter().all(|p| !p.movement.is_none()));
+    reproduces_the_point_projection(sc);
+}
+
+fn reproduces_the_point_projection(sc: Scenario) {
     let proj = run(&sc).unwrap();
     let kernel = Kernel::new(&proj).unwrap();
     let bands = kernel.run(3, sc.seed, &[10.0, 50.0, 90.0]).unwrap();

@@ -16,6 +16,7 @@ pub mod inputs;
 pub mod intake;
 pub mod levers;
 pub mod montecarlo;
+pub mod movement;
 pub mod scenario;
 pub mod scope;
 pub mod services;

@@ -190,6 +190,14 @@ impl InputFiles {
     }
 }
 
+impl Supply {
+    /// Whether counties' exits differ by age group, so that movement between counties is a flow
+    /// of its own (`county_exits` on, `county_exits_by = "age"`).
+    pub fn moves_by_age(&self) -> bool {
+        self.county_exits && self.county_exits_by == super::movement::CountyExits::Age
+    }
+}
+
 /// Supply parameters.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -212,6 +220,12 @@ pub struct Supply {
     pub admissions_change: f64,
     /// Whether county-specific exit levels (which include net movement between counties) are used.
     pub county_exits: bool,
+    /// How a county's exits differ from the nation's when `county_exits` is on: `"level"` (one
+    /// factor on the national rates, its observed over its expected exits; the default) or `"age"`
+    /// (a deviation per ten-year age group, which puts movement between counties at the ages
+    /// people move; see [`super::movement`]).
+    #[serde(default)]
+    pub county_exits_by: super::movement::CountyExits,
     /// Each county's level of the employment share and of FTE per licensed person: `"shrunk"` (its
     /// own level over `employment_window`, shrunk toward the national rate by its precision; the
     /// default), `"observed"` (its own level, unshrunk) or `"national"` (the national rates in

@@ -41,6 +41,7 @@ use super::ModelError;
 use super::anchor;
 use super::inputs::{Inputs, NA, ORIGINS};
 use super::levers;
+use super::movement::{self, Movement};
 use super::scenario::{Scenario, Trend};
 use super::trend::{first_gap, min_len};
 use crate::codes::CodeLists;
@@ -120,8 +121,11 @@ impl Route {
 pub struct Params {
     /// Exit rate by sex and age, `[s][a]`.
     pub exit: Vec<f64>,
-    /// County scaling of exit rates, `[c]`.
+    /// County scaling of exit rates, `[c]` (`supply.county_exits_by = "level"`; 1 otherwise).
     pub county_exit: Vec<f64>,
+    /// Each county's deviation from the national exit rates by age group
+    /// (`supply.county_exits_by = "age"`; none otherwise): net movement between counties.
+    pub movement: Movement,
     /// Employment share by sector, sex and age, `[k][s][a]`.
     pub employment: Vec<f64>,
     /// FTE per employed person by sector, sex and age, `[k][s][a]`.
@@ -202,6 +206,22 @@ pub struct Params {
 }
 
 impl Params {
+    /// County `c`'s rates at sex `sx` and age index `a`: (exits, exits and net moves out). The
+    /// first is the national rate times the county's factor, the second adds its deviation by
+    /// age group ([`Params::movement`]); both at most 1, and 1 at the last age.
+    ///
+    /// # Formula
+    ///
+    /// `x = min(x[s,a]·q_c, 1)`, `x + m = min(x + m_cg, 1)`; survival is `1 − (x + m)`.
+    #[inline]
+    pub fn county_rates(&self, c: usize, sx: usize, a: usize) -> (f64, f64) {
+        if a == NA - 1 {
+            return (1.0, 1.0);
+        }
+        let x = (self.exit[sx * NA + a] * self.county_exit[c]).min(1.0);
+        (x, (x + self.movement.at(c, a)).min(1.0))
+    }
+
     /// The factor on every employment share in `year` (1 before [`Params::ratio_trend_from`] or
     /// without a trend).
     ///
@@ -497,12 +517,15 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
     let mut exits = vec![0.0; 2 * NA];
     let mut county_exposure = vec![vec![0.0; 2 * NA]; nc];
     let mut county_exits = vec![0.0; nc];
+    // Per year pair, county, sex and age: (at risk, net exits), for the deviations by age group.
+    let mut pairs: Vec<Vec<(f64, f64)>> = Vec::new();
     let grouped = !inp.exit_groups.is_empty();
     for w in ends.windows(2) {
         let (y0, y1) = (w[0], w[1]);
         if ly[y1] != ly[y0] + 1 {
             continue;
         }
+        let mut pair = vec![(0.0, 0.0); nc * 2 * NA];
         for c in 0..nc {
             for sx in 0..2 {
                 for a in 0..NA {
@@ -525,9 +548,11 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
                     exits[sx * NA + a] += at_risk - stay - entered;
                     county_exposure[c][sx * NA + a] += at_risk;
                     county_exits[c] += at_risk - stay - entered;
+                    pair[(c * 2 + sx) * NA + a] = (at_risk, at_risk - stay - entered);
                 }
             }
         }
+        pairs.push(pair);
     }
     let mut exit = Vec::with_capacity(2 * NA);
     let mut exit_counts = Vec::with_capacity(2 * NA);
@@ -543,7 +568,8 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         };
         exit.extend(r.iter().map(|&(u, d)| {
             if d > 0.0 {
-                (u / d).clamp(0.0, 1.0)
+                // A net rate: below 0 where more persons re-enter at an age than leave it.
+                (u / d).min(1.0)
             } else {
                 0.0
             }
@@ -551,9 +577,41 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         exit_counts.extend(r);
         exit[sx * NA + NA - 1] = 1.0;
     }
+    let by_age = s.moves_by_age();
+    let movement = if by_age {
+        // Each county's figures by age group: at risk, net exits, exits at the national rates.
+        let mut cells: Vec<Vec<movement::Cell>> = vec![vec![Vec::new(); movement::GROUPS]; nc];
+        for pair in &pairs {
+            for (c, county) in cells.iter_mut().enumerate() {
+                let mut sums = [(0.0, 0.0, 0.0); movement::GROUPS];
+                for sx in 0..2 {
+                    for a in 0..NA {
+                        let Some(g) = movement::group_of(a) else {
+                            continue;
+                        };
+                        let (at_risk, net) = pair[(c * 2 + sx) * NA + a];
+                        // A cell with nobody at risk has no rate: persons appearing there are
+                        // entries the national rates do not count either.
+                        if at_risk <= 0.0 {
+                            continue;
+                        }
+                        sums[g].0 += at_risk;
+                        sums[g].1 += net;
+                        sums[g].2 += at_risk * exit[sx * NA + a];
+                    }
+                }
+                for (cell, v) in county.iter_mut().zip(sums) {
+                    cell.push(v);
+                }
+            }
+        }
+        movement::estimate(&cells)
+    } else {
+        Movement::none(nc)
+    };
     let county_exit: Vec<f64> = (0..nc)
         .map(|c| {
-            if !s.county_exits {
+            if !s.county_exits || by_age {
                 return 1.0;
             }
             let expected: f64 = (0..2 * NA).map(|i| county_exposure[c][i] * exit[i]).sum();
@@ -1073,6 +1131,7 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         layer,
         exit,
         county_exit,
+        movement,
         employment,
         fte,
         completion,
@@ -1118,8 +1177,12 @@ pub struct Path {
     pub licensed: Vec<f64>,
     /// Inflows by origin SE, EU, TC (zero in the base year).
     pub inflow: [Vec<f64>; 3],
-    /// Exits during the year before (zero in the base year).
+    /// Exits during the year before (zero in the base year), by the age left at: the national
+    /// rates (times the county's factor with `supply.county_exits_by = "level"`).
     pub exits: Vec<f64>,
+    /// Net movement into the county during the year before, by the age moved at (negative: net
+    /// moves out; zero in the base year, and everywhere unless `supply.county_exits_by = "age"`).
+    pub moved: Vec<f64>,
     /// National graduates by year (from the pipeline).
     pub graduates: Vec<f64>,
 }
@@ -1359,6 +1422,7 @@ pub fn project_with(
         vec![0.0; ny * per],
     ];
     let mut exits = vec![0.0; ny * per];
+    let mut moved = vec![0.0; ny * per];
     let mut grads = vec![0.0; ny];
     for (ti, &t) in years.iter().enumerate() {
         grads[ti] = graduates(inp, sc, p, prm, t, intake);
@@ -1389,14 +1453,13 @@ pub fn project_with(
         let prev = &prev[(ti - 1) * per..];
         let cur = &mut cur[..per];
         for c in 0..nc {
-            let scale = prm.county_exit[c];
             for sx in 0..2 {
                 let row = (c * 2 + sx) * NA;
                 for a in 0..NA {
                     let j = row + a;
-                    let x = (prm.exit[sx * NA + a] * scale).min(1.0);
-                    let x = if a == NA - 1 { 1.0 } else { x };
+                    let (x, total) = prm.county_rates(c, sx, a);
                     exits[ti * per + j] = prev[j] * x;
+                    moved[ti * per + j] = prev[j] * (x - total);
                     let se = se_total * prm.se_profile[j];
                     let eu = prm.foreign[0][j]
                         * prm.foreign_trend[0].get(ti - 1).copied().unwrap_or(1.0);
@@ -1408,7 +1471,7 @@ pub fn project_with(
                     let stay = if a == 0 {
                         0.0
                     } else {
-                        prev[j - 1] * (1.0 - (prm.exit[sx * NA + a - 1] * scale).min(1.0))
+                        prev[j - 1] * (1.0 - prm.county_rates(c, sx, a - 1).1)
                     };
                     cur[j] = stay + se + eu + tc;
                 }
@@ -1421,6 +1484,7 @@ pub fn project_with(
         licensed,
         inflow,
         exits,
+        moved,
         graduates: grads,
     }
 }

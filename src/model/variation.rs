@@ -451,15 +451,10 @@ impl Step {
     /// included), in sex and age order.
     fn add(&mut self, inp: &Inputs, p: usize, prm: &Params, y0: usize, c: usize) {
         let g = &inp.grid;
-        let q = prm.county_exit[c];
         for sx in 0..2 {
             for a in 0..NA {
                 let l = inp.licensed[y0 * g.cells() + g.idx(p, c, sx, a)];
-                let x = if a == NA - 1 {
-                    1.0
-                } else {
-                    (prm.exit[sx * NA + a] * q).min(1.0)
-                };
+                let x = prm.county_rates(c, sx, a).1;
                 self.before += l;
                 self.exits += l * x;
                 self.stay += l * (1.0 - x);

@@ -999,49 +999,66 @@ fn flows(o: &mut String, pr: &Projection, p: usize, idx: &[usize], years: &[usiz
     if rows.is_empty() {
         return;
     }
-    let _ = writeln!(
-        o,
-        "{}",
-        head_row(&[
-            tr(lang, "År", "Year"),
-            tr(lang, "Svensk utbildning", "Swedish education"),
-            tr(lang, "EU/EES", "EU/EEA"),
-            tr(lang, "Tredje land", "Third country"),
-            tr(
-                lang,
-                "Lämnar legitimationsbeståndet (netto)",
-                "Leaving the licence stock (net)"
-            ),
-            tr(lang, "Netto", "Net"),
-        ])
-    );
+    // Moves between counties are a column of their own where the scenario separates them.
+    let moves = pr.scenario.supply.moves_by_age();
+    let mut head = vec![
+        tr(lang, "År", "Year"),
+        tr(lang, "Svensk utbildning", "Swedish education"),
+        tr(lang, "EU/EES", "EU/EEA"),
+        tr(lang, "Tredje land", "Third country"),
+        tr(
+            lang,
+            "Lämnar legitimationsbeståndet (netto)",
+            "Leaving the licence stock (net)",
+        ),
+    ];
+    if moves {
+        head.push(tr(
+            lang,
+            "Flyttar in från andra län (netto)",
+            "Moving in from other counties (net)",
+        ));
+    }
+    head.push(tr(lang, "Netto", "Net"));
+    let _ = writeln!(o, "{}", head_row(&head));
     for (y, t) in rows {
         let s = |v: &[f64]| report::part_sum(&v[t * per..(t + 1) * per], idx);
-        let (se, eu, tc, ex) = (
+        let (se, eu, tc, ex, mv) = (
             s(&path.inflow[0]),
             s(&path.inflow[1]),
             s(&path.inflow[2]),
             s(&path.exits),
+            s(&path.moved),
         );
+        let moved = if moves {
+            format!("<td>{}</td>", num(mv, 0, lang))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             o,
-            "<tr><td>{y}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{y}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{moved}<td>{}</td></tr>",
             num(se, 0, lang),
             num(eu, 0, lang),
             num(tc, 0, lang),
             num(ex, 0, lang),
-            num(se + eu + tc - ex, 0, lang)
+            num(se + eu + tc - ex + mv, 0, lang)
         );
     }
-    let _ = writeln!(
-        o,
-        "</table><p><small>{}</small></p>",
+    let note = if moves {
+        tr(
+            lang,
+            "Inflöden: nya legitimerade efter utbildningens ursprung. Lämnar legitimationsbeståndet: legitimerade bosatta i länet som dör, utvandrar, förlorar legitimationen eller fyller 75, minus dem som kommer tillbaka, efter rikets avgångsintensiteter – ett nettoflöde ur registret, inte pensionsavgångar ur arbete (vem som arbetar följer av sysselsättningsandelen). Flyttar in från andra län: de som flyttar in minus de som flyttar ut (negativt: länet förlorar), efter länets egen avvikelse från riket per åldersgrupp (county_exits.csv). Personer per år, framskrivna.",
+            "Inflows: new licensed persons by where they were educated. Leaving the licence stock: licensed persons living in the county who die, emigrate, lose the licence or turn 75, less those who come back, at the national exit rates – a net flow out of the register, not retirements from work (who works follows from the employment share). Moving in from other counties: those moving in less those moving out (negative: the county loses), from the county's own deviation from the nation by age group (county_exits.csv). Persons a year, projected.",
+        )
+    } else {
         tr(
             lang,
             "Inflöden: nya legitimerade efter utbildningens ursprung. Lämnar legitimationsbeståndet: legitimerade bosatta i länet som dör, utvandrar, förlorar legitimationen, fyller 75 eller flyttar till ett annat län, minus dem som kommer tillbaka eller flyttar in – ett nettoflöde ur registret, inte pensionsavgångar ur arbete (vem som arbetar följer av sysselsättningsandelen). Personer per år, framskrivna.",
-            "Inflows: new licensed persons by where they were educated. Leaving the licence stock: licensed persons living in the county who die, emigrate, lose the licence, turn 75 or move to another county, less those who come back or move in – a net flow out of the register, not retirements from work (who works follows from the employment share). Persons a year, projected."
+            "Inflows: new licensed persons by where they were educated. Leaving the licence stock: licensed persons living in the county who die, emigrate, lose the licence, turn 75 or move to another county, less those who come back or move in – a net flow out of the register, not retirements from work (who works follows from the employment share). Persons a year, projected.",
         )
-    );
+    };
+    let _ = writeln!(o, "</table><p><small>{note}</small></p>");
 }
 
 /// Funding reaching the principal beside its shortages, each profession on its own: never summed

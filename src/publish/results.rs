@@ -5,7 +5,8 @@
 //! | file | one row per | columns |
 //! |---|---|---|
 //! | `results.csv/.parquet` | profession × county × sector × year (county `00` = Sweden, the sum of the counties; `scope` in a run with a `[scope]`, the sum of its counties) | phase, status, employed, supply_fte, demand_fte, gap_fte, ratio, balance; observed years have status `suppressed` and no employed or supply_fte |
-//! | `flows.csv/.parquet` | profession × county × year, the base year and the projected years | licensed (empty in the base year), inflow_se, inflow_eu, inflow_tc, exits (empty in the base year and the first projected year) |
+//! | `flows.csv/.parquet` | profession × county × year, the base year and the projected years | licensed (empty in the base year), inflow_se, inflow_eu, inflow_tc, exits, moved_in (net movement into the county with `supply.county_exits_by = "age"`, else empty: the moves are inside the exits; exits and moved_in empty in the base year and the first projected year) |
+//! | `county_exits.csv` (with `supply.county_exits_by = "age"`) | profession × county × age group | each county's deviation from the national exit rates (net moves out; negative: in), its raw value over the exit window and the weight of its own figure |
 //! | `intake.csv` | profession with a Swedish programme | today's beginners; required beginners a year (floored at 0, with the flag), its unfloored value and parts (replacement, expansion, closing the gap), rule and window; target-year supply and demand; capacity and the gap left at capacity; with `balance.max_change` the limit, the constant intake without it, the year the path reaches its level and whether it is the fastest path the limit allows; with `balance.substitutable` the group, the share of the group's intake and the profession's own target-year gap |
 //! | `intake_path.csv` (with `balance.max_change`) | profession × year from `intake_from` to the horizon | beginners on the path under the largest change a year, national supply, demand and gap with them |
 //! | `intake_sensitivity.csv` | profession × setting | the required intake exact in each year of the window alone, and with a base-year imbalance of −5 %, 0, +5 % |
@@ -24,6 +25,7 @@
 use super::atomic::{self, PublishError};
 use crate::model::inputs::{AGE_MIN, NA, SEXES};
 use crate::model::montecarlo::Variable;
+use crate::model::movement;
 use crate::model::{Phase, Projection};
 use polars::prelude::*;
 use serde_json::json;
@@ -122,6 +124,8 @@ const SWEDISH_PARTS: &[(&str, &str)] = &[
     ("licensed", "legitimerade"),
     ("inflow", "inflöde"),
     ("exits", "lämnar"),
+    ("moved", "flyttade"),
+    ("in", "in"),
     ("today", "i_dag"),
     ("age", "ålder"),
     ("population", "befolkning"),
@@ -179,7 +183,26 @@ pub fn swedish_word(word: &str) -> &str {
     }
 }
 
+/// `v` rounded to `d` decimals.
+fn rounded(v: f64, d: i32) -> f64 {
+    let m = 10f64.powi(d);
+    (v * m).round() / m
+}
+
 impl Wide {
+    /// A table of named text columns followed by named number columns.
+    fn from_columns(text: Vec<(&str, Vec<String>)>, nums: Vec<(&str, Vec<Option<f64>>)>) -> Wide {
+        let text = text
+            .into_iter()
+            .map(|(name, v)| (name.to_string(), Data::Text(v)));
+        let nums = nums
+            .into_iter()
+            .map(|(name, v)| (name.to_string(), Data::Num(v)));
+        Wide {
+            cols: text.chain(nums).collect(),
+        }
+    }
+
     fn len(&self) -> usize {
         self.cols.first().map_or(0, |(_, d)| match d {
             Data::Text(v) => v.len(),
@@ -360,7 +383,9 @@ pub fn flows_table_with(pr: &Projection, protect: bool) -> Wide {
     let g = &pr.inputs.grid;
     let per = g.nc() * 2 * NA;
     let mut cols: Vec<Vec<String>> = vec![Vec::new(); 3];
-    let mut nums: Vec<Vec<Option<f64>>> = vec![Vec::new(); 5];
+    let mut nums: Vec<Vec<Option<f64>>> = vec![Vec::new(); 6];
+    // Moves are a flow of their own only by age group; otherwise they are inside the exits.
+    let separated = pr.scenario.supply.moves_by_age();
     for (p, path) in pr.paths.iter().enumerate() {
         for c in 0..g.nc() {
             for (ti, &y) in path.years.iter().enumerate() {
@@ -373,13 +398,15 @@ pub fn flows_table_with(pr: &Projection, protect: bool) -> Wide {
                 cols[1].push(g.counties[c].clone());
                 cols[2].push(y.to_string());
                 // The base year's licensed are the register's count of persons, and the first
-                // projected year's exits would give them back (licensed in the base year =
-                // licensed a year later + exits − inflows, exactly): both are withheld.
+                // projected year's exits and moves would give them back (licensed in the base
+                // year = licensed a year later + exits − moved in − inflows, exactly): all are
+                // withheld.
                 nums[0].push((!protect || ti > 0).then(|| sum(&path.licensed)));
                 nums[1].push(Some(sum(&path.inflow[0])));
                 nums[2].push(Some(sum(&path.inflow[1])));
                 nums[3].push(Some(sum(&path.inflow[2])));
                 nums[4].push((!protect || ti > 1).then(|| sum(&path.exits)));
+                nums[5].push((separated && (!protect || ti > 1)).then(|| sum(&path.moved)));
             }
         }
     }
@@ -398,6 +425,7 @@ pub fn flows_table_with(pr: &Projection, protect: bool) -> Wide {
             ("inflow_eu".into(), Data::Num(nt.next().unwrap_or_default())),
             ("inflow_tc".into(), Data::Num(nt.next().unwrap_or_default())),
             ("exits".into(), Data::Num(nt.next().unwrap_or_default())),
+            ("moved_in".into(), Data::Num(nt.next().unwrap_or_default())),
         ],
     }
 }
@@ -777,12 +805,8 @@ pub fn parameters_table(pr: &Projection) -> Wide {
 pub fn county_levels_table(pr: &Projection) -> Wide {
     let g = &pr.inputs.grid;
     let (nc, nk) = (g.nc(), g.nk());
-    let round = |v: f64, d: i32| {
-        let m = 10f64.powi(d);
-        Some((v * m).round() / m)
-    };
-    let mut text: Vec<Vec<String>> = vec![Vec::new(); 3];
-    let mut nums: Vec<Vec<Option<f64>>> = vec![Vec::new(); 4];
+    let mut text: [Vec<String>; 3] = Default::default();
+    let mut nums: [Vec<Option<f64>>; 4] = Default::default();
     for (p, prm) in pr.params.iter().enumerate() {
         let l = &prm.county_levels;
         for c in 0..nc {
@@ -791,28 +815,65 @@ pub fn county_levels_table(pr: &Projection) -> Wide {
                 text[0].push(g.professions[p].clone());
                 text[1].push(g.counties[c].clone());
                 text[2].push(g.sectors[k].clone());
-                nums[0].push(round(l.employment[i], 3));
-                nums[1].push(round(l.employment_weight[i], 2));
-                nums[2].push(round(l.fte[i], 3));
-                nums[3].push(round(l.fte_weight[i], 2));
+                nums[0].push(Some(rounded(l.employment[i], 3)));
+                nums[1].push(Some(rounded(l.employment_weight[i], 2)));
+                nums[2].push(Some(rounded(l.fte[i], 3)));
+                nums[3].push(Some(rounded(l.fte_weight[i], 2)));
             }
         }
     }
-    let mut text = text.into_iter();
-    let mut nums = nums.into_iter();
-    let mut next_text = || Data::Text(text.next().unwrap_or_default());
-    let mut next_num = || Data::Num(nums.next().unwrap_or_default());
-    Wide {
-        cols: vec![
-            ("profession".into(), next_text()),
-            ("county".into(), next_text()),
-            ("sector".into(), next_text()),
-            ("employment_factor".into(), next_num()),
-            ("employment_weight".into(), next_num()),
-            ("fte_factor".into(), next_num()),
-            ("fte_weight".into(), next_num()),
+    let [profession, county, sector] = text;
+    let [employment, employment_weight, fte, fte_weight] = nums;
+    Wide::from_columns(
+        vec![
+            ("profession", profession),
+            ("county", county),
+            ("sector", sector),
         ],
+        vec![
+            ("employment_factor", employment),
+            ("employment_weight", employment_weight),
+            ("fte_factor", fte),
+            ("fte_weight", fte_weight),
+        ],
+    )
+}
+
+/// Each county's deviation from the national exit rates by age group
+/// (`supply.county_exits_by = "age"`, see [`crate::model::movement`]): `deviation`, the rate added
+/// to the national one in the projection (net moves out of the county a year per person at risk;
+/// negative: net moves in), `raw_deviation`, the county's own figure over the exit window, and
+/// `weight`, the weight of its own figure. Rates are rounded to four decimals and weights to two,
+/// as [`county_levels_table`]'s.
+pub fn county_exits_table(pr: &Projection) -> Wide {
+    let g = &pr.inputs.grid;
+    let mut text: [Vec<String>; 3] = Default::default();
+    let mut nums: [Vec<Option<f64>>; 3] = Default::default();
+    for (p, prm) in pr.params.iter().enumerate() {
+        let m = &prm.movement;
+        for c in 0..m.nc {
+            for grp in 0..movement::GROUPS {
+                let i = c * movement::GROUPS + grp;
+                let (lo, hi) = movement::group_ages(grp);
+                text[0].push(g.professions[p].clone());
+                text[1].push(g.counties[c].clone());
+                text[2].push(format!("{lo}-{hi}"));
+                nums[0].push(Some(rounded(m.rate[i], 4)));
+                nums[1].push(Some(rounded(m.raw[i], 4)));
+                nums[2].push(Some(rounded(m.weight[i], 2)));
+            }
+        }
     }
+    let [profession, county, age] = text;
+    let [deviation, raw, weight] = nums;
+    Wide::from_columns(
+        vec![("profession", profession), ("county", county), ("age", age)],
+        vec![
+            ("deviation", deviation),
+            ("raw_deviation", raw),
+            ("weight", weight),
+        ],
+    )
 }
 
 /// Demand by service area, per profession × service area (empty without service areas):
@@ -833,10 +894,6 @@ pub fn demand_services_table(pr: &Projection) -> Wide {
             .position(|&y| y == pr.scenario.base_year)
             .unwrap_or(0);
         let last = pr.demand.years.len().saturating_sub(1);
-        let round = |v: f64, d: i32| {
-            let m = 10f64.powi(d);
-            (v * m).round() / m
-        };
         for p in 0..np {
             let mut base = vec![0.0; ns];
             let mut later = vec![0.0; ns];
@@ -856,8 +913,8 @@ pub fn demand_services_table(pr: &Projection) -> Wide {
             for v in (0..ns).filter(|&v| base[v] > 0.0) {
                 profession.push(g.professions[p].clone());
                 service.push(sv.codes[v].clone());
-                share.push(Some(round(base[v] / total, 3)));
-                index.push(Some(round(later[v] / base[v], 4)));
+                share.push(Some(rounded(base[v] / total, 3)));
+                index.push(Some(rounded(later[v] / base[v], 4)));
             }
         }
     }
@@ -1097,6 +1154,9 @@ pub fn files_with(pr: &Projection, protect: bool) -> Result<Vec<(&'static str, V
         ("parameters.csv", parameters_table(pr).csv()),
         ("county_levels.csv", county_levels_table(pr).csv()),
     ]);
+    if pr.scenario.supply.moves_by_age() {
+        files.push(("county_exits.csv", county_exits_table(pr).csv()));
+    }
     if pr.inputs.services.is_some() {
         files.push(("demand_services.csv", demand_services_table(pr).csv()));
     }

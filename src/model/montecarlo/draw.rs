@@ -240,8 +240,9 @@ impl Kernel {
         for (i, row) in s.surv.chunks_exact_mut(S).enumerate() {
             let q = k.region_exit[i / 2];
             let exit = &s.exit[(i % 2) * NA..(i % 2 + 1) * NA - 1];
-            for (to, x) in row[1..NA].iter_mut().zip(exit) {
-                *to = 1.0 - (x * q).min(1.0);
+            let moves = &k.region_move[(i / 2) * NA..(i / 2 + 1) * NA - 1];
+            for ((to, x), m) in row[1..NA].iter_mut().zip(exit).zip(moves) {
+                *to = 1.0 - ((x * q).min(1.0) + m).min(1.0);
             }
         }
         // Completion and admissions.

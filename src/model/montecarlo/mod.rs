@@ -131,6 +131,9 @@ pub struct ProfKernel {
     pub exit_counts: Vec<(f64, f64)>,
     /// Regional scaling of exit rates, `[r]`.
     pub region_exit: Vec<f64>,
+    /// Each region's deviation from the scaled exit rates by age, `[r][a]` (net movement between
+    /// counties; see [`crate::model::movement`]).
+    pub region_move: Vec<f64>,
     /// FTE per licensed person over all sectors in the projection years (a retirement shift
     /// applied), each region at its own level, `[r][s][a]`.
     pub w: Vec<f64>,
@@ -767,6 +770,7 @@ impl Kernel {
                 exit: prm.exit.clone(),
                 exit_counts: prm.exit_counts.clone(),
                 region_exit: prm.county_exit.clone(),
+                region_move: prm.movement.by_age(),
                 w,
                 se_profile: prm.se_profile.clone(),
                 foreign: prm.foreign.clone(),
@@ -975,6 +979,10 @@ impl Kernel {
                     .flat_map(|&(r, _)| k.w[r * 2 * NA..(r + 1) * 2 * NA].iter().copied())
                     .collect(),
                 region_exit: parts.iter().map(|&(r, _)| k.region_exit[r]).collect(),
+                region_move: parts
+                    .iter()
+                    .flat_map(|&(r, _)| k.region_move[r * NA..(r + 1) * NA].iter().copied())
+                    .collect(),
                 process: parts.iter().map(|&(r, _)| k.process[r]).collect(),
                 drift: parts.iter().map(|&(r, _)| k.drift[r]).collect(),
                 se_profile: per_region(&k.se_profile, 2 * NA),

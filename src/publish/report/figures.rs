@@ -313,8 +313,19 @@ pub(crate) fn part_charts(
             [s(&path.inflow[0]), s(&path.inflow[1]), s(&path.inflow[2])]
         })
         .collect();
+    // Where moves between counties are a flow of their own, the line is what leaves the part's
+    // stock net of them (moves within the part cancel); otherwise the moves are in the exits.
+    let moves = pr.scenario.supply.moves_by_age();
     let exits: Vec<f64> = (1..path.years.len())
-        .map(|ti| part_sum(&path.exits[ti * per..(ti + 1) * per], part.counties))
+        .map(|ti| {
+            let at = ti * per..(ti + 1) * per;
+            let out = part_sum(&path.exits[at.clone()], part.counties);
+            if moves {
+                out - part_sum(&path.moved[at], part.counties)
+            } else {
+                out
+            }
+        })
         .collect();
     out.push(charts::flows(
         &format!("flows_{code}"),
@@ -334,11 +345,19 @@ pub(crate) fn part_charts(
                 tr(lang, "Svensk utbildning", "Swedish education").into(),
                 tr(lang, "EU/EES", "EU/EEA").into(),
                 tr(lang, "Tredje land", "Third country").into(),
-                tr(
-                    lang,
-                    "Lämnar legitimationsbeståndet (netto)",
-                    "Leaving the licence stock (net)",
-                )
+                if moves {
+                    tr(
+                        lang,
+                        "Lämnar legitimationsbeståndet (netto, flyttningar mellan län inräknade)",
+                        "Leaving the licence stock (net, moves between counties included)",
+                    )
+                } else {
+                    tr(
+                        lang,
+                        "Lämnar legitimationsbeståndet (netto)",
+                        "Leaving the licence stock (net)",
+                    )
+                }
                 .into(),
             ],
         },
