@@ -150,7 +150,12 @@ fn compare_runs(a: &Projection, b: &Projection, year: i32) -> Result<[Pairs; 4],
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let (sc, _, _) = scenario::load(None)?;
+    // One factor per county on the exit rates in every run: a run with a banded register or
+    // banded licences takes it in place of the default's deviations by age group
+    // (`Inputs::moves_by_age`), so the comparison measures the ungrouping alone (README,
+    // "Movement between counties", measures the two ways against each other).
+    let (mut sc, _, _) = scenario::load(None)?;
+    sc.supply.county_exits_by = hwf::model::movement::CountyExits::Level;
     let base = model::run(&sc)?;
     let names = [
         "licensed.px",
@@ -218,7 +223,10 @@ fn main() -> Result<(), Box<dyn Error>> {
             ("single years as ungrouped", gather(&plain)?, false),
             ("from the bands", gather(&new)?, true),
         ];
-        for (label, inp, judged) in variants {
+        for (label, mut inp, judged) in variants {
+            // The service-area tables are not banded: the run keeps the base run's, so that
+            // demand is by service area on both sides.
+            inp.services = base.inputs.services.clone();
             let run = model::project(&sc, inp, base.used.clone())?;
             println!(
                 "  [{label}] ungrouping and run: {:.1} s",

@@ -188,6 +188,29 @@ fn county_region_and_all_county_reports_equal_the_national_run() {
         printed(rd)
     );
     assert!(html.contains(&row), "no row {row}");
+    // The flows of nurses in 2040 as flows.csv has them for the county, moves between counties a
+    // column of their own (the default's deviations by age group).
+    let flows = std::fs::read_to_string(nat.join("projection/flows.csv")).expect("flows.csv");
+    let f: Vec<f64> = flows
+        .lines()
+        .find(|l| l.starts_with("SSK,23,2040,"))
+        .expect("SSK 23 2040")
+        .split(',')
+        .skip(4)
+        .map(|v| v.parse().expect("a number"))
+        .collect();
+    assert!(f[4] != 0.0, "Jämtland's nurses move: {f:?}");
+    let row = format!(
+        "<tr><td>2040</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        printed(f[0]),
+        printed(f[1]),
+        printed(f[2]),
+        printed(f[3]),
+        printed(f[4]),
+        printed(f[0] + f[1] + f[2] - f[3] + f[4])
+    );
+    assert!(html.contains(&row), "no flows row {row}");
+    assert!(html.contains("<th>Moving in from other counties (net)</th>"));
     // English throughout: none of the Swedish table words.
     for word in ["Tillgång", "Efterfrågan", "Län<", "Yrke", "brist"] {
         assert!(

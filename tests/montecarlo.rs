@@ -113,14 +113,27 @@ fn fixed_distributions_reproduce_the_point_projection() {
     reproduces_the_point_projection(all_fixed());
 }
 
-/// As [`fixed_distributions_reproduce_the_point_projection`], with each county's exits differing
-/// by age group (movement between counties a flow of its own, see `hwf::model::movement`).
+/// As [`fixed_distributions_reproduce_the_point_projection`] (whose counties' exits differ by age
+/// group, movement between counties a flow of its own, see `hwf::model::movement`), with one
+/// factor per county on the national rates instead.
 #[test]
-fn fixed_distributions_reproduce_the_point_projection_with_moves_by_age() {
+fn fixed_distributions_reproduce_the_point_projection_with_one_level_per_county() {
     let mut sc = all_fixed();
-    sc.supply.county_exits_by = hwf::model::movement::CountyExits::Age;
+    assert!(
+        run(&sc)
+            .unwrap()
+            .params
+            .iter()
+            .all(|p| !p.movement.is_none())
+    );
+    sc.supply.county_exits_by = hwf::model::movement::CountyExits::Level;
     let proj = run(&sc).unwrap();
-    assert!(proj.params.iter().all(|p| !p.movement.is_none()));
+    assert!(proj.params.iter().all(|p| p.movement.is_none()));
+    assert!(
+        proj.params
+            .iter()
+            .any(|p| p.county_exit.iter().any(|q| *q != 1.0))
+    );
     reproduces_the_point_projection(sc);
 }
 

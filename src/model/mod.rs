@@ -603,6 +603,12 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
     for (u, n) in used.iter_mut().zip(ungrouped_notes) {
         u.notes.extend(n);
     }
+    if sc.supply.moves_by_age() && !inp.moves_by_age(&sc.supply) {
+        used[0].notes.push(Note::new(
+            "each county's exits differ from the nation's by one factor (as supply.county_exits_by = \"level\"), not by age group: with the register or the licences issued in age bands, a county's figures by single age carry the ungrouping's shapes, which would read as moves between counties",
+            "varje läns avgångar skiljer sig från rikets med en faktor (som supply.county_exits_by = \"level\"), inte per åldersgrupp: när registret eller de utfärdade legitimationerna kom i åldersgrupper bär länets siffror per ettårsålder fördelningens former, som skulle läsas som flyttningar mellan län",
+        ));
+    }
     if let [(use_t, use_at), (staff_t, staff_at)] = service_tables.as_slice() {
         let (services, notes) = inputs::gather_services(use_t, staff_t, &inp.grid)?;
         for (file, n) in notes {
@@ -1313,6 +1319,12 @@ pub fn project(
 }
 
 impl Projection {
+    /// Whether the run's counties' exits differ by age group, their moves a flow of their own
+    /// (see [`Inputs::moves_by_age`]).
+    pub fn moves_by_age(&self) -> bool {
+        self.inputs.moves_by_age(&self.scenario.supply)
+    }
+
     /// What the run covers: the whole country, or the scenario's `[scope]`.
     pub fn area(&self) -> scope::Area {
         self.scenario

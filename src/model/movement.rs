@@ -54,10 +54,11 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "lowercase")]
 pub enum CountyExits {
     /// One factor per county on the national rates: its observed over its expected exits.
-    #[default]
     Level,
     /// A deviation per county and ten-year age group added to the national rates, shrunk by its
-    /// precision (see the module's formula): movement between counties at the ages people move.
+    /// precision (see the module's formula): movement between counties at the ages people move
+    /// (the default).
+    #[default]
     Age,
 }
 

@@ -220,10 +220,10 @@ pub struct Supply {
     pub admissions_change: f64,
     /// Whether county-specific exit levels (which include net movement between counties) are used.
     pub county_exits: bool,
-    /// How a county's exits differ from the nation's when `county_exits` is on: `"level"` (one
-    /// factor on the national rates, its observed over its expected exits; the default) or `"age"`
-    /// (a deviation per ten-year age group, which puts movement between counties at the ages
-    /// people move; see [`super::movement`]).
+    /// How a county's exits differ from the nation's when `county_exits` is on: `"age"` (a
+    /// deviation per ten-year age group, which puts movement between counties at the ages people
+    /// move; see [`super::movement`]; the default) or `"level"` (one factor on the national
+    /// rates, its observed over its expected exits).
     #[serde(default)]
     pub county_exits_by: super::movement::CountyExits,
     /// Each county's level of the employment share and of FTE per licensed person: `"shrunk"` (its

@@ -577,7 +577,7 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         exit_counts.extend(r);
         exit[sx * NA + NA - 1] = 1.0;
     }
-    let by_age = s.moves_by_age();
+    let by_age = inp.moves_by_age(s);
     let movement = if by_age {
         // Each county's figures by age group: at risk, net exits, exits at the national rates.
         let mut cells: Vec<Vec<movement::Cell>> = vec![vec![Vec::new(); movement::GROUPS]; nc];

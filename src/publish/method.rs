@@ -110,7 +110,7 @@ pub(crate) fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclo
                 "Tillgång: kohortmodell per yrke, län, kön och ettårsålder 20–74. Avgångsintensiteter skattas ur legitimationsregistret för de senaste {} årsparen, sammanvägda över län; åldrar med färre än {} personer i risk slås ihop med grannåldrar. {}",
                 s.exit_window,
                 s.min_exposure,
-                if s.moves_by_age() {
+                if pr.moves_by_age() {
                     "Varje län har en egen avvikelse från rikets avgångsintensitet per tioårig åldersgrupp, krympt mot ingen avvikelse efter hur säker den är: flyttningar mellan län hamnar i de åldrar där människor flyttar (mest 25–35 år) och redovisas som ett eget flöde (moved_in i flows.csv, avvikelserna i county_exits.csv). En negativ nettoavgång (fler som kommer tillbaka än som lämnar) behålls."
                 } else if s.county_exits {
                     "Varje läns nivå skalas med kvoten mellan observerade och förväntade avgångar (fångar nettoflyttningar mellan län)."
@@ -175,7 +175,7 @@ pub(crate) fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclo
                 "Supply: a cohort model per profession, county, sex and single-year age 20–74. Exit rates are estimated from the licence register over the last {} year pairs, pooled over counties; ages with fewer than {} persons at risk are pooled with their neighbours. {}",
                 s.exit_window,
                 s.min_exposure,
-                if s.moves_by_age() {
+                if pr.moves_by_age() {
                     "Each county has its own deviation from the national exit rates per ten-year age group, shrunk toward none by its precision: movement between counties falls at the ages people move (mostly 25–35) and is reported as a flow of its own (moved_in in flows.csv, the deviations in county_exits.csv). A negative net exit rate (more returning than leaving) is kept."
                 } else if s.county_exits {
                     "Each county's level is scaled by its observed over expected exits (which carries net movement between counties)."

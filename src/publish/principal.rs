@@ -1000,7 +1000,7 @@ fn flows(o: &mut String, pr: &Projection, p: usize, idx: &[usize], years: &[usiz
         return;
     }
     // Moves between counties are a column of their own where the scenario separates them.
-    let moves = pr.scenario.supply.moves_by_age();
+    let moves = pr.moves_by_age();
     let mut head = vec![
         tr(lang, "År", "Year"),
         tr(lang, "Svensk utbildning", "Swedish education"),

@@ -385,7 +385,7 @@ pub fn flows_table_with(pr: &Projection, protect: bool) -> Wide {
     let mut cols: Vec<Vec<String>> = vec![Vec::new(); 3];
     let mut nums: Vec<Vec<Option<f64>>> = vec![Vec::new(); 6];
     // Moves are a flow of their own only by age group; otherwise they are inside the exits.
-    let separated = pr.scenario.supply.moves_by_age();
+    let separated = pr.moves_by_age();
     for (p, path) in pr.paths.iter().enumerate() {
         for c in 0..g.nc() {
             for (ti, &y) in path.years.iter().enumerate() {
@@ -1154,7 +1154,7 @@ pub fn files_with(pr: &Projection, protect: bool) -> Result<Vec<(&'static str, V
         ("parameters.csv", parameters_table(pr).csv()),
         ("county_levels.csv", county_levels_table(pr).csv()),
     ]);
-    if pr.scenario.supply.moves_by_age() {
+    if pr.moves_by_age() {
         files.push(("county_exits.csv", county_exits_table(pr).csv()));
     }
     if pr.inputs.services.is_some() {

@@ -315,7 +315,7 @@ pub(crate) fn part_charts(
         .collect();
     // Where moves between counties are a flow of their own, the line is what leaves the part's
     // stock net of them (moves within the part cancel); otherwise the moves are in the exits.
-    let moves = pr.scenario.supply.moves_by_age();
+    let moves = pr.moves_by_age();
     let exits: Vec<f64> = (1..path.years.len())
         .map(|ti| {
             let at = ti * per..(ti + 1) * per;
