@@ -151,6 +151,37 @@ impl Movement {
     }
 }
 
+/// Each county's figures by age group, `[c][g]`, from the exit window's year pairs: `pairs[y]`
+/// holds (persons at risk, net exits) by county, sex and age `[c][s][a]`, `exit` the national
+/// rates `[s][a]`. A cell with nobody at risk is left out: persons appearing there are entries the
+/// national rates do not count either.
+pub fn cells(pairs: &[Vec<(f64, f64)>], exit: &[f64], nc: usize) -> Vec<Vec<Cell>> {
+    let mut cells: Vec<Vec<Cell>> = vec![vec![Vec::new(); GROUPS]; nc];
+    for pair in pairs {
+        for (c, county) in cells.iter_mut().enumerate() {
+            let mut sums = [(0.0, 0.0, 0.0); GROUPS];
+            for sx in 0..2 {
+                for a in 0..NA {
+                    let Some(g) = group_of(a) else {
+                        continue;
+                    };
+                    let (at_risk, net) = pair[(c * 2 + sx) * NA + a];
+                    if at_risk <= 0.0 {
+                        continue;
+                    }
+                    sums[g].0 += at_risk;
+                    sums[g].1 += net;
+                    sums[g].2 += at_risk * exit[sx * NA + a];
+                }
+            }
+            for (cell, v) in county.iter_mut().zip(sums) {
+                cell.push(v);
+            }
+        }
+    }
+    cells
+}
+
 /// Estimates the deviations (see the module's formula) from `cells[c][g]`.
 pub fn estimate(cells: &[Vec<Cell>]) -> Movement {
     let nc = cells.len();

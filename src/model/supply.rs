@@ -579,33 +579,7 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
     }
     let by_age = inp.moves_by_age(s);
     let movement = if by_age {
-        // Each county's figures by age group: at risk, net exits, exits at the national rates.
-        let mut cells: Vec<Vec<movement::Cell>> = vec![vec![Vec::new(); movement::GROUPS]; nc];
-        for pair in &pairs {
-            for (c, county) in cells.iter_mut().enumerate() {
-                let mut sums = [(0.0, 0.0, 0.0); movement::GROUPS];
-                for sx in 0..2 {
-                    for a in 0..NA {
-                        let Some(g) = movement::group_of(a) else {
-                            continue;
-                        };
-                        let (at_risk, net) = pair[(c * 2 + sx) * NA + a];
-                        // A cell with nobody at risk has no rate: persons appearing there are
-                        // entries the national rates do not count either.
-                        if at_risk <= 0.0 {
-                            continue;
-                        }
-                        sums[g].0 += at_risk;
-                        sums[g].1 += net;
-                        sums[g].2 += at_risk * exit[sx * NA + a];
-                    }
-                }
-                for (cell, v) in county.iter_mut().zip(sums) {
-                    cell.push(v);
-                }
-            }
-        }
-        movement::estimate(&cells)
+        movement::estimate(&movement::cells(&pairs, &exit, nc))
     } else {
         Movement::none(nc)
     };

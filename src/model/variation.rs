@@ -447,8 +447,8 @@ struct Step {
 }
 
 impl Step {
-    /// Adds county `c`'s persons in `y0` with profession `p`'s exit rates (the county's level
-    /// included), in sex and age order.
+    /// Adds county `c`'s persons in `y0` with profession `p`'s exit rates (the county's factor or
+    /// its deviations by age group included, [`Params::county_rates`]), in sex and age order.
     fn add(&mut self, inp: &Inputs, p: usize, prm: &Params, y0: usize, c: usize) {
         let g = &inp.grid;
         for sx in 0..2 {
