@@ -73,8 +73,9 @@ impl CountyExits {
 }
 
 /// Ages per group. Ten: on both synthetic worlds five-year groups scored worse in
-/// `examples/county_moves` (the counties' totals and their age structure), their figures being
-/// noisier for about the same information on where people move.
+/// `examples/county_moves` (the counties' totals and their age structure: 27 of its 36 figures
+/// worse, 6 equal, 3 better by at most 0.01 points), their figures being noisier for about the
+/// same information on where people move.
 pub const GROUP_WIDTH: usize = 10;
 
 /// Age groups with a deviation: the ages 20–73 (the last age leaves whole).
