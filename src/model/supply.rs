@@ -1397,6 +1397,11 @@ pub fn project_with(
     ];
     let mut exits = vec![0.0; ny * per];
     let mut moved = vec![0.0; ny * per];
+    // Each cell's rates (exits; exits and net moves out) do not change with the year.
+    let rates: Vec<(f64, f64)> = (0..nc)
+        .flat_map(|c| (0..2).flat_map(move |sx| (0..NA).map(move |a| (c, sx, a))))
+        .map(|(c, sx, a)| prm.county_rates(c, sx, a))
+        .collect();
     let mut grads = vec![0.0; ny];
     for (ti, &t) in years.iter().enumerate() {
         grads[ti] = graduates(inp, sc, p, prm, t, intake);
@@ -1431,7 +1436,7 @@ pub fn project_with(
                 let row = (c * 2 + sx) * NA;
                 for a in 0..NA {
                     let j = row + a;
-                    let (x, total) = prm.county_rates(c, sx, a);
+                    let (x, total) = rates[j];
                     exits[ti * per + j] = prev[j] * x;
                     moved[ti * per + j] = prev[j] * (x - total);
                     let se = se_total * prm.se_profile[j];
@@ -1445,7 +1450,7 @@ pub fn project_with(
                     let stay = if a == 0 {
                         0.0
                     } else {
-                        prev[j - 1] * (1.0 - prm.county_rates(c, sx, a - 1).1)
+                        prev[j - 1] * (1.0 - rates[j - 1].1)
                     };
                     cur[j] = stay + se + eu + tc;
                 }
