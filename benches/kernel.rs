@@ -416,14 +416,18 @@ fn export(k: &Kernel, seed: u64, dir: &Path) {
     let kinds: Vec<String> = k
         .profs
         .iter()
-        .map(|p| match &p.pipeline {
-            Pipeline::Programme { .. } => r#"{"kind": "programme"}"#.to_string(),
-            Pipeline::Layer {
-                parent, lag, share, ..
-            } => format!(
-                r#"{{"kind": "layer", "parent": {parent}, "lag": {lag}, "share": {share}}}"#
-            ),
-            Pipeline::Mean(_) => r#"{"kind": "mean"}"#.to_string(),
+        .map(|p| {
+            let kind = match &p.pipeline {
+                Pipeline::Programme { .. } => r#""kind": "programme""#.to_string(),
+                Pipeline::Layer {
+                    parent, lag, share, ..
+                } => format!(
+                    r#""kind": "layer", "parent": {parent}, "lag": {lag}, "share": {share}"#
+                ),
+                Pipeline::Mean(_) => r#""kind": "mean""#.to_string(),
+            };
+            let bound = p.bound.map_or("null".to_string(), |q| q.to_string());
+            format!(r#"{{{kind}, "bound": {bound}}}"#)
         })
         .collect();
     assert!(k.shifts.is_empty() && k.profs.iter().all(|p| p.demand_fixed.is_none()));

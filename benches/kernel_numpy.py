@@ -186,9 +186,11 @@ def project(meta, A, S):
     base = years[0]
     D = S["exit"].shape[0]
     pipes = meta["pipelines"]
-    order = [p for p in range(P) if pipes[p]["kind"] != "layer"] + [
-        p for p in range(P) if pipes[p]["kind"] == "layer"
+    # Parents first: a layer takes its parent's Swedish licences and is bounded by its cells.
+    order = [p for p in range(P) if pipes[p]["bound"] is None] + [
+        p for p in range(P) if pipes[p]["bound"] is not None
     ]
+    bounds = {pipes[p]["bound"] for p in range(P)} - {None}
     out = [None] * P
     for p in order:
         x = S["exit"][:, p].reshape(D, 1, 2, na) * A["region_exit"][p].reshape(1, nr, 1, 1)
@@ -221,6 +223,15 @@ def project(meta, A, S):
         lic[:, :nr, 0] = A["base_lic"][p]
         sup[:, :nr, 0] = A["base_fte"][p]
         prev = np.broadcast_to(A["l0"][p].reshape(nr, 2, na), (D, nr, 2, na))
+        # Each year's cells (a parent's, with its national stock trend), and a layer's bound:
+        # the parent's cells, its trend taken off by the layer's own.
+        cells = [None] * ny
+        bound = pipes[p]["bound"]
+        if bound is not None:
+            limit = [
+                None if c is None else c * np.exp(-S["trend"][:, p, ti])[:, None, None, None]
+                for ti, c in enumerate(out[bound]["cells"])
+            ]
         for ti in range(1, ny):
             cur = (
                 se[:, ti, None, None, None] * prof
@@ -239,6 +250,10 @@ def project(meta, A, S):
                 1.0,
             )
             cur = cur * m[:, :, None, None]
+            if bound is not None:
+                cur = np.minimum(cur, limit[ti])
+            if p in bounds:
+                cells[ti] = cur * np.exp(S["trend"][:, p, ti])[:, None, None, None]
             lic[:, :nr, ti] = cur.sum(axis=(2, 3))
             sup[:, :nr, ti] = (cur * w).sum(axis=(2, 3))
             prev = cur
@@ -289,7 +304,7 @@ def project(meta, A, S):
                 bad = (~reach & (short > 0)).any(axis=0) | ~reach.any(axis=0)
                 req = np.where(bad, np.nan, a.max(axis=0))
             req = np.maximum(req, 0.0)
-        out[p] = {"lic": lic, "sup": sup, "dem": dem, "req": req, "se": se * prof.sum()}
+        out[p] = {"lic": lic, "sup": sup, "dem": dem, "req": req, "se": se * prof.sum(), "cells": cells}
     return out
 
 

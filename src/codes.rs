@@ -933,6 +933,17 @@ mod tests {
             c.profession("SPL").unwrap().layer_of.as_deref(),
             Some("LAK")
         );
+        // A layer's parent is a profession of its own, never a layer (the projection and the
+        // Monte Carlo kernel bound a layer by its parent's cells, parents first).
+        let layers: Vec<(&str, &str)> = c
+            .professions
+            .iter()
+            .filter_map(|p| Some((p.code.as_str(), p.layer_of.as_deref()?)))
+            .collect();
+        assert_eq!(layers, [("BMO", "SSK"), ("SPL", "LAK"), ("SSSK", "SSK")]);
+        for (_, parent) in layers {
+            assert!(c.profession(parent).unwrap().layer_of.is_none(), "{parent}");
+        }
     }
 
     #[test]

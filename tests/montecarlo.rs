@@ -325,6 +325,49 @@ fn bands_are_ordered_start_at_the_observed_base_and_widen() {
     }
 }
 
+/// Each draw's layer (licensed persons by county and year) within its parent's same draw, and
+/// the bound at work: the same kernel without it gives other stocks in some draws and counties.
+#[test]
+fn every_draw_keeps_each_layer_within_its_parent() {
+    let proj = default_run();
+    let kernel = Kernel::new(proj).unwrap();
+    let g = &proj.inputs.grid;
+    let ny = kernel.years.len();
+    let nr = kernel.regions.len();
+    let lic = |r: &[f64], region: usize, ti: usize| r[region * ny + ti];
+    let mut cut = 0;
+    for (child, parent) in [("SPL", "LAK"), ("SSSK", "SSK"), ("BMO", "SSK")] {
+        let (c, p) = (g.prof(child).unwrap(), g.prof(parent).unwrap());
+        assert_eq!(kernel.profs[c].bound, Some(p));
+        let mut free = kernel.clone();
+        free.profs[c].bound = None;
+        for d in 0..40u64 {
+            let rp = kernel.record(p, d, 9, None);
+            let se = matches!(kernel.profs[c].pipeline, Pipeline::Layer { .. })
+                .then(|| rp[rp.len() - ny..].to_vec());
+            let rc = kernel.record(c, d, 9, se.as_deref());
+            let rf = free.record(c, d, 9, se.as_deref());
+            for region in 0..=nr {
+                for ti in 0..ny {
+                    let (a, b, f) = (
+                        lic(&rc, region, ti),
+                        lic(&rp, region, ti),
+                        lic(&rf, region, ti),
+                    );
+                    assert!(
+                        a <= b * (1.0 + 1e-12),
+                        "{child} draw {d} region {region} year {ti}: {a} > {b}"
+                    );
+                    // (A bounded stock may end above the unbounded one: a region's process step is
+                    // relative to √L, so a smaller stock takes a larger relative step.)
+                    cut += usize::from((a - f).abs() > 1e-9 * f);
+                }
+            }
+        }
+    }
+    assert!(cut > 100, "the bound cut {cut} county-years");
+}
+
 #[test]
 fn simulated_ets_paths_average_to_the_point_forecast() {
     use hwf::model::ets::Spec;

@@ -338,8 +338,12 @@ struct Raw {
     d_base: f64,
     /// Beginners in the base year.
     today: f64,
-    /// Supply with no beginners from `intake_from` on.
+    /// Supply with no beginners from `intake_from` on (for a layer, without its parent's bound:
+    /// the base of the responses to beginners).
     p0: supply::Path,
+    /// National FTE with no beginners from `intake_from` on, by year index: `p0`'s, and for a
+    /// layer the bound's effect on the baseline added (see [`supply::Path::capped`]).
+    s0: Vec<f64>,
 }
 
 impl RequiredIntake {
@@ -865,13 +869,10 @@ pub fn project(
             ),
         });
     }
-    // Parents first: a layer fed by its parent's licences (specialist physicians) needs its path.
+    // Parents first: a layer takes its parent's path (its feed of licences, and its bound).
     let mut paths: Vec<Option<supply::Path>> = vec![None; np];
-    for p in (0..np).filter(|&p| params[p].layer.is_none()) {
-        paths[p] = Some(supply::project(&inp, sc, p, &params[p], Intake::Baseline));
-    }
-    for p in (0..np).filter(|&p| params[p].layer.is_some()) {
-        let parent = params[p].layer.and_then(|(pi, _, _)| paths[pi].clone());
+    for p in supply::parents_first(&params) {
+        let parent = params[p].parent.and_then(|q| paths[q].clone());
         paths[p] = Some(supply::project_with(
             &inp,
             sc,
@@ -979,15 +980,25 @@ pub fn project(
             )
         };
         let (p0, p1) = (at(0.0), at(1.0));
+        // A layer within its parent: the cells where the bound binds are few and hold few
+        // persons, so the response to beginners is the unbounded projection's (linear in them)
+        // and the level the bounded baseline's, as in the Monte Carlo kernel's adjoint.
+        let fte = |path: &supply::Path, ti: usize| supply::national_fte(&inp, path, &params[p], ti);
+        let unbounded = params[p]
+            .parent
+            .map(|_| supply::project(&inp, sc, p, &params[p], Intake::Baseline));
+        let s0: Vec<f64> = (0..p0.years.len())
+            .map(|ti| match &unbounded {
+                Some(u) => fte(&p0, ti) + (fte(&paths[p], ti) - fte(u, ti)),
+                None => fte(&p0, ti),
+            })
+            .collect();
         let window: Vec<intake::Year> = window_ti
             .clone()
-            .map(|ti| {
-                let s0 = supply::national_fte(&inp, &p0, &params[p], ti);
-                intake::Year {
-                    s0,
-                    slope: supply::national_fte(&inp, &p1, &params[p], ti) - s0,
-                    demand: nat_demand(p, ti),
-                }
+            .map(|ti| intake::Year {
+                s0: s0[ti],
+                slope: fte(&p1, ti) - fte(&p0, ti),
+                demand: nat_demand(p, ti),
             })
             .collect();
         raw.push(Raw {
@@ -999,6 +1010,7 @@ pub fn project(
                 .iter()
                 .sum(),
             p0,
+            s0,
         });
     }
     if let Some(code) = b
@@ -1193,7 +1205,7 @@ pub fn project(
                     .iter()
                     .map(|&t| {
                         let ti = (t - sc.base_year) as usize;
-                        supply::national_fte(&inp, &r.p0, &params[p], ti)
+                        r.s0[ti]
                             + resp[m][ti]
                                 .iter()
                                 .zip(&beginners)

@@ -148,6 +148,10 @@ pub struct Params {
     /// profession, the training time in whole years, and the share of the parent's Swedish licences
     /// that become Swedish specialist certificates that many years later.
     pub layer: Option<(usize, usize, f64)>,
+    /// The profession this one is a subset of (its code-list entry's `layer_of`: physicians for
+    /// specialist physicians, nurses for specialist nurses and midwives), whose licensed persons
+    /// bound it in every cell; `None` for a profession that is no layer.
+    pub parent: Option<usize>,
     /// Admissions after the base year relative to the base year's, by years ahead (1, 2, …), when the
     /// scenario continues admissions by a trend; empty otherwise.
     pub admissions_trend: Vec<f64>,
@@ -1103,6 +1107,9 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         exit_counts,
         completion_counts,
         layer,
+        parent: prof
+            .and_then(|x| x.layer_of.as_deref())
+            .and_then(|code| g.prof(code)),
         exit,
         county_exit,
         movement,
@@ -1159,6 +1166,12 @@ pub struct Path {
     pub moved: Vec<f64>,
     /// National graduates by year (from the pipeline).
     pub graduates: Vec<f64>,
+    /// For a layer (a profession whose code-list entry has `layer_of`): the persons the year's
+    /// flows would have put into a cell beyond its parent's licensed persons there, taken out and
+    /// counted among `exits` (zero elsewhere, and for every profession that is not a layer). A
+    /// specialist is a physician (a specialist nurse or midwife a nurse), so no cell of the layer
+    /// holds more persons than the same cell of its parent.
+    pub capped: Vec<f64>,
 }
 
 /// Beginners of a profession in year `t` by health-care region.
@@ -1352,6 +1365,17 @@ pub fn graduates_by_region(
     out
 }
 
+/// The professions in an order where each layer follows its parent ([`Params::parent`]): those
+/// without a parent first, then the layers (a layer's parent is never a layer; the code list's
+/// test says so).
+pub fn parents_first(params: &[Params]) -> Vec<usize> {
+    let n = params.len();
+    (0..n)
+        .filter(|&p| params[p].parent.is_none())
+        .chain((0..n).filter(|&p| params[p].parent.is_some()))
+        .collect()
+}
+
 /// Projects one profession from the base year to the horizon.
 pub fn project(inp: &Inputs, sc: &Scenario, p: usize, prm: &Params, intake: Intake) -> Path {
     project_with(inp, sc, p, prm, intake, None)
@@ -1363,7 +1387,9 @@ pub fn path_se(path: &Path, ti: usize) -> f64 {
     path.inflow[0][ti * per..(ti + 1) * per].iter().sum()
 }
 
-/// Projects one profession; a layer fed by its parent takes the parent's projected path.
+/// Projects one profession; a layer takes its parent's projected path (`parent`): a layer fed by
+/// its parent's licences ([`Params::layer`]) reads the parent's Swedish licences from it, and every
+/// layer is kept within the parent's licensed persons in each cell and year (see [`Path::capped`]).
 pub fn project_with(
     inp: &Inputs,
     sc: &Scenario,
@@ -1397,6 +1423,8 @@ pub fn project_with(
     ];
     let mut exits = vec![0.0; ny * per];
     let mut moved = vec![0.0; ny * per];
+    let mut capped = vec![0.0; ny * per];
+    let bound = parent.filter(|_| prm.parent.is_some());
     // Each cell's rates (exits; exits and net moves out) do not change with the year.
     let rates: Vec<(f64, f64)> = (0..nc)
         .flat_map(|c| (0..2).flat_map(move |sx| (0..NA).map(move |a| (c, sx, a))))
@@ -1453,6 +1481,14 @@ pub fn project_with(
                         prev[j - 1] * (1.0 - rates[j - 1].1)
                     };
                     cur[j] = stay + se + eu + tc;
+                    if let Some(pp) = bound {
+                        let excess = cur[j] - pp.licensed[ti * per + j];
+                        if excess > 0.0 {
+                            cur[j] -= excess;
+                            exits[ti * per + j] += excess;
+                            capped[ti * per + j] = excess;
+                        }
+                    }
                 }
             }
         }
@@ -1465,6 +1501,7 @@ pub fn project_with(
         exits,
         moved,
         graduates: grads,
+        capped,
     }
 }
 

@@ -487,6 +487,9 @@ impl Kernel {
     pub fn record(&self, p: usize, d: u64, seed: u64, parent_se: Option<&[f64]>) -> Vec<f64> {
         let mut slot = vec![0.0; self.rec_len()];
         let pad = Padded::new(&self.profs[p], self.laws);
+        let parent_pad = self.profs[p]
+            .bound
+            .map(|q| Padded::new(&self.profs[q], self.laws));
         self.draw(
             p,
             d,
@@ -494,6 +497,7 @@ impl Kernel {
             parent_se,
             None,
             &pad,
+            parent_pad.as_ref(),
             &mut Scratch::default(),
             &mut slot,
         );
@@ -543,6 +547,81 @@ impl Kernel {
         ]
     }
 
+    /// The forward pass of profession `p` with the draw's parameters in `s`: licensed persons and
+    /// FTE by region into `lic` and `sup` (`[r][t]`, the base year observed), before the national
+    /// stock's trend and the FTE factors; `cells` sees each region's state every year.
+    fn stocks<C: Cells>(
+        &self,
+        p: usize,
+        pad: &Padded,
+        s: &mut Scratch,
+        lic: &mut [f64],
+        sup: &mut [f64],
+        cells: &mut C,
+    ) {
+        let k = &self.profs[p];
+        let ny = self.years.len();
+        let constant_foreign = ny > 1
+            && s.f[0].iter().all(|x| *x == s.f[0][0])
+            && s.f[1].iter().all(|x| *x == s.f[1][0]);
+        if constant_foreign {
+            let (fe, ft) = (s.f[0][0], s.f[1][0]);
+            s.fixed.clear();
+            s.fixed
+                .extend(pad.f[0].iter().zip(&pad.f[1]).map(|(a, b)| fe * a + ft * b));
+        }
+        for (r, base) in k.base.iter().enumerate() {
+            sup[r * ny] = base.0;
+            lic[r * ny] = base.1;
+        }
+        forward(
+            &Rows {
+                fixed: constant_foreign.then_some(&s.fixed[..]),
+                pad,
+                surv: &s.surv,
+                se: &s.se,
+                fe: &s.f[0],
+                ft: &s.f[1],
+                process: (!s.steps.is_empty()).then_some((&k.process[..], &s.steps[..])),
+            },
+            lic,
+            sup,
+            cells,
+        );
+    }
+
+    /// Draw `d` of parent `q`'s cells by year into `s.cells` (see [`Keep`]), and into `s.scale`
+    /// the factor its national stock trend puts on them by year index (1 without one): what
+    /// bounds a layer of `q` in the same draw. Leaves the rest of the scratch to be overwritten.
+    fn parent_cells(&self, q: usize, d: u64, seed: u64, pad: &Padded, s: &mut Scratch) {
+        let (nr, ny) = (self.regions.len(), self.years.len());
+        self.sample_into(q, d, seed, pad, s);
+        self.swedish(q, None, s);
+        self.variation_into(q, d, seed, s);
+        let mut kept = std::mem::take(&mut s.cells);
+        kept.clear();
+        kept.resize(ny * nr * 2 * S, 0.0);
+        let mut sums = std::mem::take(&mut s.sums);
+        sums.clear();
+        sums.resize(2 * nr * ny, 0.0);
+        let (lic, sup) = sums.split_at_mut(nr * ny);
+        self.stocks(
+            q,
+            pad,
+            s,
+            lic,
+            sup,
+            &mut Keep {
+                out: &mut kept,
+                regions: nr,
+            },
+        );
+        s.scale.clear();
+        s.scale
+            .extend((0..ny).map(|ti| s.trend.get(ti).map_or(1.0, |t| libm::exp(*t))));
+        (s.cells, s.sums) = (kept, sums);
+    }
+
     /// One draw of one profession, into `slot` (see [`record_len`]); `population`: the draw's
     /// population factors when made beforehand.
     #[allow(clippy::too_many_arguments)]
@@ -554,47 +633,49 @@ impl Kernel {
         parent_se: Option<&[f64]>,
         population: Option<&[f64]>,
         pad: &Padded,
+        parent_pad: Option<&Padded>,
         s: &mut Scratch,
         slot: &mut [f64],
     ) {
         let k = &self.profs[p];
         let nr = self.regions.len();
         let ny = self.years.len();
+        // A layer's bound: its parent's cells in the same draw (the parent's own parameters,
+        // streams and passes, so the same bits as the parent's record).
+        let bounded = match (k.bound, parent_pad) {
+            (Some(q), Some(qpad)) => {
+                self.parent_cells(q, d, seed, qpad, s);
+                true
+            }
+            _ => false,
+        };
         self.sample_into(p, d, seed, pad, s);
         self.swedish(p, parent_se, s);
         self.variation_into(p, d, seed, s);
+        if bounded && !s.trend.is_empty() {
+            for (b, t) in s.scale.iter_mut().zip(&s.trend) {
+                *b /= libm::exp(*t);
+            }
+        }
         // Forward: stocks, FTE and licensed persons by region.
         let (lic_at, sup_at, dem_at) = (0, (nr + 1) * ny, 2 * (nr + 1) * ny);
-        let constant_foreign = ny > 1
-            && s.f[0].iter().all(|x| *x == s.f[0][0])
-            && s.f[1].iter().all(|x| *x == s.f[1][0]);
-        if constant_foreign {
-            let (fe, ft) = (s.f[0][0], s.f[1][0]);
-            s.fixed.clear();
-            s.fixed
-                .extend(pad.f[0].iter().zip(&pad.f[1]).map(|(a, b)| fe * a + ft * b));
-        }
         {
             let (lic, rest) = slot[lic_at..].split_at_mut(sup_at - lic_at);
             let sup = &mut rest[..nr * ny];
             let lic = &mut lic[..nr * ny];
-            for r in 0..nr {
-                sup[r * ny] = k.base[r].0;
-                lic[r * ny] = k.base[r].1;
+            if bounded {
+                let (parent, scale) = (std::mem::take(&mut s.cells), std::mem::take(&mut s.scale));
+                let mut bound = Bound {
+                    parent: &parent,
+                    scale: &scale,
+                    w: &pad.w,
+                    regions: nr,
+                };
+                self.stocks(p, pad, s, lic, sup, &mut bound);
+                (s.cells, s.scale) = (parent, scale);
+            } else {
+                self.stocks(p, pad, s, lic, sup, &mut ());
             }
-            forward(
-                &Rows {
-                    fixed: constant_foreign.then_some(&s.fixed[..]),
-                    pad,
-                    surv: &s.surv,
-                    se: &s.se,
-                    fe: &s.f[0],
-                    ft: &s.f[1],
-                    process: (!s.steps.is_empty()).then_some((&k.process[..], &s.steps[..])),
-                },
-                lic,
-                sup,
-            );
             // The national stock's random trend, on every region's licensed persons and FTE.
             if !s.trend.is_empty() {
                 for ti in 1..ny {

@@ -147,6 +147,9 @@ pub struct ProfKernel {
     pub foreign_model: [Option<TrendModel>; 2],
     /// Swedish licences.
     pub pipeline: Pipeline,
+    /// The profession whose cells bound this one's in every draw and year (a layer's parent:
+    /// physicians for specialist physicians; `None` for a profession that is no layer).
+    pub bound: Option<usize>,
     /// Demand without the imbalance shift, `[r][t]`: `Σ_k FTE₀·(1 + u)·I[t]`.
     pub demand_a: Vec<f64>,
     /// Demand per unit of imbalance shift, `[r][t]`: `Σ_k FTE₀·I[t]`.
@@ -447,6 +450,11 @@ struct Scratch {
     /// A unit member's licences per beginner of each intake year, by route: (intake year index,
     /// licences, year index of the licences, fraction licensed a year later).
     pulse: Vec<(usize, f64, usize, f64)>,
+    /// A layer's bound: its parent's cells by year (see [`rows::Keep`]), the factor on them by
+    /// year index, and the parent's sums (not used).
+    cells: Vec<f64>,
+    scale: Vec<f64>,
+    sums: Vec<f64>,
 }
 
 /// What one draw of one profession records: `[region + nation][year]` licensed, supply and demand,
@@ -777,6 +785,7 @@ impl Kernel {
                 foreign_trend: prm.foreign_trend.clone(),
                 foreign_model: prm.foreign_model.clone(),
                 pipeline,
+                bound: prm.parent,
                 demand_a,
                 demand_b,
                 demand_fixed,
@@ -1216,6 +1225,9 @@ impl Kernel {
         });
         for p in self.order() {
             let pad = Padded::new(&self.profs[p], self.laws);
+            let parent_pad = self.profs[p]
+                .bound
+                .map(|q| Padded::new(&self.profs[q], self.laws));
             let parent = match &self.profs[p].pipeline {
                 Pipeline::Layer { parent, .. } => se_paths[*parent].as_deref(),
                 _ => None,
@@ -1225,7 +1237,17 @@ impl Kernel {
                 let pop = population
                     .as_deref()
                     .map(|f| &f[d * cells..(d + 1) * cells]);
-                self.draw(p, d as u64, seed, parent_se, pop, &pad, s, slot);
+                self.draw(
+                    p,
+                    d as u64,
+                    seed,
+                    parent_se,
+                    pop,
+                    &pad,
+                    parent_pad.as_ref(),
+                    s,
+                    slot,
+                );
             });
             if self
                 .profs

@@ -312,6 +312,81 @@ impl RowOps for Avx2 {
     }
 }
 
+/// What the forward pass does with a region's state after each year's step and process variation:
+/// its two rows (one per sex, a cohort's age `a` in lane `a + 1`) and the region's sums of licensed
+/// persons and FTE, which it may change together.
+pub(super) trait Cells {
+    /// Region `r`'s rows in year index `ti`, and its sums `(licensed, FTE)`.
+    fn year(&mut self, r: usize, ti: usize, rows: &mut [[f64; S]], sums: (&mut f64, &mut f64));
+}
+
+/// Nothing: the pass as it is.
+impl Cells for () {
+    #[inline(always)]
+    fn year(&mut self, _: usize, _: usize, _: &mut [[f64; S]], _: (&mut f64, &mut f64)) {}
+}
+
+/// Keeps every region's rows of every year: `out[(ti·regions + r)·2 + sex]` rows of [`S`] lanes
+/// (the parent's cells, which bound a layer's).
+pub(super) struct Keep<'a> {
+    pub(super) out: &'a mut [f64],
+    pub(super) regions: usize,
+}
+
+impl Cells for Keep<'_> {
+    fn year(&mut self, r: usize, ti: usize, rows: &mut [[f64; S]], _: (&mut f64, &mut f64)) {
+        let at = (ti * self.regions + r) * 2 * S;
+        for (o, row) in self.out[at..at + 2 * S]
+            .chunks_exact_mut(S)
+            .zip(rows.iter())
+        {
+            o.copy_from_slice(row);
+        }
+    }
+}
+
+/// Holds a layer within its parent: each lane at most the parent's kept cell ([`Keep`]) times
+/// `scale[ti]`; where a lane is cut, the region's sums are added again from its rows (FTE with the
+/// weights `w`), so that a draw the bound never touches keeps its bits.
+pub(super) struct Bound<'a> {
+    pub(super) parent: &'a [f64],
+    pub(super) scale: &'a [f64],
+    pub(super) w: &'a [f64],
+    pub(super) regions: usize,
+}
+
+impl Cells for Bound<'_> {
+    fn year(&mut self, r: usize, ti: usize, rows: &mut [[f64; S]], sums: (&mut f64, &mut f64)) {
+        let at = (ti * self.regions + r) * 2 * S;
+        let scale = self.scale[ti];
+        let mut cut = false;
+        for (row, parent) in rows
+            .iter_mut()
+            .zip(self.parent[at..at + 2 * S].chunks_exact(S))
+        {
+            for (x, p) in row.iter_mut().zip(parent) {
+                let most = p * scale;
+                if *x > most {
+                    *x = most;
+                    cut = true;
+                }
+            }
+        }
+        if cut {
+            let (mut l, mut f) = (0.0, 0.0);
+            for (sx, cells) in rows.iter().enumerate() {
+                let w = row(self.w, 2 * r + sx);
+                for j in 0..U {
+                    l += cells[1 + j];
+                    f += cells[1 + j] * w[j];
+                }
+            }
+            *sums.0 = l;
+            *sums.1 = f;
+        }
+    }
+}
+
 /// Regions the passes take at a time: their arrays stay in the first-level cache across all
 /// their years.
 pub(super) const BLOCK: usize = 3;
@@ -320,7 +395,12 @@ pub(super) const BLOCK: usize = 3;
 /// block runs through all its years before the next starts). Licensed persons and FTE go into
 /// `lic` and `sup` (`[r][year]`, year 0 left alone).
 #[inline(always)]
-pub(super) fn forward_body<O: RowOps>(x: &Rows<'_>, lic: &mut [f64], sup: &mut [f64]) {
+pub(super) fn forward_body<O: RowOps, C: Cells>(
+    x: &Rows<'_>,
+    lic: &mut [f64],
+    sup: &mut [f64],
+    cells: &mut C,
+) {
     let ny = x.se.len();
     let regions = x.pad.l0.len() / (2 * S);
     // Two state buffers used in turn; lane 0 of every row stays 0.
@@ -379,6 +459,7 @@ pub(super) fn forward_body<O: RowOps>(x: &Rows<'_>, lic: &mut [f64], sup: &mut [
                     l *= m;
                     f *= m;
                 }
+                cells.year(r, ti, &mut c[2 * rb..2 * rb + 2], (&mut l, &mut f));
                 lic[r * ny + ti] = l;
                 sup[r * ny + ti] = f;
             }
@@ -422,8 +503,13 @@ pub(super) fn adjoint_body<O: RowOps>(surv: &[f64], pad: &Padded, target: usize,
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-pub(super) fn forward_avx2(x: &Rows<'_>, lic: &mut [f64], sup: &mut [f64]) {
-    forward_body::<Avx2>(x, lic, sup);
+pub(super) fn forward_avx2<C: Cells>(
+    x: &Rows<'_>,
+    lic: &mut [f64],
+    sup: &mut [f64],
+    cells: &mut C,
+) {
+    forward_body::<Avx2, C>(x, lic, sup, cells);
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -462,12 +548,12 @@ pub(super) fn width() -> Width {
     }
 }
 
-pub(super) fn forward(x: &Rows<'_>, lic: &mut [f64], sup: &mut [f64]) {
+pub(super) fn forward<C: Cells>(x: &Rows<'_>, lic: &mut [f64], sup: &mut [f64], cells: &mut C) {
     match width() {
         // SAFETY: AVX2 is present (checked at run time).
         #[cfg(target_arch = "x86_64")]
-        Width::Avx2 => unsafe { forward_avx2(x, lic, sup) },
-        _ => forward_body::<Portable>(x, lic, sup),
+        Width::Avx2 => unsafe { forward_avx2(x, lic, sup, cells) },
+        _ => forward_body::<Portable, C>(x, lic, sup, cells),
     }
 }
 

@@ -66,7 +66,7 @@ fn selection_gives_the_percentiles_of_a_sort() {
         ft: &ft,
         process: None,
     };
-    forward(&x, &mut lic, &mut sup);
+    forward(&x, &mut lic, &mut sup, &mut ());
     let mut prev = l0.clone();
     for ti in 1..3 {
         let cur: Vec<f64> = (0..n)
@@ -167,12 +167,12 @@ fn both_row_implementations_and_the_shortened_adjoint_give_the_same_bits() {
         if wide == Width::Avx2 {
             // SAFETY: only called when AVX2 is present.
             unsafe {
-                forward_avx2(&x, &mut lic, &mut sup);
+                forward_avx2(&x, &mut lic, &mut sup, &mut ());
                 adjoint_avx2(&survs, &pad, ny - 1, &mut g);
             }
             return (lic, sup, g);
         }
-        forward_body::<Portable>(&x, &mut lic, &mut sup);
+        forward_body::<Portable, ()>(&x, &mut lic, &mut sup, &mut ());
         adjoint_body::<Portable>(&survs, &pad, ny - 1, &mut g);
         (lic, sup, g)
     };
