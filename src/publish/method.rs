@@ -238,6 +238,38 @@ pub(crate) fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclo
         ],
     };
     let mut items = items;
+    // Specialist layers, each within its parent (when the projection has any).
+    let g = &pr.inputs.grid;
+    let layers: Vec<String> = pr
+        .params
+        .iter()
+        .enumerate()
+        .filter_map(|(p, prm)| {
+            Some(format!(
+                "{} ⊂ {}",
+                prof_name(&g.professions[p], lang),
+                prof_name(&g.professions[prm.parent?], lang)
+            ))
+        })
+        .collect();
+    if !layers.is_empty() {
+        let cut: f64 = pr.paths.iter().map(|x| x.capped.iter().sum::<f64>()).sum();
+        items.insert(
+            3.min(items.len()),
+            match lang {
+                Lang::Sv => format!(
+                    "Specialistskikt ({}): ett skikt har i inget år och ingen cell (län × kön × ålder) fler personer än sitt yrke, varken i framskrivningen eller i någon dragning. De som flödena skulle föra över yrkets antal i cellen räknas som avgångar ur skiktet: {} personer över alla år. Specialistläkarnas bevis är en andel av läkarnas svenska legitimationer en utbildningstid tidigare, fördelade som de senaste bevisen.",
+                    layers.join(", "),
+                    num(cut, 0, lang)
+                ),
+                Lang::En => format!(
+                    "Specialist layers ({}): in no year and no cell (county × sex × age) does a layer hold more persons than its profession, in the projection or in any draw. Those the flows would take beyond the profession's persons in the cell are counted as exits from the layer: {} persons over all years. Specialist physicians' certificates are a share of physicians' Swedish licences a training time earlier, spread as recent certificates were.",
+                    layers.join(", "),
+                    num(cut, 0, lang)
+                ),
+            },
+        );
+    }
     let area = pr.area();
     if !area.whole {
         scope_items(&mut items, pr, lang);
