@@ -191,6 +191,12 @@ fn export(k: &Kernel, seed: u64, dir: &Path) {
     );
     npy(
         dir,
+        "region_move",
+        &[np, nr * NA],
+        &cat(&|p| k.profs[p].region_move.clone()),
+    );
+    npy(
+        dir,
         "w",
         &[np, nr * 2 * NA],
         &cat(&|p| k.profs[p].w.clone()),

@@ -193,8 +193,9 @@ def project(meta, A, S):
     bounds = {pipes[p]["bound"] for p in range(P)} - {None}
     out = [None] * P
     for p in order:
+        # The national rates scaled by the county's level, then its net moves out by age.
         x = S["exit"][:, p].reshape(D, 1, 2, na) * A["region_exit"][p].reshape(1, nr, 1, 1)
-        x = np.minimum(x, 1.0)
+        x = np.minimum(np.minimum(x, 1.0) + A["region_move"][p].reshape(1, nr, 1, na), 1.0)
         x[..., na - 1] = 1.0
         surv = 1.0 - x
         kind = pipes[p]["kind"]
