@@ -191,6 +191,15 @@ fn export(k: &Kernel, seed: u64, dir: &Path) {
     );
     npy(
         dir,
+        "certification",
+        &[np, 2 * NA],
+        &cat(&|p| match &k.profs[p].pipeline {
+            Pipeline::Certified { rates } => rates.clone(),
+            _ => vec![0.0; 2 * NA],
+        }),
+    );
+    npy(
+        dir,
         "region_move",
         &[np, nr * NA],
         &cat(&|p| k.profs[p].region_move.clone()),
@@ -430,6 +439,7 @@ fn export(k: &Kernel, seed: u64, dir: &Path) {
                 } => format!(
                     r#""kind": "layer", "parent": {parent}, "lag": {lag}, "share": {share}"#
                 ),
+                Pipeline::Certified { .. } => r#""kind": "certified""#.to_string(),
                 Pipeline::Mean(_) => r#""kind": "mean""#.to_string(),
             };
             let bound = p.bound.map_or("null".to_string(), |q| q.to_string());

@@ -227,6 +227,8 @@ def project(meta, A, S):
         # Each year's cells (a parent's, with its national stock trend), and a layer's bound:
         # the parent's cells, its trend taken off by the layer's own.
         cells = [None] * ny
+        if p in bounds:
+            cells[0] = np.broadcast_to(A["l0"][p].reshape(nr, 2, na), (D, nr, 2, na))
         bound = pipes[p]["bound"]
         if bound is not None:
             limit = [
@@ -240,6 +242,12 @@ def project(meta, A, S):
                 + ft[:, ti - 1, None, None, None] * f1
             )
             cur[..., 1:] += prev[..., :-1] * surv[..., :-1]
+            if kind == "certified":
+                # Certificates: the rate of age a times the parent's persons aged a − 1 the year
+                # before (its trend on, the layer's off) less the layer's own, at least 0.
+                rates = A["certification"][p].reshape(1, 1, 2, na)
+                parent = out[bound]["cells"][ti - 1] * np.exp(-S["trend"][:, p, ti - 1])[:, None, None, None]
+                cur[..., 1:] += rates[..., 1:] * np.maximum(parent[..., :-1] - prev[..., :-1], 0.0)
             # Process variation: a step of sd √(φ·τ·L) and the region's lasting drift (held in
             # year 0 of the steps) on each region's whole stock.
             total = cur.sum(axis=(2, 3))

@@ -143,11 +143,11 @@ fn a_hand_worked_projection() {
     );
 }
 
-/// Nurses and specialist nurses (a layer of nurses), women, one county, licence years 2022–2023.
-/// Specialist nurses leave at no age; nurses aged 32 leave at 0.6 a year: a cohort of specialists
-/// would outgrow its nurses a year on, and the bound holds it at them.
-#[test]
-fn a_layer_stays_within_its_parent_in_every_cell() {
+/// Nurses and specialist nurses (a layer of nurses without a programme in these data), women, one
+/// county, licence years 2022–2023. Specialist nurses leave at no age but 31; nurses aged 32 leave
+/// at 0.6 a year: a cohort of specialists would outgrow its nurses a year on. `issued`: specialist
+/// nurses' certificates in 2023 at age 32 (inside the 100 of that cell).
+fn nurses_and_specialists(issued_32: f64) -> (Scenario, Inputs) {
     let (mut sc, mut inp) = tiny();
     inp.grid.professions = vec!["SSK".into(), "SSSK".into()];
     let cells = inp.grid.cells();
@@ -172,6 +172,7 @@ fn a_layer_stays_within_its_parent_in_every_cell() {
     inp.licensed = licensed;
     let mut issued = vec![0.0; 2 * 3 * cells];
     issued[3 * cells + at(0, 30)] = 100.0;
+    issued[3 * cells + at(1, 32)] = issued_32;
     inp.issued = issued;
     let (mut employed, mut fte) = (vec![0.0; cells], vec![0.0; cells]);
     employed[at(0, 30)] = 80.0;
@@ -182,6 +183,13 @@ fn a_layer_stays_within_its_parent_in_every_cell() {
     inp.fte = fte;
     inp.balance = vec![0.0; 6];
     sc.demand.imbalance.clear();
+    (sc, inp)
+}
+
+/// With no certificates: the bound alone.
+#[test]
+fn a_layer_stays_within_its_parent_in_every_cell() {
+    let (sc, inp) = nurses_and_specialists(0.0);
     let pr = project(&sc, inp.clone(), vec![]).unwrap();
     assert_eq!(pr.params[1].parent, Some(0));
     assert_eq!(pr.params[0].parent, None);
@@ -214,6 +222,31 @@ fn a_layer_stays_within_its_parent_in_every_cell() {
     }
 }
 
+/// Certificates from the parent's persons without the layer: 20 of the 100 nurses aged 31 in 2022
+/// who were no specialist nurses were certified at 32 in 2023, a rate of 0.2; in 2024 the 90 such
+/// nurses aged 31 in 2023 give 18 at 32, in 2025 the 90 of 2024 (100 aged 30 in 2023, 0.1 leaving)
+/// again 18.
+#[test]
+fn a_layer_is_certified_from_its_parents_persons_without_it() {
+    let (sc, inp) = nurses_and_specialists(20.0);
+    let pr = project(&sc, inp, vec![]).unwrap();
+    let prm = &pr.params[1];
+    assert!(prm.layer.is_none() && prm.completion.is_none());
+    let women = |a: usize| NA + a - 20;
+    assert!((prm.certification[women(32)] - 0.2).abs() < 1e-12);
+    assert_eq!(prm.certification[women(33)], 0.0);
+    assert!(prm.certification[..NA].iter().all(|&h| h == 0.0));
+    let per = 2 * NA;
+    let sssk = &pr.paths[1];
+    let se = |ti: usize, a: usize| sssk.inflow[0][ti * per + women(a)];
+    assert!((se(1, 32) - 18.0).abs() < 1e-9, "{}", se(1, 32));
+    assert!((se(2, 32) - 18.0).abs() < 1e-9, "{}", se(2, 32));
+    let total = |ti: usize| (0..per).map(|j| sssk.inflow[0][ti * per + j]).sum::<f64>();
+    assert!((total(1) - 18.0).abs() < 1e-9 && (total(2) - 18.0).abs() < 1e-9);
+    // The 18 of 2024 stay at 33 in 2025 (specialist nurses aged 32 do not leave).
+    assert!((sssk.licensed[2 * per + women(33)] - 18.0).abs() < 1e-9);
+}
+
 #[test]
 fn every_layer_of_the_default_projection_stays_within_its_parent() {
     let pr = default_run();
@@ -231,8 +264,9 @@ fn every_layer_of_the_default_projection_stays_within_its_parent() {
             bound = pr.paths[c].capped.iter().sum();
         }
     }
-    // The bound matters: unbounded, specialist physicians outgrow physicians in thousands of cells.
-    assert!(bound > 1000.0, "{bound}");
+    // The bound binds, though little with certificates from physicians' own cohorts (about 130
+    // persons over 2024–2040; fed by a share of physicians' licences instead, 2 741).
+    assert!(bound > 10.0, "{bound}");
 }
 
 /// Three counties of nurses, one sector, women aged 30, licence years 2020–2022, employment years
@@ -1623,9 +1657,12 @@ fn charts_are_deterministic_pngs_and_svgs() {
     assert!(a[0].svg.contains("Läkare"));
 }
 
+/// With `supply.layer_feed = "share"` (hwf's rule before the certification rates).
 #[test]
 fn specialist_physicians_follow_physicians_licensed_a_training_time_earlier() {
-    let pr = default_run();
+    let mut sc = default_scenario();
+    sc.supply.layer_feed = supply::LayerFeed::Share;
+    let pr = &run(&sc).unwrap();
     let g = &pr.inputs.grid;
     let (lak, spl) = (g.prof("LAK").unwrap(), g.prof("SPL").unwrap());
     let (parent, years, share) = pr.params[spl].layer.expect("SPL is fed by LAK");
@@ -1641,6 +1678,121 @@ fn specialist_physicians_follow_physicians_licensed_a_training_time_earlier() {
     let got = supply::path_se(spl_path, 7);
     let want = share * supply::path_se(&pr.paths[lak], 2);
     assert!((got - want).abs() < 1e-9, "{got} vs {want}");
+}
+
+/// `layers.csv` against `flows.csv` (a second table of the same paths): each layer's licensed
+/// persons and its parent's are the flows' licensed persons of the same county and year; those
+/// without the layer's competence are their difference, never below 0; the bound's persons are
+/// withheld in the first projected year, as the exits are.
+#[test]
+fn the_layers_table_agrees_with_the_flows() {
+    let pr = default_run();
+    let csv_rows = |bytes: Vec<u8>| -> Vec<Vec<String>> {
+        String::from_utf8(bytes)
+            .unwrap()
+            .lines()
+            .map(|l| l.split(',').map(str::to_string).collect())
+            .collect()
+    };
+    let flows = csv_rows(hwf::publish::results::flows_table(pr).csv());
+    assert_eq!(flows[0][..4], ["profession", "county", "year", "licensed"]);
+    let licensed: std::collections::HashMap<(String, String, String), f64> = flows[1..]
+        .iter()
+        .filter(|r| !r[3].is_empty())
+        .map(|r| {
+            (
+                (r[0].clone(), r[1].clone(), r[2].clone()),
+                r[3].parse().unwrap(),
+            )
+        })
+        .collect();
+    let layers = csv_rows(hwf::publish::results::layers_table(pr).csv());
+    assert_eq!(
+        layers[0],
+        [
+            "profession",
+            "parent",
+            "county",
+            "year",
+            "licensed",
+            "parent_licensed",
+            "parent_without_layer",
+            "left_at_bound"
+        ]
+    );
+    let first = (pr.scenario.base_year + 1).to_string();
+    let mut seen = std::collections::HashSet::new();
+    for r in &layers[1..] {
+        let num = |i: usize| r[i].parse::<f64>().unwrap();
+        let key = |p: &String| (p.clone(), r[2].clone(), r[3].clone());
+        assert!(
+            (num(4) - licensed[&key(&r[0])]).abs() < 1e-6 * num(4).max(1.0),
+            "{r:?}"
+        );
+        assert!(
+            (num(5) - licensed[&key(&r[1])]).abs() < 1e-6 * num(5).max(1.0),
+            "{r:?}"
+        );
+        assert!((num(6) - (num(5) - num(4))).abs() < 1e-6 * num(5).max(1.0));
+        assert!(num(6) >= -1e-9, "{r:?}");
+        assert_eq!(r[7].is_empty(), r[3] == first, "{r:?}");
+        seen.insert(r[0].clone());
+    }
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    assert_eq!(
+        layers.len() - 1,
+        3 * 21 * (pr.scenario.horizon - pr.scenario.base_year) as usize
+    );
+}
+
+/// The certification rates (the default feed) give back the certificates of the years they were
+/// estimated from: over those years, the rates times physicians without a specialist's competence
+/// a year younger a year before, summed over counties, sexes and ages, are the specialist
+/// physicians' Swedish certificates (each rate is a ratio of sums; an age with fewer than
+/// `min_exposure` at risk takes the ratio of a window of ages around it, so to within 1e-4).
+#[test]
+fn certification_rates_give_back_the_certificates_they_come_from() {
+    let pr = default_run();
+    let inp = &pr.inputs;
+    let g = &inp.grid;
+    let (lak, spl) = (g.prof("LAK").unwrap(), g.prof("SPL").unwrap());
+    let prm = &pr.params[spl];
+    assert!(prm.layer.is_none());
+    let h = &prm.certification;
+    assert_eq!(h.len(), 2 * NA);
+    assert!(h.iter().all(|x| (0.0..=1.0).contains(x)));
+    let cells = g.cells();
+    let base = inp
+        .licence_years
+        .iter()
+        .position(|&y| y == pr.scenario.base_year)
+        .unwrap();
+    let years = base + 1 - pr.scenario.supply.inflow_window..=base;
+    let (mut fitted, mut observed) = (0.0, 0.0);
+    for y in years {
+        for c in 0..g.nc() {
+            for sx in 0..2 {
+                for a in 1..NA {
+                    let without = inp.licensed[(y - 1) * cells + g.idx(lak, c, sx, a - 1)]
+                        - inp.licensed[(y - 1) * cells + g.idx(spl, c, sx, a - 1)];
+                    fitted += h[sx * NA + a] * without.max(0.0);
+                    observed += inp.issued[(y * 3) * cells + g.idx(spl, c, sx, a)];
+                }
+            }
+        }
+    }
+    assert!(observed > 1000.0);
+    assert!(
+        (fitted - observed).abs() < 1e-4 * observed,
+        "{fitted} vs {observed}"
+    );
+    // The first projected year's certificates: the same rates on the base year's physicians.
+    let per = g.nc() * 2 * NA;
+    let first: f64 = pr.paths[spl].inflow[0][per..2 * per].iter().sum();
+    assert!(
+        first > 0.5 * observed / 3.0 && first < 2.0 * observed / 3.0,
+        "{first}"
+    );
 }
 
 /// The physician programme's 2021 reform (`data/codes/programme_rules.csv`): cohorts admitted

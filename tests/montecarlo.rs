@@ -114,8 +114,9 @@ fn fixed_distributions_reproduce_the_point_projection() {
 }
 
 /// As [`fixed_distributions_reproduce_the_point_projection`] (whose counties' exits differ by age
-/// group, movement between counties a flow of its own, see `hwf::model::movement`), with one
-/// factor per county on the national rates instead.
+/// group, movement between counties a flow of its own, see `hwf::model::movement`, and whose
+/// specialist physicians are certified from physicians by a rate), with one factor per county on
+/// the national rates instead, and specialist physicians fed by a share of physicians' licences.
 #[test]
 fn fixed_distributions_reproduce_the_point_projection_with_one_level_per_county() {
     let mut sc = all_fixed();
@@ -127,7 +128,10 @@ fn fixed_distributions_reproduce_the_point_projection_with_one_level_per_county(
             .all(|p| !p.movement.is_none())
     );
     sc.supply.county_exits_by = hwf::model::movement::CountyExits::Level;
+    sc.supply.layer_feed = hwf::model::supply::LayerFeed::Share;
     let proj = run(&sc).unwrap();
+    let spl = proj.inputs.grid.prof("SPL").unwrap();
+    assert!(proj.params[spl].layer.is_some() && proj.params[spl].certification.is_empty());
     assert!(proj.params.iter().all(|p| p.movement.is_none()));
     assert!(
         proj.params
@@ -339,6 +343,11 @@ fn every_draw_keeps_each_layer_within_its_parent() {
     for (child, parent) in [("SPL", "LAK"), ("SSSK", "SSK"), ("BMO", "SSK")] {
         let (c, p) = (g.prof(child).unwrap(), g.prof(parent).unwrap());
         assert_eq!(kernel.profs[c].bound, Some(p));
+        // Specialist physicians are certified from physicians' cells in the draw.
+        assert_eq!(
+            child == "SPL",
+            matches!(kernel.profs[c].pipeline, Pipeline::Certified { .. })
+        );
         let mut free = kernel.clone();
         free.profs[c].bound = None;
         for d in 0..40u64 {

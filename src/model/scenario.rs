@@ -232,6 +232,12 @@ pub struct Supply {
     /// every county). See [`super::anchor`].
     #[serde(default)]
     pub county_levels: super::anchor::Anchoring,
+    /// How a specialist layer without a programme of its own (specialist physicians) is fed:
+    /// `"rate"` (a certification rate per sex and age on the parent's persons without the
+    /// layer's competence; the default) or `"share"` (a share of the parent's Swedish licences a
+    /// training time earlier). See [`super::supply::LayerFeed`].
+    #[serde(default)]
+    pub layer_feed: super::supply::LayerFeed,
     /// How admissions continue after the base year: `"none"` (the base year's level), `"auto"` (the
     /// linear trend or ETS model with the lowest AICc on each programme's national beginners),
     /// `"linear"`, `"damped"` or an ETS model (`"AAN"`, `"AAdN"`, …); see [`Trend`].

@@ -148,6 +148,12 @@ pub struct Params {
     /// profession, the training time in whole years, and the share of the parent's Swedish licences
     /// that become Swedish specialist certificates that many years later.
     pub layer: Option<(usize, usize, f64)>,
+    /// For a layer without a programme of its own fed by the rate (`supply.layer_feed = "rate"`):
+    /// its certification rates `[s][a]`, the share of the parent's persons without the layer's
+    /// competence at age `a − 1` who are certified the next year at age `a` (pooled over counties
+    /// and the inflow window, neighbouring ages pooled where fewer than `min_exposure` are at
+    /// risk); empty otherwise.
+    pub certification: Vec<f64>,
     /// The profession this one is a subset of (its code-list entry's `layer_of`: physicians for
     /// specialist physicians, nurses for specialist nurses and midwives), whose licensed persons
     /// bound it in every cell; `None` for a profession that is no layer.
@@ -393,6 +399,42 @@ pub fn method_name(method: Trend) -> String {
 }
 
 pub use super::trend::{TrendModel, trend_factors, trend_model};
+
+/// The certification rates of layer `p` from its parent `q` (see [`Params::certification`]): for
+/// each sex and age, the layer's Swedish certificates of the register years `years` (indices into
+/// the licence years, each with the year before in the register) over the parent's persons without
+/// the layer's competence a year earlier and a year younger, summed over counties and years;
+/// neighbouring ages pooled until `min` persons are at risk; at most 1.
+pub fn certification_rates(
+    inp: &Inputs,
+    p: usize,
+    q: usize,
+    years: &[usize],
+    min: f64,
+) -> Vec<f64> {
+    let g = &inp.grid;
+    let cells = g.cells();
+    let mut out = Vec::with_capacity(2 * NA);
+    for sx in 0..2 {
+        let (mut num, mut den) = (vec![0.0; NA], vec![0.0; NA]);
+        for &y in years.iter().filter(|&&y| y > 0) {
+            for c in 0..g.nc() {
+                for a in 1..NA {
+                    num[a] += inp.issued[(y * 3) * cells + g.idx(p, c, sx, a)];
+                    let without = inp.licensed[(y - 1) * cells + g.idx(q, c, sx, a - 1)]
+                        - inp.licensed[(y - 1) * cells + g.idx(p, c, sx, a - 1)];
+                    den[a] += without.max(0.0);
+                }
+            }
+        }
+        out.extend(
+            pooled_ratio(&num, &den, min)
+                .into_iter()
+                .map(|h| h.min(1.0)),
+        );
+    }
+    out
+}
 
 /// Swedish licences of profession `p` in year `t` as registered (nationally).
 pub fn observed_se(inp: &Inputs, p: usize, t: i32) -> f64 {
@@ -847,8 +889,16 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         nk,
     );
     // A layer fed from its parent's licences after a training time (specialist physicians: ST).
+    let feed_parent = match (&completion, prof.and_then(|x| x.layer_of.as_ref())) {
+        (None, Some(parent)) => g.prof(parent),
+        _ => None,
+    };
+    let certification = match (feed_parent, s.layer_feed) {
+        (Some(pi), LayerFeed::Rate) => certification_rates(inp, p, pi, &iw, s.min_exposure),
+        _ => Vec::new(),
+    };
     let layer = match (&completion, prof.and_then(|x| x.layer_of.as_ref())) {
-        (None, Some(parent)) => g.prof(parent).and_then(|pi| {
+        (None, Some(parent)) if s.layer_feed == LayerFeed::Share => g.prof(parent).and_then(|pi| {
             let d = prof.map_or(0, |x| x.programme_years.round() as usize);
             // Only the years whose parent year (d years earlier) the register has: a year
             // without it would count its certificates against no licences at all.
@@ -1107,6 +1157,7 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         exit_counts,
         completion_counts,
         layer,
+        certification,
         parent: prof
             .and_then(|x| x.layer_of.as_deref())
             .and_then(|code| g.prof(code)),
@@ -1122,6 +1173,31 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         se_mean,
         foreign,
     })
+}
+
+/// How a specialist layer without a programme of its own (specialist physicians) gets its Swedish
+/// certificates (`supply.layer_feed`).
+#[derive(Clone, Copy, Debug, Default, serde::Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LayerFeed {
+    /// From the parent's own persons without the layer's competence: a certification rate per sex
+    /// and age, `certificates[t, c, s, a] = h[s, a]·(parent − layer)[t − 1, c, s, a − 1]`, so each
+    /// cohort's specialists come from its own physicians (the default).
+    #[default]
+    Rate,
+    /// A share of the parent's Swedish licences a training time earlier, spread over county, sex and
+    /// age as recent certificates were (hwf's rule before; needs that many years of register).
+    Share,
+}
+
+impl LayerFeed {
+    /// The scenario's spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            LayerFeed::Rate => "rate",
+            LayerFeed::Share => "share",
+        }
+    }
 }
 
 /// How beginners are set in projection years.
@@ -1467,7 +1543,19 @@ pub fn project_with(
                     let (x, total) = rates[j];
                     exits[ti * per + j] = prev[j] * x;
                     moved[ti * per + j] = prev[j] * (x - total);
-                    let se = se_total * prm.se_profile[j];
+                    // A layer fed by the rate: certificates from the parent's persons without
+                    // the layer's competence, a year younger a year before.
+                    let se = match bound {
+                        Some(pp) if !prm.certification.is_empty() => {
+                            if a == 0 {
+                                0.0
+                            } else {
+                                let without = pp.licensed[(ti - 1) * per + j - 1] - prev[j - 1];
+                                prm.certification[sx * NA + a] * without.max(0.0)
+                            }
+                        }
+                        _ => se_total * prm.se_profile[j],
+                    };
                     let eu = prm.foreign[0][j]
                         * prm.foreign_trend[0].get(ti - 1).copied().unwrap_or(1.0);
                     let tc = prm.foreign[1][j]

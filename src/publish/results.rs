@@ -7,11 +7,12 @@
 //! | `results.csv/.parquet` | profession × county × sector × year (county `00` = Sweden, the sum of the counties; `scope` in a run with a `[scope]`, the sum of its counties) | phase, status, employed, supply_fte, demand_fte, gap_fte, ratio, balance; observed years have status `suppressed` and no employed or supply_fte |
 //! | `flows.csv/.parquet` | profession × county × year, the base year and the projected years | licensed (empty in the base year), inflow_se, inflow_eu, inflow_tc, exits, moved_in (net movement into the county with `supply.county_exits_by = "age"`, else empty: the moves are inside the exits; exits and moved_in empty in the base year and the first projected year) |
 //! | `county_exits.csv` (with `supply.county_exits_by = "age"`) | profession × county × age group | each county's deviation from the national exit rates (net moves out; negative: in), its raw value over the exit window and the weight of its own figure |
+//! | `layers.csv` (with specialist layers) | layer × county × projected year | the layer's licensed persons, its parent's (`parent`), the parent's persons without the layer's competence, and the persons the bound took out of the layer (empty in the first projected year) |
 //! | `intake.csv` | profession with a Swedish programme | today's beginners; required beginners a year (floored at 0, with the flag), its unfloored value and parts (replacement, expansion, closing the gap), rule and window; target-year supply and demand; capacity and the gap left at capacity; with `balance.max_change` the limit, the constant intake without it, the year the path reaches its level and whether it is the fastest path the limit allows; with `balance.substitutable` the group, the share of the group's intake and the profession's own target-year gap |
 //! | `intake_path.csv` (with `balance.max_change`) | profession × year from `intake_from` to the horizon | beginners on the path under the largest change a year, national supply, demand and gap with them |
 //! | `intake_sensitivity.csv` | profession × setting | the required intake exact in each year of the window alone, and with a base-year imbalance of −5 %, 0, +5 % |
 //! | `graduates_forecast.csv` | programme × health-care region × year (base+1 … base+3) | graduates; whether the cohorts' beginners are observed or assumed |
-//! | `parameters.csv` | profession × sex × age | exit rate, employment share and FTE per employed by sector |
+//! | `parameters.csv` | profession × sex × age | exit rate; certification rate (a layer certified from its parent, `supply.layer_feed = "rate"`; else empty); employment share and FTE per employed by sector |
 //! | `county_levels.csv` | profession × county × sector | each county's factor on the national employment share and on FTE per licensed person (`supply.county_levels`), and the weight of its own figure |
 //! | `demand_services.csv` (demand by service area) | profession × service area | the share of the profession's base-year FTE in the area (staffing matrix, over the cells it covers) and the area's demographic index at the horizon for the profession's counties and sectors (before care-use trend, factors and substitution) |
 //! | `trends.csv` | input × profession × sector × year, for each input that follows a trend | method, level, factor (admissions, foreign licences EU/TC, employment share, FTE per employed, care use) |
@@ -389,11 +390,7 @@ pub fn flows_table_with(pr: &Projection, protect: bool) -> Wide {
     for (p, path) in pr.paths.iter().enumerate() {
         for c in 0..g.nc() {
             for (ti, &y) in path.years.iter().enumerate() {
-                let sum = |v: &[f64]| -> f64 {
-                    v[ti * per + c * 2 * NA..ti * per + (c + 1) * 2 * NA]
-                        .iter()
-                        .sum()
-                };
+                let sum = |v: &[f64]| county_sum(v, per, ti, c);
                 cols[0].push(g.professions[p].clone());
                 cols[1].push(g.counties[c].clone());
                 cols[2].push(y.to_string());
@@ -426,6 +423,59 @@ pub fn flows_table_with(pr: &Projection, protect: bool) -> Wide {
             ("inflow_tc".into(), Data::Num(nt.next().unwrap_or_default())),
             ("exits".into(), Data::Num(nt.next().unwrap_or_default())),
             ("moved_in".into(), Data::Num(nt.next().unwrap_or_default())),
+        ],
+    }
+}
+
+/// County `c`'s sum over sex and age in year index `ti` of a path's cells (`per` cells a year).
+fn county_sum(v: &[f64], per: usize, ti: usize, c: usize) -> f64 {
+    v[ti * per + c * 2 * NA..ti * per + (c + 1) * 2 * NA]
+        .iter()
+        .sum()
+}
+
+/// Each specialist layer beside its parent (a layer: a profession whose code-list entry has
+/// `layer_of`), by county and projected year: the layer's licensed persons, the parent's, the
+/// parent's persons without the layer's competence (physicians without a specialist's, nurses
+/// without a specialist nurse's or a midwife's), and the persons the bound took out of the layer
+/// that year (see [`crate::model::supply::Path::capped`]; empty in the first projected year, as
+/// the exits in `flows.csv`, since with the year's other flows they would give back the register's
+/// count of the base year). Empty (no rows) when the projection has no layers.
+pub fn layers_table(pr: &Projection) -> Wide {
+    let g = &pr.inputs.grid;
+    let per = g.nc() * 2 * NA;
+    let mut text: [Vec<String>; 4] = Default::default();
+    let mut nums: [Vec<Option<f64>>; 4] = Default::default();
+    for (p, prm) in pr.params.iter().enumerate() {
+        let Some(q) = prm.parent else { continue };
+        let (layer, parent) = (&pr.paths[p], &pr.paths[q]);
+        for c in 0..g.nc() {
+            for (ti, &y) in layer.years.iter().enumerate().skip(1) {
+                let sum = |v: &[f64]| county_sum(v, per, ti, c);
+                text[0].push(g.professions[p].clone());
+                text[1].push(g.professions[q].clone());
+                text[2].push(g.counties[c].clone());
+                text[3].push(y.to_string());
+                let (l, pl) = (sum(&layer.licensed), sum(&parent.licensed));
+                nums[0].push(Some(l));
+                nums[1].push(Some(pl));
+                nums[2].push(Some(pl - l));
+                nums[3].push((ti > 1).then(|| sum(&layer.capped)));
+            }
+        }
+    }
+    let [profession, parent, county, year] = text;
+    let [licensed, parent_licensed, without, left] = nums;
+    Wide {
+        cols: vec![
+            ("profession".into(), Data::Text(profession)),
+            ("parent".into(), Data::Text(parent)),
+            ("county".into(), Data::Text(county)),
+            ("year".into(), Data::Text(year)),
+            ("licensed".into(), Data::Num(licensed)),
+            ("parent_licensed".into(), Data::Num(parent_licensed)),
+            ("parent_without_layer".into(), Data::Num(without)),
+            ("left_at_bound".into(), Data::Num(left)),
         ],
     }
 }
@@ -759,6 +809,7 @@ pub fn parameters_table(pr: &Projection) -> Wide {
     let g = &pr.inputs.grid;
     let mut text: Vec<Vec<String>> = vec![Vec::new(); 3];
     let mut nums: Vec<Vec<Option<f64>>> = vec![Vec::new(); 1 + 2 * g.nk()];
+    let mut certification = Vec::new();
     for (p, prm) in pr.params.iter().enumerate() {
         for (sx, sex) in SEXES.iter().enumerate() {
             for a in 0..NA {
@@ -766,6 +817,7 @@ pub fn parameters_table(pr: &Projection) -> Wide {
                 text[1].push(sex.to_string());
                 text[2].push((AGE_MIN as usize + a).to_string());
                 nums[0].push(Some(prm.exit[sx * NA + a]));
+                certification.push(prm.certification.get(sx * NA + a).copied());
                 for k in 0..g.nk() {
                     nums[1 + k].push(Some(prm.employment[(k * 2 + sx) * NA + a]));
                     nums[1 + g.nk() + k].push(Some(prm.fte[(k * 2 + sx) * NA + a]));
@@ -781,6 +833,7 @@ pub fn parameters_table(pr: &Projection) -> Wide {
         ("sex".into(), Data::Text(std::mem::take(&mut text[1]))),
         ("age".into(), Data::Text(std::mem::take(&mut text[2]))),
         ("exit_rate".into(), Data::Num(std::mem::take(&mut nums[0]))),
+        ("certification_rate".into(), Data::Num(certification)),
     ];
     for k in 0..g.nk() {
         cols.push((
@@ -1156,6 +1209,9 @@ pub fn files_with(pr: &Projection, protect: bool) -> Result<Vec<(&'static str, V
     ]);
     if pr.moves_by_age() {
         files.push(("county_exits.csv", county_exits_table(pr).csv()));
+    }
+    if pr.params.iter().any(|p| p.parent.is_some()) {
+        files.push(("layers.csv", layers_table(pr).csv()));
     }
     if pr.inputs.services.is_some() {
         files.push(("demand_services.csv", demand_services_table(pr).csv()));

@@ -130,6 +130,8 @@ impl Kernel {
         s.se_post.resize(ny, 0.0);
         match &self.profs[p].pipeline {
             Pipeline::Mean(m) => s.se[1..].iter_mut().for_each(|x| *x = *m),
+            // Certificates come from the parent's cells in the forward pass ([`Bound`]).
+            Pipeline::Certified { .. } => {}
             Pipeline::Layer {
                 lag,
                 share,
@@ -616,6 +618,10 @@ impl Kernel {
                 regions: nr,
             },
         );
+        // Year 0: the base-year stock, in the passes' layout (age `a` in lane `a + 1`).
+        for (i, row) in kept[..nr * 2 * S].chunks_exact_mut(S).enumerate() {
+            row[1..1 + NA].copy_from_slice(&pad.l0[i * S..i * S + NA]);
+        }
         s.scale.clear();
         s.scale
             .extend((0..ny).map(|ti| s.trend.get(ti).map_or(1.0, |t| libm::exp(*t))));
@@ -670,6 +676,10 @@ impl Kernel {
                     scale: &scale,
                     w: &pad.w,
                     regions: nr,
+                    rates: match &k.pipeline {
+                        Pipeline::Certified { rates } => Some(&rates[..]),
+                        _ => None,
+                    },
                 };
                 self.stocks(p, pad, s, lic, sup, &mut bound);
                 (s.cells, s.scale) = (parent, scale);

@@ -116,6 +116,13 @@ pub enum Pipeline {
         /// The parent's observed Swedish licences by year (ascending).
         observed: Vec<(i32, f64)>,
     },
+    /// A specialist layer certified from its parent's persons without the layer's competence
+    /// (`supply.layer_feed = "rate"`): `rates[s][a]` of those a year younger a year before; the
+    /// parent is [`ProfKernel::bound`], whose cells of the same draw the certificates come from.
+    Certified {
+        /// Certification rates `[s][a]` ([`super::supply::Params::certification`]).
+        rates: Vec<f64>,
+    },
     /// A constant annual number of Swedish licences.
     Mean(f64),
 }
@@ -707,6 +714,10 @@ impl Kernel {
                     trend: prm.admissions_trend.clone(),
                     model: prm.admissions_model.clone().map(Box::new),
                     change: prm.admissions_change.iter().map(|c| 1.0 + c).collect(),
+                }
+            } else if !prm.certification.is_empty() && prm.parent.is_some() {
+                Pipeline::Certified {
+                    rates: prm.certification.clone(),
                 }
             } else if let Some((parent, lag, share)) = prm.layer {
                 Pipeline::Layer {

@@ -316,8 +316,30 @@ impl RowOps for Avx2 {
 /// its two rows (one per sex, a cohort's age `a` in lane `a + 1`) and the region's sums of licensed
 /// persons and FTE, which it may change together.
 pub(super) trait Cells {
+    /// New persons of region `r` in year index `ti` that depend on the state: `prev` the region's
+    /// rows of the year before, `cur` this year's after the step (before process variation).
+    /// Whether it added any (the region's sums are then added again from the rows).
+    #[inline(always)]
+    fn inflow(&mut self, r: usize, ti: usize, prev: &[[f64; S]], cur: &mut [[f64; S]]) -> bool {
+        let _ = (r, ti, prev, cur);
+        false
+    }
+
     /// Region `r`'s rows in year index `ti`, and its sums `(licensed, FTE)`.
     fn year(&mut self, r: usize, ti: usize, rows: &mut [[f64; S]], sums: (&mut f64, &mut f64));
+}
+
+/// Region `r`'s sums of licensed persons and FTE from its two rows (FTE with the weights `w`).
+fn sums_of(rows: &[[f64; S]], w: &[f64], r: usize) -> (f64, f64) {
+    let (mut l, mut f) = (0.0, 0.0);
+    for (sx, cells) in rows.iter().enumerate() {
+        let w = row(w, 2 * r + sx);
+        for j in 0..U {
+            l += cells[1 + j];
+            f += cells[1 + j] * w[j];
+        }
+    }
+    (l, f)
 }
 
 /// Nothing: the pass as it is.
@@ -347,15 +369,39 @@ impl Cells for Keep<'_> {
 
 /// Holds a layer within its parent: each lane at most the parent's kept cell ([`Keep`]) times
 /// `scale[ti]`; where a lane is cut, the region's sums are added again from its rows (FTE with the
-/// weights `w`), so that a draw the bound never touches keeps its bits.
+/// weights `w`), so that a draw the bound never touches keeps its bits. With certification rates
+/// (`rates[s][a]`, [`Pipeline::Certified`]) it also adds each year's certificates: the rate of
+/// age `a` times the parent's persons aged `a − 1` the year before (times that year's scale)
+/// less the layer's own, at least 0.
 pub(super) struct Bound<'a> {
     pub(super) parent: &'a [f64],
     pub(super) scale: &'a [f64],
     pub(super) w: &'a [f64],
     pub(super) regions: usize,
+    pub(super) rates: Option<&'a [f64]>,
 }
 
 impl Cells for Bound<'_> {
+    fn inflow(&mut self, r: usize, ti: usize, prev: &[[f64; S]], cur: &mut [[f64; S]]) -> bool {
+        let Some(rates) = self.rates else {
+            return false;
+        };
+        let at = ((ti - 1) * self.regions + r) * 2 * S;
+        let scale = self.scale[ti - 1];
+        let parent = &self.parent[at..at + 2 * S];
+        for (sx, (cur, prev)) in cur.iter_mut().zip(prev).enumerate() {
+            let parent = &parent[sx * S..(sx + 1) * S];
+            // Lane `a` of the year before holds age `a − 1`; age `a` is lane `a + 1` now.
+            for a in 1..NA {
+                let without = parent[a] * scale - prev[a];
+                if without > 0.0 {
+                    cur[1 + a] += rates[sx * NA + a] * without;
+                }
+            }
+        }
+        true
+    }
+
     fn year(&mut self, r: usize, ti: usize, rows: &mut [[f64; S]], sums: (&mut f64, &mut f64)) {
         let at = (ti * self.regions + r) * 2 * S;
         let scale = self.scale[ti];
@@ -373,16 +419,7 @@ impl Cells for Bound<'_> {
             }
         }
         if cut {
-            let (mut l, mut f) = (0.0, 0.0);
-            for (sx, cells) in rows.iter().enumerate() {
-                let w = row(self.w, 2 * r + sx);
-                for j in 0..U {
-                    l += cells[1 + j];
-                    f += cells[1 + j] * w[j];
-                }
-            }
-            *sums.0 = l;
-            *sums.1 = f;
+            (*sums.0, *sums.1) = sums_of(rows, self.w, r);
         }
     }
 }
@@ -447,6 +484,10 @@ pub(super) fn forward_body<O: RowOps, C: Cells>(
                     }
                 }
                 let (mut l, mut f) = (total(&acc[0]), total(&acc[1]));
+                let rows = 2 * rb..2 * rb + 2;
+                if cells.inflow(r, ti, &p[rows.clone()], &mut c[rows]) {
+                    (l, f) = sums_of(&c[2 * rb..2 * rb + 2], &x.pad.w, r);
+                }
                 // Process variation: a step of standard deviation √(φ·τ·L), applied to the
                 // region's whole stock (every sex and age in proportion).
                 if let Some((k, z)) = x.process
