@@ -219,6 +219,21 @@ impl Kernel {
     /// Draws profession `p`'s supply parameters of draw `d` into the scratch: exit rates,
     /// survival per cell, completion rates, admissions and foreign-licence factors.
     pub(super) fn sample_into(&self, p: usize, d: u64, seed: u64, pad: &Padded, s: &mut Scratch) {
+        self.sample_stocks_into(p, d, seed, pad, s, true);
+    }
+
+    /// [`Kernel::sample_into`]; without `ratios` the employment-share and FTE factors, which come
+    /// last from the stream and do not touch the stocks, are left out (a parent's cells drawn for
+    /// its layer need only the stocks).
+    fn sample_stocks_into(
+        &self,
+        p: usize,
+        d: u64,
+        seed: u64,
+        pad: &Padded,
+        s: &mut Scratch,
+        ratios: bool,
+    ) {
         let k = &self.profs[p];
         let nr = self.regions.len();
         let ny = self.years.len();
@@ -300,6 +315,9 @@ impl Kernel {
                     );
                 }
             }
+        }
+        if !ratios {
+            return;
         }
         // Employment share and FTE per employed: factors by year index (the base year's is 1). A
         // path runs from the last fitted employment year, through the nowcast years, to the horizon.
@@ -597,7 +615,7 @@ impl Kernel {
     /// bounds a layer of `q` in the same draw. Leaves the rest of the scratch to be overwritten.
     fn parent_cells(&self, q: usize, d: u64, seed: u64, pad: &Padded, s: &mut Scratch) {
         let (nr, ny) = (self.regions.len(), self.years.len());
-        self.sample_into(q, d, seed, pad, s);
+        self.sample_stocks_into(q, d, seed, pad, s, false);
         self.swedish(q, None, s);
         self.variation_into(q, d, seed, s);
         let mut kept = std::mem::take(&mut s.cells);
