@@ -888,7 +888,9 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         nc,
         nk,
     );
-    // A layer fed from its parent's licences after a training time (specialist physicians: ST).
+    // A layer without a programme of its own (specialist physicians): certified from its parent's
+    // persons without its competence ("rate"), or fed by a share of the parent's licences a
+    // training time earlier ("share").
     let feed_parent = match (&completion, prof.and_then(|x| x.layer_of.as_ref())) {
         (None, Some(parent)) => g.prof(parent),
         _ => None,
