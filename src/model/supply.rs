@@ -891,16 +891,16 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
     // A layer without a programme of its own (specialist physicians): certified from its parent's
     // persons without its competence ("rate"), or fed by a share of the parent's licences a
     // training time earlier ("share").
-    let feed_parent = match (&completion, prof.and_then(|x| x.layer_of.as_ref())) {
-        (None, Some(parent)) => g.prof(parent),
-        _ => None,
-    };
+    let parent = prof
+        .and_then(|x| x.layer_of.as_deref())
+        .and_then(|code| g.prof(code));
+    let feed_parent = parent.filter(|_| completion.is_none());
     let certification = match (feed_parent, s.layer_feed) {
         (Some(pi), LayerFeed::Rate) => certification_rates(inp, p, pi, &iw, s.min_exposure),
         _ => Vec::new(),
     };
-    let layer = match (&completion, prof.and_then(|x| x.layer_of.as_ref())) {
-        (None, Some(parent)) if s.layer_feed == LayerFeed::Share => g.prof(parent).and_then(|pi| {
+    let layer = match (feed_parent, s.layer_feed) {
+        (Some(pi), LayerFeed::Share) => {
             let d = prof.map_or(0, |x| x.programme_years.round() as usize);
             // Only the years whose parent year (d years earlier) the register has: a year
             // without it would count its certificates against no licences at all.
@@ -915,7 +915,7 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
                 .map(|&y| observed_se(inp, pi, ly[y] - d as i32))
                 .sum();
             (den > 0.0 && d > 0).then_some((pi, d, num / den))
-        }),
+        }
         _ => None,
     };
     // Trends of admissions and foreign inflow, when the scenario asks for them.
@@ -1160,9 +1160,7 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         completion_counts,
         layer,
         certification,
-        parent: prof
-            .and_then(|x| x.layer_of.as_deref())
-            .and_then(|code| g.prof(code)),
+        parent,
         exit,
         county_exit,
         movement,
@@ -1190,16 +1188,6 @@ pub enum LayerFeed {
     /// A share of the parent's Swedish licences a training time earlier, spread over county, sex and
     /// age as recent certificates were (hwf's rule before; needs that many years of register).
     Share,
-}
-
-impl LayerFeed {
-    /// The scenario's spelling.
-    pub fn name(self) -> &'static str {
-        match self {
-            LayerFeed::Rate => "rate",
-            LayerFeed::Share => "share",
-        }
-    }
 }
 
 /// How beginners are set in projection years.
@@ -1503,6 +1491,9 @@ pub fn project_with(
     let mut moved = vec![0.0; ny * per];
     let mut capped = vec![0.0; ny * per];
     let bound = parent.filter(|_| prm.parent.is_some());
+    // A layer certified from its parent (`supply.layer_feed = "rate"`) takes its certificates from
+    // the parent's cells rather than from `se_total`.
+    let certified = bound.filter(|_| !prm.certification.is_empty());
     // Each cell's rates (exits; exits and net moves out) do not change with the year.
     let rates: Vec<(f64, f64)> = (0..nc)
         .flat_map(|c| (0..2).flat_map(move |sx| (0..NA).map(move |a| (c, sx, a))))
@@ -1547,16 +1538,13 @@ pub fn project_with(
                     moved[ti * per + j] = prev[j] * (x - total);
                     // A layer fed by the rate: certificates from the parent's persons without
                     // the layer's competence, a year younger a year before.
-                    let se = match bound {
-                        Some(pp) if !prm.certification.is_empty() => {
-                            if a == 0 {
-                                0.0
-                            } else {
-                                let without = pp.licensed[(ti - 1) * per + j - 1] - prev[j - 1];
-                                prm.certification[sx * NA + a] * without.max(0.0)
-                            }
+                    let se = match certified {
+                        Some(_) if a == 0 => 0.0,
+                        Some(pp) => {
+                            let without = pp.licensed[(ti - 1) * per + j - 1] - prev[j - 1];
+                            prm.certification[sx * NA + a] * without.max(0.0)
                         }
-                        _ => se_total * prm.se_profile[j],
+                        None => se_total * prm.se_profile[j],
                     };
                     let eu = prm.foreign[0][j]
                         * prm.foreign_trend[0].get(ti - 1).copied().unwrap_or(1.0);

@@ -255,28 +255,32 @@ pub(crate) fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclo
         .collect();
     if !layers.is_empty() {
         let cut: f64 = pr.paths.iter().map(|x| x.capped.iter().sum::<f64>()).sum();
+        let feed = match s.layer_feed {
+            LayerFeed::Rate => tr(
+                lang,
+                "Specialistläkarnas bevis kommer ur läkarna utan specialistkompetens: en andel per kön och ålder av dem som var ett år yngre året före (skattad över de senaste åren, sammanvägd över län), så att varje kulls specialister kommer ur dess egna läkare.",
+                "Specialist physicians' certificates come from the physicians without a specialist's competence: a rate per sex and age of those a year younger the year before (estimated over recent years, pooled over counties), so that each cohort's specialists come from its own physicians.",
+            ),
+            LayerFeed::Share => tr(
+                lang,
+                "Specialistläkarnas bevis är en andel av läkarnas svenska legitimationer en utbildningstid tidigare, fördelade som de senaste bevisen.",
+                "Specialist physicians' certificates are a share of physicians' Swedish licences a training time earlier, spread as recent certificates were.",
+            ),
+        };
         items.insert(
             3.min(items.len()),
-            match lang {
-                Lang::Sv => format!(
-                    "Specialistskikt ({}): ett skikt har i inget år och ingen cell (län × kön × ålder) fler personer än sitt yrke, varken i framskrivningen eller i någon dragning. De som flödena skulle föra över yrkets antal i cellen räknas som avgångar ur skiktet: {} personer över alla år. {}",
-                    layers.join(", "),
-                    num(cut, 0, lang),
-                    match s.layer_feed {
-                        LayerFeed::Rate => "Specialistläkarnas bevis kommer ur läkarna utan specialistkompetens: en andel per kön och ålder av dem som var ett år yngre året före (skattad över de senaste åren, sammanvägd över län), så att varje kulls specialister kommer ur dess egna läkare.",
-                        LayerFeed::Share => "Specialistläkarnas bevis är en andel av läkarnas svenska legitimationer en utbildningstid tidigare, fördelade som de senaste bevisen.",
-                    }
+            format!(
+                "{} ({}): {} {} {}. {feed}",
+                tr(lang, "Specialistskikt", "Specialist layers"),
+                layers.join(", "),
+                tr(
+                    lang,
+                    "ett skikt har i inget år och ingen cell (län × kön × ålder) fler personer än sitt yrke, varken i framskrivningen eller i någon dragning. De som flödena skulle föra över yrkets antal i cellen räknas som avgångar ur skiktet:",
+                    "in no year and no cell (county × sex × age) does a layer hold more persons than its profession, in the projection or in any draw. Those the flows would take beyond the profession's persons in the cell are counted as exits from the layer:",
                 ),
-                Lang::En => format!(
-                    "Specialist layers ({}): in no year and no cell (county × sex × age) does a layer hold more persons than its profession, in the projection or in any draw. Those the flows would take beyond the profession's persons in the cell are counted as exits from the layer: {} persons over all years. {}",
-                    layers.join(", "),
-                    num(cut, 0, lang),
-                    match s.layer_feed {
-                        LayerFeed::Rate => "Specialist physicians' certificates come from the physicians without a specialist's competence: a rate per sex and age of those a year younger the year before (estimated over recent years, pooled over counties), so that each cohort's specialists come from its own physicians.",
-                        LayerFeed::Share => "Specialist physicians' certificates are a share of physicians' Swedish licences a training time earlier, spread as recent certificates were.",
-                    }
-                ),
-            },
+                num(cut, 0, lang),
+                tr(lang, "personer över alla år", "persons over all years"),
+            ),
         );
     }
     let area = pr.area();
