@@ -2,7 +2,8 @@
 //! summed to 5- and 10-year bands, ungrouped again with the PCLM (`hwf::model::ungroup`), and
 //! (1) the ungrouped tables are compared with the originals, (2) the model is run on them and its
 //! 2040 supply and demand per profession, nationally and per county, are compared with the
-//! single-year run. Exits with an error when a bound is exceeded (national 1 %; 3 % per county
+//! single-year run (with the professions furthest from it, and demand in the base year too: the
+//! nowcast from the last employment year, where a banded employed table shows first). Exits with an error when a bound is exceeded (national 1 %; 3 % per county
 //! for cells of at least 100 FTE, the largest difference in FTE shown for the smaller ones).
 //! Each case is run twice: as a run does it (`Inputs::gather` knows the tables' bands: a banded
 //! register with single-year licences follows cohorts, banded licences with a single-year
@@ -157,20 +158,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     let (mut sc, _, _) = scenario::load(None)?;
     sc.supply.county_exits_by = hwf::model::movement::CountyExits::Level;
     let base = model::run(&sc)?;
-    let names = [
-        "licensed.px",
-        "employed.px",
-        "licences_issued.px",
-        "population.px",
-        "population_projection.px",
-        "admissions.csv",
-        "care_use.csv",
-        "balance.csv",
-    ];
-    let tables: Vec<Table> = names
-        .iter()
-        .map(|n| defaults::table(n))
-        .collect::<Result<_, _>>()?;
+    let names: Vec<&str> = defaults::FILES[..8].iter().map(|f| f.0).collect();
+    let tables: Vec<Table> = defaults::input_tables()?.into();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let widths: Vec<u32> = match args.first() {
         Some(w) => vec![w.parse()?],
@@ -234,15 +223,23 @@ fn main() -> Result<(), Box<dyn Error>> {
             );
             let [ns, nd, cs, cd] = compare_runs(&base, &run, 2040)?;
             let g = &base.inputs.grid;
-            let national: Vec<(f64, String)> = ns
-                .iter()
-                .zip(&g.professions)
-                .map(|((a, b), p)| ((b - a) / a, p.clone()))
-                .collect();
-            println!(
-                "  [{label}] 2040 supply, national, furthest: {}",
-                furthest(national, 5, 2)
-            );
+            let [_, nd0, _, _] = compare_runs(&base, &run, sc.base_year)?;
+            // Each profession's national relative difference, the furthest five printed.
+            for (what, pairs) in [
+                ("2040 supply", &ns),
+                ("2040 demand", &nd),
+                ("base-year demand", &nd0),
+            ] {
+                let relative: Vec<(f64, String)> = pairs
+                    .iter()
+                    .zip(&g.professions)
+                    .map(|((a, b), p)| ((b - a) / a, p.clone()))
+                    .collect();
+                println!(
+                    "  [{label}] {what}, national, furthest: {}",
+                    furthest(relative, 5, 2)
+                );
+            }
             let county: Vec<(f64, String)> = cs
                 .iter()
                 .enumerate()

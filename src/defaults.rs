@@ -82,6 +82,22 @@ pub fn table(name: &str) -> Result<Table, IngestError> {
     Ok(t)
 }
 
+/// The eight embedded tables the model reads, in the order of [`crate::model::INPUT_KEYS`]
+/// (the first eight of [`FILES`]), for [`crate::model::inputs::Tables::in_key_order`].
+///
+/// # Errors
+///
+/// As [`table`].
+pub fn input_tables() -> Result<[Table; 8], IngestError> {
+    let mut out = Vec::with_capacity(8);
+    for (name, _) in &FILES[..8] {
+        out.push(table(name)?);
+    }
+    Ok(out
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("eight names give eight tables")))
+}
+
 /// Every embedded table, by name.
 pub fn tables() -> Vec<(String, Result<Table, IngestError>)> {
     FILES

@@ -91,6 +91,8 @@ fn tiny() -> (Scenario, Inputs) {
         graduates: vec![],
         balance,
         exit_groups: vec![],
+        employment_groups: vec![],
+        certificate_groups: vec![],
         banded_exits: false,
         overrides: Default::default(),
         services: None,
@@ -1683,7 +1685,8 @@ fn specialist_physicians_follow_physicians_licensed_a_training_time_earlier() {
 /// `layers.csv` against `flows.csv` (a second table of the same paths): each layer's licensed
 /// persons and its parent's are the flows' licensed persons of the same county and year; those
 /// without the layer's competence are their difference, never below 0; the bound's persons are
-/// withheld in the first projected year, as the exits are.
+/// withheld in the first projected year, as the exits are; the national rows are the counties'
+/// sums.
 #[test]
 fn the_layers_table_agrees_with_the_flows() {
     let pr = default_run();
@@ -1722,7 +1725,26 @@ fn the_layers_table_agrees_with_the_flows() {
     );
     let first = (pr.scenario.base_year + 1).to_string();
     let mut seen = std::collections::HashSet::new();
-    for r in &layers[1..] {
+    // The national rows (`00`) are the counties' sums, column by column.
+    let mut sums: std::collections::HashMap<(String, String), [f64; 4]> = Default::default();
+    for r in layers[1..].iter().filter(|r| r[2] != "00") {
+        let s = sums.entry((r[0].clone(), r[3].clone())).or_default();
+        for (i, x) in s.iter_mut().enumerate() {
+            *x += r[4 + i].parse::<f64>().unwrap_or(0.0);
+        }
+    }
+    let national: Vec<&Vec<String>> = layers[1..].iter().filter(|r| r[2] == "00").collect();
+    assert_eq!(national.len(), sums.len());
+    for r in national {
+        let s = sums[&(r[0].clone(), r[3].clone())];
+        for i in 0..4 {
+            let x = r[4 + i].parse::<f64>().unwrap_or(0.0);
+            // Each county's figure is printed rounded (to 1e-6 at most): 21 roundings.
+            assert!((x - s[i]).abs() < 1e-4 + 1e-6 * x.abs(), "{r:?} vs {s:?}");
+        }
+        assert_eq!(r[7].is_empty(), r[3] == first, "{r:?}");
+    }
+    for r in layers[1..].iter().filter(|r| r[2] != "00") {
         let num = |i: usize| r[i].parse::<f64>().unwrap();
         let key = |p: &String| (p.clone(), r[2].clone(), r[3].clone());
         assert!(
@@ -1741,7 +1763,7 @@ fn the_layers_table_agrees_with_the_flows() {
     assert_eq!(seen.len(), 3, "{seen:?}");
     assert_eq!(
         layers.len() - 1,
-        3 * 21 * (pr.scenario.horizon - pr.scenario.base_year) as usize
+        3 * (21 + 1) * (pr.scenario.horizon - pr.scenario.base_year) as usize
     );
 }
 
@@ -2914,6 +2936,8 @@ fn process_variation_by_hand() {
         graduates: vec![],
         balance: vec![0.0; 2 * 3],
         exit_groups: vec![],
+        employment_groups: vec![],
+        certificate_groups: vec![],
         banded_exits: false,
         overrides: Default::default(),
         services: None,

@@ -829,6 +829,20 @@ pub struct Inputs {
     /// exit rates are pooled because the licences issued came in age bands and the register did
     /// not (see [`exit_groups`]); empty otherwise.
     pub exit_groups: Vec<(usize, usize)>,
+    /// Groups of workforce ages `(first, last)` over which the employment share and FTE per
+    /// employed person are estimated because the employed table came in age bands (its
+    /// [`workforce_bands`]; see [`super::supply::banded_ratio`]): employed and licensed persons
+    /// of the same year add up exactly in a band's sums, while the ungrouped single years have a
+    /// shape of their own, whose ratio to the register an age-by-age estimate would carry into
+    /// every nowcast and projection. Empty when the employed table came in single years.
+    pub employment_groups: Vec<(usize, usize)>,
+    /// Groups of workforce ages `(first, last)`, by the age at certificate, in which a layer's
+    /// certification rates are held to the certificates ([`super::supply::certification_rates`])
+    /// because the licences issued or the register came in age bands: the licences' bands where they are
+    /// banded (the certificates add up exactly there), else the register's bands one year on
+    /// (those certified at `lo + 1 … hi + 1` were at risk at `lo … hi` the year before, where the
+    /// register adds up). Empty when both came in single years.
+    pub certificate_groups: Vec<(usize, usize)>,
     /// Whether the register or the licences issued came in age bands, so that the exit rates
     /// rest on ungrouped shapes or on bands ([`follow_cohorts`], [`exit_groups`]). Counties'
     /// exits then differ by one factor, not by age group (see [`Inputs::moves_by_age`]).
@@ -877,6 +891,23 @@ pub fn workforce_bands(bands: &[(u32, u32)]) -> Vec<(usize, usize)> {
         next = hi + 1;
     }
     out.extend((next..=AGE_MAX).map(|a| ((a - AGE_MIN) as usize, (a - AGE_MIN) as usize)));
+    out
+}
+
+/// The groups of ages at certificate that follow a register's `bands` ([`workforce_bands`]) one
+/// year on: those at risk at `lo … hi` are certified at `lo + 1 … hi + 1` (the youngest age, and
+/// ages beyond the last, as groups of their own). Empty `bands` give none.
+pub fn certificate_groups(bands: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    if bands.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![(0, 0)];
+    for &(lo, hi) in bands {
+        let (lo, hi) = (lo + 1, (hi + 1).min(NA - 1));
+        if lo <= hi {
+            out.push((lo, hi));
+        }
+    }
     out
 }
 
@@ -1149,6 +1180,8 @@ impl Inputs {
             graduates: self.graduates.clone(),
             balance: fold(&self.balance, self.grid.nk() * 3),
             exit_groups: self.exit_groups.clone(),
+            employment_groups: self.employment_groups.clone(),
+            certificate_groups: self.certificate_groups.clone(),
             banded_exits: self.banded_exits,
             overrides: self.overrides.clone(),
             services: self
@@ -1840,6 +1873,21 @@ impl Inputs {
             }
             (true, true) => Vec::new(),
         };
+        let certificate_groups = if iss_bands.is_empty() {
+            certificate_groups(&lic_bands)
+        } else {
+            iss_bands.clone()
+        };
+        let emp_bands = workforce_bands(&t.employed.meta.age_bands);
+        if !emp_bands.is_empty() {
+            sink.notes.push((
+                t.employed.meta.origin.clone(),
+                Note::new(
+                    "the employment share and FTE per employed person were estimated from its age bands (a line through the bands' ratios, each band's sum kept), since employed and licensed persons add up exactly in a band and not at each ungrouped single year",
+                    "sysselsättningsandelen och heltidsekvivalenterna per sysselsatt har skattats från dess åldersgrupper (en linje genom gruppernas kvoter, varje grupps summa behållen), eftersom sysselsatta och legitimerade går jämnt ut i en åldersgrupp men inte i varje fördelad ettårsålder",
+                ),
+            ));
+        }
         Ok((
             Inputs {
                 grid,
@@ -1860,6 +1908,8 @@ impl Inputs {
                 graduates,
                 balance,
                 exit_groups,
+                employment_groups: emp_bands,
+                certificate_groups,
                 banded_exits: !(lic_bands.is_empty() && iss_bands.is_empty()),
                 overrides: Default::default(),
                 services: None,

@@ -7,7 +7,7 @@
 //! | `results.csv/.parquet` | profession × county × sector × year (county `00` = Sweden, the sum of the counties; `scope` in a run with a `[scope]`, the sum of its counties) | phase, status, employed, supply_fte, demand_fte, gap_fte, ratio, balance; observed years have status `suppressed` and no employed or supply_fte |
 //! | `flows.csv/.parquet` | profession × county × year, the base year and the projected years | licensed (empty in the base year), inflow_se, inflow_eu, inflow_tc, exits, moved_in (net movement into the county with `supply.county_exits_by = "age"`, else empty: the moves are inside the exits; exits and moved_in empty in the base year and the first projected year) |
 //! | `county_exits.csv` (with `supply.county_exits_by = "age"`) | profession × county × age group | each county's deviation from the national exit rates (net moves out; negative: in), its raw value over the exit window and the weight of its own figure |
-//! | `layers.csv` (with specialist layers) | layer × county × projected year | the layer's licensed persons, its parent's (`parent`), the parent's persons without the layer's competence, and the persons the bound took out of the layer (empty in the first projected year) |
+//! | `layers.csv` (with specialist layers) | layer × county (and the total) × projected year | the layer's licensed persons, its parent's (`parent`), the parent's persons without the layer's competence, and the persons the bound took out of the layer (empty in the first projected year) |
 //! | `intake.csv` | profession with a Swedish programme | today's beginners; required beginners a year (floored at 0, with the flag), its unfloored value and parts (replacement, expansion, closing the gap), rule and window; target-year supply and demand; capacity and the gap left at capacity; with `balance.max_change` the limit, the constant intake without it, the year the path reaches its level and whether it is the fastest path the limit allows; with `balance.substitutable` the group, the share of the group's intake and the profession's own target-year gap |
 //! | `intake_path.csv` (with `balance.max_change`) | profession × year from `intake_from` to the horizon | beginners on the path under the largest change a year, national supply, demand and gap with them |
 //! | `intake_sensitivity.csv` | profession × setting | the required intake exact in each year of the window alone, and with a base-year imbalance of −5 %, 0, +5 % |
@@ -440,21 +440,34 @@ fn county_sum(v: &[f64], per: usize, ti: usize, c: usize) -> f64 {
 /// without a specialist nurse's or a midwife's), and the persons the bound took out of the layer
 /// that year (see [`crate::model::supply::Path::capped`]; empty in the first projected year, as
 /// the exits in `flows.csv`, since with the year's other flows they would give back the register's
-/// count of the base year). Empty (no rows) when the projection has no layers.
+/// count of the base year); after the counties, their total (`00`, Sweden, or the scope's total
+/// code). Empty (no rows) when the projection has no layers.
 pub fn layers_table(pr: &Projection) -> Wide {
     let g = &pr.inputs.grid;
     let per = g.nc() * 2 * NA;
     let mut text: [Vec<String>; 4] = Default::default();
     let mut nums: [Vec<Option<f64>>; 4] = Default::default();
+    let total = pr.area().total_code();
     for (p, prm) in pr.params.iter().enumerate() {
         let Some(q) = prm.parent else { continue };
         let (layer, parent) = (&pr.paths[p], &pr.paths[q]);
-        for c in 0..g.nc() {
+        // The counties, then their total (the nation, or the scope).
+        for c in 0..=g.nc() {
             for (ti, &y) in layer.years.iter().enumerate().skip(1) {
-                let sum = |v: &[f64]| county_sum(v, per, ti, c);
+                let sum = |v: &[f64]| {
+                    if c == g.nc() {
+                        v[ti * per..(ti + 1) * per].iter().sum()
+                    } else {
+                        county_sum(v, per, ti, c)
+                    }
+                };
                 text[0].push(g.professions[p].clone());
                 text[1].push(g.professions[q].clone());
-                text[2].push(g.counties[c].clone());
+                text[2].push(if c == g.nc() {
+                    total.to_string()
+                } else {
+                    g.counties[c].clone()
+                });
                 text[3].push(y.to_string());
                 let (l, pl) = (sum(&layer.licensed), sum(&parent.licensed));
                 nums[0].push(Some(l));
