@@ -62,16 +62,6 @@ pub enum CountyExits {
     Age,
 }
 
-impl CountyExits {
-    /// The scenario's spelling.
-    pub fn name(self) -> &'static str {
-        match self {
-            CountyExits::Level => "level",
-            CountyExits::Age => "age",
-        }
-    }
-}
-
 /// Ages per group. Ten: on both synthetic worlds five-year groups scored worse in
 /// `examples/county_moves` (the counties' totals and their age structure: 27 of its 36 figures
 /// worse, 6 equal, 3 better by at most 0.01 points), their figures being noisier for about the

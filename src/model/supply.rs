@@ -42,7 +42,7 @@ use super::anchor;
 use super::inputs::{Inputs, NA, ORIGINS};
 use super::levers;
 use super::movement::{self, Movement};
-use super::scenario::{Scenario, Trend};
+use super::scenario::{Scenario, Supply, Trend};
 use super::trend::{first_gap, min_len};
 use crate::codes::CodeLists;
 
@@ -605,18 +605,52 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, ModelEr
         .map_err(|e| e.for_series(&format!("profession {}", inp.grid.professions[p])))
 }
 
-fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, ModelError> {
-    let g = &inp.grid;
-    let (nc, cells) = (g.nc(), g.cells());
-    let base = sc.base_year;
-    let s = &sc.supply;
+/// One profession's history as the inputs hold it, for the estimates of [`estimate`].
+struct History<'a> {
+    inp: &'a Inputs,
+    p: usize,
+    nc: usize,
+    cells: usize,
+}
+
+impl History<'_> {
+    /// Licensed persons in licence-year index `y`, county `c`, sex `sx` and age index `a`.
+    fn lic(&self, y: usize, c: usize, sx: usize, a: usize) -> f64 {
+        self.inp.licensed[y * self.cells + self.inp.grid.idx(self.p, c, sx, a)]
+    }
+
+    /// Licences issued in licence-year index `y` on education from origin `o` ([`ORIGINS`]).
+    fn iss(&self, y: usize, o: usize, c: usize, sx: usize, a: usize) -> f64 {
+        self.inp.issued[(y * 3 + o) * self.cells + self.inp.grid.idx(self.p, c, sx, a)]
+    }
+
+    /// Beginners in admission-year index `y` and health-care region `r`.
+    fn beginners(&self, y: usize, r: usize) -> f64 {
+        let nr = self.inp.hc_regions.len();
+        self.inp.beginners[(y * self.inp.grid.np() + self.p) * nr + r]
+    }
+
+    /// Graduates in admission-year index `y` and health-care region `r`.
+    fn graduates(&self, y: usize, r: usize) -> f64 {
+        let nr = self.inp.hc_regions.len();
+        self.inp.graduates[(y * self.inp.grid.np() + self.p) * nr + r]
+    }
+}
+
+/// Exit rates and how counties depart from them ([`exit_rates`]).
+struct Exits {
+    exit: Vec<f64>,
+    exit_counts: Vec<(f64, f64)>,
+    movement: Movement,
+    county_exit: Vec<f64>,
+}
+
+/// The national exit rates by sex and age over the last `exit_window` transitions ending at the
+/// base year (pooled over the licences' bands where they came in bands), their counts, and each
+/// county's departure from them: deviations by age group ([`movement`]) or one factor.
+fn exit_rates(h: &History<'_>, s: &Supply, base: i32) -> Exits {
+    let (inp, nc) = (h.inp, h.nc);
     let ly = &inp.licence_years;
-    let lic =
-        |y: usize, c: usize, sx: usize, a: usize| inp.licensed[y * cells + g.idx(p, c, sx, a)];
-    let iss = |y: usize, o: usize, c: usize, sx: usize, a: usize| {
-        inp.issued[(y * 3 + o) * cells + g.idx(p, c, sx, a)]
-    };
-    // Exits over the last transitions ending at the base year.
     let ends: Vec<usize> = window(ly, base, s.exit_window + 1);
     let mut exposure = vec![0.0; 2 * NA];
     let mut exits = vec![0.0; 2 * NA];
@@ -634,10 +668,10 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         for c in 0..nc {
             for sx in 0..2 {
                 for a in 0..NA {
-                    let at_risk = lic(y0, c, sx, a);
+                    let at_risk = h.lic(y0, c, sx, a);
                     let stay = if a + 1 < NA {
-                        lic(y1, c, sx, a + 1)
-                            - (0..3).map(|o| iss(y1, o, c, sx, a + 1)).sum::<f64>()
+                        h.lic(y1, c, sx, a + 1)
+                            - (0..3).map(|o| h.iss(y1, o, c, sx, a + 1)).sum::<f64>()
                     } else {
                         0.0
                     };
@@ -645,7 +679,7 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
                     // not licensed that year came from outside the workforce ages (a re-entry),
                     // and its licences are only known with the band's.
                     let entered = if a == 0 && grouped {
-                        lic(y1, c, sx, 0) - (0..3).map(|o| iss(y1, o, c, sx, 0)).sum::<f64>()
+                        h.lic(y1, c, sx, 0) - (0..3).map(|o| h.iss(y1, o, c, sx, 0)).sum::<f64>()
                     } else {
                         0.0
                     };
@@ -701,9 +735,19 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
             }
         })
         .collect();
-    // Employment shares and FTE.
-    let ey = &inp.employment_years;
-    let ew = window(ey, base, s.employment_window);
+    Exits {
+        exit,
+        exit_counts,
+        movement,
+        county_exit,
+    }
+}
+
+/// The national employment share and FTE per employed person `[k][s][a]` over the employment
+/// window's years `ew` (indices into the employment years), pooled over counties.
+fn employment_profiles(h: &History<'_>, s: &Supply, ew: &[usize]) -> (Vec<f64>, Vec<f64>) {
+    let (inp, nc, cells, p) = (h.inp, h.nc, h.cells, h.p);
+    let (g, ly, ey) = (&inp.grid, &inp.licence_years, &inp.employment_years);
     let nk = g.nk();
     let mut employment = vec![0.0; nk * 2 * NA];
     let mut fte = vec![0.0; nk * 2 * NA];
@@ -712,7 +756,7 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
             let mut emp = vec![0.0; NA];
             let mut f = vec![0.0; NA];
             let mut l = vec![0.0; NA];
-            for &yi in &ew {
+            for &yi in ew {
                 let Some(li) = ly.iter().position(|&y| y == ey[yi]) else {
                     continue;
                 };
@@ -721,7 +765,7 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
                         let i = ((yi * nk + k) * cells) + g.idx(p, c, sx, a);
                         emp[a] += inp.employed[i];
                         f[a] += inp.fte[i];
-                        l[a] += lic(li, c, sx, a);
+                        l[a] += h.lic(li, c, sx, a);
                     }
                 }
             }
@@ -742,8 +786,22 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
             }
         }
     }
-    // Each county's level against the national rates over the same window (see `anchor`).
-    let county_levels = if s.county_levels == anchor::Anchoring::National {
+    (employment, fte)
+}
+
+/// Each county's level of the employment share and FTE against the national rates over the
+/// window's years `ew` (see [`anchor`]).
+fn estimate_county_levels(
+    h: &History<'_>,
+    s: &Supply,
+    ew: &[usize],
+    employment: &[f64],
+    fte: &[f64],
+) -> anchor::Levels {
+    let (inp, nc, cells, p) = (h.inp, h.nc, h.cells, h.p);
+    let (g, ly, ey) = (&inp.grid, &inp.licence_years, &inp.employment_years);
+    let nk = g.nk();
+    if s.county_levels == anchor::Anchoring::National {
         // Nothing to measure: the national rates everywhere.
         anchor::Levels::national(nc, nk)
     } else {
@@ -752,7 +810,7 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
             vec![anchor::Window::new(); nk * nc],
             vec![anchor::Window::new(); nk * nc],
         ];
-        for &yi in &ew {
+        for &yi in ew {
             let Some(li) = ly.iter().position(|&y| y == ey[yi]) else {
                 continue;
             };
@@ -761,7 +819,7 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
                     let mut v = [(0.0, 0.0); 2];
                     for sx in 0..2 {
                         for a in 0..NA {
-                            let l = lic(li, c, sx, a);
+                            let l = h.lic(li, c, sx, a);
                             let j = (k * 2 + sx) * NA + a;
                             let i = ((yi * nk + k) * cells) + g.idx(p, c, sx, a);
                             v[0].0 += l * employment[j];
@@ -794,32 +852,52 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
             }
         }
         levels
-    };
-    // Inflow profiles: the last inflow_window years in which the licence existed (the profession
-    // has licensed persons), outside a declared one-off wave.
+    }
+}
+
+/// The inflow window: the last `inflow_window` licence years (indices) up to the base year in
+/// which the licence existed (the profession has licensed persons), outside a declared one-off
+/// wave.
+fn inflow_years(h: &History<'_>, s: &Supply, base: i32) -> Vec<usize> {
+    let (inp, nc, p) = (h.inp, h.nc, h.p);
+    let (g, ly) = (&inp.grid, &inp.licence_years);
     let one_off = s
         .one_off_years
         .get(&g.professions[p])
         .map_or(&[][..], Vec::as_slice);
     let existed =
-        |y: usize| (0..nc).any(|c| (0..2).any(|sx| (0..NA).any(|a| lic(y, c, sx, a) > 0.0)));
+        |y: usize| (0..nc).any(|c| (0..2).any(|sx| (0..NA).any(|a| h.lic(y, c, sx, a) > 0.0)));
     let inflow_years: Vec<usize> = window(ly, base, usize::MAX)
         .into_iter()
         .filter(|&y| !one_off.contains(&ly[y]) && existed(y))
         .collect();
-    let iw = inflow_years[inflow_years.len().saturating_sub(s.inflow_window)..].to_vec();
+    inflow_years[inflow_years.len().saturating_sub(s.inflow_window)..].to_vec()
+}
+
+/// The inflow profiles over the inflow window `iw` ([`inflows`]).
+struct Inflows {
+    se_profile: Vec<f64>,
+    se_mean: f64,
+    foreign: [Vec<f64>; 2],
+}
+
+/// The Swedish licences' profile over county, sex and age and their yearly mean, and the foreign
+/// licences' yearly mean by cell (with the scenario's factors), over the inflow window `iw`.
+fn inflows(h: &History<'_>, s: &Supply, iw: &[usize]) -> Inflows {
+    let (inp, nc, p) = (h.inp, h.nc, h.p);
+    let g = &inp.grid;
     let per = nc * 2 * NA;
     let factors = [0, 1].map(|o| levers::foreign_factor(s, &g.professions[p], o));
     let mut se_profile = vec![0.0; per];
     let mut foreign = [vec![0.0; per], vec![0.0; per]];
-    for &y in &iw {
+    for &y in iw {
         for c in 0..nc {
             for sx in 0..2 {
                 for a in 0..NA {
                     let j = (c * 2 + sx) * NA + a;
-                    se_profile[j] += iss(y, 0, c, sx, a);
-                    foreign[0][j] += iss(y, 1, c, sx, a) * factors[0] / iw.len() as f64;
-                    foreign[1][j] += iss(y, 2, c, sx, a) * factors[1] / iw.len() as f64;
+                    se_profile[j] += h.iss(y, 0, c, sx, a);
+                    foreign[0][j] += h.iss(y, 1, c, sx, a) * factors[0] / iw.len() as f64;
+                    foreign[1][j] += h.iss(y, 2, c, sx, a) * factors[1] / iw.len() as f64;
                 }
             }
         }
@@ -829,15 +907,36 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
     if se_total > 0.0 {
         se_profile.iter_mut().for_each(|v| *v /= se_total);
     }
-    // The pipeline.
-    let code = &g.professions[p];
-    let prof = CodeLists::get().profession(code);
-    let routes = Route::of(code);
+    Inflows {
+        se_profile,
+        se_mean,
+        foreign,
+    }
+}
+
+/// The education pipeline's rates ([`estimate_completion`]).
+struct Completion {
+    rates: Option<Vec<f64>>,
+    counts: Vec<(f64, f64)>,
+    licensed_share: f64,
+}
+
+/// Completion rates by health-care region over the completion window (`None` without a
+/// programme), their counts, and the share of graduates licensed over the inflow window `iw`.
+fn estimate_completion(
+    h: &History<'_>,
+    s: &Supply,
+    base: i32,
+    routes: &[Route],
+    iw: &[usize],
+) -> Completion {
+    let (inp, nc, p) = (h.inp, h.nc, h.p);
+    let ly = &inp.licence_years;
     let programme_lag = routes[0].programme_lag;
     let nr = inp.hc_regions.len();
     let ay = &inp.admission_years;
-    let b = |y: usize, r: usize| inp.beginners[(y * g.np() + p) * nr + r];
-    let gr = |y: usize, r: usize| inp.graduates[(y * g.np() + p) * nr + r];
+    let b = |y: usize, r: usize| h.beginners(y, r);
+    let gr = |y: usize, r: usize| h.graduates(y, r);
     let has_programme = (0..ay.len()).any(|y| (0..nr).any(|r| b(y, r) > 0.0));
     let mut completion_counts = Vec::new();
     let (completion, licensed_share) = if has_programme && programme_lag > 0 {
@@ -851,7 +950,7 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
             let (mut complete, mut any) = (true, false);
             for (i, route) in routes.iter().enumerate() {
                 let x = ay[y] - route.programme_lag as i32;
-                let w = Route::share(&routes, i, x);
+                let w = Route::share(routes, i, x);
                 if w == 0.0 {
                     continue;
                 }
@@ -889,10 +988,10 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         // graduates its own lag earlier).
         let mut num = 0.0;
         let mut den = 0.0;
-        for &y in &iw {
+        for &y in iw {
             let year = ly[y];
             let grads_at = |i: usize, t: i32| -> f64 {
-                observed_graduates(inp, p, t) * route_split(inp, p, &routes, t)[i]
+                observed_graduates(inp, p, t) * route_split(inp, p, routes, t)[i]
             };
             let lagged: f64 = routes
                 .iter()
@@ -906,7 +1005,7 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
             num += (0..nc)
                 .map(|c| {
                     (0..2)
-                        .map(|sx| (0..NA).map(|a| iss(y, 0, c, sx, a)).sum::<f64>())
+                        .map(|sx| (0..NA).map(|a| h.iss(y, 0, c, sx, a)).sum::<f64>())
                         .sum::<f64>()
                 })
                 .sum::<f64>();
@@ -916,55 +1015,39 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
     } else {
         (None, 0.0)
     };
-    // The scenario's table of rates replaces estimates (after the county levels, which stay
-    // relative to the estimated national rate).
-    let (mut completion, mut licensed_share) = (completion, licensed_share);
-    if !inp.overrides.rows.is_empty() {
-        let has_programme = completion.is_some();
-        levers::override_rates(
-            &inp.overrides,
-            &g.professions[p],
-            levers::Rates {
-                exit: &mut exit,
-                employment: &mut employment,
-                fte: &mut fte,
-                completion: completion.as_deref_mut(),
-                licensed_share: has_programme.then_some(&mut licensed_share),
-            },
-            &g.sectors,
-            &inp.hc_regions,
-        )?;
+    Completion {
+        rates: completion,
+        counts: completion_counts,
+        licensed_share,
     }
-    // A retirement shift moves the profiles of the projection years.
-    let shift = levers::retirement_shift(s, &g.professions[p]);
-    let (employment_ahead, fte_ahead) = if shift == 0.0 {
-        (Vec::new(), Vec::new())
-    } else {
-        (
-            levers::shift_profile(&employment, shift),
-            levers::shift_profile(&fte, shift),
-        )
-    };
-    // The county profiles, from the national ones in force (a table of rates and a retirement
-    // shift included).
-    let [
-        (county_employment, county_fte),
-        (county_employment_ahead, county_fte_ahead),
-    ] = county_profiles(
-        &county_levels,
-        [(&employment, &fte), (&employment_ahead, &fte_ahead)],
-        nc,
-        nk,
-    );
-    // A layer without a programme of its own (specialist physicians): certified from its parent's
-    // persons without its competence ("rate"), or fed by a share of the parent's licences a
-    // training time earlier ("share").
+}
+
+/// A layer's parent and feed ([`layer_feed`]; see [`Params::parent`], [`Params::certification`]
+/// and [`Params::layer`]).
+struct Feed {
+    parent: Option<usize>,
+    certification: Vec<f64>,
+    layer: Option<(usize, usize, f64)>,
+}
+
+/// A layer's parent, and for a layer without a programme of its own (specialist physicians) its
+/// feed: certification rates from the parent's persons without its competence ("rate"), or a
+/// share of the parent's licences a training time earlier ("share"), over the inflow window.
+fn layer_feed(
+    h: &History<'_>,
+    s: &Supply,
+    prof: Option<&crate::codes::Profession>,
+    has_programme: bool,
+    iw: &[usize],
+) -> Feed {
+    let (inp, p) = (h.inp, h.p);
+    let (g, ly) = (&inp.grid, &inp.licence_years);
     let parent = prof
         .and_then(|x| x.layer_of.as_deref())
         .and_then(|code| g.prof(code));
-    let feed_parent = parent.filter(|_| completion.is_none());
+    let feed_parent = parent.filter(|_| !has_programme);
     let certification = match (feed_parent, s.layer_feed) {
-        (Some(pi), LayerFeed::Rate) => certification_rates(inp, p, pi, &iw, s.min_exposure),
+        (Some(pi), LayerFeed::Rate) => certification_rates(inp, p, pi, iw, s.min_exposure),
         _ => Vec::new(),
     };
     let layer = match (feed_parent, s.layer_feed) {
@@ -986,8 +1069,27 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         }
         _ => None,
     };
-    // Trends of admissions and foreign inflow, when the scenario asks for them.
-    let steps = (sc.horizon - base).max(0) as usize;
+    Feed {
+        parent,
+        certification,
+        layer,
+    }
+}
+
+/// The fitted inflow trends ([`inflow_trends`]).
+struct InflowTrends {
+    admissions: Option<TrendModel>,
+    foreign: [Option<TrendModel>; 2],
+}
+
+/// The fitted trends of admissions and of licences on foreign education (EU/EEA, third
+/// country), when the scenario asks for them.
+fn inflow_trends(h: &History<'_>, sc: &Scenario, iw: &[usize]) -> Result<InflowTrends, ModelError> {
+    let (inp, nc) = (h.inp, h.nc);
+    let (s, base) = (&sc.supply, sc.base_year);
+    let (ly, ay) = (&inp.licence_years, &inp.admission_years);
+    let nr = inp.hc_regions.len();
+    let b = |y: usize, r: usize| h.beginners(y, r);
     let admissions_trend = {
         let method = method("supply.admissions_trend", &s.admissions_trend)?;
         let years: Vec<usize> = (0..ay.len()).filter(|&y| ay[y] <= base).collect();
@@ -1021,7 +1123,7 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
                     (0..nc)
                         .map(|c| {
                             (0..2)
-                                .map(|sx| (0..NA).map(|a| iss(y, o, c, sx, a)).sum::<f64>())
+                                .map(|sx| (0..NA).map(|a| h.iss(y, o, c, sx, a)).sum::<f64>())
                                 .sum::<f64>()
                         })
                         .sum()
@@ -1043,12 +1145,35 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         };
         [per_origin(1)?, per_origin(2)?]
     };
-    let forecast = |m: &Option<TrendModel>| {
-        m.as_ref()
-            .map_or_else(Vec::new, |m| m.factors(&m.fit.forecast(steps)))
-    };
-    // Trends of the employment share and FTE per employed person: national ratios over the
-    // employment years up to the base year, relative to their level over the employment window.
+    Ok(InflowTrends {
+        admissions: admissions_trend,
+        foreign: foreign_trend,
+    })
+}
+
+/// The trends of the employment share and FTE per employed person ([`ratio_trends`]).
+struct RatioTrends {
+    ratio_trend_from: i32,
+    employment_cap: f64,
+    employment_model: Option<TrendModel>,
+    fte_model: Option<TrendModel>,
+    employment_trend: Vec<f64>,
+    fte_trend: Vec<f64>,
+}
+
+/// Trends of the employment share and FTE per employed person: national ratios over the
+/// employment years up to the base year, relative to their level over the employment window's
+/// years `ew`; the share's factor capped so that no county's shares sum above 1.
+fn ratio_trends(
+    h: &History<'_>,
+    sc: &Scenario,
+    ew: &[usize],
+    county_employment: &[f64],
+) -> Result<RatioTrends, ModelError> {
+    let (inp, nc, cells, p) = (h.inp, h.nc, h.cells, h.p);
+    let (s, base) = (&sc.supply, sc.base_year);
+    let (g, ly, ey) = (&inp.grid, &inp.licence_years, &inp.employment_years);
+    let nk = g.nk();
     let emp_years: Vec<usize> = (0..ey.len()).filter(|&y| ey[y] <= base).collect();
     let ratio_trend_from = emp_years.last().map_or(base + 1, |&y| ey[y] + 1);
     let ratio_steps = usize::try_from(sc.horizon - ratio_trend_from + 1).unwrap_or(0);
@@ -1090,7 +1215,7 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
                 (0..nc)
                     .map(|c| {
                         (0..2)
-                            .map(|sx| (0..NA).map(|a| lic(li, c, sx, a)).sum::<f64>())
+                            .map(|sx| (0..NA).map(|a| h.lic(li, c, sx, a)).sum::<f64>())
                             .sum::<f64>()
                     })
                     .sum::<f64>()
@@ -1200,6 +1325,109 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         .map(|f| f.min(employment_cap))
         .collect();
     let fte_trend = ratio(&fte_model);
+    Ok(RatioTrends {
+        ratio_trend_from,
+        employment_cap,
+        employment_model,
+        fte_model,
+        employment_trend,
+        fte_trend,
+    })
+}
+
+fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, ModelError> {
+    let g = &inp.grid;
+    let (nc, nk) = (g.nc(), g.nk());
+    let base = sc.base_year;
+    let s = &sc.supply;
+    let h = History {
+        inp,
+        p,
+        nc,
+        cells: g.cells(),
+    };
+    let Exits {
+        mut exit,
+        exit_counts,
+        movement,
+        county_exit,
+    } = exit_rates(&h, s, base);
+    // Employment shares and FTE, and each county's level against them over the same window.
+    let ew = window(&inp.employment_years, base, s.employment_window);
+    let (mut employment, mut fte) = employment_profiles(&h, s, &ew);
+    let county_levels = estimate_county_levels(&h, s, &ew, &employment, &fte);
+    // Inflow profiles.
+    let iw = inflow_years(&h, s, base);
+    let Inflows {
+        se_profile,
+        se_mean,
+        foreign,
+    } = inflows(&h, s, &iw);
+    // The pipeline.
+    let code = &g.professions[p];
+    let prof = CodeLists::get().profession(code);
+    let routes = Route::of(code);
+    let Completion {
+        rates: completion,
+        counts: completion_counts,
+        licensed_share,
+    } = estimate_completion(&h, s, base, &routes, &iw);
+    // The scenario's table of rates replaces estimates (after the county levels, which stay
+    // relative to the estimated national rate).
+    let (mut completion, mut licensed_share) = (completion, licensed_share);
+    if !inp.overrides.rows.is_empty() {
+        let has_programme = completion.is_some();
+        levers::override_rates(
+            &inp.overrides,
+            &g.professions[p],
+            levers::Rates {
+                exit: &mut exit,
+                employment: &mut employment,
+                fte: &mut fte,
+                completion: completion.as_deref_mut(),
+                licensed_share: has_programme.then_some(&mut licensed_share),
+            },
+            &g.sectors,
+            &inp.hc_regions,
+        )?;
+    }
+    // A retirement shift moves the profiles of the projection years.
+    let shift = levers::retirement_shift(s, &g.professions[p]);
+    let (employment_ahead, fte_ahead) = if shift == 0.0 {
+        (Vec::new(), Vec::new())
+    } else {
+        (
+            levers::shift_profile(&employment, shift),
+            levers::shift_profile(&fte, shift),
+        )
+    };
+    // The county profiles, from the national ones in force (a table of rates and a retirement
+    // shift included).
+    let [
+        (county_employment, county_fte),
+        (county_employment_ahead, county_fte_ahead),
+    ] = county_profiles(
+        &county_levels,
+        [(&employment, &fte), (&employment_ahead, &fte_ahead)],
+        nc,
+        nk,
+    );
+    let Feed {
+        parent,
+        certification,
+        layer,
+    } = layer_feed(&h, s, prof, completion.is_some(), &iw);
+    // Trends of admissions and foreign inflow, when the scenario asks for them.
+    let steps = (sc.horizon - base).max(0) as usize;
+    let InflowTrends {
+        admissions: admissions_trend,
+        foreign: foreign_trend,
+    } = inflow_trends(&h, sc, &iw)?;
+    let forecast = |m: &Option<TrendModel>| {
+        m.as_ref()
+            .map_or_else(Vec::new, |m| m.factors(&m.fit.forecast(steps)))
+    };
+    let ratios = ratio_trends(&h, sc, &ew, &county_employment)?;
     let admissions_change = inp
         .hc_regions
         .iter()
@@ -1214,12 +1442,12 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         county_fte_ahead,
         employment_ahead,
         fte_ahead,
-        employment_trend,
-        fte_trend,
-        ratio_trend_from,
-        employment_cap,
-        employment_model,
-        fte_model,
+        employment_trend: ratios.employment_trend,
+        fte_trend: ratios.fte_trend,
+        ratio_trend_from: ratios.ratio_trend_from,
+        employment_cap: ratios.employment_cap,
+        employment_model: ratios.employment_model,
+        fte_model: ratios.fte_model,
         admissions_trend: forecast(&admissions_trend),
         foreign_trend: [forecast(&foreign_trend[0]), forecast(&foreign_trend[1])],
         admissions_model: admissions_trend,
