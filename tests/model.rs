@@ -1765,6 +1765,46 @@ fn the_layers_table_agrees_with_the_flows() {
         layers.len() - 1,
         3 * (21 + 1) * (pr.scenario.horizon - pr.scenario.base_year) as usize
     );
+    // The report's section on layers shows the national rows of the first projected year and
+    // the horizon, rounded: the layer, its profession, the profession without the competence.
+    let opts = report::Options {
+        lang: hwf::table::Lang::En,
+        disclosure: Profile::default(),
+    };
+    let html = report::html(pr, &opts, &report::disclosed(pr, Profile::default()), &[]);
+    let start = html.find("id=\"layers\"").expect("a section on layers");
+    let section = &html[start..start + html[start..].find("</section>").unwrap()];
+    let cells: Vec<Vec<String>> = section
+        .split("<tr>")
+        .skip(2)
+        .map(|row| {
+            row.split("<td>")
+                .skip(1)
+                .map(|c| c[..c.find("</td>").unwrap()].replace('\u{202f}', ""))
+                .collect()
+        })
+        .collect();
+    assert_eq!(cells.len(), 3 * 2, "{cells:?}");
+    let names = [
+        ("BMO", "Midwife"),
+        ("SPL", "Specialist physician"),
+        ("SSSK", "Specialist nurse"),
+    ];
+    for r in layers[1..].iter().filter(|r| r[2] == "00") {
+        let horizon = pr.scenario.horizon.to_string();
+        if r[3] != first && r[3] != horizon {
+            continue;
+        }
+        let name = names.iter().find(|n| n.0 == r[0]).unwrap().1;
+        let row = cells
+            .iter()
+            .find(|c| c[0].starts_with(name) && c[1] == r[3])
+            .unwrap_or_else(|| panic!("no row for {r:?} in {cells:?}"));
+        for (i, col) in [(4, 2), (5, 3), (6, 4)] {
+            let want = format!("{:.0}", r[i].parse::<f64>().unwrap());
+            assert_eq!(row[col], want, "{r:?} {row:?}");
+        }
+    }
 }
 
 /// The certification rates (the default feed) give back the certificates of the years they were

@@ -615,6 +615,7 @@ fn page(
             report::services_heading(lang)
         );
     }
+    report::layers_toc(&mut o, pr, lang);
     if funding.is_some() {
         let _ = write!(
             o,
@@ -630,6 +631,7 @@ fn page(
     summary(&mut o, pr, idx, band_region, &years, opts);
     survey(&mut o, pr, idx, &shared.survey, lang);
     report::services_section(&mut o, pr, idx, &name, lang);
+    report::layers_section(&mut o, pr, idx, &name, lang);
     for (p, drawn) in charts.iter().enumerate() {
         let at = At {
             p,

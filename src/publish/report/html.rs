@@ -34,6 +34,18 @@ pub(crate) fn chart_source(lang: Lang, detail: &str, synthetic: bool) -> String 
     s
 }
 
+/// A table's header row: one `<th>` per heading (already escaped or plain text), in `<tr>`.
+pub(crate) fn header_row(headings: &[&str]) -> String {
+    let mut o = String::from("<tr>");
+    for h in headings {
+        o.push_str("<th>");
+        o.push_str(h);
+        o.push_str("</th>");
+    }
+    o.push_str("</tr>");
+    o
+}
+
 pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")

@@ -36,6 +36,7 @@ mod disclosed;
 mod figures;
 mod funding;
 mod html;
+mod layers;
 mod manifest;
 mod page;
 mod profession;
@@ -56,6 +57,7 @@ pub(crate) use html::{
     county_name, esc, figure, figure_svg, label_word, num, prof_name, rate_text, service_name,
     signed, tr,
 };
+pub(crate) use layers::{layers_section, layers_toc};
 pub(crate) use manifest::sources;
 pub use manifest::sources_html;
 pub(crate) use page::page_start;

@@ -7,6 +7,7 @@ use super::calibration::calibration_section;
 use super::disclosed::Disclosed;
 use super::funding::funding_section;
 use super::html::{esc, figure, label_word, num, prof_name, tr};
+use super::layers::{layers_section, layers_toc};
 use super::manifest::{manifest_section, sources};
 use super::profession::{band_cells, band_headings, county_table, gap_band, intake_paragraph};
 use super::scenarios::scenarios_section;
@@ -128,6 +129,7 @@ pub fn html_with(
             services_heading(lang)
         );
     }
+    layers_toc(&mut o, pr, lang);
     let _ = writeln!(
         o,
         "<li><a href=\"#method\">{}</a></li><li><a href=\"#sources\">{}</a></li><li><a href=\"#manifest\">{}</a></li></ol></nav>",
@@ -252,6 +254,7 @@ pub fn html_with(
         pr.area().name(lang == Lang::Sv)
     };
     services_section(&mut o, pr, &everywhere, &nation, lang);
+    layers_section(&mut o, pr, &everywhere, &nation, lang);
     // One section per profession.
     for p in 0..g.np() {
         let code = &g.professions[p];
