@@ -30,7 +30,9 @@
 //! quasi-Newton search (BFGS with bounds) from nine starts. The bounds are a box in its
 //! coordinates (`β = 1e-4 + b·(α − 1e-4)`, `0 ≤ b ≤ 1`), so a search can rest exactly on β = α,
 //! β = 1e-4, α = 0.9999 or φ = 0.98, where optima often are. The gradient is exact: the recursion
-//! is run on dual numbers (value and derivatives along each parameter), one pass per point.
+//! is run on dual numbers (value and derivatives along each parameter), one pass per point. With
+//! additive errors and trend the errors are affine in the initial states, which are then solved
+//! for by least squares at each point instead of searched.
 
 use std::fmt;
 
@@ -348,11 +350,20 @@ impl Spec {
         };
         let scale = y.iter().map(|v| v.abs()).sum::<f64>() / y.len() as f64;
         let trend = self.trend != TrendKind::None;
+        // Solving for the initial states pays on additive-trend models (the search then has
+        // one to three coordinates, and no long valley between l0 and b0); without a trend the
+        // search over l0 is cheaper than the solve.
+        let profile = self.error == ErrorKind::Additive && self.trend == TrendKind::Additive;
         let problem = Problem {
             spec: self,
             y,
             scale,
-            active: [true, trend, self.damped, true, trend],
+            active: if profile {
+                [true, trend, self.damped, false, false]
+            } else {
+                [true, trend, self.damped, true, trend]
+            },
+            profile,
         };
         let mut best: Option<(f64, [f64; DIM], Option<Hessian>)> = None;
         let mut seen: Vec<[f64; DIM]> = Vec::with_capacity(STARTS.len());
@@ -390,6 +401,9 @@ impl Spec {
             });
         };
         let (_, x, _) = problem.minimise(x, model, 500, 1e-13);
+        let x = problem.profiled(&x).ok_or(EtsError::NoFit {
+            spec: self.to_string(),
+        })?;
         self.evaluate(y, problem.params(&x))?
             .ok_or(EtsError::NoFit {
                 spec: self.to_string(),
@@ -755,6 +769,10 @@ struct Problem<'a> {
     y: &'a [f64],
     scale: f64,
     active: [bool; DIM],
+    /// Additive errors and an additive trend: the errors are affine in the initial states, so
+    /// these are not searched but solved for at each point (least squares, see
+    /// [`Problem::profiled`]).
+    profile: bool,
 }
 
 /// Lower bounds of the coordinates: R's `1e-4 ≤ β ≤ α ≤ 0.9999` and `0.8 ≤ φ ≤ 0.98` become a box
@@ -816,6 +834,13 @@ impl Problem<'_> {
         match (s.error, s.trend, s.damped) {
             (ErrorKind::Additive, TrendKind::None, _) => self.run::<false, 0, false, 2>(x, g),
             (ErrorKind::Multiplicative, TrendKind::None, _) => self.run::<true, 0, false, 2>(x, g),
+            // Profiled, the initial states are not searched (two or three coordinates).
+            (ErrorKind::Additive, TrendKind::Additive, false) if self.profile => {
+                self.run::<false, 1, false, 2>(x, g)
+            }
+            (ErrorKind::Additive, TrendKind::Additive, true) if self.profile => {
+                self.run::<false, 1, true, 3>(x, g)
+            }
             (ErrorKind::Additive, TrendKind::Additive, false) => {
                 self.run::<false, 1, false, 4>(x, g)
             }
@@ -846,6 +871,16 @@ impl Problem<'_> {
         x: &[f64; DIM],
         g: &mut [f64; DIM],
     ) -> f64 {
+        let profiled;
+        let x = if self.profile {
+            let Some(p) = self.profiled(x) else {
+                return f64::INFINITY;
+            };
+            profiled = p;
+            &profiled
+        } else {
+            x
+        };
         // Tangent j is the j-th active coordinate.
         let mut idx = [0usize; K];
         let mut k = 0;
@@ -906,6 +941,44 @@ impl Problem<'_> {
             }
             _ => f64::INFINITY,
         }
+    }
+
+    /// `x` with the initial states that minimise Σε² at its α, β, φ (`x` itself unless the model
+    /// is profiled: additive errors and trend). There the errors are affine in the initial
+    /// states, `ε = c + l0·u + b0·v`: the recursion is run for `c` (from the data, states 0), `u`
+    /// and `v` (no data, unit level or trend) side by side and the normal equations solved. At
+    /// that point the gradient of `−loglik` in α, β, φ is the partial one (the states' own is
+    /// zero), so the search needs no more. `None` when the equations are singular or not finite.
+    fn profiled(&self, x: &[f64; DIM]) -> Option<[f64; DIM]> {
+        if !self.profile {
+            return Some(*x);
+        }
+        let p = self.params(x);
+        let phi = p.phi;
+        // States (level, trend) of the three parts.
+        let (mut lc, mut bc, mut lu, mut bu, mut lv, mut bv) = (0.0, 0.0, 1.0, 0.0, 0.0, 1.0);
+        let (mut uu, mut uv, mut vv, mut uc, mut vc) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        for &yt in self.y {
+            let ec = yt - (lc + phi * bc);
+            let eu = -(lu + phi * bu);
+            let ev = -(lv + phi * bv);
+            uu += eu * eu;
+            uv += eu * ev;
+            vv += ev * ev;
+            uc += eu * ec;
+            vc += ev * ec;
+            (lc, bc) = (lc + phi * bc + p.alpha * ec, phi * bc + p.beta * ec);
+            (lu, bu) = (lu + phi * bu + p.alpha * eu, phi * bu + p.beta * eu);
+            (lv, bv) = (lv + phi * bv + p.alpha * ev, phi * bv + p.beta * ev);
+        }
+        let det = uu * vv - uv * uv;
+        if det.is_nan() || det <= 1e-14 * uu * vv {
+            return None;
+        }
+        let mut out = *x;
+        out[3] = (uv * vc - vv * uc) / det / self.scale;
+        out[4] = (uv * uc - uu * vc) / det / self.scale;
+        (out[3].is_finite() && out[4].is_finite()).then_some(out)
     }
 
     /// The start `x0` (projected into the bounds) if the model's likelihood is finite there, else
@@ -1136,6 +1209,114 @@ const DIM: usize = 5;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A positive series with trend and swings (the peer series are in tests/ets.rs).
+    fn wavy() -> Vec<f64> {
+        (0..40)
+            .map(|t| 100.0 + 3.0 * t as f64 + 12.0 * (0.7 * t as f64).sin())
+            .collect()
+    }
+
+    /// The search's problem for a model; `profile` as [`Spec::fit`] sets it, or off.
+    fn problem(spec: Spec, y: &[f64], profile: bool) -> Problem<'_> {
+        let trend = spec.trend != TrendKind::None;
+        let scale = y.iter().map(|v| v.abs()).sum::<f64>() / y.len() as f64;
+        Problem {
+            spec,
+            y,
+            scale,
+            active: if profile {
+                [true, trend, spec.damped, false, false]
+            } else {
+                [true, trend, spec.damped, true, trend]
+            },
+            profile,
+        }
+    }
+
+    /// Central finite differences of `f` at `x` along the active coordinates.
+    fn finite_differences(
+        f: impl Fn(&[f64; DIM]) -> f64,
+        x: &[f64; DIM],
+        active: &[bool; DIM],
+    ) -> [f64; DIM] {
+        let mut d = [0.0; DIM];
+        for i in (0..DIM).filter(|&i| active[i]) {
+            let h = 1e-6 * (1.0 + x[i].abs());
+            let (mut up, mut down) = (*x, *x);
+            up[i] += h;
+            down[i] -= h;
+            d[i] = (f(&up) - f(&down)) / (2.0 * h);
+        }
+        d
+    }
+
+    #[test]
+    fn the_gradient_is_the_recursions_derivative() {
+        // The dual-number gradient against finite differences of −loglik computed by
+        // Spec::filter (the f64 recursion, a separate code path), every model, every searched
+        // coordinate, at a point inside the bounds.
+        let y = wavy();
+        for spec in all_specs() {
+            let p = problem(spec, &y, false);
+            let b0 = if spec.trend == TrendKind::Multiplicative {
+                1.02
+            } else {
+                2.0 / p.scale
+            };
+            let x = [0.4, 0.3, 0.9, y[0] / p.scale, b0];
+            let minus_ll = |x: &[f64; DIM]| -spec.filter(&y, &p.params(x)).unwrap().0;
+            let mut g = [0.0; DIM];
+            let f = p.objective(&x, &mut g);
+            assert!((f - minus_ll(&x)).abs() <= 1e-9 * f.abs(), "{spec}: {f}");
+            let fd = finite_differences(minus_ll, &x, &p.active);
+            for i in 0..DIM {
+                assert!(
+                    (g[i] - fd[i]).abs() <= 1e-5 * (1.0 + fd[i].abs()),
+                    "{spec} coordinate {i}: gradient {} vs finite differences {}",
+                    g[i],
+                    fd[i]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn profiled_states_minimise_the_squared_errors() {
+        // Additive errors and trend: the solved initial states give the least Σε² (by
+        // Spec::filter) among their neighbours, and the profiled objective's gradient is the
+        // derivative of −loglik at the solved states (finite differences through the solve).
+        let y = wavy();
+        for code in ["AAN", "AAdN"] {
+            let spec = Spec::try_from(code).unwrap();
+            let p = problem(spec, &y, true);
+            let x = p.profiled(&[0.4, 0.3, 0.9, 0.0, 0.0]).unwrap();
+            let sse = |x: &[f64; DIM]| spec.filter(&y, &p.params(x)).unwrap().1;
+            for (i, step) in [(3, 1e-3), (3, -1e-3), (4, 1e-3), (4, -1e-3)] {
+                let mut moved = x;
+                moved[i] += step;
+                assert!(sse(&x) < sse(&moved), "{code}: coordinate {i} by {step}");
+            }
+            let minus_ll = |x: &[f64; DIM]| {
+                -spec
+                    .filter(&y, &p.params(&p.profiled(x).unwrap()))
+                    .unwrap()
+                    .0
+            };
+            let mut g = [0.0; DIM];
+            let f = p.objective(&x, &mut g);
+            assert!((f - minus_ll(&x)).abs() <= 1e-9 * f.abs(), "{code}: {f}");
+            let fd = finite_differences(minus_ll, &x, &p.active);
+            for i in 0..DIM {
+                assert!(
+                    (g[i] - fd[i]).abs() <= 1e-5 * (1.0 + fd[i].abs()),
+                    "{code} coordinate {i}: gradient {} vs finite differences {}",
+                    g[i],
+                    fd[i]
+                );
+            }
+        }
+    }
 
     #[test]
     fn specs_parse_and_print() {
