@@ -23,6 +23,16 @@
 //!
 //! Forecasts `h` steps ahead: `l + (φ + … + φ^h)·b` (A), `l·b^(φ + … + φ^h)` (M), `l` (N).
 //! Parameters are bounded as R's defaults: `0.0001 ≤ β ≤ α ≤ 0.9999`, `0.8 ≤ φ ≤ 0.98`.
+//!
+//! # Fitting
+//!
+//! [`Spec::fit`] maximises the log-likelihood over α, β, φ and the initial states by a projected
+//! quasi-Newton search (BFGS with bounds) from nine starts. The bounds are a box in its
+//! coordinates (`β = 1e-4 + b·(α − 1e-4)`, `0 ≤ b ≤ 1`), so a search can rest exactly on β = α,
+//! β = 1e-4, α = 0.9999 or φ = 0.98, where optima often are. The gradient is exact: the recursion
+//! is run on dual numbers (value and derivatives along each parameter), one pass per point. With
+//! additive errors and trend the errors are affine in the initial states, which are then solved
+//! for by least squares at each point instead of searched.
 
 use std::fmt;
 
@@ -321,8 +331,10 @@ impl Spec {
         }))
     }
 
-    /// Fits the model by maximum likelihood (Nelder–Mead from several starts, each restarted from
-    /// its best point until that no longer helps, within R's bounds).
+    /// Fits the model by maximum likelihood within R's bounds: a projected quasi-Newton search
+    /// (BFGS, exact gradients by forward differentiation of the recursion) from each of
+    /// [`STARTS`] to a loose tolerance, then the best end point polished to rounding.
+    /// Deterministic: the same starts in the same order, no randomness, no threads.
     ///
     /// # Errors
     ///
@@ -336,112 +348,66 @@ impl Spec {
         } else {
             y[1] - y[0]
         };
-        // Parameter vector: alpha, beta, phi, l0, b0 (unused entries stay fixed).
         let scale = y.iter().map(|v| v.abs()).sum::<f64>() / y.len() as f64;
-        // Searched in a box: alpha, beta/alpha and phi are clamped into R's bounds
-        // (1e-4 ≤ α ≤ 0.9999, 1e-4 ≤ β ≤ α, 0.8 ≤ φ ≤ 0.98) and a point outside the box scores
-        // as its clamped image plus a quadratic penalty, so the simplex can slide along a bound
-        // (optima often sit at β = α or φ = 0.98) instead of stalling at an infinite wall.
-        let clamp = |v: &[f64]| -> (f64, f64, f64) {
-            let alpha = v[0].clamp(1e-4, 0.9999);
-            let frac = v[1].clamp(1e-4 / alpha, 1.0);
-            (alpha, frac, v[2].clamp(0.8, 0.98))
+        let trend = self.trend != TrendKind::None;
+        // Solving for the initial states pays on additive-trend models (the search then has
+        // one to three coordinates, and no long valley between l0 and b0); without a trend the
+        // search over l0 is cheaper than the solve.
+        let profile = self.error == ErrorKind::Additive && self.trend == TrendKind::Additive;
+        let problem = Problem {
+            spec: self,
+            y,
+            scale,
+            active: if profile {
+                [true, trend, self.damped, false, false]
+            } else {
+                [true, trend, self.damped, true, trend]
+            },
+            profile,
         };
-        let to_params = |v: &[f64]| {
-            let (alpha, frac, phi) = clamp(v);
-            Params {
-                alpha,
-                beta: if self.trend == TrendKind::None {
-                    0.0
-                } else {
-                    frac * alpha
-                },
-                phi: if self.damped { phi } else { 1.0 },
-                l0: v[3] * scale,
-                b0: if self.trend == TrendKind::None {
-                    if mult_trend { 1.0 } else { 0.0 }
-                } else if mult_trend {
-                    v[4]
-                } else {
-                    v[4] * scale
-                },
-            }
-        };
-        let objective = |v: &[f64]| -> f64 {
-            let p = to_params(v);
-            if mult_trend && p.b0 <= 0.0 {
-                return f64::INFINITY;
-            }
-            let (alpha, frac, phi) = clamp(v);
-            let outside = (v[0] - alpha).powi(2)
-                + if self.trend == TrendKind::None {
-                    0.0
-                } else {
-                    (v[1] - frac).powi(2)
-                }
-                + if self.damped {
-                    (v[2] - phi).powi(2)
-                } else {
-                    0.0
-                };
-            self.filter(y, &p).map_or(f64::INFINITY, |(ll, _, _)| {
-                -ll + 1e3 * (1.0 + ll.abs()) * outside
-            })
-        };
-        let active: Vec<bool> = vec![
-            true,
-            self.trend != TrendKind::None,
-            self.damped,
-            true,
-            self.trend != TrendKind::None,
-        ];
-        let mut best: Option<(f64, Vec<f64>)> = None;
-        // Starts: (alpha, beta as a fraction of alpha, phi, initial trend from the first two
-        // values or neutral). The neutral-trend, small-beta starts keep multiplicative-error models
-        // with an additive trend inside their domain on series with deep swings (fpp lynx), where
-        // every data-based start makes a one-step forecast negative.
-        for &(a, bfrac, phi, data_trend) in &[
-            (0.5, 0.1, 0.9, true),
-            (0.9, 0.05, 0.95, true),
-            (0.2, 0.5, 0.85, true),
-            (0.99, 0.3, 0.97, true),
-            (0.1, 0.01, 0.95, false),
-            (0.5, 0.5, 0.9, false),
-        ] {
+        let mut best: Option<(f64, [f64; DIM], Option<Hessian>)> = None;
+        let mut seen: Vec<[f64; DIM]> = Vec::with_capacity(STARTS.len());
+        for &(a, bfrac, phi, data_trend) in STARTS {
             let b0 = match (data_trend, mult_trend) {
                 (true, true) => b_start,
                 (true, false) => b_start / scale,
                 (false, true) => 1.0,
                 (false, false) => 0.0,
             };
-            let start = vec![a, bfrac, phi, y[0] / scale, b0];
-            // A looser tolerance for the starts: only the best one is polished.
-            let (f, v) = nelder_mead(&objective, &start, &active, 4000, 1e-7);
+            let start = [a, b_of_fraction(a, bfrac), phi, y[0] / scale, b0];
+            // Starts that differ only in coordinates the model does not have (φ undamped; β, φ
+            // and b0 without a trend) are one start: searched once.
+            let mut key = problem.project(start);
+            for (k, a) in key.iter_mut().zip(problem.active) {
+                if !a {
+                    *k = 0.0;
+                }
+            }
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
+            let Some(x) = problem.first_finite(start) else {
+                continue;
+            };
+            let (f, x, model) = problem.minimise(x, None, 500, START_TOL);
             if f.is_finite() && best.as_ref().is_none_or(|b| f < b.0) {
-                best = Some((f, v));
+                best = Some((f, x, model));
             }
         }
-        let Some((mut f, mut v)) = best else {
+        let Some((_, x, model)) = best else {
             return Err(EtsError::NoFit {
                 spec: self.to_string(),
             });
         };
-        // Restart the best start from its point while that still helps: Nelder–Mead's simplex
-        // collapses early near the corners of the bounds (β = α, φ = 0.98).
-        for _ in 0..10 {
-            let (f2, v2) = nelder_mead(&objective, &v, &active, 4000, 1e-10);
-            let improved = f2 < f - 1e-10 * (1.0 + f.abs());
-            if f2 < f {
-                (f, v) = (f2, v2);
-            }
-            if !improved {
-                break;
-            }
-        }
-        let p = to_params(&v);
-        self.evaluate(y, p)?.ok_or(EtsError::NoFit {
+        let (_, x, _) = problem.minimise(x, model, 500, 1e-13);
+        let x = problem.profiled(&x).ok_or(EtsError::NoFit {
             spec: self.to_string(),
-        })
+        })?;
+        self.evaluate(y, problem.params(&x))?
+            .ok_or(EtsError::NoFit {
+                spec: self.to_string(),
+            })
     }
 }
 
@@ -609,122 +575,748 @@ fn filter_with<const MULT: bool, const TREND: u8, const DAMPED: bool>(
     Some((-0.5 * lik, sse, (l, b)))
 }
 
-/// The most coordinates [`nelder_mead`] searches (alpha, beta, phi, l0, b0).
-const DIM: usize = 5;
-/// Moves [`nelder_mead`] makes on a simplex with no finite vertex before giving the start up.
-const LOST_ITER: usize = 200;
+/// A quasi-Newton model of the objective's Hessian over the search's coordinates.
+type Hessian = [[f64; DIM]; DIM];
 
-/// Minimises `f` over the active coordinates of `x0` (Nelder–Mead, standard coefficients). The
-/// simplex lives in fixed arrays and is kept sorted by a stable insertion sort, so an iteration
-/// allocates nothing: the time goes to `f`.
-fn nelder_mead(
-    f: &dyn Fn(&[f64]) -> f64,
-    x0: &[f64],
-    active: &[bool],
-    max_iter: usize,
-    tol: f64,
-) -> (f64, Vec<f64>) {
-    let dim = x0.len().min(DIM);
+/// How far each start is searched: until the quasi-Newton model promises less than this relative
+/// decrease of `−loglik` (the best one is then searched on to `1e-13`). Looser (`1e-4`) picked the
+/// wrong basin on three peer fits; `1e-7` ends every one in the basin a full search ends in.
+const START_TOL: f64 = 1e-7;
+
+/// Starts of the search: (α, β/α, φ, initial trend from the first two values or neutral). The
+/// neutral-trend, small-β starts keep multiplicative-error models with an additive trend inside
+/// their domain on series with deep swings (fpp lynx), where every data-based start makes a
+/// one-step forecast negative.
+const STARTS: &[(f64, f64, f64, bool)] = &[
+    (0.5, 0.1, 0.9, true),
+    (0.9, 0.05, 0.95, true),
+    (0.2, 0.5, 0.85, true),
+    (0.99, 0.3, 0.97, true),
+    (0.1, 0.01, 0.95, false),
+    (0.5, 0.5, 0.9, false),
+    (0.99, 0.01, 0.98, true),
+    (0.99, 0.01, 0.98, false),
+    (0.5, 0.01, 0.98, false),
+];
+
+/// A number carrying its derivatives along `K` directions (forward-mode differentiation): `v` the
+/// value, `d[j]` its derivative along the `j`-th searched parameter. [`filter_grad`] runs the
+/// recursion on these, so the gradient of the log-likelihood comes out of one pass, exact to
+/// rounding (no finite differences).
+#[derive(Clone, Copy, Debug)]
+struct Dual<const K: usize> {
+    v: f64,
+    d: [f64; K],
+}
+
+impl<const K: usize> Dual<K> {
+    fn constant(v: f64) -> Self {
+        Dual { v, d: [0.0; K] }
+    }
+
+    fn ln(self) -> Self {
+        let r = 1.0 / self.v;
+        Dual {
+            v: self.v.ln(),
+            d: self.d.map(|x| x * r),
+        }
+    }
+
+    /// `self^e`, both differentiated: `d(b^φ) = b^φ·(φ/b·db + ln b·dφ)`.
+    fn powd(self, e: Self) -> Self {
+        let v = self.v.powf(e.v);
+        let (a, c) = (v * e.v / self.v, v * self.v.ln());
+        let mut d = [0.0; K];
+        for (dj, (x, y)) in d.iter_mut().zip(self.d.iter().zip(e.d)) {
+            *dj = a * x + c * y;
+        }
+        Dual { v, d }
+    }
+}
+
+impl<const K: usize> std::ops::Add for Dual<K> {
+    type Output = Self;
+    fn add(self, o: Self) -> Self {
+        let mut d = self.d;
+        for (dj, x) in d.iter_mut().zip(o.d) {
+            *dj += x;
+        }
+        Dual { v: self.v + o.v, d }
+    }
+}
+
+impl<const K: usize> std::ops::Sub for Dual<K> {
+    type Output = Self;
+    fn sub(self, o: Self) -> Self {
+        let mut d = self.d;
+        for (dj, x) in d.iter_mut().zip(o.d) {
+            *dj -= x;
+        }
+        Dual { v: self.v - o.v, d }
+    }
+}
+
+impl<const K: usize> std::ops::Mul for Dual<K> {
+    type Output = Self;
+    fn mul(self, o: Self) -> Self {
+        let mut d = [0.0; K];
+        for (dj, (x, y)) in d.iter_mut().zip(self.d.iter().zip(o.d)) {
+            *dj = x * o.v + self.v * y;
+        }
+        Dual { v: self.v * o.v, d }
+    }
+}
+
+impl<const K: usize> std::ops::Div for Dual<K> {
+    type Output = Self;
+    fn div(self, o: Self) -> Self {
+        let v = self.v / o.v;
+        let r = 1.0 / o.v;
+        let mut d = [0.0; K];
+        for (dj, (x, y)) in d.iter_mut().zip(self.d.iter().zip(o.d)) {
+            *dj = (x - v * y) * r;
+        }
+        Dual { v, d }
+    }
+}
+
+impl<const K: usize> std::ops::Add<f64> for Dual<K> {
+    type Output = Self;
+    fn add(self, o: f64) -> Self {
+        Dual {
+            v: self.v + o,
+            d: self.d,
+        }
+    }
+}
+
+impl<const K: usize> std::ops::Mul<f64> for Dual<K> {
+    type Output = Self;
+    fn mul(self, o: f64) -> Self {
+        Dual {
+            v: self.v * o,
+            d: self.d.map(|x| x * o),
+        }
+    }
+}
+
+/// The recursion of [`filter_with`] on [`Dual`] numbers: returns the objective the search
+/// minimises, `−loglik`, with its derivatives along the `K` searched parameters (seeded in `p`:
+/// α, β, φ, l0, b0), or `None` where [`filter_with`] gives `None`.
+fn filter_grad<const MULT: bool, const TREND: u8, const DAMPED: bool, const K: usize>(
+    y: &[f64],
+    p: [Dual<K>; 5],
+) -> Option<Dual<K>> {
+    let [alpha, beta, phi, mut l, mut b] = p;
+    let zero = Dual::<K>::constant(0.0);
+    let mut sse = zero;
+    let mut log_mu = zero;
+    for &yt in y {
+        let bp = match TREND {
+            1 => phi * b,
+            2 => {
+                if DAMPED {
+                    b.powd(phi)
+                } else {
+                    b
+                }
+            }
+            _ => zero,
+        };
+        let mu = match TREND {
+            1 => l + bp,
+            2 => l * bp,
+            _ => l,
+        };
+        if (MULT || TREND == 2) && (mu.v.is_nan() || mu.v <= 0.0) {
+            return None;
+        }
+        let yt = Dual::constant(yt);
+        let e = if MULT { (yt - mu) / mu } else { yt - mu };
+        sse = sse + e * e;
+        if MULT {
+            log_mu = log_mu + mu.ln();
+        }
+        (l, b) = match (MULT, TREND) {
+            (false, 0) => (l + alpha * e, b),
+            (true, 0) => (l * (alpha * e + 1.0), b),
+            (false, 1) => (l + bp + alpha * e, bp + beta * e),
+            (true, 1) => {
+                let m = l + bp;
+                (m * (alpha * e + 1.0), bp + beta * m * e)
+            }
+            (false, _) => (l * bp + alpha * e, bp + beta * e / l),
+            (true, _) => (l * bp * (alpha * e + 1.0), bp * (beta * e + 1.0)),
+        };
+        if !l.v.is_finite() || !b.v.is_finite() {
+            return None;
+        }
+    }
+    let n = y.len() as f64;
+    let mut obj = sse.ln() * (0.5 * n);
+    if MULT {
+        obj = obj + log_mu;
+    }
+    Some(obj)
+}
+
+/// The search's coordinates, `x = (α, b, φ, l0/s, b0)` (`b` places β between its bounds, see
+/// [`LOWER`]) with `s` the series' mean absolute value
+/// and `b0` also divided by `s` for an additive trend, so that every coordinate is of order one.
+/// `active` marks the ones the model estimates (the others stay fixed and unused).
+struct Problem<'a> {
+    spec: Spec,
+    y: &'a [f64],
+    scale: f64,
+    active: [bool; DIM],
+    /// Additive errors and an additive trend: the errors are affine in the initial states, so
+    /// these are not searched but solved for at each point (least squares, see
+    /// [`Problem::profiled`]).
+    profile: bool,
+}
+
+/// Lower bounds of the coordinates: R's `1e-4 ≤ β ≤ α ≤ 0.9999` and `0.8 ≤ φ ≤ 0.98` become a box
+/// with `β = 1e-4 + b·(α − 1e-4)`, `0 ≤ b ≤ 1` (so `b = 0` is `β = 1e-4` and `b = 1` is `β = α`);
+/// the initial states are unbounded.
+const LOWER: [f64; DIM] = [1e-4, 0.0, 0.8, f64::NEG_INFINITY, f64::NEG_INFINITY];
+/// Upper bounds of the coordinates (see [`LOWER`]).
+const UPPER: [f64; DIM] = [0.9999, 1.0, 0.98, f64::INFINITY, f64::INFINITY];
+
+/// `β` from `α` and the coordinate `b` (see [`LOWER`]): `1e-4` at `b = 0`, exactly `α` at `b = 1`.
+fn beta_of(alpha: f64, b: f64) -> f64 {
+    if b >= 1.0 {
+        alpha
+    } else {
+        (1e-4 + b * (alpha - 1e-4)).clamp(1e-4, alpha)
+    }
+}
+
+/// The coordinate `b` of a `β` given as a fraction of `α` (see [`LOWER`]).
+fn b_of_fraction(alpha: f64, fraction: f64) -> f64 {
+    ((fraction * alpha - 1e-4) / (alpha - 1e-4)).clamp(0.0, 1.0)
+}
+
+impl Problem<'_> {
+    /// `x` with its active coordinates clamped into the bounds.
+    fn project(&self, mut x: [f64; DIM]) -> [f64; DIM] {
+        for i in 0..DIM {
+            if self.active[i] {
+                x[i] = x[i].clamp(LOWER[i], UPPER[i]);
+            }
+        }
+        x
+    }
+
+    /// The parameters at a point of the search (inside the bounds).
+    fn params(&self, x: &[f64; DIM]) -> Params {
+        let trend = self.spec.trend;
+        Params {
+            alpha: x[0],
+            beta: if trend == TrendKind::None {
+                0.0
+            } else {
+                beta_of(x[0], x[1])
+            },
+            phi: if self.spec.damped { x[2] } else { 1.0 },
+            l0: x[3] * self.scale,
+            b0: match trend {
+                TrendKind::None => 0.0,
+                TrendKind::Additive => x[4] * self.scale,
+                TrendKind::Multiplicative => x[4],
+            },
+        }
+    }
+
+    /// `−loglik` at `x` (inside the bounds) with its gradient in `g` (zero on inactive
+    /// coordinates); infinite outside the model's domain (`g` then unspecified).
+    fn objective(&self, x: &[f64; DIM], g: &mut [f64; DIM]) -> f64 {
+        let s = self.spec;
+        match (s.error, s.trend, s.damped) {
+            (ErrorKind::Additive, TrendKind::None, _) => self.run::<false, 0, false, 2>(x, g),
+            (ErrorKind::Multiplicative, TrendKind::None, _) => self.run::<true, 0, false, 2>(x, g),
+            // Profiled, the initial states are not searched (two or three coordinates).
+            (ErrorKind::Additive, TrendKind::Additive, false) if self.profile => {
+                self.run::<false, 1, false, 2>(x, g)
+            }
+            (ErrorKind::Additive, TrendKind::Additive, true) if self.profile => {
+                self.run::<false, 1, true, 3>(x, g)
+            }
+            (ErrorKind::Additive, TrendKind::Additive, false) => {
+                self.run::<false, 1, false, 4>(x, g)
+            }
+            (ErrorKind::Additive, TrendKind::Additive, true) => self.run::<false, 1, true, 5>(x, g),
+            (ErrorKind::Multiplicative, TrendKind::Additive, false) => {
+                self.run::<true, 1, false, 4>(x, g)
+            }
+            (ErrorKind::Multiplicative, TrendKind::Additive, true) => {
+                self.run::<true, 1, true, 5>(x, g)
+            }
+            (ErrorKind::Additive, TrendKind::Multiplicative, false) => {
+                self.run::<false, 2, false, 4>(x, g)
+            }
+            (ErrorKind::Additive, TrendKind::Multiplicative, true) => {
+                self.run::<false, 2, true, 5>(x, g)
+            }
+            (ErrorKind::Multiplicative, TrendKind::Multiplicative, false) => {
+                self.run::<true, 2, false, 4>(x, g)
+            }
+            (ErrorKind::Multiplicative, TrendKind::Multiplicative, true) => {
+                self.run::<true, 2, true, 5>(x, g)
+            }
+        }
+    }
+
+    fn run<const MULT: bool, const TREND: u8, const DAMPED: bool, const K: usize>(
+        &self,
+        x: &[f64; DIM],
+        g: &mut [f64; DIM],
+    ) -> f64 {
+        let profiled;
+        let x = if self.profile {
+            let Some(p) = self.profiled(x) else {
+                return f64::INFINITY;
+            };
+            profiled = p;
+            &profiled
+        } else {
+            x
+        };
+        // Tangent j is the j-th active coordinate.
+        let mut idx = [0usize; K];
+        let mut k = 0;
+        for i in 0..DIM {
+            if self.active[i] {
+                idx[k] = i;
+                k += 1;
+            }
+        }
+        let var = |i: usize, factor: f64| {
+            let mut d = [0.0; K];
+            for j in 0..K {
+                if idx[j] == i {
+                    d[j] = factor;
+                }
+            }
+            Dual {
+                v: x[i] * factor,
+                d,
+            }
+        };
+        let alpha = var(0, 1.0);
+        // β = 1e-4 + b·(α − 1e-4): ∂β/∂α = b, ∂β/∂b = α − 1e-4.
+        let beta = if TREND == 0 {
+            Dual::constant(0.0)
+        } else {
+            let b = var(1, 1.0);
+            let mut d = [0.0; K];
+            for (dj, (da, db)) in d.iter_mut().zip(alpha.d.iter().zip(b.d)) {
+                *dj = x[1] * da + (x[0] - 1e-4) * db;
+            }
+            Dual {
+                v: beta_of(x[0], x[1]),
+                d,
+            }
+        };
+        let phi = if DAMPED {
+            var(2, 1.0)
+        } else {
+            Dual::constant(1.0)
+        };
+        let l0 = var(3, self.scale);
+        let b0 = match TREND {
+            0 => Dual::constant(0.0),
+            1 => var(4, self.scale),
+            _ => var(4, 1.0),
+        };
+        if TREND == 2 && b0.v <= 0.0 {
+            return f64::INFINITY;
+        }
+        *g = [0.0; DIM];
+        match filter_grad::<MULT, TREND, DAMPED, K>(self.y, [alpha, beta, phi, l0, b0]) {
+            Some(o) if o.v.is_finite() && o.d.iter().all(|d| d.is_finite()) => {
+                for j in 0..K {
+                    g[idx[j]] = o.d[j];
+                }
+                o.v
+            }
+            _ => f64::INFINITY,
+        }
+    }
+
+    /// `x` with the initial states that minimise Σε² at its α, β, φ (`x` itself unless the model
+    /// is profiled: additive errors and trend). There the errors are affine in the initial
+    /// states, `ε = c + l0·u + b0·v`: the recursion is run for `c` (from the data, states 0), `u`
+    /// and `v` (no data, unit level or trend) side by side and the normal equations solved. At
+    /// that point the gradient of `−loglik` in α, β, φ is the partial one (the states' own is
+    /// zero), so the search needs no more. `None` when the equations are singular or not finite.
+    fn profiled(&self, x: &[f64; DIM]) -> Option<[f64; DIM]> {
+        if !self.profile {
+            return Some(*x);
+        }
+        let p = self.params(x);
+        let phi = p.phi;
+        // States (level, trend) of the three parts.
+        let (mut lc, mut bc, mut lu, mut bu, mut lv, mut bv) = (0.0, 0.0, 1.0, 0.0, 0.0, 1.0);
+        let (mut uu, mut uv, mut vv, mut uc, mut vc) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        for &yt in self.y {
+            let ec = yt - (lc + phi * bc);
+            let eu = -(lu + phi * bu);
+            let ev = -(lv + phi * bv);
+            uu += eu * eu;
+            uv += eu * ev;
+            vv += ev * ev;
+            uc += eu * ec;
+            vc += ev * ec;
+            (lc, bc) = (lc + phi * bc + p.alpha * ec, phi * bc + p.beta * ec);
+            (lu, bu) = (lu + phi * bu + p.alpha * eu, phi * bu + p.beta * eu);
+            (lv, bv) = (lv + phi * bv + p.alpha * ev, phi * bv + p.beta * ev);
+        }
+        let det = uu * vv - uv * uv;
+        if det.is_nan() || det <= 1e-14 * uu * vv {
+            return None;
+        }
+        let mut out = *x;
+        out[3] = (uv * vc - vv * uc) / det / self.scale;
+        out[4] = (uv * uc - uu * vc) / det / self.scale;
+        (out[3].is_finite() && out[4].is_finite()).then_some(out)
+    }
+
+    /// The start `x0` (projected into the bounds) if the model's likelihood is finite there, else
+    /// the first of its neighbours (each active coordinate moved by a tenth of itself, or 0.05
+    /// near zero) where it is; `None` when there is none.
+    fn first_finite(&self, x0: [f64; DIM]) -> Option<[f64; DIM]> {
+        let mut g = [0.0; DIM];
+        let x = self.project(x0);
+        if self.objective(&x, &mut g).is_finite() {
+            return Some(x);
+        }
+        (0..DIM).filter(|&i| self.active[i]).find_map(|i| {
+            let mut v = x;
+            v[i] += if x[i].abs() > 1e-3 {
+                0.1 * x[i].abs()
+            } else {
+                0.05
+            };
+            let v = self.project(v);
+            self.objective(&v, &mut g).is_finite().then_some(v)
+        })
+    }
+
+    /// Minimises [`Problem::objective`] from `x0` (inside the model's domain) by a projected
+    /// quasi-Newton search: BFGS on the coordinates not held at a bound (a coordinate is held
+    /// while it sits on a bound with the gradient pushing outward), each step projected back into
+    /// the bounds and shortened until it decreases the objective enough (Armijo). Ends when the
+    /// projected gradient vanishes or the objective stops decreasing. Returns the best value and
+    /// point.
+    fn minimise(
+        &self,
+        x0: [f64; DIM],
+        model: Option<Hessian>,
+        max_iter: usize,
+        tol: f64,
+    ) -> (f64, [f64; DIM], Option<Hessian>) {
+        let act = self.active;
+        let mut x = self.project(x0);
+        let mut g = [0.0; DIM];
+        let mut f = self.objective(&x, &mut g);
+        if !f.is_finite() {
+            return (f, x, None);
+        }
+        let mut b = [[0.0; DIM]; DIM];
+        let identity = |b: &mut Hessian| {
+            for (i, row) in b.iter_mut().enumerate() {
+                *row = [0.0; DIM];
+                row[i] = 1.0;
+            }
+        };
+        identity(&mut b);
+        let mut fresh = true;
+        if let Some(m) = model {
+            (b, fresh) = (m, false);
+        }
+        let mut stalls = 0;
+        let mut gt = [0.0; DIM];
+        let (lo, hi) = (LOWER, UPPER);
+        for _ in 0..max_iter {
+            let mut free = [false; DIM];
+            let mut pg: f64 = 0.0;
+            for i in 0..DIM {
+                if act[i] {
+                    let held = (x[i] <= lo[i] && g[i] > 0.0) || (x[i] >= hi[i] && g[i] < 0.0);
+                    free[i] = !held;
+                    pg = pg.max(((x[i] - g[i]).clamp(lo[i], hi[i]) - x[i]).abs());
+                }
+            }
+            if pg <= 1e-12 {
+                break;
+            }
+            let Some(d) = newton_direction(&b, &g, &free) else {
+                if fresh {
+                    break;
+                }
+                identity(&mut b);
+                fresh = true;
+                continue;
+            };
+            // Converged when the model promises no decrease beyond `tol` (relative); the identity
+            // is no model of the curvature, so a fresh one promises nothing.
+            let slope: f64 = (0..DIM).map(|i| g[i] * d[i]).sum();
+            if !fresh && -slope <= tol * (1.0 + f.abs()) {
+                break;
+            }
+            // The first step of a fresh (identity) model moves no coordinate by more than 0.1.
+            let dmax = d.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+            let mut t = if fresh { (0.1 / dmax).min(1.0) } else { 1.0 };
+            let mut accepted = false;
+            for _ in 0..30 {
+                let mut trial = x;
+                for i in 0..DIM {
+                    if free[i] {
+                        trial[i] = x[i] + t * d[i];
+                    }
+                }
+                let xt = self.project(trial);
+                let ft = self.objective(&xt, &mut gt);
+                let dec: f64 = (0..DIM).map(|i| g[i] * (xt[i] - x[i])).sum();
+                if ft.is_finite() && ft < f && ft <= f + 1e-4 * dec {
+                    accepted = true;
+                    // Progress too small to matter: count towards stopping.
+                    if f - ft <= 1e-15 * (1.0 + f.abs()) {
+                        stalls += 1;
+                    } else {
+                        stalls = 0;
+                    }
+                    let mut s = [0.0; DIM];
+                    let mut yv = [0.0; DIM];
+                    for i in 0..DIM {
+                        s[i] = xt[i] - x[i];
+                        yv[i] = gt[i] - g[i];
+                    }
+                    bfgs_update(&mut b, &s, &yv, &mut fresh);
+                    (x, f, g) = (xt, ft, gt);
+                    break;
+                }
+                t *= if ft.is_finite() && dec < 0.0 {
+                    // Minimum of the quadratic through f, the slope and ft, kept in [0.1, 0.5].
+                    let q = -dec / (2.0 * (ft - f - dec));
+                    if q.is_finite() {
+                        q.clamp(0.1, 0.5)
+                    } else {
+                        0.5
+                    }
+                } else {
+                    0.25
+                };
+            }
+            if !accepted {
+                if fresh {
+                    break;
+                }
+                identity(&mut b);
+                fresh = true;
+            } else if stalls >= 3 {
+                break;
+            }
+        }
+        (f, x, (!fresh).then_some(b))
+    }
+}
+
+/// The quasi-Newton direction on the free coordinates: solves `B_FF·d_F = −g_F` by Cholesky
+/// (`d` zero elsewhere); `None` when `B_FF` is not positive definite or no coordinate is free.
+fn newton_direction(
+    b: &[[f64; DIM]; DIM],
+    g: &[f64; DIM],
+    free: &[bool; DIM],
+) -> Option<[f64; DIM]> {
     let mut idx = [0usize; DIM];
     let mut n = 0;
-    for (i, _) in active.iter().enumerate().take(dim).filter(|(_, a)| **a) {
+    for (i, _) in free.iter().enumerate().filter(|(_, f)| **f) {
         idx[n] = i;
         n += 1;
     }
-    let idx = &idx[..n];
-    let mut base = [0.0; DIM];
-    base[..dim].copy_from_slice(&x0[..dim]);
-    let mut pts = [base; DIM + 1];
-    for (k, &i) in idx.iter().enumerate() {
-        pts[k + 1][i] += if base[i].abs() > 1e-3 {
-            0.1 * base[i].abs()
-        } else {
-            0.05
-        };
+    if n == 0 {
+        return None;
     }
-    let mut vals = [0.0; DIM + 1];
-    for k in 0..=n {
-        vals[k] = f(&pts[k][..dim]);
-    }
-    for iter in 0..max_iter {
-        // Stable: equal values keep their order, as a stable sort would.
-        for k in 1..=n {
-            let (p, v) = (pts[k], vals[k]);
-            let mut j = k;
-            while j > 0 && vals[j - 1].total_cmp(&v).is_gt() {
-                pts[j] = pts[j - 1];
-                vals[j] = vals[j - 1];
-                j -= 1;
-            }
-            pts[j] = p;
-            vals[j] = v;
-        }
-        if (vals[n] - vals[0]).abs() <= tol * (1.0 + vals[0].abs()) && vals[0].is_finite() {
-            break;
-        }
-        // Every vertex outside the domain (a start whose forecasts turn negative, in a model
-        // with a multiplicative error or trend): the simplex has no slope to follow. A start that
-        // has found no finite point in [`LOST_ITER`] moves is given up; on the peer series none
-        // that wandered the full 4 000 ever found one.
-        if !vals[0].is_finite() && iter >= LOST_ITER {
-            break;
-        }
-        let mut centroid = base;
-        for &i in idx {
-            centroid[i] = pts[..n].iter().map(|p| p[i]).sum::<f64>() / n as f64;
-        }
-        let worst = pts[n];
-        let along = |t: f64| {
-            let mut p = centroid;
-            for &i in idx {
-                p[i] = centroid[i] + t * (worst[i] - centroid[i]);
-            }
-            p
-        };
-        let xr = along(-1.0);
-        let fr = f(&xr[..dim]);
-        if fr < vals[0] {
-            let xe = along(-2.0);
-            let fe = f(&xe[..dim]);
-            if fe < fr {
-                pts[n] = xe;
-                vals[n] = fe;
-            } else {
-                pts[n] = xr;
-                vals[n] = fr;
-            }
-        } else if fr < vals[n - 1] {
-            pts[n] = xr;
-            vals[n] = fr;
-        } else {
-            let xc = if fr < vals[n] {
-                along(-0.5)
-            } else {
-                along(0.5)
-            };
-            let fc = f(&xc[..dim]);
-            if fc < vals[n].min(fr) {
-                pts[n] = xc;
-                vals[n] = fc;
-            } else {
-                for k in 1..=n {
-                    for &i in idx {
-                        pts[k][i] = pts[0][i] + 0.5 * (pts[k][i] - pts[0][i]);
-                    }
-                    vals[k] = f(&pts[k][..dim]);
+    let mut l = [[0.0; DIM]; DIM];
+    for r in 0..n {
+        for c in 0..=r {
+            let s = b[idx[r]][idx[c]] - (0..c).map(|k| l[r][k] * l[c][k]).sum::<f64>();
+            if r == c {
+                if s.is_nan() || s <= 0.0 {
+                    return None;
                 }
+                l[r][r] = s.sqrt();
+            } else {
+                l[r][c] = s / l[c][c];
             }
         }
     }
-    let best = (0..=n)
-        .min_by(|&a, &b| vals[a].total_cmp(&vals[b]))
-        .unwrap_or(0);
-    (vals[best], pts[best][..dim].to_vec())
+    let mut z = [0.0; DIM];
+    for r in 0..n {
+        let mut s = -g[idx[r]];
+        for k in 0..r {
+            s -= l[r][k] * z[k];
+        }
+        z[r] = s / l[r][r];
+    }
+    let mut d = [0.0; DIM];
+    for r in (0..n).rev() {
+        let mut s = z[r];
+        for k in r + 1..n {
+            s -= l[k][r] * d[idx[k]];
+        }
+        d[idx[r]] = s / l[r][r];
+    }
+    d.iter().all(|v| v.is_finite()).then_some(d)
 }
 
+/// The BFGS update of the Hessian model `b` by a step `s` and the change `y` of the gradient
+/// along it, skipped unless the curvature `s·y` is positive; a `fresh` (identity) model is first
+/// scaled to `y·y/s·y`.
+fn bfgs_update(b: &mut [[f64; DIM]; DIM], s: &[f64; DIM], y: &[f64; DIM], fresh: &mut bool) {
+    let sy: f64 = (0..DIM).map(|i| s[i] * y[i]).sum();
+    let yy: f64 = y.iter().map(|v| v * v).sum();
+    let ss: f64 = s.iter().map(|v| v * v).sum();
+    if sy.is_nan() || sy <= 1e-12 * (yy * ss).sqrt() {
+        return;
+    }
+    if *fresh {
+        let c = yy / sy;
+        for (i, row) in b.iter_mut().enumerate() {
+            *row = [0.0; DIM];
+            row[i] = c;
+        }
+        *fresh = false;
+    }
+    let mut bs = [0.0; DIM];
+    for i in 0..DIM {
+        bs[i] = (0..DIM).map(|k| b[i][k] * s[k]).sum();
+    }
+    let sbs: f64 = (0..DIM).map(|i| s[i] * bs[i]).sum();
+    if sbs.is_nan() || sbs <= 0.0 {
+        return;
+    }
+    for i in 0..DIM {
+        for k in 0..DIM {
+            b[i][k] += y[i] * y[k] / sy - bs[i] * bs[k] / sbs;
+        }
+    }
+}
+
+/// The most coordinates the search has (α, β, φ, l0, b0).
+const DIM: usize = 5;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A positive series with trend and swings (the peer series are in tests/ets.rs).
+    fn wavy() -> Vec<f64> {
+        (0..40)
+            .map(|t| 100.0 + 3.0 * t as f64 + 12.0 * (0.7 * t as f64).sin())
+            .collect()
+    }
+
+    /// The search's problem for a model; `profile` as [`Spec::fit`] sets it, or off.
+    fn problem(spec: Spec, y: &[f64], profile: bool) -> Problem<'_> {
+        let trend = spec.trend != TrendKind::None;
+        let scale = y.iter().map(|v| v.abs()).sum::<f64>() / y.len() as f64;
+        Problem {
+            spec,
+            y,
+            scale,
+            active: if profile {
+                [true, trend, spec.damped, false, false]
+            } else {
+                [true, trend, spec.damped, true, trend]
+            },
+            profile,
+        }
+    }
+
+    /// Central finite differences of `f` at `x` along the active coordinates.
+    fn finite_differences(
+        f: impl Fn(&[f64; DIM]) -> f64,
+        x: &[f64; DIM],
+        active: &[bool; DIM],
+    ) -> [f64; DIM] {
+        let mut d = [0.0; DIM];
+        for i in (0..DIM).filter(|&i| active[i]) {
+            let h = 1e-6 * (1.0 + x[i].abs());
+            let (mut up, mut down) = (*x, *x);
+            up[i] += h;
+            down[i] -= h;
+            d[i] = (f(&up) - f(&down)) / (2.0 * h);
+        }
+        d
+    }
+
+    #[test]
+    fn the_gradient_is_the_recursions_derivative() {
+        // The dual-number gradient against finite differences of −loglik computed by
+        // Spec::filter (the f64 recursion, a separate code path), every model, every searched
+        // coordinate, at a point inside the bounds.
+        let y = wavy();
+        for spec in all_specs() {
+            let p = problem(spec, &y, false);
+            let b0 = if spec.trend == TrendKind::Multiplicative {
+                1.02
+            } else {
+                2.0 / p.scale
+            };
+            let x = [0.4, 0.3, 0.9, y[0] / p.scale, b0];
+            let minus_ll = |x: &[f64; DIM]| -spec.filter(&y, &p.params(x)).unwrap().0;
+            let mut g = [0.0; DIM];
+            let f = p.objective(&x, &mut g);
+            assert!((f - minus_ll(&x)).abs() <= 1e-9 * f.abs(), "{spec}: {f}");
+            let fd = finite_differences(minus_ll, &x, &p.active);
+            for i in 0..DIM {
+                assert!(
+                    (g[i] - fd[i]).abs() <= 1e-5 * (1.0 + fd[i].abs()),
+                    "{spec} coordinate {i}: gradient {} vs finite differences {}",
+                    g[i],
+                    fd[i]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn profiled_states_minimise_the_squared_errors() {
+        // Additive errors and trend: the solved initial states give the least Σε² (by
+        // Spec::filter) among their neighbours, and the profiled objective's gradient is the
+        // derivative of −loglik at the solved states (finite differences through the solve).
+        let y = wavy();
+        for code in ["AAN", "AAdN"] {
+            let spec = Spec::try_from(code).unwrap();
+            let p = problem(spec, &y, true);
+            let x = p.profiled(&[0.4, 0.3, 0.9, 0.0, 0.0]).unwrap();
+            let sse = |x: &[f64; DIM]| spec.filter(&y, &p.params(x)).unwrap().1;
+            for (i, step) in [(3, 1e-3), (3, -1e-3), (4, 1e-3), (4, -1e-3)] {
+                let mut moved = x;
+                moved[i] += step;
+                assert!(sse(&x) < sse(&moved), "{code}: coordinate {i} by {step}");
+            }
+            let minus_ll = |x: &[f64; DIM]| {
+                -spec
+                    .filter(&y, &p.params(&p.profiled(x).unwrap()))
+                    .unwrap()
+                    .0
+            };
+            let mut g = [0.0; DIM];
+            let f = p.objective(&x, &mut g);
+            assert!((f - minus_ll(&x)).abs() <= 1e-9 * f.abs(), "{code}: {f}");
+            let fd = finite_differences(minus_ll, &x, &p.active);
+            for i in 0..DIM {
+                assert!(
+                    (g[i] - fd[i]).abs() <= 1e-5 * (1.0 + fd[i].abs()),
+                    "{code} coordinate {i}: gradient {} vs finite differences {}",
+                    g[i],
+                    fd[i]
+                );
+            }
+        }
+    }
 
     #[test]
     fn specs_parse_and_print() {
