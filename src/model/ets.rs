@@ -333,7 +333,8 @@ impl Spec {
 
     /// Fits the model by maximum likelihood within R's bounds: a projected quasi-Newton search
     /// (BFGS, exact gradients by forward differentiation of the recursion) from each of
-    /// [`STARTS`] to a loose tolerance, then the best end point polished to rounding.
+    /// nine starting points (six of the smoothing parameters and three with φ = 0.98) to a loose
+    /// tolerance, then the best end point polished to rounding.
     /// Deterministic: the same starts in the same order, no randomness, no threads.
     ///
     /// # Errors
