@@ -5,45 +5,13 @@
 //! (the model count is the number augurs fitted) and one `fit` line per model with augurs'
 //! log-likelihood. `scripts/bench-ets` runs it: `cargo run --release --example ets_augurs`.
 use augurs_ets::model::{ErrorComponent, ModelType, SeasonalComponent, TrendComponent, Unfit};
-use serde_json::Value;
-use std::path::Path;
-use std::time::Instant;
 
-/// The second column of a fixture CSV (header skipped), summed in blocks of `block` values.
-fn column(file: &str, block: usize) -> Vec<f64> {
-    let text = std::fs::read_to_string(Path::new("tests/fixtures/timeseries").join(file))
-        .expect("a fixture series");
-    let v: Vec<f64> = text
-        .lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.split(',').nth(1).unwrap().trim().parse().unwrap())
-        .collect();
-    v.chunks(block).map(|c| c.iter().sum()).collect()
-}
-
-/// Mean seconds per call of `f`, repeated until 0.3 s have passed (at least 3 calls).
-fn time(mut f: impl FnMut()) -> f64 {
-    let start = Instant::now();
-    let mut reps = 0;
-    while reps < 3 || start.elapsed().as_secs_f64() < 0.3 {
-        f();
-        reps += 1;
-    }
-    start.elapsed().as_secs_f64() / f64::from(reps)
-}
+#[path = "ets_series/mod.rs"]
+mod ets_series;
+use ets_series::{series, time};
 
 fn main() {
-    let doc: Value = serde_json::from_str(
-        &std::fs::read_to_string("tests/fixtures/timeseries/ets_peer_statsmodels.json")
-            .expect("the peer reference"),
-    )
-    .unwrap();
-    for (name, entry) in doc["series"].as_object().unwrap() {
-        let y = column(
-            entry["file"].as_str().unwrap(),
-            entry["sum_blocks_of"].as_u64().unwrap() as usize,
-        );
+    for (name, y) in series() {
         let positive = y.iter().all(|v| *v > 0.0);
         // hwf's models in ets::all_specs order, those the series admits.
         let mut models = Vec::new();

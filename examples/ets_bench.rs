@@ -4,33 +4,10 @@
 //! and the time of `ets::auto` (all models, AICc), each the mean over repetitions lasting at least
 //! 0.3 s. `scripts/bench-ets` runs it beside statsmodels: `cargo run --release --example ets_bench`.
 use hwf::model::ets::{self, ErrorKind, Spec, TrendKind};
-use serde_json::Value;
-use std::path::Path;
-use std::time::Instant;
 
-/// The second column of a fixture CSV (header skipped), summed in blocks of `block` values.
-fn column(file: &str, block: usize) -> Vec<f64> {
-    let text = std::fs::read_to_string(Path::new("tests/fixtures/timeseries").join(file))
-        .expect("a fixture series");
-    let v: Vec<f64> = text
-        .lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.split(',').nth(1).unwrap().trim().parse().unwrap())
-        .collect();
-    v.chunks(block).map(|c| c.iter().sum()).collect()
-}
-
-/// Mean seconds per call of `f`, repeated until 0.3 s have passed (at least 3 calls).
-fn time(mut f: impl FnMut()) -> f64 {
-    let start = Instant::now();
-    let mut reps = 0;
-    while reps < 3 || start.elapsed().as_secs_f64() < 0.3 {
-        f();
-        reps += 1;
-    }
-    start.elapsed().as_secs_f64() / f64::from(reps)
-}
+#[path = "ets_series/mod.rs"]
+mod ets_series;
+use ets_series::{series, time};
 
 fn admits(spec: Spec, y: &[f64]) -> bool {
     y.iter().all(|v| *v > 0.0)
@@ -38,21 +15,12 @@ fn admits(spec: Spec, y: &[f64]) -> bool {
 }
 
 fn main() {
-    let doc: Value = serde_json::from_str(
-        &std::fs::read_to_string("tests/fixtures/timeseries/ets_peer_statsmodels.json")
-            .expect("the peer reference"),
-    )
-    .unwrap();
     let only = std::env::args().nth(1);
     let fit = |s: &Spec, y: &[f64]| s.fit(y);
-    for (name, entry) in doc["series"].as_object().unwrap() {
-        if only.as_ref().is_some_and(|o| o != name) {
+    for (name, y) in series() {
+        if only.as_ref().is_some_and(|o| *o != name) {
             continue;
         }
-        let y = column(
-            entry["file"].as_str().unwrap(),
-            entry["sum_blocks_of"].as_u64().unwrap() as usize,
-        );
         let specs: Vec<Spec> = ets::all_specs()
             .into_iter()
             .filter(|s| admits(*s, &y))

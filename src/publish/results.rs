@@ -428,7 +428,7 @@ pub fn flows_table_with(pr: &Projection, protect: bool) -> Wide {
 }
 
 /// County `c`'s sum over sex and age in year index `ti` of a path's cells (`per` cells a year).
-fn county_sum(v: &[f64], per: usize, ti: usize, c: usize) -> f64 {
+pub(crate) fn county_sum(v: &[f64], per: usize, ti: usize, c: usize) -> f64 {
     v[ti * per + c * 2 * NA..ti * per + (c + 1) * 2 * NA]
         .iter()
         .sum()

@@ -5,6 +5,7 @@
 use super::html::{esc, header_row, num, prof_name, tr};
 use crate::model::Projection;
 use crate::model::inputs::NA;
+use crate::publish::results::county_sum;
 use crate::table::Lang;
 use std::fmt::Write as _;
 
@@ -28,17 +29,13 @@ pub(crate) fn layers_toc(o: &mut String, pr: &Projection, lang: Lang) {
     }
 }
 
-/// Licensed persons of a path in the counties `counties` in year index `ti` (of the path).
+/// Licensed persons of profession `p`'s path in the counties `counties` in year index `ti` (of
+/// the path).
 fn licensed_in(pr: &Projection, p: usize, ti: usize, counties: &[usize]) -> f64 {
     let per = pr.inputs.grid.nc() * 2 * NA;
-    let v = &pr.paths[p].licensed;
     counties
         .iter()
-        .map(|&c| {
-            v[ti * per + c * 2 * NA..ti * per + (c + 1) * 2 * NA]
-                .iter()
-                .sum::<f64>()
-        })
+        .map(|&c| county_sum(&pr.paths[p].licensed, per, ti, c))
         .sum()
 }
 
