@@ -846,12 +846,21 @@ def new_issued() -> dict[str, list[array]]:
 
 
 def add_persons(rng, issued_o_year: array, n: int, women: float, age_cat: Categorical,
-                county_cat: Categorical) -> None:
+                county_cat: Categorical, dest: list[int] | None = None) -> None:
+    """Adds n new licensees; `dest`, when given, counts them by county (no random number of its own,
+    so the stream is the same with or without it)."""
     for _ in range(n):
         s = 1 if rng.random() < women else 0
         ai = age_cat.draw(rng)
         ci = county_cat.draw(rng)
         issued_o_year[idx(ci, s, ai)] += 1
+        if dest is not None:
+            dest[ci] += 1
+
+
+# Swedish licences of the professions with a programme by (profession, health-care region of
+# education, licence year): counts by county of residence (set in make_parent_inflows).
+DESTINATIONS: dict[tuple[str, str, int], list[int]] = {}
 
 
 def make_parent_inflows(rng: Rng, grad, county_pop: dict[int, list[int]]) -> dict[str, dict]:
@@ -879,8 +888,9 @@ def make_parent_inflows(rng: Rng, grad, county_pop: dict[int, list[int]]) -> dic
                             continue
                         if p == "HSK" and ly < HSK_FIRST_YEAR:
                             continue
+                        dest = DESTINATIONS.setdefault((p, r, ly), [0] * NC)
                         add_persons(rng, iss["SE"][ly - 2010], cnt, women_new, age_cat_by_lag[extra],
-                                    settle_weights(r, county_pop[ly]))
+                                    settle_weights(r, county_pop[ly]), dest)
         eu0, eu1, tc0, tc1 = FOREIGN[p]
         fage = Categorical(age_weights(KIR_AGE if p == "KIR" else FOREIGN_AGE))
         for y in LIC_YEARS:
@@ -1510,6 +1520,18 @@ def write_service_use(rows, manifest) -> None:
                         "Relative care use per person by service area, sex and age")
 
 
+def write_destinations(manifest) -> None:
+    lines = ["%s;%s;%s;%d;%d" % (p, r, C_CODES[ci], y, n)
+             for (p, r, y), counts in sorted(DESTINATIONS.items(),
+                                             key=lambda kv: (P_CODES.index(kv[0][0]), R_CODES.index(kv[0][1]), kv[0][2]))
+             for ci, n in enumerate(counts) if n]
+    write_semicolon_csv("destinations.csv", "yrke;sjukvårdsregion;län;år;legitimationer", lines, manifest,
+                        "Legitimationer på svensk utbildning efter yrke, lärosätets sjukvårdsregion, "
+                        "län och år %d–%d" % (LIC_YEARS[0], LIC_YEARS[-1]),
+                        "Licences on Swedish education by profession, health-care region of the "
+                        "university, county and year %d–%d" % (LIC_YEARS[0], LIC_YEARS[-1]))
+
+
 def write_staffing(rows, manifest) -> None:
     lines = ["%s;%s;%s;%s;%s" % (p, c, sec, sv, tenths(x).replace(".", ",")) for p, c, sec, sv, x in rows]
     write_semicolon_csv("staffing.csv", "yrke;län;huvudman;verksamhetsområde;heltidsekvivalenter", lines, manifest,
@@ -1998,6 +2020,15 @@ population ages 0–100 (`100` = 100+). Codes come from `data/codes/`.
   care) tilted per county (a log-normal factor, sd 0.15, per service); municipality-run care is
   municipal health care throughout. The parts sum to the employed FTE of the cell exactly. Drawn
   from a stream of random numbers of its own (seed + 1), so the other files do not depend on it.
+- **`destinations.csv`** — where the Swedish licences of each programme's graduates went (UTF-8
+  with BOM, `;`, CRLF): `yrke;sjukvårdsregion;län;år;legitimationer`, the licences issued on Swedish
+  education in year `år` to graduates of the health-care region `sjukvårdsregion` (where the
+  university is), by county of residence at the licence; only non-zero counts are written. It
+  covers the professions with a programme that are licences of their own (not the layers SSSK and
+  BMO, whose degrees the generator draws from the nurses' cells without recording the university),
+  and its counts add up, per profession, county and year, to the Swedish licences of
+  `licences_issued.px` exactly: it is counted while the generator settles each new licensee (70 % in
+  the region of the university, see below), without a random number of its own.
 - **`manifest.toml`** — name, format, titles, `synthetic = true`, sha256, bytes, rows (and cells for
   PX: values written in DATA) of every data file.
 
@@ -2249,7 +2280,7 @@ each file's layout): base year {BASE_YEAR}, licences 2010–2023, employment 201
 |---|---|---|---|
 {sizes}
 
-The three CSV files have one title line above their header, `{CSV_TITLE_DRIFT}`, so that
+The CSV files have one title line above their header, `{CSV_TITLE_DRIFT}`, so that
 hwf (which reads a CSV's title lines) knows them for synthetic, as the PX files' `SOURCE` and `NOTE`
 say; the default world's CSV files have none (hwf knows them by their content).
 
@@ -2453,6 +2484,7 @@ def main() -> None:
     write_balance(balance_rows, manifest)
     write_service_use(service_use(pops[2023]), manifest)
     write_staffing(make_staffing(emp), manifest)
+    write_destinations(manifest)
     write_manifest(manifest)
     ach = achieved(stocks, emp, issued, beg, cpop, pops, balance_rows)
     ach["hsk_wave_2019"] = info["HSK"]["wave_2019"]

@@ -16,7 +16,7 @@ pub const DIR: &str = "data/default";
 pub const MANIFEST: &str = include_str!("../data/default/manifest.toml");
 
 /// The embedded files: name and bytes, in manifest order.
-pub const FILES: [(&str, &[u8]); 10] = [
+pub const FILES: [(&str, &[u8]); 11] = [
     ("licensed.px", include_bytes!("../data/default/licensed.px")),
     ("employed.px", include_bytes!("../data/default/employed.px")),
     (
@@ -48,12 +48,16 @@ pub const FILES: [(&str, &[u8]); 10] = [
         "staffing.csv",
         include_bytes!("../data/default/staffing.csv"),
     ),
+    (
+        "destinations.csv",
+        include_bytes!("../data/default/destinations.csv"),
+    ),
 ];
 
 /// The number of rows (cells) of each embedded table once read, in the order of [`FILES`] (a test
 /// reads every file and compares): a table with another count cannot be one of them.
-pub const ROWS: [usize; 10] = [
-    776_160, 3_991_680, 2_328_480, 59_388, 93_324, 6_156, 606, 636, 1_212, 2_713,
+pub const ROWS: [usize; 11] = [
+    776_160, 3_991_680, 2_328_480, 59_388, 93_324, 6_156, 606, 636, 1_212, 2_713, 14_356,
 ];
 
 /// The bytes of one embedded file.

@@ -185,6 +185,9 @@ pub enum TableKind {
     ServiceUse,
     /// The staffing matrix: FTE by profession, sector and service area (and county).
     Staffing,
+    /// Licences on Swedish education by profession, health-care region of education, county and
+    /// year: where each region's graduates went.
+    Destinations,
     /// Any other table: only the generic checks.
     Other,
 }
@@ -203,6 +206,7 @@ impl TableKind {
             TableKind::Balance => &[Year, County, Profession, Sector, Assessment],
             TableKind::ServiceUse => &[Service, Sex, Age],
             TableKind::Staffing => &[Profession, Sector, Service],
+            TableKind::Destinations => &[Profession, HealthcareRegion, County, Year],
             TableKind::Other => &[],
         }
     }
@@ -227,12 +231,13 @@ impl TableKind {
             TableKind::Balance => "balance",
             TableKind::ServiceUse => "service_use",
             TableKind::Staffing => "staffing",
+            TableKind::Destinations => "destinations",
             TableKind::Other => "other",
         }
     }
 
     /// All kinds.
-    pub const ALL: [TableKind; 10] = [
+    pub const ALL: [TableKind; 11] = [
         TableKind::Licensed,
         TableKind::Employed,
         TableKind::LicencesIssued,
@@ -242,6 +247,7 @@ impl TableKind {
         TableKind::Balance,
         TableKind::ServiceUse,
         TableKind::Staffing,
+        TableKind::Destinations,
         TableKind::Other,
     ];
 

@@ -491,7 +491,7 @@ fn validate_reports_all_findings_and_exits_non_zero() {
 fn the_embedded_default_data_validates() {
     let (code, out, err) = hwf(&["validate"]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("10 file(s) checked: 0 error(s)"), "{out}");
+    assert!(out.contains("11 file(s) checked: 0 error(s)"), "{out}");
 }
 
 #[test]

@@ -1402,7 +1402,12 @@ fn persons_by_sector_without_fte_take_fte_per_person_from_the_embedded_profile()
         .collect();
     assert_eq!(
         keys[8..],
-        ["employed.fte", "demand.service_use", "demand.staffing"]
+        [
+            "employed.fte",
+            "demand.service_use",
+            "demand.staffing",
+            "supply.destinations"
+        ]
     );
     assert_eq!(m["scenario"]["inputs"]["employed"]["fte"], "embedded");
 }

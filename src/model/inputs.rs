@@ -853,6 +853,9 @@ pub struct Inputs {
     /// Care use per service area and the staffing matrix (`demand.service_use`,
     /// `demand.staffing`), when the scenario drives demand by service; see [`gather_services`].
     pub services: Option<super::services::Services>,
+    /// Where each health-care region's graduates took their licences (`supply.destinations`),
+    /// in a national run that names the table; see [`gather_destinations`].
+    pub destinations: Option<super::destinations::Destinations>,
 }
 
 impl Inputs {
@@ -1188,6 +1191,7 @@ impl Inputs {
                 .services
                 .as_ref()
                 .map(|s| s.national(np, nc, self.grid.nk())),
+            destinations: None,
         }
     }
 
@@ -1913,6 +1917,7 @@ impl Inputs {
                 banded_exits: !(lic_bands.is_empty() && iss_bands.is_empty()),
                 overrides: Default::default(),
                 services: None,
+                destinations: None,
             },
             sink.notes,
         ))
@@ -1928,6 +1933,60 @@ fn not_imputed(mut g: Gathered, key: &str) -> Gathered {
         }
     }
     g
+}
+
+/// Gathers the destinations table (`supply.destinations`: licences on Swedish education by
+/// profession, health-care region of education, county and year) onto `grid` and `regions`, with
+/// notes on rows left out as `(file, note)`. Cells without a row are 0 (only licences given are
+/// written); the years are the table's.
+///
+/// # Errors
+///
+/// [`ModelError::Contract`] with every [`Problem`]: a row that cannot be placed, cells without a
+/// number, a missing dimension.
+pub fn gather_destinations(
+    t: &Table,
+    grid: &Grid,
+    regions: &[String],
+) -> Result<(super::destinations::Destinations, Vec<(String, Note)>), ModelError> {
+    let any = |concept, codes| Axis {
+        concept,
+        codes,
+        need: Need::Any,
+    };
+    let mut sink = Sink::default();
+    let years = years_of(t);
+    let ys = strings(&years);
+    let g = gather(
+        t,
+        &[
+            any(Concept::Year, &ys),
+            any(Concept::Profession, &grid.professions),
+            any(Concept::HealthcareRegion, regions),
+            any(Concept::County, &grid.counties),
+        ],
+        &[],
+        Cover {
+            per_profession: false,
+            cells: false,
+        },
+    );
+    let counts = sink.take(t, not_imputed(g, "supply.destinations"));
+    if !sink.problems.is_empty() {
+        return Err(ModelError::Contract {
+            problems: sink.problems,
+        });
+    }
+    Ok((
+        super::destinations::Destinations {
+            years,
+            counts,
+            np: grid.np(),
+            nr: regions.len(),
+            nc: grid.nc(),
+        },
+        sink.notes,
+    ))
 }
 
 /// Gathers the care use per service area (`use_t`: service area × sex × age 0–100) and the staffing

@@ -9,6 +9,7 @@ pub mod backtest;
 pub mod calibration;
 pub mod contract;
 pub mod demand;
+pub mod destinations;
 pub mod ets;
 pub mod forecast;
 pub mod impute;
@@ -304,6 +305,10 @@ pub struct RequiredIntake {
     pub own_gap: Option<f64>,
     /// With a largest change a year in its unit: the path its beginners take.
     pub path: Option<IntakePath>,
+    /// The required intake split over the health-care regions where the scenario names where
+    /// their graduates went (`supply.destinations`, national runs): one entry per region of the
+    /// run, adding up to `required`; empty otherwise (see [`destinations`]).
+    pub regions: Vec<destinations::RegionalIntake>,
 }
 
 /// A required intake under a largest change a year (`balance.max_change`, see [`intake`]).
@@ -382,6 +387,7 @@ pub fn kind_of(key: &str) -> validate::TableKind {
         "balance" => TableKind::Balance,
         "demand.service_use" => TableKind::ServiceUse,
         "demand.staffing" => TableKind::Staffing,
+        "supply.destinations" => TableKind::Destinations,
         _ => TableKind::Other,
     }
 }
@@ -543,6 +549,17 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
             service_tables.push((t, used.len() - 1));
         }
     }
+    // Where each region's graduates went: the split of the required intake over the regions.
+    let destinations = match &sc.supply.destinations {
+        Some(f) => {
+            let key = "supply.destinations";
+            let (t, u) = read_input(key, &f.input_file())?;
+            findings.extend(errors(&t, kind_of(key), Vec::new()));
+            used.push(u);
+            Some((t, used.len() - 1))
+        }
+        None => None,
+    };
     if !findings.is_empty() {
         return Err(ModelError::Invalid { findings });
     }
@@ -606,6 +623,18 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
             used[at].notes.push(n);
         }
         inp.services = Some(services);
+    }
+    if let Some((t, at)) = destinations {
+        if area.whole {
+            let (d, notes) = inputs::gather_destinations(&t, &inp.grid, &inp.hc_regions)?;
+            used[at].notes.extend(notes.into_iter().map(|(_, n)| n));
+            inp.destinations = Some(d);
+        } else {
+            used[at].notes.push(Note::new(
+                "not used: the required intake is split over the health-care regions in a national run only (a scoped run's required intake is already its regions' beginners)",
+                "används inte: den behövda antagningen fördelas på sjukvårdsregionerna bara i en körning för riket (en avgränsad körnings behövda antagning är redan dess regioners nybörjare)",
+            ));
+        }
     }
     if let Some((ov, u)) = rates {
         inp.overrides = ov;

@@ -5,6 +5,7 @@
 //! the path under a largest change a year.
 
 use super::demand::DemandPath;
+use super::destinations;
 use super::inputs::Inputs;
 use super::scenario::Scenario;
 use super::supply::{self, Intake, Params};
@@ -28,6 +29,9 @@ struct Raw {
     /// National FTE with no beginners from `intake_from` on, by year index: `p0`'s, and for a
     /// layer the bound's effect on the baseline added (see [`supply::Path::capped`]).
     s0: Vec<f64>,
+    /// By county over the window, with the destinations table (not for a layer): demand minus
+    /// supply with no beginners, and the response to one beginner a year.
+    county: Option<destinations::CountyWindow>,
 }
 
 /// What every profession's required intake is worked out from: the point projection and its
@@ -53,6 +57,14 @@ impl Context<'_> {
         (0..nc * nk)
             .map(|i| self.demand.fte[ti * per + p * nc * nk + i])
             .sum()
+    }
+
+    /// Demand FTE of profession `p` in county `c` in year index `ti`, over the sectors.
+    fn county_demand(&self, p: usize, c: usize, ti: usize) -> f64 {
+        let g = &self.inp.grid;
+        let (nc, nk) = (g.nc(), g.nk());
+        let at = ti * g.np() * nc * nk + (p * nc + c) * nk;
+        self.demand.fte[at..at + nk].iter().sum()
     }
 }
 
@@ -89,7 +101,68 @@ pub(super) fn required_intakes(
         .flat_map(|(group, members)| solve_unit(&cx, *group, members, &raw))
         .collect();
     required.sort_by_key(|r| r.profession);
+    if let Some(d) = &inp.destinations {
+        for r in &mut required {
+            r.regions = by_region(&cx, d, &raw, r)?;
+        }
+    }
     Ok(required)
+}
+
+/// One profession's required intake split over the health-care regions by where their graduates
+/// went ([`destinations::split`]); empty for a layer or without a published figure.
+fn by_region(
+    cx: &Context<'_>,
+    d: &destinations::Destinations,
+    raw: &[Raw],
+    r: &RequiredIntake,
+) -> Result<Vec<destinations::RegionalIntake>, ModelError> {
+    let (inp, sc, p) = (cx.inp, cx.sc, r.profession);
+    let (Some(total), Some(w), Some(completion)) = (
+        r.required,
+        raw.iter()
+            .find(|x| x.p == p)
+            .and_then(|x| x.county.as_ref()),
+        cx.params[p].completion.as_ref(),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let code = &inp.grid.professions[p];
+    let one_off = sc
+        .supply
+        .one_off_years
+        .get(code)
+        .map_or(&[][..], Vec::as_slice);
+    let lists = crate::codes::CodeLists::get();
+    let region_of: Vec<Option<usize>> = inp
+        .grid
+        .counties
+        .iter()
+        .map(|c| {
+            let hr = &lists
+                .counties
+                .iter()
+                .find(|x| x.code == *c)?
+                .healthcare_region;
+            inp.hc_regions.iter().position(|x| x == hr)
+        })
+        .collect();
+    let today = supply::beginners(inp, sc, p, &cx.params[p], sc.base_year, Intake::Baseline);
+    let split = destinations::Split {
+        today: &today,
+        completion,
+        se_profile: &cx.params[p].se_profile,
+        shares: (0..inp.hc_regions.len())
+            .map(|reg| d.shares(p, reg, sc.base_year, sc.supply.inflow_window, one_off))
+            .collect(),
+        region_of: &region_of,
+    };
+    let file = sc
+        .supply
+        .destinations
+        .as_ref()
+        .map_or_else(String::new, |f| f.file.clone());
+    destinations::split(&file, code, &inp.hc_regions, &split, w, total)
 }
 
 /// Each profession with a programme: its window (supply with no beginners, the response to one
@@ -139,9 +212,28 @@ fn raw_windows(cx: &Context<'_>) -> Vec<Raw> {
                 demand: nat_demand(p, ti),
             })
             .collect();
+        let county = (inp.destinations.is_some() && params[p].parent.is_none()).then(|| {
+            let nc = inp.grid.nc();
+            let mut w = destinations::CountyWindow {
+                gap: Vec::new(),
+                response: Vec::new(),
+            };
+            for ti in window_ti.clone() {
+                let s0 = supply::county_fte(inp, &p0, &params[p], ti);
+                let s1 = supply::county_fte(inp, &p1, &params[p], ti);
+                w.gap.push(
+                    (0..nc)
+                        .map(|c| cx.county_demand(p, c, ti) - s0[c])
+                        .collect(),
+                );
+                w.response.push((0..nc).map(|c| s1[c] - s0[c]).collect());
+            }
+            w
+        });
         raw.push(Raw {
             p,
             window,
+            county,
             s_base: supply::national_fte(inp, &paths[p], &params[p], 0),
             d_base: nat_demand(p, 0),
             today: supply::beginners(inp, sc, p, &params[p], sc.base_year, Intake::Baseline)
@@ -422,6 +514,7 @@ fn solve_unit(
             share,
             own_gap,
             path: member_path,
+            regions: Vec::new(),
         });
     }
     required

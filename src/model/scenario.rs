@@ -90,6 +90,15 @@ impl<'de> Deserialize<'de> for Supplement {
     }
 }
 
+/// The scenario's own tables besides `[inputs]`, as (section, key): a file named there replaces
+/// the parent scenario's entry, and its path is relative to the scenario that names it.
+const SUPPLEMENTS: [(&str, &str); 4] = [
+    ("supply", "rates"),
+    ("supply", "destinations"),
+    ("demand", "service_use"),
+    ("demand", "staffing"),
+];
+
 /// A table that supplies a piece of the employed input (see [`Supplement`]).
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -286,6 +295,12 @@ pub struct Supply {
     /// [`super::levers::read_overrides`] for its columns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rates: Option<SupplementFile>,
+    /// Where the Swedish licences of each health-care region's graduates went: licences on
+    /// Swedish education by profession, health-care region of education, county and year. With
+    /// it, a national run splits each required intake over the health-care regions (see
+    /// [`super::destinations`]); without it, the required intake is national only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destinations: Option<SupplementFile>,
 }
 
 /// Multipliers on licences issued on foreign education for one profession (see
@@ -840,9 +855,7 @@ fn merge(
         let replaces = (prefix == "uncertainty" && v.get("dist").is_some())
             || ((prefix == "inputs"
                 || prefix.starts_with("inputs.")
-                || key == "supply.rates"
-                || key == "demand.service_use"
-                || key == "demand.staffing")
+                || SUPPLEMENTS.iter().any(|(s, k)| key == format!("{s}.{k}")))
                 && v.get("file").is_some());
         match (base.get_mut(k), v) {
             (Some(toml::Value::Table(b)), toml::Value::Table(o)) if !replaces => {
@@ -991,12 +1004,8 @@ pub fn load(path: Option<&Path>) -> Result<(Scenario, Provenance, PathBuf), Mode
                 }
             }
         }
-        // The table of rates and demand's service tables likewise.
-        for (section, key) in [
-            ("supply", "rates"),
-            ("demand", "service_use"),
-            ("demand", "staffing"),
-        ] {
+        // The scenario's own tables likewise.
+        for (section, key) in SUPPLEMENTS {
             if let Some(toml::Value::String(f)) = t
                 .get_mut(section)
                 .and_then(|s| s.get_mut(key))
@@ -1039,6 +1048,7 @@ pub fn load(path: Option<&Path>) -> Result<(Scenario, Provenance, PathBuf), Mode
     }
     for (key, table) in [
         ("supply.rates", &mut scenario.supply.rates),
+        ("supply.destinations", &mut scenario.supply.destinations),
         ("demand.service_use", &mut scenario.demand.service_use),
         ("demand.staffing", &mut scenario.demand.staffing),
     ] {

@@ -1887,12 +1887,30 @@ pub fn project_with(
 /// `S[t] = f_e[t]·f_h[t]·Σ_{c,s,a} L[t,c,s,a]·Σ_k e_ck[s,a]·h_ck[s,a]`, with each county's
 /// profiles ([`Params::county_profiles`]).
 pub fn national_fte(inp: &Inputs, path: &Path, prm: &Params, ti: usize) -> f64 {
+    fte_of(inp, path, prm, ti, 0..inp.grid.nc())
+}
+
+/// FTE of each county in year index `ti` of `path`, as [`national_fte`] sums them.
+pub fn county_fte(inp: &Inputs, path: &Path, prm: &Params, ti: usize) -> Vec<f64> {
+    (0..inp.grid.nc())
+        .map(|c| fte_of(inp, path, prm, ti, c..c + 1))
+        .collect()
+}
+
+/// FTE of the counties `counties` in year index `ti` of `path` (summed in county order).
+fn fte_of(
+    inp: &Inputs,
+    path: &Path,
+    prm: &Params,
+    ti: usize,
+    counties: std::ops::Range<usize>,
+) -> f64 {
     let nc = inp.grid.nc();
     let per = nc * 2 * NA;
     let mut s = 0.0;
     let nk = inp.grid.nk();
     let (employment, fte) = prm.county_profiles(ti > 0);
-    for c in 0..nc {
+    for c in counties {
         for sx in 0..2 {
             for a in 0..NA {
                 let l = path.licensed[ti * per + (c * 2 + sx) * NA + a];

@@ -159,6 +159,7 @@ const SIGNATURES: [&[&str]; crate::defaults::FILES.len()] = [
     &["Assessment", "County", "Profession", "Sector", "Year"],
     &["Age", "Service", "Sex"],
     &["County", "Profession", "Sector", "Service"],
+    &["County", "HealthcareRegion", "Profession", "Year"],
 ];
 
 /// The sorted row hashes of embedded table `i` (of [`crate::defaults::FILES`]), computed the

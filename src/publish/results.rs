@@ -9,6 +9,7 @@
 //! | `county_exits.csv` (with `supply.county_exits_by = "age"`) | profession × county × age group | each county's deviation from the national exit rates (net moves out; negative: in), its raw value over the exit window and the weight of its own figure |
 //! | `layers.csv` (with specialist layers) | layer × county (and the total) × projected year | the layer's licensed persons, its parent's (`parent`), the parent's persons without the layer's competence, and the persons the bound took out of the layer (empty in the first projected year) |
 //! | `intake.csv` | profession with a Swedish programme | today's beginners; required beginners a year (floored at 0, with the flag), its unfloored value and parts (replacement, expansion, closing the gap), rule and window; target-year supply and demand; capacity and the gap left at capacity; with `balance.max_change` the limit, the constant intake without it, the year the path reaches its level and whether it is the fastest path the limit allows; with `balance.substitutable` the group, the share of the group's intake and the profession's own target-year gap |
+//! | `intake_regions.csv` (with `supply.destinations`, national runs) | profession with a Swedish programme × health-care region | the region's beginners today; its part of the national required intake (the parts add up to `intake.csv`'s figure), the national figure split by today's beginners instead, the region's share of the national figure; the share of its graduates' licences that stay in its own counties and the licence years the destination shares rest on (empty for a region without the programme) |
 //! | `intake_path.csv` (with `balance.max_change`) | profession × year from `intake_from` to the horizon | beginners on the path under the largest change a year, national supply, demand and gap with them |
 //! | `intake_sensitivity.csv` | profession × setting | the required intake exact in each year of the window alone, and with a base-year imbalance of −5 %, 0, +5 % |
 //! | `graduates_forecast.csv` | programme × health-care region × year (base+1 … base+3) | graduates; whether the cohorts' beginners are observed or assumed |
@@ -618,6 +619,53 @@ pub fn intake_table(pr: &Projection) -> Wide {
     wide
 }
 
+/// The required intake by health-care region: each region's part of the national figure (see
+/// [`crate::model::destinations`]), beside the split by today's beginners.
+pub fn intake_regions_table(pr: &Projection) -> Wide {
+    let g = &pr.inputs.grid;
+    let b = &pr.scenario.balance;
+    let (mut prof, mut region, mut years) = (Vec::new(), Vec::new(), Vec::new());
+    let mut cols: Vec<Vec<Option<f64>>> = vec![Vec::new(); 5];
+    for r in &pr.intake {
+        for x in &r.regions {
+            prof.push(g.professions[r.profession].clone());
+            region.push(pr.inputs.hc_regions[x.region].clone());
+            years.push(
+                x.shares
+                    .as_ref()
+                    .map_or_else(String::new, |s| format!("{}-{}", s.years.0, s.years.1)),
+            );
+            let national = r.required.unwrap_or(0.0);
+            for (i, v) in [
+                Some(x.today),
+                Some(x.required),
+                Some(x.at_todays_shares),
+                (national > 0.0).then(|| 100.0 * x.required / national),
+                x.stay.map(|s| 100.0 * s),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                cols[i].push(v);
+            }
+        }
+    }
+    let mut it = cols.into_iter();
+    let mut next = || Data::Num(it.next().unwrap_or_default());
+    Wide {
+        cols: vec![
+            ("profession".into(), Data::Text(prof)),
+            ("healthcare_region".into(), Data::Text(region)),
+            (format!("beginners_{}", pr.scenario.base_year), next()),
+            (format!("required_beginners_from_{}", b.intake_from), next()),
+            ("at_todays_shares".into(), next()),
+            ("share_of_national_percent".into(), next()),
+            ("licences_staying_in_region_percent".into(), next()),
+            ("destination_years".into(), Data::Text(years)),
+        ],
+    }
+}
+
 /// The required intake's paths under a largest change a year: profession × year from
 /// `intake_from` to the horizon, with the beginners on the path and national supply, demand and
 /// gap with them. Empty without `balance.max_change`.
@@ -1212,6 +1260,9 @@ pub fn files_with(pr: &Projection, protect: bool) -> Result<Vec<(&'static str, V
         ("intake.csv", intake_table(pr).csv()),
         ("intake_sensitivity.csv", intake_sensitivity_table(pr).csv()),
     ];
+    if pr.intake.iter().any(|r| !r.regions.is_empty()) {
+        files.push(("intake_regions.csv", intake_regions_table(pr).csv()));
+    }
     if pr.intake.iter().any(|r| r.path.is_some()) {
         files.push(("intake_path.csv", intake_path_table(pr).csv()));
     }

@@ -312,7 +312,50 @@ pub(super) fn intake_paragraph(o: &mut String, pr: &Projection, r: &RequiredInta
             years.join(", ")
         );
     }
+    regions_sentence(o, pr, r, lang);
     o.push_str(".</p>\n");
+}
+
+/// The required intake by health-care region (with `supply.destinations`): each region with the
+/// programme, its part of the national figure and its beginners today.
+fn regions_sentence(o: &mut String, pr: &Projection, r: &RequiredIntake, lang: Lang) {
+    let lists = crate::codes::CodeLists::get();
+    let parts: Vec<String> = r
+        .regions
+        .iter()
+        .filter(|x| x.today > 0.0)
+        .map(|x| {
+            let code = &pr.inputs.hc_regions[x.region];
+            let name = lists
+                .healthcare_regions
+                .iter()
+                .find(|n| n.code == *code)
+                .map_or(code.as_str(), |n| match lang {
+                    Lang::Sv => n.name_sv.as_str(),
+                    Lang::En => n.name_en.as_str(),
+                });
+            format!(
+                "{} {} ({} {})",
+                esc(name),
+                num(x.required, 0, lang),
+                tr(lang, "i dag", "today"),
+                num(x.today, 0, lang)
+            )
+        })
+        .collect();
+    if parts.is_empty() {
+        return;
+    }
+    let _ = write!(
+        o,
+        ". {}: {}",
+        tr(
+            lang,
+            "Per sjukvårdsregion, efter var regionens utbildade tar legitimation och var det saknas personal",
+            "By health-care region, from where each region's graduates take their licences and where staff are short"
+        ),
+        parts.join(", ")
+    );
 }
 
 /// The path under a largest change a year: from today's beginners to the level, the year it is

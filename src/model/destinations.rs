@@ -1,0 +1,408 @@
+//! The required intake by health-care region of education: where each region's graduates go to
+//! work, and the split of the national required intake over the regions that closes the counties'
+//! gaps best.
+//!
+//! # Where graduates go
+//!
+//! The destinations table (`supply.destinations`) counts licences on Swedish education by
+//! profession, the health-care region `r` of the university, the county `c` of residence at the
+//! licence and the year. For profession `p` and region `r`, the destination shares are
+//!
+//! ```text
+//! M[r, c] = n[r, c] / Σ_c' n[r, c']
+//! ```
+//!
+//! over the profession's licence years up to the base year (its one-off years left out): the
+//! latest `inflow_window` of them, widened back a year at a time while the region's licences there
+//! are fewer than [`MIN_LICENCES`] (a share of 5 % is then known to about ±2 points).
+//!
+//! # The split
+//!
+//! The point projection spreads new Swedish licences over counties by one national profile `s_c`
+//! (the licences of the inflow window), and a national beginner a year adds `R_c(t)` FTE to county
+//! `c` in year `t` (the response the required intake is solved from). One licence settling in
+//! county `c` therefore adds `k_c(t) = R_c(t) / s_c`; a beginner in region `r` graduates at the
+//! region's completion rate `c_r` against the nation's `C̄ = Σ_r b_r c_r` (with `b_r` the regions'
+//! shares of today's beginners), and settles by `M[r, ·]`:
+//!
+//! ```text
+//! u[r, c](t) = (c_r / C̄) · M[r, c] · k_c(t)
+//! ```
+//!
+//! With the national required intake `A` (the published figure, floored at 0), the regions'
+//! beginners `x_r` minimise the counties' squared gaps over the rule's window,
+//!
+//! ```text
+//! min Σ_{t ∈ window} Σ_c (Σ_r x_r u[r, c](t) − g_c(t))²    subject to   Σ_r x_r = A,  x_r ≥ 0,
+//! ```
+//!
+//! where `g_c(t)` is county `c`'s demand minus its supply with no beginners, and only regions with
+//! beginners today take part (a region without the programme gets none). The constraint makes the
+//! regions add up to the nation's need exactly; the least squares puts the beginners where their
+//! graduates settle in the counties short of staff. The problem is small (at most [`MAX_REGIONS`]
+//! regions), so it is solved exactly: the equality-constrained least squares on every set of
+//! regions left free, the best solution that is non-negative kept.
+
+use super::ModelError;
+use super::inputs::NA;
+
+/// The fewest licences a region's destination shares rest on, widening the years back until
+/// reached (or the table's first year).
+pub const MIN_LICENCES: f64 = 100.0;
+
+/// The most health-care regions the exact split solves (it tries every subset of them).
+pub const MAX_REGIONS: usize = 16;
+
+/// The destinations table on the run's grid: licences by `[year][profession][region][county]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Destinations {
+    /// The table's years, ascending.
+    pub years: Vec<i32>,
+    /// Licences, `[y][p][r][c]`.
+    pub counts: Vec<f64>,
+    /// Professions, regions and counties of the grid.
+    pub np: usize,
+    /// Number of health-care regions.
+    pub nr: usize,
+    /// Number of counties.
+    pub nc: usize,
+}
+
+/// One region's destination shares and the years they rest on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shares {
+    /// `M[r, c]` over the counties (sums to 1).
+    pub to_county: Vec<f64>,
+    /// First and last licence year used.
+    pub years: (i32, i32),
+    /// Licences the shares rest on.
+    pub licences: f64,
+}
+
+impl Destinations {
+    fn at(&self, y: usize, p: usize, r: usize, c: usize) -> f64 {
+        self.counts[((y * self.np + p) * self.nr + r) * self.nc + c]
+    }
+
+    /// Region `r`'s destination shares for profession `p`: the latest `window` years up to
+    /// `base` not in `one_off`, widened back until at least [`MIN_LICENCES`]; `None` when the
+    /// table has no licence of the region's graduates in any such year.
+    pub fn shares(
+        &self,
+        p: usize,
+        r: usize,
+        base: i32,
+        window: usize,
+        one_off: &[i32],
+    ) -> Option<Shares> {
+        let mut to_county = vec![0.0; self.nc];
+        let mut used: Vec<i32> = Vec::new();
+        let eligible = (0..self.years.len())
+            .rev()
+            .filter(|&y| self.years[y] <= base && !one_off.contains(&self.years[y]));
+        for y in eligible {
+            let total: f64 = to_county.iter().sum();
+            if used.len() >= window.max(1) && total >= MIN_LICENCES {
+                break;
+            }
+            for (c, v) in to_county.iter_mut().enumerate() {
+                *v += self.at(y, p, r, c);
+            }
+            used.push(self.years[y]);
+        }
+        let licences: f64 = to_county.iter().sum();
+        if licences <= 0.0 {
+            return None;
+        }
+        to_county.iter_mut().for_each(|v| *v /= licences);
+        Some(Shares {
+            to_county,
+            years: (*used.last()?, *used.first()?),
+            licences,
+        })
+    }
+}
+
+/// One profession's county window for the split: by window year and county, demand minus supply
+/// with no beginners (`gap`) and the response to one national beginner a year (`response`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CountyWindow {
+    /// `g_c(t)`, `[t][c]`.
+    pub gap: Vec<Vec<f64>>,
+    /// `R_c(t)`, `[t][c]`.
+    pub response: Vec<Vec<f64>>,
+}
+
+/// A profession's required intake in one health-care region.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegionalIntake {
+    /// Index into the run's health-care regions.
+    pub region: usize,
+    /// The region's beginners in the base year.
+    pub today: f64,
+    /// The region's share of the national required intake by the split.
+    pub required: f64,
+    /// The national required intake split by today's beginners (the split without destinations).
+    pub at_todays_shares: f64,
+    /// The region's destination shares (`None` for a region without beginners today).
+    pub shares: Option<Shares>,
+    /// The share of its graduates' licences that stay in the region's own counties.
+    pub stay: Option<f64>,
+}
+
+/// What the split of one profession needs besides its county window.
+pub struct Split<'a> {
+    /// Today's beginners by region.
+    pub today: &'a [f64],
+    /// Completion rates by region.
+    pub completion: &'a [f64],
+    /// The national profile of new Swedish licences over `[c][s][a]`.
+    pub se_profile: &'a [f64],
+    /// Destination shares by region (`None` where the table has none).
+    pub shares: Vec<Option<Shares>>,
+    /// The county of each region: `region_of[c]` is the index of county `c`'s region.
+    pub region_of: &'a [Option<usize>],
+}
+
+/// Splits the national required intake `total` over the regions (see the module's doc).
+///
+/// # Errors
+///
+/// [`ModelError::Input`] naming `file` when a region with beginners today has no destination
+/// licences in the table, and [`ModelError::Scenario`] beyond [`MAX_REGIONS`] regions.
+pub fn split(
+    file: &str,
+    profession: &str,
+    regions: &[String],
+    s: &Split<'_>,
+    w: &CountyWindow,
+    total: f64,
+) -> Result<Vec<RegionalIntake>, ModelError> {
+    let nr = s.today.len();
+    let nc = s.region_of.len();
+    let today_sum: f64 = s.today.iter().sum();
+    let hosts: Vec<usize> = (0..nr).filter(|&r| s.today[r] > 0.0).collect();
+    if let Some(&r) = hosts.iter().find(|&&r| s.shares[r].is_none()) {
+        return Err(ModelError::Input {
+            file: file.into(),
+            message: format!(
+                "no licence of {profession} on education in health-care region {:?} in any year up to the base year, but the region has {} beginners in the base year; expected the licences its graduates took, by county",
+                regions[r], s.today[r]
+            ),
+        });
+    }
+    if hosts.len() > MAX_REGIONS {
+        return Err(ModelError::Scenario {
+            file: "scenario".into(),
+            key: "supply.destinations".into(),
+            message: format!(
+                "{} health-care regions with a programme of {profession}; the split of the required intake solves at most {MAX_REGIONS}",
+                hosts.len()
+            ),
+        });
+    }
+    // Licences per national beginner reach county c by the profile's share s_c.
+    let per_county: Vec<f64> = (0..nc)
+        .map(|c| s.se_profile[c * 2 * NA..(c + 1) * 2 * NA].iter().sum())
+        .collect();
+    let mean_completion: f64 = if today_sum > 0.0 {
+        hosts
+            .iter()
+            .map(|&r| s.today[r] / today_sum * s.completion[r])
+            .sum()
+    } else {
+        0.0
+    };
+    // Columns u[r, c](t) over the observations (t, c), for the hosts.
+    let rows = w.gap.len() * nc;
+    let mut u = vec![vec![0.0; rows]; hosts.len()];
+    let mut g = vec![0.0; rows];
+    for (t, (gap, resp)) in w.gap.iter().zip(&w.response).enumerate() {
+        for c in 0..nc {
+            g[t * nc + c] = gap[c];
+            if per_county[c] <= 0.0 || mean_completion <= 0.0 {
+                continue;
+            }
+            let k = resp[c] / per_county[c];
+            for (j, &r) in hosts.iter().enumerate() {
+                let m = s.shares[r].as_ref().map_or(0.0, |sh| sh.to_county[c]);
+                u[j][t * nc + c] = s.completion[r] / mean_completion * m * k;
+            }
+        }
+    }
+    let x = if total > 0.0 {
+        constrained_least_squares(&u, &g, total)
+    } else {
+        vec![0.0; hosts.len()]
+    };
+    Ok((0..nr)
+        .map(|r| {
+            let j = hosts.iter().position(|&h| h == r);
+            let shares = s.shares[r].clone().filter(|_| j.is_some());
+            let stay = shares.as_ref().map(|sh| {
+                (0..nc)
+                    .filter(|&c| s.region_of[c] == Some(r))
+                    .map(|c| sh.to_county[c])
+                    .sum()
+            });
+            RegionalIntake {
+                region: r,
+                today: s.today[r],
+                required: j.map_or(0.0, |j| x[j]),
+                at_todays_shares: if today_sum > 0.0 {
+                    total * s.today[r] / today_sum
+                } else {
+                    0.0
+                },
+                shares,
+                stay,
+            }
+        })
+        .collect())
+}
+
+/// `argmin ‖U x − g‖²` subject to `Σ x = total` and `x ≥ 0`, where `u[j]` is column `j` of `U`:
+/// the equality-constrained solution on every non-empty set of free columns, the best
+/// non-negative one kept (ties to the first found). Columns left out are 0. With no feasible
+/// solution (every system singular), all of `total` goes to the first column.
+pub fn constrained_least_squares(u: &[Vec<f64>], g: &[f64], total: f64) -> Vec<f64> {
+    let n = u.len();
+    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+    let gram: Vec<Vec<f64>> = (0..n)
+        .map(|i| (0..n).map(|j| dot(&u[i], &u[j])).collect())
+        .collect();
+    let ug: Vec<f64> = (0..n).map(|i| dot(&u[i], g)).collect();
+    let objective = |x: &[f64]| {
+        (0..g.len())
+            .map(|k| {
+                let fit: f64 = (0..n).map(|j| u[j][k] * x[j]).sum();
+                (fit - g[k]).powi(2)
+            })
+            .sum::<f64>()
+    };
+    let mut best: Option<(f64, Vec<f64>)> = None;
+    for set in 1u32..(1u32 << n) {
+        let free: Vec<usize> = (0..n).filter(|&j| set & (1 << j) != 0).collect();
+        let m = free.len();
+        // KKT system: [UᵀU 1; 1ᵀ 0] [x; λ] = [Uᵀg; total].
+        let mut a = vec![vec![0.0; m + 2]; m + 1];
+        for (i, &fi) in free.iter().enumerate() {
+            for (j, &fj) in free.iter().enumerate() {
+                a[i][j] = gram[fi][fj];
+            }
+            a[i][m] = 1.0;
+            a[i][m + 1] = ug[fi];
+        }
+        a[m][..m].fill(1.0);
+        a[m][m + 1] = total;
+        let Some(sol) = solve(a) else { continue };
+        let scale = total.abs().max(1.0);
+        if sol[..m].iter().any(|&v| v < -1e-9 * scale) {
+            continue;
+        }
+        let mut x = vec![0.0; n];
+        for (i, &fi) in free.iter().enumerate() {
+            x[fi] = sol[i].max(0.0);
+        }
+        let f = objective(&x);
+        if best.as_ref().is_none_or(|(b, _)| f < *b) {
+            best = Some((f, x));
+        }
+    }
+    best.map(|(_, x)| x).unwrap_or_else(|| {
+        let mut x = vec![0.0; n];
+        if let Some(first) = x.first_mut() {
+            *first = total;
+        }
+        x
+    })
+}
+
+/// Solves the augmented system `a` (`m` rows, `m + 1` columns) by Gaussian elimination with
+/// partial pivoting; `None` when it is singular.
+fn solve(mut a: Vec<Vec<f64>>) -> Option<Vec<f64>> {
+    let m = a.len();
+    let size = a
+        .iter()
+        .flat_map(|r| r[..m].iter())
+        .fold(0.0f64, |s, v| s.max(v.abs()));
+    for col in 0..m {
+        let piv = (col..m).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
+        if a[piv][col].abs() <= 1e-12 * size.max(1.0) {
+            return None;
+        }
+        a.swap(col, piv);
+        for row in 0..m {
+            if row != col {
+                let f = a[row][col] / a[col][col];
+                if f != 0.0 {
+                    let pivot = a[col].clone();
+                    for (v, p) in a[row][col..=m].iter_mut().zip(&pivot[col..=m]) {
+                        *v -= f * p;
+                    }
+                }
+            }
+        }
+    }
+    Some((0..m).map(|i| a[i][m] / a[i][i]).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_split_by_hand() {
+        // Two regions, two counties, one year. Region 0's graduates all settle in county 0,
+        // region 1's all in county 1; one beginner adds 1 FTE where it settles. Gaps 30 and 10,
+        // total 40: x = (30, 10), exact.
+        let u = vec![vec![1.0, 0.0], vec![0.0, 1.0]];
+        let x = constrained_least_squares(&u, &[30.0, 10.0], 40.0);
+        assert!(
+            (x[0] - 30.0).abs() < 1e-9 && (x[1] - 10.0).abs() < 1e-9,
+            "{x:?}"
+        );
+        // Total 20 below the gaps' 40: the squares of the misses are equal at the optimum,
+        // x0 − 30 = x1 − 10 with x0 + x1 = 20: x = (20, 0).
+        let x = constrained_least_squares(&u, &[30.0, 10.0], 20.0);
+        assert!((x[0] - 20.0).abs() < 1e-9 && x[1].abs() < 1e-9, "{x:?}");
+        // A surplus in county 1 (gap −10), total 10: unconstrained x0 − 30 = x1 + 10 gives
+        // x1 = −15 (x0 = 25); at the bound x1 = 0, x0 = 10 (misses 20² + 10² = 500, against
+        // 30² + 20² = 1 300 with x1 = 10 alone).
+        let x = constrained_least_squares(&u, &[30.0, -10.0], 10.0);
+        assert!((x[0] - 10.0).abs() < 1e-9 && x[1] == 0.0, "{x:?}");
+        // Half of region 0's graduates settle in county 1: u0 = (0.5, 0.5), u1 = (0, 1);
+        // gaps (10, 30), total 40: x0 = 20 fills county 0 (0.5 · 20 = 10), county 1 gets
+        // 10 + x1 = 30 with x1 = 20.
+        let u = vec![vec![0.5, 0.5], vec![0.0, 1.0]];
+        let x = constrained_least_squares(&u, &[10.0, 30.0], 40.0);
+        assert!(
+            (x[0] - 20.0).abs() < 1e-9 && (x[1] - 20.0).abs() < 1e-9,
+            "{x:?}"
+        );
+    }
+
+    #[test]
+    fn shares_widen_back_until_enough_licences() {
+        // One profession, one region, two counties, years 2019–2023 with 30 licences a year
+        // (20 to county 0, 10 to county 1) and 2021 one-off. Window 2: 2023, 2022 (60), then
+        // 2020 (90: 2021 skipped), then 2019 (120 ≥ 100).
+        let years: Vec<i32> = (2019..=2023).collect();
+        let counts: Vec<f64> = years.iter().flat_map(|_| [20.0, 10.0]).collect();
+        let d = Destinations {
+            years,
+            counts,
+            np: 1,
+            nr: 1,
+            nc: 2,
+        };
+        let s = d.shares(0, 0, 2023, 2, &[2021]).expect("shares");
+        assert_eq!(s.years, (2019, 2023));
+        assert_eq!(s.licences, 120.0);
+        assert!((s.to_county[0] - 2.0 / 3.0).abs() < 1e-12);
+        // Base year 2020: 2020, 2019 only (60), all there is.
+        let s = d.shares(0, 0, 2020, 2, &[2021]).expect("shares");
+        assert_eq!((s.years, s.licences), ((2019, 2020), 60.0));
+        assert!(d.shares(0, 0, 2018, 2, &[]).is_none());
+    }
+}
