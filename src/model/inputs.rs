@@ -90,6 +90,24 @@ struct Axis<'a> {
     need: Need,
 }
 
+/// An axis that needs every code.
+fn ax(concept: Concept, codes: &[String]) -> Axis<'_> {
+    Axis {
+        concept,
+        codes,
+        need: Need::Full,
+    }
+}
+
+/// An axis over the codes the table has.
+fn any(concept: Concept, codes: &[String]) -> Axis<'_> {
+    Axis {
+        concept,
+        codes,
+        need: Need::Any,
+    }
+}
+
 /// How a gather checks coverage.
 #[derive(Clone, Copy, Debug)]
 struct Cover {
@@ -1279,20 +1297,6 @@ impl Inputs {
         let origins: Vec<String> = ORIGINS.iter().map(|s| s.to_string()).collect();
         let licence_years = years_of(t.licensed);
         let ly = strings(&licence_years);
-        fn ax(concept: Concept, codes: &[String]) -> Axis<'_> {
-            Axis {
-                concept,
-                codes,
-                need: Need::Full,
-            }
-        }
-        fn any(concept: Concept, codes: &[String]) -> Axis<'_> {
-            Axis {
-                concept,
-                codes,
-                need: Need::Any,
-            }
-        }
         let g = gather(
             t.licensed,
             &[
@@ -1320,505 +1324,12 @@ impl Inputs {
             DENSE,
         );
         let issued = sink.take(t.issued, g);
-        let employment_years = years_of(t.employed);
-        let ey = strings(&employment_years);
-        let contents = codes_of(t.employed, Concept::Contents);
-        let content = |want: &str| -> Result<String, ModelError> {
-            contents
-                .iter()
-                .find(|c| c.eq_ignore_ascii_case(want))
-                .cloned()
-                .ok_or_else(|| ModelError::Input {
-                    file: t.employed.meta.origin.clone(),
-                    message: format!("no content {want:?} among {contents:?}"),
-                })
-        };
-        let emp_file = t.employed.meta.origin.clone();
-        let has = |table: &Table, c: Concept| table.dims.iter().any(|d| Concept::of(d) == Some(c));
-        // Persons: content EMP, or the table's only content (as the agencies publish persons).
-        let used_contents = codes_used(t.employed, Concept::Contents);
-        let has_fte = used_contents.iter().any(|c| c.eq_ignore_ascii_case("FTE"));
-        let emp_content: Option<String> =
-            if !has(t.employed, Concept::Contents) || (used_contents.len() == 1 && !has_fte) {
-                None
-            } else {
-                Some(content("EMP")?)
-            };
-        let table_sectors = has(t.employed, Concept::Sector) && employ.sectors.is_none();
-        let table_fte = has_fte && employ.fte.is_none();
-        if !has(t.employed, Concept::Sector) && employ.sectors.is_none() {
-            sink.problems.push(Problem::Unsupplied {
-                file: emp_file.clone(),
-                what: "a sector dimension (the split over region-run, municipal and private care)"
-                    .into(),
-                key: SECTORS_KEY.into(),
-            });
-        }
-        if !has_fte && employ.fte.is_none() {
-            sink.problems.push(Problem::Unsupplied {
-                file: emp_file.clone(),
-                what: "full-time equivalents (a content FTE beside the persons)".into(),
-                key: FTE_KEY.into(),
-            });
-        }
-        let emp_axes: Vec<Axis<'_>> = [
-            Some(ax(Concept::Year, &ey)),
-            table_sectors.then(|| ax(Concept::Sector, &grid.sectors)),
-            Some(ax(Concept::Profession, &grid.professions)),
-            Some(ax(Concept::County, &grid.counties)),
-            Some(ax(Concept::Sex, &sexes)),
-            Some(ax(Concept::Age, &ages)),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        let fixed_emp: Vec<(Concept, &str)> = emp_content
-            .as_deref()
-            .map(|c| (Concept::Contents, c))
-            .into_iter()
-            .collect();
-        let g = gather(t.employed, &emp_axes, &fixed_emp, DENSE);
-        let persons = sink.take(t.employed, g);
-        let table_fte_values = if table_fte {
-            let g = gather(
-                t.employed,
-                &emp_axes,
-                &[(Concept::Contents, &content("FTE")?)],
-                DENSE,
-            );
-            Some(sink.take(t.employed, g))
-        } else {
-            None
-        };
-        let sizes = [grid.nk(), grid.np(), grid.nc(), 2, NA];
-        let codes: [&[String]; 5] = [
-            &grid.sectors,
-            &grid.professions,
-            &grid.counties,
-            &sexes,
-            &ages,
-        ];
-        const CONCEPTS: [Concept; 5] = [
-            Concept::Sector,
-            Concept::Profession,
-            Concept::County,
-            Concept::Sex,
-            Concept::Age,
-        ];
-        // A profile's ratios: `num` over `den` contents (`None`: the only content, or none).
-        let mut ratios = |pr: &Profile<'_>,
-                          num: Option<&str>,
-                          den: Option<&str>,
-                          need_sector: bool|
-         -> Option<([bool; 5], Vec<f64>, Vec<f64>)> {
-            let table = pr.table;
-            let file = table.meta.origin.clone();
-            if need_sector && !has(table, Concept::Sector) {
-                sink.problems.push(Problem::MissingDimension {
-                    file,
-                    concept: "Sector".into(),
-                    dimensions: table.dims.iter().map(|d| d.id.clone()).collect(),
-                });
-                return None;
-            }
-            let mut held = [false; 5];
-            for (h, c) in held.iter_mut().zip(CONCEPTS) {
-                *h = has(table, c) && !(pr.national && c == Concept::County);
-            }
-            let axes: Vec<Axis<'_>> = (0..5)
-                .filter(|&d| held[d])
-                .map(|d| any(CONCEPTS[d], codes[d]))
-                .collect();
-            let have = codes_of(table, Concept::Contents);
-            let find = |want: &str| have.iter().find(|c| c.eq_ignore_ascii_case(want)).cloned();
-            let mut lack = Vec::new();
-            let mut pick = |want: Option<&str>| -> Option<Option<String>> {
-                match want {
-                    None => Some(None),
-                    Some(w) => match find(w) {
-                        Some(c) => Some(Some(c)),
-                        None => {
-                            lack.push(w.to_string());
-                            None
-                        }
-                    },
-                }
-            };
-            let (n, d) = (pick(num), pick(den));
-            if !lack.is_empty() {
-                sink.problems.push(Problem::Coverage {
-                    file,
-                    what: "contents".into(),
-                    missing: lack,
-                    of: Vec::new(),
-                });
-                return None;
-            }
-            let loose = Cover {
-                per_profession: false,
-                cells: false,
-            };
-            let mut values = |c: Option<Option<String>>| {
-                let c = c.flatten();
-                let fixed: Vec<(Concept, &str)> = c
-                    .as_deref()
-                    .map(|c| (Concept::Contents, c))
-                    .into_iter()
-                    .collect();
-                // A profile has no `missing` key: its message names the profile's own key.
-                let g = not_imputed(
-                    gather(table, &axes, &fixed, loose),
-                    if need_sector { SECTORS_KEY } else { FTE_KEY },
-                );
-                sink.take(table, g)
-            };
-            let n = values(n);
-            let d = values(d);
-            Some((held, n, d))
-        };
-        let fte_ratio = employ
-            .fte
-            .as_ref()
-            .and_then(|pr| ratios(pr, Some("FTE"), Some("EMP"), false))
-            .map(|(held, n, d)| Ratios::new(held, sizes, n, d));
-        // The split: the profile's persons by sector over its persons (the sum over sectors);
-        // FTE by its FTE shares where the employed table's own FTE are split.
-        let split_of = |pr: &Profile<'_>, content: Option<&str>| {
-            let c = content.and_then(|want| {
-                codes_used(pr.table, Concept::Contents)
-                    .into_iter()
-                    .find(|c| c.eq_ignore_ascii_case(want))
-            });
-            c.or_else(|| {
-                let used = codes_used(pr.table, Concept::Contents);
-                (used.len() > 1).then(|| "EMP".to_string())
-            })
-        };
-        let (split, fte_split) = match &employ.sectors {
-            Some(pr) => {
-                let emp_c = split_of(pr, Some("EMP"));
-                let split = ratios(pr, emp_c.as_deref(), emp_c.as_deref(), true);
-                let fte_split = if table_fte_values.is_some() {
-                    let fte_c = split_of(pr, Some("FTE")).or(emp_c.clone());
-                    ratios(pr, fte_c.as_deref(), fte_c.as_deref(), true)
-                } else {
-                    None
-                };
-                (split, fte_split)
-            }
-            None => (None, None),
-        };
-        // The split: each sector's count over the sum over sectors (the same denominator for
-        // every sector, so that ages pool alike and the shares add up to 1).
-        let over_sectors = |r: Option<([bool; 5], Vec<f64>, Vec<f64>)>| {
-            r.map(|(held, num, _)| {
-                let block = num.len() / sizes[0].max(1);
-                let total: Vec<f64> = (0..block)
-                    .map(|i| (0..sizes[0]).map(|k| num[k * block + i]).sum())
-                    .collect();
-                let den: Vec<f64> = (0..sizes[0]).flat_map(|_| total.iter().copied()).collect();
-                Ratios::new(held, sizes, num, den)
-            })
-        };
-        let (split, fte_split) = (over_sectors(split), over_sectors(fte_split));
-        let cells = grid.cells();
-        let (nk, ny) = (grid.nk(), employment_years.len());
-        let mut employed = vec![0.0; ny * nk * cells];
-        let mut fte = vec![0.0; ny * nk * cells];
-        // Cells with persons and no ratio, grouped by all but age: (codes, ages, count).
-        let mut no_split: Vec<(String, Vec<bool>)> = Vec::new();
-        let mut no_fte: Vec<(String, Vec<bool>)> = Vec::new();
-        let mut no_cells = (0usize, 0usize);
-        fn mark(groups: &mut Vec<(String, Vec<bool>)>, head: String, a: usize, count: &mut usize) {
-            *count += 1;
-            match groups.iter_mut().find(|g| g.0 == head) {
-                Some(g) => g.1[a] = true,
-                None => {
-                    let mut ages = vec![false; NA];
-                    ages[a] = true;
-                    groups.push((head, ages));
-                }
-            }
-        }
-        let emp_ok = !sink.problems.iter().any(|p| p.file() == emp_file);
-        let pieces_ok = (table_sectors || split.is_some())
-            && (table_fte || fte_ratio.is_some())
-            && (!table_fte || table_sectors || fte_split.is_some());
-        if emp_ok && pieces_ok {
-            for y in 0..ny {
-                for k in 0..nk {
-                    for p in 0..grid.np() {
-                        for c in 0..grid.nc() {
-                            for (sx, sex) in sexes.iter().enumerate() {
-                                for a in 0..NA {
-                                    let i = grid.idx(p, c, sx, a);
-                                    let out = (y * nk + k) * cells + i;
-                                    let cell = [k, p, c, sx, a];
-                                    let (e, h_table) = if table_sectors {
-                                        (persons[out], table_fte_values.as_ref().map(|h| h[out]))
-                                    } else {
-                                        let e = persons[y * cells + i];
-                                        let share = split.as_ref().and_then(|r| r.get(cell));
-                                        if share.is_none() && e > 0.0 && k == 0 {
-                                            mark(
-                                                &mut no_split,
-                                                format!(
-                                                    "{} {} {sex}",
-                                                    grid.professions[p], grid.counties[c]
-                                                ),
-                                                a,
-                                                &mut no_cells.0,
-                                            );
-                                        }
-                                        let h = table_fte_values.as_ref().map(|h| {
-                                            let share =
-                                                fte_split.as_ref().and_then(|r| r.get(cell));
-                                            let h = h[y * cells + i];
-                                            if share.is_none() && h > 0.0 && k == 0 && e <= 0.0 {
-                                                mark(
-                                                    &mut no_split,
-                                                    format!(
-                                                        "{} {} {sex}",
-                                                        grid.professions[p], grid.counties[c]
-                                                    ),
-                                                    a,
-                                                    &mut no_cells.0,
-                                                );
-                                            }
-                                            h * share.unwrap_or(0.0)
-                                        });
-                                        (e * share.unwrap_or(0.0), h)
-                                    };
-                                    let h = match h_table {
-                                        Some(h) => h,
-                                        None => {
-                                            let r = fte_ratio.as_ref().and_then(|r| r.get(cell));
-                                            if r.is_none() && e > 0.0 {
-                                                mark(
-                                                    &mut no_fte,
-                                                    format!(
-                                                        "{} {} {} {sex}",
-                                                        grid.professions[p],
-                                                        grid.counties[c],
-                                                        grid.sectors[k]
-                                                    ),
-                                                    a,
-                                                    &mut no_cells.1,
-                                                );
-                                            }
-                                            e * r.unwrap_or(0.0)
-                                        }
-                                    };
-                                    employed[out] = e;
-                                    fte[out] = h;
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        for (groups, count, pr, key, what) in [
-            (
-                no_split,
-                no_cells.0,
-                &employ.sectors,
-                SECTORS_KEY,
-                "sector split",
-            ),
-            (
-                no_fte,
-                no_cells.1,
-                &employ.fte,
-                FTE_KEY,
-                "FTE per employed person",
-            ),
-        ] {
-            if let (Some(pr), true) = (pr, count > 0) {
-                sink.problems.push(Problem::NoProfile {
-                    file: pr.table.meta.origin.clone(),
-                    key: key.into(),
-                    what: what.into(),
-                    cells: count,
-                    groups: groups
-                        .iter()
-                        .map(|(head, ages)| {
-                            format!(
-                                "{head}: ages {}",
-                                super::contract::runs(&ages_codes(), ages).join(", ")
-                            )
-                        })
-                        .collect(),
-                });
-            }
-        }
-        let mut population_years = years_of(t.population);
-        population_years.extend(years_of(t.projection));
-        population_years.sort();
-        population_years.dedup();
-        if population_years.windows(2).any(|w| w[1] != w[0] + 1) {
-            return Err(ModelError::Input {
-                file: t.projection.meta.origin.clone(),
-                message: format!(
-                    "population years {population_years:?} have a gap; expected consecutive years"
-                ),
-            });
-        }
-        let pop_ages: Vec<String> = (0..POP_AGES).map(|a| a.to_string()).collect();
-        let py = strings(&population_years);
-        let pop_axes = [
-            any(Concept::Year, &py),
-            ax(Concept::County, &grid.counties),
-            ax(Concept::Sex, &sexes),
-            ax(Concept::Age, &pop_ages),
-        ];
-        // History and projection fill different years of the same array.
-        let g = gather(t.population, &pop_axes, &[], DENSE);
-        let mut population = sink.take(t.population, g);
-        let g = gather(t.projection, &pop_axes, &[], DENSE);
-        let proj = sink.take(t.projection, g);
-        for (a, b) in population.iter_mut().zip(proj) {
-            *a += b;
-        }
-        // Care use: one profile, or one per year when the table has a year dimension (never summed
-        // over years).
-        let has_years = t
-            .care_use
-            .dims
-            .iter()
-            .any(|d| Concept::of(d) == Some(Concept::Year));
-        let (care_use, care_use_years, care_use_history) = if has_years {
-            let mut years = years_of(t.care_use);
-            years.sort_unstable();
-            years.dedup();
-            if years.is_empty() {
-                return Err(ModelError::Input {
-                    file: t.care_use.meta.origin.clone(),
-                    message: "the year dimension has no year (expected codes such as 2023)".into(),
-                });
-            }
-            let cy = strings(&years);
-            let axes = [
-                ax(Concept::Year, &cy),
-                ax(Concept::Sector, &grid.sectors),
-                ax(Concept::Sex, &sexes),
-                ax(Concept::Age, &pop_ages),
-            ];
-            let g = gather(t.care_use, &axes, &[], DENSE);
-            let history = sink.take(t.care_use, g);
-            let block = grid.nk() * 2 * POP_AGES;
-            let last = history[(years.len() - 1) * block..].to_vec();
-            (last, years, history)
-        } else {
-            let axes = [
-                ax(Concept::Sector, &grid.sectors),
-                ax(Concept::Sex, &sexes),
-                ax(Concept::Age, &pop_ages),
-            ];
-            let g = gather(t.care_use, &axes, &[], DENSE);
-            (sink.take(t.care_use, g), Vec::new(), Vec::new())
-        };
-        let admission_years = years_of(t.admissions);
-        let ay = strings(&admission_years);
-        let hc_regions: Vec<String> = area.regions.clone();
-        // A scope's regions must each be in the admissions table (a national run takes the
-        // regions the table has: a programme need not be given everywhere).
-        let mut region_gap = None;
-        if !area.whole {
-            let have = codes_present(t.admissions, Concept::HealthcareRegion);
-            let lack: Vec<bool> = hc_regions.iter().map(|r| !have.contains(r)).collect();
-            if lack.iter().any(|l| *l) {
-                region_gap = Some(Problem::Coverage {
-                    file: t.admissions.meta.origin.clone(),
-                    what: "health-care regions".into(),
-                    missing: super::contract::runs(&hc_regions, &lack),
-                    of: Vec::new(),
-                });
-            }
-        }
-        let task = |want: &str| -> Result<String, ModelError> {
-            t.admissions
-                .dims
-                .iter()
-                .flat_map(|d| d.categories.iter())
-                .find(|c| c.code.eq_ignore_ascii_case(want))
-                .map(|c| c.code.clone())
-                .ok_or_else(|| ModelError::Input {
-                    file: t.admissions.meta.origin.clone(),
-                    message: format!(
-                        "no category {want:?} (the admissions table needs beginners and graduates)"
-                    ),
-                })
-        };
-        let uppgift = t
-            .admissions
-            .dims
-            .iter()
-            .position(|d| d.position(&task("nybörjare").unwrap_or_default()).is_some())
-            .ok_or_else(|| ModelError::Input {
-                file: t.admissions.meta.origin.clone(),
-                message: "no dimension holding \"nybörjare\" and \"examinerade\"".into(),
-            })?;
-        let select = |code: &str| -> Result<Gathered, ModelError> {
-            let mut sub = t.admissions.clone();
-            // Keep the rows of one task (the task dimension with that one category); then gather
-            // over year × programme × region.
-            let k = sub.dims[uppgift].position(code).unwrap_or(usize::MAX) as u32;
-            let keep: Vec<usize> = (0..sub.len())
-                .filter(|&r| sub.keys[uppgift][r] == k)
-                .collect();
-            for col in sub.keys.iter_mut() {
-                *col = keep.iter().map(|&r| col[r]).collect();
-            }
-            sub.keys[uppgift] = vec![0; keep.len()];
-            let only = sub.dims[uppgift].categories[k as usize].clone();
-            sub.dims[uppgift].categories = vec![only];
-            sub.dims[uppgift].elimination = None;
-            sub.values = keep.iter().map(|&r| t.admissions.values[r]).collect();
-            sub.status = keep.iter().map(|&r| t.admissions.status[r]).collect();
-            sub.symbols = keep.iter().map(|&r| t.admissions.symbols[r]).collect();
-            if t.admissions.lines.len() == t.admissions.len() {
-                sub.lines = keep.iter().map(|&r| t.admissions.lines[r]).collect();
-            } else {
-                sub.lines.clear();
-            }
-            Ok(gather(
-                &sub,
-                &[
-                    ax(Concept::Year, &ay),
-                    any(Concept::Profession, &grid.professions),
-                    any(Concept::HealthcareRegion, &hc_regions),
-                ],
-                &[],
-                Cover {
-                    per_profession: true,
-                    cells: false,
-                },
-            ))
-        };
-        let g = select(&task("nybörjare")?)?;
-        let beginners = sink.take(t.admissions, g);
-        let g = select(&task("examinerade")?)?;
-        let graduates = sink.take(t.admissions, g);
-        let assessments: Vec<String> = ASSESSMENTS.iter().map(|s| s.to_string()).collect();
-        let by = codes_of(t.balance, Concept::Year);
-        let last = by.last().cloned().unwrap_or_default();
-        let g = gather(
-            t.balance,
-            &[
-                any(Concept::Profession, &grid.professions),
-                ax(Concept::County, &grid.counties),
-                any(Concept::Sector, &grid.sectors),
-                any(Concept::Assessment, &assessments),
-            ],
-            &[(Concept::Year, &last)],
-            Cover {
-                per_profession: false,
-                cells: false,
-            },
-        );
-        let balance = sink.take(t.balance, g);
-        sink.problems.extend(region_gap);
+        let emp = gather_employed(t, &grid, employ, &mut sink)?;
+        let (population_years, population) = gather_population(t, &grid, &mut sink)?;
+        let care = gather_care_use(t, &grid, &mut sink)?;
+        let adm = gather_admissions(t, &grid, area, &mut sink)?;
+        let balance = gather_balance(t, &grid, &mut sink);
+        sink.problems.extend(adm.region_gap);
         if grid.professions.is_empty()
             && !sink
                 .problems
@@ -1837,90 +1348,706 @@ impl Inputs {
                 problems: sink.problems,
             });
         }
-        // Ages the register or the licences issued gave in bands. A banded register with
-        // single-year licences is made to follow cohorts ([`follow_cohorts`]); banded licences
-        // with a single-year register give exit rates pooled over the licences' bands (the
-        // cohort identity is exact in their sums). When both came in bands, the licences' shape
-        // inside a band (which decides who ages out of it) is the ungrouping's guess, and
-        // following cohorts with it invents exits: the ungrouped single years are used as they
-        // are (README, "Age bands to single years", measures all three).
-        let lic_bands = workforce_bands(&t.licensed.meta.age_bands);
-        let iss_bands = workforce_bands(&t.issued.meta.age_bands);
-        let mut band_note = |t: &Table, en: &str, sv: &str| {
-            sink.notes.push((t.meta.origin.clone(), Note::new(en, sv)));
-        };
-        let exit_groups = match (lic_bands.is_empty(), iss_bands.is_empty()) {
-            (false, true) => {
-                follow_cohorts(&grid, &licence_years, &mut licensed, &issued, &lic_bands);
-                band_note(
-                    t.licensed,
-                    "its single years after the first year were made to follow cohorts with the licences issued (each band's total kept), so that exit rates come from cohorts",
-                    "dess ettårsåldrar efter första året har fått följa kohorterna med de utfärdade legitimationerna (varje åldersgrupps summa behållen), så att avgångstalen kommer från kohorter",
-                );
-                Vec::new()
-            }
-            (true, false) => {
-                band_note(
-                    t.issued,
-                    "exit rates were pooled over its age bands (those one year younger at risk), where the register's cohorts and the licences add up exactly",
-                    "avgångstalen har slagits samman över dess åldersgrupper (de ett år yngre i risk), där registrets kohorter och legitimationerna går jämnt ut",
-                );
-                exit_groups(&iss_bands)
-            }
-            (false, false) => {
-                band_note(
-                    t.licensed,
-                    "with the licences issued in age bands too, the ungrouped single years are used as they are: exit rates follow the ungrouping's shapes, which moved 2040 supply by up to 7 % on the default data in 5-year bands (38 % in 10-year bands) (README, \"Age bands to single years\")",
-                    "när också de utfärdade legitimationerna kom i åldersgrupper används de fördelade ettårsåldrarna som de är: avgångstalen följer fördelningens former, som flyttade tillgången 2040 med upp till 7 % på standarddata i femårsgrupper (38 % i tioårsgrupper) (README, \"Age bands to single years\")",
-                );
-                Vec::new()
-            }
-            (true, true) => Vec::new(),
-        };
-        let certificate_groups = if iss_bands.is_empty() {
-            certificate_groups(&lic_bands)
-        } else {
-            iss_bands.clone()
-        };
-        let emp_bands = workforce_bands(&t.employed.meta.age_bands);
-        if !emp_bands.is_empty() {
-            sink.notes.push((
-                t.employed.meta.origin.clone(),
-                Note::new(
-                    "the employment share and FTE per employed person were estimated from its age bands (a line through the bands' ratios, each band's sum kept), since employed and licensed persons add up exactly in a band and not at each ungrouped single year",
-                    "sysselsättningsandelen och heltidsekvivalenterna per sysselsatt har skattats från dess åldersgrupper (en linje genom gruppernas kvoter, varje grupps summa behållen), eftersom sysselsatta och legitimerade går jämnt ut i en åldersgrupp men inte i varje fördelad ettårsålder",
-                ),
-            ));
-        }
+        let bands = band_groups(t, &grid, &licence_years, &mut licensed, &issued, &mut sink);
         Ok((
             Inputs {
                 grid,
                 licence_years,
                 licensed,
                 issued,
-                employment_years,
-                employed,
-                fte,
+                employment_years: emp.years,
+                employed: emp.employed,
+                fte: emp.fte,
                 population_years,
                 population,
-                care_use,
-                care_use_years,
-                care_use_history,
-                admission_years,
-                hc_regions,
-                beginners,
-                graduates,
+                care_use: care.last,
+                care_use_years: care.years,
+                care_use_history: care.history,
+                admission_years: adm.years,
+                hc_regions: adm.regions,
+                beginners: adm.beginners,
+                graduates: adm.graduates,
                 balance,
-                exit_groups,
-                employment_groups: emp_bands,
-                certificate_groups,
-                banded_exits: !(lic_bands.is_empty() && iss_bands.is_empty()),
+                exit_groups: bands.exits,
+                employment_groups: bands.employment,
+                certificate_groups: bands.certificates,
+                banded_exits: bands.banded_exits,
                 overrides: Default::default(),
                 services: None,
                 destinations: None,
             },
             sink.notes,
         ))
+    }
+}
+
+/// The employed input on the grid: `(employment years, employed persons, FTE)`, each
+/// `[year][sector][p][c][s][a]`, with the pieces the table lacks (FTE, the sector split) from
+/// `employ`'s profiles; problems and notes into `sink`.
+fn gather_employed(
+    t: &Tables<'_>,
+    grid: &Grid,
+    employ: &Employ<'_>,
+    sink: &mut Sink,
+) -> Result<Employment, ModelError> {
+    let ages = ages_codes();
+    let sexes: Vec<String> = SEXES.iter().map(|s| s.to_string()).collect();
+    let employment_years = years_of(t.employed);
+    let ey = strings(&employment_years);
+    let contents = codes_of(t.employed, Concept::Contents);
+    let content = |want: &str| -> Result<String, ModelError> {
+        contents
+            .iter()
+            .find(|c| c.eq_ignore_ascii_case(want))
+            .cloned()
+            .ok_or_else(|| ModelError::Input {
+                file: t.employed.meta.origin.clone(),
+                message: format!("no content {want:?} among {contents:?}"),
+            })
+    };
+    let emp_file = t.employed.meta.origin.clone();
+    let has = |table: &Table, c: Concept| table.dims.iter().any(|d| Concept::of(d) == Some(c));
+    // Persons: content EMP, or the table's only content (as the agencies publish persons).
+    let used_contents = codes_used(t.employed, Concept::Contents);
+    let has_fte = used_contents.iter().any(|c| c.eq_ignore_ascii_case("FTE"));
+    let emp_content: Option<String> =
+        if !has(t.employed, Concept::Contents) || (used_contents.len() == 1 && !has_fte) {
+            None
+        } else {
+            Some(content("EMP")?)
+        };
+    let table_sectors = has(t.employed, Concept::Sector) && employ.sectors.is_none();
+    let table_fte = has_fte && employ.fte.is_none();
+    if !has(t.employed, Concept::Sector) && employ.sectors.is_none() {
+        sink.problems.push(Problem::Unsupplied {
+            file: emp_file.clone(),
+            what: "a sector dimension (the split over region-run, municipal and private care)"
+                .into(),
+            key: SECTORS_KEY.into(),
+        });
+    }
+    if !has_fte && employ.fte.is_none() {
+        sink.problems.push(Problem::Unsupplied {
+            file: emp_file.clone(),
+            what: "full-time equivalents (a content FTE beside the persons)".into(),
+            key: FTE_KEY.into(),
+        });
+    }
+    let emp_axes: Vec<Axis<'_>> = [
+        Some(ax(Concept::Year, &ey)),
+        table_sectors.then(|| ax(Concept::Sector, &grid.sectors)),
+        Some(ax(Concept::Profession, &grid.professions)),
+        Some(ax(Concept::County, &grid.counties)),
+        Some(ax(Concept::Sex, &sexes)),
+        Some(ax(Concept::Age, &ages)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let fixed_emp: Vec<(Concept, &str)> = emp_content
+        .as_deref()
+        .map(|c| (Concept::Contents, c))
+        .into_iter()
+        .collect();
+    let g = gather(t.employed, &emp_axes, &fixed_emp, DENSE);
+    let persons = sink.take(t.employed, g);
+    let table_fte_values = if table_fte {
+        let g = gather(
+            t.employed,
+            &emp_axes,
+            &[(Concept::Contents, &content("FTE")?)],
+            DENSE,
+        );
+        Some(sink.take(t.employed, g))
+    } else {
+        None
+    };
+    let sizes = [grid.nk(), grid.np(), grid.nc(), 2, NA];
+    let codes: [&[String]; 5] = [
+        &grid.sectors,
+        &grid.professions,
+        &grid.counties,
+        &sexes,
+        &ages,
+    ];
+    const CONCEPTS: [Concept; 5] = [
+        Concept::Sector,
+        Concept::Profession,
+        Concept::County,
+        Concept::Sex,
+        Concept::Age,
+    ];
+    // A profile's ratios: `num` over `den` contents (`None`: the only content, or none).
+    let mut ratios = |pr: &Profile<'_>,
+                      num: Option<&str>,
+                      den: Option<&str>,
+                      need_sector: bool|
+     -> Option<([bool; 5], Vec<f64>, Vec<f64>)> {
+        let table = pr.table;
+        let file = table.meta.origin.clone();
+        if need_sector && !has(table, Concept::Sector) {
+            sink.problems.push(Problem::MissingDimension {
+                file,
+                concept: "Sector".into(),
+                dimensions: table.dims.iter().map(|d| d.id.clone()).collect(),
+            });
+            return None;
+        }
+        let mut held = [false; 5];
+        for (h, c) in held.iter_mut().zip(CONCEPTS) {
+            *h = has(table, c) && !(pr.national && c == Concept::County);
+        }
+        let axes: Vec<Axis<'_>> = (0..5)
+            .filter(|&d| held[d])
+            .map(|d| any(CONCEPTS[d], codes[d]))
+            .collect();
+        let have = codes_of(table, Concept::Contents);
+        let find = |want: &str| have.iter().find(|c| c.eq_ignore_ascii_case(want)).cloned();
+        let mut lack = Vec::new();
+        let mut pick = |want: Option<&str>| -> Option<Option<String>> {
+            match want {
+                None => Some(None),
+                Some(w) => match find(w) {
+                    Some(c) => Some(Some(c)),
+                    None => {
+                        lack.push(w.to_string());
+                        None
+                    }
+                },
+            }
+        };
+        let (n, d) = (pick(num), pick(den));
+        if !lack.is_empty() {
+            sink.problems.push(Problem::Coverage {
+                file,
+                what: "contents".into(),
+                missing: lack,
+                of: Vec::new(),
+            });
+            return None;
+        }
+        let loose = Cover {
+            per_profession: false,
+            cells: false,
+        };
+        let mut values = |c: Option<Option<String>>| {
+            let c = c.flatten();
+            let fixed: Vec<(Concept, &str)> = c
+                .as_deref()
+                .map(|c| (Concept::Contents, c))
+                .into_iter()
+                .collect();
+            // A profile has no `missing` key: its message names the profile's own key.
+            let g = not_imputed(
+                gather(table, &axes, &fixed, loose),
+                if need_sector { SECTORS_KEY } else { FTE_KEY },
+            );
+            sink.take(table, g)
+        };
+        let n = values(n);
+        let d = values(d);
+        Some((held, n, d))
+    };
+    let fte_ratio = employ
+        .fte
+        .as_ref()
+        .and_then(|pr| ratios(pr, Some("FTE"), Some("EMP"), false))
+        .map(|(held, n, d)| Ratios::new(held, sizes, n, d));
+    // The split: the profile's persons by sector over its persons (the sum over sectors);
+    // FTE by its FTE shares where the employed table's own FTE are split.
+    let split_of = |pr: &Profile<'_>, content: Option<&str>| {
+        let c = content.and_then(|want| {
+            codes_used(pr.table, Concept::Contents)
+                .into_iter()
+                .find(|c| c.eq_ignore_ascii_case(want))
+        });
+        c.or_else(|| {
+            let used = codes_used(pr.table, Concept::Contents);
+            (used.len() > 1).then(|| "EMP".to_string())
+        })
+    };
+    let (split, fte_split) = match &employ.sectors {
+        Some(pr) => {
+            let emp_c = split_of(pr, Some("EMP"));
+            let split = ratios(pr, emp_c.as_deref(), emp_c.as_deref(), true);
+            let fte_split = if table_fte_values.is_some() {
+                let fte_c = split_of(pr, Some("FTE")).or(emp_c.clone());
+                ratios(pr, fte_c.as_deref(), fte_c.as_deref(), true)
+            } else {
+                None
+            };
+            (split, fte_split)
+        }
+        None => (None, None),
+    };
+    // The split: each sector's count over the sum over sectors (the same denominator for
+    // every sector, so that ages pool alike and the shares add up to 1).
+    let over_sectors = |r: Option<([bool; 5], Vec<f64>, Vec<f64>)>| {
+        r.map(|(held, num, _)| {
+            let block = num.len() / sizes[0].max(1);
+            let total: Vec<f64> = (0..block)
+                .map(|i| (0..sizes[0]).map(|k| num[k * block + i]).sum())
+                .collect();
+            let den: Vec<f64> = (0..sizes[0]).flat_map(|_| total.iter().copied()).collect();
+            Ratios::new(held, sizes, num, den)
+        })
+    };
+    let (split, fte_split) = (over_sectors(split), over_sectors(fte_split));
+    let cells = grid.cells();
+    let (nk, ny) = (grid.nk(), employment_years.len());
+    let mut employed = vec![0.0; ny * nk * cells];
+    let mut fte = vec![0.0; ny * nk * cells];
+    // Cells with persons and no ratio, grouped by all but age: (codes, ages, count).
+    let mut no_split: Vec<(String, Vec<bool>)> = Vec::new();
+    let mut no_fte: Vec<(String, Vec<bool>)> = Vec::new();
+    let mut no_cells = (0usize, 0usize);
+    fn mark(groups: &mut Vec<(String, Vec<bool>)>, head: String, a: usize, count: &mut usize) {
+        *count += 1;
+        match groups.iter_mut().find(|g| g.0 == head) {
+            Some(g) => g.1[a] = true,
+            None => {
+                let mut ages = vec![false; NA];
+                ages[a] = true;
+                groups.push((head, ages));
+            }
+        }
+    }
+    let emp_ok = !sink.problems.iter().any(|p| p.file() == emp_file);
+    let pieces_ok = (table_sectors || split.is_some())
+        && (table_fte || fte_ratio.is_some())
+        && (!table_fte || table_sectors || fte_split.is_some());
+    if emp_ok && pieces_ok {
+        for y in 0..ny {
+            for k in 0..nk {
+                for p in 0..grid.np() {
+                    for c in 0..grid.nc() {
+                        for (sx, sex) in sexes.iter().enumerate() {
+                            for a in 0..NA {
+                                let i = grid.idx(p, c, sx, a);
+                                let out = (y * nk + k) * cells + i;
+                                let cell = [k, p, c, sx, a];
+                                let (e, h_table) = if table_sectors {
+                                    (persons[out], table_fte_values.as_ref().map(|h| h[out]))
+                                } else {
+                                    let e = persons[y * cells + i];
+                                    let share = split.as_ref().and_then(|r| r.get(cell));
+                                    if share.is_none() && e > 0.0 && k == 0 {
+                                        mark(
+                                            &mut no_split,
+                                            format!(
+                                                "{} {} {sex}",
+                                                grid.professions[p], grid.counties[c]
+                                            ),
+                                            a,
+                                            &mut no_cells.0,
+                                        );
+                                    }
+                                    let h = table_fte_values.as_ref().map(|h| {
+                                        let share = fte_split.as_ref().and_then(|r| r.get(cell));
+                                        let h = h[y * cells + i];
+                                        if share.is_none() && h > 0.0 && k == 0 && e <= 0.0 {
+                                            mark(
+                                                &mut no_split,
+                                                format!(
+                                                    "{} {} {sex}",
+                                                    grid.professions[p], grid.counties[c]
+                                                ),
+                                                a,
+                                                &mut no_cells.0,
+                                            );
+                                        }
+                                        h * share.unwrap_or(0.0)
+                                    });
+                                    (e * share.unwrap_or(0.0), h)
+                                };
+                                let h = match h_table {
+                                    Some(h) => h,
+                                    None => {
+                                        let r = fte_ratio.as_ref().and_then(|r| r.get(cell));
+                                        if r.is_none() && e > 0.0 {
+                                            mark(
+                                                &mut no_fte,
+                                                format!(
+                                                    "{} {} {} {sex}",
+                                                    grid.professions[p],
+                                                    grid.counties[c],
+                                                    grid.sectors[k]
+                                                ),
+                                                a,
+                                                &mut no_cells.1,
+                                            );
+                                        }
+                                        e * r.unwrap_or(0.0)
+                                    }
+                                };
+                                employed[out] = e;
+                                fte[out] = h;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (groups, count, pr, key, what) in [
+        (
+            no_split,
+            no_cells.0,
+            &employ.sectors,
+            SECTORS_KEY,
+            "sector split",
+        ),
+        (
+            no_fte,
+            no_cells.1,
+            &employ.fte,
+            FTE_KEY,
+            "FTE per employed person",
+        ),
+    ] {
+        if let (Some(pr), true) = (pr, count > 0) {
+            sink.problems.push(Problem::NoProfile {
+                file: pr.table.meta.origin.clone(),
+                key: key.into(),
+                what: what.into(),
+                cells: count,
+                groups: groups
+                    .iter()
+                    .map(|(head, ages)| {
+                        format!(
+                            "{head}: ages {}",
+                            super::contract::runs(&ages_codes(), ages).join(", ")
+                        )
+                    })
+                    .collect(),
+            });
+        }
+    }
+    Ok(Employment {
+        years: employment_years,
+        employed,
+        fte,
+    })
+}
+
+/// The employed input on the grid (see [`gather_employed`]).
+struct Employment {
+    years: Vec<i32>,
+    employed: Vec<f64>,
+    fte: Vec<f64>,
+}
+
+/// Care use on the grid (see [`gather_care_use`]).
+struct CareUse {
+    /// The last year's profile (the only one without years).
+    last: Vec<f64>,
+    years: Vec<i32>,
+    history: Vec<f64>,
+}
+
+/// The admissions table on the grid (see [`gather_admissions`]).
+struct Admissions {
+    years: Vec<i32>,
+    regions: Vec<String>,
+    beginners: Vec<f64>,
+    graduates: Vec<f64>,
+    /// A scope's region the table lacks.
+    region_gap: Option<Problem>,
+}
+
+/// The age bands of the inputs (see [`band_groups`]).
+struct BandGroups {
+    exits: Vec<(usize, usize)>,
+    certificates: Vec<(usize, usize)>,
+    employment: Vec<(usize, usize)>,
+    banded_exits: bool,
+}
+
+/// The population and its projection on the grid's counties: `(years, population)`,
+/// `[year][c][s][age 0–100]`, the history and the projection in the same array.
+fn gather_population(
+    t: &Tables<'_>,
+    grid: &Grid,
+    sink: &mut Sink,
+) -> Result<(Vec<i32>, Vec<f64>), ModelError> {
+    let sexes: Vec<String> = SEXES.iter().map(|s| s.to_string()).collect();
+    let mut population_years = years_of(t.population);
+    population_years.extend(years_of(t.projection));
+    population_years.sort();
+    population_years.dedup();
+    if population_years.windows(2).any(|w| w[1] != w[0] + 1) {
+        return Err(ModelError::Input {
+            file: t.projection.meta.origin.clone(),
+            message: format!(
+                "population years {population_years:?} have a gap; expected consecutive years"
+            ),
+        });
+    }
+    let pop_ages: Vec<String> = (0..POP_AGES).map(|a| a.to_string()).collect();
+    let py = strings(&population_years);
+    let pop_axes = [
+        any(Concept::Year, &py),
+        ax(Concept::County, &grid.counties),
+        ax(Concept::Sex, &sexes),
+        ax(Concept::Age, &pop_ages),
+    ];
+    // History and projection fill different years of the same array.
+    let g = gather(t.population, &pop_axes, &[], DENSE);
+    let mut population = sink.take(t.population, g);
+    let g = gather(t.projection, &pop_axes, &[], DENSE);
+    let proj = sink.take(t.projection, g);
+    for (a, b) in population.iter_mut().zip(proj) {
+        *a += b;
+    }
+    Ok((population_years, population))
+}
+
+/// Care use per person by sector, sex and age: `(the last profile, its years, every year's)`,
+/// the years empty when the table has none.
+fn gather_care_use(t: &Tables<'_>, grid: &Grid, sink: &mut Sink) -> Result<CareUse, ModelError> {
+    let sexes: Vec<String> = SEXES.iter().map(|s| s.to_string()).collect();
+    let pop_ages: Vec<String> = (0..POP_AGES).map(|a| a.to_string()).collect();
+    // Care use: one profile, or one per year when the table has a year dimension (never summed
+    // over years).
+    let has_years = t
+        .care_use
+        .dims
+        .iter()
+        .any(|d| Concept::of(d) == Some(Concept::Year));
+    Ok(if has_years {
+        let mut years = years_of(t.care_use);
+        years.sort_unstable();
+        years.dedup();
+        if years.is_empty() {
+            return Err(ModelError::Input {
+                file: t.care_use.meta.origin.clone(),
+                message: "the year dimension has no year (expected codes such as 2023)".into(),
+            });
+        }
+        let cy = strings(&years);
+        let axes = [
+            ax(Concept::Year, &cy),
+            ax(Concept::Sector, &grid.sectors),
+            ax(Concept::Sex, &sexes),
+            ax(Concept::Age, &pop_ages),
+        ];
+        let g = gather(t.care_use, &axes, &[], DENSE);
+        let history = sink.take(t.care_use, g);
+        let block = grid.nk() * 2 * POP_AGES;
+        let last = history[(years.len() - 1) * block..].to_vec();
+        CareUse {
+            last,
+            years,
+            history,
+        }
+    } else {
+        let axes = [
+            ax(Concept::Sector, &grid.sectors),
+            ax(Concept::Sex, &sexes),
+            ax(Concept::Age, &pop_ages),
+        ];
+        let g = gather(t.care_use, &axes, &[], DENSE);
+        CareUse {
+            last: sink.take(t.care_use, g),
+            years: Vec::new(),
+            history: Vec::new(),
+        }
+    })
+}
+
+/// Beginners and graduates by admission year, profession and health-care region: `(admission
+/// years, regions, beginners, graduates, a scope region the table lacks)`.
+fn gather_admissions(
+    t: &Tables<'_>,
+    grid: &Grid,
+    area: &Area,
+    sink: &mut Sink,
+) -> Result<Admissions, ModelError> {
+    let admission_years = years_of(t.admissions);
+    let ay = strings(&admission_years);
+    let hc_regions: Vec<String> = area.regions.clone();
+    // A scope's regions must each be in the admissions table (a national run takes the
+    // regions the table has: a programme need not be given everywhere).
+    let mut region_gap = None;
+    if !area.whole {
+        let have = codes_present(t.admissions, Concept::HealthcareRegion);
+        let lack: Vec<bool> = hc_regions.iter().map(|r| !have.contains(r)).collect();
+        if lack.iter().any(|l| *l) {
+            region_gap = Some(Problem::Coverage {
+                file: t.admissions.meta.origin.clone(),
+                what: "health-care regions".into(),
+                missing: super::contract::runs(&hc_regions, &lack),
+                of: Vec::new(),
+            });
+        }
+    }
+    let task = |want: &str| -> Result<String, ModelError> {
+        t.admissions
+            .dims
+            .iter()
+            .flat_map(|d| d.categories.iter())
+            .find(|c| c.code.eq_ignore_ascii_case(want))
+            .map(|c| c.code.clone())
+            .ok_or_else(|| ModelError::Input {
+                file: t.admissions.meta.origin.clone(),
+                message: format!(
+                    "no category {want:?} (the admissions table needs beginners and graduates)"
+                ),
+            })
+    };
+    let uppgift = t
+        .admissions
+        .dims
+        .iter()
+        .position(|d| d.position(&task("nybörjare").unwrap_or_default()).is_some())
+        .ok_or_else(|| ModelError::Input {
+            file: t.admissions.meta.origin.clone(),
+            message: "no dimension holding \"nybörjare\" and \"examinerade\"".into(),
+        })?;
+    let select = |code: &str| -> Result<Gathered, ModelError> {
+        let mut sub = t.admissions.clone();
+        // Keep the rows of one task (the task dimension with that one category); then gather
+        // over year × programme × region.
+        let k = sub.dims[uppgift].position(code).unwrap_or(usize::MAX) as u32;
+        let keep: Vec<usize> = (0..sub.len())
+            .filter(|&r| sub.keys[uppgift][r] == k)
+            .collect();
+        for col in sub.keys.iter_mut() {
+            *col = keep.iter().map(|&r| col[r]).collect();
+        }
+        sub.keys[uppgift] = vec![0; keep.len()];
+        let only = sub.dims[uppgift].categories[k as usize].clone();
+        sub.dims[uppgift].categories = vec![only];
+        sub.dims[uppgift].elimination = None;
+        sub.values = keep.iter().map(|&r| t.admissions.values[r]).collect();
+        sub.status = keep.iter().map(|&r| t.admissions.status[r]).collect();
+        sub.symbols = keep.iter().map(|&r| t.admissions.symbols[r]).collect();
+        if t.admissions.lines.len() == t.admissions.len() {
+            sub.lines = keep.iter().map(|&r| t.admissions.lines[r]).collect();
+        } else {
+            sub.lines.clear();
+        }
+        Ok(gather(
+            &sub,
+            &[
+                ax(Concept::Year, &ay),
+                any(Concept::Profession, &grid.professions),
+                any(Concept::HealthcareRegion, &hc_regions),
+            ],
+            &[],
+            Cover {
+                per_profession: true,
+                cells: false,
+            },
+        ))
+    };
+    let g = select(&task("nybörjare")?)?;
+    let beginners = sink.take(t.admissions, g);
+    let g = select(&task("examinerade")?)?;
+    let graduates = sink.take(t.admissions, g);
+    Ok(Admissions {
+        years: admission_years,
+        regions: hc_regions,
+        beginners,
+        graduates,
+        region_gap,
+    })
+}
+
+/// The principals' assessments of the table's last year by profession, county, sector and
+/// answer.
+fn gather_balance(t: &Tables<'_>, grid: &Grid, sink: &mut Sink) -> Vec<f64> {
+    let assessments: Vec<String> = ASSESSMENTS.iter().map(|s| s.to_string()).collect();
+    let by = codes_of(t.balance, Concept::Year);
+    let last = by.last().cloned().unwrap_or_default();
+    let g = gather(
+        t.balance,
+        &[
+            any(Concept::Profession, &grid.professions),
+            ax(Concept::County, &grid.counties),
+            any(Concept::Sector, &grid.sectors),
+            any(Concept::Assessment, &assessments),
+        ],
+        &[(Concept::Year, &last)],
+        Cover {
+            per_profession: false,
+            cells: false,
+        },
+    );
+    sink.take(t.balance, g)
+}
+
+/// The age bands of the register, the licences issued and the employed table: the exit groups,
+/// the certificate groups, the employment groups and whether exits come from banded inputs; a
+/// banded register with single-year licences is made to follow cohorts in `licensed`.
+fn band_groups(
+    t: &Tables<'_>,
+    grid: &Grid,
+    licence_years: &[i32],
+    licensed: &mut [f64],
+    issued: &[f64],
+    sink: &mut Sink,
+) -> BandGroups {
+    // Ages the register or the licences issued gave in bands. A banded register with
+    // single-year licences is made to follow cohorts ([`follow_cohorts`]); banded licences
+    // with a single-year register give exit rates pooled over the licences' bands (the
+    // cohort identity is exact in their sums). When both came in bands, the licences' shape
+    // inside a band (which decides who ages out of it) is the ungrouping's guess, and
+    // following cohorts with it invents exits: the ungrouped single years are used as they
+    // are (README, "Age bands to single years", measures all three).
+    let lic_bands = workforce_bands(&t.licensed.meta.age_bands);
+    let iss_bands = workforce_bands(&t.issued.meta.age_bands);
+    let mut band_note = |t: &Table, en: &str, sv: &str| {
+        sink.notes.push((t.meta.origin.clone(), Note::new(en, sv)));
+    };
+    let exit_groups = match (lic_bands.is_empty(), iss_bands.is_empty()) {
+        (false, true) => {
+            follow_cohorts(grid, licence_years, licensed, issued, &lic_bands);
+            band_note(
+                t.licensed,
+                "its single years after the first year were made to follow cohorts with the licences issued (each band's total kept), so that exit rates come from cohorts",
+                "dess ettårsåldrar efter första året har fått följa kohorterna med de utfärdade legitimationerna (varje åldersgrupps summa behållen), så att avgångstalen kommer från kohorter",
+            );
+            Vec::new()
+        }
+        (true, false) => {
+            band_note(
+                t.issued,
+                "exit rates were pooled over its age bands (those one year younger at risk), where the register's cohorts and the licences add up exactly",
+                "avgångstalen har slagits samman över dess åldersgrupper (de ett år yngre i risk), där registrets kohorter och legitimationerna går jämnt ut",
+            );
+            exit_groups(&iss_bands)
+        }
+        (false, false) => {
+            band_note(
+                t.licensed,
+                "with the licences issued in age bands too, the ungrouped single years are used as they are: exit rates follow the ungrouping's shapes, which moved 2040 supply by up to 7 % on the default data in 5-year bands (38 % in 10-year bands) (README, \"Age bands to single years\")",
+                "när också de utfärdade legitimationerna kom i åldersgrupper används de fördelade ettårsåldrarna som de är: avgångstalen följer fördelningens former, som flyttade tillgången 2040 med upp till 7 % på standarddata i femårsgrupper (38 % i tioårsgrupper) (README, \"Age bands to single years\")",
+            );
+            Vec::new()
+        }
+        (true, true) => Vec::new(),
+    };
+    let certificate_groups = if iss_bands.is_empty() {
+        certificate_groups(&lic_bands)
+    } else {
+        iss_bands.clone()
+    };
+    let emp_bands = workforce_bands(&t.employed.meta.age_bands);
+    if !emp_bands.is_empty() {
+        sink.notes.push((
+            t.employed.meta.origin.clone(),
+            Note::new(
+                "the employment share and FTE per employed person were estimated from its age bands (a line through the bands' ratios, each band's sum kept), since employed and licensed persons add up exactly in a band and not at each ungrouped single year",
+                "sysselsättningsandelen och heltidsekvivalenterna per sysselsatt har skattats från dess åldersgrupper (en linje genom gruppernas kvoter, varje grupps summa behållen), eftersom sysselsatta och legitimerade går jämnt ut i en åldersgrupp men inte i varje fördelad ettårsålder",
+            ),
+        ));
+    }
+    BandGroups {
+        exits: exit_groups,
+        certificates: certificate_groups,
+        employment: emp_bands,
+        banded_exits: !(lic_bands.is_empty() && iss_bands.is_empty()),
     }
 }
 
@@ -1949,11 +2076,6 @@ pub fn gather_destinations(
     grid: &Grid,
     regions: &[String],
 ) -> Result<(super::destinations::Destinations, Vec<(String, Note)>), ModelError> {
-    let any = |concept, codes| Axis {
-        concept,
-        codes,
-        need: Need::Any,
-    };
     let mut sink = Sink::default();
     let years = years_of(t);
     let ys = strings(&years);
@@ -2004,16 +2126,6 @@ pub fn gather_services(
     staff_t: &Table,
     grid: &Grid,
 ) -> Result<(super::services::Services, Vec<(String, Note)>), ModelError> {
-    let ax = |concept, codes| Axis {
-        concept,
-        codes,
-        need: Need::Full,
-    };
-    let any = |concept, codes| Axis {
-        concept,
-        codes,
-        need: Need::Any,
-    };
     let mut sink = Sink::default();
     let have = codes_present(use_t, Concept::Service);
     let codes: Vec<String> = CodeLists::get()
