@@ -559,7 +559,7 @@ fn all_eight_embedded_tables_round_trip_through_csv_xlsx_and_parquet() {
 }
 
 #[test]
-fn the_ten_embedded_tables_converted_and_fed_back_give_the_same_results() {
+fn the_eleven_embedded_tables_converted_and_fed_back_give_the_same_results() {
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
     for ((name, _), key) in hwf::defaults::FILES.iter().zip(hwf::model::INPUT_KEYS) {
@@ -585,7 +585,16 @@ fn the_ten_embedded_tables_converted_and_fed_back_give_the_same_results() {
             sc.demand.service_use = f;
         }
     }
+    // And the destinations, as Parquet.
+    let t = hwf::defaults::table("destinations.csv").unwrap();
+    let path = dir.path().join("destinations.parquet");
+    tables::write(&t, &path, TableFormat::Parquet).unwrap();
+    sc.supply.destinations = Some(scenario::SupplementFile {
+        file: path.display().to_string(),
+        ..Default::default()
+    });
     let pr = run(&sc).unwrap();
+    assert_eq!(pr.used.len(), 11);
     assert_same_results(&pr, default_run());
     for u in &pr.used {
         assert!(u.synthetic, "{} is not recognised as synthetic", u.key);

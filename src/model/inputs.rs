@@ -1406,7 +1406,6 @@ fn gather_employed(
             })
     };
     let emp_file = t.employed.meta.origin.clone();
-    let has = |table: &Table, c: Concept| table.dims.iter().any(|d| Concept::of(d) == Some(c));
     // Persons: content EMP, or the table's only content (as the agencies publish persons).
     let used_contents = codes_used(t.employed, Concept::Contents);
     let has_fte = used_contents.iter().any(|c| c.eq_ignore_ascii_case("FTE"));
@@ -1470,88 +1469,10 @@ fn gather_employed(
         &sexes,
         &ages,
     ];
-    const CONCEPTS: [Concept; 5] = [
-        Concept::Sector,
-        Concept::Profession,
-        Concept::County,
-        Concept::Sex,
-        Concept::Age,
-    ];
-    // A profile's ratios: `num` over `den` contents (`None`: the only content, or none).
-    let mut ratios = |pr: &Profile<'_>,
-                      num: Option<&str>,
-                      den: Option<&str>,
-                      need_sector: bool|
-     -> Option<([bool; 5], Vec<f64>, Vec<f64>)> {
-        let table = pr.table;
-        let file = table.meta.origin.clone();
-        if need_sector && !has(table, Concept::Sector) {
-            sink.problems.push(Problem::MissingDimension {
-                file,
-                concept: "Sector".into(),
-                dimensions: table.dims.iter().map(|d| d.id.clone()).collect(),
-            });
-            return None;
-        }
-        let mut held = [false; 5];
-        for (h, c) in held.iter_mut().zip(CONCEPTS) {
-            *h = has(table, c) && !(pr.national && c == Concept::County);
-        }
-        let axes: Vec<Axis<'_>> = (0..5)
-            .filter(|&d| held[d])
-            .map(|d| any(CONCEPTS[d], codes[d]))
-            .collect();
-        let have = codes_of(table, Concept::Contents);
-        let find = |want: &str| have.iter().find(|c| c.eq_ignore_ascii_case(want)).cloned();
-        let mut lack = Vec::new();
-        let mut pick = |want: Option<&str>| -> Option<Option<String>> {
-            match want {
-                None => Some(None),
-                Some(w) => match find(w) {
-                    Some(c) => Some(Some(c)),
-                    None => {
-                        lack.push(w.to_string());
-                        None
-                    }
-                },
-            }
-        };
-        let (n, d) = (pick(num), pick(den));
-        if !lack.is_empty() {
-            sink.problems.push(Problem::Coverage {
-                file,
-                what: "contents".into(),
-                missing: lack,
-                of: Vec::new(),
-            });
-            return None;
-        }
-        let loose = Cover {
-            per_profession: false,
-            cells: false,
-        };
-        let mut values = |c: Option<Option<String>>| {
-            let c = c.flatten();
-            let fixed: Vec<(Concept, &str)> = c
-                .as_deref()
-                .map(|c| (Concept::Contents, c))
-                .into_iter()
-                .collect();
-            // A profile has no `missing` key: its message names the profile's own key.
-            let g = not_imputed(
-                gather(table, &axes, &fixed, loose),
-                if need_sector { SECTORS_KEY } else { FTE_KEY },
-            );
-            sink.take(table, g)
-        };
-        let n = values(n);
-        let d = values(d);
-        Some((held, n, d))
-    };
     let fte_ratio = employ
         .fte
         .as_ref()
-        .and_then(|pr| ratios(pr, Some("FTE"), Some("EMP"), false))
+        .and_then(|pr| profile_ratios(sink, pr, Some("FTE"), Some("EMP"), false, codes))
         .map(|(held, n, d)| Ratios::new(held, sizes, n, d));
     // The split: the profile's persons by sector over its persons (the sum over sectors);
     // FTE by its FTE shares where the employed table's own FTE are split.
@@ -1569,10 +1490,10 @@ fn gather_employed(
     let (split, fte_split) = match &employ.sectors {
         Some(pr) => {
             let emp_c = split_of(pr, Some("EMP"));
-            let split = ratios(pr, emp_c.as_deref(), emp_c.as_deref(), true);
+            let split = profile_ratios(sink, pr, emp_c.as_deref(), emp_c.as_deref(), true, codes);
             let fte_split = if table_fte_values.is_some() {
                 let fte_c = split_of(pr, Some("FTE")).or(emp_c.clone());
-                ratios(pr, fte_c.as_deref(), fte_c.as_deref(), true)
+                profile_ratios(sink, pr, fte_c.as_deref(), fte_c.as_deref(), true, codes)
             } else {
                 None
             };
@@ -1593,8 +1514,67 @@ fn gather_employed(
         })
     };
     let (split, fte_split) = (over_sectors(split), over_sectors(fte_split));
+    let (employed, fte) = fill_employment(
+        &Pieces {
+            grid,
+            sexes: &sexes,
+            ny: employment_years.len(),
+            emp_file: &emp_file,
+            table_sectors,
+            table_fte,
+            persons: &persons,
+            table_fte_values: table_fte_values.as_deref(),
+            split: split.as_ref(),
+            fte_split: fte_split.as_ref(),
+            fte_ratio: fte_ratio.as_ref(),
+        },
+        employ,
+        sink,
+    );
+    Ok(Employment {
+        years: employment_years,
+        employed,
+        fte,
+    })
+}
+
+/// The employed input's pieces on the grid, for [`fill_employment`]: persons (by sector when the
+/// table has sectors), the table's own FTE, and the profiles' ratios that supply what it lacks.
+struct Pieces<'a> {
+    grid: &'a Grid,
+    sexes: &'a [String],
+    /// Number of employment years.
+    ny: usize,
+    emp_file: &'a str,
+    table_sectors: bool,
+    table_fte: bool,
+    persons: &'a [f64],
+    table_fte_values: Option<&'a [f64]>,
+    split: Option<&'a Ratios>,
+    fte_split: Option<&'a Ratios>,
+    fte_ratio: Option<&'a Ratios>,
+}
+
+/// Employed persons and FTE by `[year][sector][p][c][s][a]` from the pieces: the table's own
+/// where it has them, else the persons split over sectors and times FTE per person by the
+/// profiles; a cell with persons and no ratio is a [`Problem::NoProfile`] of the profile, grouped
+/// by all but age.
+fn fill_employment(x: &Pieces<'_>, employ: &Employ<'_>, sink: &mut Sink) -> (Vec<f64>, Vec<f64>) {
+    let Pieces {
+        grid,
+        sexes,
+        ny,
+        emp_file,
+        table_sectors,
+        table_fte,
+        persons,
+        table_fte_values,
+        split,
+        fte_split,
+        fte_ratio,
+    } = *x;
     let cells = grid.cells();
-    let (nk, ny) = (grid.nk(), employment_years.len());
+    let nk = grid.nk();
     let mut employed = vec![0.0; ny * nk * cells];
     let mut fte = vec![0.0; ny * nk * cells];
     // Cells with persons and no ratio, grouped by all but age: (codes, ages, count).
@@ -1723,11 +1703,99 @@ fn gather_employed(
             });
         }
     }
-    Ok(Employment {
-        years: employment_years,
-        employed,
-        fte,
-    })
+    (employed, fte)
+}
+
+/// The concepts of a profile's cells, in the order of its ratios' index.
+const CONCEPTS: [Concept; 5] = [
+    Concept::Sector,
+    Concept::Profession,
+    Concept::County,
+    Concept::Sex,
+    Concept::Age,
+];
+
+/// Whether `table` has a dimension of concept `c`.
+fn has(table: &Table, c: Concept) -> bool {
+    table.dims.iter().any(|d| Concept::of(d) == Some(c))
+}
+
+/// A profile's ratios: `num` over `den` contents (`None`: the only content, or none), gathered
+/// over the dimensions it has of [`CONCEPTS`] (`codes` in the same order; not its counties when
+/// it is national): `(the dimensions held, numerators, denominators)`; `None` with a problem in
+/// `sink` when it lacks a sector dimension `need_sector` asks for, or a content.
+fn profile_ratios(
+    sink: &mut Sink,
+    pr: &Profile<'_>,
+    num: Option<&str>,
+    den: Option<&str>,
+    need_sector: bool,
+    codes: [&[String]; 5],
+) -> Option<([bool; 5], Vec<f64>, Vec<f64>)> {
+    let table = pr.table;
+    let file = table.meta.origin.clone();
+    if need_sector && !has(table, Concept::Sector) {
+        sink.problems.push(Problem::MissingDimension {
+            file,
+            concept: "Sector".into(),
+            dimensions: table.dims.iter().map(|d| d.id.clone()).collect(),
+        });
+        return None;
+    }
+    let mut held = [false; 5];
+    for (h, c) in held.iter_mut().zip(CONCEPTS) {
+        *h = has(table, c) && !(pr.national && c == Concept::County);
+    }
+    let axes: Vec<Axis<'_>> = (0..5)
+        .filter(|&d| held[d])
+        .map(|d| any(CONCEPTS[d], codes[d]))
+        .collect();
+    let have = codes_of(table, Concept::Contents);
+    let find = |want: &str| have.iter().find(|c| c.eq_ignore_ascii_case(want)).cloned();
+    let mut lack = Vec::new();
+    let mut pick = |want: Option<&str>| -> Option<Option<String>> {
+        match want {
+            None => Some(None),
+            Some(w) => match find(w) {
+                Some(c) => Some(Some(c)),
+                None => {
+                    lack.push(w.to_string());
+                    None
+                }
+            },
+        }
+    };
+    let (n, d) = (pick(num), pick(den));
+    if !lack.is_empty() {
+        sink.problems.push(Problem::Coverage {
+            file,
+            what: "contents".into(),
+            missing: lack,
+            of: Vec::new(),
+        });
+        return None;
+    }
+    let loose = Cover {
+        per_profession: false,
+        cells: false,
+    };
+    let mut values = |c: Option<Option<String>>| {
+        let c = c.flatten();
+        let fixed: Vec<(Concept, &str)> = c
+            .as_deref()
+            .map(|c| (Concept::Contents, c))
+            .into_iter()
+            .collect();
+        // A profile has no `missing` key: its message names the profile's own key.
+        let g = not_imputed(
+            gather(table, &axes, &fixed, loose),
+            if need_sector { SECTORS_KEY } else { FTE_KEY },
+        );
+        sink.take(table, g)
+    };
+    let n = values(n);
+    let d = values(d);
+    Some((held, n, d))
 }
 
 /// The employed input on the grid (see [`gather_employed`]).
