@@ -63,8 +63,8 @@ fn triad_in_cache(n: usize, sweeps: usize, reps: usize) -> f64 {
                 let mut a = vec![0.0f64; n];
                 for k in 0..sweeps {
                     let s = std::hint::black_box(3.0 + k as f64 * 1e-9);
-                    for i in 0..n {
-                        a[i] = b[i] + s * c[i];
+                    for ((x, y), z) in a.iter_mut().zip(&b).zip(&c) {
+                        *x = y + s * z;
                     }
                     std::hint::black_box(&mut a);
                 }
