@@ -4174,6 +4174,30 @@ fn a_destinations_table_without_a_region_that_trains_is_an_error_naming_it() {
 }
 
 #[test]
+fn a_destinations_table_of_one_county_is_an_error_naming_the_counties_it_lacks() {
+    // A planner's own county's licences alone would send every region's graduates there.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("destinations_23.csv");
+    let mut text = String::from("yrke;sjukvårdsregion;län;år;legitimationer\n");
+    for (p, r, c, y, n) in destination_rows() {
+        if c == "23" {
+            text.push_str(&format!("{p};{r};{c};{y};{n}\n"));
+        }
+    }
+    std::fs::write(&file, text).unwrap();
+    let mut sc = default_scenario();
+    sc.supply.destinations = Some(scenario::SupplementFile {
+        file: file.to_string_lossy().into_owned(),
+        ..Default::default()
+    });
+    let e = run(&sc).unwrap_err().to_string();
+    assert!(
+        e.contains("destinations_23.csv") && e.contains("counties 01–22, 24, 25 missing"),
+        "{e}"
+    );
+}
+
+#[test]
 fn a_scoped_run_does_not_split_its_intake_and_says_so() {
     let mut sc = default_scenario();
     sc.scope = Some(hwf::model::scope::Scope {

@@ -2138,7 +2138,7 @@ fn not_imputed(mut g: Gathered, key: &str) -> Gathered {
 /// # Errors
 ///
 /// [`ModelError::Contract`] with every [`Problem`]: a row that cannot be placed, cells without a
-/// number, a missing dimension.
+/// number, a missing dimension, counties of the run without any licence in the table.
 pub fn gather_destinations(
     t: &Table,
     grid: &Grid,
@@ -2162,6 +2162,18 @@ pub fn gather_destinations(
         },
     );
     let counts = sink.take(t, not_imputed(g, "supply.destinations"));
+    // Graduates settle in every county: a table without some counties (one county's own
+    // licences, say) would send every region's graduates to the others.
+    let have = codes_present(t, Concept::County);
+    let lack: Vec<bool> = grid.counties.iter().map(|c| !have.contains(c)).collect();
+    if lack.iter().any(|l| *l) {
+        sink.problems.push(Problem::Coverage {
+            file: t.meta.origin.clone(),
+            what: "counties".into(),
+            missing: super::contract::runs(&grid.counties, &lack),
+            of: Vec::new(),
+        });
+    }
     if !sink.problems.is_empty() {
         return Err(ModelError::Contract {
             problems: sink.problems,
