@@ -1062,6 +1062,14 @@ pub fn load(path: Option<&Path>) -> Result<(Scenario, Provenance, PathBuf), Mode
     Ok((scenario, prov, base_dir))
 }
 
+/// A scenario key and what is wrong with it (see [`Scenario::check`]).
+type Bad = (String, String);
+
+/// The error of a key.
+fn bad<T>(key: &str, message: String) -> Result<T, Bad> {
+    Err((key.to_string(), message))
+}
+
 impl Scenario {
     /// Checks ranges and relations.
     ///
@@ -1069,13 +1077,20 @@ impl Scenario {
     ///
     /// [`ModelError::Scenario`] naming the key and what was expected.
     pub fn check(&self, source: &str) -> Result<(), ModelError> {
-        let bad = |key: &str, message: String| {
-            Err(ModelError::Scenario {
+        self.check_frame()
+            .and_then(|()| self.check_supply())
+            .and_then(|()| self.check_demand())
+            .and_then(|()| self.check_uncertainty())
+            .and_then(|()| self.check_balance())
+            .map_err(|(key, message)| ModelError::Scenario {
                 file: source.to_string(),
-                key: key.to_string(),
+                key,
                 message,
             })
-        };
+    }
+
+    /// The horizon, the demand tables that go together, the inputs' pieces and the scope.
+    fn check_frame(&self) -> Result<(), Bad> {
         if self.horizon <= self.base_year {
             return bad(
                 "horizon",
@@ -1159,6 +1174,11 @@ impl Scenario {
         if let Err((key, message)) = super::scope::Area::of(self.scope.as_ref()) {
             return bad(&key, message);
         }
+        Ok(())
+    }
+
+    /// The `[supply]` section: windows, factors, trend methods, one-off years, levers.
+    fn check_supply(&self) -> Result<(), Bad> {
         let s = &self.supply;
         for (k, v) in [
             ("supply.exit_window", s.exit_window),
@@ -1236,6 +1256,11 @@ impl Scenario {
                 ),
             );
         }
+        Ok(())
+    }
+
+    /// The `[demand]` section: imbalance, factors, substitution, density.
+    fn check_demand(&self) -> Result<(), Bad> {
         for (k, v) in &self.demand.imbalance {
             if !super::inputs::ASSESSMENTS.contains(&k.as_str()) {
                 return bad(
@@ -1288,6 +1313,12 @@ impl Scenario {
                 );
             }
         }
+        Ok(())
+    }
+
+    /// The `[uncertainty]` section: percentiles, draws, laws and what each needs.
+    fn check_uncertainty(&self) -> Result<(), Bad> {
+        let s = &self.supply;
         let u = &self.uncertainty;
         if let Err(m) = check_quantiles(&u.quantiles) {
             return bad("uncertainty.quantiles", m);
@@ -1335,6 +1366,11 @@ impl Scenario {
                 );
             }
         }
+        Ok(())
+    }
+
+    /// The `[balance]` section: tolerance, target year, intake window, capacity, limits, groups.
+    fn check_balance(&self) -> Result<(), Bad> {
         let b = &self.balance;
         if !(0.0..0.5).contains(&b.tolerance) {
             return bad(
