@@ -13,6 +13,33 @@ use std::fmt::Write as _;
 
 pub(crate) fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclosed) {
     let lang = opts.lang;
+    let mut items = base_items(pr, opts, d);
+    layers_item(&mut items, pr, lang);
+    let area = pr.area();
+    if !area.whole {
+        scope_items(&mut items, pr, lang);
+    }
+    intake_items(&mut items, pr, lang);
+    waves_and_imputed(&mut items, pr, lang);
+    employment_item(&mut items, pr, lang);
+    uncertainty_items(&mut items, pr, lang);
+    let _ = write!(
+        o,
+        "<h2 id=\"method\">{}</h2><ul>",
+        tr(lang, "Metod och antaganden", "Method and assumptions")
+    );
+    for i in items {
+        // A command the text names is code, in either language.
+        let line = esc(&i).replace("hwf backtest --draws", "<code>hwf backtest --draws</code>");
+        let _ = write!(o, "<li>{line}</li>");
+    }
+    o.push_str("</ul>\n");
+}
+
+/// The items every report has: supply, education, foreign licences, employment, demand, balance,
+/// the required intake's rule and disclosure control.
+fn base_items(pr: &Projection, opts: &Options, d: &Disclosed) -> Vec<String> {
+    let lang = opts.lang;
     let sc = &pr.scenario;
     let s = &sc.supply;
     let last_emp = pr
@@ -238,7 +265,12 @@ pub(crate) fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclo
             ),
         ],
     };
-    let mut items = items;
+    items
+}
+
+/// Specialist layers, each within its parent (when the projection has any), as the fourth item.
+fn layers_item(items: &mut Vec<String>, pr: &Projection, lang: Lang) {
+    let s = &pr.scenario.supply;
     // Specialist layers, each within its parent (when the projection has any).
     let g = &pr.inputs.grid;
     let layers: Vec<String> = pr
@@ -283,10 +315,12 @@ pub(crate) fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclo
             ),
         );
     }
-    let area = pr.area();
-    if !area.whole {
-        scope_items(&mut items, pr, lang);
-    }
+}
+
+/// The required intake's limits and groups, the levers and the programme rules, when the scenario
+/// sets them.
+fn intake_items(items: &mut Vec<String>, pr: &Projection, lang: Lang) {
+    let sc = &pr.scenario;
     // The required intake's limits and groups, when the scenario sets them.
     let b = &sc.balance;
     let per_profession = |m: &std::collections::BTreeMap<String, f64>| -> String {
@@ -349,6 +383,11 @@ pub(crate) fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclo
     if let Some(text) = programme_rules_text(pr, lang) {
         items.push(text);
     }
+}
+
+/// One-off waves of licences and inputs with imputed cells, when there are any.
+fn waves_and_imputed(items: &mut Vec<String>, pr: &Projection, lang: Lang) {
+    let s = &pr.scenario.supply;
     let waves: Vec<String> = s
         .one_off_years
         .iter()
@@ -396,6 +435,10 @@ pub(crate) fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclo
             )
         ));
     }
+}
+
+/// Employment as published: which source supplied FTE and the sector split.
+fn employment_item(items: &mut Vec<String>, pr: &Projection, lang: Lang) {
     // Employment as published: which source supplied FTE and the sector split.
     let pieces: Vec<&str> = pr
         .used
@@ -414,6 +457,11 @@ pub(crate) fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclo
             pieces.join("; ")
         ));
     }
+}
+
+/// The Monte Carlo's laws and what the bands leave out (with draws).
+fn uncertainty_items(items: &mut Vec<String>, pr: &Projection, lang: Lang) {
+    let sc = &pr.scenario;
     if let Some(b) = &pr.bands {
         let u = &sc.uncertainty;
         let d = |x: &crate::model::scenario::Dist| dist_word(x, lang);
@@ -491,17 +539,6 @@ pub(crate) fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclo
             .to_string(),
         );
     }
-    let _ = write!(
-        o,
-        "<h2 id=\"method\">{}</h2><ul>",
-        tr(lang, "Metod och antaganden", "Method and assumptions")
-    );
-    for i in items {
-        // A command the text names is code, in either language.
-        let line = esc(&i).replace("hwf backtest --draws", "<code>hwf backtest --draws</code>");
-        let _ = write!(o, "<li>{line}</li>");
-    }
-    o.push_str("</ul>\n");
 }
 
 /// The method text of a run with a `[scope]`: what "national" means in it, and how flows across
