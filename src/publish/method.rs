@@ -377,12 +377,46 @@ fn intake_items(items: &mut Vec<String>, pr: &Projection, lang: Lang) {
             limits.join("; ")
         ));
     }
+    if let Some(text) = regions_text(pr, lang) {
+        items.push(text);
+    }
     if let Some(text) = levers_text(pr, lang) {
         items.push(text);
     }
     if let Some(text) = programme_rules_text(pr, lang) {
         items.push(text);
     }
+}
+
+/// How the required intake is split over the health-care regions (`supply.destinations`), when it
+/// is: the table, the years its shares rest on and the rule.
+fn regions_text(pr: &Projection, lang: Lang) -> Option<String> {
+    let with: Vec<_> = pr
+        .intake
+        .iter()
+        .flat_map(|r| r.regions.iter().filter_map(|x| x.shares.as_ref()))
+        .collect();
+    let first = with.iter().map(|s| s.years.0).min()?;
+    let last = with.iter().map(|s| s.years.1).max()?;
+    let file = pr
+        .used
+        .iter()
+        .find(|u| u.key == "supply.destinations")
+        .map_or("", |u| u.file.as_str());
+    Some(format!(
+        "{} ({}, supply.destinations, {first}–{last}). {}",
+        tr(
+            lang,
+            "Behövd antagning per sjukvårdsregion: var varje regions utbildade tog legitimation, per län",
+            "Required intake by health-care region: where each region's graduates took their licences, by county"
+        ),
+        file,
+        tr(
+            lang,
+            "Regionernas nybörjare summerar exakt till rikets behov och läggs där deras utbildade bosätter sig i län som saknar personal: minsta kvadratsumma av länens gap över målperioden, ingen region under 0 och bara regioner som har utbildningen i dag (intake_regions.csv). Andelarna vilar på de senaste åren i inflödesfönstret, bakåt tills regionen har minst 100 legitimationer.",
+            "The regions' beginners add up exactly to the national need and are placed where their graduates settle in counties short of staff: the least sum of squares of the counties' gaps over the target window, no region below 0 and only regions with the programme today (intake_regions.csv). The shares rest on the latest years of the inflow window, back until the region has at least 100 licences."
+        )
+    ))
 }
 
 /// One-off waves of licences and inputs with imputed cells, when there are any.
