@@ -362,6 +362,36 @@ fn county_region_and_all_county_reports_equal_the_national_run() {
     }
     let rhtml = std::fs::read_to_string(region.join("report.html")).expect("region report");
     assert!(rhtml.contains("Sjukvårdsregion Norra"));
+    // The region's own part of each required intake is intake_regions.csv's row for N.
+    let mut r = csv::Reader::from_path(nat.join("projection/intake_regions.csv")).expect("csv");
+    let h = r.headers().expect("header").clone();
+    let col = |n: &str| h.iter().position(|x| x.starts_with(n)).expect(n);
+    let (pc, rc, tc, qc) = (
+        col("profession"),
+        col("healthcare_region"),
+        col("beginners_"),
+        col("required_beginners_from_"),
+    );
+    let mut seen = 0;
+    for rec in r.records() {
+        let rec = rec.expect("row");
+        let today: f64 = rec[tc].parse().expect("today");
+        if &rec[rc] != "N" || today <= 0.0 {
+            continue;
+        }
+        let part: f64 = rec[qc].parse().expect("part");
+        let id = format!("id=\"p-{}\"", &rec[pc]);
+        let section = &rhtml[rhtml.find(&id).expect("section")..];
+        let section = &section[..section.find("</section>").expect("end")];
+        let want = format!(
+            "Regionens egna utbildningar: {}</strong> nybörjare per år (i dag {}",
+            printed(part),
+            printed(today)
+        );
+        assert!(section.contains(&want), "{want} in {}", &rec[pc]);
+        seen += 1;
+    }
+    assert!(seen >= 15, "{seen} professions trained in Norra");
     assert!(region.join("charts/gap_by_county_SSK.svg").exists());
 
     // --- Every county: 21 folders and the index, nothing else; and the same figures.

@@ -638,6 +638,9 @@ fn page(
             idx,
             band_region,
             years: &years,
+            hc_region: (who.kind == Kind::Region)
+                .then(|| pr.inputs.hc_regions.iter().position(|r| *r == who.code))
+                .flatten(),
         };
         profession(&mut o, pr, &at, opts, drawn, &nation);
     }
@@ -848,6 +851,9 @@ struct At<'a> {
     idx: &'a [usize],
     band_region: Option<usize>,
     years: &'a [usize],
+    /// For a health-care region's page: its index among the run's regions (its own part of the
+    /// required intake, with `supply.destinations`).
+    hc_region: Option<usize>,
 }
 
 fn profession(
@@ -863,6 +869,7 @@ fn profession(
         idx,
         band_region,
         years,
+        hc_region,
     } = *at;
     let lang = opts.lang;
     let g = &pr.inputs.grid;
@@ -939,6 +946,9 @@ fn profession(
     }
     o.push_str("</table>\n");
     intake(o, pr, p, idx, lang);
+    if let Some(r) = hc_region {
+        own_programmes(o, pr, p, r, lang);
+    }
     flows(o, pr, p, idx, years, lang);
     for ch in charts {
         report::figure_svg(o, ch, lang);
@@ -981,6 +991,46 @@ fn intake(o: &mut String, pr: &Projection, p: usize, idx: &[usize], lang: Lang) 
             lang,
             "Fördelningen: rikets behövda antagning gånger länets andel av legitimationerna från svensk utbildning som framskrivningen ger länet under målperioden (så som utbildningen i dag fördelar sig på länen).",
             "The split: the nation's required intake times the county's share of the licences from Swedish education that the projection gives it over the target window (as education spreads over the counties today)."
+        )
+    );
+}
+
+/// A health-care region's own part of the required intake, by where its graduates settle
+/// ([`crate::model::destinations`]), beside its beginners today.
+fn own_programmes(o: &mut String, pr: &Projection, p: usize, r: usize, lang: Lang) {
+    let Some(x) = pr
+        .intake
+        .iter()
+        .find(|i| i.profession == p)
+        .and_then(|i| i.regions.iter().find(|x| x.region == r))
+    else {
+        return;
+    };
+    if x.today <= 0.0 {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "<p><strong>{} {}</strong> {} ({} {}; {} {} %). {}</p>",
+        tr(
+            lang,
+            "Regionens egna utbildningar:",
+            "The region's own programmes:"
+        ),
+        num(x.required, 0, lang),
+        tr(lang, "nybörjare per år", "beginners a year"),
+        tr(lang, "i dag", "today"),
+        num(x.today, 0, lang),
+        tr(
+            lang,
+            "av regionens utbildade tar legitimation i regionen",
+            "of the region's graduates take their licence in the region"
+        ),
+        num(100.0 * x.stay.unwrap_or(0.0), 0, lang),
+        tr(
+            lang,
+            "Rikets behov fördelat på sjukvårdsregionerna efter var deras utbildade bosätter sig och var det saknas personal (summan är rikets behov); andelen ovan är i stället regionens del av de nya legitimationerna, som också kommer från andra regioners utbildningar.",
+            "The nation's need split over the health-care regions by where their graduates settle and where staff are short (they add up to the nation's); the share above is instead the region's part of the new licences, which also come from other regions' programmes."
         )
     );
 }
