@@ -274,103 +274,7 @@ fn dataset(
                 )
             })?;
         let labels = cat.get("label").and_then(Value::as_object);
-        let codes: Vec<String> = match cat.get("index") {
-            Some(Value::Array(a)) => {
-                let mut seen: std::collections::HashMap<&str, usize> = Default::default();
-                a.iter()
-                    .enumerate()
-                    .map(|(i, v)| {
-                        let ip = format!("{dp}.category.index[{i}]");
-                        let code = v.as_str().ok_or_else(|| {
-                            IngestError::syntax(
-                                path,
-                                at(&ip),
-                                excerpt(&v.to_string()),
-                                "a category code (string)",
-                            )
-                        })?;
-                        let code = plain(path, &ip, "the category code", code)?;
-                        if let Some(first) = seen.insert(code, i) {
-                            return Err(IngestError::syntax(
-                                path,
-                                at(&ip),
-                                format!(
-                                    "the category {:?} again (first at index[{first}])",
-                                    excerpt(code)
-                                ),
-                                "each category once",
-                            ));
-                        }
-                        Ok(code.to_string())
-                    })
-                    .collect::<Result<_, _>>()?
-            }
-            Some(Value::Object(m)) => {
-                let mut slots: Vec<Option<String>> = vec![None; m.len()];
-                for (code, pos) in m {
-                    plain(
-                        path,
-                        &format!("{dp}.category.index"),
-                        "the category code",
-                        code,
-                    )?;
-                    let ip = format!("{dp}.category.index.{code}");
-                    let pos = pos
-                        .as_u64()
-                        .map(|x| x as usize)
-                        .filter(|&x| x < m.len())
-                        .ok_or_else(|| {
-                            IngestError::syntax(
-                                path,
-                                at(&ip),
-                                format!("the position {pos}"),
-                                format!("a whole number below {}", m.len()),
-                            )
-                        })?;
-                    if let Some(prev) = &slots[pos] {
-                        return Err(IngestError::syntax(
-                            path,
-                            at(&ip),
-                            format!("position {pos}, already taken by {prev:?}"),
-                            "each position once",
-                        ));
-                    }
-                    slots[pos] = Some(code.clone());
-                }
-                slots.into_iter().map(|s| s.unwrap_or_default()).collect()
-            }
-            None => match labels {
-                // A dimension with a single category may give only its label.
-                Some(l) if l.len() == 1 => l
-                    .keys()
-                    .map(|code| {
-                        plain(
-                            path,
-                            &format!("{dp}.category.label"),
-                            "the category code",
-                            code,
-                        )
-                        .map(str::to_string)
-                    })
-                    .collect::<Result<_, _>>()?,
-                _ => {
-                    return Err(IngestError::missing(
-                        path,
-                        at(&format!("{dp}.category.index")),
-                        "the category index",
-                        "an index (required when there is more than one category)",
-                    ));
-                }
-            },
-            Some(other) => {
-                return Err(IngestError::syntax(
-                    path,
-                    at(&format!("{dp}.category.index")),
-                    other.to_string(),
-                    "an array of codes or an object of positions",
-                ));
-            }
-        };
+        let codes = category_codes(path, cat, labels, &dp)?;
         if codes.len() != sizes[k] {
             return Err(IngestError::shape(
                 path,
@@ -460,7 +364,149 @@ fn dataset(
             .push("the labels' language is not stated; taken as Swedish".into());
     }
 
-    // Values.
+    let values = read_values(path, ds, p, total)?;
+    let sp = format!("{p}.status");
+    let statuses = read_statuses(path, ds, &sp, total)?;
+    let mut table = Table::new(meta, dims);
+    table.reserve(total);
+    let mut odo = Odometer::new(sizes);
+    let mut i = 0;
+    while let Some(key) = odo.next_key() {
+        let key = key.to_vec();
+        let sym = statuses[i].as_deref().filter(|s| !s.is_empty());
+        let (value, status) = match (values[i], sym) {
+            (Some(v), None) => (v, Status::Observed),
+            (Some(v), Some(s)) => (v, status_for(s, true)),
+            (None, Some(s)) => (if s == "-" { 0.0 } else { f64::NAN }, status_for(s, false)),
+            (None, None) => (f64::NAN, Status::Missing),
+        };
+        let sym = match sym {
+            Some(s) => table
+                .intern_symbol(s)
+                .ok_or_else(|| super::grid::too_many_symbols(path, at(&format!("{sp}[{i}]")), s))?,
+            None => 0,
+        };
+        table.push(&key, value, status, sym);
+        i += 1;
+    }
+    Ok(table)
+}
+
+/// A dimension's category codes in their order, from `category.index` (an array of codes or an
+/// object of positions) or, for a single category, its label's key; `dp` locates the dimension.
+fn category_codes(
+    path: &Path,
+    cat: &Map<String, Value>,
+    labels: Option<&Map<String, Value>>,
+    dp: &str,
+) -> Result<Vec<String>, IngestError> {
+    Ok(match cat.get("index") {
+        Some(Value::Array(a)) => {
+            let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+            a.iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let ip = format!("{dp}.category.index[{i}]");
+                    let code = v.as_str().ok_or_else(|| {
+                        IngestError::syntax(
+                            path,
+                            at(&ip),
+                            excerpt(&v.to_string()),
+                            "a category code (string)",
+                        )
+                    })?;
+                    let code = plain(path, &ip, "the category code", code)?;
+                    if let Some(first) = seen.insert(code, i) {
+                        return Err(IngestError::syntax(
+                            path,
+                            at(&ip),
+                            format!(
+                                "the category {:?} again (first at index[{first}])",
+                                excerpt(code)
+                            ),
+                            "each category once",
+                        ));
+                    }
+                    Ok(code.to_string())
+                })
+                .collect::<Result<_, _>>()?
+        }
+        Some(Value::Object(m)) => {
+            let mut slots: Vec<Option<String>> = vec![None; m.len()];
+            for (code, pos) in m {
+                plain(
+                    path,
+                    &format!("{dp}.category.index"),
+                    "the category code",
+                    code,
+                )?;
+                let ip = format!("{dp}.category.index.{code}");
+                let pos = pos
+                    .as_u64()
+                    .map(|x| x as usize)
+                    .filter(|&x| x < m.len())
+                    .ok_or_else(|| {
+                        IngestError::syntax(
+                            path,
+                            at(&ip),
+                            format!("the position {pos}"),
+                            format!("a whole number below {}", m.len()),
+                        )
+                    })?;
+                if let Some(prev) = &slots[pos] {
+                    return Err(IngestError::syntax(
+                        path,
+                        at(&ip),
+                        format!("position {pos}, already taken by {prev:?}"),
+                        "each position once",
+                    ));
+                }
+                slots[pos] = Some(code.clone());
+            }
+            slots.into_iter().map(|s| s.unwrap_or_default()).collect()
+        }
+        None => match labels {
+            // A dimension with a single category may give only its label.
+            Some(l) if l.len() == 1 => l
+                .keys()
+                .map(|code| {
+                    plain(
+                        path,
+                        &format!("{dp}.category.label"),
+                        "the category code",
+                        code,
+                    )
+                    .map(str::to_string)
+                })
+                .collect::<Result<_, _>>()?,
+            _ => {
+                return Err(IngestError::missing(
+                    path,
+                    at(&format!("{dp}.category.index")),
+                    "the category index",
+                    "an index (required when there is more than one category)",
+                ));
+            }
+        },
+        Some(other) => {
+            return Err(IngestError::syntax(
+                path,
+                at(&format!("{dp}.category.index")),
+                other.to_string(),
+                "an array of codes or an object of positions",
+            ));
+        }
+    })
+}
+
+/// The `value` array (one per cell) or object (sparse, by cell index) of dataset `p`: a number or
+/// `None` per cell.
+fn read_values(
+    path: &Path,
+    ds: &Map<String, Value>,
+    p: &str,
+    total: usize,
+) -> Result<Vec<Option<f64>>, IngestError> {
     let vp = format!("{p}.value");
     let mut values: Vec<Option<f64>> = vec![None; total];
     match ds.get("value") {
@@ -493,12 +539,22 @@ fn dataset(
             ));
         }
     }
-    let sp = format!("{p}.status");
+    Ok(values)
+}
+
+/// The `status` of dataset `p` (`sp` its location): one symbol for every cell, one per cell, or
+/// a sparse object; `None` where a cell has none.
+fn read_statuses(
+    path: &Path,
+    ds: &Map<String, Value>,
+    sp: &str,
+    total: usize,
+) -> Result<Vec<Option<String>>, IngestError> {
     let mut statuses: Vec<Option<String>> = vec![None; total];
     match ds.get("status") {
         None | Some(Value::Null) => {}
         Some(Value::String(s)) => {
-            plain(path, &sp, "the status symbol", s)?;
+            plain(path, sp, "the status symbol", s)?;
             statuses.iter_mut().for_each(|x| *x = Some(s.clone()))
         }
         Some(Value::Array(a)) => {
@@ -520,7 +576,7 @@ fn dataset(
             } else {
                 return Err(IngestError::shape(
                     path,
-                    at(&sp),
+                    at(sp),
                     "status (cells)",
                     a.len(),
                     total,
@@ -540,35 +596,13 @@ fn dataset(
         Some(other) => {
             return Err(IngestError::syntax(
                 path,
-                at(&sp),
+                at(sp),
                 other.to_string(),
                 "a string, an array or an object",
             ));
         }
     }
-    let mut table = Table::new(meta, dims);
-    table.reserve(total);
-    let mut odo = Odometer::new(sizes);
-    let mut i = 0;
-    while let Some(key) = odo.next_key() {
-        let key = key.to_vec();
-        let sym = statuses[i].as_deref().filter(|s| !s.is_empty());
-        let (value, status) = match (values[i], sym) {
-            (Some(v), None) => (v, Status::Observed),
-            (Some(v), Some(s)) => (v, status_for(s, true)),
-            (None, Some(s)) => (if s == "-" { 0.0 } else { f64::NAN }, status_for(s, false)),
-            (None, None) => (f64::NAN, Status::Missing),
-        };
-        let sym = match sym {
-            Some(s) => table
-                .intern_symbol(s)
-                .ok_or_else(|| super::grid::too_many_symbols(path, at(&format!("{sp}[{i}]")), s))?,
-            None => 0,
-        };
-        table.push(&key, value, status, sym);
-        i += 1;
-    }
-    Ok(table)
+    Ok(statuses)
 }
 
 /// The number of cells, checked against the limits before anything is allocated for them.
