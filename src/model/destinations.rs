@@ -37,7 +37,9 @@
 //! ```
 //!
 //! where `g_c(t)` is county `c`'s demand minus its supply with no beginners, and only regions with
-//! beginners today take part (a region without the programme gets none). The constraint makes the
+//! beginners today take part (a region without the programme gets none). A county the national
+//! profile gives no Swedish licences (`s_c = 0`) cannot be reached by any region's beginners
+//! (`u[r, c] = 0`): its gap stays in the sum as it is. The constraint makes the
 //! regions add up to the nation's need exactly; the least squares puts the beginners where their
 //! graduates settle in the counties short of staff. The problem is small (at most [`MAX_REGIONS`]
 //! regions), so it is solved exactly: the equality-constrained least squares on every set of
@@ -182,6 +184,10 @@ pub fn split(
     let nc = s.region_of.len();
     let today_sum: f64 = s.today.iter().sum();
     let hosts: Vec<usize> = (0..nr).filter(|&r| s.today[r] > 0.0).collect();
+    if hosts.is_empty() {
+        // No region has the programme today: nothing to split (the profession has no row).
+        return Ok(Vec::new());
+    }
     if let Some(&r) = hosts.iter().find(|&&r| s.shares[r].is_none()) {
         return Err(ModelError::Input {
             file: file.into(),
@@ -261,10 +267,11 @@ pub fn split(
         .collect())
 }
 
-/// `argmin ‖U x − g‖²` subject to `Σ x = total` and `x ≥ 0`, where `u[j]` is column `j` of `U`:
-/// the equality-constrained solution on every non-empty set of free columns, the best
-/// non-negative one kept (ties to the first found). Columns left out are 0. With no feasible
-/// solution (every system singular), all of `total` goes to the first column.
+/// `argmin ‖U x − g‖²` subject to `Σ x = total` and `x ≥ 0` (`total ≥ 0`), where `u[j]` is column
+/// `j` of `U`: the equality-constrained solution on every non-empty set of free columns, the best
+/// non-negative one kept (ties to the first found). Columns left out are 0. A set of one column
+/// always solves (`x_j = total`), so there is a solution whenever there is a column; with none,
+/// the result is empty.
 pub fn constrained_least_squares(u: &[Vec<f64>], g: &[f64], total: f64) -> Vec<f64> {
     let n = u.len();
     let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
@@ -309,13 +316,7 @@ pub fn constrained_least_squares(u: &[Vec<f64>], g: &[f64], total: f64) -> Vec<f
             best = Some((f, x));
         }
     }
-    best.map(|(_, x)| x).unwrap_or_else(|| {
-        let mut x = vec![0.0; n];
-        if let Some(first) = x.first_mut() {
-            *first = total;
-        }
-        x
-    })
+    best.map_or_else(|| vec![0.0; n], |(_, x)| x)
 }
 
 /// Solves the augmented system `a` (`m` rows, `m + 1` columns) by Gaussian elimination with

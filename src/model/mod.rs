@@ -307,7 +307,8 @@ pub struct RequiredIntake {
     pub path: Option<IntakePath>,
     /// The required intake split over the health-care regions where the scenario names where
     /// their graduates went (`supply.destinations`, national runs): one entry per region of the
-    /// run, adding up to `required`; empty otherwise (see [`destinations`]).
+    /// run, adding up to `required`; empty otherwise, and for a layer or a profession no region
+    /// trains today (see [`destinations`]).
     pub regions: Vec<destinations::RegionalIntake>,
 }
 
