@@ -383,6 +383,73 @@ mod tests {
         );
     }
 
+    /// Euclidean projection onto `{x ≥ 0, Σ x = total}` (sort and threshold).
+    fn onto_simplex(v: &[f64], total: f64) -> Vec<f64> {
+        let mut u = v.to_vec();
+        u.sort_by(|a, b| b.total_cmp(a));
+        let (mut sum, mut theta) = (0.0, 0.0);
+        for (i, &x) in u.iter().enumerate() {
+            sum += x;
+            let t = (sum - total) / (i + 1) as f64;
+            if x - t > 0.0 {
+                theta = t;
+            }
+        }
+        v.iter().map(|&x| (x - theta).max(0.0)).collect()
+    }
+
+    #[test]
+    fn the_exact_split_agrees_with_projected_gradient_descent() {
+        // A second method on made-up problems: 2–6 regions, 8 observations, non-negative
+        // settle patterns, gaps of either sign. Projected gradient descent on the simplex
+        // converges to the same optimum (the problem is convex); the objectives must agree.
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for case in 0..20 {
+            let n = 2 + case % 5;
+            let rows = 8;
+            let u: Vec<Vec<f64>> = (0..n)
+                .map(|_| (0..rows).map(|_| next()).collect())
+                .collect();
+            let g: Vec<f64> = (0..rows).map(|_| 100.0 * (next() - 0.3)).collect();
+            let total = 50.0 + 100.0 * next();
+            let f = |x: &[f64]| -> f64 {
+                (0..rows)
+                    .map(|k| ((0..n).map(|j| u[j][k] * x[j]).sum::<f64>() - g[k]).powi(2))
+                    .sum()
+            };
+            let exact = constrained_least_squares(&u, &g, total);
+            assert!((exact.iter().sum::<f64>() - total).abs() < 1e-9 * total);
+            assert!(exact.iter().all(|&x| x >= 0.0));
+            // Step 1/L with L = 2·trace(UᵀU) ≥ the gradient's Lipschitz constant.
+            let l: f64 = 2.0 * u.iter().flatten().map(|v| v * v).sum::<f64>();
+            let mut x = vec![total / n as f64; n];
+            for _ in 0..40_000 {
+                let r: Vec<f64> = (0..rows)
+                    .map(|k| (0..n).map(|j| u[j][k] * x[j]).sum::<f64>() - g[k])
+                    .collect();
+                let step: Vec<f64> = (0..n)
+                    .map(|j| x[j] - 2.0 * (0..rows).map(|k| u[j][k] * r[k]).sum::<f64>() / l)
+                    .collect();
+                x = onto_simplex(&step, total);
+            }
+            let (fe, fg) = (f(&exact), f(&x));
+            assert!(
+                fe <= fg + 1e-6 * fg.max(1.0),
+                "case {case}: exact {fe}, descent {fg}"
+            );
+            assert!(
+                fg - fe <= 1e-4 * fg.max(1.0),
+                "case {case}: exact {fe}, descent {fg}"
+            );
+        }
+    }
+
     #[test]
     fn shares_widen_back_until_enough_licences() {
         // One profession, one region, two counties, years 2019–2023 with 30 licences a year
