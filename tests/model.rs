@@ -4088,8 +4088,7 @@ fn the_regions_required_intakes_add_up_to_the_nations() {
                     && !one_off.is_some_and(|o| o.contains(y))
                 {
                     all += n;
-                    let lists = hwf::codes::CodeLists::get();
-                    let home = &lists.counties.iter().find(|x| x.code == *c).unwrap();
+                    let home = hwf::codes::CodeLists::get().county(c).unwrap();
                     if home.healthcare_region == *region {
                         stay += n;
                     }
@@ -4122,10 +4121,7 @@ fn the_regions_required_intakes_add_up_to_the_nations() {
     for x in &r.regions {
         let region = &inp.hc_regions[x.region];
         let share: f64 = (0..nc)
-            .filter(|&c| {
-                let county = lists.counties.iter().find(|k| k.code == g.counties[c]);
-                county.unwrap().healthcare_region == *region
-            })
+            .filter(|&c| lists.county(&g.counties[c]).unwrap().healthcare_region == *region)
             .map(pop)
             .sum::<f64>()
             / total;
@@ -4147,15 +4143,14 @@ fn the_regions_required_intakes_add_up_to_the_nations() {
     );
 }
 
-#[test]
-fn a_destinations_table_without_a_region_that_trains_is_an_error_naming_it() {
-    let dir = std::env::temp_dir().join(format!("hwf-dest-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("destinations.csv");
-    // Every row but Norra's physicians.
+/// The default run with the embedded destinations' rows that `keep` keeps written to `name`
+/// (`supply.destinations`): the error it stops with.
+fn destinations_error(name: &str, keep: impl Fn(&str, &str, &str) -> bool) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(name);
     let mut text = String::from("yrke;sjukvårdsregion;län;år;legitimationer\n");
     for (p, r, c, y, n) in destination_rows() {
-        if !(p == "LAK" && r == "N") {
+        if keep(&p, &r, &c) {
             text.push_str(&format!("{p};{r};{c};{y};{n}\n"));
         }
     }
@@ -4165,8 +4160,13 @@ fn a_destinations_table_without_a_region_that_trains_is_an_error_naming_it() {
         file: file.to_string_lossy().into_owned(),
         ..Default::default()
     });
-    let e = run(&sc).unwrap_err().to_string();
-    std::fs::remove_dir_all(&dir).unwrap();
+    run(&sc).unwrap_err().to_string()
+}
+
+#[test]
+fn a_destinations_table_without_a_region_that_trains_is_an_error_naming_it() {
+    // Every row but Norra's physicians.
+    let e = destinations_error("destinations.csv", |p, r, _| !(p == "LAK" && r == "N"));
     assert!(
         e.contains("destinations.csv") && e.contains("LAK") && e.contains("\"N\""),
         "{e}"
@@ -4176,21 +4176,7 @@ fn a_destinations_table_without_a_region_that_trains_is_an_error_naming_it() {
 #[test]
 fn a_destinations_table_of_one_county_is_an_error_naming_the_counties_it_lacks() {
     // A planner's own county's licences alone would send every region's graduates there.
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("destinations_23.csv");
-    let mut text = String::from("yrke;sjukvårdsregion;län;år;legitimationer\n");
-    for (p, r, c, y, n) in destination_rows() {
-        if c == "23" {
-            text.push_str(&format!("{p};{r};{c};{y};{n}\n"));
-        }
-    }
-    std::fs::write(&file, text).unwrap();
-    let mut sc = default_scenario();
-    sc.supply.destinations = Some(scenario::SupplementFile {
-        file: file.to_string_lossy().into_owned(),
-        ..Default::default()
-    });
-    let e = run(&sc).unwrap_err().to_string();
+    let e = destinations_error("destinations_23.csv", |_, _, c| c == "23");
     assert!(
         e.contains("destinations_23.csv") && e.contains("counties 01–22, 24, 25 missing"),
         "{e}"

@@ -551,6 +551,13 @@ fn read_statuses(
     total: usize,
 ) -> Result<Vec<Option<String>>, IngestError> {
     let mut statuses: Vec<Option<String>> = vec![None; total];
+    // A status symbol at `loc`: a string is checked as plain text; anything else is no symbol.
+    let symbol = |v: &Value, loc: &str| -> Result<Option<String>, IngestError> {
+        Ok(v.as_str()
+            .map(|s| plain(path, loc, "the status symbol", s))
+            .transpose()?
+            .map(str::to_string))
+    };
     match ds.get("status") {
         None | Some(Value::Null) => {}
         Some(Value::String(s)) => {
@@ -559,19 +566,11 @@ fn read_statuses(
         }
         Some(Value::Array(a)) => {
             if a.len() == 1 {
-                let s = a[0]
-                    .as_str()
-                    .map(|s| plain(path, &format!("{sp}[0]"), "the status symbol", s))
-                    .transpose()?
-                    .map(str::to_string);
+                let s = symbol(&a[0], &format!("{sp}[0]"))?;
                 statuses.iter_mut().for_each(|x| x.clone_from(&s));
             } else if a.len() == total {
                 for (i, v) in a.iter().enumerate() {
-                    statuses[i] = v
-                        .as_str()
-                        .map(|s| plain(path, &format!("{sp}[{i}]"), "the status symbol", s))
-                        .transpose()?
-                        .map(str::to_string);
+                    statuses[i] = symbol(v, &format!("{sp}[{i}]"))?;
                 }
             } else {
                 return Err(IngestError::shape(
@@ -586,11 +585,7 @@ fn read_statuses(
         Some(Value::Object(m)) => {
             for (k, v) in m {
                 let i = sparse_index(path, &format!("{sp}.{k}"), k, total)?;
-                statuses[i] = v
-                    .as_str()
-                    .map(|s| plain(path, &format!("{sp}.{k}"), "the status symbol", s))
-                    .transpose()?
-                    .map(str::to_string);
+                statuses[i] = symbol(v, &format!("{sp}.{k}"))?;
             }
         }
         Some(other) => {

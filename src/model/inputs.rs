@@ -746,6 +746,16 @@ fn ages_codes() -> Vec<String> {
     (AGE_MIN..=AGE_MAX).map(|a| a.to_string()).collect()
 }
 
+/// The population's ages as codes (`0` … `100`, the last 100 and over).
+fn population_ages() -> Vec<String> {
+    (0..POP_AGES).map(|a| a.to_string()).collect()
+}
+
+/// The sexes as codes ([`SEXES`]).
+fn sex_codes() -> Vec<String> {
+    SEXES.iter().map(|s| s.to_string()).collect()
+}
+
 /// The categories of a table's `c` dimension that some row uses (none without the dimension).
 fn categories_used(t: &Table, c: Concept) -> Vec<&crate::table::Category> {
     let Some(d) = t.dims.iter().position(|d| Concept::of(d) == Some(c)) else {
@@ -1292,8 +1302,8 @@ impl Inputs {
             counties,
             sectors,
         };
-        let ages: Vec<String> = (AGE_MIN..=AGE_MAX).map(|a| a.to_string()).collect();
-        let sexes: Vec<String> = SEXES.iter().map(|s| s.to_string()).collect();
+        let ages = ages_codes();
+        let sexes = sex_codes();
         let origins: Vec<String> = ORIGINS.iter().map(|s| s.to_string()).collect();
         let licence_years = years_of(t.licensed);
         let ly = strings(&licence_years);
@@ -1391,7 +1401,7 @@ fn gather_employed(
     sink: &mut Sink,
 ) -> Result<Employment, ModelError> {
     let ages = ages_codes();
-    let sexes: Vec<String> = SEXES.iter().map(|s| s.to_string()).collect();
+    let sexes = sex_codes();
     let employment_years = years_of(t.employed);
     let ey = strings(&employment_years);
     let contents = codes_of(t.employed, Concept::Contents);
@@ -1838,7 +1848,7 @@ fn gather_population(
     grid: &Grid,
     sink: &mut Sink,
 ) -> Result<(Vec<i32>, Vec<f64>), ModelError> {
-    let sexes: Vec<String> = SEXES.iter().map(|s| s.to_string()).collect();
+    let sexes = sex_codes();
     let mut population_years = years_of(t.population);
     population_years.extend(years_of(t.projection));
     population_years.sort();
@@ -1851,7 +1861,7 @@ fn gather_population(
             ),
         });
     }
-    let pop_ages: Vec<String> = (0..POP_AGES).map(|a| a.to_string()).collect();
+    let pop_ages = population_ages();
     let py = strings(&population_years);
     let pop_axes = [
         any(Concept::Year, &py),
@@ -1873,15 +1883,11 @@ fn gather_population(
 /// Care use per person by sector, sex and age: `(the last profile, its years, every year's)`,
 /// the years empty when the table has none.
 fn gather_care_use(t: &Tables<'_>, grid: &Grid, sink: &mut Sink) -> Result<CareUse, ModelError> {
-    let sexes: Vec<String> = SEXES.iter().map(|s| s.to_string()).collect();
-    let pop_ages: Vec<String> = (0..POP_AGES).map(|a| a.to_string()).collect();
+    let sexes = sex_codes();
+    let pop_ages = population_ages();
     // Care use: one profile, or one per year when the table has a year dimension (never summed
     // over years).
-    let has_years = t
-        .care_use
-        .dims
-        .iter()
-        .any(|d| Concept::of(d) == Some(Concept::Year));
+    let has_years = has(t.care_use, Concept::Year);
     Ok(if has_years {
         let mut years = years_of(t.care_use);
         years.sort_unstable();
@@ -2214,8 +2220,8 @@ pub fn gather_services(
         .map(|s| s.code.clone())
         .filter(|c| have.contains(c))
         .collect();
-    let sexes: Vec<String> = SEXES.iter().map(|s| s.to_string()).collect();
-    let ages: Vec<String> = (0..POP_AGES).map(|a| a.to_string()).collect();
+    let sexes = sex_codes();
+    let ages = population_ages();
     let g = gather(
         use_t,
         &[
@@ -2230,10 +2236,7 @@ pub fn gather_services(
         },
     );
     let profile = sink.take(use_t, not_imputed(g, "demand.service_use"));
-    let by_county = staff_t
-        .dims
-        .iter()
-        .any(|d| Concept::of(d) == Some(Concept::County));
+    let by_county = has(staff_t, Concept::County);
     let sparse = Cover {
         per_profession: false,
         cells: false,

@@ -102,8 +102,19 @@ pub(super) fn required_intakes(
         .collect();
     required.sort_by_key(|r| r.profession);
     if let Some(d) = &inp.destinations {
+        // Each county's health-care region, as an index among the run's regions.
+        let lists = crate::codes::CodeLists::get();
+        let region_of: Vec<Option<usize>> = inp
+            .grid
+            .counties
+            .iter()
+            .map(|c| {
+                let hr = &lists.county(c)?.healthcare_region;
+                inp.hc_regions.iter().position(|x| x == hr)
+            })
+            .collect();
         for r in &mut required {
-            r.regions = by_region(&cx, d, &raw, r)?;
+            r.regions = by_region(&cx, d, &region_of, &raw, r)?;
         }
     }
     Ok(required)
@@ -114,6 +125,7 @@ pub(super) fn required_intakes(
 fn by_region(
     cx: &Context<'_>,
     d: &destinations::Destinations,
+    region_of: &[Option<usize>],
     raw: &[Raw],
     r: &RequiredIntake,
 ) -> Result<Vec<destinations::RegionalIntake>, ModelError> {
@@ -133,20 +145,6 @@ fn by_region(
         .one_off_years
         .get(code)
         .map_or(&[][..], Vec::as_slice);
-    let lists = crate::codes::CodeLists::get();
-    let region_of: Vec<Option<usize>> = inp
-        .grid
-        .counties
-        .iter()
-        .map(|c| {
-            let hr = &lists
-                .counties
-                .iter()
-                .find(|x| x.code == *c)?
-                .healthcare_region;
-            inp.hc_regions.iter().position(|x| x == hr)
-        })
-        .collect();
     let today = supply::beginners(inp, sc, p, &cx.params[p], sc.base_year, Intake::Baseline);
     let split = destinations::Split {
         today: &today,
@@ -155,7 +153,7 @@ fn by_region(
         shares: (0..inp.hc_regions.len())
             .map(|reg| d.shares(p, reg, sc.base_year, sc.supply.inflow_window, one_off))
             .collect(),
-        region_of: &region_of,
+        region_of,
     };
     let file = sc
         .supply

@@ -3,7 +3,7 @@
 //! with the keys that set it.
 
 use super::disclosure::Profile;
-use super::report::{Disclosed, Options, esc, label_word, num, prof_name, signed, tr};
+use super::report::{Disclosed, Options, esc, label_word, num, prof_name, region_name, signed, tr};
 use crate::codes::CodeLists;
 use crate::model::intake::Rule;
 use crate::model::supply::LayerFeed;
@@ -579,26 +579,7 @@ fn uncertainty_items(items: &mut Vec<String>, pr: &Projection, lang: Lang) {
 /// the scope's border are treated (`src/model/scope.rs`, `docs/MODEL.md` section 2.1).
 pub(crate) fn scope_items(items: &mut Vec<String>, pr: &Projection, lang: Lang) {
     let area = pr.area();
-    let regions: Vec<String> = area
-        .regions
-        .iter()
-        .map(|r| {
-            CodeLists::get()
-                .healthcare_regions
-                .iter()
-                .find(|x| &x.code == r)
-                .map_or_else(
-                    || r.clone(),
-                    |x| {
-                        if lang == Lang::Sv {
-                            x.name_sv.clone()
-                        } else {
-                            x.name_en.clone()
-                        }
-                    },
-                )
-        })
-        .collect();
+    let regions: Vec<String> = area.regions.iter().map(|r| region_name(r, lang)).collect();
     // The items above speak of the nation; in a scoped run their pools and series are the scope's.
     let words: &[(&str, &str)] = match lang {
         Lang::Sv => &[

@@ -28,7 +28,7 @@ use super::atomic::{self, PublishError};
 use super::charts::Drawn;
 use super::disclosure::Profile;
 use super::report::{
-    self, Disclosed, Options, Part, county_name, esc, label_word, num, prof_name, tr,
+    self, Disclosed, Options, Part, county_name, esc, header_row, label_word, num, prof_name, tr,
 };
 use super::results::{Data, Wide};
 use super::survey;
@@ -882,8 +882,8 @@ fn profession(
     );
     let _ = writeln!(
         o,
-        "{}",
-        head_row(&[
+        "<table>{}",
+        header_row(&[
             tr(lang, "År", "Year"),
             tr(lang, "Tillgång", "Supply"),
             tr(lang, "Efterfrågan", "Demand"),
@@ -1072,7 +1072,7 @@ fn flows(o: &mut String, pr: &Projection, p: usize, idx: &[usize], years: &[usiz
         ));
     }
     head.push(tr(lang, "Netto", "Net"));
-    let _ = writeln!(o, "{}", head_row(&head));
+    let _ = writeln!(o, "<table>{}", header_row(&head));
     for (y, t) in rows {
         let s = |v: &[f64]| report::part_sum(&v[t * per..(t + 1) * per], idx);
         let (se, eu, tc, ex, mv) = (
@@ -1392,19 +1392,6 @@ pub fn write_all(
     })
 }
 
-/// The index of `--all-counties`: a link to each county's report, and per county the number of
-/// professions in shortage in the horizon year and the largest shortage.
-/// A table's opening and header row: `<table><tr><th>…</th>…</tr>`, the cells as given (already
-/// escaped where they hold data).
-fn head_row(cells: &[&str]) -> String {
-    let mut o = String::from("<table><tr>");
-    for c in cells {
-        let _ = write!(o, "<th>{c}</th>");
-    }
-    o.push_str("</tr>");
-    o
-}
-
 /// The heading of the section with the principal's own data: one county's, or a region's counties'.
 fn own_heading(lang: Lang, many: bool) -> &'static str {
     match (lang, many) {
@@ -1429,6 +1416,8 @@ fn page_title(sc: &crate::model::scenario::Scenario, lang: Lang, what: &str) -> 
     )
 }
 
+/// The index of `--all-counties`: a link to each county's report, and per county the number of
+/// professions in shortage in the horizon year and the largest shortage.
 fn index_page(pr: &Projection, built: &[Built], opts: &Options) -> String {
     let lang = opts.lang;
     let sc = &pr.scenario;

@@ -127,6 +127,22 @@ pub(crate) fn county_name(code: &str, lang: Lang) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
+/// A health-care region's name in `lang` (`Norra`, `North`), or its code when the list lacks it.
+pub(crate) fn region_name(code: &str, lang: Lang) -> String {
+    CodeLists::get()
+        .healthcare_regions
+        .iter()
+        .find(|x| x.code == code)
+        .map(|x| {
+            if lang == Lang::Sv {
+                x.name_sv.clone()
+            } else {
+                x.name_en.clone()
+            }
+        })
+        .unwrap_or_else(|| code.to_string())
+}
+
 /// What the run covers, as the report names it: `riket`/`Sweden`, or the `[scope]`'s counties.
 pub(super) fn area_name(pr: &Projection, lang: Lang) -> String {
     pr.area().name(lang == Lang::Sv)

@@ -54,8 +54,8 @@ pub(crate) use figures::{Part, part_charts, part_sum, part_sums, pyramid_bars};
 pub use figures::{profession_charts, profession_charts_with, pyramid_base};
 pub(crate) use funding::{base_population, population_in, shortages};
 pub(crate) use html::{
-    county_name, esc, figure, figure_svg, label_word, num, prof_name, rate_text, service_name,
-    signed, tr,
+    county_name, esc, figure, figure_svg, header_row, label_word, num, prof_name, rate_text,
+    region_name, service_name, signed, tr,
 };
 pub(crate) use layers::{layers_section, layers_toc};
 pub(crate) use manifest::sources;

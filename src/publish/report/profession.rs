@@ -5,7 +5,7 @@ use super::Options;
 use super::disclosed::Disclosed;
 use super::figures::part_sums;
 use super::funding::population_in;
-use super::html::{county_name, esc, num, rate_text, tr};
+use super::html::{county_name, esc, num, rate_text, region_name, tr};
 use crate::model::{Phase, Projection, RequiredIntake};
 use crate::publish::disclosure::Profile;
 use crate::table::Lang;
@@ -319,24 +319,14 @@ pub(super) fn intake_paragraph(o: &mut String, pr: &Projection, r: &RequiredInta
 /// The required intake by health-care region (with `supply.destinations`): each region with the
 /// programme, its part of the national figure and its beginners today.
 fn regions_sentence(o: &mut String, pr: &Projection, r: &RequiredIntake, lang: Lang) {
-    let lists = crate::codes::CodeLists::get();
     let parts: Vec<String> = r
         .regions
         .iter()
         .filter(|x| x.today > 0.0)
         .map(|x| {
-            let code = &pr.inputs.hc_regions[x.region];
-            let name = lists
-                .healthcare_regions
-                .iter()
-                .find(|n| n.code == *code)
-                .map_or(code.as_str(), |n| match lang {
-                    Lang::Sv => n.name_sv.as_str(),
-                    Lang::En => n.name_en.as_str(),
-                });
             format!(
                 "{} {} ({} {})",
-                esc(name),
+                esc(&region_name(&pr.inputs.hc_regions[x.region], lang)),
                 num(x.required, 0, lang),
                 tr(lang, "i dag", "today"),
                 num(x.today, 0, lang)
