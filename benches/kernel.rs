@@ -276,6 +276,45 @@ fn export(k: &Kernel, seed: u64, dir: &Path) {
     );
     npy(
         dir,
+        "se_route",
+        &[np, nr, ny],
+        &cat(&|p| {
+            let r = &k.profs[p].se_route;
+            if r.is_empty() {
+                vec![1.0; nr * ny]
+            } else {
+                r.clone()
+            }
+        }),
+    );
+    npy(
+        dir,
+        "se_margin",
+        &[np, nr],
+        &cat(&|p| {
+            let m = &k.profs[p].se_margin;
+            if m.is_empty() {
+                vec![1.0; nr]
+            } else {
+                m.clone()
+            }
+        }),
+    );
+    npy(
+        dir,
+        "se_post_margin",
+        &[np, nr],
+        &cat(&|p| {
+            let k = &k.profs[p];
+            match (k.se_post_margin.is_empty(), k.se_margin.is_empty()) {
+                (false, _) => k.se_post_margin.clone(),
+                (true, false) => k.se_margin.clone(),
+                (true, true) => vec![1.0; nr],
+            }
+        }),
+    );
+    npy(
+        dir,
         "foreign0",
         &[np, cells],
         &cat(&|p| k.profs[p].foreign[0].clone()),

@@ -214,6 +214,11 @@ def project(meta, A, S):
                     if frm > base:
                         se[:, ti] = pipes[p]["share"] * parent_se[:, frm - base]
         prof = A["se_profile"][p].reshape(nr, 2, na)
+        # Destinations routing: each region's factor on the year's licences, and where one more
+        # licence enters (ones without routing).
+        route = A["se_route"][p]
+        entry = prof * A["se_margin"][p][:, None, None]
+        entry_post = prof * A["se_post_margin"][p][:, None, None]
         f0 = A["foreign0"][p].reshape(nr, 2, na)
         f1 = A["foreign1"][p].reshape(nr, 2, na)
         w = A["w"][p].reshape(nr, 2, na)
@@ -237,7 +242,7 @@ def project(meta, A, S):
             ]
         for ti in range(1, ny):
             cur = (
-                se[:, ti, None, None, None] * prof
+                se[:, ti, None, None, None] * route[None, :, ti, None, None] * prof
                 + fe[:, ti - 1, None, None, None] * f0
                 + ft[:, ti - 1, None, None, None] * f1
             )
@@ -290,8 +295,8 @@ def project(meta, A, S):
                     if ti < target:
                         v[..., :-1] = surv[..., :-1] * v[..., 1:]
                         v[..., -1] = 0.0
-                    gt = (v * prof).sum(axis=(1, 2, 3))
-                    s0 -= post[:, ti] * gt
+                    gt = (v * entry).sum(axis=(1, 2, 3))
+                    s0 -= post[:, ti] * (v * entry_post).sum(axis=(1, 2, 3))
                     slope += unit[:, ti] * gt
                 s0s.append(s0)
                 slopes.append(slope)

@@ -925,9 +925,15 @@ fn a_run_scoped_to_jamtland_on_its_own_rows_checks_against_the_national_run_and_
     }
 
     // 4. Across the border, education: physicians (licence lag 1.5 years) in Jämtland follow
-    //    Norra's graduates in the scoped run and the nation's in the national run, each with the
-    //    county's own licences over the window, by hand:
-    //      ℓ = Σ_y N_SE,23[y] / Σ_y (½·G[y−1] + ½·G[y−2]),  SE_23[t0+1] = ℓ·(½·G[t0] + ½·G[t0−1]).
+    //    Norra's graduates in the scoped run, with the county's own licences over the window, and
+    //    in the national run each region's graduates by where that region's graduates went
+    //    (`supply.destinations`), by hand:
+    //      scoped:   ℓ = Σ_y N_SE,23[y] / Σ_y (½·G_N[y−1] + ½·G_N[y−2]),
+    //                SE_23[t0+1] = ℓ·(½·G_N[t0] + ½·G_N[t0−1]);
+    //      national: ℓ = Σ_y N_SE[y] / Σ_y (½·G[y−1] + ½·G[y−2]),
+    //                SE_23[t0+1] = ℓ·Σ_r (½·G_r[t0] + ½·G_r[t0−1])·M[r, 23],
+    //    with M[r, 23] region r's licences in county 23 over all its licences, in the file's rows
+    //    of the window's years.
     let lak = gn.prof("LAK").unwrap();
     let ay = &inp.admission_years;
     let nr = inp.hc_regions.len();
@@ -964,11 +970,43 @@ fn a_run_scoped_to_jamtland_on_its_own_rows_checks_against_the_national_run_and_
         1e-12
     ));
     let nat_window: f64 = iw.iter().map(|&y| lagged(ly[y], None)).sum();
-    assert!(close(
-        national_se,
-        se23 * lagged(base + 1, None) / nat_window,
-        1e-9
-    ));
+    let se_nat: f64 = iw
+        .iter()
+        .map(|&y| {
+            (0..gn.nc())
+                .flat_map(|c| (0..2).flat_map(move |sx| (0..NA).map(move |a| (c, sx, a))))
+                .map(|(c, sx, a)| inp.issued[y * 3 * cells + gn.idx(lak, c, sx, a)])
+                .sum::<f64>()
+        })
+        .sum();
+    let (first_year, last_year) = (ly[iw[0]], ly[iw[iw.len() - 1]]);
+    let text = std::fs::read_to_string("data/default/destinations.csv").unwrap();
+    let (mut to23, mut all) = (vec![0.0; nr], vec![0.0; nr]);
+    for line in text.trim_start_matches('\u{feff}').lines().skip(1) {
+        let f: Vec<&str> = line.split(';').collect();
+        let year: i32 = f[3].parse().unwrap();
+        if f[0] != "LAK" || !(first_year..=last_year).contains(&year) {
+            continue;
+        }
+        let r = inp.hc_regions.iter().position(|x| x == f[1]).unwrap();
+        let n: f64 = f[4].parse().unwrap();
+        all[r] += n;
+        if f[2] == "23" {
+            to23[r] += n;
+        }
+    }
+    // The model took the same years (every region has ≥ 100 physician licences in them).
+    let route = nat.params[lak].route.as_ref().unwrap();
+    for r in 0..nr {
+        assert_eq!(
+            route.shares[r].as_ref().unwrap().years,
+            (first_year, last_year)
+        );
+    }
+    let routed: f64 = (0..nr)
+        .map(|r| lagged(base + 1, Some(r)) * to23[r] / all[r])
+        .sum();
+    assert!(close(national_se, se_nat / nat_window * routed, 1e-9));
     eprintln!(
         "Jämtland's Swedish physician licences {}: {scoped_se:.2} scoped (Norra's graduates), {national_se:.2} national",
         base + 1

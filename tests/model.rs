@@ -4100,6 +4100,43 @@ fn the_regions_required_intakes_add_up_to_the_nations() {
         }
     }
     assert!(split >= 19, "{split} professions split");
+    // The split by today's shares: the national figure times each region's share of the base
+    // year's beginners, as admissions.csv has them.
+    let bytes = std::fs::read("data/default/admissions.csv").unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(';').collect();
+    let col = header
+        .iter()
+        .position(|h| *h == pr.scenario.base_year.to_string())
+        .unwrap();
+    let beginners: Vec<(String, String, f64)> = lines
+        .map(|l| l.split(';').collect::<Vec<_>>())
+        .filter(|f| f[2].starts_with("nyb"))
+        .map(|f| (f[0].to_string(), f[1].to_string(), f[col].parse().unwrap()))
+        .collect();
+    let mut checked = 0;
+    for r in pr.intake.iter().filter(|r| !r.regions.is_empty()) {
+        let code = &g.professions[r.profession];
+        let of = |region: &str| -> f64 {
+            beginners
+                .iter()
+                .filter(|(p, rr, _)| p == code && (region.is_empty() || rr == region))
+                .map(|x| x.2)
+                .sum()
+        };
+        let (total, all) = (r.required.unwrap(), of(""));
+        for x in &r.regions {
+            let want = total * of(&pr.inputs.hc_regions[x.region]) / all;
+            assert!(
+                (x.at_todays_shares - want).abs() <= 1e-9 * total.max(1.0),
+                "{code}: {} vs {want}",
+                x.at_todays_shares
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 19 * 6, "{checked}");
     // The generator settles 70 % of graduates in their university's region (weighting its
     // counties) and 30 % anywhere by population: nurses (thousands of licences a region) stay at
     // 0.7 + 0.3 × the region's share of the population, within sampling error.
@@ -4201,4 +4238,86 @@ fn a_scoped_run_does_not_split_its_intake_and_says_so() {
         "{:?}",
         u.notes
     );
+}
+
+/// With the destinations table, new Swedish licences settle where the graduates behind them
+/// went: more beginners in one region send the extra licences to the counties by that region's
+/// destination shares, worked out here from the file's rows, not by the national profile; the
+/// nation's licences are those of the national profile's projection.
+#[test]
+fn a_regions_extra_beginners_settle_where_its_graduates_go() {
+    let pr = default_run();
+    let (inp, sc, g) = (&pr.inputs, &pr.scenario, &pr.inputs.grid);
+    let p = g.prof("LAK").unwrap();
+    let north = inp.hc_regions.iter().position(|r| r == "N").unwrap();
+    let base = &pr.params[p];
+    let rt = base.route.as_ref().expect("physicians are routed");
+    let mut more = base.clone();
+    more.admissions_change[north] += 0.5;
+    let mut flat = base.clone();
+    flat.route = None;
+    let [a, b, f] =
+        [base, &more, &flat].map(|prm| supply::project(inp, sc, p, prm, Intake::Baseline));
+    let nc = g.nc();
+    let per = nc * 2 * NA;
+    let county = |path: &supply::Path, ti: usize, c: usize| -> f64 {
+        path.inflow[0][ti * per + c * 2 * NA..ti * per + (c + 1) * 2 * NA]
+            .iter()
+            .sum()
+    };
+    // North's destination shares from the file, over the years the model took.
+    let s = rt.shares[north].as_ref().unwrap();
+    let mut m = vec![0.0; nc];
+    for (code, region, c, y, n) in destination_rows() {
+        if code == "LAK" && region == "N" && (s.years.0..=s.years.1).contains(&y) {
+            m[g.counties.iter().position(|x| *x == c).unwrap()] += n;
+        }
+    }
+    let total: f64 = m.iter().sum();
+    m.iter_mut().for_each(|v| *v /= total);
+    let last = a.years.len() - 1;
+    let extra: f64 = supply::path_se(&b, last) - supply::path_se(&a, last);
+    assert!(extra > 10.0, "{extra} more licences");
+    let mut north_share = 0.0;
+    for (c, want) in m.iter().enumerate() {
+        let got = (county(&b, last, c) - county(&a, last, c)) / extra;
+        assert!(
+            (got - want).abs() < 1e-9,
+            "{}: {got} vs {want}",
+            g.counties[c]
+        );
+        if hwf::codes::CodeLists::get()
+            .county(&g.counties[c])
+            .unwrap()
+            .healthcare_region
+            == "N"
+        {
+            north_share += got;
+        }
+    }
+    // The national profile would have sent North's counties their share of all licences.
+    let flat_north: f64 = (0..nc)
+        .filter(|&c| {
+            hwf::codes::CodeLists::get()
+                .county(&g.counties[c])
+                .unwrap()
+                .healthcare_region
+                == "N"
+        })
+        .map(|c| rt.national[c])
+        .sum();
+    assert!(
+        north_share > 0.6 && flat_north < 0.15,
+        "{north_share} vs {flat_north}"
+    );
+    // The nation's Swedish licences are the same with or without routing, every year.
+    for ti in 1..a.years.len() {
+        let (x, y) = (supply::path_se(&a, ti), supply::path_se(&f, ti));
+        assert!(
+            (x - y).abs() <= 1e-9 * y.max(1.0),
+            "{}: {x} vs {y}",
+            a.years[ti]
+        );
+    }
+    assert!((0..nc).any(|c| (county(&a, last, c) - county(&f, last, c)).abs() > 1.0));
 }

@@ -16,14 +16,32 @@
 //! latest `inflow_window` of them, widened back a year at a time while the region's licences there
 //! are fewer than [`MIN_LICENCES`] (a share of 5 % is then known to about ±2 points).
 //!
+//! # In the projection
+//!
+//! Without the table, new Swedish licences settle by one national profile over county, sex and
+//! age (the licences of the inflow window), `s_c·q_c[s, a]` with `s_c` the county's share. With
+//! it ([`Routing`], a national run, a profession with a programme that is no layer), the licences
+//! of year `t` settle by the graduates behind them, region by region:
+//!
+//! ```text
+//! σ_c(t) = Σ_r G_r(t)·M[r, c] / Σ_r G_r(t),     se[t, c, s, a] = se[t]·σ_c(t)·q_c[s, a]
+//! ```
+//!
+//! where `G_r(t)` are region `r`'s graduates of the years the licence lag reaches back to
+//! (observed up to the base year, its completion rate times its beginners after), and `q_c` the
+//! county's own sex and age profile over the inflow window (the nation's where the county had
+//! none). A region the table has no licence of settles by `s_c`. So a change of one region's
+//! admissions moves the counties its graduates settle in, and each observed cohort reaches the
+//! counties its own region's graduates went to. The national number of licences is unchanged.
+//!
 //! # The split
 //!
-//! The point projection spreads new Swedish licences over counties by one national profile `s_c`
-//! (the licences of the inflow window), and a national beginner a year adds `R_c(t)` FTE to county
-//! `c` in year `t` (the response the required intake is solved from). One licence settling in
-//! county `c` therefore adds `k_c(t) = R_c(t) / s_c`; a beginner in region `r` graduates at the
-//! region's completion rate `c_r` against the nation's `C̄ = Σ_r b_r c_r` (with `b_r` the regions'
-//! shares of today's beginners), and settles by `M[r, ·]`:
+//! A national beginner a year adds `R_c(t)` FTE to county `c` in year `t` (the response the
+//! required intake is solved from), settling by the margin `m_c = σ_c` of today's beginners times
+//! the regions' completion rates ([`Routing::margin`]). One licence settling in county `c`
+//! therefore adds `k_c(t) = R_c(t) / m_c`; a beginner in region `r` graduates at the region's
+//! completion rate `c_r` against the nation's `C̄ = Σ_r b_r c_r` (with `b_r` the regions' shares of
+//! today's beginners), and settles by `M[r, ·]`:
 //!
 //! ```text
 //! u[r, c](t) = (c_r / C̄) · M[r, c] · k_c(t)
@@ -37,9 +55,9 @@
 //! ```
 //!
 //! where `g_c(t)` is county `c`'s demand minus its supply with no beginners, and only regions with
-//! beginners today take part (a region without the programme gets none). A county the national
-//! profile gives no Swedish licences (`s_c = 0`) cannot be reached by any region's beginners
-//! (`u[r, c] = 0`): its gap stays in the sum as it is. The constraint makes the
+//! beginners today take part (a region without the programme gets none). A county no region's
+//! beginners reach (`m_c = 0`) keeps `u[r, c] = 0`: its gap stays in the sum as it is. The
+//! constraint makes the
 //! regions add up to the nation's need exactly; the least squares puts the beginners where their
 //! graduates settle in the counties short of staff. The problem is small (at most [`MAX_REGIONS`]
 //! regions), so it is solved exactly: the equality-constrained least squares on every set of
@@ -58,6 +76,8 @@ pub const MAX_REGIONS: usize = 16;
 /// The destinations table on the run's grid: licences by `[year][profession][region][county]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Destinations {
+    /// The file the table was read from (for messages).
+    pub file: String,
     /// The table's years, ascending.
     pub years: Vec<i32>,
     /// Licences, `[y][p][r][c]`.
@@ -125,6 +145,106 @@ impl Destinations {
     }
 }
 
+/// Where one profession's new Swedish licences settle in the projection: each region's graduates
+/// by its destination shares (see the module doc, "In the projection").
+#[derive(Clone, Debug, PartialEq)]
+pub struct Routing {
+    /// Destination shares by region (`None` where the table has none for the region: its
+    /// graduates settle by the national profile's county shares).
+    pub shares: Vec<Option<Shares>>,
+    /// The national profile's county shares `s_c` (sum to 1).
+    pub national: Vec<f64>,
+    /// Each county's new licences by sex and age, `[c][s][a]` (sums to 1 in every county: the
+    /// county's own over the inflow window, the nation's where the county had none).
+    pub within: Vec<f64>,
+}
+
+impl Routing {
+    /// The routing of profession `p` from the destinations table and the national profile of new
+    /// Swedish licences `se_profile` (`[c][s][a]`, any positive total): `None` when no region has
+    /// destination licences in the years [`Destinations::shares`] takes, or the profile is empty.
+    pub fn new(
+        d: &Destinations,
+        p: usize,
+        base: i32,
+        window: usize,
+        one_off: &[i32],
+        se_profile: &[f64],
+    ) -> Option<Routing> {
+        let per = 2 * NA;
+        let nc = se_profile.len() / per;
+        let shares: Vec<Option<Shares>> = (0..d.nr)
+            .map(|r| d.shares(p, r, base, window, one_off))
+            .collect();
+        let county: Vec<f64> = (0..nc)
+            .map(|c| se_profile[c * per..(c + 1) * per].iter().sum())
+            .collect();
+        let total: f64 = county.iter().sum();
+        if shares.iter().all(Option::is_none) || total <= 0.0 {
+            return None;
+        }
+        let national = county.iter().map(|v| v / total).collect();
+        let mut nation = vec![0.0; per];
+        for c in 0..nc {
+            for (n, v) in nation.iter_mut().zip(&se_profile[c * per..(c + 1) * per]) {
+                *n += v;
+            }
+        }
+        nation.iter_mut().for_each(|n| *n /= total);
+        let within = (0..nc)
+            .flat_map(|c| {
+                let own = &se_profile[c * per..(c + 1) * per];
+                let sc = county[c];
+                own.iter()
+                    .zip(&nation)
+                    .map(move |(v, n)| if sc > 0.0 { v / sc } else { *n })
+            })
+            .collect();
+        Some(Routing {
+            shares,
+            national,
+            within,
+        })
+    }
+
+    /// Region `r`'s county shares: its destination shares, or the national profile's.
+    pub fn row(&self, r: usize) -> &[f64] {
+        self.shares[r]
+            .as_ref()
+            .map_or(&self.national, |s| &s.to_county)
+    }
+
+    /// The county shares of licences on the graduates `by_region` (weights by region; the
+    /// national profile's shares when they are all zero).
+    ///
+    /// # Formula
+    ///
+    /// `σ_c = Σ_r g_r·M[r, c] / Σ_r g_r`.
+    pub fn to_counties(&self, by_region: &[f64]) -> Vec<f64> {
+        let total: f64 = by_region.iter().sum();
+        if total <= 0.0 {
+            return self.national.clone();
+        }
+        let mut out = vec![0.0; self.national.len()];
+        for (r, &g) in by_region.iter().enumerate() {
+            if g == 0.0 {
+                continue;
+            }
+            for (o, m) in out.iter_mut().zip(self.row(r)) {
+                *o += g / total * m;
+            }
+        }
+        out
+    }
+
+    /// Where one more national beginner's licence settles when beginners are split by `today`
+    /// and graduate at `completion`: [`Routing::to_counties`] on `today[r]·completion[r]`.
+    pub fn margin(&self, today: &[f64], completion: &[f64]) -> Vec<f64> {
+        let w: Vec<f64> = today.iter().zip(completion).map(|(b, c)| b * c).collect();
+        self.to_counties(&w)
+    }
+}
+
 /// One profession's county window for the split: by window year and county, demand minus supply
 /// with no beginners (`gap`) and the response to one national beginner a year (`response`).
 #[derive(Clone, Debug, PartialEq)]
@@ -158,8 +278,9 @@ pub struct Split<'a> {
     pub today: &'a [f64],
     /// Completion rates by region.
     pub completion: &'a [f64],
-    /// The national profile of new Swedish licences over `[c][s][a]`.
-    pub se_profile: &'a [f64],
+    /// Where one more national beginner's licence settles, by county (the projection's
+    /// [`Routing::margin`]; sums to 1).
+    pub per_county: Vec<f64>,
     /// Destination shares by region (`None` where the table has none).
     pub shares: Vec<Option<Shares>>,
     /// The county of each region: `region_of[c]` is the index of county `c`'s region.
@@ -207,10 +328,7 @@ pub fn split(
             ),
         });
     }
-    // Licences per national beginner reach county c by the profile's share s_c.
-    let per_county: Vec<f64> = (0..nc)
-        .map(|c| s.se_profile[c * 2 * NA..(c + 1) * 2 * NA].iter().sum())
-        .collect();
+    let per_county = &s.per_county;
     let mean_completion: f64 = if today_sum > 0.0 {
         hosts
             .iter()
@@ -226,10 +344,11 @@ pub fn split(
     for (t, (gap, resp)) in w.gap.iter().zip(&w.response).enumerate() {
         for c in 0..nc {
             g[t * nc + c] = gap[c];
-            if per_county[c] <= 0.0 || mean_completion <= 0.0 {
+            let share = per_county.get(c).copied().unwrap_or(0.0);
+            if share <= 0.0 || mean_completion <= 0.0 {
                 continue;
             }
-            let k = resp[c] / per_county[c];
+            let k = resp[c] / share;
             for (j, &r) in hosts.iter().enumerate() {
                 let m = s.shares[r].as_ref().map_or(0.0, |sh| sh.to_county[c]);
                 u[j][t * nc + c] = s.completion[r] / mean_completion * m * k;
@@ -451,6 +570,65 @@ mod tests {
     }
 
     #[test]
+    fn routing_by_hand() {
+        // Two regions, three counties, one year. Region 0's 200 licences: 150, 50, 0; region 1
+        // has none. The national profile: county shares 0.5, 0.3, 0.2.
+        let d = Destinations {
+            file: String::new(),
+            years: vec![2023],
+            counts: vec![150.0, 50.0, 0.0, 0.0, 0.0, 0.0],
+            np: 1,
+            nr: 2,
+            nc: 3,
+        };
+        let per = 2 * NA;
+        let mut profile = vec![0.0; 3 * per];
+        profile[3] = 0.2; // county 0, men, age index 3
+        profile[NA + 5] = 0.3; // county 0, women, age index 5
+        profile[per + 3] = 0.3; // county 1, men, age index 3
+        profile[2 * per + 3] = 0.05; // county 2, men, 3: a sliver
+        profile[2 * per + NA + 5] = 0.15; // county 2, women, 5
+        let rt = Routing::new(&d, 0, 2023, 1, &[], &profile).expect("routed");
+        assert!(rt.shares[1].is_none());
+        assert_eq!(rt.row(0), &[0.75, 0.25, 0.0]);
+        assert_eq!(rt.row(1), &rt.national[..]);
+        for (a, b) in rt.national.iter().zip([0.5, 0.3, 0.2]) {
+            assert!((a - b).abs() < 1e-12);
+        }
+        // Within county 0: men 3 at 0.2/0.5, women 5 at 0.3/0.5.
+        assert!((rt.within[3] - 0.4).abs() < 1e-12 && (rt.within[NA + 5] - 0.6).abs() < 1e-12);
+        assert!((rt.within[2 * per + NA + 5] - 0.75).abs() < 1e-12);
+        // Graduates 30 in region 0 and 10 in region 1: σ = (30·M₀ + 10·s)/40.
+        let sigma = rt.to_counties(&[30.0, 10.0]);
+        let want = [
+            (30.0 * 0.75 + 10.0 * 0.5) / 40.0,
+            (30.0 * 0.25 + 10.0 * 0.3) / 40.0,
+            (10.0 * 0.2) / 40.0,
+        ];
+        for (a, b) in sigma.iter().zip(want) {
+            assert!((a - b).abs() < 1e-12, "{a} vs {b}");
+        }
+        assert_eq!(rt.to_counties(&[0.0, 0.0]), rt.national);
+        // The margin: today's beginners 100 and 50 at completion 0.8 and 0.6 → weights 80, 30.
+        let m = rt.margin(&[100.0, 50.0], &[0.8, 0.6]);
+        assert!((m[0] - (80.0 * 0.75 + 30.0 * 0.5) / 110.0).abs() < 1e-12);
+        // A county without licences of its own in the profile takes the nation's sex and age
+        // profile: here county 1 (men 3: 0.2 of 0.7 nationally).
+        let mut no_own = profile.clone();
+        no_own[per + 3] = 0.0;
+        let rt2 = Routing::new(&d, 0, 2023, 1, &[], &no_own).expect("routed");
+        assert_eq!(rt2.national[1], 0.0);
+        assert!((rt2.within[per + 3] - 0.25 / 0.7).abs() < 1e-12);
+        assert!((rt2.within[per + NA + 5] - 0.45 / 0.7).abs() < 1e-12);
+        // No licence of the profession in the table: no routing.
+        let none = Destinations {
+            counts: vec![0.0; 6],
+            ..d
+        };
+        assert!(Routing::new(&none, 0, 2023, 1, &[], &profile).is_none());
+    }
+
+    #[test]
     fn shares_widen_back_until_enough_licences() {
         // One profession, one region, two counties, years 2019–2023 with 30 licences a year
         // (20 to county 0, 10 to county 1) and 2021 one-off. Window 2: 2023, 2022 (60), then
@@ -458,6 +636,7 @@ mod tests {
         let years: Vec<i32> = (2019..=2023).collect();
         let counts: Vec<f64> = years.iter().flat_map(|_| [20.0, 10.0]).collect();
         let d = Destinations {
+            file: String::new(),
             years,
             counts,
             np: 1,

@@ -2187,6 +2187,7 @@ pub fn gather_destinations(
     }
     Ok((
         super::destinations::Destinations {
+            file: t.meta.origin.clone(),
             years,
             counts,
             np: grid.np(),

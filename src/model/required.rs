@@ -140,27 +140,18 @@ fn by_region(
         return Ok(Vec::new());
     };
     let code = &inp.grid.professions[p];
-    let one_off = sc
-        .supply
-        .one_off_years
-        .get(code)
-        .map_or(&[][..], Vec::as_slice);
     let today = supply::beginners(inp, sc, p, &cx.params[p], sc.base_year, Intake::Baseline);
+    // The projection routes the licences by these shares; without any, the split names the
+    // region that lacks them.
+    let route = cx.params[p].route.as_ref();
     let split = destinations::Split {
         today: &today,
         completion,
-        se_profile: &cx.params[p].se_profile,
-        shares: (0..inp.hc_regions.len())
-            .map(|reg| d.shares(p, reg, sc.base_year, sc.supply.inflow_window, one_off))
-            .collect(),
+        per_county: route.map_or_else(Vec::new, |rt| rt.margin(&today, completion)),
+        shares: route.map_or_else(|| vec![None; inp.hc_regions.len()], |rt| rt.shares.clone()),
         region_of,
     };
-    let file = sc
-        .supply
-        .destinations
-        .as_ref()
-        .map_or_else(String::new, |f| f.file.clone());
-    destinations::split(&file, code, &inp.hc_regions, &split, w, total)
+    destinations::split(&d.file, code, &inp.hc_regions, &split, w, total)
 }
 
 /// Each profession with a programme: its window (supply with no beginners, the response to one

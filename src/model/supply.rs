@@ -142,6 +142,11 @@ pub struct Params {
     pub se_profile: Vec<f64>,
     /// Mean annual Swedish licences (used without a programme).
     pub se_mean: f64,
+    /// Where each health-care region's graduates settle (`supply.destinations`, a national run,
+    /// a profession with a programme that is no layer): new Swedish licences then go to counties
+    /// by the regions' graduates of the year rather than by `se_profile`'s county shares (see
+    /// [`project_with`]); `None` otherwise, or when the table has no licence of the profession.
+    pub route: Option<super::destinations::Routing>,
     /// Mean annual foreign licences by origin EU, TC over `[c][s][a]`.
     pub foreign: [Vec<f64>; 2],
     /// For a specialist layer without a programme of its own (specialist physicians): its parent
@@ -1417,6 +1422,13 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         certification,
         layer,
     } = layer_feed(&h, s, prof, completion.is_some(), &iw);
+    let route = match &inp.destinations {
+        Some(d) if completion.is_some() && parent.is_none() => {
+            let one_off = s.one_off_years.get(code).map_or(&[][..], Vec::as_slice);
+            super::destinations::Routing::new(d, p, base, s.inflow_window, one_off, &se_profile)
+        }
+        _ => None,
+    };
     // Trends of admissions and foreign inflow, when the scenario asks for them.
     let steps = (sc.horizon - base).max(0) as usize;
     let InflowTrends {
@@ -1467,6 +1479,7 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         routes,
         se_profile,
         se_mean,
+        route,
         foreign,
     })
 }
@@ -1663,7 +1676,7 @@ pub fn route_split(inp: &Inputs, p: usize, routes: &[Route], t: i32) -> Vec<f64>
 
 /// Graduates of year `t` on route `i` of the profession's routes, nationally: observed up to the
 /// base year (divided by [`route_split`]), else the route's share of the cohort `d` years earlier
-/// times the regions' completion rates.
+/// times the regions' completion rates (the sum over regions of [`route_graduates_by_region`]).
 pub fn route_graduates(
     inp: &Inputs,
     sc: &Scenario,
@@ -1673,17 +1686,67 @@ pub fn route_graduates(
     t: i32,
     intake: Intake,
 ) -> f64 {
-    let Some(c) = &prm.completion else { return 0.0 };
+    route_graduates_by_region(inp, sc, p, prm, i, t, intake)
+        .iter()
+        .sum()
+}
+
+/// Graduates of year `t` on route `i` by health-care region: observed up to the base year (each
+/// region's divided by [`route_split`]; 0 for a year the admissions table lacks), else the route's
+/// share of the region's cohort `d` years earlier times its completion rate.
+fn route_graduates_by_region(
+    inp: &Inputs,
+    sc: &Scenario,
+    p: usize,
+    prm: &Params,
+    i: usize,
+    t: i32,
+    intake: Intake,
+) -> Vec<f64> {
+    let (np, nr) = (inp.grid.np(), inp.hc_regions.len());
+    let Some(c) = &prm.completion else {
+        return vec![0.0; nr];
+    };
     if t <= sc.base_year {
-        return observed_graduates(inp, p, t) * route_split(inp, p, &prm.routes, t)[i];
+        let Some(y) = inp.admission_years.iter().position(|&x| x == t) else {
+            return vec![0.0; nr];
+        };
+        let w = route_split(inp, p, &prm.routes, t)[i];
+        return (0..nr)
+            .map(|r| inp.graduates[(y * np + p) * nr + r] * w)
+            .collect();
     }
     let x = t - prm.routes[i].programme_lag as i32;
     let w = Route::share(&prm.routes, i, x);
     if w == 0.0 {
-        return 0.0;
+        return vec![0.0; nr];
     }
     let b = beginners(inp, sc, p, prm, x, intake);
-    (0..inp.hc_regions.len()).map(|r| c[r] * b[r] * w).sum()
+    (0..nr).map(|r| c[r] * b[r] * w).collect()
+}
+
+/// The graduates behind the Swedish licences of year `t`, by health-care region: each route's
+/// graduates of the years its licence lag reaches back to, weighted as [`project_with`] weighs
+/// them nationally.
+pub fn licence_graduates_by_region(
+    inp: &Inputs,
+    sc: &Scenario,
+    p: usize,
+    prm: &Params,
+    t: i32,
+    intake: Intake,
+) -> Vec<f64> {
+    let mut out = vec![0.0; inp.hc_regions.len()];
+    for i in 0..prm.routes.len() {
+        let (l0, f) = prm.routes[i].licence_lag;
+        let l0 = l0 as i32;
+        let a = route_graduates_by_region(inp, sc, p, prm, i, t - l0, intake);
+        let b = route_graduates_by_region(inp, sc, p, prm, i, t - l0 - 1, intake);
+        for (o, (a, b)) in out.iter_mut().zip(a.iter().zip(&b)) {
+            *o += (1.0 - f) * a + f * b;
+        }
+    }
+    out
 }
 
 /// National graduates of year `t` from the pipeline (observed up to the base year).
@@ -1801,7 +1864,13 @@ pub fn project_with(
         if ti == 0 {
             continue;
         }
-        let se_total = if prm.completion.is_some() {
+        // With destinations, the regions' graduates of the year say where the licences go.
+        let mut routed: Option<Vec<f64>> = None;
+        let se_total = if let (Some(rt), Some(_)) = (&prm.route, &prm.completion) {
+            let by_region = licence_graduates_by_region(inp, sc, p, prm, t, intake);
+            routed = Some(rt.to_counties(&by_region));
+            prm.licensed_share * by_region.iter().sum::<f64>()
+        } else if prm.completion.is_some() {
             prm.licensed_share
                 * (0..prm.routes.len())
                     .map(|i| {
@@ -1840,7 +1909,10 @@ pub fn project_with(
                             let without = pp.licensed[(ti - 1) * per + j - 1] - prev[j - 1];
                             prm.certification[sx * NA + a] * without.max(0.0)
                         }
-                        None => se_total * prm.se_profile[j],
+                        None => match (&routed, &prm.route) {
+                            (Some(to), Some(rt)) => se_total * to[c] * rt.within[j],
+                            _ => se_total * prm.se_profile[j],
+                        },
                     };
                     let eu = prm.foreign[0][j]
                         * prm.foreign_trend[0].get(ti - 1).copied().unwrap_or(1.0);

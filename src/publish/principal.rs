@@ -1011,7 +1011,7 @@ fn own_programmes(o: &mut String, pr: &Projection, p: usize, r: usize, lang: Lan
     }
     let _ = writeln!(
         o,
-        "<p><strong>{} {}</strong> {} ({} {}; {} {} %). {}</p>",
+        "<p><strong>{} {}</strong> {} ({} {}; {} % {}). {}</p>",
         tr(
             lang,
             "Regionens egna utbildningar:",
@@ -1021,16 +1021,16 @@ fn own_programmes(o: &mut String, pr: &Projection, p: usize, r: usize, lang: Lan
         tr(lang, "nybörjare per år", "beginners a year"),
         tr(lang, "i dag", "today"),
         num(x.today, 0, lang),
+        num(100.0 * x.stay.unwrap_or(0.0), 0, lang),
         tr(
             lang,
             "av regionens utbildade tar legitimation i regionen",
             "of the region's graduates take their licence in the region"
         ),
-        num(100.0 * x.stay.unwrap_or(0.0), 0, lang),
         tr(
             lang,
-            "Rikets behov fördelat på sjukvårdsregionerna efter var deras utbildade bosätter sig och var det saknas personal (summan är rikets behov); andelen ovan är i stället regionens del av de nya legitimationerna, som också kommer från andra regioners utbildningar.",
-            "The nation's need split over the health-care regions by where their graduates settle and where staff are short (they add up to the nation's); the share above is instead the region's part of the new licences, which also come from other regions' programmes."
+            "Rikets behov fördelat på sjukvårdsregionerna efter var deras utbildade bosätter sig och var det saknas personal (summan är rikets behov). Andelen gäller regionens egna utbildade; regionens län får också nya legitimerade från andra regioners utbildningar.",
+            "The nation's need split over the health-care regions by where their graduates settle and where staff are short (they add up to the nation's). The share is of the region's own graduates; the region's counties also receive new licensees from other regions' programmes."
         )
     );
 }

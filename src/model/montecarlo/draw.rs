@@ -600,6 +600,7 @@ impl Kernel {
                 pad,
                 surv: &s.surv,
                 se: &s.se,
+                route: &k.se_route,
                 fe: &s.f[0],
                 ft: &s.f[1],
                 process: (!s.steps.is_empty()).then_some((&k.process[..], &s.steps[..])),
@@ -755,7 +756,12 @@ impl Kernel {
             let last = self.window.iter().copied().max().unwrap_or(0);
             s.h.clear();
             s.h.resize(ny, 0.0);
-            adjoint(&s.surv, pad, last, &mut s.h);
+            adjoint(&s.surv, pad, &k.se_margin, last, &mut s.h);
+            s.h_post.clear();
+            if !k.se_post_margin.is_empty() {
+                s.h_post.resize(ny, 0.0);
+                adjoint(&s.surv, pad, &k.se_post_margin, last, &mut s.h_post);
+            }
             let tail = self.in_unit(p);
             if tail {
                 self.pulse_licences(p, &s.completion, &mut s.pulse);
@@ -776,7 +782,13 @@ impl Kernel {
                 let (mut s0, mut slope) = (slot[sup_at + nr * ny + target], 0.0);
                 for ti in (1..=target).rev() {
                     let g = s.v[ti];
-                    s0 -= s.se_post[ti] * g;
+                    // The baseline's licences from intake_from on enter where they settle.
+                    let g_post = match s.h_post.get(ti + shift) {
+                        Some(h) if ratio != 1.0 => h * ratio,
+                        Some(h) => *h,
+                        None => g,
+                    };
+                    s0 -= s.se_post[ti] * g_post;
                     slope += s.se_unit[ti] * g;
                 }
                 // A unit member records the window year and its response to each intake year.

@@ -146,6 +146,19 @@ pub struct ProfKernel {
     pub w: Vec<f64>,
     /// Profile of Swedish licences, `[r][s][a]` (sums to 1 or 0).
     pub se_profile: Vec<f64>,
+    /// With destinations routing ([`super::supply::Params::route`]): each region's factor on the
+    /// year's Swedish licences against `se_profile`, `[r][t]`, so that region `r` takes
+    /// `se[t]·se_route[r][t]` times its profile rows, as the point projection routes the year's
+    /// graduates; empty without routing (the profile every year).
+    pub se_route: Vec<f64>,
+    /// With destinations routing: where one more Swedish licence enters, each region's weight on
+    /// its `se_profile` rows, `[r]` (the adjoint's; see [`super::destinations::Routing::margin`]);
+    /// empty without routing.
+    pub se_margin: Vec<f64>,
+    /// With destinations routing and admissions changed unequally over the regions: where a
+    /// licence of the baseline's beginners from `intake_from` on enters, as `se_margin` (what the
+    /// required intake takes off the baseline's supply); empty when they enter by `se_margin`.
+    pub se_post_margin: Vec<f64>,
     /// Mean annual foreign licences, EU/EEA and third country, `[r][s][a]`.
     pub foreign: [Vec<f64>; 2],
     /// Point trend of foreign licences by years ahead (empty: none).
@@ -454,6 +467,9 @@ struct Scratch {
     trend: Vec<f64>,
     /// The adjoint from the intake window's last year (FTE then per licence entering, by year).
     h: Vec<f64>,
+    /// The same for a licence of the baseline's beginners from `intake_from` on, where they
+    /// settle otherwise ([`ProfKernel::se_post_margin`]; empty otherwise).
+    h_post: Vec<f64>,
     /// A unit member's licences per beginner of each intake year, by route: (intake year index,
     /// licences, year index of the licences, fraction licensed a year later).
     pulse: Vec<(usize, f64, usize, f64)>,
@@ -784,6 +800,15 @@ impl Kernel {
                     (fte, lic)
                 })
                 .collect();
+            let Entry {
+                profile: se_profile,
+                route: se_route,
+                margin: se_margin,
+                post: se_post_margin,
+            } = routed_entry(proj, p).unwrap_or_else(|| Entry {
+                profile: prm.se_profile.clone(),
+                ..Entry::default()
+            });
             profs.push(ProfKernel {
                 l0,
                 exit: prm.exit.clone(),
@@ -791,7 +816,10 @@ impl Kernel {
                 region_exit: prm.county_exit.clone(),
                 region_move: prm.movement.by_age(),
                 w,
-                se_profile: prm.se_profile.clone(),
+                se_profile,
+                se_route,
+                se_margin,
+                se_post_margin,
                 foreign: prm.foreign.clone(),
                 foreign_trend: prm.foreign_trend.clone(),
                 foreign_model: prm.foreign_model.clone(),
@@ -1006,6 +1034,23 @@ impl Kernel {
                 process: parts.iter().map(|&(r, _)| k.process[r]).collect(),
                 drift: parts.iter().map(|&(r, _)| k.drift[r]).collect(),
                 se_profile: per_region(&k.se_profile, 2 * NA),
+                // A part keeps its region's routing factors and margin.
+                se_route: if k.se_route.is_empty() {
+                    Vec::new()
+                } else {
+                    parts
+                        .iter()
+                        .flat_map(|&(r, _)| k.se_route[r * ny..(r + 1) * ny].iter().copied())
+                        .collect()
+                },
+                se_margin: parts
+                    .iter()
+                    .filter_map(|&(r, _)| k.se_margin.get(r).copied())
+                    .collect(),
+                se_post_margin: parts
+                    .iter()
+                    .filter_map(|&(r, _)| k.se_post_margin.get(r).copied())
+                    .collect(),
                 foreign: [
                     per_region(&k.foreign[0], 2 * NA),
                     per_region(&k.foreign[1], 2 * NA),
@@ -1420,4 +1465,106 @@ impl Kernel {
             }
         }
     }
+}
+
+/// The kernel's entry of Swedish licences under destinations routing ([`routed_entry`]).
+#[derive(Default)]
+struct Entry {
+    /// The fixed profile `[r][s][a]`.
+    profile: Vec<f64>,
+    /// Each region's factor on it by year, `[r][t]`.
+    route: Vec<f64>,
+    /// Where one more licence enters, each region's weight, `[r]`.
+    margin: Vec<f64>,
+    /// Where a licence of the baseline's beginners from `intake_from` on enters, `[r]` (empty:
+    /// as `margin`).
+    post: Vec<f64>,
+}
+
+/// The kernel's entry of Swedish licences for profession `p` under destinations routing
+/// ([`super::supply::Params::route`]); `None` without routing.
+///
+/// The point projection's licences of year `t` settle by the county shares `σ_c(t)` its path
+/// holds (the regions' graduates of the year by their destinations), each county's within its
+/// sex and age profile `q_c`; one more beginner's licence (split over the regions by today's
+/// beginners) settles by the margin `m_c`, and a licence of the baseline's beginners after the
+/// base year by `π_c` (today's beginners times each region's change of admissions; `m_c` when
+/// the changes are equal). The profile is `b_c·q_c` with `b_c ∝ Σ_t σ_c(t) + m_c + π_c`
+/// (positive wherever any is), the factors `σ_c(t)/b_c`, `m_c/b_c` and `π_c/b_c`: a draw's
+/// licences `se[t]` then settle as the point projection's do, and the adjoint enters a licence
+/// where the point projection's required intake does.
+fn routed_entry(proj: &Projection, p: usize) -> Option<Entry> {
+    let (inp, sc, prm) = (&proj.inputs, &proj.scenario, &proj.params[p]);
+    let (rt, completion) = (prm.route.as_ref()?, prm.completion.as_ref()?);
+    let path = &proj.paths[p];
+    let nc = inp.grid.nc();
+    let per = nc * 2 * NA;
+    let ny = path.years.len();
+    // σ_c(t) for t ≥ 1 from the path's Swedish licences.
+    let mut sigma = vec![0.0; nc * ny];
+    for ti in 1..ny {
+        let total = super::supply::path_se(path, ti);
+        for c in 0..nc {
+            sigma[c * ny + ti] = if total > 0.0 {
+                path.inflow[0][ti * per + c * 2 * NA..ti * per + (c + 1) * 2 * NA]
+                    .iter()
+                    .sum::<f64>()
+                    / total
+            } else {
+                rt.national[c]
+            };
+        }
+    }
+    let today = super::supply::beginners(
+        inp,
+        sc,
+        p,
+        prm,
+        sc.base_year,
+        super::supply::Intake::Baseline,
+    );
+    let margin = rt.margin(&today, completion);
+    let changed: Vec<f64> = today
+        .iter()
+        .zip(&prm.admissions_change)
+        .map(|(b, d)| b * (1.0 + d))
+        .collect();
+    let unequal = prm
+        .admissions_change
+        .iter()
+        .any(|d| *d != prm.admissions_change[0]);
+    let post = if unequal {
+        rt.margin(&changed, completion)
+    } else {
+        Vec::new()
+    };
+    let mut base: Vec<f64> = (0..nc)
+        .map(|c| {
+            sigma[c * ny..(c + 1) * ny].iter().sum::<f64>()
+                + margin[c]
+                + post.get(c).copied().unwrap_or(0.0)
+        })
+        .collect();
+    let sum: f64 = base.iter().sum();
+    if sum <= 0.0 {
+        return None;
+    }
+    base.iter_mut().for_each(|b| *b /= sum);
+    let ratio = |v: f64, c: usize| if base[c] > 0.0 { v / base[c] } else { 0.0 };
+    Some(Entry {
+        profile: (0..per)
+            .map(|j| base[j / (2 * NA)] * rt.within[j])
+            .collect(),
+        route: (0..nc * ny)
+            .map(|i| {
+                if i % ny == 0 {
+                    1.0
+                } else {
+                    ratio(sigma[i], i / ny)
+                }
+            })
+            .collect(),
+        margin: (0..nc).map(|c| ratio(margin[c], c)).collect(),
+        post: post.iter().enumerate().map(|(c, &v)| ratio(v, c)).collect(),
+    })
 }

@@ -104,6 +104,9 @@ pub(super) struct Rows<'a> {
     /// stays a year (0 in lane 0 and past the last age).
     pub(super) surv: &'a [f64],
     pub(super) se: &'a [f64],
+    /// Each region's factor on the year's Swedish licences against its profile, `[r][t]`
+    /// ([`super::ProfKernel::se_route`]; empty: 1).
+    pub(super) route: &'a [f64],
     pub(super) fe: &'a [f64],
     pub(super) ft: &'a [f64],
     /// Process variation: `√(φ·τ)` by region and the standard normal steps `[r][t]`.
@@ -455,6 +458,10 @@ pub(super) fn forward_body<O: RowOps, C: Cells>(
             let (p, c) = if ti % 2 == 1 { (&*b0, b1) } else { (&*b1, b0) };
             for rb in 0..nb {
                 let r = first + rb;
+                let se = match x.route.get(r * ny + ti) {
+                    Some(f) => se * f,
+                    None => se,
+                };
                 let mut acc = [[0.0; L]; 2];
                 for sx in 0..2 {
                     let (i, at) = (2 * rb + sx, 2 * r + sx);
@@ -516,8 +523,17 @@ pub(super) fn forward_body<O: RowOps, C: Cells>(
 /// zero (`[lo, hi]`), and the step back to `t − 1` needs `v[t]` one age further, so year `t` needs
 /// the ages `[lo, hi + t − 1]`. The blocks of lanes left out hold stale (finite, non-negative)
 /// values that only ever meet a zero profile, so the sums are the same bits as over every lane.
+///
+/// `margin` weighs each region's rows (`[r]`, [`super::ProfKernel::se_margin`]; empty: 1): where
+/// one more licence enters, against the profile.
 #[inline(always)]
-pub(super) fn adjoint_body<O: RowOps>(surv: &[f64], pad: &Padded, target: usize, g: &mut [f64]) {
+pub(super) fn adjoint_body<O: RowOps>(
+    surv: &[f64],
+    pad: &Padded,
+    margin: &[f64],
+    target: usize,
+    g: &mut [f64],
+) {
     let rows = surv.len() / S;
     let mut v = [[0.0; S]; 2];
     for i in 0..rows {
@@ -525,6 +541,7 @@ pub(super) fn adjoint_body<O: RowOps>(surv: &[f64], pad: &Padded, target: usize,
             continue;
         };
         let (survs, prof) = (row(surv, i), row(&pad.prof, i));
+        let weight = margin.get(i / 2).copied();
         v[0] = *row(&pad.w, i);
         for ti in (1..=target).rev() {
             let [a, b] = &mut v;
@@ -537,7 +554,10 @@ pub(super) fn adjoint_body<O: RowOps>(surv: &[f64], pad: &Padded, target: usize,
             let mut acc = [0.0; L];
             // SAFETY: the caller checked O's instructions.
             unsafe { O::back(old, new, survs, prof, ti < target, blocks, &mut acc) };
-            g[ti] += total(&acc);
+            g[ti] += match weight {
+                Some(m) => m * total(&acc),
+                None => total(&acc),
+            };
         }
     }
 }
@@ -555,8 +575,14 @@ pub(super) fn forward_avx2<C: Cells>(
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-pub(super) fn adjoint_avx2(surv: &[f64], pad: &Padded, target: usize, g: &mut [f64]) {
-    adjoint_body::<Avx2>(surv, pad, target, g);
+pub(super) fn adjoint_avx2(
+    surv: &[f64],
+    pad: &Padded,
+    margin: &[f64],
+    target: usize,
+    g: &mut [f64],
+) {
+    adjoint_body::<Avx2>(surv, pad, margin, target, g);
 }
 
 /// The widest vector instructions the processor has, checked once. They change the speed, not
@@ -598,11 +624,11 @@ pub(super) fn forward<C: Cells>(x: &Rows<'_>, lic: &mut [f64], sup: &mut [f64], 
     }
 }
 
-pub(super) fn adjoint(surv: &[f64], pad: &Padded, target: usize, g: &mut [f64]) {
+pub(super) fn adjoint(surv: &[f64], pad: &Padded, margin: &[f64], target: usize, g: &mut [f64]) {
     match width() {
         // SAFETY: AVX2 is present (checked at run time).
         #[cfg(target_arch = "x86_64")]
-        Width::Avx2 => unsafe { adjoint_avx2(surv, pad, target, g) },
-        _ => adjoint_body::<Portable>(surv, pad, target, g),
+        Width::Avx2 => unsafe { adjoint_avx2(surv, pad, margin, target, g) },
+        _ => adjoint_body::<Portable>(surv, pad, margin, target, g),
     }
 }

@@ -57,11 +57,14 @@ fn selection_gives_the_percentiles_of_a_sort() {
     for r in 0..4 {
         survs[r * S + 1..r * S + 1 + NA].copy_from_slice(&surv[r * NA..(r + 1) * NA]);
     }
+    // Each region's factor on the year's Swedish licences, `[r][t]` (destinations routing).
+    let route = vec![1.0, 0.5, 2.0, 1.0, 1.5, 0.25];
     let x = Rows {
         fixed: None,
         pad: &pad,
         surv: &survs,
         se: &se,
+        route: &route,
         fe: &fe,
         ft: &ft,
         process: None,
@@ -76,7 +79,10 @@ fn selection_gives_the_percentiles_of_a_sort() {
                 } else {
                     prev[j - 1] * surv[j - 1]
                 };
-                stay + se[ti] * prof[j] + fe[ti - 1] * f0[j] + ft[ti - 1] * f1[j]
+                let r = j / (2 * NA);
+                stay + se[ti] * route[r * 3 + ti] * prof[j]
+                    + fe[ti - 1] * f0[j]
+                    + ft[ti - 1] * f1[j]
             })
             .collect();
         for r in 0..2 {
@@ -88,22 +94,27 @@ fn selection_gives_the_percentiles_of_a_sort() {
         }
         prev = cur;
     }
-    // The adjoint: g[t]·1 licence = FTE in the target year, by pushing a unit profile forward.
-    let mut g = vec![0.0; 3];
-    adjoint(&survs, &pad, 2, &mut g);
-    // A licence entering in year 1 with the profile, one year on.
-    let unit: Vec<f64> = (0..n)
-        .map(|j| {
-            if j % NA == 0 {
-                0.0
-            } else {
-                prof[j - 1] * surv[j - 1]
-            }
-        })
-        .collect();
+    // The adjoint: g[t]·1 licence = FTE in the target year, by pushing a unit profile forward;
+    // with margins, each region's part of the profile weighed by its margin.
     let fte = |v: &[f64]| -> f64 { (0..n).map(|j| v[j] * w[j]).sum() };
-    assert!((g[1] - fte(&unit)).abs() < 1e-9 * g[1]);
-    assert!((g[2] - fte(&prof)).abs() < 1e-9 * g[2]);
+    for margin in [vec![], vec![0.3, 1.7]] {
+        let weight = |j: usize| margin.get(j / (2 * NA)).copied().unwrap_or(1.0);
+        let entry: Vec<f64> = (0..n).map(|j| prof[j] * weight(j)).collect();
+        let mut g = vec![0.0; 3];
+        adjoint(&survs, &pad, &margin, 2, &mut g);
+        // A licence entering in year 1 with the profile, one year on.
+        let unit: Vec<f64> = (0..n)
+            .map(|j| {
+                if j % NA == 0 {
+                    0.0
+                } else {
+                    entry[j - 1] * surv[j - 1]
+                }
+            })
+            .collect();
+        assert!((g[1] - fte(&unit)).abs() < 1e-9 * g[1]);
+        assert!((g[2] - fte(&entry)).abs() < 1e-9 * g[2]);
+    }
     let mut keys: Vec<u64> = v.iter().map(|&x| order_key(x)).collect();
     assert_eq!(percentiles_of(&mut keys, &[50.0]), vec![2.5]);
     assert!(order_key(-0.0) < order_key(0.0) && order_key(-1.0) < order_key(-0.5));
@@ -151,12 +162,18 @@ fn both_row_implementations_and_the_shortened_adjoint_give_the_same_bits() {
     let se: Vec<f64> = (0..ny).map(|t| t as f64).collect();
     let fe: Vec<f64> = (0..ny).map(|t| 1.0 + 0.1 * t as f64).collect();
     let ft: Vec<f64> = (0..ny).map(|t| 2.0 - 0.1 * t as f64).collect();
-    let run = |fixed: Option<&[f64]>, wide: Width| {
+    // Routing factors `[r][t]` and margins `[r]`, or none.
+    let routed: Vec<f64> = (0..regions * ny)
+        .map(|i| 0.5 + (i % 7) as f64 / 5.0)
+        .collect();
+    let margins: Vec<f64> = (0..regions).map(|r| 0.6 + r as f64 / 4.0).collect();
+    let run = |fixed: Option<&[f64]>, wide: Width, route: &[f64], margin: &[f64]| {
         let x = Rows {
             fixed,
             pad: &pad,
             surv: &survs,
             se: &se,
+            route,
             fe: &fe,
             ft: &ft,
             process: None,
@@ -168,12 +185,12 @@ fn both_row_implementations_and_the_shortened_adjoint_give_the_same_bits() {
             // SAFETY: only called when AVX2 is present.
             unsafe {
                 forward_avx2(&x, &mut lic, &mut sup, &mut ());
-                adjoint_avx2(&survs, &pad, ny - 1, &mut g);
+                adjoint_avx2(&survs, &pad, margin, ny - 1, &mut g);
             }
             return (lic, sup, g);
         }
         forward_body::<Portable, ()>(&x, &mut lic, &mut sup, &mut ());
-        adjoint_body::<Portable>(&survs, &pad, ny - 1, &mut g);
+        adjoint_body::<Portable>(&survs, &pad, margin, ny - 1, &mut g);
         (lic, sup, g)
     };
     let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
@@ -181,11 +198,15 @@ fn both_row_implementations_and_the_shortened_adjoint_give_the_same_bits() {
         Width::Avx2 => vec![Width::Avx2],
         Width::Portable => vec![],
     };
-    for fixed in [None, Some(&fixed[..])] {
-        let a = run(fixed, Width::Portable);
+    let ways = [(&[][..], &[][..]), (&routed[..], &margins[..])];
+    for (fixed, (route, margin)) in [None, Some(&fixed[..])]
+        .into_iter()
+        .flat_map(|f| ways.iter().map(move |w| (f, *w)))
+    {
+        let a = run(fixed, Width::Portable, route, margin);
         assert!(a.0.iter().all(|x| x.is_finite()) && a.2[1] > 0.0);
         for &w in &present {
-            let b = run(fixed, w);
+            let b = run(fixed, w, route, margin);
             assert_eq!(bits(&a.0), bits(&b.0), "{w:?}");
             assert_eq!(bits(&a.1), bits(&b.1), "{w:?}");
             assert_eq!(bits(&a.2), bits(&b.2), "{w:?}");
@@ -193,13 +214,13 @@ fn both_row_implementations_and_the_shortened_adjoint_give_the_same_bits() {
     }
     // The adjoint over every lane of every row gives the same bits as the shortened one.
     let mut g_short = vec![0.0; ny];
-    adjoint_body::<Portable>(&survs, &pad, ny - 1, &mut g_short);
+    adjoint_body::<Portable>(&survs, &pad, &margins, ny - 1, &mut g_short);
     let full = Padded {
         prof_span: vec![Some((0, U - 1)); rows],
         ..pad.clone()
     };
     let mut g_full = vec![0.0; ny];
-    adjoint_body::<Portable>(&survs, &full, ny - 1, &mut g_full);
+    adjoint_body::<Portable>(&survs, &full, &margins, ny - 1, &mut g_full);
     assert_eq!(bits(&g_short), bits(&g_full));
 }
 
