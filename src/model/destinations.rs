@@ -260,7 +260,8 @@ pub struct CountyWindow {
 pub struct RegionalIntake {
     /// Index into the run's health-care regions.
     pub region: usize,
-    /// The region's beginners in the base year.
+    /// The region's beginners in the base year (the last admission year up to it, as a constant
+    /// intake splits; see [`crate::model::supply::intake_basis`]).
     pub today: f64,
     /// The region's share of the national required intake by the split.
     pub required: f64,

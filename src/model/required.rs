@@ -140,7 +140,9 @@ fn by_region(
         return Ok(Vec::new());
     };
     let code = &inp.grid.professions[p];
-    let today = supply::beginners(inp, sc, p, &cx.params[p], sc.base_year, Intake::Baseline);
+    // Today's beginners as a constant intake splits over the regions (the last admission year
+    // up to the base year).
+    let today = supply::intake_basis(inp, sc, p);
     // The projection routes the licences by these shares; without any, the split names the
     // region that lacks them.
     let route = cx.params[p].route.as_ref();

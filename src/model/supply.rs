@@ -1549,6 +1549,21 @@ pub struct Path {
     pub capped: Vec<f64>,
 }
 
+/// The beginners by health-care region that intakes after the base year start from: those of the
+/// last admission year up to the base year (zeros without one). A constant intake is split over
+/// the regions by them ([`Intake::Constant`]); the baseline continues them.
+pub fn intake_basis(inp: &Inputs, sc: &Scenario, p: usize) -> Vec<f64> {
+    let (np, nr) = (inp.grid.np(), inp.hc_regions.len());
+    window(&inp.admission_years, sc.base_year, 1)
+        .first()
+        .map(|&y| {
+            (0..nr)
+                .map(|r| inp.beginners[(y * np + p) * nr + r])
+                .collect()
+        })
+        .unwrap_or_else(|| vec![0.0; nr])
+}
+
 /// Beginners of a profession in year `t` by health-care region.
 pub fn beginners(
     inp: &Inputs,
@@ -1568,15 +1583,7 @@ pub fn beginners(
             .map(|r| inp.beginners[(y * np + p) * nr + r])
             .collect();
     }
-    let last = window(ay, sc.base_year, 1);
-    let basis: Vec<f64> = last
-        .first()
-        .map(|&y| {
-            (0..nr)
-                .map(|r| inp.beginners[(y * np + p) * nr + r])
-                .collect()
-        })
-        .unwrap_or_else(|| vec![0.0; nr]);
+    let basis = intake_basis(inp, sc, p);
     let constant = match intake {
         Intake::Constant { from, per_year } if t >= from => Some(per_year),
         Intake::Pulse {
@@ -1676,7 +1683,7 @@ pub fn route_split(inp: &Inputs, p: usize, routes: &[Route], t: i32) -> Vec<f64>
 
 /// Graduates of year `t` on route `i` of the profession's routes, nationally: observed up to the
 /// base year (divided by [`route_split`]), else the route's share of the cohort `d` years earlier
-/// times the regions' completion rates (the sum over regions of [`route_graduates_by_region`]).
+/// times the regions' completion rates (its graduates by region, summed).
 pub fn route_graduates(
     inp: &Inputs,
     sc: &Scenario,
@@ -1864,22 +1871,13 @@ pub fn project_with(
         if ti == 0 {
             continue;
         }
-        // With destinations, the regions' graduates of the year say where the licences go.
+        // The graduates behind the year's licences, region by region; with destinations they
+        // also say where the licences go.
         let mut routed: Option<Vec<f64>> = None;
-        let se_total = if let (Some(rt), Some(_)) = (&prm.route, &prm.completion) {
+        let se_total = if prm.completion.is_some() {
             let by_region = licence_graduates_by_region(inp, sc, p, prm, t, intake);
-            routed = Some(rt.to_counties(&by_region));
+            routed = prm.route.as_ref().map(|rt| rt.to_counties(&by_region));
             prm.licensed_share * by_region.iter().sum::<f64>()
-        } else if prm.completion.is_some() {
-            prm.licensed_share
-                * (0..prm.routes.len())
-                    .map(|i| {
-                        let (l0, f) = prm.routes[i].licence_lag;
-                        let l0 = l0 as i32;
-                        (1.0 - f) * route_graduates(inp, sc, p, prm, i, t - l0, intake)
-                            + f * route_graduates(inp, sc, p, prm, i, t - l0 - 1, intake)
-                    })
-                    .sum::<f64>()
         } else if let (Some((pi, d, share)), Some(pp)) = (prm.layer, parent) {
             let from = t - d as i32;
             share

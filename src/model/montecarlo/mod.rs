@@ -1515,14 +1515,7 @@ fn routed_entry(proj: &Projection, p: usize) -> Option<Entry> {
             };
         }
     }
-    let today = super::supply::beginners(
-        inp,
-        sc,
-        p,
-        prm,
-        sc.base_year,
-        super::supply::Intake::Baseline,
-    );
+    let today = super::supply::intake_basis(inp, sc, p);
     let margin = rt.margin(&today, completion);
     let changed: Vec<f64> = today
         .iter()
