@@ -1270,13 +1270,20 @@ def issue_layer(rng: Rng, lay: str, year: int, pool: array, parent_iss, county_p
         return
     # SSSK, BMO: Swedish degrees = graduates of the programme (by region), settled like other grads
     targets = [0.0] * NC
+    sent: dict[str, list[int]] = {}
     for r in R_CODES:
         if r in grad[lay] and year in grad[lay][r]:
             n = rng.binomial(grad[lay][r][year], LICENCE_UPTAKE)
             cat = settle_weights(r, county_pop[year])
-            for ci, m in enumerate(rng.multinomial(n, [cat.cum[0]] + [b - a for a, b in zip(cat.cum, cat.cum[1:])])):
+            counts = rng.multinomial(n, [cat.cum[0]] + [b - a for a, b in zip(cat.cum, cat.cum[1:])])
+            for ci, m in enumerate(counts):
                 targets[ci] += m
-    draw_from_pool(rng, pool, targets, agew, out_by_o["SE"][t], LAYER_SEX[lay])
+            sent[r] = list(counts)
+    se_out = out_by_o["SE"][t]
+    before = cells_by_county(se_out)
+    draw_from_pool(rng, pool, targets, agew, se_out, LAYER_SEX[lay])
+    drawn = [a - b for a, b in zip(cells_by_county(se_out), before)]
+    record_layer_destinations(lay, year, sent, drawn)
     eu, tc = LAYER_FOREIGN[lay]
     for o, lv in (("EU", eu), ("TC", tc)):
         n = max(0, round_half_up(lv * (1 + 0.1 * rng.gauss()))) if lv else 0
@@ -1288,6 +1295,29 @@ def issue_layer(rng: Rng, lay: str, year: int, pool: array, parent_iss, county_p
 
 
 ISSUED_REF: dict = {}  # issued tables by code (set in main; layers write into it)
+
+
+def cells_by_county(arr: array) -> list[int]:
+    """The cells of `arr` summed by county."""
+    return [sum(arr[idx(ci, 0, 0):idx(ci, 0, 0) + 2 * NA]) for ci in range(NC)]
+
+
+def record_layer_destinations(lay: str, year: int, sent: dict[str, list[int]], drawn: list[int]) -> None:
+    """Counts a layer's Swedish degrees of `year` by region of education and county (no random
+    number of its own): the persons drawn in county c are split over the regions whose graduates
+    were sent there, in proportion to them, by largest remainder (ties to the first region)."""
+    for ci, d in enumerate(drawn):
+        weights = [(r, sent[r][ci]) for r in R_CODES if r in sent and sent[r][ci] > 0]
+        total = sum(w for _, w in weights)
+        if d <= 0 or total <= 0:
+            continue
+        parts = [(r, d * w // total, d * w % total) for r, w in weights]
+        left = d - sum(q for _, q, _ in parts)
+        order = sorted(range(len(parts)), key=lambda i: -parts[i][2])
+        for k, (r, q, _) in enumerate(parts):
+            extra = 1 if k in order[:left] else 0
+            if q + extra:
+                DESTINATIONS.setdefault((lay, r, year), [0] * NC)[ci] += q + extra
 
 
 # ----------------------------------------------------------------------------------------------
@@ -2024,11 +2054,13 @@ population ages 0–100 (`100` = 100+). Codes come from `data/codes/`.
   with BOM, `;`, CRLF): `yrke;sjukvårdsregion;län;år;legitimationer`, the licences issued on Swedish
   education in year `år` to graduates of the health-care region `sjukvårdsregion` (where the
   university is), by county of residence at the licence; only non-zero counts are written. It
-  covers the professions with a programme that are licences of their own (not the layers SSSK and
-  BMO, whose degrees the generator draws from the nurses' cells without recording the university),
-  and its counts add up, per profession, county and year, to the Swedish licences of
+  covers every profession with a programme, and its counts add up, per profession, county and
+  year, to the Swedish licences (for the layers SSSK and BMO, the Swedish degrees) of
   `licences_issued.px` exactly: it is counted while the generator settles each new licensee (70 % in
-  the region of the university, see below), without a random number of its own.
+  the region of the university, see below), without a random number of its own. A layer's degrees
+  are drawn from the nurses' cells of the counties each region's graduates were sent to; the persons
+  drawn in a county are split over those regions in proportion to what each sent there (largest
+  remainder).
 - **`manifest.toml`** — name, format, titles, `synthetic = true`, sha256, bytes, rows (and cells for
   PX: values written in DATA) of every data file.
 

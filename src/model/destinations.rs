@@ -20,7 +20,7 @@
 //!
 //! Without the table, new Swedish licences settle by one national profile over county, sex and
 //! age (the licences of the inflow window), `s_c·q_c[s, a]` with `s_c` the county's share. With
-//! it ([`Routing`], a national run, a profession with a programme that is no layer), the licences
+//! it ([`Routing`], a national run, a profession with a programme, a layer's included), the licences
 //! of year `t` settle by the graduates behind them, region by region:
 //!
 //! ```text

@@ -29,8 +29,9 @@ struct Raw {
     /// National FTE with no beginners from `intake_from` on, by year index: `p0`'s, and for a
     /// layer the bound's effect on the baseline added (see [`supply::Path::capped`]).
     s0: Vec<f64>,
-    /// By county over the window, with the destinations table (not for a layer): demand minus
-    /// supply with no beginners, and the response to one beginner a year.
+    /// By county over the window, with the destinations table: demand minus supply with no
+    /// beginners (a layer's with its bound's effect added, as `s0`), and the response to one
+    /// beginner a year.
     county: Option<destinations::CountyWindow>,
 }
 
@@ -121,7 +122,7 @@ pub(super) fn required_intakes(
 }
 
 /// One profession's required intake split over the health-care regions by where their graduates
-/// went ([`destinations::split`]); empty for a layer or without a published figure.
+/// went ([`destinations::split`]); empty without a published figure.
 fn by_region(
     cx: &Context<'_>,
     d: &destinations::Destinations,
@@ -203,15 +204,24 @@ fn raw_windows(cx: &Context<'_>) -> Vec<Raw> {
                 demand: nat_demand(p, ti),
             })
             .collect();
-        let county = (inp.destinations.is_some() && params[p].parent.is_none()).then(|| {
+        let county = inp.destinations.is_some().then(|| {
             let nc = inp.grid.nc();
             let mut w = destinations::CountyWindow {
                 gap: Vec::new(),
                 response: Vec::new(),
             };
+            let county_fte =
+                |path: &supply::Path, ti: usize| supply::county_fte(inp, path, &params[p], ti);
             for ti in window_ti.clone() {
-                let s0 = supply::county_fte(inp, &p0, &params[p], ti);
-                let s1 = supply::county_fte(inp, &p1, &params[p], ti);
+                // A layer: the level the bounded baseline's, county by county, as nationally.
+                let mut s0 = county_fte(&p0, ti);
+                if let Some(u) = &unbounded {
+                    let (bounded, free) = (county_fte(&paths[p], ti), county_fte(u, ti));
+                    for c in 0..nc {
+                        s0[c] += bounded[c] - free[c];
+                    }
+                }
+                let s1 = county_fte(&p1, ti);
                 w.gap.push(
                     (0..nc)
                         .map(|c| cx.county_demand(p, c, ti) - s0[c])

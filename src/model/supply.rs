@@ -143,7 +143,7 @@ pub struct Params {
     /// Mean annual Swedish licences (used without a programme).
     pub se_mean: f64,
     /// Where each health-care region's graduates settle (`supply.destinations`, a national run,
-    /// a profession with a programme that is no layer): new Swedish licences then go to counties
+    /// a profession with a programme, a layer's included): new Swedish licences then go to counties
     /// by the regions' graduates of the year rather than by `se_profile`'s county shares (see
     /// [`project_with`]); `None` otherwise, or when the table has no licence of the profession.
     pub route: Option<super::destinations::Routing>,
@@ -1423,7 +1423,7 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         layer,
     } = layer_feed(&h, s, prof, completion.is_some(), &iw);
     let route = match &inp.destinations {
-        Some(d) if completion.is_some() && parent.is_none() => {
+        Some(d) if completion.is_some() => {
             let one_off = s.one_off_years.get(code).map_or(&[][..], Vec::as_slice);
             super::destinations::Routing::new(d, p, base, s.inflow_window, one_off, &se_profile)
         }
