@@ -579,6 +579,17 @@ fn main() {
     plain.population_sd = 0.0;
     let _ = plain.run(20, sc.seed, &q);
     let t_plain = best_of(reps, || plain.run(1000, sc.seed, &q).expect("draws"));
+    // The same kernel without the split of the required intake over the health-care regions
+    // (the county rows of the adjoint, the normal equations and each draw's solve).
+    let mut national_only = kernel.clone();
+    national_only
+        .profs
+        .iter_mut()
+        .for_each(|k| k.regional = None);
+    let _ = national_only.run(20, sc.seed, &q);
+    let t_national = best_of(reps, || {
+        national_only.run(1000, sc.seed, &q).expect("draws")
+    });
     let bw = triad(1 << 24, 5);
     let bytes = 1000.0 * bytes_per_draw(&kernel);
     let roofline = bytes / bw;
@@ -602,6 +613,10 @@ fn main() {
     println!(
         "without the estimated variation: {t_plain:.4} s ({:.2}× the time with it)",
         t_plain / t1000
+    );
+    println!(
+        "without the regions' intake bands: {t_national:.4} s ({:.2}× the time with them)",
+        t_national / t1000
     );
     println!(
         "triad in first-level cache: {:.1} GB/s (3 × 12 KiB per thread); the kernel's bytes at that bandwidth {cache_bound:.3} s",

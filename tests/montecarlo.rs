@@ -207,7 +207,23 @@ fn reproduces_the_point_projection(sc: Scenario) {
             );
         }
         assert_eq!(band.unreachable, 0.0);
+        // Each health-care region's part, split by the draw's county window from the adjoint,
+        // equals the point split's, from full projections by county.
+        assert_eq!(band.regions.is_empty(), want.regions.is_empty());
+        for x in &want.regions {
+            for &q in &band.regions[x.region] {
+                assert!(
+                    (q - x.required).abs() <= 1e-6 * r.max(1.0),
+                    "{} region {}: {q} vs {}",
+                    g.professions[want.profession],
+                    proj.inputs.hc_regions[x.region],
+                    x.required
+                );
+            }
+        }
     }
+    // Every programme is split (the default data have destinations for each).
+    assert!(proj.intake.iter().all(|r| !r.regions.is_empty()));
 }
 
 fn bits(b: &Bands) -> Vec<u64> {
@@ -216,6 +232,7 @@ fn bits(b: &Bands) -> Vec<u64> {
         .chain(&b.mean)
         .chain(&b.shortage)
         .chain(b.intake.iter().flat_map(|i| &i.quantiles))
+        .chain(b.intake.iter().flat_map(|i| i.regions.iter().flatten()))
         .map(|x| x.to_bits())
         .collect()
 }
@@ -319,6 +336,7 @@ fn bands_are_ordered_start_at_the_observed_base_and_widen() {
         "only {exercised} professions with some but not all draws short"
     );
     // Required intake bands bracket the point estimate.
+    let bounds = kernel.run(64, 5, &[0.0, 100.0]).unwrap();
     for ri in &proj.intake {
         let band = intake_band(&b, ri.profession);
         let r = ri.required.unwrap();
@@ -326,6 +344,37 @@ fn bands_are_ordered_start_at_the_observed_base_and_widen() {
             band.quantiles[0] < r && r < band.quantiles[2],
             "{band:?} vs {r}"
         );
+        // Each region's band is ordered and not negative, and a region without the programme
+        // gets none in any draw. Each draw's parts are at most its figure and add up to it, so
+        // each region's percentile is at most the nation's, the regions' least values add up to
+        // at most the nation's least and their greatest to at least its greatest.
+        let b2 = &bounds;
+        let nat = &b2
+            .intake
+            .iter()
+            .find(|i| i.profession == ri.profession)
+            .unwrap();
+        let (mut least, mut most) = (0.0, 0.0);
+        for x in &ri.regions {
+            let q = &band.regions[x.region];
+            assert!(0.0 <= q[0] && q[0] <= q[1] && q[1] <= q[2], "{q:?}");
+            if x.today == 0.0 {
+                assert_eq!(q, &vec![0.0; 3]);
+            }
+            let r = &nat.regions[x.region];
+            for (a, b) in r.iter().zip(&nat.quantiles) {
+                assert!(
+                    *a <= b + 1e-9 * b.abs().max(1.0),
+                    "{r:?} vs {:?}",
+                    nat.quantiles
+                );
+            }
+            least += r[0];
+            most += r[1];
+        }
+        let (lo, hi) = (nat.quantiles[0], nat.quantiles[1]);
+        assert!(least <= lo + 1e-9 * lo.max(1.0), "{least} vs {lo}");
+        assert!(most >= hi - 1e-9 * hi.max(1.0), "{most} vs {hi}");
     }
 }
 

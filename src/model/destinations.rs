@@ -60,8 +60,9 @@
 //! constraint makes the
 //! regions add up to the nation's need exactly; the least squares puts the beginners where their
 //! graduates settle in the counties short of staff. The problem is small (at most [`MAX_REGIONS`]
-//! regions), so it is solved exactly: the equality-constrained least squares on every set of
-//! regions left free, the best solution that is non-negative kept.
+//! regions), so it is solved exactly: the equality-constrained least squares with every region
+//! free when it is non-negative, else on every set of regions left free, the best solution that
+//! is non-negative kept ([`least_squares_normal`]).
 
 use super::ModelError;
 use super::inputs::NA;
@@ -330,14 +331,7 @@ pub fn split(
         });
     }
     let per_county = &s.per_county;
-    let mean_completion: f64 = if today_sum > 0.0 {
-        hosts
-            .iter()
-            .map(|&r| s.today[r] / today_sum * s.completion[r])
-            .sum()
-    } else {
-        0.0
-    };
+    let weight = host_weights(s.today, s.completion, &hosts);
     // Columns u[r, c](t) over the observations (t, c), for the hosts.
     let rows = w.gap.len() * nc;
     let mut u = vec![vec![0.0; rows]; hosts.len()];
@@ -346,13 +340,13 @@ pub fn split(
         for c in 0..nc {
             g[t * nc + c] = gap[c];
             let share = per_county.get(c).copied().unwrap_or(0.0);
-            if share <= 0.0 || mean_completion <= 0.0 {
+            let Some(weight) = weight.as_ref().filter(|_| share > 0.0) else {
                 continue;
-            }
+            };
             let k = resp[c] / share;
             for (j, &r) in hosts.iter().enumerate() {
                 let m = s.shares[r].as_ref().map_or(0.0, |sh| sh.to_county[c]);
-                u[j][t * nc + c] = s.completion[r] / mean_completion * m * k;
+                u[j][t * nc + c] = weight[j] * m * k;
             }
         }
     }
@@ -387,63 +381,109 @@ pub fn split(
         .collect())
 }
 
+/// Each host region's completion rate over the nation's, `c_r / C̄` with `C̄ = Σ_r b_r c_r` over
+/// the hosts (`b_r` their shares of today's beginners `today`): what a beginner in the region
+/// yields in licences against one of the nation's. `None` when `C̄ ≤ 0`.
+pub fn host_weights(today: &[f64], completion: &[f64], hosts: &[usize]) -> Option<Vec<f64>> {
+    let total: f64 = today.iter().sum();
+    if total <= 0.0 {
+        return None;
+    }
+    let mean: f64 = hosts
+        .iter()
+        .map(|&r| today[r] / total * completion[r])
+        .sum();
+    (mean > 0.0).then(|| hosts.iter().map(|&r| completion[r] / mean).collect())
+}
+
 /// `argmin ‖U x − g‖²` subject to `Σ x = total` and `x ≥ 0` (`total ≥ 0`), where `u[j]` is column
-/// `j` of `U`: the equality-constrained solution on every non-empty set of free columns, the best
-/// non-negative one kept (ties to the first found). Columns left out are 0. A set of one column
-/// always solves (`x_j = total`), so there is a solution whenever there is a column; with none,
-/// the result is empty.
+/// `j` of `U`: [`least_squares_normal`] on `UᵀU` and `Uᵀg`.
 pub fn constrained_least_squares(u: &[Vec<f64>], g: &[f64], total: f64) -> Vec<f64> {
-    let n = u.len();
+    let (gram, ug) = normal_equations(u, g);
+    least_squares_normal(&gram, &ug, total)
+}
+
+/// `UᵀU` (`n × n`, row by row) and `Uᵀg` of the columns `u[j]`.
+pub fn normal_equations(u: &[Vec<f64>], g: &[f64]) -> (Vec<f64>, Vec<f64>) {
     let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
-    let gram: Vec<Vec<f64>> = (0..n)
-        .map(|i| (0..n).map(|j| dot(&u[i], &u[j])).collect())
-        .collect();
-    let ug: Vec<f64> = (0..n).map(|i| dot(&u[i], g)).collect();
+    let n = u.len();
+    let gram = (0..n * n).map(|k| dot(&u[k / n], &u[k % n])).collect();
+    (gram, (0..n).map(|i| dot(&u[i], g)).collect())
+}
+
+/// `argmin xᵀG x − 2 bᵀx` (that is `‖U x − g‖²` with `G = UᵀU` given row by row in `gram`,
+/// `b = Uᵀg` in `ug`) subject to `Σ x = total` and `x ≥ 0` (`total ≥ 0`), for at most
+/// [`MAX_REGIONS`] columns (any beyond them stay 0): the equality-constrained solution with every
+/// column free when it is non-negative (no point is better: it is the optimum without the signs'
+/// bounds); otherwise that solution on every non-empty set of free columns, the best non-negative
+/// one kept (ties to the first found). Columns left out are 0. A set of one column always solves
+/// (`x_j = total`), so there is a solution whenever there is a column; with none, the result is
+/// empty.
+pub fn least_squares_normal(gram: &[f64], ug: &[f64], total: f64) -> Vec<f64> {
+    let stride = ug.len();
+    let n = stride.min(MAX_REGIONS);
     let objective = |x: &[f64]| {
-        (0..g.len())
-            .map(|k| {
-                let fit: f64 = (0..n).map(|j| u[j][k] * x[j]).sum();
-                (fit - g[k]).powi(2)
+        (0..n)
+            .map(|i| {
+                x[i] * ((0..n).map(|j| gram[i * stride + j] * x[j]).sum::<f64>() - 2.0 * ug[i])
             })
             .sum::<f64>()
     };
-    let mut best: Option<(f64, Vec<f64>)> = None;
-    for set in 1u32..(1u32 << n) {
-        let free: Vec<usize> = (0..n).filter(|&j| set & (1 << j) != 0).collect();
-        let m = free.len();
+    let scale = total.abs().max(1.0);
+    // The solution on the free columns `set`, when it exists and is non-negative.
+    let on = |set: u32| -> Option<Vec<f64>> {
+        let mut free = [0usize; MAX_REGIONS];
+        let mut m = 0;
+        for j in (0..n).filter(|&j| set & (1 << j) != 0) {
+            free[m] = j;
+            m += 1;
+        }
         // KKT system: [UᵀU 1; 1ᵀ 0] [x; λ] = [Uᵀg; total].
-        let mut a = vec![vec![0.0; m + 2]; m + 1];
-        for (i, &fi) in free.iter().enumerate() {
-            for (j, &fj) in free.iter().enumerate() {
-                a[i][j] = gram[fi][fj];
+        let mut a = [[0.0; MAX_REGIONS + 2]; MAX_REGIONS + 1];
+        for i in 0..m {
+            for j in 0..m {
+                a[i][j] = gram[free[i] * stride + free[j]];
             }
             a[i][m] = 1.0;
-            a[i][m + 1] = ug[fi];
+            a[i][m + 1] = ug[free[i]];
         }
         a[m][..m].fill(1.0);
         a[m][m + 1] = total;
-        let Some(sol) = solve(a) else { continue };
-        let scale = total.abs().max(1.0);
+        let sol = solve(&mut a, m + 1)?;
         if sol[..m].iter().any(|&v| v < -1e-9 * scale) {
-            continue;
+            return None;
         }
-        let mut x = vec![0.0; n];
-        for (i, &fi) in free.iter().enumerate() {
-            x[fi] = sol[i].max(0.0);
+        let mut x = vec![0.0; stride];
+        for i in 0..m {
+            x[free[i]] = sol[i].max(0.0);
         }
+        Some(x)
+    };
+    if n == 0 {
+        return vec![0.0; stride];
+    }
+    let all = (1u32 << n) - 1;
+    if let Some(x) = on(all) {
+        return x;
+    }
+    let mut best: Option<(f64, Vec<f64>)> = None;
+    for set in 1..all {
+        let Some(x) = on(set) else { continue };
         let f = objective(&x);
         if best.as_ref().is_none_or(|(b, _)| f < *b) {
             best = Some((f, x));
         }
     }
-    best.map_or_else(|| vec![0.0; n], |(_, x)| x)
+    best.map_or_else(|| vec![0.0; stride], |(_, x)| x)
 }
 
-/// Solves the augmented system `a` (`m` rows, `m + 1` columns) by Gaussian elimination with
-/// partial pivoting; `None` when it is singular.
-fn solve(mut a: Vec<Vec<f64>>) -> Option<Vec<f64>> {
-    let m = a.len();
-    let size = a
+/// Solves the augmented system in the first `m` rows and `m + 1` columns of `a` by Gaussian
+/// elimination with partial pivoting (in place); `None` when it is singular.
+fn solve(
+    a: &mut [[f64; MAX_REGIONS + 2]; MAX_REGIONS + 1],
+    m: usize,
+) -> Option<[f64; MAX_REGIONS + 1]> {
+    let size = a[..m]
         .iter()
         .flat_map(|r| r[..m].iter())
         .fold(0.0f64, |s, v| s.max(v.abs()));
@@ -453,19 +493,23 @@ fn solve(mut a: Vec<Vec<f64>>) -> Option<Vec<f64>> {
             return None;
         }
         a.swap(col, piv);
-        for row in 0..m {
+        let pivot = a[col];
+        for (row, r) in a[..m].iter_mut().enumerate() {
             if row != col {
-                let f = a[row][col] / a[col][col];
+                let f = r[col] / pivot[col];
                 if f != 0.0 {
-                    let pivot = a[col].clone();
-                    for (v, p) in a[row][col..=m].iter_mut().zip(&pivot[col..=m]) {
+                    for (v, p) in r[col..=m].iter_mut().zip(&pivot[col..=m]) {
                         *v -= f * p;
                     }
                 }
             }
         }
     }
-    Some((0..m).map(|i| a[i][m] / a[i][i]).collect())
+    let mut x = [0.0; MAX_REGIONS + 1];
+    for i in 0..m {
+        x[i] = a[i][m] / a[i][i];
+    }
+    Some(x)
 }
 
 #[cfg(test)]

@@ -213,21 +213,23 @@ fn raw_windows(cx: &Context<'_>) -> Vec<Raw> {
             let county_fte =
                 |path: &supply::Path, ti: usize| supply::county_fte(inp, path, &params[p], ti);
             for ti in window_ti.clone() {
-                // A layer: the level the bounded baseline's, county by county, as nationally.
-                let mut s0 = county_fte(&p0, ti);
+                // The response: the unbounded paths' (linear in the beginners). A layer's level
+                // the bounded baseline's, county by county, as nationally.
+                let none = county_fte(&p0, ti);
+                let s1 = county_fte(&p1, ti);
+                w.response.push((0..nc).map(|c| s1[c] - none[c]).collect());
+                let mut s0 = none;
                 if let Some(u) = &unbounded {
                     let (bounded, free) = (county_fte(&paths[p], ti), county_fte(u, ti));
                     for c in 0..nc {
                         s0[c] += bounded[c] - free[c];
                     }
                 }
-                let s1 = county_fte(&p1, ti);
                 w.gap.push(
                     (0..nc)
                         .map(|c| cx.county_demand(p, c, ti) - s0[c])
                         .collect(),
                 );
-                w.response.push((0..nc).map(|c| s1[c] - s0[c]).collect());
             }
             w
         });

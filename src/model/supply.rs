@@ -39,7 +39,7 @@
 
 use super::ModelError;
 use super::anchor;
-use super::inputs::{Inputs, NA, ORIGINS};
+use super::inputs::{Inputs, NA};
 use super::levers;
 use super::movement::{self, Movement};
 use super::scenario::{Scenario, Supply, Trend};
@@ -624,7 +624,8 @@ impl History<'_> {
         self.inp.licensed[y * self.cells + self.inp.grid.idx(self.p, c, sx, a)]
     }
 
-    /// Licences issued in licence-year index `y` on education from origin `o` ([`ORIGINS`]).
+    /// Licences issued in licence-year index `y` on education from origin `o`
+    /// ([`super::inputs::ORIGINS`]).
     fn iss(&self, y: usize, o: usize, c: usize, sx: usize, a: usize) -> f64 {
         self.inp.issued[(y * 3 + o) * self.cells + self.inp.grid.idx(self.p, c, sx, a)]
     }
@@ -1770,8 +1771,9 @@ pub fn graduates(
         .sum()
 }
 
-/// Graduates of a projection year `t` (after the base year) by health-care region, over the
-/// routes: the regions' completion rates times their beginners `d` years earlier.
+/// Graduates of year `t` by health-care region, summed over the routes: observed up to the base
+/// year (each route's part by [`route_split`]), the regions' completion rates times their
+/// beginners `d` years earlier after it (as [`route_graduates`] sums them nationally).
 pub fn graduates_by_region(
     inp: &Inputs,
     sc: &Scenario,
@@ -1780,18 +1782,11 @@ pub fn graduates_by_region(
     t: i32,
     intake: Intake,
 ) -> Vec<f64> {
-    let nr = inp.hc_regions.len();
-    let mut out = vec![0.0; nr];
-    let Some(c) = &prm.completion else { return out };
-    for (i, route) in prm.routes.iter().enumerate() {
-        let x = t - route.programme_lag as i32;
-        let w = Route::share(&prm.routes, i, x);
-        if w == 0.0 {
-            continue;
-        }
-        let b = beginners(inp, sc, p, prm, x, intake);
-        for r in 0..nr {
-            out[r] += c[r] * b[r] * w;
+    let mut out = vec![0.0; inp.hc_regions.len()];
+    for i in 0..prm.routes.len() {
+        let g = route_graduates_by_region(inp, sc, p, prm, i, t, intake);
+        for (o, g) in out.iter_mut().zip(&g) {
+            *o += g;
         }
     }
     out
@@ -1937,7 +1932,6 @@ pub fn project_with(
             }
         }
     }
-    let _ = ORIGINS;
     Path {
         years,
         licensed,

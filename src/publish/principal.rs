@@ -1009,9 +1009,10 @@ fn own_programmes(o: &mut String, pr: &Projection, p: usize, r: usize, lang: Lan
     if x.today <= 0.0 {
         return;
     }
+    let band = report::region_intake_band(pr, p, r, lang);
     let _ = writeln!(
         o,
-        "<p><strong>{} {}</strong> {} ({} {}; {} % {}). {}</p>",
+        "<p><strong>{} {}</strong> {} ({}{} {}; {} % {}). {}</p>",
         tr(
             lang,
             "Regionens egna utbildningar:",
@@ -1019,6 +1020,11 @@ fn own_programmes(o: &mut String, pr: &Projection, p: usize, r: usize, lang: Lan
         ),
         num(x.required, 0, lang),
         tr(lang, "nybörjare per år", "beginners a year"),
+        if band.is_empty() {
+            String::new()
+        } else {
+            format!("{band}; ")
+        },
         tr(lang, "i dag", "today"),
         num(x.today, 0, lang),
         num(100.0 * x.stay.unwrap_or(0.0), 0, lang),

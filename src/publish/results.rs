@@ -9,7 +9,7 @@
 //! | `county_exits.csv` (with `supply.county_exits_by = "age"`) | profession × county × age group | each county's deviation from the national exit rates (net moves out; negative: in), its raw value over the exit window and the weight of its own figure |
 //! | `layers.csv` (with specialist layers) | layer × county (and the total) × projected year | the layer's licensed persons, its parent's (`parent`), the parent's persons without the layer's competence, and the persons the bound took out of the layer (empty in the first projected year) |
 //! | `intake.csv` | profession with a Swedish programme | today's beginners; required beginners a year (floored at 0, with the flag), its unfloored value and parts (replacement, expansion, closing the gap), rule and window; target-year supply and demand; capacity and the gap left at capacity; with `balance.max_change` the limit, the constant intake without it, the year the path reaches its level and whether it is the fastest path the limit allows; with `balance.substitutable` the group, the share of the group's intake and the profession's own target-year gap |
-//! | `intake_regions.csv` (with `supply.destinations`, national runs) | profession with a Swedish programme × health-care region | the region's beginners today; its part of the national required intake (the parts add up to `intake.csv`'s figure), the national figure split by today's beginners instead, the region's share of the national figure; the share of its graduates' licences that stay in its own counties and the licence years the destination shares rest on (empty for a region without the programme) |
+//! | `intake_regions.csv` (with `supply.destinations`, national runs) | profession with a Swedish programme × health-care region | the region's beginners today; its part of the national required intake (the parts add up to `intake.csv`'s figure), the national figure split by today's beginners instead, the region's share of the national figure; the share of its graduates' licences that stay in its own counties and the licence years the destination shares rest on (empty for a region without the programme); with draws, the percentiles of its part (`required_p10` …: each draw's national figure split as the point figure is) |
 //! | `intake_path.csv` (with `balance.max_change`) | profession × year from `intake_from` to the horizon | beginners on the path under the largest change a year, national supply, demand and gap with them |
 //! | `intake_sensitivity.csv` | profession × setting | the required intake exact in each year of the window alone, and with a base-year imbalance of −5 %, 0, +5 % |
 //! | `graduates_forecast.csv` | programme × health-care region × year (base+1 … base+3) | graduates; whether the cohorts' beginners are observed or assumed |
@@ -626,8 +626,24 @@ pub fn intake_regions_table(pr: &Projection) -> Wide {
     let b = &pr.scenario.balance;
     let (mut prof, mut region, mut years) = (Vec::new(), Vec::new(), Vec::new());
     let mut cols: Vec<Vec<Option<f64>>> = vec![Vec::new(); 5];
+    // With draws, each region's band of its part.
+    let percentiles = pr.bands.as_ref().map_or(&[][..], |b| &b.percentiles[..]);
+    let mut qs: Vec<Vec<Option<f64>>> = vec![Vec::new(); percentiles.len()];
     for r in &pr.intake {
+        let band = pr.bands.as_ref().and_then(|b| {
+            b.intake
+                .iter()
+                .find(|i| i.profession == r.profession && !i.regions.is_empty())
+        });
         for x in &r.regions {
+            for (i, q) in qs.iter_mut().enumerate() {
+                q.push(
+                    band.and_then(|b| b.regions.get(x.region))
+                        .and_then(|v| v.get(i))
+                        .copied()
+                        .filter(|v| v.is_finite()),
+                );
+            }
             prof.push(g.professions[r.profession].clone());
             region.push(pr.inputs.hc_regions[x.region].clone());
             years.push(
@@ -662,7 +678,14 @@ pub fn intake_regions_table(pr: &Projection) -> Wide {
             ("share_of_national_percent".into(), next()),
             ("licences_staying_in_region_percent".into(), next()),
             ("destination_years".into(), Data::Text(years)),
-        ],
+        ]
+        .into_iter()
+        .chain(
+            percentile_columns(percentiles, qs)
+                .into_iter()
+                .map(|(name, data)| (format!("required_{name}"), data)),
+        )
+        .collect(),
     }
 }
 

@@ -521,6 +521,8 @@ impl Kernel {
             &mut Scratch::default(),
             &mut slot,
         );
+        // What a unit member or a split records after the licences is the run's own.
+        slot.truncate(record_len(self.regions.len(), self.years.len()));
         slot
     }
 
@@ -647,6 +649,73 @@ impl Kernel {
         (s.cells, s.sums) = (kept, sums);
     }
 
+    /// One draw's normal equations of the split over the health-care regions (see
+    /// [`super::destinations`]'s module doc), into `out` (`UᵀU` row by row, then `Uᵀg`): for each
+    /// window year `T` and county `c`, the gap `g_c(T)` = demand − (supply − the baseline's
+    /// licences from `intake_from` on, by the adjoint's county rows), and the columns
+    /// `u[r, c](T) = (c_r / C̄)·M[r, c]·k_c(T)` with `k_c(T)` the FTE in `T` of one beginner a
+    /// year's licences settling in county `c` (its rows of the adjoint over its part of the entry
+    /// profile). The same quantities as the point projection's [`super::destinations::split`],
+    /// from the draw's parameters.
+    #[allow(clippy::too_many_arguments)]
+    fn county_normal(
+        &self,
+        k: &ProfKernel,
+        rs: &RegionSplit,
+        s: &Scratch,
+        sup: &[f64],
+        dem: &[f64],
+        last: usize,
+        out: &mut [f64],
+    ) {
+        let (nc, ny, n) = (self.regions.len(), self.years.len(), rs.hosts.len());
+        out.fill(0.0);
+        let Some(weight) =
+            crate::model::destinations::host_weights(&rs.today, &s.completion, &rs.hosts)
+        else {
+            return;
+        };
+        let post = if k.se_post_margin.is_empty() {
+            &k.se_margin
+        } else {
+            &k.se_post_margin
+        };
+        let mut u = [0.0; MAX_SPLIT_HOSTS];
+        for &target in &self.window {
+            let shift = last - target;
+            let ratio = s.emp[target] * s.fte[target];
+            for c in 0..nc {
+                // A county no beginner's licence reaches adds nothing to either side.
+                if k.se_margin[c] <= 0.0 || rs.entry[c] <= 0.0 {
+                    continue;
+                }
+                let h = &s.h_county[c * ny..(c + 1) * ny];
+                let (mut unit, mut off) = (0.0, 0.0);
+                for ti in 1..=target {
+                    unit += s.se_unit[ti] * h[ti + shift];
+                    off += s.se_post[ti] * h[ti + shift];
+                }
+                let gap = dem[c * ny + target] - (sup[c * ny + target] - post[c] * off * ratio);
+                let per_licence = unit * ratio / rs.entry[c];
+                for j in 0..n {
+                    u[j] = weight[j] * rs.to_county[j][c] * per_licence;
+                }
+                for i in 0..n {
+                    for j in i..n {
+                        out[i * n + j] += u[i] * u[j];
+                    }
+                    out[n * n + i] += u[i] * gap;
+                }
+            }
+        }
+        // The lower triangle from the upper.
+        for i in 0..n {
+            for j in 0..i {
+                out[i * n + j] = out[j * n + i];
+            }
+        }
+    }
+
     /// One draw of one profession, into `slot` (see [`record_len`]); `population`: the draw's
     /// population factors when made beforehand.
     #[allow(clippy::too_many_arguments)]
@@ -756,11 +825,22 @@ impl Kernel {
             let last = self.window.iter().copied().max().unwrap_or(0);
             s.h.clear();
             s.h.resize(ny, 0.0);
-            adjoint(&s.surv, pad, &k.se_margin, last, &mut s.h);
+            s.h_county.clear();
+            if k.regional.is_some() {
+                s.h_county.resize(nr * ny, 0.0);
+            }
+            adjoint(&s.surv, pad, &k.se_margin, last, &mut s.h, &mut s.h_county);
             s.h_post.clear();
             if !k.se_post_margin.is_empty() {
                 s.h_post.resize(ny, 0.0);
-                adjoint(&s.surv, pad, &k.se_post_margin, last, &mut s.h_post);
+                adjoint(
+                    &s.surv,
+                    pad,
+                    &k.se_post_margin,
+                    last,
+                    &mut s.h_post,
+                    &mut [],
+                );
             }
             let tail = self.in_unit(p);
             if tail {
@@ -813,6 +893,17 @@ impl Kernel {
             if tail {
                 slot[tail_at + 3 * nw] = slot[sup_at + nr * ny];
                 slot[tail_at + 3 * nw + 1] = slot[dem_at + nr * ny];
+            }
+            if let Some(rs) = &k.regional {
+                let at = tail_at + self.tail_len();
+                let n = rs.hosts.len();
+                let (sup, dem) = (
+                    &slot[sup_at..sup_at + nr * ny],
+                    &slot[dem_at..dem_at + nr * ny],
+                );
+                let mut normal = [0.0; MAX_SPLIT_HOSTS * (MAX_SPLIT_HOSTS + 1)];
+                self.county_normal(k, rs, s, sup, dem, last, &mut normal[..n * n + n]);
+                slot[at..at + n * n + n].copy_from_slice(&normal[..n * n + n]);
             }
             let parts = crate::model::intake::decompose(
                 self.rule,

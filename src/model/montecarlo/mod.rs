@@ -127,6 +127,28 @@ pub enum Pipeline {
     Mean(f64),
 }
 
+/// What a profession's draws need to split their required intake over the health-care regions
+/// as the point projection splits its own ([`super::destinations::split`]): each draw's county
+/// window from the draw's adjoint, the columns from its completion rates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegionSplit {
+    /// The health-care regions with beginners today (indices among the run's), the split's
+    /// columns in order.
+    pub hosts: Vec<usize>,
+    /// Today's beginners by health-care region (the weights of the mean completion rate).
+    pub today: Vec<f64>,
+    /// Each host's destination shares by county, `[host][c]`.
+    pub to_county: Vec<Vec<f64>>,
+    /// Each county's part of the entry profile [`ProfKernel::se_profile`] (its `b_c`, see
+    /// [`ProfKernel::se_route`]): a county's rows of the adjoint, divided by it, are per licence
+    /// entering the county.
+    pub entry: Vec<f64>,
+}
+
+/// The most health-care regions with a programme whose draws are split (the exact split tries
+/// every subset of them, in every draw).
+pub const MAX_SPLIT_HOSTS: usize = 8;
+
 /// One profession's fixed inputs to the kernel.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProfKernel {
@@ -159,6 +181,9 @@ pub struct ProfKernel {
     /// licence of the baseline's beginners from `intake_from` on enters, as `se_margin` (what the
     /// required intake takes off the baseline's supply); empty when they enter by `se_margin`.
     pub se_post_margin: Vec<f64>,
+    /// With destinations routing and a split of the point projection's required intake: what the
+    /// draws split theirs by (`None`: the band is national only).
+    pub regional: Option<RegionSplit>,
     /// Mean annual foreign licences, EU/EEA and third country, `[r][s][a]`.
     pub foreign: [Vec<f64>; 2],
     /// Point trend of foreign licences by years ahead (empty: none).
@@ -340,6 +365,10 @@ pub struct IntakeBand {
     pub quantiles: Vec<f64>,
     /// Share of draws in which no constant intake reaches the target (never expected, kept honest).
     pub unreachable: f64,
+    /// Quantiles of each health-care region's part, `[region][q]` (regions as the run's; a region
+    /// without the programme holds 0): each draw's figure split as the point projection splits
+    /// its own, over the draws whose figure is reachable. Empty without a split.
+    pub regions: Vec<Vec<f64>>,
 }
 
 /// The Monte Carlo result.
@@ -470,6 +499,9 @@ struct Scratch {
     /// The same for a licence of the baseline's beginners from `intake_from` on, where they
     /// settle otherwise ([`ProfKernel::se_post_margin`]; empty otherwise).
     h_post: Vec<f64>,
+    /// With a split over the health-care regions: the adjoint's rows by county, unweighted,
+    /// `[c][t]` (empty otherwise).
+    h_county: Vec<f64>,
     /// A unit member's licences per beginner of each intake year, by route: (intake year index,
     /// licences, year index of the licences, fraction licensed a year later).
     pulse: Vec<(usize, f64, usize, f64)>,
@@ -513,8 +545,9 @@ fn units_of(proj: &Projection) -> Vec<Unit> {
     units
 }
 
-/// The band of one profession's required intake from its draws (NaN: unreachable).
-fn band_of(p: usize, draws: Vec<f64>, percentiles: &[f64]) -> IntakeBand {
+/// The band of one profession's required intake from its draws (NaN: unreachable), with its
+/// regions' bands (`[region][q]`, see [`IntakeBand::regions`]).
+fn band_of(p: usize, draws: Vec<f64>, percentiles: &[f64], regions: Vec<Vec<f64>>) -> IntakeBand {
     let n = draws.len();
     let mut req: Vec<f64> = draws.into_iter().filter(|x| x.is_finite()).collect();
     let unreachable = 1.0 - req.len() as f64 / n as f64;
@@ -523,6 +556,7 @@ fn band_of(p: usize, draws: Vec<f64>, percentiles: &[f64]) -> IntakeBand {
         profession: p,
         quantiles: percentiles.iter().map(|&q| percentile(&req, q)).collect(),
         unreachable,
+        regions,
     }
 }
 
@@ -809,6 +843,7 @@ impl Kernel {
                 profile: prm.se_profile.clone(),
                 ..Entry::default()
             });
+            let regional = region_split(proj, p, &se_profile, &se_margin);
             profs.push(ProfKernel {
                 l0,
                 exit: prm.exit.clone(),
@@ -820,6 +855,7 @@ impl Kernel {
                 se_route,
                 se_margin,
                 se_post_margin,
+                regional,
                 foreign: prm.foreign.clone(),
                 foreign_trend: prm.foreign_trend.clone(),
                 foreign_model: prm.foreign_model.clone(),
@@ -1051,6 +1087,8 @@ impl Kernel {
                     .iter()
                     .filter_map(|&(r, _)| k.se_post_margin.get(r).copied())
                     .collect(),
+                // The parts are no counties the destinations know.
+                regional: None,
                 foreign: [
                     per_region(&k.foreign[0], 2 * NA),
                     per_region(&k.foreign[1], 2 * NA),
@@ -1106,9 +1144,23 @@ impl Kernel {
         3 * nw + 2 + nw * self.pulses()
     }
 
+    /// Values a record holds after the tail for the split over the health-care regions (0 when
+    /// no profession is split): the normal equations `UᵀU` (`n × n`, row by row) and `Uᵀg`
+    /// (`n`) of [`super::destinations::least_squares_normal`], for `n` the most hosts of any
+    /// profession (a profession with fewer uses the first `n_p² + n_p`).
+    fn split_len(&self) -> usize {
+        let n = self
+            .profs
+            .iter()
+            .filter_map(|k| k.regional.as_ref().map(|x| x.hosts.len()))
+            .max()
+            .unwrap_or(0);
+        n * n + n
+    }
+
     /// The length of one draw's record.
     fn rec_len(&self) -> usize {
-        record_len(self.regions.len(), self.years.len()) + self.tail_len()
+        record_len(self.regions.len(), self.years.len()) + self.tail_len() + self.split_len()
     }
 
     /// Swedish licences per beginner of each intake year (from `intake_from`, [`Self::pulses`]
@@ -1263,11 +1315,14 @@ impl Kernel {
         let mut quantiles = vec![f64::NAN; np * nv * (nr + 1) * ny * nq];
         let mut mean = vec![f64::NAN; np * nv * (nr + 1) * ny];
         let mut shortage = vec![f64::NAN; np * (nr + 1) * ny];
-        let mut intake = Vec::new();
         // National Swedish licences per draw of each profession a layer needs.
         let mut se_paths: Vec<Option<Vec<f64>>> = vec![None; np];
         // Each unit member's draws of its window and responses (see [`Kernel::units`]).
         let mut tails: Vec<Option<Vec<f64>>> = vec![None; np];
+        // Each split profession's draws of its normal equations (see [`Kernel::split_len`]).
+        let mut normals: Vec<Option<Vec<f64>>> = vec![None; np];
+        // Each profession's draws of its required intake, in the order they are known.
+        let mut reqs: Vec<(usize, Vec<f64>)> = Vec::new();
         let mut out = Records::new(draws, rec);
         // The population error is the same for every profession of a draw: its factors are made
         // once per draw (no more memory than a third of the records).
@@ -1325,17 +1380,21 @@ impl Kernel {
                 &mut mean,
                 &mut shortage,
             );
-            if self.in_unit(p) {
-                let at = record_len(nr, ny);
-                let len = self.tail_len();
+            let section = |at: usize, len: usize| {
                 let mut v = Vec::with_capacity(draws * len);
                 for d in 0..draws {
                     v.extend((at..at + len).map(|i| out.value(i, d)));
                 }
-                tails[p] = Some(v);
+                v
+            };
+            if let Some(rs) = &self.profs[p].regional {
+                let n = rs.hosts.len();
+                normals[p] = Some(section(record_len(nr, ny) + self.tail_len(), n * n + n));
+            }
+            if self.in_unit(p) {
+                tails[p] = Some(section(record_len(nr, ny), self.tail_len()));
             } else if matches!(self.profs[p].pipeline, Pipeline::Programme { .. }) {
-                let req: Vec<f64> = out.draws_of(req_at).collect();
-                intake.push(band_of(p, req, percentiles));
+                reqs.push((p, out.draws_of(req_at).collect()));
             }
         }
         // The units solved together or as paths, draw by draw, from their members' records.
@@ -1357,9 +1416,16 @@ impl Kernel {
                 }
             }
             for (&p, r) in u.members.iter().zip(req) {
-                intake.push(band_of(p, r, percentiles));
+                reqs.push((p, r));
             }
         }
+        let mut intake: Vec<IntakeBand> = reqs
+            .into_iter()
+            .map(|(p, req)| {
+                let regions = self.region_bands(p, &req, normals[p].as_deref(), percentiles);
+                band_of(p, req, percentiles, regions)
+            })
+            .collect();
         intake.sort_by_key(|b| b.profession);
         Ok(Bands {
             draws,
@@ -1373,6 +1439,55 @@ impl Kernel {
             intake,
             nq,
         })
+    }
+
+    /// The quantiles of each health-care region's part of profession `p`'s required intake,
+    /// `[region][q]`: each draw's figure `req[d]` split by the draw's normal equations
+    /// ([`super::destinations::least_squares_normal`], as the point projection's split; 0 for
+    /// every region when the figure is 0), over the draws whose figure is reachable. Empty
+    /// without a split.
+    fn region_bands(
+        &self,
+        p: usize,
+        req: &[f64],
+        normal: Option<&[f64]>,
+        percentiles: &[f64],
+    ) -> Vec<Vec<f64>> {
+        let (Some(rs), Some(normal)) = (&self.profs[p].regional, normal) else {
+            return Vec::new();
+        };
+        let n = rs.hosts.len();
+        let len = n * n + n;
+        let split: Vec<Option<Vec<f64>>> = req
+            .par_iter()
+            .enumerate()
+            .map(|(d, &total)| {
+                if !total.is_finite() {
+                    return None;
+                }
+                if total <= 0.0 {
+                    return Some(vec![0.0; n]);
+                }
+                let x = &normal[d * len..(d + 1) * len];
+                Some(super::destinations::least_squares_normal(
+                    &x[..n * n],
+                    &x[n * n..],
+                    total,
+                ))
+            })
+            .collect();
+        (0..rs.today.len())
+            .map(|r| {
+                let j = rs.hosts.iter().position(|&h| h == r);
+                let mut v: Vec<f64> = split
+                    .iter()
+                    .flatten()
+                    .map(|x| j.map_or(0.0, |j| x[j]))
+                    .collect();
+                v.sort_unstable_by(f64::total_cmp);
+                percentiles.iter().map(|&q| percentile(&v, q)).collect()
+            })
+            .collect()
     }
 
     /// Reduces one profession's draws to quantiles, means and shortage probabilities.
@@ -1479,6 +1594,53 @@ struct Entry {
     /// Where a licence of the baseline's beginners from `intake_from` on enters, `[r]` (empty:
     /// as `margin`).
     post: Vec<f64>,
+}
+
+/// The split of profession `p`'s draws over the health-care regions: the point projection's
+/// hosts and shares, the county parts of the entry profile; `None` without a regional split,
+/// without routing, or with more than [`MAX_SPLIT_HOSTS`] regions with the programme.
+fn region_split(
+    proj: &Projection,
+    p: usize,
+    se_profile: &[f64],
+    se_margin: &[f64],
+) -> Option<RegionSplit> {
+    let regions = &proj.intake.iter().find(|r| r.profession == p)?.regions;
+    let nc = proj.inputs.grid.nc();
+    if regions.is_empty() || se_margin.len() != nc {
+        return None;
+    }
+    let hosts: Vec<usize> = regions
+        .iter()
+        .filter(|x| x.today > 0.0 && x.shares.is_some())
+        .map(|x| x.region)
+        .collect();
+    if hosts.is_empty() || hosts.len() > MAX_SPLIT_HOSTS {
+        return None;
+    }
+    let mut today = vec![0.0; proj.inputs.hc_regions.len()];
+    for x in regions {
+        today[x.region] = x.today;
+    }
+    let to_county = hosts
+        .iter()
+        .map(|&r| {
+            regions
+                .iter()
+                .find(|x| x.region == r)
+                .and_then(|x| x.shares.as_ref())
+                .map_or_else(|| vec![0.0; nc], |sh| sh.to_county.clone())
+        })
+        .collect();
+    let entry = (0..nc)
+        .map(|c| se_profile[c * 2 * NA..(c + 1) * 2 * NA].iter().sum())
+        .collect();
+    Some(RegionSplit {
+        hosts,
+        today,
+        to_county,
+        entry,
+    })
 }
 
 /// The kernel's entry of Swedish licences for profession `p` under destinations routing

@@ -525,7 +525,9 @@ pub(super) fn forward_body<O: RowOps, C: Cells>(
 /// values that only ever meet a zero profile, so the sums are the same bits as over every lane.
 ///
 /// `margin` weighs each region's rows (`[r]`, [`super::ProfKernel::se_margin`]; empty: 1): where
-/// one more licence enters, against the profile.
+/// one more licence enters, against the profile. `by_region` (`[r][t]`, empty: none) receives each
+/// region's rows unweighted: the FTE in the target year of a licence entering by the region's
+/// part of the profile (the split of the required intake over the health-care regions).
 #[inline(always)]
 pub(super) fn adjoint_body<O: RowOps>(
     surv: &[f64],
@@ -533,7 +535,9 @@ pub(super) fn adjoint_body<O: RowOps>(
     margin: &[f64],
     target: usize,
     g: &mut [f64],
+    by_region: &mut [f64],
 ) {
+    let ny = g.len();
     let rows = surv.len() / S;
     let mut v = [[0.0; S]; 2];
     for i in 0..rows {
@@ -554,10 +558,14 @@ pub(super) fn adjoint_body<O: RowOps>(
             let mut acc = [0.0; L];
             // SAFETY: the caller checked O's instructions.
             unsafe { O::back(old, new, survs, prof, ti < target, blocks, &mut acc) };
+            let sum = total(&acc);
             g[ti] += match weight {
-                Some(m) => m * total(&acc),
-                None => total(&acc),
+                Some(m) => m * sum,
+                None => sum,
             };
+            if let Some(x) = by_region.get_mut((i / 2) * ny + ti) {
+                *x += sum;
+            }
         }
     }
 }
@@ -581,8 +589,9 @@ pub(super) fn adjoint_avx2(
     margin: &[f64],
     target: usize,
     g: &mut [f64],
+    by_region: &mut [f64],
 ) {
-    adjoint_body::<Avx2>(surv, pad, margin, target, g);
+    adjoint_body::<Avx2>(surv, pad, margin, target, g, by_region);
 }
 
 /// The widest vector instructions the processor has, checked once. They change the speed, not
@@ -624,11 +633,18 @@ pub(super) fn forward<C: Cells>(x: &Rows<'_>, lic: &mut [f64], sup: &mut [f64], 
     }
 }
 
-pub(super) fn adjoint(surv: &[f64], pad: &Padded, margin: &[f64], target: usize, g: &mut [f64]) {
+pub(super) fn adjoint(
+    surv: &[f64],
+    pad: &Padded,
+    margin: &[f64],
+    target: usize,
+    g: &mut [f64],
+    by_region: &mut [f64],
+) {
     match width() {
         // SAFETY: AVX2 is present (checked at run time).
         #[cfg(target_arch = "x86_64")]
-        Width::Avx2 => unsafe { adjoint_avx2(surv, pad, margin, target, g) },
-        _ => adjoint_body::<Portable>(surv, pad, margin, target, g),
+        Width::Avx2 => unsafe { adjoint_avx2(surv, pad, margin, target, g, by_region) },
+        _ => adjoint_body::<Portable>(surv, pad, margin, target, g, by_region),
     }
 }

@@ -101,7 +101,8 @@ fn selection_gives_the_percentiles_of_a_sort() {
         let weight = |j: usize| margin.get(j / (2 * NA)).copied().unwrap_or(1.0);
         let entry: Vec<f64> = (0..n).map(|j| prof[j] * weight(j)).collect();
         let mut g = vec![0.0; 3];
-        adjoint(&survs, &pad, &margin, 2, &mut g);
+        let mut by_region = vec![0.0; 2 * 3];
+        adjoint(&survs, &pad, &margin, 2, &mut g, &mut by_region);
         // A licence entering in year 1 with the profile, one year on.
         let unit: Vec<f64> = (0..n)
             .map(|j| {
@@ -114,6 +115,23 @@ fn selection_gives_the_percentiles_of_a_sort() {
             .collect();
         assert!((g[1] - fte(&unit)).abs() < 1e-9 * g[1]);
         assert!((g[2] - fte(&entry)).abs() < 1e-9 * g[2]);
+        // Each region's rows unweighted: a licence entering by that region's part of the
+        // profile, one year on and in the target year; weighed by the margins they sum to g.
+        for r in 0..2 {
+            let part = |v: &[f64]| -> f64 {
+                (r * 2 * NA..(r + 1) * 2 * NA)
+                    .map(|j| v[j] * w[j] / weight(j))
+                    .sum()
+            };
+            assert!((by_region[r * 3 + 1] - part(&unit)).abs() < 1e-9 * by_region[r * 3 + 1]);
+            assert!((by_region[r * 3 + 2] - part(&entry)).abs() < 1e-9 * by_region[r * 3 + 2]);
+        }
+        for t in 1..3 {
+            let sum: f64 = (0..2)
+                .map(|r| margin.get(r).copied().unwrap_or(1.0) * by_region[r * 3 + t])
+                .sum();
+            assert!((sum - g[t]).abs() < 1e-12 * g[t]);
+        }
     }
     let mut keys: Vec<u64> = v.iter().map(|&x| order_key(x)).collect();
     assert_eq!(percentiles_of(&mut keys, &[50.0]), vec![2.5]);
@@ -179,19 +197,19 @@ fn both_row_implementations_and_the_shortened_adjoint_give_the_same_bits() {
             process: None,
         };
         let (mut lic, mut sup) = (vec![0.0; regions * ny], vec![0.0; regions * ny]);
-        let mut g = vec![0.0; ny];
+        let (mut g, mut by) = (vec![0.0; ny], vec![0.0; regions * ny]);
         #[cfg(target_arch = "x86_64")]
         if wide == Width::Avx2 {
             // SAFETY: only called when AVX2 is present.
             unsafe {
                 forward_avx2(&x, &mut lic, &mut sup, &mut ());
-                adjoint_avx2(&survs, &pad, margin, ny - 1, &mut g);
+                adjoint_avx2(&survs, &pad, margin, ny - 1, &mut g, &mut by);
             }
-            return (lic, sup, g);
+            return (lic, sup, g, by);
         }
         forward_body::<Portable, ()>(&x, &mut lic, &mut sup, &mut ());
-        adjoint_body::<Portable>(&survs, &pad, margin, ny - 1, &mut g);
-        (lic, sup, g)
+        adjoint_body::<Portable>(&survs, &pad, margin, ny - 1, &mut g, &mut by);
+        (lic, sup, g, by)
     };
     let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
     let present = match width() {
@@ -210,17 +228,18 @@ fn both_row_implementations_and_the_shortened_adjoint_give_the_same_bits() {
             assert_eq!(bits(&a.0), bits(&b.0), "{w:?}");
             assert_eq!(bits(&a.1), bits(&b.1), "{w:?}");
             assert_eq!(bits(&a.2), bits(&b.2), "{w:?}");
+            assert_eq!(bits(&a.3), bits(&b.3), "{w:?}");
         }
     }
     // The adjoint over every lane of every row gives the same bits as the shortened one.
     let mut g_short = vec![0.0; ny];
-    adjoint_body::<Portable>(&survs, &pad, &margins, ny - 1, &mut g_short);
+    adjoint_body::<Portable>(&survs, &pad, &margins, ny - 1, &mut g_short, &mut []);
     let full = Padded {
         prof_span: vec![Some((0, U - 1)); rows],
         ..pad.clone()
     };
     let mut g_full = vec![0.0; ny];
-    adjoint_body::<Portable>(&survs, &full, &margins, ny - 1, &mut g_full);
+    adjoint_body::<Portable>(&survs, &full, &margins, ny - 1, &mut g_full, &mut []);
     assert_eq!(bits(&g_short), bits(&g_full));
 }
 

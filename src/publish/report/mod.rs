@@ -62,7 +62,7 @@ pub(crate) use manifest::sources;
 pub use manifest::sources_html;
 pub(crate) use page::page_start;
 pub use page::{html, html_with};
-pub(crate) use profession::{plan_years, published_supply};
+pub(crate) use profession::{plan_years, published_supply, region_intake_band};
 pub use scenarios::comparison_chart;
 pub(crate) use services::{services_heading, services_section};
 

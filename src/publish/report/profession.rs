@@ -316,18 +316,51 @@ pub(super) fn intake_paragraph(o: &mut String, pr: &Projection, r: &RequiredInta
     o.push_str(".</p>\n");
 }
 
+/// The outer band of health-care region `r`'s part of profession `p`'s required intake, as
+/// `"P10–P90 a–b"` (empty without draws or a split).
+pub(crate) fn region_intake_band(pr: &Projection, p: usize, r: usize, lang: Lang) -> String {
+    let Some(b) = &pr.bands else {
+        return String::new();
+    };
+    let Some(q) = b
+        .intake
+        .iter()
+        .find(|i| i.profession == p)
+        .and_then(|i| i.regions.get(r))
+    else {
+        return String::new();
+    };
+    match (
+        q.first(),
+        q.last(),
+        b.percentiles.first(),
+        b.percentiles.last(),
+    ) {
+        (Some(a), Some(z), Some(lo), Some(hi)) if a.is_finite() && z.is_finite() => {
+            format!("P{lo}–P{hi} {}–{}", num(*a, 0, lang), num(*z, 0, lang))
+        }
+        _ => String::new(),
+    }
+}
+
 /// The required intake by health-care region (with `supply.destinations`): each region with the
-/// programme, its part of the national figure and its beginners today.
+/// programme, its part of the national figure, its band with draws, and its beginners today.
 fn regions_sentence(o: &mut String, pr: &Projection, r: &RequiredIntake, lang: Lang) {
     let parts: Vec<String> = r
         .regions
         .iter()
         .filter(|x| x.today > 0.0)
         .map(|x| {
+            let band = region_intake_band(pr, r.profession, x.region, lang);
             format!(
-                "{} {} ({} {})",
+                "{} {} ({}{} {})",
                 esc(&region_name(&pr.inputs.hc_regions[x.region], lang)),
                 num(x.required, 0, lang),
+                if band.is_empty() {
+                    String::new()
+                } else {
+                    format!("{band}; ")
+                },
                 tr(lang, "i dag", "today"),
                 num(x.today, 0, lang)
             )
