@@ -598,6 +598,19 @@ fn paths_and_groups_reach_the_kernels_intake_draws() {
                 want.required
             );
         }
+        // A member's regions are split at its figure from the unit's solve, as the point's.
+        let r = want.required.unwrap();
+        for x in &want.regions {
+            for &q in &band.regions[x.region] {
+                assert!(
+                    (q - x.required).abs() <= 1e-6 * r.max(1.0),
+                    "{} region {}: {q} vs {}",
+                    g.professions[want.profession],
+                    x.region,
+                    x.required
+                );
+            }
+        }
     }
     // With the default laws the draws spread, none is negative, and the band holds the point.
     let mut sc = scenario::load(None).unwrap().0;
@@ -748,4 +761,51 @@ fn golden_draws_of_the_default_data() {
     // The readable values first, so that a failure says where the draws moved.
     assert_eq!(got["values"], want["values"]);
     assert_eq!(got["sha256_of_bits"], want["sha256_of_bits"]);
+}
+
+/// With draws, no intake file carries a negative figure: every percentile of `intake_bands.csv`
+/// and every region's point part and percentiles in `intake_regions.csv` (each draw floored at 0
+/// before it is split, and the split keeps every region at or above 0).
+#[test]
+fn no_intake_file_carries_a_negative_figure_with_draws() {
+    let mut proj = default_run().clone();
+    proj.bands = Some(
+        Kernel::new(&proj)
+            .unwrap()
+            .run(100, 3, &[10.0, 50.0, 90.0])
+            .unwrap(),
+    );
+    for (name, table) in [
+        (
+            "intake_bands",
+            hwf::publish::results::intake_bands_table(&proj),
+        ),
+        (
+            "intake_regions",
+            hwf::publish::results::intake_regions_table(&proj),
+        ),
+    ] {
+        let csv = String::from_utf8(table.csv()).unwrap();
+        let mut lines = csv.lines();
+        let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let percentile = |h: &str| {
+            h.strip_prefix('p')
+                .is_some_and(|q| q.parse::<f64>().is_ok())
+        };
+        let cols: Vec<usize> = (0..head.len())
+            .filter(|&i| head[i].starts_with("required") || percentile(head[i]))
+            .collect();
+        assert_eq!(cols.len(), 4, "{name}: {head:?}");
+        let mut seen = 0;
+        for line in lines {
+            let cells: Vec<&str> = line.split(',').collect();
+            for &c in &cols {
+                if !cells[c].is_empty() {
+                    assert!(cells[c].parse::<f64>().unwrap() >= 0.0, "{name}: {line}");
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen >= 4 * 21, "{name}: {seen} figures");
+    }
 }

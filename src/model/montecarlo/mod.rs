@@ -1319,10 +1319,10 @@ impl Kernel {
         let mut se_paths: Vec<Option<Vec<f64>>> = vec![None; np];
         // Each unit member's draws of its window and responses (see [`Kernel::units`]).
         let mut tails: Vec<Option<Vec<f64>>> = vec![None; np];
-        // Each split profession's draws of its normal equations (see [`Kernel::split_len`]).
+        // Each unit member's draws of its normal equations (see [`Kernel::split_len`]), kept
+        // until its unit is solved; another profession's are used as soon as they are drawn.
         let mut normals: Vec<Option<Vec<f64>>> = vec![None; np];
-        // Each profession's draws of its required intake, in the order they are known.
-        let mut reqs: Vec<(usize, Vec<f64>)> = Vec::new();
+        let mut intake = Vec::new();
         let mut out = Records::new(draws, rec);
         // The population error is the same for every profession of a draw: its factors are made
         // once per draw (no more memory than a third of the records).
@@ -1387,14 +1387,17 @@ impl Kernel {
                 }
                 v
             };
-            if let Some(rs) = &self.profs[p].regional {
+            let normal = self.profs[p].regional.as_ref().map(|rs| {
                 let n = rs.hosts.len();
-                normals[p] = Some(section(record_len(nr, ny) + self.tail_len(), n * n + n));
-            }
+                section(record_len(nr, ny) + self.tail_len(), n * n + n)
+            });
             if self.in_unit(p) {
                 tails[p] = Some(section(record_len(nr, ny), self.tail_len()));
+                normals[p] = normal;
             } else if matches!(self.profs[p].pipeline, Pipeline::Programme { .. }) {
-                reqs.push((p, out.draws_of(req_at).collect()));
+                let req: Vec<f64> = out.draws_of(req_at).collect();
+                let regions = self.region_bands(p, &req, normal.as_deref(), percentiles);
+                intake.push(band_of(p, req, percentiles, regions));
             }
         }
         // The units solved together or as paths, draw by draw, from their members' records.
@@ -1416,16 +1419,10 @@ impl Kernel {
                 }
             }
             for (&p, r) in u.members.iter().zip(req) {
-                reqs.push((p, r));
+                let regions = self.region_bands(p, &r, normals[p].take().as_deref(), percentiles);
+                intake.push(band_of(p, r, percentiles, regions));
             }
         }
-        let mut intake: Vec<IntakeBand> = reqs
-            .into_iter()
-            .map(|(p, req)| {
-                let regions = self.region_bands(p, &req, normals[p].as_deref(), percentiles);
-                band_of(p, req, percentiles, regions)
-            })
-            .collect();
         intake.sort_by_key(|b| b.profession);
         Ok(Bands {
             draws,
