@@ -210,20 +210,31 @@ fn reproduces_the_point_projection(sc: Scenario) {
         // Each health-care region's part, split by the draw's county window from the adjoint,
         // equals the point split's, from full projections by county.
         assert_eq!(band.regions.is_empty(), want.regions.is_empty());
-        for x in &want.regions {
-            for &q in &band.regions[x.region] {
-                assert!(
-                    (q - x.required).abs() <= 1e-6 * r.max(1.0),
-                    "{} region {}: {q} vs {}",
-                    g.professions[want.profession],
-                    proj.inputs.hc_regions[x.region],
-                    x.required
-                );
-            }
-        }
+        regions_equal_the_point_split(&proj, band, want);
     }
     // Every programme is split (the default data have destinations for each).
     assert!(proj.intake.iter().all(|r| !r.regions.is_empty()));
+}
+
+/// Every percentile of each health-care region's part equals the point split's part (to 1e-6 of
+/// the national figure).
+fn regions_equal_the_point_split(
+    proj: &Projection,
+    band: &IntakeBand,
+    want: &hwf::model::RequiredIntake,
+) {
+    let r = want.required.unwrap();
+    for x in &want.regions {
+        for &q in &band.regions[x.region] {
+            assert!(
+                (q - x.required).abs() <= 1e-6 * r.max(1.0),
+                "{} region {}: {q} vs {}",
+                proj.inputs.grid.professions[want.profession],
+                proj.inputs.hc_regions[x.region],
+                x.required
+            );
+        }
+    }
 }
 
 fn bits(b: &Bands) -> Vec<u64> {
@@ -599,18 +610,7 @@ fn paths_and_groups_reach_the_kernels_intake_draws() {
             );
         }
         // A member's regions are split at its figure from the unit's solve, as the point's.
-        let r = want.required.unwrap();
-        for x in &want.regions {
-            for &q in &band.regions[x.region] {
-                assert!(
-                    (q - x.required).abs() <= 1e-6 * r.max(1.0),
-                    "{} region {}: {q} vs {}",
-                    g.professions[want.profession],
-                    x.region,
-                    x.required
-                );
-            }
-        }
+        regions_equal_the_point_split(&proj, band, want);
     }
     // With the default laws the draws spread, none is negative, and the band holds the point.
     let mut sc = scenario::load(None).unwrap().0;
