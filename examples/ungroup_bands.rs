@@ -10,6 +10,9 @@
 //! register pool exit rates over their bands; see [`hwf::model::inputs::follow_cohorts`]), and,
 //! as a baseline measured in the same run, with the ungrouped single years used as they are.
 //!
+//! With a population table banded, a third run takes the single-year population aged 0 as a table
+//! of births (`demand.births`), which then drives the care use at age 0 (maternity care).
+//!
 //! `cargo run --release --example ungroup_bands [-- WIDTH [TABLE …]]`: bands of WIDTH years only
 //! (5 and 10 by default), and only the named tables banded (`licensed.px`, `employed.px`,
 //! `licences_issued.px`, `population.px`, `population_projection.px`; all five by default), to
@@ -150,6 +153,21 @@ fn compare_runs(a: &Projection, b: &Projection, year: i32) -> Result<[Pairs; 4],
     Ok([ns, nd, cs, cd])
 }
 
+/// The population aged 0 (both sexes) of `inp` per county and year, as a table of births.
+fn births_aged_0(inp: &Inputs) -> hwf::model::inputs::Births {
+    use hwf::model::inputs::POP_AGES;
+    let nc = inp.grid.nc();
+    let counts = (0..inp.population_years.len() * nc)
+        .map(|i| inp.population[i * 2 * POP_AGES] + inp.population[i * 2 * POP_AGES + POP_AGES])
+        .collect();
+    hwf::model::inputs::Births {
+        file: "the single-year population aged 0".into(),
+        years: inp.population_years.clone(),
+        counts,
+        nc,
+    }
+}
+
 fn main() -> Result<(), Box<dyn Error>> {
     // One factor per county on the exit rates in every run: a run with a banded register or
     // banded licences takes it in place of the default's deviations by age group
@@ -208,14 +226,24 @@ fn main() -> Result<(), Box<dyn Error>> {
         for t in &mut plain {
             t.meta.age_bands.clear();
         }
-        let variants = vec![
+        let mut variants = vec![
             ("single years as ungrouped", gather(&plain)?, false),
             ("from the bands", gather(&new)?, true),
         ];
+        // With a population in bands, the population aged 0 that drives maternity care is the
+        // ungrouping's share of the youngest band; a table of births (`demand.births`) replaces
+        // it. Measured here with the single-year run's population aged 0 as the births.
+        if banded_tables.iter().any(|t| t.starts_with("population")) {
+            let mut inp = gather(&new)?;
+            inp.births = Some(births_aged_0(&base.inputs));
+            variants.push(("from the bands, with births", inp, false));
+        }
         for (label, mut inp, judged) in variants {
-            // The service-area tables are not banded: the run keeps the base run's, so that
-            // demand is by service area on both sides.
+            // The service-area tables and the destinations of graduates have no ages: the run
+            // keeps the base run's, so that demand is by service area and new licences are
+            // routed by where graduates settle on both sides.
             inp.services = base.inputs.services.clone();
+            inp.destinations = base.inputs.destinations.clone();
             let run = model::project(&sc, inp, base.used.clone())?;
             println!(
                 "  [{label}] ungrouping and run: {:.1} s",

@@ -36,6 +36,22 @@ pub struct Municipality {
     pub county: String,
 }
 
+/// A municipality code no longer in use (`data/codes/former_municipalities.csv`): tables of
+/// earlier years carry it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FormerMunicipality {
+    /// Four-digit SCB code as it was; the first two digits are the county's then.
+    pub code: String,
+    /// Swedish name.
+    pub name_sv: String,
+    /// The county it belonged to.
+    pub county: String,
+    /// The last year the code was in use.
+    pub last_year: i32,
+    /// Today's code of the same municipality.
+    pub successor: String,
+}
+
 /// One profession or specialist layer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Profession {
@@ -94,6 +110,8 @@ pub struct CodeLists {
     pub healthcare_regions: Vec<Named>,
     /// The 290 municipalities in code order.
     pub municipalities: Vec<Municipality>,
+    /// Municipality codes no longer in use since the county reform of 1998.
+    pub former_municipalities: Vec<FormerMunicipality>,
     /// Region-run, municipality-run, private.
     pub sectors: Vec<Named>,
     /// The service areas demand is driven by (primary care, specialised somatic care, psychiatry,
@@ -497,6 +515,7 @@ pub fn age(text: &str) -> Option<Age> {
 const COUNTIES: &str = include_str!("../data/codes/counties.csv");
 const REGIONS: &str = include_str!("../data/codes/healthcare_regions.csv");
 const MUNICIPALITIES: &str = include_str!("../data/codes/municipalities.csv");
+const FORMER_MUNICIPALITIES: &str = include_str!("../data/codes/former_municipalities.csv");
 const SECTORS: &str = include_str!("../data/codes/sectors.csv");
 const SERVICES: &str = include_str!("../data/codes/services.csv");
 const PROFESSIONS: &str = include_str!("../data/codes/professions.csv");
@@ -639,6 +658,16 @@ impl CodeLists {
                         county: field(r, "county"),
                     })
                     .collect(),
+                former_municipalities: rows("former_municipalities.csv", FORMER_MUNICIPALITIES)
+                    .iter()
+                    .map(|r| FormerMunicipality {
+                        code: field(r, "code"),
+                        name_sv: field(r, "name_sv"),
+                        county: field(r, "county"),
+                        last_year: number(r, "last_year", 0),
+                        successor: field(r, "successor"),
+                    })
+                    .collect(),
                 sectors: named("sectors.csv", SECTORS),
                 services: named("services.csv", SERVICES),
                 professions: rows("professions.csv", PROFESSIONS)
@@ -689,6 +718,11 @@ impl CodeLists {
     /// The municipality with this code.
     pub fn municipality(&self, code: &str) -> Option<&Municipality> {
         self.municipalities.iter().find(|m| m.code == code)
+    }
+
+    /// The former municipality with this code (see [`FormerMunicipality`]).
+    pub fn former_municipality(&self, code: &str) -> Option<&FormerMunicipality> {
+        self.former_municipalities.iter().find(|m| m.code == code)
     }
 
     /// The profession or layer with this code.

@@ -188,6 +188,10 @@ pub enum TableKind {
     /// Licences on Swedish education by profession, health-care region of education, county and
     /// year: where each region's graduates went.
     Destinations,
+    /// Live births by county and year (history and projection; other dimensions, such as the
+    /// mother's age or the child's sex, are summed or their total taken): what drives maternity
+    /// care's demand (`demand.births`).
+    Births,
     /// Any other table: only the generic checks.
     Other,
 }
@@ -207,6 +211,7 @@ impl TableKind {
             TableKind::ServiceUse => &[Service, Sex, Age],
             TableKind::Staffing => &[Profession, Sector, Service],
             TableKind::Destinations => &[Profession, HealthcareRegion, County, Year],
+            TableKind::Births => &[County, Year],
             TableKind::Other => &[],
         }
     }
@@ -232,12 +237,13 @@ impl TableKind {
             TableKind::ServiceUse => "service_use",
             TableKind::Staffing => "staffing",
             TableKind::Destinations => "destinations",
+            TableKind::Births => "births",
             TableKind::Other => "other",
         }
     }
 
     /// All kinds.
-    pub const ALL: [TableKind; 11] = [
+    pub const ALL: [TableKind; 12] = [
         TableKind::Licensed,
         TableKind::Employed,
         TableKind::LicencesIssued,
@@ -248,6 +254,7 @@ impl TableKind {
         TableKind::ServiceUse,
         TableKind::Staffing,
         TableKind::Destinations,
+        TableKind::Births,
         TableKind::Other,
     ];
 
@@ -570,6 +577,14 @@ fn code_problem(
 ) -> Option<(String, String)> {
     let c = cat.code.trim();
     if let Some(list) = list_of(concept) {
+        // A municipality code of earlier years (Heby, 1917 until 2006) is a real code.
+        if matches!(list, List::Counties | List::Municipalities)
+            && c.split_whitespace()
+                .next()
+                .is_some_and(|code| CodeLists::get().former_municipality(code).is_some())
+        {
+            return None;
+        }
         return match resolve(concept, cat) {
             Lookup::Code(_) | Lookup::Total => None,
             Lookup::Unknown { nearest } => {
@@ -647,19 +662,27 @@ fn total_parts(t: &Table, d: usize, concept: Option<Concept>) -> Vec<(usize, Vec
                 if lists.county(&c.code).is_none() {
                     continue;
                 }
-                let parts: Vec<usize> = (0..cats.len())
-                    .filter(|&k| {
-                        lists
-                            .municipality(&cats[k].code)
-                            .is_some_and(|m| m.county == c.code)
-                    })
-                    .collect();
+                // Today's municipalities of the county and those of earlier years that belonged
+                // to it (Heby, 1917, in Västmanland until 2006): complete when all of today's
+                // are there.
+                let today = |k: usize| {
+                    lists
+                        .municipality(&cats[k].code)
+                        .is_some_and(|m| m.county == c.code)
+                };
+                let former = |k: usize| {
+                    lists
+                        .former_municipality(&cats[k].code)
+                        .is_some_and(|m| m.county == c.code)
+                };
+                let parts: Vec<usize> =
+                    (0..cats.len()).filter(|&k| today(k) || former(k)).collect();
                 let expected = lists
                     .municipalities
                     .iter()
                     .filter(|m| m.county == c.code)
                     .count();
-                if !parts.is_empty() && parts.len() == expected {
+                if (0..cats.len()).filter(|&k| today(k)).count() == expected && expected > 0 {
                     out.push((ci, parts));
                 }
             }

@@ -1310,7 +1310,12 @@ fn contents_rows(t: &hwf::table::Table, code: &str) -> hwf::table::Table {
         .position(|d| hwf::validate::Concept::of(d) == Some(hwf::validate::Concept::Contents))
         .unwrap();
     let k = t.dims[d].position(code).unwrap() as u32;
-    let keep: Vec<usize> = (0..t.len()).filter(|&r| t.keys[d][r] == k).collect();
+    rows_where(t, |r| t.keys[d][r] == k)
+}
+
+/// The rows `r` of `t` for which `keep(r)` holds.
+fn rows_where(t: &hwf::table::Table, keep: impl Fn(usize) -> bool) -> hwf::table::Table {
+    let keep: Vec<usize> = (0..t.len()).filter(|&r| keep(r)).collect();
     let mut out = t.clone();
     for col in out.keys.iter_mut() {
         *col = keep.iter().map(|&r| col[r]).collect();
@@ -1810,4 +1815,211 @@ fn a_cut_of_an_embedded_table_written_to_csv_stays_synthetic() {
         ..Default::default()
     };
     assert_eq!(hwf::model::synthetic::recognise(&f, &own), "");
+}
+
+/// The population aged 0 (both sexes) of `pr`'s inputs per county and year, as a table of births
+/// in the long shape an analyst writes (`län,år,antal`), each year's figure times `scale(year)`.
+fn births_csv(dir: &Path, pr: &Projection, scale: impl Fn(i32) -> f64) -> PathBuf {
+    use hwf::model::inputs::POP_AGES;
+    let inp = &pr.inputs;
+    let nc = inp.grid.nc();
+    let mut text = String::from("län,år,antal\n");
+    for (y, &year) in inp.population_years.iter().enumerate() {
+        for (c, county) in inp.grid.counties.iter().enumerate() {
+            let at = (y * nc + c) * 2 * POP_AGES;
+            let aged_0 = inp.population[at] + inp.population[at + POP_AGES];
+            text.push_str(&format!("{county},{year},{}\n", aged_0 * scale(year)));
+        }
+    }
+    let path = dir.join("births.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn births_equal_to_the_population_aged_0_give_the_default_demand_and_scale_maternity_care() {
+    // With births B equal to the population aged 0, the births term of the weighted population,
+    // B·Σ_s π_s·u[s,0] with π_s the sexes' shares at age 0, is Σ_s P[s,0]·u[s,0] again: every
+    // demand figure is the default's to rounding. Here the births are the population aged 0 up
+    // to 2030 and 10 % more from 2031: demand up to 2030 is the default's, and maternity care's
+    // index (its use is at age 0 alone) is 1.1 times the default's in every county from 2031.
+    let base = default_run();
+    let dir = tempfile::tempdir().unwrap();
+    let file = births_csv(dir.path(), base, |y| if y > 2030 { 1.1 } else { 1.0 });
+    let text = format!(
+        "[demand]\nbirths = {{ file = {:?} }}\n",
+        file.display().to_string()
+    );
+    let pr = run(&scenario_text(dir.path(), &text)).unwrap();
+    assert!(pr.inputs.births.is_some());
+    let used = pr.used.iter().find(|u| u.key == "demand.births").unwrap();
+    assert!(used.file.ends_with("births.csv"), "{}", used.file);
+    let years = &base.demand.years;
+    assert_eq!(&pr.demand.years, years);
+    let per = pr.demand.fte.len() / years.len();
+    let upto = years.iter().filter(|&&y| y <= 2030).count() * per;
+    for (a, b) in pr.demand.fte[..upto].iter().zip(&base.demand.fte[..upto]) {
+        assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} against {b}");
+    }
+    let sv = base.inputs.services.as_ref().unwrap();
+    let (ns, nc) = (sv.ns(), base.inputs.grid.nc());
+    let m = sv.codes.iter().position(|c| c == "MOD").unwrap();
+    for (ti, &year) in years.iter().enumerate() {
+        for c in 0..nc {
+            let i = (ti * nc + c) * ns + m;
+            let want = base.demand.service_index[i] * if year > 2030 { 1.1 } else { 1.0 };
+            let got = pr.demand.service_index[i];
+            assert!(
+                (got - want).abs() <= 1e-12 * want,
+                "{year} {c}: {got} against {want}"
+            );
+        }
+    }
+    // And midwives' demand in 2040 is higher by less than maternity care's 10 %: 85 % of their
+    // FTE is in maternity care (the staffing matrix), the rest follows other areas.
+    let bmo = base.inputs.grid.prof("BMO").unwrap();
+    let ti = base.years.iter().position(|&y| y == 2040).unwrap();
+    let rise = pr.national(ti, bmo).1.unwrap() / base.national(ti, bmo).1.unwrap() - 1.0;
+    assert!(rise > 0.05 && rise < 0.1, "{rise}");
+}
+
+#[test]
+fn births_keep_midwives_demand_when_the_population_came_in_bands() {
+    // Both population tables summed into 0–4, …, 95–99, 100+ and ungrouped again: the population
+    // aged 0 is then the ungrouping's share of 0–4, and maternity care, driven by it, moved
+    // midwives' 2040 demand by 3.6 % (README, "Age bands to single years"). With a table of
+    // births (here the single-year population aged 0) the age-0 term no longer depends on the
+    // bands: midwives within 0.5 %, and the run without births shows the gap it closes.
+    use hwf::model::inputs::{Inputs, Tables, gather_births};
+    use hwf::model::ungroup::{Band, Options, group_ages, ungroup_ages};
+    let base = default_run();
+    let mut tables = hwf::defaults::input_tables().unwrap();
+    let bands: Vec<Band> = (0..20)
+        .map(|i| Band {
+            lo: 5 * i,
+            hi: 5 * i + 4,
+        })
+        .chain([Band { lo: 100, hi: 100 }])
+        .collect();
+    for i in [3, 4] {
+        let banded = group_ages(&tables[i], &bands, true).unwrap();
+        tables[i] = ungroup_ages(&banded, &Options::default()).unwrap();
+    }
+    let sc = scenario::load(None).unwrap().0;
+    let dir = tempfile::tempdir().unwrap();
+    let file = births_csv(dir.path(), base, |_| 1.0);
+    let births_t = hwf::ingest::read_bytes(&file, &std::fs::read(&file).unwrap()).unwrap();
+    let bmo = base.inputs.grid.prof("BMO").unwrap();
+    let ti = base.years.iter().position(|&y| y == 2040).unwrap();
+    let want = base.national(ti, bmo).1.unwrap();
+    let mut moved = Vec::new();
+    for with_births in [false, true] {
+        let mut inp = Inputs::gather(&Tables::in_key_order(&tables)).unwrap();
+        inp.services = base.inputs.services.clone();
+        inp.destinations = base.inputs.destinations.clone();
+        if with_births {
+            inp.births = Some(gather_births(&births_t, &inp.grid).unwrap().0);
+        }
+        let pr = hwf::model::project(&sc, inp, base.used.clone()).unwrap();
+        moved.push((pr.national(ti, bmo).1.unwrap() - want).abs() / want);
+    }
+    assert!(moved[0] > 0.02, "without births: {moved:?}");
+    assert!(moved[1] < 0.005, "with births: {moved:?}");
+}
+
+#[test]
+fn scb_births_by_region_and_mothers_age_read_as_births_per_county() {
+    // SCB's table BE0101D1 (live births by region, mother's age, year and sex, 2002–2003; a
+    // PX-Web example database, tests/fixtures/README.md): its region variable holds the nation,
+    // the 21 counties and their municipalities, its mother's age single years and a total. The
+    // county's row is taken, the municipalities left out, the total over the mother's age used
+    // and the sexes summed. Expected figures read off the file by hand (Stockholm 24 084 and
+    // 25 028, Jämtland 1 190 and 1 266; the nation's 95 815 and 99 157 are the counties' sum).
+    use hwf::model::inputs::gather_births;
+    let file = fixture("px/aggregations__BE0101D1.px");
+    let t = hwf::ingest::read_bytes(&file, &std::fs::read(&file).unwrap()).unwrap();
+    // It validates clean as births, though Heby carries its code of the time (1917, in
+    // Västmanland until 2006), which Västmanland's rows include.
+    let opts = hwf::validate::Options {
+        kind: hwf::validate::TableKind::Births,
+        ..Default::default()
+    };
+    let findings = hwf::validate::check(&t, &opts);
+    assert!(findings.is_empty(), "{findings:?}");
+    let grid = &default_run().inputs.grid;
+    let (b, notes) = gather_births(&t, grid).unwrap();
+    assert_eq!(b.years, vec![2002, 2003]);
+    let at = |county: &str, year: i32| {
+        b.get(
+            year,
+            grid.counties.iter().position(|c| c == county).unwrap(),
+        )
+        .unwrap()
+    };
+    assert_eq!(at("01", 2002), 24_084.0);
+    assert_eq!(at("01", 2003), 25_028.0);
+    assert_eq!(at("23", 2002), 1_190.0);
+    assert_eq!(at("23", 2003), 1_266.0);
+    assert_eq!(b.national().get(2002, 0), Some(95_815.0));
+    assert_eq!(b.national().get(2003, 0), Some(99_157.0));
+    let said = notes
+        .iter()
+        .map(|(_, n)| n.en.clone())
+        .collect::<Vec<_>>()
+        .join(" | ");
+    assert!(
+        said.contains("municipalities, whose counties' rows the table has"),
+        "{said}"
+    );
+    assert!(said.contains("total"), "{said}");
+
+    // Named in a scenario it covers 2002–2003 only: the run stops, naming the years it lacks.
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "[demand]\nbirths = {{ file = {:?} }}\n",
+        file.display().to_string()
+    );
+    let e = run(&scenario_text(dir.path(), &text))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("aggregations__BE0101D1.px"), "{e}");
+    assert!(e.contains("no births for 2023–2040"), "{e}");
+    assert!(e.contains("2002–2003"), "{e}");
+}
+
+#[test]
+fn a_region_dimension_of_municipalities_alone_is_summed_into_complete_counties() {
+    // The same table with the nation's and the counties' rows taken out: each county's births
+    // are the sum of its municipalities, which for 2003 gives back the county rows of the
+    // published table, except where the municipalities of 2003 are not today's: Heby (1917 in
+    // Västmanland then, 0331 in Uppsala since 2007) leaves Uppsala county incomplete, which is
+    // an error naming the municipality missing, not a silent undercount.
+    use hwf::model::inputs::gather_births;
+    let file = fixture("px/aggregations__BE0101D1.px");
+    let t = hwf::ingest::read_bytes(&file, &std::fs::read(&file).unwrap()).unwrap();
+    let d = t.dims.iter().position(|d| d.id == "region").unwrap();
+    let municipal = |r: usize| t.code(d, r).len() == 4;
+    let grid = &default_run().inputs.grid;
+    let p = problems(gather_births(&rows_where(&t, municipal), grid).unwrap_err());
+    assert_eq!(p.len(), 1, "{p:?}");
+    let said = p[0].to_string();
+    assert!(
+        said.contains("county 03") && said.contains("0331"),
+        "{said}"
+    );
+    // With Uppsala county's own row instead of its municipalities, every other county is the
+    // sum of its municipalities: the published county rows, both years.
+    let mixed = rows_where(&t, |r| {
+        let code = t.code(d, r);
+        code == "03" || (code.len() == 4 && !code.starts_with("03"))
+    });
+    let (sums, notes) = gather_births(&mixed, grid).unwrap();
+    let (rows, _) = gather_births(&t, grid).unwrap();
+    assert_eq!(sums.counts, rows.counts);
+    assert!(
+        notes
+            .iter()
+            .any(|(_, n)| n.en.contains("municipalities summed into their counties")),
+        "{notes:?}"
+    );
 }

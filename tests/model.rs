@@ -97,6 +97,7 @@ fn tiny() -> (Scenario, Inputs) {
         overrides: Default::default(),
         services: None,
         destinations: None,
+        births: None,
     };
     let mut sc = small_scenario(2023, 2026, 1, 1);
     // A quantified base-year imbalance (the default has none), to check that it reaches demand.
@@ -2984,6 +2985,7 @@ fn process_variation_by_hand() {
         overrides: Default::default(),
         services: None,
         destinations: None,
+        births: None,
     };
     let sc = small_scenario(2023, 2026, 2, 1);
     let pr = project(&sc, inp.clone(), vec![]).unwrap();

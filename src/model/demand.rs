@@ -180,14 +180,8 @@ pub fn population_index(inp: &Inputs, years: &[i32], base: i32, profiles: &[f64]
     let nc = inp.grid.nc();
     let block = 2 * POP_AGES;
     let n = profiles.len() / block;
-    let py = &inp.population_years;
     let weighted = |t: i32, c: usize, k: usize| -> f64 {
-        let Some(y) = py.iter().position(|&x| x == t) else {
-            return f64::NAN;
-        };
-        let pop = &inp.population[(y * nc + c) * block..(y * nc + c + 1) * block];
-        let w = &profiles[k * block..(k + 1) * block];
-        pop.iter().zip(w).map(|(p, u)| p * u).sum()
+        weighted_population(inp, t, c, &profiles[k * block..(k + 1) * block])
     };
     let mut out = Vec::with_capacity(years.len() * nc * n);
     for &t in years {
@@ -199,6 +193,44 @@ pub fn population_index(inp: &Inputs, years: &[i32], base: i32, profiles: &[f64]
         }
     }
     out
+}
+
+/// County `c`'s population in year `t` weighted by care use per person `w` (`[sex][age 0..=100]`):
+/// `Σ_{s,a} P[t,c,s,a]·w[s,a]`; NaN for a year without population.
+///
+/// With a table of births ([`Inputs::births`]) the use at age 0 weights the year's births `B[t,c]`
+/// instead of the population aged 0 at the end of the year, split over the sexes by that
+/// population's shares (half each where it has none): `Σ_{s,a≥1} P·w + B·Σ_s π_s·w[s,0]`; NaN
+/// for a year the table does not have. The population aged 0 is the year's births less the few
+/// who died or moved before 31 December, so the two agree in a projection's index; a population
+/// in age bands, though, gives age 0 only as the ungrouping's share of its youngest band.
+pub fn weighted_population(inp: &Inputs, t: i32, c: usize, w: &[f64]) -> f64 {
+    let nc = inp.grid.nc();
+    let block = 2 * POP_AGES;
+    let Some(y) = inp.population_years.iter().position(|&x| x == t) else {
+        return f64::NAN;
+    };
+    let pop = &inp.population[(y * nc + c) * block..(y * nc + c + 1) * block];
+    let Some(births) = &inp.births else {
+        return pop.iter().zip(w).map(|(p, u)| p * u).sum();
+    };
+    let Some(b) = births.get(t, c) else {
+        return f64::NAN;
+    };
+    let older: f64 = pop
+        .iter()
+        .zip(w)
+        .enumerate()
+        .filter(|(i, _)| i % POP_AGES != 0)
+        .map(|(_, (p, u))| p * u)
+        .sum();
+    let (p0, p1) = (pop[0], pop[POP_AGES]);
+    let (s0, s1) = if p0 + p1 > 0.0 {
+        (p0 / (p0 + p1), p1 / (p0 + p1))
+    } else {
+        (0.5, 0.5)
+    };
+    older + b * (s0 * w[0] + s1 * w[POP_AGES])
 }
 
 /// Total population of county `c` in year `t`.

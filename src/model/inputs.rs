@@ -259,6 +259,20 @@ fn place(concept: Concept, cat: &crate::table::Category, codes: &[String]) -> Pl
     }
 }
 
+/// The municipality code a category of a region dimension stands for: its code's first word
+/// when that is four digits (a municipality's SCB code, whose first two digits are its county's,
+/// also a code that no longer exists), else the municipality its code or label resolves to.
+fn municipality_of(cat: &crate::table::Category) -> Option<String> {
+    let first = cat.code.split_whitespace().next()?;
+    if first.len() == 4 && first.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(first.to_string());
+    }
+    match crate::validate::resolve(Concept::County, cat) {
+        crate::codes::Lookup::Code(c) if CodeLists::get().municipality(&c).is_some() => Some(c),
+        _ => None,
+    }
+}
+
 /// The problems and notes of the gathers of one run, collected as the arrays are taken.
 #[derive(Default)]
 struct Sink {
@@ -336,10 +350,70 @@ fn gather(t: &Table, axes: &[Axis<'_>], fixed: &[(Concept, &str)], cover: Cover)
         let mut left: Vec<((&'static str, &'static str), String)> = Vec::new();
         let mut bands: Vec<String> = Vec::new();
         let mut owner: Vec<Option<usize>> = vec![None; ax.codes.len()];
+        // SCB's region variable holds the nation, the counties and their municipalities in one
+        // dimension: a municipality whose county's row the table has is a part of that row and
+        // left out; municipalities whose county's row it lacks are summed into their county
+        // (checked below to be all of the county's).
+        let municipal: Vec<Option<String>> = dim
+            .categories
+            .iter()
+            .map(|cat| {
+                (ax.concept == Concept::County)
+                    .then(|| municipality_of(cat))
+                    .flatten()
+            })
+            .collect();
+        let county_rows: Vec<String> = dim
+            .categories
+            .iter()
+            .enumerate()
+            .filter(|(k, cat)| {
+                ax.concept == Concept::County
+                    && municipal[*k].is_none()
+                    && first_row[d][*k].is_some()
+                    && matches!(crate::validate::resolve(Concept::County, cat),
+                        crate::codes::Lookup::Code(c) if CodeLists::get().county(&c).is_some())
+            })
+            .filter_map(
+                |(_, cat)| match crate::validate::resolve(Concept::County, cat) {
+                    crate::codes::Lookup::Code(c) => Some(c),
+                    _ => None,
+                },
+            )
+            .collect();
+        let mut summed: Vec<(usize, String)> = Vec::new();
         for (k, cat) in dim.categories.iter().enumerate() {
             // A category no row uses cannot distort anything.
             if first_row[d][k].is_none() {
                 continue;
+            }
+            if let Some(m) = &municipal[k] {
+                let county = &m[..2];
+                if county_rows.iter().any(|c| c == county) {
+                    left.push((
+                        (
+                            "municipalities, whose counties' rows the table has",
+                            "kommuner, vars läns rader tabellen har",
+                        ),
+                        cat.code.clone(),
+                    ));
+                    continue;
+                }
+                match ax.codes.iter().position(|c| c == county) {
+                    Some(i) => {
+                        map[k] = Some(i);
+                        summed.push((i, m.clone()));
+                        continue;
+                    }
+                    None if CodeLists::get().county(county).is_some() => {
+                        left.push((
+                            ("counties outside the scope", "län utanför avgränsningen"),
+                            cat.code.clone(),
+                        ));
+                        continue;
+                    }
+                    None => {}
+                }
             }
             match place(ax.concept, cat, ax.codes) {
                 Place::At(i) => {
@@ -368,6 +442,52 @@ fn gather(t: &Table, axes: &[Axis<'_>], fixed: &[(Concept, &str)], cover: Cover)
                     nearest,
                 }),
             }
+        }
+        if !summed.is_empty() {
+            summed.sort();
+            let mut counties: Vec<usize> = summed.iter().map(|(i, _)| *i).collect();
+            counties.dedup();
+            for i in counties {
+                let have: Vec<&String> = summed
+                    .iter()
+                    .filter(|(j, _)| *j == i)
+                    .map(|(_, m)| m)
+                    .collect();
+                let lack: Vec<String> = CodeLists::get()
+                    .municipalities
+                    .iter()
+                    .filter(|m| m.county == ax.codes[i] && !have.contains(&&m.code))
+                    .map(|m| m.code.clone())
+                    .collect();
+                if !lack.is_empty() {
+                    out.problems.push(Problem::Coverage {
+                        file: file.clone(),
+                        what: format!(
+                            "{} has no row for county {} and only some of its municipalities, which would be summed into it:",
+                            dim.id, ax.codes[i]
+                        ),
+                        missing: lack,
+                        of: Vec::new(),
+                    });
+                }
+            }
+            let codes: Vec<&str> = summed.iter().map(|(_, m)| m.as_str()).collect();
+            let shown = if codes.len() > 6 {
+                format!("{}, … ({} in all)", codes[..6].join(", "), codes.len())
+            } else {
+                codes.join(", ")
+            };
+            out.notes.push(Note::new(
+                format!(
+                    "{} {shown}: municipalities summed into their counties (the table has no rows for those counties)",
+                    dim.id
+                ),
+                format!(
+                    "{} {}: kommuner summerade till sina län (tabellen har inga rader för de länen)",
+                    dim.id,
+                    shown.replace("in all", "totalt")
+                ),
+            ));
         }
         if !bands.is_empty() {
             let top = if ax.codes.len() == POP_AGES {
@@ -884,6 +1004,49 @@ pub struct Inputs {
     /// Where each health-care region's graduates took their licences (`supply.destinations`),
     /// in a national run that names the table; see [`gather_destinations`].
     pub destinations: Option<super::destinations::Destinations>,
+    /// Live births by county and year (`demand.births`), when the scenario names a table; see
+    /// [`gather_births`] and [`super::demand::weighted_population`].
+    pub births: Option<Births>,
+}
+
+/// Live births by county and year, as [`gather_births`] reads them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Births {
+    /// The table's file, for messages.
+    pub file: String,
+    /// The table's years, ascending.
+    pub years: Vec<i32>,
+    /// Births, `[year][c]` over the run's counties.
+    pub counts: Vec<f64>,
+    /// Counties of the run.
+    pub nc: usize,
+}
+
+impl Births {
+    /// The births in county `c` in year `t`; `None` for a year the table does not have.
+    pub fn get(&self, t: i32, c: usize) -> Option<f64> {
+        let y = self.years.iter().position(|&x| x == t)?;
+        self.counts.get(y * self.nc + c).copied()
+    }
+
+    /// The years of `from..=to` the table does not have.
+    pub fn missing(&self, from: i32, to: i32) -> Vec<i32> {
+        (from..=to).filter(|t| !self.years.contains(t)).collect()
+    }
+
+    /// The same with the counties summed into one (a national projection).
+    pub fn national(&self) -> Births {
+        Births {
+            file: self.file.clone(),
+            years: self.years.clone(),
+            counts: self
+                .counts
+                .chunks(self.nc.max(1))
+                .map(|y| y.iter().sum())
+                .collect(),
+            nc: 1,
+        }
+    }
 }
 
 impl Inputs {
@@ -1220,6 +1383,7 @@ impl Inputs {
                 .as_ref()
                 .map(|s| s.national(np, nc, self.grid.nk())),
             destinations: None,
+            births: self.births.as_ref().map(Births::national),
         }
     }
 
@@ -1385,6 +1549,7 @@ impl Inputs {
                 overrides: Default::default(),
                 services: None,
                 destinations: None,
+                births: None,
             },
             sink.notes,
         ))
@@ -2192,6 +2357,47 @@ pub fn gather_destinations(
             counts,
             np: grid.np(),
             nr: regions.len(),
+            nc: grid.nc(),
+        },
+        sink.notes,
+    ))
+}
+
+/// Gathers a table of live births (`demand.births`: by county and year; other dimensions, such as
+/// the mother's age or the child's sex, summed or their total taken, and a region dimension's
+/// municipalities left out where it has their county's row) onto `grid`'s counties, with notes on
+/// rows left out as `(file, note)`. The years are the table's; a run checks that they cover its
+/// base year to its horizon.
+///
+/// # Errors
+///
+/// [`ModelError::Contract`] with every [`Problem`]: a row that cannot be placed, a missing county
+/// or year dimension, a county of the run without births in a year the table has, cells without
+/// a number.
+pub fn gather_births(t: &Table, grid: &Grid) -> Result<(Births, Vec<(String, Note)>), ModelError> {
+    let mut sink = Sink::default();
+    let years = years_of(t);
+    let ys = strings(&years);
+    let g = gather(
+        t,
+        &[ax(Concept::Year, &ys), ax(Concept::County, &grid.counties)],
+        &[],
+        Cover {
+            per_profession: false,
+            cells: true,
+        },
+    );
+    let counts = sink.take(t, not_imputed(g, "demand.births"));
+    if !sink.problems.is_empty() {
+        return Err(ModelError::Contract {
+            problems: sink.problems,
+        });
+    }
+    Ok((
+        Births {
+            file: t.meta.origin.clone(),
+            years,
+            counts,
             nc: grid.nc(),
         },
         sink.notes,

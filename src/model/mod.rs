@@ -389,6 +389,7 @@ pub fn kind_of(key: &str) -> validate::TableKind {
         "demand.service_use" => TableKind::ServiceUse,
         "demand.staffing" => TableKind::Staffing,
         "supply.destinations" => TableKind::Destinations,
+        "demand.births" => TableKind::Births,
         _ => TableKind::Other,
     }
 }
@@ -544,21 +545,27 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
             ("demand.staffing", &sc.demand.staffing),
         ] {
             let Some(f) = f else { continue };
-            let (t, u) = read_input(key, &f.input_file())?;
-            findings.extend(errors(&t, kind_of(key), Vec::new()));
-            used.push(u);
-            service_tables.push((t, used.len() - 1));
+            service_tables.push(read_supplement(key, f, &mut used, &mut findings)?);
         }
     }
     // Where each region's graduates went: the split of the required intake over the regions.
     let destinations = match &sc.supply.destinations {
-        Some(f) => {
-            let key = "supply.destinations";
-            let (t, u) = read_input(key, &f.input_file())?;
-            findings.extend(errors(&t, kind_of(key), Vec::new()));
-            used.push(u);
-            Some((t, used.len() - 1))
-        }
+        Some(f) => Some(read_supplement(
+            "supply.destinations",
+            f,
+            &mut used,
+            &mut findings,
+        )?),
+        None => None,
+    };
+    // Live births, which drive the care use at age 0 (maternity care).
+    let births = match &sc.demand.births {
+        Some(f) => Some(read_supplement(
+            "demand.births",
+            f,
+            &mut used,
+            &mut findings,
+        )?),
         None => None,
     };
     if !findings.is_empty() {
@@ -637,6 +644,11 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
             ));
         }
     }
+    if let Some((t, at)) = births {
+        let (b, notes) = inputs::gather_births(&t, &inp.grid)?;
+        used[at].notes.extend(notes.into_iter().map(|(_, n)| n));
+        inp.births = Some(b);
+    }
     if let Some((ov, u)) = rates {
         inp.overrides = ov;
         used.push(u);
@@ -669,6 +681,21 @@ fn read_input(key: &str, f: &scenario::InputFile) -> Result<(Table, UsedInput), 
 
 /// The errors [`validate::check`] finds in an input read as `kind`, with the dimensions the
 /// scenario supplies another way (`supplied`).
+/// Reads the scenario's own table `key` (`demand.staffing`, `supply.destinations`, …) from `f`,
+/// adds its validation errors for its kind to `findings` and its description to `used`: the
+/// table and its index in `used`.
+fn read_supplement(
+    key: &str,
+    f: &scenario::SupplementFile,
+    used: &mut Vec<UsedInput>,
+    findings: &mut Vec<validate::Finding>,
+) -> Result<(Table, usize), ModelError> {
+    let (t, u) = read_input(key, &f.input_file())?;
+    findings.extend(errors(&t, kind_of(key), Vec::new()));
+    used.push(u);
+    Ok((t, used.len() - 1))
+}
+
 fn errors(
     t: &Table,
     kind: validate::TableKind,
@@ -837,6 +864,29 @@ pub fn project(
                 inp.population_years.last()
             ),
         });
+    }
+    if let Some(b) = &inp.births {
+        let lack = b.missing(sc.base_year, sc.horizon);
+        if !lack.is_empty() {
+            let years: Vec<String> = (sc.base_year..=sc.horizon).map(|y| y.to_string()).collect();
+            let missing: Vec<bool> = (sc.base_year..=sc.horizon)
+                .map(|y| lack.contains(&y))
+                .collect();
+            return Err(ModelError::Input {
+                file: b.file.clone(),
+                message: format!(
+                    "no births for {} (demand.births); the births drive the care use at age 0 (maternity care) from the base year {} to the horizon {}, and the table has {}; expected every year of them, history and projection (SCB's population projection publishes projected births)",
+                    contract::runs(&years, &missing).join(", "),
+                    sc.base_year,
+                    sc.horizon,
+                    match (b.years.first(), b.years.last()) {
+                        (Some(a), Some(z)) if a == z => a.to_string(),
+                        (Some(a), Some(z)) => format!("{a}–{z}"),
+                        _ => "no years".into(),
+                    }
+                ),
+            });
+        }
     }
     if inp.employment_years.is_empty() {
         return Err(ModelError::Input {

@@ -92,11 +92,12 @@ impl<'de> Deserialize<'de> for Supplement {
 
 /// The scenario's own tables besides `[inputs]`, as (section, key): a file named there replaces
 /// the parent scenario's entry, and its path is relative to the scenario that names it.
-const SUPPLEMENTS: [(&str, &str); 4] = [
+const SUPPLEMENTS: [(&str, &str); 5] = [
     ("supply", "rates"),
     ("supply", "destinations"),
     ("demand", "service_use"),
     ("demand", "staffing"),
+    ("demand", "births"),
 ];
 
 /// A table that supplies a piece of the employed input (see [`Supplement`]).
@@ -392,6 +393,12 @@ pub struct Demand {
     /// weight each profession's service areas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub staffing: Option<SupplementFile>,
+    /// Live births by county and year, covering the base year to the horizon (history and
+    /// projection in one table): where given, care use at age 0 (maternity care's whole use)
+    /// weights the year's births instead of the population aged 0 at the end of the year, which a
+    /// population in age bands gives only as the ungrouping's share of its youngest band.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub births: Option<SupplementFile>,
     /// What drives demand: the service areas (when both tables are given, the default) or the
     /// sectors' care use (`"sector"`, also for a scenario that inherits the tables).
     #[serde(default)]
@@ -1051,6 +1058,7 @@ pub fn load(path: Option<&Path>) -> Result<(Scenario, Provenance, PathBuf), Mode
         ("supply.destinations", &mut scenario.supply.destinations),
         ("demand.service_use", &mut scenario.demand.service_use),
         ("demand.staffing", &mut scenario.demand.staffing),
+        ("demand.births", &mut scenario.demand.births),
     ] {
         if let Some(r) = table
             && r.sha256.is_some()

@@ -11,7 +11,8 @@
 //! `u_s` is the care use per person of service area `s` by sex and age (`demand.service_use`); a
 //! service driven by births has its use at age 0 alone, so that its index is the ratio of the
 //! population aged 0 at the end of the year (the births of the year less the few who died or moved
-//! out before 31 December). `F` is the staffing matrix (`demand.staffing`): FTE by profession,
+//! out before 31 December), or of the births themselves where the scenario gives a table of them
+//! (`demand.births`; see [`super::demand::weighted_population`]). `F` is the staffing matrix (`demand.staffing`): FTE by profession,
 //! sector and service area, per county where the table has counties. A profession × county ×
 //! sector the staffing matrix gives no FTE for keeps its sector's care-use index (and the run
 //! says which, [`Services::unstaffed`]). The index replaces the sector's demographic index in
@@ -80,20 +81,13 @@ impl Services {
     /// together in year `t`: their population weighted by the area's care use, over the same in
     /// `base`; 1 where the base has no use, NaN for a year without population.
     pub fn index_in(&self, inp: &Inputs, counties: &[usize], t: i32, base: i32) -> Vec<f64> {
-        let nc = inp.grid.nc();
         let ns = self.ns();
         let block = 2 * POP_AGES;
         let weighted = |year: i32, s: usize| -> f64 {
-            let Some(y) = inp.population_years.iter().position(|&x| x == year) else {
-                return f64::NAN;
-            };
             let w = &self.profile[s * block..(s + 1) * block];
             counties
                 .iter()
-                .map(|&c| {
-                    let pop = &inp.population[(y * nc + c) * block..(y * nc + c + 1) * block];
-                    pop.iter().zip(w).map(|(p, u)| p * u).sum::<f64>()
-                })
+                .map(|&c| super::demand::weighted_population(inp, year, c, w))
                 .sum()
         };
         (0..ns)

@@ -923,10 +923,31 @@ fn lag_words(lag: f64, lang: Lang) -> String {
 /// What the demand's demographic index is: per sector, or per service area weighted by the staffing
 /// matrix (with the cells that have no staffing and keep their sector's index).
 fn index_text(pr: &Projection, lang: Lang) -> String {
+    // What the care use at age 0 weights: the births table's births, or the population aged 0.
+    let births = match (&pr.inputs.births, lang) {
+        (Some(b), Lang::Sv) => format!("antalet födda enligt {}", b.file),
+        (Some(b), Lang::En) => format!("births as in {}", b.file),
+        (None, Lang::Sv) => "antalet födda, befolkningen 0 år vid årets slut".into(),
+        (None, Lang::En) => "births, the population aged 0 at the end of the year".into(),
+    };
+    let maternity = match (&pr.inputs.births, lang) {
+        (Some(_), Lang::Sv) => {
+            format!(
+                "mödra- och förlossningsvården, och all vårdkonsumtion vid 0 år, följer {births}"
+            )
+        }
+        (Some(_), Lang::En) => {
+            format!("maternity care, and all care use at age 0, follows {births}")
+        }
+        (None, Lang::Sv) => format!("mödra- och förlossningsvården följer {births}"),
+        (None, Lang::En) => format!("maternity care follows {births}"),
+    };
     let Some(sv) = &pr.inputs.services else {
-        return match lang {
-            Lang::Sv => "befolkningsframskrivning × vårdkonsumtion efter ålder och kön per regi, basårets profil".into(),
-            Lang::En => "population projection × care use by age and sex, per sector, the base year's profile".into(),
+        return match (lang, &pr.inputs.births) {
+            (Lang::Sv, None) => "befolkningsframskrivning × vårdkonsumtion efter ålder och kön per regi, basårets profil".into(),
+            (Lang::En, None) => "population projection × care use by age and sex, per sector, the base year's profile".into(),
+            (Lang::Sv, Some(_)) => format!("befolkningsframskrivning × vårdkonsumtion efter ålder och kön per regi, basårets profil (vårdkonsumtionen vid 0 år följer {births})"),
+            (Lang::En, Some(_)) => format!("population projection × care use by age and sex, per sector, the base year's profile (care use at age 0 follows {births})"),
         };
     };
     let names: Vec<String> = sv
@@ -937,7 +958,7 @@ fn index_text(pr: &Projection, lang: Lang) -> String {
     let n = pr.demand.unstaffed.len();
     match lang {
         Lang::Sv => format!(
-            "per verksamhetsområde ({}): befolkningsframskrivning × vårdkonsumtion efter ålder och kön inom området (mödra- och förlossningsvården följer antalet födda, befolkningen 0 år vid årets slut), vägt per yrke, län och regi med yrkets andel heltidsekvivalenter i området enligt bemanningstabellen{}",
+            "per verksamhetsområde ({}): befolkningsframskrivning × vårdkonsumtion efter ålder och kön inom området ({maternity}), vägt per yrke, län och regi med yrkets andel heltidsekvivalenter i området enligt bemanningstabellen{}",
             names.join(", "),
             if n == 0 {
                 String::new()
@@ -948,7 +969,7 @@ fn index_text(pr: &Projection, lang: Lang) -> String {
             }
         ),
         Lang::En => format!(
-            "per service area ({}): population projection × care use by age and sex in the area (maternity care follows births, the population aged 0 at the end of the year), weighted per profession, county and sector by the profession's share of FTE in the area from the staffing matrix{}",
+            "per service area ({}): population projection × care use by age and sex in the area ({maternity}), weighted per profession, county and sector by the profession's share of FTE in the area from the staffing matrix{}",
             names.join(", "),
             if n == 0 {
                 String::new()

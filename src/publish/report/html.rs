@@ -184,6 +184,7 @@ pub(crate) fn input_name(key: &str, lang: Lang) -> String {
         "admissions" => tr(lang, "Nybörjare och examinerade", "Beginners and graduates").into(),
         "care_use" => tr(lang, "Vårdkonsumtion", "Care use").into(),
         "balance" => survey_heading(lang).into(),
+        "demand.births" => tr(lang, "Levande födda", "Live births").into(),
         other => other.into(),
     }
 }
