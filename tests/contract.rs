@@ -2022,4 +2022,24 @@ fn a_region_dimension_of_municipalities_alone_is_summed_into_complete_counties()
             .any(|(_, n)| n.en.contains("municipalities summed into their counties")),
         "{notes:?}"
     );
+    // A municipality given twice, by code and by code and name, would count twice: an error.
+    let mut twice = mixed.clone();
+    twice.dims[d]
+        .categories
+        .push(hwf::table::Category::code("0114 Upplands Väsby"));
+    let k = (twice.dims[d].len() - 1) as u32;
+    let k0 = twice.dims[d].position("0114").unwrap() as u32;
+    for r in 0..mixed.len() {
+        if mixed.keys[d][r] == k0 {
+            let mut keys: Vec<u32> = (0..mixed.dims.len()).map(|x| mixed.keys[x][r]).collect();
+            keys[d] = k;
+            twice.push(&keys, mixed.values[r], mixed.status[r], mixed.symbols[r]);
+        }
+    }
+    let p = problems(gather_births(&twice, grid).unwrap_err());
+    assert!(
+        p.iter()
+            .any(|x| matches!(x, Problem::Duplicate { code, .. } if code == "0114")),
+        "{p:?}"
+    );
 }

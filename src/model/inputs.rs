@@ -367,21 +367,22 @@ fn gather(t: &Table, axes: &[Axis<'_>], fixed: &[(Concept, &str)], cover: Cover)
             .categories
             .iter()
             .enumerate()
-            .filter(|(k, cat)| {
+            .filter(|(k, _)| {
                 ax.concept == Concept::County
                     && municipal[*k].is_none()
                     && first_row[d][*k].is_some()
-                    && matches!(crate::validate::resolve(Concept::County, cat),
-                        crate::codes::Lookup::Code(c) if CodeLists::get().county(&c).is_some())
             })
             .filter_map(
                 |(_, cat)| match crate::validate::resolve(Concept::County, cat) {
-                    crate::codes::Lookup::Code(c) => Some(c),
+                    crate::codes::Lookup::Code(c) if CodeLists::get().county(&c).is_some() => {
+                        Some(c)
+                    }
                     _ => None,
                 },
             )
             .collect();
-        let mut summed: Vec<(usize, String)> = Vec::new();
+        // (county index, municipality code, category) of the municipalities summed.
+        let mut summed: Vec<(usize, String, usize)> = Vec::new();
         for (k, cat) in dim.categories.iter().enumerate() {
             // A category no row uses cannot distort anything.
             if first_row[d][k].is_none() {
@@ -401,8 +402,19 @@ fn gather(t: &Table, axes: &[Axis<'_>], fixed: &[(Concept, &str)], cover: Cover)
                 }
                 match ax.codes.iter().position(|c| c == county) {
                     Some(i) => {
-                        map[k] = Some(i);
-                        summed.push((i, m.clone()));
+                        // The same municipality twice (by code and by name) would count twice.
+                        match summed.iter().find(|(_, x, _)| x == m) {
+                            Some((_, _, k0)) => out.problems.push(Problem::Duplicate {
+                                file: file.clone(),
+                                dimension: dim.id.clone(),
+                                categories: (dim.categories[*k0].code.clone(), cat.code.clone()),
+                                code: m.clone(),
+                            }),
+                            None => {
+                                map[k] = Some(i);
+                                summed.push((i, m.clone(), k));
+                            }
+                        }
                         continue;
                     }
                     None if CodeLists::get().county(county).is_some() => {
@@ -445,13 +457,13 @@ fn gather(t: &Table, axes: &[Axis<'_>], fixed: &[(Concept, &str)], cover: Cover)
         }
         if !summed.is_empty() {
             summed.sort();
-            let mut counties: Vec<usize> = summed.iter().map(|(i, _)| *i).collect();
+            let mut counties: Vec<usize> = summed.iter().map(|(i, _, _)| *i).collect();
             counties.dedup();
             for i in counties {
                 let have: Vec<&String> = summed
                     .iter()
-                    .filter(|(j, _)| *j == i)
-                    .map(|(_, m)| m)
+                    .filter(|(j, _, _)| *j == i)
+                    .map(|(_, m, _)| m)
                     .collect();
                 let lack: Vec<String> = CodeLists::get()
                     .municipalities
@@ -471,7 +483,7 @@ fn gather(t: &Table, axes: &[Axis<'_>], fixed: &[(Concept, &str)], cover: Cover)
                     });
                 }
             }
-            let codes: Vec<&str> = summed.iter().map(|(_, m)| m.as_str()).collect();
+            let codes: Vec<&str> = summed.iter().map(|(_, m, _)| m.as_str()).collect();
             let shown = if codes.len() > 6 {
                 format!("{}, … ({} in all)", codes[..6].join(", "), codes.len())
             } else {
