@@ -679,8 +679,6 @@ fn read_input(key: &str, f: &scenario::InputFile) -> Result<(Table, UsedInput), 
     Ok((t, used))
 }
 
-/// The errors [`validate::check`] finds in an input read as `kind`, with the dimensions the
-/// scenario supplies another way (`supplied`).
 /// Reads the scenario's own table `key` (`demand.staffing`, `supply.destinations`, …) from `f`,
 /// adds its validation errors for its kind to `findings` and its description to `used`: the
 /// table and its index in `used`.
@@ -696,6 +694,8 @@ fn read_supplement(
     Ok((t, used.len() - 1))
 }
 
+/// The errors [`validate::check`] finds in an input read as `kind`, with the dimensions the
+/// scenario supplies another way (`supplied`).
 fn errors(
     t: &Table,
     kind: validate::TableKind,
