@@ -549,25 +549,19 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
         }
     }
     // Where each region's graduates went: the split of the required intake over the regions.
-    let destinations = match &sc.supply.destinations {
-        Some(f) => Some(read_supplement(
-            "supply.destinations",
-            f,
-            &mut used,
-            &mut findings,
-        )?),
-        None => None,
-    };
+    let destinations = sc
+        .supply
+        .destinations
+        .as_ref()
+        .map(|f| read_supplement("supply.destinations", f, &mut used, &mut findings))
+        .transpose()?;
     // Live births, which drive the care use at age 0 (maternity care).
-    let births = match &sc.demand.births {
-        Some(f) => Some(read_supplement(
-            "demand.births",
-            f,
-            &mut used,
-            &mut findings,
-        )?),
-        None => None,
-    };
+    let births = sc
+        .demand
+        .births
+        .as_ref()
+        .map(|f| read_supplement("demand.births", f, &mut used, &mut findings))
+        .transpose()?;
     if !findings.is_empty() {
         return Err(ModelError::Invalid { findings });
     }
