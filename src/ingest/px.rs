@@ -665,9 +665,8 @@ struct Var {
     default_values: Vec<String>,
 }
 
-fn build(path: &Path, h: &Header, data: &str, limits: &Limits) -> Result<Table, IngestError> {
-    let mut warnings = Vec::new();
-    let langs = languages(h, &mut warnings);
+/// The variables of STUB and HEADING (at least one, each once in both together).
+fn axes(path: &Path, h: &Header) -> Result<(Vec<String>, Vec<String>), IngestError> {
     let stub = h
         .find("STUB", None, &[])
         .map(|e| e.items.clone())
@@ -702,169 +701,178 @@ fn build(path: &Path, h: &Header, data: &str, limits: &Limits) -> Result<Table, 
             ));
         }
     }
-    let names_in = |code: &Option<String>| -> Vec<String> {
-        match code {
-            None => names.iter().map(|s| s.to_string()).collect(),
-            Some(c) => {
-                let s = h
-                    .find("STUB", Some(c), &[])
-                    .map(|e| e.items.clone())
-                    .unwrap_or_default();
-                let hd = h
-                    .find("HEADING", Some(c), &[])
-                    .map(|e| e.items.clone())
-                    .unwrap_or_default();
-                s.into_iter().chain(hd).collect()
-            }
-        }
-    };
-    let sv_names = langs.sv.as_ref().map(names_in);
-    let en_names = langs.en.as_ref().map(names_in);
-    let contvar = h.first("CONTVARIABLE", None).map(str::to_string);
+    Ok((stub, heading))
+}
 
-    let mut vars = Vec::with_capacity(names.len());
-    for (i, name) in names.iter().enumerate() {
-        let name = name.as_str();
-        let timeval = h.find("TIMEVAL", None, &[name]);
-        let from_timeval = match timeval {
-            Some(t) if t.items.is_empty() => match t.tlist.as_deref().map(expand_tlist) {
-                Some(Err(found)) => {
-                    return Err(IngestError::syntax(
-                        path,
-                        Location::Line(t.line),
-                        format!("TIMEVAL(\"{}\"): {found}", excerpt(name)),
-                        "TLIST(A1, \"2010\"-\"2020\"): a unit A1, H1, Q1 or M1 and a range from \
-                         an earlier to a later period",
-                    ));
-                }
-                Some(Ok((_, v))) => Some(v),
-                None => None,
-            },
-            Some(t) => Some(t.items.clone()),
+/// Variable `name`'s values in the default language (VALUES, or the periods of its TIMEVAL) and
+/// codes (CODES when it has one per value, else the values), each code once.
+fn values_and_codes(
+    path: &Path,
+    h: &Header,
+    name: &str,
+    timeval: Option<&Entry>,
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<String>, Vec<String>), IngestError> {
+    let from_timeval = match timeval {
+        Some(t) if t.items.is_empty() => match t.tlist.as_deref().map(expand_tlist) {
+            Some(Err(found)) => {
+                return Err(IngestError::syntax(
+                    path,
+                    Location::Line(t.line),
+                    format!("TIMEVAL(\"{}\"): {found}", excerpt(name)),
+                    "TLIST(A1, \"2010\"-\"2020\"): a unit A1, H1, Q1 or M1 and a range from \
+                     an earlier to a later period",
+                ));
+            }
+            Some(Ok((_, v))) => Some(v),
             None => None,
-        };
-        let values: Vec<String> = match h.find("VALUES", None, &[name]) {
-            Some(e) => e.items.clone(),
-            None => match from_timeval {
-                Some(v) if !v.is_empty() => v,
-                _ => {
-                    return Err(IngestError::missing(
-                        path,
-                        Location::Line(h.data_line),
-                        format!("VALUES(\"{name}\")"),
-                        "every STUB and HEADING variable needs its VALUES",
-                    ));
-                }
-            },
-        };
-        if values.is_empty() {
-            return Err(IngestError::missing(
-                path,
-                Location::Line(h.data_line),
-                format!("the values of VALUES(\"{name}\")"),
-                "at least one value",
+        },
+        Some(t) => Some(t.items.clone()),
+        None => None,
+    };
+    let values: Vec<String> = match h.find("VALUES", None, &[name]) {
+        Some(e) => e.items.clone(),
+        None => match from_timeval {
+            Some(v) if !v.is_empty() => v,
+            _ => {
+                return Err(IngestError::missing(
+                    path,
+                    Location::Line(h.data_line),
+                    format!("VALUES(\"{name}\")"),
+                    "every STUB and HEADING variable needs its VALUES",
+                ));
+            }
+        },
+    };
+    if values.is_empty() {
+        return Err(IngestError::missing(
+            path,
+            Location::Line(h.data_line),
+            format!("the values of VALUES(\"{name}\")"),
+            "at least one value",
+        ));
+    }
+    let mut codes = values.clone();
+    if let Some(e) = h.find("CODES", None, &[name]) {
+        if e.items.len() == values.len() {
+            codes = e.items.clone();
+        } else {
+            warnings.push(format!(
+                "line {}: CODES(\"{name}\") has {} codes for {} values; the values are used as codes",
+                e.line,
+                e.items.len(),
+                values.len()
             ));
         }
-        let mut codes = values.clone();
-        if let Some(e) = h.find("CODES", None, &[name]) {
-            if e.items.len() == values.len() {
-                codes = e.items.clone();
-            } else {
-                warnings.push(format!(
-                    "line {}: CODES(\"{name}\") has {} codes for {} values; the values are used as codes",
-                    e.line,
-                    e.items.len(),
-                    values.len()
+    }
+    {
+        let mut seen = HashMap::new();
+        for (k, c) in codes.iter().enumerate() {
+            if let Some(prev) = seen.insert(c.as_str(), k) {
+                return Err(IngestError::syntax(
+                    path,
+                    Location::Line(
+                        h.find("VALUES", None, &[name])
+                            .map(|e| e.line)
+                            .unwrap_or(h.data_line),
+                    ),
+                    format!(
+                        "the code {c:?} twice in variable {name:?} (positions {} and {})",
+                        prev + 1,
+                        k + 1
+                    ),
+                    "distinct codes",
                 ));
             }
         }
-        {
-            let mut seen = HashMap::new();
-            for (k, c) in codes.iter().enumerate() {
-                if let Some(prev) = seen.insert(c.as_str(), k) {
-                    return Err(IngestError::syntax(
-                        path,
-                        Location::Line(
-                            h.find("VALUES", None, &[name])
-                                .map(|e| e.line)
-                                .unwrap_or(h.data_line),
-                        ),
-                        format!(
-                            "the code {c:?} twice in variable {name:?} (positions {} and {})",
-                            prev + 1,
-                            k + 1
-                        ),
-                        "distinct codes",
-                    ));
-                }
-            }
-        }
-        let labels_in = |slot: &Option<Option<String>>, lang_names: &Option<Vec<String>>| {
-            let slot = slot.as_ref()?;
-            match slot {
-                None => Some(values.clone()),
-                Some(code) => {
-                    let n = lang_names.as_ref()?.get(i)?;
-                    let v = h.find("VALUES", Some(code), &[n.as_str()])?.items.clone();
-                    (v.len() == values.len()).then_some(v)
-                }
-            }
-        };
-        let sv = labels_in(&langs.sv, &sv_names);
-        let en = labels_in(&langs.en, &en_names);
-        let mut categories: Vec<Category> = codes
-            .iter()
-            .enumerate()
-            .map(|(k, code)| Category {
-                code: code.clone(),
-                label_sv: sv.as_ref().map(|v| v[k].clone()),
-                label_en: en.as_ref().map(|v| v[k].clone()),
-                unit: None,
-            })
-            .collect();
-        let is_cont = contvar.as_deref() == Some(name);
-        if is_cont {
-            for (k, c) in categories.iter_mut().enumerate() {
-                c.unit = h
-                    .find("UNITS", None, &[values[k].as_str()])
-                    .and_then(|e| e.items.first().cloned());
-            }
-        }
-        let role = if timeval.is_some() {
-            Role::Time
-        } else if is_cont {
-            Role::Metric
-        } else if h.find("MAP", None, &[name]).is_some() {
-            Role::Geo
-        } else {
-            Role::Other
-        };
-        let elimination = h.find("ELIMINATION", None, &[name]).and_then(|e| {
-            let v = e.items.first()?;
-            match v.to_ascii_uppercase().as_str() {
-                "YES" => Some(Elimination::Sum),
-                "NO" => Some(Elimination::No),
-                _ => values.iter().position(|x| x == v).map(Elimination::Total),
-            }
-        });
-        let id = h
-            .find("VARIABLE-CODE", None, &[name])
-            .and_then(|e| e.items.first().cloned())
-            .unwrap_or_else(|| name.to_string());
-        let dim = Dimension {
-            id,
-            label_sv: sv_names.as_ref().and_then(|n| n.get(i).cloned()),
-            label_en: en_names.as_ref().and_then(|n| n.get(i).cloned()),
-            role,
-            categories,
-            elimination,
-        };
-        vars.push(Var {
-            dim,
-            default_values: values,
-        });
     }
+    Ok((values, codes))
+}
 
+/// Variable `i` of the cube, `name` in the default language: its categories (VALUES, or a
+/// TIMEVAL's periods; CODES; labels in Swedish and English from the languages' VALUES), role,
+/// elimination and id.
+#[allow(clippy::too_many_arguments)]
+fn variable(
+    path: &Path,
+    h: &Header,
+    (i, name): (usize, &str),
+    langs: &Langs,
+    [sv_names, en_names]: [&Option<Vec<String>>; 2],
+    contvar: Option<&str>,
+    warnings: &mut Vec<String>,
+) -> Result<Var, IngestError> {
+    let timeval = h.find("TIMEVAL", None, &[name]);
+    let (values, codes) = values_and_codes(path, h, name, timeval, warnings)?;
+    let labels_in = |slot: &Option<Option<String>>, lang_names: &Option<Vec<String>>| {
+        let slot = slot.as_ref()?;
+        match slot {
+            None => Some(values.clone()),
+            Some(code) => {
+                let n = lang_names.as_ref()?.get(i)?;
+                let v = h.find("VALUES", Some(code), &[n.as_str()])?.items.clone();
+                (v.len() == values.len()).then_some(v)
+            }
+        }
+    };
+    let sv = labels_in(&langs.sv, sv_names);
+    let en = labels_in(&langs.en, en_names);
+    let mut categories: Vec<Category> = codes
+        .iter()
+        .enumerate()
+        .map(|(k, code)| Category {
+            code: code.clone(),
+            label_sv: sv.as_ref().map(|v| v[k].clone()),
+            label_en: en.as_ref().map(|v| v[k].clone()),
+            unit: None,
+        })
+        .collect();
+    let is_cont = contvar == Some(name);
+    if is_cont {
+        for (k, c) in categories.iter_mut().enumerate() {
+            c.unit = h
+                .find("UNITS", None, &[values[k].as_str()])
+                .and_then(|e| e.items.first().cloned());
+        }
+    }
+    let role = if timeval.is_some() {
+        Role::Time
+    } else if is_cont {
+        Role::Metric
+    } else if h.find("MAP", None, &[name]).is_some() {
+        Role::Geo
+    } else {
+        Role::Other
+    };
+    let elimination = h.find("ELIMINATION", None, &[name]).and_then(|e| {
+        let v = e.items.first()?;
+        match v.to_ascii_uppercase().as_str() {
+            "YES" => Some(Elimination::Sum),
+            "NO" => Some(Elimination::No),
+            _ => values.iter().position(|x| x == v).map(Elimination::Total),
+        }
+    });
+    let id = h
+        .find("VARIABLE-CODE", None, &[name])
+        .and_then(|e| e.items.first().cloned())
+        .unwrap_or_else(|| name.to_string());
+    let dim = Dimension {
+        id,
+        label_sv: sv_names.as_ref().and_then(|n| n.get(i).cloned()),
+        label_en: en_names.as_ref().and_then(|n| n.get(i).cloned()),
+        role,
+        categories,
+        elimination,
+    };
+    Ok(Var {
+        dim,
+        default_values: values,
+    })
+}
+
+/// The table's metadata from the header: titles in Swedish and English, table id, source, unit,
+/// decimals, last update, notes, whether it says it is synthetic, and the reader's warnings.
+fn table_meta(path: &Path, h: &Header, langs: &Langs, warnings: Vec<String>) -> TableMeta {
     let mut meta = TableMeta::default();
     let title_in = |slot: &Option<Option<String>>| {
         let slot = slot.as_ref()?;
@@ -896,8 +904,56 @@ fn build(path: &Path, h: &Header, data: &str, limits: &Limits) -> Result<Table, 
         .any(|n| crate::table::says_synthetic(n));
     meta.origin = path.display().to_string();
     meta.warnings = warnings;
+    meta
+}
 
-    // What the dot symbols mean in this file.
+/// The cube's variables, `names` in STUB-then-HEADING order, with their labels in the languages
+/// `langs` finds (each language's own STUB and HEADING name them).
+fn variables(
+    path: &Path,
+    h: &Header,
+    names: &[&String],
+    langs: &Langs,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Var>, IngestError> {
+    let names_in = |code: &Option<String>| -> Vec<String> {
+        match code {
+            None => names.iter().map(|s| s.to_string()).collect(),
+            Some(c) => {
+                let s = h
+                    .find("STUB", Some(c), &[])
+                    .map(|e| e.items.clone())
+                    .unwrap_or_default();
+                let hd = h
+                    .find("HEADING", Some(c), &[])
+                    .map(|e| e.items.clone())
+                    .unwrap_or_default();
+                s.into_iter().chain(hd).collect()
+            }
+        }
+    };
+    let sv_names = langs.sv.as_ref().map(names_in);
+    let en_names = langs.en.as_ref().map(names_in);
+    let contvar = h.first("CONTVARIABLE", None).map(str::to_string);
+
+    let mut vars = Vec::with_capacity(names.len());
+    for (i, name) in names.iter().enumerate() {
+        vars.push(variable(
+            path,
+            h,
+            (i, name.as_str()),
+            langs,
+            [&sv_names, &en_names],
+            contvar.as_deref(),
+            warnings,
+        )?);
+    }
+    Ok(vars)
+}
+
+/// What the dot symbols `"."` to `"......"` mean in this file (DATASYMBOL1–6): suppressed where
+/// the text speaks of secrecy, else missing.
+fn dot_statuses(h: &Header) -> [Status; 6] {
     let mut dot_status = [Status::Missing; 6];
     for (k, st) in dot_status.iter_mut().enumerate() {
         if let Some(t) = h.first(&format!("DATASYMBOL{}", k + 1), None) {
@@ -907,10 +963,12 @@ fn build(path: &Path, h: &Header, data: &str, limits: &Limits) -> Result<Table, 
             }
         }
     }
+    dot_status
+}
 
-    let n_stub = stub.len();
-    let keyed: Vec<(usize, bool)> = stub
-        .iter()
+/// The STUB variables given by KEYS (index, whether by CODES rather than VALUES).
+fn keyed_variables(h: &Header, stub: &[String]) -> Vec<(usize, bool)> {
+    stub.iter()
         .enumerate()
         .filter_map(|(i, name)| {
             let e = h.find("KEYS", None, &[name.as_str()])?;
@@ -921,7 +979,16 @@ fn build(path: &Path, h: &Header, data: &str, limits: &Limits) -> Result<Table, 
                 .unwrap_or(false);
             Some((i, by_codes))
         })
-        .collect();
+        .collect()
+}
+
+/// Each variable's dimension id once (VARIABLE-CODE, else its name).
+fn distinct_ids(
+    path: &Path,
+    h: &Header,
+    vars: &[Var],
+    names: &[&String],
+) -> Result<(), IngestError> {
     for (k, v) in vars.iter().enumerate() {
         if let Some(first) = vars[..k].iter().position(|w| w.dim.id == v.dim.id) {
             let line = h
@@ -940,6 +1007,22 @@ fn build(path: &Path, h: &Header, data: &str, limits: &Limits) -> Result<Table, 
             ));
         }
     }
+    Ok(())
+}
+
+fn build(path: &Path, h: &Header, data: &str, limits: &Limits) -> Result<Table, IngestError> {
+    let mut warnings = Vec::new();
+    let langs = languages(h, &mut warnings);
+    let (stub, heading) = axes(path, h)?;
+    let names: Vec<&String> = stub.iter().chain(heading.iter()).collect();
+    let vars = variables(path, h, &names, &langs, &mut warnings)?;
+    let meta = table_meta(path, h, &langs, warnings);
+
+    let dot_status = dot_statuses(h);
+
+    let n_stub = stub.len();
+    let keyed = keyed_variables(h, &stub);
+    distinct_ids(path, h, &vars, &names)?;
     let sizes: Vec<usize> = vars.iter().map(|v| v.dim.len()).collect();
     let shape = sizes
         .iter()
