@@ -792,7 +792,6 @@ fn values_and_codes(
 /// Variable `i` of the cube, `name` in the default language: its categories (VALUES, or a
 /// TIMEVAL's periods; CODES; labels in Swedish and English from the languages' VALUES), role,
 /// elimination and id.
-#[allow(clippy::too_many_arguments)]
 fn variable(
     path: &Path,
     h: &Header,

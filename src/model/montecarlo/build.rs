@@ -28,7 +28,7 @@ pub(super) struct Context<'a> {
     pub ratio_drift: f64,
     /// The pooled random trends of foreign licences, EU/EEA and third country.
     pub foreign_drift: [f64; 2],
-    /// Years from the last employment year up to the base year to the base year itself.
+    /// Years from the last employment year (the latest up to the base year) to the base year.
     pub employment_lag: i32,
 }
 
@@ -68,7 +68,7 @@ impl<'a> Context<'a> {
         // Random trends shared in law by every profession, pooled from their histories.
         let stock_drift = crate::model::variation::pooled_trend(vars.iter().map(|v| v.stock_slope));
         let ratio_drift = crate::model::variation::pooled_trend(vars.iter().map(|v| v.ratio_slope));
-        // Years from the last employment year up to the base year to the base year itself.
+        // Years from the last employment year (the latest up to the base year) to the base year.
         let employment_lag = inp
             .employment_years
             .iter()
