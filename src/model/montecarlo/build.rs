@@ -11,25 +11,25 @@ type ForeignDrift = ([f64; 2], f64);
 /// random trends pooled over professions.
 pub(super) struct Context<'a> {
     /// The point projection.
-    pub proj: &'a Projection,
+    proj: &'a Projection,
     /// The scenario's checked distributions.
-    pub laws: Laws,
+    laws: Laws,
     /// The kernel's years, base year first.
-    pub years: &'a [i32],
+    years: &'a [i32],
     /// The base year's index among the licence years.
-    pub base_i: usize,
+    base_i: usize,
     /// The base year's index among the projection's years.
-    pub base_ti: usize,
+    base_ti: usize,
     /// The named demand growth factors, in the kernel's order.
-    pub factor_names: Vec<&'a String>,
+    factor_names: Vec<&'a String>,
     /// The pooled random trend of the national stock's growth ([`ProfKernel::stock_trend`]).
-    pub stock_drift: f64,
+    stock_drift: f64,
     /// The pooled random trend of national FTE per licensed person ([`ProfKernel::ratio_trend`]).
-    pub ratio_drift: f64,
+    ratio_drift: f64,
     /// The pooled random trends of foreign licences, EU/EEA and third country.
-    pub foreign_drift: [f64; 2],
+    foreign_drift: [f64; 2],
     /// Years from the last employment year (the latest up to the base year) to the base year.
-    pub employment_lag: i32,
+    employment_lag: i32,
 }
 
 impl<'a> Context<'a> {
