@@ -2,7 +2,7 @@
 //! constant demand, and scenarios that must be refused.
 
 use hwf::model::inputs::{Grid, Inputs, NA, POP_AGES};
-use hwf::model::scenario::{self, Scenario};
+use hwf::model::scenario::{self, Scenario, Trend};
 use hwf::model::supply::{self, Intake};
 use hwf::model::{Phase, Projection, project, run};
 use std::path::Path;
@@ -2359,8 +2359,8 @@ fn ets_fitted_from_scratch_is_at_least_as_good_as_r() {
 #[test]
 fn admissions_and_foreign_licences_can_follow_a_fitted_trend() {
     let mut sc = default_scenario();
-    sc.supply.admissions_trend = "AAdN".into();
-    sc.supply.foreign_trend = "AAN".into();
+    sc.supply.admissions_trend = Trend::try_from("AAdN").unwrap();
+    sc.supply.foreign_trend = Trend::try_from("AAN").unwrap();
     let pr = project(&sc, default_run().inputs.clone(), vec![]).unwrap();
     let g = &pr.inputs.grid;
     let lak = g.prof("LAK").unwrap();
@@ -2438,7 +2438,7 @@ fn a_backtest_with_draws_says_whether_the_outcome_fell_inside_the_band() {
 #[test]
 fn trend_methods_parse_from_every_spelling() {
     use hwf::model::ets::Spec;
-    use hwf::model::scenario::Trend;
+
     let aadn = Trend::Ets(Spec::try_from("AAdN").unwrap());
     for (text, want) in [
         ("none", Trend::None),
@@ -2510,8 +2510,8 @@ fn ols_forecast(y: &[f64], steps: usize) -> Vec<f64> {
 #[test]
 fn employment_share_and_fte_follow_a_linear_trend() {
     let mut sc = default_scenario();
-    sc.supply.employment_trend = "linear".into();
-    sc.supply.fte_trend = "linear".into();
+    sc.supply.employment_trend = Trend::try_from("linear").unwrap();
+    sc.supply.fte_trend = Trend::try_from("linear").unwrap();
     let inp = default_run().inputs.clone();
     let pr = project(&sc, inp.clone(), vec![]).unwrap();
     let plain = default_run();
@@ -2644,7 +2644,7 @@ fn the_employment_factor_is_capped_so_no_share_exceeds_one() {
     inp.employment_years = vec![2020, 2021, 2022];
     inp.employed = employed;
     inp.fte = fte;
-    sc.supply.employment_trend = "linear".into();
+    sc.supply.employment_trend = Trend::try_from("linear").unwrap();
     sc.supply.employment_window = 1;
     let pr = project(&sc, inp, vec![]).unwrap();
     let prm = &pr.params[0];
@@ -2670,7 +2670,7 @@ fn a_series_too_short_or_with_a_gap_is_an_error_naming_key_input_and_year() {
     use hwf::model::ModelError;
     // tiny() has one employment year: too short for a linear trend (3).
     let (mut sc, inp) = tiny();
-    sc.supply.fte_trend = "linear".into();
+    sc.supply.fte_trend = Trend::try_from("linear").unwrap();
     match project(&sc, inp, vec![]) {
         Err(ModelError::Trend {
             key,
@@ -2696,7 +2696,7 @@ fn a_series_too_short_or_with_a_gap_is_an_error_naming_key_input_and_year() {
     inp.employed.drain(gone * block..(gone + 1) * block);
     inp.fte.drain(gone * block..(gone + 1) * block);
     let mut sc = default_scenario();
-    sc.supply.employment_trend = "auto".into();
+    sc.supply.employment_trend = Trend::try_from("auto").unwrap();
     let e = project(&sc, inp.clone(), vec![]).unwrap_err();
     match &e {
         ModelError::Trend { key, year, .. } => {
@@ -2712,13 +2712,13 @@ fn a_series_too_short_or_with_a_gap_is_an_error_naming_key_input_and_year() {
     );
     // Without a trend the same inputs project (the window does not need consecutive years), and
     // the missing year is estimated from licences × employment share, not filled from another year.
-    sc.supply.employment_trend = "none".into();
+    sc.supply.employment_trend = Trend::try_from("none").unwrap();
     let pr = project(&sc, inp, vec![]).unwrap();
     let ti = pr.years.iter().position(|&y| y == missing).unwrap();
     assert_eq!(pr.phases[ti], Phase::Nowcast);
     // An ETS model needs more years than the series has: AAdN needs 7.
     let (mut sc, inp) = tiny();
-    sc.supply.employment_trend = "damped".into();
+    sc.supply.employment_trend = Trend::try_from("damped").unwrap();
     let e = project(&sc, inp, vec![]).unwrap_err().to_string();
     assert!(
         e.contains("`supply.employment_trend`") && e.contains("at least 7"),
@@ -2875,7 +2875,7 @@ fn a_missing_care_use_cell_is_an_error_naming_file_and_year() {
 #[test]
 fn a_care_use_trend_without_years_is_an_error() {
     let mut sc = default_scenario();
-    sc.demand.care_use_trend = "linear".into();
+    sc.demand.care_use_trend = Trend::try_from("linear").unwrap();
     let e = run(&sc).unwrap_err();
     let text = e.to_string();
     assert!(

@@ -46,8 +46,8 @@ fn all_fixed() -> Scenario {
         .get_mut("technology")
         .unwrap()
         .insert("*".into(), 0.004);
-    sc.supply.admissions_trend = "AAdN".into();
-    sc.supply.foreign_trend = "auto".into();
+    sc.supply.admissions_trend = hwf::model::scenario::Trend::try_from("AAdN").unwrap();
+    sc.supply.foreign_trend = hwf::model::scenario::Trend::try_from("auto").unwrap();
     sc.supply.admissions_change = 0.05;
     // Every lever, so that the kernel is checked against the point projection with them too.
     sc.supply
@@ -477,8 +477,8 @@ fn simulated_ets_paths_average_to_the_point_forecast() {
 fn employment_and_fte_trends_reach_the_kernel_and_their_draws() {
     let mut sc = all_fixed();
     // Linear for both: some professions have only three employment years (too few for "auto").
-    sc.supply.employment_trend = "linear".into();
-    sc.supply.fte_trend = "linear".into();
+    sc.supply.employment_trend = hwf::model::scenario::Trend::try_from("linear").unwrap();
+    sc.supply.fte_trend = hwf::model::scenario::Trend::try_from("linear").unwrap();
     let proj = run(&sc).unwrap();
     let kernel = Kernel::new(&proj).unwrap();
     let g = &proj.inputs.grid;

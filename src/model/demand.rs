@@ -79,7 +79,7 @@ pub fn care_use_trend(
     input: &str,
 ) -> Result<CareUseTrend, ModelError> {
     let key = "demand.care_use_trend";
-    let method = super::supply::method(key, &sc.demand.care_use_trend)?;
+    let method = sc.demand.care_use_trend;
     if method == Trend::None {
         return Ok(CareUseTrend::default());
     }
@@ -90,9 +90,9 @@ pub fn care_use_trend(
             input: input.into(),
             year: None,
             message: format!(
-                "care_use has no year dimension; a trend needs at least {needed} years ({} with {})",
+                "care_use has no year dimension; a trend needs at least {needed} years ({} with {:?})",
                 super::supply::method_name(method),
-                sc.demand.care_use_trend
+                method.code()
             ),
         });
     }

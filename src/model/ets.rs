@@ -67,6 +67,22 @@ pub struct Spec {
     pub damped: bool,
 }
 
+impl Spec {
+    /// The model in R's letters, as a scenario names it: `ANN`, `AAN`, `AAdN`, `MMdN` …
+    pub fn code(&self) -> String {
+        let e = match self.error {
+            ErrorKind::Additive => "A",
+            ErrorKind::Multiplicative => "M",
+        };
+        let t = match self.trend {
+            TrendKind::None => "N",
+            TrendKind::Additive => "A",
+            TrendKind::Multiplicative => "M",
+        };
+        format!("{e}{t}{}N", if self.damped { "d" } else { "" })
+    }
+}
+
 impl fmt::Display for Spec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let e = match self.error {

@@ -251,22 +251,22 @@ pub struct Supply {
     /// How admissions continue after the base year: `"none"` (the base year's level), `"auto"` (the
     /// linear trend or ETS model with the lowest AICc on each programme's national beginners),
     /// `"linear"`, `"damped"` or an ETS model (`"AAN"`, `"AAdN"`, …); see [`Trend`].
-    #[serde(default = "none")]
-    pub admissions_trend: String,
+    #[serde(default)]
+    pub admissions_trend: Trend,
     /// How licences on foreign education continue: `"none"` (their recent mean), or a method (see
     /// [`Trend`]) fitted to each profession's national EU/EEA and third-country licences.
-    #[serde(default = "none")]
-    pub foreign_trend: String,
+    #[serde(default)]
+    pub foreign_trend: Trend,
     /// How the employment share continues: `"none"` (its level over `employment_window`), or a
     /// method (see [`Trend`]) fitted to each profession's national share `employed / licensed` over
     /// the employment years up to the base year. The forecast over that level scales every sex,
     /// age and sector, capped each year so that no share exceeds 1.
-    #[serde(default = "none")]
-    pub employment_trend: String,
+    #[serde(default)]
+    pub employment_trend: Trend,
     /// How FTE per employed person continues: `"none"` or a method fitted to each profession's
     /// national `FTE / employed`, applied as [`Supply::employment_trend`] is (without a cap).
-    #[serde(default = "none")]
-    pub fte_trend: String,
+    #[serde(default)]
+    pub fte_trend: Trend,
     /// Licence years of a one-off wave per profession code (a new licence's transitional
     /// provisions, as for health and medical care counsellors 2019–2021): left out of every inflow
     /// window of that profession (Swedish and foreign licences, their age profiles, the share of
@@ -317,18 +317,19 @@ pub struct OriginFactors {
     pub tc: Option<f64>,
 }
 
-fn none() -> String {
-    "none".into()
-}
-
 /// A trend method named in a scenario (see [`super::trend`]).
 ///
 /// Spellings (case-insensitive, surrounding blanks ignored): `"none"` or `""`; `"auto"`;
 /// `"linear"`; `"damped"`, an alias of the damped Holt model `"AAdN"`; or an ETS model in R's
 /// letters (`"ANN"`, `"AAN"`, `"AAdN"`, `"MAN"`, `"MMdN"`, …).
-#[derive(Clone, Copy, Debug, PartialEq)]
+///
+/// A scenario holds the method checked: a spelling hwf does not know is an error when the scenario
+/// is read, naming its key, and a written scenario names the method canonically (`"damped"` as
+/// `"AAdN"`).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub enum Trend {
     /// Keep the base level.
+    #[default]
     None,
     /// Choose among the linear trend and every ETS model by AICc.
     Auto,
@@ -336,6 +337,36 @@ pub enum Trend {
     Linear,
     /// This ETS model.
     Ets(super::ets::Spec),
+}
+
+impl Trend {
+    /// The method as a scenario names it: `none`, `auto`, `linear` or an ETS model in R's letters
+    /// (`AAdN`); [`Trend::try_from`] reads it back.
+    pub fn code(&self) -> String {
+        match self {
+            Trend::None => "none".into(),
+            Trend::Auto => "auto".into(),
+            Trend::Linear => "linear".into(),
+            Trend::Ets(spec) => spec.code(),
+        }
+    }
+}
+
+impl Serialize for Trend {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Trend {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        Trend::try_from(s.as_str()).map_err(|e| {
+            serde::de::Error::custom(format!(
+                "{s:?}: {e}; or \"none\", \"auto\", \"linear\" or \"damped\""
+            ))
+        })
+    }
 }
 
 impl TryFrom<&str> for Trend {
@@ -383,8 +414,8 @@ pub struct Demand {
     /// How care use per person continues: `"none"` (the base year's profile throughout) or a method
     /// (see [`Trend`]) fitted per sector to the age-standardised mean care use, when the care-use
     /// table has a year dimension.
-    #[serde(default = "none")]
-    pub care_use_trend: String,
+    #[serde(default)]
+    pub care_use_trend: Trend,
     /// Care use per person by service area, sex and age: with [`Demand::staffing`], demand is
     /// driven per service area (see [`super::services`]); without both, per sector by `care_use`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1212,20 +1243,6 @@ impl Scenario {
                 return bad(k, format!("{v}; expected a multiplier from 0 to 10"));
             }
         }
-        for (k, v) in [
-            ("supply.admissions_trend", &s.admissions_trend),
-            ("supply.foreign_trend", &s.foreign_trend),
-            ("supply.employment_trend", &s.employment_trend),
-            ("supply.fte_trend", &s.fte_trend),
-            ("demand.care_use_trend", &self.demand.care_use_trend),
-        ] {
-            if let Err(e) = Trend::try_from(v.as_str()) {
-                return bad(
-                    k,
-                    format!("{v:?}: {e}; or \"none\", \"auto\", \"linear\" or \"damped\""),
-                );
-            }
-        }
         // A wave is a fact about a licence, declared once for every dataset: a profession the
         // data lack is passed over, a code no list knows is an error.
         if let Some(p) = s
@@ -1367,7 +1384,7 @@ impl Scenario {
                 "supply.fte_trend",
             ),
         ] {
-            if law == Law::Trend && matches!(Trend::try_from(trend.as_str()), Ok(Trend::None)) {
+            if law == Law::Trend && *trend == Trend::None {
                 return bad(
                     key,
                     format!("\"trend\" needs a trend model; {needs} is \"none\""),

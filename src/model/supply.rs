@@ -319,19 +319,6 @@ fn ratio_at(v: &[f64], from: i32, year: i32) -> f64 {
         .unwrap_or(1.0)
 }
 
-/// The trend method a scenario key names.
-///
-/// # Errors
-///
-/// [`ModelError::Scenario`] for a method that is not one (a scenario that skipped its checks).
-pub fn method(key: &str, value: &str) -> Result<Trend, ModelError> {
-    Trend::try_from(value).map_err(|message| ModelError::Scenario {
-        file: "scenario".into(),
-        key: key.into(),
-        message,
-    })
-}
-
 /// Fits the trend `method` (named by the scenario key `key`) to the national `series` over
 /// consecutive `years`, read from `input`; `Ok(None)` for no trend or a non-positive level.
 ///
@@ -1097,7 +1084,7 @@ fn inflow_trends(h: &History<'_>, sc: &Scenario, iw: &[usize]) -> Result<InflowT
     let nr = inp.hc_regions.len();
     let b = |y: usize, r: usize| h.beginners(y, r);
     let admissions_trend = {
-        let method = method("supply.admissions_trend", &s.admissions_trend)?;
+        let method = s.admissions_trend;
         let years: Vec<usize> = (0..ay.len()).filter(|&y| ay[y] <= base).collect();
         let series: Vec<f64> = years
             .iter()
@@ -1119,7 +1106,7 @@ fn inflow_trends(h: &History<'_>, sc: &Scenario, iw: &[usize]) -> Result<InflowT
         }
     };
     let foreign_trend = {
-        let method = method("supply.foreign_trend", &s.foreign_trend)?;
+        let method = s.foreign_trend;
         let years: Vec<usize> = (0..ly.len()).filter(|&y| ly[y] <= base).collect();
         let yrs: Vec<i32> = years.iter().map(|&y| ly[y]).collect();
         let per_origin = |o: usize| -> Result<Option<TrendModel>, ModelError> {
@@ -1183,8 +1170,8 @@ fn ratio_trends(
     let emp_years: Vec<usize> = (0..ey.len()).filter(|&y| ey[y] <= base).collect();
     let ratio_trend_from = emp_years.last().map_or(base + 1, |&y| ey[y] + 1);
     let ratio_steps = usize::try_from(sc.horizon - ratio_trend_from + 1).unwrap_or(0);
-    let e_method = method("supply.employment_trend", &s.employment_trend)?;
-    let h_method = method("supply.fte_trend", &s.fte_trend)?;
+    let e_method = s.employment_trend;
+    let h_method = s.fte_trend;
     let employment_cap = {
         // Over every county's profile (the national one where every level is 1).
         let max = (0..nc * 2 * NA)

@@ -6,6 +6,7 @@ use super::disclosure::Profile;
 use super::report::{Disclosed, Options, esc, label_word, num, prof_name, region_name, signed, tr};
 use crate::codes::CodeLists;
 use crate::model::intake::Rule;
+use crate::model::scenario::Trend;
 use crate::model::supply::LayerFeed;
 use crate::model::{Phase, Projection};
 use crate::table::Lang;
@@ -149,13 +150,13 @@ fn base_items(pr: &Projection, opts: &Options, d: &Disclosed) -> Vec<String> {
             format!(
                 "Utbildning: nybörjare per sjukvårdsregion × examensfrekvens (snitt över {} kullar) → examinerade efter programlängden → legitimationer (andel och fördröjning skattade ur historiken). Antagningen efter basåret: basårets nivå, trend {}, {} %.",
                 s.completion_window,
-                trend_word(&s.admissions_trend, lang),
+                trend_word(s.admissions_trend, lang),
                 signed(100.0 * s.admissions_change, 0, lang)
             ),
             format!(
                 "Utländsk utbildning: genomsnittet för de senaste {} åren, trend {}, EU/EES × {}, tredje land × {}.",
                 s.inflow_window,
-                trend_word(&s.foreign_trend, lang),
+                trend_word(s.foreign_trend, lang),
                 num(s.foreign_eu_factor, 2, lang),
                 num(s.foreign_tc_factor, 2, lang)
             ),
@@ -163,15 +164,15 @@ fn base_items(pr: &Projection, opts: &Options, d: &Disclosed) -> Vec<String> {
                 "Sysselsättning och heltidsekvivalenter per anställd efter regi (region, kommun, privat), kön och ålder: genomsnitt för de {} senaste åren med sysselsättningsdata (till och med {last_emp}). Åren {} är nuläget skattat ur legitimationer × sysselsättningsandel (status skattad). Trend för sysselsättningsandelen {} och för heltidsekvivalenter per anställd {}: riksserien (sysselsatta/legitimerade, heltidsekvivalenter/sysselsatta) skattas med metoden och dess prognos i förhållande till nivån under perioden skalar alla celler år för år, också nulägesåren; faktorn för sysselsättningsandelen begränsas så att ingen andel överstiger 1. {}",
                 s.employment_window,
                 nowcast.join(", "),
-                trend_word(&s.employment_trend, lang),
-                trend_word(&s.fte_trend, lang),
+                trend_word(s.employment_trend, lang),
+                trend_word(s.fte_trend, lang),
                 county_levels_text(s.county_levels, lang)
             ),
             format!(
                 "Efterfrågan: basårets heltidsekvivalenter × (1 + basårets obalans efter huvudmännens bedömning: {}) × demografiskt index ({}) × trend för vårdkonsumtionen {} (åldersstandardiserad till basårets befolkning) × faktorer ({}). Uppgiftsväxling mellan yrken: {}. Behovsbaserad täthet (heltidsekvivalenter per 1 000 invånare): {}.",
                 imbalance.join(", "),
                 index_text(pr, lang),
-                trend_word(&sc.demand.care_use_trend, lang),
+                trend_word(sc.demand.care_use_trend, lang),
                 or_none(&factors),
                 or_none(&subs),
                 or_none(&dens)
@@ -214,13 +215,13 @@ fn base_items(pr: &Projection, opts: &Options, d: &Disclosed) -> Vec<String> {
             format!(
                 "Education: beginners per health-care region × completion rate (mean of {} cohorts) → graduates a programme length later → licences (share and lag estimated from the history). Admissions after the base year: the base year's level, trend {}, {} %.",
                 s.completion_window,
-                trend_word(&s.admissions_trend, lang),
+                trend_word(s.admissions_trend, lang),
                 signed(100.0 * s.admissions_change, 0, lang)
             ),
             format!(
                 "Foreign education: the mean of the last {} years, trend {}, EU/EEA × {}, third country × {}.",
                 s.inflow_window,
-                trend_word(&s.foreign_trend, lang),
+                trend_word(s.foreign_trend, lang),
                 num(s.foreign_eu_factor, 2, lang),
                 num(s.foreign_tc_factor, 2, lang)
             ),
@@ -228,15 +229,15 @@ fn base_items(pr: &Projection, opts: &Options, d: &Disclosed) -> Vec<String> {
                 "Employment share and FTE per employed person by sector, sex and age: mean of the last {} employment years (up to {last_emp}). The years {} are nowcast from licences × employment share (status estimated). Employment-share trend {}, FTE-per-employed trend {}: the national series (employed/licensed, FTE/employed) is fitted with the method, and its forecast over the level in those years scales every cell year by year, nowcast years included; the employment factor is capped so that no share exceeds 1. {}",
                 s.employment_window,
                 nowcast.join(", "),
-                trend_word(&s.employment_trend, lang),
-                trend_word(&s.fte_trend, lang),
+                trend_word(s.employment_trend, lang),
+                trend_word(s.fte_trend, lang),
                 county_levels_text(s.county_levels, lang)
             ),
             format!(
                 "Demand: base-year FTE × (1 + the principals' assessment: {}) × a demographic index ({}) × care-use trend {} (age-standardised to the base-year population) × factors ({}). Substitution between professions: {}. Needs-based density (FTE per 1,000 inhabitants): {}.",
                 imbalance.join(", "),
                 index_text(pr, lang),
-                trend_word(&sc.demand.care_use_trend, lang),
+                trend_word(sc.demand.care_use_trend, lang),
                 or_none(&factors),
                 or_none(&subs),
                 or_none(&dens)
@@ -752,13 +753,15 @@ pub fn levers_text(pr: &Projection, lang: Lang) -> Option<String> {
 
 /// A trend method as the report names it: `ingen`/`none`, `automatisk (AICc)`, `linjär`, … or
 /// the ETS model's letters.
-pub(crate) fn trend_word(method: &str, lang: Lang) -> String {
-    match method.trim().to_ascii_lowercase().as_str() {
-        "" | "none" => tr(lang, "ingen", "none").into(),
-        "auto" => tr(lang, "automatisk (lägst AICc)", "automatic (lowest AICc)").into(),
-        "linear" => tr(lang, "linjär", "linear").into(),
-        "damped" => tr(lang, "dämpad (ETS AAdN)", "damped (ETS AAdN)").into(),
-        _ => format!("ETS {}", method.trim()),
+pub(crate) fn trend_word(method: Trend, lang: Lang) -> String {
+    match method {
+        Trend::None => tr(lang, "ingen", "none").into(),
+        Trend::Auto => tr(lang, "automatisk (lägst AICc)", "automatic (lowest AICc)").into(),
+        Trend::Linear => tr(lang, "linjär", "linear").into(),
+        Trend::Ets(spec) if spec.code() == "AAdN" => {
+            tr(lang, "dämpad (ETS AAdN)", "damped (ETS AAdN)").into()
+        }
+        Trend::Ets(spec) => format!("ETS {}", spec.code()),
     }
 }
 
