@@ -2457,7 +2457,11 @@ fn trend_methods_parse_from_every_spelling() {
         ("MMdN", Trend::Ets(Spec::try_from("MMdN").unwrap())),
     ] {
         assert_eq!(Trend::try_from(text), Ok(want), "{text:?}");
+        // The canonical name a written scenario holds reads back as the same method.
+        assert_eq!(Trend::try_from(want.code().as_str()), Ok(want), "{text:?}");
     }
+    assert_eq!(aadn.code(), "AAdN");
+    assert_eq!(Trend::Auto.code(), "auto");
     for bad in ["linear-ish", "dampedx", "ols", "AAA", "ANdN"] {
         assert!(Trend::try_from(bad).is_err(), "{bad:?}");
     }

@@ -70,6 +70,12 @@ pub struct Spec {
 impl Spec {
     /// The model in R's letters, as a scenario names it: `ANN`, `AAN`, `AAdN`, `MMdN` …
     pub fn code(&self) -> String {
+        let (e, t, d) = self.letters();
+        format!("{e}{t}{d}N")
+    }
+
+    /// The letters of the error, the trend and its damping (`"d"` or `""`).
+    fn letters(&self) -> (&'static str, &'static str, &'static str) {
         let e = match self.error {
             ErrorKind::Additive => "A",
             ErrorKind::Multiplicative => "M",
@@ -79,22 +85,14 @@ impl Spec {
             TrendKind::Additive => "A",
             TrendKind::Multiplicative => "M",
         };
-        format!("{e}{t}{}N", if self.damped { "d" } else { "" })
+        (e, t, if self.damped { "d" } else { "" })
     }
 }
 
 impl fmt::Display for Spec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let e = match self.error {
-            ErrorKind::Additive => "A",
-            ErrorKind::Multiplicative => "M",
-        };
-        let t = match self.trend {
-            TrendKind::None => "N",
-            TrendKind::Additive => "A",
-            TrendKind::Multiplicative => "M",
-        };
-        write!(f, "ETS({e},{t}{},N)", if self.damped { "d" } else { "" })
+        let (e, t, d) = self.letters();
+        write!(f, "ETS({e},{t}{d},N)")
     }
 }
 
