@@ -24,6 +24,9 @@ Writes into data/default/ (or data/world2/):
     admissions.csv              UKÄ-style beginners/graduates/completion, 2005-2023 (windows-1252, ';')
     care_use.csv                relative care use per person by sector, sex, age (UTF-8 BOM, ';', dec. comma)
     balance.csv                 principals' balance assessments 2023   (UTF-8, ',')
+    service_use.csv, staffing.csv, destinations.csv   demand by service area; where graduates went
+    specialists.csv             specialist physicians by specialty group, 2010-2023 (default world only)
+    st_starts.csv               specialist training (ST) starts, 2004-2023 (default world only)
     manifest.toml               names, titles, sha256, sizes
     README.md                   what the files are, how they are made, calibration targets vs achieved
 
@@ -1569,6 +1572,161 @@ def write_staffing(rows, manifest) -> None:
                         "Full-time equivalents by profession, county, sector and service area %d" % EMP_YEARS[-1])
 
 
+# ----------------------------------------------------------------------------------------------
+# Specialties of the specialist physicians (SPL) and specialist training (ST) starts
+# ----------------------------------------------------------------------------------------------
+#
+# Made after everything else, from the finished SPL stocks and certificates, on a stream of its
+# own (seed + 2), so no other file depends on it. Each specialist physician holds one specialty
+# group (data/codes/specialties.csv); the groups add up to SPL in every cell and year exactly.
+
+SPECIALTIES = [g for g in read_codes("specialties.csv") if g["layer"] == "SPL"]
+SPEC_CODES = [g["code"] for g in SPECIALTIES]
+# Specialist certificates held in 2013 by group (Läkartidningen 2014-09, from Socialstyrelsen's
+# statistics): surgical 15 400, internal medicine 11 900, general practice 10 500, psychiatry
+# 4 200, paediatrics 3 150. "Other" is the remainder to 57 300, the total that the surgical
+# specialties' share of 2020 (> 18 000 of > 67 000 certificates, Socialstyrelsen) implies.
+SPEC_MIX_2013 = {"ALM": 10500, "INT": 11900, "KIR": 15400, "PSYK": 4200, "BARN": 3150, "OVR": 12150}
+# Relative weight of men and women in each group (assumption: surgery more men, paediatrics and
+# general practice more women), and a slope by age (psychiatry older, general practice younger).
+SPEC_SEX = {"ALM": (0.9, 1.1), "INT": (1.05, 0.95), "KIR": (1.3, 0.75), "PSYK": (1.0, 1.0),
+            "BARN": (0.7, 1.3), "OVR": (1.0, 1.0)}
+SPEC_AGE_SLOPE = {"ALM": -0.008, "INT": 0.0, "KIR": 0.0, "PSYK": 0.012, "BARN": 0.0, "OVR": 0.004}
+ST_COMPLETION = 0.92  # ST starts that end in a certificate (assumption)
+ST_START_YEARS = list(range(2004, BASE_YEAR + 1))
+ALM_SHARE_GROWTH = 0.5  # general practice's share of ST starts grows by half from 2004 to 2023
+SPEC_BANDS = [(25, 34), (35, 44), (45, 54), (55, 64), (65, 74)]
+
+
+def spec_mix(year: int) -> list[float]:
+    """The groups' shares of ST starts begun in `year` (general practice growing)."""
+    f = (min(max(year, ST_START_YEARS[0]), BASE_YEAR) - ST_START_YEARS[0]) / (BASE_YEAR - ST_START_YEARS[0])
+    w = [SPEC_MIX_2013[k] * (1 + ALM_SHARE_GROWTH * (f - 0.5) if k == "ALM" else 1.0) for k in SPEC_CODES]
+    t = sum(w)
+    return [x / t for x in w]
+
+
+def stock_weights(s: int, a: int) -> list[float]:
+    """The groups' relative weights among the 2010 specialists and foreign-trained ones."""
+    return [SPEC_MIX_2013[k] * SPEC_SEX[k][s] * max(0.1, 1 + SPEC_AGE_SLOPE[k] * (a - 50)) for k in SPEC_CODES]
+
+
+def make_st_starts(rng: Rng, county_pop) -> dict[tuple[str, str], dict[int, int]]:
+    """ST starts by (group, health-care region) and year: the national certificates expected
+    `training_years` later over the completion rate, by the year's mix and the region's population."""
+    starts: dict[tuple[str, str], dict[int, int]] = {}
+    for y in ST_START_YEARS:
+        pop = county_pop[max(y, LIC_YEARS[0])]
+        regpop = {r: sum(pop[i] for i in range(NC) if COUNTY_REGION[C_CODES[i]] == r) for r in R_CODES}
+        tot = sum(regpop.values())
+        mix = spec_mix(y)
+        for ki, g in enumerate(SPECIALTIES):
+            lag = int(g["training_years"])
+            nat = interp(SPL_SE_KNOTS, y + lag) / ST_COMPLETION
+            for r in R_CODES:
+                n = nat * mix[ki] * regpop[r] / tot * (1 + 0.06 * rng.gauss())
+                starts.setdefault((g["code"], r), {})[y] = max(0, round_half_up(n))
+    return starts
+
+
+def hypergeometric_split(rng: Rng, m: int, counts: list[int]) -> list[int]:
+    """`m` persons drawn without replacement from groups of `counts` (sequential, clamped)."""
+    out = [0] * len(counts)
+    rest = sum(counts)
+    for k, n in enumerate(counts):
+        if m == 0:
+            break
+        if k == len(counts) - 1 or rest == n:
+            out[k] = min(n, m)
+        else:
+            v = rng.binomial(m, n / rest)
+            lo, hi = max(0, m - (rest - n)), min(n, m)
+            out[k] = lo if v < lo else (hi if v > hi else v)
+        m -= out[k]
+        rest -= n
+    return out
+
+
+def simulate_specialties(rng: Rng, stocks, issued, starts) -> list[list[array]]:
+    """Specialists by group, `[year][group]` flat cell arrays that add up to SPL's stocks: the 2010
+    stock split by the groups' weights; each later year carries last year's groups along the
+    cohort and assigns the year's certificates — Swedish ones by the ST starts `training_years`
+    before in the county's health-care region (times the completion rate), foreign ones by the
+    stock weights."""
+    K = len(SPEC_CODES)
+    spl = stocks["SPL"]
+    first = [array("i", bytes(4 * NCELL)) for _ in range(K)]
+    for i in range(NCELL):
+        n = spl[0][i]
+        if n:
+            s, a = (i // NA) % 2, AGES[i % NA]
+            for k, v in enumerate(rng.multinomial(n, stock_weights(s, a))):
+                first[k][i] = v
+    out = [first]
+    for t in range(1, len(LIC_YEARS)):
+        year = LIC_YEARS[t]
+        prev = out[-1]
+        cur = [array("i", bytes(4 * NCELL)) for _ in range(K)]
+        for i in range(NCELL):
+            total = spl[t][i]
+            if total == 0:
+                continue
+            ci, s, ai = i // (2 * NA), (i // NA) % 2, i % NA
+            se, eu, tc = (issued["SPL"][o][t][i] for o in ("SE", "EU", "TC"))
+            carried = total - se - eu - tc
+            before = [prev[k][i - 1] for k in range(K)] if ai > 0 else [0] * K
+            nb = sum(before)
+            parts = hypergeometric_split(rng, min(carried, nb), before)
+            if carried > nb:  # more carried than last year's cell held (moves): by the weights
+                parts = [x + y for x, y in zip(parts, rng.multinomial(carried - nb, stock_weights(s, AGES[ai])))]
+            r = COUNTY_REGION[C_CODES[ci]]
+            w_se = [starts[(g["code"], r)].get(year - int(g["training_years"]), 0) * ST_COMPLETION
+                    * SPEC_SEX[g["code"]][s] for g in SPECIALTIES]
+            for k, v in enumerate(rng.multinomial(se, w_se)):
+                parts[k] += v
+            for k, v in enumerate(rng.multinomial(eu + tc, stock_weights(s, AGES[ai]))):
+                parts[k] += v
+            assert sum(parts) == total, "specialty groups must add up to SPL"
+            for k in range(K):
+                cur[k][i] = parts[k]
+        out.append(cur)
+    return out
+
+
+SPEC_FIGURES: dict = {}  # achieved figures for README (set by write_specialties)
+ST_YEARS_TEXT = "/".join(sorted({g["training_years"] for g in SPECIALTIES}))
+
+
+def write_specialties(specs, starts, manifest) -> None:
+    t13 = LIC_YEARS.index(2013)
+    by = [sum(specs[t13][k]) for k in range(len(SPEC_CODES))]
+    SPEC_FIGURES["total2013"] = sum(by)
+    SPEC_FIGURES["mix2013"] = "; ".join(pct(n / sum(by)) for n in by)
+    alm = SPEC_CODES.index("ALM")
+    SPEC_FIGURES["alm_first"] = spec_mix(ST_START_YEARS[0])[alm]
+    SPEC_FIGURES["alm_last"] = spec_mix(ST_START_YEARS[-1])[alm]
+    lines = []
+    for k, code in enumerate(SPEC_CODES):
+        for ci, c in enumerate(C_CODES):
+            for s in (0, 1):
+                for lo, hi in SPEC_BANDS:
+                    for t, y in enumerate(LIC_YEARS):
+                        n = sum(specs[t][k][idx(ci, s, ai)] for ai in range(NA) if lo <= AGES[ai] <= hi)
+                        lines.append("%s;%s;%d;%d-%d;%d;%d" % (code, c, s + 1, lo, hi, y, n))
+    write_semicolon_csv("specialists.csv", "specialitet;län;kön;ålder;år;specialistläkare", lines, manifest,
+                        "Specialistläkare efter specialitetsgrupp, län, kön, ålder och år %d–%d"
+                        % (LIC_YEARS[0], LIC_YEARS[-1]),
+                        "Specialist physicians by specialty group, county, sex, age and year %d–%d"
+                        % (LIC_YEARS[0], LIC_YEARS[-1]))
+    lines = ["%s;%s;%d;%d" % (code, r, y, starts[(code, r)][y])
+             for code in SPEC_CODES for r in R_CODES for y in ST_START_YEARS]
+    write_semicolon_csv("st_starts.csv", "specialitet;sjukvårdsregion;år;påbörjade", lines, manifest,
+                        "Påbörjade specialiseringstjänstgöringar (ST) efter specialitetsgrupp, "
+                        "sjukvårdsregion och år %d–%d" % (ST_START_YEARS[0], ST_START_YEARS[-1]),
+                        "Specialist training (ST) starts by specialty group, health-care region and "
+                        "year %d–%d" % (ST_START_YEARS[0], ST_START_YEARS[-1]))
+
+
 def make_balance(rng: Rng) -> list[tuple]:
     rows = []
     for c in C_CODES:
@@ -2061,6 +2219,15 @@ population ages 0–100 (`100` = 100+). Codes come from `data/codes/`.
   are drawn from the nurses' cells of the counties each region's graduates were sent to; the persons
   drawn in a county are split over those regions in proportion to what each sent there (largest
   remainder).
+- **`specialists.csv`** — specialist physicians (SPL) by specialty group (UTF-8 with BOM, `;`,
+  CRLF): `specialitet;län;kön;ålder;år;specialistläkare`, the six groups of
+  `data/codes/specialties.csv` × county × sex × ten-year age band (25-34 … 65-74) × year
+  {LIC_YEARS[0]}–{LIC_YEARS[-1]}, every cell written (zeros too). Each specialist holds one group, so the
+  groups add up to SPL in `licensed.px` in every county, sex, band and year exactly (a real table
+  that counts certificates, with a person in two specialties twice, would add up to more).
+- **`st_starts.csv`** — specialist training (ST) starts (UTF-8 with BOM, `;`, CRLF):
+  `specialitet;sjukvårdsregion;år;påbörjade`, by specialty group × health-care region × year
+  {ST_START_YEARS[0]}–{ST_START_YEARS[-1]}.
 - **`manifest.toml`** — name, format, titles, `synthetic = true`, sha256, bytes, rows (and cells for
   PX: values written in DATA) of every data file.
 
@@ -2095,6 +2262,17 @@ population ages 0–100 (`100` = 100+). Codes come from `data/codes/`.
    weighted up after 65). FTE = employed × mean FTE per person (≈ 0.88 women, 0.93 men at prime ages,
    lower under 25 and after 64, lower in municipal care; cell noise ± 3 %).
 6. **Care use and balance** are drawn from the profiles and probabilities at the top of the script.
+7. **Specialties and ST** (made last, on a stream of their own, seed + 2, so no other file depends
+   on them). ST starts per group and health-care region: the national SPL certificates expected
+   {ST_YEARS_TEXT} years later over a completion rate of {ST_COMPLETION * 100:.0f} %, split by the year's mix of groups
+   and the region's population (noise ± 6 %); general practice's share of the starts grows by half
+   from {ST_START_YEARS[0]} to {ST_START_YEARS[-1]} (from {pct(SPEC_FIGURES['alm_first'])} to {pct(SPEC_FIGURES['alm_last'])}), the other groups keep the
+   2013 mix below. The 2010 specialists are split over the groups by that mix, tilted by sex
+   (surgery more men; paediatrics and general practice more women) and age (psychiatry older,
+   general practice younger). Each later year carries each cell's groups along the cohort (the
+   survivors drawn without replacement from last year's groups) and gives the year's Swedish
+   certificates groups in proportion to the ST starts {ST_YEARS_TEXT} years before in the county's
+   health-care region (foreign-trained specialists by the stock's mix).
 
 ## Calibration: public aggregates and what the generator achieved
 
@@ -2119,6 +2297,7 @@ population ages 0–100 (`100` = 100+). Codes come from `data/codes/`.
 | regions reporting shortage in half or more of the professions, 2023 | 15 of 21 [1] | {ach['regions_half_short']} of 21 |
 | municipalities reporting a shortage of nurses | half or more [1] | {pct(ach['mun_ssk_short'])} |
 | share of employed aged 60+, 2021 (retirement matters) | — | {pct(ach['share60_2021'])} |
+| specialist physicians by group, 2013: general practice; internal medicine; surgical; psychiatry; paediatrics; other | 18 %; 21 %; 27 %; 7 %; 5 %; 21 % of 57 300 (10 500; 11 900; 15 400; 4 200; 3 150; remainder) [8] | {SPEC_FIGURES['mix2013']} of {fmt(SPEC_FIGURES['total2013'])} (the level is this data set's SPL) |
 
 Employed in health care in 2020 by profession (target = this generator's split of the 239 000; layers
 are not part of the total):
@@ -2156,6 +2335,10 @@ Sources (stored public copies consulted when the generator was written; facts on
    https://www.realtid.se/lagsta-folkokningen-pa-22-ar/
 7. SCB, Sveriges framtida befolkning 2012–2060, table T.9a (population 2010 aged 65–69 … 100+):
    https://www.yumpu.com/sv/document/view/11227635/sveriges-framtida-befolkning-2012-2060/231
+8. Specialist certificates held in 2013 by group, from Socialstyrelsen's statistics as reported by
+   Läkartidningen (2014-09); more than 67 000 specialist physicians in 2020, more than 18 000 of
+   them in surgical specialties (Socialstyrelsen, reported on hsan.se). The total of 57 300 for
+   2013 is 15 400 over the surgical share of 2020 (an estimate); "other" is the remainder.
 
 Judgement calls (estimates, not published figures): the split of the 239 000 over professions and
 the women shares other than nurses and physicians; the growth factors of the licensed stocks
@@ -2164,7 +2347,9 @@ schedules; sector
 shares; county tilts; programme sizes other than those cited; completion rates; the share of
 foreign-trained licences for professions other than physicians, nurses, dentists and pharmacists;
 births 2011–2020 and the under-65 age groups of 2010 (approximations of SCB's series); the
-population projection; the balance probabilities. County populations 2020–2023 not listed in [6]
+population projection; the balance probabilities; the specialty groups' sex and age tilts, ST
+length ({ST_YEARS_TEXT} years: the five-year minimum of the rules before 2021 plus leave and extensions)
+and completion rate. County populations 2020–2023 not listed in [6]
 are extrapolated from their 2016–2019 trend and fitted to SCB's national totals.
 """
     with open(os.path.join(OUT_DIR, "README.md"), "wb") as f:
@@ -2517,6 +2702,10 @@ def main() -> None:
     write_service_use(service_use(pops[2023]), manifest)
     write_staffing(make_staffing(emp), manifest)
     write_destinations(manifest)
+    if not DRIFT:
+        srng = Rng(SEED + 2)
+        starts = make_st_starts(srng, county_pop)
+        write_specialties(simulate_specialties(srng, stocks, issued, starts), starts, manifest)
     write_manifest(manifest)
     ach = achieved(stocks, emp, issued, beg, cpop, pops, balance_rows)
     ach["hsk_wave_2019"] = info["HSK"]["wave_2019"]

@@ -90,6 +90,24 @@ pub struct ProgrammeRule {
     pub source: String,
 }
 
+/// A specialty group of a specialist layer (`data/codes/specialties.csv`): specialist physicians
+/// by the specialty of their certificate, grouped where single specialties are too thin to publish.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Specialty {
+    /// The code (`ALM`, `KIR`, …).
+    pub code: String,
+    /// Swedish name.
+    pub name_sv: String,
+    /// English name.
+    pub name_en: String,
+    /// The layer the group is part of (`SPL`).
+    pub layer: String,
+    /// Years from the start of specialist training (ST) to the certificate.
+    pub training_years: f64,
+    /// The service area whose demand the group follows (`data/codes/services.csv`).
+    pub service: String,
+}
+
 /// A code with Swedish and English names (health-care regions, sectors).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Named {
@@ -119,6 +137,8 @@ pub struct CodeLists {
     pub services: Vec<Named>,
     /// The 22 licensed professions and the specialist layers.
     pub professions: Vec<Profession>,
+    /// The specialty groups of the specialist layers.
+    pub specialties: Vec<Specialty>,
     /// Changes of programme length or licence route by cohort, in order of profession and year.
     pub programme_rules: Vec<ProgrammeRule>,
     /// Every accepted spelling per list.
@@ -147,11 +167,13 @@ pub enum List {
     Assessments,
     /// Service areas (`PV`, `Primärvård`, `Primary care`, `MOD`, `Mödra- och förlossningsvård`).
     Services,
+    /// Specialty groups (`KIR`, `Kirurgiska specialiteter`, `Surgical specialties`).
+    Specialties,
 }
 
 impl List {
     /// All lists.
-    pub const ALL: [List; 9] = [
+    pub const ALL: [List; 10] = [
         List::Professions,
         List::Counties,
         List::Municipalities,
@@ -161,6 +183,7 @@ impl List {
         List::Origins,
         List::Assessments,
         List::Services,
+        List::Specialties,
     ];
 
     /// The list `hwf codes NAME` prints: counties (län), regions (healthcare_regions),
@@ -173,6 +196,7 @@ impl List {
             "municipalities" | "kommuner" => List::Municipalities,
             "sectors" => List::Sectors,
             "services" | "verksamhetsområden" => List::Services,
+            "specialties" | "specialiteter" => List::Specialties,
             "professions" | "yrken" => List::Professions,
             _ => return None,
         })
@@ -204,6 +228,9 @@ impl List {
             List::Services => {
                 "a service area: PV, SOM, PSYK, MOD, TV or KHS, or its name (see `hwf codes services`)"
             }
+            List::Specialties => {
+                "a specialty group: ALM, INT, KIR, PSYK, BARN or OVR, or its name (see `hwf codes specialties`)"
+            }
         }
     }
 
@@ -218,6 +245,7 @@ impl List {
             List::Origins => "origins",
             List::Assessments => "assessments",
             List::Services => "services",
+            List::Specialties => "specialties",
         }
     }
 }
@@ -518,6 +546,7 @@ const MUNICIPALITIES: &str = include_str!("../data/codes/municipalities.csv");
 const FORMER_MUNICIPALITIES: &str = include_str!("../data/codes/former_municipalities.csv");
 const SECTORS: &str = include_str!("../data/codes/sectors.csv");
 const SERVICES: &str = include_str!("../data/codes/services.csv");
+const SPECIALTIES: &str = include_str!("../data/codes/specialties.csv");
 const PROFESSIONS: &str = include_str!("../data/codes/professions.csv");
 const ALIASES: &str = include_str!("../data/codes/aliases.csv");
 const PROGRAMME_RULES: &str = include_str!("../data/codes/programme_rules.csv");
@@ -620,6 +649,16 @@ impl CodeLists {
                     )
                 })
                 .collect(),
+            List::Specialties => self
+                .specialties
+                .iter()
+                .map(|x| {
+                    format!(
+                        "{}\t{}\t{}\tlayer of {}, {} years of training, {}",
+                        x.code, x.name_sv, x.name_en, x.layer, x.training_years, x.service
+                    )
+                })
+                .collect(),
             List::Sexes | List::Origins | List::Assessments => Vec::new(),
         };
         rows.iter().map(|r| format!("{r}\n")).collect()
@@ -680,6 +719,17 @@ impl CodeLists {
                         layer_of: Some(field(r, "layer_of")).filter(|s| !s.is_empty()),
                         programme_years: number(r, "programme_years", 0.0),
                         licence_lag_years: number(r, "licence_lag_years", 0.0),
+                    })
+                    .collect(),
+                specialties: rows("specialties.csv", SPECIALTIES)
+                    .iter()
+                    .map(|r| Specialty {
+                        code: field(r, "code"),
+                        name_sv: field(r, "name_sv"),
+                        name_en: field(r, "name_en"),
+                        layer: field(r, "layer"),
+                        training_years: number(r, "training_years", 0.0),
+                        service: field(r, "service"),
                     })
                     .collect(),
                 programme_rules: rows("programme_rules.csv", PROGRAMME_RULES)
@@ -816,6 +866,13 @@ fn vocabularies(c: &CodeLists) -> Vec<Vocabulary> {
     ] {
         let v = &mut out[at(list)];
         for n in named {
+            v.official(&n.code, &n.name_sv);
+            v.add(&n.code, &n.name_en);
+        }
+    }
+    {
+        let v = &mut out[at(List::Specialties)];
+        for n in &c.specialties {
             v.official(&n.code, &n.name_sv);
             v.add(&n.code, &n.name_en);
         }

@@ -16,7 +16,7 @@ pub const DIR: &str = "data/default";
 pub const MANIFEST: &str = include_str!("../data/default/manifest.toml");
 
 /// The embedded files: name and bytes, in manifest order.
-pub const FILES: [(&str, &[u8]); 11] = [
+pub const FILES: [(&str, &[u8]); 13] = [
     ("licensed.px", include_bytes!("../data/default/licensed.px")),
     ("employed.px", include_bytes!("../data/default/employed.px")),
     (
@@ -52,12 +52,21 @@ pub const FILES: [(&str, &[u8]); 11] = [
         "destinations.csv",
         include_bytes!("../data/default/destinations.csv"),
     ),
+    (
+        "specialists.csv",
+        include_bytes!("../data/default/specialists.csv"),
+    ),
+    (
+        "st_starts.csv",
+        include_bytes!("../data/default/st_starts.csv"),
+    ),
 ];
 
 /// The number of rows (cells) of each embedded table once read, in the order of [`FILES`] (a test
 /// reads every file and compares): a table with another count cannot be one of them.
-pub const ROWS: [usize; 11] = [
-    776_160, 3_991_680, 2_328_480, 59_388, 93_324, 6_156, 606, 636, 1_212, 2_713, 16_765,
+pub const ROWS: [usize; 13] = [
+    776_160, 3_991_680, 2_328_480, 59_388, 93_324, 6_156, 606, 636, 1_212, 2_713, 16_765, 17_640,
+    720,
 ];
 
 /// The bytes of one embedded file.

@@ -105,6 +105,8 @@ pub enum Concept {
     Assessment,
     /// Service area (verksamhetsområde: primary care, psychiatry, maternity care, …).
     Service,
+    /// Specialty group of a specialist layer (specialitet: general practice, surgery, …).
+    Specialty,
 }
 
 impl Concept {
@@ -159,6 +161,8 @@ impl TryFrom<&str> for Concept {
             "assessment" | "bedömning" | "bedomning" => Concept::Assessment,
             "service" | "service area" | "verksamhetsområde" | "verksamhetsomrade"
             | "verksamhet" | "vårdområde" => Concept::Service,
+            "specialty" | "speciality" | "specialty group" | "specialitet" | "specialiteter"
+            | "specialitetsgrupp" => Concept::Specialty,
             _ => return Err(format!("no known dimension is called {s:?}")),
         })
     }
@@ -188,6 +192,11 @@ pub enum TableKind {
     /// Licences on Swedish education by profession, health-care region of education, county and
     /// year: where each region's graduates went.
     Destinations,
+    /// Specialists by specialty group, county, sex, age and year (`supply.specialists`).
+    Specialists,
+    /// Specialist training (ST) starts by specialty group, health-care region and year
+    /// (`supply.st_starts`).
+    StStarts,
     /// Live births by county and year (history and projection; other dimensions, such as the
     /// mother's age or the child's sex, are summed or their total taken): what drives maternity
     /// care's demand (`demand.births`).
@@ -211,6 +220,8 @@ impl TableKind {
             TableKind::ServiceUse => &[Service, Sex, Age],
             TableKind::Staffing => &[Profession, Sector, Service],
             TableKind::Destinations => &[Profession, HealthcareRegion, County, Year],
+            TableKind::Specialists => &[Specialty, County, Sex, Age, Year],
+            TableKind::StStarts => &[Specialty, HealthcareRegion, Year],
             TableKind::Births => &[County, Year],
             TableKind::Other => &[],
         }
@@ -237,13 +248,15 @@ impl TableKind {
             TableKind::ServiceUse => "service_use",
             TableKind::Staffing => "staffing",
             TableKind::Destinations => "destinations",
+            TableKind::Specialists => "specialists",
+            TableKind::StStarts => "st_starts",
             TableKind::Births => "births",
             TableKind::Other => "other",
         }
     }
 
     /// All kinds.
-    pub const ALL: [TableKind; 12] = [
+    pub const ALL: [TableKind; 14] = [
         TableKind::Licensed,
         TableKind::Employed,
         TableKind::LicencesIssued,
@@ -254,6 +267,8 @@ impl TableKind {
         TableKind::ServiceUse,
         TableKind::Staffing,
         TableKind::Destinations,
+        TableKind::Specialists,
+        TableKind::StStarts,
         TableKind::Births,
         TableKind::Other,
     ];
@@ -528,6 +543,7 @@ pub fn list_of(c: Concept) -> Option<List> {
         Concept::Origin => Some(List::Origins),
         Concept::Assessment => Some(List::Assessments),
         Concept::Service => Some(List::Services),
+        Concept::Specialty => Some(List::Specialties),
         Concept::Age | Concept::Year | Concept::Contents => None,
     }
 }

@@ -491,7 +491,7 @@ fn validate_reports_all_findings_and_exits_non_zero() {
 fn the_embedded_default_data_validates() {
     let (code, out, err) = hwf(&["validate"]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("11 file(s) checked: 0 error(s)"), "{out}");
+    assert!(out.contains("13 file(s) checked: 0 error(s)"), "{out}");
 }
 
 #[test]
@@ -513,13 +513,24 @@ fn code_lists_on_the_command_line() {
     // clap's message lists the lists (and `--help` does too).
     assert!(
         err.contains("invalid value 'planets'")
-            && err.contains("counties, regions, municipalities, sectors, services, professions"),
+            && err.contains(
+                "counties, regions, municipalities, sectors, services, specialties, professions"
+            ),
         "{err}"
     );
     let (code, out, _) = hwf(&["codes", "verksamhetsområden"]);
     assert_eq!(code, 0);
     assert_eq!(out.lines().count(), 6);
     assert!(out.starts_with("PV\tPrimärvård\tPrimary care\n"), "{out}");
+    let (code, out, _) = hwf(&["codes", "specialiteter"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 6);
+    assert!(
+        out.lines()
+            .any(|l| l
+                .starts_with("KIR\tKirurgiska specialiteter\tSurgical specialties\tlayer of SPL")),
+        "{out}"
+    );
     // Every option with a fixed set of values is refused by clap before any work, naming the
     // values it takes.
     for (args, values) in [

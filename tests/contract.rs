@@ -593,8 +593,23 @@ fn the_eleven_embedded_tables_converted_and_fed_back_give_the_same_results() {
         file: path.display().to_string(),
         ..Default::default()
     });
+    // And the specialists and ST starts, as Parquet.
+    for name in ["specialists", "st_starts"] {
+        let t = hwf::defaults::table(&format!("{name}.csv")).unwrap();
+        let path = dir.path().join(format!("{name}.parquet"));
+        tables::write(&t, &path, TableFormat::Parquet).unwrap();
+        let f = Some(scenario::SupplementFile {
+            file: path.display().to_string(),
+            ..Default::default()
+        });
+        if name == "specialists" {
+            sc.supply.specialists = f;
+        } else {
+            sc.supply.st_starts = f;
+        }
+    }
     let pr = run(&sc).unwrap();
-    assert_eq!(pr.used.len(), 11);
+    assert_eq!(pr.used.len(), 13);
     assert_same_results(&pr, default_run());
     for u in &pr.used {
         assert!(u.synthetic, "{} is not recognised as synthetic", u.key);
@@ -1458,7 +1473,9 @@ fn persons_by_sector_without_fte_take_fte_per_person_from_the_embedded_profile()
             "employed.fte",
             "demand.service_use",
             "demand.staffing",
-            "supply.destinations"
+            "supply.destinations",
+            "supply.specialists",
+            "supply.st_starts"
         ]
     );
     assert_eq!(m["scenario"]["inputs"]["employed"]["fte"], "embedded");

@@ -97,6 +97,7 @@ fn tiny() -> (Scenario, Inputs) {
         overrides: Default::default(),
         services: None,
         destinations: None,
+        specialists: None,
         births: None,
     };
     let mut sc = small_scenario(2023, 2026, 1, 1);
@@ -960,10 +961,13 @@ fn national_is_the_sum_of_the_counties_in_the_results_file() {
     let m: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("p/manifest.json")).unwrap())
             .unwrap();
-    // The eight inputs, demand's two service-area tables and the destinations.
-    assert_eq!(m["inputs"].as_array().unwrap().len(), 11);
+    // The eight inputs, demand's two service-area tables, the destinations, the specialists and
+    // the ST starts.
+    assert_eq!(m["inputs"].as_array().unwrap().len(), 13);
     assert_eq!(m["inputs"][9]["key"], "demand.staffing");
     assert_eq!(m["inputs"][10]["key"], "supply.destinations");
+    assert_eq!(m["inputs"][11]["key"], "supply.specialists");
+    assert_eq!(m["inputs"][12]["key"], "supply.st_starts");
     assert_eq!(m["scenario"]["base_year"], 2023);
     assert_eq!(m["synthetic_inputs"], true);
 }
@@ -2989,6 +2993,7 @@ fn process_variation_by_hand() {
         overrides: Default::default(),
         services: None,
         destinations: None,
+        specialists: None,
         births: None,
     };
     let sc = small_scenario(2023, 2026, 2, 1);

@@ -58,7 +58,8 @@ pub enum Command {
         #[command(subcommand)]
         action: ScenarioAction,
     },
-    /// List a code list: counties, regions, municipalities, sectors, services or professions.
+    /// List a code list: counties, regions, municipalities, sectors, services, specialties or
+    /// professions.
     Codes {
         /// Which list.
         #[arg(value_parser = list_value())]
@@ -486,6 +487,7 @@ fn list_value() -> impl TypedValueParser<Value = List> {
         PossibleValue::new("municipalities").alias("kommuner"),
         PossibleValue::new("sectors"),
         PossibleValue::new("services").alias("verksamhetsområden"),
+        PossibleValue::new("specialties").alias("specialiteter"),
         PossibleValue::new("professions").alias("yrken"),
     ])
     .map(|s| List::printed(&s).unwrap_or(List::Professions))

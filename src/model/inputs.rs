@@ -1016,6 +1016,9 @@ pub struct Inputs {
     /// Where each health-care region's graduates took their licences (`supply.destinations`),
     /// in a national run that names the table; see [`gather_destinations`].
     pub destinations: Option<super::destinations::Destinations>,
+    /// Specialists by specialty group and ST starts (`supply.specialists`, `supply.st_starts`);
+    /// see [`gather_specialists`].
+    pub specialists: Option<super::specialties::Input>,
     /// Live births by county and year (`demand.births`), when the scenario names a table; see
     /// [`gather_births`] and [`super::demand::weighted_population`].
     pub births: Option<Births>,
@@ -1395,6 +1398,7 @@ impl Inputs {
                 .as_ref()
                 .map(|s| s.national(np, nc, self.grid.nk())),
             destinations: None,
+            specialists: None,
             births: self.births.as_ref().map(Births::national),
         }
     }
@@ -1561,6 +1565,7 @@ impl Inputs {
                 overrides: Default::default(),
                 services: None,
                 destinations: None,
+                specialists: None,
                 births: None,
             },
             sink.notes,
@@ -2370,6 +2375,131 @@ pub fn gather_destinations(
             np: grid.np(),
             nr: regions.len(),
             nc: grid.nc(),
+        },
+        sink.notes,
+    ))
+}
+
+/// The layers whose specialty groups (`data/codes/specialties.csv`) a table's specialty dimension
+/// holds, in the code list's order (empty without one).
+pub fn specialty_layers(t: &Table) -> Vec<String> {
+    let have = codes_present(t, Concept::Specialty);
+    let mut out: Vec<String> = Vec::new();
+    for s in &CodeLists::get().specialties {
+        if have.contains(&s.code) && !out.contains(&s.layer) {
+            out.push(s.layer.clone());
+        }
+    }
+    out
+}
+
+/// Gathers the specialists table (`supply.specialists`: specialists by specialty group, county,
+/// sex, single age and year; a table in age bands is ungrouped before) and the ST starts
+/// (`supply.st_starts`: by group, health-care region and year) onto `grid` and `regions`, with
+/// notes on rows left out as `(file, note)`. The groups are those of the code list the table has;
+/// they must all divide one layer of the run. A cell without a row holds no specialists.
+///
+/// # Errors
+///
+/// [`ModelError::Contract`] with every [`Problem`]: a row that cannot be placed, cells without a
+/// number, a missing dimension, counties, sexes or groups of the run without a row, a group of
+/// the specialists table without ST starts; [`ModelError::Input`] for groups of two layers or a
+/// layer the run does not have.
+pub fn gather_specialists(
+    t: &Table,
+    st: Option<&Table>,
+    grid: &Grid,
+    regions: &[String],
+) -> Result<(super::specialties::Input, Vec<(String, Note)>), ModelError> {
+    let mut sink = Sink::default();
+    let have = codes_present(t, Concept::Specialty);
+    let groups: Vec<crate::codes::Specialty> = CodeLists::get()
+        .specialties
+        .iter()
+        .filter(|s| have.contains(&s.code))
+        .cloned()
+        .collect();
+    let mut layers: Vec<&str> = groups.iter().map(|g| g.layer.as_str()).collect();
+    layers.dedup();
+    let layer = match layers.as_slice() {
+        [one] => grid.prof(one).ok_or_else(|| ModelError::Input {
+            file: t.meta.origin.clone(),
+            message: format!(
+                "its specialty groups divide the layer {one}, which the licence register of this run does not have; expected a layer among {:?}",
+                grid.professions
+            ),
+        })?,
+        [] => {
+            return Err(ModelError::Input {
+                file: t.meta.origin.clone(),
+                message: format!(
+                    "no specialty group of the code list; expected {}",
+                    crate::codes::List::Specialties.expected()
+                ),
+            });
+        }
+        many => {
+            return Err(ModelError::Input {
+                file: t.meta.origin.clone(),
+                message: format!(
+                    "its specialty groups divide several layers ({}); expected the groups of one layer",
+                    many.join(", ")
+                ),
+            });
+        }
+    };
+    let codes: Vec<String> = groups.iter().map(|g| g.code.clone()).collect();
+    let years = years_of(t);
+    let ys = strings(&years);
+    let (sexes, ages) = (sex_codes(), ages_codes());
+    let cover = Cover {
+        per_profession: false,
+        cells: false,
+    };
+    let g = gather(
+        t,
+        &[
+            ax(Concept::Year, &ys),
+            ax(Concept::Specialty, &codes),
+            ax(Concept::County, &grid.counties),
+            ax(Concept::Sex, &sexes),
+            any(Concept::Age, &ages),
+        ],
+        &[],
+        cover,
+    );
+    let counts = sink.take(t, not_imputed(g, "supply.specialists"));
+    let (mut st_years, mut starts) = (Vec::new(), Vec::new());
+    if let Some(st) = st {
+        st_years = years_of(st);
+        let sy = strings(&st_years);
+        let g = gather(
+            st,
+            &[
+                ax(Concept::Year, &sy),
+                ax(Concept::Specialty, &codes),
+                ax(Concept::HealthcareRegion, regions),
+            ],
+            &[],
+            cover,
+        );
+        starts = sink.take(st, not_imputed(g, "supply.st_starts"));
+    }
+    if !sink.problems.is_empty() {
+        return Err(ModelError::Contract {
+            problems: sink.problems,
+        });
+    }
+    Ok((
+        super::specialties::Input {
+            file: t.meta.origin.clone(),
+            st_file: st.map(|s| s.meta.origin.clone()),
+            layer,
+            groups,
+            years,
+            counts,
+            st_years,
+            starts,
         },
         sink.notes,
     ))

@@ -22,6 +22,7 @@ mod required;
 pub mod scenario;
 pub mod scope;
 pub mod services;
+pub mod specialties;
 pub mod supply;
 pub mod survey;
 pub mod synthetic;
@@ -371,6 +372,9 @@ pub struct Projection {
     pub supply: Vec<f64>,
     /// Required intake per profession with a programme.
     pub intake: Vec<RequiredIntake>,
+    /// The specialist layer by specialty group, with ST, when the scenario names a specialists
+    /// table (`supply.specialists`; see [`specialties`]).
+    pub specialties: Option<specialties::Specialties>,
     /// Monte Carlo bands, when draws were asked for ([`Projection::simulate`]).
     pub bands: Option<montecarlo::Bands>,
 }
@@ -389,6 +393,8 @@ pub fn kind_of(key: &str) -> validate::TableKind {
         "demand.service_use" => TableKind::ServiceUse,
         "demand.staffing" => TableKind::Staffing,
         "supply.destinations" => TableKind::Destinations,
+        "supply.specialists" => TableKind::Specialists,
+        "supply.st_starts" => TableKind::StStarts,
         "demand.births" => TableKind::Births,
         _ => TableKind::Other,
     }
@@ -548,20 +554,18 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
             service_tables.push(read_supplement(key, f, &mut used, &mut findings)?);
         }
     }
-    // Where each region's graduates went: the split of the required intake over the regions.
-    let destinations = sc
-        .supply
-        .destinations
-        .as_ref()
-        .map(|f| read_supplement("supply.destinations", f, &mut used, &mut findings))
-        .transpose()?;
-    // Live births, which drive the care use at age 0 (maternity care).
-    let births = sc
-        .demand
-        .births
-        .as_ref()
-        .map(|f| read_supplement("demand.births", f, &mut used, &mut findings))
-        .transpose()?;
+    // The scenario's optional tables: where each region's graduates went (the split of the
+    // required intake over the regions), the specialists by specialty group and the ST starts that
+    // feed the groups, and live births (the care use at age 0, maternity care).
+    let mut optional = |key: &str, f: &Option<scenario::SupplementFile>| {
+        f.as_ref()
+            .map(|f| read_supplement(key, f, &mut used, &mut findings))
+            .transpose()
+    };
+    let destinations = optional("supply.destinations", &sc.supply.destinations)?;
+    let specialists = optional("supply.specialists", &sc.supply.specialists)?;
+    let st_starts = optional("supply.st_starts", &sc.supply.st_starts)?;
+    let births = optional("demand.births", &sc.demand.births)?;
     if !findings.is_empty() {
         return Err(ModelError::Invalid { findings });
     }
@@ -636,6 +640,49 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
                 "not used: the required intake is split over the health-care regions in a national run only (a scoped run's required intake is already its regions' beginners)",
                 "används inte: den behövda antagningen fördelas på sjukvårdsregionerna bara i en körning för riket (en avgränsad körnings behövda antagning är redan dess regioners nybörjare)",
             ));
+        }
+    }
+    if let Some((mut t, at)) = specialists {
+        let embedded = sc
+            .supply
+            .specialists
+            .as_ref()
+            .is_some_and(|f| f.file.starts_with("embedded:"));
+        let absent = inputs::specialty_layers(&t)
+            .into_iter()
+            .find(|l| inp.grid.prof(l).is_none());
+        // The embedded table describes the embedded register's specialists: with a register of
+        // one's own it would divide someone else's layer by the synthetic one's composition.
+        let own_register = !sc.inputs.licensed.file.starts_with("embedded:");
+        if embedded && (own_register || absent.is_some()) {
+            let note = Note::new(
+                "not used: the embedded specialists and ST starts describe the embedded licence register, and this run has a register of its own; name tables of its own (supply.specialists, supply.st_starts) to divide its specialists by specialty",
+                "används inte: de inbäddade specialisterna och ST-starterna beskriver det inbäddade legitimationsregistret, och denna körning har ett eget; ange egna tabeller (supply.specialists, supply.st_starts) för att dela dess specialister efter specialitet",
+            );
+            used[at].notes.push(note.clone());
+            if let Some((_, j)) = &st_starts {
+                used[*j].notes.push(note);
+            }
+        } else {
+            if ungroup::has_age_bands(&t) {
+                t = ungroup::ungroup_ages(&t, &ungroup::Options::workforce()).map_err(|e| {
+                    ModelError::Input {
+                        file: t.meta.origin.clone(),
+                        message: e.to_string(),
+                    }
+                })?;
+                used[at].notes.push(ungrouped_note());
+            }
+            let st = st_starts.as_ref().map(|(t, _)| t);
+            let (input, notes) = inputs::gather_specialists(&t, st, &inp.grid, &inp.hc_regions)?;
+            for (file, n) in notes {
+                let i = match &st_starts {
+                    Some((s, j)) if s.meta.origin == file => *j,
+                    _ => at,
+                };
+                used[i].notes.push(n);
+            }
+            inp.specialists = Some(input);
         }
     }
     if let Some((t, at)) = births {
@@ -966,6 +1013,9 @@ pub fn project(
     let required = required::required_intakes(&inp, sc, &params, &paths, &demand)?;
     check_results(&inp, sc, &years, &supply_fte, &demand, (base_i, base_ti))?;
     let intake = required;
+    let specialties = inp.specialists.as_ref().and_then(|s| {
+        specialties::project(&inp, sc, s, &paths[s.layer], &demand, sc.scope.is_none())
+    });
     Ok(Projection {
         scenario: sc.clone(),
         inputs: inp,
@@ -979,6 +1029,7 @@ pub fn project(
         employed,
         supply: supply_fte,
         intake,
+        specialties,
         bands: None,
     })
 }

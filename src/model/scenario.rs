@@ -92,9 +92,11 @@ impl<'de> Deserialize<'de> for Supplement {
 
 /// The scenario's own tables besides `[inputs]`, as (section, key): a file named there replaces
 /// the parent scenario's entry, and its path is relative to the scenario that names it.
-const SUPPLEMENTS: [(&str, &str); 5] = [
+const SUPPLEMENTS: [(&str, &str); 7] = [
     ("supply", "rates"),
     ("supply", "destinations"),
+    ("supply", "specialists"),
+    ("supply", "st_starts"),
     ("demand", "service_use"),
     ("demand", "staffing"),
     ("demand", "births"),
@@ -201,6 +203,16 @@ impl InputFiles {
 }
 
 impl Supply {
+    /// The multiplier on group `code`'s continued ST starts (`st_starts_change`: its own entry,
+    /// else `"*"`, else 1).
+    pub fn st_change(&self, code: &str) -> f64 {
+        self.st_starts_change
+            .get(code)
+            .or_else(|| self.st_starts_change.get("*"))
+            .copied()
+            .unwrap_or(1.0)
+    }
+
     /// Whether counties' exits differ by age group, so that movement between counties is a flow
     /// of its own (`county_exits` on, `county_exits_by = "age"`).
     pub fn moves_by_age(&self) -> bool {
@@ -302,6 +314,23 @@ pub struct Supply {
     /// [`super::destinations`]); without it, the required intake is national only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destinations: Option<SupplementFile>,
+    /// Specialists by specialty group (`data/codes/specialties.csv`), county, sex, age and year:
+    /// with it, the layer the groups belong to is divided over them (see
+    /// [`super::specialties`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub specialists: Option<SupplementFile>,
+    /// Specialist training (ST) starts by specialty group, health-care region and year: which
+    /// groups the coming certificates fall in, and (national runs) the required ST starts. Needs
+    /// `specialists`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub st_starts: Option<SupplementFile>,
+    /// Observed years of ST starts whose mean continues after the table's last year.
+    #[serde(default = "three")]
+    pub st_starts_window: u32,
+    /// Multiplier on the continued ST starts after the base year, by specialty group code (`"*"`:
+    /// every group).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub st_starts_change: BTreeMap<String, f64>,
 }
 
 /// Multipliers on licences issued on foreign education for one profession (see
@@ -498,6 +527,10 @@ pub struct Balance {
 
 fn yes() -> bool {
     true
+}
+
+fn three() -> u32 {
+    3
 }
 
 fn one() -> u32 {
@@ -1087,6 +1120,8 @@ pub fn load(path: Option<&Path>) -> Result<(Scenario, Provenance, PathBuf), Mode
     for (key, table) in [
         ("supply.rates", &mut scenario.supply.rates),
         ("supply.destinations", &mut scenario.supply.destinations),
+        ("supply.specialists", &mut scenario.supply.specialists),
+        ("supply.st_starts", &mut scenario.supply.st_starts),
         ("demand.service_use", &mut scenario.demand.service_use),
         ("demand.staffing", &mut scenario.demand.staffing),
         ("demand.births", &mut scenario.demand.births),
@@ -1227,6 +1262,40 @@ impl Scenario {
         ] {
             if v == 0 || v > 30 {
                 return bad(k, format!("{v}; expected a window of 1 to 30 years"));
+            }
+        }
+        if s.st_starts_window == 0 || s.st_starts_window > 30 {
+            return bad(
+                "supply.st_starts_window",
+                format!("{}; expected a window of 1 to 30 years", s.st_starts_window),
+            );
+        }
+        if s.st_starts.is_some() && s.specialists.is_none() {
+            return bad(
+                "supply.st_starts",
+                "given without supply.specialists; the ST starts divide the specialists the specialists table gives by group, so name that table too".into(),
+            );
+        }
+        let groups = &crate::codes::CodeLists::get().specialties;
+        for (code, v) in &s.st_starts_change {
+            if code != "*" && !groups.iter().any(|g| g.code == *code) {
+                return bad(
+                    &format!("supply.st_starts_change.{code}"),
+                    format!(
+                        "no specialty group {code:?}; expected \"*\" or one of {}",
+                        groups
+                            .iter()
+                            .map(|g| g.code.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+            }
+            if !(0.0..=10.0).contains(v) {
+                return bad(
+                    &format!("supply.st_starts_change.{code}"),
+                    format!("{v}; expected a multiplier from 0 to 10"),
+                );
             }
         }
         if s.min_exposure.is_nan() || s.min_exposure < 0.0 {

@@ -160,6 +160,8 @@ const SIGNATURES: [&[&str]; crate::defaults::FILES.len()] = [
     &["Age", "Service", "Sex"],
     &["County", "Profession", "Sector", "Service"],
     &["County", "HealthcareRegion", "Profession", "Year"],
+    &["Age", "County", "Sex", "Specialty", "Year"],
+    &["HealthcareRegion", "Specialty", "Year"],
 ];
 
 /// The sorted row hashes of embedded table `i` (of [`crate::defaults::FILES`]), computed the

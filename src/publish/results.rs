@@ -8,6 +8,9 @@
 //! | `flows.csv/.parquet` | profession × county × year, the base year and the projected years | licensed (empty in the base year), inflow_se, inflow_eu, inflow_tc, exits, moved_in (net movement into the county with `supply.county_exits_by = "age"`, else empty: the moves are inside the exits; exits and moved_in empty in the base year and the first projected year) |
 //! | `county_exits.csv` (with `supply.county_exits_by = "age"`) | profession × county × age group | each county's deviation from the national exit rates (net moves out; negative: in), its raw value over the exit window and the weight of its own figure |
 //! | `layers.csv` (with specialist layers) | layer × county (and the total) × projected year | the layer's licensed persons, its parent's (`parent`), the parent's persons without the layer's competence, and the persons the bound took out of the layer (empty in the first projected year) |
+//! | `specialties.csv` (with `supply.specialists`) | specialty group × county (and the total) × projected year | the group's specialists (they add up to the layer's), its demand (base-year balance, the group's service area's growth), the gap, and the year's Swedish certificates in the group |
+//! | `st.csv` (with `supply.st_starts`) | specialty group × health-care region × year from the starts' first year to the horizon | ST starts (status `observed`, then `assumed`: the mean of the last `supply.st_starts_window` years times `supply.st_starts_change`) and the persons in training (the starts of the last training length) |
+//! | `st_required.csv` (with `supply.st_starts`, national runs) | specialty group × health-care region, then the group for the nation (the sum) | today's ST starts; required ST starts a year from `balance.intake_from` (floored at 0, with the flag), the rule's value and its parts; the completion share; the target year's specialists without new starts and demand |
 //! | `intake.csv` | profession with a Swedish programme | today's beginners; required beginners a year (floored at 0, with the flag), its unfloored value and parts (replacement, expansion, closing the gap), rule and window; target-year supply and demand; capacity and the gap left at capacity; with `balance.max_change` the limit, the constant intake without it, the year the path reaches its level and whether it is the fastest path the limit allows; with `balance.substitutable` the group, the share of the group's intake and the profession's own target-year gap |
 //! | `intake_regions.csv` (with `supply.destinations`, national runs) | profession with a Swedish programme × health-care region | the region's beginners today; its part of the national required intake (the parts add up to `intake.csv`'s figure), the national figure split by today's beginners instead, the region's share of the national figure; the share of its graduates' licences that stay in its own counties and the licence years the destination shares rest on (empty for a region without the programme); with draws, the percentiles of its part (`required_p10` …: each draw's national figure split as the point figure is) |
 //! | `intake_path.csv` (with `balance.max_change`) | profession × year from `intake_from` to the horizon | beginners on the path under the largest change a year, national supply, demand and gap with them |
@@ -490,6 +493,165 @@ pub fn layers_table(pr: &Projection) -> Wide {
             ("parent_licensed".into(), Data::Num(parent_licensed)),
             ("parent_without_layer".into(), Data::Num(without)),
             ("left_at_bound".into(), Data::Num(left)),
+        ],
+    }
+}
+
+/// The specialist layer by specialty group (`supply.specialists`), by county (and the total) and
+/// projected year: the group's specialists, its demand and the gap, and the Swedish certificates
+/// the year gave it. The base year's specialists (the register's count) are not repeated.
+pub fn specialties_table(pr: &Projection) -> Wide {
+    let g = &pr.inputs.grid;
+    let nc = g.nc();
+    let mut text: [Vec<String>; 4] = Default::default();
+    let mut nums: [Vec<Option<f64>>; 4] = Default::default();
+    let total = pr.area().total_code();
+    if let Some(sp) = &pr.specialties {
+        let ng = sp.ng();
+        for (gi, grp) in sp.groups.iter().enumerate() {
+            for c in 0..=nc {
+                let counties: Vec<usize> = if c == nc { (0..nc).collect() } else { vec![c] };
+                for (ti, &y) in sp.years.iter().enumerate().skip(1) {
+                    let at = |v: &[f64]| -> f64 {
+                        counties.iter().map(|&k| v[(ti * ng + gi) * nc + k]).sum()
+                    };
+                    let have: f64 = counties.iter().map(|&k| sp.county(ti, gi, k, nc)).sum();
+                    let want = at(&sp.demand);
+                    text[0].push(g.professions[sp.layer].clone());
+                    text[1].push(grp.code.clone());
+                    text[2].push(if c == nc {
+                        total.to_string()
+                    } else {
+                        g.counties[c].clone()
+                    });
+                    text[3].push(y.to_string());
+                    nums[0].push(Some(have));
+                    nums[1].push(Some(want));
+                    nums[2].push(Some(have - want));
+                    nums[3].push(Some(at(&sp.certificates)));
+                }
+            }
+        }
+    }
+    let [layer, group, county, year] = text;
+    let [have, want, gap, certificates] = nums;
+    Wide {
+        cols: vec![
+            ("profession".into(), Data::Text(layer)),
+            ("specialty".into(), Data::Text(group)),
+            ("county".into(), Data::Text(county)),
+            ("year".into(), Data::Text(year)),
+            ("specialists".into(), Data::Num(have)),
+            ("demand".into(), Data::Num(want)),
+            ("gap".into(), Data::Num(gap)),
+            ("certificates_se".into(), Data::Num(certificates)),
+        ],
+    }
+}
+
+/// Specialist training by specialty group and health-care region, year by year from the ST starts'
+/// first year to the horizon: the starts (observed, then assumed) and the persons in training.
+pub fn st_table(pr: &Projection) -> Wide {
+    let nr = pr.inputs.hc_regions.len();
+    let mut text: [Vec<String>; 4] = Default::default();
+    let mut nums: [Vec<Option<f64>>; 2] = Default::default();
+    if let Some(sp) = &pr.specialties {
+        let ng = sp.ng();
+        for (gi, grp) in sp.groups.iter().enumerate() {
+            for r in 0..nr {
+                for &y in &sp.st_years {
+                    text[0].push(grp.code.clone());
+                    text[1].push(pr.inputs.hc_regions[r].clone());
+                    text[2].push(y.to_string());
+                    text[3].push(
+                        if y <= sp.st_observed_to {
+                            "observed"
+                        } else {
+                            "assumed"
+                        }
+                        .into(),
+                    );
+                    nums[0].push(sp.start(y, gi, r, nr));
+                    nums[1].push(
+                        sp.years
+                            .iter()
+                            .position(|&t| t == y)
+                            .map(|ti| sp.in_training[(ti * ng + gi) * nr + r])
+                            .filter(|v| v.is_finite()),
+                    );
+                }
+            }
+        }
+    }
+    let [group, region, year, status] = text;
+    let [starts, training] = nums;
+    Wide {
+        cols: vec![
+            ("specialty".into(), Data::Text(group)),
+            ("healthcare_region".into(), Data::Text(region)),
+            ("year".into(), Data::Text(year)),
+            ("status".into(), Data::Text(status)),
+            ("st_starts".into(), Data::Num(starts)),
+            ("in_training".into(), Data::Num(training)),
+        ],
+    }
+}
+
+/// The required ST starts per specialty group and health-care region, then per group for the
+/// nation (the sum of its regions): today's starts, the required starts a year from
+/// `balance.intake_from` (floored at 0, with the flag), the rule's value and its parts, the
+/// completion share, and the target year's specialists without new starts and demand.
+pub fn st_required_table(pr: &Projection) -> Wide {
+    let b = &pr.scenario.balance;
+    let mut text: [Vec<String>; 3] = Default::default();
+    let mut cols: Vec<Vec<Option<f64>>> = vec![Vec::new(); 9];
+    if let Some(sp) = &pr.specialties {
+        let q = sp.completion.as_ref().map(|c| c.0);
+        for r in &sp.required {
+            text[0].push(sp.groups[r.group].code.clone());
+            text[1].push(r.region.map_or_else(
+                || pr.area().total_code().to_string(),
+                |i| pr.inputs.hc_regions[i].clone(),
+            ));
+            text[2].push(r.floored().to_string());
+            for (i, v) in [
+                Some(r.today),
+                r.required,
+                r.unfloored,
+                r.parts.map(|p| p.replacement),
+                r.parts.map(|p| p.expansion),
+                r.parts.map(|p| p.gap),
+                q,
+                Some(r.supply_without),
+                Some(r.demand),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                cols[i].push(v);
+            }
+        }
+    }
+    let [group, region, floored] = text;
+    let mut it = cols.into_iter();
+    let mut next = || Data::Num(it.next().unwrap_or_default());
+    Wide {
+        cols: vec![
+            ("specialty".into(), Data::Text(group)),
+            ("healthcare_region".into(), Data::Text(region)),
+            ("st_starts_today".into(), next()),
+            (format!("required_st_starts_from_{}", b.intake_from), next()),
+            ("floored".into(), Data::Text(floored)),
+            ("unfloored".into(), next()),
+            ("replacement".into(), next()),
+            ("expansion".into(), next()),
+            ("gap".into(), next()),
+            ("completion".into(), next()),
+            (
+                format!("specialists_without_new_starts_{}", b.target_year),
+                next(),
+            ),
+            (format!("demand_{}", b.target_year), next()),
         ],
     }
 }
@@ -1302,6 +1464,15 @@ pub fn files_with(pr: &Projection, protect: bool) -> Result<Vec<(&'static str, V
     }
     if pr.inputs.services.is_some() {
         files.push(("demand_services.csv", demand_services_table(pr).csv()));
+    }
+    if let Some(sp) = &pr.specialties {
+        files.push(("specialties.csv", specialties_table(pr).csv()));
+        if !sp.st_years.is_empty() {
+            files.push(("st.csv", st_table(pr).csv()));
+        }
+        if !sp.required.is_empty() {
+            files.push(("st_required.csv", st_required_table(pr).csv()));
+        }
     }
     files.extend([
         ("trends.csv", trends_table(pr).csv()),

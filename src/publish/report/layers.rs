@@ -124,5 +124,124 @@ pub(crate) fn layers_section(
             );
         }
     }
-    let _ = writeln!(o, "</table></div></section>");
+    let _ = writeln!(o, "</table></div>");
+    specialties_table(o, pr, counties, lang);
+    let _ = writeln!(o, "</section>");
+}
+
+/// The specialist layer by specialty group (`supply.specialists`), for the counties `counties`:
+/// each group's specialists and demand in the target year and the gap; in a report for the
+/// whole run, today's ST starts and the required ST starts a year (nationally, the sum of the
+/// health-care regions'). Nothing without the table.
+fn specialties_table(o: &mut String, pr: &Projection, counties: &[usize], lang: Lang) {
+    let Some(sp) = &pr.specialties else { return };
+    let sc = &pr.scenario;
+    let nc = pr.inputs.grid.nc();
+    let target = sc.balance.target_year;
+    let Some(ti) = sp.years.iter().position(|&y| y == target) else {
+        return;
+    };
+    let whole = counties.len() == nc && !sp.required.is_empty();
+    // The balance window the required starts are solved over, as the required intake's.
+    let first = (target - sc.balance.window_years.max(1) as i32 + 1).max(sc.base_year + 1);
+    let (window_sv, window_en) = if first < target {
+        (
+            format!(
+                "under {first}–{target} ({})",
+                sc.balance.intake_rule.as_str()
+            ),
+            format!(
+                "over {first}–{target} ({})",
+                sc.balance.intake_rule.as_str()
+            ),
+        )
+    } else {
+        (format!("år {target}"), format!("in {target}"))
+    };
+    let q = sp.completion.as_ref().map(|c| c.0);
+    let _ = writeln!(
+        o,
+        "<h3>{}</h3><p>{}</p>",
+        tr(
+            lang,
+            "Specialistläkare efter specialitet",
+            "Specialist physicians by specialty"
+        ),
+        match lang {
+            Lang::Sv => format!(
+                "Specialistläkarna delas på specialitetsgrupper: i basåret som i specialisttabellen ({}), därefter behåller varje årskull sin sammansättning och årets nya specialistbevis fördelas på grupperna efter ST-starterna en utbildningstid tidigare. Efterfrågan är gruppens specialister i basåret, framskriven med sitt verksamhetsområdes befolkning. Behövda ST-starter: det antal starter om året från {} som för gruppen till efterfrågan {}{} (specialties.csv, st_required.csv; metod i docs/MODEL.md 4.3.1).",
+                sp.table_year,
+                sc.balance.intake_from,
+                window_sv,
+                q.map_or(String::new(), |q| format!(
+                    ", med {} % av starterna som slutar med specialistbevis",
+                    num(100.0 * q, 0, lang)
+                )),
+            ),
+            Lang::En => format!(
+                "Specialist physicians are divided over specialty groups: in the base year as in the specialists table ({}), then each cohort keeps its composition and the year's new certificates are divided over the groups by the ST starts one training length earlier. Demand is the group's specialists in the base year, projected with its service area's population. Required ST starts: the starts a year from {} that bring the group to its demand {}{} (specialties.csv, st_required.csv; method in docs/MODEL.md 4.3.1).",
+                sp.table_year,
+                sc.balance.intake_from,
+                window_en,
+                q.map_or(String::new(), |q| format!(
+                    ", with {} % of the starts ending in a certificate",
+                    num(100.0 * q, 0, lang)
+                )),
+            ),
+        }
+    );
+    let mut head = vec![
+        tr(lang, "Specialitet", "Specialty").to_string(),
+        format!("{} {target}", tr(lang, "Specialister", "Specialists")),
+        format!("{} {target}", tr(lang, "Efterfrågan", "Demand")),
+        tr(lang, "Skillnad", "Difference").to_string(),
+    ];
+    if whole {
+        head.push(tr(lang, "ST-starter i dag", "ST starts today").to_string());
+        head.push(format!(
+            "{} {}",
+            tr(
+                lang,
+                "Behövda ST-starter om året från",
+                "Required ST starts a year from"
+            ),
+            sc.balance.intake_from
+        ));
+    }
+    let heads: Vec<&str> = head.iter().map(String::as_str).collect();
+    let _ = writeln!(o, "<div class=\"scroll\"><table>{}", header_row(&heads));
+    for (gi, grp) in sp.groups.iter().enumerate() {
+        let have: f64 = counties.iter().map(|&c| sp.county(ti, gi, c, nc)).sum();
+        let want: f64 = counties
+            .iter()
+            .map(|&c| sp.demand[(ti * sp.ng() + gi) * nc + c])
+            .sum();
+        let name = match lang {
+            Lang::Sv => &grp.name_sv,
+            Lang::En => &grp.name_en,
+        };
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+            esc(name),
+            num(have, 0, lang),
+            num(want, 0, lang),
+            num(have - want, 0, lang)
+        );
+        if whole {
+            let row = sp
+                .required
+                .iter()
+                .find(|r| r.group == gi && r.region.is_none());
+            let _ = write!(
+                o,
+                "<td>{}</td><td>{}</td>",
+                row.map_or("–".into(), |r| num(r.today, 0, lang)),
+                row.and_then(|r| r.required)
+                    .map_or("–".into(), |v| num(v, 0, lang)),
+            );
+        }
+        let _ = writeln!(o, "</tr>");
+    }
+    let _ = writeln!(o, "</table></div>");
 }

@@ -1,0 +1,272 @@
+//! Specialists by specialty group and specialist training (ST): the groups within their layer in
+//! every cell and year, the base year's composition against the published table read by hand,
+//! the required ST starts' regions adding up to the nation, one county, and inputs that must be
+//! refused.
+
+use hwf::model::inputs::NA;
+use hwf::model::scenario::{self, Scenario};
+use hwf::model::{Projection, run};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+fn default_scenario() -> Scenario {
+    scenario::load(None).unwrap().0
+}
+
+fn default_run() -> &'static Projection {
+    static P: OnceLock<Projection> = OnceLock::new();
+    P.get_or_init(|| run(&default_scenario()).unwrap())
+}
+
+/// In every county, sex, age and year the groups add up to the layer (SPL), and the layer is
+/// within its parent (LAK); no group is negative anywhere.
+fn assert_within_layer_and_parent(pr: &Projection) {
+    let sp = pr
+        .specialties
+        .as_ref()
+        .expect("the default scenario names the specialists");
+    let g = &pr.inputs.grid;
+    let per = g.nc() * 2 * NA;
+    let ng = sp.ng();
+    let layer = &pr.paths[sp.layer];
+    let parent = &pr.paths[pr.params[sp.layer].parent.expect("SPL is a layer")];
+    assert_eq!(sp.years, layer.years);
+    for ti in 0..sp.years.len() {
+        for j in 0..per {
+            let l = layer.licensed[ti * per + j];
+            let mut sum = 0.0;
+            for gi in 0..ng {
+                let v = sp.cells[(ti * ng + gi) * per + j];
+                assert!(
+                    v >= -1e-9,
+                    "group {gi} negative in year {ti}, cell {j}: {v}"
+                );
+                sum += v;
+            }
+            assert!(
+                (sum - l).abs() <= 1e-9 * l.max(1.0),
+                "year {}, cell {j}: groups {sum}, layer {l}",
+                sp.years[ti]
+            );
+            assert!(sum <= parent.licensed[ti * per + j] + 1e-9);
+        }
+    }
+}
+
+#[test]
+fn the_groups_add_up_to_the_layer_and_stay_within_physicians_in_every_cell_and_year() {
+    assert_within_layer_and_parent(default_run());
+}
+
+/// `data/default/specialists.csv` read by hand: specialists by group in `year`, all counties.
+fn table_by_group(year: &str) -> BTreeMap<String, f64> {
+    let text = std::fs::read_to_string("data/default/specialists.csv").unwrap();
+    let mut out = BTreeMap::new();
+    for line in text.trim_start_matches('\u{feff}').lines().skip(1) {
+        let f: Vec<&str> = line.split(';').collect();
+        if f[4] == year {
+            *out.entry(f[0].to_string()).or_insert(0.0) += f[5].trim().parse::<f64>().unwrap();
+        }
+    }
+    out
+}
+
+#[test]
+fn the_base_year_composition_is_the_tables() {
+    // The base year's layer is the register's SPL; each group's share of a cell is the table's
+    // (its bands ungrouped to single ages). Summed over the nation each group must come back to
+    // the table's count within the ungrouping's smoothing: the single ages of one group and of
+    // the layer are shaped separately.
+    let pr = default_run();
+    let sp = pr.specialties.as_ref().unwrap();
+    let nc = pr.inputs.grid.nc();
+    let by_hand = table_by_group("2023");
+    assert_eq!(sp.table_year, 2023);
+    assert_eq!(by_hand.len(), sp.ng());
+    for (gi, grp) in sp.groups.iter().enumerate() {
+        let model: f64 = (0..nc).map(|c| sp.county(0, gi, c, nc)).sum();
+        let table = by_hand[&grp.code];
+        assert!(
+            (model / table - 1.0).abs() < 0.01,
+            "{}: model {model}, table {table}",
+            grp.code
+        );
+    }
+}
+
+#[test]
+fn the_required_st_starts_of_the_regions_add_up_to_the_nation_and_none_is_negative() {
+    let pr = default_run();
+    let sp = pr.specialties.as_ref().unwrap();
+    let nr = pr.inputs.hc_regions.len();
+    assert_eq!(sp.required.len(), sp.ng() * (nr + 1));
+    let (q, years) = sp
+        .completion
+        .clone()
+        .expect("completion from the ST starts");
+    // The generator's completion is 0.92 of the starts six years before (with its noise).
+    assert!((0.85..0.98).contains(&q), "completion {q}");
+    assert_eq!(years, vec![2019, 2020, 2021, 2022, 2023]);
+    for gi in 0..sp.ng() {
+        let regions: Vec<_> = sp
+            .required
+            .iter()
+            .filter(|r| r.group == gi && r.region.is_some())
+            .collect();
+        let nation = sp
+            .required
+            .iter()
+            .find(|r| r.group == gi && r.region.is_none())
+            .unwrap();
+        assert_eq!(regions.len(), nr);
+        let sum = |f: &dyn Fn(&hwf::model::specialties::RequiredSt) -> f64| -> f64 {
+            regions.iter().map(|r| f(r)).sum()
+        };
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+        assert!(close(
+            nation.required.unwrap(),
+            sum(&|r| r.required.unwrap())
+        ));
+        assert!(close(nation.today, sum(&|r| r.today)));
+        assert!(close(nation.demand, sum(&|r| r.demand)));
+        for r in &regions {
+            let p = r.parts.unwrap();
+            assert!(r.required.unwrap() >= 0.0);
+            assert!(close(
+                r.unfloored.unwrap(),
+                p.replacement + p.expansion + p.gap
+            ));
+            // Base-year balance: no gap to close.
+            assert_eq!(p.gap, 0.0);
+        }
+    }
+}
+
+#[test]
+fn today_s_st_starts_are_the_mean_of_the_tables_last_three_years() {
+    // By hand from data/default/st_starts.csv: general practice in Stockholm–Gotland (SG).
+    let text = std::fs::read_to_string("data/default/st_starts.csv").unwrap();
+    let mut v = Vec::new();
+    for line in text.trim_start_matches('\u{feff}').lines().skip(1) {
+        let f: Vec<&str> = line.split(';').collect();
+        if f[0] == "ALM" && f[1] == "SG" && ["2021", "2022", "2023"].contains(&f[2]) {
+            v.push(f[3].trim().parse::<f64>().unwrap());
+        }
+    }
+    assert_eq!(v.len(), 3);
+    let pr = default_run();
+    let sp = pr.specialties.as_ref().unwrap();
+    let sg = pr.inputs.hc_regions.iter().position(|r| r == "SG").unwrap();
+    let alm = sp.groups.iter().position(|g| g.code == "ALM").unwrap();
+    let row = sp
+        .required
+        .iter()
+        .find(|r| r.group == alm && r.region == Some(sg))
+        .unwrap();
+    assert!((row.today - v.iter().sum::<f64>() / 3.0).abs() < 1e-9);
+}
+
+#[test]
+fn more_st_starts_in_a_group_give_it_a_larger_share_of_the_same_layer() {
+    let base = default_run();
+    let mut sc = default_scenario();
+    sc.supply.st_starts_change = BTreeMap::from([("PSYK".to_string(), 2.0)]);
+    let pr = run(&sc).unwrap();
+    let (a, b) = (
+        base.specialties.as_ref().unwrap(),
+        pr.specialties.as_ref().unwrap(),
+    );
+    let nc = pr.inputs.grid.nc();
+    let psyk = a.groups.iter().position(|g| g.code == "PSYK").unwrap();
+    let last = a.years.len() - 1;
+    let total = |s: &hwf::model::specialties::Specialties, gi: usize| -> f64 {
+        (0..nc).map(|c| s.county(last, gi, c, nc)).sum()
+    };
+    // Psychiatry's starts from 2024 certify from 2030 (six years of training): it gains, the
+    // others lose, and the layer is the same.
+    assert!(total(b, psyk) > total(a, psyk) * 1.1);
+    let layer = |s: &hwf::model::specialties::Specialties| -> f64 {
+        (0..s.ng()).map(|gi| total(s, gi)).sum()
+    };
+    assert!((layer(a) - layer(b)).abs() < 1e-6 * layer(a));
+    // Before the first doubled starts can certify nothing changes.
+    let y2029 = a.years.iter().position(|&y| y == 2029).unwrap();
+    for c in 0..nc {
+        assert_eq!(a.county(y2029, psyk, c, nc), b.county(y2029, psyk, c, nc));
+    }
+    assert_within_layer_and_parent(&pr);
+}
+
+#[test]
+fn one_county_has_its_groups_without_a_national_st_solve() {
+    let mut sc = default_scenario();
+    sc.scope = Some(hwf::model::scope::Scope {
+        counties: vec!["23".into()],
+    });
+    let pr = run(&sc).unwrap();
+    assert_within_layer_and_parent(&pr);
+    let sp = pr.specialties.as_ref().unwrap();
+    assert_eq!(pr.inputs.grid.counties, vec!["23".to_string()]);
+    assert!(sp.required.is_empty());
+    assert!(sp.demand.iter().all(|d| d.is_finite() && *d >= 0.0));
+}
+
+/// The default scenario with `supply.specialists` from `text` written to `name`: the error.
+fn specialists_error(name: &str, text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(name);
+    std::fs::write(&file, text).unwrap();
+    let mut sc = default_scenario();
+    sc.supply.specialists = Some(scenario::SupplementFile {
+        file: file.to_string_lossy().into_owned(),
+        ..Default::default()
+    });
+    sc.supply.st_starts = None;
+    run(&sc).unwrap_err().to_string()
+}
+
+#[test]
+fn an_unknown_specialty_names_the_file_the_line_and_what_was_expected() {
+    let e = specialists_error(
+        "spec.csv",
+        "specialitet;län;kön;ålder;år;specialistläkare\nKIR;01;1;45-54;2023;10\nÖGON;01;1;45-54;2023;3\n",
+    );
+    assert!(
+        e.contains("spec.csv") && e.contains("ÖGON") && e.contains("specialty group"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_specialists_table_without_a_county_of_the_run_is_refused() {
+    let mut text = String::from("specialitet;län;kön;ålder;år;specialistläkare\n");
+    for c in ["01", "03"] {
+        for s in ["1", "2"] {
+            text.push_str(&format!("KIR;{c};{s};45-54;2023;10\n"));
+        }
+    }
+    let e = specialists_error("two_counties.csv", &text);
+    assert!(e.contains("two_counties.csv") && e.contains("04"), "{e}");
+}
+
+#[test]
+fn st_starts_without_the_specialists_name_the_key() {
+    let mut sc = default_scenario();
+    sc.supply.specialists = None;
+    let e = sc.check("scenario.toml").unwrap_err().to_string();
+    assert!(
+        e.contains("supply.st_starts") && e.contains("supply.specialists"),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_unknown_group_in_st_starts_change_names_the_key() {
+    let mut sc = default_scenario();
+    sc.supply.st_starts_change = BTreeMap::from([("EYE".to_string(), 1.5)]);
+    let e = sc.check("scenario.toml").unwrap_err().to_string();
+    assert!(
+        e.contains("supply.st_starts_change.EYE") && e.contains("ALM"),
+        "{e}"
+    );
+}
