@@ -270,3 +270,50 @@ fn an_unknown_group_in_st_starts_change_names_the_key() {
         "{e}"
     );
 }
+
+#[test]
+fn persons_in_st_are_the_starts_of_the_last_six_years_and_the_stages_add_up() {
+    // By hand from data/default/st_starts.csv: Stockholm–Gotland in 2025 has in ST the starts of
+    // 2020–2025, all groups: 2020–2023 observed, 2024 and 2025 the mean of 2021–2023.
+    let text = std::fs::read_to_string("data/default/st_starts.csv").unwrap();
+    let mut by_year: BTreeMap<i32, f64> = BTreeMap::new();
+    for line in text.trim_start_matches('\u{feff}').lines().skip(1) {
+        let f: Vec<&str> = line.split(';').collect();
+        if f[1] == "SG" {
+            *by_year.entry(f[2].parse().unwrap()).or_insert(0.0) +=
+                f[3].trim().parse::<f64>().unwrap();
+        }
+    }
+    let mean = (by_year[&2021] + by_year[&2022] + by_year[&2023]) / 3.0;
+    let want: f64 = (2020..=2023).map(|y| by_year[&y]).sum::<f64>() + 2.0 * mean;
+    let pr = default_run();
+    let csv = String::from_utf8(hwf::publish::results::training_stages_table(pr).csv()).unwrap();
+    let rows: Vec<Vec<String>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    let num = |r: &Vec<String>, i: usize| r[i].parse::<f64>().unwrap();
+    let sg = rows
+        .iter()
+        .find(|r| r[1] == "SG" && r[2] == "2025")
+        .expect("SG 2025");
+    assert!((num(sg, 5) - want).abs() < 1e-3, "{} vs {want}", num(sg, 5));
+    // Every row: physicians = specialists + in ST + neither; the nation the sum of its regions.
+    for r in &rows {
+        // (each figure written to six decimals)
+        assert!((num(r, 3) - num(r, 4) - num(r, 5) - num(r, 6)).abs() < 1e-5);
+        assert!(num(r, 6) > 0.0, "{r:?}");
+    }
+    for y in ["2025", "2040"] {
+        let nation = rows.iter().find(|r| r[1] == "00" && r[2] == y).unwrap();
+        for i in 3..7 {
+            let sum: f64 = rows
+                .iter()
+                .filter(|r| r[1] != "00" && r[2] == y)
+                .map(|r| num(r, i))
+                .sum();
+            assert!((num(nation, i) - sum).abs() < 1e-3 * sum.abs().max(1.0));
+        }
+    }
+}

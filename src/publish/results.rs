@@ -10,6 +10,7 @@
 //! | `layers.csv` (with specialist layers) | layer × county (and the total) × projected year | the layer's licensed persons, its parent's (`parent`), the parent's persons without the layer's competence, and the persons the bound took out of the layer (empty in the first projected year) |
 //! | `specialties.csv` (with `supply.specialists`) | specialty group × county (and the total) × projected year | the group's specialists (they add up to the layer's), its demand (base-year balance, the group's service area's growth), the gap, and the year's Swedish certificates in the group |
 //! | `st.csv` (with `supply.st_starts`) | specialty group × health-care region × year from the starts' first year to the horizon | ST starts (status `observed`, then `assumed`: the mean of the last `supply.st_starts_window` years times `supply.st_starts_change`) and the persons in training (the starts of the last training length) |
+//! | `training_stages.csv` (with `supply.st_starts`) | health-care region (and the total) × projected year | the layer's parent's licensed persons (physicians), the layer's (specialists), the persons in ST and those neither (the parent less the two) |
 //! | `st_required.csv` (with `supply.st_starts`, national runs) | specialty group × health-care region, then the group for the nation (the sum) | today's ST starts; required ST starts a year from `balance.intake_from` (floored at 0, with the flag), the rule's value and its parts; the completion share; the target year's specialists without new starts and demand |
 //! | `intake.csv` | profession with a Swedish programme | today's beginners; required beginners a year (floored at 0, with the flag), its unfloored value and parts (replacement, expansion, closing the gap), rule and window; target-year supply and demand; capacity and the gap left at capacity; with `balance.max_change` the limit, the constant intake without it, the year the path reaches its level and whether it is the fastest path the limit allows; with `balance.substitutable` the group, the share of the group's intake and the profession's own target-year gap |
 //! | `intake_regions.csv` (with `supply.destinations`, national runs) | profession with a Swedish programme × health-care region | the region's beginners today; its part of the national required intake (the parts add up to `intake.csv`'s figure), the national figure split by today's beginners instead, the region's share of the national figure; the share of its graduates' licences that stay in its own counties and the licence years the destination shares rest on (empty for a region without the programme); with draws, the percentiles of its part (`required_p10` …: each draw's national figure split as the point figure is) |
@@ -593,6 +594,85 @@ pub fn st_table(pr: &Projection) -> Wide {
             ("status".into(), Data::Text(status)),
             ("st_starts".into(), Data::Num(starts)),
             ("in_training".into(), Data::Num(training)),
+        ],
+    }
+}
+
+/// The layer's parent by stage of training, per health-care region (then the total) and projected
+/// year: the parent's licensed persons (physicians), the layer's (specialists), the persons in ST
+/// (the starts of the last training length, all groups) and those neither specialists nor in ST.
+/// Only where the run has ST starts reaching back a training length; the base year (the
+/// register's count) is not repeated.
+pub fn training_stages_table(pr: &Projection) -> Wide {
+    let g = &pr.inputs.grid;
+    let (nc, nr) = (g.nc(), pr.inputs.hc_regions.len());
+    let per = nc * 2 * NA;
+    let codes = crate::codes::CodeLists::get();
+    let region_of: Vec<Option<usize>> = g
+        .counties
+        .iter()
+        .map(|c| {
+            codes.county(c).and_then(|k| {
+                pr.inputs
+                    .hc_regions
+                    .iter()
+                    .position(|r| *r == k.healthcare_region)
+            })
+        })
+        .collect();
+    let mut text: [Vec<String>; 3] = Default::default();
+    let mut nums: [Vec<Option<f64>>; 4] = Default::default();
+    let with_parent = pr
+        .specialties
+        .as_ref()
+        .and_then(|sp| pr.params[sp.layer].parent.map(|q| (sp, q)));
+    if let Some((sp, q)) = with_parent {
+        let ng = sp.ng();
+        let (layer, parent) = (&pr.paths[sp.layer], &pr.paths[q]);
+        for r in 0..=nr {
+            let counties: Vec<usize> = (0..nc)
+                .filter(|&c| r == nr || region_of[c] == Some(r))
+                .collect();
+            for (ti, &y) in sp.years.iter().enumerate().skip(1) {
+                let training: f64 = (0..ng)
+                    .flat_map(|gi| {
+                        (0..nr)
+                            .filter(move |&x| r == nr || x == r)
+                            .map(move |x| sp.in_training[(ti * ng + gi) * nr + x])
+                    })
+                    .sum();
+                if !training.is_finite() {
+                    continue;
+                }
+                let sum = |v: &[f64]| -> f64 {
+                    counties.iter().map(|&c| county_sum(v, per, ti, c)).sum()
+                };
+                let (pl, l) = (sum(&parent.licensed), sum(&layer.licensed));
+                text[0].push(g.professions[q].clone());
+                text[1].push(if r == nr {
+                    pr.area().total_code().to_string()
+                } else {
+                    pr.inputs.hc_regions[r].clone()
+                });
+                text[2].push(y.to_string());
+                nums[0].push(Some(pl));
+                nums[1].push(Some(l));
+                nums[2].push(Some(training));
+                nums[3].push(Some(pl - l - training));
+            }
+        }
+    }
+    let [parent, region, year] = text;
+    let [parent_licensed, specialists, training, neither] = nums;
+    Wide {
+        cols: vec![
+            ("profession".into(), Data::Text(parent)),
+            ("healthcare_region".into(), Data::Text(region)),
+            ("year".into(), Data::Text(year)),
+            ("licensed".into(), Data::Num(parent_licensed)),
+            ("specialists".into(), Data::Num(specialists)),
+            ("in_training".into(), Data::Num(training)),
+            ("neither".into(), Data::Num(neither)),
         ],
     }
 }
@@ -1469,6 +1549,7 @@ pub fn files_with(pr: &Projection, protect: bool) -> Result<Vec<(&'static str, V
         files.push(("specialties.csv", specialties_table(pr).csv()));
         if !sp.st_years.is_empty() {
             files.push(("st.csv", st_table(pr).csv()));
+            files.push(("training_stages.csv", training_stages_table(pr).csv()));
         }
         if !sp.required.is_empty() {
             files.push(("st_required.csv", st_required_table(pr).csv()));

@@ -169,24 +169,38 @@ fn specialties_table(o: &mut String, pr: &Projection, counties: &[usize], lang: 
         ),
         match lang {
             Lang::Sv => format!(
-                "Specialistläkarna delas på specialitetsgrupper: i basåret som i specialisttabellen ({}), därefter behåller varje årskull sin sammansättning och årets nya specialistbevis fördelas på grupperna efter ST-starterna en utbildningstid tidigare. Efterfrågan är gruppens specialister i basåret, framskriven med sitt verksamhetsområdes befolkning. Behövda ST-starter: det antal starter om året från {} som för gruppen till efterfrågan {}{} (specialties.csv, st_required.csv; metod i docs/MODEL.md 4.3.1).",
+                "Specialistläkarna delas på specialitetsgrupper: i basåret som i specialisttabellen ({}), därefter behåller varje årskull sin sammansättning och årets nya specialistbevis fördelas på grupperna efter ST-starterna en utbildningstid tidigare. Efterfrågan är gruppens specialister i basåret, framskriven med sitt verksamhetsområdes befolkning (specialties.csv; metod i docs/MODEL.md 4.3.1).{}",
                 sp.table_year,
-                sc.balance.intake_from,
-                window_sv,
-                q.map_or(String::new(), |q| format!(
-                    ", med {} % av starterna som slutar med specialistbevis",
-                    num(100.0 * q, 0, lang)
-                )),
+                if whole {
+                    format!(
+                        " Behövda ST-starter: det antal starter om året från {} som för gruppen till efterfrågan {}{} (st_required.csv).",
+                        sc.balance.intake_from,
+                        window_sv,
+                        q.map_or(String::new(), |q| format!(
+                            ", med {} % av starterna som slutar med specialistbevis",
+                            num(100.0 * q, 0, lang)
+                        ))
+                    )
+                } else {
+                    String::new()
+                },
             ),
             Lang::En => format!(
-                "Specialist physicians are divided over specialty groups: in the base year as in the specialists table ({}), then each cohort keeps its composition and the year's new certificates are divided over the groups by the ST starts one training length earlier. Demand is the group's specialists in the base year, projected with its service area's population. Required ST starts: the starts a year from {} that bring the group to its demand {}{} (specialties.csv, st_required.csv; method in docs/MODEL.md 4.3.1).",
+                "Specialist physicians are divided over specialty groups: in the base year as in the specialists table ({}), then each cohort keeps its composition and the year's new certificates are divided over the groups by the ST starts one training length earlier. Demand is the group's specialists in the base year, projected with its service area's population (specialties.csv; method in docs/MODEL.md 4.3.1).{}",
                 sp.table_year,
-                sc.balance.intake_from,
-                window_en,
-                q.map_or(String::new(), |q| format!(
-                    ", with {} % of the starts ending in a certificate",
-                    num(100.0 * q, 0, lang)
-                )),
+                if whole {
+                    format!(
+                        " Required ST starts: the starts a year from {} that bring the group to its demand {}{} (st_required.csv).",
+                        sc.balance.intake_from,
+                        window_en,
+                        q.map_or(String::new(), |q| format!(
+                            ", with {} % of the starts ending in a certificate",
+                            num(100.0 * q, 0, lang)
+                        ))
+                    )
+                } else {
+                    String::new()
+                },
             ),
         }
     );
