@@ -1781,17 +1781,37 @@ fn the_layers_table_agrees_with_the_flows() {
     let html = report::html(pr, &opts, &report::disclosed(pr, Profile::default()), &[]);
     let start = html.find("id=\"layers\"").expect("a section on layers");
     let section = &html[start..start + html[start..].find("</section>").unwrap()];
-    let cells: Vec<Vec<String>> = section
-        .split("<tr>")
-        .skip(2)
-        .map(|row| {
-            row.split("<td>")
-                .skip(1)
-                .map(|c| c[..c.find("</td>").unwrap()].replace('\u{202f}', ""))
-                .collect()
-        })
-        .collect();
+    // The layers' table, then the specialty groups' (`supply.specialists`).
+    let (layers_html, groups_html) = section.split_at(section.find("</table>").unwrap());
+    let rows_of = |part: &str| -> Vec<Vec<String>> {
+        part.split("<tr>")
+            .skip(2)
+            .map(|row| {
+                row.split("<td>")
+                    .skip(1)
+                    .map(|c| c[..c.find("</td>").unwrap()].replace('\u{202f}', ""))
+                    .collect()
+            })
+            .collect()
+    };
+    let cells = rows_of(layers_html);
     assert_eq!(cells.len(), 3 * 2, "{cells:?}");
+    // Each group's specialists and demand in the target year, rounded, as specialties.csv's
+    // national rows.
+    let groups = rows_of(&groups_html[groups_html.find("<table>").unwrap()..]);
+    let sp = csv_rows(hwf::publish::results::specialties_table(pr).csv());
+    let target = pr.scenario.balance.target_year.to_string();
+    let national: Vec<&Vec<String>> = sp[1..]
+        .iter()
+        .filter(|r| r[2] == "00" && r[3] == target)
+        .collect();
+    assert_eq!(groups.len(), national.len(), "{groups:?}");
+    for (row, r) in groups.iter().zip(&national) {
+        for (col, i) in [(1, 4), (2, 5)] {
+            let want = format!("{:.0}", r[i].parse::<f64>().unwrap());
+            assert_eq!(row[col], want, "{r:?} {row:?}");
+        }
+    }
     let names = [
         ("BMO", "Midwife"),
         ("SPL", "Specialist physician"),
