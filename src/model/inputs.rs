@@ -1065,6 +1065,20 @@ impl Births {
 }
 
 impl Inputs {
+    /// Each county's health-care region as an index among the run's regions (`hc_regions`),
+    /// `None` for a county whose region the run lacks.
+    pub fn county_regions(&self) -> Vec<Option<usize>> {
+        let lists = crate::codes::CodeLists::get();
+        self.grid
+            .counties
+            .iter()
+            .map(|c| {
+                let hr = &lists.county(c)?.healthcare_region;
+                self.hc_regions.iter().position(|x| x == hr)
+            })
+            .collect()
+    }
+
     /// Whether counties' exits differ from the nation's by age group, a flow of moves of their
     /// own: the scenario asks for it (`supply.county_exits_by = "age"`, see
     /// [`super::movement`]) and the register and the licences issued came in single years. With

@@ -103,17 +103,7 @@ pub(super) fn required_intakes(
         .collect();
     required.sort_by_key(|r| r.profession);
     if let Some(d) = &inp.destinations {
-        // Each county's health-care region, as an index among the run's regions.
-        let lists = crate::codes::CodeLists::get();
-        let region_of: Vec<Option<usize>> = inp
-            .grid
-            .counties
-            .iter()
-            .map(|c| {
-                let hr = &lists.county(c)?.healthcare_region;
-                inp.hc_regions.iter().position(|x| x == hr)
-            })
-            .collect();
+        let region_of = inp.county_regions();
         for r in &mut required {
             r.regions = by_region(&cx, d, &region_of, &raw, r)?;
         }

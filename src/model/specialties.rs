@@ -60,7 +60,7 @@ use super::inputs::{Inputs, NA};
 use super::intake::{self, Parts, Year};
 use super::scenario::Scenario;
 use super::supply::Path;
-use crate::codes::{CodeLists, Specialty};
+use crate::codes::Specialty;
 
 /// Years of Swedish certificates and lagged ST starts the completion share is estimated from.
 pub const COMPLETION_YEARS: usize = 5;
@@ -217,6 +217,8 @@ fn shares(v: &mut [f64]) -> bool {
 struct Composition {
     /// `[g][c][s][a]` shares (NaN where the cell has no specialists).
     cell: Vec<f64>,
+    /// Cells of one group (`c × s × a`).
+    per: usize,
     /// `[g][s][a]` national shares by sex and age.
     national: Vec<f64>,
     /// `[g]` overall.
@@ -289,6 +291,7 @@ impl Composition {
             .collect();
         Composition {
             cell,
+            per,
             national,
             overall,
             tilt,
@@ -299,7 +302,7 @@ impl Composition {
     /// The composition of cell `j` (`k` its sex-and-age index): its own, else the nation's for its
     /// sex and age, else the nation's.
     fn at(&self, g: usize, j: usize, k: usize) -> f64 {
-        let own = self.cell[g * (self.cell.len() / self.overall.len()) + j];
+        let own = self.cell[g * self.per + j];
         if own.is_nan() {
             self.national_at(g, k)
         } else {
@@ -366,22 +369,6 @@ fn lag(s: &Specialty) -> i32 {
     s.training_years.round().max(0.0) as i32
 }
 
-/// The region index of each county of the run (`None` for a county whose region the run lacks).
-fn county_regions(inp: &Inputs) -> Vec<Option<usize>> {
-    let codes = CodeLists::get();
-    inp.grid
-        .counties
-        .iter()
-        .map(|c| {
-            codes.county(c).and_then(|k| {
-                inp.hc_regions
-                    .iter()
-                    .position(|r| *r == k.healthcare_region)
-            })
-        })
-        .collect()
-}
-
 /// Divides the layer's path over the groups, with their demand, persons in training and, in a
 /// national run with ST starts, the required ST starts (see the module docs). `None` when the
 /// specialists table has no year up to the base year.
@@ -401,7 +388,7 @@ pub fn project(
     let yi = input.years.iter().rposition(|&y| y <= sc.base_year)?;
     let comp = Composition::of(input, yi, nc);
     let (rho, f) = retention(path, per);
-    let regions = county_regions(inp);
+    let regions = inp.county_regions();
     let (st_years, starts, st_observed_to) = starts_series(input, sc, nr);
     let start = |y: i32, gi: usize, r: usize| -> Option<f64> {
         let i = st_years.iter().position(|&x| x == y)?;

@@ -607,19 +607,7 @@ pub fn training_stages_table(pr: &Projection) -> Wide {
     let g = &pr.inputs.grid;
     let (nc, nr) = (g.nc(), pr.inputs.hc_regions.len());
     let per = nc * 2 * NA;
-    let codes = crate::codes::CodeLists::get();
-    let region_of: Vec<Option<usize>> = g
-        .counties
-        .iter()
-        .map(|c| {
-            codes.county(c).and_then(|k| {
-                pr.inputs
-                    .hc_regions
-                    .iter()
-                    .position(|r| *r == k.healthcare_region)
-            })
-        })
-        .collect();
+    let region_of = pr.inputs.county_regions();
     let mut text: [Vec<String>; 3] = Default::default();
     let mut nums: [Vec<Option<f64>>; 4] = Default::default();
     let with_parent = pr
