@@ -317,3 +317,56 @@ fn persons_in_st_are_the_starts_of_the_last_six_years_and_the_stages_add_up() {
         }
     }
 }
+
+#[test]
+fn a_run_from_an_earlier_base_year_does_not_see_later_st_starts() {
+    // A backtest from 2018: the starts of 2019–2023 are in the table but not yet observed then.
+    let mut sc = default_scenario();
+    sc.base_year = 2018;
+    sc.balance.intake_from = 2020;
+    let pr = run(&sc).unwrap();
+    let sp = pr.specialties.as_ref().unwrap();
+    assert_eq!(sp.table_year, 2018);
+    let seen: Vec<i32> = sp
+        .st_years
+        .iter()
+        .zip(&sp.st_observed)
+        .filter(|(_, o)| **o)
+        .map(|(y, _)| *y)
+        .collect();
+    assert_eq!(seen.last(), Some(&2018));
+    // 2019 is the mean of 2016–2018 (by hand from the table), not the table's 2019.
+    let text = std::fs::read_to_string("data/default/st_starts.csv").unwrap();
+    let mut kir_sg: BTreeMap<i32, f64> = BTreeMap::new();
+    for line in text.trim_start_matches('\u{feff}').lines().skip(1) {
+        let f: Vec<&str> = line.split(';').collect();
+        if f[0] == "KIR" && f[1] == "SG" {
+            kir_sg.insert(f[2].parse().unwrap(), f[3].trim().parse().unwrap());
+        }
+    }
+    let mean = (kir_sg[&2016] + kir_sg[&2017] + kir_sg[&2018]) / 3.0;
+    let nr = pr.inputs.hc_regions.len();
+    let sg = pr.inputs.hc_regions.iter().position(|r| r == "SG").unwrap();
+    let kir = sp.groups.iter().position(|g| g.code == "KIR").unwrap();
+    assert!((sp.start(2019, kir, sg, nr).unwrap() - mean).abs() < 1e-9);
+    assert_ne!(sp.start(2019, kir, sg, nr).unwrap(), kir_sg[&2019]);
+    // The completion share rests on certificate years up to 2018 only.
+    let (_, years) = sp.completion.clone().unwrap();
+    assert_eq!(years.last(), Some(&2018));
+    assert_within_layer_and_parent(&pr);
+}
+
+#[test]
+fn a_specialists_table_without_a_year_up_to_the_base_year_is_an_error_naming_it() {
+    let mut text = String::from("specialitet;län;kön;ålder;år;specialistläkare\n");
+    for c in hwf::codes::CodeLists::get().counties.iter() {
+        for s in ["1", "2"] {
+            text.push_str(&format!("KIR;{};{s};45-54;2030;10\n", c.code));
+        }
+    }
+    let e = specialists_error("future.csv", &text);
+    assert!(
+        e.contains("future.csv") && e.contains("base year 2023") && e.contains("2030"),
+        "{e}"
+    );
+}

@@ -1013,9 +1013,11 @@ pub fn project(
     let required = required::required_intakes(&inp, sc, &params, &paths, &demand)?;
     check_results(&inp, sc, &years, &supply_fte, &demand, (base_i, base_ti))?;
     let intake = required;
-    let specialties = inp.specialists.as_ref().and_then(|s| {
-        specialties::project(&inp, sc, s, &paths[s.layer], &demand, sc.scope.is_none())
-    });
+    let specialties = inp
+        .specialists
+        .as_ref()
+        .map(|s| specialties::project(&inp, sc, s, &paths[s.layer], &demand, sc.scope.is_none()))
+        .transpose()?;
     Ok(Projection {
         scenario: sc.clone(),
         inputs: inp,

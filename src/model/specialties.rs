@@ -55,6 +55,7 @@
 //! `D_g` years before, over the last [`COMPLETION_YEARS`] years both tables cover. The figure is
 //! floored at zero (flagged), and the nation's is the sum of its regions'.
 
+use super::ModelError;
 use super::demand::DemandPath;
 use super::inputs::{Inputs, NA};
 use super::intake::{self, Parts, Year};
@@ -111,8 +112,9 @@ pub struct Specialties {
     /// Years of the ST starts series, its first observed year to the horizon (empty without ST
     /// starts).
     pub st_years: Vec<i32>,
-    /// The last observed year of ST starts; later years are assumed.
-    pub st_observed_to: i32,
+    /// Whether each year of `st_years` is observed (the table's, up to the base year); the
+    /// others are assumed.
+    pub st_observed: Vec<bool>,
     /// ST starts, `[st year][group][health-care region]`.
     pub starts: Vec<f64>,
     /// Persons in ST, `[year][group][health-care region]`: the starts of the last `D_g` years
@@ -322,32 +324,35 @@ impl Composition {
     }
 }
 
-/// The ST starts series from the table's first year to the horizon, `[year][g][r]`: observed, then
-/// the mean of the last `window` observed years times the group's change from the year after
-/// the base year.
-fn starts_series(input: &Input, sc: &Scenario, nr: usize) -> (Vec<i32>, Vec<f64>, i32) {
+/// The ST starts series from the table's first year to the horizon, `[year][g][r]`, and whether
+/// each year is observed: the table's years up to the base year (a run from an earlier base year,
+/// a backtest, does not see later starts); every other year the mean of the last `window` observed
+/// years, times the group's change after the base year.
+fn starts_series(input: &Input, sc: &Scenario, nr: usize) -> (Vec<i32>, Vec<f64>, Vec<bool>) {
     let ng = input.groups.len();
-    let Some(&first) = input.st_years.first() else {
-        return (Vec::new(), Vec::new(), i32::MIN);
-    };
-    let last_obs = *input.st_years.last().unwrap_or(&first);
-    let years: Vec<i32> = (first..=sc.horizon.max(last_obs)).collect();
     let block = ng * nr;
+    let observed: Vec<usize> = (0..input.st_years.len())
+        .filter(|&i| input.st_years[i] <= sc.base_year)
+        .collect();
+    let (Some(&i0), Some(&i1)) = (observed.first(), observed.last()) else {
+        return (Vec::new(), Vec::new(), Vec::new());
+    };
+    let years: Vec<i32> = (input.st_years[i0]..=sc.horizon.max(input.st_years[i1])).collect();
+    let window = (sc.supply.st_starts_window.max(1) as usize).min(observed.len());
+    let recent = &observed[observed.len() - window..];
     let mut out = vec![0.0; years.len() * block];
-    let window = (sc.supply.st_starts_window.max(1) as usize).min(input.st_years.len());
-    let recent = &input.st_years[input.st_years.len() - window..];
+    let mut seen = vec![false; years.len()];
     for (yi, &y) in years.iter().enumerate() {
+        let at = observed.iter().copied().find(|&i| input.st_years[i] == y);
+        seen[yi] = at.is_some();
         for g in 0..ng {
             for r in 0..nr {
-                let v = match input.st_years.iter().position(|&x| x == y) {
+                let v = match at {
                     Some(oi) => input.starts[oi * block + g * nr + r],
                     None => {
                         let mean = recent
                             .iter()
-                            .map(|ry| {
-                                let oi = input.st_years.iter().position(|x| x == ry).unwrap_or(0);
-                                input.starts[oi * block + g * nr + r]
-                            })
+                            .map(|&oi| input.starts[oi * block + g * nr + r])
                             .sum::<f64>()
                             / window as f64;
                         if y > sc.base_year {
@@ -361,7 +366,7 @@ fn starts_series(input: &Input, sc: &Scenario, nr: usize) -> (Vec<i32>, Vec<f64>
             }
         }
     }
-    (years, out, last_obs)
+    (years, out, seen)
 }
 
 /// The training length of a group in whole years.
@@ -370,8 +375,11 @@ fn lag(s: &Specialty) -> i32 {
 }
 
 /// Divides the layer's path over the groups, with their demand, persons in training and, in a
-/// national run with ST starts, the required ST starts (see the module docs). `None` when the
-/// specialists table has no year up to the base year.
+/// national run with ST starts, the required ST starts (see the module docs).
+///
+/// # Errors
+///
+/// [`ModelError::Input`] when the specialists table has no year up to the base year.
 pub fn project(
     inp: &Inputs,
     sc: &Scenario,
@@ -379,27 +387,44 @@ pub fn project(
     path: &Path,
     demand: &DemandPath,
     whole: bool,
-) -> Option<Specialties> {
+) -> Result<Specialties, ModelError> {
     let g = &inp.grid;
     let (nc, nk, np) = (g.nc(), g.nk(), g.np());
     let per = nc * 2 * NA;
     let ng = input.groups.len();
     let nr = inp.hc_regions.len();
-    let yi = input.years.iter().rposition(|&y| y <= sc.base_year)?;
+    let Some(yi) = input.years.iter().rposition(|&y| y <= sc.base_year) else {
+        return Err(ModelError::Input {
+            file: input.file.clone(),
+            message: format!(
+                "no year up to the base year {} (supply.specialists); the table has {}; expected the base year's specialists by group, or an earlier year's",
+                sc.base_year,
+                match (input.years.first(), input.years.last()) {
+                    (Some(a), Some(z)) if a == z => a.to_string(),
+                    (Some(a), Some(z)) => format!("{a}–{z}"),
+                    _ => "no years".into(),
+                }
+            ),
+        });
+    };
     let comp = Composition::of(input, yi, nc);
     let (rho, f) = retention(path, per);
     let regions = inp.county_regions();
-    let (st_years, starts, st_observed_to) = starts_series(input, sc, nr);
+    let (st_years, starts, st_observed) = starts_series(input, sc, nr);
     let start = |y: i32, gi: usize, r: usize| -> Option<f64> {
         let i = st_years.iter().position(|&x| x == y)?;
         Some(starts[(i * ng + gi) * nr + r])
     };
-    // Each group's weight among the year's Swedish certificates in region `r` (before the tilt).
-    let weight = |y: i32, gi: usize, r: Option<usize>| -> f64 {
-        match r.and_then(|r| start(y - lag(&input.groups[gi]), gi, r)) {
-            Some(v) => v,
-            None => comp.young[gi],
-        }
+    // The groups' weights among the year's Swedish certificates in region `r` (before the tilt):
+    // the starts a training length before, where the series has them for every group, else the
+    // base year's composition of the young.
+    let weights = |y: i32, r: Option<usize>| -> Vec<f64> {
+        r.and_then(|r| {
+            (0..ng)
+                .map(|gi| start(y - lag(&input.groups[gi]), gi, r))
+                .collect::<Option<Vec<f64>>>()
+        })
+        .unwrap_or_else(|| comp.young.clone())
     };
     let years = path.years.clone();
     let ny = years.len();
@@ -413,7 +438,7 @@ pub fn project(
     }
     for (ti, &t) in years.iter().enumerate().skip(1) {
         for c in 0..nc {
-            let base: Vec<f64> = (0..ng).map(|gi| weight(t, gi, regions[c])).collect();
+            let base = weights(t, regions[c]);
             let w: [Vec<f64>; 2] = [0, 1].map(|s| {
                 let mut v: Vec<f64> = (0..ng).map(|gi| base[gi] * comp.tilt[gi][s]).collect();
                 if !shares(&mut v) {
@@ -455,7 +480,7 @@ pub fn project(
             }
         }
     }
-    let completion = completion(inp, input, &st_years, &starts, sc.base_year);
+    let completion = completion(inp, input, (&st_years, &starts, &st_observed), sc.base_year);
     let mut out = Specialties {
         layer: input.layer,
         groups: input.groups.clone(),
@@ -465,7 +490,7 @@ pub fn project(
         demand: demand_g,
         certificates,
         st_years,
-        st_observed_to,
+        st_observed,
         starts,
         in_training,
         completion,
@@ -474,7 +499,7 @@ pub fn project(
     if whole && let Some((q, _)) = out.completion.clone() {
         out.required = required_starts(inp, sc, path, &out, q, (&rho, &regions, &comp.tilt));
     }
-    Some(out)
+    Ok(out)
 }
 
 /// Each group's demand in persons, `[year][g][c]` (see the module docs).
@@ -533,31 +558,35 @@ fn group_demand(
 fn completion(
     inp: &Inputs,
     input: &Input,
-    st_years: &[i32],
-    starts: &[f64],
+    (st_years, starts, observed): (&[i32], &[f64], &[bool]),
     base: i32,
 ) -> Option<(f64, Vec<i32>)> {
     let ng = input.groups.len();
     let nr = inp.hc_regions.len();
-    let first_obs = *input.st_years.first()?;
-    let last_obs = *input.st_years.last()?;
+    let observed_at = |y: i32| {
+        st_years
+            .iter()
+            .position(|&v| v == y)
+            .filter(|&i| observed[i])
+    };
     let mut years = Vec::new();
     let (mut num, mut den) = (0.0, 0.0);
     for &y in inp.licence_years.iter().rev().filter(|&&y| y <= base) {
         if years.len() == COMPLETION_YEARS {
             break;
         }
-        let from: Vec<i32> = input.groups.iter().map(|s| y - lag(s)).collect();
-        if from.iter().any(|&x| x < first_obs || x > last_obs) {
-            continue;
-        }
-        let mut s = 0.0;
-        for (gi, &x) in from.iter().enumerate() {
-            let i = st_years.iter().position(|&v| v == x)?;
-            s += (0..nr).map(|r| starts[(i * ng + gi) * nr + r]).sum::<f64>();
-        }
+        let at: Option<Vec<usize>> = input
+            .groups
+            .iter()
+            .map(|s| observed_at(y - lag(s)))
+            .collect();
+        let Some(at) = at else { continue };
         num += super::supply::observed_se(inp, input.layer, y);
-        den += s;
+        den += at
+            .iter()
+            .enumerate()
+            .map(|(gi, &i)| (0..nr).map(|r| starts[(i * ng + gi) * nr + r]).sum::<f64>())
+            .sum::<f64>();
         years.push(y);
     }
     years.reverse();
@@ -739,8 +768,9 @@ impl Specialties {
         let obs: Vec<i32> = self
             .st_years
             .iter()
-            .copied()
-            .filter(|&y| y <= self.st_observed_to)
+            .zip(&self.st_observed)
+            .filter(|(_, o)| **o)
+            .map(|(y, _)| *y)
             .collect();
         let take = window.min(obs.len()).max(1);
         obs[obs.len().saturating_sub(take)..]

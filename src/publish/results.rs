@@ -560,18 +560,11 @@ pub fn st_table(pr: &Projection) -> Wide {
         let ng = sp.ng();
         for (gi, grp) in sp.groups.iter().enumerate() {
             for r in 0..nr {
-                for &y in &sp.st_years {
+                for (&y, &seen) in sp.st_years.iter().zip(&sp.st_observed) {
                     text[0].push(grp.code.clone());
                     text[1].push(pr.inputs.hc_regions[r].clone());
                     text[2].push(y.to_string());
-                    text[3].push(
-                        if y <= sp.st_observed_to {
-                            "observed"
-                        } else {
-                            "assumed"
-                        }
-                        .into(),
-                    );
+                    text[3].push(if seen { "observed" } else { "assumed" }.into());
                     nums[0].push(sp.start(y, gi, r, nr));
                     nums[1].push(
                         sp.years
