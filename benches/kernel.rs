@@ -223,7 +223,11 @@ fn export(k: &Kernel, seed: u64, dir: &Path) {
         "certification",
         &[np, 2 * NA],
         &cat(&|p| match &k.profs[p].pipeline {
-            Pipeline::Certified { rates } => rates.clone(),
+            Pipeline::Certified { rates, scale } => {
+                // The peer knows the rate feed only (the default scenario's), not the ST starts'.
+                assert!(scale.is_empty(), "the numpy peer has no ST-fed layer");
+                rates.clone()
+            }
             _ => vec![0.0; 2 * NA],
         }),
     );

@@ -141,6 +141,25 @@ fn fixed_distributions_reproduce_the_point_projection_with_one_level_per_county(
     reproduces_the_point_projection(sc);
 }
 
+/// As [`fixed_distributions_reproduce_the_point_projection`], with specialist physicians certified
+/// from the ST starts (`supply.layer_feed = "st"`): the kernel keeps the point's factor on each
+/// region's certificates by the rate.
+#[test]
+fn fixed_distributions_reproduce_the_point_projection_fed_by_st() {
+    let mut sc = all_fixed();
+    sc.supply.layer_feed = hwf::model::supply::LayerFeed::St;
+    let proj = run(&sc).unwrap();
+    let spl = proj.inputs.grid.prof("SPL").unwrap();
+    assert!(proj.params[spl].st_feed.is_some());
+    assert!(
+        proj.paths[spl]
+            .certification_scale
+            .iter()
+            .any(|k| *k != 1.0)
+    );
+    reproduces_the_point_projection(sc);
+}
+
 fn reproduces_the_point_projection(sc: Scenario) {
     let proj = run(&sc).unwrap();
     let kernel = Kernel::new(&proj).unwrap();

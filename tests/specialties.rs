@@ -370,3 +370,200 @@ fn a_specialists_table_without_a_year_up_to_the_base_year_is_an_error_naming_it(
         "{e}"
     );
 }
+
+/// `data/default/st_starts.csv` read by hand: starts by (group, region, year).
+fn st_table() -> BTreeMap<(String, String, i32), f64> {
+    let text = std::fs::read_to_string("data/default/st_starts.csv").unwrap();
+    let mut out = BTreeMap::new();
+    for line in text.trim_start_matches('\u{feff}').lines().skip(1) {
+        let f: Vec<&str> = line.split(';').collect();
+        out.insert(
+            (f[0].to_string(), f[1].to_string(), f[2].parse().unwrap()),
+            f[3].trim().parse::<f64>().unwrap(),
+        );
+    }
+    out
+}
+
+/// The default scenario with specialist physicians certified from the ST starts.
+fn st_fed() -> Scenario {
+    let mut sc = default_scenario();
+    sc.supply.layer_feed = hwf::model::supply::LayerFeed::St;
+    sc
+}
+
+/// Each health-care region's Swedish certificates of SPL in year index `ti` of `pr`'s path (the
+/// flows' inflow, before the bound within physicians).
+fn region_certificates(pr: &Projection, ti: usize) -> BTreeMap<String, f64> {
+    let g = &pr.inputs.grid;
+    let spl = g.prof("SPL").unwrap();
+    let per = g.nc() * 2 * NA;
+    let lists = hwf::codes::CodeLists::get();
+    let mut out = BTreeMap::new();
+    for (c, code) in g.counties.iter().enumerate() {
+        let r = lists.county(code).unwrap().healthcare_region.clone();
+        let at = ti * per + c * 2 * NA;
+        *out.entry(r).or_insert(0.0) +=
+            pr.paths[spl].inflow[0][at..at + 2 * NA].iter().sum::<f64>();
+    }
+    out
+}
+
+#[test]
+fn fed_by_st_each_region_certifies_q_times_its_starts_six_years_before() {
+    let pr = run(&st_fed()).unwrap();
+    let g = &pr.inputs.grid;
+    let spl = g.prof("SPL").unwrap();
+    let st = st_table();
+    // q by hand: SPL's Swedish certificates 2019–2023 in the register over the starts six years
+    // before (every group trains six years), all groups and regions.
+    let per = g.nc() * 2 * NA;
+    let mut certified = 0.0;
+    for y in 2019..=2023 {
+        let yi = pr
+            .inputs
+            .licence_years
+            .iter()
+            .position(|&v| v == y)
+            .unwrap();
+        let at = yi * 3 * g.cells() + g.idx(spl, 0, 0, 0);
+        certified += pr.inputs.issued[at..at + per].iter().sum::<f64>();
+    }
+    let started: f64 = st
+        .iter()
+        .filter(|((_, _, y), _)| (2013..=2017).contains(y))
+        .map(|(_, v)| v)
+        .sum();
+    let q = certified / started;
+    let feed = pr.params[spl].st_feed.as_ref().expect("SPL is fed by ST");
+    assert!((feed.q - q).abs() < 1e-12, "{} vs {q}", feed.q);
+    assert!(q > 0.8 && q < 1.0, "{q}");
+    // Every region and year: the certificates are q times the starts six years before, those
+    // observed up to 2023 and after it the mean of 2021–2023.
+    let start = |grp: &str, r: &str, y: i32| -> f64 {
+        if y <= 2023 {
+            st[&(grp.to_string(), r.to_string(), y)]
+        } else {
+            (2021..=2023)
+                .map(|v| st[&(grp.to_string(), r.to_string(), v)])
+                .sum::<f64>()
+                / 3.0
+        }
+    };
+    let groups = ["ALM", "INT", "KIR", "PSYK", "BARN", "OVR"];
+    for (ti, &t) in pr.paths[spl].years.iter().enumerate().skip(1) {
+        for (r, got) in region_certificates(&pr, ti) {
+            let want: f64 = groups.iter().map(|grp| q * start(grp, &r, t - 6)).sum();
+            assert!(
+                (got - want).abs() < 1e-9 * want,
+                "{t} {r}: {got} certificates, {want} from the starts"
+            );
+        }
+    }
+    assert_within_layer_and_parent(&pr);
+}
+
+#[test]
+fn fed_by_st_more_starts_give_more_specialists_six_years_later() {
+    let base = run(&st_fed()).unwrap();
+    let mut sc = st_fed();
+    sc.supply.st_starts_change = BTreeMap::from([("KIR".to_string(), 1.2)]);
+    let pr = run(&sc).unwrap();
+    let spl = pr.inputs.grid.prof("SPL").unwrap();
+    let q = pr.params[spl].st_feed.as_ref().unwrap().q;
+    let st = st_table();
+    let kir_today: f64 = st
+        .iter()
+        .filter(|((g, _, y), _)| g == "KIR" && (2021..=2023).contains(y))
+        .map(|(_, v)| v)
+        .sum::<f64>()
+        / 3.0;
+    let total = |p: &Projection, y: i32| -> f64 {
+        let ti = p.paths[spl].years.iter().position(|&v| v == y).unwrap();
+        region_certificates(p, ti).values().sum()
+    };
+    // The first raised starts (2024) certify in 2030: 20 % of today's surgical starts, times q,
+    // more certificates that year, none more before.
+    assert!((total(&pr, 2029) - total(&base, 2029)).abs() < 1e-9 * total(&base, 2029));
+    let more = total(&pr, 2030) - total(&base, 2030);
+    assert!(
+        (more - 0.2 * q * kir_today).abs() < 1e-6 * more,
+        "{more} vs {}",
+        0.2 * q * kir_today
+    );
+    // The layer grows (unlike with the rate's feed, where starts only divide it), within
+    // physicians in every cell.
+    let licensed = |p: &Projection| -> f64 {
+        let per = p.inputs.grid.nc() * 2 * NA;
+        let last = p.paths[spl].years.len() - 1;
+        p.paths[spl].licensed[last * per..].iter().sum()
+    };
+    assert!(licensed(&pr) > licensed(&base) + 5.0 * 0.2 * q * kir_today);
+    assert_within_layer_and_parent(&pr);
+}
+
+#[test]
+fn fed_by_st_a_run_with_part_of_a_health_care_region_is_refused() {
+    let mut sc = st_fed();
+    sc.scope = Some(hwf::model::scope::Scope {
+        counties: vec!["23".into()],
+    });
+    let e = run(&sc).unwrap_err().to_string();
+    assert!(
+        e.contains("supply.layer_feed") && e.contains("1 of the 4 counties") && e.contains("N"),
+        "{e}"
+    );
+    // The whole region (Norra: 22, 23, 24, 25) is certified from its own starts.
+    sc.scope = Some(hwf::model::scope::Scope {
+        counties: ["22", "23", "24", "25"].map(String::from).to_vec(),
+    });
+    let pr = run(&sc).unwrap();
+    assert_eq!(pr.inputs.hc_regions, vec!["N".to_string()]);
+    assert_within_layer_and_parent(&pr);
+}
+
+#[test]
+fn fed_by_st_without_st_starts_names_the_key() {
+    let mut sc = st_fed();
+    sc.supply.specialists = None;
+    sc.supply.st_starts = None;
+    let e = run(&sc).unwrap_err().to_string();
+    assert!(
+        e.contains("supply.layer_feed") && e.contains("supply.st_starts"),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_st_lever_example_adds_specialists_in_psychiatry_only() {
+    // data/scenarios/st_lever.toml: fed by ST, psychiatry's starts × 1.5 from 2024.
+    let file =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/st_lever.toml");
+    let (sc, _, _) = scenario::load(Some(&file)).unwrap();
+    assert_eq!(sc.supply.layer_feed, hwf::model::supply::LayerFeed::St);
+    let pr = run(&sc).unwrap();
+    let base = run(&st_fed()).unwrap();
+    let (a, b) = (
+        base.specialties.as_ref().unwrap(),
+        pr.specialties.as_ref().unwrap(),
+    );
+    let nc = pr.inputs.grid.nc();
+    let last = a.years.len() - 1;
+    let total = |s: &hwf::model::specialties::Specialties, gi: usize| -> f64 {
+        (0..nc).map(|c| s.county(last, gi, c, nc)).sum()
+    };
+    let psyk = a.groups.iter().position(|g| g.code == "PSYK").unwrap();
+    let gain: f64 = (0..a.ng()).map(|gi| total(b, gi) - total(a, gi)).sum();
+    // Half of 2021–2023's mean psychiatry starts (148) more a year certify from 2030: at most
+    // 11 years of them by 2040 (times q < 1, less exits).
+    let today: f64 = st_table()
+        .iter()
+        .filter(|((g, _, y), _)| g == "PSYK" && (2021..=2023).contains(y))
+        .map(|(_, v)| v)
+        .sum::<f64>()
+        / 3.0;
+    let extra = 0.5 * today * 11.0;
+    assert!(gain > 0.7 * extra && gain < extra, "{gain}");
+    assert!(total(b, psyk) - total(a, psyk) > 0.95 * gain);
+    assert_within_layer_and_parent(&pr);
+}

@@ -256,8 +256,9 @@ pub struct Supply {
     pub county_levels: super::anchor::Anchoring,
     /// How a specialist layer without a programme of its own (specialist physicians) is fed:
     /// `"rate"` (a certification rate per sex and age on the parent's persons without the
-    /// layer's competence; the default) or `"share"` (a share of the parent's Swedish licences a
-    /// training time earlier). See [`super::supply::LayerFeed`].
+    /// layer's competence; the default), `"st"` (the certificates the ST starts of
+    /// `supply.st_starts` make, placed as the rate would place them) or `"share"` (a share of the
+    /// parent's Swedish licences a training time earlier). See [`super::supply::LayerFeed`].
     #[serde(default)]
     pub layer_feed: super::supply::LayerFeed,
     /// How admissions continue after the base year: `"none"` (the base year's level), `"auto"` (the

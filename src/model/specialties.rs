@@ -374,6 +374,171 @@ fn lag(s: &Specialty) -> i32 {
     s.training_years.round().max(0.0) as i32
 }
 
+/// The Swedish certificates the ST starts make, for the layer they feed (`supply.layer_feed =
+/// "st"`, [`super::supply::LayerFeed::St`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StFeed {
+    /// The share of ST starts that end in a certificate (see [`Specialties::completion`]).
+    pub q: f64,
+    /// The certificate years the share rests on.
+    pub q_years: Vec<i32>,
+    /// Years the certificates are given for: the year after the base year to the horizon.
+    pub years: Vec<i32>,
+    /// Certificates, `[year][health-care region]`: `q·Σ_g ST_g[t − D_g, r]`.
+    pub totals: Vec<f64>,
+    /// Each county's health-care region (index among [`Inputs::hc_regions`]).
+    pub regions: Vec<Option<usize>>,
+}
+
+impl StFeed {
+    /// Number of health-care regions.
+    fn nr(&self) -> usize {
+        self.totals.len() / self.years.len().max(1)
+    }
+
+    /// The certificates of year `t` in region `r` (`None` outside [`StFeed::years`]).
+    pub fn total(&self, t: i32, r: usize) -> Option<f64> {
+        let ti = self.years.iter().position(|&y| y == t)?;
+        self.totals.get(ti * self.nr() + r).copied()
+    }
+
+    /// The factor on each county's certificates by the rate in year `t` (`by_rate`, by county):
+    /// its region's certificates from the starts over the region's by the rate; 1 where the
+    /// region's rate certifies no one, the county has no region, or `t` is not a feed year.
+    pub fn scale(&self, t: i32, by_rate: &[f64]) -> Vec<f64> {
+        let nr = self.nr();
+        let mut sum = vec![0.0; nr];
+        for (x, r) in by_rate.iter().zip(&self.regions) {
+            if let Some(r) = r {
+                sum[*r] += x;
+            }
+        }
+        self.regions
+            .iter()
+            .map(|r| match (r, r.and_then(|r| self.total(t, r))) {
+                (Some(r), Some(total)) if sum[*r] > 0.0 => total / sum[*r],
+                _ => 1.0,
+            })
+            .collect()
+    }
+}
+
+/// The certificates the ST starts make for layer `p` (`supply.layer_feed = "st"`): `None` when
+/// the specialists table divides another layer (that one is fed by the rate).
+///
+/// # Errors
+///
+/// [`ModelError::Scenario`] without a specialists table and ST starts, in a run that holds part
+/// of a health-care region (the starts are the whole region's), without a completion share (no
+/// certificate year whose starts the table has), or when the starts do not reach back a training
+/// length before the first projected year.
+pub fn st_feed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Option<StFeed>, ModelError> {
+    let layer = &inp.grid.professions[p];
+    let err = |key: &str, message: String| ModelError::Scenario {
+        file: "scenario".into(),
+        key: key.into(),
+        message,
+    };
+    let Some(input) = inp.specialists.as_ref() else {
+        return Err(err(
+            "supply.layer_feed",
+            format!(
+                "\"st\" certifies {layer} from the specialist-training starts, and this run has no specialists table and ST starts to take them from; name supply.specialists and supply.st_starts (the embedded ones describe only the embedded register), or use \"rate\""
+            ),
+        ));
+    };
+    if input.layer != p {
+        return Ok(None);
+    }
+    let st_file = input.st_file.clone().unwrap_or_default();
+    let nr = inp.hc_regions.len();
+    let lists = crate::codes::CodeLists::get();
+    for code in &inp.hc_regions {
+        let all: Vec<&str> = lists
+            .counties
+            .iter()
+            .filter(|c| c.healthcare_region == *code)
+            .map(|c| c.code.as_str())
+            .collect();
+        let held = all
+            .iter()
+            .filter(|c| inp.grid.counties.iter().any(|x| x == *c))
+            .count();
+        if held < all.len() {
+            return Err(err(
+                "supply.layer_feed",
+                format!(
+                    "\"st\" places each health-care region's certificates from its ST starts over its counties, and this run holds {held} of the {} counties of region {code}; scope the run to whole health-care regions, or use \"rate\"",
+                    all.len()
+                ),
+            ));
+        }
+    }
+    let (st_years, starts, st_observed) = starts_series(input, sc, nr);
+    if st_years.is_empty() {
+        return Err(err(
+            "supply.st_starts",
+            format!(
+                "\"st\" (supply.layer_feed) needs ST starts up to the base year {}; {} has {}",
+                sc.base_year,
+                if st_file.is_empty() {
+                    "the run"
+                } else {
+                    &st_file
+                },
+                match (input.st_years.first(), input.st_years.last()) {
+                    (Some(a), Some(z)) => format!("{a}–{z}"),
+                    _ => "none".into(),
+                }
+            ),
+        ));
+    }
+    let Some((q, q_years)) =
+        completion(inp, input, (&st_years, &starts, &st_observed), sc.base_year)
+    else {
+        return Err(err(
+            "supply.st_starts",
+            format!(
+                "\"st\" (supply.layer_feed) needs the share of ST starts that end in a certificate: {layer}'s Swedish certificates over the starts a training length before, in a register year up to {}; {st_file} and the register share no such year (starts {}–{}, register {:?})",
+                sc.base_year,
+                st_years[0],
+                st_years[st_years.len() - 1],
+                inp.licence_years
+            ),
+        ));
+    };
+    let ng = input.groups.len();
+    let years: Vec<i32> = (sc.base_year + 1..=sc.horizon).collect();
+    let mut totals = vec![0.0; years.len() * nr];
+    for (ti, &t) in years.iter().enumerate() {
+        for (gi, group) in input.groups.iter().enumerate() {
+            let from = t - lag(group);
+            let Some(i) = st_years.iter().position(|&y| y == from) else {
+                return Err(err(
+                    "supply.st_starts",
+                    format!(
+                        "\"st\" (supply.layer_feed) certifies {t}'s {} specialists from the ST starts of {from} ({} years of training), and {st_file} begins in {}; expected starts from {} on",
+                        group.code,
+                        lag(group),
+                        st_years[0],
+                        sc.base_year + 1 - lag(group)
+                    ),
+                ));
+            };
+            for r in 0..nr {
+                totals[ti * nr + r] += q * starts[(i * ng + gi) * nr + r];
+            }
+        }
+    }
+    Ok(Some(StFeed {
+        q,
+        q_years,
+        years,
+        totals,
+        regions: inp.county_regions(),
+    }))
+}
+
 /// Divides the layer's path over the groups, with their demand, persons in training and, in a
 /// national run with ST starts, the required ST starts (see the module docs).
 ///

@@ -159,6 +159,10 @@ pub struct Params {
     /// and the inflow window, neighbouring ages pooled where fewer than `min_exposure` are at
     /// risk); empty otherwise.
     pub certification: Vec<f64>,
+    /// For the layer the specialists table divides, fed by the ST starts (`supply.layer_feed =
+    /// "st"`): the certificates each health-care region's starts make, which the rate's
+    /// certificates are scaled to each year; `None` otherwise.
+    pub st_feed: Option<super::specialties::StFeed>,
     /// The profession this one is a subset of (its code-list entry's `layer_of`: physicians for
     /// specialist physicians, nurses for specialist nurses and midwives), whose licensed persons
     /// bound it in every cell; `None` for a profession that is no layer.
@@ -1021,27 +1025,41 @@ struct Feed {
     parent: Option<usize>,
     certification: Vec<f64>,
     layer: Option<(usize, usize, f64)>,
+    st: Option<super::specialties::StFeed>,
 }
 
 /// A layer's parent, and for a layer without a programme of its own (specialist physicians) its
-/// feed: certification rates from the parent's persons without its competence ("rate"), or a
-/// share of the parent's licences a training time earlier ("share"), over the inflow window.
+/// feed: certification rates from the parent's persons without its competence ("rate"; "st"
+/// adds the certificates the ST starts make, for the layer the specialists table divides, the
+/// other layers fed by the rate), or a share of the parent's licences a training time earlier
+/// ("share"), over the inflow window.
+///
+/// # Errors
+///
+/// [`ModelError::Scenario`] for `"st"` without ST starts for the layer, or in a run that holds
+/// part of a health-care region ([`super::specialties::st_feed`]).
 fn layer_feed(
     h: &History<'_>,
-    s: &Supply,
+    sc: &Scenario,
     prof: Option<&crate::codes::Profession>,
     has_programme: bool,
     iw: &[usize],
-) -> Feed {
-    let (inp, p) = (h.inp, h.p);
+) -> Result<Feed, ModelError> {
+    let (inp, p, s) = (h.inp, h.p, &sc.supply);
     let (g, ly) = (&inp.grid, &inp.licence_years);
     let parent = prof
         .and_then(|x| x.layer_of.as_deref())
         .and_then(|code| g.prof(code));
     let feed_parent = parent.filter(|_| !has_programme);
     let certification = match (feed_parent, s.layer_feed) {
-        (Some(pi), LayerFeed::Rate) => certification_rates(inp, p, pi, iw, s.min_exposure),
+        (Some(pi), LayerFeed::Rate | LayerFeed::St) => {
+            certification_rates(inp, p, pi, iw, s.min_exposure)
+        }
         _ => Vec::new(),
+    };
+    let st = match (feed_parent, s.layer_feed) {
+        (Some(_), LayerFeed::St) => super::specialties::st_feed(inp, sc, p)?,
+        _ => None,
     };
     let layer = match (feed_parent, s.layer_feed) {
         (Some(pi), LayerFeed::Share) => {
@@ -1062,11 +1080,12 @@ fn layer_feed(
         }
         _ => None,
     };
-    Feed {
+    Ok(Feed {
         parent,
         certification,
         layer,
-    }
+        st,
+    })
 }
 
 /// The fitted inflow trends ([`inflow_trends`]).
@@ -1409,7 +1428,8 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         parent,
         certification,
         layer,
-    } = layer_feed(&h, s, prof, completion.is_some(), &iw);
+        st: st_feed,
+    } = layer_feed(&h, sc, prof, completion.is_some(), &iw)?;
     let route = match &inp.destinations {
         Some(d) if completion.is_some() => {
             let one_off = s.one_off_years.get(code).map_or(&[][..], Vec::as_slice);
@@ -1456,6 +1476,7 @@ fn estimate_unnamed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Params, Mod
         completion_counts,
         layer,
         certification,
+        st_feed,
         parent,
         exit,
         county_exit,
@@ -1485,6 +1506,13 @@ pub enum LayerFeed {
     /// A share of the parent's Swedish licences a training time earlier, spread over county, sex and
     /// age as recent certificates were (hwf's rule before; needs that many years of register).
     Share,
+    /// From the specialist-training starts (`supply.st_starts`) a training length before: each
+    /// health-care region's Swedish certificates of the year are `q·Σ_g ST_g[t − D_g, r]` (`q` the
+    /// share of starts that end in a certificate), placed over the region's counties, sexes and
+    /// ages as [`LayerFeed::Rate`]'s certificates would be (the rate's cells times one factor per
+    /// region and year). Only for the layer the specialists table divides; see
+    /// [`super::specialties::StFeed`].
+    St,
 }
 
 /// How beginners are set in projection years.
@@ -1535,6 +1563,11 @@ pub struct Path {
     /// specialist is a physician (a specialist nurse or midwife a nurse), so no cell of the layer
     /// holds more persons than the same cell of its parent.
     pub capped: Vec<f64>,
+    /// For a layer fed by the ST starts ([`Params::st_feed`]): the factor on each county's
+    /// certificates by the rate, `[year][c]` (year 0 unused), its region's certificates from the
+    /// starts over those by the rate (1 where the region's rate certifies no one, or the county
+    /// has no region); empty otherwise.
+    pub certification_scale: Vec<f64>,
 }
 
 /// The beginners by health-care region that intakes after the base year start from: those of the
@@ -1848,10 +1881,21 @@ pub fn project_with(
         .map(|(c, sx, a)| prm.county_rates(c, sx, a))
         .collect();
     let mut grads = vec![0.0; ny];
+    let st = certified.and(prm.st_feed.as_ref());
+    let mut certification_scale = if st.is_some() {
+        vec![1.0; ny * nc]
+    } else {
+        Vec::new()
+    };
     for (ti, &t) in years.iter().enumerate() {
         grads[ti] = graduates(inp, sc, p, prm, t, intake);
         if ti == 0 {
             continue;
+        }
+        if let (Some(st), Some(pp)) = (st, certified) {
+            let by_rate = rate_certificates(&prm.certification, pp, &licensed, ti, nc);
+            let scale = st.scale(t, &by_rate);
+            certification_scale[ti * nc..(ti + 1) * nc].copy_from_slice(&scale);
         }
         // The graduates behind the year's licences, region by region; with destinations they
         // also say where the licences go.
@@ -1887,7 +1931,11 @@ pub fn project_with(
                         Some(_) if a == 0 => 0.0,
                         Some(pp) => {
                             let without = pp.licensed[(ti - 1) * per + j - 1] - prev[j - 1];
-                            prm.certification[sx * NA + a] * without.max(0.0)
+                            let by_rate = prm.certification[sx * NA + a] * without.max(0.0);
+                            match certification_scale.get(ti * nc + c) {
+                                Some(k) => by_rate * k,
+                                None => by_rate,
+                            }
                         }
                         None => match (&routed, &prm.route) {
                             (Some(to), Some(rt)) => se_total * to[c] * rt.within[j],
@@ -1927,7 +1975,35 @@ pub fn project_with(
         moved,
         graduates: grads,
         capped,
+        certification_scale,
     }
+}
+
+/// Each county's certificates by the certification rates `rates[s][a]` in year index `ti` (the
+/// rate of each age times the parent's persons a year younger a year before less the layer's own,
+/// at least 0), from the layer's persons `licensed` and its parent's path `parent`.
+fn rate_certificates(
+    rates: &[f64],
+    parent: &Path,
+    licensed: &[f64],
+    ti: usize,
+    nc: usize,
+) -> Vec<f64> {
+    let per = nc * 2 * NA;
+    (0..nc)
+        .map(|c| {
+            let mut sum = 0.0;
+            for sx in 0..2 {
+                for a in 1..NA {
+                    let j = (c * 2 + sx) * NA + a;
+                    let at = (ti - 1) * per + j - 1;
+                    let without = parent.licensed[at] - licensed[at];
+                    sum += rates[sx * NA + a] * without.max(0.0);
+                }
+            }
+            sum
+        })
+        .collect()
 }
 
 /// The national FTE supply of a path in year index `ti`, all sectors, with the employment-share

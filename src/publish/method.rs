@@ -294,6 +294,11 @@ fn layers_item(items: &mut Vec<String>, pr: &Projection, lang: Lang) {
                 "Specialistläkarnas bevis kommer ur läkarna utan specialistkompetens: en andel per kön och ålder av dem som var ett år yngre året före (skattad över de senaste åren, sammanvägd över län), så att varje kulls specialister kommer ur dess egna läkare.",
                 "Specialist physicians' certificates come from the physicians without a specialist's competence: a rate per sex and age of those a year younger the year before (estimated over recent years, pooled over counties), so that each cohort's specialists come from its own physicians.",
             ),
+            LayerFeed::St => tr(
+                lang,
+                "Specialistläkarnas bevis följer ST-starterna: varje sjukvårdsregions bevis ett år är andelen ST som slutar med bevis gånger regionens starter en utbildningstid tidigare, summerat över specialitetsgrupperna, och fördelas över regionens län, kön och åldrar som andelen per kön och ålder av läkarna utan specialistkompetens skulle fördela dem.",
+                "Specialist physicians' certificates follow the ST starts: each health-care region's certificates in a year are the share of ST that ends in a certificate times the region's starts a training length before, summed over the specialty groups, and are placed over the region's counties, sexes and ages as the rate per sex and age on the physicians without a specialist's competence would place them.",
+            ),
             LayerFeed::Share => tr(
                 lang,
                 "Specialistläkarnas bevis är en andel av läkarnas svenska legitimationer en utbildningstid tidigare, fördelade som de senaste bevisen.",

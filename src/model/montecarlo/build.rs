@@ -234,6 +234,7 @@ impl Context<'_> {
         } else if !prm.certification.is_empty() && prm.parent.is_some() {
             Pipeline::Certified {
                 rates: prm.certification.clone(),
+                scale: proj.paths[p].certification_scale.clone(),
             }
         } else if let Some((parent, lag, share)) = prm.layer {
             Pipeline::Layer {

@@ -765,7 +765,7 @@ impl Kernel {
                     w: &pad.w,
                     regions: nr,
                     rates: match &k.pipeline {
-                        Pipeline::Certified { rates } => Some(&rates[..]),
+                        Pipeline::Certified { rates, scale } => Some((&rates[..], &scale[..])),
                         _ => None,
                     },
                 };

@@ -123,6 +123,12 @@ pub enum Pipeline {
     Certified {
         /// Certification rates `[s][a]` ([`super::supply::Params::certification`]).
         rates: Vec<f64>,
+        /// With `supply.layer_feed = "st"`: the point projection's factor on each region's
+        /// certificates by the rate, `[year][region]`
+        /// ([`super::supply::Path::certification_scale`]), kept in every draw, so that a draw's
+        /// certificates follow the ST starts and vary with its pool of physicians without the
+        /// competence; empty otherwise.
+        scale: Vec<f64>,
     },
     /// A constant annual number of Swedish licences.
     Mean(f64),

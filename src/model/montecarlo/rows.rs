@@ -375,22 +375,24 @@ impl Cells for Keep<'_> {
 /// weights `w`), so that a draw the bound never touches keeps its bits. With certification rates
 /// (`rates[s][a]`, [`Pipeline::Certified`]) it also adds each year's certificates: the rate of
 /// age `a` times the parent's persons aged `a − 1` the year before (times that year's scale)
-/// less the layer's own, at least 0.
+/// less the layer's own, at least 0, times the region's factor of the year where the layer is fed
+/// by the ST starts (the second slice, `[year][region]`; empty otherwise).
 pub(super) struct Bound<'a> {
     pub(super) parent: &'a [f64],
     pub(super) scale: &'a [f64],
     pub(super) w: &'a [f64],
     pub(super) regions: usize,
-    pub(super) rates: Option<&'a [f64]>,
+    pub(super) rates: Option<(&'a [f64], &'a [f64])>,
 }
 
 impl Cells for Bound<'_> {
     fn inflow(&mut self, r: usize, ti: usize, prev: &[[f64; S]], cur: &mut [[f64; S]]) -> bool {
-        let Some(rates) = self.rates else {
+        let Some((rates, st)) = self.rates else {
             return false;
         };
         let at = ((ti - 1) * self.regions + r) * 2 * S;
         let scale = self.scale[ti - 1];
+        let k = st.get(ti * self.regions + r).copied();
         let parent = &self.parent[at..at + 2 * S];
         for (sx, (cur, prev)) in cur.iter_mut().zip(prev).enumerate() {
             let parent = &parent[sx * S..(sx + 1) * S];
@@ -398,7 +400,11 @@ impl Cells for Bound<'_> {
             for a in 1..NA {
                 let without = parent[a] * scale - prev[a];
                 if without > 0.0 {
-                    cur[1 + a] += rates[sx * NA + a] * without;
+                    let by_rate = rates[sx * NA + a] * without;
+                    cur[1 + a] += match k {
+                        Some(k) => by_rate * k,
+                        None => by_rate,
+                    };
                 }
             }
         }
