@@ -567,3 +567,50 @@ fn the_st_lever_example_adds_specialists_in_psychiatry_only() {
     assert!(total(b, psyk) - total(a, psyk) > 0.95 * gain);
     assert_within_layer_and_parent(&pr);
 }
+
+#[test]
+fn the_required_st_starts_sensitivity_agrees_with_the_solve_and_is_linear_in_the_imbalance() {
+    let check = |pr: &Projection| {
+        let sp = pr.specialties.as_ref().unwrap();
+        let nr = pr.inputs.hc_regions.len();
+        assert_eq!(sp.required.len(), sp.ng() * (nr + 1));
+        for r in &sp.required {
+            // The window 2036–2040, one solve per year.
+            let years: Vec<i32> = r.by_target_year.iter().map(|x| x.0).collect();
+            assert_eq!(years, (2036..=2040).collect::<Vec<_>>());
+            let at = |i: f64| r.by_imbalance.iter().find(|x| x.0 == i).unwrap().1.unwrap();
+            // No imbalance is the published solve; demand is linear in 1 + i, so is the figure.
+            assert!((at(0.0) - r.unfloored.unwrap()).abs() < 1e-9 * at(0.0).abs().max(1.0));
+            let (lo, hi) = (at(0.0) - at(-0.05), at(0.05) - at(0.0));
+            assert!((lo - hi).abs() < 1e-6 * lo.abs().max(1.0), "{lo} vs {hi}");
+            assert!(hi > 0.0, "more demand needs more starts: {hi}");
+        }
+        // The nation is the sum of its regions in every setting.
+        for gi in 0..sp.ng() {
+            let rows: Vec<_> = sp.required.iter().filter(|r| r.group == gi).collect();
+            let nation = rows.iter().find(|r| r.region.is_none()).unwrap();
+            for k in 0..nation.by_target_year.len() {
+                let sum: f64 = rows
+                    .iter()
+                    .filter(|r| r.region.is_some())
+                    .map(|r| r.by_target_year[k].1.unwrap())
+                    .sum();
+                let n = nation.by_target_year[k].1.unwrap();
+                assert!((sum - n).abs() < 1e-9 * n.abs().max(1.0));
+            }
+        }
+    };
+    check(default_run());
+    // With the target year's rule, the published solve is the sensitivity's 2040 entry.
+    let mut sc = default_scenario();
+    sc.balance.intake_rule = hwf::model::intake::Rule::TargetYear;
+    let pr = run(&sc).unwrap();
+    check(&pr);
+    for r in &pr.specialties.as_ref().unwrap().required {
+        let last = r.by_target_year.last().unwrap();
+        assert_eq!(last.0, 2040);
+        assert!(
+            (last.1.unwrap() - r.unfloored.unwrap()).abs() < 1e-9 * last.1.unwrap().abs().max(1.0)
+        );
+    }
+}

@@ -147,6 +147,13 @@ pub struct RequiredSt {
     pub supply_without: f64,
     /// Demand in the target year.
     pub demand: f64,
+    /// The rule's value (before the floor) with the target in each year of the balance window
+    /// alone (`intake_rule = "target_year"` for that year), as [`super::RequiredIntake`] has it.
+    pub by_target_year: Vec<(i32, Option<f64>)>,
+    /// The rule's value (before the floor) with the base year's demand set to its specialists
+    /// times `1 + i`, for each `i` of [`super::IMBALANCE_SENSITIVITY`] (the same share on
+    /// demand in every year).
+    pub by_imbalance: Vec<(f64, Option<f64>)>,
 }
 
 impl RequiredSt {
@@ -799,6 +806,14 @@ fn required_starts(
             }),
             supply_without: 0.0,
             demand: 0.0,
+            by_target_year: window_years
+                .iter()
+                .map(|&i| (sp.years[i], Some(0.0)))
+                .collect(),
+            by_imbalance: super::IMBALANCE_SENSITIVITY
+                .iter()
+                .map(|&i| (i, Some(0.0)))
+                .collect(),
         };
         for r in 0..nr {
             let in_r: Vec<bool> = (0..per).map(|j| regions[j / (2 * NA)] == Some(r)).collect();
@@ -830,6 +845,29 @@ fn required_starts(
             let unfloored = parts.map(|p| p.total());
             let today = sp.today(gi, r, nr, window_len);
             let last = window_years.last().map(|&i| rows[i]);
+            let by_target_year = window_years
+                .iter()
+                .map(|&i| {
+                    let one = std::slice::from_ref(&rows[i]);
+                    (sp.years[i], intake::solve(intake::Rule::TargetYear, one))
+                })
+                .collect();
+            let by_imbalance = super::IMBALANCE_SENSITIVITY
+                .iter()
+                .map(|&i| {
+                    let scaled: Vec<Year> = window
+                        .iter()
+                        .map(|y| Year {
+                            demand: y.demand * (1.0 + i),
+                            ..*y
+                        })
+                        .collect();
+                    let d_base = base * (1.0 + i);
+                    let parts =
+                        intake::decompose(b.intake_rule, &scaled, base, d_base, b.close_gap);
+                    (i, parts.map(|p| p.total()))
+                })
+                .collect();
             let row = RequiredSt {
                 group: gi,
                 region: Some(r),
@@ -839,6 +877,8 @@ fn required_starts(
                 parts,
                 supply_without: last.map_or(0.0, |y| y.s0),
                 demand: last.map_or(0.0, |y| y.demand),
+                by_target_year,
+                by_imbalance,
             };
             sum.today += row.today;
             sum.required = sum.required.zip(row.required).map(|(a, b)| a + b);
@@ -850,6 +890,12 @@ fn required_starts(
             });
             sum.supply_without += row.supply_without;
             sum.demand += row.demand;
+            for (s, x) in sum.by_target_year.iter_mut().zip(&row.by_target_year) {
+                s.1 = s.1.zip(x.1).map(|(a, b)| a + b);
+            }
+            for (s, x) in sum.by_imbalance.iter_mut().zip(&row.by_imbalance) {
+                s.1 = s.1.zip(x.1).map(|(a, b)| a + b);
+            }
             out.push(row);
         }
         national.push(sum);

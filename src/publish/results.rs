@@ -12,6 +12,7 @@
 //! | `st.csv` (with `supply.st_starts`) | specialty group × health-care region × year from the starts' first year to the horizon | ST starts (status `observed`, then `assumed`: the mean of the last `supply.st_starts_window` years times `supply.st_starts_change`) and the persons in training (the starts of the last training length) |
 //! | `training_stages.csv` (with `supply.st_starts`) | health-care region (and the total) × projected year | the layer's parent's licensed persons (physicians), the layer's (specialists), the persons in ST and those neither (the parent less the two) |
 //! | `st_required.csv` (with `supply.st_starts`, national runs) | specialty group × health-care region, then the group for the nation (the sum) | today's ST starts; required ST starts a year from `balance.intake_from` (floored at 0, with the flag), the rule's value and its parts; the completion share; the target year's specialists without new starts and demand |
+//! | `st_sensitivity.csv` (with `st_required.csv`) | specialty group × health-care region (then the nation) × setting | the required ST starts (before and after the floor) with the target in each year of the balance window alone, and with the base year's imbalance at −5 %, 0, +5 % of its specialists |
 //! | `intake.csv` | profession with a Swedish programme | today's beginners; required beginners a year (floored at 0, with the flag), its unfloored value and parts (replacement, expansion, closing the gap), rule and window; target-year supply and demand; capacity and the gap left at capacity; with `balance.max_change` the limit, the constant intake without it, the year the path reaches its level and whether it is the fastest path the limit allows; with `balance.substitutable` the group, the share of the group's intake and the profession's own target-year gap |
 //! | `intake_regions.csv` (with `supply.destinations`, national runs) | profession with a Swedish programme × health-care region | the region's beginners today; its part of the national required intake (the parts add up to `intake.csv`'s figure), the national figure split by today's beginners instead, the region's share of the national figure; the share of its graduates' licences that stay in its own counties and the licence years the destination shares rest on (empty for a region without the programme); with draws, the percentiles of its part (`required_p10` …: each draw's national figure split as the point figure is) |
 //! | `intake_path.csv` (with `balance.max_change`) | profession × year from `intake_from` to the horizon | beginners on the path under the largest change a year, national supply, demand and gap with them |
@@ -976,6 +977,51 @@ pub fn intake_sensitivity_table(pr: &Projection) -> Wide {
     }
 }
 
+/// The required ST starts' sensitivity, per specialty group × health-care region (then the
+/// nation): with the target in each year of the balance window alone, and with the base year's
+/// imbalance set to −5 %, 0 and +5 % of its specialists (as [`intake_sensitivity_table`] for the
+/// required intake). Empty without required ST starts.
+pub fn st_sensitivity_table(pr: &Projection) -> Wide {
+    let mut text: [Vec<String>; 4] = Default::default();
+    let (mut unfloored, mut required) = (Vec::new(), Vec::new());
+    if let Some(sp) = &pr.specialties {
+        for r in &sp.required {
+            let region = r.region.map_or_else(
+                || pr.area().total_code().to_string(),
+                |i| pr.inputs.hc_regions[i].clone(),
+            );
+            let settings = r
+                .by_target_year
+                .iter()
+                .map(|(y, a)| ("target_year", y.to_string(), *a))
+                .chain(
+                    r.by_imbalance
+                        .iter()
+                        .map(|(i, a)| ("base_year_imbalance", fmt(*i), *a)),
+                );
+            for (kind, setting, a) in settings {
+                text[0].push(sp.groups[r.group].code.clone());
+                text[1].push(region.clone());
+                text[2].push(kind.to_string());
+                text[3].push(setting);
+                unfloored.push(a);
+                required.push(a.map(|a| a.max(0.0)));
+            }
+        }
+    }
+    let [group, region, kind, setting] = text;
+    Wide {
+        cols: vec![
+            ("specialty".into(), Data::Text(group)),
+            ("healthcare_region".into(), Data::Text(region)),
+            ("sensitivity".into(), Data::Text(kind)),
+            ("setting".into(), Data::Text(setting)),
+            ("required_unfloored".into(), Data::Num(unfloored)),
+            ("required".into(), Data::Num(required)),
+        ],
+    }
+}
+
 /// One column per percentile, named `p10`, `p2.5`, ….
 fn percentile_columns(percentiles: &[f64], values: Vec<Vec<Option<f64>>>) -> Vec<(String, Data)> {
     percentiles
@@ -1534,6 +1580,7 @@ pub fn files_with(pr: &Projection, protect: bool) -> Result<Vec<(&'static str, V
         }
         if !sp.required.is_empty() {
             files.push(("st_required.csv", st_required_table(pr).csv()));
+            files.push(("st_sensitivity.csv", st_sensitivity_table(pr).csv()));
         }
     }
     files.extend([

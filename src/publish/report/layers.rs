@@ -173,7 +173,7 @@ fn specialties_table(o: &mut String, pr: &Projection, counties: &[usize], lang: 
                 sp.table_year,
                 if whole {
                     format!(
-                        " Behövda ST-starter: det antal starter om året från {} som för gruppen till efterfrågan {}{} (st_required.csv).",
+                        " Behövda ST-starter: det antal starter om året från {} som för gruppen till efterfrågan {}{} (st_required.csv; känsligheten för målåret och för basårets obalans i st_sensitivity.csv).",
                         sc.balance.intake_from,
                         window_sv,
                         q.map_or(String::new(), |q| format!(
@@ -190,7 +190,7 @@ fn specialties_table(o: &mut String, pr: &Projection, counties: &[usize], lang: 
                 sp.table_year,
                 if whole {
                     format!(
-                        " Required ST starts: the starts a year from {} that bring the group to its demand {}{} (st_required.csv).",
+                        " Required ST starts: the starts a year from {} that bring the group to its demand {}{} (st_required.csv; their sensitivity to the target year and to the base-year imbalance in st_sensitivity.csv).",
                         sc.balance.intake_from,
                         window_en,
                         q.map_or(String::new(), |q| format!(
