@@ -828,3 +828,63 @@ fn no_intake_file_carries_a_negative_figure_with_draws() {
         assert!(seen >= 4 * 21, "{name}: {seen} figures");
     }
 }
+
+/// The specialty groups' bands: with every law fixed each group's every percentile is the point
+/// projection's group; with the default laws the groups' means add up to the layer's national
+/// mean in every year, and each group's band is ordered and holds its point value's neighbourhood.
+#[test]
+fn the_specialty_groups_bands_divide_the_layers_draws() {
+    let per_group = |proj: &Projection, g: usize, ti: usize| -> f64 {
+        let sp = proj.specialties.as_ref().unwrap();
+        let nc = proj.inputs.grid.nc();
+        (0..nc).map(|c| sp.county(ti, g, c, nc)).sum()
+    };
+    let sc = all_fixed();
+    let proj = run(&sc).unwrap();
+    let bands = Kernel::new(&proj)
+        .unwrap()
+        .run(3, sc.seed, &[10.0, 50.0, 90.0])
+        .unwrap();
+    let sp = proj.specialties.as_ref().unwrap();
+    assert_eq!(bands.groups.len(), sp.ng());
+    for gb in &bands.groups {
+        assert_eq!(gb.profession, sp.layer);
+        for ti in 0..bands.years.len() {
+            let want = per_group(&proj, gb.group, ti);
+            for q in &gb.quantiles[ti * 3..ti * 3 + 3] {
+                assert!(
+                    close(*q, want),
+                    "group {} year {ti}: {q} vs {want}",
+                    gb.group
+                );
+            }
+        }
+    }
+    let proj = default_run();
+    let sc = &proj.scenario;
+    let bands = Kernel::new(proj)
+        .unwrap()
+        .run(200, sc.seed, &[10.0, 50.0, 90.0])
+        .unwrap();
+    let layer = proj.specialties.as_ref().unwrap().layer;
+    for ti in 1..bands.years.len() {
+        let sum: f64 = bands.groups.iter().map(|g| g.mean[ti]).sum();
+        let want = bands.mean_of(layer, Variable::Licensed, bands.national(), ti);
+        assert!((sum - want).abs() < 1e-9 * want, "{sum} vs {want}");
+        for gb in &bands.groups {
+            let q = &gb.quantiles[ti * 3..ti * 3 + 3];
+            assert!(q[0] <= q[1] && q[1] <= q[2]);
+            let point = per_group(proj, gb.group, ti);
+            assert!(
+                q[0] < point * 1.02 && q[2] > point * 0.98,
+                "{q:?} vs {point}"
+            );
+        }
+    }
+    // The last year's band is wider than the first projected year's, relative to its median.
+    let width = |gb: &hwf::model::montecarlo::GroupBand, ti: usize| {
+        (gb.quantiles[ti * 3 + 2] - gb.quantiles[ti * 3]) / gb.quantiles[ti * 3 + 1]
+    };
+    let last = bands.years.len() - 1;
+    assert!(bands.groups.iter().all(|g| width(g, last) > width(g, 1)));
+}

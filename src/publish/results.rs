@@ -12,6 +12,7 @@
 //! | `st.csv` (with `supply.st_starts`) | specialty group × health-care region × year from the starts' first year to the horizon | ST starts (status `observed`, then `assumed`: the mean of the last `supply.st_starts_window` years times `supply.st_starts_change`) and the persons in training (the starts of the last training length) |
 //! | `training_stages.csv` (with `supply.st_starts`) | health-care region (and the total) × projected year | the layer's parent's licensed persons (physicians), the layer's (specialists), the persons in ST and those neither (the parent less the two) |
 //! | `st_required.csv` (with `supply.st_starts`, national runs) | specialty group × health-care region, then the group for the nation (the sum) | today's ST starts; required ST starts a year from `balance.intake_from` (floored at 0, with the flag), the rule's value and its parts; the completion share; the target year's specialists without new starts and demand |
+//! | `specialties_bands.csv` (with draws and a specialists table) | specialty group × projected year, nationally | the mean and percentiles of the group's specialists over the draws: each draw's licensed persons of a county divided by the point projection's composition there |
 //! | `st_sensitivity.csv` (with `st_required.csv`) | specialty group × health-care region (then the nation) × setting | the required ST starts (before and after the floor) with the target in each year of the balance window alone, and with the base year's imbalance at −5 %, 0, +5 % of its specialists |
 //! | `intake.csv` | profession with a Swedish programme | today's beginners; required beginners a year (floored at 0, with the flag), its unfloored value and parts (replacement, expansion, closing the gap), rule and window; target-year supply and demand; capacity and the gap left at capacity; with `balance.max_change` the limit, the constant intake without it, the year the path reaches its level and whether it is the fastest path the limit allows; with `balance.substitutable` the group, the share of the group's intake and the profession's own target-year gap |
 //! | `intake_regions.csv` (with `supply.destinations`, national runs) | profession with a Swedish programme × health-care region | the region's beginners today; its part of the national required intake (the parts add up to `intake.csv`'s figure), the national figure split by today's beginners instead, the region's share of the national figure; the share of its graduates' licences that stay in its own counties and the licence years the destination shares rest on (empty for a region without the programme); with draws, the percentiles of its part (`required_p10` …: each draw's national figure split as the point figure is) |
@@ -1022,6 +1023,41 @@ pub fn st_sensitivity_table(pr: &Projection) -> Wide {
     }
 }
 
+/// The specialty groups' bands, nationally, by projected year: the mean and the percentiles of
+/// each group's specialists over the draws (each draw's licensed persons of a county divided by
+/// the point projection's composition there). The base year (the register's count) is left out.
+pub fn specialties_bands_table(pr: &Projection) -> Wide {
+    let (Some(b), Some(sp)) = (&pr.bands, &pr.specialties) else {
+        return Wide { cols: Vec::new() };
+    };
+    let g = &pr.inputs.grid;
+    let mut text: [Vec<String>; 2] = Default::default();
+    let mut year = Vec::new();
+    let mut mean = Vec::new();
+    let mut qs: Vec<Vec<Option<f64>>> = vec![Vec::new(); b.percentiles.len()];
+    for gb in &b.groups {
+        for (ti, y) in b.years.iter().enumerate().skip(1) {
+            text[0].push(g.professions[gb.profession].clone());
+            text[1].push(sp.groups[gb.group].code.clone());
+            year.push(y.to_string());
+            mean.push(Some(gb.mean[ti]));
+            let nq = b.percentiles.len();
+            for (q, col) in qs.iter_mut().enumerate() {
+                col.push(Some(gb.quantiles[ti * nq + q]));
+            }
+        }
+    }
+    let [prof, group] = text;
+    let mut cols = vec![
+        ("profession".into(), Data::Text(prof)),
+        ("specialty".into(), Data::Text(group)),
+        ("year".into(), Data::Text(year)),
+        ("mean".into(), Data::Num(mean)),
+    ];
+    cols.extend(percentile_columns(&b.percentiles, qs));
+    Wide { cols }
+}
+
 /// One column per percentile, named `p10`, `p2.5`, ….
 fn percentile_columns(percentiles: &[f64], values: Vec<Vec<Option<f64>>>) -> Vec<(String, Data)> {
     percentiles
@@ -1592,6 +1628,9 @@ pub fn files_with(pr: &Projection, protect: bool) -> Result<Vec<(&'static str, V
         files.push(("bands.csv", bands.csv()));
         files.push(("bands.parquet", bands.parquet().map_err(|e| e.to_string())?));
         files.push(("intake_bands.csv", intake_bands_table(pr).csv()));
+        if pr.bands.as_ref().is_some_and(|b| !b.groups.is_empty()) {
+            files.push(("specialties_bands.csv", specialties_bands_table(pr).csv()));
+        }
     }
     let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
     let m = serde_json::to_vec_pretty(&manifest(pr, &refs)).unwrap_or_default();

@@ -140,6 +140,7 @@ impl Context<'_> {
             foreign_model: prm.foreign_model.clone(),
             pipeline: self.pipeline(p),
             bound: prm.parent,
+            groups: self.group_shares(p),
             demand_a,
             demand_b,
             demand_fixed: self.demand_fixed(p),
@@ -195,6 +196,27 @@ impl Context<'_> {
             }
         }
         l0
+    }
+
+    /// For the layer the specialists table divides: each group's share of each county's layer in
+    /// the point projection, `[year][group][county]` over the kernel's years ([`GroupShares`]).
+    fn group_shares(&self, p: usize) -> Option<GroupShares> {
+        let sp = self.proj.specialties.as_ref().filter(|s| s.layer == p)?;
+        let nc = self.proj.inputs.grid.nc();
+        let ng = sp.ng();
+        let mut shares = vec![0.0; self.years.len() * ng * nc];
+        for (ti, y) in self.years.iter().enumerate() {
+            let si = sp.years.iter().position(|v| v == y)?;
+            for c in 0..nc {
+                let total: f64 = (0..ng).map(|g| sp.county(si, g, c, nc)).sum();
+                if total > 0.0 {
+                    for g in 0..ng {
+                        shares[(ti * ng + g) * nc + c] = sp.county(si, g, c, nc) / total;
+                    }
+                }
+            }
+        }
+        Some(GroupShares { ng, shares })
     }
 
     /// How profession `p`'s Swedish licences arise: its programme (completion, routes, observed

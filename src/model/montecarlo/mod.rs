@@ -202,6 +202,10 @@ pub struct ProfKernel {
     /// The profession whose cells bound this one's in every draw and year (a layer's parent:
     /// physicians for specialist physicians; `None` for a profession that is no layer).
     pub bound: Option<usize>,
+    /// For the layer the specialists table divides: the point projection's share of each
+    /// specialty group in each region's layer, `[year][group][region]` (0 where the region holds
+    /// none), that divides each draw's licensed persons into the groups' bands; `None` otherwise.
+    pub groups: Option<GroupShares>,
     /// Demand without the imbalance shift, `[r][t]`: `Σ_k FTE₀·(1 + u)·I[t]`.
     pub demand_a: Vec<f64>,
     /// Demand per unit of imbalance shift, `[r][t]`: `Σ_k FTE₀·I[t]`.
@@ -378,6 +382,67 @@ pub struct IntakeBand {
     pub regions: Vec<Vec<f64>>,
 }
 
+/// The point projection's composition of a layer by specialty group, by region and year
+/// ([`ProfKernel::groups`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupShares {
+    /// Number of groups.
+    pub ng: usize,
+    /// Each group's share of the region's layer, `[year][group][region]`.
+    pub shares: Vec<f64>,
+}
+
+/// The band of one specialty group's licensed persons, nationally, by year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupBand {
+    /// The layer's profession index.
+    pub profession: usize,
+    /// The group's index among the specialties' groups.
+    pub group: usize,
+    /// Mean over the draws, by year index.
+    pub mean: Vec<f64>,
+    /// Quantiles `[year][q]`, in the order of [`Bands::percentiles`].
+    pub quantiles: Vec<f64>,
+}
+
+/// Each specialty group's national band from a layer's draws: in every draw and year, the sum over
+/// the regions of the region's licensed persons times the group's point share there
+/// (`lic[d][r][t]`, `[draw][region][year]`).
+fn group_bands(
+    p: usize,
+    gs: &GroupShares,
+    lic: &[f64],
+    (draws, nr, ny): (usize, usize, usize),
+    percentiles: &[f64],
+) -> Vec<GroupBand> {
+    (0..gs.ng)
+        .map(|g| {
+            let mut mean = vec![0.0; ny];
+            let mut quantiles = Vec::with_capacity(ny * percentiles.len());
+            for ti in 0..ny {
+                let mut v: Vec<f64> = (0..draws)
+                    .map(|d| {
+                        (0..nr)
+                            .map(|r| {
+                                gs.shares[(ti * gs.ng + g) * nr + r] * lic[(d * nr + r) * ny + ti]
+                            })
+                            .sum::<f64>()
+                    })
+                    .collect();
+                mean[ti] = v.iter().sum::<f64>() / draws as f64;
+                v.sort_unstable_by(f64::total_cmp);
+                quantiles.extend(percentiles.iter().map(|&q| percentile(&v, q)));
+            }
+            GroupBand {
+                profession: p,
+                group: g,
+                mean,
+                quantiles,
+            }
+        })
+        .collect()
+}
+
 /// The Monte Carlo result.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Bands {
@@ -399,6 +464,10 @@ pub struct Bands {
     pub shortage: Vec<f64>,
     /// Required intake per profession with a programme.
     pub intake: Vec<IntakeBand>,
+    /// The bands of the specialty groups' licensed persons, nationally (with a specialists table;
+    /// empty otherwise): each draw's licensed persons of a region divided by the point
+    /// projection's composition there.
+    pub groups: Vec<GroupBand>,
     nq: usize,
 }
 
@@ -821,8 +890,9 @@ impl Kernel {
                     .iter()
                     .filter_map(|&(r, _)| k.se_post_margin.get(r).copied())
                     .collect(),
-                // The parts are no counties the destinations know.
+                // The parts are no counties the destinations know, nor the specialists table.
                 regional: None,
+                groups: None,
                 foreign: [
                     per_region(&k.foreign[0], 2 * NA),
                     per_region(&k.foreign[1], 2 * NA),
@@ -1057,6 +1127,7 @@ impl Kernel {
         // until its unit is solved; another profession's are used as soon as they are drawn.
         let mut normals: Vec<Option<Vec<f64>>> = vec![None; np];
         let mut intake = Vec::new();
+        let mut groups = Vec::new();
         let mut out = Records::new(draws, rec);
         // The population error is the same for every profession of a draw: its factors are made
         // once per draw (no more memory than a third of the records).
@@ -1104,6 +1175,14 @@ impl Kernel {
                     v.extend((req_at + 1..req_at + 1 + ny).map(|i| out.value(i, d)));
                 }
                 se_paths[p] = Some(v);
+            }
+            if let Some(gs) = &self.profs[p].groups {
+                // Licensed persons by region and year (the record's first section), draw by draw.
+                let mut lic = Vec::with_capacity(draws * nr * ny);
+                for d in 0..draws {
+                    lic.extend((0..nr * ny).map(|i| out.value(i, d)));
+                }
+                groups = group_bands(p, gs, &lic, (draws, nr, ny), percentiles);
             }
             self.reduce(
                 p,
@@ -1168,6 +1247,7 @@ impl Kernel {
             mean,
             shortage,
             intake,
+            groups,
             nq,
         })
     }
