@@ -697,6 +697,16 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
     project(sc, inp, used)
 }
 
+/// A table's years for a message: `2023`, `2010–2023` (first to last, ascending years), or
+/// `no years`.
+pub(crate) fn years_text(years: &[i32]) -> String {
+    match (years.first(), years.last()) {
+        (Some(a), Some(z)) if a == z => a.to_string(),
+        (Some(a), Some(z)) => format!("{a}–{z}"),
+        _ => "no years".into(),
+    }
+}
+
 /// Reads the input `key` from `f` (checking its pinned checksum), marks it synthetic where it is,
 /// and describes it for the manifest (`notes`: whether a fetched file changed since its fetch;
 /// `cells`: the table's rows as read).
@@ -920,11 +930,7 @@ pub fn project(
                     contract::runs(&years, &missing).join(", "),
                     sc.base_year,
                     sc.horizon,
-                    match (b.years.first(), b.years.last()) {
-                        (Some(a), Some(z)) if a == z => a.to_string(),
-                        (Some(a), Some(z)) => format!("{a}–{z}"),
-                        _ => "no years".into(),
-                    }
+                    years_text(&b.years)
                 ),
             });
         }

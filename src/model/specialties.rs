@@ -493,10 +493,7 @@ pub fn st_feed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Option<StFeed>, 
                 } else {
                     &st_file
                 },
-                match (input.st_years.first(), input.st_years.last()) {
-                    (Some(a), Some(z)) => format!("{a}–{z}"),
-                    _ => "none".into(),
-                }
+                super::years_text(&input.st_years)
             ),
         ));
     }
@@ -571,11 +568,7 @@ pub fn project(
             message: format!(
                 "no year up to the base year {} (supply.specialists); the table has {}; expected the base year's specialists by group, or an earlier year's",
                 sc.base_year,
-                match (input.years.first(), input.years.last()) {
-                    (Some(a), Some(z)) if a == z => a.to_string(),
-                    (Some(a), Some(z)) => format!("{a}–{z}"),
-                    _ => "no years".into(),
-                }
+                super::years_text(&input.years)
             ),
         });
     };

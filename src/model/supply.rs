@@ -1882,6 +1882,11 @@ pub fn project_with(
         .collect();
     let mut grads = vec![0.0; ny];
     let st = certified.and(prm.st_feed.as_ref());
+    let mut by_rate = if certified.is_some() {
+        vec![0.0; per]
+    } else {
+        Vec::new()
+    };
     let mut certification_scale = if st.is_some() {
         vec![1.0; ny * nc]
     } else {
@@ -1892,10 +1897,18 @@ pub fn project_with(
         if ti == 0 {
             continue;
         }
-        if let (Some(st), Some(pp)) = (st, certified) {
-            let by_rate = rate_certificates(&prm.certification, pp, &licensed, ti, nc);
-            let scale = st.scale(t, &by_rate);
-            certification_scale[ti * nc..(ti + 1) * nc].copy_from_slice(&scale);
+        // A layer certified from its parent: each cell's certificates by the rate, computed once
+        // for the year; fed by the ST starts, each region's are then scaled to its starts'.
+        if let Some(pp) = certified {
+            rate_certificates(&prm.certification, pp, &licensed, ti, &mut by_rate);
+            if let Some(st) = st {
+                let by_county: Vec<f64> = by_rate
+                    .chunks_exact(2 * NA)
+                    .map(|c| c.iter().sum())
+                    .collect();
+                let scale = st.scale(t, &by_county);
+                certification_scale[ti * nc..(ti + 1) * nc].copy_from_slice(&scale);
+            }
         }
         // The graduates behind the year's licences, region by region; with destinations they
         // also say where the licences go.
@@ -1929,14 +1942,10 @@ pub fn project_with(
                     // the layer's competence, a year younger a year before.
                     let se = match certified {
                         Some(_) if a == 0 => 0.0,
-                        Some(pp) => {
-                            let without = pp.licensed[(ti - 1) * per + j - 1] - prev[j - 1];
-                            let by_rate = prm.certification[sx * NA + a] * without.max(0.0);
-                            match certification_scale.get(ti * nc + c) {
-                                Some(k) => by_rate * k,
-                                None => by_rate,
-                            }
-                        }
+                        Some(_) => match certification_scale.get(ti * nc + c) {
+                            Some(k) => by_rate[j] * k,
+                            None => by_rate[j],
+                        },
                         None => match (&routed, &prm.route) {
                             (Some(to), Some(rt)) => se_total * to[c] * rt.within[j],
                             _ => se_total * prm.se_profile[j],
@@ -1979,31 +1988,23 @@ pub fn project_with(
     }
 }
 
-/// Each county's certificates by the certification rates `rates[s][a]` in year index `ti` (the
-/// rate of each age times the parent's persons a year younger a year before less the layer's own,
-/// at least 0), from the layer's persons `licensed` and its parent's path `parent`.
-fn rate_certificates(
-    rates: &[f64],
-    parent: &Path,
-    licensed: &[f64],
-    ti: usize,
-    nc: usize,
-) -> Vec<f64> {
-    let per = nc * 2 * NA;
-    (0..nc)
-        .map(|c| {
-            let mut sum = 0.0;
-            for sx in 0..2 {
-                for a in 1..NA {
-                    let j = (c * 2 + sx) * NA + a;
-                    let at = (ti - 1) * per + j - 1;
-                    let without = parent.licensed[at] - licensed[at];
-                    sum += rates[sx * NA + a] * without.max(0.0);
-                }
-            }
-            sum
-        })
-        .collect()
+/// Each cell's certificates by the certification rates `rates[s][a]` in year index `ti`, into
+/// `out` (`[c][s][a]`): the rate of age `a` times the parent's persons a year younger a year
+/// before less the layer's own, at least 0 (0 at the youngest age), from the layer's persons
+/// `licensed` and its parent's path `parent`.
+fn rate_certificates(rates: &[f64], parent: &Path, licensed: &[f64], ti: usize, out: &mut [f64]) {
+    let per = out.len();
+    for (j, x) in out.iter_mut().enumerate() {
+        let a = j % NA;
+        *x = if a == 0 {
+            0.0
+        } else {
+            let sx = (j / NA) % 2;
+            let at = (ti - 1) * per + j - 1;
+            let without = parent.licensed[at] - licensed[at];
+            rates[sx * NA + a] * without.max(0.0)
+        };
+    }
 }
 
 /// The national FTE supply of a path in year index `ti`, all sectors, with the employment-share
