@@ -97,7 +97,7 @@ fn tiny() -> (Scenario, Inputs) {
         overrides: Default::default(),
         services: None,
         destinations: None,
-        specialists: None,
+        specialists: Vec::new(),
         births: None,
     };
     let mut sc = small_scenario(2023, 2026, 1, 1);
@@ -3013,7 +3013,7 @@ fn process_variation_by_hand() {
         overrides: Default::default(),
         services: None,
         destinations: None,
-        specialists: None,
+        specialists: Vec::new(),
         births: None,
     };
     let sc = small_scenario(2023, 2026, 2, 1);

@@ -835,7 +835,7 @@ fn no_intake_file_carries_a_negative_figure_with_draws() {
 #[test]
 fn the_specialty_groups_bands_divide_the_layers_draws() {
     let per_group = |proj: &Projection, g: usize, ti: usize| -> f64 {
-        let sp = proj.specialties.as_ref().unwrap();
+        let sp = proj.specialties.first().unwrap();
         let nc = proj.inputs.grid.nc();
         (0..nc).map(|c| sp.county(ti, g, c, nc)).sum()
     };
@@ -845,7 +845,7 @@ fn the_specialty_groups_bands_divide_the_layers_draws() {
         .unwrap()
         .run(3, sc.seed, &[10.0, 50.0, 90.0])
         .unwrap();
-    let sp = proj.specialties.as_ref().unwrap();
+    let sp = proj.specialties.first().unwrap();
     assert_eq!(bands.groups.len(), sp.ng());
     for gb in &bands.groups {
         assert_eq!(gb.profession, sp.layer);
@@ -866,7 +866,7 @@ fn the_specialty_groups_bands_divide_the_layers_draws() {
         .unwrap()
         .run(200, sc.seed, &[10.0, 50.0, 90.0])
         .unwrap();
-    let layer = proj.specialties.as_ref().unwrap().layer;
+    let layer = proj.specialties.first().unwrap().layer;
     for ti in 1..bands.years.len() {
         let sum: f64 = bands.groups.iter().map(|g| g.mean[ti]).sum();
         let want = bands.mean_of(layer, Variable::Licensed, bands.national(), ti);

@@ -23,7 +23,7 @@ fn default_run() -> &'static Projection {
 fn assert_within_layer_and_parent(pr: &Projection) {
     let sp = pr
         .specialties
-        .as_ref()
+        .first()
         .expect("the default scenario names the specialists");
     let g = &pr.inputs.grid;
     let per = g.nc() * 2 * NA;
@@ -78,7 +78,7 @@ fn the_base_year_composition_is_the_tables() {
     // the table's count within the ungrouping's smoothing: the single ages of one group and of
     // the layer are shaped separately.
     let pr = default_run();
-    let sp = pr.specialties.as_ref().unwrap();
+    let sp = pr.specialties.first().unwrap();
     let nc = pr.inputs.grid.nc();
     let by_hand = table_by_group("2023");
     assert_eq!(sp.table_year, 2023);
@@ -97,7 +97,7 @@ fn the_base_year_composition_is_the_tables() {
 #[test]
 fn the_required_st_starts_of_the_regions_add_up_to_the_nation_and_none_is_negative() {
     let pr = default_run();
-    let sp = pr.specialties.as_ref().unwrap();
+    let sp = pr.specialties.first().unwrap();
     let nr = pr.inputs.hc_regions.len();
     assert_eq!(sp.required.len(), sp.ng() * (nr + 1));
     let (q, years) = sp
@@ -155,7 +155,7 @@ fn today_s_st_starts_are_the_mean_of_the_tables_last_three_years() {
     }
     assert_eq!(v.len(), 3);
     let pr = default_run();
-    let sp = pr.specialties.as_ref().unwrap();
+    let sp = pr.specialties.first().unwrap();
     let sg = pr.inputs.hc_regions.iter().position(|r| r == "SG").unwrap();
     let alm = sp.groups.iter().position(|g| g.code == "ALM").unwrap();
     let row = sp
@@ -173,8 +173,8 @@ fn more_st_starts_in_a_group_give_it_a_larger_share_of_the_same_layer() {
     sc.supply.st_starts_change = BTreeMap::from([("PSYK".to_string(), 2.0)]);
     let pr = run(&sc).unwrap();
     let (a, b) = (
-        base.specialties.as_ref().unwrap(),
-        pr.specialties.as_ref().unwrap(),
+        base.specialties.first().unwrap(),
+        pr.specialties.first().unwrap(),
     );
     let nc = pr.inputs.grid.nc();
     let psyk = a.groups.iter().position(|g| g.code == "PSYK").unwrap();
@@ -205,7 +205,7 @@ fn one_county_has_its_groups_without_a_national_st_solve() {
     });
     let pr = run(&sc).unwrap();
     assert_within_layer_and_parent(&pr);
-    let sp = pr.specialties.as_ref().unwrap();
+    let sp = pr.specialties.first().unwrap();
     assert_eq!(pr.inputs.grid.counties, vec!["23".to_string()]);
     assert!(sp.required.is_empty());
     assert!(sp.demand.iter().all(|d| d.is_finite() && *d >= 0.0));
@@ -325,7 +325,7 @@ fn a_run_from_an_earlier_base_year_does_not_see_later_st_starts() {
     sc.base_year = 2018;
     sc.balance.intake_from = 2020;
     let pr = run(&sc).unwrap();
-    let sp = pr.specialties.as_ref().unwrap();
+    let sp = pr.specialties.first().unwrap();
     assert_eq!(sp.table_year, 2018);
     let seen: Vec<i32> = sp
         .st_years
@@ -544,8 +544,8 @@ fn the_st_lever_example_adds_specialists_in_psychiatry_only() {
     let pr = run(&sc).unwrap();
     let base = run(&st_fed()).unwrap();
     let (a, b) = (
-        base.specialties.as_ref().unwrap(),
-        pr.specialties.as_ref().unwrap(),
+        base.specialties.first().unwrap(),
+        pr.specialties.first().unwrap(),
     );
     let nc = pr.inputs.grid.nc();
     let last = a.years.len() - 1;
@@ -571,7 +571,7 @@ fn the_st_lever_example_adds_specialists_in_psychiatry_only() {
 #[test]
 fn the_required_st_starts_sensitivity_agrees_with_the_solve_and_is_linear_in_the_imbalance() {
     let check = |pr: &Projection| {
-        let sp = pr.specialties.as_ref().unwrap();
+        let sp = pr.specialties.first().unwrap();
         let nr = pr.inputs.hc_regions.len();
         assert_eq!(sp.required.len(), sp.ng() * (nr + 1));
         for r in &sp.required {
@@ -606,7 +606,7 @@ fn the_required_st_starts_sensitivity_agrees_with_the_solve_and_is_linear_in_the
     sc.balance.intake_rule = hwf::model::intake::Rule::TargetYear;
     let pr = run(&sc).unwrap();
     check(&pr);
-    for r in &pr.specialties.as_ref().unwrap().required {
+    for r in &pr.specialties.first().unwrap().required {
         let last = r.by_target_year.last().unwrap();
         assert_eq!(last.0, 2040);
         assert!(

@@ -141,6 +141,9 @@ enum Place {
     },
     /// An age band.
     Band,
+    /// Another gather's rows, left out without a note (a specialty group of another layer:
+    /// the gather of that layer places it).
+    Elsewhere,
 }
 
 /// The code a category stands for on an axis of this concept, and where it goes.
@@ -229,6 +232,11 @@ fn place(concept: Concept, cat: &crate::table::Category, codes: &[String]) -> Pl
                         "health-care regions outside the scope",
                         "sjukvårdsregioner utanför avgränsningen",
                     ))
+                }
+                None if concept == Concept::Specialty
+                    && CodeLists::get().specialties.iter().any(|s| s.code == c) =>
+                {
+                    Place::Elsewhere
                 }
                 None if concept == Concept::Service => Place::Bad {
                     expected: format!(
@@ -445,6 +453,7 @@ fn gather(t: &Table, axes: &[Axis<'_>], fixed: &[(Concept, &str)], cover: Cover)
                 }
                 Place::Leave(why) => left.push((why, cat.code.clone())),
                 Place::Band => bands.push(cat.code.clone()),
+                Place::Elsewhere => {}
                 Place::Bad { expected, nearest } => out.problems.push(Problem::Unplaced {
                     file: file.clone(),
                     place: place_of(d, k),
@@ -1016,9 +1025,10 @@ pub struct Inputs {
     /// Where each health-care region's graduates took their licences (`supply.destinations`),
     /// in a national run that names the table; see [`gather_destinations`].
     pub destinations: Option<super::destinations::Destinations>,
-    /// Specialists by specialty group and ST starts (`supply.specialists`, `supply.st_starts`);
+    /// Specialists by specialty group and training starts (`supply.specialists`,
+    /// `supply.st_starts`), one per layer the groups divide (empty without the table);
     /// see [`gather_specialists`].
-    pub specialists: Option<super::specialties::Input>,
+    pub specialists: Vec<super::specialties::Input>,
     /// Live births by county and year (`demand.births`), when the scenario names a table; see
     /// [`gather_births`] and [`super::demand::weighted_population`].
     pub births: Option<Births>,
@@ -1412,7 +1422,7 @@ impl Inputs {
                 .as_ref()
                 .map(|s| s.national(np, nc, self.grid.nk())),
             destinations: None,
-            specialists: None,
+            specialists: Vec::new(),
             births: self.births.as_ref().map(Births::national),
         }
     }
@@ -1579,7 +1589,7 @@ impl Inputs {
                 overrides: Default::default(),
                 services: None,
                 destinations: None,
-                specialists: None,
+                specialists: Vec::new(),
                 births: None,
             },
             sink.notes,
@@ -2407,105 +2417,106 @@ pub fn specialty_layers(t: &Table) -> Vec<String> {
     out
 }
 
+/// The specialist layers' inputs of one specialists table, one per layer its groups divide.
+pub type Layers = Vec<super::specialties::Input>;
+
 /// Gathers the specialists table (`supply.specialists`: specialists by specialty group, county,
-/// sex, single age and year; a table in age bands is ungrouped before) and the ST starts
-/// (`supply.st_starts`: by group, health-care region and year) onto `grid` and `regions`, with
-/// notes on rows left out as `(file, note)`. The groups are those of the code list the table has;
-/// they must all divide one layer of the run. A cell without a row holds no specialists.
+/// sex, single age and year; a table in age bands is ungrouped before) and the training starts
+/// (`supply.st_starts`: by group, health-care region and year) onto `grid` and `regions`, one
+/// [`super::specialties::Input`] per layer the table's groups divide (specialist physicians by
+/// specialty, specialist nurses by specialisation, …, in the code list's order), with notes on
+/// rows left out as `(file, note)`. The groups are those of the code list the table has; each
+/// layer must be one of the run's. A layer none of whose groups the starts table has gets no
+/// starts. A cell without a row holds no specialists.
 ///
 /// # Errors
 ///
 /// [`ModelError::Contract`] with every [`Problem`]: a row that cannot be placed, cells without a
-/// number, a missing dimension, counties, sexes or groups of the run without a row, a group of
-/// the specialists table without ST starts; [`ModelError::Input`] for groups of two layers or a
-/// layer the run does not have.
+/// number, a missing dimension, counties, sexes or groups of the run without a row, some but not
+/// all groups of a layer without starts; [`ModelError::Input`] for a table without a group of the
+/// code list or a layer the run does not have.
 pub fn gather_specialists(
     t: &Table,
     st: Option<&Table>,
     grid: &Grid,
     regions: &[String],
-) -> Result<(super::specialties::Input, Vec<(String, Note)>), ModelError> {
+) -> Result<(Layers, Vec<(String, Note)>), ModelError> {
     let mut sink = Sink::default();
     let have = codes_present(t, Concept::Specialty);
-    let groups: Vec<crate::codes::Specialty> = CodeLists::get()
+    let st_have = st.map(|s| codes_present(s, Concept::Specialty));
+    let all: Vec<&crate::codes::Specialty> = CodeLists::get()
         .specialties
         .iter()
         .filter(|s| have.contains(&s.code))
-        .cloned()
         .collect();
-    let mut layers: Vec<&str> = groups.iter().map(|g| g.layer.as_str()).collect();
-    layers.dedup();
-    let layer = match layers.as_slice() {
-        [one] => grid.prof(one).ok_or_else(|| ModelError::Input {
+    if all.is_empty() {
+        return Err(ModelError::Input {
             file: t.meta.origin.clone(),
             message: format!(
-                "its specialty groups divide the layer {one}, which the licence register of this run does not have; expected a layer among {:?}",
+                "no specialty group of the code list; expected {}",
+                crate::codes::List::Specialties.expected()
+            ),
+        });
+    }
+    let mut out = Vec::new();
+    for name in specialty_layers(t) {
+        let layer = grid.prof(&name).ok_or_else(|| ModelError::Input {
+            file: t.meta.origin.clone(),
+            message: format!(
+                "its specialty groups divide the layer {name}, which the licence register of this run does not have; expected a layer among {:?}",
                 grid.professions
             ),
-        })?,
-        [] => {
-            return Err(ModelError::Input {
-                file: t.meta.origin.clone(),
-                message: format!(
-                    "no specialty group of the code list; expected {}",
-                    crate::codes::List::Specialties.expected()
-                ),
-            });
-        }
-        many => {
-            return Err(ModelError::Input {
-                file: t.meta.origin.clone(),
-                message: format!(
-                    "its specialty groups divide several layers ({}); expected the groups of one layer",
-                    many.join(", ")
-                ),
-            });
-        }
-    };
-    let codes: Vec<String> = groups.iter().map(|g| g.code.clone()).collect();
-    let years = years_of(t);
-    let ys = strings(&years);
-    let (sexes, ages) = (sex_codes(), ages_codes());
-    let cover = Cover {
-        per_profession: false,
-        cells: false,
-    };
-    let g = gather(
-        t,
-        &[
-            ax(Concept::Year, &ys),
-            ax(Concept::Specialty, &codes),
-            ax(Concept::County, &grid.counties),
-            ax(Concept::Sex, &sexes),
-            any(Concept::Age, &ages),
-        ],
-        &[],
-        cover,
-    );
-    let counts = sink.take(t, not_imputed(g, "supply.specialists"));
-    let (mut st_years, mut starts) = (Vec::new(), Vec::new());
-    if let Some(st) = st {
-        st_years = years_of(st);
-        let sy = strings(&st_years);
+        })?;
+        let groups: Vec<crate::codes::Specialty> = all
+            .iter()
+            .filter(|g| g.layer == name)
+            .map(|g| (*g).clone())
+            .collect();
+        let codes: Vec<String> = groups.iter().map(|g| g.code.clone()).collect();
+        let years = years_of(t);
+        let ys = strings(&years);
+        let (sexes, ages) = (sex_codes(), ages_codes());
+        let cover = Cover {
+            per_profession: false,
+            cells: false,
+        };
         let g = gather(
-            st,
+            t,
             &[
-                ax(Concept::Year, &sy),
+                ax(Concept::Year, &ys),
                 ax(Concept::Specialty, &codes),
-                ax(Concept::HealthcareRegion, regions),
+                ax(Concept::County, &grid.counties),
+                ax(Concept::Sex, &sexes),
+                any(Concept::Age, &ages),
             ],
             &[],
             cover,
         );
-        starts = sink.take(st, not_imputed(g, "supply.st_starts"));
-    }
-    if !sink.problems.is_empty() {
-        return Err(ModelError::Contract {
-            problems: sink.problems,
+        let counts = sink.take(t, not_imputed(g, "supply.specialists"));
+        // The starts table feeds a layer when it has any of the layer's groups (then it must
+        // have them all: the gather reports the missing ones).
+        let st = st.filter(|_| {
+            st_have
+                .as_ref()
+                .is_some_and(|h| codes.iter().any(|c| h.contains(c)))
         });
-    }
-    Ok((
-        super::specialties::Input {
+        let (mut st_years, mut starts) = (Vec::new(), Vec::new());
+        if let Some(st) = st {
+            st_years = years_of(st);
+            let sy = strings(&st_years);
+            let g = gather(
+                st,
+                &[
+                    ax(Concept::Year, &sy),
+                    ax(Concept::Specialty, &codes),
+                    ax(Concept::HealthcareRegion, regions),
+                ],
+                &[],
+                cover,
+            );
+            starts = sink.take(st, not_imputed(g, "supply.st_starts"));
+        }
+        out.push(super::specialties::Input {
             file: t.meta.origin.clone(),
             st_file: st.map(|s| s.meta.origin.clone()),
             layer,
@@ -2514,9 +2525,14 @@ pub fn gather_specialists(
             counts,
             st_years,
             starts,
-        },
-        sink.notes,
-    ))
+        });
+    }
+    if !sink.problems.is_empty() {
+        return Err(ModelError::Contract {
+            problems: sink.problems,
+        });
+    }
+    Ok((out, sink.notes))
 }
 
 /// Gathers a table of live births (`demand.births`: by county and year; other dimensions, such as

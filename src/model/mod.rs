@@ -372,9 +372,10 @@ pub struct Projection {
     pub supply: Vec<f64>,
     /// Required intake per profession with a programme.
     pub intake: Vec<RequiredIntake>,
-    /// The specialist layer by specialty group, with ST, when the scenario names a specialists
-    /// table (`supply.specialists`; see [`specialties`]).
-    pub specialties: Option<specialties::Specialties>,
+    /// The specialist layers by specialty group, with their training starts, one per layer the
+    /// scenario's specialists table divides (`supply.specialists`; see [`specialties`]); empty
+    /// without the table.
+    pub specialties: Vec<specialties::Specialties>,
     /// Monte Carlo bands, when draws were asked for ([`Projection::simulate`]).
     pub bands: Option<montecarlo::Bands>,
 }
@@ -682,7 +683,7 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
                 };
                 used[i].notes.push(n);
             }
-            inp.specialists = Some(input);
+            inp.specialists = input;
         }
     }
     if let Some((t, at)) = births {
@@ -1021,9 +1022,9 @@ pub fn project(
     let intake = required;
     let specialties = inp
         .specialists
-        .as_ref()
+        .iter()
         .map(|s| specialties::project(&inp, sc, s, &paths[s.layer], &demand, sc.scope.is_none()))
-        .transpose()?;
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Projection {
         scenario: sc.clone(),
         inputs: inp,

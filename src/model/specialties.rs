@@ -446,17 +446,17 @@ pub fn st_feed(inp: &Inputs, sc: &Scenario, p: usize) -> Result<Option<StFeed>, 
         key: key.into(),
         message,
     };
-    let Some(input) = inp.specialists.as_ref() else {
+    if inp.specialists.is_empty() {
         return Err(err(
             "supply.layer_feed",
             format!(
                 "\"st\" certifies {layer} from the specialist-training starts, and this run has no specialists table and ST starts to take them from; name supply.specialists and supply.st_starts (the embedded ones describe only the embedded register), or use \"rate\""
             ),
         ));
-    };
-    if input.layer != p {
-        return Ok(None);
     }
+    let Some(input) = inp.specialists.iter().find(|s| s.layer == p) else {
+        return Ok(None);
+    };
     let st_file = input.st_file.clone().unwrap_or_default();
     let nr = inp.hc_regions.len();
     let lists = crate::codes::CodeLists::get();

@@ -509,7 +509,7 @@ pub fn specialties_table(pr: &Projection) -> Wide {
     let mut text: [Vec<String>; 4] = Default::default();
     let mut nums: [Vec<Option<f64>>; 4] = Default::default();
     let total = pr.area().total_code();
-    if let Some(sp) = &pr.specialties {
+    for sp in &pr.specialties {
         let ng = sp.ng();
         for (gi, grp) in sp.groups.iter().enumerate() {
             for c in 0..=nc {
@@ -558,7 +558,7 @@ pub fn st_table(pr: &Projection) -> Wide {
     let nr = pr.inputs.hc_regions.len();
     let mut text: [Vec<String>; 4] = Default::default();
     let mut nums: [Vec<Option<f64>>; 2] = Default::default();
-    if let Some(sp) = &pr.specialties {
+    for sp in &pr.specialties {
         let ng = sp.ng();
         for (gi, grp) in sp.groups.iter().enumerate() {
             for r in 0..nr {
@@ -607,9 +607,9 @@ pub fn training_stages_table(pr: &Projection) -> Wide {
     let mut nums: [Vec<Option<f64>>; 4] = Default::default();
     let with_parent = pr
         .specialties
-        .as_ref()
-        .and_then(|sp| pr.params[sp.layer].parent.map(|q| (sp, q)));
-    if let Some((sp, q)) = with_parent {
+        .iter()
+        .filter_map(|sp| pr.params[sp.layer].parent.map(|q| (sp, q)));
+    for (sp, q) in with_parent {
         let ng = sp.ng();
         let (layer, parent) = (&pr.paths[sp.layer], &pr.paths[q]);
         for r in 0..=nr {
@@ -668,7 +668,7 @@ pub fn st_required_table(pr: &Projection) -> Wide {
     let b = &pr.scenario.balance;
     let mut text: [Vec<String>; 3] = Default::default();
     let mut cols: Vec<Vec<Option<f64>>> = vec![Vec::new(); 9];
-    if let Some(sp) = &pr.specialties {
+    for sp in &pr.specialties {
         let q = sp.completion.as_ref().map(|c| c.0);
         for r in &sp.required {
             text[0].push(sp.groups[r.group].code.clone());
@@ -985,7 +985,7 @@ pub fn intake_sensitivity_table(pr: &Projection) -> Wide {
 pub fn st_sensitivity_table(pr: &Projection) -> Wide {
     let mut text: [Vec<String>; 4] = Default::default();
     let (mut unfloored, mut required) = (Vec::new(), Vec::new());
-    if let Some(sp) = &pr.specialties {
+    for sp in &pr.specialties {
         for r in &sp.required {
             let region = r.region.map_or_else(
                 || pr.area().total_code().to_string(),
@@ -1027,7 +1027,7 @@ pub fn st_sensitivity_table(pr: &Projection) -> Wide {
 /// each group's specialists over the draws (each draw's licensed persons of a county divided by
 /// the point projection's composition there). The base year (the register's count) is left out.
 pub fn specialties_bands_table(pr: &Projection) -> Wide {
-    let (Some(b), Some(sp)) = (&pr.bands, &pr.specialties) else {
+    let Some(b) = &pr.bands else {
         return Wide { cols: Vec::new() };
     };
     let g = &pr.inputs.grid;
@@ -1036,6 +1036,9 @@ pub fn specialties_bands_table(pr: &Projection) -> Wide {
     let mut mean = Vec::new();
     let mut qs: Vec<Vec<Option<f64>>> = vec![Vec::new(); b.percentiles.len()];
     for gb in &b.groups {
+        let Some(sp) = pr.specialties.iter().find(|s| s.layer == gb.profession) else {
+            continue;
+        };
         for (ti, y) in b.years.iter().enumerate().skip(1) {
             text[0].push(g.professions[gb.profession].clone());
             text[1].push(sp.groups[gb.group].code.clone());
@@ -1608,16 +1611,17 @@ pub fn files_with(pr: &Projection, protect: bool) -> Result<Vec<(&'static str, V
     if pr.inputs.services.is_some() {
         files.push(("demand_services.csv", demand_services_table(pr).csv()));
     }
-    if let Some(sp) = &pr.specialties {
+    let sps = &pr.specialties;
+    if !sps.is_empty() {
         files.push(("specialties.csv", specialties_table(pr).csv()));
-        if !sp.st_years.is_empty() {
-            files.push(("st.csv", st_table(pr).csv()));
-            files.push(("training_stages.csv", training_stages_table(pr).csv()));
-        }
-        if !sp.required.is_empty() {
-            files.push(("st_required.csv", st_required_table(pr).csv()));
-            files.push(("st_sensitivity.csv", st_sensitivity_table(pr).csv()));
-        }
+    }
+    if sps.iter().any(|sp| !sp.st_years.is_empty()) {
+        files.push(("st.csv", st_table(pr).csv()));
+        files.push(("training_stages.csv", training_stages_table(pr).csv()));
+    }
+    if sps.iter().any(|sp| !sp.required.is_empty()) {
+        files.push(("st_required.csv", st_required_table(pr).csv()));
+        files.push(("st_sensitivity.csv", st_sensitivity_table(pr).csv()));
     }
     files.extend([
         ("trends.csv", trends_table(pr).csv()),

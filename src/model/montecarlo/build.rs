@@ -201,7 +201,7 @@ impl Context<'_> {
     /// For the layer the specialists table divides: each group's share of each county's layer in
     /// the point projection, `[year][group][county]` over the kernel's years ([`GroupShares`]).
     fn group_shares(&self, p: usize) -> Option<GroupShares> {
-        let sp = self.proj.specialties.as_ref().filter(|s| s.layer == p)?;
+        let sp = self.proj.specialties.iter().find(|s| s.layer == p)?;
         let nc = self.proj.inputs.grid.nc();
         let ng = sp.ng();
         let mut shares = vec![0.0; self.years.len() * ng * nc];

@@ -125,16 +125,23 @@ pub(crate) fn layers_section(
         }
     }
     let _ = writeln!(o, "</table></div>");
-    specialties_table(o, pr, counties, lang);
+    for sp in &pr.specialties {
+        specialties_table(o, pr, sp, counties, lang);
+    }
     let _ = writeln!(o, "</section>");
 }
 
-/// The specialist layer by specialty group (`supply.specialists`), for the counties `counties`:
+/// A specialist layer by specialty group (`supply.specialists`), for the counties `counties`:
 /// each group's specialists and demand in the target year and the gap; in a report for the
 /// whole run, today's ST starts and the required ST starts a year (nationally, the sum of the
-/// health-care regions'). Nothing without the table.
-fn specialties_table(o: &mut String, pr: &Projection, counties: &[usize], lang: Lang) {
-    let Some(sp) = &pr.specialties else { return };
+/// health-care regions').
+fn specialties_table(
+    o: &mut String,
+    pr: &Projection,
+    sp: &crate::model::specialties::Specialties,
+    counties: &[usize],
+    lang: Lang,
+) {
     let sc = &pr.scenario;
     let nc = pr.inputs.grid.nc();
     let target = sc.balance.target_year;
