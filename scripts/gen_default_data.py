@@ -1647,20 +1647,21 @@ def hypergeometric_split(rng: Rng, m: int, counts: list[int]) -> list[int]:
     return out
 
 
-def simulate_specialties(rng: Rng, stocks, issued, starts) -> list[list[array]]:
-    """Specialists by group, `[year][group]` flat cell arrays that add up to SPL's stocks: the 2010
-    stock split by the groups' weights; each later year carries last year's groups along the
-    cohort and assigns the year's certificates — Swedish ones by the ST starts `training_years`
-    before in the county's health-care region (times the completion rate), foreign ones by the
-    stock weights."""
-    K = len(SPEC_CODES)
-    spl = stocks["SPL"]
+def simulate_specialties(rng: Rng, stocks, issued, starts, lay: str = "SPL") -> list[list[array]]:
+    """Specialists of layer `lay` by group, `[year][group]` flat cell arrays that add up to the
+    layer's stocks: the 2010 stock split by the groups' weights; each later year carries last
+    year's groups along the cohort and assigns the year's certificates — Swedish ones by the
+    starts `training_years` before in the county's health-care region, foreign ones by the stock
+    weights."""
+    groups, weights, sex, completion = LAYER_GROUPS[lay]
+    K = len(groups)
+    spl = stocks[lay]
     first = [array("i", bytes(4 * NCELL)) for _ in range(K)]
     for i in range(NCELL):
         n = spl[0][i]
         if n:
             s, a = (i // NA) % 2, AGES[i % NA]
-            for k, v in enumerate(rng.multinomial(n, stock_weights(s, a))):
+            for k, v in enumerate(rng.multinomial(n, weights(s, a))):
                 first[k][i] = v
     out = [first]
     for t in range(1, len(LIC_YEARS)):
@@ -1672,32 +1673,111 @@ def simulate_specialties(rng: Rng, stocks, issued, starts) -> list[list[array]]:
             if total == 0:
                 continue
             ci, s, ai = i // (2 * NA), (i // NA) % 2, i % NA
-            se, eu, tc = (issued["SPL"][o][t][i] for o in ("SE", "EU", "TC"))
+            se, eu, tc = (issued[lay][o][t][i] for o in ("SE", "EU", "TC"))
             carried = total - se - eu - tc
             before = [prev[k][i - 1] for k in range(K)] if ai > 0 else [0] * K
             nb = sum(before)
             parts = hypergeometric_split(rng, min(carried, nb), before)
             if carried > nb:  # more carried than last year's cell held (moves): by the weights
-                parts = [x + y for x, y in zip(parts, rng.multinomial(carried - nb, stock_weights(s, AGES[ai])))]
+                parts = [x + y for x, y in zip(parts, rng.multinomial(carried - nb, weights(s, AGES[ai])))]
             r = COUNTY_REGION[C_CODES[ci]]
-            w_se = [starts[(g["code"], r)].get(year - int(g["training_years"]), 0) * ST_COMPLETION
-                    * SPEC_SEX[g["code"]][s] for g in SPECIALTIES]
+            w_se = [starts[(g["code"], r)].get(year - group_lag(g), 0) * completion * sex[g["code"]][s]
+                    for g in groups]
             for k, v in enumerate(rng.multinomial(se, w_se)):
                 parts[k] += v
-            for k, v in enumerate(rng.multinomial(eu + tc, stock_weights(s, AGES[ai]))):
+            for k, v in enumerate(rng.multinomial(eu + tc, weights(s, AGES[ai]))):
                 parts[k] += v
-            assert sum(parts) == total, "specialty groups must add up to SPL"
+            assert sum(parts) == total, "specialty groups must add up to their layer"
             for k in range(K):
                 cur[k][i] = parts[k]
         out.append(cur)
     return out
 
 
+def group_lag(g: dict[str, str]) -> int:
+    """A group's training length in whole years (as the model rounds it)."""
+    return int(float(g["training_years"]) + 0.5)
+
+
+# ----------------------------------------------------------------------------------------------
+# Specialisations of the specialist nurses (SSSK) and the programme's beginners by specialisation
+# ----------------------------------------------------------------------------------------------
+#
+# Made after the physicians' specialties, on a stream of its own (seed + 3). The beginners of the
+# specialist-nurse programme in admissions.csv are split over the specialisations (so each
+# region's beginners by specialisation add up to its beginners there exactly); each specialist
+# nurse holds one specialisation, and the specialisations add up to SSSK in every cell and year.
+
+NURSE_SPECS = [g for g in read_codes("specialties.csv") if g["layer"] == "SSSK"]
+NURSE_CODES = [g["code"] for g in NURSE_SPECS]
+# Employed specialist nurses by specialisation, about 2014. Public: about 48 000 in all
+# (Socialstyrelsen 2016-11-2, as Vårdfokus 2016-11-03 reports it), about 8 200 with medical or
+# surgical care (Vårdfokus 2018-11, from Socialstyrelsen's data), anaesthesia and intensive care
+# together the second-largest group (the 2014 report as summarised). The split of the rest is an
+# assumption: district nursing the largest group, then anaesthesia, intensive care, psychiatric
+# and operating-theatre care, paediatric care and the other specialisations (ambulance, oncology,
+# care of older people).
+NURSE_MIX_2014 = {"DSK": 13000, "ANE": 5800, "IVA": 5200, "OPS": 4200, "PSV": 4600, "BUV": 3300,
+                  "MKV": 8200, "OVS": 3700}
+# Relative weight of men and women (about 11 % men in all: 5 500 of 48 000 in 2014; assumption:
+# more men in anaesthesia, intensive, psychiatric and ambulance care, fewer in district nursing and
+# paediatric care) and a slope by age (district and medical/surgical nurses older: two thirds of
+# district nurses reach retirement age 2010–2025, Arbetsförmedlingen via Vårdfokus 2010-11-03;
+# paediatric and the newer specialisations younger).
+NURSE_SEX = {"DSK": (0.5, 1.05), "ANE": (1.5, 0.95), "IVA": (1.4, 0.95), "OPS": (0.9, 1.0),
+             "PSV": (1.8, 0.92), "BUV": (0.3, 1.08), "MKV": (0.8, 1.02), "OVS": (2.0, 0.9)}
+NURSE_AGE_SLOPE = {"DSK": 0.015, "ANE": 0.0, "IVA": 0.0, "OPS": 0.004, "PSV": 0.006, "BUV": -0.006,
+                   "MKV": 0.02, "OVS": -0.012}
+# The specialisations' shares of the beginners in 2014 (per cent), and the relative change of the
+# share from 2004 to 2023 (assumptions in the direction the public figures give: medical and
+# surgical care −38 % per 100 000 inhabitants 2009–2014 and about −68 % from 1995, ambulance care
+# +79 % 2009–2014, paediatric care +16 % 2006–2011; Socialstyrelsen 2013-11-38 and 2016-11-2 as
+# Vårdfokus and Läkartidningen report them): groups whose share of the beginners is below their
+# share of the stock shrink.
+NURSE_START_MIX_2014 = {"DSK": 26, "ANE": 13, "IVA": 11, "OPS": 9, "PSV": 9, "BUV": 8, "MKV": 9, "OVS": 15}
+NURSE_TREND = {"DSK": 0.0, "ANE": 0.1, "IVA": 0.1, "OPS": 0.0, "PSV": -0.1, "BUV": 0.2, "MKV": -0.6,
+               "OVS": 0.4}
+
+
+def nurse_mix(year: int) -> list[float]:
+    """The specialisations' shares of the programme's beginners in `year`."""
+    f = (min(max(year, ST_START_YEARS[0]), BASE_YEAR) - ST_START_YEARS[0]) / (BASE_YEAR - ST_START_YEARS[0])
+    w = [NURSE_START_MIX_2014[k] * (1 + NURSE_TREND[k] * (f - 0.5)) for k in NURSE_CODES]
+    t = sum(w)
+    return [x / t for x in w]
+
+
+def nurse_weights(s: int, a: int) -> list[float]:
+    """The specialisations' relative weights among the 2010 specialist nurses and foreign-trained ones."""
+    return [NURSE_MIX_2014[k] * NURSE_SEX[k][s] * max(0.1, 1 + NURSE_AGE_SLOPE[k] * (a - 50))
+            for k in NURSE_CODES]
+
+
+def make_nurse_starts(rng: Rng, beg) -> dict[tuple[str, str], dict[int, int]]:
+    """Beginners of the specialist-nurse programme by (specialisation, health-care region) and year:
+    each region's beginners of admissions.csv split by the year's mix."""
+    starts: dict[tuple[str, str], dict[int, int]] = {}
+    for y in ST_START_YEARS:
+        mix = nurse_mix(y)
+        for r in R_CODES:
+            n = beg["SSSK"].get(r, {}).get(y, 0)
+            for k, v in enumerate(rng.multinomial(n, mix)):
+                starts.setdefault((NURSE_CODES[k], r), {})[y] = v
+    return starts
+
+
+# Per layer: its groups, their stock weights, their weights by sex, and the share of starts that
+# end in a certificate (the same for every group of a layer, so it cancels in the split; the
+# nurses' Swedish degrees are the programme's graduates already).
+LAYER_GROUPS = {"SPL": (SPECIALTIES, stock_weights, SPEC_SEX, ST_COMPLETION),
+                "SSSK": (NURSE_SPECS, nurse_weights, NURSE_SEX, 1.0)}
 SPEC_FIGURES: dict = {}  # achieved figures for README (set by write_specialties)
 ST_YEARS_TEXT = "/".join(sorted({g["training_years"] for g in SPECIALTIES}))
 
 
-def write_specialties(specs, starts, manifest) -> None:
+def write_specialties(layers, manifest) -> None:
+    """`layers`: (layer, groups, `[year][group]` cells, starts) for SPL, then SSSK."""
+    _, _, specs, _ = layers[0]
     t13 = LIC_YEARS.index(2013)
     by = [sum(specs[t13][k]) for k in range(len(SPEC_CODES))]
     SPEC_FIGURES["total2013"] = sum(by)
@@ -1705,25 +1785,36 @@ def write_specialties(specs, starts, manifest) -> None:
     alm = SPEC_CODES.index("ALM")
     SPEC_FIGURES["alm_first"] = spec_mix(ST_START_YEARS[0])[alm]
     SPEC_FIGURES["alm_last"] = spec_mix(ST_START_YEARS[-1])[alm]
+    _, _, nurses, nstarts = layers[1]
+    t14 = LIC_YEARS.index(2014)
+    by = [sum(nurses[t14][k]) for k in range(len(NURSE_CODES))]
+    SPEC_FIGURES["nurses2014"] = sum(by)
+    SPEC_FIGURES["nursemix2014"] = "; ".join(pct(n / sum(by)) for n in by)
+    mkv = NURSE_CODES.index("MKV")
+    SPEC_FIGURES["mkv_first"] = nurse_mix(ST_START_YEARS[0])[mkv]
+    SPEC_FIGURES["mkv_last"] = nurse_mix(ST_START_YEARS[-1])[mkv]
     lines = []
-    for k, code in enumerate(SPEC_CODES):
-        for ci, c in enumerate(C_CODES):
-            for s in (0, 1):
-                for lo, hi in SPEC_BANDS:
-                    for t, y in enumerate(LIC_YEARS):
-                        n = sum(specs[t][k][idx(ci, s, ai)] for ai in range(NA) if lo <= AGES[ai] <= hi)
-                        lines.append("%s;%s;%d;%d-%d;%d;%d" % (code, c, s + 1, lo, hi, y, n))
-    write_semicolon_csv("specialists.csv", "specialitet;län;kön;ålder;år;specialistläkare", lines, manifest,
-                        "Specialistläkare efter specialitetsgrupp, län, kön, ålder och år %d–%d"
-                        % (LIC_YEARS[0], LIC_YEARS[-1]),
-                        "Specialist physicians by specialty group, county, sex, age and year %d–%d"
-                        % (LIC_YEARS[0], LIC_YEARS[-1]))
+    for _, codes, specs, _ in layers:
+        for k, code in enumerate(codes):
+            for ci, c in enumerate(C_CODES):
+                for s in (0, 1):
+                    for lo, hi in SPEC_BANDS:
+                        for t, y in enumerate(LIC_YEARS):
+                            n = sum(specs[t][k][idx(ci, s, ai)] for ai in range(NA) if lo <= AGES[ai] <= hi)
+                            lines.append("%s;%s;%d;%d-%d;%d;%d" % (code, c, s + 1, lo, hi, y, n))
+    write_semicolon_csv("specialists.csv", "specialitet;län;kön;ålder;år;specialister", lines, manifest,
+                        "Specialistläkare efter specialitetsgrupp och specialistsjuksköterskor efter "
+                        "inriktning, län, kön, ålder och år %d–%d" % (LIC_YEARS[0], LIC_YEARS[-1]),
+                        "Specialist physicians by specialty group and specialist nurses by "
+                        "specialisation, county, sex, age and year %d–%d" % (LIC_YEARS[0], LIC_YEARS[-1]))
     lines = ["%s;%s;%d;%d" % (code, r, y, starts[(code, r)][y])
-             for code in SPEC_CODES for r in R_CODES for y in ST_START_YEARS]
+             for _, codes, _, starts in layers for code in codes for r in R_CODES for y in ST_START_YEARS]
     write_semicolon_csv("st_starts.csv", "specialitet;sjukvårdsregion;år;påbörjade", lines, manifest,
-                        "Påbörjade specialiseringstjänstgöringar (ST) efter specialitetsgrupp, "
+                        "Påbörjade specialiseringstjänstgöringar (ST) efter specialitetsgrupp och "
+                        "nybörjare på specialistsjuksköterskeprogrammet efter inriktning, "
                         "sjukvårdsregion och år %d–%d" % (ST_START_YEARS[0], ST_START_YEARS[-1]),
-                        "Specialist training (ST) starts by specialty group, health-care region and "
+                        "Specialist training (ST) starts by specialty group and beginners of the "
+                        "specialist-nurse programme by specialisation, health-care region and "
                         "year %d–%d" % (ST_START_YEARS[0], ST_START_YEARS[-1]))
 
 
@@ -2219,15 +2310,18 @@ population ages 0–100 (`100` = 100+). Codes come from `data/codes/`.
   are drawn from the nurses' cells of the counties each region's graduates were sent to; the persons
   drawn in a county are split over those regions in proportion to what each sent there (largest
   remainder).
-- **`specialists.csv`** — specialist physicians (SPL) by specialty group (UTF-8 with BOM, `;`,
-  CRLF): `specialitet;län;kön;ålder;år;specialistläkare`, the six groups of
-  `data/codes/specialties.csv` × county × sex × ten-year age band (25-34 … 65-74) × year
-  {LIC_YEARS[0]}–{LIC_YEARS[-1]}, every cell written (zeros too). Each specialist holds one group, so the
-  groups add up to SPL in `licensed.px` in every county, sex, band and year exactly (a real table
-  that counts certificates, with a person in two specialties twice, would add up to more).
-- **`st_starts.csv`** — specialist training (ST) starts (UTF-8 with BOM, `;`, CRLF):
-  `specialitet;sjukvårdsregion;år;påbörjade`, by specialty group × health-care region × year
-  {ST_START_YEARS[0]}–{ST_START_YEARS[-1]}.
+- **`specialists.csv`** — specialist physicians (SPL) by specialty group and specialist nurses
+  (SSSK) by specialisation (UTF-8 with BOM, `;`, CRLF): `specialitet;län;kön;ålder;år;specialister`,
+  the groups of `data/codes/specialties.csv` (six of SPL, eight of SSSK) × county × sex × ten-year
+  age band (25-34 … 65-74) × year {LIC_YEARS[0]}–{LIC_YEARS[-1]}, every cell written (zeros too). Each
+  specialist holds one group, so each layer's groups add up to the layer in `licensed.px` in every
+  county, sex, band and year exactly (a real table that counts certificates or degrees, with a
+  person in two specialties twice, would add up to more).
+- **`st_starts.csv`** — the starts of specialist training (UTF-8 with BOM, `;`, CRLF):
+  `specialitet;sjukvårdsregion;år;påbörjade`, by group × health-care region × year
+  {ST_START_YEARS[0]}–{ST_START_YEARS[-1]}: for the physicians' groups the specialist training (ST) starts, for the
+  nurses' specialisations the beginners of the specialist-nurse programme (they add up, per region
+  and year {ADM_YEARS[0]}–{ADM_YEARS[-1]}, to the SSSK beginners of `admissions.csv` exactly).
 - **`manifest.toml`** — name, format, titles, `synthetic = true`, sha256, bytes, rows (and cells for
   PX: values written in DATA) of every data file.
 
@@ -2273,6 +2367,15 @@ population ages 0–100 (`100` = 100+). Codes come from `data/codes/`.
    survivors drawn without replacement from last year's groups) and gives the year's Swedish
    certificates groups in proportion to the ST starts {ST_YEARS_TEXT} years before in the county's
    health-care region (foreign-trained specialists by the stock's mix).
+8. **Specialist nurses by specialisation** (made after the specialties, on a stream of their own,
+   seed + 3). Each region's SSSK beginners of `admissions.csv` are split over the eight
+   specialisations by the year's mix of beginners (district nursing about a quarter; medical or
+   surgical care's share falling from {pct(SPEC_FIGURES['mkv_first'])} in {ST_START_YEARS[0]} to {pct(SPEC_FIGURES['mkv_last'])} in {ST_START_YEARS[-1]}, the other
+   specialisations' — ambulance, oncology, care of older people — rising). The 2010 specialist
+   nurses are split by the 2014 mix of the calibration table, tilted by sex and age (district and
+   medical/surgical nurses older); each later year carries the cells' specialisations along the
+   cohort, and the year's Swedish degrees take the specialisations of the beginners a year before
+   in the county's health-care region, as the physicians' certificates do.
 
 ## Calibration: public aggregates and what the generator achieved
 
@@ -2298,6 +2401,7 @@ population ages 0–100 (`100` = 100+). Codes come from `data/codes/`.
 | municipalities reporting a shortage of nurses | half or more [1] | {pct(ach['mun_ssk_short'])} |
 | share of employed aged 60+, 2021 (retirement matters) | — | {pct(ach['share60_2021'])} |
 | specialist physicians by group, 2013: general practice; internal medicine; surgical; psychiatry; paediatrics; other | 18 %; 21 %; 27 %; 7 %; 5 %; 21 % of 57 300 (10 500; 11 900; 15 400; 4 200; 3 150; remainder) [8] | {SPEC_FIGURES['mix2013']} of {fmt(SPEC_FIGURES['total2013'])} (the level is this data set's SPL) |
+| specialist nurses, about 2014: in all; medical or surgical care | about 48 000; about 8 200 [9] | {fmt(SPEC_FIGURES['nurses2014'])} (this data set's SSSK); {SPEC_FIGURES['nursemix2014']} (district; anaesthesia; intensive; theatre; psychiatric; paediatric; medical/surgical; other) |
 
 Employed in health care in 2020 by profession (target = this generator's split of the 239 000; layers
 are not part of the total):
@@ -2339,6 +2443,12 @@ Sources (stored public copies consulted when the generator was written; facts on
    Läkartidningen (2014-09); more than 67 000 specialist physicians in 2020, more than 18 000 of
    them in surgical specialties (Socialstyrelsen, reported on hsan.se). The total of 57 300 for
    2013 is 15 400 over the surgical share of 2020 (an estimate); "other" is the remainder.
+9. Specialist nurses: about 48 000 employed in 2014, down from about 55 500 in 1995 (Socialstyrelsen,
+   "Tillgång på specialistsjuksköterskor och röntgensjuksköterskor 2014", art.nr 2016-11-2, as
+   reported by Vårdfokus 2016-11-03 and Läkartidningen 2016-11); about 8 200 with medical or
+   surgical specialisation some 20 years after 25 800 in 1995 (Vårdfokus 2018-11, from
+   Socialstyrelsen's data); the specialist-nurse degree is 60 credits (one year), district nursing
+   75 (university syllabi quoting the degree ordinance).
 
 Judgement calls (estimates, not published figures): the split of the 239 000 over professions and
 the women shares other than nurses and physicians; the growth factors of the licensed stocks
@@ -2705,7 +2815,12 @@ def main() -> None:
     if not DRIFT:
         srng = Rng(SEED + 2)
         starts = make_st_starts(srng, county_pop)
-        write_specialties(simulate_specialties(srng, stocks, issued, starts), starts, manifest)
+        specs = simulate_specialties(srng, stocks, issued, starts)
+        nrng = Rng(SEED + 3)
+        nstarts = make_nurse_starts(nrng, beg)
+        nurses = simulate_specialties(nrng, stocks, issued, nstarts, "SSSK")
+        write_specialties([("SPL", SPEC_CODES, specs, starts), ("SSSK", NURSE_CODES, nurses, nstarts)],
+                          manifest)
     write_manifest(manifest)
     ach = achieved(stocks, emp, issued, beg, cpop, pops, balance_rows)
     ach["hsk_wave_2019"] = info["HSK"]["wave_2019"]

@@ -229,7 +229,7 @@ impl List {
                 "a service area: PV, SOM, PSYK, MOD, TV or KHS, or its name (see `hwf codes services`)"
             }
             List::Specialties => {
-                "a specialty group: ALM, INT, KIR, PSYK, BARN or OVR, or its name (see `hwf codes specialties`)"
+                "a specialty group: ALM, INT, KIR, PSYK, BARN or OVR (physicians), DSK, ANE, IVA, OPS, PSV, BUV, MKV or OVS (nurses), or its name (see `hwf codes specialties`)"
             }
         }
     }
@@ -653,8 +653,13 @@ impl CodeLists {
                 .specialties
                 .iter()
                 .map(|x| {
+                    let years = if x.training_years == 1.0 {
+                        "year"
+                    } else {
+                        "years"
+                    };
                     format!(
-                        "{}\t{}\t{}\tlayer of {}, {} years of training, {}",
+                        "{}\t{}\t{}\tlayer of {}, {} {years} of training, {}",
                         x.code, x.name_sv, x.name_en, x.layer, x.training_years, x.service
                     )
                 })

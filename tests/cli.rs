@@ -524,7 +524,14 @@ fn code_lists_on_the_command_line() {
     assert!(out.starts_with("PV\tPrimärvård\tPrimary care\n"), "{out}");
     let (code, out, _) = hwf(&["codes", "specialiteter"]);
     assert_eq!(code, 0);
-    assert_eq!(out.lines().count(), 6);
+    // Six specialty groups of specialist physicians, eight specialisations of specialist nurses.
+    assert_eq!(out.lines().count(), 14);
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.contains("\tlayer of SSSK"))
+            .count(),
+        8
+    );
     assert!(
         out.lines()
             .any(|l| l

@@ -1798,7 +1798,13 @@ fn the_layers_table_agrees_with_the_flows() {
     assert_eq!(cells.len(), 3 * 2, "{cells:?}");
     // Each group's specialists and demand in the target year, rounded, as specialties.csv's
     // national rows.
-    let groups = rows_of(&groups_html[groups_html.find("<table>").unwrap()..]);
+    // One table per layer the specialists divide (physicians, then nurses).
+    let groups: Vec<Vec<String>> = groups_html
+        .split("<table>")
+        .skip(1)
+        .flat_map(|t| rows_of(&format!("<table>{t}")))
+        .collect();
+    assert_eq!(groups_html.matches("<table>").count(), 2);
     let sp = csv_rows(hwf::publish::results::specialties_table(pr).csv());
     let target = pr.scenario.balance.target_year.to_string();
     let national: Vec<&Vec<String>> = sp[1..]

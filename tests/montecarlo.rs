@@ -834,8 +834,9 @@ fn no_intake_file_carries_a_negative_figure_with_draws() {
 /// mean in every year, and each group's band is ordered and holds its point value's neighbourhood.
 #[test]
 fn the_specialty_groups_bands_divide_the_layers_draws() {
-    let per_group = |proj: &Projection, g: usize, ti: usize| -> f64 {
-        let sp = proj.specialties.first().unwrap();
+    // Each layer's groups (specialist physicians, specialist nurses): group `g` of layer `p`.
+    let per_group = |proj: &Projection, p: usize, g: usize, ti: usize| -> f64 {
+        let sp = proj.specialties.iter().find(|s| s.layer == p).unwrap();
         let nc = proj.inputs.grid.nc();
         (0..nc).map(|c| sp.county(ti, g, c, nc)).sum()
     };
@@ -845,16 +846,19 @@ fn the_specialty_groups_bands_divide_the_layers_draws() {
         .unwrap()
         .run(3, sc.seed, &[10.0, 50.0, 90.0])
         .unwrap();
-    let sp = proj.specialties.first().unwrap();
-    assert_eq!(bands.groups.len(), sp.ng());
+    assert_eq!(proj.specialties.len(), 2);
+    for sp in &proj.specialties {
+        let of_layer = bands.groups.iter().filter(|g| g.profession == sp.layer);
+        assert_eq!(of_layer.count(), sp.ng());
+    }
     for gb in &bands.groups {
-        assert_eq!(gb.profession, sp.layer);
         for ti in 0..bands.years.len() {
-            let want = per_group(&proj, gb.group, ti);
+            let want = per_group(&proj, gb.profession, gb.group, ti);
             for q in &gb.quantiles[ti * 3..ti * 3 + 3] {
                 assert!(
                     close(*q, want),
-                    "group {} year {ti}: {q} vs {want}",
+                    "layer {} group {} year {ti}: {q} vs {want}",
+                    gb.profession,
                     gb.group
                 );
             }
@@ -866,15 +870,21 @@ fn the_specialty_groups_bands_divide_the_layers_draws() {
         .unwrap()
         .run(200, sc.seed, &[10.0, 50.0, 90.0])
         .unwrap();
-    let layer = proj.specialties.first().unwrap().layer;
     for ti in 1..bands.years.len() {
-        let sum: f64 = bands.groups.iter().map(|g| g.mean[ti]).sum();
-        let want = bands.mean_of(layer, Variable::Licensed, bands.national(), ti);
-        assert!((sum - want).abs() < 1e-9 * want, "{sum} vs {want}");
+        for sp in &proj.specialties {
+            let sum: f64 = bands
+                .groups
+                .iter()
+                .filter(|g| g.profession == sp.layer)
+                .map(|g| g.mean[ti])
+                .sum();
+            let want = bands.mean_of(sp.layer, Variable::Licensed, bands.national(), ti);
+            assert!((sum - want).abs() < 1e-9 * want, "{sum} vs {want}");
+        }
         for gb in &bands.groups {
             let q = &gb.quantiles[ti * 3..ti * 3 + 3];
             assert!(q[0] <= q[1] && q[1] <= q[2]);
-            let point = per_group(proj, gb.group, ti);
+            let point = per_group(proj, gb.profession, gb.group, ti);
             assert!(
                 q[0] < point * 1.02 && q[2] > point * 0.98,
                 "{q:?} vs {point}"

@@ -18,43 +18,57 @@ fn default_run() -> &'static Projection {
     P.get_or_init(|| run(&default_scenario()).unwrap())
 }
 
-/// In every county, sex, age and year the groups add up to the layer (SPL), and the layer is
-/// within its parent (LAK); no group is negative anywhere.
+/// In every county, sex, age and year each layer's groups add up to the layer (SPL, SSSK), and the
+/// layer is within its parent (LAK, SSK); no group is negative anywhere.
 fn assert_within_layer_and_parent(pr: &Projection) {
-    let sp = pr
+    let layers: Vec<&str> = pr
         .specialties
-        .first()
-        .expect("the default scenario names the specialists");
-    let g = &pr.inputs.grid;
-    let per = g.nc() * 2 * NA;
-    let ng = sp.ng();
-    let layer = &pr.paths[sp.layer];
-    let parent = &pr.paths[pr.params[sp.layer].parent.expect("SPL is a layer")];
-    assert_eq!(sp.years, layer.years);
-    for ti in 0..sp.years.len() {
-        for j in 0..per {
-            let l = layer.licensed[ti * per + j];
-            let mut sum = 0.0;
-            for gi in 0..ng {
-                let v = sp.cells[(ti * ng + gi) * per + j];
+        .iter()
+        .map(|sp| pr.inputs.grid.professions[sp.layer].as_str())
+        .collect();
+    assert_eq!(
+        layers,
+        ["SPL", "SSSK"],
+        "the default specialists divide both layers"
+    );
+    for sp in &pr.specialties {
+        let g = &pr.inputs.grid;
+        let per = g.nc() * 2 * NA;
+        let ng = sp.ng();
+        let layer = &pr.paths[sp.layer];
+        let parent = &pr.paths[pr.params[sp.layer].parent.expect("a layer")];
+        assert_eq!(sp.years, layer.years);
+        for ti in 0..sp.years.len() {
+            for j in 0..per {
+                let l = layer.licensed[ti * per + j];
+                let mut sum = 0.0;
+                for gi in 0..ng {
+                    let v = sp.cells[(ti * ng + gi) * per + j];
+                    assert!(
+                        v >= -1e-9,
+                        "group {gi} negative in year {ti}, cell {j}: {v}"
+                    );
+                    sum += v;
+                }
                 assert!(
-                    v >= -1e-9,
-                    "group {gi} negative in year {ti}, cell {j}: {v}"
+                    (sum - l).abs() <= 1e-9 * l.max(1.0),
+                    "year {}, cell {j}: groups {sum}, layer {l}",
+                    sp.years[ti]
                 );
-                sum += v;
+                assert!(sum <= parent.licensed[ti * per + j] + 1e-9);
             }
-            assert!(
-                (sum - l).abs() <= 1e-9 * l.max(1.0),
-                "year {}, cell {j}: groups {sum}, layer {l}",
-                sp.years[ti]
-            );
-            assert!(sum <= parent.licensed[ti * per + j] + 1e-9);
         }
     }
 }
 
+/// The default run's entry for layer `code`.
+fn layer<'a>(pr: &'a Projection, code: &str) -> &'a hwf::model::specialties::Specialties {
+    let p = pr.inputs.grid.prof(code).unwrap();
+    pr.specialties.iter().find(|s| s.layer == p).unwrap()
+}
+
 #[test]
-fn the_groups_add_up_to_the_layer_and_stay_within_physicians_in_every_cell_and_year() {
+fn the_groups_add_up_to_their_layer_and_stay_within_its_parent_in_every_cell_and_year() {
     assert_within_layer_and_parent(default_run());
 }
 
@@ -78,66 +92,69 @@ fn the_base_year_composition_is_the_tables() {
     // the table's count within the ungrouping's smoothing: the single ages of one group and of
     // the layer are shaped separately.
     let pr = default_run();
-    let sp = pr.specialties.first().unwrap();
     let nc = pr.inputs.grid.nc();
     let by_hand = table_by_group("2023");
-    assert_eq!(sp.table_year, 2023);
-    assert_eq!(by_hand.len(), sp.ng());
-    for (gi, grp) in sp.groups.iter().enumerate() {
-        let model: f64 = (0..nc).map(|c| sp.county(0, gi, c, nc)).sum();
-        let table = by_hand[&grp.code];
-        assert!(
-            (model / table - 1.0).abs() < 0.01,
-            "{}: model {model}, table {table}",
-            grp.code
-        );
+    let mut seen = 0;
+    for sp in &pr.specialties {
+        assert_eq!(sp.table_year, 2023);
+        for (gi, grp) in sp.groups.iter().enumerate() {
+            let model: f64 = (0..nc).map(|c| sp.county(0, gi, c, nc)).sum();
+            let table = by_hand[&grp.code];
+            assert!(
+                (model / table - 1.0).abs() < 0.01,
+                "{}: model {model}, table {table}",
+                grp.code
+            );
+            seen += 1;
+        }
     }
+    // Six groups of specialist physicians, eight specialisations of specialist nurses.
+    assert_eq!((seen, by_hand.len()), (14, 14));
 }
 
 #[test]
 fn the_required_st_starts_of_the_regions_add_up_to_the_nation_and_none_is_negative() {
     let pr = default_run();
-    let sp = pr.specialties.first().unwrap();
     let nr = pr.inputs.hc_regions.len();
-    assert_eq!(sp.required.len(), sp.ng() * (nr + 1));
-    let (q, years) = sp
-        .completion
-        .clone()
-        .expect("completion from the ST starts");
-    // The generator's completion is 0.92 of the starts six years before (with its noise).
-    assert!((0.85..0.98).contains(&q), "completion {q}");
-    assert_eq!(years, vec![2019, 2020, 2021, 2022, 2023]);
-    for gi in 0..sp.ng() {
-        let regions: Vec<_> = sp
-            .required
-            .iter()
-            .filter(|r| r.group == gi && r.region.is_some())
-            .collect();
-        let nation = sp
-            .required
-            .iter()
-            .find(|r| r.group == gi && r.region.is_none())
-            .unwrap();
-        assert_eq!(regions.len(), nr);
-        let sum = |f: &dyn Fn(&hwf::model::specialties::RequiredSt) -> f64| -> f64 {
-            regions.iter().map(|r| f(r)).sum()
-        };
-        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
-        assert!(close(
-            nation.required.unwrap(),
-            sum(&|r| r.required.unwrap())
-        ));
-        assert!(close(nation.today, sum(&|r| r.today)));
-        assert!(close(nation.demand, sum(&|r| r.demand)));
-        for r in &regions {
-            let p = r.parts.unwrap();
-            assert!(r.required.unwrap() >= 0.0);
+    for sp in &pr.specialties {
+        assert_eq!(sp.required.len(), sp.ng() * (nr + 1));
+        let (q, years) = sp.completion.clone().expect("completion from the starts");
+        // The generator's completion is 0.92 of the ST starts six years before, and 0.80 of the
+        // specialist-nurse programme's beginners a year before (with their noise).
+        assert!((0.7..0.98).contains(&q), "completion {q}");
+        assert_eq!(years, vec![2019, 2020, 2021, 2022, 2023]);
+        for gi in 0..sp.ng() {
+            let regions: Vec<_> = sp
+                .required
+                .iter()
+                .filter(|r| r.group == gi && r.region.is_some())
+                .collect();
+            let nation = sp
+                .required
+                .iter()
+                .find(|r| r.group == gi && r.region.is_none())
+                .unwrap();
+            assert_eq!(regions.len(), nr);
+            let sum = |f: &dyn Fn(&hwf::model::specialties::RequiredSt) -> f64| -> f64 {
+                regions.iter().map(|r| f(r)).sum()
+            };
+            let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
             assert!(close(
-                r.unfloored.unwrap(),
-                p.replacement + p.expansion + p.gap
+                nation.required.unwrap(),
+                sum(&|r| r.required.unwrap())
             ));
-            // Base-year balance: no gap to close.
-            assert_eq!(p.gap, 0.0);
+            assert!(close(nation.today, sum(&|r| r.today)));
+            assert!(close(nation.demand, sum(&|r| r.demand)));
+            for r in &regions {
+                let p = r.parts.unwrap();
+                assert!(r.required.unwrap() >= 0.0);
+                assert!(close(
+                    r.unfloored.unwrap(),
+                    p.replacement + p.expansion + p.gap
+                ));
+                // Base-year balance: no gap to close.
+                assert_eq!(p.gap, 0.0);
+            }
         }
     }
 }
@@ -274,48 +291,162 @@ fn an_unknown_group_in_st_starts_change_names_the_key() {
 #[test]
 fn persons_in_st_are_the_starts_of_the_last_six_years_and_the_stages_add_up() {
     // By hand from data/default/st_starts.csv: Stockholm–Gotland in 2025 has in ST the starts of
-    // 2020–2025, all groups: 2020–2023 observed, 2024 and 2025 the mean of 2021–2023.
+    // 2020–2025, all physicians' groups: 2020–2023 observed, 2024 and 2025 the mean of 2021–2023;
+    // in the specialist-nurse programme (one year) the beginners of 2025, the mean of 2021–2023.
     let text = std::fs::read_to_string("data/default/st_starts.csv").unwrap();
-    let mut by_year: BTreeMap<i32, f64> = BTreeMap::new();
+    let (mut physicians, mut nurses): (BTreeMap<i32, f64>, BTreeMap<i32, f64>) = Default::default();
     for line in text.trim_start_matches('\u{feff}').lines().skip(1) {
         let f: Vec<&str> = line.split(';').collect();
         if f[1] == "SG" {
-            *by_year.entry(f[2].parse().unwrap()).or_insert(0.0) +=
-                f[3].trim().parse::<f64>().unwrap();
+            let to = if PHYSICIANS.contains(&f[0]) {
+                &mut physicians
+            } else {
+                &mut nurses
+            };
+            *to.entry(f[2].parse().unwrap()).or_insert(0.0) += f[3].trim().parse::<f64>().unwrap();
         }
     }
-    let mean = (by_year[&2021] + by_year[&2022] + by_year[&2023]) / 3.0;
-    let want: f64 = (2020..=2023).map(|y| by_year[&y]).sum::<f64>() + 2.0 * mean;
+    let mean = |m: &BTreeMap<i32, f64>| (m[&2021] + m[&2022] + m[&2023]) / 3.0;
+    let want_st: f64 = (2020..=2023).map(|y| physicians[&y]).sum::<f64>() + 2.0 * mean(&physicians);
+    let want_programme = mean(&nurses);
     let pr = default_run();
     let csv = String::from_utf8(hwf::publish::results::training_stages_table(pr).csv()).unwrap();
-    let rows: Vec<Vec<String>> = csv
-        .lines()
-        .skip(1)
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "profession,layer,healthcare_region,year,licensed,specialists,other_layers,in_training,neither"
+        )
+    );
+    let rows: Vec<Vec<String>> = lines
         .map(|l| l.split(',').map(str::to_string).collect())
         .collect();
     let num = |r: &Vec<String>, i: usize| r[i].parse::<f64>().unwrap();
-    let sg = rows
-        .iter()
-        .find(|r| r[1] == "SG" && r[2] == "2025")
-        .expect("SG 2025");
-    assert!((num(sg, 5) - want).abs() < 1e-3, "{} vs {want}", num(sg, 5));
-    // Every row: physicians = specialists + in ST + neither; the nation the sum of its regions.
+    let row = |layer: &str, region: &str, year: &str| {
+        rows.iter()
+            .find(|r| r[1] == layer && r[2] == region && r[3] == year)
+            .unwrap_or_else(|| panic!("{layer} {region} {year}"))
+    };
+    let sg = row("SPL", "SG", "2025");
+    assert!(
+        (num(sg, 7) - want_st).abs() < 1e-3,
+        "{} vs {want_st}",
+        num(sg, 7)
+    );
+    let sg = row("SSSK", "SG", "2025");
+    assert!(
+        (num(sg, 7) - want_programme).abs() < 1e-3,
+        "{} vs {want_programme}",
+        num(sg, 7)
+    );
+    // The nurses' other layer is the midwives (BMO), from their own path; the physicians have
+    // none.
+    let g = &pr.inputs.grid;
+    let per = g.nc() * 2 * NA;
+    let bmo = &pr.paths[g.prof("BMO").unwrap()];
+    let ti = bmo.years.iter().position(|&y| y == 2040).unwrap();
+    let midwives: f64 = bmo.licensed[ti * per..(ti + 1) * per].iter().sum();
+    assert!((num(row("SSSK", "00", "2040"), 6) - midwives).abs() < 1e-3 * midwives);
+    assert_eq!(num(row("SPL", "00", "2040"), 6), 0.0);
+    // Every row: the parent = specialists + other layers + in training + neither; the nation the
+    // sum of its regions.
     for r in &rows {
         // (each figure written to six decimals)
-        assert!((num(r, 3) - num(r, 4) - num(r, 5) - num(r, 6)).abs() < 1e-5);
-        assert!(num(r, 6) > 0.0, "{r:?}");
+        let rest = num(r, 4) - num(r, 5) - num(r, 6) - num(r, 7) - num(r, 8);
+        assert!(rest.abs() < 1e-5, "{r:?}");
+        assert!(num(r, 8) > 0.0, "{r:?}");
     }
-    for y in ["2025", "2040"] {
-        let nation = rows.iter().find(|r| r[1] == "00" && r[2] == y).unwrap();
-        for i in 3..7 {
-            let sum: f64 = rows
-                .iter()
-                .filter(|r| r[1] != "00" && r[2] == y)
-                .map(|r| num(r, i))
-                .sum();
-            assert!((num(nation, i) - sum).abs() < 1e-3 * sum.abs().max(1.0));
+    for layer in ["SPL", "SSSK"] {
+        for y in ["2025", "2040"] {
+            let nation = row(layer, "00", y);
+            for i in 4..9 {
+                let sum: f64 = rows
+                    .iter()
+                    .filter(|r| r[1] == layer && r[2] != "00" && r[3] == y)
+                    .map(|r| num(r, i))
+                    .sum();
+                assert!((num(nation, i) - sum).abs() < 1e-3 * sum.abs().max(1.0));
+            }
         }
     }
+}
+
+/// Profession `code`'s licences (certificates, degrees) on Swedish education in the register's
+/// `years`, all counties, sexes and ages.
+fn swedish_issued(pr: &Projection, code: &str, years: std::ops::RangeInclusive<i32>) -> f64 {
+    let g = &pr.inputs.grid;
+    let per = g.nc() * 2 * NA;
+    years
+        .map(|y| {
+            let yi = pr
+                .inputs
+                .licence_years
+                .iter()
+                .position(|&v| v == y)
+                .unwrap();
+            // `issued` is [year][origin][p][c][s][a]; origin 0 is Swedish education.
+            let at = yi * 3 * g.cells() + g.idx(g.prof(code).unwrap(), 0, 0, 0);
+            pr.inputs.issued[at..at + per].iter().sum::<f64>()
+        })
+        .sum()
+}
+
+/// The specialist nurses' completion share by hand: SSSK's Swedish degrees 2019–2023 in the
+/// register over the programme's beginners a year before, all specialisations and regions.
+#[test]
+fn the_nurses_completion_is_their_degrees_over_the_beginners_a_year_before() {
+    let pr = default_run();
+    let degrees = swedish_issued(pr, "SSSK", 2019..=2023);
+    let began: f64 = st_table()
+        .iter()
+        .filter(|((grp, _, y), _)| !PHYSICIANS.contains(&grp.as_str()) && (2018..=2022).contains(y))
+        .map(|(_, v)| v)
+        .sum();
+    let (q, years) = layer(pr, "SSSK").completion.clone().unwrap();
+    assert_eq!(years, vec![2019, 2020, 2021, 2022, 2023]);
+    assert!(
+        (q - degrees / began).abs() < 1e-12,
+        "{q} vs {}",
+        degrees / began
+    );
+}
+
+#[test]
+fn more_beginners_in_a_specialisation_give_it_a_larger_share_of_the_same_nurses_a_year_later() {
+    // The specialist nurses' number follows the programme's beginners (admissions.csv); the
+    // specialisations' beginners divide the degrees. Medical or surgical care's beginners doubled
+    // from 2024 take a larger share of the degrees from 2025 (one year of training), not before,
+    // and the layer is the same.
+    let base = default_run();
+    let mut sc = default_scenario();
+    sc.supply.st_starts_change = BTreeMap::from([("MKV".to_string(), 2.0)]);
+    let pr = run(&sc).unwrap();
+    let (a, b) = (layer(base, "SSSK"), layer(&pr, "SSSK"));
+    let nc = pr.inputs.grid.nc();
+    let mkv = a.groups.iter().position(|g| g.code == "MKV").unwrap();
+    let at = |y: i32| a.years.iter().position(|&v| v == y).unwrap();
+    let certs = |s: &hwf::model::specialties::Specialties, ti: usize| -> f64 {
+        (0..nc)
+            .map(|c| s.certificates[(ti * s.ng() + mkv) * nc + c])
+            .sum()
+    };
+    assert_eq!(certs(a, at(2024)), certs(b, at(2024)));
+    assert!(certs(b, at(2025)) > 1.5 * certs(a, at(2025)));
+    let total = |s: &hwf::model::specialties::Specialties, ti: usize| -> f64 {
+        (0..s.ng())
+            .flat_map(|gi| (0..nc).map(move |c| (gi, c)))
+            .map(|(gi, c)| s.county(ti, gi, c, nc))
+            .sum()
+    };
+    let last = a.years.len() - 1;
+    assert!((total(a, last) - total(b, last)).abs() < 1e-6 * total(a, last));
+    let group = |s: &hwf::model::specialties::Specialties| -> f64 {
+        (0..nc).map(|c| s.county(last, mkv, c, nc)).sum()
+    };
+    assert!(group(b) > group(a) * 1.2, "{} vs {}", group(b), group(a));
+    // The physicians' groups are untouched.
+    assert_eq!(layer(base, "SPL").cells, layer(&pr, "SPL").cells);
+    assert_within_layer_and_parent(&pr);
 }
 
 #[test]
@@ -371,6 +502,10 @@ fn a_specialists_table_without_a_year_up_to_the_base_year_is_an_error_naming_it(
     );
 }
 
+/// The specialist physicians' groups (the nurses' specialisations are the other rows of the
+/// default tables).
+const PHYSICIANS: [&str; 6] = ["ALM", "INT", "KIR", "PSYK", "BARN", "OVR"];
+
 /// `data/default/st_starts.csv` read by hand: starts by (group, region, year).
 fn st_table() -> BTreeMap<(String, String, i32), f64> {
     let text = std::fs::read_to_string("data/default/st_starts.csv").unwrap();
@@ -417,21 +552,10 @@ fn fed_by_st_each_region_certifies_q_times_its_starts_six_years_before() {
     let st = st_table();
     // q by hand: SPL's Swedish certificates 2019–2023 in the register over the starts six years
     // before (every group trains six years), all groups and regions.
-    let per = g.nc() * 2 * NA;
-    let mut certified = 0.0;
-    for y in 2019..=2023 {
-        let yi = pr
-            .inputs
-            .licence_years
-            .iter()
-            .position(|&v| v == y)
-            .unwrap();
-        let at = yi * 3 * g.cells() + g.idx(spl, 0, 0, 0);
-        certified += pr.inputs.issued[at..at + per].iter().sum::<f64>();
-    }
+    let certified = swedish_issued(&pr, "SPL", 2019..=2023);
     let started: f64 = st
         .iter()
-        .filter(|((_, _, y), _)| (2013..=2017).contains(y))
+        .filter(|((g, _, y), _)| PHYSICIANS.contains(&g.as_str()) && (2013..=2017).contains(y))
         .map(|(_, v)| v)
         .sum();
     let q = certified / started;
@@ -450,10 +574,9 @@ fn fed_by_st_each_region_certifies_q_times_its_starts_six_years_before() {
                 / 3.0
         }
     };
-    let groups = ["ALM", "INT", "KIR", "PSYK", "BARN", "OVR"];
     for (ti, &t) in pr.paths[spl].years.iter().enumerate().skip(1) {
         for (r, got) in region_certificates(&pr, ti) {
-            let want: f64 = groups.iter().map(|grp| q * start(grp, &r, t - 6)).sum();
+            let want: f64 = PHYSICIANS.iter().map(|grp| q * start(grp, &r, t - 6)).sum();
             assert!(
                 (got - want).abs() < 1e-9 * want,
                 "{t} {r}: {got} certificates, {want} from the starts"

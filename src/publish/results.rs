@@ -8,12 +8,12 @@
 //! | `flows.csv/.parquet` | profession × county × year, the base year and the projected years | licensed (empty in the base year), inflow_se, inflow_eu, inflow_tc, exits, moved_in (net movement into the county with `supply.county_exits_by = "age"`, else empty: the moves are inside the exits; exits and moved_in empty in the base year and the first projected year) |
 //! | `county_exits.csv` (with `supply.county_exits_by = "age"`) | profession × county × age group | each county's deviation from the national exit rates (net moves out; negative: in), its raw value over the exit window and the weight of its own figure |
 //! | `layers.csv` (with specialist layers) | layer × county (and the total) × projected year | the layer's licensed persons, its parent's (`parent`), the parent's persons without the layer's competence, and the persons the bound took out of the layer (empty in the first projected year) |
-//! | `specialties.csv` (with `supply.specialists`) | specialty group × county (and the total) × projected year | the group's specialists (they add up to the layer's), its demand (base-year balance, the group's service area's growth), the gap, and the year's Swedish certificates in the group |
-//! | `st.csv` (with `supply.st_starts`) | specialty group × health-care region × year from the starts' first year to the horizon | ST starts (status `observed`, then `assumed`: the mean of the last `supply.st_starts_window` years times `supply.st_starts_change`) and the persons in training (the starts of the last training length) |
-//! | `training_stages.csv` (with `supply.st_starts`) | health-care region (and the total) × projected year | the layer's parent's licensed persons (physicians), the layer's (specialists), the persons in ST and those neither (the parent less the two) |
-//! | `st_required.csv` (with `supply.st_starts`, national runs) | specialty group × health-care region, then the group for the nation (the sum) | today's ST starts; required ST starts a year from `balance.intake_from` (floored at 0, with the flag), the rule's value and its parts; the completion share; the target year's specialists without new starts and demand |
-//! | `specialties_bands.csv` (with draws and a specialists table) | specialty group × projected year, nationally | the mean and percentiles of the group's specialists over the draws: each draw's licensed persons of a county divided by the point projection's composition there |
-//! | `st_sensitivity.csv` (with `st_required.csv`) | specialty group × health-care region (then the nation) × setting | the required ST starts (before and after the floor) with the target in each year of the balance window alone, and with the base year's imbalance at −5 %, 0, +5 % of its specialists |
+//! | `specialties.csv` (with `supply.specialists`) | layer × specialty group (physicians' specialties, nurses' specialisations) × county (and the total) × projected year | the group's specialists (they add up to the layer's), its demand (base-year balance, the group's service area's growth), the gap, and the year's Swedish certificates in the group |
+//! | `st.csv` (with `supply.st_starts`) | layer × specialty group × health-care region × year from the starts' first year to the horizon | the training starts — ST for physicians, the specialist-nurse programme's beginners for nurses — (status `observed`, then `assumed`: the mean of the last `supply.st_starts_window` years times `supply.st_starts_change`) and the persons in training (the starts of the last training length) |
+//! | `training_stages.csv` (with `supply.st_starts`) | parent × layer × health-care region (and the total) × projected year | the parent's licensed persons (physicians, nurses), the layer's (specialists), the parent's other layers' (midwives), the persons in training and those in none of these (without a specialist's competence, not in training) |
+//! | `st_required.csv` (with `supply.st_starts`, national runs) | layer × specialty group × health-care region, then the group for the nation (the sum) | today's ST starts; required ST starts a year from `balance.intake_from` (floored at 0, with the flag), the rule's value and its parts; the completion share; the target year's specialists without new starts and demand |
+//! | `specialties_bands.csv` (with draws and a specialists table) | layer × specialty group × projected year, nationally | the mean and percentiles of the group's specialists over the draws: each draw's licensed persons of a county divided by the point projection's composition there |
+//! | `st_sensitivity.csv` (with `st_required.csv`) | layer × specialty group × health-care region (then the nation) × setting | the required ST starts (before and after the floor) with the target in each year of the balance window alone, and with the base year's imbalance at −5 %, 0, +5 % of its specialists |
 //! | `intake.csv` | profession with a Swedish programme | today's beginners; required beginners a year (floored at 0, with the flag), its unfloored value and parts (replacement, expansion, closing the gap), rule and window; target-year supply and demand; capacity and the gap left at capacity; with `balance.max_change` the limit, the constant intake without it, the year the path reaches its level and whether it is the fastest path the limit allows; with `balance.substitutable` the group, the share of the group's intake and the profession's own target-year gap |
 //! | `intake_regions.csv` (with `supply.destinations`, national runs) | profession with a Swedish programme × health-care region | the region's beginners today; its part of the national required intake (the parts add up to `intake.csv`'s figure), the national figure split by today's beginners instead, the region's share of the national figure; the share of its graduates' licences that stay in its own counties and the licence years the destination shares rest on (empty for a region without the programme); with draws, the percentiles of its part (`required_p10` …: each draw's national figure split as the point figure is) |
 //! | `intake_path.csv` (with `balance.max_change`) | profession × year from `intake_from` to the horizon | beginners on the path under the largest change a year, national supply, demand and gap with them |
@@ -556,17 +556,18 @@ pub fn specialties_table(pr: &Projection) -> Wide {
 /// first year to the horizon: the starts (observed, then assumed) and the persons in training.
 pub fn st_table(pr: &Projection) -> Wide {
     let nr = pr.inputs.hc_regions.len();
-    let mut text: [Vec<String>; 4] = Default::default();
+    let mut text: [Vec<String>; 5] = Default::default();
     let mut nums: [Vec<Option<f64>>; 2] = Default::default();
     for sp in &pr.specialties {
         let ng = sp.ng();
         for (gi, grp) in sp.groups.iter().enumerate() {
             for r in 0..nr {
                 for (&y, &seen) in sp.st_years.iter().zip(&sp.st_observed) {
-                    text[0].push(grp.code.clone());
-                    text[1].push(pr.inputs.hc_regions[r].clone());
-                    text[2].push(y.to_string());
-                    text[3].push(if seen { "observed" } else { "assumed" }.into());
+                    text[0].push(pr.inputs.grid.professions[sp.layer].clone());
+                    text[1].push(grp.code.clone());
+                    text[2].push(pr.inputs.hc_regions[r].clone());
+                    text[3].push(y.to_string());
+                    text[4].push(if seen { "observed" } else { "assumed" }.into());
                     nums[0].push(sp.start(y, gi, r, nr));
                     nums[1].push(
                         sp.years
@@ -579,10 +580,11 @@ pub fn st_table(pr: &Projection) -> Wide {
             }
         }
     }
-    let [group, region, year, status] = text;
+    let [layer, group, region, year, status] = text;
     let [starts, training] = nums;
     Wide {
         cols: vec![
+            ("profession".into(), Data::Text(layer)),
             ("specialty".into(), Data::Text(group)),
             ("healthcare_region".into(), Data::Text(region)),
             ("year".into(), Data::Text(year)),
@@ -593,25 +595,30 @@ pub fn st_table(pr: &Projection) -> Wide {
     }
 }
 
-/// The layer's parent by stage of training, per health-care region (then the total) and projected
-/// year: the parent's licensed persons (physicians), the layer's (specialists), the persons in ST
-/// (the starts of the last training length, all groups) and those neither specialists nor in ST.
-/// Only where the run has ST starts reaching back a training length; the base year (the
-/// register's count) is not repeated.
+/// A specialist layer's parent by stage of training, per health-care region (then the total) and
+/// projected year: the parent's licensed persons (physicians, nurses), the layer's (specialists),
+/// the parent's other layers' (midwives, for the nurses), the persons in training (the starts of
+/// the last training length, all groups) and those in none of these — physicians and nurses
+/// without a specialist's competence, not in training. Only for layers whose starts reach back a
+/// training length; the base year (the register's count) is not repeated.
 pub fn training_stages_table(pr: &Projection) -> Wide {
     let g = &pr.inputs.grid;
     let (nc, nr) = (g.nc(), pr.inputs.hc_regions.len());
     let per = nc * 2 * NA;
     let region_of = pr.inputs.county_regions();
-    let mut text: [Vec<String>; 3] = Default::default();
-    let mut nums: [Vec<Option<f64>>; 4] = Default::default();
+    let mut text: [Vec<String>; 4] = Default::default();
+    let mut nums: [Vec<Option<f64>>; 5] = Default::default();
     let with_parent = pr
         .specialties
         .iter()
+        .filter(|sp| !sp.st_years.is_empty())
         .filter_map(|sp| pr.params[sp.layer].parent.map(|q| (sp, q)));
     for (sp, q) in with_parent {
         let ng = sp.ng();
         let (layer, parent) = (&pr.paths[sp.layer], &pr.paths[q]);
+        let others: Vec<usize> = (0..g.np())
+            .filter(|&o| o != sp.layer && pr.params[o].parent == Some(q))
+            .collect();
         for r in 0..=nr {
             let counties: Vec<usize> = (0..nc)
                 .filter(|&c| r == nr || region_of[c] == Some(r))
@@ -631,29 +638,34 @@ pub fn training_stages_table(pr: &Projection) -> Wide {
                     counties.iter().map(|&c| county_sum(v, per, ti, c)).sum()
                 };
                 let (pl, l) = (sum(&parent.licensed), sum(&layer.licensed));
+                let other: f64 = others.iter().map(|&o| sum(&pr.paths[o].licensed)).sum();
                 text[0].push(g.professions[q].clone());
-                text[1].push(if r == nr {
+                text[1].push(g.professions[sp.layer].clone());
+                text[2].push(if r == nr {
                     pr.area().total_code().to_string()
                 } else {
                     pr.inputs.hc_regions[r].clone()
                 });
-                text[2].push(y.to_string());
+                text[3].push(y.to_string());
                 nums[0].push(Some(pl));
                 nums[1].push(Some(l));
-                nums[2].push(Some(training));
-                nums[3].push(Some(pl - l - training));
+                nums[2].push(Some(other));
+                nums[3].push(Some(training));
+                nums[4].push(Some(pl - l - other - training));
             }
         }
     }
-    let [parent, region, year] = text;
-    let [parent_licensed, specialists, training, neither] = nums;
+    let [parent, layer, region, year] = text;
+    let [parent_licensed, specialists, other, training, neither] = nums;
     Wide {
         cols: vec![
             ("profession".into(), Data::Text(parent)),
+            ("layer".into(), Data::Text(layer)),
             ("healthcare_region".into(), Data::Text(region)),
             ("year".into(), Data::Text(year)),
             ("licensed".into(), Data::Num(parent_licensed)),
             ("specialists".into(), Data::Num(specialists)),
+            ("other_layers".into(), Data::Num(other)),
             ("in_training".into(), Data::Num(training)),
             ("neither".into(), Data::Num(neither)),
         ],
@@ -666,17 +678,18 @@ pub fn training_stages_table(pr: &Projection) -> Wide {
 /// completion share, and the target year's specialists without new starts and demand.
 pub fn st_required_table(pr: &Projection) -> Wide {
     let b = &pr.scenario.balance;
-    let mut text: [Vec<String>; 3] = Default::default();
+    let mut text: [Vec<String>; 4] = Default::default();
     let mut cols: Vec<Vec<Option<f64>>> = vec![Vec::new(); 9];
     for sp in &pr.specialties {
         let q = sp.completion.as_ref().map(|c| c.0);
         for r in &sp.required {
-            text[0].push(sp.groups[r.group].code.clone());
-            text[1].push(r.region.map_or_else(
+            text[0].push(pr.inputs.grid.professions[sp.layer].clone());
+            text[1].push(sp.groups[r.group].code.clone());
+            text[2].push(r.region.map_or_else(
                 || pr.area().total_code().to_string(),
                 |i| pr.inputs.hc_regions[i].clone(),
             ));
-            text[2].push(r.floored().to_string());
+            text[3].push(r.floored().to_string());
             for (i, v) in [
                 Some(r.today),
                 r.required,
@@ -695,11 +708,12 @@ pub fn st_required_table(pr: &Projection) -> Wide {
             }
         }
     }
-    let [group, region, floored] = text;
+    let [layer, group, region, floored] = text;
     let mut it = cols.into_iter();
     let mut next = || Data::Num(it.next().unwrap_or_default());
     Wide {
         cols: vec![
+            ("profession".into(), Data::Text(layer)),
             ("specialty".into(), Data::Text(group)),
             ("healthcare_region".into(), Data::Text(region)),
             ("st_starts_today".into(), next()),
@@ -983,7 +997,7 @@ pub fn intake_sensitivity_table(pr: &Projection) -> Wide {
 /// imbalance set to −5 %, 0 and +5 % of its specialists (as [`intake_sensitivity_table`] for the
 /// required intake). Empty without required ST starts.
 pub fn st_sensitivity_table(pr: &Projection) -> Wide {
-    let mut text: [Vec<String>; 4] = Default::default();
+    let mut text: [Vec<String>; 5] = Default::default();
     let (mut unfloored, mut required) = (Vec::new(), Vec::new());
     for sp in &pr.specialties {
         for r in &sp.required {
@@ -1001,18 +1015,20 @@ pub fn st_sensitivity_table(pr: &Projection) -> Wide {
                         .map(|(i, a)| ("base_year_imbalance", fmt(*i), *a)),
                 );
             for (kind, setting, a) in settings {
-                text[0].push(sp.groups[r.group].code.clone());
-                text[1].push(region.clone());
-                text[2].push(kind.to_string());
-                text[3].push(setting);
+                text[0].push(pr.inputs.grid.professions[sp.layer].clone());
+                text[1].push(sp.groups[r.group].code.clone());
+                text[2].push(region.clone());
+                text[3].push(kind.to_string());
+                text[4].push(setting);
                 unfloored.push(a);
                 required.push(a.map(|a| a.max(0.0)));
             }
         }
     }
-    let [group, region, kind, setting] = text;
+    let [layer, group, region, kind, setting] = text;
     Wide {
         cols: vec![
+            ("profession".into(), Data::Text(layer)),
             ("specialty".into(), Data::Text(group)),
             ("healthcare_region".into(), Data::Text(region)),
             ("sensitivity".into(), Data::Text(kind)),

@@ -1182,7 +1182,7 @@ impl Kernel {
                 for d in 0..draws {
                     lic.extend((0..nr * ny).map(|i| out.value(i, d)));
                 }
-                groups = group_bands(p, gs, &lic, (draws, nr, ny), percentiles);
+                groups.extend(group_bands(p, gs, &lic, (draws, nr, ny), percentiles));
             }
             self.reduce(
                 p,

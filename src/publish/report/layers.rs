@@ -166,26 +166,29 @@ fn specialties_table(
         (format!("år {target}"), format!("in {target}"))
     };
     let q = sp.completion.as_ref().map(|c| c.0);
+    let w = Words::of(pr, sp.layer);
     let _ = writeln!(
         o,
         "<h3>{}</h3><p>{}</p>",
-        tr(
-            lang,
-            "Specialistläkare efter specialitet",
-            "Specialist physicians by specialty"
-        ),
+        w.title.pick(lang),
         match lang {
             Lang::Sv => format!(
-                "Specialistläkarna delas på specialitetsgrupper: i basåret som i specialisttabellen ({}), därefter behåller varje årskull sin sammansättning och årets nya specialistbevis fördelas på grupperna efter ST-starterna en utbildningstid tidigare. Efterfrågan är gruppens specialister i basåret, framskriven med sitt verksamhetsområdes befolkning (specialties.csv; metod i docs/MODEL.md 4.3.1).{}",
+                "{} delas på {}: i basåret som i specialisttabellen ({}), därefter behåller varje årskull sin sammansättning och årets nya {} fördelas på grupperna efter {} en utbildningstid tidigare. Efterfrågan är gruppens specialister i basåret, framskriven med sitt verksamhetsområdes befolkning (specialties.csv; metod i docs/MODEL.md 4.3.1).{}",
+                w.persons.0,
+                w.groups.0,
                 sp.table_year,
+                w.certificates.0,
+                w.starts.0,
                 if whole {
                     format!(
-                        " Behövda ST-starter: det antal starter om året från {} som för gruppen till efterfrågan {}{} (st_required.csv; känsligheten för målåret och för basårets obalans i st_sensitivity.csv).",
+                        " Behövda {}: det antal om året från {} som för gruppen till efterfrågan {}{} (st_required.csv; känsligheten för målåret och för basårets obalans i st_sensitivity.csv).",
+                        w.need.0,
                         sc.balance.intake_from,
                         window_sv,
                         q.map_or(String::new(), |q| format!(
-                            ", med {} % av starterna som slutar med specialistbevis",
-                            num(100.0 * q, 0, lang)
+                            ", med {} % av dem som slutar med {}",
+                            num(100.0 * q, 0, lang),
+                            w.certificate.0
                         ))
                     )
                 } else {
@@ -193,16 +196,22 @@ fn specialties_table(
                 },
             ),
             Lang::En => format!(
-                "Specialist physicians are divided over specialty groups: in the base year as in the specialists table ({}), then each cohort keeps its composition and the year's new certificates are divided over the groups by the ST starts one training length earlier. Demand is the group's specialists in the base year, projected with its service area's population (specialties.csv; method in docs/MODEL.md 4.3.1).{}",
+                "{} are divided over {}: in the base year as in the specialists table ({}), then each cohort keeps its composition and the year's new {} are divided over the groups by {} one training length earlier. Demand is the group's specialists in the base year, projected with its service area's population (specialties.csv; method in docs/MODEL.md 4.3.1).{}",
+                w.persons.1,
+                w.groups.1,
                 sp.table_year,
+                w.certificates.1,
+                w.starts.1,
                 if whole {
                     format!(
-                        " Required ST starts: the starts a year from {} that bring the group to its demand {}{} (st_required.csv; their sensitivity to the target year and to the base-year imbalance in st_sensitivity.csv).",
+                        " Required {}: the number a year from {} that brings the group to its demand {}{} (st_required.csv; its sensitivity to the target year and to the base-year imbalance in st_sensitivity.csv).",
+                        w.need.1,
                         sc.balance.intake_from,
                         window_en,
                         q.map_or(String::new(), |q| format!(
-                            ", with {} % of the starts ending in a certificate",
-                            num(100.0 * q, 0, lang)
+                            ", with {} % of them ending in a {}",
+                            num(100.0 * q, 0, lang),
+                            w.certificate.1
                         ))
                     )
                 } else {
@@ -212,20 +221,36 @@ fn specialties_table(
         }
     );
     let mut head = vec![
-        tr(lang, "Specialitet", "Specialty").to_string(),
+        w.group.pick(lang).to_string(),
         format!("{} {target}", tr(lang, "Specialister", "Specialists")),
         format!("{} {target}", tr(lang, "Efterfrågan", "Demand")),
         tr(lang, "Skillnad", "Difference").to_string(),
     ];
+    // The groups' bands are the run's total (docs/MODEL.md 10): shown in a report for all its
+    // counties, between the outer percentiles.
+    let band = pr
+        .bands
+        .as_ref()
+        .filter(|b| counties.len() == nc && b.percentiles.len() > 1)
+        .and_then(|b| Some((b, b.years.iter().position(|&y| y == target)?)));
+    if let Some((b, _)) = band {
+        let (lo, hi) = (b.percentiles[0], b.percentiles[b.percentiles.len() - 1]);
+        head.push(format!(
+            "{} {target} P{}–P{}",
+            tr(lang, "Specialister", "Specialists"),
+            num(lo, 0, lang),
+            num(hi, 0, lang)
+        ));
+    }
     if whole {
-        head.push(tr(lang, "ST-starter i dag", "ST starts today").to_string());
         head.push(format!(
             "{} {}",
-            tr(
-                lang,
-                "Behövda ST-starter om året från",
-                "Required ST starts a year from"
-            ),
+            w.today.pick(lang),
+            tr(lang, "i dag", "today")
+        ));
+        head.push(format!(
+            "{} {}",
+            w.required.pick(lang),
             sc.balance.intake_from
         ));
     }
@@ -249,6 +274,21 @@ fn specialties_table(
             num(want, 0, lang),
             num(have - want, 0, lang)
         );
+        if let Some((b, bi)) = band {
+            let nq = b.percentiles.len();
+            let cell = b
+                .groups
+                .iter()
+                .find(|x| x.profession == sp.layer && x.group == gi)
+                .map_or("–".into(), |x| {
+                    format!(
+                        "{} – {}",
+                        num(x.quantiles[bi * nq], 0, lang),
+                        num(x.quantiles[bi * nq + nq - 1], 0, lang)
+                    )
+                });
+            let _ = write!(o, "<td>{cell}</td>");
+        }
         if whole {
             let row = sp
                 .required
@@ -265,4 +305,104 @@ fn specialties_table(
         let _ = writeln!(o, "</tr>");
     }
     let _ = writeln!(o, "</table></div>");
+}
+
+/// The words a specialist layer's section is written in, `(Swedish, English)`: specialist
+/// physicians train in ST posts, specialist nurses in a programme; another layer is named by its
+/// code list names.
+struct Words {
+    title: Pair,
+    persons: Pair,
+    groups: Pair,
+    group: Pair,
+    certificate: Pair,
+    certificates: Pair,
+    starts: Pair,
+    need: Pair,
+    today: Pair,
+    required: Pair,
+}
+
+/// A text in Swedish and English.
+struct Pair(String, String);
+
+impl Pair {
+    fn pick(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Sv => &self.0,
+            Lang::En => &self.1,
+        }
+    }
+}
+
+impl Words {
+    fn of(pr: &Projection, layer: usize) -> Words {
+        let pair = |sv: &str, en: &str| Pair(sv.to_string(), en.to_string());
+        let code = &pr.inputs.grid.professions[layer];
+        match code.as_str() {
+            "SPL" => Words {
+                title: pair(
+                    "Specialistläkare efter specialitet",
+                    "Specialist physicians by specialty",
+                ),
+                persons: pair("Specialistläkarna", "Specialist physicians"),
+                groups: pair("specialitetsgrupper", "specialty groups"),
+                group: pair("Specialitet", "Specialty"),
+                certificate: pair("specialistbevis", "certificate"),
+                certificates: pair("specialistbevis", "certificates"),
+                starts: pair("ST-starterna", "the ST starts"),
+                need: pair("ST-starter", "ST starts"),
+                today: pair("ST-starter", "ST starts"),
+                required: pair(
+                    "Behövda ST-starter om året från",
+                    "Required ST starts a year from",
+                ),
+            },
+            "SSSK" => Words {
+                title: pair(
+                    "Specialistsjuksköterskor efter inriktning",
+                    "Specialist nurses by specialisation",
+                ),
+                persons: pair("Specialistsjuksköterskorna", "Specialist nurses"),
+                groups: pair("inriktningar", "specialisations"),
+                group: pair("Inriktning", "Specialisation"),
+                certificate: pair("examen", "degree"),
+                certificates: pair("examina", "degrees"),
+                starts: pair(
+                    "nybörjarna på specialistsjuksköterskeprogrammet",
+                    "the beginners of the specialist-nurse programme",
+                ),
+                need: pair("nybörjare", "beginners"),
+                today: pair("Nybörjare", "Beginners"),
+                required: pair(
+                    "Behövda nybörjare om året från",
+                    "Required beginners a year from",
+                ),
+            },
+            _ => {
+                let names = crate::codes::CodeLists::get().profession(code);
+                let (sv, en) = names.map_or((code.clone(), code.clone()), |p| {
+                    (p.name_sv.clone(), p.name_en.clone())
+                });
+                Words {
+                    title: Pair(
+                        format!("{sv} efter specialitetsgrupp"),
+                        format!("{en} by specialty group"),
+                    ),
+                    persons: Pair(sv.clone(), en.clone()),
+                    groups: pair("specialitetsgrupper", "specialty groups"),
+                    group: pair("Specialitetsgrupp", "Specialty group"),
+                    certificate: pair("specialistbevis", "certificate"),
+                    certificates: pair("specialistbevis", "certificates"),
+                    starts: pair("starterna av utbildningen", "the training starts"),
+                    need: pair("starter", "starts"),
+                    today: pair("Starter", "Starts"),
+                    required: pair(
+                        "Behövda starter om året från",
+                        "Required starts a year from",
+                    ),
+                }
+            }
+        }
+    }
 }
