@@ -547,7 +547,7 @@ fn main() {
     let sc = scenario_20();
     let proj = run(&sc).expect("default run");
     let kernel = Kernel::new(&proj).expect("kernel");
-    let q = [10.0, 50.0, 90.0];
+    let q = hwf::model::scenario::Percentiles::new(vec![10.0, 50.0, 90.0]).expect("percentiles");
     if let Some(dir) = export_dir {
         export(&kernel, sc.seed, Path::new(dir));
     }

@@ -1144,6 +1144,11 @@ fn monte_carlo_options_that_cannot_work_are_refused_by_name() {
         assert_ne!(code, 0, "{args:?}");
         assert!(stderr.contains(want), "{args:?}: {stderr}");
         assert!(!out.exists(), "nothing is written on an error");
+        // Refused before any work: no scenario read, nothing projected.
+        assert!(
+            !stderr.contains("projecting") && !stderr.contains("reading the scenario"),
+            "{args:?}: {stderr}"
+        );
     }
 }
 

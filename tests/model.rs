@@ -1077,7 +1077,7 @@ fn bad_scenarios_name_the_key() {
         ),
         (
             "inherits = \"default\"\n[uncertainty]\nquantiles = [10, 150]\n",
-            "`uncertainty.quantiles`: 150; expected percentiles from 0 to 100",
+            "150; expected percentiles from 0 to 100 in `uncertainty.quantiles`",
         ),
         (
             "inherits = \"default\"\n[uncertainty]\ndraws = 0\n",

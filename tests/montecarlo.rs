@@ -19,6 +19,11 @@ fn fixed() -> Dist {
 }
 
 /// The default scenario with a substitution, a density target and trends, every law fixed.
+/// Checked percentiles for the kernel.
+fn pct(q: &[f64]) -> scenario::Percentiles {
+    scenario::Percentiles::new(q.to_vec()).unwrap()
+}
+
 fn all_fixed() -> Scenario {
     let mut sc = scenario::load(None).unwrap().0;
     let u = &mut sc.uncertainty;
@@ -163,7 +168,7 @@ fn fixed_distributions_reproduce_the_point_projection_fed_by_st() {
 fn reproduces_the_point_projection(sc: Scenario) {
     let proj = run(&sc).unwrap();
     let kernel = Kernel::new(&proj).unwrap();
-    let bands = kernel.run(3, sc.seed, &[10.0, 50.0, 90.0]).unwrap();
+    let bands = kernel.run(3, sc.seed, &pct(&[10.0, 50.0, 90.0])).unwrap();
     let g = &proj.inputs.grid;
     let (nc, nk) = (g.nc(), g.nk());
     let first = proj.years.iter().position(|&y| y == sc.base_year).unwrap();
@@ -276,7 +281,7 @@ fn the_same_seed_gives_the_same_bits_on_one_or_two_threads() {
             .num_threads(threads)
             .build()
             .unwrap()
-            .install(|| kernel.run(24, seed, &[5.0, 50.0, 95.0]).unwrap())
+            .install(|| kernel.run(24, seed, &pct(&[5.0, 50.0, 95.0])).unwrap())
     };
     let one = on(1, 11);
     let two = on(2, 11);
@@ -288,7 +293,7 @@ fn the_same_seed_gives_the_same_bits_on_one_or_two_threads() {
 fn bands_are_ordered_start_at_the_observed_base_and_widen() {
     let proj = default_run();
     let kernel = Kernel::new(proj).unwrap();
-    let b = kernel.run(200, 5, &[10.0, 50.0, 90.0]).unwrap();
+    let b = kernel.run(200, 5, &pct(&[10.0, 50.0, 90.0])).unwrap();
     let nat = b.national();
     let last = b.years.len() - 1;
     for p in 0..kernel.professions.len() {
@@ -366,7 +371,7 @@ fn bands_are_ordered_start_at_the_observed_base_and_widen() {
         "only {exercised} professions with some but not all draws short"
     );
     // Required intake bands bracket the point estimate.
-    let bounds = kernel.run(64, 5, &[0.0, 100.0]).unwrap();
+    let bounds = kernel.run(64, 5, &pct(&[0.0, 100.0])).unwrap();
     for ri in &proj.intake {
         let band = intake_band(&b, ri.profession);
         let r = ri.required.unwrap();
@@ -503,7 +508,7 @@ fn employment_and_fte_trends_reach_the_kernel_and_their_draws() {
     let g = &proj.inputs.grid;
     let first = proj.years.iter().position(|&y| y == sc.base_year).unwrap();
     // Every law fixed: the kernel reproduces the point projection with its trend factors.
-    let bands = kernel.run(2, sc.seed, &[50.0]).unwrap();
+    let bands = kernel.run(2, sc.seed, &pct(&[50.0])).unwrap();
     for p in 0..g.np() {
         for ti in 0..bands.years.len() {
             let (s, _) = proj.national(first + ti, p);
@@ -617,7 +622,7 @@ fn paths_and_groups_reach_the_kernels_intake_draws() {
     let g = &proj.inputs.grid;
     let kernel = Kernel::new(&proj).unwrap();
     assert_eq!(kernel.units.len(), 2);
-    let bands = kernel.run(3, sc.seed, &[10.0, 90.0]).unwrap();
+    let bands = kernel.run(3, sc.seed, &pct(&[10.0, 90.0])).unwrap();
     for want in &proj.intake {
         let band = intake_band(&bands, want.profession);
         for &q in &band.quantiles {
@@ -638,7 +643,7 @@ fn paths_and_groups_reach_the_kernels_intake_draws() {
     let proj = run(&sc).unwrap();
     let bands = Kernel::new(&proj)
         .unwrap()
-        .run(64, sc.seed, &[0.0, 50.0, 100.0])
+        .run(64, sc.seed, &pct(&[0.0, 50.0, 100.0]))
         .unwrap();
     for code in ["LAK", "APO", "REC"] {
         let p = g.prof(code).unwrap();
@@ -720,7 +725,7 @@ fn random_trends_count_from_their_windows_middle() {
 fn golden_draws_of_the_default_data() {
     let proj = default_run();
     let kernel = Kernel::new(proj).unwrap();
-    let percentiles = [0.0, 50.0, 100.0];
+    let percentiles = pct(&[0.0, 50.0, 100.0]);
     let (draws, seed) = (6, 2026);
     let b = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
@@ -791,7 +796,7 @@ fn no_intake_file_carries_a_negative_figure_with_draws() {
     proj.bands = Some(
         Kernel::new(&proj)
             .unwrap()
-            .run(100, 3, &[10.0, 50.0, 90.0])
+            .run(100, 3, &pct(&[10.0, 50.0, 90.0]))
             .unwrap(),
     );
     for (name, table) in [
@@ -844,7 +849,7 @@ fn the_specialty_groups_bands_divide_the_layers_draws() {
     let proj = run(&sc).unwrap();
     let bands = Kernel::new(&proj)
         .unwrap()
-        .run(3, sc.seed, &[10.0, 50.0, 90.0])
+        .run(3, sc.seed, &pct(&[10.0, 50.0, 90.0]))
         .unwrap();
     assert_eq!(proj.specialties.len(), 2);
     for sp in &proj.specialties {
@@ -868,7 +873,7 @@ fn the_specialty_groups_bands_divide_the_layers_draws() {
     let sc = &proj.scenario;
     let bands = Kernel::new(proj)
         .unwrap()
-        .run(200, sc.seed, &[10.0, 50.0, 90.0])
+        .run(200, sc.seed, &pct(&[10.0, 50.0, 90.0]))
         .unwrap();
     for ti in 1..bands.years.len() {
         for sp in &proj.specialties {

@@ -84,9 +84,7 @@ impl McArgs {
             )
             .into());
         }
-        if let Some(q) = &self.quantiles {
-            hwf::model::scenario::check_quantiles(q).map_err(|e| format!("--quantiles: {e}"))?;
-        }
+        self.percentiles()?;
         if self.threads == Some(0) {
             return Err("--threads 0: expected one thread or more".into());
         }
@@ -111,12 +109,11 @@ impl McArgs {
         sc: &hwf::model::scenario::Scenario,
     ) -> Result<Option<hwf::model::backtest::Draws>, CliError> {
         self.check()?;
-        let q = self
-            .quantiles
-            .clone()
-            .unwrap_or_else(|| sc.uncertainty.quantiles.clone());
-        let lo = q.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = q.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let (lo, hi) = self
+            .percentiles()?
+            .as_ref()
+            .unwrap_or(&sc.uncertainty.quantiles)
+            .edges();
         Ok(self
             .draws
             .or(sc.uncertainty.draws)
@@ -133,7 +130,18 @@ impl McArgs {
         let Some(draws) = self.draws.or(pr.scenario.uncertainty.draws) else {
             return Ok(());
         };
-        Ok(self.in_pool(|| pr.simulate(draws, self.seed, self.quantiles.as_deref()))??)
+        let q = self.percentiles()?;
+        Ok(self.in_pool(|| pr.simulate(draws, self.seed, q.as_ref()))??)
+    }
+
+    /// `--quantiles`, checked.
+    fn percentiles(&self) -> Result<Option<hwf::model::scenario::Percentiles>, CliError> {
+        Ok(self
+            .quantiles
+            .clone()
+            .map(hwf::model::scenario::Percentiles::new)
+            .transpose()
+            .map_err(|e| format!("--quantiles: {e}"))?)
     }
 }
 

@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 /// `hwf project`: the projection's files, and its balance at the horizon on the console.
 pub fn project(a: ProjectArgs) -> Result<ExitCode, CliError> {
+    // The draws' options before any work.
+    a.mc.check()?;
     let out = a.keep.out(a.out)?;
     let (sc, _, _) = hwf::model::scenario::load(a.scenario.as_deref())?;
     eprintln!(

@@ -66,6 +66,8 @@ fn report(a: &ReportArgs, who: &Who, out: OutDir) -> Result<ExitCode, CliError> 
     } = a;
     let quiet = *quiet;
     let (lang, profile) = (*lang, *disclosure);
+    // The draws' options before any work.
+    mc.check()?;
     let start = std::time::Instant::now();
     let mut progress = |what: &str| {
         if !quiet {

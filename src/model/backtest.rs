@@ -202,7 +202,16 @@ pub fn backtest_with(
     let at = |x: f64| percentiles.iter().position(|&q| q == x).unwrap_or(0);
     let grid: Vec<usize> = calibration::GRID.iter().map(|&q| at(q)).collect();
     let bands = match mc {
-        Some(m) => Some(super::montecarlo::Kernel::new(&pr)?.run(m.draws, m.seed, &percentiles)?),
+        Some(m) => {
+            let q = super::scenario::Percentiles::new(percentiles.clone()).map_err(|message| {
+                ModelError::Scenario {
+                    file: "command line".into(),
+                    key: "quantiles".into(),
+                    message,
+                }
+            })?;
+            Some(super::montecarlo::Kernel::new(&pr)?.run(m.draws, m.seed, &q)?)
+        }
         None => None,
     };
     let edges = mc.map(|m| (at(m.band.0), at(m.band.1)));

@@ -1252,12 +1252,12 @@ impl Projection {
     ///
     /// # Errors
     ///
-    /// No draws, a percentile outside 0–100, or a distribution the scenario declares wrongly.
+    /// No draws, or a distribution the scenario declares wrongly.
     pub fn simulate(
         &mut self,
         draws: usize,
         seed: Option<u64>,
-        percentiles: Option<&[f64]>,
+        percentiles: Option<&scenario::Percentiles>,
     ) -> Result<(), ModelError> {
         let kernel = montecarlo::Kernel::new(self)?;
         let q = percentiles.unwrap_or(&self.scenario.uncertainty.quantiles);

@@ -737,7 +737,7 @@ impl Dist {
 #[serde(deny_unknown_fields)]
 pub struct Uncertainty {
     /// Percentiles reported (0–100), e.g. `[10, 50, 90]`.
-    pub quantiles: Vec<f64>,
+    pub quantiles: Percentiles,
     /// Draws when the command line does not say (absent: a point projection only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub draws: Option<usize>,
@@ -883,25 +883,58 @@ impl Uncertainty {
     }
 }
 
-/// Checks percentiles: at least one, each within 0–100, in increasing order and each once (the
-/// first and last are a band's edges).
-///
-/// # Errors
-///
-/// A message naming the first percentile out of order or outside 0–100.
-pub fn check_quantiles(q: &[f64]) -> Result<(), String> {
-    if q.is_empty() {
-        return Err("no percentiles; expected one or more from 0 to 100".into());
+/// Percentiles to report (0–100), checked when made: at least one, each within 0–100, in
+/// increasing order and each once (the first and last are a band's edges). A scenario's
+/// `uncertainty.quantiles` and `--quantiles` are read into one, so the Monte Carlo kernel
+/// ([`super::montecarlo::Kernel::run`]) never sees an unchecked list.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct Percentiles(Vec<f64>);
+
+impl Percentiles {
+    /// Checks `q` (see the type).
+    ///
+    /// # Errors
+    ///
+    /// A message naming the first percentile out of order or outside 0–100, or saying there is
+    /// none.
+    pub fn new(q: Vec<f64>) -> Result<Percentiles, String> {
+        if q.is_empty() {
+            return Err("no percentiles; expected one or more from 0 to 100".into());
+        }
+        if let Some(w) = q.windows(2).find(|w| w[0] >= w[1]) {
+            return Err(format!(
+                "{} then {}; expected percentiles in increasing order, each once",
+                w[0], w[1]
+            ));
+        }
+        match q.iter().find(|v| !(0.0..=100.0).contains(*v)) {
+            Some(v) => Err(format!("{v}; expected percentiles from 0 to 100")),
+            None => Ok(Percentiles(q)),
+        }
     }
-    if let Some(w) = q.windows(2).find(|w| w[0] >= w[1]) {
-        return Err(format!(
-            "{} then {}; expected percentiles in increasing order, each once",
-            w[0], w[1]
-        ));
+
+    /// The 10th and 90th percentiles (a P10–P90 band's edges alone).
+    pub fn p10_p90() -> Percentiles {
+        Percentiles(vec![10.0, 90.0])
     }
-    match q.iter().find(|v| !(0.0..=100.0).contains(*v)) {
-        Some(v) => Err(format!("{v}; expected percentiles from 0 to 100")),
-        None => Ok(()),
+
+    /// The band's edges: the lowest and the highest percentile.
+    pub fn edges(&self) -> (f64, f64) {
+        (self.0[0], self.0[self.0.len() - 1])
+    }
+}
+
+impl std::ops::Deref for Percentiles {
+    type Target = [f64];
+    fn deref(&self) -> &[f64] {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Percentiles {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Percentiles::new(Vec::<f64>::deserialize(deserializer)?).map_err(serde::de::Error::custom)
     }
 }
 
@@ -1415,9 +1448,6 @@ impl Scenario {
     fn check_uncertainty(&self) -> Result<(), Bad> {
         let s = &self.supply;
         let u = &self.uncertainty;
-        if let Err(m) = check_quantiles(&u.quantiles) {
-            return bad("uncertainty.quantiles", m);
-        }
         if u.draws == Some(0) {
             return bad(
                 "uncertainty.draws",

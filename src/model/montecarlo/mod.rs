@@ -56,7 +56,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::inputs::NA;
-use super::scenario::{Law, Laws};
+use super::scenario::{Law, Laws, Percentiles};
 use super::supply::TrendModel;
 use super::variates;
 use super::{ModelError, Projection};
@@ -809,7 +809,7 @@ impl Kernel {
         &self,
         slopes: &[[super::backtest::Slope; 2]],
     ) -> Result<Vec<(f64, f64)>, ModelError> {
-        let probe = self.run_with(PROBE_DRAWS, PROBE_SEED, &[10.0, 90.0], false)?;
+        let probe = self.run_with(PROBE_DRAWS, PROBE_SEED, &Percentiles::p10_p90(), false)?;
         let nation = self.regions.len();
         let z = 2.0 * 1.281_551_565_545;
         let reach = (self.years.len() - 1).min(super::backtest::MODEL_BASES as usize);
@@ -1067,8 +1067,13 @@ impl Kernel {
     ///
     /// # Errors
     ///
-    /// No draws, or a percentile outside 0–100.
-    pub fn run(&self, draws: usize, seed: u64, percentiles: &[f64]) -> Result<Bands, ModelError> {
+    /// No draws.
+    pub fn run(
+        &self,
+        draws: usize,
+        seed: u64,
+        percentiles: &Percentiles,
+    ) -> Result<Bands, ModelError> {
         self.run_with(draws, seed, percentiles, true)
     }
 
@@ -1082,7 +1087,7 @@ impl Kernel {
         &self,
         draws: usize,
         seed: u64,
-        percentiles: &[f64],
+        percentiles: &Percentiles,
         by_region: bool,
     ) -> Result<Bands, ModelError> {
         if draws == 0 {
@@ -1092,11 +1097,6 @@ impl Kernel {
                 message: "0; expected one draw or more".into(),
             });
         }
-        super::scenario::check_quantiles(percentiles).map_err(|message| ModelError::Scenario {
-            file: "command line".into(),
-            key: "quantiles".into(),
-            message,
-        })?;
         let nr = self.regions.len();
         let ny = self.years.len();
         let np = self.profs.len();
