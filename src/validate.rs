@@ -161,8 +161,18 @@ impl TryFrom<&str> for Concept {
             "assessment" | "bedömning" | "bedomning" => Concept::Assessment,
             "service" | "service area" | "verksamhetsområde" | "verksamhetsomrade"
             | "verksamhet" | "vårdområde" => Concept::Service,
-            "specialty" | "speciality" | "specialty group" | "specialitet" | "specialiteter"
-            | "specialitetsgrupp" => Concept::Specialty,
+            // Specialist nurses' tables call it the direction (`inriktning`) of the degree.
+            "specialty"
+            | "speciality"
+            | "specialty group"
+            | "specialitet"
+            | "specialiteter"
+            | "specialitetsgrupp"
+            | "specialisation"
+            | "specialization"
+            | "inriktning"
+            | "specialistinriktning"
+            | "specialisering" => Concept::Specialty,
             _ => return Err(format!("no known dimension is called {s:?}")),
         })
     }

@@ -737,3 +737,54 @@ fn the_required_st_starts_sensitivity_agrees_with_the_solve_and_is_linear_in_the
         );
     }
 }
+
+/// A specialist-nurse table as a user would download it: only the nurses, the specialisation
+/// named in Swedish in a column called `Inriktning`, and the programme's beginners likewise. The
+/// run divides the nurses as the default run does and leaves the physicians undivided.
+#[test]
+fn a_nurses_only_table_with_swedish_names_divides_the_nurses_alone() {
+    let names = [
+        ("DSK", "Distriktssköterska"),
+        ("ANE", "Anestesisjukvård"),
+        ("IVA", "Intensivvård"),
+        ("OPS", "Operationssjukvård"),
+        ("PSV", "Psykiatrisk vård"),
+        ("BUV", "Vård av barn och ungdomar"),
+        ("MKV", "Medicinsk eller kirurgisk vård"),
+        ("OVS", "Övriga inriktningar"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let rename = |from: &str, header: &str, to: &str| {
+        let text = std::fs::read_to_string(from).unwrap();
+        let mut out = format!("{header}\n");
+        for line in text.trim_start_matches('\u{feff}').lines().skip(1) {
+            let (code, rest) = line.split_once(';').unwrap();
+            if let Some((_, name)) = names.iter().find(|(c, _)| *c == code) {
+                out.push_str(&format!("{name};{rest}\n"));
+            }
+        }
+        let path = dir.path().join(to);
+        std::fs::write(&path, out).unwrap();
+        Some(scenario::SupplementFile {
+            file: path.to_string_lossy().into_owned(),
+            ..Default::default()
+        })
+    };
+    let mut sc = default_scenario();
+    sc.supply.specialists = rename(
+        "data/default/specialists.csv",
+        "Inriktning;Län;Kön;Ålder;År;Antal",
+        "sjukskoterskor.csv",
+    );
+    sc.supply.st_starts = rename(
+        "data/default/st_starts.csv",
+        "Inriktning;Sjukvårdsregion;År;Nybörjare",
+        "nyborjare.csv",
+    );
+    let pr = run(&sc).unwrap();
+    assert_eq!(pr.specialties.len(), 1);
+    let (mine, default) = (layer(&pr, "SSSK"), layer(default_run(), "SSSK"));
+    assert_eq!(mine.ng(), 8);
+    assert_eq!(mine.cells, default.cells);
+    assert_eq!(mine.required, default.required);
+}
