@@ -787,4 +787,21 @@ fn a_nurses_only_table_with_swedish_names_divides_the_nurses_alone() {
     assert_eq!(mine.ng(), 8);
     assert_eq!(mine.cells, default.cells);
     assert_eq!(mine.required, default.required);
+    // With the embedded starts (physicians' and nurses') the physicians' starts have nothing to
+    // feed, and the run says so on the starts table rather than dropping them in silence.
+    sc.supply.st_starts = default_scenario().supply.st_starts;
+    let pr = run(&sc).unwrap();
+    assert_eq!(layer(&pr, "SSSK").required, default.required);
+    let starts = pr
+        .used
+        .iter()
+        .find(|u| u.key == "supply.st_starts")
+        .unwrap();
+    assert!(
+        starts.notes.iter().any(|n| n
+            .en
+            .contains("the starts of ALM, INT, KIR, PSYK, BARN, OVR not used")),
+        "{:?}",
+        starts.notes
+    );
 }

@@ -2527,6 +2527,32 @@ pub fn gather_specialists(
             starts,
         });
     }
+    // Starts of groups whose layer the specialists table does not divide have nothing to feed:
+    // said, not dropped in silence.
+    if let (Some(st), Some(h)) = (st, &st_have) {
+        let unused: Vec<&str> = CodeLists::get()
+            .specialties
+            .iter()
+            .filter(|g| h.contains(&g.code) && !have.contains(&g.code))
+            .map(|g| g.code.as_str())
+            .collect();
+        if !unused.is_empty() {
+            let list = unused.join(", ");
+            sink.notes.push((
+                st.meta.origin.clone(),
+                Note::new(
+                    format!(
+                        "the starts of {list} not used: the specialists table ({}) has no specialists of these groups",
+                        t.meta.origin
+                    ),
+                    format!(
+                        "starterna för {list} används inte: specialisttabellen ({}) har inga specialister i de grupperna",
+                        t.meta.origin
+                    ),
+                ),
+            ));
+        }
+    }
     if !sink.problems.is_empty() {
         return Err(ModelError::Contract {
             problems: sink.problems,
