@@ -1777,22 +1777,20 @@ ST_YEARS_TEXT = "/".join(sorted({g["training_years"] for g in SPECIALTIES}))
 
 def write_specialties(layers, manifest) -> None:
     """`layers`: (layer, groups, `[year][group]` cells, starts) for SPL, then SSSK."""
-    _, _, specs, _ = layers[0]
-    t13 = LIC_YEARS.index(2013)
-    by = [sum(specs[t13][k]) for k in range(len(SPEC_CODES))]
-    SPEC_FIGURES["total2013"] = sum(by)
-    SPEC_FIGURES["mix2013"] = "; ".join(pct(n / sum(by)) for n in by)
-    alm = SPEC_CODES.index("ALM")
-    SPEC_FIGURES["alm_first"] = spec_mix(ST_START_YEARS[0])[alm]
-    SPEC_FIGURES["alm_last"] = spec_mix(ST_START_YEARS[-1])[alm]
-    _, _, nurses, nstarts = layers[1]
-    t14 = LIC_YEARS.index(2014)
-    by = [sum(nurses[t14][k]) for k in range(len(NURSE_CODES))]
-    SPEC_FIGURES["nurses2014"] = sum(by)
-    SPEC_FIGURES["nursemix2014"] = "; ".join(pct(n / sum(by)) for n in by)
-    mkv = NURSE_CODES.index("MKV")
-    SPEC_FIGURES["mkv_first"] = nurse_mix(ST_START_YEARS[0])[mkv]
-    SPEC_FIGURES["mkv_last"] = nurse_mix(ST_START_YEARS[-1])[mkv]
+    def achieved(specs, codes, year: int, mix, code: str, total: str, share: str, first: str, last: str) -> None:
+        """The layer's count and mix in `year`, and group `code`'s share of the starts' mix at
+        the ends of the start years, into SPEC_FIGURES under the keys given."""
+        t = LIC_YEARS.index(year)
+        by = [sum(specs[t][k]) for k in range(len(codes))]
+        SPEC_FIGURES[total] = sum(by)
+        SPEC_FIGURES[share] = "; ".join(pct(n / sum(by)) for n in by)
+        k = codes.index(code)
+        SPEC_FIGURES[first] = mix(ST_START_YEARS[0])[k]
+        SPEC_FIGURES[last] = mix(ST_START_YEARS[-1])[k]
+
+    achieved(layers[0][2], SPEC_CODES, 2013, spec_mix, "ALM", "total2013", "mix2013", "alm_first", "alm_last")
+    achieved(layers[1][2], NURSE_CODES, 2014, nurse_mix, "MKV", "nurses2014", "nursemix2014", "mkv_first",
+             "mkv_last")
     lines = []
     for _, codes, specs, _ in layers:
         for k, code in enumerate(codes):

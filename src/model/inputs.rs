@@ -2458,6 +2458,16 @@ pub fn gather_specialists(
             ),
         });
     }
+    // The table's years and the axes every layer shares, once.
+    let years = years_of(t);
+    let ys = strings(&years);
+    let (sexes, ages) = (sex_codes(), ages_codes());
+    let cover = Cover {
+        per_profession: false,
+        cells: false,
+    };
+    let st_years = st.map(years_of).unwrap_or_default();
+    let sy = strings(&st_years);
     let mut out = Vec::new();
     for name in specialty_layers(t) {
         let layer = grid.prof(&name).ok_or_else(|| ModelError::Input {
@@ -2473,13 +2483,6 @@ pub fn gather_specialists(
             .map(|g| (*g).clone())
             .collect();
         let codes: Vec<String> = groups.iter().map(|g| g.code.clone()).collect();
-        let years = years_of(t);
-        let ys = strings(&years);
-        let (sexes, ages) = (sex_codes(), ages_codes());
-        let cover = Cover {
-            per_profession: false,
-            cells: false,
-        };
         let g = gather(
             t,
             &[
@@ -2500,10 +2503,8 @@ pub fn gather_specialists(
                 .as_ref()
                 .is_some_and(|h| codes.iter().any(|c| h.contains(c)))
         });
-        let (mut st_years, mut starts) = (Vec::new(), Vec::new());
+        let mut starts = Vec::new();
         if let Some(st) = st {
-            st_years = years_of(st);
-            let sy = strings(&st_years);
             let g = gather(
                 st,
                 &[
@@ -2521,9 +2522,13 @@ pub fn gather_specialists(
             st_file: st.map(|s| s.meta.origin.clone()),
             layer,
             groups,
-            years,
+            years: years.clone(),
             counts,
-            st_years,
+            st_years: if st.is_some() {
+                st_years.clone()
+            } else {
+                Vec::new()
+            },
             starts,
         });
     }
