@@ -554,7 +554,7 @@ fn main() {
     if !bench {
         let b = kernel.run(4, sc.seed, &q).expect("draws");
         assert_eq!(b.draws, 4);
-        let national = proj.inputs.national();
+        let national = proj.inputs.summed_to_nation();
         let nat = hwf::model::project(&sc, national, vec![]).expect("national");
         Kernel::new(&nat)
             .expect("kernel")
@@ -638,7 +638,7 @@ fn main() {
         let t = best_of(r, || kernel.run(n, sc.seed, &q).expect("draws"));
         println!("  {n:>6} {t:>9.3} {:>12.3}", 1e3 * t / n as f64);
     }
-    let national = proj.inputs.national();
+    let national = proj.inputs.summed_to_nation();
     let nat = Kernel::new(&hwf::model::project(&sc, national, vec![]).expect("national"))
         .expect("kernel");
     let (parts, codes) = municipalities(&kernel);

@@ -14,7 +14,7 @@ fn main() {
     let t_read = best_of(1, || run(&sc).expect("default run"));
     let full = run(&sc).expect("default run");
     let counties = full.inputs.clone();
-    let national = counties.national();
+    let national = counties.summed_to_nation();
     let t_counties = best_of(reps, || {
         project(&sc, counties.clone(), vec![]).expect("21 counties")
     });

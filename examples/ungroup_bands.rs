@@ -134,8 +134,8 @@ fn compare_runs(a: &Projection, b: &Projection, year: i32) -> Result<[Pairs; 4],
     let g = &a.inputs.grid;
     let (mut ns, mut nd, mut cs, mut cd) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for p in 0..g.np() {
-        let (sa, da) = a.national(ti, p);
-        let (sb, db) = b.national(ti, p);
+        let (sa, da) = a.total_fte(ti, p);
+        let (sb, db) = b.total_fte(ti, p);
         ns.push((sa, sb));
         nd.push((da.unwrap_or(0.0), db.unwrap_or(0.0)));
         for c in 0..g.nc() {

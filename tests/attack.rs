@@ -35,7 +35,7 @@ use good_lp::{
     Expression, ProblemVariables, ResolutionError, Solution, SolverModel, Variable, constraint,
     microlp, variable,
 };
-use hwf::publish::disclosure::{Grid, Profile, suppress};
+use hwf::publish::disclosure::{CountTable, Profile, suppress};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -641,7 +641,7 @@ fn attack_describe(dir: &Path, profile: Profile) -> (usize, usize, Vec<String>) 
         &["profession", "age", "year"],
         &[("year", &year), ("contents", "EMP")],
     );
-    let mut grids: Vec<(String, Grid, Vec<Vec<String>>)> = Vec::new();
+    let mut grids: Vec<(String, CountTable, Vec<Vec<String>>)> = Vec::new();
     let mut profs: Vec<String> = rows.iter().map(|r| r[pc].clone()).collect();
     profs.dedup();
     for prof in &profs {
@@ -660,7 +660,7 @@ fn attack_describe(dir: &Path, profile: Profile) -> (usize, usize, Vec<String>) 
         let shown: Vec<Vec<String>> = mine.iter().flat_map(|r| [r.clone(), r.clone()]).collect();
         grids.push((
             format!("describe_ages {prof}"),
-            Grid::with_margins(bands.len(), 1, &bands),
+            CountTable::with_margins(bands.len(), 1, &bands),
             shown,
         ));
     }
@@ -688,7 +688,7 @@ fn attack_describe(dir: &Path, profile: Profile) -> (usize, usize, Vec<String>) 
             .collect();
         grids.push((
             format!("describe_licences {prof}"),
-            Grid::with_margins(years.len(), 3, &inner),
+            CountTable::with_margins(years.len(), 3, &inner),
             mine,
         ));
     }
@@ -806,7 +806,13 @@ fn the_attacker_finds_nothing_in_a_report_with_backtest_and_draws() {
 }
 
 /// Bounds of one cell of a plain grid with margins by integer programming, for the random tables.
-fn grid_bounds(g: &Grid, s: &[bool], profile: Profile, e: usize, own: Option<usize>) -> (f64, f64) {
+fn grid_bounds(
+    g: &CountTable,
+    s: &[bool],
+    profile: Profile,
+    e: usize,
+    own: Option<usize>,
+) -> (f64, f64) {
     let w = g.cols + 1;
     let zeros_published = !g.values.iter().zip(s).any(|(&v, &h)| h && v == 0.0);
     let run = |max: bool| {
@@ -873,7 +879,7 @@ fn grid_bounds(g: &Grid, s: &[bool], profile: Profile, e: usize, own: Option<usi
 /// its extended cells) by integer programming, as an outsider and as each respondent alone in an
 /// inner one-person cell, and checks the bounds against hwf's own maximum-flow bounds; returns the
 /// attacks made and the cells whose interval fails the protection.
-fn attack_grid(g: &Grid, s: &[bool], profile: Profile) -> (usize, Vec<String>) {
+fn attack_grid(g: &CountTable, s: &[bool], profile: Profile) -> (usize, Vec<String>) {
     let (rows, cols) = (g.rows, g.cols);
     let w = cols + 1;
     let inner: Vec<f64> = (0..rows)
@@ -967,7 +973,7 @@ fn the_attacker_finds_nothing_in_random_tables_and_agrees_with_the_flow_bounds()
                 _ => next(60) as f64,
             })
             .collect();
-        let g = Grid::with_margins(rows, cols, &inner);
+        let g = CountTable::with_margins(rows, cols, &inner);
         for profile in [
             Profile::Threshold(3),
             Profile::Threshold(5),

@@ -80,7 +80,7 @@ fn relabelled_published_shapes_give_the_default_results_to_the_last_digit() {
     // population; here nothing is dropped).
     let ssk = pr.inputs.grid.prof("SSK").unwrap();
     let h = pr.years.iter().position(|&y| y == 2040).unwrap();
-    assert_eq!(pr.national(h, ssk), default_run().national(h, ssk));
+    assert_eq!(pr.total_fte(h, ssk), default_run().total_fte(h, ssk));
     // Still the synthetic data: recognised by content, not by name.
     for u in &pr.used {
         assert!(u.synthetic, "{} lost its synthetic mark", u.key);
@@ -278,7 +278,7 @@ fn the_default_licensed_table_in_five_year_bands_runs_ungrouped() {
     let base = &run(&level).unwrap();
     let ti = pr.years.iter().position(|&y| y == 2040).unwrap();
     for p in 0..g.np() {
-        let (a, b) = (pr.national(ti, p).0, base.national(ti, p).0);
+        let (a, b) = (pr.total_fte(ti, p).0, base.total_fte(ti, p).0);
         assert!(
             (a - b).abs() <= 0.01 * b,
             "{}: 2040 supply {a:.1} from bands, {b:.1} from single years",
@@ -323,7 +323,7 @@ fn an_employed_table_in_ten_year_bands_keeps_the_base_year_fte() {
     let ti = pr.years.iter().position(|&y| y == sc.base_year).unwrap();
     let mut worst = (0.0_f64, String::new());
     for p in 0..g.np() {
-        let (a, b) = (pr.national(ti, p).0, base.national(ti, p).0);
+        let (a, b) = (pr.total_fte(ti, p).0, base.total_fte(ti, p).0);
         let d = (a - b).abs() / b;
         if d > worst.0 {
             worst = (d, g.professions[p].clone());
@@ -972,7 +972,7 @@ fn a_run_scoped_to_jamtland_on_its_own_rows_checks_against_the_national_run_and_
         .sum();
     let share_norra = se23 / iw.iter().map(|&y| lagged(ly[y], Some(n_reg))).sum::<f64>();
     assert!(close(pr.params[lak].licensed_share, share_norra, 1e-12));
-    let first = |path: &hwf::model::supply::Path, c: usize, per: usize| -> f64 {
+    let first = |path: &hwf::model::supply::Trajectory, c: usize, per: usize| -> f64 {
         path.inflow[0][per + c * 2 * NA..per + (c + 1) * 2 * NA]
             .iter()
             .sum()
@@ -1123,7 +1123,7 @@ fn a_one_county_table_without_a_scope_says_to_set_one_and_runs_with_it() {
     for (p, code) in one.inputs.grid.professions.iter().enumerate() {
         let q = all.inputs.grid.prof(code).unwrap();
         for ti in 0..one.years.len() {
-            assert_eq!(one.national(ti, p), all.national(ti, q), "{code} {ti}");
+            assert_eq!(one.total_fte(ti, p), all.total_fte(ti, q), "{code} {ti}");
         }
     }
 }
@@ -1896,7 +1896,7 @@ fn births_equal_to_the_population_aged_0_give_the_default_demand_and_scale_mater
     // FTE is in maternity care (the staffing matrix), the rest follows other areas.
     let bmo = base.inputs.grid.prof("BMO").unwrap();
     let ti = base.years.iter().position(|&y| y == 2040).unwrap();
-    let rise = pr.national(ti, bmo).1.unwrap() / base.national(ti, bmo).1.unwrap() - 1.0;
+    let rise = pr.total_fte(ti, bmo).1.unwrap() / base.total_fte(ti, bmo).1.unwrap() - 1.0;
     assert!(rise > 0.05 && rise < 0.1, "{rise}");
 }
 
@@ -1928,7 +1928,7 @@ fn births_keep_midwives_demand_when_the_population_came_in_bands() {
     let births_t = hwf::ingest::read_bytes(&file, &std::fs::read(&file).unwrap()).unwrap();
     let bmo = base.inputs.grid.prof("BMO").unwrap();
     let ti = base.years.iter().position(|&y| y == 2040).unwrap();
-    let want = base.national(ti, bmo).1.unwrap();
+    let want = base.total_fte(ti, bmo).1.unwrap();
     let mut moved = Vec::new();
     for with_births in [false, true] {
         let mut inp = Inputs::gather(&Tables::in_key_order(&tables)).unwrap();
@@ -1938,7 +1938,7 @@ fn births_keep_midwives_demand_when_the_population_came_in_bands() {
             inp.births = Some(gather_births(&births_t, &inp.grid).unwrap().0);
         }
         let pr = hwf::model::project(&sc, inp, base.used.clone()).unwrap();
-        moved.push((pr.national(ti, bmo).1.unwrap() - want).abs() / want);
+        moved.push((pr.total_fte(ti, bmo).1.unwrap() - want).abs() / want);
     }
     assert!(moved[0] > 0.02, "without births: {moved:?}");
     assert!(moved[1] < 0.005, "with births: {moved:?}");
@@ -1977,8 +1977,8 @@ fn scb_births_by_region_and_mothers_age_read_as_births_per_county() {
     assert_eq!(at("01", 2003), 25_028.0);
     assert_eq!(at("23", 2002), 1_190.0);
     assert_eq!(at("23", 2003), 1_266.0);
-    assert_eq!(b.national().get(2002, 0), Some(95_815.0));
-    assert_eq!(b.national().get(2003, 0), Some(99_157.0));
+    assert_eq!(b.summed_to_nation().get(2002, 0), Some(95_815.0));
+    assert_eq!(b.summed_to_nation().get(2003, 0), Some(99_157.0));
     let said = notes
         .iter()
         .map(|(_, n)| n.en.clone())

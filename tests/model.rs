@@ -1,7 +1,7 @@
 //! The projection model: a hand-worked case, conservation, the required intake, substitution,
 //! constant demand, and scenarios that must be refused.
 
-use hwf::model::inputs::{Grid, Inputs, NA, POP_AGES};
+use hwf::model::inputs::{Classification, Inputs, NA, POP_AGES};
 use hwf::model::scenario::{self, Scenario, Trend};
 use hwf::model::supply::{self, Intake};
 use hwf::model::{Phase, Projection, project, run};
@@ -45,7 +45,7 @@ fn small_scenario(
 
 /// One profession (SSK), one county, one sector, licence years 2022–2023, employment 2022.
 fn tiny() -> (Scenario, Inputs) {
-    let grid = Grid {
+    let grid = Classification {
         professions: vec!["SSK".into()],
         counties: vec!["01".into()],
         sectors: vec!["R".into()],
@@ -277,7 +277,7 @@ fn every_layer_of_the_default_projection_stays_within_its_parent() {
 /// Three counties of nurses, one sector, women aged 30, licence years 2020–2022, employment years
 /// 2020–2021 (the window), base year 2022 (a nowcast year). Persons employed = FTE (one FTE each).
 fn three_counties() -> (Scenario, Inputs) {
-    let grid = Grid {
+    let grid = Classification {
         professions: vec!["SSK".into()],
         counties: vec!["01".into(), "03".into(), "09".into()],
         sectors: vec!["R".into()],
@@ -836,7 +836,7 @@ fn the_required_intake_closes_the_gap_in_the_target_year_alone() {
     // The baseline (today's intake) reproduces the baseline path's supply.
     let ssk = pr.inputs.grid.prof("SSK").unwrap();
     let r = pr.intake.iter().find(|r| r.profession == ssk).unwrap();
-    let (s, _) = pr.national(
+    let (s, _) = pr.total_fte(
         pr.years
             .iter()
             .position(|&y| y == sc.balance.target_year)
@@ -855,7 +855,7 @@ fn the_default_required_intake_is_closest_over_the_window_and_never_negative() {
         (sc.balance.window_start()..=sc.balance.target_year)
             .map(|y| {
                 let ti = pr.years.iter().position(|&x| x == y).unwrap();
-                pr.national(ti, p).1.unwrap()
+                pr.total_fte(ti, p).1.unwrap()
             })
             .collect()
     };
@@ -924,13 +924,15 @@ fn substitution_nets_to_zero() {
     let g = &pr.inputs.grid;
     let (lak, ssk) = (g.prof("LAK").unwrap(), g.prof("SSK").unwrap());
     let ti = pr.years.iter().position(|&y| y == sc.horizon).unwrap();
-    let total = |p: &Projection| -> f64 { (0..g.np()).map(|q| p.national(ti, q).1.unwrap()).sum() };
+    let total =
+        |p: &Projection| -> f64 { (0..g.np()).map(|q| p.total_fte(ti, q).1.unwrap()).sum() };
     assert!((total(&pr) - total(base)).abs() < 1e-6);
-    let moved = base.national(ti, lak).1.unwrap() - pr.national(ti, lak).1.unwrap();
+    let moved = base.total_fte(ti, lak).1.unwrap() - pr.total_fte(ti, lak).1.unwrap();
     // 17 years at 1 % compounding: 1 − 0.99^17 of LAK's demand.
-    assert!((moved / base.national(ti, lak).1.unwrap() - (1.0 - 0.99f64.powi(17))).abs() < 1e-9);
+    assert!((moved / base.total_fte(ti, lak).1.unwrap() - (1.0 - 0.99f64.powi(17))).abs() < 1e-9);
     assert!(
-        (pr.national(ti, ssk).1.unwrap() - base.national(ti, ssk).1.unwrap() - moved).abs() < 1e-6
+        (pr.total_fte(ti, ssk).1.unwrap() - base.total_fte(ti, ssk).1.unwrap() - moved).abs()
+            < 1e-6
     );
 }
 
@@ -2615,8 +2617,8 @@ fn employment_share_and_fte_follow_a_linear_trend() {
         // Supply FTE and employed persons in every nowcast and projected year are the plain
         // projection's times the year's factors (the licensed paths are the same).
         for (ti, &year) in pr.years.iter().enumerate() {
-            let (s_trend, _) = pr.national(ti, p);
-            let (s_plain, _) = plain.national(ti, p);
+            let (s_trend, _) = pr.total_fte(ti, p);
+            let (s_plain, _) = plain.total_fte(ti, p);
             let want = if year <= last {
                 1.0
             } else {
@@ -2954,7 +2956,7 @@ fn the_default_base_year_demand_is_the_employed_fte() {
 #[test]
 fn process_variation_by_hand() {
     use hwf::model::variation;
-    let grid = Grid {
+    let grid = Classification {
         professions: vec!["SSK".into()],
         counties: vec!["01".into(), "03".into()],
         sectors: vec!["R".into()],
@@ -3171,7 +3173,7 @@ fn the_foreign_inflows_spread_and_slope_by_hand() {
 fn supply_by_steps(pr: &Projection, p: usize, path: &[f64], years: &[i32]) -> Vec<f64> {
     let sc = &pr.scenario;
     let from = sc.balance.intake_from;
-    let nat = |x: &supply::Path| -> Vec<f64> {
+    let nat = |x: &supply::Trajectory| -> Vec<f64> {
         years
             .iter()
             .map(|&y| {
@@ -3365,7 +3367,7 @@ fn substitutable_professions_are_solved_jointly() {
             let ti = pr.years.iter().position(|&x| x == y).unwrap();
             members
                 .iter()
-                .map(|r| pr.national(ti, r.profession).1.unwrap())
+                .map(|r| pr.total_fte(ti, r.profession).1.unwrap())
                 .sum()
         })
         .collect();
@@ -3475,7 +3477,7 @@ fn bad_intake_keys_name_the_key_and_value() {
 #[test]
 fn the_survey_weighs_answers_by_fte_and_counts_non_response() {
     use hwf::model::survey::{self, Level};
-    let grid = Grid {
+    let grid = Classification {
         professions: vec!["SSK".into(), "LAK".into()],
         counties: vec!["09".into(), "23".into(), "25".into()],
         sectors: vec!["R".into(), "K".into()],
@@ -3573,7 +3575,7 @@ fn the_default_survey_has_every_principal() {
         .iter()
         .position(|&y| y == pr.scenario.base_year)
         .unwrap();
-    let ((s0, d0), (sh, dh)) = (pr.national(b, ssk), pr.national(h, ssk));
+    let ((s0, d0), (sh, dh)) = (pr.total_fte(b, ssk), pr.total_fte(h, ssk));
     let want = sh / dh.unwrap() - s0 / d0.unwrap();
     assert!((change - want).abs() < 1e-12);
     // Base-year balance by default: the base ratio is 1.
@@ -3899,7 +3901,7 @@ fn a_table_of_rates_named_by_a_scenario_is_read_relative_to_it_and_recorded() {
 /// nurses aged 29 move each year from county 01 to county 02, and nobody leaves the country's
 /// stock, so the national rates are 0 at every age.
 fn two_counties_with_moves() -> (Scenario, Inputs) {
-    let grid = Grid {
+    let grid = Classification {
         professions: vec!["SSK".into()],
         counties: vec!["01".into(), "02".into()],
         sectors: vec!["R".into()],
@@ -4295,7 +4297,7 @@ fn a_regions_extra_beginners_settle_where_its_graduates_go() {
         [base, &more, &flat].map(|prm| supply::project(inp, sc, p, prm, Intake::Baseline));
     let nc = g.nc();
     let per = nc * 2 * NA;
-    let county = |path: &supply::Path, ti: usize, c: usize| -> f64 {
+    let county = |path: &supply::Trajectory, ti: usize, c: usize| -> f64 {
         path.inflow[0][ti * per + c * 2 * NA..ti * per + (c + 1) * 2 * NA]
             .iter()
             .sum()

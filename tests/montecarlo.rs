@@ -4,6 +4,7 @@
 use hwf::model::inputs::NA;
 use hwf::model::montecarlo::{Bands, IntakeBand, Kernel, Pipeline, Variable};
 use hwf::model::scenario::{self, Dist, Scenario};
+use hwf::model::scope::Region;
 use hwf::model::{Projection, run};
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
@@ -187,7 +188,7 @@ fn reproduces_the_point_projection(sc: Scenario) {
                     (Variable::Demand, d),
                     (Variable::Gap, s - d),
                 ] {
-                    for &q in bands.q(p, var, c, ti) {
+                    for &q in bands.q(p, var, Region::County(c), ti) {
                         assert!(
                             close(q, want),
                             "{} {} county {c} {}: {q} vs {want}",
@@ -203,16 +204,19 @@ fn reproduces_the_point_projection(sc: Scenario) {
                         [ti * per + c * 2 * NA..ti * per + (c + 1) * 2 * NA]
                         .iter()
                         .sum();
-                    assert!(close(bands.q(p, Variable::Licensed, c, ti)[1], lic));
+                    assert!(close(
+                        bands.q(p, Variable::Licensed, Region::County(c), ti)[1],
+                        lic
+                    ));
                 }
                 checked += 1;
             }
             assert!(close(
-                bands.q(p, Variable::Supply, bands.national(), ti)[0],
+                bands.q(p, Variable::Supply, Region::Total, ti)[0],
                 nat.0
             ));
             assert!(close(
-                bands.q(p, Variable::Demand, bands.national(), ti)[2],
+                bands.q(p, Variable::Demand, Region::Total, ti)[2],
                 nat.1
             ));
         }
@@ -294,11 +298,11 @@ fn bands_are_ordered_start_at_the_observed_base_and_widen() {
     let proj = default_run();
     let kernel = Kernel::new(proj).unwrap();
     let b = kernel.run(200, 5, &pct(&[10.0, 50.0, 90.0])).unwrap();
-    let nat = b.national();
+    let nat = Region::Total;
     let last = b.years.len() - 1;
     for p in 0..kernel.professions.len() {
         for var in Variable::ALL {
-            for r in 0..b.nr() {
+            for r in Region::counties_then_total(b.regions.len()) {
                 for ti in 0..b.years.len() {
                     let q = b.q(p, var, r, ti);
                     assert!(q[0] <= q[1] && q[1] <= q[2], "{q:?}");
@@ -313,7 +317,7 @@ fn bands_are_ordered_start_at_the_observed_base_and_widen() {
             q[2] - q[0]
         };
         assert!(width(last) > width(1), "{}", kernel.professions[p]);
-        for r in 0..b.nr() {
+        for r in Region::counties_then_total(b.regions.len()) {
             let pr = b.shortage_of(p, r, last);
             assert!((0.0..=1.0).contains(&pr));
         }
@@ -511,8 +515,8 @@ fn employment_and_fte_trends_reach_the_kernel_and_their_draws() {
     let bands = kernel.run(2, sc.seed, &pct(&[50.0])).unwrap();
     for p in 0..g.np() {
         for ti in 0..bands.years.len() {
-            let (s, _) = proj.national(first + ti, p);
-            let q = bands.q(p, Variable::Supply, bands.national(), ti)[0];
+            let (s, _) = proj.total_fte(first + ti, p);
+            let q = bands.q(p, Variable::Supply, Region::Total, ti)[0];
             assert!(
                 close(q, s),
                 "{} {}: {q} vs {s}",
@@ -744,7 +748,7 @@ fn golden_draws_of_the_default_data() {
     // A value as text that reads back to the same bits, and the bits.
     let exact = |x: f64| format!("{x:?} ({:016x})", x.to_bits());
     let g = &proj.inputs.grid;
-    let (nation, horizon) = (b.nr() - 1, b.years.len() - 1);
+    let (nation, horizon) = (Region::Total, b.years.len() - 1);
     let mut values = Vec::new();
     for code in ["SSK", "LAK", "SPL", "APO"] {
         let p = g.prof(code).unwrap();
@@ -883,7 +887,7 @@ fn the_specialty_groups_bands_divide_the_layers_draws() {
                 .filter(|g| g.profession == sp.layer)
                 .map(|g| g.mean[ti])
                 .sum();
-            let want = bands.mean_of(sp.layer, Variable::Licensed, bands.national(), ti);
+            let want = bands.mean_of(sp.layer, Variable::Licensed, Region::Total, ti);
             assert!((sum - want).abs() < 1e-9 * want, "{sum} vs {want}");
         }
         for gb in &bands.groups {

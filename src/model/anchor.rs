@@ -103,7 +103,7 @@ pub struct Levels {
 
 impl Levels {
     /// Every county at the national rates (factor 1, weight 0), `anchoring` national.
-    pub fn national(nc: usize, nk: usize) -> Levels {
+    pub fn at_national_rates(nc: usize, nk: usize) -> Levels {
         Levels {
             anchoring: Anchoring::National,
             employment: vec![1.0; nc * nk],

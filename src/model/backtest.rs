@@ -15,7 +15,9 @@
 
 use super::calibration;
 use super::inputs::{Inputs, NA};
+use super::montecarlo::Variable;
 use super::scenario::Scenario;
+use super::scope::Region;
 use super::{ModelError, Phase, Projection, project};
 
 /// One scored cell.
@@ -49,7 +51,7 @@ pub struct Score {
 impl Score {
     /// Whether this is the total row over the run's counties (`00` or `scope`).
     pub fn is_total(&self) -> bool {
-        self.county == "00" || self.county == super::scope::SCOPE_TOTAL
+        self.county == super::scope::NATION || self.county == super::scope::SCOPE_TOTAL
     }
 
     /// `100·(predicted − actual)/actual`, or `None` when the actual is zero.
@@ -215,15 +217,13 @@ pub fn backtest_with(
         None => None,
     };
     let edges = mc.map(|m| (at(m.band.0), at(m.band.1)));
-    // Band of variable `var` (0 licensed, 1 FTE) in region `r` at horizon `h`.
-    let band = |p: usize, var: usize, r: usize, h: i32| {
+    // Band of variable `var` (licensed persons, or supply for FTE) in `r` at horizon `h`.
+    let band = |p: usize, var: Variable, r: Region, h: i32| {
         bands.as_ref().zip(edges).map(|(b, (lo, hi))| {
-            let q = b.q(p, measure_variable(var), r, h as usize);
+            let q = b.q(p, var, r, h as usize);
             (q[lo], q[hi])
         })
     };
-    // hwf's and the naive forecasts' quantiles of variable `var` in region `r` (the nation at
-    // `g.nc()`) at horizon `h`.
     let g = &inp.grid;
     // A profession the register did not have at the base year (a licence introduced later, as
     // HSK in 2019) cannot be forecast from it: it is scored, but not counted in the calibration.
@@ -236,24 +236,29 @@ pub fn backtest_with(
             })
         })
         .collect();
-    // The naive forecasts' histories, once per profession, region (the nation last) and measure,
+    // The naive forecasts' histories, once per profession, county (their total last) and measure,
     // not once per horizon.
     let histories: Vec<(Vec<f64>, i32)> = if bands.is_some() {
         (0..g.np())
-            .flat_map(|p| (0..=g.nc()).flat_map(move |r| (0..2).map(move |var| (p, r, var))))
+            .flat_map(|p| {
+                Region::counties_then_total(g.nc())
+                    .flat_map(move |r| MEASURES.map(move |var| (p, r, var)))
+            })
             .map(|(p, r, var)| history(&pr.inputs, p, r, var))
             .collect()
     } else {
         Vec::new()
     };
-    let quantiles = |p: usize, var: usize, r: usize, h: i32| {
+    // hwf's and the naive forecasts' quantiles of variable `var` in `r` at horizon `h`.
+    let quantiles = |p: usize, var: Variable, r: Region, h: i32| {
         if !existed[p] {
             return None;
         }
         let b = bands.as_ref()?;
-        let q = b.q(p, measure_variable(var), r, h as usize);
+        let q = b.q(p, var, r, h as usize);
         let own: Vec<f64> = grid.iter().map(|&i| q[i]).collect();
-        let (hist, last) = &histories[(p * (g.nc() + 1) + r) * 2 + var];
+        let m = usize::from(var != Variable::Licensed);
+        let (hist, last) = &histories[(p * (g.nc() + 1) + r.index(g.nc())) * 2 + m];
         let (hist, last) = (hist.as_slice(), *last);
         let ahead = usize::try_from(base_year + h - last).unwrap_or(0);
         Some([
@@ -276,123 +281,104 @@ pub fn backtest_with(
             .filter(|_| t <= last_emp);
         let rti = pr.years.iter().position(|&y| y == t);
         for p in 0..g.np() {
-            let mut nat = [(0.0, 0.0), (0.0, 0.0)];
-            for c in 0..=g.nc() {
-                if c < g.nc() {
-                    let per = g.nc() * 2 * NA;
-                    let pred_l: f64 = pr.paths[p].licensed
-                        [ti_path * per + c * 2 * NA..ti_path * per + (c + 1) * 2 * NA]
-                        .iter()
+            let score = |r: Region, var: Variable, (predicted, actual): (f64, f64)| Score {
+                base_year,
+                horizon: h,
+                profession: g.professions[p].clone(),
+                county: match r {
+                    Region::County(c) => g.counties[c].clone(),
+                    Region::Total => total_code.into(),
+                },
+                measure: measure_name(var),
+                band: band(p, var, r, h),
+                quantiles: quantiles(p, var, r, h),
+                predicted,
+                actual,
+            };
+            // Predicted and actual licensed persons and FTE over the counties.
+            let mut total = [(0.0, 0.0), (0.0, 0.0)];
+            for c in 0..g.nc() {
+                let per = g.nc() * 2 * NA;
+                let pred_l: f64 = pr.paths[p].licensed
+                    [ti_path * per + c * 2 * NA..ti_path * per + (c + 1) * 2 * NA]
+                    .iter()
+                    .sum();
+                if let Some(li) = li {
+                    let act_l: f64 = (0..2)
+                        .map(|sx| {
+                            (0..NA)
+                                .map(|a| inp.licensed[li * cells + g.idx(p, c, sx, a)])
+                                .sum::<f64>()
+                        })
                         .sum();
-                    if let Some(li) = li {
-                        let act_l: f64 = (0..2)
-                            .map(|sx| {
-                                (0..NA)
-                                    .map(|a| inp.licensed[li * cells + g.idx(p, c, sx, a)])
-                                    .sum::<f64>()
-                            })
-                            .sum();
-                        nat[0].0 += pred_l;
-                        nat[0].1 += act_l;
-                        out.push(Score {
-                            base_year,
-                            horizon: h,
-                            profession: g.professions[p].clone(),
-                            county: g.counties[c].clone(),
-                            measure: "licensed",
-                            band: band(p, 0, c, h),
-                            quantiles: quantiles(p, 0, c, h),
-                            predicted: pred_l,
-                            actual: act_l,
-                        });
-                    }
-                    if let (Some(ei), Some(rti)) = (ei, rti) {
-                        debug_assert_eq!(pr.phases[rti], Phase::Projection);
-                        let pred_f: f64 = (0..g.nk()).map(|k| pr.supply[pr.at(rti, p, c, k)]).sum();
-                        let act_f: f64 = (0..g.nk())
-                            .map(|k| {
-                                (0..2)
-                                    .map(|sx| {
-                                        (0..NA)
-                                            .map(|a| {
-                                                inp.fte
-                                                    [(ei * g.nk() + k) * cells + g.idx(p, c, sx, a)]
-                                            })
-                                            .sum::<f64>()
-                                    })
-                                    .sum::<f64>()
-                            })
-                            .sum();
-                        nat[1].0 += pred_f;
-                        nat[1].1 += act_f;
-                        out.push(Score {
-                            base_year,
-                            horizon: h,
-                            profession: g.professions[p].clone(),
-                            county: g.counties[c].clone(),
-                            measure: "fte",
-                            band: band(p, 1, c, h),
-                            quantiles: quantiles(p, 1, c, h),
-                            predicted: pred_f,
-                            actual: act_f,
-                        });
-                    }
-                } else {
-                    for (m, name) in [(0, "licensed"), (1, "fte")] {
-                        if (m == 0 && li.is_some()) || (m == 1 && ei.is_some() && rti.is_some()) {
-                            out.push(Score {
-                                base_year,
-                                horizon: h,
-                                profession: g.professions[p].clone(),
-                                county: total_code.into(),
-                                measure: name,
-                                band: band(p, m, g.nc(), h),
-                                quantiles: quantiles(p, m, g.nc(), h),
-                                predicted: nat[m].0,
-                                actual: nat[m].1,
-                            });
-                        }
-                    }
+                    total[0].0 += pred_l;
+                    total[0].1 += act_l;
+                    out.push(score(Region::County(c), MEASURES[0], (pred_l, act_l)));
                 }
+                if let (Some(ei), Some(rti)) = (ei, rti) {
+                    debug_assert_eq!(pr.phases[rti], Phase::Projection);
+                    let pred_f: f64 = (0..g.nk()).map(|k| pr.supply[pr.at(rti, p, c, k)]).sum();
+                    let act_f: f64 = (0..g.nk())
+                        .map(|k| {
+                            (0..2)
+                                .map(|sx| {
+                                    (0..NA)
+                                        .map(|a| {
+                                            inp.fte[(ei * g.nk() + k) * cells + g.idx(p, c, sx, a)]
+                                        })
+                                        .sum::<f64>()
+                                })
+                                .sum::<f64>()
+                        })
+                        .sum();
+                    total[1].0 += pred_f;
+                    total[1].1 += act_f;
+                    out.push(score(Region::County(c), MEASURES[1], (pred_f, act_f)));
+                }
+            }
+            if li.is_some() {
+                out.push(score(Region::Total, MEASURES[0], total[0]));
+            }
+            if ei.is_some() && rti.is_some() {
+                out.push(score(Region::Total, MEASURES[1], total[1]));
             }
         }
     }
     Ok(out)
 }
 
-/// The observed series of profession `p` in county `c` (the nation when `c` is the number of
-/// counties) as the rerun knew it: licensed persons (`var` 0) by licence year, or FTE in all
-/// sectors (`var` 1) by employment year; the trailing run of consecutive years, oldest first, and
-/// its last year.
-/// The bands' variable of a backtest measure (0 licensed persons, 1 FTE).
-fn measure_variable(m: usize) -> super::montecarlo::Variable {
-    if m == 0 {
-        super::montecarlo::Variable::Licensed
+/// The two measures a backtest scores, as the bands' variables: licensed persons, and FTE in all
+/// sectors (the bands' supply).
+const MEASURES: [Variable; 2] = [Variable::Licensed, Variable::Supply];
+
+/// The name a score gives the measure of variable `var` (one of [`MEASURES`]).
+fn measure_name(var: Variable) -> &'static str {
+    if var == Variable::Licensed {
+        "licensed"
     } else {
-        super::montecarlo::Variable::Supply
+        "fte"
     }
 }
 
-fn history(past: &Inputs, p: usize, c: usize, var: usize) -> (Vec<f64>, i32) {
+/// The observed series of profession `p` in `r` (a county, or their total) as the rerun knew it:
+/// licensed persons by licence year, or FTE in all sectors (`var` [`Variable::Supply`]) by
+/// employment year; the trailing run of consecutive years, oldest first, and its last year.
+fn history(past: &Inputs, p: usize, r: Region, var: Variable) -> (Vec<f64>, i32) {
     let g = &past.grid;
     let cells = g.cells();
-    let counties: Vec<usize> = if c < g.nc() {
-        vec![c]
-    } else {
-        (0..g.nc()).collect()
-    };
-    let years = if var == 0 {
+    let licensed = var == Variable::Licensed;
+    let years = if licensed {
         &past.licence_years
     } else {
         &past.employment_years
     };
     let value = |yi: usize| -> f64 {
         let mut v = 0.0;
-        for &c in &counties {
+        for c in r.counties(g.nc()) {
             for sx in 0..2 {
                 for a in 0..NA {
                     let i = g.idx(p, c, sx, a);
-                    if var == 0 {
+                    if licensed {
                         v += past.licensed[yi * cells + i];
                     } else {
                         v += (0..g.nk())
@@ -523,7 +509,7 @@ pub fn model_slopes(pr: &Projection) -> (Vec<[Slope; 2]>, usize) {
     let (cells, nk) = (g.cells(), g.nk());
     let last_emp = inp.employment_years.last().copied().unwrap_or(sc.base_year);
     let lag = sc.base_year - last_emp;
-    let national = |v: &[f64], at: usize, p: usize| g.national(v, at, p);
+    let national = |v: &[f64], at: usize, p: usize| g.nation_sum(v, at, p);
     let licence_at = |y: i32| inp.licence_years.iter().position(|&x| x == y);
     let employment_at = |y: i32| inp.employment_years.iter().position(|&x| x == y);
     let mut errors: Vec<[Vec<(f64, f64)>; 2]> = vec![[Vec::new(), Vec::new()]; g.np()];

@@ -2,7 +2,7 @@
 //!
 //! Every workforce array is laid out `[year][profession][county][sex][age]` with ages contiguous
 //! (the inner loop of the projection runs over ages), and a sector or origin index where the table
-//! has one, just outside the profession: see the `idx` functions of [`Grid`].
+//! has one, just outside the profession: see the `idx` functions of [`Classification`].
 
 use super::contract::Problem;
 use super::scope::Area;
@@ -25,7 +25,7 @@ pub const POP_AGES: usize = 101;
 
 /// The classification the model runs on.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Grid {
+pub struct Classification {
     /// Profession codes (the code list's, in its order, as far as the data has them).
     pub professions: Vec<String>,
     /// County codes.
@@ -34,7 +34,7 @@ pub struct Grid {
     pub sectors: Vec<String>,
 }
 
-impl Grid {
+impl Classification {
     /// Number of professions.
     pub fn np(&self) -> usize {
         self.professions.len()
@@ -58,7 +58,7 @@ impl Grid {
     }
     /// The nation's sum of profession `p`'s cells (every county, sex and age) in the block of
     /// `v` that starts at offset `at` (a year of licensed persons, licences or FTE).
-    pub fn national(&self, v: &[f64], at: usize, p: usize) -> f64 {
+    pub fn nation_sum(&self, v: &[f64], at: usize, p: usize) -> f64 {
         (0..self.nc())
             .map(|c| {
                 let i = at + self.idx(p, c, 0, 0);
@@ -958,7 +958,7 @@ fn strings(v: &[i32]) -> Vec<String> {
 #[derive(Clone, Debug)]
 pub struct Inputs {
     /// The classification.
-    pub grid: Grid,
+    pub grid: Classification,
     /// Years of the licence register (`licensed`, `issued`).
     pub licence_years: Vec<i32>,
     /// Licensed persons, `[year][p][c][s][a]`.
@@ -1060,7 +1060,7 @@ impl Births {
     }
 
     /// The same with the counties summed into one (a national projection).
-    pub fn national(&self) -> Births {
+    pub fn summed_to_nation(&self) -> Births {
         Births {
             file: self.file.clone(),
             years: self.years.clone(),
@@ -1174,7 +1174,7 @@ pub fn exit_groups(bands: &[(usize, usize)]) -> Vec<(usize, usize)> {
 /// negative) takes the licences, scaled to the total; a band with no one to follow keeps its
 /// ungrouped shape. Band totals are kept exactly.
 pub fn follow_cohorts(
-    grid: &Grid,
+    grid: &Classification,
     years: &[i32],
     licensed: &mut [f64],
     issued: &[f64],
@@ -1361,10 +1361,10 @@ impl Inputs {
     }
 
     /// The same inputs with the counties summed into one (`00`, Sweden): a national projection.
-    pub fn national(&self) -> Inputs {
+    pub fn summed_to_nation(&self) -> Inputs {
         let g = &self.grid;
         let (np, nc) = (g.np(), g.nc());
-        let grid = Grid {
+        let grid = Classification {
             professions: g.professions.clone(),
             counties: vec!["00".into()],
             sectors: g.sectors.clone(),
@@ -1420,10 +1420,10 @@ impl Inputs {
             services: self
                 .services
                 .as_ref()
-                .map(|s| s.national(np, nc, self.grid.nk())),
+                .map(|s| s.summed_to_nation(np, nc, self.grid.nk())),
             destinations: None,
             specialists: Vec::new(),
-            births: self.births.as_ref().map(Births::national),
+            births: self.births.as_ref().map(Births::summed_to_nation),
         }
     }
 
@@ -1475,69 +1475,9 @@ impl Inputs {
         area: &Area,
         employ: &Employ<'_>,
     ) -> Result<(Inputs, Vec<(String, Note)>), ModelError> {
-        let lists = CodeLists::get();
         let mut sink = Sink::default();
-        // The professions are the register's, as the code list names them.
-        let in_data: Vec<String> = t
-            .licensed
-            .dims
-            .iter()
-            .find(|d| Concept::of(d) == Some(Concept::Profession))
-            .map(|d| {
-                d.categories
-                    .iter()
-                    .filter_map(|c| match crate::validate::resolve(Concept::Profession, c) {
-                        crate::codes::Lookup::Code(code) => Some(code),
-                        _ => None,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let professions: Vec<String> = lists
-            .professions
-            .iter()
-            .map(|p| p.code.clone())
-            .filter(|c| in_data.contains(c))
-            .collect();
-        let counties: Vec<String> = area.counties.clone();
-        let sectors: Vec<String> = lists.sectors.iter().map(|s| s.code.clone()).collect();
-        let grid = Grid {
-            professions,
-            counties,
-            sectors,
-        };
-        let ages = ages_codes();
-        let sexes = sex_codes();
-        let origins: Vec<String> = ORIGINS.iter().map(|s| s.to_string()).collect();
-        let licence_years = years_of(t.licensed);
-        let ly = strings(&licence_years);
-        let g = gather(
-            t.licensed,
-            &[
-                ax(Concept::Year, &ly),
-                any(Concept::Profession, &grid.professions),
-                ax(Concept::County, &grid.counties),
-                ax(Concept::Sex, &sexes),
-                ax(Concept::Age, &ages),
-            ],
-            &[],
-            DENSE,
-        );
-        let mut licensed = sink.take(t.licensed, g);
-        let g = gather(
-            t.issued,
-            &[
-                ax(Concept::Year, &ly),
-                ax(Concept::Origin, &origins),
-                ax(Concept::Profession, &grid.professions),
-                ax(Concept::County, &grid.counties),
-                ax(Concept::Sex, &sexes),
-                ax(Concept::Age, &ages),
-            ],
-            &[],
-            DENSE,
-        );
-        let issued = sink.take(t.issued, g);
+        let grid = classification(t, area);
+        let (licence_years, mut licensed, issued) = gather_licences(t, &grid, &mut sink);
         let emp = gather_employed(t, &grid, employ, &mut sink)?;
         let (population_years, population) = gather_population(t, &grid, &mut sink)?;
         let care = gather_care_use(t, &grid, &mut sink)?;
@@ -1597,12 +1537,86 @@ impl Inputs {
     }
 }
 
+/// The classification of a run over `area`: the professions of the licence register (as the code
+/// list names them, in its order), the area's counties and the code list's sectors.
+fn classification(t: &Tables<'_>, area: &Area) -> Classification {
+    let lists = CodeLists::get();
+    let in_data: Vec<String> = t
+        .licensed
+        .dims
+        .iter()
+        .find(|d| Concept::of(d) == Some(Concept::Profession))
+        .map(|d| {
+            d.categories
+                .iter()
+                .filter_map(|c| match crate::validate::resolve(Concept::Profession, c) {
+                    crate::codes::Lookup::Code(code) => Some(code),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Classification {
+        professions: lists
+            .professions
+            .iter()
+            .map(|p| p.code.clone())
+            .filter(|c| in_data.contains(c))
+            .collect(),
+        counties: area.counties.clone(),
+        sectors: lists.sectors.iter().map(|s| s.code.clone()).collect(),
+    }
+}
+
+/// The licence register on the grid: `(licence years, licensed persons [year][p][c][s][a],
+/// licences issued [year][origin][p][c][s][a])`, the licences on the register's years; problems
+/// and notes into `sink`.
+fn gather_licences(
+    t: &Tables<'_>,
+    grid: &Classification,
+    sink: &mut Sink,
+) -> (Vec<i32>, Vec<f64>, Vec<f64>) {
+    let ages = ages_codes();
+    let sexes = sex_codes();
+    let origins: Vec<String> = ORIGINS.iter().map(|s| s.to_string()).collect();
+    let licence_years = years_of(t.licensed);
+    let ly = strings(&licence_years);
+    let g = gather(
+        t.licensed,
+        &[
+            ax(Concept::Year, &ly),
+            any(Concept::Profession, &grid.professions),
+            ax(Concept::County, &grid.counties),
+            ax(Concept::Sex, &sexes),
+            ax(Concept::Age, &ages),
+        ],
+        &[],
+        DENSE,
+    );
+    let licensed = sink.take(t.licensed, g);
+    let g = gather(
+        t.issued,
+        &[
+            ax(Concept::Year, &ly),
+            ax(Concept::Origin, &origins),
+            ax(Concept::Profession, &grid.professions),
+            ax(Concept::County, &grid.counties),
+            ax(Concept::Sex, &sexes),
+            ax(Concept::Age, &ages),
+        ],
+        &[],
+        DENSE,
+    );
+    let issued = sink.take(t.issued, g);
+    (licence_years, licensed, issued)
+}
+
 /// The employed input on the grid: `(employment years, employed persons, FTE)`, each
 /// `[year][sector][p][c][s][a]`, with the pieces the table lacks (FTE, the sector split) from
 /// `employ`'s profiles; problems and notes into `sink`.
 fn gather_employed(
     t: &Tables<'_>,
-    grid: &Grid,
+    grid: &Classification,
     employ: &Employ<'_>,
     sink: &mut Sink,
 ) -> Result<Employment, ModelError> {
@@ -1757,7 +1771,7 @@ fn gather_employed(
 /// The employed input's pieces on the grid, for [`fill_employment`]: persons (by sector when the
 /// table has sectors), the table's own FTE, and the profiles' ratios that supply what it lacks.
 struct Pieces<'a> {
-    grid: &'a Grid,
+    grid: &'a Classification,
     sexes: &'a [String],
     /// Number of employment years.
     ny: usize,
@@ -2051,7 +2065,7 @@ struct BandGroups {
 /// `[year][c][s][age 0–100]`, the history and the projection in the same array.
 fn gather_population(
     t: &Tables<'_>,
-    grid: &Grid,
+    grid: &Classification,
     sink: &mut Sink,
 ) -> Result<(Vec<i32>, Vec<f64>), ModelError> {
     let sexes = sex_codes();
@@ -2088,7 +2102,11 @@ fn gather_population(
 
 /// Care use per person by sector, sex and age: `(the last profile, its years, every year's)`,
 /// the years empty when the table has none.
-fn gather_care_use(t: &Tables<'_>, grid: &Grid, sink: &mut Sink) -> Result<CareUse, ModelError> {
+fn gather_care_use(
+    t: &Tables<'_>,
+    grid: &Classification,
+    sink: &mut Sink,
+) -> Result<CareUse, ModelError> {
     let sexes = sex_codes();
     let pop_ages = population_ages();
     // Care use: one profile, or one per year when the table has a year dimension (never summed
@@ -2139,7 +2157,7 @@ fn gather_care_use(t: &Tables<'_>, grid: &Grid, sink: &mut Sink) -> Result<CareU
 /// years, regions, beginners, graduates, a scope region the table lacks)`.
 fn gather_admissions(
     t: &Tables<'_>,
-    grid: &Grid,
+    grid: &Classification,
     area: &Area,
     sink: &mut Sink,
 ) -> Result<Admissions, ModelError> {
@@ -2236,7 +2254,7 @@ fn gather_admissions(
 
 /// The principals' assessments of the table's last year by profession, county, sector and
 /// answer.
-fn gather_balance(t: &Tables<'_>, grid: &Grid, sink: &mut Sink) -> Vec<f64> {
+fn gather_balance(t: &Tables<'_>, grid: &Classification, sink: &mut Sink) -> Vec<f64> {
     let assessments: Vec<String> = ASSESSMENTS.iter().map(|s| s.to_string()).collect();
     let by = codes_of(t.balance, Concept::Year);
     let last = by.last().cloned().unwrap_or_default();
@@ -2262,7 +2280,7 @@ fn gather_balance(t: &Tables<'_>, grid: &Grid, sink: &mut Sink) -> Vec<f64> {
 /// banded register with single-year licences is made to follow cohorts in `licensed`.
 fn band_groups(
     t: &Tables<'_>,
-    grid: &Grid,
+    grid: &Classification,
     licence_years: &[i32],
     licensed: &mut [f64],
     issued: &[f64],
@@ -2353,7 +2371,7 @@ fn not_imputed(mut g: Gathered, key: &str) -> Gathered {
 /// number, a missing dimension, counties of the run without any licence in the table.
 pub fn gather_destinations(
     t: &Table,
-    grid: &Grid,
+    grid: &Classification,
     regions: &[String],
 ) -> Result<(super::destinations::Destinations, Vec<(String, Note)>), ModelError> {
     let mut sink = Sink::default();
@@ -2438,7 +2456,7 @@ pub type Layers = Vec<super::specialties::Input>;
 pub fn gather_specialists(
     t: &Table,
     st: Option<&Table>,
-    grid: &Grid,
+    grid: &Classification,
     regions: &[String],
 ) -> Result<(Layers, Vec<(String, Note)>), ModelError> {
     let mut sink = Sink::default();
@@ -2577,7 +2595,10 @@ pub fn gather_specialists(
 /// [`ModelError::Contract`] with every [`Problem`]: a row that cannot be placed, a missing county
 /// or year dimension, a county of the run without births in a year the table has, cells without
 /// a number.
-pub fn gather_births(t: &Table, grid: &Grid) -> Result<(Births, Vec<(String, Note)>), ModelError> {
+pub fn gather_births(
+    t: &Table,
+    grid: &Classification,
+) -> Result<(Births, Vec<(String, Note)>), ModelError> {
     let mut sink = Sink::default();
     let years = years_of(t);
     let ys = strings(&years);
@@ -2620,7 +2641,7 @@ pub fn gather_births(t: &Table, grid: &Grid) -> Result<(Births, Vec<(String, Not
 pub fn gather_services(
     use_t: &Table,
     staff_t: &Table,
-    grid: &Grid,
+    grid: &Classification,
 ) -> Result<(super::services::Services, Vec<(String, Note)>), ModelError> {
     let mut sink = Sink::default();
     let have = codes_present(use_t, Concept::Service);

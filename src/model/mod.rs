@@ -357,7 +357,7 @@ pub struct Projection {
     /// Estimated parameters per profession.
     pub params: Vec<Params>,
     /// Projected paths per profession (base year to horizon).
-    pub paths: Vec<supply::Path>,
+    pub paths: Vec<supply::Trajectory>,
     /// Demand.
     pub demand: demand::DemandPath,
     /// The care-use trend behind `demand.care_use` (empty without one).
@@ -979,7 +979,7 @@ pub fn project(
         });
     }
     // Parents first: a layer takes its parent's path (its feed of licences, and its bound).
-    let mut paths: Vec<Option<supply::Path>> = vec![None; np];
+    let mut paths: Vec<Option<supply::Trajectory>> = vec![None; np];
     for p in supply::parents_first(&params) {
         let parent = params[p].parent.and_then(|q| paths[q].clone());
         paths[p] = Some(supply::project_with(
@@ -991,7 +991,7 @@ pub fn project(
             parent.as_ref(),
         ));
     }
-    let paths: Vec<supply::Path> = paths.into_iter().map(Option::unwrap_or_default).collect();
+    let paths: Vec<supply::Trajectory> = paths.into_iter().map(Option::unwrap_or_default).collect();
 
     // Results years: the first employment year to the horizon.
     let first = inp.employment_years[0];
@@ -1051,7 +1051,7 @@ fn results_by_year(
     inp: &Inputs,
     sc: &Scenario,
     params: &[Params],
-    paths: &[supply::Path],
+    paths: &[supply::Trajectory],
     years: &[i32],
     phases: &[Phase],
     base_i: usize,
@@ -1280,8 +1280,51 @@ impl Projection {
         Some(self.demand.fte[di * g.np() * g.nc() * g.nk() + (p * g.nc() + c) * g.nk() + k])
     }
 
-    /// National supply and demand (FTE, all sectors) of profession `p` in results year index `ti`.
-    pub fn national(&self, ti: usize, p: usize) -> (f64, Option<f64>) {
+    /// The run's counties, then their total: the areas of the county tables (see
+    /// [`scope::Region`]).
+    pub fn regions(&self) -> impl Iterator<Item = scope::Region> + Clone {
+        scope::Region::counties_then_total(self.inputs.grid.nc())
+    }
+
+    /// The code an output row of `region` carries: the county's, or the total's
+    /// ([`scope::Area::total_code`]: `00` for Sweden, `scope` for a scoped run).
+    pub fn region_code(&self, region: scope::Region) -> String {
+        match region {
+            scope::Region::County(c) => self.inputs.grid.counties[c].clone(),
+            scope::Region::Total => self.area().total_code().to_string(),
+        }
+    }
+
+    /// Employed persons' FTE, supply and demand (FTE) of profession `p` in sector `k` and results
+    /// year index `ti`, in one county or summed over the run's counties.
+    pub fn sector_figures(
+        &self,
+        ti: usize,
+        p: usize,
+        region: scope::Region,
+        k: usize,
+    ) -> (f64, f64, Option<f64>) {
+        match region {
+            scope::Region::County(c) => (
+                self.employed[self.at(ti, p, c, k)],
+                self.supply[self.at(ti, p, c, k)],
+                self.demand_at(ti, p, c, k),
+            ),
+            scope::Region::Total => {
+                let (mut e, mut s, mut d) = (0.0, 0.0, Some(0.0));
+                for c in 0..self.inputs.grid.nc() {
+                    e += self.employed[self.at(ti, p, c, k)];
+                    s += self.supply[self.at(ti, p, c, k)];
+                    d = d.zip(self.demand_at(ti, p, c, k)).map(|(a, b)| a + b);
+                }
+                (e, s, d)
+            }
+        }
+    }
+
+    /// Supply and demand (FTE, all sectors) of profession `p` in results year index `ti`, summed over
+    /// the run's counties (Sweden, or the scope).
+    pub fn total_fte(&self, ti: usize, p: usize) -> (f64, Option<f64>) {
         let g = &self.inputs.grid;
         let mut s = 0.0;
         let mut d = Some(0.0);

@@ -25,9 +25,9 @@ struct Raw {
     today: f64,
     /// Supply with no beginners from `intake_from` on (for a layer, without its parent's bound:
     /// the base of the responses to beginners).
-    p0: supply::Path,
+    p0: supply::Trajectory,
     /// National FTE with no beginners from `intake_from` on, by year index: `p0`'s, and for a
-    /// layer the bound's effect on the baseline added (see [`supply::Path::capped`]).
+    /// layer the bound's effect on the baseline added (see [`supply::Trajectory::capped`]).
     s0: Vec<f64>,
     /// By county over the window, with the destinations table: demand minus supply with no
     /// beginners (a layer's with its bound's effect added, as `s0`), and the response to one
@@ -41,7 +41,7 @@ struct Context<'a> {
     inp: &'a Inputs,
     sc: &'a Scenario,
     params: &'a [Params],
-    paths: &'a [supply::Path],
+    paths: &'a [supply::Trajectory],
     demand: &'a DemandPath,
     /// The target year's index among the projection's years (the base year 0).
     target_ti: usize,
@@ -80,7 +80,7 @@ pub(super) fn required_intakes(
     inp: &Inputs,
     sc: &Scenario,
     params: &[Params],
-    paths: &[supply::Path],
+    paths: &[supply::Trajectory],
     demand: &DemandPath,
 ) -> Result<Vec<RequiredIntake>, ModelError> {
     // Required intake: supply is linear in a constant intake A, S_t(A) = S_t(0) + A·(S_t(1) − S_t(0)).
@@ -176,7 +176,8 @@ fn raw_windows(cx: &Context<'_>) -> Vec<Raw> {
         // A layer within its parent: the cells where the bound binds are few and hold few
         // persons, so the response to beginners is the unbounded projection's (linear in them)
         // and the level the bounded baseline's, as in the Monte Carlo kernel's adjoint.
-        let fte = |path: &supply::Path, ti: usize| supply::national_fte(inp, path, &params[p], ti);
+        let fte =
+            |path: &supply::Trajectory, ti: usize| supply::national_fte(inp, path, &params[p], ti);
         let unbounded = params[p]
             .parent
             .map(|_| supply::project(inp, sc, p, &params[p], Intake::Baseline));
@@ -200,8 +201,9 @@ fn raw_windows(cx: &Context<'_>) -> Vec<Raw> {
                 gap: Vec::new(),
                 response: Vec::new(),
             };
-            let county_fte =
-                |path: &supply::Path, ti: usize| supply::county_fte(inp, path, &params[p], ti);
+            let county_fte = |path: &supply::Trajectory, ti: usize| {
+                supply::county_fte(inp, path, &params[p], ti)
+            };
             for ti in window_ti.clone() {
                 // The response: the unbounded paths' (linear in the beginners). A layer's level
                 // the bounded baseline's, county by county, as nationally.

@@ -41,8 +41,61 @@ pub struct Scope {
     pub counties: Vec<String>,
 }
 
-/// The code of the total row of a scoped run's outputs (a national run's is `00`, Sweden).
+/// The code of the total row of a scoped run's outputs (a national run's is [`NATION`]).
 pub const SCOPE_TOTAL: &str = "scope";
+
+/// The code of the total row of a national run's outputs: `00`, Sweden (as SCB codes the whole
+/// country).
+pub const NATION: &str = "00";
+
+/// One area of a run's outputs: a county of the run (its position on the run's county axis), or
+/// the total over the run's counties — Sweden in a national run, the scope in a scoped one.
+///
+/// Tables list the counties first and their total after them ([`Region::counties_then_total`]); arrays that hold
+/// both (the Monte Carlo bands) keep the total after the counties ([`Region::index`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Region {
+    /// The county at this position of the run's county axis.
+    County(usize),
+    /// The total over the run's counties.
+    Total,
+}
+
+impl Region {
+    /// The run's `nc` counties, then their total: the order of the county tables hwf writes.
+    pub fn counties_then_total(nc: usize) -> impl Iterator<Item = Region> + Clone {
+        (0..nc)
+            .map(Region::County)
+            .chain(std::iter::once(Region::Total))
+    }
+
+    /// The total over the run's `nc` counties, then the counties: the order of the bands table
+    /// and the explorer.
+    pub fn total_then_counties(nc: usize) -> impl Iterator<Item = Region> + Clone {
+        std::iter::once(Region::Total).chain((0..nc).map(Region::County))
+    }
+
+    /// The positions of the counties this area adds up: its own, or all `nc`.
+    pub fn counties(self, nc: usize) -> std::ops::Range<usize> {
+        match self {
+            Region::County(c) => c..c + 1,
+            Region::Total => 0..nc,
+        }
+    }
+
+    /// The position of this area in an array of `nc` counties followed by their total.
+    pub fn index(self, nc: usize) -> usize {
+        match self {
+            Region::County(c) => c,
+            Region::Total => nc,
+        }
+    }
+
+    /// Whether this is the total over the run's counties.
+    pub fn is_total(self) -> bool {
+        self == Region::Total
+    }
+}
 
 /// What a run covers: counties and the health-care regions that hold them, in code-list order.
 #[derive(Clone, Debug, PartialEq)]
@@ -82,7 +135,15 @@ impl Area {
     /// The code of the outputs' total row: `00` (Sweden) for the whole country, [`SCOPE_TOTAL`]
     /// for a scope.
     pub fn total_code(&self) -> &'static str {
-        if self.whole { "00" } else { SCOPE_TOTAL }
+        if self.whole { NATION } else { SCOPE_TOTAL }
+    }
+
+    /// The code an output row of `region` carries: the county's, or [`Area::total_code`].
+    pub fn code_of(&self, region: Region) -> &str {
+        match region {
+            Region::County(c) => &self.counties[c],
+            Region::Total => self.total_code(),
+        }
     }
 
     /// The health-care region whose counties are exactly the scope's, if there is one.

@@ -42,7 +42,7 @@ impl Services {
     }
 
     /// The same with the counties' staffing summed into one (a national projection).
-    pub fn national(&self, np: usize, nc: usize, nk: usize) -> Services {
+    pub fn summed_to_nation(&self, np: usize, nc: usize, nk: usize) -> Services {
         let ns = self.ns();
         let mut fte = vec![0.0; np * nk * ns];
         for p in 0..np {
@@ -143,7 +143,7 @@ mod tests {
     fn the_national_staffing_sums_the_counties() {
         let mut s = two_services();
         s.fte = vec![30.0, 10.0, 5.0, 15.0];
-        let n = s.national(1, 2, 1);
+        let n = s.summed_to_nation(1, 2, 1);
         assert_eq!(n.fte, vec![35.0, 25.0]);
         assert_eq!(n.mix(0, 0, 0, 1, 1), Some(vec![35.0 / 60.0, 25.0 / 60.0]));
     }

@@ -60,7 +60,7 @@ use super::demand::DemandPath;
 use super::inputs::{Inputs, NA};
 use super::intake::{self, Parts, Year};
 use super::scenario::Scenario;
-use super::supply::Path;
+use super::supply::Trajectory;
 use crate::codes::Specialty;
 
 /// Years of Swedish certificates and lagged ST starts the completion share is estimated from.
@@ -180,7 +180,7 @@ impl Specialties {
 /// Per cell of a layer's path: the share of the cell a year younger a year before that is carried
 /// into it (`ρ`), and the factor on the year's inflows (`f`, below 1 where the bound cut the cell
 /// below them), `[year][c][s][a]` (year 0, the base year, unused).
-fn retention(path: &Path, per: usize) -> (Vec<f64>, Vec<f64>) {
+fn retention(path: &Trajectory, per: usize) -> (Vec<f64>, Vec<f64>) {
     let ny = path.years.len();
     let mut rho = vec![0.0; ny * per];
     let mut f = vec![1.0; ny * per];
@@ -553,7 +553,7 @@ pub fn project(
     inp: &Inputs,
     sc: &Scenario,
     input: &Input,
-    path: &Path,
+    path: &Trajectory,
     demand: &DemandPath,
     whole: bool,
 ) -> Result<Specialties, ModelError> {
@@ -762,7 +762,7 @@ fn completion(
 fn required_starts(
     inp: &Inputs,
     sc: &Scenario,
-    path: &Path,
+    path: &Trajectory,
     sp: &Specialties,
     q: f64,
     (rho, regions, tilts): (&[f64], &[Option<usize>], &[[f64; 2]]),
@@ -913,7 +913,7 @@ struct Unit {
 /// from then on), each placed as the path's Swedish certificates of the year within `in_r`
 /// (tilted by sex), and `demand[ti]`.
 fn window_rows(
-    path: &Path,
+    path: &Trajectory,
     rho: &[f64],
     in_r: &[bool],
     base_cells: &[f64],
@@ -1008,7 +1008,7 @@ mod tests {
         for ti in 1..ny {
             inflow[0][ti * per + 15] = 1.0;
         }
-        let path = Path {
+        let path = Trajectory {
             years,
             inflow,
             ..Default::default()

@@ -800,7 +800,7 @@ fn estimate_county_levels(
     let nk = g.nk();
     if s.county_levels == anchor::Anchoring::National {
         // Nothing to measure: the national rates everywhere.
-        anchor::Levels::national(nc, nk)
+        anchor::Levels::at_national_rates(nc, nk)
     } else {
         // Per sector and county (`[k][c]`), per window year: (expected, observed) employed and FTE.
         let mut windows = [
@@ -832,7 +832,7 @@ fn estimate_county_levels(
         }
         let mut levels = anchor::Levels {
             anchoring: s.county_levels,
-            ..anchor::Levels::national(nc, nk)
+            ..anchor::Levels::at_national_rates(nc, nk)
         };
         for k in 0..nk {
             for (m, w) in windows.iter().enumerate() {
@@ -1540,9 +1540,9 @@ pub enum Intake {
     },
 }
 
-/// One profession's projected stocks and flows, `[year][c][s][a]` over `years`.
+/// One profession's trajectory: its projected stocks and flows, `[year][c][s][a]` over `years`.
 #[derive(Clone, Debug, PartialEq, Default)]
-pub struct Path {
+pub struct Trajectory {
     /// Years: the base year, then each projected year.
     pub years: Vec<i32>,
     /// Licensed persons.
@@ -1824,27 +1824,27 @@ pub fn parents_first(params: &[Params]) -> Vec<usize> {
 }
 
 /// Projects one profession from the base year to the horizon.
-pub fn project(inp: &Inputs, sc: &Scenario, p: usize, prm: &Params, intake: Intake) -> Path {
+pub fn project(inp: &Inputs, sc: &Scenario, p: usize, prm: &Params, intake: Intake) -> Trajectory {
     project_with(inp, sc, p, prm, intake, None)
 }
 
 /// National Swedish licences of a path in year index `ti`.
-pub fn path_se(path: &Path, ti: usize) -> f64 {
+pub fn path_se(path: &Trajectory, ti: usize) -> f64 {
     let per = path.licensed.len() / path.years.len().max(1);
     path.inflow[0][ti * per..(ti + 1) * per].iter().sum()
 }
 
 /// Projects one profession; a layer takes its parent's projected path (`parent`): a layer fed by
 /// its parent's licences ([`Params::layer`]) reads the parent's Swedish licences from it, and every
-/// layer is kept within the parent's licensed persons in each cell and year (see [`Path::capped`]).
+/// layer is kept within the parent's licensed persons in each cell and year (see [`Trajectory::capped`]).
 pub fn project_with(
     inp: &Inputs,
     sc: &Scenario,
     p: usize,
     prm: &Params,
     intake: Intake,
-    parent: Option<&Path>,
-) -> Path {
+    parent: Option<&Trajectory>,
+) -> Trajectory {
     let g = &inp.grid;
     let (nc, cells) = (g.nc(), g.cells());
     let per = nc * 2 * NA;
@@ -1976,7 +1976,7 @@ pub fn project_with(
             }
         }
     }
-    Path {
+    Trajectory {
         years,
         licensed,
         inflow,
@@ -1992,7 +1992,13 @@ pub fn project_with(
 /// `out` (`[c][s][a]`): the rate of age `a` times the parent's persons a year younger a year
 /// before less the layer's own, at least 0 (0 at the youngest age), from the layer's persons
 /// `licensed` and its parent's path `parent`.
-fn rate_certificates(rates: &[f64], parent: &Path, licensed: &[f64], ti: usize, out: &mut [f64]) {
+fn rate_certificates(
+    rates: &[f64],
+    parent: &Trajectory,
+    licensed: &[f64],
+    ti: usize,
+    out: &mut [f64],
+) {
     let per = out.len();
     for (j, x) in out.iter_mut().enumerate() {
         let a = j % NA;
@@ -2014,12 +2020,12 @@ fn rate_certificates(rates: &[f64], parent: &Path, licensed: &[f64], ti: usize, 
 ///
 /// `S[t] = f_e[t]·f_h[t]·Σ_{c,s,a} L[t,c,s,a]·Σ_k e_ck[s,a]·h_ck[s,a]`, with each county's
 /// profiles ([`Params::county_profiles`]).
-pub fn national_fte(inp: &Inputs, path: &Path, prm: &Params, ti: usize) -> f64 {
+pub fn national_fte(inp: &Inputs, path: &Trajectory, prm: &Params, ti: usize) -> f64 {
     fte_of(inp, path, prm, ti, 0..inp.grid.nc())
 }
 
 /// FTE of each county in year index `ti` of `path`, as [`national_fte`] sums them.
-pub fn county_fte(inp: &Inputs, path: &Path, prm: &Params, ti: usize) -> Vec<f64> {
+pub fn county_fte(inp: &Inputs, path: &Trajectory, prm: &Params, ti: usize) -> Vec<f64> {
     (0..inp.grid.nc())
         .map(|c| fte_of(inp, path, prm, ti, c..c + 1))
         .collect()
@@ -2028,7 +2034,7 @@ pub fn county_fte(inp: &Inputs, path: &Path, prm: &Params, ti: usize) -> Vec<f64
 /// FTE of the counties `counties` in year index `ti` of `path` (summed in county order).
 fn fte_of(
     inp: &Inputs,
-    path: &Path,
+    path: &Trajectory,
     prm: &Params,
     ti: usize,
     counties: std::ops::Range<usize>,
@@ -2155,8 +2161,8 @@ mod tests {
 
     #[test]
     fn a_banded_register_follows_cohorts_and_keeps_its_band_totals() {
-        use crate::model::inputs::{Grid, follow_cohorts};
-        let grid = Grid {
+        use crate::model::inputs::{Classification, follow_cohorts};
+        let grid = Classification {
             professions: vec!["SSK".into()],
             counties: vec!["23".into()],
             sectors: vec!["R".into(), "K".into(), "P".into()],

@@ -23,7 +23,7 @@
 //!   year to the horizon moves today's assessment one step (shortage → balance → surplus) when it
 //!   exceeds the balance tolerance, SCB's way of reading a projection next to a current assessment.
 
-use super::inputs::Grid;
+use super::inputs::Classification;
 use crate::codes::CodeLists;
 
 /// An assessment: the survey's three answers, in [`super::inputs::ASSESSMENTS`]' order.
@@ -211,7 +211,7 @@ pub fn plurality(shares: &[f64; 3]) -> Option<Level> {
 
 /// Summarises the survey: `balance` are the answers `[p][c][k][assessment]` (as
 /// [`super::inputs::Inputs::balance`]), `fte` the base-year FTE `[p][c][k]`.
-pub fn summarise(grid: &Grid, balance: &[f64], fte: &[f64]) -> Survey {
+pub fn summarise(grid: &Classification, balance: &[f64], fte: &[f64]) -> Survey {
     let (np, nc, nk) = (grid.np(), grid.nc(), grid.nk());
     let counts_at = |p: usize, c: usize, k: usize| -> [f64; 3] {
         let i = ((p * nc + c) * nk + k) * 3;

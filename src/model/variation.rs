@@ -425,7 +425,7 @@ pub fn estimate(inp: &Inputs, sc: &Scenario, p: usize, prm: &Params) -> Variatio
 fn foreign_totals(inp: &Inputs, p: usize, upto: &[usize], o: usize) -> Vec<f64> {
     let g = &inp.grid;
     let cells = g.cells();
-    let cell_sum = |v: &[f64], at: usize| g.national(v, at, p);
+    let cell_sum = |v: &[f64], at: usize| g.nation_sum(v, at, p);
     let held: Vec<usize> = upto
         .iter()
         .copied()

@@ -127,7 +127,7 @@ pub fn median_age(counts: &[f64]) -> Option<f64> {
 /// parts, then the total (`None` where withheld). Counts are rounded to whole persons first.
 fn protect_parts(parts: &[f64], profile: Profile) -> Vec<Option<f64>> {
     let inner: Vec<f64> = parts.iter().map(|v| v.round()).collect();
-    let grid = disclosure::Grid::with_margins(inner.len(), 1, &inner);
+    let grid = disclosure::CountTable::with_margins(inner.len(), 1, &inner);
     let mask = disclosure::suppress(&grid, profile);
     (0..=inner.len())
         .map(|r| {
@@ -203,7 +203,7 @@ pub fn describe(pr: &Projection, d: &Disclosed) -> Described {
                 inner.push(n.round());
             }
         }
-        let lgrid = disclosure::Grid::with_margins(licence_years.len(), 3, &inner);
+        let lgrid = disclosure::CountTable::with_margins(licence_years.len(), 3, &inner);
         let lmask = disclosure::suppress(&lgrid, profile);
         let licences = (0..=licence_years.len())
             .map(|r| {

@@ -128,7 +128,7 @@ impl Profile {
 /// A table of counts extended with its margins: `(rows + 1) × (cols + 1)`, the last row and column
 /// holding the totals.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Grid {
+pub struct CountTable {
     /// Inner rows.
     pub rows: usize,
     /// Inner columns.
@@ -137,9 +137,9 @@ pub struct Grid {
     pub values: Vec<f64>,
 }
 
-impl Grid {
+impl CountTable {
     /// Builds the extended grid from inner counts (row-major), adding the margins.
-    pub fn with_margins(rows: usize, cols: usize, inner: &[f64]) -> Grid {
+    pub fn with_margins(rows: usize, cols: usize, inner: &[f64]) -> CountTable {
         let w = cols + 1;
         let mut values = vec![0.0; (rows + 1) * w];
         for r in 0..rows {
@@ -151,7 +151,7 @@ impl Grid {
                 values[rows * w + cols] += v;
             }
         }
-        Grid { rows, cols, values }
+        CountTable { rows, cols, values }
     }
 
     /// Index of a cell of the extended grid.
@@ -184,7 +184,7 @@ impl Grid {
 /// non-zero published cell in the exposed cell's row or column is suppressed, so that a later round
 /// can. The loop ends because every round suppresses one more cell, and a table with everything
 /// suppressed exposes nothing.
-pub fn suppress(g: &Grid, profile: Profile) -> Vec<bool> {
+pub fn suppress(g: &CountTable, profile: Profile) -> Vec<bool> {
     suppress_linked(g, None, profile)
 }
 
@@ -192,7 +192,7 @@ pub fn suppress(g: &Grid, profile: Profile) -> Vec<bool> {
 /// extended layout): the attacker also knows every published FTE and that a cell's persons are at
 /// least its FTE, so a hidden cell whose FTE can be bounded from below holds at least that many
 /// persons ([`exposures_linked`]).
-pub fn suppress_linked(g: &Grid, fte: Option<&[f64]>, profile: Profile) -> Vec<bool> {
+pub fn suppress_linked(g: &CountTable, fte: Option<&[f64]>, profile: Profile) -> Vec<bool> {
     let mut s: Vec<bool> = g.values.iter().map(|&v| profile.primary(v)).collect();
     let rels = g.relations();
     let smallest = |s: &[bool], rel: &[usize]| {
@@ -276,7 +276,7 @@ pub fn suppress_linked(g: &Grid, fte: Option<&[f64]>, profile: Profile) -> Vec<b
 /// in any table of non-negative integers that agrees with everything published.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Exposure {
-    /// The cell (index into [`Grid::values`]).
+    /// The cell (index into [`CountTable::values`]).
     pub cell: usize,
     /// The one-person cell whose respondent attacks (knowing their own count), or `None` for an
     /// outsider.
@@ -334,7 +334,7 @@ impl Exposure {
 /// the grid is published, that each suppressed cell holds at least one person. The grid's relations
 /// form a network (each cell an edge between its row and its column, margins with the opposite
 /// sign), so the bounds are found exactly by maximum flow, and they are the integer bounds.
-pub fn exposures(g: &Grid, suppressed: &[bool], profile: Profile) -> Vec<Exposure> {
+pub fn exposures(g: &CountTable, suppressed: &[bool], profile: Profile) -> Vec<Exposure> {
     exposures_linked(g, None, suppressed, profile)
 }
 
@@ -345,7 +345,7 @@ pub fn exposures(g: &Grid, suppressed: &[bool], profile: Profile) -> Vec<Exposur
 /// are at least that, rounded up. This is a one-way pass (persons do not bound FTE back), so the
 /// tests' integer programs over both grids together remain the final check.
 pub fn exposures_linked(
-    g: &Grid,
+    g: &CountTable,
     fte: Option<&[f64]>,
     suppressed: &[bool],
     profile: Profile,
@@ -376,7 +376,7 @@ pub fn exposures_linked(
 /// The exposure of one cell to one attacker, whether it fails or not (`None` for the respondent's
 /// own cell and for a total that holds nobody but them).
 pub fn exposure_of(
-    g: &Grid,
+    g: &CountTable,
     suppressed: &[bool],
     profile: Profile,
     cell: usize,
@@ -387,7 +387,7 @@ pub fn exposure_of(
 
 /// [`exposure_of`] with the FTE published beside the persons, as in [`exposures_linked`].
 pub fn exposure_linked(
-    g: &Grid,
+    g: &CountTable,
     fte: Option<&[f64]>,
     suppressed: &[bool],
     profile: Profile,
@@ -400,7 +400,7 @@ pub fn exposure_linked(
 
 /// The bounds the attacker knows for every cell, and whether every true zero is published.
 fn knowledge(
-    g: &Grid,
+    g: &CountTable,
     fte: Option<&[f64]>,
     suppressed: &[bool],
     profile: Profile,
@@ -425,7 +425,7 @@ fn knowledge(
         })
         .collect();
     if let Some(f) = fte {
-        let fg = Grid {
+        let fg = CountTable {
             rows: g.rows,
             cols: g.cols,
             values: f.to_vec(),
@@ -459,7 +459,7 @@ fn knowledge(
 }
 
 fn expose(
-    g: &Grid,
+    g: &CountTable,
     b: &[(f64, f64)],
     zeros_published: bool,
     e: usize,
@@ -510,7 +510,7 @@ fn expose(
 
 /// Sign of a cell in the network: inner cells and the grand total +1, margins −1. With it every row
 /// and column of the extended grid sums to zero.
-fn sign(g: &Grid, i: usize) -> f64 {
+fn sign(g: &CountTable, i: usize) -> f64 {
     let w = g.cols + 1;
     let (r, c) = (i / w, i % w);
     if (r == g.rows) == (c == g.cols) {
@@ -527,7 +527,7 @@ const UNBOUNDED: f64 = 1e12;
 /// the relations: the true table is one such, and every other differs from it by a circulation in
 /// the network of rows and columns, so the cell can rise (fall) by as much flow as can return
 /// around it through the other cells' slack.
-fn bounds_of(g: &Grid, b: &[(f64, f64)], e: usize) -> (f64, f64) {
+fn bounds_of(g: &CountTable, b: &[(f64, f64)], e: usize) -> (f64, f64) {
     let w = g.cols + 1;
     let n = g.rows + 1 + w;
     let node = |i: usize| (i / w, g.rows + 1 + i % w);
@@ -610,7 +610,7 @@ fn max_flow(mut cap: Vec<f64>, n: usize, s: usize, t: usize) -> f64 {
 /// The suppressed cells an attacker can pin from the published cells and the relations: by
 /// repeatedly solving relations with one unknown, first as an outsider, then as each one-person
 /// cell, who knows their own count.
-pub fn recoverable(g: &Grid, suppressed: &[bool]) -> Vec<usize> {
+pub fn recoverable(g: &CountTable, suppressed: &[bool]) -> Vec<usize> {
     let rels = g.relations();
     let solve = |mut known: Vec<bool>| -> Vec<bool> {
         loop {
@@ -669,7 +669,7 @@ mod tests {
         // 3×3 with a single 2: primary; its row and column each need a second suppression, and the
         // partners' own row/column then need theirs (the classic four-cell rectangle).
         let inner = [2.0, 10.0, 20.0, 15.0, 30.0, 40.0, 25.0, 35.0, 45.0];
-        let g = Grid::with_margins(3, 3, &inner);
+        let g = CountTable::with_margins(3, 3, &inner);
         let s = suppress(&g, Profile::default());
         let hidden: Vec<usize> = (0..s.len()).filter(|&i| s[i]).collect();
         assert_eq!(hidden, vec![g.at(0, 0), g.at(0, 1), g.at(1, 0), g.at(1, 1)]);
@@ -684,7 +684,7 @@ mod tests {
         // Row 0 holds 1 and 2 (both primary); the person in the 1 knows the row total minus the
         // published 50 is 3, and so that the other cell is 2.
         let inner = [1.0, 2.0, 50.0, 30.0, 30.0, 30.0, 40.0, 40.0, 40.0];
-        let g = Grid::with_margins(3, 3, &inner);
+        let g = CountTable::with_margins(3, 3, &inner);
         let primary: Vec<bool> = g
             .values
             .iter()
@@ -717,7 +717,7 @@ mod tests {
                     _ => next(60) as f64,
                 })
                 .collect();
-            let g = Grid::with_margins(rows, cols, &inner);
+            let g = CountTable::with_margins(rows, cols, &inner);
             for profile in [Profile::Threshold(3), Profile::Threshold(5)] {
                 let s = suppress(&g, profile);
                 for r in 0..rows {
@@ -748,7 +748,7 @@ mod tests {
         let inner = [
             1.0, 40.0, 1.0, 35.0, 1.0, 50.0, 60.0, 80.0, 70.0, 90.0, 66.0, 75.0,
         ];
-        let g = Grid::with_margins(6, 2, &inner);
+        let g = CountTable::with_margins(6, 2, &inner);
         let mut pattern = vec![false; g.values.len()];
         for r in 0..3 {
             // The singleton, its row partner, and a third cell so that the singleton cannot
@@ -776,7 +776,7 @@ mod tests {
         //   [a b | 5]   a + b = 5, c + d = 14, a + c = 7, b + d = 12, all ≥ 1:
         //   [c d | 14]  b = 5 − a ≥ 1 gives a ≤ 4, c = 7 − a ≥ 1 gives a ≤ 6, d = 7 + a;
         //   [7 12| 19]  so a ∈ [1, 4] and d ∈ [8, 11].
-        let g = Grid::with_margins(2, 2, &[2.0, 3.0, 5.0, 9.0]);
+        let g = CountTable::with_margins(2, 2, &[2.0, 3.0, 5.0, 9.0]);
         let mut s = vec![false; g.values.len()];
         for (r, c) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
             s[g.at(r, c)] = true;
@@ -812,7 +812,7 @@ mod tests {
                     _ => next(60) as f64,
                 })
                 .collect();
-            let g = Grid::with_margins(rows, cols, &inner);
+            let g = CountTable::with_margins(rows, cols, &inner);
             for profile in [
                 Profile::Threshold(3),
                 Profile::Threshold(5),
@@ -833,7 +833,7 @@ mod tests {
 
     #[test]
     fn zeros_are_published_and_profiles_parse() {
-        let g = Grid::with_margins(1, 2, &[0.0, 7.0]);
+        let g = CountTable::with_margins(1, 2, &[0.0, 7.0]);
         assert!(suppress(&g, Profile::default()).iter().all(|s| !s));
         assert_eq!(Profile::try_from("5"), Ok(Profile::Threshold(5)));
         assert_eq!(Profile::try_from("ons-10-5"), Ok(Profile::Ons10And5));

@@ -10,6 +10,7 @@
 
 use super::report::{county_name, esc, prof_name, tr};
 use crate::model::montecarlo::Variable;
+use crate::model::scope::Region;
 use crate::model::{Phase, Projection};
 use crate::table::Lang;
 use serde_json::{Value, json};
@@ -66,7 +67,6 @@ fn scenario_data(pr: &Projection) -> Value {
     let years: Vec<usize> = (0..pr.years.len())
         .filter(|&ti| pr.phases[ti] != Phase::Observed)
         .collect();
-    let total = pr.area().total_code();
     let bands = pr.bands.as_ref();
     // Where each of the page's years sits among the bands' years, found once.
     let band_years: Vec<Option<usize>> = years
@@ -76,16 +76,11 @@ fn scenario_data(pr: &Projection) -> Value {
     let mut series = serde_json::Map::new();
     for (p, code) in g.professions.iter().enumerate() {
         let mut by_area = serde_json::Map::new();
-        // Area 0 is the total (every county), area 1 + c county c.
-        for area in 0..=nc {
-            let counties: Vec<usize> = if area == 0 {
-                (0..nc).collect()
-            } else {
-                vec![area - 1]
-            };
+        // The total (every county) first, then the counties.
+        for area in Region::total_then_counties(nc) {
             let sum = |f: &dyn Fn(usize, usize) -> Option<f64>| -> Option<f64> {
                 let mut t = 0.0;
-                for &c in &counties {
+                for c in area.counties(nc) {
                     for k in 0..nk {
                         t += f(c, k)?;
                     }
@@ -113,14 +108,12 @@ fn scenario_data(pr: &Projection) -> Value {
             o.insert("d".into(), Value::Array(d));
             o.insert("g".into(), Value::Array(gap));
             if let Some(b) = bands {
-                // The bands' regions are the run's counties, the total after them.
-                let region = if area == 0 { b.national() } else { area - 1 };
                 let q = |var: Variable, last: bool| -> Vec<Value> {
                     band_years
                         .iter()
                         .map(|at| {
                             tenth(at.map(|bi| {
-                                let q = b.q(p, var, region, bi);
+                                let q = b.q(p, var, area, bi);
                                 if last { q[q.len() - 1] } else { q[0] }
                             }))
                         })
@@ -139,7 +132,7 @@ fn scenario_data(pr: &Projection) -> Value {
                             .map(|(&ti, at)| {
                                 let v = at
                                     .filter(|_| pr.years[ti] > pr.scenario.base_year)
-                                    .map(|bi| 100.0 * b.shortage_of(p, region, bi));
+                                    .map(|bi| 100.0 * b.shortage_of(p, area, bi));
                                 match v {
                                     Some(x) => json!(x.round()),
                                     None => Value::Null,
@@ -149,12 +142,7 @@ fn scenario_data(pr: &Projection) -> Value {
                     ),
                 );
             }
-            let key = if area == 0 {
-                total.to_string()
-            } else {
-                g.counties[area - 1].clone()
-            };
-            by_area.insert(key, Value::Object(o));
+            by_area.insert(pr.region_code(area), Value::Object(o));
         }
         series.insert(code.clone(), Value::Object(by_area));
     }

@@ -35,6 +35,7 @@ use super::survey;
 use crate::codes::{CodeLists, List, Lookup};
 use crate::model::Projection;
 use crate::model::inputs::NA;
+use crate::model::scope::Region;
 use crate::table::Lang;
 use std::fmt::Write as _;
 
@@ -383,7 +384,7 @@ pub fn build(
     let g = &pr.inputs.grid;
     let lang = opts.lang;
     let band_region = match (&pr.bands, who.kind) {
-        (Some(b), Kind::County) => b.regions.iter().position(|r| *r == who.code),
+        (Some(b), Kind::County) => b.region_of(&who.code),
         _ => None,
     };
     let mut charts = Vec::new();
@@ -439,9 +440,9 @@ fn people(pr: &Projection, counties: &[usize], year: i32) -> f64 {
         .map(|&c| pop.get(&g.counties[c]).copied().unwrap_or(f64::NAN))
         .sum()
 }
-
+/// The probability of shortage of profession `p` in `year` in `r` (a county of the bands).
 /// The probability of shortage of profession `p` in `year` in the bands' region `r`.
-fn shortage_probability(pr: &Projection, p: usize, r: Option<usize>, year: i32) -> Option<f64> {
+fn shortage_probability(pr: &Projection, p: usize, r: Option<Region>, year: i32) -> Option<f64> {
     let b = pr.bands.as_ref()?;
     let ti = b.years.iter().position(|&y| y == year)?;
     Some(b.shortage_of(p, r?, ti)).filter(|x| x.is_finite())
@@ -454,7 +455,7 @@ fn shortage_probability(pr: &Projection, p: usize, r: Option<usize>, year: i32) 
 pub fn years_table(
     pr: &Projection,
     idx: &[usize],
-    band_region: Option<usize>,
+    band_region: Option<Region>,
     profile: Profile,
 ) -> Wide {
     let g = &pr.inputs.grid;
@@ -546,7 +547,7 @@ fn page(
     funding: Option<&[crate::allocate::funding::Stream]>,
     opts: &Options,
     shared: &Shared,
-    band_region: Option<usize>,
+    band_region: Option<Region>,
     charts: &[Vec<Drawn>],
 ) -> String {
     let lang = opts.lang;
@@ -659,7 +660,7 @@ fn summary(
     o: &mut String,
     pr: &Projection,
     idx: &[usize],
-    band_region: Option<usize>,
+    band_region: Option<Region>,
     years: &[usize],
     opts: &Options,
 ) {
@@ -849,7 +850,7 @@ fn survey(
 struct At<'a> {
     p: usize,
     idx: &'a [usize],
-    band_region: Option<usize>,
+    band_region: Option<Region>,
     years: &'a [usize],
     /// For a health-care region's page: its index among the run's regions (its own part of the
     /// required intake, with `supply.destinations`).

@@ -34,6 +34,7 @@ use super::atomic::{self, PublishError};
 use crate::model::inputs::{AGE_MIN, NA, SEXES};
 use crate::model::montecarlo::Variable;
 use crate::model::movement;
+use crate::model::scope::Region;
 use crate::model::{Phase, Projection};
 use polars::prelude::*;
 use serde_json::json;
@@ -308,34 +309,14 @@ pub fn results_table_with(pr: &Projection, protect: bool) -> Wide {
         Vec::new(),
         Vec::new(),
     );
-    let total = pr.area().total_code();
     for p in 0..g.np() {
-        for c in 0..=g.nc() {
+        for r in pr.regions() {
+            let code = pr.region_code(r);
             for k in 0..g.nk() {
                 for (ti, &y) in pr.years.iter().enumerate() {
-                    let (e, s, d) = if c == g.nc() {
-                        let mut e = 0.0;
-                        let mut s = 0.0;
-                        let mut d = Some(0.0);
-                        for cc in 0..g.nc() {
-                            e += pr.employed[pr.at(ti, p, cc, k)];
-                            s += pr.supply[pr.at(ti, p, cc, k)];
-                            d = d.zip(pr.demand_at(ti, p, cc, k)).map(|(a, b)| a + b);
-                        }
-                        (e, s, d)
-                    } else {
-                        (
-                            pr.employed[pr.at(ti, p, c, k)],
-                            pr.supply[pr.at(ti, p, c, k)],
-                            pr.demand_at(ti, p, c, k),
-                        )
-                    };
+                    let (e, s, d) = pr.sector_figures(ti, p, r, k);
                     prof.push(g.professions[p].clone());
-                    county.push(if c == g.nc() {
-                        total.to_string()
-                    } else {
-                        g.counties[c].clone()
-                    });
+                    county.push(code.clone());
                     sector.push(g.sectors[k].clone());
                     year.push(y.to_string());
                     phase.push(pr.phases[ti].as_str().to_string());
@@ -445,7 +426,7 @@ pub(crate) fn county_sum(v: &[f64], per: usize, ti: usize, c: usize) -> f64 {
 /// `layer_of`), by county and projected year: the layer's licensed persons, the parent's, the
 /// parent's persons without the layer's competence (physicians without a specialist's, nurses
 /// without a specialist nurse's or a midwife's), and the persons the bound took out of the layer
-/// that year (see [`crate::model::supply::Path::capped`]; empty in the first projected year, as
+/// that year (see [`crate::model::supply::Trajectory::capped`]; empty in the first projected year, as
 /// the exits in `flows.csv`, since with the year's other flows they would give back the register's
 /// count of the base year); after the counties, their total (`00`, Sweden, or the scope's total
 /// code). Empty (no rows) when the projection has no layers.
@@ -454,27 +435,20 @@ pub fn layers_table(pr: &Projection) -> Wide {
     let per = g.nc() * 2 * NA;
     let mut text: [Vec<String>; 4] = Default::default();
     let mut nums: [Vec<Option<f64>>; 4] = Default::default();
-    let total = pr.area().total_code();
     for (p, prm) in pr.params.iter().enumerate() {
         let Some(q) = prm.parent else { continue };
         let (layer, parent) = (&pr.paths[p], &pr.paths[q]);
         // The counties, then their total (the nation, or the scope).
-        for c in 0..=g.nc() {
+        for r in pr.regions() {
+            let code = pr.region_code(r);
             for (ti, &y) in layer.years.iter().enumerate().skip(1) {
-                let sum = |v: &[f64]| {
-                    if c == g.nc() {
-                        v[ti * per..(ti + 1) * per].iter().sum()
-                    } else {
-                        county_sum(v, per, ti, c)
-                    }
+                let sum = |v: &[f64]| match r {
+                    Region::County(c) => county_sum(v, per, ti, c),
+                    Region::Total => v[ti * per..(ti + 1) * per].iter().sum(),
                 };
                 text[0].push(g.professions[p].clone());
                 text[1].push(g.professions[q].clone());
-                text[2].push(if c == g.nc() {
-                    total.to_string()
-                } else {
-                    g.counties[c].clone()
-                });
+                text[2].push(code.clone());
                 text[3].push(y.to_string());
                 let (l, pl) = (sum(&layer.licensed), sum(&parent.licensed));
                 nums[0].push(Some(l));
@@ -508,25 +482,20 @@ pub fn specialties_table(pr: &Projection) -> Wide {
     let nc = g.nc();
     let mut text: [Vec<String>; 4] = Default::default();
     let mut nums: [Vec<Option<f64>>; 4] = Default::default();
-    let total = pr.area().total_code();
     for sp in &pr.specialties {
         let ng = sp.ng();
         for (gi, grp) in sp.groups.iter().enumerate() {
-            for c in 0..=nc {
-                let counties: Vec<usize> = if c == nc { (0..nc).collect() } else { vec![c] };
+            for r in pr.regions() {
+                let code = pr.region_code(r);
                 for (ti, &y) in sp.years.iter().enumerate().skip(1) {
                     let at = |v: &[f64]| -> f64 {
-                        counties.iter().map(|&k| v[(ti * ng + gi) * nc + k]).sum()
+                        r.counties(nc).map(|k| v[(ti * ng + gi) * nc + k]).sum()
                     };
-                    let have: f64 = counties.iter().map(|&k| sp.county(ti, gi, k, nc)).sum();
+                    let have: f64 = r.counties(nc).map(|k| sp.county(ti, gi, k, nc)).sum();
                     let want = at(&sp.demand);
                     text[0].push(g.professions[sp.layer].clone());
                     text[1].push(grp.code.clone());
-                    text[2].push(if c == nc {
-                        total.to_string()
-                    } else {
-                        g.counties[c].clone()
-                    });
+                    text[2].push(code.clone());
                     text[3].push(y.to_string());
                     nums[0].push(Some(have));
                     nums[1].push(Some(want));
@@ -1105,13 +1074,11 @@ pub fn bands_table_with(pr: &Projection, protect: bool) -> Wide {
     let mut mean = Vec::new();
     let mut qs: Vec<Vec<Option<f64>>> = vec![Vec::new(); b.percentiles.len()];
     let mut short = Vec::new();
-    let total = pr.area().total_code();
     for p in 0..g.np() {
-        for r in std::iter::once(b.national()).chain(0..b.regions.len()) {
-            let code = if r == b.national() {
-                total.to_string()
-            } else {
-                b.regions[r].clone()
+        for r in Region::total_then_counties(b.regions.len()) {
+            let code = match r {
+                Region::County(c) => b.regions[c].clone(),
+                Region::Total => pr.region_code(r),
             };
             for (v, name) in Variable::ALL.into_iter().zip(names) {
                 for (ti, &y) in b.years.iter().enumerate() {
@@ -1726,16 +1693,16 @@ pub fn balance_text(pr: &Projection) -> String {
         "prof", "supply", "demand", "gap"
     );
     for p in 0..g.np() {
-        let (supply, demand) = pr.national(ti, p);
+        let (supply, demand) = pr.total_fte(ti, p);
         let demand = demand.unwrap_or(f64::NAN);
         let band = bands.map_or(String::new(), |b| {
             let last = b.years.len() - 1;
-            let q = b.q(p, Variable::Gap, b.national(), last);
+            let q = b.q(p, Variable::Gap, Region::Total, last);
             format!(
                 "  {:>9.0} … {:<9.0} {:>5.0} %",
                 q[0],
                 q[q.len() - 1],
-                100.0 * b.shortage_of(p, b.national(), last)
+                100.0 * b.shortage_of(p, Region::Total, last)
             )
         });
         let _ = writeln!(

@@ -34,7 +34,7 @@ fn principal_word(code: &str, lang: Lang) -> &'static str {
 }
 
 /// The grid's counties in north-to-south order (counties the list does not know last, by code).
-fn counties_north_to_south(g: &crate::model::inputs::Grid) -> Vec<usize> {
+fn counties_north_to_south(g: &crate::model::inputs::Classification) -> Vec<usize> {
     let rank = |code: &str| {
         NORTH_TO_SOUTH
             .iter()
@@ -107,7 +107,7 @@ pub fn survey_chart(
 
 /// The principal types (sector indices) asked about at least one profession.
 pub(crate) fn asked_types(
-    g: &crate::model::inputs::Grid,
+    g: &crate::model::inputs::Classification,
     survey: &crate::model::survey::Survey,
 ) -> Vec<usize> {
     let nk = g.nk();

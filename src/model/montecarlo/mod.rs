@@ -57,6 +57,7 @@
 
 use super::inputs::NA;
 use super::scenario::{Law, Laws, Percentiles};
+use super::scope::Region;
 use super::supply::TrendModel;
 use super::variates;
 use super::{ModelError, Projection};
@@ -125,7 +126,7 @@ pub enum Pipeline {
         rates: Vec<f64>,
         /// With `supply.layer_feed = "st"`: the point projection's factor on each region's
         /// certificates by the rate, `[year][region]`
-        /// ([`super::supply::Path::certification_scale`]), kept in every draw, so that a draw's
+        /// ([`super::supply::Trajectory::certification_scale`]), kept in every draw, so that a draw's
         /// certificates follow the ST starts and vary with its pool of physicians without the
         /// competence; empty otherwise.
         scale: Vec<f64>,
@@ -477,28 +478,38 @@ impl Bands {
         self.regions.len() + 1
     }
 
-    /// The quantiles of a variable.
-    pub fn q(&self, p: usize, var: Variable, region: usize, ti: usize) -> &[f64] {
-        let i = (((p * VARIABLES.len() + var.index()) * self.nr() + region) * self.years.len()
+    /// The quantiles of a variable in a county of the run or their total.
+    pub fn q(&self, p: usize, var: Variable, region: Region, ti: usize) -> &[f64] {
+        let i = (((p * VARIABLES.len() + var.index()) * self.nr() + self.at(region))
+            * self.years.len()
             + ti)
             * self.nq;
         &self.quantiles[i..i + self.nq]
     }
 
     /// The mean of a variable.
-    pub fn mean_of(&self, p: usize, var: Variable, region: usize, ti: usize) -> f64 {
-        self.mean
-            [((p * VARIABLES.len() + var.index()) * self.nr() + region) * self.years.len() + ti]
+    pub fn mean_of(&self, p: usize, var: Variable, region: Region, ti: usize) -> f64 {
+        self.mean[((p * VARIABLES.len() + var.index()) * self.nr() + self.at(region))
+            * self.years.len()
+            + ti]
     }
 
     /// The probability that supply falls short of demand beyond the tolerance.
-    pub fn shortage_of(&self, p: usize, region: usize, ti: usize) -> f64 {
-        self.shortage[(p * self.nr() + region) * self.years.len() + ti]
+    pub fn shortage_of(&self, p: usize, region: Region, ti: usize) -> f64 {
+        self.shortage[(p * self.nr() + self.at(region)) * self.years.len() + ti]
     }
 
-    /// Index of the nation among the regions.
-    pub fn national(&self) -> usize {
-        self.regions.len()
+    /// The county with this code among the bands' regions, if it is one.
+    pub fn region_of(&self, code: &str) -> Option<Region> {
+        self.regions
+            .iter()
+            .position(|r| r == code)
+            .map(Region::County)
+    }
+
+    /// The position of `region` in the arrays (the counties, then their total).
+    fn at(&self, region: Region) -> usize {
+        region.index(self.regions.len())
     }
 }
 
@@ -810,14 +821,13 @@ impl Kernel {
         slopes: &[[super::backtest::Slope; 2]],
     ) -> Result<Vec<(f64, f64)>, ModelError> {
         let probe = self.run_with(PROBE_DRAWS, PROBE_SEED, &Percentiles::p10_p90(), false)?;
-        let nation = self.regions.len();
         let z = 2.0 * 1.281_551_565_545;
         let reach = (self.years.len() - 1).min(super::backtest::MODEL_BASES as usize);
         // The slope variance profession p's band of variable `var` already holds.
         let held = |p: usize, var: Variable| {
             let (mut num, mut den) = (0.0, 0.0);
             for h in 1..=reach {
-                let q = probe.q(p, var, nation, h);
+                let q = probe.q(p, var, Region::Total, h);
                 if q[0] > 0.0 && q[1] > 0.0 {
                     let sd = (q[1] / q[0]).ln() / z;
                     let h2 = (h * h) as f64;

@@ -4,6 +4,7 @@
 use super::profession::gap_band;
 use crate::model::Projection;
 use crate::model::inputs::NA;
+use crate::model::scope::Region;
 use crate::publish::disclosure::{self, Profile};
 use crate::publish::results::{Data, Wide};
 
@@ -17,7 +18,7 @@ pub struct Disclosed {
     /// Profession codes, in the order of `grids`.
     pub professions: Vec<String>,
     /// Per profession: the extended grid of persons (counties × sexes, with margins) and its mask.
-    pub grids: Vec<(disclosure::Grid, Vec<bool>)>,
+    pub grids: Vec<(disclosure::CountTable, Vec<bool>)>,
     /// FTE on the same extended grids.
     pub fte: Vec<Vec<f64>>,
     /// The descriptive figures (the workforce today), protected under the same rule and against
@@ -48,8 +49,8 @@ pub fn disclosed(pr: &Projection, profile: Profile) -> Disclosed {
                 }
             }
         }
-        let grid = disclosure::Grid::with_margins(g.nc(), 2, &persons);
-        let f = disclosure::Grid::with_margins(g.nc(), 2, &f).values;
+        let grid = disclosure::CountTable::with_margins(g.nc(), 2, &persons);
+        let f = disclosure::CountTable::with_margins(g.nc(), 2, &f).values;
         let mask = disclosure::suppress_linked(&grid, Some(&f), profile);
         fte.push(f);
         grids.push((grid, mask));
@@ -75,7 +76,7 @@ pub fn tables(pr: &Projection, d: &Disclosed, profile: Profile) -> Vec<(&'static
     let mut s_text: Vec<Vec<String>> = vec![Vec::new(); 2];
     let mut s_num: Vec<Vec<Option<f64>>> = vec![Vec::new(); 7];
     for p in 0..g.np() {
-        let (sup, dem) = pr.national(h, p);
+        let (sup, dem) = pr.total_fte(h, p);
         let dem = dem.unwrap_or(f64::NAN);
         let intake = pr.intake.iter().find(|r| r.profession == p);
         s_text[0].push(g.professions[p].clone());
@@ -117,7 +118,7 @@ pub fn tables(pr: &Projection, d: &Disclosed, profile: Profile) -> Vec<(&'static
             ("intake_change_percent".into(), n()),
         ],
     };
-    let national: Vec<Option<usize>> = vec![pr.bands.as_ref().map(|b| b.national()); g.np()];
+    let national: Vec<Option<Region>> = vec![pr.bands.as_ref().map(|_| Region::Total); g.np()];
     summary.cols.extend(band_columns(
         pr,
         &(0..g.np()).collect::<Vec<_>>(),
@@ -193,18 +194,15 @@ pub fn tables(pr: &Projection, d: &Disclosed, profile: Profile) -> Vec<(&'static
     }
     let mut ci = ct.into_iter();
     let mut cn = cv.into_iter();
-    let rows: Vec<(usize, Option<usize>)> = (0..g.np())
+    let rows: Vec<(usize, Option<Region>)> = (0..g.np())
         .flat_map(|p| {
             (0..g.nc()).map(move |c| {
-                let r = pr
-                    .bands
-                    .as_ref()
-                    .and_then(|b| b.regions.iter().position(|x| *x == g.counties[c]));
+                let r = pr.bands.as_ref().and_then(|b| b.region_of(&g.counties[c]));
                 (p, r)
             })
         })
         .collect();
-    let (row_profs, row_regions): (Vec<usize>, Vec<Option<usize>>) = rows.into_iter().unzip();
+    let (row_profs, row_regions): (Vec<usize>, Vec<Option<Region>>) = rows.into_iter().unzip();
     let mut counties = Wide {
         cols: vec![
             (
@@ -246,7 +244,7 @@ pub fn tables(pr: &Projection, d: &Disclosed, profile: Profile) -> Vec<(&'static
 fn band_columns(
     pr: &Projection,
     profs: &[usize],
-    regions: &[Option<usize>],
+    regions: &[Option<Region>],
 ) -> Vec<(String, Data)> {
     let Some(b) = &pr.bands else {
         return Vec::new();
@@ -254,10 +252,10 @@ fn band_columns(
     let last = b.years.len() - 1;
     let year = b.years[last];
     let (lo, hi) = (b.percentiles[0], b.percentiles[b.percentiles.len() - 1]);
-    let cell = |i: usize, f: &dyn Fn(usize, usize) -> f64| -> Option<f64> {
+    let cell = |i: usize, f: &dyn Fn(usize, Region) -> f64| -> Option<f64> {
         regions[i].map(|r| f(profs[i], r)).filter(|x| x.is_finite())
     };
-    let column = |f: &dyn Fn(usize, usize) -> f64| -> Data {
+    let column = |f: &dyn Fn(usize, Region) -> f64| -> Data {
         Data::Num((0..profs.len()).map(|i| cell(i, f)).collect())
     };
     vec![

@@ -5,6 +5,7 @@
 use super::html::{area_name, chart_source, county_name, prof_name, tr};
 use crate::model::Projection;
 use crate::model::inputs::{AGE_MIN, NA};
+use crate::model::scope::Region;
 use crate::publish::charts::{self, Drawn, Labels};
 use crate::publish::disclosure::{self, Profile};
 use crate::table::Lang;
@@ -26,7 +27,7 @@ pub fn pyramid_base(base: &[(f64, f64)], profile: Profile) -> Vec<(f64, f64)> {
     let inner: Vec<f64> = base.iter().flat_map(|&(m, w)| [m, w]).collect();
     // The register's counts are whole persons; sums over ages can carry float noise.
     let inner: Vec<f64> = inner.iter().map(|v| v.round()).collect();
-    let grid = disclosure::Grid::with_margins(base.len(), 2, &inner);
+    let grid = disclosure::CountTable::with_margins(base.len(), 2, &inner);
     let mask = disclosure::suppress(&grid, profile);
     let shown = |r: usize, c: usize| {
         let i = grid.at(r, c);
@@ -53,7 +54,7 @@ pub fn profession_charts_with(
     let part = Part {
         counties: &all,
         name: area_name(pr, lang),
-        band_region: pr.bands.as_ref().map(|b| b.national()),
+        band_region: pr.bands.as_ref().map(|_| Region::Total),
         ranked: true,
         pyramid_base: None,
     };
@@ -66,8 +67,8 @@ pub(crate) struct Part<'a> {
     pub counties: &'a [usize],
     /// What the charts' titles call them.
     pub name: String,
-    /// The bands' region whose fan the supply-and-demand chart draws (none: no fan).
-    pub band_region: Option<usize>,
+    /// The bands' county or total whose fan the supply-and-demand chart draws (none: no fan).
+    pub band_region: Option<Region>,
     /// Whether to draw the gap per county, ranked.
     pub ranked: bool,
     /// The base-year bars of the age pyramid as they may be drawn; `None`: the counties' sums under
@@ -76,7 +77,7 @@ pub(crate) struct Part<'a> {
 }
 
 /// Supply and demand (FTE, all sectors) of profession `p` in results year index `ti`, summed over
-/// `counties` in the order [`Projection::national`] sums (so over all counties it is the same number).
+/// `counties` in the order [`Projection::total_fte`] sums (so over all counties it is the same number).
 pub(crate) fn part_sums(
     pr: &Projection,
     ti: usize,

@@ -165,7 +165,7 @@ pub fn html_with(
         let _ = writeln!(o, "{band_head}</tr>");
     }
     for p in 0..g.np() {
-        let (s, dd) = pr.national(h, p);
+        let (s, dd) = pr.total_fte(h, p);
         let dd = dd.unwrap_or(f64::NAN);
         let l = pr.label(s, dd);
         let intake = pr.intake.iter().find(|r| r.profession == p);
@@ -258,7 +258,7 @@ pub fn html_with(
     // One section per profession.
     for p in 0..g.np() {
         let code = &g.professions[p];
-        let (s, dd) = pr.national(h, p);
+        let (s, dd) = pr.total_fte(h, p);
         let dd = dd.unwrap_or(f64::NAN);
         let _ = writeln!(
             o,
@@ -278,7 +278,7 @@ pub fn html_with(
             label_word(pr.label(s, dd), lang)
         );
         if let Some(b) = &pr.bands {
-            let (gap_lo, gap_hi, shortage) = gap_band(b, p, b.national());
+            let (gap_lo, gap_hi, shortage) = gap_band(b, p, crate::model::scope::Region::Total);
             let (lo, hi) = (b.percentiles[0], b.percentiles[b.percentiles.len() - 1]);
             let _ = writeln!(
                 o,

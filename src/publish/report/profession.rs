@@ -6,6 +6,7 @@ use super::disclosed::Disclosed;
 use super::figures::part_sums;
 use super::funding::population_in;
 use super::html::{county_name, esc, num, rate_text, region_name, tr};
+use crate::model::scope::Region;
 use crate::model::{Phase, Projection, RequiredIntake};
 use crate::publish::disclosure::Profile;
 use crate::table::Lang;
@@ -74,12 +75,11 @@ pub(super) fn county_table(
     }
     o.push_str("</tr>\n");
     let pop = population_in(pr, d.year);
-    for c in 0..=g.nc() {
-        let cell = grid.at(c, 2);
-        let people: f64 = if c == g.nc() {
-            pop.values().sum()
-        } else {
-            pop.get(&g.counties[c]).copied().unwrap_or(0.0)
+    for r in pr.regions() {
+        let cell = grid.at(r.index(g.nc()), 2);
+        let people: f64 = match r {
+            Region::Total => pop.values().sum(),
+            Region::County(c) => pop.get(&g.counties[c]).copied().unwrap_or(0.0),
         };
         let (emp, per) = if mask[cell] {
             ("..".to_string(), "..".to_string())
@@ -92,17 +92,11 @@ pub(super) fn county_table(
             };
             (num(f, 0, lang), per)
         };
-        let range: Vec<usize> = if c == g.nc() {
-            (0..g.nc()).collect()
-        } else {
-            vec![c]
-        };
-        let name = if c == g.nc() && area.whole {
-            tr(lang, "Riket", "Sweden").to_string()
-        } else if c == g.nc() {
-            tr(lang, "Summa", "Total").to_string()
-        } else {
-            county_name(&g.counties[c], lang)
+        let range: Vec<usize> = r.counties(g.nc()).collect();
+        let name = match r {
+            Region::Total if area.whole => tr(lang, "Riket", "Sweden").to_string(),
+            Region::Total => tr(lang, "Summa", "Total").to_string(),
+            Region::County(c) => county_name(&g.counties[c], lang),
         };
         let (mut sup, mut dem, mut gap) = (String::new(), String::new(), String::new());
         for &ti in &years {
@@ -125,7 +119,10 @@ pub(super) fn county_table(
             }
             let _ = write!(dem, "<td>{}</td>", num(dd, 0, lang));
         }
-        let county = (c < g.nc()).then(|| g.counties[c].as_str());
+        let county = match r {
+            Region::County(c) => Some(g.counties[c].as_str()),
+            Region::Total => None,
+        };
         let _ = writeln!(
             o,
             "<tr><td>{}</td><td>{emp}</td><td>{per}</td>{sup}{dem}{gap}{}</tr>",
@@ -166,8 +163,8 @@ pub(super) fn band_cells(pr: &Projection, p: usize, county: Option<&str>, lang: 
         return String::new();
     };
     let region = match county {
-        None => Some(b.national()),
-        Some(code) => b.regions.iter().position(|r| r == code),
+        None => Some(Region::Total),
+        Some(code) => b.region_of(code),
     };
     let Some(r) = region else {
         return "<td>–</td><td>–</td>".into();
@@ -182,9 +179,13 @@ pub(super) fn band_cells(pr: &Projection, p: usize, county: Option<&str>, lang: 
     )
 }
 
-/// Profession `p`'s gap in band region `r` in the bands' last year: the outer percentiles and
-/// the probability of shortage.
-pub(crate) fn gap_band(b: &crate::model::montecarlo::Bands, p: usize, r: usize) -> (f64, f64, f64) {
+/// Profession `p`'s gap in `r` (a county of the bands, or their total) in the bands' last year:
+/// the outer percentiles and the probability of shortage.
+pub(crate) fn gap_band(
+    b: &crate::model::montecarlo::Bands,
+    p: usize,
+    r: Region,
+) -> (f64, f64, f64) {
     let last = b.years.len() - 1;
     let gap = b.q(p, crate::model::montecarlo::Variable::Gap, r, last);
     (gap[0], gap[gap.len() - 1], b.shortage_of(p, r, last))

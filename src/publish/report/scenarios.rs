@@ -22,7 +22,7 @@ pub fn comparison_chart(all: &[&Projection], lang: Lang) -> Result<Drawn, charts
                 .unwrap_or(0);
             (0..g.np())
                 .map(|p| {
-                    let (s, d) = x.national(h, p);
+                    let (s, d) = x.total_fte(h, p);
                     s - d.unwrap_or(0.0)
                 })
                 .collect()
@@ -108,7 +108,7 @@ pub(super) fn scenarios_section(
                 .iter()
                 .position(|&y| y == x.scenario.horizon)
                 .unwrap_or(0);
-            let (s, d) = x.national(h, p);
+            let (s, d) = x.total_fte(h, p);
             let d = d.unwrap_or(f64::NAN);
             let _ = write!(
                 o,
