@@ -637,10 +637,12 @@ impl<const K: usize> Dual<K> {
         }
     }
 
-    /// `self^e`, both differentiated: `d(b^φ) = b^φ·(φ/b·db + ln b·dφ)`.
+    /// `self^e`, both differentiated: `d(b^φ) = b^φ·(φ/b·db + ln b·dφ)`. The value is taken as
+    /// `exp(φ·ln b)` (equal to rounding), so that `ln b` serves both.
     fn powd(self, e: Self) -> Self {
-        let v = self.v.powf(e.v);
-        let (a, c) = (v * e.v / self.v, v * self.v.ln());
+        let ln = self.v.ln();
+        let v = (e.v * ln).exp();
+        let (a, c) = (v * e.v / self.v, v * ln);
         let mut d = [0.0; K];
         for (dj, (x, y)) in d.iter_mut().zip(self.d.iter().zip(e.d)) {
             *dj = a * x + c * y;
@@ -726,6 +728,7 @@ fn filter_grad<const MULT: bool, const TREND: u8, const DAMPED: bool, const K: u
     let zero = Dual::<K>::constant(0.0);
     let mut sse = zero;
     let mut log_mu = zero;
+    let mut prod = 1.0_f64;
     for &yt in y {
         let bp = match TREND {
             1 => phi * b,
@@ -750,7 +753,20 @@ fn filter_grad<const MULT: bool, const TREND: u8, const DAMPED: bool, const K: u
         let e = if MULT { (yt - mu) / mu } else { yt - mu };
         sse = sse + e * e;
         if MULT {
-            log_mu = log_mu + mu.ln();
+            // Σ log μ: the value as the logarithm of running products (one logarithm per some
+            // fifty steps, the products kept between 1e-150 and 1e150), the derivatives as
+            // Σ dμ/μ.
+            let q = prod * mu.v;
+            if (1e-150..=1e150).contains(&q) {
+                prod = q;
+            } else {
+                log_mu.v += prod.ln() + mu.v.ln();
+                prod = 1.0;
+            }
+            let r = 1.0 / mu.v;
+            for (dj, x) in log_mu.d.iter_mut().zip(mu.d) {
+                *dj += x * r;
+            }
         }
         (l, b) = match (MULT, TREND) {
             (false, 0) => (l + alpha * e, b),
@@ -770,6 +786,7 @@ fn filter_grad<const MULT: bool, const TREND: u8, const DAMPED: bool, const K: u
     let n = y.len() as f64;
     let mut obj = sse.ln() * (0.5 * n);
     if MULT {
+        log_mu.v += prod.ln();
         obj = obj + log_mu;
     }
     Some(obj)
