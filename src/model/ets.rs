@@ -30,9 +30,10 @@
 //! quasi-Newton search (BFGS with bounds) from nine starts. The bounds are a box in its
 //! coordinates (`β = 1e-4 + b·(α − 1e-4)`, `0 ≤ b ≤ 1`), so a search can rest exactly on β = α,
 //! β = 1e-4, α = 0.9999 or φ = 0.98, where optima often are. The gradient is exact: the recursion
-//! is run on dual numbers (value and derivatives along each parameter), one pass per point. With
-//! additive errors and trend the errors are affine in the initial states, which are then solved
-//! for by least squares at each point instead of searched.
+//! is run with its derivatives along each parameter (the chain rule written out step by step),
+//! one pass per point. A search that comes close to where an earlier one ended is stopped there.
+//! With additive errors and trend the errors are affine in the initial states, which are then
+//! solved for by least squares at each point instead of searched.
 
 use std::fmt;
 
@@ -348,7 +349,8 @@ impl Spec {
     /// Fits the model by maximum likelihood within R's bounds: a projected quasi-Newton search
     /// (BFGS, exact gradients by forward differentiation of the recursion) from each of
     /// nine starting points (six of the smoothing parameters and three with φ = 0.98) to a loose
-    /// tolerance, then the best end point polished to rounding.
+    /// tolerance (a search stopped early when it comes within 0.03, in every coordinate, of where
+    /// an earlier one ended, no lower), then the best end point polished to rounding.
     /// Deterministic: the same starts in the same order, no randomness, no threads.
     ///
     /// # Errors
@@ -382,6 +384,8 @@ impl Spec {
         };
         let mut best: Option<(f64, [f64; DIM], Option<Hessian>)> = None;
         let mut seen: Vec<[f64; DIM]> = Vec::with_capacity(STARTS.len());
+        // End points of the searches so far: a later search that comes to one stops there.
+        let mut ends: Vec<(f64, [f64; DIM])> = Vec::with_capacity(STARTS.len());
         for &(a, bfrac, phi, data_trend) in STARTS {
             let b0 = match (data_trend, mult_trend) {
                 (true, true) => b_start,
@@ -405,7 +409,8 @@ impl Spec {
             let Some(x) = problem.first_finite(start) else {
                 continue;
             };
-            let (f, x, model) = problem.minimise(x, None, 500, START_TOL);
+            let (f, x, model) = problem.minimise(x, None, 500, START_TOL, &ends);
+            ends.push((f, x));
             if f.is_finite() && best.as_ref().is_none_or(|b| f < b.0) {
                 best = Some((f, x, model));
             }
@@ -415,7 +420,7 @@ impl Spec {
                 spec: self.to_string(),
             });
         };
-        let (_, x, _) = problem.minimise(x, model, 500, 1e-13);
+        let (_, x, _) = problem.minimise(x, model, 500, 1e-13, &[]);
         let x = problem.profiled(&x).ok_or(EtsError::NoFit {
             spec: self.to_string(),
         })?;
@@ -598,6 +603,13 @@ type Hessian = [[f64; DIM]; DIM];
 /// wrong basin on three peer fits; `1e-7` ends every one in the basin a full search ends in.
 const START_TOL: f64 = 1e-7;
 
+/// How close (in every searched coordinate, each of order one: see [`Problem`]) a search must
+/// come to where an earlier one ended, no lower than there, to be stopped as bound for the same
+/// end: most starts end in one basin, and their last iterations added nothing. On the
+/// peer-reference series (tests/ets.rs) every fit's log-likelihood is the same up to `0.1`;
+/// `0.3` lost four fits their best basin.
+const MERGE_DIST: f64 = 0.03;
+
 /// Starts of the search: (α, β/α, φ, initial trend from the first two values or neutral). The
 /// neutral-trend, small-β starts keep multiplicative-error models with an additive trend inside
 /// their domain on series with deep swings (fpp lynx), where every data-based start makes a
@@ -614,165 +626,153 @@ const STARTS: &[(f64, f64, f64, bool)] = &[
     (0.5, 0.01, 0.98, false),
 ];
 
-/// A number carrying its derivatives along `K` directions (forward-mode differentiation): `v` the
-/// value, `d[j]` its derivative along the `j`-th searched parameter. [`filter_grad`] runs the
-/// recursion on these, so the gradient of the log-likelihood comes out of one pass, exact to
-/// rounding (no finite differences).
-#[derive(Clone, Copy, Debug)]
-struct Dual<const K: usize> {
-    v: f64,
-    d: [f64; K],
+/// `a·x + b·y`, componentwise.
+#[inline(always)]
+fn lin2<const K: usize>(a: f64, x: &[f64; K], b: f64, y: &[f64; K]) -> [f64; K] {
+    std::array::from_fn(|j| a * x[j] + b * y[j])
 }
 
-impl<const K: usize> Dual<K> {
-    fn constant(v: f64) -> Self {
-        Dual { v, d: [0.0; K] }
-    }
-
-    fn ln(self) -> Self {
-        let r = 1.0 / self.v;
-        Dual {
-            v: self.v.ln(),
-            d: self.d.map(|x| x * r),
-        }
-    }
-
-    /// `self^e`, both differentiated: `d(b^φ) = b^φ·(φ/b·db + ln b·dφ)`.
-    fn powd(self, e: Self) -> Self {
-        let v = self.v.powf(e.v);
-        let (a, c) = (v * e.v / self.v, v * self.v.ln());
-        let mut d = [0.0; K];
-        for (dj, (x, y)) in d.iter_mut().zip(self.d.iter().zip(e.d)) {
-            *dj = a * x + c * y;
-        }
-        Dual { v, d }
-    }
+/// `a·x + b·y + c·z`, componentwise.
+#[inline(always)]
+fn lin3<const K: usize>(
+    a: f64,
+    x: &[f64; K],
+    b: f64,
+    y: &[f64; K],
+    c: f64,
+    z: &[f64; K],
+) -> [f64; K] {
+    std::array::from_fn(|j| a * x[j] + b * y[j] + c * z[j])
 }
 
-impl<const K: usize> std::ops::Add for Dual<K> {
-    type Output = Self;
-    fn add(self, o: Self) -> Self {
-        let mut d = self.d;
-        for (dj, x) in d.iter_mut().zip(o.d) {
-            *dj += x;
-        }
-        Dual { v: self.v + o.v, d }
-    }
-}
-
-impl<const K: usize> std::ops::Sub for Dual<K> {
-    type Output = Self;
-    fn sub(self, o: Self) -> Self {
-        let mut d = self.d;
-        for (dj, x) in d.iter_mut().zip(o.d) {
-            *dj -= x;
-        }
-        Dual { v: self.v - o.v, d }
-    }
-}
-
-impl<const K: usize> std::ops::Mul for Dual<K> {
-    type Output = Self;
-    fn mul(self, o: Self) -> Self {
-        let mut d = [0.0; K];
-        for (dj, (x, y)) in d.iter_mut().zip(self.d.iter().zip(o.d)) {
-            *dj = x * o.v + self.v * y;
-        }
-        Dual { v: self.v * o.v, d }
-    }
-}
-
-impl<const K: usize> std::ops::Div for Dual<K> {
-    type Output = Self;
-    fn div(self, o: Self) -> Self {
-        let v = self.v / o.v;
-        let r = 1.0 / o.v;
-        let mut d = [0.0; K];
-        for (dj, (x, y)) in d.iter_mut().zip(self.d.iter().zip(o.d)) {
-            *dj = (x - v * y) * r;
-        }
-        Dual { v, d }
-    }
-}
-
-impl<const K: usize> std::ops::Add<f64> for Dual<K> {
-    type Output = Self;
-    fn add(self, o: f64) -> Self {
-        Dual {
-            v: self.v + o,
-            d: self.d,
-        }
-    }
-}
-
-impl<const K: usize> std::ops::Mul<f64> for Dual<K> {
-    type Output = Self;
-    fn mul(self, o: f64) -> Self {
-        Dual {
-            v: self.v * o,
-            d: self.d.map(|x| x * o),
-        }
-    }
-}
-
-/// The recursion of [`filter_with`] on [`Dual`] numbers: returns the objective the search
-/// minimises, `−loglik`, with its derivatives along the `K` searched parameters (seeded in `p`:
-/// α, β, φ, l0, b0), or `None` where [`filter_with`] gives `None`.
+/// The recursion of [`filter_with`] with its derivatives along the `K` searched parameters
+/// (forward-mode differentiation, the chain rule written out step by step): `v` holds α, β, φ,
+/// l0 and b0, `s` their derivatives along the searched coordinates (constant for α, β, φ).
+/// Returns the objective the search minimises, `−loglik`, and its gradient, or `None` where
+/// [`filter_with`] gives `None`. Each step's new states and their derivatives, with
+/// `bp` = φb or b^φ (`d(b^φ) = b^φ·(φ/b·db + ln b·dφ)`), `μ` = l, l + bp or l·bp and `ε` = y − μ
+/// (A) or (y − μ)/μ (M, `dε = −y/μ²·dμ`):
+///
+/// ```text
+/// A: l' = μ + αε                dl' = dμ + α·dε + ε·dα
+/// M: l' = μ(1 + αε)             dl' = (1 + αε)·dμ + αμ·dε + με·dα
+/// A,A: b' = bp + βε             db' = dbp + β·dε + ε·dβ
+/// M,A: b' = bp + βμε            db' = dbp + βε·dμ + βμ·dε + με·dβ
+/// A,M: b' = bp + βε/l           db' = dbp + β/l·dε − βε/l²·dl + ε/l·dβ
+/// M,M: b' = bp(1 + βε)          db' = (1 + βε)·dbp + β·bp·dε + bp·ε·dβ
+/// ```
+///
+/// The values are [`filter_with`]'s operation for operation but for two: `b^φ` is taken as
+/// `exp(φ·ln b)` (so that `ln b` serves the derivative too), and `Σ log μ` as the logarithm of
+/// running products (one logarithm per some fifty steps, the products kept between 1e-150 and
+/// 1e150); both equal to rounding.
 fn filter_grad<const MULT: bool, const TREND: u8, const DAMPED: bool, const K: usize>(
     y: &[f64],
-    p: [Dual<K>; 5],
-) -> Option<Dual<K>> {
-    let [alpha, beta, phi, mut l, mut b] = p;
-    let zero = Dual::<K>::constant(0.0);
-    let mut sse = zero;
-    let mut log_mu = zero;
+    v: [f64; 5],
+    s: [[f64; K]; 5],
+) -> Option<(f64, [f64; K])> {
+    let [alpha, beta, phi, mut l, mut b] = v;
+    let [da, dbeta, dphi, mut dl, mut db] = s;
+    let zero = [0.0; K];
+    let (mut sse, mut dsse) = (0.0, zero);
+    let (mut prod, mut log_mu, mut dlog) = (1.0_f64, 0.0, zero);
     for &yt in y {
-        let bp = match TREND {
-            1 => phi * b,
-            2 => {
+        let (bp, dbp) = match TREND {
+            1 => {
                 if DAMPED {
-                    b.powd(phi)
+                    (phi * b, lin2(phi, &db, b, &dphi))
                 } else {
-                    b
+                    (phi * b, db)
                 }
             }
-            _ => zero,
+            2 => {
+                if DAMPED {
+                    let ln_b = b.ln();
+                    let bp = (phi * ln_b).exp();
+                    (bp, lin2(phi * bp / b, &db, bp * ln_b, &dphi))
+                } else {
+                    (b, db)
+                }
+            }
+            _ => (0.0, zero),
         };
-        let mu = match TREND {
-            1 => l + bp,
-            2 => l * bp,
-            _ => l,
+        let (mu, dmu) = match TREND {
+            1 => (l + bp, std::array::from_fn(|j| dl[j] + dbp[j])),
+            2 => (l * bp, lin2(bp, &dl, l, &dbp)),
+            _ => (l, dl),
         };
-        if (MULT || TREND == 2) && (mu.v.is_nan() || mu.v <= 0.0) {
+        if (MULT || TREND == 2) && (mu.is_nan() || mu <= 0.0) {
             return None;
         }
-        let yt = Dual::constant(yt);
-        let e = if MULT { (yt - mu) / mu } else { yt - mu };
-        sse = sse + e * e;
-        if MULT {
-            log_mu = log_mu + mu.ln();
-        }
-        (l, b) = match (MULT, TREND) {
-            (false, 0) => (l + alpha * e, b),
-            (true, 0) => (l * (alpha * e + 1.0), b),
-            (false, 1) => (l + bp + alpha * e, bp + beta * e),
-            (true, 1) => {
-                let m = l + bp;
-                (m * (alpha * e + 1.0), bp + beta * m * e)
-            }
-            (false, _) => (l * bp + alpha * e, bp + beta * e / l),
-            (true, _) => (l * bp * (alpha * e + 1.0), bp * (beta * e + 1.0)),
+        let (e, de) = if MULT {
+            let e = (yt - mu) / mu;
+            let c = -(yt / mu) / mu;
+            (e, dmu.map(|x| c * x))
+        } else {
+            (yt - mu, dmu.map(|x| -x))
         };
-        if !l.v.is_finite() || !b.v.is_finite() {
+        sse += e * e;
+        for (d, x) in dsse.iter_mut().zip(de) {
+            *d += 2.0 * e * x;
+        }
+        if MULT {
+            let q = prod * mu;
+            if (1e-150..=1e150).contains(&q) {
+                prod = q;
+            } else {
+                log_mu += prod.ln() + mu.ln();
+                prod = 1.0;
+            }
+            let r = 1.0 / mu;
+            for (d, x) in dlog.iter_mut().zip(dmu) {
+                *d += x * r;
+            }
+        }
+        let (nl, dnl) = if MULT {
+            let a = alpha * e + 1.0;
+            (mu * a, lin3(a, &dmu, alpha * mu, &de, mu * e, &da))
+        } else {
+            (mu + alpha * e, lin3(1.0, &dmu, alpha, &de, e, &da))
+        };
+        let (nb, dnb) = match (MULT, TREND) {
+            (_, 0) => (b, db),
+            (false, 1) => (bp + beta * e, lin3(1.0, &dbp, beta, &de, e, &dbeta)),
+            (true, 1) => {
+                let bm = beta * mu;
+                let mut d = lin3(1.0, &dbp, beta * e, &dmu, bm, &de);
+                for (dj, x) in d.iter_mut().zip(dbeta) {
+                    *dj += mu * e * x;
+                }
+                (bp + bm * e, d)
+            }
+            (false, _) => {
+                let r = 1.0 / l;
+                let mut d = lin3(1.0, &dbp, beta * r, &de, -beta * e * r * r, &dl);
+                for (dj, x) in d.iter_mut().zip(dbeta) {
+                    *dj += e * r * x;
+                }
+                (bp + beta * e / l, d)
+            }
+            (true, _) => {
+                let c = beta * e + 1.0;
+                (bp * c, lin3(c, &dbp, beta * bp, &de, bp * e, &dbeta))
+            }
+        };
+        (l, b, dl, db) = (nl, nb, dnl, dnb);
+        if !l.is_finite() || !b.is_finite() {
             return None;
         }
     }
     let n = y.len() as f64;
     let mut obj = sse.ln() * (0.5 * n);
+    let mut g = dsse.map(|x| x * (0.5 * n) / sse);
     if MULT {
-        obj = obj + log_mu;
+        obj += log_mu + prod.ln();
+        for (gj, x) in g.iter_mut().zip(dlog) {
+            *gj += x;
+        }
     }
-    Some(obj)
+    Some((obj, g))
 }
 
 /// The search's coordinates, `x = (α, b, φ, l0/s, b0)` (`b` places β between its bounds, see
@@ -905,54 +905,46 @@ impl Problem<'_> {
                 k += 1;
             }
         }
-        let var = |i: usize, factor: f64| {
-            let mut d = [0.0; K];
-            for j in 0..K {
-                if idx[j] == i {
-                    d[j] = factor;
-                }
-            }
-            Dual {
-                v: x[i] * factor,
-                d,
-            }
+        // The derivative of coordinate i (scaled by `factor`) along the searched ones.
+        let seed = |i: usize, factor: f64| -> [f64; K] {
+            std::array::from_fn(|j| if idx[j] == i { factor } else { 0.0 })
         };
-        let alpha = var(0, 1.0);
+        let zero = [0.0; K];
+        let da = seed(0, 1.0);
         // β = 1e-4 + b·(α − 1e-4): ∂β/∂α = b, ∂β/∂b = α − 1e-4.
-        let beta = if TREND == 0 {
-            Dual::constant(0.0)
+        let (beta, dbeta) = if TREND == 0 {
+            (0.0, zero)
         } else {
-            let b = var(1, 1.0);
-            let mut d = [0.0; K];
-            for (dj, (da, db)) in d.iter_mut().zip(alpha.d.iter().zip(b.d)) {
-                *dj = x[1] * da + (x[0] - 1e-4) * db;
-            }
-            Dual {
-                v: beta_of(x[0], x[1]),
-                d,
-            }
+            (
+                beta_of(x[0], x[1]),
+                lin2(x[1], &da, x[0] - 1e-4, &seed(1, 1.0)),
+            )
         };
-        let phi = if DAMPED {
-            var(2, 1.0)
+        let (phi, dphi) = if DAMPED {
+            (x[2], seed(2, 1.0))
         } else {
-            Dual::constant(1.0)
+            (1.0, zero)
         };
-        let l0 = var(3, self.scale);
-        let b0 = match TREND {
-            0 => Dual::constant(0.0),
-            1 => var(4, self.scale),
-            _ => var(4, 1.0),
+        let (l0, dl0) = (x[3] * self.scale, seed(3, self.scale));
+        let (b0, db0) = match TREND {
+            0 => (0.0, zero),
+            1 => (x[4] * self.scale, seed(4, self.scale)),
+            _ => (x[4], seed(4, 1.0)),
         };
-        if TREND == 2 && b0.v <= 0.0 {
+        if TREND == 2 && b0 <= 0.0 {
             return f64::INFINITY;
         }
         *g = [0.0; DIM];
-        match filter_grad::<MULT, TREND, DAMPED, K>(self.y, [alpha, beta, phi, l0, b0]) {
-            Some(o) if o.v.is_finite() && o.d.iter().all(|d| d.is_finite()) => {
+        match filter_grad::<MULT, TREND, DAMPED, K>(
+            self.y,
+            [x[0], beta, phi, l0, b0],
+            [da, dbeta, dphi, dl0, db0],
+        ) {
+            Some((f, d)) if f.is_finite() && d.iter().all(|d| d.is_finite()) => {
                 for j in 0..K {
-                    g[idx[j]] = o.d[j];
+                    g[idx[j]] = d[j];
                 }
-                o.v
+                f
             }
             _ => f64::INFINITY,
         }
@@ -996,6 +988,14 @@ impl Problem<'_> {
         (out[3].is_finite() && out[4].is_finite()).then_some(out)
     }
 
+    /// Whether a search at `x` with value `f` has come to one of the `ends` of earlier searches
+    /// (value and point): within [`MERGE_DIST`] of it in every active coordinate and no lower.
+    fn joins(&self, f: f64, x: &[f64; DIM], ends: &[(f64, [f64; DIM])]) -> bool {
+        ends.iter().any(|(fe, xe)| {
+            f >= *fe && (0..DIM).all(|i| !self.active[i] || (x[i] - xe[i]).abs() <= MERGE_DIST)
+        })
+    }
+
     /// The start `x0` (projected into the bounds) if the model's likelihood is finite there, else
     /// the first of its neighbours (each active coordinate moved by a tenth of itself, or 0.05
     /// near zero) where it is; `None` when there is none.
@@ -1021,14 +1021,15 @@ impl Problem<'_> {
     /// quasi-Newton search: BFGS on the coordinates not held at a bound (a coordinate is held
     /// while it sits on a bound with the gradient pushing outward), each step projected back into
     /// the bounds and shortened until it decreases the objective enough (Armijo). Ends when the
-    /// projected gradient vanishes or the objective stops decreasing. Returns the best value and
-    /// point.
+    /// projected gradient vanishes, the objective stops decreasing, or the search comes to one of
+    /// the `ends` of earlier ones ([`Problem::joins`]). Returns the best value and point.
     fn minimise(
         &self,
         x0: [f64; DIM],
         model: Option<Hessian>,
         max_iter: usize,
         tol: f64,
+        ends: &[(f64, [f64; DIM])],
     ) -> (f64, [f64; DIM], Option<Hessian>) {
         let act = self.active;
         let mut x = self.project(x0);
@@ -1129,7 +1130,7 @@ impl Problem<'_> {
                 }
                 identity(&mut b);
                 fresh = true;
-            } else if stalls >= 3 {
+            } else if stalls >= 3 || self.joins(f, &x, ends) {
                 break;
             }
         }
@@ -1268,7 +1269,7 @@ mod tests {
 
     #[test]
     fn the_gradient_is_the_recursions_derivative() {
-        // The dual-number gradient against finite differences of −loglik computed by
+        // The gradient of the differentiated recursion against finite differences of −loglik computed by
         // Spec::filter (the f64 recursion, a separate code path), every model, every searched
         // coordinate, at a point inside the bounds.
         let y = wavy();
