@@ -307,6 +307,248 @@ impl Sink {
     }
 }
 
+/// Where each category of dimension `d` of `t` goes on axis `ax`: its index there, or `None` (left
+/// out for a stated reason, a part of another layer, or a problem). Problems and notes on the
+/// categories go into `out`.
+fn axis_map(
+    t: &Table,
+    d: usize,
+    ax: &Axis<'_>,
+    first_row: &[Vec<Option<usize>>],
+    out: &mut Gathered,
+) -> Vec<Option<usize>> {
+    let file = t.meta.origin.clone();
+    let place_of = |d: usize, k: usize| first_row[d][k].map(|r| t.row_place(r)).unwrap_or_default();
+    let dim = &t.dims[d];
+    let mut map = vec![None; dim.len()];
+    let mut left: Vec<((&'static str, &'static str), String)> = Vec::new();
+    let mut bands: Vec<String> = Vec::new();
+    let mut owner: Vec<Option<usize>> = vec![None; ax.codes.len()];
+    // SCB's region variable holds the nation, the counties and their municipalities in one
+    // dimension: a municipality whose county's row the table has is a part of that row and
+    // left out; municipalities whose county's row it lacks are summed into their county
+    // (checked below to be all of the county's).
+    let municipal: Vec<Option<String>> = dim
+        .categories
+        .iter()
+        .map(|cat| {
+            (ax.concept == Concept::County)
+                .then(|| municipality_of(cat))
+                .flatten()
+        })
+        .collect();
+    let county_rows: Vec<String> = dim
+        .categories
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| {
+            ax.concept == Concept::County && municipal[*k].is_none() && first_row[d][*k].is_some()
+        })
+        .filter_map(
+            |(_, cat)| match crate::validate::resolve(Concept::County, cat) {
+                crate::codes::Lookup::Code(c) if CodeLists::get().county(&c).is_some() => Some(c),
+                _ => None,
+            },
+        )
+        .collect();
+    // (county index, municipality code, category) of the municipalities summed.
+    let mut summed: Vec<(usize, String, usize)> = Vec::new();
+    for (k, cat) in dim.categories.iter().enumerate() {
+        // A category no row uses cannot distort anything.
+        if first_row[d][k].is_none() {
+            continue;
+        }
+        if let Some(m) = &municipal[k] {
+            let county = &m[..2];
+            if county_rows.iter().any(|c| c == county) {
+                left.push((
+                    (
+                        "municipalities, whose counties' rows the table has",
+                        "kommuner, vars läns rader tabellen har",
+                    ),
+                    cat.code.clone(),
+                ));
+                continue;
+            }
+            match ax.codes.iter().position(|c| c == county) {
+                Some(i) => {
+                    // The same municipality twice (by code and by name) would count twice.
+                    match summed.iter().find(|(_, x, _)| x == m) {
+                        Some((_, _, k0)) => out.problems.push(Problem::Duplicate {
+                            file: file.clone(),
+                            dimension: dim.id.clone(),
+                            categories: (dim.categories[*k0].code.clone(), cat.code.clone()),
+                            code: m.clone(),
+                        }),
+                        None => {
+                            map[k] = Some(i);
+                            summed.push((i, m.clone(), k));
+                        }
+                    }
+                    continue;
+                }
+                None if CodeLists::get().county(county).is_some() => {
+                    left.push((
+                        ("counties outside the scope", "län utanför avgränsningen"),
+                        cat.code.clone(),
+                    ));
+                    continue;
+                }
+                None => {}
+            }
+        }
+        match place(ax.concept, cat, ax.codes) {
+            Place::At(i) => {
+                let top_age = ax.concept == Concept::Age && i + 1 == POP_AGES;
+                match owner[i] {
+                    Some(k0) if !top_age => out.problems.push(Problem::Duplicate {
+                        file: file.clone(),
+                        dimension: dim.id.clone(),
+                        categories: (dim.categories[k0].code.clone(), cat.code.clone()),
+                        code: ax.codes[i].clone(),
+                    }),
+                    _ => {
+                        owner[i] = Some(k);
+                        map[k] = Some(i);
+                    }
+                }
+            }
+            Place::Leave(why) => left.push((why, cat.code.clone())),
+            Place::Band => bands.push(cat.code.clone()),
+            Place::Elsewhere => {}
+            Place::Bad { expected, nearest } => out.problems.push(Problem::Unplaced {
+                file: file.clone(),
+                place: place_of(d, k),
+                dimension: dim.id.clone(),
+                value: cat.code.clone(),
+                expected,
+                nearest,
+            }),
+        }
+    }
+    if !summed.is_empty() {
+        note_summed_municipalities(&file, &dim.id, ax, summed, out);
+    }
+    if !bands.is_empty() {
+        let first = |code: Option<&String>| {
+            dim.categories
+                .iter()
+                .position(|c| code == Some(&c.code))
+                .map(|k| place_of(d, k))
+                .unwrap_or_default()
+        };
+        age_bands_problem(&file, dim, ax, bands, first, out);
+    }
+    note_left_out(&dim.id, &left, out);
+    map
+}
+
+/// The municipalities summed into their counties (`(county index, municipality code, category)`):
+/// a county whose municipalities are not all there is a [`Problem::Coverage`]; the summing is noted.
+fn note_summed_municipalities(
+    file: &str,
+    dimension: &str,
+    ax: &Axis<'_>,
+    mut summed: Vec<(usize, String, usize)>,
+    out: &mut Gathered,
+) {
+    summed.sort();
+    let mut counties: Vec<usize> = summed.iter().map(|(i, _, _)| *i).collect();
+    counties.dedup();
+    for i in counties {
+        let have: Vec<&String> = summed
+            .iter()
+            .filter(|(j, _, _)| *j == i)
+            .map(|(_, m, _)| m)
+            .collect();
+        let lack: Vec<String> = CodeLists::get()
+            .municipalities
+            .iter()
+            .filter(|m| m.county == ax.codes[i] && !have.contains(&&m.code))
+            .map(|m| m.code.clone())
+            .collect();
+        if !lack.is_empty() {
+            out.problems.push(Problem::Coverage {
+                file: file.to_string(),
+                what: format!(
+                    "{dimension} has no row for county {} and only some of its municipalities, which would be summed into it:",
+                    ax.codes[i]
+                ),
+                missing: lack,
+                of: Vec::new(),
+            });
+        }
+    }
+    let codes: Vec<&str> = summed.iter().map(|(_, m, _)| m.as_str()).collect();
+    let shown = if codes.len() > 6 {
+        format!("{}, … ({} in all)", codes[..6].join(", "), codes.len())
+    } else {
+        codes.join(", ")
+    };
+    out.notes.push(Note::new(
+        format!(
+            "{dimension} {shown}: municipalities summed into their counties (the table has no rows for those counties)"
+        ),
+        format!(
+            "{dimension} {}: kommuner summerade till sina län (tabellen har inga rader för de länen)",
+            shown.replace("in all", "totalt")
+        ),
+    ));
+}
+
+/// A [`Problem::AgeBands`] for an age dimension given in bands (`bands`, the categories that are
+/// bands), located at the first band's row (`first` finds it by code).
+fn age_bands_problem(
+    file: &str,
+    dim: &crate::table::Dimension,
+    ax: &Axis<'_>,
+    bands: Vec<String>,
+    first: impl Fn(Option<&String>) -> String,
+    out: &mut Gathered,
+) {
+    let top = if ax.codes.len() == POP_AGES {
+        POP_AGES as u32 - 1
+    } else {
+        AGE_MAX + 1
+    };
+    let detected = super::contract::age_bands(&dim.categories, top);
+    out.problems.push(Problem::AgeBands {
+        file: file.to_string(),
+        place: first(detected.first()),
+        dimension: dim.id.clone(),
+        bands: if detected.is_empty() { bands } else { detected },
+    });
+}
+
+/// One note per reason the categories in `left` (`(reason in English and Swedish, code)`) were left
+/// out of `dimension`, listing the first six codes.
+fn note_left_out(
+    dimension: &str,
+    left: &[((&'static str, &'static str), String)],
+    out: &mut Gathered,
+) {
+    let mut whys: Vec<(&'static str, &'static str)> = left.iter().map(|l| l.0).collect();
+    whys.dedup();
+    for why in whys {
+        let codes: Vec<String> = left
+            .iter()
+            .filter(|l| l.0 == why)
+            .map(|l| l.1.clone())
+            .collect();
+        let shown = |in_all: &str| {
+            if codes.len() > 6 {
+                format!("{}, … ({} {in_all})", codes[..6].join(", "), codes.len())
+            } else {
+                codes.join(", ")
+            }
+        };
+        out.notes.push(Note::new(
+            format!("{dimension} {} left out ({})", shown("in all"), why.0),
+            format!("{dimension} {} utelämnade ({})", shown("totalt"), why.1),
+        ));
+    }
+}
+
 /// What a gather gives: the array, the problems found, and notes on rows left out.
 struct Gathered {
     values: Vec<f64>,
@@ -339,7 +581,6 @@ fn gather(t: &Table, axes: &[Axis<'_>], fixed: &[(Concept, &str)], cover: Cover)
         }
         f
     };
-    let place_of = |d: usize, k: usize| first_row[d][k].map(|r| t.row_place(r)).unwrap_or_default();
     // Per axis: the table's dimension and where each of its categories goes.
     let mut maps: Vec<(usize, Vec<Option<usize>>)> = Vec::new();
     let mut missing_dim = false;
@@ -353,203 +594,7 @@ fn gather(t: &Table, axes: &[Axis<'_>], fixed: &[(Concept, &str)], cover: Cover)
             missing_dim = true;
             continue;
         };
-        let dim = &t.dims[d];
-        let mut map = vec![None; dim.len()];
-        let mut left: Vec<((&'static str, &'static str), String)> = Vec::new();
-        let mut bands: Vec<String> = Vec::new();
-        let mut owner: Vec<Option<usize>> = vec![None; ax.codes.len()];
-        // SCB's region variable holds the nation, the counties and their municipalities in one
-        // dimension: a municipality whose county's row the table has is a part of that row and
-        // left out; municipalities whose county's row it lacks are summed into their county
-        // (checked below to be all of the county's).
-        let municipal: Vec<Option<String>> = dim
-            .categories
-            .iter()
-            .map(|cat| {
-                (ax.concept == Concept::County)
-                    .then(|| municipality_of(cat))
-                    .flatten()
-            })
-            .collect();
-        let county_rows: Vec<String> = dim
-            .categories
-            .iter()
-            .enumerate()
-            .filter(|(k, _)| {
-                ax.concept == Concept::County
-                    && municipal[*k].is_none()
-                    && first_row[d][*k].is_some()
-            })
-            .filter_map(
-                |(_, cat)| match crate::validate::resolve(Concept::County, cat) {
-                    crate::codes::Lookup::Code(c) if CodeLists::get().county(&c).is_some() => {
-                        Some(c)
-                    }
-                    _ => None,
-                },
-            )
-            .collect();
-        // (county index, municipality code, category) of the municipalities summed.
-        let mut summed: Vec<(usize, String, usize)> = Vec::new();
-        for (k, cat) in dim.categories.iter().enumerate() {
-            // A category no row uses cannot distort anything.
-            if first_row[d][k].is_none() {
-                continue;
-            }
-            if let Some(m) = &municipal[k] {
-                let county = &m[..2];
-                if county_rows.iter().any(|c| c == county) {
-                    left.push((
-                        (
-                            "municipalities, whose counties' rows the table has",
-                            "kommuner, vars läns rader tabellen har",
-                        ),
-                        cat.code.clone(),
-                    ));
-                    continue;
-                }
-                match ax.codes.iter().position(|c| c == county) {
-                    Some(i) => {
-                        // The same municipality twice (by code and by name) would count twice.
-                        match summed.iter().find(|(_, x, _)| x == m) {
-                            Some((_, _, k0)) => out.problems.push(Problem::Duplicate {
-                                file: file.clone(),
-                                dimension: dim.id.clone(),
-                                categories: (dim.categories[*k0].code.clone(), cat.code.clone()),
-                                code: m.clone(),
-                            }),
-                            None => {
-                                map[k] = Some(i);
-                                summed.push((i, m.clone(), k));
-                            }
-                        }
-                        continue;
-                    }
-                    None if CodeLists::get().county(county).is_some() => {
-                        left.push((
-                            ("counties outside the scope", "län utanför avgränsningen"),
-                            cat.code.clone(),
-                        ));
-                        continue;
-                    }
-                    None => {}
-                }
-            }
-            match place(ax.concept, cat, ax.codes) {
-                Place::At(i) => {
-                    let top_age = ax.concept == Concept::Age && i + 1 == POP_AGES;
-                    match owner[i] {
-                        Some(k0) if !top_age => out.problems.push(Problem::Duplicate {
-                            file: file.clone(),
-                            dimension: dim.id.clone(),
-                            categories: (dim.categories[k0].code.clone(), cat.code.clone()),
-                            code: ax.codes[i].clone(),
-                        }),
-                        _ => {
-                            owner[i] = Some(k);
-                            map[k] = Some(i);
-                        }
-                    }
-                }
-                Place::Leave(why) => left.push((why, cat.code.clone())),
-                Place::Band => bands.push(cat.code.clone()),
-                Place::Elsewhere => {}
-                Place::Bad { expected, nearest } => out.problems.push(Problem::Unplaced {
-                    file: file.clone(),
-                    place: place_of(d, k),
-                    dimension: dim.id.clone(),
-                    value: cat.code.clone(),
-                    expected,
-                    nearest,
-                }),
-            }
-        }
-        if !summed.is_empty() {
-            summed.sort();
-            let mut counties: Vec<usize> = summed.iter().map(|(i, _, _)| *i).collect();
-            counties.dedup();
-            for i in counties {
-                let have: Vec<&String> = summed
-                    .iter()
-                    .filter(|(j, _, _)| *j == i)
-                    .map(|(_, m, _)| m)
-                    .collect();
-                let lack: Vec<String> = CodeLists::get()
-                    .municipalities
-                    .iter()
-                    .filter(|m| m.county == ax.codes[i] && !have.contains(&&m.code))
-                    .map(|m| m.code.clone())
-                    .collect();
-                if !lack.is_empty() {
-                    out.problems.push(Problem::Coverage {
-                        file: file.clone(),
-                        what: format!(
-                            "{} has no row for county {} and only some of its municipalities, which would be summed into it:",
-                            dim.id, ax.codes[i]
-                        ),
-                        missing: lack,
-                        of: Vec::new(),
-                    });
-                }
-            }
-            let codes: Vec<&str> = summed.iter().map(|(_, m, _)| m.as_str()).collect();
-            let shown = if codes.len() > 6 {
-                format!("{}, … ({} in all)", codes[..6].join(", "), codes.len())
-            } else {
-                codes.join(", ")
-            };
-            out.notes.push(Note::new(
-                format!(
-                    "{} {shown}: municipalities summed into their counties (the table has no rows for those counties)",
-                    dim.id
-                ),
-                format!(
-                    "{} {}: kommuner summerade till sina län (tabellen har inga rader för de länen)",
-                    dim.id,
-                    shown.replace("in all", "totalt")
-                ),
-            ));
-        }
-        if !bands.is_empty() {
-            let top = if ax.codes.len() == POP_AGES {
-                POP_AGES as u32 - 1
-            } else {
-                AGE_MAX + 1
-            };
-            let detected = super::contract::age_bands(&dim.categories, top);
-            let first = dim
-                .categories
-                .iter()
-                .position(|c| detected.first() == Some(&c.code))
-                .map(|k| place_of(d, k))
-                .unwrap_or_default();
-            out.problems.push(Problem::AgeBands {
-                file: file.clone(),
-                place: first,
-                dimension: dim.id.clone(),
-                bands: if detected.is_empty() { bands } else { detected },
-            });
-        }
-        let mut whys: Vec<(&'static str, &'static str)> = left.iter().map(|l| l.0).collect();
-        whys.dedup();
-        for why in whys {
-            let codes: Vec<String> = left
-                .iter()
-                .filter(|l| l.0 == why)
-                .map(|l| l.1.clone())
-                .collect();
-            let shown = |in_all: &str| {
-                if codes.len() > 6 {
-                    format!("{}, … ({} {in_all})", codes[..6].join(", "), codes.len())
-                } else {
-                    codes.join(", ")
-                }
-            };
-            out.notes.push(Note::new(
-                format!("{} {} left out ({})", dim.id, shown("in all"), why.0),
-                format!("{} {} utelämnade ({})", dim.id, shown("totalt"), why.1),
-            ));
-        }
+        let map = axis_map(t, d, ax, &first_row, &mut out);
         maps.push((d, map));
     }
     if missing_dim {
@@ -581,61 +626,10 @@ fn gather(t: &Table, axes: &[Axis<'_>], fixed: &[(Concept, &str)], cover: Cover)
         }
     }
     // A dimension that is neither an axis nor fixed: its total where it has one, else the sum.
-    for d in 0..t.dims.len() {
-        if maps.iter().any(|m| m.0 == d) || fixed_maps.iter().any(|f| f.0 == d) {
-            continue;
-        }
-        let dim = &t.dims[d];
-        let total = match dim.elimination {
-            Some(crate::table::Elimination::Total(k)) => Some(k),
-            _ => dim
-                .categories
-                .iter()
-                .position(|c| crate::validate::is_total_code(&c.code)),
-        };
-        if let Some(k) = total
-            && dim.len() > 1
-        {
-            fixed_maps.push((d, k as u32));
-            out.notes.push(Note::new(
-                format!(
-                    "{} {} used (the total over the dimension, which the model does not hold apart)",
-                    dim.id, dim.categories[k].code
-                ),
-                format!(
-                    "{} {} används (summan över dimensionen, som modellen inte håller isär)",
-                    dim.id, dim.categories[k].code
-                ),
-            ));
-        } else if dim.len() > 1 {
-            out.notes.push(Note::new(
-                format!(
-                    "{} summed over its {} categories (the model does not hold it apart)",
-                    dim.id,
-                    dim.len()
-                ),
-                format!(
-                    "{} summerad över sina {} kategorier (modellen håller den inte isär)",
-                    dim.id,
-                    dim.len()
-                ),
-            ));
-        }
-    }
+    other_dimensions(t, &maps, &mut fixed_maps, &mut out.notes);
     let mut seen = vec![false; total];
     // Cells without a number: grouped by the codes of every axis but age and year.
-    let age_ax = axes.iter().position(|a| a.concept == Concept::Age);
-    let year_ax = axes.iter().position(|a| a.concept == Concept::Year);
-    type Group = (
-        String,
-        Vec<bool>,
-        Vec<bool>,
-        usize,
-        std::collections::BTreeSet<String>,
-    );
-    let mut groups: Vec<Group> = Vec::new();
-    let mut group_at: HashMap<Vec<usize>, usize> = HashMap::new();
-    let mut missing_cells = 0usize;
+    let mut missing = MissingCells::new(axes, &sizes);
     let mut idx = vec![0usize; axes.len()];
     'rows: for r in 0..t.len() {
         for &(d, k) in &fixed_maps {
@@ -656,77 +650,185 @@ fn gather(t: &Table, axes: &[Axis<'_>], fixed: &[(Concept, &str)], cover: Cover)
         seen[i] = true;
         match t.value(r) {
             Some(v) => out.values[i] += v,
-            None => {
-                missing_cells += 1;
-                let key: Vec<usize> = idx
-                    .iter()
-                    .enumerate()
-                    .map(|(a, &x)| {
-                        if Some(a) == age_ax || Some(a) == year_ax {
-                            0
-                        } else {
-                            x
-                        }
-                    })
-                    .collect();
-                let g = *group_at.entry(key).or_insert_with(|| {
-                    groups.push((
-                        t.row_place(r),
-                        vec![false; age_ax.map_or(0, |a| sizes[a])],
-                        vec![false; year_ax.map_or(0, |a| sizes[a])],
-                        0,
-                        Default::default(),
-                    ));
-                    groups.len() - 1
-                });
-                let grp = &mut groups[g];
-                if let Some(a) = age_ax {
-                    grp.1[idx[a]] = true;
-                }
-                if let Some(y) = year_ax {
-                    grp.2[idx[y]] = true;
-                }
-                grp.3 += 1;
-                grp.4.insert(match t.symbol(r) {
-                    Some(s) => format!("{} ({s})", t.status[r]),
-                    None => t.status[r].to_string(),
-                });
-                // Its key, for the message, from the row's own codes.
-                if grp.3 == 1 {
-                    let codes: Vec<String> = maps
-                        .iter()
-                        .enumerate()
-                        .filter(|(a, _)| Some(*a) != age_ax && Some(*a) != year_ax)
-                        .map(|(a, _)| axes[a].codes[idx[a]].clone())
-                        .collect();
-                    grp.0 = if t.lines.len() == t.len() {
-                        format!("line {}: {}", grp.0, codes.join(" "))
-                    } else {
-                        codes.join(" ")
-                    };
-                }
-            }
+            None => missing.add(t, r, &idx),
         }
     }
-    if missing_cells > 0 {
-        out.problems.push(Problem::MissingCells {
-            file: file.clone(),
+    out.problems.extend(missing.problem(&file));
+    coverage(&file, axes, &sizes, &seen, cover, &mut out.problems);
+    out
+}
+
+/// The dimensions of `t` that are neither an axis (`maps`) nor fixed (`fixed`): one with a total
+/// category is fixed at it (pushed onto `fixed`), any other is summed over; either is noted.
+fn other_dimensions(
+    t: &Table,
+    maps: &[(usize, Vec<Option<usize>>)],
+    fixed: &mut Vec<(usize, u32)>,
+    notes: &mut Vec<Note>,
+) {
+    for d in 0..t.dims.len() {
+        if maps.iter().any(|m| m.0 == d) || fixed.iter().any(|f| f.0 == d) {
+            continue;
+        }
+        let dim = &t.dims[d];
+        let total = match dim.elimination {
+            Some(crate::table::Elimination::Total(k)) => Some(k),
+            _ => dim
+                .categories
+                .iter()
+                .position(|c| crate::validate::is_total_code(&c.code)),
+        };
+        if let Some(k) = total
+            && dim.len() > 1
+        {
+            fixed.push((d, k as u32));
+            notes.push(Note::new(
+                format!(
+                    "{} {} used (the total over the dimension, which the model does not hold apart)",
+                    dim.id, dim.categories[k].code
+                ),
+                format!(
+                    "{} {} används (summan över dimensionen, som modellen inte håller isär)",
+                    dim.id, dim.categories[k].code
+                ),
+            ));
+        } else if dim.len() > 1 {
+            notes.push(Note::new(
+                format!(
+                    "{} summed over its {} categories (the model does not hold it apart)",
+                    dim.id,
+                    dim.len()
+                ),
+                format!(
+                    "{} summerad över sina {} kategorier (modellen håller den inte isär)",
+                    dim.id,
+                    dim.len()
+                ),
+            ));
+        }
+    }
+}
+
+/// A missing cells' group: where its first row is (and its key), the ages and the years its cells
+/// are at, how many, and their statuses.
+type MissingGroup = (
+    String,
+    Vec<bool>,
+    Vec<bool>,
+    usize,
+    std::collections::BTreeSet<String>,
+);
+
+/// The cells of a gather without a number, grouped by the codes of every axis but age and year,
+/// for one [`Problem::MissingCells`].
+struct MissingCells<'a> {
+    axes: &'a [Axis<'a>],
+    age_ax: Option<usize>,
+    year_ax: Option<usize>,
+    ages: usize,
+    years: usize,
+    groups: Vec<MissingGroup>,
+    group_at: HashMap<Vec<usize>, usize>,
+    cells: usize,
+}
+
+impl<'a> MissingCells<'a> {
+    /// None yet, on `axes` of `sizes`.
+    fn new(axes: &'a [Axis<'a>], sizes: &[usize]) -> MissingCells<'a> {
+        let age_ax = axes.iter().position(|a| a.concept == Concept::Age);
+        let year_ax = axes.iter().position(|a| a.concept == Concept::Year);
+        MissingCells {
+            axes,
+            age_ax,
+            year_ax,
+            ages: age_ax.map_or(0, |a| sizes[a]),
+            years: year_ax.map_or(0, |a| sizes[a]),
+            groups: Vec::new(),
+            group_at: HashMap::new(),
+            cells: 0,
+        }
+    }
+
+    /// Row `r` of `t`, at `idx` on the axes, has no number.
+    fn add(&mut self, t: &Table, r: usize, idx: &[usize]) {
+        let (age_ax, year_ax) = (self.age_ax, self.year_ax);
+        self.cells += 1;
+        let key: Vec<usize> = idx
+            .iter()
+            .enumerate()
+            .map(|(a, &x)| {
+                if Some(a) == age_ax || Some(a) == year_ax {
+                    0
+                } else {
+                    x
+                }
+            })
+            .collect();
+        let (groups, ages, years) = (&mut self.groups, self.ages, self.years);
+        let g = *self.group_at.entry(key).or_insert_with(|| {
+            groups.push((
+                t.row_place(r),
+                vec![false; ages],
+                vec![false; years],
+                0,
+                Default::default(),
+            ));
+            groups.len() - 1
+        });
+        let grp = &mut self.groups[g];
+        if let Some(a) = age_ax {
+            grp.1[idx[a]] = true;
+        }
+        if let Some(y) = year_ax {
+            grp.2[idx[y]] = true;
+        }
+        grp.3 += 1;
+        grp.4.insert(match t.symbol(r) {
+            Some(s) => format!("{} ({s})", t.status[r]),
+            None => t.status[r].to_string(),
+        });
+        // Its key, for the message, from the row's own codes.
+        if grp.3 == 1 {
+            let codes: Vec<String> = self
+                .axes
+                .iter()
+                .enumerate()
+                .filter(|(a, _)| Some(*a) != age_ax && Some(*a) != year_ax)
+                .map(|(a, ax)| ax.codes[idx[a]].clone())
+                .collect();
+            grp.0 = if t.lines.len() == t.len() {
+                format!("line {}: {}", grp.0, codes.join(" "))
+            } else {
+                codes.join(" ")
+            };
+        }
+    }
+
+    /// The problem of `file`'s missing cells, if it has any.
+    fn problem(self, file: &str) -> Option<Problem> {
+        if self.cells == 0 {
+            return None;
+        }
+        let axes = self.axes;
+        Some(Problem::MissingCells {
+            file: file.to_string(),
             profile_key: None,
-            cells: missing_cells,
-            groups: groups
+            cells: self.cells,
+            groups: self
+                .groups
                 .iter()
                 .map(|(head, ages, years, n, st)| {
                     let mut s = format!(
                         "{head}: {n} cell(s) {}",
                         st.iter().cloned().collect::<Vec<_>>().join("/")
                     );
-                    if let Some(a) = age_ax {
+                    if let Some(a) = self.age_ax {
                         s += &format!(
                             ", ages {}",
                             super::contract::runs(axes[a].codes, ages).join(", ")
                         );
                     }
-                    if let Some(y) = year_ax {
+                    if let Some(y) = self.year_ax {
                         s += &format!(
                             ", years {}",
                             super::contract::runs(axes[y].codes, years).join(", ")
@@ -735,10 +837,8 @@ fn gather(t: &Table, axes: &[Axis<'_>], fixed: &[(Concept, &str)], cover: Cover)
                     s
                 })
                 .collect(),
-        });
+        })
     }
-    coverage(&file, axes, &sizes, &seen, cover, &mut out.problems);
-    out
 }
 
 /// Checks that the `Full` axes are covered (per profession where asked), then that every cell

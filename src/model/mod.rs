@@ -432,79 +432,15 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
         &i.balance,
     ];
     // The scenario's table of rates, read first: a bad row stops the run before any input is.
-    let rates = match &sc.supply.rates {
-        Some(r) => {
-            let (name, bytes, sum) = scenario::input_bytes("supply.rates", &r.input_file())?;
-            let ov = levers::read_overrides(&name, &bytes)?;
-            let used = UsedInput {
-                key: "supply.rates".into(),
-                file: name,
-                sha256: sum,
-                synthetic: false,
-                synthetic_why: String::new(),
-                notes: vec![Note::new(
-                    format!(
-                        "{} row(s) replacing estimated rates (`supply.rates`)",
-                        ov.rows.len()
-                    ),
-                    format!(
-                        "{} rad(er) som ersätter skattade värden (`supply.rates`)",
-                        ov.rows.len()
-                    ),
-                )],
-                imputed: 0,
-                cells: ov.rows.len(),
-                fetched: None,
-            };
-            Some((ov, used))
-        }
-        None => None,
-    };
+    let rates = read_rates(sc)?;
     let mut tables = Vec::new();
     let mut used = Vec::new();
     let mut findings = Vec::new();
     let mut ungrouped_notes = Vec::new();
     for (key, f) in INPUT_KEYS.iter().zip(files) {
-        let (mut t, mut u) = read_input(key, f)?;
-        let name = u.file.clone();
-        // Cells without a number, imputed from the table's own totals when the scenario says so
-        // (before any ungrouping, so that bands are filled from their totals first).
-        let mut extra: Vec<Note> = std::mem::take(&mut u.notes);
-        if f.missing.as_deref().map(str::trim) == Some("impute") {
-            let (filled, info) = impute::impute(&t)?;
-            if info.cells > 0 {
-                t = filled;
-                u.imputed = info.cells;
-                extra.push(info.note());
-            }
-        }
-        // Ages in bands (as the statistical databases publish them) become single years by the
-        // penalized composite link model; care use is a rate, not a count, and is not ungrouped
-        // (the contract refuses its bands).
-        let mut ungrouped = None;
-        if *key != "care_use" && ungroup::has_age_bands(&t) {
-            let opts = if key.starts_with("population") {
-                ungroup::Options::default()
-            } else {
-                ungroup::Options::workforce()
-            };
-            t = ungroup::ungroup_ages(&t, &opts).map_err(|e| ModelError::Input {
-                file: name.clone(),
-                message: e.to_string(),
-            })?;
-            ungrouped = Some(ungrouped_note());
-        }
-        extra.extend(ungrouped);
-        ungrouped_notes.push(extra);
-        // Employment as the agencies publish it (persons only): FTE and the sector split may come
-        // from scenario keys, and the contract says which key when they do not.
-        let supplied = if *key == "employed" {
-            vec![validate::Concept::Sector, validate::Concept::Contents]
-        } else {
-            Vec::new()
-        };
-        findings.extend(errors(&t, kind_of(key), supplied));
-        u.cells = t.len();
+        let (t, u, notes, found) = read_main_input(key, f)?;
+        ungrouped_notes.push(notes);
+        findings.extend(found);
         used.push(u);
         tables.push(t);
     }
@@ -512,35 +448,10 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
     let mut pieces: Vec<(&str, Table, bool)> = Vec::new();
     for (piece, supp) in [("fte", &i.employed.fte), ("sectors", &i.employed.sectors)] {
         let Some(supp) = supp else { continue };
-        let key = format!("employed.{piece}");
-        let (mut t, mut u) = read_input(&key, &supp.input_file())?;
-        let mut notes: Vec<Note> = std::mem::take(&mut u.notes);
-        if ungroup::has_age_bands(&t) {
-            t = ungroup::ungroup_ages(&t, &ungroup::Options::workforce()).map_err(|e| {
-                ModelError::Input {
-                    file: u.file.clone(),
-                    message: e.to_string(),
-                }
-            })?;
-            notes.push(ungrouped_note());
-        }
-        // A profile holds apart what it has: only its own key's dimension is required.
-        let need = if piece == "fte" {
-            validate::Concept::Contents
-        } else {
-            validate::Concept::Sector
-        };
-        let supplied = validate::TableKind::Employed
-            .required()
-            .iter()
-            .copied()
-            .filter(|c| *c != need)
-            .collect();
-        findings.extend(errors(&t, validate::TableKind::Employed, supplied));
-        notes.insert(0, employ_note(piece, supp.is_embedded(), &t));
-        used[1].notes.push(notes[0].clone());
-        u.notes = notes;
-        u.cells = t.len();
+        let (t, u, found) = read_piece(piece, supp)?;
+        findings.extend(found);
+        // The employed input's entry says where its piece came from.
+        used[1].notes.push(u.notes[0].clone());
         used.push(u);
         pieces.push((piece, t, supp.is_embedded()));
     }
@@ -555,18 +466,7 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
             service_tables.push(read_supplement(key, f, &mut used, &mut findings)?);
         }
     }
-    // The scenario's optional tables: where each region's graduates went (the split of the
-    // required intake over the regions), the specialists by specialty group and the ST starts that
-    // feed the groups, and live births (the care use at age 0, maternity care).
-    let mut optional = |key: &str, f: &Option<scenario::SupplementFile>| {
-        f.as_ref()
-            .map(|f| read_supplement(key, f, &mut used, &mut findings))
-            .transpose()
-    };
-    let destinations = optional("supply.destinations", &sc.supply.destinations)?;
-    let specialists = optional("supply.specialists", &sc.supply.specialists)?;
-    let st_starts = optional("supply.st_starts", &sc.supply.st_starts)?;
-    let births = optional("demand.births", &sc.demand.births)?;
+    let optional = read_optional(sc, &mut used, &mut findings)?;
     if !findings.is_empty() {
         return Err(ModelError::Invalid { findings });
     }
@@ -619,6 +519,137 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
             "varje läns avgångar skiljer sig från rikets med en faktor (som supply.county_exits_by = \"level\"), inte per åldersgrupp: när registret eller de utfärdade legitimationerna kom i åldersgrupper bär länets siffror per ettårsålder fördelningens former, som skulle läsas som flyttningar mellan län",
         ));
     }
+    attach_optional(sc, &area, &mut inp, service_tables, optional, &mut used)?;
+    if let Some((ov, u)) = rates {
+        inp.overrides = ov;
+        used.push(u);
+    }
+    project(sc, inp, used)
+}
+
+/// The scenario's table of rates that replace estimated ones (`supply.rates`), with its manifest
+/// entry; `None` without one.
+fn read_rates(sc: &Scenario) -> Result<Option<(levers::Overrides, UsedInput)>, ModelError> {
+    let Some(r) = &sc.supply.rates else {
+        return Ok(None);
+    };
+    let (name, bytes, sum) = scenario::input_bytes("supply.rates", &r.input_file())?;
+    let ov = levers::read_overrides(&name, &bytes)?;
+    let used = UsedInput {
+        key: "supply.rates".into(),
+        file: name,
+        sha256: sum,
+        synthetic: false,
+        synthetic_why: String::new(),
+        notes: vec![Note::new(
+            format!(
+                "{} row(s) replacing estimated rates (`supply.rates`)",
+                ov.rows.len()
+            ),
+            format!(
+                "{} rad(er) som ersätter skattade värden (`supply.rates`)",
+                ov.rows.len()
+            ),
+        )],
+        imputed: 0,
+        cells: ov.rows.len(),
+        fetched: None,
+    };
+    Ok(Some((ov, used)))
+}
+
+/// Reads the input `key` (one of [`INPUT_KEYS`]): cells without a number imputed where the scenario
+/// says so, ages in bands ungrouped (care use's excepted), and checked against its kind's
+/// contract. Gives the table, its manifest entry, the notes on what was done to it (which follow
+/// the gather's notes) and the contract's findings.
+fn read_main_input(
+    key: &str,
+    f: &scenario::InputFile,
+) -> Result<(Table, UsedInput, Vec<Note>, Vec<validate::Finding>), ModelError> {
+    let (mut t, mut u) = read_input(key, f)?;
+    let name = u.file.clone();
+    // Cells without a number, imputed from the table's own totals when the scenario says so
+    // (before any ungrouping, so that bands are filled from their totals first).
+    let mut extra: Vec<Note> = std::mem::take(&mut u.notes);
+    if f.missing.as_deref().map(str::trim) == Some("impute") {
+        let (filled, info) = impute::impute(&t)?;
+        if info.cells > 0 {
+            t = filled;
+            u.imputed = info.cells;
+            extra.push(info.note());
+        }
+    }
+    // Ages in bands (as the statistical databases publish them) become single years by the
+    // penalized composite link model; care use is a rate, not a count, and is not ungrouped
+    // (the contract refuses its bands).
+    let mut ungrouped = None;
+    if key != "care_use" && ungroup::has_age_bands(&t) {
+        let opts = if key.starts_with("population") {
+            ungroup::Options::default()
+        } else {
+            ungroup::Options::workforce()
+        };
+        t = ungroup::ungroup_ages(&t, &opts).map_err(|e| ModelError::Input {
+            file: name.clone(),
+            message: e.to_string(),
+        })?;
+        ungrouped = Some(ungrouped_note());
+    }
+    extra.extend(ungrouped);
+    // Employment as the agencies publish it (persons only): FTE and the sector split may come
+    // from scenario keys, and the contract says which key when they do not.
+    let supplied = if key == "employed" {
+        vec![validate::Concept::Sector, validate::Concept::Contents]
+    } else {
+        Vec::new()
+    };
+    let found = errors(&t, kind_of(key), supplied);
+    u.cells = t.len();
+    Ok((t, u, extra, found))
+}
+
+/// The scenario's optional tables, each with its manifest entry's index: where each region's
+/// graduates went (the split of the required intake over the regions), the specialists by
+/// specialty group and the ST starts that feed the groups, and live births (the care use at age
+/// 0, maternity care).
+struct Optional {
+    destinations: Option<(Table, usize)>,
+    specialists: Option<(Table, usize)>,
+    st_starts: Option<(Table, usize)>,
+    births: Option<(Table, usize)>,
+}
+
+/// Reads the scenario's [`Optional`] tables (manifest entries into `used`, the contract's findings
+/// into `findings`).
+fn read_optional(
+    sc: &Scenario,
+    used: &mut Vec<UsedInput>,
+    findings: &mut Vec<validate::Finding>,
+) -> Result<Optional, ModelError> {
+    let mut read = |key: &str, f: &Option<scenario::SupplementFile>| {
+        f.as_ref()
+            .map(|f| read_supplement(key, f, used, findings))
+            .transpose()
+    };
+    Ok(Optional {
+        destinations: read("supply.destinations", &sc.supply.destinations)?,
+        specialists: read("supply.specialists", &sc.supply.specialists)?,
+        st_starts: read("supply.st_starts", &sc.supply.st_starts)?,
+        births: read("demand.births", &sc.demand.births)?,
+    })
+}
+
+/// Gathers the tables of demand per service area (`service_tables`: the care use by service and
+/// the staffing matrix) and the [`Optional`] ones onto the run's classification, into `inp`; their
+/// notes go to the manifest entries they speak of.
+fn attach_optional(
+    sc: &Scenario,
+    area: &scope::Area,
+    inp: &mut Inputs,
+    service_tables: Vec<(Table, usize)>,
+    opt: Optional,
+    used: &mut [UsedInput],
+) -> Result<(), ModelError> {
     if let [(use_t, use_at), (staff_t, staff_at)] = service_tables.as_slice() {
         let (services, notes) = inputs::gather_services(use_t, staff_t, &inp.grid)?;
         for (file, n) in notes {
@@ -631,7 +662,7 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
         }
         inp.services = Some(services);
     }
-    if let Some((t, at)) = destinations {
+    if let Some((t, at)) = opt.destinations {
         if area.whole {
             let (d, notes) = inputs::gather_destinations(&t, &inp.grid, &inp.hc_regions)?;
             used[at].notes.extend(notes.into_iter().map(|(_, n)| n));
@@ -643,59 +674,109 @@ pub fn run(sc: &Scenario) -> Result<Projection, ModelError> {
             ));
         }
     }
-    if let Some((mut t, at)) = specialists {
-        let embedded = sc
-            .supply
-            .specialists
-            .as_ref()
-            .is_some_and(|f| f.file.starts_with("embedded:"));
-        let absent = inputs::specialty_layers(&t)
-            .into_iter()
-            .find(|l| inp.grid.prof(l).is_none());
-        // The embedded table describes the embedded register's specialists: with a register of
-        // one's own it would divide someone else's layer by the synthetic one's composition.
-        let own_register = !sc.inputs.licensed.file.starts_with("embedded:");
-        if embedded && (own_register || absent.is_some()) {
-            let note = Note::new(
-                "not used: the embedded specialists and ST starts describe the embedded licence register, and this run has a register of its own; name tables of its own (supply.specialists, supply.st_starts) to divide its specialists by specialty",
-                "används inte: de inbäddade specialisterna och ST-starterna beskriver det inbäddade legitimationsregistret, och denna körning har ett eget; ange egna tabeller (supply.specialists, supply.st_starts) för att dela dess specialister efter specialitet",
-            );
-            used[at].notes.push(note.clone());
-            if let Some((_, j)) = &st_starts {
-                used[*j].notes.push(note);
-            }
-        } else {
-            if ungroup::has_age_bands(&t) {
-                t = ungroup::ungroup_ages(&t, &ungroup::Options::workforce()).map_err(|e| {
-                    ModelError::Input {
-                        file: t.meta.origin.clone(),
-                        message: e.to_string(),
-                    }
-                })?;
-                used[at].notes.push(ungrouped_note());
-            }
-            let st = st_starts.as_ref().map(|(t, _)| t);
-            let (input, notes) = inputs::gather_specialists(&t, st, &inp.grid, &inp.hc_regions)?;
-            for (file, n) in notes {
-                let i = match &st_starts {
-                    Some((s, j)) if s.meta.origin == file => *j,
-                    _ => at,
-                };
-                used[i].notes.push(n);
-            }
-            inp.specialists = input;
-        }
+    if let Some((t, at)) = opt.specialists {
+        divide_specialists(sc, inp, (t, at), opt.st_starts.as_ref(), used)?;
     }
-    if let Some((t, at)) = births {
+    if let Some((t, at)) = opt.births {
         let (b, notes) = inputs::gather_births(&t, &inp.grid)?;
         used[at].notes.extend(notes.into_iter().map(|(_, n)| n));
         inp.births = Some(b);
     }
-    if let Some((ov, u)) = rates {
-        inp.overrides = ov;
-        used.push(u);
+    Ok(())
+}
+
+/// Divides the specialists of each layer the specialists table `t` (read into manifest entry `at`)
+/// holds by specialty group, fed by the ST starts table where there is one (`st_starts`, with its
+/// entry); the embedded table is not used with a licence register of one's own (noted). Notes go
+/// to the manifest entries of the tables they speak of.
+fn divide_specialists(
+    sc: &Scenario,
+    inp: &mut Inputs,
+    (mut t, at): (Table, usize),
+    st_starts: Option<&(Table, usize)>,
+    used: &mut [UsedInput],
+) -> Result<(), ModelError> {
+    let embedded = sc
+        .supply
+        .specialists
+        .as_ref()
+        .is_some_and(|f| f.file.starts_with("embedded:"));
+    let absent = inputs::specialty_layers(&t)
+        .into_iter()
+        .find(|l| inp.grid.prof(l).is_none());
+    // The embedded table describes the embedded register's specialists: with a register of
+    // one's own it would divide someone else's layer by the synthetic one's composition.
+    let own_register = !sc.inputs.licensed.file.starts_with("embedded:");
+    if embedded && (own_register || absent.is_some()) {
+        let note = Note::new(
+            "not used: the embedded specialists and ST starts describe the embedded licence register, and this run has a register of its own; name tables of its own (supply.specialists, supply.st_starts) to divide its specialists by specialty",
+            "används inte: de inbäddade specialisterna och ST-starterna beskriver det inbäddade legitimationsregistret, och denna körning har ett eget; ange egna tabeller (supply.specialists, supply.st_starts) för att dela dess specialister efter specialitet",
+        );
+        used[at].notes.push(note.clone());
+        if let Some((_, j)) = st_starts {
+            used[*j].notes.push(note);
+        }
+    } else {
+        if ungroup::has_age_bands(&t) {
+            t = ungroup::ungroup_ages(&t, &ungroup::Options::workforce()).map_err(|e| {
+                ModelError::Input {
+                    file: t.meta.origin.clone(),
+                    message: e.to_string(),
+                }
+            })?;
+            used[at].notes.push(ungrouped_note());
+        }
+        let st = st_starts.map(|(t, _)| t);
+        let (input, notes) = inputs::gather_specialists(&t, st, &inp.grid, &inp.hc_regions)?;
+        for (file, n) in notes {
+            let i = match st_starts {
+                Some((s, j)) if s.meta.origin == file => *j,
+                _ => at,
+            };
+            used[i].notes.push(n);
+        }
+        inp.specialists = input;
     }
-    project(sc, inp, used)
+    Ok(())
+}
+
+/// Reads the table that supplies a piece (`fte` or `sectors`) of the employed input, its ages
+/// ungrouped where they come in bands, checked as an employed table that need hold apart only its
+/// own piece. Its manifest entry's first note says where the piece came from. Gives the table, the
+/// entry and the contract's findings.
+fn read_piece(
+    piece: &str,
+    supp: &scenario::Supplement,
+) -> Result<(Table, UsedInput, Vec<validate::Finding>), ModelError> {
+    let key = format!("employed.{piece}");
+    let (mut t, mut u) = read_input(&key, &supp.input_file())?;
+    let mut notes: Vec<Note> = std::mem::take(&mut u.notes);
+    if ungroup::has_age_bands(&t) {
+        t = ungroup::ungroup_ages(&t, &ungroup::Options::workforce()).map_err(|e| {
+            ModelError::Input {
+                file: u.file.clone(),
+                message: e.to_string(),
+            }
+        })?;
+        notes.push(ungrouped_note());
+    }
+    // A profile holds apart what it has: only its own key's dimension is required.
+    let need = if piece == "fte" {
+        validate::Concept::Contents
+    } else {
+        validate::Concept::Sector
+    };
+    let supplied = validate::TableKind::Employed
+        .required()
+        .iter()
+        .copied()
+        .filter(|c| *c != need)
+        .collect();
+    let found = errors(&t, validate::TableKind::Employed, supplied);
+    notes.insert(0, employ_note(piece, supp.is_embedded(), &t));
+    u.notes = notes;
+    u.cells = t.len();
+    Ok((t, u, found))
 }
 
 /// A table's years for a message: `2023`, `2010–2023` (first to last, ascending years), or
