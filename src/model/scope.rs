@@ -90,11 +90,6 @@ impl Region {
             Region::Total => nc,
         }
     }
-
-    /// Whether this is the total over the run's counties.
-    pub fn is_total(self) -> bool {
-        self == Region::Total
-    }
 }
 
 /// What a run covers: counties and the health-care regions that hold them, in code-list order.
@@ -136,14 +131,6 @@ impl Area {
     /// for a scope.
     pub fn total_code(&self) -> &'static str {
         if self.whole { NATION } else { SCOPE_TOTAL }
-    }
-
-    /// The code an output row of `region` carries: the county's, or [`Area::total_code`].
-    pub fn code_of(&self, region: Region) -> &str {
-        match region {
-            Region::County(c) => &self.counties[c],
-            Region::Total => self.total_code(),
-        }
     }
 
     /// The health-care region whose counties are exactly the scope's, if there is one.
