@@ -27,6 +27,8 @@ Writes into data/default/ (or data/world2/):
     service_use.csv, staffing.csv, destinations.csv   demand by service area; where graduates went
     specialists.csv             specialist physicians by specialty group, 2010-2023 (default world only)
     st_starts.csv               specialist training (ST) starts, 2004-2023 (default world only)
+    municipal_employed.csv      municipal health care's employed by municipality, 2021 (default world only)
+    municipal_population.px     population by municipality, 2023-2045  (PC-Axis, dense; default world only)
     manifest.toml               names, titles, sha256, sizes
     README.md                   what the files are, how they are made, calibration targets vs achieved
 
@@ -2040,6 +2042,98 @@ def write_population(name, years, cpop, manifest, projection=False) -> None:
     write(name, px_bytes(hdr, rows), manifest, "px", t_sv, t_en, rows=len(rows), cells=len(rows) * len(years))
 
 
+# Municipal health care per municipality (the scenario data/scenarios/municipal.toml): each
+# county's municipal-sector employed of the last employment year, by profession, sex and age band,
+# split over its municipalities, and each county's population 2023-2045 by sex and five-year band
+# split likewise, integer-exact (the municipalities add up to the county's cells). Smaller
+# municipalities of a county get older staff and an older, faster-ageing population.
+MUNI_BANDS = [(20, 24), (25, 29), (30, 34), (35, 39), (40, 44), (45, 49), (50, 54), (55, 59), (60, 64), (65, 74)]
+MUNI_POP_BANDS = [(a, a + 4) for a in range(0, 90, 5)] + [(90, 100)]
+MUNI_YEAR = EMP_YEARS[-1]
+MUNI_POP_YEARS = list(range(BASE_YEAR, PROJ_YEARS[-1] + 1))
+
+
+def municipalities_by_county() -> dict[str, list[tuple[str, str, int, float]]]:
+    """Per county: (code, name, population 2019, rurality 0..1) of its municipalities."""
+    pops = {}
+    with open(os.path.join(ROOT, "data", "allocation", "population_municipality.csv"), encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["år"] == "2019":
+                pops[r["kommun"]] = int(r["folkmängd"])
+    out: dict[str, list] = {c: [] for c in C_CODES}
+    for m in read_codes("municipalities.csv"):
+        out[m["county"]].append((m["code"], m["name_sv"], pops[m["code"]]))
+    return {c: [(code, name, n, 1.0 - (n / max(x[2] for x in ms)) ** 0.5) for code, name, n in ms]
+            for c, ms in out.items()}
+
+
+def band_label(lo: int, hi: int) -> str:
+    return "%d+" % lo if hi >= 100 else "%d-%d" % (lo, hi)
+
+
+def write_municipal(rng: Rng, emp, cpop, manifest) -> None:
+    munis = municipalities_by_county()
+    k = [s["code"] for s in SECTORS].index("K")
+    t = EMP_YEARS.index(MUNI_YEAR)
+    total = {p: sum(sum(emp[p][t][0][kk]) for kk in range(len(SECTORS))) for p in P_CODES}
+    profs = [p for p in P_CODES if total[p] > 0 and sum(emp[p][t][0][k]) >= 0.05 * total[p]]
+    lines = []
+    split: dict[tuple, list[int]] = {}
+    for ci, c in enumerate(C_CODES):
+        ms = munis[c]
+        for p in profs:
+            noise = [math.exp(0.2 * rng.gauss()) for _ in ms]
+            for s in (0, 1):
+                for lo, hi in MUNI_BANDS:
+                    n = sum(emp[p][t][0][k][idx(ci, s, a - AGES[0])] for a in range(lo, hi + 1))
+                    mid = (lo + hi) / 2
+                    w = [m[2] * (1 + 0.5 * m[3] * (mid - 42) / 22) * z for m, z in zip(ms, noise)]
+                    split[(c, p, s, lo)] = largest_remainder([n * x / sum(w) for x in w], n)
+    for ci, c in enumerate(C_CODES):
+        for mi, m in enumerate(munis[c]):
+            for p in profs:
+                for s in (0, 1):
+                    for lo, hi in MUNI_BANDS:
+                        lines.append("%s;%s;%d;%s;%d;%d" % (m[0], p, s + 1, band_label(lo, hi), MUNI_YEAR,
+                                                            split[(c, p, s, lo)][mi]))
+    # Not embedded in hwf, so the file says itself that it is synthetic (a title line above the header).
+    title = ("Syntetiska data (synthetic data): anställda inom kommunal hälso- och sjukvård - "
+             "scripts/gen_default_data.py - inga observerade uppgifter")
+    data = b"\xef\xbb\xbf" + ("\r\n".join([title, "kommun;yrke;kön;ålder;år;anställda"] + lines) + "\r\n").encode("utf-8")
+    write("municipal_employed.csv", data, manifest, "csv",
+          "Anställda inom kommunal hälso- och sjukvård efter kommun, yrke, kön, ålder och år",
+          "Employed in municipal health care by municipality, profession, sex, age and year", rows=len(lines))
+    rows = []
+    codes, names = [], []
+    pop: dict[tuple, list[int]] = {}
+    for ci, c in enumerate(C_CODES):
+        ms = munis[c]
+        codes += [m[0] for m in ms]
+        names += [m[1] for m in ms]
+        for y in MUNI_POP_YEARS:
+            for s in (0, 1):
+                for lo, hi in MUNI_POP_BANDS:
+                    n = sum(cpop[y][ci][s][a] for a in range(lo, hi + 1))
+                    mid = (lo + hi) / 2
+                    w = [m[2] * (1 + 0.6 * m[3] * (mid - 40) / 50 * (1 + 0.03 * (y - BASE_YEAR))) for m in ms]
+                    pop[(c, y, s, lo)] = largest_remainder([n * x / sum(w) for x in w], n)
+    for ci, c in enumerate(C_CODES):
+        for mi, m in enumerate(munis[c]):
+            for s in (0, 1):
+                for lo, hi in MUNI_POP_BANDS:
+                    rows.append(" ".join(str(pop[(c, y, s, lo)][mi]) for y in MUNI_POP_YEARS))
+    muni = Var("kommun", "municipality", "municipality", codes, names, names)
+    _, _, sex, _, _, _ = variables()
+    bands = [band_label(lo, hi) for lo, hi in MUNI_POP_BANDS]
+    age = Var("ålder", "age", "age", bands, bands, bands)
+    t_sv = "Folkmängd 31 december efter kommun, kön, ålder och år (framskrivning från 2024)"
+    t_en = "Population 31 December by municipality, sex, age and year (projected from 2024)"
+    hdr = px_header("HWF_BEFKOM", "BE", "Befolkning", "Population", t_sv, t_en, "Folkmängd", "Population",
+                    "antal", "persons", 0, [muni, sex, age], [year_var(MUNI_POP_YEARS)], "S")
+    write("municipal_population.px", px_bytes(hdr, rows), manifest, "px", t_sv, t_en, rows=len(rows),
+          cells=len(rows) * len(MUNI_POP_YEARS))
+
+
 def write_admissions(beg, grad, manifest) -> list[str]:
     lines = [";".join(["Utbildning", "Sjukvårdsregion", "Uppgift"] + [str(y) for y in ADM_YEARS])]
     for p in P_CODES:
@@ -2320,6 +2414,19 @@ population ages 0–100 (`100` = 100+). Codes come from `data/codes/`.
   {ST_START_YEARS[0]}–{ST_START_YEARS[-1]}: for the physicians' groups the specialist training (ST) starts, for the
   nurses' specialisations the beginners of the specialist-nurse programme (they add up, per region
   and year {ADM_YEARS[0]}–{ADM_YEARS[-1]}, to the SSSK beginners of `admissions.csv` exactly).
+- **`municipal_employed.csv`** — persons employed in municipal health care (sector K) by
+  municipality (UTF-8 with BOM, `;`, CRLF, a title line saying the data are synthetic above the
+  header): `kommun;yrke;kön;ålder;år;anställda`, the 290 municipalities × the professions with at
+  least 5 % of their employed in the municipal sector × sex × five-year age band (20-24 … 60-64,
+  65-74) × {MUNI_YEAR} (the last employment year), every cell written (zeros too). Each county's
+  cells of `employed.px`'s municipal sector, summed over the band, are split over its
+  municipalities (largest remainder) by their 2019 population, tilted toward older staff in
+  the county's smaller municipalities, with a random factor per municipality and profession; the
+  municipalities add up to their county exactly. For `data/scenarios/municipal.toml`.
+- **`municipal_population.px`** — population 31 December by municipality, sex and five-year age
+  band (0-4 … 85-89, 90+), {MUNI_POP_YEARS[0]}–{MUNI_POP_YEARS[-1]}: each county's cells of
+  `population.px` and `population_projection.px` split over its municipalities by their 2019
+  population, smaller municipalities older and ageing faster; they add up to their county exactly.
 - **`manifest.toml`** — name, format, titles, `synthetic = true`, sha256, bytes, rows (and cells for
   PX: values written in DATA) of every data file.
 
@@ -2819,6 +2926,7 @@ def main() -> None:
         nurses = simulate_specialties(nrng, stocks, issued, nstarts, "SSSK")
         write_specialties([("SPL", SPEC_CODES, specs, starts), ("SSSK", NURSE_CODES, nurses, nstarts)],
                           manifest)
+        write_municipal(Rng(SEED + 4), emp, cpop, manifest)
     write_manifest(manifest)
     ach = achieved(stocks, emp, issued, beg, cpop, pops, balance_rows)
     ach["hsk_wave_2019"] = info["HSK"]["wave_2019"]

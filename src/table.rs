@@ -120,6 +120,19 @@ impl Category {
         };
         first.as_deref().or(second.as_deref()).unwrap_or(&self.code)
     }
+
+    /// The code, then the Swedish and the English label where there are labels: the texts a
+    /// category can be recognised by.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        [
+            Some(&self.code),
+            self.label_sv.as_ref(),
+            self.label_en.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+    }
 }
 
 /// The two publication languages.

@@ -573,14 +573,7 @@ pub fn resolve(concept: Concept, cat: &crate::table::Category) -> Lookup {
         l => vec![l],
     };
     let mut nearest: Vec<String> = Vec::new();
-    for text in [
-        Some(&cat.code),
-        cat.label_sv.as_ref(),
-        cat.label_en.as_ref(),
-    ]
-    .into_iter()
-    .flatten()
-    {
+    for text in cat.texts() {
         for l in &lists {
             match codes.lookup(*l, text) {
                 Lookup::Unknown { nearest: n } => {

@@ -99,6 +99,7 @@ fn tiny() -> (Scenario, Inputs) {
         destinations: None,
         specialists: Vec::new(),
         births: None,
+        municipal: None,
     };
     let mut sc = small_scenario(2023, 2026, 1, 1);
     // A quantified base-year imbalance (the default has none), to check that it reaches demand.
@@ -3023,6 +3024,7 @@ fn process_variation_by_hand() {
         destinations: None,
         specialists: Vec::new(),
         births: None,
+        municipal: None,
     };
     let sc = small_scenario(2023, 2026, 2, 1);
     let pr = project(&sc, inp.clone(), vec![]).unwrap();

@@ -95,6 +95,9 @@ pub fn as_of(inp: &Inputs, base_year: i32, lag: i32) -> Result<Inputs, ModelErro
     let na = keep(&inp.admission_years, base_year);
     let nr = inp.hc_regions.len();
     let mut out = inp.clone();
+    // The municipal tables describe the base year's municipalities; a rerun from an earlier year
+    // is scored on counties alone.
+    out.municipal = None;
     out.licence_years.truncate(nl);
     out.licensed.truncate(nl * cells);
     out.issued.truncate(nl * 3 * cells);

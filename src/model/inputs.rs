@@ -159,14 +159,7 @@ fn place(concept: Concept, cat: &crate::table::Category, codes: &[String]) -> Pl
             let bottom: u32 = codes.first().and_then(|c| c.parse().ok()).unwrap_or(0);
             // The population's last class is 100+; the workforce's ages end at 74.
             let population = top == POP_AGES as u32;
-            let a = [
-                Some(&cat.code),
-                cat.label_sv.as_ref(),
-                cat.label_en.as_ref(),
-            ]
-            .into_iter()
-            .flatten()
-            .find_map(|t| age(t));
+            let a = cat.texts().find_map(age);
             match a {
                 Some(Age::Total) => {
                     Place::Leave(("totals over all ages", "summor över alla åldrar"))
@@ -270,7 +263,7 @@ fn place(concept: Concept, cat: &crate::table::Category, codes: &[String]) -> Pl
 /// The municipality code a category of a region dimension stands for: its code's first word
 /// when that is four digits (a municipality's SCB code, whose first two digits are its county's,
 /// also a code that no longer exists), else the municipality its code or label resolves to.
-fn municipality_of(cat: &crate::table::Category) -> Option<String> {
+pub(crate) fn municipality_of(cat: &crate::table::Category) -> Option<String> {
     let first = cat.code.split_whitespace().next()?;
     if first.len() == 4 && first.bytes().all(|b| b.is_ascii_digit()) {
         return Some(first.to_string());
@@ -1132,6 +1125,9 @@ pub struct Inputs {
     /// Live births by county and year (`demand.births`), when the scenario names a table; see
     /// [`gather_births`] and [`super::demand::weighted_population`].
     pub births: Option<Births>,
+    /// Municipal health care's tables by municipality (`municipal.employed`,
+    /// `municipal.population`), when the scenario names them; see [`super::municipal::gather`].
+    pub municipal: Option<super::municipal::Tables>,
 }
 
 /// Live births by county and year, as [`gather_births`] reads them.
@@ -1524,6 +1520,7 @@ impl Inputs {
             destinations: None,
             specialists: Vec::new(),
             births: self.births.as_ref().map(Births::summed_to_nation),
+            municipal: None,
         }
     }
 
@@ -1631,6 +1628,7 @@ impl Inputs {
                 destinations: None,
                 specialists: Vec::new(),
                 births: None,
+                municipal: None,
             },
             sink.notes,
         ))

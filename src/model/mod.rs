@@ -18,6 +18,7 @@ pub mod intake;
 pub mod levers;
 pub mod montecarlo;
 pub mod movement;
+pub mod municipal;
 mod required;
 pub mod scenario;
 pub mod scope;
@@ -378,6 +379,9 @@ pub struct Projection {
     pub specialties: Vec<specialties::Specialties>,
     /// Monte Carlo bands, when draws were asked for ([`Projection::simulate`]).
     pub bands: Option<montecarlo::Bands>,
+    /// Municipal health care per municipality, when the scenario names the municipal tables
+    /// ([`municipal`]).
+    pub municipal: Option<municipal::Municipal>,
 }
 
 /// The kind of table each input key holds (what [`validate::check`] checks it as).
@@ -617,6 +621,7 @@ struct Optional {
     specialists: Option<(Table, usize)>,
     st_starts: Option<(Table, usize)>,
     births: Option<(Table, usize)>,
+    municipal: Option<[(Table, usize); 2]>,
 }
 
 /// Reads the scenario's [`Optional`] tables (manifest entries into `used`, the contract's findings
@@ -636,6 +641,13 @@ fn read_optional(
         specialists: read("supply.specialists", &sc.supply.specialists)?,
         st_starts: read("supply.st_starts", &sc.supply.st_starts)?,
         births: read("demand.births", &sc.demand.births)?,
+        municipal: match (&sc.municipal.employed, &sc.municipal.population) {
+            (Some(e), Some(p)) => Some([
+                read_supplement("municipal.employed", e, used, findings)?,
+                read_supplement("municipal.population", p, used, findings)?,
+            ]),
+            _ => None,
+        },
     })
 }
 
@@ -681,6 +693,16 @@ fn attach_optional(
         let (b, notes) = inputs::gather_births(&t, &inp.grid)?;
         used[at].notes.extend(notes.into_iter().map(|(_, n)| n));
         inp.births = Some(b);
+    }
+    if let Some([(e, e_at), (p, p_at)]) = opt.municipal {
+        let tables = municipal::gather(&e, &p, inp, sc.base_year, sc.horizon)?;
+        used[e_at]
+            .notes
+            .extend(tables.notes.iter().map(|n| Note::new(n, n)));
+        used[p_at]
+            .notes
+            .extend(tables.population_notes.iter().map(|n| Note::new(n, n)));
+        inp.municipal = Some(tables);
     }
     Ok(())
 }
@@ -1106,7 +1128,7 @@ pub fn project(
         .iter()
         .map(|s| specialties::project(&inp, sc, s, &paths[s.layer], &demand, sc.scope.is_none()))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Projection {
+    let mut pr = Projection {
         scenario: sc.clone(),
         inputs: inp,
         used,
@@ -1121,7 +1143,10 @@ pub fn project(
         intake,
         specialties,
         bands: None,
-    })
+        municipal: None,
+    };
+    pr.municipal = municipal::project(&pr)?;
+    Ok(pr)
 }
 
 /// Employed persons and FTE supply `[year][p][c][k]` over `years`: observed in the employment
@@ -1138,47 +1163,22 @@ fn results_by_year(
     base_i: usize,
 ) -> (Vec<f64>, Vec<f64>) {
     let g = &inp.grid;
-    let (np, nc, nk, cells) = (g.np(), g.nc(), g.nk(), g.cells());
+    let (np, nc, nk) = (g.np(), g.nc(), g.nk());
     let per = np * nc * nk;
     let mut employed = vec![0.0; years.len() * per];
     let mut supply_fte = vec![0.0; years.len() * per];
     for (ti, &y) in years.iter().enumerate() {
-        // Where year y sits in each source, looked up once per year.
-        let emp_i = inp
-            .employment_years
-            .iter()
-            .position(|&x| x == y)
-            .unwrap_or(0);
-        let lic_i = inp
-            .licence_years
-            .iter()
-            .position(|&x| x == y)
-            .unwrap_or(base_i);
-        let path_i = usize::try_from(y - sc.base_year).unwrap_or(0);
+        let at = YearAt::new(inp, sc, y, phases[ti], base_i);
         for p in 0..np {
-            let prm = &params[p];
-            // The trends of the employment share and FTE per employed person (1 without them).
-            let (fe, fh) = (prm.employment_factor(y), prm.fte_factor(y));
-            let (employment, fte) = prm.county_profiles(phases[ti] == Phase::Projection);
+            let cells = CellsOf::new(inp, &params[p], &paths[p], &at);
             for c in 0..nc {
                 for k in 0..nk {
                     let o = ti * per + (p * nc + c) * nk + k;
                     for sx in 0..2 {
                         for a in 0..NA {
-                            if phases[ti] == Phase::Observed {
-                                let i = (emp_i * nk + k) * cells + g.idx(p, c, sx, a);
-                                employed[o] += inp.employed[i];
-                                supply_fte[o] += inp.fte[i];
-                                continue;
-                            }
-                            let l = if phases[ti] == Phase::Nowcast {
-                                inp.licensed[lic_i * cells + g.idx(p, c, sx, a)]
-                            } else {
-                                paths[p].licensed[path_i * nc * 2 * NA + (c * 2 + sx) * NA + a]
-                            };
-                            let j = ((c * nk + k) * 2 + sx) * NA + a;
-                            employed[o] += l * employment[j] * fe;
-                            supply_fte[o] += l * employment[j] * fe * fte[j] * fh;
+                            let (e, f) = cells.get(p, c, k, sx, a);
+                            employed[o] += e;
+                            supply_fte[o] += f;
                         }
                     }
                 }
@@ -1186,6 +1186,112 @@ fn results_by_year(
         }
     }
     (employed, supply_fte)
+}
+
+/// Where a results year stands in each source: its phase, and its index among the employment
+/// years, the licence years and the projected path's years.
+struct YearAt {
+    y: i32,
+    phase: Phase,
+    emp_i: usize,
+    lic_i: usize,
+    path_i: usize,
+}
+
+impl YearAt {
+    /// Year `y` of phase `phase`; `base_i` is the base year's index among the licence years.
+    fn new(inp: &Inputs, sc: &Scenario, y: i32, phase: Phase, base_i: usize) -> YearAt {
+        YearAt {
+            y,
+            phase,
+            emp_i: inp
+                .employment_years
+                .iter()
+                .position(|&x| x == y)
+                .unwrap_or(0),
+            lic_i: inp
+                .licence_years
+                .iter()
+                .position(|&x| x == y)
+                .unwrap_or(base_i),
+            path_i: usize::try_from(y - sc.base_year).unwrap_or(0),
+        }
+    }
+}
+
+/// One profession's employed persons and FTE by cell in one results year: observed in an
+/// employment year, else the licensed persons (the register's in a nowcast year, the path's in a
+/// projected one) times the county's employment share and FTE per employed person, with their
+/// trends.
+struct CellsOf<'a> {
+    inp: &'a Inputs,
+    path: &'a supply::Trajectory,
+    at: &'a YearAt,
+    factors: (f64, f64),
+    employment: &'a [f64],
+    fte: &'a [f64],
+}
+
+impl<'a> CellsOf<'a> {
+    fn new(
+        inp: &'a Inputs,
+        prm: &'a Params,
+        path: &'a supply::Trajectory,
+        at: &'a YearAt,
+    ) -> CellsOf<'a> {
+        // The trends of the employment share and FTE per employed person (1 without them).
+        let factors = (prm.employment_factor(at.y), prm.fte_factor(at.y));
+        let (employment, fte) = prm.county_profiles(at.phase == Phase::Projection);
+        CellsOf {
+            inp,
+            path,
+            at,
+            factors,
+            employment,
+            fte,
+        }
+    }
+
+    /// Employed persons and FTE of profession `p` in county `c`, sector `k`, sex `sx`, age `a`.
+    #[inline]
+    fn get(&self, p: usize, c: usize, k: usize, sx: usize, a: usize) -> (f64, f64) {
+        let (inp, g, at) = (self.inp, &self.inp.grid, self.at);
+        let (nc, nk, cells) = (g.nc(), g.nk(), g.cells());
+        if at.phase == Phase::Observed {
+            let i = (at.emp_i * nk + k) * cells + g.idx(p, c, sx, a);
+            return (inp.employed[i], inp.fte[i]);
+        }
+        let l = if at.phase == Phase::Nowcast {
+            inp.licensed[at.lic_i * cells + g.idx(p, c, sx, a)]
+        } else {
+            self.path.licensed[at.path_i * nc * 2 * NA + (c * 2 + sx) * NA + a]
+        };
+        let j = ((c * nk + k) * 2 + sx) * NA + a;
+        let (fe, fh) = self.factors;
+        (
+            l * self.employment[j] * fe,
+            l * self.employment[j] * fe * self.fte[j] * fh,
+        )
+    }
+}
+
+impl Projection {
+    /// Profession `p`'s FTE in county `c` and sector `k` in year `y` (base year to horizon) by sex
+    /// and age, `[sex][age]` over the workforce ages, as [`Projection::supply`] sums them.
+    pub fn fte_by_age(&self, p: usize, c: usize, k: usize, y: i32) -> Vec<f64> {
+        let base_i = self
+            .inputs
+            .licence_years
+            .iter()
+            .position(|&x| x == self.scenario.base_year)
+            .unwrap_or(0);
+        let ti = self.years.iter().position(|&x| x == y).unwrap_or(0);
+        let at = YearAt::new(&self.inputs, &self.scenario, y, self.phases[ti], base_i);
+        let cells = CellsOf::new(&self.inputs, &self.params[p], &self.paths[p], &at);
+        (0..2 * NA)
+            .map(|i| cells.get(p, c, k, i / NA, i % NA).1)
+            .collect()
+    }
 }
 
 /// Never a result that is empty, zero where the base year has people, or not a number: the

@@ -92,7 +92,7 @@ impl<'de> Deserialize<'de> for Supplement {
 
 /// The scenario's own tables besides `[inputs]`, as (section, key): a file named there replaces
 /// the parent scenario's entry, and its path is relative to the scenario that names it.
-const SUPPLEMENTS: [(&str, &str); 7] = [
+const SUPPLEMENTS: [(&str, &str); 9] = [
     ("supply", "rates"),
     ("supply", "destinations"),
     ("supply", "specialists"),
@@ -100,6 +100,8 @@ const SUPPLEMENTS: [(&str, &str); 7] = [
     ("demand", "service_use"),
     ("demand", "staffing"),
     ("demand", "births"),
+    ("municipal", "employed"),
+    ("municipal", "population"),
 ];
 
 /// A table that supplies a piece of the employed input (see [`Supplement`]).
@@ -575,6 +577,29 @@ pub struct Scenario {
     /// whole country (see [`super::scope`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<super::scope::Scope>,
+    /// Municipal health care per municipality: the two tables it needs (see [`super::municipal`]);
+    /// absent, no municipal figures.
+    #[serde(default, skip_serializing_if = "Municipal::is_empty")]
+    pub municipal: Municipal,
+}
+
+/// The scenario's `[municipal]` section: the tables of municipal health care per municipality.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Municipal {
+    /// Persons employed in municipal health care by municipality, profession, sex, age and year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employed: Option<SupplementFile>,
+    /// Population by municipality, sex, age and year, the base year to the horizon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<SupplementFile>,
+}
+
+impl Municipal {
+    /// Whether the section names no table.
+    pub fn is_empty(&self) -> bool {
+        self.employed.is_none() && self.population.is_none()
+    }
 }
 
 /// A probability distribution declared for one uncertain parameter.
@@ -1159,6 +1184,8 @@ pub fn load(path: Option<&Path>) -> Result<(Scenario, Provenance, PathBuf), Mode
         ("demand.service_use", &mut scenario.demand.service_use),
         ("demand.staffing", &mut scenario.demand.staffing),
         ("demand.births", &mut scenario.demand.births),
+        ("municipal.employed", &mut scenario.municipal.employed),
+        ("municipal.population", &mut scenario.municipal.population),
     ] {
         if let Some(r) = table
             && r.sha256.is_some()
@@ -1186,6 +1213,7 @@ impl Scenario {
     /// [`ModelError::Scenario`] naming the key and what was expected.
     pub fn check(&self, source: &str) -> Result<(), ModelError> {
         self.check_frame()
+            .and_then(|()| self.check_municipal())
             .and_then(|()| self.check_supply())
             .and_then(|()| self.check_demand())
             .and_then(|()| self.check_uncertainty())
@@ -1195,6 +1223,21 @@ impl Scenario {
                 key,
                 message,
             })
+    }
+
+    /// The two municipal tables, both or neither.
+    fn check_municipal(&self) -> Result<(), Bad> {
+        match (&self.municipal.employed, &self.municipal.population) {
+            (Some(_), None) => bad(
+                "municipal.population",
+                "missing; `municipal.employed` needs each municipality's population by sex and age from the base year to the horizon".into(),
+            ),
+            (None, Some(_)) => bad(
+                "municipal.employed",
+                "missing; `municipal.population` is used only with the persons employed in municipal health care by municipality".into(),
+            ),
+            _ => Ok(()),
+        }
     }
 
     /// The horizon, the demand tables that go together, the inputs' pieces and the scope.

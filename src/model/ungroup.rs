@@ -912,18 +912,13 @@ fn age_bands(t: &Table, opts: &Options) -> Result<(usize, Vec<Option<Band>>), Un
         })?;
     let mut out = Vec::new();
     for cat in &t.dims[ad].categories {
-        let parsed = [
-            Some(&cat.code),
-            cat.label_sv.as_ref(),
-            cat.label_en.as_ref(),
-        ]
-        .into_iter()
-        .flatten()
-        .find_map(|s| parse_age(s))
-        .ok_or_else(|| UngroupError::UnknownAge {
-            file: file.clone(),
-            code: cat.code.clone(),
-        })?;
+        let parsed = cat
+            .texts()
+            .find_map(parse_age)
+            .ok_or_else(|| UngroupError::UnknownAge {
+                file: file.clone(),
+                code: cat.code.clone(),
+            })?;
         out.push(match parsed {
             AgeCode::Total => None,
             AgeCode::Single(a) => Some(Band { lo: a, hi: a }),

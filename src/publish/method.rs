@@ -23,6 +23,7 @@ pub(crate) fn method(o: &mut String, pr: &Projection, opts: &Options, d: &Disclo
     intake_items(&mut items, pr, lang);
     waves_and_imputed(&mut items, pr, lang);
     employment_item(&mut items, pr, lang);
+    municipal_item(&mut items, pr, lang);
     uncertainty_items(&mut items, pr, lang);
     let _ = write!(
         o,
@@ -270,6 +271,29 @@ fn base_items(pr: &Projection, opts: &Options, d: &Disclosed) -> Vec<String> {
 }
 
 /// Specialist layers, each within its parent (when the projection has any), as the fourth item.
+/// Municipal health care per municipality, when the scenario names its tables.
+fn municipal_item(items: &mut Vec<String>, pr: &Projection, lang: Lang) {
+    let (Some(mu), Some(tb)) = (&pr.municipal, &pr.inputs.municipal) else {
+        return;
+    };
+    items.push(match lang {
+        Lang::Sv => format!(
+            "Kommunal hälso- och sjukvård per kommun ({n} kommuner, {f} och {pf}): kommunens tillgång följer dess anställda efter ålder {y} — varje åldersgrupp behåller sin andel av länets kommunala regi när den åldras, yngre årskullar får kommunens andel av länets yrke — gånger länets framskrivna heltidsekvivalenter i kommunal regi efter ålder; efterfrågan är basårets tillgång, som växer med kommunens egen befolkning vägd med yrkets vårdkonsumtion och med länets övriga faktorer. Kommunernas tillgång summerar till länets; tabellen projection/municipalities.csv döljer kommuner med få anställda.",
+            n = mu.municipalities.len(),
+            f = tb.employed_file,
+            pf = tb.population_file,
+            y = mu.year
+        ),
+        Lang::En => format!(
+            "Municipal health care per municipality ({n} municipalities, {f} and {pf}): a municipality's supply follows its employed by age in {y} — each age band keeps its share of the county's municipal sector as it ages, younger cohorts take the municipality's share of the county's profession — times the county's projected municipal-sector FTE by age; demand is the base year's supply, growing with the municipality's own population weighted by the profession's care use and with the county's other factors. The municipalities' supply adds up to the county's; projection/municipalities.csv hides municipalities with few employed.",
+            n = mu.municipalities.len(),
+            f = tb.employed_file,
+            pf = tb.population_file,
+            y = mu.year
+        ),
+    });
+}
+
 fn layers_item(items: &mut Vec<String>, pr: &Projection, lang: Lang) {
     let s = &pr.scenario.supply;
     // Specialist layers, each within its parent (when the projection has any).

@@ -366,6 +366,9 @@ pub struct Built {
     pub years: Wide,
     /// One line per profession for the index page: (profession, gap in the horizon year, label).
     pub summary: Vec<(usize, f64, &'static str)>,
+    /// `tables/municipalities.csv`: the principal's rows of
+    /// [`super::results::municipal_table`], with the scenario's `[municipal]` tables.
+    pub municipal: Option<Wide>,
 }
 
 /// Builds the report of `who`.
@@ -428,6 +431,7 @@ pub fn build(
         charts,
         years: years_table(pr, idx, band_region, opts.disclosure),
         summary,
+        municipal: super::results::municipal_table_in(pr, opts.disclosure, Some(idx)),
     })
 }
 
@@ -609,6 +613,13 @@ fn page(
             survey::survey_heading(lang)
         );
     }
+    if has_municipalities(pr, idx) {
+        let _ = write!(
+            o,
+            "<li><a href=\"#municipal\">{}</a></li>",
+            municipal_heading(lang)
+        );
+    }
     if pr.inputs.services.is_some() {
         let _ = write!(
             o,
@@ -631,6 +642,7 @@ fn page(
     );
     summary(&mut o, pr, idx, band_region, &years, opts);
     survey(&mut o, pr, idx, &shared.survey, lang);
+    municipal_section(&mut o, pr, idx, opts);
     report::services_section(&mut o, pr, idx, &name, lang);
     report::layers_section(&mut o, pr, idx, &name, lang);
     for (p, drawn) in charts.iter().enumerate() {
@@ -841,6 +853,170 @@ fn survey(
             ),
         }
     );
+}
+
+/// Whether the run has municipal figures for a municipality of `idx`.
+fn has_municipalities(pr: &Projection, idx: &[usize]) -> bool {
+    pr.municipal
+        .as_ref()
+        .is_some_and(|mu| mu.county.iter().any(|c| idx.contains(c)))
+}
+
+fn municipal_heading(lang: Lang) -> &'static str {
+    tr(
+        lang,
+        "Kommunal hälso- och sjukvård per kommun",
+        "Municipal health care per municipality",
+    )
+}
+
+/// Municipal health care per municipality (the scenario's `[municipal]` tables): per profession
+/// the principal's municipalities' supply in the base year and the horizon, demand, gap and
+/// balance in the horizon, and the counties' municipal sector as the model projects it; the
+/// municipalities the disclosure rule hides ([`super::results::municipal_hidden`]) shown as "..".
+fn municipal_section(o: &mut String, pr: &Projection, idx: &[usize], opts: &Options) {
+    let Some(mu) = pr
+        .municipal
+        .as_ref()
+        .filter(|_| has_municipalities(pr, idx))
+    else {
+        return;
+    };
+    let (lang, g, sc) = (opts.lang, &pr.inputs.grid, &pr.scenario);
+    let hidden = super::results::municipal_hidden(mu, g.nc(), opts.disclosure);
+    let _ = writeln!(
+        o,
+        "<h2 id=\"municipal\">{}</h2><p>{}</p>",
+        municipal_heading(lang),
+        match lang {
+            Lang::Sv => format!(
+                "Kommunernas egen personal i hälso- och sjukvården (regi K), per kommun: tillgången följer kommunens personal efter ålder {y} (en årskull behåller sin andel av länets när den åldras; yngre årskullar får kommunens andel av länets yrke), efterfrågan kommunens egen befolkning vägd med yrkets vårdkonsumtion, från basåret {base} då efterfrågan är lika med tillgången. Kommunernas tillgång summerar till länets kommunala regi; efterfrågan skiljer sig från länets med hur kommunernas befolkning åldras. \"..\" = kommunen döljs av röjandekontrollen (få anställda {y}, eller en kommun som annars kunde räknas fram ur länets summa). Heltidsekvivalenter.",
+                y = mu.year,
+                base = sc.base_year
+            ),
+            Lang::En => format!(
+                "The municipalities' own health-care staff (provider form K), per municipality: supply follows the municipality's staff by age in {y} (a cohort keeps its share of the county's as it ages; younger cohorts take the municipality's share of the county's profession), demand the municipality's own population weighted by the profession's care use, from the base year {base}, when demand equals supply. The municipalities' supply adds up to the county's municipal sector; demand differs from the county's as the municipalities' populations age. \"..\" = hidden by disclosure control (few employed in {y}, or a municipality that could otherwise be worked out from the county's sum). Full-time equivalents.",
+                y = mu.year,
+                base = sc.base_year
+            ),
+        }
+    );
+    let heads = [
+        tr(lang, "Kommun", "Municipality").to_string(),
+        format!("{} {}", tr(lang, "Tillgång", "Supply"), sc.base_year),
+        format!("{} {}", tr(lang, "Tillgång", "Supply"), sc.horizon),
+        format!("{} {}", tr(lang, "Efterfrågan", "Demand"), sc.horizon),
+        format!("{} {}", tr(lang, "Gap", "Gap"), sc.horizon),
+        format!("{} {}", tr(lang, "Läge", "Balance"), sc.horizon),
+    ];
+    let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
+    for (pl, &p) in mu.professions.iter().enumerate() {
+        let _ = writeln!(
+            o,
+            "<h3>{}</h3><div class=\"scroll\"><table>{}",
+            esc(&prof_name(&g.professions[p], lang)),
+            header_row(&heads)
+        );
+        municipal_rows(o, pr, idx, (pl, p), &hidden, lang);
+        o.push_str("</table></div>\n");
+    }
+}
+
+/// One municipal row: supply in the base year and the horizon, demand, gap and balance in the
+/// horizon ("–" for the balance where both are under half an FTE: nothing to judge).
+fn municipal_row(
+    o: &mut String,
+    pr: &Projection,
+    name: &str,
+    (s_b, s_h, d_h): (f64, f64, f64),
+    lang: Lang,
+) {
+    let _ = writeln!(
+        o,
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        name,
+        num(s_b, 0, lang),
+        num(s_h, 0, lang),
+        num(d_h, 0, lang),
+        num(s_h - d_h, 0, lang),
+        if s_h.max(d_h) < 0.5 {
+            "–"
+        } else {
+            label_word(pr.label(s_h, d_h), lang)
+        }
+    );
+}
+
+/// The rows of profession `p` (position `pl` among the municipal professions): each municipality
+/// of `idx` (".." where `hidden`), then the counties' municipal sector as the model projects it.
+fn municipal_rows(
+    o: &mut String,
+    pr: &Projection,
+    idx: &[usize],
+    (pl, p): (usize, usize),
+    hidden: &[bool],
+    lang: Lang,
+) {
+    let Some(mu) = pr.municipal.as_ref() else {
+        return;
+    };
+    let (g, sc) = (&pr.inputs.grid, &pr.scenario);
+    let (npl, h) = (mu.professions.len(), mu.years.len() - 1);
+    for (m, code) in mu.municipalities.iter().enumerate() {
+        if !idx.contains(&mu.county[m]) {
+            continue;
+        }
+        let name = CodeLists::get()
+            .municipality(code)
+            .map_or_else(|| code.clone(), |x| x.name_sv.clone());
+        if hidden[m * npl + pl] {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td>..</td><td>..</td><td>..</td><td>..</td><td>..</td></tr>",
+                esc(&name)
+            );
+            continue;
+        }
+        let v = |x: &[f64], ti: usize| x[mu.at(m, pl, ti)];
+        let figures = (v(&mu.supply, 0), v(&mu.supply, h), v(&mu.demand, h));
+        municipal_row(o, pr, &esc(&name), figures, lang);
+    }
+    let Some(k) = g
+        .sectors
+        .iter()
+        .position(|s| s == crate::model::municipal::SECTOR)
+    else {
+        return;
+    };
+    let (nc, nk) = (g.nc(), g.nk());
+    let per = g.np() * nc * nk;
+    let at = |v: &[f64], ti: usize| -> f64 {
+        idx.iter()
+            .map(|&c| v[ti * per + (p * nc + c) * nk + k])
+            .sum()
+    };
+    let ti = |y: i32| pr.years.iter().position(|&x| x == y).unwrap_or(0);
+    let name = format!(
+        "<b>{}</b>",
+        match idx.len() {
+            1 => tr(
+                lang,
+                "Länets kommunala regi (modellen)",
+                "The county's municipal sector (the model)"
+            ),
+            _ => tr(
+                lang,
+                "Länens kommunala regi (modellen)",
+                "The counties' municipal sector (the model)"
+            ),
+        }
+    );
+    let figures = (
+        at(&pr.supply, ti(sc.base_year)),
+        at(&pr.supply, ti(sc.horizon)),
+        at(&pr.demand.fte, h),
+    );
+    municipal_row(o, pr, &name, figures, lang);
 }
 
 /// One profession's section: its years table (with the comparison per 1 000 inhabitants), the
@@ -1320,6 +1496,10 @@ fn files(b: &Built) -> Vec<(String, Vec<u8>)> {
     }
     out.push(("tables/years.csv".into(), b.years.csv()));
     out.push(("tables/years_sv.csv".into(), b.years.csv_swedish()));
+    if let Some(m) = &b.municipal {
+        out.push(("tables/municipalities.csv".into(), m.csv()));
+        out.push(("tables/municipalities_sv.csv".into(), m.csv_swedish()));
+    }
     out
 }
 

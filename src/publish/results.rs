@@ -21,6 +21,7 @@
 //! | `graduates_forecast.csv` | programme × health-care region × year (base+1 … base+3) | graduates; whether the cohorts' beginners are observed or assumed |
 //! | `parameters.csv` | profession × sex × age | exit rate; certification rate (a layer certified from its parent, `supply.layer_feed = "rate"`; else empty); employment share and FTE per employed by sector |
 //! | `county_levels.csv` | profession × county × sector | each county's factor on the national employment share and on FTE per licensed person (`supply.county_levels`), and the weight of its own figure |
+//! | `municipalities.csv` (with the scenario's `[municipal]` tables) | municipality × profession × year, the base year to the horizon | name, county, status (`suppressed`: the disclosure rule hides the municipality's small count, or it would give one away), supply, demand and gap in FTE of municipal health care ([`crate::model::municipal`]) |
 //! | `demand_services.csv` (demand by service area) | profession × service area | the share of the profession's base-year FTE in the area (staffing matrix, over the cells it covers) and the area's demographic index at the horizon for the profession's counties and sectors (before care-use trend, factors and substitution) |
 //! | `trends.csv` | input × profession × sector × year, for each input that follows a trend | method, level, factor (admissions, foreign licences EU/TC, employment share, FTE per employed, care use) |
 //! | `bands.csv/.parquet` (with draws) | profession × county × variable × year | mean and the percentiles (`p10`, `p50`, `p90`, …) of licensed, supply_fte, demand_fte, gap_fte; probability of shortage; licensed in the base year (the register's count) empty |
@@ -31,9 +32,11 @@
 //! repeat them, or let them be worked out, are left empty.
 
 use super::atomic::{self, PublishError};
+use super::disclosure::{self, Profile};
 use crate::model::inputs::{AGE_MIN, NA, SEXES};
 use crate::model::montecarlo::Variable;
 use crate::model::movement;
+use crate::model::municipal::Municipal;
 use crate::model::scope::Region;
 use crate::model::{Phase, Projection};
 use polars::prelude::*;
@@ -1561,6 +1564,25 @@ pub fn files(pr: &Projection) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
 ///
 /// A Parquet encoder error, as text.
 pub fn files_with(pr: &Projection, protect: bool) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
+    let profile = if protect {
+        Profile::default()
+    } else {
+        Profile::Unprotected
+    };
+    files_under(pr, profile)
+}
+
+/// The files of a projection, by name, the register's counts withheld unless `profile` is
+/// [`Profile::Unprotected`], and the municipal table under `profile`'s rule.
+///
+/// # Errors
+///
+/// A Parquet encoder error, as text.
+pub fn files_under(
+    pr: &Projection,
+    profile: Profile,
+) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
+    let protect = profile.protects();
     let results = results_table_with(pr, protect);
     let flows = flows_table_with(pr, protect);
     let mut files: Vec<(&str, Vec<u8>)> = vec![
@@ -1606,6 +1628,9 @@ pub fn files_with(pr: &Projection, protect: bool) -> Result<Vec<(&'static str, V
         files.push(("st_required.csv", st_required_table(pr).csv()));
         files.push(("st_sensitivity.csv", st_sensitivity_table(pr).csv()));
     }
+    if let Some(t) = municipal_table(pr, profile) {
+        files.push(("municipalities.csv", t.csv()));
+    }
     files.extend([
         ("trends.csv", trends_table(pr).csv()),
         ("scenario.toml", pr.scenario.to_toml().into_bytes()),
@@ -1623,6 +1648,134 @@ pub fn files_with(pr: &Projection, protect: bool) -> Result<Vec<(&'static str, V
     let m = serde_json::to_vec_pretty(&manifest(pr, &refs)).unwrap_or_default();
     files.push(("manifest.json", m));
     Ok(files)
+}
+
+/// Municipal health care per municipality ([`crate::model::municipal`]): municipality × profession
+/// × year from the base year to the horizon, supply, demand and gap in FTE (two decimals) and
+/// `status`. A municipality whose employed persons in the profession the disclosure rule
+/// suppresses (and the further municipalities the rule must hide with it, so that the county's
+/// sum does not give it away) has status `suppressed` and no figures: its projection would repeat
+/// the register's small count. `None` without the municipal tables.
+pub fn municipal_table(pr: &Projection, profile: Profile) -> Option<Wide> {
+    municipal_table_in(pr, profile, None)
+}
+
+/// [`municipal_table`] for the municipalities of `counties` (indices of the run's county axis)
+/// alone, or of every county (`None`); the disclosure rule runs over each whole county as there.
+pub fn municipal_table_in(
+    pr: &Projection,
+    profile: Profile,
+    counties: Option<&[usize]>,
+) -> Option<Wide> {
+    let mu = pr.municipal.as_ref()?;
+    let g = &pr.inputs.grid;
+    let codes = crate::codes::CodeLists::get();
+    let npl = mu.professions.len();
+    let hidden = municipal_hidden(mu, g.nc(), profile);
+    let mut text: [Vec<String>; 5] = Default::default();
+    let mut nums: [Vec<Option<f64>>; 3] = Default::default();
+    let mut status = Vec::new();
+    for (m, code) in mu.municipalities.iter().enumerate() {
+        if counties.is_some_and(|cs| !cs.contains(&mu.county[m])) {
+            continue;
+        }
+        let name = codes
+            .municipality(code)
+            .map_or_else(String::new, |x| x.name_sv.clone());
+        for (pl, &p) in mu.professions.iter().enumerate() {
+            let hide = hidden[m * npl + pl];
+            for (ti, y) in mu.years.iter().enumerate() {
+                status.push(if hide { "suppressed" } else { "published" }.to_string());
+                let at = mu.at(m, pl, ti);
+                text[0].push(code.clone());
+                text[1].push(name.clone());
+                text[2].push(g.counties[mu.county[m]].clone());
+                text[3].push(g.professions[p].clone());
+                text[4].push(y.to_string());
+                let (s, d) = (mu.supply[at], mu.demand[at]);
+                let shown = |v: f64| (!hide).then(|| rounded(v, 2));
+                nums[0].push(shown(s));
+                nums[1].push(shown(d));
+                nums[2].push(shown(s - d));
+            }
+        }
+    }
+    let [municipality, name, county, profession, year] = text;
+    let [supply, demand, gap] = nums;
+    Some(Wide::from_columns(
+        vec![
+            ("municipality", municipality),
+            ("municipality_name", name),
+            ("county", county),
+            ("profession", profession),
+            ("year", year),
+            ("status", status),
+        ],
+        vec![
+            ("supply_fte", supply),
+            ("demand_fte", demand),
+            ("gap_fte", gap),
+        ],
+    ))
+}
+
+/// The (municipality, profession) pairs the municipal table hides under `profile`, `[m][profession]`:
+/// per county and profession, the municipalities its employed persons need hidden (the primary
+/// rule, then those that would give a hidden one away from the county's total).
+pub fn municipal_hidden(mu: &Municipal, nc: usize, profile: Profile) -> Vec<bool> {
+    let npl = mu.professions.len();
+    let mut hidden = vec![false; mu.municipalities.len() * npl];
+    for c in 0..nc {
+        let ms: Vec<usize> = (0..mu.municipalities.len())
+            .filter(|&m| mu.county[m] == c)
+            .collect();
+        for pl in 0..npl {
+            let counts: Vec<f64> = ms.iter().map(|&m| mu.employed[m * npl + pl]).collect();
+            for (r, h) in hidden_municipalities(&counts, profile)
+                .into_iter()
+                .enumerate()
+            {
+                hidden[ms[r] * npl + pl] = h;
+            }
+        }
+    }
+    hidden
+}
+
+/// Which of a county's municipalities (their employed persons `counts` in one profession) the
+/// municipal table hides under `profile`: those the primary rule suppresses, then, while an
+/// attacker who knows the county's total ([`disclosure::exposures`], the total taken as published:
+/// the county's own figures are) can still narrow a hidden one beyond its protection, the smallest
+/// published municipality with staff (a published zero only when none is left).
+fn hidden_municipalities(counts: &[f64], profile: Profile) -> Vec<bool> {
+    let n = counts.len();
+    let grid = disclosure::CountTable::with_margins(n, 1, counts);
+    let mut s = vec![false; grid.values.len()];
+    let hide = |s: &mut Vec<bool>, r: usize| {
+        s[grid.at(r, 0)] = true;
+        s[grid.at(r, 1)] = true;
+    };
+    for (r, &x) in counts.iter().enumerate() {
+        if profile.primary(x) {
+            hide(&mut s, r);
+        }
+    }
+    while s.iter().any(|&h| h)
+        && disclosure::exposures(&grid, &s, profile)
+            .iter()
+            .any(|e| e.fails(profile))
+    {
+        let open = |r: &usize| !s[grid.at(*r, 0)];
+        let pick = (0..n)
+            .filter(|r| open(r) && counts[*r] > 0.0)
+            .min_by(|a, b| counts[*a].total_cmp(&counts[*b]).then(a.cmp(b)))
+            .or_else(|| (0..n).find(open));
+        match pick {
+            Some(r) => hide(&mut s, r),
+            None => break,
+        }
+    }
+    (0..n).map(|r| s[grid.at(r, 0)]).collect()
 }
 
 /// Writes the projection's files into a new folder `dir` inside a folder being built (not atomic on

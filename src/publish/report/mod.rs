@@ -236,13 +236,12 @@ pub fn write(
         "hwf_tables.xlsx".into(),
         results::workbook(&tabs, opts.lang == Lang::Sv).map_err(|e| enc(e.to_string()))?,
     ));
-    let projection = results::files_with(pr, opts.disclosure.protects()).map_err(|message| {
-        PublishError::Encode {
+    let projection =
+        results::files_under(pr, opts.disclosure).map_err(|message| PublishError::Encode {
             path: dir.join("projection"),
             what: "Parquet".into(),
             message,
-        }
-    })?;
+        })?;
     // Every file but the page itself, by its path in the folder, in the order they are written.
     let side_charts: Vec<&Drawn> = all
         .iter()
