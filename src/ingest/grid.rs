@@ -210,7 +210,7 @@ fn is_dim_name(header: &str) -> bool {
 }
 
 /// What a non-numeric cell stands for.
-fn symbol_status(s: &str) -> Option<Status> {
+pub(super) fn symbol_status(s: &str) -> Option<Status> {
     match s {
         "" => Some(Status::Missing),
         "-" | "–" | "—" => Some(Status::Zero),
@@ -290,7 +290,7 @@ fn parse_written(t: &str, decimal: Decimal) -> Result<f64, NumberTrouble> {
 /// The common case without allocating: digits with an optional leading minus and at most one
 /// decimal point (where a point may be one), finite. Anything else (`None`) takes the full reading,
 /// which gives the same value for every string this accepts.
-fn plain_number(t: &str, decimal: Decimal) -> Option<f64> {
+pub(super) fn plain_number(t: &str, decimal: Decimal) -> Option<f64> {
     let digits = t.strip_prefix('-').unwrap_or(t).as_bytes();
     let mut points = 0;
     for &b in digits {
@@ -312,7 +312,7 @@ fn plain_number(t: &str, decimal: Decimal) -> Option<f64> {
 /// Whether `s` is written like a whole number grouped by thousands with points (`1.500`,
 /// `12.345.678`): in a file that may be Swedish, that is fifteen hundred to one reader and one and a
 /// half to another.
-fn thousands_with_points(s: &str) -> bool {
+pub(super) fn thousands_with_points(s: &str) -> bool {
     let t = s.trim().trim_start_matches(['-', '+']);
     let mut groups = t.split('.');
     let first = groups.next().unwrap_or("");
@@ -442,7 +442,12 @@ fn joined(r: &GridRow) -> String {
 
 /// The metadata a grid gives: its origin, format, titles above the header and footnotes below
 /// the data (a table whose titles or notes call it synthetic is marked so).
-fn grid_meta(path: &Path, format: &str, titles: &[String], notes: Vec<String>) -> TableMeta {
+pub(super) fn grid_meta(
+    path: &Path,
+    format: &str,
+    titles: &[String],
+    notes: Vec<String>,
+) -> TableMeta {
     let mut meta = TableMeta {
         origin: path.display().to_string(),
         format: format.to_string(),
@@ -470,7 +475,6 @@ fn grid_meta(path: &Path, format: &str, titles: &[String], notes: Vec<String>) -
 pub fn to_table(path: &Path, grid: &Grid) -> Result<Table, IngestError> {
     let rows = &grid.rows;
     let loc = &grid.locator;
-    let non_empty = |r: &GridRow| r.cells.iter().filter(|c| !c.is_empty()).count();
     // Header: the first row with two or more filled cells (title lines above it have one).
     let mut titles = Vec::new();
     let mut h = None;
@@ -961,22 +965,27 @@ fn is_tidy(headers: &[String]) -> bool {
 }
 
 /// A table in the tidy layout, built one data row at a time.
-struct Tidy {
-    value: usize,
-    status: usize,
-    symbol: Option<usize>,
+pub(super) struct Tidy {
+    /// The `value` column.
+    pub(super) value: usize,
+    /// The `status` column.
+    pub(super) status: usize,
+    /// The `symbol` column, if any.
+    pub(super) symbol: Option<usize>,
     /// Each dimension's column and its `_sv` and `_en` label columns.
-    columns: Vec<(usize, Option<usize>, Option<usize>)>,
+    pub(super) columns: Vec<(usize, Option<usize>, Option<usize>)>,
     /// Each dimension's category index by code, and the last category seen (consecutive rows
     /// mostly repeat it).
     index: Vec<HashMap<String, u32>>,
     last: Vec<u32>,
     key: Vec<u32>,
-    table: Table,
+    /// The table built so far (its dimensions without categories until rows come).
+    pub(super) table: Table,
 }
 
 impl Tidy {
-    fn new(headers: &[String], meta: TableMeta) -> Tidy {
+    /// The builder for a header that [`is_tidy`].
+    pub(super) fn new(headers: &[String], meta: TableMeta) -> Tidy {
         let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
         let value = find("value").unwrap_or(0);
         let status = find("status").unwrap_or(0);
@@ -1097,7 +1106,8 @@ impl Tidy {
         Ok(())
     }
 
-    fn finish(mut self, format: &str) -> Table {
+    /// The table, its format recorded.
+    pub(super) fn finish(mut self, format: &str) -> Table {
         self.table.meta.format = format.to_string();
         self.table
     }
@@ -1121,9 +1131,71 @@ pub fn tidy_streamed<'t, I>(
 where
     I: Iterator<Item = Result<GridRow<'t>, IngestError>> + Clone,
 {
-    let non_empty = |r: &GridRow| r.cells.iter().filter(|c| !c.is_empty()).count();
-    // The header: the first row with two or more filled cells; single cells above it are titles.
     let mut it = rows;
+    let head = tidy_head(&mut it)?;
+    let width = head.headers.len();
+    // The builder is made here for its columns; the metadata comes with the footnotes below.
+    let mut tidy = Tidy::new(&head.headers, TableMeta::default());
+    let value_col = tidy.value;
+    // First pass: the data rows (up to an empty row or footnotes to the end), their shape and
+    // text, and the decimal separator as `resolve_decimal` settles it.
+    let data_start = it.clone();
+    let mut n_data = 0usize;
+    let mut footer = Vec::new();
+    let mut seps = Separators::default();
+    while let Some(r) = it.next() {
+        let r = r.ok()?;
+        if let Some(notes) = data_end(&r, &mut it, width)? {
+            footer = notes;
+            break;
+        }
+        if misfit(&r, width).is_some() {
+            return None;
+        }
+        for cell in &r.cells[..width] {
+            if let RawCell::Text(s) = cell
+                && super::text::control_char(trim(s)).is_some()
+            {
+                return None;
+            }
+        }
+        if decimal == Decimal::Detect
+            && let RawCell::Text(s) = &r.cells[value_col]
+        {
+            seps.see(trim(s));
+        }
+        n_data += 1;
+    }
+    if n_data == 0 {
+        return None;
+    }
+    let decimal = seps.decimal(decimal)?;
+    tidy.table.meta = grid_meta(path, format, &head.titles, footer);
+    // Second pass: the table.
+    tidy.table.reserve(n_data);
+    tidy.table.lines.reserve(n_data);
+    for r in data_start.take(n_data) {
+        tidy.row(path, loc, &r.ok()?, decimal).ok()?;
+    }
+    Some(tidy.finish(format))
+}
+
+/// The title lines and column names of a file in hwf's tidy layout, as [`to_table`] finds them.
+pub(super) struct TidyHead {
+    /// Single cells above the header.
+    pub(super) titles: Vec<String>,
+    /// The column names, up to the last filled header cell.
+    pub(super) headers: Vec<String>,
+}
+
+/// Reads the titles and the header from `it`, leaving it at the first row below the header:
+/// `None` unless the header names the tidy layout and [`to_table`] would take it without an
+/// error (names present, distinct, without control characters).
+pub(super) fn tidy_head<'t, I>(it: &mut I) -> Option<TidyHead>
+where
+    I: Iterator<Item = Result<GridRow<'t>, IngestError>>,
+{
+    // The header: the first row with two or more filled cells; single cells above it are titles.
     let mut titles = Vec::new();
     let header = loop {
         let r = it.next()?.ok()?;
@@ -1146,80 +1218,87 @@ where
             return None;
         }
     }
-    if !is_tidy(&headers) {
-        return None;
-    }
-    // The builder is made here for its columns; the metadata comes with the footnotes below.
-    let mut tidy = Tidy::new(&headers, TableMeta::default());
-    let value_col = tidy.value;
-    // First pass: the data rows (up to an empty row or footnotes to the end), their shape and
-    // text, and the decimal separator as `resolve_decimal` settles it.
-    let data_start = it.clone();
-    let mut n_data = 0usize;
-    let mut footer = Vec::new();
-    let (mut comma, mut point, mut plain_point) = (false, false, false);
-    while let Some(r) = it.next() {
-        let r = r.ok()?;
-        let n = non_empty(&r);
-        let only_first = n == 1 && !r.cells[0].is_empty() && width > 1;
-        let rest_is_notes = || {
-            let mut rest = it.clone();
-            rest.try_fold(true, |all, x| x.ok().map(|x| all && non_empty(&x) <= 1))
-        };
-        if n == 0 || (only_first && rest_is_notes()?) {
-            if n > 0 {
-                footer.push(joined(&r));
-            }
-            for x in it.by_ref() {
-                let x = x.ok()?;
-                if non_empty(&x) > 0 {
-                    footer.push(joined(&x));
-                }
-            }
-            break;
-        }
-        if misfit(&r, width).is_some() {
-            return None;
-        }
-        for cell in &r.cells[..width] {
-            if let RawCell::Text(s) = cell
-                && super::text::control_char(trim(s)).is_some()
-            {
-                return None;
-            }
-        }
-        // The separator, only where it is to be told, and each test only until it has an answer
-        // (`thousands_with_points` splits the cell).
-        if decimal == Decimal::Detect
-            && let RawCell::Text(s) = &r.cells[value_col]
-        {
-            let s = trim(s);
-            if symbol_status(s).is_none() {
-                comma = comma || (s.contains(',') && !s.contains('.'));
-                point = point || (s.contains('.') && !s.contains(','));
-                plain_point = plain_point || (s.contains('.') && !thousands_with_points(s));
-            }
-        }
-        n_data += 1;
-    }
-    if n_data == 0 {
-        return None;
-    }
-    let decimal = match (decimal, comma, point) {
-        (Decimal::Detect, true, true) => return None,
-        (Decimal::Detect, true, false) => Decimal::Comma,
-        (Decimal::Detect, false, true) if !plain_point => return None,
-        (Decimal::Detect, _, _) => Decimal::Point,
-        (d, _, _) => d,
+    is_tidy(&headers).then_some(TidyHead { titles, headers })
+}
+
+/// The number of filled cells of a row.
+fn non_empty(r: &GridRow) -> usize {
+    r.cells.iter().filter(|c| !c.is_empty()).count()
+}
+
+/// Whether the data of a table `width` wide ends at row `r`, which `it` follows: at an empty row,
+/// or at a row whose first cell alone is filled when every row after it has one cell or none
+/// (footnotes). `Some(Some(notes))` with the footnotes (the rows' filled cells joined, `it` gone
+/// through) when it ends there, `Some(None)` when `r` is a data row, `None` when a row cannot be
+/// read.
+pub(super) fn data_end<'t, I>(r: &GridRow, it: &mut I, width: usize) -> Option<Option<Vec<String>>>
+where
+    I: Iterator<Item = Result<GridRow<'t>, IngestError>> + Clone,
+{
+    let n = non_empty(r);
+    let only_first = n == 1 && !r.cells[0].is_empty() && width > 1;
+    let rest_is_notes = || {
+        let mut rest = it.clone();
+        rest.try_fold(true, |all, x| x.ok().map(|x| all && non_empty(&x) <= 1))
     };
-    tidy.table.meta = grid_meta(path, format, &titles, footer);
-    // Second pass: the table.
-    tidy.table.reserve(n_data);
-    tidy.table.lines.reserve(n_data);
-    for r in data_start.take(n_data) {
-        tidy.row(path, loc, &r.ok()?, decimal).ok()?;
+    if !(n == 0 || (only_first && rest_is_notes()?)) {
+        return Some(None);
     }
-    Some(tidy.finish(format))
+    let mut footer = Vec::new();
+    if n > 0 {
+        footer.push(joined(r));
+    }
+    for x in it.by_ref() {
+        let x = x.ok()?;
+        if non_empty(&x) > 0 {
+            footer.push(joined(&x));
+        }
+    }
+    Some(Some(footer))
+}
+
+/// What the value cells of a tidy file say of its decimal separator, as [`resolve_decimal`]
+/// settles it from the value column: a decimal comma somewhere, a decimal point somewhere, and a
+/// point that does not group thousands (`1.500` could).
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Separators {
+    comma: bool,
+    point: bool,
+    plain_point: bool,
+}
+
+impl Separators {
+    /// Takes in one value cell's trimmed text (symbols say nothing; each test is made only until
+    /// it has an answer, as `thousands_with_points` splits the cell).
+    pub(super) fn see(&mut self, s: &str) {
+        if symbol_status(s).is_none() {
+            let (comma, point) = (s.contains(','), s.contains('.'));
+            self.comma = self.comma || (comma && !point);
+            self.point = self.point || (point && !comma);
+            self.plain_point = self.plain_point || (point && !thousands_with_points(s));
+        }
+    }
+
+    /// Both sets of cells seen together.
+    pub(super) fn and(self, other: Separators) -> Separators {
+        Separators {
+            comma: self.comma || other.comma,
+            point: self.point || other.point,
+            plain_point: self.plain_point || other.plain_point,
+        }
+    }
+
+    /// The separator: `decimal` when it is told, else the one the cells show; `None` where
+    /// [`resolve_decimal`] reports an error (both, or points that may all group thousands).
+    pub(super) fn decimal(self, decimal: Decimal) -> Option<Decimal> {
+        Some(match (decimal, self.comma, self.point) {
+            (Decimal::Detect, true, true) => return None,
+            (Decimal::Detect, true, false) => Decimal::Comma,
+            (Decimal::Detect, false, true) if !self.plain_point => return None,
+            (Decimal::Detect, _, _) => Decimal::Point,
+            (d, _, _) => d,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ pub mod parquet;
 pub mod px;
 pub mod register;
 pub mod text;
+mod tidy_csv;
 pub mod xlsx;
 
 pub use error::{IngestError, Location};
@@ -193,7 +194,7 @@ fn check_line_lengths(
         }
         let n = buf.len();
         let mut rest = buf;
-        while let Some(p) = rest.iter().position(|&b| b == b'\n') {
+        while let Some(p) = memchr::memchr(b'\n', rest) {
             len += p as u64;
             if len > limits.max_line_bytes {
                 return Err(too_long(line, len, true));
