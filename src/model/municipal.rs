@@ -849,31 +849,46 @@ fn population_share(tb: &Tables, inp: &Inputs, m: usize, t: i32) -> f64 {
     }
 }
 
-/// Municipality `m`'s demographic index for profession `p` in `t` (over the base year): the
-/// county's care-use profile of the sector, or the profession's mix of service areas in the county.
-fn index(tb: &Tables, inp: &Inputs, m: usize, p: usize, k: usize, t: i32, base: i32) -> f64 {
+/// Municipality `m`'s demographic index for profession `p` in sector `k`, in each of `years` (the
+/// first the base year, over which each year is taken): the county's care-use profile of the
+/// sector, or the profession's mix of service areas in the county.
+fn index(tb: &Tables, inp: &Inputs, (m, p, k): (usize, usize, usize), years: &[i32]) -> Vec<f64> {
     let g = &inp.grid;
     let block = 2 * POP_AGES;
-    let ratio = |w: &[f64]| {
-        let b = weighted(tb, inp, m, base, w);
+    // The profiles with their weights: the service mix, or the sector's profile alone.
+    let profiles: Vec<(f64, &[f64])> = match inp.services.as_ref().and_then(|sv| {
+        sv.mix(p, tb.county[m], k, g.nc(), g.nk())
+            .map(|mx| (sv, mx))
+    }) {
+        Some((sv, mx)) => mx
+            .iter()
+            .enumerate()
+            .map(|(v, &share)| (share, &sv.profile[v * block..(v + 1) * block]))
+            .collect(),
+        None => vec![(1.0, &inp.care_use[k * block..(k + 1) * block])],
+    };
+    // Each profile's base year once, not once a year.
+    let bases: Vec<f64> = profiles
+        .iter()
+        .map(|(_, w)| weighted(tb, inp, m, years[0], w))
+        .collect();
+    let ratio = |w: &[f64], b: f64, t: i32| {
         if b > 0.0 {
             weighted(tb, inp, m, t, w) / b
         } else {
             1.0
         }
     };
-    let mix = inp.services.as_ref().and_then(|sv| {
-        sv.mix(p, tb.county[m], k, g.nc(), g.nk())
-            .map(|mx| (sv, mx))
-    });
-    match mix {
-        Some((sv, mx)) => mx
-            .iter()
-            .enumerate()
-            .map(|(v, share)| share * ratio(&sv.profile[v * block..(v + 1) * block]))
-            .sum(),
-        None => ratio(&inp.care_use[k * block..(k + 1) * block]),
-    }
+    years
+        .iter()
+        .map(|&t| {
+            profiles
+                .iter()
+                .zip(&bases)
+                .map(|((share, w), &b)| share * ratio(w, b, t))
+                .sum()
+        })
+        .collect()
 }
 
 /// Municipal health care per municipality for a run whose inputs hold the municipal tables;
@@ -1062,17 +1077,18 @@ fn demand_of(
     let i = (p * nc + tb.county[m]) * nk + k;
     let (d_b, s_b) = (pr.demand.fte[i], pr.supply[base_ti * per + i]);
     let ratio = if s_b > 0.0 { d_b / s_b } else { 1.0 };
+    let own = index(tb, &pr.inputs, (m, p, k), years);
     years
         .iter()
         .enumerate()
-        .map(|(ti, &y)| {
+        .map(|(ti, _)| {
             let (d_t, i_t) = (pr.demand.fte[ti * per + i], pr.demand.index[ti * per + i]);
             let other = if d_b > 0.0 && i_t > 0.0 {
                 d_t / d_b / i_t
             } else {
                 1.0
             };
-            s_m * ratio * index(tb, &pr.inputs, m, p, k, y, base) * other
+            s_m * ratio * own[ti] * other
         })
         .collect()
 }
